@@ -1,0 +1,47 @@
+# Podium — two commands on a fresh machine with Python 3.11+ and make:
+#   make run    set up .venv, install, serve the API on the embedded SQLite database
+#   make test   set up .venv, install, run ruff, mypy and the whole test suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint typecheck pytest bench demo clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Podium needs Python 3.11+"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/podium serve
+
+demo: $(STAMP)
+	$(BIN)/podium demo
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks scripts
+	$(BIN)/ruff format --check src tests benchmarks scripts
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+# Tests run on SQLite always and on PostgreSQL when a server answers (scripts/postgres_url.py
+# finds one, or use PODIUM_TEST_POSTGRES_URL). PODIUM_REQUIRE_POSTGRES=1 (set by .ci/run)
+# makes a missing server an error instead of a skip.
+pytest: $(STAMP)
+	@PG="$${PODIUM_TEST_POSTGRES_URL:-$$($(BIN)/python scripts/postgres_url.py)}"; \
+	if [ -z "$$PG" ] && [ -n "$$PODIUM_REQUIRE_POSTGRES" ]; then \
+		echo "error: no PostgreSQL server answers (PODIUM_REQUIRE_POSTGRES is set)" >&2; exit 1; fi; \
+	if [ -n "$$PG" ]; then echo "PostgreSQL tests: on"; else echo "PostgreSQL tests: off (no server)"; fi; \
+	PODIUM_TEST_POSTGRES_URL="$$PG" $(BIN)/pytest -q
+
+test: lint typecheck pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/intake.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,5 @@
+"""Podium: an open-source order management system."""
+
+__all__ = ["__version__"]
+
+__version__ = "0.1.0"

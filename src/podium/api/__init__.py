@@ -1,0 +1,1 @@
+"""The REST API (FastAPI), one router module per capability."""

@@ -1,0 +1,56 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import RedirectResponse
+
+from podium import __version__
+from podium.api.errors import install_error_handlers
+from podium.api.limits import BodySizeLimit
+from podium.api.routers import catalog, fulfillment, inventory, orders, system
+from podium.bootstrap import Podium
+
+__all__ = ["create_app"]
+
+API_PREFIX = "/api/v1"
+
+
+def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Geocoding indexes take a second or two to build: do it now, off the request path.
+        threading.Thread(
+            target=podium.geocoder.preload, name="geocoder-preload", daemon=True
+        ).start()
+        if run_relay:
+            podium.relay.start()
+        try:
+            yield
+        finally:
+            if run_relay:
+                podium.relay.stop()
+
+    app = FastAPI(
+        title="Podium",
+        version=__version__,
+        summary="Open-source order management: capture, reserve, route, ship, return.",
+        docs_url="/docs",
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        lifespan=lifespan,
+    )
+    app.state.podium = podium
+    install_error_handlers(app)
+    for module in (system, catalog, inventory, orders, fulfillment):
+        app.include_router(module.router, prefix=API_PREFIX)
+    app.add_middleware(BodySizeLimit, max_bytes=podium.settings.max_body_bytes)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> RedirectResponse:
+        return RedirectResponse("/docs")
+
+    return app

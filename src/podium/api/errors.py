@@ -1,0 +1,120 @@
+"""Every error leaves as ``{"error": {"code", "message", "details"}}``; never a traceback."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
+from starlette.exceptions import HTTPException
+
+from podium.errors import DomainError
+
+__all__ = ["error_response", "install_error_handlers"]
+
+log = logging.getLogger("podium.api")
+
+_SPECIFIC = {
+    "invalid_money",
+    "invalid_currency",
+    "invalid_email",
+    "invalid_sku",
+    "invalid_code",
+    "invalid_reason",
+}
+_HTTP_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "validation_error",
+    429: "too_many_requests",
+}
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    details: dict[str, Any] | None = None,
+    headers: dict[str, str] | None = None,
+) -> JSONResponse:
+    return JSONResponse(
+        {"error": {"code": code, "message": message, "details": details or {}}},
+        status_code=status,
+        headers=headers,
+    )
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    parts = [str(p) for p in loc]
+    if parts and parts[0] in ("body", "query", "path", "header"):
+        parts = parts[1:]
+    return ".".join(parts) or "body"
+
+
+async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    errors = exc.errors()
+    if any(e.get("type") == "json_invalid" for e in errors):
+        return error_response(400, "malformed_json", "The request body is not valid JSON.")
+    items = [
+        {
+            "field": _field(tuple(e.get("loc", ()))),
+            "code": e.get("type", "invalid"),
+            "message": e.get("msg", "is invalid"),
+        }
+        for e in errors
+    ]
+    types = {i["code"] for i in items}
+    code = (
+        types.pop() if len(types) == 1 and next(iter(types)) in _SPECIFIC else ("validation_error")
+    )
+    first = items[0] if items else {"field": "body", "message": "is invalid"}
+    return error_response(
+        422,
+        code,
+        f"{first['field']}: {first['message']}",
+        {"field": first["field"], "errors": items},
+    )
+
+
+async def _domain(_: Request, exc: DomainError) -> JSONResponse:
+    return error_response(exc.status, exc.code, exc.message, exc.details)
+
+
+async def _http(_: Request, exc: HTTPException) -> JSONResponse:
+    code = _HTTP_CODES.get(exc.status_code, "error")
+    message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
+    headers = dict(exc.headers) if exc.headers else None
+    return error_response(exc.status_code, code, message, headers=headers)
+
+
+async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
+    log.info("integrity conflict: %s", exc.orig)
+    return error_response(
+        409, "conflict", "The request conflicts with the current state; it was not applied."
+    )
+
+
+async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error", exc_info=exc)
+    return error_response(
+        500,
+        "internal_error",
+        "Something went wrong on our side; nothing was half-written. Please retry.",
+    )
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _validation)  # type: ignore[arg-type]
+    app.add_exception_handler(DomainError, _domain)  # type: ignore[arg-type]
+    app.add_exception_handler(HTTPException, _http)  # type: ignore[arg-type]
+    app.add_exception_handler(IntegrityError, _integrity)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _unexpected)

@@ -1,0 +1,94 @@
+"""Channels, warehouses and products."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query
+
+from podium.access.model import Permission
+from podium.api.deps import Caller, get_podium, require
+from podium.bootstrap import Podium
+from podium.catalog import service
+from podium.catalog.model import (
+    Channel,
+    ChannelIn,
+    Product,
+    ProductIn,
+    Warehouse,
+    WarehouseIn,
+    WarehousePatch,
+)
+from podium.validation import Sku
+
+router = APIRouter(tags=["catalogue"])
+
+READ = Depends(require(Permission.READ))
+OPERATE = Depends(require(Permission.OPERATE))
+ADMIN = Depends(require(Permission.ADMIN))
+
+
+@router.post("/channels", status_code=201, response_model=Channel)
+def create_channel(
+    data: ChannelIn, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
+) -> Channel:
+    return service.create_channel(podium.db, data)
+
+
+@router.get("/channels", response_model=dict[str, list[Channel]])
+def list_channels(
+    _: Caller = READ, podium: Podium = Depends(get_podium)
+) -> dict[str, list[Channel]]:
+    return {"items": service.list_channels(podium.db)}
+
+
+@router.get("/channels/{code}", response_model=Channel)
+def get_channel(code: str, _: Caller = READ, podium: Podium = Depends(get_podium)) -> Channel:
+    return service.get_channel(podium.db, code)
+
+
+@router.post("/warehouses", status_code=201, response_model=Warehouse)
+def create_warehouse(
+    data: WarehouseIn, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
+) -> Warehouse:
+    return service.create_warehouse(podium.db, data)
+
+
+@router.get("/warehouses", response_model=dict[str, list[Warehouse]])
+def list_warehouses(
+    _: Caller = READ, podium: Podium = Depends(get_podium)
+) -> dict[str, list[Warehouse]]:
+    return {"items": service.list_warehouses(podium.db)}
+
+
+@router.get("/warehouses/{code}", response_model=Warehouse)
+def get_warehouse(code: str, _: Caller = READ, podium: Podium = Depends(get_podium)) -> Warehouse:
+    return service.get_warehouse(podium.db, code)
+
+
+@router.patch("/warehouses/{code}", response_model=Warehouse)
+def update_warehouse(
+    code: str, patch: WarehousePatch, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
+) -> Warehouse:
+    return service.update_warehouse(podium.db, code, patch)
+
+
+@router.post("/products", status_code=201, response_model=Product)
+def create_product(
+    data: ProductIn, _: Caller = OPERATE, podium: Podium = Depends(get_podium)
+) -> Product:
+    return service.create_product(podium.db, data)
+
+
+@router.get("/products", response_model=dict[str, object])
+def list_products(
+    cursor: Sku | None = None,
+    limit: int = Query(50, ge=1, le=500),
+    _: Caller = READ,
+    podium: Podium = Depends(get_podium),
+) -> dict[str, object]:
+    items = service.list_products(podium.db, after=cursor, limit=limit)
+    return {"items": items, "next_cursor": items[-1].sku if len(items) == limit else None}
+
+
+@router.get("/products/{sku}", response_model=Product)
+def get_product(sku: str, _: Caller = READ, podium: Podium = Depends(get_podium)) -> Product:
+    return service.get_product(podium.db, sku)

@@ -1,0 +1,78 @@
+"""Stock: adjustments, transfers, safety stock, availability, ledger history, doctor."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query
+
+from podium.access.model import Permission
+from podium.api.deps import Caller, get_podium, require
+from podium.bootstrap import Podium
+from podium.inventory import doctor, service
+from podium.inventory.model import (
+    AdjustmentIn,
+    InventoryView,
+    LocationView,
+    MovementView,
+    SafetyStockIn,
+    TransferIn,
+)
+
+router = APIRouter(tags=["inventory"])
+
+READ = Depends(require(Permission.READ))
+OPERATE = Depends(require(Permission.OPERATE))
+
+
+@router.post("/inventory/adjustments", status_code=201, response_model=LocationView)
+def adjust(
+    data: AdjustmentIn, caller: Caller = OPERATE, podium: Podium = Depends(get_podium)
+) -> LocationView:
+    return service.adjust(podium.db, data, caller.actor)
+
+
+@router.post("/inventory/transfers", status_code=201, response_model=dict[str, list[LocationView]])
+def transfer(
+    data: TransferIn, caller: Caller = OPERATE, podium: Podium = Depends(get_podium)
+) -> dict[str, list[LocationView]]:
+    return {"locations": service.transfer(podium.db, data, caller.actor)}
+
+
+@router.put("/inventory/{sku}/locations/{warehouse}", response_model=LocationView)
+def set_safety_stock(
+    sku: str,
+    warehouse: str,
+    data: SafetyStockIn,
+    _: Caller = OPERATE,
+    podium: Podium = Depends(get_podium),
+) -> LocationView:
+    return service.set_safety_stock(podium.db, sku, warehouse, data.safety_stock)
+
+
+@router.get("/inventory/{sku}", response_model=InventoryView)
+def availability(sku: str, _: Caller = READ, podium: Podium = Depends(get_podium)) -> InventoryView:
+    return service.availability(podium.db, sku)
+
+
+@router.get("/inventory/{sku}/movements", response_model=dict[str, object])
+def movements(
+    sku: str,
+    cursor: int | None = Query(None, ge=1),
+    limit: int = Query(50, ge=1, le=500),
+    _: Caller = READ,
+    podium: Podium = Depends(get_podium),
+) -> dict[str, object]:
+    items: list[MovementView] = service.history(podium.db, sku, before=cursor, limit=limit)
+    return {"items": items, "next_cursor": items[-1].id if len(items) == limit else None}
+
+
+@router.get("/doctor", response_model=dict[str, object])
+def run_doctor(_: Caller = READ, podium: Podium = Depends(get_podium)) -> dict[str, object]:
+    report = doctor.examine(podium.db)
+    return {
+        "ok": report.ok,
+        "balances_checked": report.balances_checked,
+        "violations": [
+            {"sku": v.sku, "warehouse": v.warehouse, "problem": v.problem}
+            for v in report.violations
+        ],
+    }

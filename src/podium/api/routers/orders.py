@@ -1,0 +1,120 @@
+"""Orders: place, read, list, timeline, cancel, hold, release, notes."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Header, Query, Response
+from pydantic import Field
+
+from podium.access.model import Permission
+from podium.api.deps import Caller, get_podium, require
+from podium.bootstrap import Podium
+from podium.orders import lifecycle
+from podium.orders.model import HoldIn, NoteIn, OrderIntake, OrderView, TimelineEntry
+from podium.orders.placement import place_order
+from podium.validation import Code, Input
+
+router = APIRouter(tags=["orders"])
+
+READ = Depends(require(Permission.READ))
+NOTE = Depends(require(Permission.NOTE))
+OPERATE = Depends(require(Permission.OPERATE))
+
+
+class CancelIn(Input):
+    reason: str | None = Field(default=None, max_length=500)
+
+
+class ReleaseIn(Input):
+    hold_id: str | None = Field(default=None, max_length=40)
+
+
+@router.post(
+    "/orders",
+    status_code=201,
+    response_model=OrderView,
+    responses={200: {"description": "The same order was placed before (idempotent replay)."}},
+)
+def create_order(
+    intake: OrderIntake,
+    response: Response,
+    idempotency_key: str | None = Header(default=None, min_length=1, max_length=200),
+    caller: Caller = OPERATE,
+    podium: Podium = Depends(get_podium),
+) -> OrderView:
+    placed = place_order(
+        podium.db,
+        intake,
+        geocoder=podium.geocoder,
+        idempotency_key=idempotency_key,
+        actor=caller.actor,
+    )
+    if not placed.created:
+        response.status_code = 200
+    return placed.order
+
+
+@router.get("/orders", response_model=dict[str, object])
+def list_orders(
+    status: str | None = None,
+    channel: Code | None = None,
+    email: str | None = Query(None, max_length=320),
+    cursor: str | None = Query(None, max_length=200),
+    limit: int = Query(50, ge=1, le=200),
+    _: Caller = READ,
+    podium: Podium = Depends(get_podium),
+) -> dict[str, object]:
+    items, next_cursor = lifecycle.list_orders(
+        podium.db, status=status, channel=channel, email=email, cursor=cursor, limit=limit
+    )
+    return {"items": items, "next_cursor": next_cursor}
+
+
+@router.get("/orders/{order_id}", response_model=OrderView)
+def get_order(order_id: str, _: Caller = READ, podium: Podium = Depends(get_podium)) -> OrderView:
+    return lifecycle.get_order(podium.db, order_id)
+
+
+@router.get("/orders/{order_id}/timeline", response_model=dict[str, list[TimelineEntry]])
+def get_timeline(
+    order_id: str, _: Caller = READ, podium: Podium = Depends(get_podium)
+) -> dict[str, list[TimelineEntry]]:
+    return {"items": lifecycle.timeline(podium.db, order_id)}
+
+
+@router.post("/orders/{order_id}/cancel", response_model=OrderView)
+def cancel(
+    order_id: str,
+    data: CancelIn | None = None,
+    caller: Caller = OPERATE,
+    podium: Podium = Depends(get_podium),
+) -> OrderView:
+    reason = data.reason if data else None
+    return lifecycle.cancel_order(podium.db, order_id, caller.actor, reason)
+
+
+@router.post("/orders/{order_id}/hold", response_model=OrderView)
+def hold(
+    order_id: str,
+    data: HoldIn | None = None,
+    caller: Caller = NOTE,
+    podium: Podium = Depends(get_podium),
+) -> OrderView:
+    return lifecycle.hold_order(podium.db, order_id, data or HoldIn(), caller.actor)
+
+
+@router.post("/orders/{order_id}/release", response_model=OrderView)
+def release(
+    order_id: str,
+    data: ReleaseIn | None = None,
+    caller: Caller = NOTE,
+    podium: Podium = Depends(get_podium),
+) -> OrderView:
+    hold_id = data.hold_id if data else None
+    return lifecycle.release_order(podium.db, order_id, caller.actor, hold_id=hold_id)
+
+
+@router.post("/orders/{order_id}/notes", status_code=201, response_model=TimelineEntry)
+def add_note(
+    order_id: str, data: NoteIn, caller: Caller = NOTE, podium: Podium = Depends(get_podium)
+) -> TimelineEntry:
+    return lifecycle.add_note(podium.db, order_id, data, caller.actor)

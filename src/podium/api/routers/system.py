@@ -1,0 +1,90 @@
+"""Health, the outbox (events and dead letters) and API keys."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
+
+from podium.access import service as keys
+from podium.access.model import Permission
+from podium.api.deps import Caller, get_podium, require
+from podium.bootstrap import Podium
+from podium.events import service as events
+from podium.events.service import EventView
+from podium.validation import Input
+
+router = APIRouter()
+
+READ = Depends(require(Permission.READ))
+ADMIN = Depends(require(Permission.ADMIN))
+
+
+@router.get("/health", tags=["system"])
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/events", tags=["events"], response_model=dict[str, object])
+def list_events(
+    status: str | None = None,
+    cursor: str | None = Query(None, max_length=20),
+    limit: int = Query(50, ge=1, le=500),
+    _: Caller = READ,
+    podium: Podium = Depends(get_podium),
+) -> dict[str, object]:
+    items, next_cursor = events.list_events(podium.db, status=status, cursor=cursor, limit=limit)
+    return {"items": items, "next_cursor": next_cursor, "counts": events.event_counts(podium.db)}
+
+
+@router.post("/events/{event_id}/retry", tags=["events"], response_model=EventView)
+def retry_event(
+    event_id: str, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
+) -> EventView:
+    view = events.retry_event(podium.db, event_id)
+    podium.relay.notify()
+    return view
+
+
+class KeyIn(Input):
+    name: str = Field(min_length=1, max_length=200)
+    role: str
+
+
+class KeyView(BaseModel):
+    id: str
+    name: str
+    role: str
+    prefix: str
+    created_at: datetime
+    revoked_at: datetime | None
+    key: str | None = None
+
+
+def _key_view(k: keys.ApiKey, secret: str | None = None) -> KeyView:
+    return KeyView(
+        id=k.id,
+        name=k.name,
+        role=k.role,
+        prefix=k.prefix,
+        created_at=k.created_at,
+        revoked_at=k.revoked_at,
+        key=secret,
+    )
+
+
+@router.post("/keys", tags=["keys"], status_code=201, response_model=KeyView)
+def create_key(data: KeyIn, _: Caller = ADMIN, podium: Podium = Depends(get_podium)) -> KeyView:
+    key, secret = keys.create_key(podium.db, data.name, data.role)
+    return _key_view(key, secret)
+
+
+@router.get("/keys", tags=["keys"], response_model=dict[str, list[KeyView]])
+def list_keys(_: Caller = ADMIN, podium: Podium = Depends(get_podium)) -> dict[str, list[KeyView]]:
+    return {"items": [_key_view(k) for k in keys.list_keys(podium.db)]}
+
+
+@router.delete("/keys/{key_id}", tags=["keys"], response_model=KeyView)
+def revoke_key(key_id: str, _: Caller = ADMIN, podium: Podium = Depends(get_podium)) -> KeyView:
+    return _key_view(keys.revoke_key(podium.db, key_id))

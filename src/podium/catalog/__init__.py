@@ -1,0 +1,1 @@
+"""Channels, warehouses and products: what Podium sells, where from, and through whom."""

@@ -1,0 +1,105 @@
+"""Catalogue inputs and views: pure, no I/O."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, Field
+
+from podium.validation import Address, Code, CountryCode, Input, Sku
+
+__all__ = [
+    "CHANNEL_TYPES",
+    "Channel",
+    "ChannelIn",
+    "Product",
+    "ProductIn",
+    "Warehouse",
+    "WarehouseIn",
+    "WarehousePatch",
+]
+
+CHANNEL_TYPES = ("manual", "pos", "shopify", "woocommerce", "amazon", "csv")
+ChannelType = Literal["manual", "pos", "shopify", "woocommerce", "amazon", "csv"]
+
+
+class ChannelIn(Input):
+    code: Code
+    name: str = Field(min_length=1, max_length=200)
+    type: ChannelType = "manual"
+    warehouses: list[Code] | None = Field(
+        default=None, description="Warehouses feeding this channel; omitted means all."
+    )
+    settings: dict[str, Any] = Field(default_factory=dict)
+
+
+class Channel(BaseModel):
+    code: str
+    name: str
+    type: str
+    warehouses: list[str] | None
+    active: bool
+    created_at: datetime
+
+
+class WarehouseAddress(Input):
+    line1: str | None = Field(default=None, max_length=200)
+    line2: str | None = Field(default=None, max_length=200)
+    city: str | None = Field(default=None, max_length=100)
+    region: str | None = Field(default=None, max_length=100)
+    postal_code: str | None = Field(default=None, max_length=20)
+    country: CountryCode
+
+
+class WarehouseIn(Input):
+    code: Code
+    name: str = Field(min_length=1, max_length=200)
+    address: WarehouseAddress
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    priority: int = Field(default=100, ge=0, le=1_000_000, description="Lower ships first.")
+    active: bool = True
+    daily_order_capacity: int | None = Field(default=None, ge=0, le=10_000_000)
+
+
+class WarehousePatch(Input):
+    """Any warehouse field; fields left out are unchanged, ``null`` clears optional ones."""
+
+    name: str | None = Field(default=None, min_length=1, max_length=200)
+    address: WarehouseAddress | None = None
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    priority: int | None = Field(default=None, ge=0, le=1_000_000)
+    active: bool | None = None
+    daily_order_capacity: int | None = Field(default=None, ge=0, le=10_000_000)
+
+
+class Warehouse(BaseModel):
+    code: str
+    name: str
+    address: Address
+    latitude: float | None
+    longitude: float | None
+    priority: int
+    active: bool
+    daily_order_capacity: int | None
+
+
+class ProductIn(Input):
+    sku: Sku
+    name: str = Field(min_length=1, max_length=300)
+    weight_grams: int | None = Field(default=None, ge=0, le=10_000_000)
+    length_mm: int | None = Field(default=None, ge=0, le=100_000)
+    width_mm: int | None = Field(default=None, ge=0, le=100_000)
+    height_mm: int | None = Field(default=None, ge=0, le=100_000)
+
+
+class Product(BaseModel):
+    sku: str
+    name: str
+    weight_grams: int | None
+    length_mm: int | None
+    width_mm: int | None
+    height_mm: int | None
+    active: bool

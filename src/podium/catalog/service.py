@@ -1,0 +1,175 @@
+"""Use cases for the catalogue: create and change channels, warehouses and products."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from podium.catalog import store
+from podium.catalog.model import (
+    Channel,
+    ChannelIn,
+    Product,
+    ProductIn,
+    Warehouse,
+    WarehouseIn,
+    WarehousePatch,
+)
+from podium.db.database import Database
+from podium.errors import Conflict, NotFound, ValidationFailed
+
+__all__ = [
+    "create_channel",
+    "create_product",
+    "create_warehouse",
+    "get_channel",
+    "get_product",
+    "get_warehouse",
+    "list_channels",
+    "list_products",
+    "list_warehouses",
+    "update_warehouse",
+]
+
+
+def create_channel(db: Database, data: ChannelIn) -> Channel:
+    with db.write() as conn:
+        if store.channel(conn, data.code) is not None:
+            raise Conflict(
+                f"Channel {data.code} already exists.",
+                code="already_exists",
+                details={"field": "code"},
+            )
+        if data.warehouses is not None:
+            known = {w.code for w in store.list_warehouses(conn)}
+            missing = sorted(set(data.warehouses) - known)
+            if missing:
+                raise ValidationFailed(
+                    f"Unknown warehouse(s): {', '.join(missing)}.",
+                    code="unknown_warehouse",
+                    details={"field": "warehouses", "unknown": missing},
+                )
+        store.insert_channel(
+            conn,
+            {
+                "code": data.code,
+                "name": data.name,
+                "type": data.type,
+                "warehouse_codes": sorted(set(data.warehouses)) if data.warehouses else None,
+                "settings": data.settings,
+                "active": True,
+            },
+        )
+        created = store.channel(conn, data.code)
+    assert created is not None
+    return created
+
+
+def get_channel(db: Database, code: str) -> Channel:
+    with db.read() as conn:
+        found = store.channel(conn, code)
+    if found is None:
+        raise NotFound(f"No channel {code}.", code="channel_not_found")
+    return found
+
+
+def list_channels(db: Database) -> list[Channel]:
+    with db.read() as conn:
+        return store.list_channels(conn)
+
+
+def _address_columns(address: Any) -> dict[str, Any]:
+    return {
+        "line1": address.line1,
+        "line2": address.line2,
+        "city": address.city,
+        "region": address.region,
+        "postal_code": address.postal_code,
+        "country": address.country,
+    }
+
+
+def create_warehouse(db: Database, data: WarehouseIn) -> Warehouse:
+    with db.write() as conn:
+        if store.warehouse(conn, data.code) is not None:
+            raise Conflict(
+                f"Warehouse {data.code} already exists.",
+                code="already_exists",
+                details={"field": "code"},
+            )
+        store.insert_warehouse(
+            conn,
+            {
+                "code": data.code,
+                "name": data.name,
+                **_address_columns(data.address),
+                "latitude": data.latitude,
+                "longitude": data.longitude,
+                "priority": data.priority,
+                "active": data.active,
+                "daily_order_capacity": data.daily_order_capacity,
+            },
+        )
+        created = store.warehouse(conn, data.code)
+    assert created is not None
+    return created
+
+
+def update_warehouse(db: Database, code: str, patch: WarehousePatch) -> Warehouse:
+    changes = patch.model_dump(exclude_unset=True)
+    nullable = {"latitude", "longitude", "daily_order_capacity"}
+    for field, value in changes.items():
+        if value is None and field not in nullable:
+            raise ValidationFailed(
+                f"{field} cannot be null.", code="null_not_allowed", details={"field": field}
+            )
+    values: dict[str, Any] = {k: v for k, v in changes.items() if k != "address"}
+    if patch.address is not None:
+        values.update(_address_columns(patch.address))
+    with db.write() as conn:
+        if store.warehouse(conn, code) is None:
+            raise NotFound(f"No warehouse {code}.", code="warehouse_not_found")
+        if values:
+            store.update_warehouse(conn, code, values)
+        updated = store.warehouse(conn, code)
+    assert updated is not None
+    return updated
+
+
+def get_warehouse(db: Database, code: str) -> Warehouse:
+    with db.read() as conn:
+        found = store.warehouse(conn, code)
+    if found is None:
+        raise NotFound(f"No warehouse {code}.", code="warehouse_not_found")
+    return found
+
+
+def list_warehouses(db: Database) -> list[Warehouse]:
+    with db.read() as conn:
+        return store.list_warehouses(conn)
+
+
+def create_product(db: Database, data: ProductIn) -> Product:
+    with db.write() as conn:
+        if store.product(conn, data.sku) is not None:
+            raise Conflict(
+                f"Product {data.sku} already exists.",
+                code="already_exists",
+                details={"field": "sku"},
+            )
+        store.insert_product(conn, data.model_dump())
+        created = store.product(conn, data.sku)
+    assert created is not None
+    return created
+
+
+def get_product(db: Database, sku: str) -> Product:
+    with db.read() as conn:
+        found = store.product(conn, sku)
+    if found is None:
+        raise NotFound(f"No product {sku}.", code="product_not_found")
+    return found
+
+
+def list_products(db: Database, *, after: str | None = None, limit: int = 50) -> list[Product]:
+    with db.read() as conn:
+        return store.list_products(conn, after=after, limit=limit)

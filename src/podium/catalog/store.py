@@ -1,0 +1,124 @@
+"""SQL for channels, warehouses and products."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from podium.catalog.model import Channel, Product, Warehouse
+from podium.db.database import as_utc, utcnow
+from podium.db.tables import channels, products, warehouses
+from podium.validation import Address
+
+__all__ = [
+    "channel",
+    "insert_channel",
+    "insert_product",
+    "insert_warehouse",
+    "list_channels",
+    "list_products",
+    "list_warehouses",
+    "product",
+    "products_by_sku",
+    "update_warehouse",
+    "warehouse",
+]
+
+
+def _channel(row: sa.RowMapping) -> Channel:
+    return Channel(
+        code=row["code"],
+        name=row["name"],
+        type=row["type"],
+        warehouses=row["warehouse_codes"],
+        active=row["active"],
+        created_at=as_utc(row["created_at"]),
+    )
+
+
+def _warehouse(row: sa.RowMapping) -> Warehouse:
+    return Warehouse(
+        code=row["code"],
+        name=row["name"],
+        address=Address(
+            line1=row["line1"],
+            line2=row["line2"],
+            city=row["city"],
+            region=row["region"],
+            postal_code=row["postal_code"],
+            country=row["country"],
+        ),
+        latitude=row["latitude"],
+        longitude=row["longitude"],
+        priority=row["priority"],
+        active=row["active"],
+        daily_order_capacity=row["daily_order_capacity"],
+    )
+
+
+def _product(row: sa.RowMapping) -> Product:
+    return Product(**{k: row[k] for k in Product.model_fields})
+
+
+def insert_channel(conn: Connection, values: dict[str, Any]) -> None:
+    now = utcnow()
+    conn.execute(channels.insert().values(**values, created_at=now, updated_at=now))
+
+
+def channel(conn: Connection, code: str) -> Channel | None:
+    row = conn.execute(sa.select(channels).where(channels.c.code == code)).mappings().first()
+    return _channel(row) if row else None
+
+
+def list_channels(conn: Connection) -> list[Channel]:
+    rows = conn.execute(sa.select(channels).order_by(channels.c.code)).mappings()
+    return [_channel(r) for r in rows]
+
+
+def insert_warehouse(conn: Connection, values: dict[str, Any]) -> None:
+    now = utcnow()
+    conn.execute(warehouses.insert().values(**values, created_at=now, updated_at=now))
+
+
+def update_warehouse(conn: Connection, code: str, values: dict[str, Any]) -> None:
+    conn.execute(
+        warehouses.update().where(warehouses.c.code == code).values(**values, updated_at=utcnow())
+    )
+
+
+def warehouse(conn: Connection, code: str) -> Warehouse | None:
+    row = conn.execute(sa.select(warehouses).where(warehouses.c.code == code)).mappings().first()
+    return _warehouse(row) if row else None
+
+
+def list_warehouses(conn: Connection) -> list[Warehouse]:
+    rows = conn.execute(sa.select(warehouses).order_by(warehouses.c.code)).mappings()
+    return [_warehouse(r) for r in rows]
+
+
+def insert_product(conn: Connection, values: dict[str, Any]) -> None:
+    now = utcnow()
+    conn.execute(products.insert().values(**values, active=True, created_at=now, updated_at=now))
+
+
+def product(conn: Connection, sku: str) -> Product | None:
+    row = conn.execute(sa.select(products).where(products.c.sku == sku)).mappings().first()
+    return _product(row) if row else None
+
+
+def products_by_sku(conn: Connection, skus: Iterable[str]) -> dict[str, Product]:
+    wanted = sorted(set(skus))
+    if not wanted:
+        return {}
+    rows = conn.execute(sa.select(products).where(products.c.sku.in_(wanted))).mappings()
+    return {r["sku"]: _product(r) for r in rows}
+
+
+def list_products(conn: Connection, *, after: str | None, limit: int) -> list[Product]:
+    query = sa.select(products).order_by(products.c.sku).limit(limit)
+    if after is not None:
+        query = query.where(products.c.sku > after)
+    return [_product(r) for r in conn.execute(query).mappings()]

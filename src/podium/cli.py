@@ -1,0 +1,270 @@
+"""The ``podium`` command (Typer + Rich). Operator mistakes print a sentence, not a traceback."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from podium.config import Settings
+
+app = typer.Typer(
+    help="Podium: open-source order management.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
+events_app = typer.Typer(
+    help="The outbox: delivered, pending and dead-lettered events.", no_args_is_help=True
+)
+app.add_typer(db_app, name="db")
+app.add_typer(keys_app, name="keys")
+app.add_typer(events_app, name="events")
+
+out = Console()
+err = Console(stderr=True)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly(fn: F) -> F:
+    """Turn expected failures into one readable line and exit code 2."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from sqlalchemy.exc import OperationalError
+
+        from podium.errors import DomainError
+
+        try:
+            return fn(*args, **kwargs)
+        except DomainError as exc:
+            err.print(f"[red]error:[/red] {exc.message} ({exc.code})")
+            raise typer.Exit(2) from None
+        except ValueError as exc:
+            err.print(f"[red]error:[/red] {exc}")
+            raise typer.Exit(2) from None
+        except OperationalError as exc:
+            err.print(f"[red]error:[/red] cannot use the database: {exc.orig}")
+            raise typer.Exit(2) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _podium(migrate: bool = True):  # type: ignore[no-untyped-def]
+    from podium.bootstrap import bootstrap
+
+    return bootstrap(Settings.from_env(), migrate=migrate)
+
+
+@app.command()
+@friendly
+def serve(
+    host: str = typer.Option(None, help="Interface to listen on (PODIUM_HOST)."),
+    port: int = typer.Option(None, help="Port (PODIUM_PORT)."),
+    workers: int = typer.Option(1, min=1, help="API processes (each runs a relay too)."),
+) -> None:
+    """Serve the API and run the outbox relay; migrates the database first."""
+    import uvicorn
+
+    from podium.access.service import count_keys, create_key
+
+    settings = Settings.from_env()
+    podium = _podium()
+    if count_keys(podium.db) == 0:
+        _, key = create_key(podium.db, "first admin", "admin")
+        out.print(
+            "[bold]First start:[/bold] an admin API key was created. Keep it safe; it "
+            "is shown only once:"
+        )
+        out.print(key, highlight=False)
+    podium.close()
+    h = host or settings.host
+    p = port or settings.port
+    out.print(
+        f"Podium is serving on [bold]http://{h}:{p}/[/bold]  (API docs: "
+        f"http://{h}:{p}/docs, database: {_safe_url(settings.database_url)})"
+    )
+    uvicorn.run(
+        "podium.api.asgi:app",
+        host=h,
+        port=p,
+        workers=workers,
+        log_level="warning",
+        access_log=False,
+        factory=False,
+    )
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    from podium.db.engine import normalise_url
+
+    return make_url(normalise_url(url)).render_as_string(hide_password=True)
+
+
+@app.command()
+@friendly
+def worker() -> None:
+    """Run the outbox relay alone (any number of workers may share one database)."""
+    podium = _podium(migrate=False)
+    out.print("Relay running; Ctrl-C stops it.")
+    try:
+        podium.relay.run_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        podium.close()
+
+
+@db_app.command("upgrade")
+@friendly
+def db_upgrade(revision: str = typer.Argument("head")) -> None:
+    """Apply migrations to PODIUM_DATABASE_URL."""
+    from podium.db.database import Database
+    from podium.db.engine import build_engine
+    from podium.db.migrate import current_revision, upgrade
+
+    settings = Settings.from_env()
+    db = Database(build_engine(settings.database_url))
+    upgrade(db.engine, revision)
+    out.print(f"Database at revision {current_revision(db.engine)}.")
+    db.dispose()
+
+
+@keys_app.command("create")
+@friendly
+def keys_create(
+    name: str = typer.Option(..., "--name", help="Who or what uses the key."),
+    role: str = typer.Option(
+        ..., "--role", help="admin, operator, warehouse, support or readonly."
+    ),
+) -> None:
+    """Create an API key; the key is printed alone on the last line."""
+    from podium.access.service import create_key
+
+    podium = _podium()
+    api_key, key = create_key(podium.db, name, role)
+    podium.close()
+    err.print(f"Created {api_key.role} key {api_key.id} ({api_key.name}).")
+    sys.stdout.write(key + "\n")
+
+
+@keys_app.command("list")
+@friendly
+def keys_list() -> None:
+    """List API keys (never their secrets)."""
+    from podium.access.service import list_keys
+
+    podium = _podium()
+    table = Table("id", "name", "role", "prefix", "created", "revoked")
+    for k in list_keys(podium.db):
+        table.add_row(
+            k.id,
+            k.name,
+            k.role,
+            k.prefix,
+            k.created_at.isoformat(timespec="seconds"),
+            k.revoked_at.isoformat(timespec="seconds") if k.revoked_at else "",
+        )
+    podium.close()
+    out.print(table)
+
+
+@keys_app.command("revoke")
+@friendly
+def keys_revoke(key_id: str) -> None:
+    """Revoke an API key by id."""
+    from podium.access.service import revoke_key
+
+    podium = _podium()
+    revoke_key(podium.db, key_id)
+    podium.close()
+    out.print(f"Revoked {key_id}.")
+
+
+@app.command()
+@friendly
+def doctor() -> None:
+    """Recompute every stock balance from the ledger; exit 1 on any violation."""
+    from podium.inventory.doctor import examine
+
+    podium = _podium()
+    report = examine(podium.db)
+    podium.close()
+    if report.ok:
+        out.print(
+            f"[green]ok[/green]: {report.balances_checked} stock balances match the "
+            "ledger and open shipments; nothing negative."
+        )
+        return
+    for v in report.violations:
+        out.print(f"[red]violation[/red] {v}", highlight=False)
+    out.print(f"{len(report.violations)} violation(s) in {report.balances_checked} balances.")
+    raise typer.Exit(1)
+
+
+@events_app.command("list")
+@friendly
+def events_list(
+    status: str = typer.Option(None, help="pending, delivered or dead."),
+    limit: int = typer.Option(20, min=1, max=500),
+) -> None:
+    """List outbox events, newest first."""
+    from podium.events.service import event_counts, list_events
+
+    podium = _podium()
+    items, _ = list_events(podium.db, status=status, limit=limit)
+    counts = event_counts(podium.db)
+    podium.close()
+    table = Table("id", "type", "aggregate", "status", "attempts", "last error")
+    for e in items:
+        table.add_row(
+            e.id,
+            e.type,
+            f"{e.aggregate_type}/{e.aggregate_id}",
+            e.status,
+            str(e.attempts),
+            (e.last_error or "")[:60],
+        )
+    out.print(table)
+    out.print(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+@events_app.command("retry")
+@friendly
+def events_retry(event_id: str) -> None:
+    """Put a dead-lettered event back in line."""
+    from podium.events.service import retry_event
+
+    podium = _podium()
+    retry_event(podium.db, event_id)
+    podium.close()
+    out.print(f"Event {event_id} will be delivered again.")
+
+
+@app.command()
+@friendly
+def demo(
+    orders: int = typer.Option(2000, min=1, help="Orders in the simulated day."),
+    seed: int = typer.Option(7, help="Random seed, for a repeatable day."),
+) -> None:
+    """Seed a realistic store and simulate a day of orders through the real placement path."""
+    from podium.demo import run_demo
+
+    podium = _podium()
+    try:
+        run_demo(podium, orders=orders, seed=seed, console=out)
+    finally:
+        podium.close()
+
+
+def main() -> None:
+    app()

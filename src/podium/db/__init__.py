@@ -1,0 +1,1 @@
+"""Engine, transactions, tables and migrations."""

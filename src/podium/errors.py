@@ -1,0 +1,64 @@
+"""Domain errors: each carries a machine-readable code, an HTTP-ish status and details.
+
+The API turns them into ``{"error": {"code", "message", "details"}}``; the CLI prints the message.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "Conflict",
+    "DomainError",
+    "InsufficientStock",
+    "InvalidTransition",
+    "NotFound",
+    "ValidationFailed",
+]
+
+
+class DomainError(Exception):
+    """A failure the caller caused or must know about; never a bug."""
+
+    status: int = 400
+    code: str = "bad_request"
+
+    def __init__(
+        self, message: str, *, code: str | None = None, details: dict[str, Any] | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        self.details: dict[str, Any] = details or {}
+
+
+class ValidationFailed(DomainError):
+    """Input that is well-formed JSON but wrong for the domain (422)."""
+
+    status = 422
+    code = "validation_error"
+
+
+class NotFound(DomainError):
+    status = 404
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    status = 409
+    code = "conflict"
+
+
+class InsufficientStock(Conflict):
+    code = "insufficient_stock"
+
+
+class InvalidTransition(Conflict):
+    code = "invalid_transition"
+
+    def __init__(self, entity: str, current: str, target: str) -> None:
+        super().__init__(
+            f"A {entity} that is {current} cannot become {target}.",
+            details={"entity": entity, "from": current, "to": target},
+        )

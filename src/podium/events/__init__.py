@@ -1,0 +1,1 @@
+"""The outbox: domain events written in the business transaction, delivered after commit."""

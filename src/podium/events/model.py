@@ -1,0 +1,38 @@
+"""Domain events as written to the outbox: pure, no I/O."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+__all__ = ["DomainEvent", "Envelope", "backoff_delay"]
+
+
+@dataclass(frozen=True, slots=True)
+class DomainEvent:
+    """Something that happened, about one aggregate (an order, a SKU…)."""
+
+    aggregate_type: str
+    aggregate_id: str
+    type: str
+    payload: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class Envelope:
+    """A stored event as subscribers receive it."""
+
+    id: int
+    aggregate_type: str
+    aggregate_id: str
+    type: str
+    payload: dict[str, Any]
+    created_at: datetime
+    attempt: int
+
+
+def backoff_delay(attempts: int, base_seconds: float, cap_seconds: float = 3600.0) -> timedelta:
+    """Exponential backoff: base, 2×base, 4×base… capped (``attempts`` already made, ≥ 1)."""
+    exponent = max(0, attempts - 1)
+    return timedelta(seconds=min(cap_seconds, base_seconds * (2 ** min(exponent, 30))))

@@ -1,0 +1,151 @@
+"""The outbox relay: delivers committed events to subscribers, at least once, in order per
+aggregate, retrying failures with exponential backoff and dead-lettering after too many.
+
+``podium serve`` runs one in a background thread (woken right after each commit); ``podium
+worker`` runs it alone. Any number may run against one database: each claims a batch under a
+lease, with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import RowMapping
+
+from podium.config import Settings
+from podium.db.database import Database, as_utc, utcnow
+from podium.events import store
+from podium.events.model import Envelope, backoff_delay
+
+__all__ = ["Registry", "Relay", "Subscription"]
+
+log = logging.getLogger("podium.relay")
+
+Handler = Callable[[Envelope], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    name: str
+    handler: Handler
+    event_types: frozenset[str] | None = None  # None: every event
+
+    def wants(self, event_type: str) -> bool:
+        return self.event_types is None or event_type in self.event_types
+
+
+class Registry:
+    """Who hears about which events. Names must stay stable: delivery is tracked by name."""
+
+    def __init__(self) -> None:
+        self._subs: list[Subscription] = []
+
+    def subscribe(
+        self, name: str, handler: Handler, event_types: set[str] | frozenset[str] | None = None
+    ) -> None:
+        if any(s.name == name for s in self._subs):
+            raise ValueError(f"subscriber {name} is already registered")
+        types = frozenset(event_types) if event_types is not None else None
+        self._subs.append(Subscription(name, handler, types))
+
+    def for_event(self, event_type: str) -> list[Subscription]:
+        return [s for s in self._subs if s.wants(event_type)]
+
+
+class Relay:
+    def __init__(
+        self,
+        db: Database,
+        registry: Registry,
+        settings: Settings,
+        clock: Callable[[], datetime] = utcnow,
+    ) -> None:
+        self.db = db
+        self.registry = registry
+        self.settings = settings
+        self.clock = clock
+        self.wake = threading.Event()
+        self.stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def run_once(self) -> int:
+        """Deliver one batch; returns how many events were attempted."""
+        now = self.clock()
+        lease = now + timedelta(seconds=self.settings.relay_lease_seconds)
+        with self.db.write() as conn:
+            batch = store.claim(
+                conn, now=now, lease_until=lease, limit=self.settings.relay_batch_size
+            )
+        for row in batch:
+            self._deliver(row)
+        return len(batch)
+
+    def _deliver(self, r: RowMapping) -> None:
+        done: list[str] = list(r["delivered_to"])
+        envelope = Envelope(
+            id=r["id"],
+            aggregate_type=r["aggregate_type"],
+            aggregate_id=r["aggregate_id"],
+            type=r["event_type"],
+            payload=dict(r["payload"]),
+            created_at=as_utc(r["created_at"]),
+            attempt=r["attempts"] + 1,
+        )
+        errors: list[str] = []
+        for sub in self.registry.for_event(envelope.type):
+            if sub.name in done:
+                continue
+            try:
+                sub.handler(envelope)
+            except Exception as exc:  # a subscriber's failure must not stop the relay
+                log.warning("event %s to %s failed: %s", envelope.id, sub.name, exc)
+                errors.append(f"{sub.name}: {type(exc).__name__}: {exc}")
+            else:
+                done.append(sub.name)
+        with self.db.write() as conn:
+            if not errors:
+                store.mark_delivered(conn, envelope.id, done)
+                return
+            attempts = envelope.attempt
+            dead = attempts >= self.settings.relay_max_attempts
+            store.mark_failed(
+                conn,
+                envelope.id,
+                delivered_to=done,
+                error="; ".join(errors),
+                next_attempt_at=self.clock()
+                + backoff_delay(attempts, self.settings.relay_backoff_seconds),
+                dead=dead,
+            )
+            if dead:
+                log.error("event %s dead-lettered after %s attempts", envelope.id, attempts)
+
+    def run_forever(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                worked = self.run_once()
+            except Exception:  # database hiccup: log, wait, carry on
+                log.exception("outbox relay pass failed")
+                worked = 0
+            if worked == 0:
+                self.wake.wait(self.settings.relay_poll_seconds)
+                self.wake.clear()
+
+    def notify(self) -> None:
+        self.wake.set()
+
+    def start(self) -> None:
+        self.stopping.clear()
+        self._thread = threading.Thread(target=self.run_forever, name="podium-relay", daemon=True)
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self.stopping.set()
+        self.wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None

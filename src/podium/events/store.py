@@ -1,0 +1,160 @@
+"""SQL for the outbox table: emitting, claiming, settling and inspecting events.
+
+Claiming takes a lease (``locked_until``) so that a worker calls subscribers outside any
+transaction; ``FOR UPDATE SKIP LOCKED`` lets many workers claim side by side on PostgreSQL
+(SQLite has one writer at a time, so a plain claim is already exclusive). Only the oldest
+undelivered event of each aggregate is claimable, which keeps delivery in order per aggregate.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from podium.db.database import utcnow
+from podium.db.tables import outbox
+from podium.events.model import DomainEvent
+
+__all__ = [
+    "DEAD",
+    "DELIVERED",
+    "PENDING",
+    "claim",
+    "emit",
+    "event",
+    "list_events",
+    "mark_delivered",
+    "mark_failed",
+    "requeue",
+    "status_counts",
+]
+
+PENDING = "pending"
+DELIVERED = "delivered"
+DEAD = "dead"
+
+
+def emit(conn: Connection, events: Sequence[DomainEvent]) -> None:
+    """Write events to the outbox in the caller's transaction, in the given order."""
+    if not events:
+        return
+    now = utcnow()
+    conn.execute(
+        outbox.insert(),
+        [
+            {
+                "aggregate_type": e.aggregate_type,
+                "aggregate_id": e.aggregate_id,
+                "event_type": e.type,
+                "payload": e.payload,
+                "created_at": now,
+                "status": PENDING,
+                "attempts": 0,
+                "next_attempt_at": now,
+                "delivered_to": [],
+            }
+            for e in events
+        ],
+    )
+
+
+def claim(
+    conn: Connection, *, now: datetime, lease_until: datetime, limit: int
+) -> list[sa.RowMapping]:
+    o = outbox.c
+    earlier = outbox.alias("earlier")
+    head_of_aggregate = ~sa.exists().where(
+        earlier.c.aggregate_type == o.aggregate_type,
+        earlier.c.aggregate_id == o.aggregate_id,
+        earlier.c.status == PENDING,
+        earlier.c.id < o.id,
+    )
+    query = (
+        sa.select(o.id)
+        .where(
+            o.status == PENDING,
+            o.next_attempt_at <= now,
+            sa.or_(o.locked_until.is_(None), o.locked_until < now),
+            head_of_aggregate,
+        )
+        .order_by(o.id)
+        .limit(limit)
+    )
+    if conn.dialect.name == "postgresql":
+        query = query.with_for_update(skip_locked=True, of=outbox)
+    ids = [r[0] for r in conn.execute(query)]
+    if not ids:
+        return []
+    conn.execute(outbox.update().where(o.id.in_(ids)).values(locked_until=lease_until))
+    return list(conn.execute(sa.select(outbox).where(o.id.in_(ids)).order_by(o.id)).mappings())
+
+
+def mark_delivered(conn: Connection, event_id: int, delivered_to: list[str]) -> None:
+    conn.execute(
+        outbox.update()
+        .where(outbox.c.id == event_id)
+        .values(
+            status=DELIVERED,
+            delivered_to=delivered_to,
+            delivered_at=utcnow(),
+            locked_until=None,
+            attempts=outbox.c.attempts + 1,
+            last_error=None,
+        )
+    )
+
+
+def mark_failed(
+    conn: Connection,
+    event_id: int,
+    *,
+    delivered_to: list[str],
+    error: str,
+    next_attempt_at: datetime,
+    dead: bool,
+) -> None:
+    conn.execute(
+        outbox.update()
+        .where(outbox.c.id == event_id)
+        .values(
+            status=DEAD if dead else PENDING,
+            delivered_to=delivered_to,
+            last_error=error[:2000],
+            next_attempt_at=next_attempt_at,
+            locked_until=None,
+            attempts=outbox.c.attempts + 1,
+        )
+    )
+
+
+def requeue(conn: Connection, event_id: int) -> bool:
+    """Put a dead (or pending) event back in line for an immediate attempt."""
+    result = conn.execute(
+        outbox.update()
+        .where(outbox.c.id == event_id, outbox.c.status.in_([DEAD, PENDING]))
+        .values(status=PENDING, next_attempt_at=utcnow(), locked_until=None, attempts=0)
+    )
+    return result.rowcount == 1
+
+
+def event(conn: Connection, event_id: int) -> sa.RowMapping | None:
+    return conn.execute(sa.select(outbox).where(outbox.c.id == event_id)).mappings().first()
+
+
+def list_events(
+    conn: Connection, *, status: str | None, before: int | None, limit: int
+) -> list[sa.RowMapping]:
+    query = sa.select(outbox).order_by(outbox.c.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(outbox.c.status == status)
+    if before is not None:
+        query = query.where(outbox.c.id < before)
+    return list(conn.execute(query).mappings())
+
+
+def status_counts(conn: Connection) -> dict[str, int]:
+    query = sa.select(outbox.c.status, sa.func.count()).group_by(outbox.c.status)
+    return {r[0]: int(r[1]) for r in conn.execute(query)}

@@ -1,0 +1,1 @@
+"""Shipments: what leaves which warehouse, and their status machine."""

@@ -1,0 +1,85 @@
+"""SQL for shipments and their lines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from podium.db.database import utcnow
+from podium.db.tables import shipment_lines, shipments
+from podium.fulfillment.model import OPEN_STATUSES
+
+__all__ = [
+    "insert_shipments",
+    "lock_shipment",
+    "open_allocations",
+    "shipment",
+    "shipment_lines_for",
+    "shipments_for_orders",
+    "update_shipment",
+]
+
+
+def insert_shipments(
+    conn: Connection, rows: Sequence[dict[str, Any]], lines: Sequence[dict[str, Any]]
+) -> None:
+    if not rows:
+        return
+    now = utcnow()
+    conn.execute(shipments.insert(), [{**r, "created_at": now, "updated_at": now} for r in rows])
+    conn.execute(shipment_lines.insert(), list(lines))
+
+
+def shipments_for_orders(conn: Connection, order_ids: Sequence[str]) -> list[sa.RowMapping]:
+    query = (
+        sa.select(shipments)
+        .where(shipments.c.order_id.in_(order_ids))
+        .order_by(shipments.c.order_id, shipments.c.created_at, shipments.c.id)
+    )
+    return list(conn.execute(query).mappings())
+
+
+def shipment_lines_for(conn: Connection, shipment_ids: Sequence[str]) -> list[sa.RowMapping]:
+    if not shipment_ids:
+        return []
+    query = (
+        sa.select(shipment_lines)
+        .where(shipment_lines.c.shipment_id.in_(shipment_ids))
+        .order_by(shipment_lines.c.shipment_id, shipment_lines.c.line_no)
+    )
+    return list(conn.execute(query).mappings())
+
+
+def shipment(conn: Connection, shipment_id: str) -> sa.RowMapping | None:
+    return (
+        conn.execute(sa.select(shipments).where(shipments.c.id == shipment_id)).mappings().first()
+    )
+
+
+def lock_shipment(conn: Connection, shipment_id: str) -> sa.RowMapping | None:
+    query = sa.select(shipments).where(shipments.c.id == shipment_id).with_for_update()
+    return conn.execute(query).mappings().first()
+
+
+def update_shipment(conn: Connection, shipment_id: str, values: dict[str, Any]) -> None:
+    conn.execute(
+        shipments.update()
+        .where(shipments.c.id == shipment_id)
+        .values(**values, updated_at=utcnow())
+    )
+
+
+def open_allocations(conn: Connection) -> dict[tuple[str, str], int]:
+    """Units held by open shipments per (sku, warehouse): what stock should show as reserved."""
+    query = (
+        sa.select(
+            shipment_lines.c.sku, shipments.c.warehouse, sa.func.sum(shipment_lines.c.quantity)
+        )
+        .join(shipments, shipments.c.id == shipment_lines.c.shipment_id)
+        .where(shipments.c.status.in_([s.value for s in OPEN_STATUSES]))
+        .group_by(shipment_lines.c.sku, shipments.c.warehouse)
+    )
+    return {(r[0], r[1]): int(r[2]) for r in conn.execute(query)}

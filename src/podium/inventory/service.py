@@ -1,0 +1,225 @@
+"""Use cases for stock: adjust, transfer, safety stock, availability, reservations, the doctor.
+
+Functions that take a ``Connection`` run inside the caller's transaction (orders and
+fulfilment call them while placing, cancelling and shipping); the others open their own.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import Connection
+
+from podium.catalog import store as catalog
+from podium.catalog.model import Channel, Warehouse
+from podium.db.database import Database
+from podium.errors import InsufficientStock, NotFound, ValidationFailed
+from podium.events import store as outbox
+from podium.events.model import DomainEvent
+from podium.inventory import store
+from podium.inventory.model import (
+    AdjustmentIn,
+    ChannelAvailability,
+    InventoryView,
+    Level,
+    LocationView,
+    Movement,
+    MovementKind,
+    MovementView,
+    TransferIn,
+    kind_for_reason,
+)
+
+__all__ = [
+    "adjust",
+    "apply",
+    "availability",
+    "channel_available",
+    "history",
+    "set_safety_stock",
+    "transfer",
+]
+
+Key = tuple[str, str]
+
+
+def _changed(level: Level) -> DomainEvent:
+    return DomainEvent(
+        "sku",
+        level.sku,
+        "inventory.changed",
+        {
+            "sku": level.sku,
+            "warehouse": level.warehouse,
+            "on_hand": level.on_hand,
+            "reserved": level.reserved,
+            "available": level.available,
+        },
+    )
+
+
+def apply(conn: Connection, moves: Sequence[Movement], actor: str) -> dict[Key, Level]:
+    """Apply movements in (sku, warehouse) order, write them to the ledger, raise events.
+
+    Raises InsufficientStock (and the caller's transaction rolls back) when a guard refuses.
+    """
+    after: dict[Key, Level] = {}
+    for m in sorted(moves, key=lambda m: (m.sku, m.warehouse)):
+        level = store.apply_movement(conn, m)
+        if level is None:
+            raise InsufficientStock(
+                f"Not enough stock of {m.sku} at {m.warehouse} for this {m.kind.value}.",
+                details={"sku": m.sku, "warehouse": m.warehouse, "kind": m.kind.value},
+            )
+        after[(m.sku, m.warehouse)] = level
+    store.insert_movements(conn, moves, actor)
+    outbox.emit(conn, [_changed(level) for level in after.values()])
+    return after
+
+
+def _require(conn: Connection, sku: str, warehouses: Iterable[tuple[str, str]]) -> None:
+    if catalog.product(conn, sku) is None:
+        raise ValidationFailed(
+            f"Unknown SKU {sku}.", code="unknown_sku", details={"field": "sku", "sku": sku}
+        )
+    for field, code in warehouses:
+        if catalog.warehouse(conn, code) is None:
+            raise ValidationFailed(
+                f"Unknown warehouse {code}.",
+                code="unknown_warehouse",
+                details={"field": field, "warehouse": code},
+            )
+
+
+def _location(level: Level) -> LocationView:
+    return LocationView(
+        warehouse=level.warehouse,
+        on_hand=level.on_hand,
+        reserved=level.reserved,
+        safety_stock=level.safety_stock,
+        available=level.available,
+    )
+
+
+def adjust(db: Database, data: AdjustmentIn, actor: str) -> LocationView:
+    if data.quantity == 0:
+        raise ValidationFailed(
+            "quantity must not be zero.", code="zero_quantity", details={"field": "quantity"}
+        )
+    with db.write() as conn:
+        _require(conn, data.sku, [("warehouse", data.warehouse)])
+        store.ensure_levels(conn, [(data.sku, data.warehouse)])
+        move = Movement(
+            data.sku,
+            data.warehouse,
+            kind_for_reason(data.reason),
+            data.quantity,
+            0,
+            data.reason,
+            data.reference,
+        )
+        after = apply(conn, [move], actor)
+    return _location(after[(data.sku, data.warehouse)])
+
+
+def transfer(db: Database, data: TransferIn, actor: str) -> list[LocationView]:
+    if data.from_warehouse == data.to_warehouse:
+        raise ValidationFailed(
+            "from and to must differ.", code="same_warehouse", details={"field": "to"}
+        )
+    with db.write() as conn:
+        _require(conn, data.sku, [("from", data.from_warehouse), ("to", data.to_warehouse)])
+        store.ensure_levels(conn, [(data.sku, data.from_warehouse), (data.sku, data.to_warehouse)])
+        reference = data.reference or f"transfer {data.from_warehouse}->{data.to_warehouse}"
+        moves = [
+            Movement(
+                data.sku,
+                data.from_warehouse,
+                MovementKind.TRANSFER,
+                -data.quantity,
+                0,
+                "transfer_out",
+                reference,
+            ),
+            Movement(
+                data.sku,
+                data.to_warehouse,
+                MovementKind.TRANSFER,
+                data.quantity,
+                0,
+                "transfer_in",
+                reference,
+            ),
+        ]
+        after = apply(conn, moves, actor)
+    return [_location(level) for level in after.values()]
+
+
+def set_safety_stock(db: Database, sku: str, warehouse: str, safety: int) -> LocationView:
+    with db.write() as conn:
+        _require(conn, sku, [("warehouse", warehouse)])
+        store.ensure_levels(conn, [(sku, warehouse)])
+        level = store.set_safety_stock(conn, sku, warehouse, safety)
+        assert level is not None
+        outbox.emit(conn, [_changed(level)])
+    return _location(level)
+
+
+def channel_available(
+    channel: Channel, warehouses: dict[str, Warehouse], levels: Iterable[Level]
+) -> int:
+    """What a channel may sell: available summed over the active warehouses feeding it."""
+    feeds = set(channel.warehouses) if channel.warehouses is not None else set(warehouses)
+    return sum(
+        lv.available
+        for lv in levels
+        if lv.warehouse in feeds and lv.warehouse in warehouses and warehouses[lv.warehouse].active
+    )
+
+
+def availability(db: Database, sku: str) -> InventoryView:
+    with db.read() as conn:
+        if catalog.product(conn, sku) is None:
+            raise NotFound(f"No product {sku}.", code="product_not_found")
+        levels = list(store.levels(conn, [sku]).values())
+        warehouses = {w.code: w for w in catalog.list_warehouses(conn)}
+        channels = catalog.list_channels(conn)
+    active = [lv for lv in levels if warehouses[lv.warehouse].active]
+    return InventoryView(
+        sku=sku,
+        on_hand=sum(lv.on_hand for lv in levels),
+        reserved=sum(lv.reserved for lv in levels),
+        available=sum(lv.available for lv in active),
+        locations=[_location(lv) for lv in levels],
+        channels=[
+            ChannelAvailability(
+                channel=ch.code, available=channel_available(ch, warehouses, levels)
+            )
+            for ch in channels
+            if ch.active
+        ],
+    )
+
+
+def history(
+    db: Database, sku: str, *, before: int | None = None, limit: int = 50
+) -> list[MovementView]:
+    with db.read() as conn:
+        if catalog.product(conn, sku) is None:
+            raise NotFound(f"No product {sku}.", code="product_not_found")
+        rows = store.movements(conn, sku, before=before, limit=limit)
+    return [
+        MovementView(
+            id=str(r["id"]),
+            at=r["at"].isoformat(),
+            sku=r["sku"],
+            warehouse=r["warehouse"],
+            kind=r["kind"],
+            on_hand_delta=r["on_hand_delta"],
+            reserved_delta=r["reserved_delta"],
+            reason=r["reason"],
+            reference=r["reference"],
+            actor=r["actor"],
+        )
+        for r in rows
+    ]

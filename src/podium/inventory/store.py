@@ -1,0 +1,172 @@
+"""SQL for stock levels and the stock ledger.
+
+All stock row locking lives here and always goes in (sku, warehouse) order, so that concurrent
+multi-line orders cannot deadlock. Changes are conditional updates: a reservation only succeeds
+while enough is available, whatever another transaction did in between.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from podium.db.database import utcnow
+from podium.db.tables import stock_levels, stock_movements
+from podium.inventory.model import Level, Movement, MovementKind
+
+__all__ = [
+    "all_levels",
+    "apply_movement",
+    "ensure_levels",
+    "insert_movements",
+    "ledger_balances",
+    "levels",
+    "movements",
+    "set_safety_stock",
+]
+
+Key = tuple[str, str]
+
+
+def _level(row: Any) -> Level:
+    return Level(str(row[0]), str(row[1]), int(row[2]), int(row[3]), int(row[4]))
+
+
+_COLUMNS = (
+    stock_levels.c.sku,
+    stock_levels.c.warehouse,
+    stock_levels.c.on_hand,
+    stock_levels.c.reserved,
+    stock_levels.c.safety_stock,
+)
+
+
+def levels(
+    conn: Connection,
+    skus: Iterable[str],
+    warehouses: Iterable[str] | None = None,
+    *,
+    lock: bool = False,
+) -> dict[Key, Level]:
+    """Stock rows for these SKUs (and warehouses); ``lock`` takes row locks in key order."""
+    wanted = sorted(set(skus))
+    if not wanted:
+        return {}
+    query = (
+        sa.select(*_COLUMNS)
+        .where(stock_levels.c.sku.in_(wanted))
+        .order_by(stock_levels.c.sku, stock_levels.c.warehouse)
+    )
+    if warehouses is not None:
+        query = query.where(stock_levels.c.warehouse.in_(sorted(set(warehouses))))
+    if lock:
+        query = query.with_for_update()
+    return {(r[0], r[1]): _level(r) for r in conn.execute(query)}
+
+
+def ensure_levels(conn: Connection, keys: Iterable[Key]) -> None:
+    """Create zero rows for (sku, warehouse) pairs that have none; safe under concurrency."""
+    rows = [
+        {
+            "sku": s,
+            "warehouse": w,
+            "on_hand": 0,
+            "reserved": 0,
+            "safety_stock": 0,
+            "updated_at": utcnow(),
+        }
+        for s, w in sorted(set(keys))
+    ]
+    if not rows:
+        return
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    conn.execute(insert(stock_levels).values(rows).on_conflict_do_nothing())
+
+
+def apply_movement(conn: Connection, m: Movement) -> Level | None:
+    """Apply one movement with its guard; None when the guard refuses it (not enough stock)."""
+    c = stock_levels.c
+    guard = sa.and_(
+        c.sku == m.sku,
+        c.warehouse == m.warehouse,
+        c.on_hand + m.on_hand_delta >= c.reserved + m.reserved_delta,
+        c.reserved + m.reserved_delta >= 0,
+    )
+    if m.kind is MovementKind.RESERVATION:
+        guard = sa.and_(guard, c.on_hand - c.reserved - c.safety_stock >= m.reserved_delta)
+    row = conn.execute(
+        stock_levels.update()
+        .where(guard)
+        .values(
+            on_hand=c.on_hand + m.on_hand_delta,
+            reserved=c.reserved + m.reserved_delta,
+            updated_at=utcnow(),
+        )
+        .returning(*_COLUMNS)
+    ).first()
+    return _level(row) if row is not None else None
+
+
+def insert_movements(conn: Connection, moves: Sequence[Movement], actor: str) -> None:
+    if not moves:
+        return
+    now = utcnow()
+    conn.execute(
+        stock_movements.insert(),
+        [
+            {
+                "at": now,
+                "sku": m.sku,
+                "warehouse": m.warehouse,
+                "kind": m.kind.value,
+                "on_hand_delta": m.on_hand_delta,
+                "reserved_delta": m.reserved_delta,
+                "reason": m.reason,
+                "reference": m.reference,
+                "actor": actor,
+            }
+            for m in moves
+        ],
+    )
+
+
+def set_safety_stock(conn: Connection, sku: str, warehouse: str, safety: int) -> Level | None:
+    c = stock_levels.c
+    row = conn.execute(
+        stock_levels.update()
+        .where(c.sku == sku, c.warehouse == warehouse)
+        .values(safety_stock=safety, updated_at=utcnow())
+        .returning(*_COLUMNS)
+    ).first()
+    return _level(row) if row is not None else None
+
+
+def all_levels(conn: Connection) -> list[Level]:
+    query = sa.select(*_COLUMNS).order_by(stock_levels.c.sku, stock_levels.c.warehouse)
+    return [_level(r) for r in conn.execute(query)]
+
+
+def ledger_balances(conn: Connection) -> dict[Key, tuple[int, int]]:
+    """Sum of on-hand and reserved deltas per (sku, warehouse), straight from the ledger."""
+    m = stock_movements.c
+    query = sa.select(
+        m.sku, m.warehouse, sa.func.sum(m.on_hand_delta), sa.func.sum(m.reserved_delta)
+    ).group_by(m.sku, m.warehouse)
+    return {(r[0], r[1]): (int(r[2]), int(r[3])) for r in conn.execute(query)}
+
+
+def movements(conn: Connection, sku: str, *, before: int | None, limit: int) -> list[sa.RowMapping]:
+    query = (
+        sa.select(stock_movements)
+        .where(stock_movements.c.sku == sku)
+        .order_by(stock_movements.c.id.desc())
+        .limit(limit)
+    )
+    if before is not None:
+        query = query.where(stock_movements.c.id < before)
+    return list(conn.execute(query).mappings())

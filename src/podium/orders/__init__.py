@@ -1,0 +1,1 @@
+"""The order aggregate: placement, status machine, holds, notes, cancellation, timeline."""

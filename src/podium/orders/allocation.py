@@ -1,0 +1,130 @@
+"""Allocating units of an order to warehouses: plan, reserve, and create shipments.
+
+Used when an order is placed and again when a backorder hold is released.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+
+from podium.catalog import store as catalog
+from podium.catalog.model import Channel
+from podium.fulfillment import store as shipments_store
+from podium.fulfillment.model import ShipmentStatus
+from podium.ids import new_id
+from podium.inventory import service as inventory
+from podium.inventory import store as stock
+from podium.inventory.model import Movement, MovementKind
+from podium.orders.store import TimelineRow
+from podium.routing.geo import Coordinates
+from podium.routing.model import Candidate, Plan, plan_shipments
+
+__all__ = ["Want", "plan_for", "reserve_and_ship", "routing_entry"]
+
+
+@dataclass(frozen=True, slots=True)
+class Want:
+    """Units of one order line still to allocate."""
+
+    line_no: int
+    sku: str
+    quantity: int
+
+
+def plan_for(
+    conn: Connection,
+    channel: Channel,
+    demand: Mapping[str, int],
+    destination: Coordinates | None,
+) -> Plan:
+    """Lock the stock rows the channel may sell from (key order) and plan against them."""
+    feeds = set(channel.warehouses) if channel.warehouses is not None else None
+    candidates = [
+        Candidate(
+            w.code,
+            w.priority,
+            Coordinates(w.latitude, w.longitude)
+            if w.latitude is not None and w.longitude is not None
+            else None,
+        )
+        for w in catalog.list_warehouses(conn)
+        if w.active and (feeds is None or w.code in feeds)
+    ]
+    levels = stock.levels(conn, demand, [c.code for c in candidates], lock=True)
+    available = {(wh, sku): lv.available for (sku, wh), lv in levels.items()}
+    return plan_shipments(demand, available, candidates, destination)
+
+
+def reserve_and_ship(
+    conn: Connection,
+    order_id: str,
+    number: str,
+    wants: Sequence[Want],
+    plan: Plan,
+    actor: str,
+) -> list[str]:
+    """Reserve the plan's units and create one shipment per warehouse; returns shipment ids."""
+    inventory.apply(
+        conn,
+        [
+            Movement(a.sku, a.warehouse, MovementKind.RESERVATION, 0, a.quantity, "order", number)
+            for a in plan.allocations
+        ],
+        actor,
+    )
+    remaining: dict[str, list[list[int]]] = defaultdict(list)
+    for w in wants:
+        remaining[w.sku].append([w.line_no, w.quantity])
+    by_warehouse: dict[str, str] = {}
+    rows: list[dict[str, object]] = []
+    lines: list[dict[str, object]] = []
+    for a in plan.allocations:
+        shipment_id = by_warehouse.get(a.warehouse)
+        if shipment_id is None:
+            shipment_id = by_warehouse[a.warehouse] = new_id("shp")
+            rows.append(
+                {
+                    "id": shipment_id,
+                    "order_id": order_id,
+                    "warehouse": a.warehouse,
+                    "status": ShipmentStatus.PENDING.value,
+                }
+            )
+        left = a.quantity
+        for slot in remaining[a.sku]:
+            take = min(left, slot[1])
+            if take:
+                lines.append(
+                    {"shipment_id": shipment_id, "line_no": slot[0], "sku": a.sku, "quantity": take}
+                )
+                slot[1] -= take
+                left -= take
+            if not left:
+                break
+    shipments_store.insert_shipments(conn, rows, lines)
+    return list(by_warehouse.values())
+
+
+def routing_entry(
+    plan: Plan, shipment_ids: list[str], destination: Coordinates | None
+) -> TimelineRow:
+    return TimelineRow(
+        "order.routed",
+        f"Routing: {plan.reason}.",
+        {
+            "shipments": shipment_ids,
+            "warehouses": plan.warehouses,
+            "allocations": [
+                {"warehouse": a.warehouse, "sku": a.sku, "quantity": a.quantity}
+                for a in plan.allocations
+            ],
+            "candidates_km": {k: round(v, 1) for k, v in plan.distances_km.items()},
+            "destination": None
+            if destination is None
+            else [destination.latitude, destination.longitude],
+        },
+    )

@@ -1,0 +1,67 @@
+"""Re-running allocation for the units of an order that had no stock."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from podium.catalog import store as catalog
+from podium.fulfillment import store as shipments_store
+from podium.fulfillment.model import ShipmentStatus
+from podium.orders import store
+from podium.orders.allocation import Want, plan_for, reserve_and_ship, routing_entry
+from podium.orders.store import TimelineRow
+from podium.routing.geo import Coordinates
+
+__all__ = ["allocate_backorder", "unallocated"]
+
+
+def unallocated(conn: Connection, order_id: str) -> list[Want]:
+    """Units per line neither cancelled nor in a live shipment."""
+    ships = [
+        s
+        for s in shipments_store.shipments_for_orders(conn, [order_id])
+        if s["status"] != ShipmentStatus.CANCELLED
+    ]
+    allocated: dict[int, int] = defaultdict(int)
+    for sl in shipments_store.shipment_lines_for(conn, [s["id"] for s in ships]):
+        allocated[sl["line_no"]] += sl["quantity"]
+    wants = []
+    for ln in store.lines(conn, [order_id]):
+        left = ln["quantity"] - ln["quantity_cancelled"] - allocated[ln["line_no"]]
+        if left > 0:
+            wants.append(Want(ln["line_no"], ln["sku"], left))
+    return wants
+
+
+def allocate_backorder(
+    conn: Connection, order: sa.RowMapping, actor: str, entries: list[TimelineRow]
+) -> dict[str, int]:
+    """Allocate what stock now allows; returns what is still short (empty when all is)."""
+    wants = unallocated(conn, order["id"])
+    if not wants:
+        return {}
+    channel = catalog.channel(conn, order["channel"])
+    assert channel is not None
+    demand: dict[str, int] = defaultdict(int)
+    for w in wants:
+        demand[w.sku] += w.quantity
+    lat, lon = order["destination_latitude"], order["destination_longitude"]
+    destination = Coordinates(lat, lon) if lat is not None and lon is not None else None
+    plan = plan_for(conn, channel, demand, destination)
+    shipment_ids = reserve_and_ship(conn, order["id"], order["number"], wants, plan, actor)
+    if plan.allocations:
+        entries.append(routing_entry(plan, shipment_ids, destination))
+    if plan.shortages:
+        entries.append(
+            TimelineRow(
+                "order.held",
+                "Still on hold (backorder): "
+                + ", ".join(f"{q} × {s}" for s, q in sorted(plan.shortages.items()))
+                + " not in stock.",
+                {"reason": "backorder", "short": dict(plan.shortages)},
+            )
+        )
+    return dict(plan.shortages)

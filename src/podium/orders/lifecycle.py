@@ -1,0 +1,336 @@
+"""After placement: reading, cancelling, holding and releasing orders, notes, status sync."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections import defaultdict
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from podium.db.database import Database, as_utc
+from podium.errors import InvalidTransition, NotFound, ValidationFailed
+from podium.events import store as outbox
+from podium.events.model import DomainEvent
+from podium.fulfillment import store as shipments_store
+from podium.fulfillment.model import (
+    OPEN_STATUSES,
+    SHIPPED_STATUSES,
+    ShipmentStatus,
+    check_shipment_transition,
+)
+from podium.inventory import service as inventory
+from podium.inventory.model import Movement, MovementKind
+from podium.orders import store
+from podium.orders.model import HoldIn, NoteIn, OrderView, TimelineEntry
+from podium.orders.status import HoldReason, OrderStatus, check_transition
+from podium.orders.store import TimelineRow
+from podium.orders.views import order_views
+
+__all__ = [
+    "add_note",
+    "cancel_order",
+    "decode_cursor",
+    "encode_cursor",
+    "get_order",
+    "hold_order",
+    "list_orders",
+    "locked_order",
+    "release_order",
+    "sync_status",
+    "timeline",
+]
+
+
+def encode_cursor(value: str) -> str:
+    return base64.urlsafe_b64encode(value.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> str:
+    try:
+        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError) as exc:
+        raise ValidationFailed(
+            "cursor is not one this API handed out.",
+            code="invalid_cursor",
+            details={"field": "cursor"},
+        ) from exc
+
+
+def locked_order(conn: Connection, order_id: str) -> sa.RowMapping:
+    row = store.lock_order(conn, order_id)
+    if row is None:
+        raise NotFound(f"No order {order_id}.", code="order_not_found")
+    return row
+
+
+def _view(conn: Connection, order_id: str) -> OrderView:
+    row = store.order(conn, order_id)
+    if row is None:
+        raise NotFound(f"No order {order_id}.", code="order_not_found")
+    return order_views(conn, [row])[0]
+
+
+def get_order(db: Database, order_id: str) -> OrderView:
+    with db.read() as conn:
+        return _view(conn, order_id)
+
+
+def list_orders(
+    db: Database,
+    *,
+    status: str | None = None,
+    channel: str | None = None,
+    email: str | None = None,
+    cursor: str | None = None,
+    limit: int = 50,
+) -> tuple[list[OrderView], str | None]:
+    if status is not None and status not in {s.value for s in OrderStatus}:
+        raise ValidationFailed(
+            f"Unknown status {status}.", code="invalid_status", details={"field": "status"}
+        )
+    before = decode_cursor(cursor) if cursor else None
+    with db.read() as conn:
+        rows = store.list_orders(
+            conn, status=status, channel=channel, email=email, before=before, limit=limit + 1
+        )
+        views = order_views(conn, rows[:limit])
+    next_cursor = encode_cursor(rows[limit - 1]["id"]) if len(rows) > limit else None
+    return views, next_cursor
+
+
+def timeline(db: Database, order_id: str) -> list[TimelineEntry]:
+    with db.read() as conn:
+        if store.order(conn, order_id) is None:
+            raise NotFound(f"No order {order_id}.", code="order_not_found")
+        rows = store.timeline(conn, order_id)
+    return [
+        TimelineEntry(
+            at=as_utc(r["at"]),
+            type=r["type"],
+            message=r["message"],
+            data=r["data"],
+            actor=r["actor"],
+        )
+        for r in rows
+    ]
+
+
+def _release_open_shipments(conn: Connection, order: sa.RowMapping, actor: str) -> dict[int, int]:
+    """Cancel every open shipment of the order and release its stock; units per line."""
+    ships = [
+        s
+        for s in shipments_store.shipments_for_orders(conn, [order["id"]])
+        if ShipmentStatus(s["status"]) in OPEN_STATUSES
+    ]
+    lines = shipments_store.shipment_lines_for(conn, [s["id"] for s in ships])
+    warehouse = {s["id"]: s["warehouse"] for s in ships}
+    moves = [
+        Movement(
+            ln["sku"],
+            warehouse[ln["shipment_id"]],
+            MovementKind.RELEASE,
+            0,
+            -ln["quantity"],
+            "order_cancelled",
+            order["number"],
+        )
+        for ln in lines
+    ]
+    inventory.apply(conn, moves, actor)
+    for s in ships:
+        check_shipment_transition(s["status"], ShipmentStatus.CANCELLED)
+        shipments_store.update_shipment(conn, s["id"], {"status": ShipmentStatus.CANCELLED.value})
+    released: dict[int, int] = defaultdict(int)
+    for ln in lines:
+        released[ln["line_no"]] += ln["quantity"]
+    return released
+
+
+def cancel_order(db: Database, order_id: str, actor: str, reason: str | None = None) -> OrderView:
+    with db.write() as conn:
+        order = locked_order(conn, order_id)
+        check_transition(order["status"], OrderStatus.CANCELLED)
+        _release_open_shipments(conn, order, actor)
+        # Every unit not shipped is cancelled (shipped units cannot be, by the status machine).
+        store.set_lines_cancelled(
+            conn, order_id, {ln["line_no"]: ln["quantity"] for ln in store.lines(conn, [order_id])}
+        )
+        store.release_holds(conn, order_id, actor)
+        store.set_status(conn, order_id, OrderStatus.CANCELLED.value)
+        store.add_timeline(
+            conn,
+            order_id,
+            [
+                TimelineRow(
+                    "order.cancelled",
+                    f"Order {order['number']} cancelled" + (f": {reason}." if reason else "."),
+                    {"reason": reason, "from": order["status"]},
+                )
+            ],
+            actor,
+        )
+        outbox.emit(
+            conn,
+            [
+                DomainEvent(
+                    "order",
+                    order_id,
+                    "order.cancelled",
+                    {"id": order_id, "number": order["number"], "reason": reason},
+                )
+            ],
+        )
+        return _view(conn, order_id)
+
+
+def hold_order(db: Database, order_id: str, data: HoldIn, actor: str) -> OrderView:
+    with db.write() as conn:
+        order = locked_order(conn, order_id)
+        if order["status"] != OrderStatus.ON_HOLD:
+            check_transition(order["status"], OrderStatus.ON_HOLD)
+            store.set_status(conn, order_id, OrderStatus.ON_HOLD.value)
+        hold_id = store.insert_hold(conn, order_id, data.reason, data.note, actor)
+        store.add_timeline(
+            conn,
+            order_id,
+            [
+                TimelineRow(
+                    "order.held",
+                    f"On hold ({data.reason})" + (f": {data.note}" if data.note else "."),
+                    {"reason": data.reason, "hold_id": hold_id},
+                )
+            ],
+            actor,
+        )
+        outbox.emit(
+            conn,
+            [
+                DomainEvent(
+                    "order",
+                    order_id,
+                    "order.held",
+                    {"id": order_id, "number": order["number"], "reason": data.reason},
+                )
+            ],
+        )
+        return _view(conn, order_id)
+
+
+def release_order(
+    db: Database, order_id: str, actor: str, *, hold_id: str | None = None
+) -> OrderView:
+    """Release one hold (or all); when none remain the order carries on where it was."""
+    with db.write() as conn:
+        order = locked_order(conn, order_id)
+        if order["status"] != OrderStatus.ON_HOLD:
+            raise InvalidTransition("order", order["status"], "released")
+        open_holds = store.holds(conn, [order_id])
+        targets = [h for h in open_holds if hold_id is None or h["id"] == hold_id]
+        if not targets:
+            raise NotFound(f"No open hold {hold_id} on this order.", code="hold_not_found")
+        releasing_backorder = any(h["reason"] == HoldReason.BACKORDER for h in targets)
+        store.release_holds(conn, order_id, actor, hold_ids=[h["id"] for h in targets])
+        reasons = sorted({h["reason"] for h in targets})
+        entries = [
+            TimelineRow(
+                "order.hold_released",
+                f"Hold released ({', '.join(reasons)}).",
+                {"reasons": reasons},
+            )
+        ]
+        if releasing_backorder:
+            from podium.orders.backorders import allocate_backorder
+
+            short = allocate_backorder(conn, order, actor, entries)
+            if short:
+                store.insert_hold(
+                    conn, order_id, HoldReason.BACKORDER.value, "still waiting for stock", actor
+                )
+        store.add_timeline(conn, order_id, entries, actor)
+        if not store.holds(conn, [order_id]):
+            sync_status(conn, order_id, actor, released=True)
+        return _view(conn, order_id)
+
+
+def add_note(db: Database, order_id: str, data: NoteIn, actor: str) -> TimelineEntry:
+    with db.write() as conn:
+        locked_order(conn, order_id)
+        store.add_timeline(conn, order_id, [TimelineRow("note.added", data.message, {})], actor)
+        row = store.timeline(conn, order_id)[-1]
+    return TimelineEntry(
+        at=as_utc(row["at"]),
+        type=row["type"],
+        message=row["message"],
+        data=row["data"],
+        actor=row["actor"],
+    )
+
+
+def sync_status(conn: Connection, order_id: str, actor: str, *, released: bool = False) -> str:
+    """Derive the order's status from its shipments (call with the order row locked)."""
+    order = store.order(conn, order_id)
+    assert order is not None
+    current = OrderStatus(order["status"])
+    if current in (OrderStatus.CANCELLED, OrderStatus.DELIVERED):
+        return current.value
+    if current is OrderStatus.ON_HOLD and not released:
+        return current.value
+    ships = [
+        s
+        for s in shipments_store.shipments_for_orders(conn, [order_id])
+        if s["status"] != ShipmentStatus.CANCELLED
+    ]
+    lines = store.lines(conn, [order_id])
+    wanted = sum(ln["quantity"] - ln["quantity_cancelled"] for ln in lines)
+    ship_lines = shipments_store.shipment_lines_for(conn, [s["id"] for s in ships])
+    status_of = {s["id"]: ShipmentStatus(s["status"]) for s in ships}
+    shipped = sum(
+        sl["quantity"] for sl in ship_lines if status_of[sl["shipment_id"]] in SHIPPED_STATUSES
+    )
+    delivered = sum(
+        sl["quantity"]
+        for sl in ship_lines
+        if status_of[sl["shipment_id"]] is ShipmentStatus.DELIVERED
+    )
+    if wanted > 0 and delivered >= wanted:
+        target = OrderStatus.DELIVERED
+    elif wanted > 0 and shipped >= wanted:
+        target = OrderStatus.SHIPPED
+    elif shipped > 0:
+        target = OrderStatus.PARTIALLY_SHIPPED
+    else:
+        target = OrderStatus.READY
+    if target is current:
+        return current.value
+    if target is OrderStatus.DELIVERED and current is not OrderStatus.SHIPPED:
+        check_transition(current, OrderStatus.SHIPPED)
+        store.set_status(conn, order_id, OrderStatus.SHIPPED.value)
+        current = OrderStatus.SHIPPED
+    check_transition(current, target)
+    store.set_status(conn, order_id, target.value)
+    store.add_timeline(
+        conn,
+        order_id,
+        [
+            TimelineRow(
+                "order.status_changed",
+                f"Order is now {target.value.replace('_', ' ')}.",
+                {"from": order["status"], "to": target.value},
+            )
+        ],
+        actor,
+    )
+    outbox.emit(
+        conn,
+        [
+            DomainEvent(
+                "order",
+                order_id,
+                f"order.{target.value}",
+                {"id": order_id, "number": order["number"], "status": target.value},
+            )
+        ],
+    )
+    return target.value

@@ -1,0 +1,200 @@
+"""Order inputs and views, and pricing: pure, no I/O."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from pydantic import AwareDatetime, BaseModel, Field, StrictInt
+
+from podium.errors import ValidationFailed
+from podium.inventory.model import MAX_QUANTITY
+from podium.money import MAX_MINOR, InvalidMoney, format_amount, parse_amount
+from podium.validation import Address, Code, CurrencyCode, Email, Input, MoneyString, Sku
+
+__all__ = [
+    "MAX_LINES",
+    "CustomerIn",
+    "HoldIn",
+    "HoldView",
+    "LineIn",
+    "LineView",
+    "NoteIn",
+    "OrderIntake",
+    "OrderView",
+    "Priced",
+    "ShipmentLineView",
+    "ShipmentView",
+    "TimelineEntry",
+    "money",
+    "price",
+]
+
+MAX_LINES = 500
+
+
+class LineIn(Input):
+    sku: Sku
+    quantity: StrictInt = Field(ge=1, le=MAX_QUANTITY)
+    unit_price: MoneyString
+    name: str | None = Field(default=None, max_length=300)
+
+
+class CustomerIn(Input):
+    email: Email | None = None
+    name: str | None = Field(default=None, max_length=200)
+    phone: str | None = Field(default=None, max_length=50)
+
+
+class OrderIntake(Input):
+    channel: Code
+    external_id: str | None = Field(default=None, min_length=1, max_length=200)
+    currency: CurrencyCode
+    customer: CustomerIn = Field(default_factory=CustomerIn)
+    shipping_address: Address
+    lines: list[LineIn] = Field(min_length=1, max_length=MAX_LINES)
+    shipping_total: MoneyString = "0"
+    tax_total: MoneyString = "0"
+    discount_total: MoneyString = "0"
+    on_shortage: Literal["reject", "backorder"] = "reject"
+    tags: list[str] = Field(default_factory=list, max_length=50)
+    placed_at: AwareDatetime | None = None
+    note: str | None = Field(default=None, max_length=2000)
+
+    def fingerprint(self) -> str:
+        """A digest of what was asked, to tell a retry from a different request."""
+        body = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(body.encode()).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class Priced:
+    """An intake's money in minor units, checked against its currency."""
+
+    unit_prices: tuple[int, ...]
+    subtotal: int
+    shipping: int
+    tax: int
+    discount: int
+    total: int
+
+
+def _amount(value: str, currency: str, field: str) -> int:
+    try:
+        return parse_amount(value, currency)
+    except InvalidMoney as exc:
+        raise ValidationFailed(
+            f"{field}: {exc.message}", code=exc.code, details={"field": field}
+        ) from exc
+
+
+def price(intake: OrderIntake) -> Priced:
+    cur = intake.currency
+    units = tuple(
+        _amount(line.unit_price, cur, f"lines.{i}.unit_price")
+        for i, line in enumerate(intake.lines)
+    )
+    subtotal = sum(u * line.quantity for u, line in zip(units, intake.lines, strict=True))
+    shipping = _amount(intake.shipping_total, cur, "shipping_total")
+    tax = _amount(intake.tax_total, cur, "tax_total")
+    discount = _amount(intake.discount_total, cur, "discount_total")
+    total = subtotal + shipping + tax - discount
+    if total < 0:
+        raise ValidationFailed(
+            "discount_total exceeds the order's value.",
+            code="invalid_money",
+            details={"field": "discount_total"},
+        )
+    if total > MAX_MINOR:
+        raise ValidationFailed(
+            "The order total is too large.", code="invalid_money", details={"field": "lines"}
+        )
+    return Priced(units, subtotal, shipping, tax, discount, total)
+
+
+class HoldIn(Input):
+    reason: Literal["manual", "fraud_review", "address", "payment"] = "manual"
+    note: str | None = Field(default=None, max_length=1000)
+
+
+class NoteIn(Input):
+    message: str = Field(min_length=1, max_length=2000)
+
+
+class ShipmentLineView(BaseModel):
+    sku: str
+    quantity: int
+
+
+class ShipmentView(BaseModel):
+    id: str
+    order_id: str
+    warehouse: str
+    status: str
+    lines: list[ShipmentLineView]
+    carrier: str | None
+    service: str | None
+    tracking_number: str | None
+    tracking_url: str | None
+    shipped_at: datetime | None = None
+
+
+class LineView(BaseModel):
+    line_no: int
+    sku: str
+    name: str
+    quantity: int
+    unit_price: str
+    total: str
+    quantity_allocated: int
+    quantity_backordered: int
+    quantity_shipped: int
+    quantity_cancelled: int
+
+
+class HoldView(BaseModel):
+    id: str
+    reason: str
+    note: str | None
+    created_at: datetime
+    created_by: str
+
+
+class OrderView(BaseModel):
+    id: str
+    number: str
+    channel: str
+    external_id: str | None
+    status: str
+    currency: str
+    subtotal: str
+    shipping_total: str
+    tax_total: str
+    discount_total: str
+    total: str
+    customer: dict[str, Any]
+    shipping_address: dict[str, Any]
+    lines: list[LineView]
+    shipments: list[ShipmentView]
+    tags: list[str]
+    holds: list[HoldView]
+    payment_status: str
+    fulfillment_status: str
+    placed_at: datetime
+    created_at: datetime
+    updated_at: datetime
+
+
+class TimelineEntry(BaseModel):
+    at: datetime
+    type: str
+    message: str
+    data: dict[str, Any]
+    actor: str
+
+
+def money(minor: int, currency: str) -> str:
+    return format_amount(minor, currency)

@@ -1,0 +1,244 @@
+"""Placing an order: one transaction from intake to reserved stock and planned shipments.
+
+Idempotency (channel + external id, or ``Idempotency-Key``) → validation against the catalogue →
+stock rows locked in key order → routing plan → conditional reservations → order, lines,
+shipments, holds, timeline and outbox events. A concurrent duplicate loses on the unique
+index, rolls back, and gets the winner's order back.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import Connection
+from sqlalchemy.exc import IntegrityError
+
+from podium.catalog import store as catalog
+from podium.db.database import Database, utcnow
+from podium.errors import Conflict, InsufficientStock, ValidationFailed
+from podium.events import store as outbox
+from podium.events.model import DomainEvent
+from podium.ids import new_id
+from podium.orders import store
+from podium.orders.allocation import Want, plan_for, reserve_and_ship, routing_entry
+from podium.orders.model import OrderIntake, OrderView, Priced, money, price
+from podium.orders.status import HoldReason, OrderStatus, check_transition
+from podium.orders.store import TimelineRow
+from podium.orders.views import order_views
+from podium.routing.geo import Coordinates, Geocoder
+
+__all__ = ["Placed", "place_order"]
+
+ORDER_NUMBER_PREFIX = "PD-"
+
+
+@dataclass(frozen=True, slots=True)
+class Placed:
+    order: OrderView
+    created: bool
+
+
+def destination_of(intake: OrderIntake, geocoder: Geocoder) -> Coordinates | None:
+    a = intake.shipping_address
+    if a.latitude is not None and a.longitude is not None:
+        return Coordinates(a.latitude, a.longitude)
+    return geocoder.locate(
+        postal_code=a.postal_code, city=a.city, region=a.region, country=a.country
+    )
+
+
+def place_order(
+    db: Database,
+    intake: OrderIntake,
+    *,
+    geocoder: Geocoder,
+    idempotency_key: str | None = None,
+    actor: str = "api",
+) -> Placed:
+    priced = price(intake)
+    fingerprint = intake.fingerprint()
+    destination = destination_of(intake, geocoder)  # outside the transaction: may be slow once
+    try:
+        with db.write() as conn:
+            found = _existing(conn, intake, idempotency_key, fingerprint)
+            if found is not None:
+                return Placed(found, created=False)
+            order_id = _place(
+                conn, intake, priced, fingerprint, idempotency_key, destination, actor
+            )
+            view = order_views(conn, [_row(conn, order_id)])[0]
+        return Placed(view, created=True)
+    except IntegrityError:
+        # Lost a race with a concurrent delivery of the same order: answer with the winner's.
+        with db.read() as conn:
+            found = _existing(conn, intake, idempotency_key, fingerprint)
+        if found is None:
+            raise
+        return Placed(found, created=False)
+
+
+def _row(conn: Connection, order_id: str):  # type: ignore[no-untyped-def]
+    row = store.order(conn, order_id)
+    assert row is not None
+    return row
+
+
+def _existing(
+    conn: Connection, intake: OrderIntake, key: str | None, fingerprint: str
+) -> OrderView | None:
+    found = store.find_existing(conn, intake.channel, intake.external_id, key)
+    if found is None:
+        return None
+    if found.by_key and found.request_hash != fingerprint:
+        raise Conflict(
+            "This Idempotency-Key was already used for a different request.",
+            code="idempotency_key_reused",
+            details={"header": "Idempotency-Key"},
+        )
+    return order_views(conn, [_row(conn, found.id)])[0]
+
+
+def _place(
+    conn: Connection,
+    intake: OrderIntake,
+    priced: Priced,
+    fingerprint: str,
+    idempotency_key: str | None,
+    destination: Coordinates | None,
+    actor: str,
+) -> str:
+    channel = catalog.channel(conn, intake.channel)
+    if channel is None or not channel.active:
+        raise ValidationFailed(
+            f"Unknown or inactive channel {intake.channel}.",
+            code="unknown_channel",
+            details={"field": "channel", "channel": intake.channel},
+        )
+    products = catalog.products_by_sku(conn, (ln.sku for ln in intake.lines))
+    unknown = [
+        {"field": f"lines.{i}.sku", "sku": ln.sku}
+        for i, ln in enumerate(intake.lines)
+        if ln.sku not in products
+    ]
+    if unknown:
+        raise ValidationFailed(
+            f"Unknown SKU(s): {', '.join(sorted({u['sku'] for u in unknown}))}.",
+            code="unknown_sku",
+            details={"field": unknown[0]["field"], "lines": unknown},
+        )
+    demand: dict[str, int] = defaultdict(int)
+    for ln in intake.lines:
+        demand[ln.sku] += ln.quantity
+    plan = plan_for(conn, channel, demand, destination)
+    if plan.shortages and intake.on_shortage == "reject":
+        raise InsufficientStock(
+            "Not enough stock to place this order.",
+            details={
+                "lines": [
+                    {"sku": sku, "requested": demand[sku], "available": demand[sku] - short}
+                    for sku, short in sorted(plan.shortages.items())
+                ]
+            },
+        )
+    seq = store.next_number(conn)
+    number = f"{ORDER_NUMBER_PREFIX}{seq}"
+    order_id = new_id("ord")
+    status = check_transition(
+        OrderStatus.PENDING, OrderStatus.ON_HOLD if plan.shortages else OrderStatus.READY
+    )
+    now = utcnow()
+    store.insert_order(
+        conn,
+        {
+            "id": order_id,
+            "number": number,
+            "channel": channel.code,
+            "external_id": intake.external_id,
+            "idempotency_key": idempotency_key,
+            "request_hash": fingerprint,
+            "status": status.value,
+            "currency": intake.currency,
+            "subtotal": priced.subtotal,
+            "shipping_total": priced.shipping,
+            "tax_total": priced.tax,
+            "discount_total": priced.discount,
+            "total": priced.total,
+            "payment_status": "pending",
+            "customer_email": intake.customer.email,
+            "customer_name": intake.customer.name,
+            "customer_phone": intake.customer.phone,
+            "shipping_address": intake.shipping_address.model_dump(exclude_none=True),
+            "destination_latitude": destination.latitude if destination else None,
+            "destination_longitude": destination.longitude if destination else None,
+            "tags": intake.tags,
+            "placed_at": intake.placed_at or now,
+            "created_at": now,
+            "updated_at": now,
+        },
+    )
+    store.insert_lines(
+        conn,
+        [
+            {
+                "order_id": order_id,
+                "line_no": i + 1,
+                "sku": ln.sku,
+                "name": ln.name or products[ln.sku].name,
+                "quantity": ln.quantity,
+                "unit_price": priced.unit_prices[i],
+                "quantity_cancelled": 0,
+            }
+            for i, ln in enumerate(intake.lines)
+        ],
+    )
+    wants = [Want(i + 1, ln.sku, ln.quantity) for i, ln in enumerate(intake.lines)]
+    shipment_ids = reserve_and_ship(conn, order_id, number, wants, plan, actor)
+    timeline = [
+        TimelineRow(
+            "order.placed",
+            f"Order {number} placed on {channel.code}: {sum(demand.values())} unit(s), "
+            f"{intake.currency} {money(priced.total, intake.currency)}.",
+            {"channel": channel.code, "external_id": intake.external_id},
+        ),
+        routing_entry(plan, shipment_ids, destination),
+    ]
+    events = [
+        DomainEvent(
+            "order",
+            order_id,
+            "order.created",
+            {
+                "id": order_id,
+                "number": number,
+                "channel": channel.code,
+                "status": status.value,
+                "total": money(priced.total, intake.currency),
+                "currency": intake.currency,
+            },
+        ),
+    ]
+    if intake.note:
+        timeline.append(TimelineRow("note.added", intake.note, {}))
+    if plan.shortages:
+        store.insert_hold(conn, order_id, HoldReason.BACKORDER.value, "waiting for stock", actor)
+        timeline.append(
+            TimelineRow(
+                "order.held",
+                "On hold (backorder): "
+                + ", ".join(f"{q} × {s}" for s, q in sorted(plan.shortages.items()))
+                + " not in stock.",
+                {"reason": "backorder", "short": dict(plan.shortages)},
+            )
+        )
+        events.append(
+            DomainEvent(
+                "order",
+                order_id,
+                "order.held",
+                {"id": order_id, "number": number, "reason": "backorder"},
+            )
+        )
+    store.add_timeline(conn, order_id, timeline, actor)
+    outbox.emit(conn, events)
+    return order_id

@@ -1,0 +1,73 @@
+"""The order status machine, documented and enforced here (pure).
+
+::
+
+    pending ──► ready ──► partially_shipped ──► shipped ──► delivered
+       │          ▲  │            │                 │
+       │          │  └──► on_hold ◄┘ (hold a partly shipped order)
+       └──► on_hold ──┘
+    pending | ready | on_hold ──► cancelled
+
+``pending``: being placed (never visible after placement commits). ``ready``: stock allocated,
+awaiting fulfilment. ``on_hold``: stopped for a reason (backorder, manual, fraud review…) until
+every hold is released. ``partially_shipped``/``shipped``/``delivered`` follow the shipments.
+``cancelled`` and ``delivered`` are final.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from podium.errors import InvalidTransition
+
+__all__ = ["HoldReason", "OrderStatus", "check_transition", "derive_fulfilment_status"]
+
+
+class OrderStatus(StrEnum):
+    PENDING = "pending"
+    READY = "ready"
+    ON_HOLD = "on_hold"
+    PARTIALLY_SHIPPED = "partially_shipped"
+    SHIPPED = "shipped"
+    DELIVERED = "delivered"
+    CANCELLED = "cancelled"
+
+
+class HoldReason(StrEnum):
+    BACKORDER = "backorder"
+    UNKNOWN_SKU = "unknown_sku"
+    FRAUD_REVIEW = "fraud_review"
+    ADDRESS = "address"
+    PAYMENT = "payment"
+    MANUAL = "manual"
+
+
+S = OrderStatus
+_ALLOWED: dict[OrderStatus, frozenset[OrderStatus]] = {
+    S.PENDING: frozenset({S.READY, S.ON_HOLD, S.CANCELLED}),
+    S.READY: frozenset({S.ON_HOLD, S.PARTIALLY_SHIPPED, S.SHIPPED, S.CANCELLED}),
+    S.ON_HOLD: frozenset({S.READY, S.PARTIALLY_SHIPPED, S.CANCELLED}),
+    S.PARTIALLY_SHIPPED: frozenset({S.SHIPPED, S.ON_HOLD}),
+    S.SHIPPED: frozenset({S.DELIVERED}),
+    S.DELIVERED: frozenset(),
+    S.CANCELLED: frozenset(),
+}
+
+
+def check_transition(current: str, target: str) -> OrderStatus:
+    """Return the target status, or raise InvalidTransition (409) if the machine forbids it."""
+    now, then = OrderStatus(current), OrderStatus(target)
+    if then not in _ALLOWED[now]:
+        raise InvalidTransition("order", now.value, then.value)
+    return then
+
+
+def derive_fulfilment_status(ordered: int, shipped: int, delivered: int) -> str:
+    """``unfulfilled`` / ``partially_fulfilled`` / ``fulfilled`` / ``delivered`` from counts."""
+    if ordered > 0 and delivered >= ordered:
+        return "delivered"
+    if ordered > 0 and shipped >= ordered:
+        return "fulfilled"
+    if shipped > 0:
+        return "partially_fulfilled"
+    return "unfulfilled"

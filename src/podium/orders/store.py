@@ -1,0 +1,215 @@
+"""SQL for orders, their lines, holds and timeline."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from podium.db.database import utcnow
+from podium.db.tables import counters, order_events, order_holds, order_lines, orders
+from podium.ids import new_id
+
+__all__ = [
+    "Existing",
+    "TimelineRow",
+    "add_timeline",
+    "find_existing",
+    "holds",
+    "insert_hold",
+    "insert_lines",
+    "insert_order",
+    "lines",
+    "list_orders",
+    "lock_order",
+    "next_number",
+    "order",
+    "release_holds",
+    "set_lines_cancelled",
+    "set_status",
+    "timeline",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Existing:
+    id: str
+    request_hash: str
+    by_key: bool
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineRow:
+    type: str
+    message: str
+    data: dict[str, Any]
+
+
+def next_number(conn: Connection) -> int:
+    if conn.dialect.name == "postgresql":
+        return int(conn.execute(sa.text("SELECT nextval('order_number_seq')")).scalar_one())
+    return int(
+        conn.execute(
+            counters.update()
+            .where(counters.c.name == "order_number")
+            .values(value=counters.c.value + 1)
+            .returning(counters.c.value)
+        ).scalar_one()
+    )
+
+
+def find_existing(
+    conn: Connection, channel: str, external_id: str | None, idempotency_key: str | None
+) -> Existing | None:
+    if idempotency_key is not None:
+        row = conn.execute(
+            sa.select(orders.c.id, orders.c.request_hash).where(
+                orders.c.idempotency_key == idempotency_key
+            )
+        ).first()
+        if row is not None:
+            return Existing(row[0], row[1], True)
+    if external_id is not None:
+        row = conn.execute(
+            sa.select(orders.c.id, orders.c.request_hash).where(
+                orders.c.channel == channel, orders.c.external_id == external_id
+            )
+        ).first()
+        if row is not None:
+            return Existing(row[0], row[1], False)
+    return None
+
+
+def insert_order(conn: Connection, values: dict[str, Any]) -> None:
+    conn.execute(orders.insert().values(**values))
+
+
+def insert_lines(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
+    conn.execute(order_lines.insert(), list(rows))
+
+
+def order(conn: Connection, order_id: str) -> sa.RowMapping | None:
+    return conn.execute(sa.select(orders).where(orders.c.id == order_id)).mappings().first()
+
+
+def lock_order(conn: Connection, order_id: str) -> sa.RowMapping | None:
+    """The order row, locked until the transaction ends (orders lock before stock rows)."""
+    query = sa.select(orders).where(orders.c.id == order_id).with_for_update()
+    return conn.execute(query).mappings().first()
+
+
+def set_status(conn: Connection, order_id: str, status: str) -> None:
+    conn.execute(
+        orders.update().where(orders.c.id == order_id).values(status=status, updated_at=utcnow())
+    )
+
+
+def lines(conn: Connection, order_ids: Sequence[str]) -> list[sa.RowMapping]:
+    query = (
+        sa.select(order_lines)
+        .where(order_lines.c.order_id.in_(order_ids))
+        .order_by(order_lines.c.order_id, order_lines.c.line_no)
+    )
+    return list(conn.execute(query).mappings())
+
+
+def set_lines_cancelled(conn: Connection, order_id: str, cancelled: dict[int, int]) -> None:
+    for line_no, quantity in cancelled.items():
+        conn.execute(
+            order_lines.update()
+            .where(order_lines.c.order_id == order_id, order_lines.c.line_no == line_no)
+            .values(quantity_cancelled=quantity)
+        )
+
+
+def insert_hold(conn: Connection, order_id: str, reason: str, note: str | None, actor: str) -> str:
+    hold_id = new_id("hld")
+    conn.execute(
+        order_holds.insert().values(
+            id=hold_id,
+            order_id=order_id,
+            reason=reason,
+            note=note,
+            created_at=utcnow(),
+            created_by=actor,
+        )
+    )
+    return hold_id
+
+
+def holds(
+    conn: Connection, order_ids: Sequence[str], *, open_only: bool = True
+) -> list[sa.RowMapping]:
+    query = sa.select(order_holds).where(order_holds.c.order_id.in_(order_ids))
+    if open_only:
+        query = query.where(order_holds.c.released_at.is_(None))
+    return list(conn.execute(query.order_by(order_holds.c.created_at)).mappings())
+
+
+def release_holds(
+    conn: Connection, order_id: str, actor: str, *, hold_ids: Sequence[str] | None = None
+) -> int:
+    query = order_holds.update().where(
+        order_holds.c.order_id == order_id, order_holds.c.released_at.is_(None)
+    )
+    if hold_ids is not None:
+        query = query.where(order_holds.c.id.in_(hold_ids))
+    return conn.execute(query.values(released_at=utcnow(), released_by=actor)).rowcount
+
+
+def add_timeline(
+    conn: Connection,
+    order_id: str,
+    entries: Sequence[TimelineRow],
+    actor: str,
+    at: datetime | None = None,
+) -> None:
+    when = at or utcnow()
+    conn.execute(
+        order_events.insert(),
+        [
+            {
+                "order_id": order_id,
+                "at": when,
+                "type": e.type,
+                "message": e.message,
+                "data": e.data,
+                "actor": actor,
+            }
+            for e in entries
+        ],
+    )
+
+
+def timeline(conn: Connection, order_id: str) -> list[sa.RowMapping]:
+    query = (
+        sa.select(order_events)
+        .where(order_events.c.order_id == order_id)
+        .order_by(order_events.c.id)
+    )
+    return list(conn.execute(query).mappings())
+
+
+def list_orders(
+    conn: Connection,
+    *,
+    status: str | None,
+    channel: str | None,
+    email: str | None,
+    before: str | None,
+    limit: int,
+) -> list[sa.RowMapping]:
+    query = sa.select(orders).order_by(orders.c.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(orders.c.status == status)
+    if channel is not None:
+        query = query.where(orders.c.channel == channel)
+    if email is not None:
+        query = query.where(orders.c.customer_email == email.lower())
+    if before is not None:
+        query = query.where(orders.c.id < before)
+    return list(conn.execute(query).mappings())

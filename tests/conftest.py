@@ -1,0 +1,111 @@
+"""Shared fixtures: a Podium on each engine, an API client with keys, seeding helpers.
+
+Integration and end-to-end tests take the ``engine`` parameter: SQLite always, PostgreSQL when
+PODIUM_TEST_POSTGRES_URL is set. Each test run gets its own PostgreSQL database (created here,
+dropped at the end), and each test starts from empty tables.
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from fastapi.testclient import TestClient
+
+from podium.access.service import create_key
+from podium.api.app import create_app
+from podium.bootstrap import Podium, bootstrap
+from podium.config import Settings
+from podium.db.engine import build_engine, normalise_url
+from podium.db.migrate import upgrade
+from podium.db.tables import metadata
+from podium.routing.geo import default_geocoder
+from support import Api
+
+PG_URL = os.environ.get("PODIUM_TEST_POSTGRES_URL", "").strip()
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+
+ENGINES = [
+    "sqlite",
+    pytest.param(
+        "postgres",
+        marks=pytest.mark.skipif(not PG_URL, reason="PODIUM_TEST_POSTGRES_URL is not set"),
+    ),
+]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every test that touches a database runs on both engines."""
+    if "database_url" in metafunc.fixturenames:
+        metafunc.parametrize("database_url", ENGINES, indirect=True)
+
+
+def _admin_url(url: str) -> sa.URL:
+    return sa.make_url(normalise_url(url))
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A database of this test run's own on the PostgreSQL server, migrated to head."""
+    if not PG_URL:
+        pytest.skip("PODIUM_TEST_POSTGRES_URL is not set")
+    base = _admin_url(PG_URL)
+    name = f"podium_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    url = base.set(database=name).render_as_string(hide_password=False)
+    engine = build_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    try:
+        yield url
+    finally:
+        with admin.connect() as conn:
+            conn.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+def reset_postgres(url: str) -> None:
+    engine = build_engine(url, pool_size=1)
+    tables = ", ".join(t.name for t in metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        conn.exec_driver_sql("ALTER SEQUENCE order_number_seq RESTART WITH 100001")
+        conn.exec_driver_sql("INSERT INTO counters (name, value) VALUES ('order_number', 100000)")
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    engine = getattr(request, "param", "sqlite")
+    if engine == "postgres":
+        url: str = request.getfixturevalue("postgres_url")
+        reset_postgres(url)
+        return url
+    return f"sqlite:///{tmp_path}/podium.db"
+
+
+@pytest.fixture
+def podium(database_url: str) -> Iterator[Podium]:
+    p = bootstrap(
+        Settings(database_url=database_url, relay_poll_seconds=0.05), geocoder=default_geocoder()
+    )
+    try:
+        yield p
+    finally:
+        p.close()
+
+
+@pytest.fixture
+def api(podium: Podium) -> Iterator[Api]:
+    keys = {
+        role: create_key(podium.db, f"test {role}", role)[1]
+        for role in ("admin", "operator", "warehouse", "support", "readonly")
+    }
+    with TestClient(create_app(podium, run_relay=False), raise_server_exceptions=False) as client:
+        yield Api(client, keys)
