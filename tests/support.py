@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -88,11 +89,35 @@ def seed_store(
     warehouses: tuple[str, ...] = ("EAST", "WEST"),
 ) -> None:
     """A `web` channel, the named warehouses, products, and on-hand stock per (sku, warehouse)."""
-    api.ok("post", "/channels", {"code": "web", "name": "Web store", "type": "manual"})
+    _seed(lambda path, body: api.ok("post", path, body), stock, skus, warehouses)
+
+
+def seed_http(
+    client: Any,
+    stock: dict[tuple[str, str], int],
+    *,
+    warehouses: tuple[str, ...] = ("EAST", "WEST"),
+) -> None:
+    """The same through an httpx client whose base URL ends in /api/v1."""
+
+    def post(path: str, body: dict[str, Any]) -> Any:
+        r = client.post(path, json=body)
+        assert r.status_code < 300, r.text
+        return r.json()
+
+    _seed(post, stock, None, warehouses)
+
+
+def _seed(
+    post: Callable[[str, dict[str, Any]], Any],
+    stock: dict[tuple[str, str], int],
+    skus: list[str] | None,
+    warehouses: tuple[str, ...],
+) -> None:
+    post("/channels", {"code": "web", "name": "Web store", "type": "manual"})
     for code in warehouses:
         city, region, postal, lat, lon = WAREHOUSES[code]
-        api.ok(
-            "post",
+        post(
             "/warehouses",
             {
                 "code": code,
@@ -103,11 +128,10 @@ def seed_store(
             },
         )
     for sku in sorted(set(skus or []) | {s for s, _ in stock}):
-        api.ok("post", "/products", {"sku": sku, "name": f"Product {sku}", "weight_grams": 250})
+        post("/products", {"sku": sku, "name": f"Product {sku}", "weight_grams": 250})
     for (sku, wh), qty in stock.items():
         if qty:
-            api.ok(
-                "post",
+            post(
                 "/inventory/adjustments",
                 {"sku": sku, "warehouse": wh, "quantity": qty, "reason": "receipt"},
             )

@@ -24,6 +24,7 @@ class BodySizeLimit:
                 return
         seen = 0
         too_big = False
+        refused = False
 
         async def counted() -> Message:
             nonlocal seen, too_big
@@ -35,15 +36,22 @@ class BodySizeLimit:
                     raise _TooLarge
             return message
 
-        try:
-            await self.app(scope, counted, send)
-        except _TooLarge:
-            await self._refuse(send)
-        except Exception:
+        async def guarded_send(message: Message) -> None:
+            # The app may turn our exception into its own error response: send a 413 instead.
+            nonlocal refused
             if too_big:
-                await self._refuse(send)
+                if not refused:
+                    refused = True
+                    await self._refuse(send)
                 return
-            raise
+            await send(message)
+
+        try:
+            await self.app(scope, counted, guarded_send)
+        except _TooLarge:
+            pass
+        if too_big and not refused:
+            await self._refuse(send)
 
     async def _refuse(self, send: Send) -> None:
         body = json.dumps(

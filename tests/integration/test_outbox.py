@@ -1,0 +1,190 @@
+"""The outbox relay: at-least-once, ordered per aggregate, backoff, dead letters, many workers."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from typer.testing import CliRunner
+
+from podium.bootstrap import Podium
+from podium.cli import app as cli
+from podium.db.database import utcnow
+from podium.events import store
+from podium.events.model import DomainEvent, Envelope
+from podium.events.relay import Registry, Relay
+from support import Api, order_body, seed_store
+
+
+class Clock:
+    """Starts a moment ahead of the wall clock, so events just written are due."""
+
+    def __init__(self) -> None:
+        self.now = utcnow() + timedelta(seconds=5)
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += timedelta(seconds=seconds)
+
+
+def _emit(podium: Podium, *events: tuple[str, str]) -> None:
+    with podium.db.write() as conn:
+        store.emit(conn, [DomainEvent("test", agg, kind, {"n": kind}) for agg, kind in events])
+
+
+def _relay(
+    podium: Podium, registry: Registry, clock: Clock | None = None, **settings: float
+) -> Relay:
+    s = replace(podium.settings, relay_backoff_seconds=1.0, **settings)  # type: ignore[arg-type]
+    return Relay(podium.db, registry, s, clock=clock or utcnow)
+
+
+def _drain(relay: Relay) -> None:
+    while relay.run_once():
+        pass
+
+
+def test_placing_an_order_writes_its_events_and_a_rejection_writes_none(
+    api: Api, podium: Podium
+) -> None:
+    seed_store(api, {("TEE", "EAST"): 1})
+    received: list[Envelope] = []
+    registry = Registry()
+    registry.subscribe("spy", received.append, {"order.created", "inventory.changed"})
+    _drain(_relay(podium, registry))  # the seeding's stock events
+    received.clear()
+    order = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="a"))
+    assert api.post("/orders", order_body([("TEE", 1)], external_id="b")).status_code == 409
+    _drain(_relay(podium, registry))
+    assert sorted(e.type for e in received) == ["inventory.changed", "order.created"]
+    created = next(e for e in received if e.type == "order.created")
+    assert created.aggregate_id == order["id"]
+    assert created.payload["number"] == order["number"]
+
+
+def test_failures_are_retried_with_backoff_until_delivered_once(podium: Podium) -> None:
+    clock = Clock()
+    calls: list[int] = []
+    happy: list[int] = []
+
+    def flaky(e: Envelope) -> None:
+        calls.append(e.attempt)
+        if len(calls) <= 2:
+            raise ConnectionError("receiver down")
+
+    registry = Registry()
+    registry.subscribe("flaky", flaky)
+    registry.subscribe("happy", lambda e: happy.append(e.id))
+    relay = _relay(podium, registry, clock)
+    _emit(podium, ("A", "one"))
+    assert relay.run_once() == 1
+    assert relay.run_once() == 0  # backing off: 1 s
+    clock.advance(1.1)
+    assert relay.run_once() == 1
+    assert relay.run_once() == 0  # now 2 s
+    clock.advance(1.5)
+    assert relay.run_once() == 0
+    clock.advance(0.6)
+    assert relay.run_once() == 1
+    assert calls == [1, 2, 3]
+    assert len(happy) == 1  # the subscriber that succeeded first time was not called again
+    with podium.db.read() as conn:
+        row = store.list_events(conn, status=None, before=None, limit=1)[0]
+    assert (row["status"], row["attempts"], row["last_error"]) == ("delivered", 3, None)
+
+
+def test_events_of_one_aggregate_wait_for_the_one_before(podium: Podium) -> None:
+    clock = Clock()
+    seen: list[str] = []
+    fail_first = {"A1"}
+
+    def handler(e: Envelope) -> None:
+        key = e.aggregate_id + e.type
+        if key in fail_first:
+            fail_first.discard(key)
+            raise RuntimeError("not yet")
+        seen.append(key)
+
+    registry = Registry()
+    registry.subscribe("ordered", handler)
+    relay = _relay(podium, registry, clock)
+    _emit(podium, ("A", "1"), ("A", "2"), ("B", "1"), ("A", "3"), ("B", "2"))
+    _drain(relay)
+    assert seen == ["B1", "B2"]  # A1 failed, so A2 and A3 wait
+    clock.advance(2)
+    _drain(relay)
+    assert seen == ["B1", "B2", "A1", "A2", "A3"]
+
+
+def test_dead_letters_are_visible_in_the_api_and_cli_and_can_be_retried(
+    api: Api, podium: Podium, database_url: str, monkeypatch: object
+) -> None:
+    clock = Clock()
+    broken = {"on": True}
+
+    def handler(e: Envelope) -> None:
+        if broken["on"]:
+            raise RuntimeError("always failing")
+
+    registry = Registry()
+    registry.subscribe("fragile", handler)
+    relay = _relay(podium, registry, clock, relay_max_attempts=3)
+    _emit(podium, ("A", "doomed"))
+    for _ in range(3):
+        relay.run_once()
+        clock.advance(3600)
+    dead = api.ok("get", "/events?status=dead")
+    assert [e["type"] for e in dead["items"]] == ["doomed"]
+    assert dead["items"][0]["attempts"] == 3
+    assert "always failing" in dead["items"][0]["last_error"]
+    assert dead["counts"]["dead"] == 1
+
+    monkeypatch.setenv("PODIUM_DATABASE_URL", database_url)  # type: ignore[attr-defined]
+    listed = CliRunner().invoke(cli, ["events", "list", "--status", "dead"])
+    assert listed.exit_code == 0, listed.output
+    assert "doomed" in listed.output
+
+    event_id = dead["items"][0]["id"]
+    assert api.post(f"/events/{event_id}/retry", role="readonly").status_code == 403
+    assert api.ok("post", f"/events/{event_id}/retry")["status"] == "pending"
+    broken["on"] = False
+    relay.run_once()
+    assert api.ok("get", "/events?status=dead")["items"] == []
+    assert api.post(f"/events/{event_id}/retry").status_code == 409
+
+
+def test_several_workers_share_the_outbox_without_delivering_twice(podium: Podium) -> None:
+    deliveries: Counter[int] = Counter()
+    lock = threading.Lock()
+
+    def handler(e: Envelope) -> None:
+        with lock:
+            deliveries[e.id] += 1
+
+    registry = Registry()
+    registry.subscribe("count", handler)
+    _emit(podium, *[(f"agg{i % 40}", f"e{i}") for i in range(400)])
+    relays = [_relay(podium, registry, relay_batch_size=10) for _ in range(4)]
+    threads = [threading.Thread(target=_drain, args=(r,)) for r in relays]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    _drain(relays[0])
+    assert len(deliveries) == 400
+    assert set(deliveries.values()) == {1}
+
+
+def test_the_background_relay_delivers_soon_after_commit(podium: Podium) -> None:
+    got = threading.Event()
+    podium.registry.subscribe("waiter", lambda e: got.set(), {"ping"})
+    podium.relay.start()
+    try:
+        _emit(podium, ("A", "ping"))
+        assert got.wait(5)
+    finally:
+        podium.relay.stop()
