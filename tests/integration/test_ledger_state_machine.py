@@ -3,6 +3,7 @@ balance equal to the ledger, reservations equal to open shipments, and available
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 from collections import defaultdict
 
@@ -116,20 +117,16 @@ def machine_for(podium: Podium) -> type[RuleBasedStateMachine]:
             if not self.orders:
                 return
             order_id = data.draw(st.sampled_from(self.orders))
-            try:
+            with contextlib.suppress(Conflict):
                 lifecycle.cancel_order(podium.db, order_id, "test")
-            except Conflict:
-                pass
 
         @rule(data=st.data())
         def release(self, data: st.DataObject) -> None:
             if not self.orders:
                 return
             order_id = data.draw(st.sampled_from(self.orders))
-            try:
+            with contextlib.suppress(Conflict):
                 lifecycle.release_order(podium.db, order_id, "test")
-            except Conflict:
-                pass
 
         @rule(data=st.data())
         def ship(self, data: st.DataObject) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -46,10 +47,8 @@ class BodySizeLimit:
                 return
             await send(message)
 
-        try:
+        with contextlib.suppress(_TooLarge):
             await self.app(scope, counted, guarded_send)
-        except _TooLarge:
-            pass
         if too_big and not refused:
             await self._refuse(send)
 
