@@ -58,7 +58,8 @@ class InvalidTransition(Conflict):
     code = "invalid_transition"
 
     def __init__(self, entity: str, current: str, target: str) -> None:
+        article = "An" if entity[:1].lower() in "aeiou" else "A"
         super().__init__(
-            f"A {entity} that is {current} cannot become {target}.",
+            f"{article} {entity} that is {current} cannot become {target}.",
             details={"entity": entity, "from": current, "to": target},
         )

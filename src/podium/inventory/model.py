@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field, StrictInt
 from pydantic_core import PydanticCustomError
 
 from podium.validation import Code, Input, Sku
@@ -94,7 +94,7 @@ def kind_for_reason(reason: str) -> MovementKind:
 class AdjustmentIn(Input):
     sku: Sku
     warehouse: Code
-    quantity: int = Field(
+    quantity: StrictInt = Field(
         ge=-MAX_QUANTITY, le=MAX_QUANTITY, description="Signed change of on-hand units."
     )
     reason: Reason = "adjustment"
@@ -105,12 +105,12 @@ class TransferIn(Input):
     sku: Sku
     from_warehouse: Code = Field(alias="from")
     to_warehouse: Code = Field(alias="to")
-    quantity: int = Field(ge=1, le=MAX_QUANTITY)
+    quantity: StrictInt = Field(ge=1, le=MAX_QUANTITY)
     reference: str | None = Field(default=None, max_length=200)
 
 
 class SafetyStockIn(Input):
-    safety_stock: int = Field(ge=0, le=MAX_QUANTITY)
+    safety_stock: StrictInt = Field(ge=0, le=MAX_QUANTITY)
 
 
 class LocationView(BaseModel):

@@ -143,9 +143,15 @@ def plan_shipments(
         for size in range(2, len(codes) + 1):
             feasible = [g for g in combinations(codes, size) if _covers(demand, stock, g)]
             if feasible:
-                # combinations() keeps rank order, so the first feasible group is the one
-                # made of the best-ranked warehouses; prefer the least total distance.
-                best = min(feasible, key=lambda g: sum(distances.get(w, 0.0) for w in g))
+                # Least total distance; a warehouse with no known location counts as farther
+                # than any located one. Ties keep rank order (combinations() preserves it).
+                best = min(
+                    feasible,
+                    key=lambda g: (
+                        sum(w not in distances for w in g),
+                        sum(distances.get(w, 0.0) for w in g),
+                    ),
+                )
                 allocations, _ = _fill(demand, stock, list(best))
                 return Plan(
                     tuple(allocations),

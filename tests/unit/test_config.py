@@ -1,0 +1,123 @@
+"""Settings read from PODIUM_* environment variables."""
+
+from __future__ import annotations
+
+import pytest
+
+from podium.config import DEFAULT_DATABASE_URL, Settings
+
+INT_VARS = [
+    ("PODIUM_PORT", "port"),
+    ("PODIUM_RELAY_BATCH_SIZE", "relay_batch_size"),
+    ("PODIUM_RELAY_MAX_ATTEMPTS", "relay_max_attempts"),
+    ("PODIUM_MAX_BODY_BYTES", "max_body_bytes"),
+    ("PODIUM_DB_POOL_SIZE", "db_pool_size"),
+]
+FLOAT_VARS = [
+    ("PODIUM_RELAY_POLL_SECONDS", "relay_poll_seconds"),
+    ("PODIUM_RELAY_BACKOFF_SECONDS", "relay_backoff_seconds"),
+    ("PODIUM_RELAY_LEASE_SECONDS", "relay_lease_seconds"),
+]
+
+
+def test_an_empty_environment_gives_the_defaults() -> None:
+    settings = Settings.from_env({})
+
+    assert settings == Settings()
+    assert settings.database_url == DEFAULT_DATABASE_URL == "sqlite:///./podium.db"
+    assert settings.host == "127.0.0.1"
+    assert settings.port == 8000
+    assert settings.relay_poll_seconds == 0.2
+    assert settings.relay_batch_size == 100
+    assert settings.relay_max_attempts == 10
+    assert settings.relay_backoff_seconds == 1.0
+    assert settings.relay_lease_seconds == 60.0
+    assert settings.max_body_bytes == 1024 * 1024
+    assert settings.db_pool_size == 10
+
+
+def test_every_setting_is_read_from_its_variable() -> None:
+    env = {
+        "PODIUM_DATABASE_URL": "postgresql://db/podium",
+        "PODIUM_HOST": "0.0.0.0",
+        "PODIUM_PORT": "9000",
+        "PODIUM_RELAY_POLL_SECONDS": "0.5",
+        "PODIUM_RELAY_BATCH_SIZE": "25",
+        "PODIUM_RELAY_MAX_ATTEMPTS": "3",
+        "PODIUM_RELAY_BACKOFF_SECONDS": "2.5",
+        "PODIUM_RELAY_LEASE_SECONDS": "30",
+        "PODIUM_MAX_BODY_BYTES": "2048",
+        "PODIUM_DB_POOL_SIZE": "4",
+    }
+
+    assert Settings.from_env(env) == Settings(
+        database_url="postgresql://db/podium",
+        host="0.0.0.0",
+        port=9000,
+        relay_poll_seconds=0.5,
+        relay_batch_size=25,
+        relay_max_attempts=3,
+        relay_backoff_seconds=2.5,
+        relay_lease_seconds=30.0,
+        max_body_bytes=2048,
+        db_pool_size=4,
+    )
+
+
+def test_empty_strings_fall_back_to_the_defaults() -> None:
+    names = ["PODIUM_DATABASE_URL", "PODIUM_HOST"] + [n for n, _ in INT_VARS + FLOAT_VARS]
+
+    assert Settings.from_env(dict.fromkeys(names, "")) == Settings()
+
+
+@pytest.mark.parametrize(("name", "_attr"), INT_VARS + FLOAT_VARS)
+def test_blank_numbers_fall_back_to_the_defaults(name: str, _attr: str) -> None:
+    assert Settings.from_env({name: "   "}) == Settings()
+
+
+@pytest.mark.parametrize(("name", "attr"), INT_VARS)
+def test_whole_numbers_are_parsed_with_surrounding_space(name: str, attr: str) -> None:
+    assert getattr(Settings.from_env({name: " 42 "}), attr) == 42
+
+
+@pytest.mark.parametrize(("name", "attr"), FLOAT_VARS)
+def test_decimal_numbers_are_parsed(name: str, attr: str) -> None:
+    assert getattr(Settings.from_env({name: "0.25"}), attr) == 0.25
+    assert getattr(Settings.from_env({name: "3"}), attr) == 3.0
+
+
+@pytest.mark.parametrize(("name", "_attr"), INT_VARS)
+@pytest.mark.parametrize("raw", ["eighty", "1.5", "8000x", "1e3"])
+def test_a_bad_whole_number_raises_naming_the_variable(name: str, _attr: str, raw: str) -> None:
+    with pytest.raises(ValueError, match=f"^{name} must be a whole number, got '{raw}'$"):
+        Settings.from_env({name: raw})
+
+
+@pytest.mark.parametrize(("name", "_attr"), FLOAT_VARS)
+@pytest.mark.parametrize("raw", ["fast", "1,5", "0.2s"])
+def test_a_bad_decimal_number_raises_naming_the_variable(name: str, _attr: str, raw: str) -> None:
+    with pytest.raises(ValueError, match=f"^{name} must be a number, got '{raw}'$"):
+        Settings.from_env({name: raw})
+
+
+def test_unrelated_variables_are_ignored() -> None:
+    assert Settings.from_env({"PORT": "1", "PODIUM_UNKNOWN": "x"}) == Settings()
+
+
+def test_without_a_mapping_the_process_environment_is_read(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("PODIUM_PORT", "8123")
+    monkeypatch.setenv("PODIUM_HOST", "example.internal")
+
+    settings = Settings.from_env()
+
+    assert settings.port == 8123
+    assert settings.host == "example.internal"
+
+
+def test_settings_are_frozen() -> None:
+    settings = Settings()
+
+    with pytest.raises(AttributeError):
+        settings.port = 1  # type: ignore[misc]
