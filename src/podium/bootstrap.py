@@ -14,6 +14,7 @@ from podium.db.engine import build_engine
 from podium.db.migrate import upgrade
 from podium.events.model import Envelope
 from podium.events.relay import Registry, Relay
+from podium.orders.replenish import on_inventory_changed
 from podium.routing.geo import Geocoder
 
 __all__ = ["Podium", "bootstrap"]
@@ -51,6 +52,7 @@ def bootstrap(
         upgrade(db.engine)
     registry = Registry()
     registry.subscribe("event-log", _log_event)
+    registry.subscribe("backorders", on_inventory_changed(db), {"inventory.changed"})
     relay = Relay(db, registry, settings)
     db.on_commit(relay.notify)
     return Podium(settings, db, registry, relay, geocoder or Geocoder())

@@ -143,6 +143,12 @@ def machine_for(podium: Podium) -> type[RuleBasedStateMachine]:
             for line in shipped.lines:
                 self.on_hand[(line.sku, shipped.warehouse)] -= line.quantity
 
+        @rule()
+        def deliver_events(self) -> None:
+            """The relay runs: backorders fill from whatever stock arrived."""
+            while podium.relay.run_once():
+                pass
+
         @invariant()
         def ledger_balances(self) -> None:
             if not hasattr(self, "p"):

@@ -23,6 +23,7 @@ from podium.fulfillment.model import (
 from podium.inventory import service as inventory
 from podium.inventory.model import Movement, MovementKind
 from podium.orders import store
+from podium.orders.backorders import allocate_backorder
 from podium.orders.model import HoldIn, NoteIn, OrderView, TimelineEntry
 from podium.orders.status import HoldReason, OrderStatus, check_transition
 from podium.orders.store import TimelineRow
@@ -230,24 +231,23 @@ def release_order(
         targets = [h for h in open_holds if hold_id is None or h["id"] == hold_id]
         if not targets:
             raise NotFound(f"No open hold {hold_id} on this order.", code="hold_not_found")
-        releasing_backorder = any(h["reason"] == HoldReason.BACKORDER for h in targets)
-        store.release_holds(conn, order_id, actor, hold_ids=[h["id"] for h in targets])
-        reasons = sorted({h["reason"] for h in targets})
-        entries = [
-            TimelineRow(
-                "order.hold_released",
-                f"Hold released ({', '.join(reasons)}).",
-                {"reasons": reasons},
+        # A backorder hold goes only once the missing units are allocated; other holds go now.
+        entries: list[TimelineRow] = []
+        releasing = [h for h in targets if h["reason"] != HoldReason.BACKORDER]
+        backorder = [h for h in targets if h["reason"] == HoldReason.BACKORDER]
+        if backorder and not allocate_backorder(conn, order, actor, entries):
+            releasing += backorder
+        if releasing:
+            store.release_holds(conn, order_id, actor, hold_ids=[h["id"] for h in releasing])
+            reasons = sorted({h["reason"] for h in releasing})
+            entries.insert(
+                0,
+                TimelineRow(
+                    "order.hold_released",
+                    f"Hold released ({', '.join(reasons)}).",
+                    {"reasons": reasons},
+                ),
             )
-        ]
-        if releasing_backorder:
-            from podium.orders.backorders import allocate_backorder
-
-            short = allocate_backorder(conn, order, actor, entries)
-            if short:
-                store.insert_hold(
-                    conn, order_id, HoldReason.BACKORDER.value, "still waiting for stock", actor
-                )
         store.add_timeline(conn, order_id, entries, actor)
         if not store.holds(conn, [order_id]):
             sync_status(conn, order_id, actor, released=True)

@@ -18,6 +18,7 @@ __all__ = [
     "Existing",
     "TimelineRow",
     "add_timeline",
+    "awaiting_stock",
     "find_existing",
     "holds",
     "insert_hold",
@@ -148,6 +149,23 @@ def holds(
     if open_only:
         query = query.where(order_holds.c.released_at.is_(None))
     return list(conn.execute(query.order_by(order_holds.c.created_at)).mappings())
+
+
+def awaiting_stock(conn: Connection, sku: str, *, limit: int) -> list[str]:
+    """Orders with an open backorder hold and a line of this SKU, oldest first."""
+    query = (
+        sa.select(order_holds.c.order_id)
+        .join(order_lines, order_lines.c.order_id == order_holds.c.order_id)
+        .where(
+            order_holds.c.released_at.is_(None),
+            order_holds.c.reason == "backorder",
+            order_lines.c.sku == sku,
+        )
+        .group_by(order_holds.c.order_id)
+        .order_by(order_holds.c.order_id)
+        .limit(limit)
+    )
+    return [r[0] for r in conn.execute(query)]
 
 
 def release_holds(

@@ -1,0 +1,66 @@
+"""Filling backorders when stock arrives: oldest order first, automatically.
+
+The relay calls ``fill_backorders`` for every ``inventory.changed`` event that leaves units
+available. Each waiting order is allocated in its own transaction, so one order's failure never
+blocks the others, and a redelivered event finds nothing left to do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from podium.db.database import Database
+from podium.events.model import Envelope
+from podium.orders import store
+from podium.orders.backorders import allocate_backorder
+from podium.orders.lifecycle import locked_order, sync_status
+from podium.orders.status import HoldReason, OrderStatus
+from podium.orders.store import TimelineRow
+
+__all__ = ["BATCH", "fill_backorders", "on_inventory_changed"]
+
+BATCH = 100
+ACTOR = "system:backorders"
+
+
+def fill_backorders(db: Database, sku: str) -> int:
+    """Allocate newly available stock of ``sku`` to waiting orders; returns orders released."""
+    with db.read() as conn:
+        waiting = store.awaiting_stock(conn, sku, limit=BATCH)
+    released = 0
+    for order_id in waiting:
+        with db.write() as conn:
+            order = locked_order(conn, order_id)
+            holds = [
+                h for h in store.holds(conn, [order_id]) if h["reason"] == HoldReason.BACKORDER
+            ]
+            if order["status"] != OrderStatus.ON_HOLD or not holds:
+                continue
+            entries: list[TimelineRow] = []
+            short = allocate_backorder(conn, order, ACTOR, entries)
+            if not entries:
+                continue  # nothing could be allocated: leave the order untouched
+            if not short:
+                store.release_holds(conn, order_id, ACTOR, hold_ids=[h["id"] for h in holds])
+                entries.append(
+                    TimelineRow(
+                        "order.hold_released",
+                        "Backorder filled: stock arrived.",
+                        {"reasons": ["backorder"], "sku": sku},
+                    )
+                )
+                released += 1
+            store.add_timeline(conn, order_id, entries, ACTOR)
+            if not store.holds(conn, [order_id]):
+                sync_status(conn, order_id, ACTOR, released=True)
+    return released
+
+
+def on_inventory_changed(db: Database) -> Callable[[Envelope], None]:
+    """The relay subscriber: fill backorders of the SKU when units are available."""
+
+    def handle(event: Envelope) -> None:
+        if int(event.payload.get("available", 0)) > 0:
+            fill_backorders(db, str(event.payload["sku"]))
+
+    return handle
