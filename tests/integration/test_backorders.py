@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from support import Api, order_body, seed_store
-
 from podium.bootstrap import Podium
+from support import Api, order_body, seed_store
 
 
 def _drain(podium: Podium) -> None:
