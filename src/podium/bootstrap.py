@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from podium.access.service import KeyCache
 from podium.config import Settings
 from podium.db.database import Database
 from podium.db.engine import build_engine
@@ -27,6 +28,7 @@ class Podium:
     registry: Registry
     relay: Relay
     geocoder: Geocoder
+    keys: KeyCache
 
     def close(self) -> None:
         self.relay.stop()
@@ -55,4 +57,4 @@ def bootstrap(
     registry.subscribe("backorders", on_inventory_changed(db), {"inventory.changed"})
     relay = Relay(db, registry, settings)
     db.on_commit(relay.notify)
-    return Podium(settings, db, registry, relay, geocoder or Geocoder())
+    return Podium(settings, db, registry, relay, geocoder or Geocoder(), KeyCache(db))

@@ -228,3 +228,13 @@ def test_keys_and_roles_guard_every_call(api: Api) -> None:
     assert api.post("/channels", {"code": "x", "name": "x"}, "operator").status_code == 403
     assert api.get("/orders", "readonly").status_code == 200
     assert api.client.get("/api/v1/health").json() == {"status": "ok"}
+
+
+def test_a_revoked_key_stops_working_at_once(api: Api) -> None:
+    made = api.ok("post", "/keys", {"name": "temp", "role": "readonly"})
+    headers = {"Authorization": f"Bearer {made['key']}"}
+    assert api.client.get("/api/v1/orders", headers=headers).status_code == 200
+    assert made["key"] not in str(api.ok("get", "/keys"))
+    assert api.client.delete(f"/api/v1/keys/{made['id']}", headers=api.headers()).status_code == 200
+    r = api.client.get("/api/v1/orders", headers=headers)
+    assert (r.status_code, r.json()["error"]["code"]) == (401, "invalid_api_key")

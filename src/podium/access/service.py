@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hmac
+import threading
+import time
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -14,7 +16,15 @@ from podium.db.tables import api_keys
 from podium.errors import NotFound, ValidationFailed
 from podium.ids import new_id
 
-__all__ = ["ApiKey", "authenticate", "count_keys", "create_key", "list_keys", "revoke_key"]
+__all__ = [
+    "ApiKey",
+    "KeyCache",
+    "authenticate",
+    "count_keys",
+    "create_key",
+    "list_keys",
+    "revoke_key",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +77,40 @@ def authenticate(db: Database, key: str) -> ApiKey | None:
     if not hmac.compare_digest(row["key_hash"], hash_key(key)):
         return None
     return _key(row)
+
+
+class KeyCache:
+    """Remembers verified keys for a few seconds, sparing the database a read per request.
+
+    A key revoked through this process is forgotten at once; another process notices within
+    ``ttl_seconds``.
+    """
+
+    def __init__(self, db: Database, ttl_seconds: float = 10.0, size: int = 1024) -> None:
+        self.db = db
+        self.ttl = ttl_seconds
+        self.size = size
+        self._entries: dict[str, tuple[ApiKey, float]] = {}
+        self._lock = threading.Lock()
+
+    def authenticate(self, key: str) -> ApiKey | None:
+        digest = hash_key(key)
+        now = time.monotonic()
+        with self._lock:
+            hit = self._entries.get(digest)
+        if hit is not None and hit[1] > now:
+            return hit[0]
+        found = authenticate(self.db, key)
+        if found is not None:
+            with self._lock:
+                if len(self._entries) >= self.size:
+                    self._entries.clear()
+                self._entries[digest] = (found, now + self.ttl)
+        return found
+
+    def forget(self) -> None:
+        with self._lock:
+            self._entries.clear()
 
 
 def _key(row: sa.RowMapping) -> ApiKey:

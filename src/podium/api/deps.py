@@ -9,7 +9,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from podium.access.model import Permission, allows
-from podium.access.service import ApiKey, authenticate
+from podium.access.service import ApiKey
 from podium.bootstrap import Podium
 from podium.errors import DomainError
 
@@ -49,7 +49,7 @@ def require(permission: Permission) -> Callable[..., Caller]:
     ) -> Caller:
         if credentials is None:
             raise Unauthorized("Send an API key as `Authorization: Bearer <key>`.")
-        key = authenticate(podium.db, credentials.credentials)
+        key = podium.keys.authenticate(credentials.credentials)
         if key is None:
             raise Unauthorized(
                 "That API key is not valid (or was revoked).", code="invalid_api_key"

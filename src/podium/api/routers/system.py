@@ -87,4 +87,6 @@ def list_keys(_: Caller = ADMIN, podium: Podium = Depends(get_podium)) -> dict[s
 
 @router.delete("/keys/{key_id}", tags=["keys"], response_model=KeyView)
 def revoke_key(key_id: str, _: Caller = ADMIN, podium: Podium = Depends(get_podium)) -> KeyView:
-    return _key_view(keys.revoke_key(podium.db, key_id))
+    revoked = keys.revoke_key(podium.db, key_id)
+    podium.keys.forget()
+    return _key_view(revoked)
