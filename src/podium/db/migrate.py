@@ -21,12 +21,26 @@ def _config() -> Config:
     return cfg
 
 
+# Several processes may start at once (podium serve --workers, a fleet of pods): on PostgreSQL
+# they take turns through an advisory lock instead of racing to create the same tables.
+_MIGRATION_LOCK = 7_243_911
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     cfg = _config()
     with engine.connect() as conn:
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
-        conn.commit()
+        postgres = conn.dialect.name == "postgresql"
+        if postgres:
+            conn.exec_driver_sql(f"SELECT pg_advisory_lock({_MIGRATION_LOCK})")
+            conn.commit()
+        try:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, revision)
+            conn.commit()
+        finally:
+            if postgres:
+                conn.exec_driver_sql(f"SELECT pg_advisory_unlock({_MIGRATION_LOCK})")
+                conn.commit()
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
