@@ -16,7 +16,10 @@ from sqlalchemy import Connection, Engine
 
 from podium.db.engine import READ_ONLY, is_postgres
 
-__all__ = ["Database", "as_utc", "utcnow"]
+__all__ = ["Database", "as_utc", "before_commit", "transaction_scratch", "utcnow"]
+
+_HOOKS = "podium.before_commit"
+_SCRATCH = "podium.scratch"
 
 
 def utcnow() -> datetime:
@@ -26,6 +29,24 @@ def utcnow() -> datetime:
 def as_utc(value: datetime) -> datetime:
     """SQLite hands timestamps back without a zone; they were written in UTC."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def before_commit(conn: Connection, hook: Callable[[], None]) -> bool:
+    """Run ``hook`` just before this write transaction commits (not if it rolls back).
+
+    Returns False when the connection is not in a ``Database.write()`` transaction.
+    """
+    hooks: list[Callable[[], None]] | None = conn.info.get(_HOOKS)
+    if hooks is None:
+        return False
+    hooks.append(hook)
+    return True
+
+
+def transaction_scratch(conn: Connection) -> dict[str, object] | None:
+    """A dict that lives as long as the current ``Database.write()`` transaction."""
+    scratch: dict[str, object] | None = conn.info.get(_SCRATCH)
+    return scratch
 
 
 class Database:
@@ -41,8 +62,19 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        with self.engine.connect() as conn, conn.begin():
-            yield conn
+        with self.engine.connect() as conn:
+            hooks: list[Callable[[], None]] = []
+            conn.info[_HOOKS] = hooks
+            conn.info[_SCRATCH] = {}
+            try:
+                with conn.begin():
+                    yield conn
+                    for hook in hooks:
+                        hook()
+            finally:
+                # info belongs to the pooled DBAPI connection: leave nothing behind.
+                conn.info.pop(_HOOKS, None)
+                conn.info.pop(_SCRATCH, None)
         for listener in tuple(self._after_commit):
             listener()
 

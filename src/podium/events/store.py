@@ -14,7 +14,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from podium.db.database import utcnow
+from podium.db.database import before_commit, transaction_scratch, utcnow
 from podium.db.tables import outbox
 from podium.events.model import DomainEvent
 
@@ -38,7 +38,31 @@ DEAD = "dead"
 
 
 def emit(conn: Connection, events: Sequence[DomainEvent]) -> None:
-    """Write events to the outbox in the caller's transaction, in the given order."""
+    """Write events to the outbox in the caller's transaction, in the given order.
+
+    Inside ``Database.write()`` the events are gathered and written in one INSERT just before
+    the commit, however many places in the transaction emit them.
+    """
+    if not events:
+        return
+    scratch = transaction_scratch(conn)
+    if scratch is None:
+        _insert(conn, events)
+        return
+    pending = scratch.get(_PENDING)
+    if pending is None:
+        gathered: list[DomainEvent] = []
+        scratch[_PENDING] = gathered
+        before_commit(conn, lambda: _insert(conn, gathered))
+        pending = gathered
+    assert isinstance(pending, list)
+    pending.extend(events)
+
+
+_PENDING = "outbox.pending"
+
+
+def _insert(conn: Connection, events: Sequence[DomainEvent]) -> None:
     if not events:
         return
     now = utcnow()

@@ -25,12 +25,24 @@ __all__ = [
 
 def insert_shipments(
     conn: Connection, rows: Sequence[dict[str, Any]], lines: Sequence[dict[str, Any]]
-) -> None:
+) -> list[dict[str, Any]]:
+    """Insert shipments (id, order_id, warehouse, status) and lines; returns the full rows."""
     if not rows:
-        return
+        return []
     now = utcnow()
-    conn.execute(shipments.insert(), [{**r, "created_at": now, "updated_at": now} for r in rows])
+    blank = {
+        "carrier": None,
+        "service": None,
+        "tracking_number": None,
+        "tracking_url": None,
+        "shipped_at": None,
+        "created_at": now,
+        "updated_at": now,
+    }
+    full = [{**blank, **r} for r in rows]
+    conn.execute(shipments.insert(), full)
     conn.execute(shipment_lines.insert(), list(lines))
+    return full
 
 
 def shipments_for_orders(conn: Connection, order_ids: Sequence[str]) -> list[sa.RowMapping]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -23,7 +24,7 @@ from podium.orders.store import TimelineRow
 from podium.routing.geo import Coordinates
 from podium.routing.model import Candidate, Plan, plan_shipments
 
-__all__ = ["Want", "plan_for", "reserve_and_ship", "routing_entry"]
+__all__ = ["Allocated", "Want", "plan_for", "reserve_and_ship", "routing_entry"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +60,18 @@ def plan_for(
     return plan_shipments(demand, available, candidates, destination)
 
 
+@dataclass(frozen=True, slots=True)
+class Allocated:
+    """The shipments an allocation created, as written."""
+
+    shipments: list[dict[str, Any]]
+    lines: list[dict[str, Any]]
+
+    @property
+    def shipment_ids(self) -> list[str]:
+        return [s["id"] for s in self.shipments]
+
+
 def reserve_and_ship(
     conn: Connection,
     order_id: str,
@@ -66,8 +79,8 @@ def reserve_and_ship(
     wants: Sequence[Want],
     plan: Plan,
     actor: str,
-) -> list[str]:
-    """Reserve the plan's units and create one shipment per warehouse; returns shipment ids."""
+) -> Allocated:
+    """Reserve the plan's units and create one shipment per warehouse."""
     inventory.apply(
         conn,
         [
@@ -80,8 +93,8 @@ def reserve_and_ship(
     for w in wants:
         remaining[w.sku].append([w.line_no, w.quantity])
     by_warehouse: dict[str, str] = {}
-    rows: list[dict[str, object]] = []
-    lines: list[dict[str, object]] = []
+    rows: list[dict[str, Any]] = []
+    lines: list[dict[str, Any]] = []
     for a in plan.allocations:
         shipment_id = by_warehouse.get(a.warehouse)
         if shipment_id is None:
@@ -105,8 +118,7 @@ def reserve_and_ship(
                 left -= take
             if not left:
                 break
-    shipments_store.insert_shipments(conn, rows, lines)
-    return list(by_warehouse.values())
+    return Allocated(shipments_store.insert_shipments(conn, rows, lines), lines)
 
 
 def routing_entry(

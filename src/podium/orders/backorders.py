@@ -51,9 +51,9 @@ def allocate_backorder(
     lat, lon = order["destination_latitude"], order["destination_longitude"]
     destination = Coordinates(lat, lon) if lat is not None and lon is not None else None
     plan = plan_for(conn, channel, demand, destination)
-    shipment_ids = reserve_and_ship(conn, order["id"], order["number"], wants, plan, actor)
+    allocated = reserve_and_ship(conn, order["id"], order["number"], wants, plan, actor)
     if plan.allocations:
-        entries.append(routing_entry(plan, shipment_ids, destination))
+        entries.append(routing_entry(plan, allocated.shipment_ids, destination))
     if plan.shortages:
         entries.append(
             TimelineRow(

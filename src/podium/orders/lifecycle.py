@@ -192,7 +192,7 @@ def hold_order(db: Database, order_id: str, data: HoldIn, actor: str) -> OrderVi
         if order["status"] != OrderStatus.ON_HOLD:
             check_transition(order["status"], OrderStatus.ON_HOLD)
             store.set_status(conn, order_id, OrderStatus.ON_HOLD.value)
-        hold_id = store.insert_hold(conn, order_id, data.reason, data.note, actor)
+        hold_id = store.insert_hold(conn, order_id, data.reason, data.note, actor)["id"]
         store.add_timeline(
             conn,
             order_id,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
@@ -25,7 +26,7 @@ from podium.orders.allocation import Want, plan_for, reserve_and_ship, routing_e
 from podium.orders.model import OrderIntake, OrderView, Priced, money, price
 from podium.orders.status import HoldReason, OrderStatus, check_transition
 from podium.orders.store import TimelineRow
-from podium.orders.views import order_views
+from podium.orders.views import assemble_view, order_views
 from podium.routing.geo import Coordinates, Geocoder
 
 __all__ = ["Placed", "place_order"]
@@ -64,10 +65,7 @@ def place_order(
             found = _existing(conn, intake, idempotency_key, fingerprint)
             if found is not None:
                 return Placed(found, created=False)
-            order_id = _place(
-                conn, intake, priced, fingerprint, idempotency_key, destination, actor
-            )
-            view = order_views(conn, [_row(conn, order_id)])[0]
+            view = _place(conn, intake, priced, fingerprint, idempotency_key, destination, actor)
         return Placed(view, created=True)
     except IntegrityError:
         # Lost a race with a concurrent delivery of the same order: answer with the winner's.
@@ -76,12 +74,6 @@ def place_order(
         if found is None:
             raise
         return Placed(found, created=False)
-
-
-def _row(conn: Connection, order_id: str):  # type: ignore[no-untyped-def]
-    row = store.order(conn, order_id)
-    assert row is not None
-    return row
 
 
 def _existing(
@@ -96,7 +88,9 @@ def _existing(
             code="idempotency_key_reused",
             details={"header": "Idempotency-Key"},
         )
-    return order_views(conn, [_row(conn, found.id)])[0]
+    row = store.order(conn, found.id)
+    assert row is not None
+    return order_views(conn, [row])[0]
 
 
 def _place(
@@ -107,7 +101,7 @@ def _place(
     idempotency_key: str | None,
     destination: Coordinates | None,
     actor: str,
-) -> str:
+) -> OrderView:
     channel = catalog.channel(conn, intake.channel)
     if channel is None or not channel.active:
         raise ValidationFailed(
@@ -148,52 +142,48 @@ def _place(
         OrderStatus.PENDING, OrderStatus.ON_HOLD if plan.shortages else OrderStatus.READY
     )
     now = utcnow()
-    store.insert_order(
-        conn,
+    header = {
+        "id": order_id,
+        "number": number,
+        "channel": channel.code,
+        "external_id": intake.external_id,
+        "idempotency_key": idempotency_key,
+        "request_hash": fingerprint,
+        "status": status.value,
+        "currency": intake.currency,
+        "subtotal": priced.subtotal,
+        "shipping_total": priced.shipping,
+        "tax_total": priced.tax,
+        "discount_total": priced.discount,
+        "total": priced.total,
+        "payment_status": "pending",
+        "customer_email": intake.customer.email,
+        "customer_name": intake.customer.name,
+        "customer_phone": intake.customer.phone,
+        "shipping_address": intake.shipping_address.model_dump(exclude_none=True),
+        "destination_latitude": destination.latitude if destination else None,
+        "destination_longitude": destination.longitude if destination else None,
+        "tags": intake.tags,
+        "placed_at": intake.placed_at or now,
+        "created_at": now,
+        "updated_at": now,
+    }
+    store.insert_order(conn, header)
+    lines = [
         {
-            "id": order_id,
-            "number": number,
-            "channel": channel.code,
-            "external_id": intake.external_id,
-            "idempotency_key": idempotency_key,
-            "request_hash": fingerprint,
-            "status": status.value,
-            "currency": intake.currency,
-            "subtotal": priced.subtotal,
-            "shipping_total": priced.shipping,
-            "tax_total": priced.tax,
-            "discount_total": priced.discount,
-            "total": priced.total,
-            "payment_status": "pending",
-            "customer_email": intake.customer.email,
-            "customer_name": intake.customer.name,
-            "customer_phone": intake.customer.phone,
-            "shipping_address": intake.shipping_address.model_dump(exclude_none=True),
-            "destination_latitude": destination.latitude if destination else None,
-            "destination_longitude": destination.longitude if destination else None,
-            "tags": intake.tags,
-            "placed_at": intake.placed_at or now,
-            "created_at": now,
-            "updated_at": now,
-        },
-    )
-    store.insert_lines(
-        conn,
-        [
-            {
-                "order_id": order_id,
-                "line_no": i + 1,
-                "sku": ln.sku,
-                "name": ln.name or products[ln.sku].name,
-                "quantity": ln.quantity,
-                "unit_price": priced.unit_prices[i],
-                "quantity_cancelled": 0,
-            }
-            for i, ln in enumerate(intake.lines)
-        ],
-    )
+            "order_id": order_id,
+            "line_no": i + 1,
+            "sku": ln.sku,
+            "name": ln.name or products[ln.sku].name,
+            "quantity": ln.quantity,
+            "unit_price": priced.unit_prices[i],
+            "quantity_cancelled": 0,
+        }
+        for i, ln in enumerate(intake.lines)
+    ]
+    store.insert_lines(conn, lines)
     wants = [Want(i + 1, ln.sku, ln.quantity) for i, ln in enumerate(intake.lines)]
-    shipment_ids = reserve_and_ship(conn, order_id, number, wants, plan, actor)
+    allocated = reserve_and_ship(conn, order_id, number, wants, plan, actor)
     timeline = [
         TimelineRow(
             "order.placed",
@@ -201,7 +191,7 @@ def _place(
             f"{intake.currency} {money(priced.total, intake.currency)}.",
             {"channel": channel.code, "external_id": intake.external_id},
         ),
-        routing_entry(plan, shipment_ids, destination),
+        routing_entry(plan, allocated.shipment_ids, destination),
     ]
     events = [
         DomainEvent(
@@ -220,8 +210,13 @@ def _place(
     ]
     if intake.note:
         timeline.append(TimelineRow("note.added", intake.note, {}))
+    holds = []
     if plan.shortages:
-        store.insert_hold(conn, order_id, HoldReason.BACKORDER.value, "waiting for stock", actor)
+        holds.append(
+            store.insert_hold(
+                conn, order_id, HoldReason.BACKORDER.value, "waiting for stock", actor
+            )
+        )
         timeline.append(
             TimelineRow(
                 "order.held",
@@ -241,4 +236,7 @@ def _place(
         )
     store.add_timeline(conn, order_id, timeline, actor)
     outbox.emit(conn, events)
-    return order_id
+    by_shipment: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for sl in allocated.lines:
+        by_shipment[sl["shipment_id"]].append(sl)
+    return assemble_view(header, lines, holds, allocated.shipments, by_shipment)

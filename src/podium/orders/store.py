@@ -66,23 +66,23 @@ def next_number(conn: Connection) -> int:
 def find_existing(
     conn: Connection, channel: str, external_id: str | None, idempotency_key: str | None
 ) -> Existing | None:
+    """The order this request repeats, by Idempotency-Key first, then channel + external id."""
+    matches = []
     if idempotency_key is not None:
-        row = conn.execute(
-            sa.select(orders.c.id, orders.c.request_hash).where(
-                orders.c.idempotency_key == idempotency_key
-            )
-        ).first()
-        if row is not None:
-            return Existing(row[0], row[1], True)
+        matches.append(orders.c.idempotency_key == idempotency_key)
     if external_id is not None:
-        row = conn.execute(
-            sa.select(orders.c.id, orders.c.request_hash).where(
-                orders.c.channel == channel, orders.c.external_id == external_id
-            )
-        ).first()
-        if row is not None:
-            return Existing(row[0], row[1], False)
-    return None
+        matches.append(sa.and_(orders.c.channel == channel, orders.c.external_id == external_id))
+    if not matches:
+        return None
+    rows = conn.execute(
+        sa.select(orders.c.id, orders.c.request_hash, orders.c.idempotency_key).where(
+            sa.or_(*matches)
+        )
+    ).all()
+    for row in rows:
+        if idempotency_key is not None and row[2] == idempotency_key:
+            return Existing(row[0], row[1], True)
+    return Existing(rows[0][0], rows[0][1], False) if rows else None
 
 
 def insert_order(conn: Connection, values: dict[str, Any]) -> None:
@@ -127,19 +127,22 @@ def set_lines_cancelled(conn: Connection, order_id: str, cancelled: dict[int, in
         )
 
 
-def insert_hold(conn: Connection, order_id: str, reason: str, note: str | None, actor: str) -> str:
-    hold_id = new_id("hld")
-    conn.execute(
-        order_holds.insert().values(
-            id=hold_id,
-            order_id=order_id,
-            reason=reason,
-            note=note,
-            created_at=utcnow(),
-            created_by=actor,
-        )
-    )
-    return hold_id
+def insert_hold(
+    conn: Connection, order_id: str, reason: str, note: str | None, actor: str
+) -> dict[str, Any]:
+    """Open a hold; returns the row as written."""
+    row = {
+        "id": new_id("hld"),
+        "order_id": order_id,
+        "reason": reason,
+        "note": note,
+        "created_at": utcnow(),
+        "created_by": actor,
+        "released_at": None,
+        "released_by": None,
+    }
+    conn.execute(order_holds.insert().values(**row))
+    return row
 
 
 def holds(

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -22,10 +23,10 @@ from podium.orders.model import (
 )
 from podium.orders.status import derive_fulfilment_status
 
-__all__ = ["order_views", "shipment_view"]
+__all__ = ["assemble_view", "order_views", "shipment_view"]
 
 
-def shipment_view(row: sa.RowMapping, lines: Sequence[sa.RowMapping]) -> ShipmentView:
+def shipment_view(row: Mapping[Any, Any], lines: Sequence[Mapping[Any, Any]]) -> ShipmentView:
     return ShipmentView(
         id=row["id"],
         order_id=row["order_id"],
@@ -58,20 +59,21 @@ def order_views(conn: Connection, rows: Sequence[sa.RowMapping]) -> list[OrderVi
     for s in ship_rows:
         ships_by_order[s["order_id"]].append(s)
     return [
-        _view(
+        assemble_view(
             r, lines_by_order[r["id"]], holds_by_order[r["id"]], ships_by_order[r["id"]], ship_lines
         )
         for r in rows
     ]
 
 
-def _view(
-    row: sa.RowMapping,
-    lines: Sequence[sa.RowMapping],
-    holds: Sequence[sa.RowMapping],
-    ships: Sequence[sa.RowMapping],
-    ship_lines: dict[str, list[sa.RowMapping]],
+def assemble_view(
+    row: Mapping[Any, Any],
+    lines: Sequence[Mapping[Any, Any]],
+    holds: Sequence[Mapping[Any, Any]],
+    ships: Sequence[Mapping[Any, Any]],
+    ship_lines: Mapping[str, Sequence[Mapping[Any, Any]]],
 ) -> OrderView:
+    """An order's view from its rows (as read back, or as just written)."""
     cur = row["currency"]
     allocated: dict[int, int] = defaultdict(int)
     shipped: dict[int, int] = defaultdict(int)
