@@ -68,8 +68,13 @@ def insert_channel(conn: Connection, values: dict[str, Any]) -> None:
     conn.execute(channels.insert().values(**values, created_at=now, updated_at=now))
 
 
+_CHANNEL = sa.select(channels).where(channels.c.code == sa.bindparam("code"))
+_WAREHOUSES = sa.select(warehouses).order_by(warehouses.c.code)
+_PRODUCTS = sa.select(products).where(products.c.sku.in_(sa.bindparam("skus", expanding=True)))
+
+
 def channel(conn: Connection, code: str) -> Channel | None:
-    row = conn.execute(sa.select(channels).where(channels.c.code == code)).mappings().first()
+    row = conn.execute(_CHANNEL, {"code": code}).mappings().first()
     return _channel(row) if row else None
 
 
@@ -95,8 +100,7 @@ def warehouse(conn: Connection, code: str) -> Warehouse | None:
 
 
 def list_warehouses(conn: Connection) -> list[Warehouse]:
-    rows = conn.execute(sa.select(warehouses).order_by(warehouses.c.code)).mappings()
-    return [_warehouse(r) for r in rows]
+    return [_warehouse(r) for r in conn.execute(_WAREHOUSES).mappings()]
 
 
 def insert_product(conn: Connection, values: dict[str, Any]) -> None:
@@ -113,7 +117,7 @@ def products_by_sku(conn: Connection, skus: Iterable[str]) -> dict[str, Product]
     wanted = sorted(set(skus))
     if not wanted:
         return {}
-    rows = conn.execute(sa.select(products).where(products.c.sku.in_(wanted))).mappings()
+    rows = conn.execute(_PRODUCTS, {"skus": wanted}).mappings()
     return {r["sku"]: _product(r) for r in rows}
 
 

@@ -46,6 +46,18 @@ _COLUMNS = (
 )
 
 
+# Hot-path statements are built once, with bound parameters: building SQLAlchemy expressions
+# per call cost more CPU than the database spent running them.
+_SKUS: sa.BindParameter[Any] = sa.bindparam("skus", expanding=True)
+_WAREHOUSES: sa.BindParameter[Any] = sa.bindparam("warehouses", expanding=True)
+_LEVELS = (
+    sa.select(*_COLUMNS)
+    .where(stock_levels.c.sku.in_(_SKUS))
+    .order_by(stock_levels.c.sku, stock_levels.c.warehouse)
+)
+_LEVELS_AT = _LEVELS.where(stock_levels.c.warehouse.in_(_WAREHOUSES))
+
+
 def levels(
     conn: Connection,
     skus: Iterable[str],
@@ -57,16 +69,16 @@ def levels(
     wanted = sorted(set(skus))
     if not wanted:
         return {}
-    query = (
-        sa.select(*_COLUMNS)
-        .where(stock_levels.c.sku.in_(wanted))
-        .order_by(stock_levels.c.sku, stock_levels.c.warehouse)
-    )
+    params: dict[str, Any] = {"skus": wanted}
+    query = _LEVELS
     if warehouses is not None:
-        query = query.where(stock_levels.c.warehouse.in_(sorted(set(warehouses))))
+        params["warehouses"] = sorted(set(warehouses))
+        if not params["warehouses"]:
+            return {}
+        query = _LEVELS_AT
     if lock:
         query = query.with_for_update()
-    return {(r[0], r[1]): _level(r) for r in conn.execute(query)}
+    return {(r[0], r[1]): _level(r) for r in conn.execute(query, params)}
 
 
 def ensure_levels(conn: Connection, keys: Iterable[Key]) -> None:
@@ -88,26 +100,39 @@ def ensure_levels(conn: Connection, keys: Iterable[Key]) -> None:
     conn.execute(insert(stock_levels).values(rows).on_conflict_do_nothing())
 
 
+_c = stock_levels.c
+_DH = sa.bindparam("dh", type_=sa.Integer)
+_DR = sa.bindparam("dr", type_=sa.Integer)
+# ``need`` is the reservation size for reservations (available must cover it) and a number
+# below any possible balance for every other kind of movement.
+_APPLY = (
+    stock_levels.update()
+    .where(
+        _c.sku == sa.bindparam("m_sku"),
+        _c.warehouse == sa.bindparam("m_warehouse"),
+        _c.on_hand + _DH >= _c.reserved + _DR,
+        _c.reserved + _DR >= 0,
+        _c.on_hand - _c.reserved - _c.safety_stock >= sa.bindparam("need", type_=sa.Integer),
+    )
+    .values(on_hand=_c.on_hand + _DH, reserved=_c.reserved + _DR, updated_at=sa.bindparam("m_now"))
+    .returning(*_COLUMNS)
+)
+_NO_NEED = -(2**31)
+
+
 def apply_movement(conn: Connection, m: Movement) -> Level | None:
     """Apply one movement with its guard; None when the guard refuses it (not enough stock)."""
-    c = stock_levels.c
-    guard = sa.and_(
-        c.sku == m.sku,
-        c.warehouse == m.warehouse,
-        c.on_hand + m.on_hand_delta >= c.reserved + m.reserved_delta,
-        c.reserved + m.reserved_delta >= 0,
-    )
-    if m.kind is MovementKind.RESERVATION:
-        guard = sa.and_(guard, c.on_hand - c.reserved - c.safety_stock >= m.reserved_delta)
+    need = m.reserved_delta if m.kind is MovementKind.RESERVATION else _NO_NEED
     row = conn.execute(
-        stock_levels.update()
-        .where(guard)
-        .values(
-            on_hand=c.on_hand + m.on_hand_delta,
-            reserved=c.reserved + m.reserved_delta,
-            updated_at=utcnow(),
-        )
-        .returning(*_COLUMNS)
+        _APPLY,
+        {
+            "m_sku": m.sku,
+            "m_warehouse": m.warehouse,
+            "dh": m.on_hand_delta,
+            "dr": m.reserved_delta,
+            "need": need,
+            "m_now": utcnow(),
+        },
     ).first()
     return _level(row) if row is not None else None
 

@@ -63,22 +63,27 @@ def next_number(conn: Connection) -> int:
     )
 
 
+_FOUND = sa.select(orders.c.id, orders.c.request_hash, orders.c.idempotency_key)
+_BY_KEY = orders.c.idempotency_key == sa.bindparam("key")
+_BY_EXTERNAL = sa.and_(
+    orders.c.channel == sa.bindparam("channel"), orders.c.external_id == sa.bindparam("external")
+)
+_FIND = {
+    (True, False): _FOUND.where(_BY_KEY),
+    (False, True): _FOUND.where(_BY_EXTERNAL),
+    (True, True): _FOUND.where(sa.or_(_BY_KEY, _BY_EXTERNAL)),
+}
+
+
 def find_existing(
     conn: Connection, channel: str, external_id: str | None, idempotency_key: str | None
 ) -> Existing | None:
     """The order this request repeats, by Idempotency-Key first, then channel + external id."""
-    matches = []
-    if idempotency_key is not None:
-        matches.append(orders.c.idempotency_key == idempotency_key)
-    if external_id is not None:
-        matches.append(sa.and_(orders.c.channel == channel, orders.c.external_id == external_id))
-    if not matches:
+    shape = (idempotency_key is not None, external_id is not None)
+    if shape == (False, False):
         return None
-    rows = conn.execute(
-        sa.select(orders.c.id, orders.c.request_hash, orders.c.idempotency_key).where(
-            sa.or_(*matches)
-        )
-    ).all()
+    params = {"key": idempotency_key, "channel": channel, "external": external_id}
+    rows = conn.execute(_FIND[shape], params).all()
     for row in rows:
         if idempotency_key is not None and row[2] == idempotency_key:
             return Existing(row[0], row[1], True)
@@ -86,7 +91,7 @@ def find_existing(
 
 
 def insert_order(conn: Connection, values: dict[str, Any]) -> None:
-    conn.execute(orders.insert().values(**values))
+    conn.execute(orders.insert(), values)
 
 
 def insert_lines(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
@@ -141,7 +146,7 @@ def insert_hold(
         "released_at": None,
         "released_by": None,
     }
-    conn.execute(order_holds.insert().values(**row))
+    conn.execute(order_holds.insert(), row)
     return row
 
 
