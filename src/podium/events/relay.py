@@ -26,6 +26,7 @@ __all__ = ["Registry", "Relay", "Subscription"]
 log = logging.getLogger("podium.relay")
 
 Handler = Callable[[Envelope], None]
+_GATHER_SECONDS = 0.02
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +57,14 @@ class Registry:
         return [s for s in self._subs if s.wants(event_type)]
 
 
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    event_id: int
+    attempt: int
+    done: list[str]
+    errors: list[str]
+
+
 class Relay:
     def __init__(
         self,
@@ -80,11 +89,14 @@ class Relay:
             batch = store.claim(
                 conn, now=now, lease_until=lease, limit=self.settings.relay_batch_size
             )
-        for row in batch:
-            self._deliver(row)
+        if not batch:
+            return 0
+        outcomes = [self._deliver(row) for row in batch]
+        self._settle(outcomes)
         return len(batch)
 
-    def _deliver(self, r: RowMapping) -> None:
+    def _deliver(self, r: RowMapping) -> _Outcome:
+        """Call every subscriber that has not had this event yet."""
         done: list[str] = list(r["delivered_to"])
         envelope = Envelope(
             id=r["id"],
@@ -106,23 +118,32 @@ class Relay:
                 errors.append(f"{sub.name}: {type(exc).__name__}: {exc}")
             else:
                 done.append(sub.name)
+        return _Outcome(envelope.id, envelope.attempt, done, errors)
+
+    def _settle(self, outcomes: list[_Outcome]) -> None:
+        """Record a whole batch in one transaction: delivered ones together, failures each."""
+        delivered: dict[tuple[str, ...], list[int]] = {}
+        for o in outcomes:
+            if not o.errors:
+                delivered.setdefault(tuple(o.done), []).append(o.event_id)
         with self.db.write() as conn:
-            if not errors:
-                store.mark_delivered(conn, envelope.id, done)
-                return
-            attempts = envelope.attempt
-            dead = attempts >= self.settings.relay_max_attempts
-            store.mark_failed(
-                conn,
-                envelope.id,
-                delivered_to=done,
-                error="; ".join(errors),
-                next_attempt_at=self.clock()
-                + backoff_delay(attempts, self.settings.relay_backoff_seconds),
-                dead=dead,
-            )
-            if dead:
-                log.error("event %s dead-lettered after %s attempts", envelope.id, attempts)
+            for names, ids in delivered.items():
+                store.mark_delivered(conn, ids, list(names))
+            for o in outcomes:
+                if not o.errors:
+                    continue
+                dead = o.attempt >= self.settings.relay_max_attempts
+                store.mark_failed(
+                    conn,
+                    o.event_id,
+                    delivered_to=o.done,
+                    error="; ".join(o.errors),
+                    next_attempt_at=self.clock()
+                    + backoff_delay(o.attempt, self.settings.relay_backoff_seconds),
+                    dead=dead,
+                )
+                if dead:
+                    log.error("event %s dead-lettered after %s attempts", o.event_id, o.attempt)
 
     def run_forever(self) -> None:
         while not self.stopping.is_set():
@@ -132,7 +153,10 @@ class Relay:
                 log.exception("outbox relay pass failed")
                 worked = 0
             if worked == 0:
-                self.wake.wait(self.settings.relay_poll_seconds)
+                if self.wake.wait(self.settings.relay_poll_seconds):
+                    # Woken by a commit: let the commits of concurrent requests land too, so
+                    # one claim serves many of them.
+                    self.stopping.wait(_GATHER_SECONDS)
                 self.wake.clear()
 
     def notify(self) -> None:

@@ -85,41 +85,57 @@ def _insert(conn: Connection, events: Sequence[DomainEvent]) -> None:
     )
 
 
+_o = outbox.c
+_earlier = outbox.alias("earlier")
+_HEAD_OF_AGGREGATE = ~sa.exists().where(
+    _earlier.c.aggregate_type == _o.aggregate_type,
+    _earlier.c.aggregate_id == _o.aggregate_id,
+    _earlier.c.status == PENDING,
+    _earlier.c.id < _o.id,
+)
+_NOW = sa.bindparam("now", type_=outbox.c.next_attempt_at.type)
+_DUE = (
+    sa.select(_o.id)
+    .where(
+        _o.status == PENDING,
+        _o.next_attempt_at <= _NOW,
+        sa.or_(_o.locked_until.is_(None), _o.locked_until < _NOW),
+        _HEAD_OF_AGGREGATE,
+    )
+    .order_by(_o.id)
+    .limit(sa.bindparam("limit", type_=sa.Integer))
+)
+
+
+def _claim_statement(postgres: bool) -> sa.Update:
+    due = _DUE.with_for_update(skip_locked=True, of=outbox) if postgres else _DUE
+    return (
+        outbox.update()
+        .where(_o.id.in_(due.scalar_subquery()))
+        .values(locked_until=sa.bindparam("lease_until", type_=_o.locked_until.type))
+        .returning(outbox)
+    )
+
+
+_CLAIM = {True: _claim_statement(True), False: _claim_statement(False)}
+
+
 def claim(
     conn: Connection, *, now: datetime, lease_until: datetime, limit: int
 ) -> list[sa.RowMapping]:
-    o = outbox.c
-    earlier = outbox.alias("earlier")
-    head_of_aggregate = ~sa.exists().where(
-        earlier.c.aggregate_type == o.aggregate_type,
-        earlier.c.aggregate_id == o.aggregate_id,
-        earlier.c.status == PENDING,
-        earlier.c.id < o.id,
-    )
-    query = (
-        sa.select(o.id)
-        .where(
-            o.status == PENDING,
-            o.next_attempt_at <= now,
-            sa.or_(o.locked_until.is_(None), o.locked_until < now),
-            head_of_aggregate,
-        )
-        .order_by(o.id)
-        .limit(limit)
-    )
-    if conn.dialect.name == "postgresql":
-        query = query.with_for_update(skip_locked=True, of=outbox)
-    ids = [r[0] for r in conn.execute(query)]
-    if not ids:
-        return []
-    conn.execute(outbox.update().where(o.id.in_(ids)).values(locked_until=lease_until))
-    return list(conn.execute(sa.select(outbox).where(o.id.in_(ids)).order_by(o.id)).mappings())
+    """Lease up to ``limit`` due events, each the oldest undelivered one of its aggregate."""
+    statement = _CLAIM[conn.dialect.name == "postgresql"]
+    rows = conn.execute(statement, {"now": now, "lease_until": lease_until, "limit": limit})
+    return sorted(rows.mappings(), key=lambda r: int(r["id"]))
 
 
-def mark_delivered(conn: Connection, event_id: int, delivered_to: list[str]) -> None:
+def mark_delivered(conn: Connection, event_ids: Sequence[int], delivered_to: list[str]) -> None:
+    """Settle events that every subscriber has now received."""
+    if not event_ids:
+        return
     conn.execute(
         outbox.update()
-        .where(outbox.c.id == event_id)
+        .where(outbox.c.id.in_(list(event_ids)))
         .values(
             status=DELIVERED,
             delivered_to=delivered_to,

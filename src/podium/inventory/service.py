@@ -43,7 +43,7 @@ __all__ = [
 Key = tuple[str, str]
 
 
-def _changed(level: Level) -> DomainEvent:
+def _changed(level: Level, kinds: Iterable[str] = ()) -> DomainEvent:
     return DomainEvent(
         "sku",
         level.sku,
@@ -54,6 +54,7 @@ def _changed(level: Level) -> DomainEvent:
             "on_hand": level.on_hand,
             "reserved": level.reserved,
             "available": level.available,
+            "movements": sorted(set(kinds)),
         },
     )
 
@@ -64,7 +65,9 @@ def apply(conn: Connection, moves: Sequence[Movement], actor: str) -> dict[Key, 
     Raises InsufficientStock (and the caller's transaction rolls back) when a guard refuses.
     """
     after: dict[Key, Level] = {}
+    kinds: dict[Key, set[str]] = {}
     for m in sorted(moves, key=lambda m: (m.sku, m.warehouse)):
+        kinds.setdefault((m.sku, m.warehouse), set()).add(m.kind.value)
         level = store.apply_movement(conn, m)
         if level is None:
             raise InsufficientStock(
@@ -73,7 +76,7 @@ def apply(conn: Connection, moves: Sequence[Movement], actor: str) -> dict[Key, 
             )
         after[(m.sku, m.warehouse)] = level
     store.insert_movements(conn, moves, actor)
-    outbox.emit(conn, [_changed(level) for level in after.values()])
+    outbox.emit(conn, [_changed(level, kinds[key]) for key, level in after.items()])
     return after
 
 
@@ -161,7 +164,7 @@ def set_safety_stock(db: Database, sku: str, warehouse: str, safety: int) -> Loc
         store.ensure_levels(conn, [(sku, warehouse)])
         level = store.set_safety_stock(conn, sku, warehouse, safety)
         assert level is not None
-        outbox.emit(conn, [_changed(level)])
+        outbox.emit(conn, [_changed(level, ["safety_stock"])])
     return _location(level)
 
 

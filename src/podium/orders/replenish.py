@@ -20,6 +20,8 @@ from podium.orders.store import TimelineRow
 __all__ = ["BATCH", "fill_backorders", "on_inventory_changed"]
 
 BATCH = 100
+# Changes that can raise availability.
+_GROWING = frozenset({"receipt", "adjustment", "release", "return", "transfer", "safety_stock"})
 ACTOR = "system:backorders"
 
 
@@ -60,7 +62,10 @@ def on_inventory_changed(db: Database) -> Callable[[Envelope], None]:
     """The relay subscriber: fill backorders of the SKU when units are available."""
 
     def handle(event: Envelope) -> None:
-        if int(event.payload.get("available", 0)) > 0:
-            fill_backorders(db, str(event.payload["sku"]))
+        payload = event.payload
+        # Reservations and shipments never make more units available: skip the lookup.
+        grew = set(payload.get("movements", _GROWING)) & _GROWING
+        if grew and int(payload.get("available", 0)) > 0:
+            fill_backorders(db, str(payload["sku"]))
 
     return handle
