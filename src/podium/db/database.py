@@ -8,15 +8,23 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import Any
 
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, Insert, Table
 
 from podium.db.engine import READ_ONLY, is_postgres
 
-__all__ = ["Database", "as_utc", "before_commit", "transaction_scratch", "utcnow"]
+__all__ = [
+    "Database",
+    "as_utc",
+    "before_commit",
+    "insert_many",
+    "transaction_scratch",
+    "utcnow",
+]
 
 _HOOKS = "podium.before_commit"
 _SCRATCH = "podium.scratch"
@@ -29,6 +37,24 @@ def utcnow() -> datetime:
 def as_utc(value: datetime) -> datetime:
     """SQLite hands timestamps back without a zone; they were written in UTC."""
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+_MANY: dict[str, Insert] = {}
+
+
+def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Insert rows with one multi-row INSERT statement.
+
+    A plain executemany makes psycopg run one statement per row in a pipeline, which costs
+    more client CPU than the database spends; asking for RETURNING of the primary key makes
+    SQLAlchemy batch the rows into one ``INSERT … VALUES (…), (…)`` on both engines.
+    """
+    if not rows:
+        return
+    statement = _MANY.get(table.name)
+    if statement is None:
+        statement = _MANY[table.name] = table.insert().returning(*table.primary_key.columns)
+    conn.execute(statement, list(rows))
 
 
 def before_commit(conn: Connection, hook: Callable[[], None]) -> bool:

@@ -14,7 +14,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from podium.db.database import before_commit, transaction_scratch, utcnow
+from podium.db.database import before_commit, insert_many, transaction_scratch, utcnow
 from podium.db.tables import outbox
 from podium.events.model import DomainEvent
 
@@ -66,8 +66,9 @@ def _insert(conn: Connection, events: Sequence[DomainEvent]) -> None:
     if not events:
         return
     now = utcnow()
-    conn.execute(
-        outbox.insert(),
+    insert_many(
+        conn,
+        outbox,
         [
             {
                 "aggregate_type": e.aggregate_type,

@@ -8,7 +8,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from podium.db.database import utcnow
+from podium.db.database import insert_many, utcnow
 from podium.db.tables import shipment_lines, shipments
 from podium.fulfillment.model import OPEN_STATUSES
 
@@ -40,8 +40,8 @@ def insert_shipments(
         "updated_at": now,
     }
     full = [{**blank, **r} for r in rows]
-    conn.execute(shipments.insert(), full)
-    conn.execute(shipment_lines.insert(), list(lines))
+    insert_many(conn, shipments, full)
+    insert_many(conn, shipment_lines, lines)
     return full
 
 

@@ -15,7 +15,7 @@ from sqlalchemy import Connection
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from podium.db.database import utcnow
+from podium.db.database import insert_many, utcnow
 from podium.db.tables import stock_levels, stock_movements
 from podium.inventory.model import Level, Movement, MovementKind
 
@@ -141,8 +141,9 @@ def insert_movements(conn: Connection, moves: Sequence[Movement], actor: str) ->
     if not moves:
         return
     now = utcnow()
-    conn.execute(
-        stock_movements.insert(),
+    insert_many(
+        conn,
+        stock_movements,
         [
             {
                 "at": now,

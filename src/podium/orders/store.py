@@ -10,7 +10,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from podium.db.database import utcnow
+from podium.db.database import insert_many, utcnow
 from podium.db.tables import counters, order_events, order_holds, order_lines, orders
 from podium.ids import new_id
 
@@ -95,7 +95,7 @@ def insert_order(conn: Connection, values: dict[str, Any]) -> None:
 
 
 def insert_lines(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
-    conn.execute(order_lines.insert(), list(rows))
+    insert_many(conn, order_lines, rows)
 
 
 def order(conn: Connection, order_id: str) -> sa.RowMapping | None:
@@ -195,8 +195,9 @@ def add_timeline(
     at: datetime | None = None,
 ) -> None:
     when = at or utcnow()
-    conn.execute(
-        order_events.insert(),
+    insert_many(
+        conn,
+        order_events,
         [
             {
                 "order_id": order_id,
