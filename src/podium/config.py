@@ -53,7 +53,7 @@ class Settings:
     relay_backoff_seconds: float = 1.0
     relay_lease_seconds: float = 60.0
     max_body_bytes: int = 1024 * 1024
-    db_pool_size: int = 10
+    db_pool_size: int = 20
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -68,5 +68,5 @@ class Settings:
             relay_backoff_seconds=_float(e, "PODIUM_RELAY_BACKOFF_SECONDS", 1.0),
             relay_lease_seconds=_float(e, "PODIUM_RELAY_LEASE_SECONDS", 60.0),
             max_body_bytes=_int(e, "PODIUM_MAX_BODY_BYTES", 1024 * 1024),
-            db_pool_size=_int(e, "PODIUM_DB_POOL_SIZE", 10),
+            db_pool_size=_int(e, "PODIUM_DB_POOL_SIZE", 20),
         )

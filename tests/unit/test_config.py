@@ -33,7 +33,7 @@ def test_an_empty_environment_gives_the_defaults() -> None:
     assert settings.relay_backoff_seconds == 1.0
     assert settings.relay_lease_seconds == 60.0
     assert settings.max_body_bytes == 1024 * 1024
-    assert settings.db_pool_size == 10
+    assert settings.db_pool_size == 20
 
 
 def test_every_setting_is_read_from_its_variable() -> None:

@@ -6,6 +6,7 @@ import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import FastAPI
 from fastapi.responses import RedirectResponse
 
@@ -23,6 +24,11 @@ API_PREFIX = "/api/v1"
 def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # Handlers run in threads; never more at once than there are pooled connections, so a
+        # burst queues cheaply in the event loop instead of opening and closing connections.
+        anyio.to_thread.current_default_thread_limiter().total_tokens = max(
+            1, podium.settings.db_pool_size
+        )
         # Geocoding indexes take a second or two to build: do it now, off the request path.
         threading.Thread(
             target=podium.geocoder.preload, name="geocoder-preload", daemon=True

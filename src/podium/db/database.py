@@ -22,6 +22,7 @@ __all__ = [
     "as_utc",
     "before_commit",
     "insert_many",
+    "notify_after_commit",
     "transaction_scratch",
     "utcnow",
 ]
@@ -69,6 +70,16 @@ def before_commit(conn: Connection, hook: Callable[[], None]) -> bool:
     return True
 
 
+_NOTIFY = "podium.notify"
+
+
+def notify_after_commit(conn: Connection) -> None:
+    """Tell the ``on_commit`` listeners once this transaction commits (the relay uses it)."""
+    scratch = transaction_scratch(conn)
+    if scratch is not None:
+        scratch[_NOTIFY] = True
+
+
 def transaction_scratch(conn: Connection) -> dict[str, object] | None:
     """A dict that lives as long as the current ``Database.write()`` transaction."""
     scratch: dict[str, object] | None = conn.info.get(_SCRATCH)
@@ -81,6 +92,10 @@ class Database:
         self.is_postgres = is_postgres(engine)
         self._after_commit: list[Callable[[], None]] = []
         self._lock = threading.Lock()
+        # SQLite has one writer at a time. Its busy handler sleeps in growing steps and serves
+        # waiters in no order, which gives multi-second tails under load; within a process,
+        # writers queue on a lock instead (other processes still wait on busy_timeout).
+        self._writer: threading.Lock | None = None if self.is_postgres else threading.Lock()
 
     def on_commit(self, listener: Callable[[], None]) -> None:
         with self._lock:
@@ -88,6 +103,16 @@ class Database:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
+        if self._writer is None:
+            with self._write() as conn:
+                yield conn
+        else:
+            with self._writer, self._write() as conn:
+                yield conn
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        notify = False
         with self.engine.connect() as conn:
             hooks: list[Callable[[], None]] = []
             conn.info[_HOOKS] = hooks
@@ -97,12 +122,14 @@ class Database:
                     yield conn
                     for hook in hooks:
                         hook()
+                notify = bool(conn.info[_SCRATCH].get(_NOTIFY))
             finally:
                 # info belongs to the pooled DBAPI connection: leave nothing behind.
                 conn.info.pop(_HOOKS, None)
                 conn.info.pop(_SCRATCH, None)
-        for listener in tuple(self._after_commit):
-            listener()
+        if notify:
+            for listener in tuple(self._after_commit):
+                listener()
 
     @contextmanager
     def read(self) -> Iterator[Connection]:

@@ -41,10 +41,12 @@ def build_engine(url: str, *, pool_size: int = 10) -> Engine:
     url = normalise_url(url)
     if make_url(url).get_backend_name() == "sqlite":
         return _sqlite_engine(url, pool_size)
+    # The API serves at most pool_size requests at once (see api/app.py), so connections are
+    # reused rather than opened and closed; the overflow covers the relay and start-up work.
     return create_engine(
         url,
         pool_size=pool_size,
-        max_overflow=pool_size * 2,
+        max_overflow=10,
         pool_pre_ping=True,
         pool_recycle=1800,
     )
@@ -58,7 +60,7 @@ def _sqlite_engine(url: str, pool_size: int) -> Engine:
         kwargs["poolclass"] = NullPool
     else:
         kwargs["pool_size"] = pool_size
-        kwargs["max_overflow"] = pool_size * 2
+        kwargs["max_overflow"] = 10
     engine = create_engine(url, **kwargs)
 
     @event.listens_for(engine, "connect")

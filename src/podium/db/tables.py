@@ -257,6 +257,21 @@ outbox = sa.Table(
     sa.Column("delivered_at", Timestamp, nullable=True),
     sa.Index("ix_outbox_status_next", "status", "next_attempt_at"),
     sa.Index("ix_outbox_aggregate", "aggregate_type", "aggregate_id", "id"),
+    # Delivered events pile up; the relay's claim only ever looks at pending ones.
+    sa.Index(
+        "ix_outbox_pending",
+        "id",
+        postgresql_where=sa.text("status = 'pending'"),
+        sqlite_where=sa.text("status = 'pending'"),
+    ),
+    sa.Index(
+        "ix_outbox_pending_aggregate",
+        "aggregate_type",
+        "aggregate_id",
+        "id",
+        postgresql_where=sa.text("status = 'pending'"),
+        sqlite_where=sa.text("status = 'pending'"),
+    ),
 )
 
 api_keys = sa.Table(

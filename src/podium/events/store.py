@@ -14,7 +14,13 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from podium.db.database import before_commit, insert_many, transaction_scratch, utcnow
+from podium.db.database import (
+    before_commit,
+    insert_many,
+    notify_after_commit,
+    transaction_scratch,
+    utcnow,
+)
 from podium.db.tables import outbox
 from podium.events.model import DomainEvent
 
@@ -51,6 +57,7 @@ def emit(conn: Connection, events: Sequence[DomainEvent]) -> None:
         return
     pending = scratch.get(_PENDING)
     if pending is None:
+        notify_after_commit(conn)
         gathered: list[DomainEvent] = []
         scratch[_PENDING] = gathered
         before_commit(conn, lambda: _insert(conn, gathered))
