@@ -59,25 +59,42 @@ def _changed(level: Level, kinds: Iterable[str] = ()) -> DomainEvent:
     )
 
 
-def apply(conn: Connection, moves: Sequence[Movement], actor: str) -> dict[Key, Level]:
+def apply(
+    conn: Connection, moves: Sequence[Movement], actor: str, *, rows_locked: bool = False
+) -> dict[Key, Level]:
     """Apply movements in (sku, warehouse) order, write them to the ledger, raise events.
 
-    Raises InsufficientStock (and the caller's transaction rolls back) when a guard refuses.
+    ``rows_locked`` says the caller already holds the stock rows' locks (taken in key order),
+    which lets PostgreSQL apply them all in one statement. Raises InsufficientStock (and the
+    caller's transaction rolls back) when a guard refuses.
     """
-    after: dict[Key, Level] = {}
+    ordered = sorted(moves, key=lambda m: (m.sku, m.warehouse))
     kinds: dict[Key, set[str]] = {}
-    for m in sorted(moves, key=lambda m: (m.sku, m.warehouse)):
+    for m in ordered:
         kinds.setdefault((m.sku, m.warehouse), set()).add(m.kind.value)
-        level = store.apply_movement(conn, m)
-        if level is None:
-            raise InsufficientStock(
-                f"Not enough stock of {m.sku} at {m.warehouse} for this {m.kind.value}.",
-                details={"sku": m.sku, "warehouse": m.warehouse, "kind": m.kind.value},
-            )
-        after[(m.sku, m.warehouse)] = level
+    after: dict[Key, Level] = {}
+    if rows_locked and len(kinds) == len(ordered) > 1:
+        after = store.apply_movements_at_once(conn, ordered) or {}
+    if not after:
+        for m in ordered:
+            level = store.apply_movement(conn, m)
+            if level is None:
+                raise _refused(m)
+            after[(m.sku, m.warehouse)] = level
+    else:
+        missing = [m for m in ordered if (m.sku, m.warehouse) not in after]
+        if missing:
+            raise _refused(missing[0])
     store.insert_movements(conn, moves, actor)
     outbox.emit(conn, [_changed(level, kinds[key]) for key, level in after.items()])
     return after
+
+
+def _refused(m: Movement) -> InsufficientStock:
+    return InsufficientStock(
+        f"Not enough stock of {m.sku} at {m.warehouse} for this {m.kind.value}.",
+        details={"sku": m.sku, "warehouse": m.warehouse, "kind": m.kind.value},
+    )
 
 
 def _require(conn: Connection, sku: str, warehouses: Iterable[tuple[str, str]]) -> None:

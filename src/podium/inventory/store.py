@@ -22,6 +22,7 @@ from podium.inventory.model import Level, Movement, MovementKind
 __all__ = [
     "all_levels",
     "apply_movement",
+    "apply_movements_at_once",
     "ensure_levels",
     "insert_movements",
     "ledger_balances",
@@ -135,6 +136,44 @@ def apply_movement(conn: Connection, m: Movement) -> Level | None:
         },
     ).first()
     return _level(row) if row is not None else None
+
+
+_APPLY_ALL = sa.text(
+    """
+    UPDATE stock_levels AS s
+       SET on_hand = s.on_hand + v.dh, reserved = s.reserved + v.dr, updated_at = :now
+      FROM unnest(CAST(:skus AS text[]), CAST(:warehouses AS text[]), CAST(:dh AS int[]),
+                  CAST(:dr AS int[]), CAST(:need AS int[])) AS v(sku, warehouse, dh, dr, need)
+     WHERE s.sku = v.sku AND s.warehouse = v.warehouse
+       AND s.on_hand + v.dh >= s.reserved + v.dr AND s.reserved + v.dr >= 0
+       AND s.on_hand - s.reserved - s.safety_stock >= v.need
+    RETURNING s.sku, s.warehouse, s.on_hand, s.reserved, s.safety_stock
+    """
+)
+
+
+def apply_movements_at_once(conn: Connection, moves: Sequence[Movement]) -> dict[Key, Level] | None:
+    """PostgreSQL: apply movements of distinct rows (already locked) in one statement.
+
+    Returns the rows the guards let through (a refused row is simply absent), or None on an
+    engine without it, so the caller applies them one by one.
+    """
+    if conn.dialect.name != "postgresql":
+        return None
+    rows = conn.execute(
+        _APPLY_ALL,
+        {
+            "now": utcnow(),
+            "skus": [m.sku for m in moves],
+            "warehouses": [m.warehouse for m in moves],
+            "dh": [m.on_hand_delta for m in moves],
+            "dr": [m.reserved_delta for m in moves],
+            "need": [
+                m.reserved_delta if m.kind is MovementKind.RESERVATION else _NO_NEED for m in moves
+            ],
+        },
+    )
+    return {(r[0], r[1]): _level(r) for r in rows}
 
 
 def insert_movements(conn: Connection, moves: Sequence[Movement], actor: str) -> None:

@@ -88,6 +88,7 @@ def reserve_and_ship(
             for a in plan.allocations
         ],
         actor,
+        rows_locked=True,  # plan_for locked them, in key order
     )
     remaining: dict[str, list[list[int]]] = defaultdict(list)
     for w in wants:
