@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, suppress
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from podium.config import Settings
+
+if TYPE_CHECKING:
+    from podium.bootstrap import Podium
 
 app = typer.Typer(
     help="Podium: open-source order management.",
@@ -57,10 +61,16 @@ def friendly(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _podium(migrate: bool = True):  # type: ignore[no-untyped-def]
+@contextmanager
+def _opened(migrate: bool = True) -> Iterator[Podium]:
+    """Podium on PODIUM_DATABASE_URL for one command, closed afterwards."""
     from podium.bootstrap import bootstrap
 
-    return bootstrap(Settings.from_env(), migrate=migrate)
+    podium = bootstrap(Settings.from_env(), migrate=migrate)
+    try:
+        yield podium
+    finally:
+        podium.close()
 
 
 @app.command()
@@ -76,15 +86,14 @@ def serve(
     from podium.access.service import count_keys, create_key
 
     settings = Settings.from_env()
-    podium = _podium()
-    if count_keys(podium.db) == 0:
-        _, key = create_key(podium.db, "first admin", "admin")
-        out.print(
-            "[bold]First start:[/bold] an admin API key was created. Keep it safe; it "
-            "is shown only once:"
-        )
-        out.print(key, highlight=False)
-    podium.close()
+    with _opened() as podium:
+        if count_keys(podium.db) == 0:
+            _, key = create_key(podium.db, "first admin", "admin")
+            out.print(
+                "[bold]First start:[/bold] an admin API key was created. Keep it safe; it "
+                "is shown only once:"
+            )
+            out.print(key, highlight=False, markup=False, soft_wrap=True)
     h = host or settings.host
     p = port or settings.port
     out.print(
@@ -114,14 +123,10 @@ def _safe_url(url: str) -> str:
 @friendly
 def worker() -> None:
     """Run the outbox relay alone (any number of workers may share one database)."""
-    podium = _podium(migrate=False)
-    out.print("Relay running; Ctrl-C stops it.")
-    try:
-        podium.relay.run_forever()
-    except KeyboardInterrupt:
-        pass
-    finally:
-        podium.close()
+    with _opened(migrate=False) as podium:
+        out.print("Relay running; Ctrl-C stops it.")
+        with suppress(KeyboardInterrupt):
+            podium.relay.run_forever()
 
 
 @db_app.command("upgrade")
@@ -150,9 +155,8 @@ def keys_create(
     """Create an API key; the key is printed alone on the last line."""
     from podium.access.service import create_key
 
-    podium = _podium()
-    api_key, key = create_key(podium.db, name, role)
-    podium.close()
+    with _opened() as podium:
+        api_key, key = create_key(podium.db, name, role)
     err.print(f"Created {api_key.role} key {api_key.id} ({api_key.name}).")
     sys.stdout.write(key + "\n")
 
@@ -163,18 +167,17 @@ def keys_list() -> None:
     """List API keys (never their secrets)."""
     from podium.access.service import list_keys
 
-    podium = _podium()
-    table = Table("id", "name", "role", "prefix", "created", "revoked")
-    for k in list_keys(podium.db):
-        table.add_row(
-            k.id,
-            k.name,
-            k.role,
-            k.prefix,
-            k.created_at.isoformat(timespec="seconds"),
-            k.revoked_at.isoformat(timespec="seconds") if k.revoked_at else "",
-        )
-    podium.close()
+    with _opened() as podium:
+        table = Table("id", "name", "role", "prefix", "created", "revoked")
+        for k in list_keys(podium.db):
+            table.add_row(
+                k.id,
+                k.name,
+                k.role,
+                k.prefix,
+                k.created_at.isoformat(timespec="seconds"),
+                k.revoked_at.isoformat(timespec="seconds") if k.revoked_at else "",
+            )
     out.print(table)
 
 
@@ -184,9 +187,8 @@ def keys_revoke(key_id: str) -> None:
     """Revoke an API key by id."""
     from podium.access.service import revoke_key
 
-    podium = _podium()
-    revoke_key(podium.db, key_id)
-    podium.close()
+    with _opened() as podium:
+        revoke_key(podium.db, key_id)
     out.print(f"Revoked {key_id}.")
 
 
@@ -196,9 +198,8 @@ def doctor() -> None:
     """Recompute every stock balance from the ledger; exit 1 on any violation."""
     from podium.inventory.doctor import examine
 
-    podium = _podium()
-    report = examine(podium.db)
-    podium.close()
+    with _opened() as podium:
+        report = examine(podium.db)
     if report.ok:
         out.print(
             f"[green]ok[/green]: {report.balances_checked} stock balances match the "
@@ -220,10 +221,9 @@ def events_list(
     """List outbox events, newest first."""
     from podium.events.service import event_counts, list_events
 
-    podium = _podium()
-    items, _ = list_events(podium.db, status=status, limit=limit)
-    counts = event_counts(podium.db)
-    podium.close()
+    with _opened() as podium:
+        items, _ = list_events(podium.db, status=status, limit=limit)
+        counts = event_counts(podium.db)
     table = Table("id", "type", "aggregate", "status", "attempts", "last error")
     for e in items:
         table.add_row(
@@ -244,9 +244,8 @@ def events_retry(event_id: str) -> None:
     """Put a dead-lettered event back in line."""
     from podium.events.service import retry_event
 
-    podium = _podium()
-    retry_event(podium.db, event_id)
-    podium.close()
+    with _opened() as podium:
+        retry_event(podium.db, event_id)
     out.print(f"Event {event_id} will be delivered again.")
 
 
@@ -259,11 +258,8 @@ def demo(
     """Seed a realistic store and simulate a day of orders through the real placement path."""
     from podium.demo import run_demo
 
-    podium = _podium()
-    try:
+    with _opened() as podium:
         run_demo(podium, orders=orders, seed=seed, console=out)
-    finally:
-        podium.close()
 
 
 def main() -> None:

@@ -6,17 +6,13 @@ from pydantic import Field
 
 from podium.db.database import Database, utcnow
 from podium.errors import Conflict, NotFound
-from podium.events import store as outbox
-from podium.events.model import DomainEvent
 from podium.fulfillment import store
 from podium.fulfillment.model import ShipmentStatus, check_shipment_transition
 from podium.inventory import service as inventory
 from podium.inventory.model import Movement, MovementKind
-from podium.orders import lifecycle
-from podium.orders import store as orders_store
+from podium.orders import journal, lifecycle
 from podium.orders.model import ShipmentView
 from podium.orders.status import OrderStatus
-from podium.orders.store import TimelineRow
 from podium.orders.views import shipment_view
 from podium.validation import Input
 
@@ -76,35 +72,20 @@ def ship_shipment(db: Database, shipment_id: str, data: ShipIn, actor: str) -> S
                 values[field] = getattr(data, field)
         store.update_shipment(conn, shipment_id, values)
         units = sum(ln["quantity"] for ln in lines)
-        orders_store.add_timeline(
+        journal.record(
             conn,
-            order["id"],
-            [
-                TimelineRow(
-                    "shipment.shipped",
-                    f"{units} unit(s) shipped from {shipment['warehouse']}"
-                    + (f", tracking {data.tracking_number}." if data.tracking_number else "."),
-                    {"shipment_id": shipment_id, "tracking_number": data.tracking_number},
-                )
-            ],
+            order,
             actor,
-        )
-        outbox.emit(
-            conn,
-            [
-                DomainEvent(
-                    "order",
-                    order["id"],
-                    "shipment.shipped",
-                    {
-                        "shipment_id": shipment_id,
-                        "order_id": order["id"],
-                        "number": order["number"],
-                        "warehouse": shipment["warehouse"],
-                        "tracking_number": data.tracking_number,
-                    },
-                )
-            ],
+            "shipment.shipped",
+            f"{units} unit(s) shipped from {shipment['warehouse']}"
+            + (f", tracking {data.tracking_number}." if data.tracking_number else "."),
+            {"shipment_id": shipment_id, "tracking_number": data.tracking_number},
+            payload={
+                "shipment_id": shipment_id,
+                "order_id": order["id"],
+                "warehouse": shipment["warehouse"],
+                "tracking_number": data.tracking_number,
+            },
         )
         lifecycle.sync_status(conn, order["id"], actor)
         row = store.shipment(conn, shipment_id)

@@ -11,8 +11,6 @@ from sqlalchemy import Connection
 
 from podium.db.database import Database, as_utc
 from podium.errors import InvalidTransition, NotFound, ValidationFailed
-from podium.events import store as outbox
-from podium.events.model import DomainEvent
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import (
     OPEN_STATUSES,
@@ -22,7 +20,7 @@ from podium.fulfillment.model import (
 )
 from podium.inventory import service as inventory
 from podium.inventory.model import Movement, MovementKind
-from podium.orders import store
+from podium.orders import journal, store
 from podium.orders.backorders import allocate_backorder
 from podium.orders.model import HoldIn, NoteIn, OrderView, TimelineEntry
 from podium.orders.status import HoldReason, OrderStatus, check_transition
@@ -160,28 +158,14 @@ def cancel_order(db: Database, order_id: str, actor: str, reason: str | None = N
         )
         store.release_holds(conn, order_id, actor)
         store.set_status(conn, order_id, OrderStatus.CANCELLED.value)
-        store.add_timeline(
+        journal.record(
             conn,
-            order_id,
-            [
-                TimelineRow(
-                    "order.cancelled",
-                    f"Order {order['number']} cancelled" + (f": {reason}." if reason else "."),
-                    {"reason": reason, "from": order["status"]},
-                )
-            ],
+            order,
             actor,
-        )
-        outbox.emit(
-            conn,
-            [
-                DomainEvent(
-                    "order",
-                    order_id,
-                    "order.cancelled",
-                    {"id": order_id, "number": order["number"], "reason": reason},
-                )
-            ],
+            "order.cancelled",
+            f"Order {order['number']} cancelled" + (f": {reason}." if reason else "."),
+            {"reason": reason, "from": order["status"]},
+            payload={"reason": reason},
         )
         return _view(conn, order_id)
 
@@ -193,28 +177,14 @@ def hold_order(db: Database, order_id: str, data: HoldIn, actor: str) -> OrderVi
             check_transition(order["status"], OrderStatus.ON_HOLD)
             store.set_status(conn, order_id, OrderStatus.ON_HOLD.value)
         hold_id = store.insert_hold(conn, order_id, data.reason, data.note, actor)["id"]
-        store.add_timeline(
+        journal.record(
             conn,
-            order_id,
-            [
-                TimelineRow(
-                    "order.held",
-                    f"On hold ({data.reason})" + (f": {data.note}" if data.note else "."),
-                    {"reason": data.reason, "hold_id": hold_id},
-                )
-            ],
+            order,
             actor,
-        )
-        outbox.emit(
-            conn,
-            [
-                DomainEvent(
-                    "order",
-                    order_id,
-                    "order.held",
-                    {"id": order_id, "number": order["number"], "reason": data.reason},
-                )
-            ],
+            "order.held",
+            f"On hold ({data.reason})" + (f": {data.note}" if data.note else "."),
+            {"reason": data.reason, "hold_id": hold_id},
+            payload={"reason": data.reason},
         )
         return _view(conn, order_id)
 
@@ -310,27 +280,14 @@ def sync_status(conn: Connection, order_id: str, actor: str, *, released: bool =
         current = OrderStatus.SHIPPED
     check_transition(current, target)
     store.set_status(conn, order_id, target.value)
-    store.add_timeline(
+    journal.record(
         conn,
-        order_id,
-        [
-            TimelineRow(
-                "order.status_changed",
-                f"Order is now {target.value.replace('_', ' ')}.",
-                {"from": order["status"], "to": target.value},
-            )
-        ],
+        order,
         actor,
-    )
-    outbox.emit(
-        conn,
-        [
-            DomainEvent(
-                "order",
-                order_id,
-                f"order.{target.value}",
-                {"id": order_id, "number": order["number"], "status": target.value},
-            )
-        ],
+        "order.status_changed",
+        f"Order is now {target.value.replace('_', ' ')}.",
+        {"from": order["status"], "to": target.value},
+        event=f"order.{target.value}",
+        payload={"status": target.value},
     )
     return target.value

@@ -1,0 +1,39 @@
+"""Recording what happened to an order: a timeline entry and, for others to hear, an event.
+
+Every state change goes through ``record`` so the two are always written together, in the
+caller's transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Connection
+
+from podium.events import store as outbox
+from podium.events.model import DomainEvent
+from podium.orders import store
+from podium.orders.store import TimelineRow
+
+__all__ = ["record"]
+
+
+def record(
+    conn: Connection,
+    order: Mapping[Any, Any],
+    actor: str,
+    kind: str,
+    message: str,
+    data: dict[str, Any],
+    *,
+    event: str | None = None,
+    payload: dict[str, Any] | None = None,
+) -> None:
+    """Add ``kind`` to the order's timeline and emit ``event`` (default: ``kind``).
+
+    The event's payload always carries the order's id and number, plus ``payload``.
+    """
+    store.add_timeline(conn, order["id"], [TimelineRow(kind, message, data)], actor)
+    body = {"id": order["id"], "number": order["number"], **(payload or {})}
+    outbox.emit(conn, [DomainEvent("order", order["id"], event or kind, body)])
