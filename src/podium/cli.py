@@ -96,10 +96,9 @@ def serve(
             out.print(key, highlight=False, markup=False, soft_wrap=True)
     h = host or settings.host
     p = port or settings.port
-    out.print(
-        f"Podium is serving on [bold]http://{h}:{p}/[/bold]  (API docs: "
-        f"http://{h}:{p}/docs, database: {_safe_url(settings.database_url)})"
-    )
+    out.print(f"Podium is serving on [bold]http://{h}:{p}/[/bold]", soft_wrap=True)
+    out.print(f"API docs: http://{h}:{p}/docs", soft_wrap=True)
+    out.print(f"Database: {_safe_url(settings.database_url)}", soft_wrap=True, highlight=False)
     uvicorn.run(
         "podium.api.asgi:app",
         host=h,

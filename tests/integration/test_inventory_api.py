@@ -33,6 +33,7 @@ def test_adjustments_write_the_ledger_with_reason_reference_and_actor(api: Api) 
     ]
     assert moves[0]["reference"] == "count-7"
     assert moves[0]["actor"] == "key:test operator"
+    assert moves[0]["at"].endswith("Z")
 
 
 def test_safety_stock_lowers_available_but_never_below_zero(api: Api) -> None:

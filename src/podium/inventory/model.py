@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -137,7 +138,7 @@ class InventoryView(BaseModel):
 
 class MovementView(BaseModel):
     id: str
-    at: str
+    at: datetime
     sku: str
     warehouse: str
     kind: str

@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 
 from podium.catalog import store as catalog
 from podium.catalog.model import Channel, Warehouse
-from podium.db.database import Database
+from podium.db.database import Database, as_utc
 from podium.errors import InsufficientStock, NotFound, ValidationFailed
 from podium.events import store as outbox
 from podium.events.model import DomainEvent
@@ -231,7 +231,7 @@ def history(
     return [
         MovementView(
             id=str(r["id"]),
-            at=r["at"].isoformat(),
+            at=as_utc(r["at"]),
             sku=r["sku"],
             warehouse=r["warehouse"],
             kind=r["kind"],
