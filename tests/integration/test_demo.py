@@ -1,9 +1,8 @@
-"""``podium demo`` end to end on a temporary SQLite file: the real services, a real ledger."""
+"""``podium demo`` end to end on each engine: the real services, a real ledger."""
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 from rich.console import Console
 
@@ -17,9 +16,9 @@ from podium.orders.lifecycle import list_orders
 
 
 def test_demo_seeds_a_store_and_places_orders_that_keep_the_ledger_balanced(
-    tmp_path: Path,
+    database_url: str,
 ) -> None:
-    p = bootstrap(Settings(database_url=f"sqlite:///{tmp_path}/demo.db"))
+    p = bootstrap(Settings(database_url=database_url))
     try:
         out = io.StringIO()
         result = run_demo(p, orders=150, seed=1, console=Console(file=out, width=120))
