@@ -238,3 +238,15 @@ def test_a_revoked_key_stops_working_at_once(api: Api) -> None:
     assert api.client.delete(f"/api/v1/keys/{made['id']}", headers=api.headers()).status_code == 200
     r = api.client.get("/api/v1/orders", headers=headers)
     assert (r.status_code, r.json()["error"]["code"]) == (401, "invalid_api_key")
+
+
+def test_a_deactivated_warehouse_gets_no_more_orders_at_once(api: Api) -> None:
+    seed_store(api, {("TEE", "EAST"): 5, ("TEE", "WEST"): 5})
+    first = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="w1"))
+    assert first["shipments"][0]["warehouse"] == "WEST"  # Seattle: the nearest
+    api.patch("/warehouses/WEST", {"active": False})
+    second = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="w2"))
+    assert second["shipments"][0]["warehouse"] == "EAST"
+    api.ok("post", "/channels", {"code": "pos", "name": "Till", "type": "pos"})
+    third = api.ok("post", "/orders", order_body([("TEE", 1)], channel="pos", external_id="p"))
+    assert third["channel"] == "pos"

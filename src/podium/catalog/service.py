@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from podium.catalog import store
+from podium.catalog import cache, store
 from podium.catalog.model import (
     Channel,
     ChannelIn,
@@ -60,6 +60,7 @@ def create_channel(db: Database, data: ChannelIn) -> Channel:
             },
         )
         created = store.channel(conn, data.code)
+    cache.forget(db.engine)
     assert created is not None
     return created
 
@@ -110,6 +111,7 @@ def create_warehouse(db: Database, data: WarehouseIn) -> Warehouse:
             },
         )
         created = store.warehouse(conn, data.code)
+    cache.forget(db.engine)
     assert created is not None
     return created
 
@@ -131,6 +133,7 @@ def update_warehouse(db: Database, code: str, patch: WarehousePatch) -> Warehous
         if values:
             store.update_warehouse(conn, code, values)
         updated = store.warehouse(conn, code)
+    cache.forget(db.engine)
     assert updated is not None
     return updated
 

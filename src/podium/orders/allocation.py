@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from podium.catalog import store as catalog
+from podium.catalog import cache as catalogue
 from podium.catalog.model import Channel
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import ShipmentStatus
@@ -52,7 +52,7 @@ def plan_for(
             if w.latitude is not None and w.longitude is not None
             else None,
         )
-        for w in catalog.list_warehouses(conn)
+        for w in catalogue.warehouses(conn)
         if w.active and (feeds is None or w.code in feeds)
     ]
     levels = stock.levels(conn, demand, [c.code for c in candidates], lock=True)

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from podium.catalog import store as catalog
+from podium.catalog import cache as catalogue
 from podium.db.database import Database, utcnow
 from podium.errors import Conflict, InsufficientStock, ValidationFailed
 from podium.events import store as outbox
@@ -102,14 +102,14 @@ def _place(
     destination: Coordinates | None,
     actor: str,
 ) -> OrderView:
-    channel = catalog.channel(conn, intake.channel)
+    channel = catalogue.channel(conn, intake.channel)
     if channel is None or not channel.active:
         raise ValidationFailed(
             f"Unknown or inactive channel {intake.channel}.",
             code="unknown_channel",
             details={"field": "channel", "channel": intake.channel},
         )
-    products = catalog.products_by_sku(conn, (ln.sku for ln in intake.lines))
+    products = catalogue.products_by_sku(conn, (ln.sku for ln in intake.lines))
     unknown = [
         {"field": f"lines.{i}.sku", "sku": ln.sku}
         for i, ln in enumerate(intake.lines)
