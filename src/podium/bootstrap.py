@@ -54,7 +54,7 @@ def bootstrap(
         upgrade(db.engine)
     registry = Registry()
     registry.subscribe("event-log", _log_event)
-    registry.subscribe("backorders", on_inventory_changed(db), {"inventory.changed"})
+    registry.subscribe_batch("backorders", on_inventory_changed(db), {"inventory.changed"})
     relay = Relay(db, registry, settings)
     db.on_commit(relay.notify)
     return Podium(settings, db, registry, relay, geocoder or Geocoder(), KeyCache(db))

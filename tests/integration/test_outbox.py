@@ -188,3 +188,27 @@ def test_the_background_relay_delivers_soon_after_commit(podium: Podium) -> None
         assert got.wait(5)
     finally:
         podium.relay.stop()
+
+
+def test_a_batch_subscriber_gets_a_pass_worth_of_events_and_retries_them_together(
+    podium: Podium,
+) -> None:
+    clock = Clock()
+    calls: list[list[str]] = []
+    fail = {"once": True}
+
+    def batch(events: list[Envelope]) -> None:
+        calls.append([e.aggregate_id + e.type for e in events])
+        if fail["once"]:
+            fail["once"] = False
+            raise RuntimeError("flaky")
+
+    registry = Registry()
+    registry.subscribe_batch("coalescer", batch, {"x"})
+    relay = _relay(podium, registry, clock)
+    _emit(podium, ("A", "x"), ("B", "x"), ("A", "x"), ("C", "other"))
+    _drain(relay)
+    assert calls == [["Ax", "Bx"]]  # one per aggregate per pass; "other" is not its type
+    clock.advance(2)
+    _drain(relay)
+    assert calls == [["Ax", "Bx"], ["Ax", "Bx"], ["Ax"]]

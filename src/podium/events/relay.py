@@ -26,14 +26,20 @@ __all__ = ["Registry", "Relay", "Subscription"]
 log = logging.getLogger("podium.relay")
 
 Handler = Callable[[Envelope], None]
+BatchHandler = Callable[[list[Envelope]], None]
 _GATHER_SECONDS = 0.02
 
 
 @dataclass(frozen=True, slots=True)
 class Subscription:
+    """``handler`` takes one event; a batch subscriber's ``batch_handler`` takes every due
+    event of its types in a relay pass at once (at most one per aggregate, oldest first), so
+    it can coalesce work such as one look-up for many SKUs."""
+
     name: str
-    handler: Handler
+    handler: Handler | None
     event_types: frozenset[str] | None = None  # None: every event
+    batch_handler: BatchHandler | None = None
 
     def wants(self, event_type: str) -> bool:
         return self.event_types is None or event_type in self.event_types
@@ -48,13 +54,31 @@ class Registry:
     def subscribe(
         self, name: str, handler: Handler, event_types: set[str] | frozenset[str] | None = None
     ) -> None:
-        if any(s.name == name for s in self._subs):
-            raise ValueError(f"subscriber {name} is already registered")
-        types = frozenset(event_types) if event_types is not None else None
-        self._subs.append(Subscription(name, handler, types))
+        self._add(Subscription(name, handler, _types(event_types)))
+
+    def subscribe_batch(
+        self,
+        name: str,
+        handler: BatchHandler,
+        event_types: set[str] | frozenset[str] | None = None,
+    ) -> None:
+        self._add(Subscription(name, None, _types(event_types), handler))
+
+    def _add(self, sub: Subscription) -> None:
+        if any(s.name == sub.name for s in self._subs):
+            raise ValueError(f"subscriber {sub.name} is already registered")
+        self._subs.append(sub)
+
+    @property
+    def subscriptions(self) -> list[Subscription]:
+        return list(self._subs)
 
     def for_event(self, event_type: str) -> list[Subscription]:
         return [s for s in self._subs if s.wants(event_type)]
+
+
+def _types(event_types: set[str] | frozenset[str] | None) -> frozenset[str] | None:
+    return frozenset(event_types) if event_types is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,34 +115,45 @@ class Relay:
             )
         if not batch:
             return 0
-        outcomes = [self._deliver(row) for row in batch]
+        outcomes = self._deliver(batch)
         self._settle(outcomes)
         return len(batch)
 
-    def _deliver(self, r: RowMapping) -> _Outcome:
-        """Call every subscriber that has not had this event yet."""
-        done: list[str] = list(r["delivered_to"])
-        envelope = Envelope(
-            id=r["id"],
-            aggregate_type=r["aggregate_type"],
-            aggregate_id=r["aggregate_id"],
-            type=r["event_type"],
-            payload=dict(r["payload"]),
-            created_at=as_utc(r["created_at"]),
-            attempt=r["attempts"] + 1,
-        )
-        errors: list[str] = []
-        for sub in self.registry.for_event(envelope.type):
-            if sub.name in done:
+    def _deliver(self, rows: list[RowMapping]) -> list[_Outcome]:
+        """Hand each event to every subscriber that has not had it yet."""
+        envelopes = [
+            Envelope(
+                id=r["id"],
+                aggregate_type=r["aggregate_type"],
+                aggregate_id=r["aggregate_id"],
+                type=r["event_type"],
+                payload=dict(r["payload"]),
+                created_at=as_utc(r["created_at"]),
+                attempt=r["attempts"] + 1,
+            )
+            for r in rows
+        ]
+        done: dict[int, list[str]] = {r["id"]: list(r["delivered_to"]) for r in rows}
+        errors: dict[int, list[str]] = {e.id: [] for e in envelopes}
+        for sub in self.registry.subscriptions:
+            due = [e for e in envelopes if sub.wants(e.type) and sub.name not in done[e.id]]
+            if not due:
                 continue
-            try:
-                sub.handler(envelope)
-            except Exception as exc:  # a subscriber's failure must not stop the relay
-                log.warning("event %s to %s failed: %s", envelope.id, sub.name, exc)
-                errors.append(f"{sub.name}: {type(exc).__name__}: {exc}")
-            else:
-                done.append(sub.name)
-        return _Outcome(envelope.id, envelope.attempt, done, errors)
+            groups = [due] if sub.batch_handler is not None else [[e] for e in due]
+            for events in groups:
+                try:
+                    if sub.batch_handler is not None:
+                        sub.batch_handler(events)
+                    elif sub.handler is not None:
+                        sub.handler(events[0])
+                except Exception as exc:  # a subscriber's failure must not stop the relay
+                    log.warning("events %s to %s failed: %s", [e.id for e in events], sub.name, exc)
+                    for e in events:
+                        errors[e.id].append(f"{sub.name}: {type(exc).__name__}: {exc}")
+                else:
+                    for e in events:
+                        done[e.id].append(sub.name)
+        return [_Outcome(e.id, e.attempt, done[e.id], errors[e.id]) for e in envelopes]
 
     def _settle(self, outcomes: list[_Outcome]) -> None:
         """Record a whole batch in one transaction: delivered ones together, failures each."""

@@ -1,13 +1,14 @@
 """Filling backorders when stock arrives: oldest order first, automatically.
 
-The relay calls ``fill_backorders`` for every ``inventory.changed`` event that leaves units
-available. Each waiting order is allocated in its own transaction, so one order's failure never
-blocks the others, and a redelivered event finds nothing left to do.
+The relay hands this module, in batches, the ``inventory.changed`` events that may have added
+availability; one look-up finds the orders waiting for any of those SKUs. Each waiting order is
+allocated in its own transaction, so one order's failure never blocks the others, and a
+redelivered event finds nothing left to do.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from podium.db.database import Database
 from podium.events.model import Envelope
@@ -25,10 +26,13 @@ _GROWING = frozenset({"receipt", "adjustment", "release", "return", "transfer", 
 ACTOR = "system:backorders"
 
 
-def fill_backorders(db: Database, sku: str) -> int:
-    """Allocate newly available stock of ``sku`` to waiting orders; returns orders released."""
+def fill_backorders(db: Database, skus: Sequence[str]) -> int:
+    """Allocate newly available stock of these SKUs to waiting orders, oldest first; returns
+    how many orders were released."""
+    if not skus:
+        return 0
     with db.read() as conn:
-        waiting = store.awaiting_stock(conn, sku, limit=BATCH)
+        waiting = store.awaiting_stock(conn, skus, limit=BATCH)
     released = 0
     for order_id in waiting:
         with db.write() as conn:
@@ -48,7 +52,7 @@ def fill_backorders(db: Database, sku: str) -> int:
                     TimelineRow(
                         "order.hold_released",
                         "Backorder filled: stock arrived.",
-                        {"reasons": ["backorder"], "sku": sku},
+                        {"reasons": ["backorder"]},
                     )
                 )
                 released += 1
@@ -58,14 +62,19 @@ def fill_backorders(db: Database, sku: str) -> int:
     return released
 
 
-def on_inventory_changed(db: Database) -> Callable[[Envelope], None]:
-    """The relay subscriber: fill backorders of the SKU when units are available."""
+def on_inventory_changed(db: Database) -> Callable[[list[Envelope]], None]:
+    """The relay's batch subscriber: one look-up for every SKU that gained availability."""
 
-    def handle(event: Envelope) -> None:
-        payload = event.payload
-        # Reservations and shipments never make more units available: skip the lookup.
-        grew = set(payload.get("movements", _GROWING)) & _GROWING
-        if grew and int(payload.get("available", 0)) > 0:
-            fill_backorders(db, str(payload["sku"]))
+    def handle(events: list[Envelope]) -> None:
+        skus = sorted(
+            {
+                str(e.payload["sku"])
+                for e in events
+                # Reservations and shipments never make more units available: skip them.
+                if set(e.payload.get("movements", _GROWING)) & _GROWING
+                and int(e.payload.get("available", 0)) > 0
+            }
+        )
+        fill_backorders(db, skus)
 
     return handle

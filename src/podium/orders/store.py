@@ -159,15 +159,15 @@ def holds(
     return list(conn.execute(query.order_by(order_holds.c.created_at)).mappings())
 
 
-def awaiting_stock(conn: Connection, sku: str, *, limit: int) -> list[str]:
-    """Orders with an open backorder hold and a line of this SKU, oldest first."""
+def awaiting_stock(conn: Connection, skus: Sequence[str], *, limit: int) -> list[str]:
+    """Orders with an open backorder hold and a line of one of these SKUs, oldest first."""
     query = (
         sa.select(order_holds.c.order_id)
         .join(order_lines, order_lines.c.order_id == order_holds.c.order_id)
         .where(
             order_holds.c.released_at.is_(None),
             order_holds.c.reason == "backorder",
-            order_lines.c.sku == sku,
+            order_lines.c.sku.in_(sorted(set(skus))),
         )
         .group_by(order_holds.c.order_id)
         .order_by(order_holds.c.order_id)
