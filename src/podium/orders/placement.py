@@ -31,8 +31,6 @@ from podium.routing.geo import Coordinates, Geocoder
 
 __all__ = ["Placed", "place_order"]
 
-ORDER_NUMBER_PREFIX = "PD-"
-
 
 @dataclass(frozen=True, slots=True)
 class Placed:
@@ -135,8 +133,6 @@ def _place(
                 ]
             },
         )
-    seq = store.next_number(conn)
-    number = f"{ORDER_NUMBER_PREFIX}{seq}"
     order_id = new_id("ord")
     status = check_transition(
         OrderStatus.PENDING, OrderStatus.ON_HOLD if plan.shortages else OrderStatus.READY
@@ -144,7 +140,6 @@ def _place(
     now = utcnow()
     header = {
         "id": order_id,
-        "number": number,
         "channel": channel.code,
         "external_id": intake.external_id,
         "idempotency_key": idempotency_key,
@@ -168,7 +163,7 @@ def _place(
         "created_at": now,
         "updated_at": now,
     }
-    store.insert_order(conn, header)
+    number = header["number"] = store.insert_order(conn, header)
     lines = [
         {
             "order_id": order_id,

@@ -27,7 +27,6 @@ __all__ = [
     "lines",
     "list_orders",
     "lock_order",
-    "next_number",
     "order",
     "release_holds",
     "set_lines_cancelled",
@@ -50,17 +49,20 @@ class TimelineRow:
     data: dict[str, Any]
 
 
-def next_number(conn: Connection) -> int:
-    if conn.dialect.name == "postgresql":
-        return int(conn.execute(sa.text("SELECT nextval('order_number_seq')")).scalar_one())
-    return int(
-        conn.execute(
-            counters.update()
-            .where(counters.c.name == "order_number")
-            .values(value=counters.c.value + 1)
-            .returning(counters.c.value)
-        ).scalar_one()
-    )
+NUMBER_PREFIX = "PD-"
+_NEXT_COUNTER = (
+    counters.update()
+    .where(counters.c.name == "order_number")
+    .values(value=counters.c.value + 1)
+    .returning(counters.c.value)
+)
+# PostgreSQL numbers the order inside its INSERT, from a sequence: no extra round trip, and
+# concurrent orders never queue on a counter row.
+_INSERT_NUMBERED = (
+    orders.insert()
+    .values(number=sa.literal_column(f"'{NUMBER_PREFIX}' || nextval('order_number_seq')"))
+    .returning(orders.c.number)
+)
 
 
 _FOUND = sa.select(orders.c.id, orders.c.request_hash, orders.c.idempotency_key)
@@ -90,8 +92,13 @@ def find_existing(
     return Existing(rows[0][0], rows[0][1], False) if rows else None
 
 
-def insert_order(conn: Connection, values: dict[str, Any]) -> None:
-    conn.execute(orders.insert(), values)
+def insert_order(conn: Connection, values: dict[str, Any]) -> str:
+    """Insert the order header, giving it the next human-friendly number; returns it."""
+    if conn.dialect.name == "postgresql":
+        return str(conn.execute(_INSERT_NUMBERED, values).scalar_one())
+    number = f"{NUMBER_PREFIX}{int(conn.execute(_NEXT_COUNTER).scalar_one())}"
+    conn.execute(orders.insert(), {**values, "number": number})
+    return number
 
 
 def insert_lines(conn: Connection, rows: Sequence[dict[str, Any]]) -> None:
