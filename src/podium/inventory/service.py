@@ -72,16 +72,18 @@ def apply(
     kinds: dict[Key, set[str]] = {}
     for m in ordered:
         kinds.setdefault((m.sku, m.warehouse), set()).add(m.kind.value)
-    after: dict[Key, Level] = {}
+    at_once = None
     if rows_locked and len(kinds) == len(ordered) > 1:
-        after = store.apply_movements_at_once(conn, ordered) or {}
-    if not after:
+        at_once = store.apply_movements_at_once(conn, ordered)  # None: engine can't
+    if at_once is None:
+        after: dict[Key, Level] = {}
         for m in ordered:
             level = store.apply_movement(conn, m)
             if level is None:
                 raise _refused(m)
             after[(m.sku, m.warehouse)] = level
     else:
+        after = at_once
         missing = [m for m in ordered if (m.sku, m.warehouse) not in after]
         if missing:
             raise _refused(missing[0])

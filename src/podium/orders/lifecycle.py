@@ -23,7 +23,12 @@ from podium.inventory.model import Movement, MovementKind
 from podium.orders import journal, store
 from podium.orders.backorders import allocate_backorder
 from podium.orders.model import HoldIn, NoteIn, OrderView, TimelineEntry
-from podium.orders.status import HoldReason, OrderStatus, check_transition
+from podium.orders.status import (
+    HoldReason,
+    OrderStatus,
+    check_transition,
+    derive_fulfilment_status,
+)
 from podium.orders.store import TimelineRow
 from podium.orders.views import order_views
 
@@ -238,6 +243,14 @@ def add_note(db: Database, order_id: str, data: NoteIn, actor: str) -> TimelineE
     )
 
 
+_STATUS_FOR_FULFILMENT = {
+    "delivered": OrderStatus.DELIVERED,
+    "fulfilled": OrderStatus.SHIPPED,
+    "partially_fulfilled": OrderStatus.PARTIALLY_SHIPPED,
+    "unfulfilled": OrderStatus.READY,
+}
+
+
 def sync_status(conn: Connection, order_id: str, actor: str, *, released: bool = False) -> str:
     """Derive the order's status from its shipments (call with the order row locked)."""
     order = store.order(conn, order_id)
@@ -264,14 +277,7 @@ def sync_status(conn: Connection, order_id: str, actor: str, *, released: bool =
         for sl in ship_lines
         if status_of[sl["shipment_id"]] is ShipmentStatus.DELIVERED
     )
-    if wanted > 0 and delivered >= wanted:
-        target = OrderStatus.DELIVERED
-    elif wanted > 0 and shipped >= wanted:
-        target = OrderStatus.SHIPPED
-    elif shipped > 0:
-        target = OrderStatus.PARTIALLY_SHIPPED
-    else:
-        target = OrderStatus.READY
+    target = _STATUS_FOR_FULFILMENT[derive_fulfilment_status(wanted, shipped, delivered)]
     if target is current:
         return current.value
     if target is OrderStatus.DELIVERED and current is not OrderStatus.SHIPPED:
