@@ -93,13 +93,19 @@ class KeyCache:
         self._entries: dict[str, tuple[ApiKey, float]] = {}
         self._lock = threading.Lock()
 
+    def cached(self, key: str) -> ApiKey | None:
+        """The key if this process verified it within ``ttl_seconds``; never touches the
+        database, so the event loop may call it."""
+        with self._lock:
+            hit = self._entries.get(hash_key(key))
+        return hit[0] if hit is not None and hit[1] > time.monotonic() else None
+
     def authenticate(self, key: str) -> ApiKey | None:
+        hit = self.cached(key)
+        if hit is not None:
+            return hit
         digest = hash_key(key)
         now = time.monotonic()
-        with self._lock:
-            hit = self._entries.get(digest)
-        if hit is not None and hit[1] > now:
-            return hit[0]
         found = authenticate(self.db, key)
         if found is not None:
             with self._lock:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from fastapi import Depends, Request
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from podium.access.model import Permission, allows
@@ -37,19 +38,23 @@ class Caller:
         return f"key:{self.key.name}"
 
 
-def get_podium(request: Request) -> Podium:
+# Both dependencies are ``async`` on purpose: FastAPI runs a plain ``def`` dependency in a
+# worker thread, and two thread hops per request cost more CPU than the work they do.
+async def get_podium(request: Request) -> Podium:
     podium: Podium = request.app.state.podium
     return podium
 
 
-def require(permission: Permission) -> Callable[..., Caller]:
-    def dependency(
+def require(permission: Permission) -> Callable[..., Awaitable[Caller]]:
+    async def dependency(
         credentials: HTTPAuthorizationCredentials | None = Depends(_bearer),
         podium: Podium = Depends(get_podium),
     ) -> Caller:
         if credentials is None:
             raise Unauthorized("Send an API key as `Authorization: Bearer <key>`.")
-        key = podium.keys.authenticate(credentials.credentials)
+        key = podium.keys.cached(credentials.credentials)
+        if key is None:  # not verified lately: ask the database, off the event loop
+            key = await run_in_threadpool(podium.keys.authenticate, credentials.credentials)
         if key is None:
             raise Unauthorized(
                 "That API key is not valid (or was revoked).", code="invalid_api_key"

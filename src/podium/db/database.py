@@ -15,6 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, Insert, Table
 
+from podium.db.batch import BatchedInserts
 from podium.db.engine import READ_ONLY, is_postgres
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
 ]
 
 _HOOKS = "podium.before_commit"
+_BATCH = "podium.batch_inserts"
 _SCRATCH = "podium.scratch"
 
 
@@ -49,8 +51,16 @@ def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     A plain executemany makes psycopg run one statement per row in a pipeline, which costs
     more client CPU than the database spends; asking for RETURNING of the primary key makes
     SQLAlchemy batch the rows into one ``INSERT … VALUES (…), (…)`` on both engines.
+
+    In a ``Database.write(batch_inserts=True)`` transaction on PostgreSQL the rows are only
+    gathered, and every table's rows go to the server in one statement just before the commit
+    (see ``db/batch.py``): the caller must not read them back in the same transaction.
     """
     if not rows:
+        return
+    gathered = conn.info.get(_BATCH)
+    if gathered is not None:
+        gathered.add(table, rows)
         return
     statement = _MANY.get(table.name)
     if statement is None:
@@ -102,31 +112,40 @@ class Database:
             self._after_commit.append(listener)
 
     @contextmanager
-    def write(self) -> Iterator[Connection]:
+    def write(self, *, batch_inserts: bool = False) -> Iterator[Connection]:
+        """A write transaction, committed when the block ends without an exception.
+
+        ``batch_inserts``: the block only inserts what it will not read back, so on
+        PostgreSQL ``insert_many`` rows may wait and go to the server in one statement.
+        """
         if self._writer is None:
-            with self._write() as conn:
+            with self._write(batch_inserts) as conn:
                 yield conn
         else:
-            with self._writer, self._write() as conn:
+            with self._writer, self._write(False) as conn:
                 yield conn
 
     @contextmanager
-    def _write(self) -> Iterator[Connection]:
+    def _write(self, batch_inserts: bool = False) -> Iterator[Connection]:
         notify = False
         with self.engine.connect() as conn:
             hooks: list[Callable[[], None]] = []
             conn.info[_HOOKS] = hooks
             conn.info[_SCRATCH] = {}
+            batch = conn.info[_BATCH] = BatchedInserts() if batch_inserts else None
             try:
                 with conn.begin():
                     yield conn
                     for hook in hooks:
                         hook()
+                    if batch is not None:
+                        batch.flush(conn)
                 notify = bool(conn.info[_SCRATCH].get(_NOTIFY))
             finally:
                 # info belongs to the pooled DBAPI connection: leave nothing behind.
                 conn.info.pop(_HOOKS, None)
                 conn.info.pop(_SCRATCH, None)
+                conn.info.pop(_BATCH, None)
         if notify:
             for listener in tuple(self._after_commit):
                 listener()

@@ -7,9 +7,10 @@ plain (deferred) ``BEGIN`` so readers never wait for writers under WAL.
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, exc
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import NullPool
 
@@ -43,13 +44,38 @@ def build_engine(url: str, *, pool_size: int = 10) -> Engine:
         return _sqlite_engine(url, pool_size)
     # The API serves at most pool_size requests at once (see api/app.py), so connections are
     # reused rather than opened and closed; the overflow covers the relay and start-up work.
-    return create_engine(
-        url,
-        pool_size=pool_size,
-        max_overflow=10,
-        pool_pre_ping=True,
-        pool_recycle=1800,
-    )
+    engine = create_engine(url, pool_size=pool_size, max_overflow=10, pool_recycle=1800)
+    _ping_when_idle(engine)
+    return engine
+
+
+PING_AFTER_IDLE_SECONDS = 2.0
+_IDLE_SINCE = "podium.idle_since"
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection before use only if it sat idle for a while.
+
+    ``pool_pre_ping`` pings on every checkout: a round trip per request on a busy server, whose
+    connections are never idle long enough to have died unnoticed. A connection idle for more
+    than PING_AFTER_IDLE_SECONDS is pinged, and a dead one is replaced before the caller sees it.
+    """
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info[_IDLE_SINCE] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.pop(_IDLE_SINCE, None)
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_SECONDS:
+            return
+        try:
+            alive = engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error:
+            alive = False
+        if not alive:
+            raise exc.DisconnectionError("the pooled connection died while idle")
 
 
 def _sqlite_engine(url: str, pool_size: int) -> Engine:

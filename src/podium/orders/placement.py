@@ -59,7 +59,7 @@ def place_order(
     fingerprint = intake.fingerprint()
     destination = destination_of(intake, geocoder)  # outside the transaction: may be slow once
     try:
-        with db.write() as conn:
+        with db.write(batch_inserts=True) as conn:
             found = _existing(conn, intake, idempotency_key, fingerprint)
             if found is not None:
                 return Placed(found, created=False)

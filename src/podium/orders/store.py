@@ -56,13 +56,8 @@ _NEXT_COUNTER = (
     .values(value=counters.c.value + 1)
     .returning(counters.c.value)
 )
-# PostgreSQL numbers the order inside its INSERT, from a sequence: no extra round trip, and
-# concurrent orders never queue on a counter row.
-_INSERT_NUMBERED = (
-    orders.insert()
-    .values(number=sa.literal_column(f"'{NUMBER_PREFIX}' || nextval('order_number_seq')"))
-    .returning(orders.c.number)
-)
+# PostgreSQL hands numbers out from a sequence: concurrent orders never queue on a counter row.
+_NEXT_IN_SEQUENCE = sa.text("SELECT nextval('order_number_seq')")
 
 
 _FOUND = sa.select(orders.c.id, orders.c.request_hash, orders.c.idempotency_key)
@@ -94,10 +89,9 @@ def find_existing(
 
 def insert_order(conn: Connection, values: dict[str, Any]) -> str:
     """Insert the order header, giving it the next human-friendly number; returns it."""
-    if conn.dialect.name == "postgresql":
-        return str(conn.execute(_INSERT_NUMBERED, values).scalar_one())
-    number = f"{NUMBER_PREFIX}{int(conn.execute(_NEXT_COUNTER).scalar_one())}"
-    conn.execute(orders.insert(), {**values, "number": number})
+    sequence = _NEXT_IN_SEQUENCE if conn.dialect.name == "postgresql" else _NEXT_COUNTER
+    number = f"{NUMBER_PREFIX}{int(conn.execute(sequence).scalar_one())}"
+    insert_many(conn, orders, [{**values, "number": number}])
     return number
 
 
@@ -153,7 +147,7 @@ def insert_hold(
         "released_at": None,
         "released_by": None,
     }
-    conn.execute(order_holds.insert(), row)
+    insert_many(conn, order_holds, [row])
     return row
 
 
