@@ -23,6 +23,8 @@ import sqlalchemy as sa
 from psycopg.types.json import Jsonb
 from sqlalchemy import Connection, Table
 
+from podium.db.raw import run_raw
+
 __all__ = ["BatchedInserts"]
 
 Shape = tuple[tuple[str, tuple[str, ...], int], ...]
@@ -81,16 +83,19 @@ class BatchedInserts:
             adapters = [_adapter(table, c) for c in cols]
             for row in rows:
                 params.extend(adapt(row[c]) for adapt, c in zip(adapters, cols, strict=True))
-        conn.exec_driver_sql(sql, tuple(params))
+        run_raw(conn, sql, params)
 
 
 def _statement(shape: Shape) -> str:
     inserts = []
+    n = 0
     for name, cols, count in shape:
-        row = "(" + ", ".join(["%s"] * len(cols)) + ")"
+        rows = []
+        for _ in range(count):
+            rows.append("(" + ", ".join(f"${n + i + 1}" for i in range(len(cols))) + ")")
+            n += len(cols)
         columns = ", ".join(f'"{c}"' for c in cols)
-        values = ", ".join([row] * count)
-        inserts.append(f'INSERT INTO "{name}" ({columns}) VALUES {values}')
+        inserts.append(f'INSERT INTO "{name}" ({columns}) VALUES {", ".join(rows)}')
     *ctes, last = inserts
     if not ctes:
         return last

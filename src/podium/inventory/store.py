@@ -16,6 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from podium.db.database import insert_many, utcnow
+from podium.db.raw import run_raw
 from podium.db.tables import stock_levels, stock_movements
 from podium.inventory.model import Level, Movement, MovementKind
 
@@ -59,6 +60,13 @@ _LEVELS = (
 _LEVELS_AT = _LEVELS.where(stock_levels.c.warehouse.in_(_WAREHOUSES))
 
 
+_LOCK_LEVELS_PG = (
+    "SELECT sku, warehouse, on_hand, reserved, safety_stock FROM stock_levels"
+    " WHERE sku = ANY($1::text[]) AND warehouse = ANY($2::text[])"
+    " ORDER BY sku, warehouse FOR UPDATE"
+)
+
+
 def levels(
     conn: Connection,
     skus: Iterable[str],
@@ -70,6 +78,10 @@ def levels(
     wanted = sorted(set(skus))
     if not wanted:
         return {}
+    if lock and warehouses is not None and conn.dialect.name == "postgresql":
+        # The placement hot path: straight on psycopg, one array parameter per list.
+        rows = run_raw(conn, _LOCK_LEVELS_PG, (wanted, sorted(set(warehouses))))
+        return {(r[0], r[1]): _level(r) for r in rows}
     params: dict[str, Any] = {"skus": wanted}
     query = _LEVELS
     if warehouses is not None:
@@ -138,18 +150,16 @@ def apply_movement(conn: Connection, m: Movement) -> Level | None:
     return _level(row) if row is not None else None
 
 
-_APPLY_ALL = sa.text(
-    """
+_APPLY_ALL_PG = """
     UPDATE stock_levels AS s
-       SET on_hand = s.on_hand + v.dh, reserved = s.reserved + v.dr, updated_at = :now
-      FROM unnest(CAST(:skus AS text[]), CAST(:warehouses AS text[]), CAST(:dh AS int[]),
-                  CAST(:dr AS int[]), CAST(:need AS int[])) AS v(sku, warehouse, dh, dr, need)
+       SET on_hand = s.on_hand + v.dh, reserved = s.reserved + v.dr, updated_at = $1
+      FROM unnest($2::text[], $3::text[], $4::int[], $5::int[], $6::int[])
+           AS v(sku, warehouse, dh, dr, need)
      WHERE s.sku = v.sku AND s.warehouse = v.warehouse
        AND s.on_hand + v.dh >= s.reserved + v.dr AND s.reserved + v.dr >= 0
        AND s.on_hand - s.reserved - s.safety_stock >= v.need
     RETURNING s.sku, s.warehouse, s.on_hand, s.reserved, s.safety_stock
-    """
-)
+"""
 
 
 def apply_movements_at_once(conn: Connection, moves: Sequence[Movement]) -> dict[Key, Level] | None:
@@ -160,18 +170,17 @@ def apply_movements_at_once(conn: Connection, moves: Sequence[Movement]) -> dict
     """
     if conn.dialect.name != "postgresql":
         return None
-    rows = conn.execute(
-        _APPLY_ALL,
-        {
-            "now": utcnow(),
-            "skus": [m.sku for m in moves],
-            "warehouses": [m.warehouse for m in moves],
-            "dh": [m.on_hand_delta for m in moves],
-            "dr": [m.reserved_delta for m in moves],
-            "need": [
-                m.reserved_delta if m.kind is MovementKind.RESERVATION else _NO_NEED for m in moves
-            ],
-        },
+    rows = run_raw(
+        conn,
+        _APPLY_ALL_PG,
+        (
+            utcnow(),
+            [m.sku for m in moves],
+            [m.warehouse for m in moves],
+            [m.on_hand_delta for m in moves],
+            [m.reserved_delta for m in moves],
+            [m.reserved_delta if m.kind is MovementKind.RESERVATION else _NO_NEED for m in moves],
+        ),
     )
     return {(r[0], r[1]): _level(r) for r in rows}
 

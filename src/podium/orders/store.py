@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from podium.db.database import insert_many, utcnow
+from podium.db.raw import fetch_raw, run_raw
 from podium.db.tables import counters, order_events, order_holds, order_lines, orders
 from podium.ids import new_id
 
@@ -56,8 +57,6 @@ _NEXT_COUNTER = (
     .values(value=counters.c.value + 1)
     .returning(counters.c.value)
 )
-# PostgreSQL hands numbers out from a sequence: concurrent orders never queue on a counter row.
-_NEXT_IN_SEQUENCE = sa.text("SELECT nextval('order_number_seq')")
 
 
 _FOUND = sa.select(orders.c.id, orders.c.request_hash, orders.c.idempotency_key)
@@ -72,6 +71,12 @@ _FIND = {
 }
 
 
+_FIND_PG = (
+    "SELECT id, request_hash, idempotency_key FROM orders"
+    " WHERE idempotency_key = $1 OR (channel = $2 AND external_id = $3)"
+)
+
+
 def find_existing(
     conn: Connection, channel: str, external_id: str | None, idempotency_key: str | None
 ) -> Existing | None:
@@ -79,8 +84,11 @@ def find_existing(
     shape = (idempotency_key is not None, external_id is not None)
     if shape == (False, False):
         return None
-    params = {"key": idempotency_key, "channel": channel, "external": external_id}
-    rows = conn.execute(_FIND[shape], params).all()
+    if conn.dialect.name == "postgresql":
+        rows: Sequence[Any] = run_raw(conn, _FIND_PG, (idempotency_key, channel, external_id))
+    else:
+        params = {"key": idempotency_key, "channel": channel, "external": external_id}
+        rows = conn.execute(_FIND[shape], params).all()
     for row in rows:
         if idempotency_key is not None and row[2] == idempotency_key:
             return Existing(row[0], row[1], True)
@@ -89,8 +97,14 @@ def find_existing(
 
 def insert_order(conn: Connection, values: dict[str, Any]) -> str:
     """Insert the order header, giving it the next human-friendly number; returns it."""
-    sequence = _NEXT_IN_SEQUENCE if conn.dialect.name == "postgresql" else _NEXT_COUNTER
-    number = f"{NUMBER_PREFIX}{int(conn.execute(sequence).scalar_one())}"
+    if conn.dialect.name == "postgresql":
+        # A sequence: concurrent orders never queue on a counter row.
+        found = fetch_raw(conn, "SELECT nextval('order_number_seq')", ())
+        assert found is not None
+        value = int(found[0])
+    else:
+        value = int(conn.execute(_NEXT_COUNTER).scalar_one())
+    number = f"{NUMBER_PREFIX}{value}"
     insert_many(conn, orders, [{**values, "number": number}])
     return number
 
