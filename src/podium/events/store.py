@@ -137,21 +137,26 @@ def claim(
     return sorted(rows.mappings(), key=lambda r: int(r["id"]))
 
 
+_MARK_DELIVERED = (
+    outbox.update()
+    .where(outbox.c.id.in_(sa.bindparam("ids", expanding=True)))
+    .values(
+        status=DELIVERED,
+        delivered_to=sa.bindparam("subscribers", type_=outbox.c.delivered_to.type),
+        delivered_at=sa.bindparam("now", type_=outbox.c.delivered_at.type),
+        locked_until=None,
+        attempts=outbox.c.attempts + 1,
+        last_error=None,
+    )
+)
+
+
 def mark_delivered(conn: Connection, event_ids: Sequence[int], delivered_to: list[str]) -> None:
     """Settle events that every subscriber has now received."""
     if not event_ids:
         return
     conn.execute(
-        outbox.update()
-        .where(outbox.c.id.in_(list(event_ids)))
-        .values(
-            status=DELIVERED,
-            delivered_to=delivered_to,
-            delivered_at=utcnow(),
-            locked_until=None,
-            attempts=outbox.c.attempts + 1,
-            last_error=None,
-        )
+        _MARK_DELIVERED, {"ids": list(event_ids), "subscribers": delivered_to, "now": utcnow()}
     )
 
 
