@@ -52,7 +52,7 @@ def _product_row(sku: str) -> dict[str, object]:
     }
 
 
-def test_batched_inserts_land_together_at_commit(podium: Podium):
+def test_batched_inserts_land_together_at_commit(podium: Podium) -> None:
     with podium.db.write(batch_inserts=True) as conn:
         insert_many(conn, products, [_product_row("B-1"), _product_row("B-2")])
         insert_many(conn, channels, [_channel_row("c1")])
@@ -64,7 +64,7 @@ def test_batched_inserts_land_together_at_commit(podium: Podium):
     assert settings == {"k": [1, 2]}  # JSON columns keep their structure
 
 
-def test_a_batch_may_add_children_before_their_parents(podium: Podium):
+def test_a_batch_may_add_children_before_their_parents(podium: Podium) -> None:
     if not podium.db.is_postgres:
         pytest.skip("only PostgreSQL batches (SQLite checks each INSERT as it runs)")
     now = utcnow()
@@ -91,7 +91,7 @@ def test_a_batch_may_add_children_before_their_parents(podium: Podium):
         assert conn.execute(sa.select(stock_levels.c.on_hand)).scalar_one() == 3
 
 
-def test_a_failing_batch_writes_nothing(podium: Podium):
+def test_a_failing_batch_writes_nothing(podium: Podium) -> None:
     with pytest.raises(IntegrityError), podium.db.write(batch_inserts=True) as conn:
         insert_many(conn, channels, [_channel_row("c1")])
         insert_many(conn, products, [_product_row("DUP"), _product_row("DUP")])
@@ -100,7 +100,7 @@ def test_a_failing_batch_writes_nothing(podium: Podium):
         assert conn.execute(sa.select(sa.func.count()).select_from(products)).scalar_one() == 0
 
 
-def test_an_order_placed_through_the_batch_has_every_row(api: Api, podium: Podium):
+def test_an_order_placed_through_the_batch_has_every_row(api: Api, podium: Podium) -> None:
     seed_store(api, {("TEE", "EAST"): 5, ("CAP", "WEST"): 5})
     r = api.post("/orders", order_body([("TEE", 1), ("CAP", 2)], external_id="b-1"))
     assert r.status_code == 201, r.text
@@ -118,7 +118,7 @@ def test_an_order_placed_through_the_batch_has_every_row(api: Api, podium: Podiu
     assert api.get("/doctor").json()["ok"] is True
 
 
-def test_raw_statement_errors_are_sqlalchemy_errors(podium: Podium):
+def test_raw_statement_errors_are_sqlalchemy_errors(podium: Podium) -> None:
     if not podium.db.is_postgres:
         pytest.skip("raw statements are PostgreSQL's hot path")
     with pytest.raises(IntegrityError), podium.db.write() as conn:
@@ -130,7 +130,7 @@ def test_raw_statement_errors_are_sqlalchemy_errors(podium: Podium):
 
 def test_a_connection_that_died_while_idle_is_replaced_before_use(
     database_url: str, monkeypatch: pytest.MonkeyPatch
-):
+) -> None:
     if not database_url.startswith("postgres"):
         pytest.skip("SQLite has no server connection to lose")
     monkeypatch.setattr(engine_module, "PING_AFTER_IDLE_SECONDS", 0.0)
