@@ -1,0 +1,66 @@
+"""Sending e-mail over SMTP (``PODIUM_SMTP_*``): one real SMTP conversation per message."""
+
+from __future__ import annotations
+
+import smtplib
+import ssl
+from email.message import EmailMessage
+from email.utils import make_msgid, parseaddr
+
+from podium.config import Settings
+from podium.errors import ValidationFailed
+
+__all__ = ["Mailer"]
+
+
+class Mailer:
+    def __init__(self, settings: Settings) -> None:
+        self.host = settings.smtp_host
+        self.port = settings.smtp_port
+        self.username = settings.smtp_username
+        self.password = settings.smtp_password
+        self.starttls = settings.smtp_starttls
+        self.sender = settings.smtp_from
+        self.timeout = settings.smtp_timeout_seconds
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+    def compose(
+        self,
+        *,
+        to: str,
+        subject: str,
+        text: str,
+        html: str,
+        sender: str | None = None,
+        reply_to: str | None = None,
+    ) -> EmailMessage:
+        """A multipart/alternative message: the text part first, the HTML part preferred."""
+        message = EmailMessage()
+        message["From"] = sender or self.sender
+        message["To"] = to
+        message["Subject"] = subject
+        if reply_to:
+            message["Reply-To"] = reply_to
+        domain = parseaddr(message["From"])[1].rpartition("@")[2] or "podium.local"
+        message["Message-ID"] = make_msgid(domain=domain)
+        message.set_content(text)
+        message.add_alternative(html, subtype="html")
+        return message
+
+    def send(self, message: EmailMessage) -> str:
+        """Hand the message to the SMTP server; returns its Message-ID."""
+        if not self.host:
+            raise ValidationFailed(
+                "E-mail is not configured: set PODIUM_SMTP_HOST.", code="email_disabled"
+            )
+        smtp_class = smtplib.SMTP_SSL if self.port == 465 else smtplib.SMTP
+        with smtp_class(self.host, self.port, timeout=self.timeout) as smtp:
+            if self.starttls and smtp_class is smtplib.SMTP:
+                smtp.starttls(context=ssl.create_default_context())
+            if self.username:
+                smtp.login(self.username, self.password or "")
+            smtp.send_message(message)
+        return str(message["Message-ID"])
