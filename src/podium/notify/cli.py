@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import typer
-from rich.table import Table
+from rich.table import Column, Table
 
 __all__ = ["notify_app", "webhooks_app"]
 
@@ -61,7 +61,14 @@ def webhooks_list() -> None:
     def run() -> None:
         with _opened() as podium:
             items = list_subscriptions(podium.db)
-        table = Table("id", "url", "events", "status", "failures", "paused because")
+        table = Table(
+            Column("id", no_wrap=True),
+            "url",
+            "events",
+            Column("status", no_wrap=True),
+            "failures",
+            "paused because",
+        )
         for w in items:
             table.add_row(
                 w.id,
@@ -143,7 +150,15 @@ def webhooks_deliveries(
     def run() -> None:
         with _opened() as podium:
             items, _ = list_deliveries(podium.db, webhook_id, status=status, limit=limit)
-        table = Table("id", "event", "type", "status", "attempts", "last", "last error")
+        table = Table(
+            Column("id", no_wrap=True),
+            "event",
+            "type",
+            Column("status", no_wrap=True),
+            "attempts",
+            "last",
+            "last error",
+        )
         for d in items:
             table.add_row(
                 d.id,

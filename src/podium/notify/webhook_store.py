@@ -66,7 +66,7 @@ def list_subscriptions(conn: Connection) -> list[sa.RowMapping]:
 
 def subscription_types(conn: Connection) -> list[sa.RowMapping]:
     """Every subscription's event types: paused ones keep queueing, to be sent on resume."""
-    query = sa.select(_s.id, _s.event_types).order_by(_s.id)
+    query = sa.select(_s.id, _s.event_types, _s.created_at).order_by(_s.id)
     return list(conn.execute(query).mappings())
 
 

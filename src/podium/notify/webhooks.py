@@ -253,7 +253,9 @@ def replay_delivery(db: Database, sub_id: str, delivery_id: str) -> DeliveryView
 
 
 def enqueue_deliveries(db: Database, wake: Callable[[], None]) -> Callable[[list[Envelope]], None]:
-    """The relay's batch subscriber: one delivery row per (matching subscription, event)."""
+    """The relay's batch subscriber: one delivery row per (matching subscription, event).
+
+    A subscription hears about events that happened after it was made, not the backlog."""
 
     def handler(events: list[Envelope]) -> None:
         with db.read() as conn:
@@ -277,7 +279,7 @@ def enqueue_deliveries(db: Database, wake: Callable[[], None]) -> Callable[[list
             }
             for e in events
             for s in subs
-            if matches(list(s["event_types"]), e.type)
+            if matches(list(s["event_types"]), e.type) and e.created_at >= as_utc(s["created_at"])
         ]
         if not rows:
             return
