@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from notify_fakes import Inbox, parts, smtp_server
+from notify_fakes import Inbox, free_port, parts, smtp_server
 from podium.bootstrap import Podium, bootstrap
 from podium.cli import app as cli
 from podium.config import Settings
@@ -238,3 +238,45 @@ def test_the_cli_sends_a_test_email_and_previews_one(
     off = runner.invoke(cli, ["notify", "test", "--to", "ops@acme.example"])
     assert off.exit_code == 2
     assert "PODIUM_SMTP_HOST" in off.output
+
+
+def test_a_refused_recipient_is_on_the_timeline_and_not_retried(
+    api: Api, podium: Podium, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, _ = smtp
+    order = _order(api, customer={"email": "bounce@example.com", "name": "Bo"})
+    _drain(podium)
+
+    assert inbox.messages == []
+    timeline = api.ok("get", f"/orders/{order['id']}/timeline")["items"]
+    [failed] = [e for e in timeline if e["type"] == "notification.failed"]
+    assert "bounce@example.com" in failed["message"] and "550" in failed["message"]
+    assert events.event_counts(podium.db)["pending"] == 0
+
+
+def test_while_the_mail_server_is_down_events_wait_and_are_sent_once_it_is_back(
+    api: Api, database_url: str
+) -> None:
+    # A Podium of its own, whose mail server is on a port nobody listens on yet.
+    port = free_port()
+    p = bootstrap(
+        Settings(database_url=database_url, smtp_host="127.0.0.1", smtp_port=port),
+        migrate=False,
+    )
+    try:
+        p.emailer.mailer.rest_seconds = 0
+        seed_store(api, {("TEE", "EAST"): 5})
+        order = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="d1"))
+        while p.relay.run_once():
+            pass
+        pending, _ = events.list_events(p.db, status="pending")
+        assert [e.type for e in pending] == ["order.created"]
+        assert "customer-email" in (pending[0].last_error or "")
+        with smtp_server(port) as (inbox, _):
+            events.retry_event(p.db, pending[0].id)
+            while p.relay.run_once():
+                pass
+            assert len(inbox.messages) == 1
+        assert len(api.ok("get", f"/orders/{order['id']}/notifications")["items"]) == 1
+    finally:
+        p.close()

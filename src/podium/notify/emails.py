@@ -9,6 +9,7 @@ commit can repeat an e-mail.)
 from __future__ import annotations
 
 import logging
+import smtplib
 from datetime import datetime
 from typing import Any
 
@@ -184,7 +185,21 @@ class Emailer:
             sender=settings.get("from"),
             reply_to=settings.get("reply_to"),
         )
-        message_id = self.mailer.send(message)
+        try:
+            message_id = self.mailer.send(message)
+        except smtplib.SMTPRecipientsRefused as exc:
+            # Permanent: retrying will not change the server's mind. Say so on the timeline.
+            reason = "; ".join(f"{code} {text!r}" for code, text in exc.recipients.values())
+            with self.db.write() as conn:
+                journal.add_entry(
+                    conn,
+                    order_id,
+                    "notification.failed",
+                    f"E-mail “{rendered.subject}” to {to} was refused: {reason}.",
+                    {"template": template, "event_type": envelope.type, "to": to},
+                    ACTOR,
+                )
+            return
         with self.db.write() as conn:
             fresh = store.record_sent(
                 conn,

@@ -2,15 +2,27 @@
 
 from __future__ import annotations
 
+import logging
 import smtplib
 import ssl
+import time
 from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
 
 from podium.config import Settings
 from podium.errors import ValidationFailed
 
-__all__ = ["Mailer"]
+__all__ = ["MailServerDown", "Mailer"]
+
+log = logging.getLogger("podium.notify")
+
+# After the server fails to answer, fail fast for this long instead of making every queued
+# event wait out a connection timeout in the relay (the relay retries them with backoff).
+_RESTING_SECONDS = 30.0
+
+
+class MailServerDown(ConnectionError):
+    pass
 
 
 class Mailer:
@@ -22,6 +34,8 @@ class Mailer:
         self.starttls = settings.smtp_starttls
         self.sender = settings.smtp_from
         self.timeout = settings.smtp_timeout_seconds
+        self.rest_seconds = _RESTING_SECONDS
+        self._down_until = 0.0
 
     @property
     def enabled(self) -> bool:
@@ -56,11 +70,18 @@ class Mailer:
             raise ValidationFailed(
                 "E-mail is not configured: set PODIUM_SMTP_HOST.", code="email_disabled"
             )
+        if time.monotonic() < self._down_until:
+            raise MailServerDown(f"SMTP server {self.host}:{self.port} did not answer recently")
         smtp_class = smtplib.SMTP_SSL if self.port == 465 else smtplib.SMTP
-        with smtp_class(self.host, self.port, timeout=self.timeout) as smtp:
-            if self.starttls and smtp_class is smtplib.SMTP:
-                smtp.starttls(context=ssl.create_default_context())
-            if self.username:
-                smtp.login(self.username, self.password or "")
-            smtp.send_message(message)
+        try:
+            with smtp_class(self.host, self.port, timeout=self.timeout) as smtp:
+                if self.starttls and smtp_class is smtplib.SMTP:
+                    smtp.starttls(context=ssl.create_default_context())
+                if self.username:
+                    smtp.login(self.username, self.password or "")
+                smtp.send_message(message)
+        except (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError) as exc:
+            self._down_until = time.monotonic() + self.rest_seconds
+            log.warning("SMTP server %s:%s is unavailable: %s", self.host, self.port, exc)
+            raise
         return str(message["Message-ID"])
