@@ -4,14 +4,21 @@ in the server, against a real SMTP server and a real HTTP receiver."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
 from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
 
-from conftest import Server
+from conftest import PODIUM, Server
 from notify_fakes import Inbox, Receiver, parts, smtp_server, wait_for, webhook_receiver
+from podium.bootstrap import bootstrap
+from podium.config import Settings
+from podium.events.model import DomainEvent
+from podium.events.store import emit
 from podium.notify.model import verify
+from podium.notify.webhooks import WebhookIn, create_subscription
 from support import order_body, seed_http
 
 
@@ -86,3 +93,37 @@ def test_a_served_order_emails_the_customer_and_calls_the_webhook(
             assert verify(hook["secret"], header, r.body, now=int(header[2:].split(",")[0]))
         notes = client.get(f"/orders/{order['id']}/notifications").json()["items"]
         assert [n["template"] for n in notes] == ["order_confirmation", "shipment_shipped"]
+
+
+def test_podium_worker_delivers_webhooks_too(database_url: str) -> None:
+    podium = bootstrap(Settings(database_url=database_url))
+    try:
+        with webhook_receiver() as receiver:
+            hook = create_subscription(
+                podium.db, WebhookIn(url=receiver.url, event_types=["order.*"]), allow_private=True
+            )
+            with podium.db.write() as conn:
+                emit(conn, [DomainEvent("order", "ord_w1", "order.created", {"id": "ord_w1"})])
+            env = {
+                **os.environ,
+                "PODIUM_DATABASE_URL": database_url,
+                "PODIUM_WEBHOOKS_ALLOW_PRIVATE": "1",
+            }
+            worker = subprocess.Popen(
+                [str(PODIUM), "worker"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            try:
+                wait_for(lambda: len(receiver.requests) == 1)
+            finally:
+                worker.terminate()
+                worker.wait(15)
+            request = receiver.requests[0]
+            assert json.loads(request.body)["data"] == {"id": "ord_w1"}
+            header = request.headers["Podium-Signature"]
+            assert hook.secret is not None
+            assert verify(hook.secret, header, request.body, now=int(header[2:].split(",")[0]))
+    finally:
+        podium.close()

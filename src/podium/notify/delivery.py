@@ -140,6 +140,9 @@ class Deliverer:
         attempts = row["attempts"] + 1
         sub_id = row["subscription_id"]
         with self.db.write() as conn:
+            sub = store.lock_subscription(conn, sub_id)
+            if sub is None or store.delivery(conn, row["id"]) is None:
+                return False  # removed while we were sending
             store.add_attempt(
                 conn,
                 {
@@ -172,8 +175,6 @@ class Deliverer:
                     attempts, self.settings.webhook_backoff_seconds
                 )
             store.update_delivery(conn, row["id"], values)
-            sub = store.subscription(conn, sub_id)
-            assert sub is not None
             failures = sub["consecutive_failures"] + 1
             since = sub["failing_since"] or now
             change: dict[str, Any] = {"consecutive_failures": failures, "failing_since": since}

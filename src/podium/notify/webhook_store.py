@@ -32,6 +32,7 @@ __all__ = [
     "enqueue",
     "insert_subscription",
     "list_subscriptions",
+    "lock_subscription",
     "release",
     "requeue",
     "subscription",
@@ -56,6 +57,12 @@ def insert_subscription(conn: Connection, values: Mapping[str, Any]) -> None:
 
 def subscription(conn: Connection, sub_id: str) -> sa.RowMapping | None:
     query = sa.select(webhook_subscriptions).where(_s.id == sub_id)
+    return conn.execute(query).mappings().first()
+
+
+def lock_subscription(conn: Connection, sub_id: str) -> sa.RowMapping | None:
+    """The subscription, row-locked on PostgreSQL (workers update its failure streak)."""
+    query = sa.select(webhook_subscriptions).where(_s.id == sub_id).with_for_update()
     return conn.execute(query).mappings().first()
 
 
