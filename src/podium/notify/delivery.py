@@ -78,6 +78,9 @@ class Deliverer:
     def run_once(self) -> int:
         """Attempt every due delivery once; returns how many were attempted."""
         now = self.clock()
+        with self.db.read() as conn:
+            if not store.any_due(conn, now):
+                return 0
         with self.db.write() as conn:
             rows = store.claim(
                 conn,
@@ -86,7 +89,7 @@ class Deliverer:
                 limit=_BATCH,
             )
             subs = {
-                r["subscription_id"]: store.subscription(conn, r["subscription_id"]) for r in rows
+                sid: store.subscription(conn, sid) for sid in {r["subscription_id"] for r in rows}
             }
         paused: set[str] = set()
         attempted = 0

@@ -24,6 +24,7 @@ __all__ = [
     "PENDING",
     "SUCCEEDED",
     "add_attempt",
+    "any_due",
     "attempts_for",
     "claim",
     "delete_subscription",
@@ -95,20 +96,26 @@ def enqueue(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> int:
     )
 
 
-def _claim_statement(postgres: bool) -> sa.Update:
-    now = sa.bindparam("now", type_=_d.next_attempt_at.type)
-    due = (
-        sa.select(_d.id)
-        .join(webhook_subscriptions, _s.id == _d.subscription_id)
-        .where(
-            _d.status == PENDING,
-            _d.next_attempt_at <= now,
-            sa.or_(_d.locked_until.is_(None), _d.locked_until < now),
-            _s.status == ACTIVE,
-        )
-        .order_by(_d.next_attempt_at, _d.id)
-        .limit(sa.bindparam("limit", type_=sa.Integer))
+_NOW = sa.bindparam("now", type_=_d.next_attempt_at.type)
+_DUE = (
+    sa.select(_d.id)
+    .join(webhook_subscriptions, _s.id == _d.subscription_id)
+    .where(
+        _d.status == PENDING,
+        _d.next_attempt_at <= _NOW,
+        sa.or_(_d.locked_until.is_(None), _d.locked_until < _NOW),
+        _s.status == ACTIVE,
     )
+)
+
+
+def any_due(conn: Connection, now: datetime) -> bool:
+    """A cheap read first, so an idle worker never takes SQLite's write lock."""
+    return conn.execute(_DUE.limit(1), {"now": now}).first() is not None
+
+
+def _claim_statement(postgres: bool) -> sa.Update:
+    due = _DUE.order_by(_d.next_attempt_at, _d.id).limit(sa.bindparam("limit", type_=sa.Integer))
     if postgres:
         due = due.with_for_update(skip_locked=True, of=webhook_deliveries)
     return (
