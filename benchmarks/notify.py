@@ -77,6 +77,10 @@ def _emit(podium: Podium, n: int, tag: str) -> None:
 
 def _drain_seconds(podium: Podium, registry: Registry, n: int, tag: str) -> float:
     _emit(podium, n, tag)
+    if podium.db.is_postgres:
+        # A live system has planner statistics; a database made seconds ago has none.
+        with podium.db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as c:
+            c.exec_driver_sql("ANALYZE outbox, webhook_subscriptions, webhook_deliveries")
     relay = Relay(podium.db, registry, podium.settings)
     started = time.perf_counter()
     while relay.run_once():
