@@ -176,6 +176,11 @@ def test_a_subscriber_that_keeps_failing_is_paused_and_resume_sends_what_is_pend
     items = api.ok("get", f"/webhooks/{hook['id']}/deliveries")["items"]
     assert {d["status"] for d in items} == {"succeeded"}
     assert len(receiver.requests) == 7
+    first = api.ok("get", f"/webhooks/{hook['id']}/deliveries?limit=2")
+    assert [d["id"] for d in first["items"]] == [d["id"] for d in items[:2]]
+    rest = api.ok("get", f"/webhooks/{hook['id']}/deliveries?cursor={first['next_cursor']}")
+    assert [d["id"] for d in rest["items"]] == [items[2]["id"]]
+    assert rest["next_cursor"] is None
 
 
 def test_a_delivery_is_given_up_after_the_last_attempt(
