@@ -280,3 +280,27 @@ def test_while_the_mail_server_is_down_events_wait_and_are_sent_once_it_is_back(
         assert len(api.ok("get", f"/orders/{order['id']}/notifications")["items"]) == 1
     finally:
         p.close()
+
+
+def test_an_admin_can_send_a_test_email_through_the_api(
+    api: Api, podium: Podium, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, _ = smtp
+    sent = api.post("/notifications/test", {"to": "Ops@Acme.example"})
+    assert sent.status_code == 201, sent.text
+    assert sent.json()["to"] == "ops@acme.example"
+    assert inbox.messages[0]["Message-ID"] == sent.json()["message_id"]
+    assert "test e-mail" in parts(inbox.messages[0])["plain"]
+
+    bad = api.post("/notifications/test", {"to": "nobody"})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_email"
+    assert api.post("/notifications/test", {"to": "a@b.example"}, role="operator").status_code == (
+        403
+    )
+    podium.emailer.mailer.port = free_port()  # nobody listens there
+    down = api.post("/notifications/test", {"to": "ops@acme.example"})
+    assert down.status_code == 503
+    assert down.json()["error"]["code"] == "email_unavailable"
+    podium.emailer.mailer.host = None
+    off = api.post("/notifications/test", {"to": "ops@acme.example"})
+    assert off.status_code == 409 and off.json()["error"]["code"] == "email_disabled"

@@ -339,3 +339,26 @@ def test_the_cli_adds_lists_shows_deliveries_replays_and_removes(
     assert api.ok("get", "/webhooks") == {"items": []}
     missing = runner.invoke(cli, ["webhooks", "remove", hook["id"]])
     assert missing.exit_code == 2
+
+
+def test_a_subscription_can_be_changed_but_keeps_its_secret(
+    api: Api, podium: Podium, receiver: Receiver
+) -> None:
+    hook = _subscribe(api, receiver.url, "order.created")
+    changed = api.patch(
+        f"/webhooks/{hook['id']}",
+        {"event_types": ["shipment.*", "order.cancelled"], "description": "ERP"},
+    )
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["event_types"] == ["order.cancelled", "shipment.*"]
+    assert changed.json()["description"] == "ERP" and changed.json()["url"] == receiver.url
+    assert changed.json()["secret"] is None
+    bad = api.patch(f"/webhooks/{hook['id']}", {"url": "gopher://x"})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_url"
+    bad = api.patch(f"/webhooks/{hook['id']}", {"event_types": ["order.nope"]})
+    assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_event_type"
+    assert api.ok("get", f"/webhooks/{hook['id']}")["event_types"] == [
+        "order.cancelled",
+        "shipment.*",
+    ]
+    assert api.patch("/webhooks/whk_nope", {"description": "x"}).status_code == 404

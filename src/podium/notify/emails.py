@@ -22,7 +22,7 @@ from podium.errors import NotFound, ValidationFailed
 from podium.events.model import Envelope
 from podium.ids import new_id
 from podium.notify import store
-from podium.notify.mailer import Mailer
+from podium.notify.mailer import Mailer, MailFailed
 from podium.notify.model import EMAIL_TEMPLATES
 from podium.notify.templates import Rendered, Renderer
 from podium.orders import journal, lifecycle
@@ -155,7 +155,14 @@ class Emailer:
         message = self.mailer.compose(
             to=to, subject=rendered.subject, text=rendered.text, html=rendered.html
         )
-        return self.mailer.send(message)
+        try:
+            return self.mailer.send(message)
+        except (OSError, smtplib.SMTPException) as exc:
+            raise MailFailed(
+                f"The SMTP server {self.mailer.host}:{self.mailer.port} did not take the "
+                f"message: {exc}",
+                details={"to": to},
+            ) from exc
 
     def on_event(self, envelope: Envelope) -> None:
         """Relay subscriber: send the customer the e-mail this event calls for, once."""

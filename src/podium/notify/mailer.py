@@ -10,9 +10,9 @@ from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
 
 from podium.config import Settings
-from podium.errors import ValidationFailed
+from podium.errors import Conflict, DomainError
 
-__all__ = ["MailServerDown", "Mailer"]
+__all__ = ["MailFailed", "MailServerDown", "Mailer"]
 
 log = logging.getLogger("podium.notify")
 
@@ -23,6 +23,13 @@ _RESTING_SECONDS = 30.0
 
 class MailServerDown(ConnectionError):
     pass
+
+
+class MailFailed(DomainError):
+    """The SMTP server could not take a message (for callers that answer a person)."""
+
+    status = 503
+    code = "email_unavailable"
 
 
 class Mailer:
@@ -67,9 +74,7 @@ class Mailer:
     def send(self, message: EmailMessage) -> str:
         """Hand the message to the SMTP server; returns its Message-ID."""
         if not self.host:
-            raise ValidationFailed(
-                "E-mail is not configured: set PODIUM_SMTP_HOST.", code="email_disabled"
-            )
+            raise Conflict("E-mail is not configured: set PODIUM_SMTP_HOST.", code="email_disabled")
         if time.monotonic() < self._down_until:
             raise MailServerDown(f"SMTP server {self.host}:{self.port} did not answer recently")
         smtp_class = smtplib.SMTP_SSL if self.port == 465 else smtplib.SMTP

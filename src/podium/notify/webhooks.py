@@ -22,6 +22,7 @@ __all__ = [
     "AttemptView",
     "DeliveryView",
     "WebhookIn",
+    "WebhookPatch",
     "WebhookView",
     "create_subscription",
     "delete_subscription",
@@ -31,6 +32,7 @@ __all__ = [
     "list_subscriptions",
     "replay_delivery",
     "resume_subscription",
+    "update_subscription",
 ]
 
 DELIVERY_STATUSES = (store.PENDING, store.SUCCEEDED, store.FAILED)
@@ -39,6 +41,12 @@ DELIVERY_STATUSES = (store.PENDING, store.SUCCEEDED, store.FAILED)
 class WebhookIn(Input):
     url: str = Field(min_length=1, max_length=2000)
     event_types: list[str] = Field(min_length=1, max_length=50)
+    description: str | None = Field(default=None, max_length=500)
+
+
+class WebhookPatch(Input):
+    url: str | None = Field(default=None, min_length=1, max_length=2000)
+    event_types: list[str] | None = Field(default=None, min_length=1, max_length=50)
     description: str | None = Field(default=None, max_length=500)
 
 
@@ -168,6 +176,24 @@ def list_subscriptions(db: Database) -> list[WebhookView]:
 
 def get_subscription(db: Database, sub_id: str) -> WebhookView:
     with db.read() as conn:
+        return _view(_found(conn, sub_id))
+
+
+def update_subscription(
+    db: Database, sub_id: str, patch: WebhookPatch, *, allow_private: bool
+) -> WebhookView:
+    """Change the URL, event types or description (the secret stays)."""
+    values: dict[str, Any] = {}
+    if patch.url is not None:
+        values["url"] = check_url(patch.url, allow_private=allow_private)
+    if patch.event_types is not None:
+        values["event_types"] = check_event_types(patch.event_types)
+    if "description" in patch.model_fields_set:
+        values["description"] = patch.description
+    with db.write() as conn:
+        _found(conn, sub_id)
+        if values:
+            store.update_subscription(conn, sub_id, {**values, "updated_at": utcnow()})
         return _view(_found(conn, sub_id))
 
 

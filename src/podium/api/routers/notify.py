@@ -10,7 +10,8 @@ from podium.api.deps import Caller, get_podium, require
 from podium.bootstrap import Podium
 from podium.notify import webhooks
 from podium.notify.emails import NotificationView, list_notifications
-from podium.notify.webhooks import DeliveryView, WebhookIn, WebhookView
+from podium.notify.webhooks import DeliveryView, WebhookIn, WebhookPatch, WebhookView
+from podium.validation import Email, Input
 
 router = APIRouter()
 
@@ -59,6 +60,25 @@ def preview_notification(
     return EmailPreview(subject=rendered.subject, text=rendered.text, html=rendered.html)
 
 
+class TestEmailIn(Input):
+    to: Email
+
+
+class TestEmailSent(BaseModel):
+    to: str
+    message_id: str
+
+
+@router.post(
+    "/notifications/test", tags=["notifications"], status_code=201, response_model=TestEmailSent
+)
+def send_test_email(
+    data: TestEmailIn, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
+) -> TestEmailSent:
+    """Send a test e-mail through the configured SMTP server."""
+    return TestEmailSent(to=data.to, message_id=podium.emailer.send_test(data.to))
+
+
 @router.post("/webhooks", tags=["webhooks"], status_code=201, response_model=WebhookView)
 def create_webhook(
     data: WebhookIn, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
@@ -78,6 +98,15 @@ def get_webhook(
     webhook_id: str, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
 ) -> WebhookView:
     return webhooks.get_subscription(podium.db, webhook_id)
+
+
+@router.patch("/webhooks/{webhook_id}", tags=["webhooks"], response_model=WebhookView)
+def update_webhook(
+    webhook_id: str, data: WebhookPatch, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
+) -> WebhookView:
+    return webhooks.update_subscription(
+        podium.db, webhook_id, data, allow_private=podium.settings.webhooks_allow_private
+    )
 
 
 @router.delete("/webhooks/{webhook_id}", tags=["webhooks"], response_model=WebhookView)
