@@ -45,7 +45,8 @@ from podium.events.model import DomainEvent  # noqa: E402
 from podium.events.relay import Registry, Relay  # noqa: E402
 from podium.events.store import emit  # noqa: E402
 from podium.notify.delivery import Deliverer  # noqa: E402
-from podium.notify.webhooks import WebhookIn, create_subscription, enqueue_deliveries  # noqa: E402
+from podium.notify.fanout import enqueue_deliveries  # noqa: E402
+from podium.notify.webhooks import WebhookIn, create_subscription  # noqa: E402
 
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "notify.json"
 

@@ -17,10 +17,10 @@ from podium.events.model import Envelope
 from podium.events.relay import Registry, Relay
 from podium.notify.delivery import Deliverer
 from podium.notify.emails import Emailer
+from podium.notify.fanout import enqueue_deliveries
 from podium.notify.mailer import Mailer
 from podium.notify.model import EMAIL_TEMPLATES
 from podium.notify.templates import Renderer
-from podium.notify.webhooks import enqueue_deliveries
 from podium.orders.replenish import on_inventory_changed
 from podium.routing.geo import Geocoder
 

@@ -1,10 +1,8 @@
-"""Outgoing webhook subscriptions: create (secret shown once), list, remove, resume, inspect
-deliveries, replay; and the relay subscriber that queues one delivery per matching
-subscription for every event."""
+"""Outgoing webhook subscriptions: create (secret shown once), list, change, remove, resume,
+inspect deliveries, replay. (``fanout.py`` queues the deliveries; ``delivery.py`` sends them.)"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -12,10 +10,9 @@ from pydantic import BaseModel, Field
 
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import Conflict, NotFound, ValidationFailed
-from podium.events.model import Envelope
 from podium.ids import new_id
 from podium.notify import webhook_store as store
-from podium.notify.model import check_event_types, check_url, delivery_body, matches, new_secret
+from podium.notify.model import check_event_types, check_url, new_secret
 from podium.validation import Input
 
 __all__ = [
@@ -26,7 +23,6 @@ __all__ = [
     "WebhookView",
     "create_subscription",
     "delete_subscription",
-    "enqueue_deliveries",
     "get_subscription",
     "list_deliveries",
     "list_subscriptions",
@@ -276,41 +272,3 @@ def replay_delivery(db: Database, sub_id: str, delivery_id: str) -> DeliveryView
         )
         row = store.delivery(conn, delivery_id)
         return _delivery_view(row, store.attempts_for(conn, [delivery_id]))
-
-
-def enqueue_deliveries(db: Database, wake: Callable[[], None]) -> Callable[[list[Envelope]], None]:
-    """The relay's batch subscriber: one delivery row per (matching subscription, event).
-
-    A subscription hears about events that happened after it was made, not the backlog."""
-
-    def handler(events: list[Envelope]) -> None:
-        with db.read() as conn:
-            subs = store.subscription_types(conn)
-        if not subs:
-            return
-        now = utcnow()
-        rows = [
-            {
-                "id": new_id("dlv"),
-                "subscription_id": s["id"],
-                "event_id": e.id,
-                "event_type": e.type,
-                "body": delivery_body(
-                    e.id, e.type, e.aggregate_type, e.aggregate_id, e.created_at, e.payload
-                ),
-                "status": store.PENDING,
-                "attempts": 0,
-                "next_attempt_at": now,
-                "created_at": now,
-            }
-            for e in events
-            for s in subs
-            if matches(list(s["event_types"]), e.type) and e.created_at >= as_utc(s["created_at"])
-        ]
-        if not rows:
-            return
-        with db.write() as conn:
-            store.enqueue(conn, rows)
-        wake()
-
-    return handler
