@@ -332,6 +332,11 @@ def test_the_cli_adds_lists_shows_deliveries_replays_and_removes(
     assert replayed.exit_code == 0, replayed.output
     assert api.ok("get", f"/webhooks/{hook['id']}/deliveries")["items"][0]["status"] == "pending"
 
+    rotated = runner.invoke(cli, ["webhooks", "rotate-secret", hook["id"]])
+    assert rotated.exit_code == 0, rotated.output
+    assert rotated.stdout.strip().splitlines()[-1].startswith("whsec_")
+    assert rotated.stdout.strip().splitlines()[-1] != secret
+
     bad = runner.invoke(cli, ["webhooks", "add", "ftp://x", "-e", "*"])
     assert bad.exit_code == 2 and "invalid_url" in bad.output
     removed = runner.invoke(cli, ["webhooks", "remove", hook["id"]])
@@ -362,3 +367,44 @@ def test_a_subscription_can_be_changed_but_keeps_its_secret(
         "shipment.*",
     ]
     assert api.patch("/webhooks/whk_nope", {"description": "x"}).status_code == 404
+
+
+def test_a_rotated_secret_signs_alongside_the_old_one_until_that_expires(
+    api: Api, podium: Podium, receiver: Receiver
+) -> None:
+    seed_store(api, {("TEE", "EAST"): 5})
+    hook = _subscribe(api, receiver.url, "order.created")
+    rotated = api.ok("post", f"/webhooks/{hook['id']}/rotate-secret", {})
+    assert rotated["secret"].startswith("whsec_") and rotated["secret"] != hook["secret"]
+    assert rotated["previous_secret_expires_at"] is not None
+    assert api.ok("get", f"/webhooks/{hook['id']}")["secret"] is None
+    _place(api, "r1")
+    _drain(podium)
+    clock = Clock()
+    _deliverer(podium, clock).run_once()
+    header = receiver.requests[0].headers["Podium-Signature"]
+    assert header.count("v1=") == 2
+    now = int(clock().timestamp())
+    assert verify(rotated["secret"], header, receiver.requests[0].body, now=now)
+    assert verify(hook["secret"], header, receiver.requests[0].body, now=now)
+
+    _place(api, "r2")
+    _drain(podium)
+    clock.advance(24 * 3600 + 1)  # the old secret has expired
+    _deliverer(podium, clock).run_once()
+    header = receiver.requests[1].headers["Podium-Signature"]
+    assert header.count("v1=") == 1
+    now = int(clock().timestamp())
+    assert verify(rotated["secret"], header, receiver.requests[1].body, now=now)
+    assert not verify(hook["secret"], header, receiver.requests[1].body, now=now)
+
+    at_once = api.ok(
+        "post", f"/webhooks/{hook['id']}/rotate-secret", {"previous_valid_for_seconds": 0}
+    )
+    assert at_once["previous_secret_expires_at"] is None
+    too_long = api.post(
+        f"/webhooks/{hook['id']}/rotate-secret", {"previous_valid_for_seconds": 10**9}
+    )
+    assert too_long.status_code == 422
+    assert too_long.json()["error"]["details"]["field"] == "previous_valid_for_seconds"
+    assert api.post("/webhooks/whk_nope/rotate-secret", {}).status_code == 404

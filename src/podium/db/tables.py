@@ -324,6 +324,9 @@ webhook_subscriptions = sa.Table(
     sa.Column("pause_reason", sa.String(500), nullable=True),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("updated_at", Timestamp, nullable=False),
+    # After a rotation the old secret signs too, until it expires (receivers switch over).
+    sa.Column("previous_secret", sa.String(100), nullable=True),
+    sa.Column("previous_secret_expires_at", Timestamp, nullable=True),
 )
 
 webhook_deliveries = sa.Table(

@@ -123,6 +123,28 @@ def webhooks_remove(webhook_id: str) -> None:
     _run(run)
 
 
+@webhooks_app.command("rotate-secret")
+def webhooks_rotate_secret(
+    webhook_id: str,
+    previous_valid_for: int = typer.Option(
+        86400, min=0, max=7 * 86400, help="Seconds the old secret keeps signing too."
+    ),
+) -> None:
+    """Give a subscription a new signing secret (printed once, alone on the last line)."""
+    from podium.cli import _opened, err, out
+    from podium.notify.webhooks import RotateIn, rotate_secret
+
+    def run() -> None:
+        with _opened() as podium:
+            view = rotate_secret(
+                podium.db, webhook_id, RotateIn(previous_valid_for_seconds=previous_valid_for)
+            )
+        err.print(f"New secret for {view.id}; the old one also signs for {previous_valid_for} s:")
+        out.print(view.secret, highlight=False, markup=False, soft_wrap=True)
+
+    _run(run)
+
+
 @webhooks_app.command("resume")
 def webhooks_resume(webhook_id: str) -> None:
     """Resume a paused subscription; what is pending is sent again."""

@@ -113,7 +113,9 @@ class Deliverer:
         timestamp = int(self.clock().timestamp())
         headers = {
             "Content-Type": "application/json",
-            SIGNATURE_HEADER: signature_header(sub["secret"], timestamp, body),
+            SIGNATURE_HEADER: signature_header(
+                sub["secret"], timestamp, body, *_previous_secret(sub, self.clock())
+            ),
             "Podium-Event-Id": str(row["event_id"]),
             "Podium-Event-Type": row["event_type"],
             "Podium-Delivery-Id": row["id"],
@@ -231,6 +233,13 @@ class Deliverer:
     def close(self) -> None:
         self.stop()
         self.client.close()
+
+
+def _previous_secret(sub: Any, now: datetime) -> list[str]:
+    expires = sub["previous_secret_expires_at"]
+    if not sub["previous_secret"] or expires is None or _aware(expires, now) <= now:
+        return []
+    return [sub["previous_secret"]]
 
 
 def _ms(started: float) -> int:

@@ -182,8 +182,10 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
     return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
 
 
-def signature_header(secret: str, timestamp: int, body: bytes) -> str:
-    return f"t={timestamp},v1={sign(secret, timestamp, body)}"
+def signature_header(secret: str, timestamp: int, body: bytes, *older: str) -> str:
+    """``t=<unix>,v1=<hex>``, plus one more ``v1`` per older secret still valid (rotation)."""
+    signatures = "".join(f",v1={sign(s, timestamp, body)}" for s in (secret, *older))
+    return f"t={timestamp}{signatures}"
 
 
 def verify(

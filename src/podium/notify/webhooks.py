@@ -3,7 +3,7 @@ inspect deliveries, replay. (``fanout.py`` queues the deliveries; ``delivery.py`
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -18,6 +18,7 @@ from podium.validation import Input
 __all__ = [
     "AttemptView",
     "DeliveryView",
+    "RotateIn",
     "WebhookIn",
     "WebhookPatch",
     "WebhookView",
@@ -28,6 +29,7 @@ __all__ = [
     "list_subscriptions",
     "replay_delivery",
     "resume_subscription",
+    "rotate_secret",
     "update_subscription",
 ]
 
@@ -57,6 +59,7 @@ class WebhookView(BaseModel):
     paused_at: datetime | None
     pause_reason: str | None
     created_at: datetime
+    previous_secret_expires_at: datetime | None = None
     secret: str | None = Field(
         default=None, description="Only in the answer to the creating request."
     )
@@ -102,6 +105,7 @@ def _view(r: Any, secret: str | None = None) -> WebhookView:
         paused_at=_opt(r["paused_at"]),
         pause_reason=r["pause_reason"],
         created_at=as_utc(r["created_at"]),
+        previous_secret_expires_at=_opt(r["previous_secret_expires_at"]),
         secret=secret,
     )
 
@@ -191,6 +195,36 @@ def update_subscription(
         if values:
             store.update_subscription(conn, sub_id, {**values, "updated_at": utcnow()})
         return _view(_found(conn, sub_id))
+
+
+MAX_OVERLAP_SECONDS = 7 * 24 * 3600
+
+
+class RotateIn(Input):
+    previous_valid_for_seconds: int = Field(default=24 * 3600, ge=0, le=MAX_OVERLAP_SECONDS)
+
+
+def rotate_secret(db: Database, sub_id: str, data: RotateIn) -> WebhookView:
+    """A new secret, shown once; the old one keeps signing (a second ``v1``) for a while so
+    the receiver can switch without dropping deliveries."""
+    secret = new_secret()
+    now = utcnow()
+    with db.write() as conn:
+        row = _found(conn, sub_id)
+        store.update_subscription(
+            conn,
+            sub_id,
+            {
+                "secret": secret,
+                "previous_secret": row["secret"] if data.previous_valid_for_seconds else None,
+                "previous_secret_expires_at": now
+                + timedelta(seconds=data.previous_valid_for_seconds)
+                if data.previous_valid_for_seconds
+                else None,
+                "updated_at": now,
+            },
+        )
+        return _view(_found(conn, sub_id), secret)
 
 
 def delete_subscription(db: Database, sub_id: str) -> WebhookView:

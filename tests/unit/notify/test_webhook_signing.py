@@ -114,3 +114,11 @@ def test_pausing_needs_enough_failures_over_enough_time() -> None:
     assert not policy.should_pause(50, start, start + timedelta(seconds=599))
     assert policy.should_pause(5, start, start + timedelta(seconds=600))
     assert not policy.should_pause(5, None, start)
+
+
+def test_during_a_rotation_either_secret_verifies() -> None:
+    header = signature_header("whsec_new", 1000, b"{}", "whsec_old")
+    assert header.count(",v1=") == 2
+    assert verify("whsec_new", header, b"{}", now=1000)
+    assert verify("whsec_old", header, b"{}", now=1000)
+    assert not verify("whsec_other", header, b"{}", now=1000)

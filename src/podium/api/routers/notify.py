@@ -10,7 +10,13 @@ from podium.api.deps import Caller, get_podium, require
 from podium.bootstrap import Podium
 from podium.notify import webhooks
 from podium.notify.emails import NotificationView, list_notifications
-from podium.notify.webhooks import DeliveryView, WebhookIn, WebhookPatch, WebhookView
+from podium.notify.webhooks import (
+    DeliveryView,
+    RotateIn,
+    WebhookIn,
+    WebhookPatch,
+    WebhookView,
+)
 from podium.validation import Email, Input
 
 router = APIRouter()
@@ -114,6 +120,17 @@ def delete_webhook(
     webhook_id: str, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
 ) -> WebhookView:
     return webhooks.delete_subscription(podium.db, webhook_id)
+
+
+@router.post("/webhooks/{webhook_id}/rotate-secret", tags=["webhooks"], response_model=WebhookView)
+def rotate_webhook_secret(
+    webhook_id: str,
+    data: RotateIn | None = None,
+    _: Caller = ADMIN,
+    podium: Podium = Depends(get_podium),
+) -> WebhookView:
+    """A new signing secret (in this answer only); the old one also signs until it expires."""
+    return webhooks.rotate_secret(podium.db, webhook_id, data or RotateIn())
 
 
 @router.post("/webhooks/{webhook_id}/resume", tags=["webhooks"], response_model=WebhookView)
