@@ -408,3 +408,28 @@ def test_a_rotated_secret_signs_alongside_the_old_one_until_that_expires(
     assert too_long.status_code == 422
     assert too_long.json()["error"]["details"]["field"] == "previous_valid_for_seconds"
     assert api.post("/webhooks/whk_nope/rotate-secret", {}).status_code == 404
+
+
+def test_a_ping_reaches_only_the_subscription_it_names(
+    api: Api, podium: Podium, receiver: Receiver
+) -> None:
+    hook = _subscribe(api, receiver.url, "order.created")
+    other = _subscribe(api, receiver.url, "*")
+    queued = api.post(f"/webhooks/{hook['id']}/ping")
+    assert queued.status_code == 202 and queued.json() == {"queued": "webhook.ping"}
+    _drain(podium)
+    _deliverer(podium, Clock()).run_once()
+
+    [request] = receiver.requests
+    body = json.loads(request.body)
+    assert body["type"] == "webhook.ping" and body["data"] == {"subscription_id": hook["id"]}
+    assert verify(
+        hook["secret"],
+        request.headers["Podium-Signature"],
+        request.body,
+        now=int(request.headers["Podium-Signature"][2:].split(",")[0]),
+    )
+    [delivery] = api.ok("get", f"/webhooks/{hook['id']}/deliveries")["items"]
+    assert delivery["status"] == "succeeded"
+    assert api.ok("get", f"/webhooks/{other['id']}/deliveries")["items"] == []
+    assert api.post("/webhooks/whk_nope/ping").status_code == 404

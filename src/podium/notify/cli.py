@@ -145,6 +145,20 @@ def webhooks_rotate_secret(
     _run(run)
 
 
+@webhooks_app.command("ping")
+def webhooks_ping(webhook_id: str) -> None:
+    """Send a signed test event (webhook.ping) to one subscription."""
+    from podium.cli import _opened, out
+    from podium.notify.webhooks import ping
+
+    def run() -> None:
+        with _opened() as podium:
+            ping(podium.db, webhook_id)
+        out.print(f"webhook.ping queued for {webhook_id}; see `podium webhooks deliveries`.")
+
+    _run(run)
+
+
 @webhooks_app.command("resume")
 def webhooks_resume(webhook_id: str) -> None:
     """Resume a paused subscription; what is pending is sent again."""

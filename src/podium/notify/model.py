@@ -22,6 +22,7 @@ from podium.errors import ValidationFailed
 __all__ = [
     "EMAIL_TEMPLATES",
     "EVENT_TYPES",
+    "PING",
     "SIGNATURE_HEADER",
     "TOLERANCE_SECONDS",
     "PausePolicy",
@@ -76,6 +77,7 @@ EVENT_TYPES: frozenset[str] = frozenset(
 _FAMILIES = frozenset(t.split(".", 1)[0] for t in EVENT_TYPES)
 
 SIGNATURE_HEADER = "Podium-Signature"
+PING = "webhook.ping"  # sent on request to one subscription, whatever its event types
 TOLERANCE_SECONDS = 300
 
 

@@ -10,9 +10,11 @@ from pydantic import BaseModel, Field
 
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import Conflict, NotFound, ValidationFailed
+from podium.events.model import DomainEvent
+from podium.events.store import emit
 from podium.ids import new_id
 from podium.notify import webhook_store as store
-from podium.notify.model import check_event_types, check_url, new_secret
+from podium.notify.model import PING, check_event_types, check_url, new_secret
 from podium.validation import Input
 
 __all__ = [
@@ -27,6 +29,7 @@ __all__ = [
     "get_subscription",
     "list_deliveries",
     "list_subscriptions",
+    "ping",
     "replay_delivery",
     "resume_subscription",
     "rotate_secret",
@@ -195,6 +198,21 @@ def update_subscription(
         if values:
             store.update_subscription(conn, sub_id, {**values, "updated_at": utcnow()})
         return _view(_found(conn, sub_id))
+
+
+def ping(db: Database, sub_id: str) -> None:
+    """Queue a ``webhook.ping`` event for this subscription alone.
+
+    It goes the way every event goes (outbox, relay, signed delivery, logged attempts)."""
+    with db.write() as conn:
+        sub = _found(conn, sub_id)
+        if sub["status"] != store.ACTIVE:
+            raise Conflict(
+                "The subscription is paused; resume it first.",
+                code="webhook_paused",
+                details={"status": sub["status"]},
+            )
+        emit(conn, [DomainEvent("webhook", sub_id, PING, {"subscription_id": sub_id})])
 
 
 MAX_OVERLAP_SECONDS = 7 * 24 * 3600

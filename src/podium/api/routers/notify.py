@@ -10,6 +10,7 @@ from podium.api.deps import Caller, get_podium, require
 from podium.bootstrap import Podium
 from podium.notify import webhooks
 from podium.notify.emails import NotificationView, list_notifications
+from podium.notify.model import PING
 from podium.notify.webhooks import (
     DeliveryView,
     RotateIn,
@@ -131,6 +132,21 @@ def rotate_webhook_secret(
 ) -> WebhookView:
     """A new signing secret (in this answer only); the old one also signs until it expires."""
     return webhooks.rotate_secret(podium.db, webhook_id, data or RotateIn())
+
+
+class PingQueued(BaseModel):
+    queued: str
+
+
+@router.post(
+    "/webhooks/{webhook_id}/ping", tags=["webhooks"], status_code=202, response_model=PingQueued
+)
+def ping_webhook(
+    webhook_id: str, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
+) -> PingQueued:
+    """Send a signed ``webhook.ping`` event to this subscription (see its deliveries)."""
+    webhooks.ping(podium.db, webhook_id)
+    return PingQueued(queued=PING)
 
 
 @router.post("/webhooks/{webhook_id}/resume", tags=["webhooks"], response_model=WebhookView)
