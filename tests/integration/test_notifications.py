@@ -304,3 +304,21 @@ def test_an_admin_can_send_a_test_email_through_the_api(
     podium.emailer.mailer.host = None
     off = api.post("/notifications/test", {"to": "ops@acme.example"})
     assert off.status_code == 409 and off.json()["error"]["code"] == "email_disabled"
+
+
+def test_only_web_links_become_tracking_links(
+    api: Api, podium: Podium, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, _ = smtp
+    order = _order(api)
+    shipment = order["shipments"][0]["id"]
+    api.ok(
+        "post",
+        f"/shipments/{shipment}/ship",
+        {"tracking_number": "1Z1", "tracking_url": "javascript:alert(document.cookie)"},
+    )
+    _drain(podium)
+    shipped = next(m for m in inbox.messages if "shipped" in m["Subject"])
+    body = parts(shipped)
+    assert "javascript:" not in body["html"] and "javascript:" not in body["plain"]
+    assert "1Z1" in body["plain"]

@@ -12,6 +12,7 @@ import logging
 import smtplib
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from pydantic import BaseModel, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
@@ -87,6 +88,13 @@ def _shipment(order: OrderView, payload: dict[str, Any]) -> ShipmentView | None:
     return candidates[-1] if candidates else None
 
 
+def _link(url: object) -> str | None:
+    """Only http(s) links go into an e-mail (never ``javascript:`` and the like)."""
+    if isinstance(url, str) and urlsplit(url.strip()).scheme.lower() in ("http", "https"):
+        return url.strip()
+    return None
+
+
 class Emailer:
     """Renders and sends the e-mail an event calls for (see ``model.EMAIL_TEMPLATES``)."""
 
@@ -116,11 +124,12 @@ class Emailer:
             "order": order.model_dump(mode="json"),
             "customer_name": order.customer.get("name"),
             "shipment": shipment.model_dump(mode="json") if shipment else None,
-            "tracking_number": (payload.get("tracking_number") or shipment.tracking_number)
-            if shipment
-            else payload.get("tracking_number"),
-            "tracking_url": shipment.tracking_url if shipment else payload.get("tracking_url"),
-            "carrier": shipment.carrier if shipment else None,
+            "tracking_number": payload.get("tracking_number")
+            or (shipment.tracking_number if shipment else None),
+            "tracking_url": _link(
+                payload.get("tracking_url") or (shipment.tracking_url if shipment else None)
+            ),
+            "carrier": payload.get("carrier") or (shipment.carrier if shipment else None),
             "refund": refund,
             "reason": payload.get("reason"),
         }
