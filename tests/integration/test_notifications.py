@@ -322,3 +322,31 @@ def test_only_web_links_become_tracking_links(
     body = parts(shipped)
     assert "javascript:" not in body["html"] and "javascript:" not in body["plain"]
     assert "1Z1" in body["plain"]
+
+
+def test_a_broken_channel_template_is_reported_on_the_timeline_not_retried(
+    api: Api, podium: Podium, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, _ = smtp
+    api.ok(
+        "post",
+        "/channels",
+        {
+            "code": "pos",
+            "name": "Shop floor",
+            "type": "pos",
+            "settings": {"notifications": {"templates": {"order_confirmation.html": "{% if %}"}}},
+        },
+    )
+    seed_store(api, {("TEE", "EAST"): 5})
+    order = api.ok("post", "/orders", order_body([("TEE", 1)], channel="pos", external_id="b1"))
+    _drain(podium)
+
+    assert inbox.messages == []
+    assert events.event_counts(podium.db)["pending"] == 0
+    timeline = api.ok("get", f"/orders/{order['id']}/timeline")["items"]
+    [failed] = [e for e in timeline if e["type"] == "notification.failed"]
+    assert "order_confirmation" in failed["message"]
+    assert failed["data"]["to"] == "ann@example.com"
+    preview = api.get(f"/orders/{order['id']}/notifications/preview?event=order.created")
+    assert preview.status_code == 422 and preview.json()["error"]["code"] == "template_error"

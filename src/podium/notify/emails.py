@@ -173,6 +173,11 @@ class Emailer:
                 details={"to": to},
             ) from exc
 
+    def _failed(self, order_id: str, message: str, data: dict[str, Any]) -> None:
+        log.warning("order %s: %s", order_id, message)
+        with self.db.write() as conn:
+            journal.add_entry(conn, order_id, "notification.failed", message[:2000], data, ACTOR)
+
     def on_event(self, envelope: Envelope) -> None:
         """Relay subscriber: send the customer the e-mail this event calls for, once."""
         template = EMAIL_TEMPLATES.get(envelope.type)
@@ -190,31 +195,35 @@ class Emailer:
         to = order.customer.get("email")
         if not to:
             return
-        rendered, settings = self.render(template, order, envelope.payload)
-        if settings.get("enabled") is False:
+        data = {"template": template, "event_type": envelope.type, "to": to}
+        try:
+            rendered, settings = self.render(template, order, envelope.payload)
+            if settings.get("enabled") is False:
+                return
+            message = self.mailer.compose(
+                to=to,
+                subject=rendered.subject,
+                text=rendered.text,
+                html=rendered.html,
+                sender=settings.get("from"),
+                reply_to=settings.get("reply_to"),
+            )
+        except (ValidationFailed, ValueError, TypeError) as exc:
+            # A broken template or sender in the channel's settings: retrying cannot help.
+            detail = exc.message if isinstance(exc, ValidationFailed) else str(exc)
+            self._failed(order_id, f"E-mail {template} to {to} not sent: {detail}", data)
             return
-        message = self.mailer.compose(
-            to=to,
-            subject=rendered.subject,
-            text=rendered.text,
-            html=rendered.html,
-            sender=settings.get("from"),
-            reply_to=settings.get("reply_to"),
-        )
         try:
             message_id = self.mailer.send(message)
         except smtplib.SMTPRecipientsRefused as exc:
             # Permanent: retrying will not change the server's mind. Say so on the timeline.
-            reason = "; ".join(f"{code} {text!r}" for code, text in exc.recipients.values())
-            with self.db.write() as conn:
-                journal.add_entry(
-                    conn,
-                    order_id,
-                    "notification.failed",
-                    f"E-mail “{rendered.subject}” to {to} was refused: {reason}.",
-                    {"template": template, "event_type": envelope.type, "to": to},
-                    ACTOR,
-                )
+            reason = "; ".join(
+                f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+                for code, text in exc.recipients.values()
+            )
+            self._failed(
+                order_id, f"E-mail “{rendered.subject}” to {to} was refused: {reason}.", data
+            )
             return
         with self.db.write() as conn:
             fresh = store.record_sent(
