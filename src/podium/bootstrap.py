@@ -15,6 +15,12 @@ from podium.db.engine import build_engine
 from podium.db.migrate import upgrade
 from podium.events.model import Envelope
 from podium.events.relay import Registry, Relay
+from podium.notify.delivery import Deliverer
+from podium.notify.emails import Emailer
+from podium.notify.fanout import enqueue_deliveries
+from podium.notify.mailer import Mailer
+from podium.notify.model import EMAIL_TEMPLATES
+from podium.notify.templates import Renderer
 from podium.orders.replenish import on_inventory_changed
 from podium.routing.geo import Geocoder
 
@@ -29,9 +35,12 @@ class Podium:
     relay: Relay
     geocoder: Geocoder
     keys: KeyCache
+    emailer: Emailer
+    webhooks: Deliverer
 
     def close(self) -> None:
         self.relay.stop()
+        self.webhooks.close()
         self.db.dispose()
 
 
@@ -55,6 +64,20 @@ def bootstrap(
     registry = Registry()
     registry.subscribe("event-log", _log_event)
     registry.subscribe_batch("backorders", on_inventory_changed(db), {"inventory.changed"})
+    emailer = Emailer(db, Mailer(settings), Renderer(settings.templates_dir))
+    if emailer.mailer.enabled:
+        registry.subscribe("customer-email", emailer.on_event, set(EMAIL_TEMPLATES))
+    webhooks = Deliverer(db, settings)
+    registry.subscribe_batch("webhooks", enqueue_deliveries(db, webhooks.notify))
     relay = Relay(db, registry, settings)
     db.on_commit(relay.notify)
-    return Podium(settings, db, registry, relay, geocoder or Geocoder(), KeyCache(db))
+    return Podium(
+        settings,
+        db,
+        registry,
+        relay,
+        geocoder or Geocoder(),
+        KeyCache(db),
+        emailer=emailer,
+        webhooks=webhooks,
+    )

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from podium.config import Settings
+from podium.notify.cli import notify_app, webhooks_app
 
 if TYPE_CHECKING:
     from podium.bootstrap import Podium
@@ -30,6 +31,8 @@ events_app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
 app.add_typer(events_app, name="events")
+app.add_typer(notify_app, name="notify")
+app.add_typer(webhooks_app, name="webhooks")
 
 out = Console()
 err = Console(stderr=True)
@@ -124,6 +127,7 @@ def worker() -> None:
     """Run the outbox relay alone (any number of workers may share one database)."""
     with _opened(migrate=False) as podium:
         out.print("Relay running; Ctrl-C stops it.")
+        podium.webhooks.start()
         with suppress(KeyboardInterrupt):
             podium.relay.run_forever()
 

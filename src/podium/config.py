@@ -38,6 +38,17 @@ def _float(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = (env.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name} must be 1/0, true/false, yes/no or on/off, got {raw!r}")
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything Podium can be told through its environment."""
@@ -54,6 +65,23 @@ class Settings:
     relay_lease_seconds: float = 60.0
     max_body_bytes: int = 1024 * 1024
     db_pool_size: int = 20
+    # Customer e-mail (notify/): disabled while smtp_host is unset.
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    smtp_from: str = "Podium <orders@localhost>"
+    smtp_timeout_seconds: float = 10.0
+    templates_dir: str | None = None
+    # Outgoing webhooks (notify/): per-attempt timeout, first retry delay, attempts per
+    # delivery, and when a failing subscription is paused (N consecutive failures spanning T).
+    webhooks_allow_private: bool = False
+    webhook_timeout_seconds: float = 10.0
+    webhook_backoff_seconds: float = 10.0
+    webhook_max_attempts: int = 12
+    webhook_pause_after_failures: int = 20
+    webhook_pause_after_seconds: float = 3600.0
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -69,4 +97,18 @@ class Settings:
             relay_lease_seconds=_float(e, "PODIUM_RELAY_LEASE_SECONDS", 60.0),
             max_body_bytes=_int(e, "PODIUM_MAX_BODY_BYTES", 1024 * 1024),
             db_pool_size=_int(e, "PODIUM_DB_POOL_SIZE", 20),
+            smtp_host=e.get("PODIUM_SMTP_HOST") or None,
+            smtp_port=_int(e, "PODIUM_SMTP_PORT", 25),
+            smtp_username=e.get("PODIUM_SMTP_USERNAME") or None,
+            smtp_password=e.get("PODIUM_SMTP_PASSWORD") or None,
+            smtp_starttls=_bool(e, "PODIUM_SMTP_STARTTLS", False),
+            smtp_from=e.get("PODIUM_SMTP_FROM") or "Podium <orders@localhost>",
+            smtp_timeout_seconds=_float(e, "PODIUM_SMTP_TIMEOUT_SECONDS", 10.0),
+            templates_dir=e.get("PODIUM_TEMPLATES_DIR") or None,
+            webhooks_allow_private=_bool(e, "PODIUM_WEBHOOKS_ALLOW_PRIVATE", False),
+            webhook_timeout_seconds=_float(e, "PODIUM_WEBHOOK_TIMEOUT_SECONDS", 10.0),
+            webhook_backoff_seconds=_float(e, "PODIUM_WEBHOOK_BACKOFF_SECONDS", 10.0),
+            webhook_max_attempts=_int(e, "PODIUM_WEBHOOK_MAX_ATTEMPTS", 12),
+            webhook_pause_after_failures=_int(e, "PODIUM_WEBHOOK_PAUSE_AFTER_FAILURES", 20),
+            webhook_pause_after_seconds=_float(e, "PODIUM_WEBHOOK_PAUSE_AFTER_SECONDS", 3600.0),
         )

@@ -18,6 +18,7 @@ from podium.db.database import Database
 from podium.errors import Conflict, NotFound, ValidationFailed
 
 __all__ = [
+    "channel_settings",
     "create_channel",
     "create_product",
     "create_warehouse",
@@ -176,3 +177,13 @@ def get_product(db: Database, sku: str) -> Product:
 def list_products(db: Database, *, after: str | None = None, limit: int = 50) -> list[Product]:
     with db.read() as conn:
         return store.list_products(conn, after=after, limit=limit)
+
+
+def channel_settings(db: Database, code: str) -> dict[str, Any]:
+    """A channel's settings (kept out of the ``Channel`` view, which may be shown to anyone
+    with read access)."""
+    with db.read() as conn:
+        found = store.channel_settings(conn, code)
+    if found is None:
+        raise NotFound(f"No channel {code}.", code="channel_not_found")
+    return found

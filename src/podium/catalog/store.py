@@ -15,6 +15,7 @@ from podium.validation import Address
 
 __all__ = [
     "channel",
+    "channel_settings",
     "insert_channel",
     "insert_product",
     "insert_warehouse",
@@ -126,3 +127,9 @@ def list_products(conn: Connection, *, after: str | None, limit: int) -> list[Pr
     if after is not None:
         query = query.where(products.c.sku > after)
     return [_product(r) for r in conn.execute(query).mappings()]
+
+
+def channel_settings(conn: Connection, code: str) -> dict[str, Any] | None:
+    """The channel's settings, or None for an unknown channel."""
+    found = conn.execute(sa.select(channels.c.settings).where(channels.c.code == code)).first()
+    return dict(found[0] or {}) if found else None

@@ -16,7 +16,7 @@ from podium.events.model import DomainEvent
 from podium.orders import store
 from podium.orders.store import TimelineRow
 
-__all__ = ["record"]
+__all__ = ["add_entry", "record"]
 
 
 def record(
@@ -37,3 +37,11 @@ def record(
     store.add_timeline(conn, order["id"], [TimelineRow(kind, message, data)], actor)
     body = {"id": order["id"], "number": order["number"], **(payload or {})}
     outbox.emit(conn, [DomainEvent("order", order["id"], event or kind, body)])
+
+
+def add_entry(
+    conn: Connection, order_id: str, kind: str, message: str, data: dict[str, Any], actor: str
+) -> None:
+    """A timeline entry alone, with no event: other capabilities' records about the order
+    (an e-mail sent to the customer, say), written in their own transaction."""
+    store.add_timeline(conn, order_id, [TimelineRow(kind, message, data)], actor)

@@ -1,0 +1,266 @@
+"""The webhook delivery worker: POSTs queued deliveries, signed, with timeouts; logs every
+attempt; retries with exponential backoff (``events.model.backoff_delay``); gives a delivery up
+after ``webhook_max_attempts``; pauses a subscription that keeps failing.
+
+``podium serve`` runs it in its own thread next to the relay, and so does ``podium worker``;
+several may share one database (deliveries are leased, ``SKIP LOCKED`` on PostgreSQL).
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+
+from podium import __version__
+from podium.config import Settings
+from podium.db.database import Database, utcnow
+from podium.events.model import backoff_delay
+from podium.notify import webhook_store as store
+from podium.notify.model import (
+    SIGNATURE_HEADER,
+    PausePolicy,
+    encode_body,
+    is_private_address,
+    signature_header,
+)
+
+__all__ = ["Deliverer"]
+
+log = logging.getLogger("podium.webhooks")
+
+_BATCH = 50
+_LEASE_SECONDS = 120.0
+
+
+@dataclass(frozen=True, slots=True)
+class _Result:
+    succeeded: bool
+    status_code: int | None
+    duration_ms: int
+    error: str | None
+
+
+class Deliverer:
+    def __init__(
+        self,
+        db: Database,
+        settings: Settings,
+        clock: Callable[[], datetime] = utcnow,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.clock = clock
+        self.policy = PausePolicy(
+            settings.webhook_pause_after_failures, settings.webhook_pause_after_seconds
+        )
+        self.client = httpx.Client(
+            timeout=settings.webhook_timeout_seconds,
+            follow_redirects=False,
+            transport=transport,
+            headers={"User-Agent": f"Podium-Webhooks/{__version__}"},
+        )
+        self.wake = threading.Event()
+        self.stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    # --- one pass -------------------------------------------------------------------------
+
+    def run_once(self) -> int:
+        """Attempt every due delivery once; returns how many were attempted."""
+        now = self.clock()
+        with self.db.read() as conn:
+            if not store.any_due(conn, now):
+                return 0
+        with self.db.write() as conn:
+            rows = store.claim(
+                conn,
+                now=now,
+                lease_until=now + timedelta(seconds=_LEASE_SECONDS),
+                limit=_BATCH,
+            )
+            subs = {
+                sid: store.subscription(conn, sid) for sid in {r["subscription_id"] for r in rows}
+            }
+        paused: set[str] = set()
+        attempted = 0
+        untried: list[str] = []
+        for row in rows:
+            sub = subs[row["subscription_id"]]
+            if sub is None or row["subscription_id"] in paused or self.stopping.is_set():
+                untried.append(row["id"])
+                continue
+            result = self._post(sub, row)
+            attempted += 1
+            if self._settle(row, result):
+                paused.add(row["subscription_id"])
+        if untried:
+            with self.db.write() as conn:
+                store.release(conn, untried)
+        return attempted
+
+    def _post(self, sub: Any, row: Any) -> _Result:
+        body = encode_body(dict(row["body"]))
+        timestamp = int(self.clock().timestamp())
+        headers = {
+            "Content-Type": "application/json",
+            SIGNATURE_HEADER: signature_header(
+                sub["secret"], timestamp, body, *_previous_secret(sub, self.clock())
+            ),
+            "Podium-Event-Id": str(row["event_id"]),
+            "Podium-Event-Type": row["event_type"],
+            "Podium-Delivery-Id": row["id"],
+        }
+        started = time.perf_counter()
+        refused = None if self.settings.webhooks_allow_private else _private_target(sub["url"])
+        if refused:
+            return _Result(False, None, 0, refused)
+        try:
+            response = self.client.post(sub["url"], content=body, headers=headers)
+        except httpx.TimeoutException:
+            error = f"timed out after {self.settings.webhook_timeout_seconds:g}s"
+            return _Result(False, None, _ms(started), error)
+        except httpx.HTTPError as exc:
+            return _Result(False, None, _ms(started), f"{type(exc).__name__}: {exc}"[:2000])
+        code = response.status_code
+        if 200 <= code < 300:
+            return _Result(True, code, _ms(started), None)
+        excerpt = " ".join(response.text[:300].split())
+        return _Result(
+            False, code, _ms(started), f"HTTP {code}" + (f": {excerpt}" if excerpt else "")
+        )
+
+    def _settle(self, row: Any, result: _Result) -> bool:
+        """Log the attempt and move the delivery on; True when the subscription got paused."""
+        now = self.clock()
+        attempts = row["attempts"] + 1
+        sub_id = row["subscription_id"]
+        with self.db.write() as conn:
+            sub = store.lock_subscription(conn, sub_id)
+            if sub is None or store.delivery(conn, row["id"]) is None:
+                return False  # removed while we were sending
+            store.add_attempt(
+                conn,
+                {
+                    "delivery_id": row["id"],
+                    "attempted_at": now,
+                    "succeeded": result.succeeded,
+                    "status_code": result.status_code,
+                    "duration_ms": result.duration_ms,
+                    "error": result.error,
+                },
+            )
+            values: dict[str, Any] = {
+                "attempts": attempts,
+                "locked_until": None,
+                "last_status_code": result.status_code,
+                "last_error": result.error,
+            }
+            if result.succeeded:
+                values |= {"status": store.SUCCEEDED, "delivered_at": now}
+                store.update_delivery(conn, row["id"], values)
+                store.update_subscription(
+                    conn, sub_id, {"consecutive_failures": 0, "failing_since": None}
+                )
+                return False
+            if attempts >= self.settings.webhook_max_attempts:
+                values["status"] = store.FAILED
+                log.warning("webhook delivery %s given up after %s attempts", row["id"], attempts)
+            else:
+                values["next_attempt_at"] = now + backoff_delay(
+                    attempts, self.settings.webhook_backoff_seconds
+                )
+            store.update_delivery(conn, row["id"], values)
+            failures = sub["consecutive_failures"] + 1
+            since = sub["failing_since"] or now
+            change: dict[str, Any] = {"consecutive_failures": failures, "failing_since": since}
+            pause = sub["status"] == store.ACTIVE and self.policy.should_pause(
+                failures, _aware(since, now), now
+            )
+            if pause:
+                change |= {
+                    "status": store.PAUSED,
+                    "paused_at": now,
+                    "pause_reason": f"{failures} consecutive failed deliveries; last: "
+                    f"{result.error}"[:500],
+                    "updated_at": now,
+                }
+                log.warning("webhook subscription %s paused after %s failures", sub_id, failures)
+            store.update_subscription(conn, sub_id, change)
+            return pause
+
+    # --- the loop -------------------------------------------------------------------------
+
+    def run_forever(self) -> None:
+        while not self.stopping.is_set():
+            try:
+                worked = self.run_once()
+            except Exception:  # database hiccup: log, wait, carry on
+                log.exception("webhook delivery pass failed")
+                worked = 0
+            if worked == 0:
+                self.wake.wait(max(self.settings.relay_poll_seconds, 0.5))
+                self.wake.clear()
+
+    def notify(self) -> None:
+        self.wake.set()
+
+    def start(self) -> None:
+        if self._thread is not None:
+            return
+        self.stopping.clear()
+        self._thread = threading.Thread(
+            target=self.run_forever, name="podium-webhooks", daemon=True
+        )
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self.stopping.set()
+        self.wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout)
+            self._thread = None
+
+    def close(self) -> None:
+        self.stop()
+        self.client.close()
+
+
+def _previous_secret(sub: Any, now: datetime) -> list[str]:
+    expires = sub["previous_secret_expires_at"]
+    if not sub["previous_secret"] or expires is None or _aware(expires, now) <= now:
+        return []
+    return [sub["previous_secret"]]
+
+
+def _ms(started: float) -> int:
+    return round((time.perf_counter() - started) * 1000)
+
+
+def _aware(value: datetime, like: datetime) -> datetime:
+    """SQLite hands back naive UTC timestamps."""
+    return value.replace(tzinfo=like.tzinfo) if value.tzinfo is None else value
+
+
+def _private_target(url: str) -> str | None:
+    """Why the URL may not be called (it resolves to a private address), or None."""
+    parts = urlsplit(url)
+    host = parts.hostname or ""
+    try:
+        infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
+    except OSError as exc:
+        return f"cannot resolve {host}: {exc}"
+    for info in infos:
+        address = str(info[4][0])
+        if is_private_address(address):
+            return f"refused: {host} resolves to the private address {address}"
+    return None

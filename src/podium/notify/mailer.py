@@ -1,0 +1,92 @@
+"""Sending e-mail over SMTP (``PODIUM_SMTP_*``): one real SMTP conversation per message."""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import ssl
+import time
+from email.message import EmailMessage
+from email.utils import make_msgid, parseaddr
+
+from podium.config import Settings
+from podium.errors import Conflict, DomainError
+
+__all__ = ["MailFailed", "MailServerDown", "Mailer"]
+
+log = logging.getLogger("podium.notify")
+
+# After the server fails to answer, fail fast for this long instead of making every queued
+# event wait out a connection timeout in the relay (the relay retries them with backoff).
+_RESTING_SECONDS = 30.0
+
+
+class MailServerDown(ConnectionError):
+    pass
+
+
+class MailFailed(DomainError):
+    """The SMTP server could not take a message (for callers that answer a person)."""
+
+    status = 503
+    code = "email_unavailable"
+
+
+class Mailer:
+    def __init__(self, settings: Settings) -> None:
+        self.host = settings.smtp_host
+        self.port = settings.smtp_port
+        self.username = settings.smtp_username
+        self.password = settings.smtp_password
+        self.starttls = settings.smtp_starttls
+        self.sender = settings.smtp_from
+        self.timeout = settings.smtp_timeout_seconds
+        self.rest_seconds = _RESTING_SECONDS
+        self._down_until = 0.0
+
+    @property
+    def enabled(self) -> bool:
+        return bool(self.host)
+
+    def compose(
+        self,
+        *,
+        to: str,
+        subject: str,
+        text: str,
+        html: str,
+        sender: str | None = None,
+        reply_to: str | None = None,
+    ) -> EmailMessage:
+        """A multipart/alternative message: the text part first, the HTML part preferred."""
+        message = EmailMessage()
+        message["From"] = sender or self.sender
+        message["To"] = to
+        message["Subject"] = subject
+        if reply_to:
+            message["Reply-To"] = reply_to
+        domain = parseaddr(message["From"])[1].rpartition("@")[2] or "podium.local"
+        message["Message-ID"] = make_msgid(domain=domain)
+        message.set_content(text)
+        message.add_alternative(html, subtype="html")
+        return message
+
+    def send(self, message: EmailMessage) -> str:
+        """Hand the message to the SMTP server; returns its Message-ID."""
+        if not self.host:
+            raise Conflict("E-mail is not configured: set PODIUM_SMTP_HOST.", code="email_disabled")
+        if time.monotonic() < self._down_until:
+            raise MailServerDown(f"SMTP server {self.host}:{self.port} did not answer recently")
+        smtp_class = smtplib.SMTP_SSL if self.port == 465 else smtplib.SMTP
+        try:
+            with smtp_class(self.host, self.port, timeout=self.timeout) as smtp:
+                if self.starttls and smtp_class is smtplib.SMTP:
+                    smtp.starttls(context=ssl.create_default_context())
+                if self.username:
+                    smtp.login(self.username, self.password or "")
+                smtp.send_message(message)
+        except (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError) as exc:
+            self._down_until = time.monotonic() + self.rest_seconds
+            log.warning("SMTP server %s:%s is unavailable: %s", self.host, self.port, exc)
+            raise
+        return str(message["Message-ID"])

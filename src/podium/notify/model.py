@@ -1,0 +1,224 @@
+"""Notifications and webhooks: pure rules, no I/O.
+
+Which e-mail an event sends, which event types a webhook may subscribe to, how a delivery is
+signed (and verified), and when a failing subscription is paused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import ipaddress
+import json
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from urllib.parse import urlsplit
+
+from podium.errors import ValidationFailed
+
+__all__ = [
+    "EMAIL_TEMPLATES",
+    "EVENT_TYPES",
+    "PING",
+    "SIGNATURE_HEADER",
+    "TOLERANCE_SECONDS",
+    "PausePolicy",
+    "check_event_types",
+    "check_url",
+    "delivery_body",
+    "encode_body",
+    "is_private_address",
+    "matches",
+    "new_secret",
+    "sign",
+    "signature_header",
+    "verify",
+]
+
+# Event type → the e-mail template it sends to the customer.
+EMAIL_TEMPLATES: dict[str, str] = {
+    "order.created": "order_confirmation",
+    "shipment.shipped": "shipment_shipped",
+    "shipment.out_for_delivery": "shipment_out_for_delivery",
+    "shipment.delivered": "shipment_delivered",
+    "order.cancelled": "order_cancelled",
+    "refund.issued": "refund_issued",
+}
+
+# What a webhook may subscribe to: these names, ``<family>.*``, or ``*``.
+EVENT_TYPES: frozenset[str] = frozenset(
+    {
+        "order.created",
+        "order.held",
+        "order.cancelled",
+        "order.ready",
+        "order.partially_shipped",
+        "order.shipped",
+        "order.delivered",
+        "shipment.released",
+        "shipment.picking",
+        "shipment.packed",
+        "shipment.shipped",
+        "shipment.in_transit",
+        "shipment.out_for_delivery",
+        "shipment.delivered",
+        "shipment.exception",
+        "shipment.returned_to_sender",
+        "inventory.changed",
+        "return.created",
+        "return.approved",
+        "return.received",
+        "refund.issued",
+    }
+)
+_FAMILIES = frozenset(t.split(".", 1)[0] for t in EVENT_TYPES)
+
+SIGNATURE_HEADER = "Podium-Signature"
+PING = "webhook.ping"  # sent on request to one subscription, whatever its event types
+TOLERANCE_SECONDS = 300
+
+
+def check_event_types(types: list[str]) -> list[str]:
+    """The subscription's event types, de-duplicated and sorted; refuses unknown ones."""
+    if not types:
+        raise ValidationFailed(
+            "Subscribe to at least one event type (or '*').",
+            code="invalid_event_type",
+            details={"field": "event_types"},
+        )
+    for t in types:
+        family = t[:-2] if t.endswith(".*") else None
+        if t == "*" or t in EVENT_TYPES or family in _FAMILIES:
+            continue
+        raise ValidationFailed(
+            f"Unknown event type {t!r}; use one of {', '.join(sorted(EVENT_TYPES))}, "
+            "'<family>.*' or '*'.",
+            code="invalid_event_type",
+            details={"field": "event_types", "value": t},
+        )
+    return sorted(set(types))
+
+
+def matches(subscribed: list[str], event_type: str) -> bool:
+    family = event_type.split(".", 1)[0]
+    return any(s in ("*", event_type, f"{family}.*") for s in subscribed)
+
+
+_PRIVATE_NAMES = re.compile(r"(^|\.)(localhost|localdomain|internal|local)$", re.IGNORECASE)
+
+
+def is_private_address(address: str) -> bool:
+    """Loopback, private, link-local, reserved… anything that is not the public internet."""
+    try:
+        ip = ipaddress.ip_address(address.split("%", 1)[0])
+    except ValueError:
+        return False
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        ip = ip.ipv4_mapped
+    return not ip.is_global or ip.is_multicast
+
+
+def check_url(url: str, *, allow_private: bool) -> str:
+    """A webhook target: http(s), a host, and (unless allowed) not a private/loopback one.
+
+    Host names are resolved again before every attempt, so a name that later points inward
+    is refused then (see ``delivery``)."""
+    parts = urlsplit(url)
+    field = {"field": "url"}
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValidationFailed(
+            "url must be an absolute http:// or https:// URL.", code="invalid_url", details=field
+        )
+    try:
+        _ = parts.port
+    except ValueError as exc:
+        raise ValidationFailed("url has a bad port.", code="invalid_url", details=field) from exc
+    if parts.username or parts.password:
+        raise ValidationFailed(
+            "url must not carry credentials; the signature authenticates Podium.",
+            code="invalid_url",
+            details=field,
+        )
+    host = parts.hostname
+    if not allow_private and (is_private_address(host) or _PRIVATE_NAMES.search(host)):
+        raise ValidationFailed(
+            f"{host} is a private or loopback address; webhooks go to public hosts "
+            "(set PODIUM_WEBHOOKS_ALLOW_PRIVATE=1 to allow it).",
+            code="private_url",
+            details=field,
+        )
+    return url
+
+
+def new_secret() -> str:
+    return "whsec_" + secrets.token_urlsafe(32)
+
+
+def delivery_body(
+    event_id: int,
+    event_type: str,
+    aggregate_type: str,
+    aggregate_id: str,
+    created_at: datetime,
+    payload: dict[str, Any],
+) -> dict[str, Any]:
+    return {
+        "id": str(event_id),
+        "type": event_type,
+        "created_at": created_at.isoformat(),
+        "aggregate": {"type": aggregate_type, "id": aggregate_id},
+        "data": payload,
+    }
+
+
+def encode_body(body: dict[str, Any]) -> bytes:
+    return json.dumps(body, separators=(",", ":"), sort_keys=True, ensure_ascii=False).encode()
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    """HMAC-SHA256 (hex) over ``<timestamp>.<body>`` with the subscription's secret."""
+    message = str(timestamp).encode() + b"." + body
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def signature_header(secret: str, timestamp: int, body: bytes, *older: str) -> str:
+    """``t=<unix>,v1=<hex>``, plus one more ``v1`` per older secret still valid (rotation)."""
+    signatures = "".join(f",v1={sign(s, timestamp, body)}" for s in (secret, *older))
+    return f"t={timestamp}{signatures}"
+
+
+def verify(
+    secret: str, header: str, body: bytes, now: int, tolerance: int = TOLERANCE_SECONDS
+) -> bool:
+    """The receiver's check: a ``v1`` signature matches and the timestamp is recent."""
+    timestamp: int | None = None
+    candidates: list[str] = []
+    for item in header.split(","):
+        key, _, value = item.strip().partition("=")
+        if key == "t" and value.isdigit():
+            timestamp = int(value)
+        elif key == "v1":
+            candidates.append(value)
+    if timestamp is None or abs(now - timestamp) > tolerance:
+        return False
+    expected = sign(secret, timestamp, body)
+    return any(hmac.compare_digest(expected, c) for c in candidates)
+
+
+@dataclass(frozen=True, slots=True)
+class PausePolicy:
+    """Pause a subscription after ``failures`` consecutive failed attempts spanning at least
+    ``seconds`` (a short outage retries; a dead endpoint stops being hammered)."""
+
+    failures: int
+    seconds: float
+
+    def should_pause(
+        self, consecutive_failures: int, failing_since: datetime | None, now: datetime
+    ) -> bool:
+        if consecutive_failures < self.failures or failing_since is None:
+            return False
+        return now - failing_since >= timedelta(seconds=self.seconds)
