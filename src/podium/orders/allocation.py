@@ -7,13 +7,15 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
 
 from podium.catalog import cache as catalogue
 from podium.catalog.model import Channel
+from podium.db.database import as_utc, utcnow
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import ShipmentStatus
 from podium.ids import new_id
@@ -21,10 +23,21 @@ from podium.inventory import service as inventory
 from podium.inventory import store as stock
 from podium.inventory.model import Movement, MovementKind
 from podium.orders.store import TimelineRow
+from podium.routing import service as routing
+from podium.routing.costs import promise_for
+from podium.routing.engine import OrderFacts, route
 from podium.routing.geo import Coordinates
-from podium.routing.model import Candidate, Plan, plan_shipments
+from podium.routing.model import Plan
 
-__all__ = ["Allocated", "Want", "plan_for", "reserve_and_ship", "routing_entry"]
+__all__ = [
+    "Allocated",
+    "Want",
+    "facts_of_order",
+    "order_facts",
+    "plan_for",
+    "reserve_and_ship",
+    "routing_entry",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,28 +49,82 @@ class Want:
     quantity: int
 
 
+def order_facts(
+    conn: Connection,
+    channel: str,
+    address: Mapping[str, Any],
+    *,
+    skus: Sequence[str],
+    value: int,
+    currency: str,
+    placed_at: datetime,
+    service_level: str | None,
+    promised_date: Any,
+    tags: Sequence[str],
+    priority: int | None,
+) -> OrderFacts:
+    """What the routing rules may look at in an order."""
+    products = catalogue.products_by_sku(conn, skus)
+    return OrderFacts(
+        channel=channel,
+        placed_at=placed_at,
+        country=address.get("country"),
+        region=address.get("region"),
+        postal_code=address.get("postal_code"),
+        value=value,
+        currency=currency,
+        service_level=service_level,
+        promised=promise_for(placed_at, service_level, promised_date),
+        tags=frozenset(tags),
+        priority=priority,
+        weights={s: p.weight_grams or 0 for s, p in products.items()},
+    )
+
+
+def facts_of_order(conn: Connection, order: Mapping[Any, Any], skus: Sequence[str]) -> OrderFacts:
+    """Routing facts of a placed order (its row), for re-planning it."""
+    return order_facts(
+        conn,
+        order["channel"],
+        order["shipping_address"],
+        skus=skus,
+        value=order["total"],
+        currency=order["currency"],
+        placed_at=as_utc(order["placed_at"]),
+        service_level=order.get("service_level"),
+        promised_date=order.get("promised_date"),
+        tags=order["tags"] or [],
+        priority=order.get("priority"),
+    )
+
+
 def plan_for(
     conn: Connection,
     channel: Channel,
     demand: Mapping[str, int],
     destination: Coordinates | None,
+    facts: OrderFacts | None = None,
+    *,
+    exclude: frozenset[str] = frozenset(),
 ) -> Plan:
-    """Lock the stock rows the channel may sell from (key order) and plan against them."""
+    """Lock the stock rows the channel may sell from (key order) and route against them.
+
+    ``exclude``: locations not to use (a rejected shipment's warehouse).
+    """
+    now = utcnow()
     feeds = set(channel.warehouses) if channel.warehouses is not None else None
-    candidates = [
-        Candidate(
-            w.code,
-            w.priority,
-            Coordinates(w.latitude, w.longitude)
-            if w.latitude is not None and w.longitude is not None
-            else None,
-        )
-        for w in catalogue.warehouses(conn)
-        if w.active and (feeds is None or w.code in feeds)
+    locations = [
+        loc
+        for loc in routing.locations(conn, now, allowed=feeds)
+        if loc.active and loc.code not in exclude
     ]
-    levels = stock.levels(conn, demand, [c.code for c in candidates], lock=True)
+    levels = stock.levels(conn, demand, [loc.code for loc in locations], lock=True)
     available = {(wh, sku): lv.available for (sku, wh), lv in levels.items()}
-    return plan_shipments(demand, available, candidates, destination)
+    if facts is None:
+        facts = OrderFacts(channel=channel.code, placed_at=now)
+    version, rules = routing.active_rules(conn)
+    plan = route(facts, demand, available, locations, rules, destination)
+    return replace(plan, rules_version=version)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,12 +190,25 @@ def reserve_and_ship(
 
 
 def routing_entry(
-    plan: Plan, shipment_ids: list[str], destination: Coordinates | None
+    plan: Plan,
+    shipment_ids: list[str],
+    destination: Coordinates | None,
+    *,
+    kind: str = "order.routed",
+    prefix: str = "Routing",
 ) -> TimelineRow:
+    rule = f" [rule {plan.rule}, v{plan.rules_version}]" if plan.rule else ""
+    late = f" Late for the promise from {', '.join(plan.late)}." if plan.late else ""
     return TimelineRow(
-        "order.routed",
-        f"Routing: {plan.reason}.",
+        kind,
+        f"{prefix}: {plan.reason}{rule}.{late}",
         {
+            "rule": plan.rule,
+            "rules_version": plan.rules_version,
+            "hold_queue": plan.hold_queue,
+            "cost": plan.cost,
+            "late": list(plan.late),
+            "candidates": [dict(c) for c in plan.candidates],
             "shipments": shipment_ids,
             "warehouses": plan.warehouses,
             "allocations": [

@@ -11,7 +11,7 @@ from podium.catalog import store as catalog
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import ShipmentStatus
 from podium.orders import store
-from podium.orders.allocation import Want, plan_for, reserve_and_ship, routing_entry
+from podium.orders.allocation import Want, facts_of_order, plan_for, reserve_and_ship, routing_entry
 from podium.orders.store import TimelineRow
 from podium.routing.geo import Coordinates
 
@@ -50,7 +50,8 @@ def allocate_backorder(
         demand[w.sku] += w.quantity
     lat, lon = order["destination_latitude"], order["destination_longitude"]
     destination = Coordinates(lat, lon) if lat is not None and lon is not None else None
-    plan = plan_for(conn, channel, demand, destination)
+    facts = facts_of_order(conn, order, list(demand))
+    plan = plan_for(conn, channel, demand, destination, facts)
     allocated = reserve_and_ship(conn, order["id"], order["number"], wants, plan, actor)
     if plan.allocations:
         entries.append(routing_entry(plan, allocated.shipment_ids, destination))

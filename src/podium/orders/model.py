@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, StrictInt
@@ -63,6 +63,10 @@ class OrderIntake(Input):
     tags: list[str] = Field(default_factory=list, max_length=50)
     placed_at: AwareDatetime | None = None
     note: str | None = Field(default=None, max_length=2000)
+    # Smart routing (issue 4): the delivery promise and how urgent the order is.
+    promised_date: date | None = Field(default=None, description="Deliver by this date.")
+    service_level: Literal["standard", "express", "next_day"] | None = None
+    priority: int | None = Field(default=None, ge=0, le=9, description="9 is most urgent.")
 
     def fingerprint(self) -> str:
         """A digest of what was asked, to tell a retry from a different request."""

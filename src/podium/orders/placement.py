@@ -22,7 +22,7 @@ from podium.events import store as outbox
 from podium.events.model import DomainEvent
 from podium.ids import new_id
 from podium.orders import store
-from podium.orders.allocation import Want, plan_for, reserve_and_ship, routing_entry
+from podium.orders.allocation import Want, order_facts, plan_for, reserve_and_ship, routing_entry
 from podium.orders.model import OrderIntake, OrderView, Priced, money, price
 from podium.orders.status import HoldReason, OrderStatus, check_transition
 from podium.orders.store import TimelineRow
@@ -122,7 +122,20 @@ def _place(
     demand: dict[str, int] = defaultdict(int)
     for ln in intake.lines:
         demand[ln.sku] += ln.quantity
-    plan = plan_for(conn, channel, demand, destination)
+    facts = order_facts(
+        conn,
+        channel.code,
+        intake.shipping_address.model_dump(),
+        skus=list(demand),
+        value=priced.total,
+        currency=intake.currency,
+        placed_at=intake.placed_at or utcnow(),
+        service_level=intake.service_level,
+        promised_date=intake.promised_date,
+        tags=intake.tags,
+        priority=intake.priority,
+    )
+    plan = plan_for(conn, channel, demand, destination, facts)
     if plan.shortages and intake.on_shortage == "reject":
         raise InsufficientStock(
             "Not enough stock to place this order.",
@@ -135,7 +148,8 @@ def _place(
         )
     order_id = new_id("ord")
     status = check_transition(
-        OrderStatus.PENDING, OrderStatus.ON_HOLD if plan.shortages else OrderStatus.READY
+        OrderStatus.PENDING,
+        OrderStatus.ON_HOLD if plan.shortages or plan.hold_queue else OrderStatus.READY,
     )
     now = utcnow()
     header = {
@@ -162,6 +176,9 @@ def _place(
         "placed_at": intake.placed_at or now,
         "created_at": now,
         "updated_at": now,
+        "promised_date": facts.promised,
+        "service_level": intake.service_level,
+        "priority": intake.priority,
     }
     number = header["number"] = store.insert_order(conn, header)
     lines = [
@@ -227,6 +244,25 @@ def _place(
                 order_id,
                 "order.held",
                 {"id": order_id, "number": number, "reason": "backorder"},
+            )
+        )
+    if plan.hold_queue:
+        holds.append(
+            store.insert_hold(conn, order_id, HoldReason.ROUTING.value, plan.hold_queue, actor)
+        )
+        timeline.append(
+            TimelineRow(
+                "order.held",
+                f"On hold (routing): rule {plan.rule} put it in the {plan.hold_queue} queue.",
+                {"reason": "routing", "queue": plan.hold_queue, "rule": plan.rule},
+            )
+        )
+        events.append(
+            DomainEvent(
+                "order",
+                order_id,
+                "order.held",
+                {"id": order_id, "number": number, "reason": "routing", "queue": plan.hold_queue},
             )
         )
     store.add_timeline(conn, order_id, timeline, actor)

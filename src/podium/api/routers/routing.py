@@ -1,0 +1,74 @@
+"""Smart order routing: the versioned rule set, the optimiser, and shipment rejection."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends
+from pydantic import Field
+
+from podium.access.model import Permission
+from podium.api.deps import Caller, get_podium, require
+from podium.bootstrap import Podium
+from podium.orders.model import OrderView
+from podium.routing import reroute, service
+from podium.routing.rules import RuleSet
+from podium.routing.service import RuleSetVersion
+from podium.validation import Input
+
+router = APIRouter(tags=["routing"])
+
+READ = Depends(require(Permission.READ))
+FULFIL = Depends(require(Permission.FULFIL))
+OPERATE = Depends(require(Permission.OPERATE))
+ADMIN = Depends(require(Permission.ADMIN))
+
+
+class RollbackIn(Input):
+    version: int = Field(ge=0)
+
+
+class RejectIn(Input):
+    reason: str = Field(min_length=1, max_length=500)
+
+
+@router.get("/routing/rules", response_model=RuleSetVersion)
+def get_rules(_: Caller = READ, podium: Podium = Depends(get_podium)) -> RuleSetVersion:
+    return service.get_rules(podium.db)
+
+
+@router.put("/routing/rules", response_model=RuleSetVersion)
+def put_rules(
+    rules: RuleSet, caller: Caller = ADMIN, podium: Podium = Depends(get_podium)
+) -> RuleSetVersion:
+    return service.save_rules(podium.db, rules, caller.actor)
+
+
+@router.get("/routing/rules/history", response_model=dict[str, list[RuleSetVersion]])
+def rules_history(
+    _: Caller = READ, podium: Podium = Depends(get_podium)
+) -> dict[str, list[RuleSetVersion]]:
+    return {"items": service.rule_history(podium.db)}
+
+
+@router.get("/routing/rules/versions/{version}", response_model=RuleSetVersion)
+def rules_version(
+    version: int, _: Caller = READ, podium: Podium = Depends(get_podium)
+) -> RuleSetVersion:
+    return service.rule_version(podium.db, version)
+
+
+@router.post("/routing/rules/rollback", response_model=RuleSetVersion)
+def rollback(
+    data: RollbackIn, caller: Caller = ADMIN, podium: Podium = Depends(get_podium)
+) -> RuleSetVersion:
+    return service.rollback(podium.db, data.version, caller.actor)
+
+
+@router.post("/shipments/{shipment_id}/reject", response_model=OrderView)
+def reject(
+    shipment_id: str,
+    data: RejectIn,
+    caller: Caller = FULFIL,
+    podium: Podium = Depends(get_podium),
+) -> OrderView:
+    """The warehouse cannot ship this: its units are routed to another location."""
+    return reroute.reject_shipment(podium.db, shipment_id, data.reason, caller.actor)
