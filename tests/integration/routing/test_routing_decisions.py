@@ -17,7 +17,8 @@ def _warehouses(order: dict[str, Any]) -> list[str]:
 
 def _routed(api: Api, order_id: str, kind: str = "order.routed") -> dict[str, Any]:
     timeline = api.ok("get", f"/orders/{order_id}/timeline")["items"]
-    return [e for e in timeline if e["type"] == kind][-1]
+    found: dict[str, Any] = [e for e in timeline if e["type"] == kind][-1]
+    return found
 
 
 def test_seattle_order_ships_from_california_not_new_jersey(api: Api) -> None:

@@ -28,7 +28,7 @@ def _put(api: Api, body: Any, role: str = "admin") -> Any:
 def test_default_rules_are_version_zero_until_a_save(api: Api) -> None:
     found = api.ok("get", "/routing/rules")
     assert (found["version"], found["active"]) == (0, True)
-    assert [r["name"] for r in found["rule_set"]["rules"]][0] == "whole-order-on-time"
+    assert found["rule_set"]["rules"][0]["name"] == "whole-order-on-time"
 
 
 def test_every_save_is_a_new_version_and_rollback_restores_an_old_one(api: Api) -> None:
