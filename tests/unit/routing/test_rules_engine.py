@@ -30,7 +30,7 @@ def facts(**kw: object) -> OrderFacts:
         "weights": {"A": 500, "B": 500},
     }
     base.update(kw)
-    return OrderFacts(**base)  # type: ignore[arg-type]
+    return OrderFacts(**base)
 
 
 def everywhere(units: int = 10, skus: tuple[str, ...] = ("A", "B")) -> dict[tuple[str, str], int]:
@@ -65,7 +65,7 @@ def test_default_rules_ship_whole_from_the_cheapest_location() -> None:
 def test_each_sort_orders_the_candidates(sort: list[str], winner: str) -> None:
     stock = everywhere()
     stock[("MID", "A")] = 50  # the most left over after the order
-    rules = one(Rule(name="r", sort=sort, action="allocate_whole"))  # type: ignore[arg-type]
+    rules = one(Rule(name="r", sort=sort, action="allocate_whole"))
     plan = route(facts(), {"A": 1}, stock, ALL, rules, SEATTLE)
     assert shipped_from(plan) == [winner]
 
@@ -154,7 +154,9 @@ def test_promise_filter_keeps_only_locations_that_deliver_in_time() -> None:
     rules = one(Rule(name="r", locations=LocationFilter(meets_promise=True), sort=["priority"]))
     order = facts(service_level="express", promised=promised)
     plan = route(order, {"A": 1}, everywhere(), ALL, rules, SEATTLE)
-    assert shipped_from(plan) == ["NEAR"]  # FAR and MID have priority but arrive late
+    assert shipped_from(plan) == ["MID"]  # FAR has priority but arrives Thursday
+    why = {c["warehouse"]: c["excluded"] for c in plan.candidates}
+    assert why["FAR"] == "delivers 2026-11-26, after the promise"
     assert plan.late == ()
 
 
