@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from typing import Any
 
 import pytest
 
@@ -19,8 +20,8 @@ FAR = Location("FAR", priority=1, coords=Coordinates(40.7357, -74.1724))  # Newa
 ALL = [NEAR, MID, FAR]
 
 
-def facts(**kw: object) -> OrderFacts:
-    base: dict[str, object] = {
+def facts(**kw: Any) -> OrderFacts:
+    base: dict[str, Any] = {
         "channel": "web",
         "placed_at": MONDAY,
         "country": "US",
@@ -37,8 +38,8 @@ def everywhere(units: int = 10, skus: tuple[str, ...] = ("A", "B")) -> dict[tupl
     return {(loc.code, s): units for loc in ALL for s in skus}
 
 
-def one(rule: Rule, **kw: object) -> RuleSet:
-    return RuleSet(rules=[rule], **kw)  # type: ignore[arg-type]
+def one(rule: Rule, **kw: Any) -> RuleSet:
+    return RuleSet(rules=[rule], **kw)
 
 
 def shipped_from(plan: object) -> list[str]:
