@@ -16,7 +16,7 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import combinations
 
 import numpy as np
@@ -53,6 +53,7 @@ class WaveOrder:
     facts: OrderFacts
     demand: Mapping[str, int]
     destination: Coordinates | None
+    current: tuple[Allocation, ...] | None = None  # its plan now, when it has one
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +93,7 @@ class WaveResult:
     seconds: float
     bound: float | None = None  # the solver's lower bound on the objective
     capacity: Mapping[str, int | None] = field(default_factory=dict)
+    current: dict[str, Option] = field(default_factory=dict)
 
     @property
     def score(self) -> int:
@@ -124,12 +126,12 @@ def _options(
     sites: Sequence[Site],
     stock: Mapping[tuple[str, str], int],
     penalty: int,
-    rules_plan: Option,
+    known: Sequence[Option],
 ) -> list[Option]:
     by_code = {s.loc.code: s for s in sites}
     demand = order.demand
     found: dict[tuple[Allocation, ...], Option] = {
-        tuple(sorted(rules_plan.allocations, key=_akey)): rules_plan
+        tuple(sorted(o.allocations, key=_akey)): o for o in known
     }
     weight = sum(order.facts.weights.get(s, 0) * q for s, q in demand.items())
     service = order.facts.service_level or "standard"
@@ -198,8 +200,6 @@ def rules_wave(
 
 
 def _with_capacity(loc: Location, left: int | None) -> Location:
-    from dataclasses import replace
-
     return replace(loc, capacity_left=left)
 
 
@@ -223,12 +223,23 @@ def optimise(
     baseline = rules_wave(orders, stock, locations, rules)
     options: list[list[Option]] = []
     rules_options: dict[str, Option] = {}
+    current: dict[str, Option] = {}
+    everywhere = [replace(loc, active=True) for loc in locations]
     for order in orders:
         sites = sites_for(order.facts, locations, order.destination)
         by_code = {s.loc.code: s for s in sites}
         ruled = _option(order, by_code, baseline[order.id].allocations, penalty)
         rules_options[order.id] = ruled
-        options.append(_options(order, sites, stock, penalty, ruled))
+        known = [ruled]
+        if order.current is not None:
+            full = {
+                **by_code,
+                **{s.loc.code: s for s in sites_for(order.facts, everywhere, order.destination)},
+            }
+            current[order.id] = _option(order, full, order.current, penalty)
+            if all(a.warehouse in by_code for a in order.current):
+                known.append(current[order.id])
+        options.append(_options(order, sites, stock, penalty, known))
     if not orders:
         return WaveResult({}, {}, "empty", time.perf_counter() - started)
     capped = {loc.code: loc.capacity_left for loc in locations if loc.capacity_left is not None}
@@ -286,9 +297,13 @@ def optimise(
     bound = getattr(result, "mip_dual_bound", None)
     if relax:
         bound = float(result.fun) if result.x is not None else None
-        return WaveResult(dict(rules_options), rules_options, "relaxed", seconds, bound, capped)
+        return WaveResult(
+            dict(rules_options), rules_options, "relaxed", seconds, bound, capped, current
+        )
     if result.x is None:
-        return WaveResult(dict(rules_options), rules_options, "rules", seconds, None, capped)
+        return WaveResult(
+            dict(rules_options), rules_options, "rules", seconds, None, capped, current
+        )
     chosen: dict[str, Option] = {}
     picks = np.asarray(result.x)
     best: dict[int, tuple[float, Option]] = {}
@@ -298,7 +313,9 @@ def optimise(
     for i, order in enumerate(orders):
         chosen[order.id] = best[i][1]
     status = "optimal" if result.status == 0 else "time_limit"
-    out = WaveResult(chosen, rules_options, status, seconds, bound, capped)
+    out = WaveResult(chosen, rules_options, status, seconds, bound, capped, current)
     if out.score > out.rules_score:  # a budget-cut answer worse than the rules: keep the rules
-        return WaveResult(dict(rules_options), rules_options, "rules", seconds, bound, capped)
+        return WaveResult(
+            dict(rules_options), rules_options, "rules", seconds, bound, capped, current
+        )
     return out

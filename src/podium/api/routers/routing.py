@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends
 from pydantic import Field
 
 from podium.access.model import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.bootstrap import Podium
+from podium.catalog.service import get_warehouse
 from podium.orders.model import OrderView
-from podium.routing import reroute, service
+from podium.routing import reroute, service, waves
 from podium.routing.rules import RuleSet
 from podium.routing.service import RuleSetVersion
 from podium.validation import Input
@@ -24,6 +27,13 @@ ADMIN = Depends(require(Permission.ADMIN))
 
 class RollbackIn(Input):
     version: int = Field(ge=0)
+
+
+class OptimiseIn(Input):
+    warehouse: str | None = Field(default=None, description="Only orders with a shipment here.")
+    apply: bool = Field(default=False, description="Re-plan the orders (else: a dry run).")
+    time_budget_seconds: float = Field(default=10.0, gt=0, le=300)
+    limit: int = Field(default=2000, ge=1, le=5000, description="Most orders in the wave.")
 
 
 class RejectIn(Input):
@@ -61,6 +71,27 @@ def rollback(
     data: RollbackIn, caller: Caller = ADMIN, podium: Podium = Depends(get_podium)
 ) -> RuleSetVersion:
     return service.rollback(podium.db, data.version, caller.actor)
+
+
+@router.post("/routing/optimise", response_model=dict[str, Any])
+def optimise(
+    data: OptimiseIn | None = None,
+    caller: Caller = OPERATE,
+    podium: Podium = Depends(get_podium),
+) -> dict[str, Any]:
+    """Re-plan the wave of not-yet-released orders at the least total cost (a MILP)."""
+    data = data or OptimiseIn()
+    if data.warehouse is not None:
+        get_warehouse(podium.db, data.warehouse)  # 404 for an unknown one
+    report = waves.optimise_wave(
+        podium.db,
+        warehouse=data.warehouse,
+        apply=data.apply,
+        time_budget=data.time_budget_seconds,
+        limit=data.limit,
+        actor=caller.actor,
+    )
+    return report.as_json()
 
 
 @router.post("/shipments/{shipment_id}/reject", response_model=OrderView)

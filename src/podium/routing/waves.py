@@ -1,0 +1,379 @@
+"""Optimising a wave of not-yet-released orders, and applying the new plan.
+
+The wave is every ``ready`` order whose live shipments are all still ``pending`` (optionally only
+those with a pending shipment at one warehouse). Its stock is what is available plus what the
+wave itself holds; its capacity likewise. Applying re-plans each changed order in its own
+transaction: old shipments cancelled and their stock released, new units reserved through
+inventory's guarded updates, new shipments created, the timeline told. An order whose new plan
+no longer fits (stock moved meanwhile) keeps its old plan; it is retried after the others.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import Connection
+
+from podium.db.database import Database, as_utc, utcnow
+from podium.errors import InsufficientStock
+from podium.events import store as outbox
+from podium.events.model import DomainEvent
+from podium.fulfillment import store as shipments_store
+from podium.fulfillment.model import ShipmentStatus, check_shipment_transition
+from podium.inventory import service as inventory
+from podium.inventory import store as stock_store
+from podium.inventory.model import Movement, MovementKind
+from podium.money import format_amount
+from podium.orders import lifecycle
+from podium.orders import store as orders_store
+from podium.orders.allocation import facts_of_order, reserve_and_ship, routing_entry
+from podium.orders.backorders import unallocated
+from podium.orders.status import OrderStatus
+from podium.routing import service as routing
+from podium.routing.geo import Coordinates
+from podium.routing.model import Allocation, Plan
+from podium.routing.optimiser import Option, WaveOrder, optimise
+
+__all__ = ["Change", "WaveReport", "optimise_wave"]
+
+MAX_WAVE = 5000
+
+
+@dataclass
+class Change:
+    order_id: str
+    number: str
+    before: list[dict[str, Any]]
+    after: list[dict[str, Any]]
+    saving: int
+    applied: bool = False
+
+
+@dataclass
+class WaveReport:
+    orders: int
+    status: str
+    seconds: float
+    currency: str
+    current_cost: int
+    rules_cost: int
+    optimised_cost: int
+    changes: list[Change] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, Any]:
+        def cash(v: int) -> str:
+            return format_amount(v, self.currency)
+
+        return {
+            "orders": self.orders,
+            "status": self.status,
+            "seconds": round(self.seconds, 3),
+            "currency": self.currency,
+            "current_cost": cash(self.current_cost),
+            "rules_cost": cash(self.rules_cost),
+            "optimised_cost": cash(self.optimised_cost),
+            "saving": cash(self.current_cost - self.optimised_cost),
+            "changed": len(self.changes),
+            "applied": sum(c.applied for c in self.changes),
+            "skipped": self.skipped,
+            "changes": [
+                {
+                    "order_id": c.order_id,
+                    "number": c.number,
+                    "before": c.before,
+                    "after": c.after,
+                    "saving": cash(c.saving),
+                    "applied": c.applied,
+                }
+                for c in self.changes
+            ],
+        }
+
+
+@dataclass(frozen=True)
+class _Member:
+    order: WaveOrder
+    number: str
+    shipment_ids: tuple[str, ...]
+    current: tuple[Allocation, ...]
+    today: frozenset[str]  # warehouses of its shipments created today (capacity it holds)
+
+
+def _wave(conn: Connection, warehouse: str | None, limit: int) -> list[_Member]:
+    rows = orders_store.list_orders(
+        conn, status=OrderStatus.READY.value, channel=None, email=None, before=None, limit=limit
+    )
+    ids = [r["id"] for r in rows]
+    ships: dict[str, list[Any]] = defaultdict(list)
+    for s in shipments_store.shipments_for_orders(conn, ids) if ids else []:
+        if s["status"] != ShipmentStatus.CANCELLED:
+            ships[s["order_id"]].append(s)
+    all_ids = [s["id"] for group in ships.values() for s in group]
+    lines: dict[str, list[Any]] = defaultdict(list)
+    for ln in shipments_store.shipment_lines_for(conn, all_ids):
+        lines[ln["shipment_id"]].append(ln)
+    midnight = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
+    members = []
+    for row in reversed(rows):  # oldest first
+        group = ships.get(row["id"], [])
+        if not group or any(s["status"] != ShipmentStatus.PENDING for s in group):
+            continue
+        if warehouse is not None and all(s["warehouse"] != warehouse for s in group):
+            continue
+        current = tuple(
+            Allocation(s["warehouse"], ln["sku"], ln["quantity"])
+            for s in group
+            for ln in lines[s["id"]]
+        )
+        demand: dict[str, int] = defaultdict(int)
+        for a in current:
+            demand[a.sku] += a.quantity
+        lat, lon = row["destination_latitude"], row["destination_longitude"]
+        members.append(
+            _Member(
+                WaveOrder(
+                    row["id"],
+                    facts_of_order(conn, row, list(demand)),
+                    dict(demand),
+                    Coordinates(lat, lon) if lat is not None and lon is not None else None,
+                    current,
+                ),
+                row["number"],
+                tuple(s["id"] for s in group),
+                current,
+                frozenset(s["warehouse"] for s in group if as_utc(s["created_at"]) >= midnight),
+            )
+        )
+    return members
+
+
+def _allocs(option: Option | tuple[Allocation, ...]) -> list[dict[str, Any]]:
+    items = option.allocations if isinstance(option, Option) else option
+    return [
+        {"warehouse": a.warehouse, "sku": a.sku, "quantity": a.quantity}
+        for a in sorted(items, key=lambda a: (a.warehouse, a.sku))
+    ]
+
+
+def optimise_wave(
+    db: Database,
+    *,
+    warehouse: str | None = None,
+    apply: bool = False,
+    time_budget: float = 10.0,
+    limit: int = MAX_WAVE,
+    actor: str = "system:optimiser",
+) -> WaveReport:
+    with db.read() as conn:
+        members = _wave(conn, warehouse, limit)
+        _, rules = routing.active_rules(conn)
+        locations = routing.locations(conn, utcnow())
+        skus = sorted({s for m in members for s in m.order.demand})
+        levels = stock_store.levels(conn, skus) if skus else {}
+    stock = {(wh, sku): lv.available for (sku, wh), lv in levels.items()}
+    held_today: dict[str, int] = defaultdict(int)
+    for m in members:
+        for a in m.current:
+            stock[(a.warehouse, a.sku)] = stock.get((a.warehouse, a.sku), 0) + a.quantity
+        for w in m.today:
+            held_today[w] += 1
+    locations = [
+        replace(loc, capacity_left=loc.capacity_left + held_today[loc.code])
+        if loc.capacity_left is not None
+        else loc
+        for loc in locations
+        if loc.active
+    ]
+    result = optimise([m.order for m in members], stock, locations, rules, time_budget=time_budget)
+    current = result.current
+    report = WaveReport(
+        orders=len(members),
+        status=result.status,
+        seconds=result.seconds,
+        currency=rules.currency,
+        current_cost=sum(o.score for o in current.values()),
+        rules_cost=result.rules_score,
+        optimised_cost=result.score,
+    )
+    if report.optimised_cost >= report.current_cost:
+        return report  # nothing better than what is planned now: change nothing
+    for m in members:
+        chosen = result.chosen.get(m.order.id)
+        if chosen is None or sorted(_allocs(chosen), key=str) == sorted(
+            _allocs(m.current), key=str
+        ):
+            continue
+        report.changes.append(
+            Change(
+                m.order.id,
+                m.number,
+                _allocs(m.current),
+                _allocs(chosen),
+                current[m.order.id].score - chosen.score,
+            )
+        )
+    if apply:
+        _apply(db, report, {m.order.id: m for m in members}, result.chosen, actor)
+    return report
+
+
+def _apply(
+    db: Database,
+    report: WaveReport,
+    members: dict[str, _Member],
+    chosen: dict[str, Option],
+    actor: str,
+) -> None:
+    pending = list(report.changes)
+    while pending:  # stock freed by one order may be what another needs: go round again
+        retry = []
+        for change in pending:
+            try:
+                with db.write() as conn:
+                    done = _replan(
+                        conn,
+                        members[change.order_id],
+                        chosen[change.order_id],
+                        change.saving,
+                        actor,
+                    )
+            except InsufficientStock:
+                retry.append(change)
+                continue
+            change.applied = done
+            if not done:
+                report.skipped.append(change.order_id)
+        if len(retry) == len(pending):
+            break
+        pending = retry
+    if not pending:
+        return
+    # What is left waits on each other (A needs B's units and B needs A's): swap them together,
+    # in one transaction, orders locked in id order.
+    try:
+        with db.write() as conn:
+            released = []
+            for change in sorted(pending, key=lambda c: c.order_id):
+                lifecycle.locked_order(conn, change.order_id)
+            for change in pending:
+                member = members[change.order_id]
+                if not _release(conn, member, actor):
+                    raise _Moved(change.order_id)
+                released.append(change)
+            for change in released:
+                _reserve(
+                    conn, members[change.order_id], chosen[change.order_id], change.saving, actor
+                )
+                change.applied = True
+    except (InsufficientStock, _Moved):
+        for change in pending:
+            change.applied = False
+            report.skipped.append(change.order_id)
+
+
+class _Moved(Exception):
+    """An order of the wave changed since the wave was read."""
+
+
+def _replan(conn: Connection, member: _Member, option: Option, saving: int, actor: str) -> bool:
+    """Swap one order's plan; False when the order moved on since the wave was read."""
+    lifecycle.locked_order(conn, member.order.id)
+    if not _release(conn, member, actor, also=option):
+        return False
+    _reserve(conn, member, option, saving, actor)
+    return True
+
+
+def _release(conn: Connection, member: _Member, actor: str, *, also: Option | None = None) -> bool:
+    """Cancel the order's pending shipments and release their stock (order row locked)."""
+    order = orders_store.order(conn, member.order.id)
+    assert order is not None
+    ships = [
+        s
+        for s in shipments_store.shipments_for_orders(conn, [order["id"]])
+        if s["status"] != ShipmentStatus.CANCELLED
+    ]
+    if (
+        order["status"] != OrderStatus.READY
+        or sorted(s["id"] for s in ships) != sorted(member.shipment_ids)
+        or any(s["status"] != ShipmentStatus.PENDING for s in ships)
+    ):
+        return False
+    lines = shipments_store.shipment_lines_for(conn, list(member.shipment_ids))
+    where = {s["id"]: s["warehouse"] for s in ships}
+    touched_wh = {*where.values(), *(a.warehouse for a in (also.allocations if also else ()))}
+    stock_store.levels(conn, {ln["sku"] for ln in lines}, touched_wh, lock=True)  # key order
+    inventory.apply(
+        conn,
+        [
+            Movement(
+                ln["sku"],
+                where[ln["shipment_id"]],
+                MovementKind.RELEASE,
+                0,
+                -ln["quantity"],
+                "replanned",
+                order["number"],
+            )
+            for ln in lines
+        ],
+        actor,
+    )
+    for s in ships:
+        check_shipment_transition(s["status"], ShipmentStatus.CANCELLED)
+        shipments_store.update_shipment(conn, s["id"], {"status": "cancelled"})
+    return True
+
+
+def _reserve(conn: Connection, member: _Member, option: Option, saving: int, actor: str) -> None:
+    """Reserve the new plan's units and create its shipments (guarded: may refuse)."""
+    order = orders_store.order(conn, member.order.id)
+    assert order is not None
+    stock_store.levels(
+        conn,
+        {a.sku for a in option.allocations},
+        {a.warehouse for a in option.allocations},
+        lock=True,
+    )
+    plan = Plan(
+        option.allocations,
+        reason="the wave optimiser found a cheaper plan for the wave "
+        f"({format_amount(saving, member.order.facts.currency)} less for this order)",
+        cost=option.cost,
+    )
+    wants = unallocated(conn, order["id"])
+    allocated = reserve_and_ship(conn, order["id"], order["number"], wants, plan, actor)
+    before = sorted({a.warehouse for a in member.current})
+    orders_store.add_timeline(
+        conn,
+        order["id"],
+        [
+            routing_entry(
+                plan,
+                allocated.shipment_ids,
+                member.order.destination,
+                kind="order.rerouted",
+                prefix=f"Re-planned by the optimiser (was {', '.join(before)})",
+            )
+        ],
+        actor,
+    )
+    outbox.emit(
+        conn,
+        [
+            DomainEvent(
+                "order",
+                order["id"],
+                "order.rerouted",
+                {
+                    "id": order["id"],
+                    "number": order["number"],
+                    "reason": "optimised",
+                    "shipments": allocated.shipment_ids,
+                },
+            )
+        ],
+    )
