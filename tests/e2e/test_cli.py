@@ -29,7 +29,7 @@ def _podium(database_url: str, *args: str) -> subprocess.CompletedProcess[str]:
 def test_keys_create_prints_the_key_alone_on_the_last_line(database_url: str) -> None:
     upgraded = _podium(database_url, "db", "upgrade")
     assert upgraded.returncode == 0, upgraded.stderr
-    assert "revision 0002" in upgraded.stdout
+    assert "Database at revision 00" in upgraded.stdout  # the head moves with each migration
     made = _podium(database_url, "keys", "create", "--name", "ci", "--role", "warehouse")
     assert made.returncode == 0, made.stderr
     last = made.stdout.strip().splitlines()[-1]
