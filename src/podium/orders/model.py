@@ -190,6 +190,10 @@ class OrderView(BaseModel):
     placed_at: datetime
     created_at: datetime
     updated_at: datetime
+    # Smart routing (issue 4): the delivery promise (given or derived from the service level).
+    promised_date: date | None = None
+    service_level: str | None = None
+    priority: int | None = None
 
 
 class TimelineEntry(BaseModel):

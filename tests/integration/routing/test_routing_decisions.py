@@ -80,6 +80,13 @@ def test_promise_filter_picks_the_location_that_delivers_in_time_or_holds(api: A
     )
     on_time = api.ok("post", "/orders", body)
     assert (_warehouses(on_time), on_time["status"]) == (["WEST"], "ready")
+    assert (on_time["promised_date"], on_time["service_level"]) == ("2026-11-25", "express")
+    derived = api.ok(
+        "post",
+        "/orders",
+        {**body, "external_id": "p0", "promised_date": None, "service_level": "standard"},
+    )
+    assert derived["promised_date"] == "2026-11-30"  # five business days from Monday
     impossible = api.ok(
         "post",
         "/orders",
