@@ -20,6 +20,7 @@ from podium.events.model import DomainEvent
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import ShipmentStatus, check_shipment_transition
 from podium.inventory import service as inventory
+from podium.inventory import store as stock_store
 from podium.inventory.model import Movement, MovementKind
 from podium.orders import lifecycle
 from podium.orders import store as orders_store
@@ -52,6 +53,11 @@ def _reroute(conn: Connection, order_id: str, shipment_id: str, why: str, actor:
         )
     warehouse = shipment["warehouse"]
     lines = shipments_store.shipment_lines_for(conn, [shipment_id])
+    # Every stock row this may touch, locked once in key order (as placement does): no deadlock.
+    every = [w.code for w in catalogue.warehouses(conn)]
+    stock_store.levels(
+        conn, {ln["sku"] for ln in lines} | _unshipped(conn, order_id), every, lock=True
+    )
     inventory.apply(
         conn,
         [
@@ -132,6 +138,10 @@ def _reroute(conn: Connection, order_id: str, shipment_id: str, why: str, actor:
         )
     orders_store.add_timeline(conn, order_id, entries, actor)
     outbox.emit(conn, events)
+
+
+def _unshipped(conn: Connection, order_id: str) -> set[str]:
+    return {w.sku for w in unallocated(conn, order_id)}
 
 
 def reject_shipment(db: Database, shipment_id: str, reason: str, actor: str) -> OrderView:

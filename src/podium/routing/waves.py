@@ -258,6 +258,10 @@ def _apply(
             released = []
             for change in sorted(pending, key=lambda c: c.order_id):
                 lifecycle.locked_order(conn, change.order_id)
+            skus = {a.sku for c in pending for a in members[c.order_id].current}
+            places = {a.warehouse for c in pending for a in members[c.order_id].current}
+            places |= {a.warehouse for c in pending for a in chosen[c.order_id].allocations}
+            stock_store.levels(conn, skus, places, lock=True)  # all at once, in key order
             for change in pending:
                 member = members[change.order_id]
                 if not _release(conn, member, actor):
