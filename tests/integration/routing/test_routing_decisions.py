@@ -97,6 +97,8 @@ def test_promise_filter_picks_the_location_that_delivers_in_time_or_holds(api: A
     routed = _routed(api, impossible["id"])
     assert routed["data"]["hold_queue"] == "late-risk"
     assert routed["data"]["late"]  # shipped anyway from the fallback, flagged late
+    released = api.ok("post", f"/orders/{impossible['id']}/release")
+    assert (released["status"], released["holds"]) == ("ready", [])  # an operator's call
 
 
 def test_rejected_shipment_is_rerouted_and_the_ledger_stays_clean(api: Api, podium: Podium) -> None:
