@@ -97,8 +97,12 @@ def test_promise_filter_picks_the_location_that_delivers_in_time_or_holds(api: A
     routed = _routed(api, impossible["id"])
     assert routed["data"]["hold_queue"] == "late-risk"
     assert routed["data"]["late"]  # shipped anyway from the fallback, flagged late
+    assert api.ok("get", "/routing/queues")["items"] == [{"queue": "late-risk", "orders": 1}]
+    queued = api.ok("get", "/routing/queues/late-risk")["items"]
+    assert [o["id"] for o in queued] == [impossible["id"]]
     released = api.ok("post", f"/orders/{impossible['id']}/release")
     assert (released["status"], released["holds"]) == ("ready", [])  # an operator's call
+    assert api.get("/routing/queues/late-risk").status_code == 404
 
 
 def test_rejected_shipment_is_rerouted_and_the_ledger_stays_clean(api: Api, podium: Podium) -> None:

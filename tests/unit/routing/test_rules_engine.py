@@ -7,7 +7,14 @@ from typing import Any
 
 import pytest
 
-from podium.routing.costs import DEFAULT_RATES, Calendar, delivery_date, promise_for, ship_date
+from podium.routing.costs import (
+    DEFAULT_RATES,
+    Calendar,
+    RateTable,
+    delivery_date,
+    promise_for,
+    ship_date,
+)
 from podium.routing.engine import Location, OrderFacts, route
 from podium.routing.geo import Coordinates
 from podium.routing.rules import DEFAULT_RULES, LocationFilter, OrderFilter, Rule, RuleSet
@@ -254,3 +261,22 @@ def test_rate_table_prices_by_band_weight_and_service() -> None:
     heavy = DEFAULT_RATES.price(100, 12_500)
     assert heavy == DEFAULT_RATES.price(100, 10_000) + 3 * DEFAULT_RATES.extra_per_kg[0]
     assert DEFAULT_RATES.price(None, 400) == DEFAULT_RATES.price(99_999, 400)
+
+
+@pytest.mark.parametrize(
+    "table",
+    [
+        {"weights_g": [], "prices": [], "extra_per_kg": []},
+        {"weights_g": [500, 400], "prices": [[1, 2]] * 6, "extra_per_kg": [1] * 6},
+        {"weights_g": [500], "prices": [[1]] * 5, "extra_per_kg": [1] * 6},
+        {"weights_g": [500], "prices": [[-1]] * 6, "extra_per_kg": [1] * 6},
+        {"weights_g": [500], "prices": [[1]] * 6},
+    ],
+)
+def test_malformed_rate_tables_are_refused(table: dict[str, Any]) -> None:
+    with pytest.raises((ValueError, KeyError)):
+        RateTable.from_json(table)
+
+
+def test_a_rate_table_survives_its_json() -> None:
+    assert RateTable.from_json(DEFAULT_RATES.as_json()) == DEFAULT_RATES

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Query
 from pydantic import Field
 
 from podium.access.model import Permission
@@ -12,7 +12,7 @@ from podium.api.deps import Caller, get_podium, require
 from podium.bootstrap import Podium
 from podium.catalog.service import get_warehouse
 from podium.orders.model import OrderView
-from podium.routing import reroute, service, waves
+from podium.routing import queues, reroute, service, waves
 from podium.routing.rules import RuleSet
 from podium.routing.service import RuleSetVersion
 from podium.validation import Input
@@ -92,6 +92,25 @@ def optimise(
         actor=caller.actor,
     )
     return report.as_json()
+
+
+@router.get("/routing/queues", response_model=dict[str, list[dict[str, Any]]])
+def list_queues(
+    _: Caller = READ, podium: Podium = Depends(get_podium)
+) -> dict[str, list[dict[str, Any]]]:
+    """Hold queues routing rules put orders in, with how many orders each holds."""
+    return {"items": queues.queues(podium.db)}
+
+
+@router.get("/routing/queues/{queue}", response_model=dict[str, list[OrderView]])
+def queue_orders(
+    queue: str,
+    limit: int = Query(100, ge=1, le=500),
+    _: Caller = READ,
+    podium: Podium = Depends(get_podium),
+) -> dict[str, list[OrderView]]:
+    """The orders held in one queue, oldest first; release them with /orders/{id}/release."""
+    return {"items": queues.queue_orders(podium.db, queue, limit=limit)}
 
 
 @router.post("/shipments/{shipment_id}/reject", response_model=OrderView)
