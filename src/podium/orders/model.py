@@ -34,6 +34,9 @@ __all__ = [
 ]
 
 MAX_LINES = 500
+# Intake fields added after the first release: left out of the fingerprint when not given, so
+# a retry of an order sent before they existed is still recognised as the same request.
+_ADDED_SINCE_V1 = ("promised_date", "service_level", "priority")
 
 
 class LineIn(Input):
@@ -70,7 +73,11 @@ class OrderIntake(Input):
 
     def fingerprint(self) -> str:
         """A digest of what was asked, to tell a retry from a different request."""
-        body = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        data = self.model_dump(mode="json")
+        for key in _ADDED_SINCE_V1:  # absent means what it meant before they existed
+            if data.get(key) is None:
+                data.pop(key, None)
+        body = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(body.encode()).hexdigest()
 
 

@@ -280,3 +280,27 @@ def test_malformed_rate_tables_are_refused(table: dict[str, Any]) -> None:
 
 def test_a_rate_table_survives_its_json() -> None:
     assert RateTable.from_json(DEFAULT_RATES.as_json()) == DEFAULT_RATES
+
+
+def test_an_intake_without_the_new_routing_fields_keeps_its_old_fingerprint() -> None:
+    import hashlib
+    import json
+
+    from podium.orders.model import OrderIntake
+
+    body = {
+        "channel": "web",
+        "currency": "USD",
+        "shipping_address": {"country": "US"},
+        "lines": [{"sku": "A", "quantity": 1, "unit_price": "1.00"}],
+    }
+    intake = OrderIntake.model_validate(body)
+    old = intake.model_dump(mode="json")
+    for key in ("promised_date", "service_level", "priority"):
+        old.pop(key)
+    digest = hashlib.sha256(
+        json.dumps(old, sort_keys=True, separators=(",", ":")).encode()
+    ).hexdigest()
+    assert intake.fingerprint() == digest
+    promised = OrderIntake.model_validate({**body, "promised_date": "2026-12-01"})
+    assert promised.fingerprint() != digest
