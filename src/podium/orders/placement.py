@@ -22,12 +22,13 @@ from podium.events import store as outbox
 from podium.events.model import DomainEvent
 from podium.ids import new_id
 from podium.orders import store
-from podium.orders.allocation import Want, order_facts, plan_for, reserve_and_ship, routing_entry
+from podium.orders.allocation import Want, plan_for, reserve_and_ship, routing_entry
 from podium.orders.model import OrderIntake, OrderView, Priced, money, price
 from podium.orders.status import HoldReason, OrderStatus, check_transition
 from podium.orders.store import TimelineRow
 from podium.orders.views import assemble_view, order_views
 from podium.routing.geo import Coordinates, Geocoder
+from podium.routing.online import order_facts
 
 __all__ = ["Placed", "place_order"]
 

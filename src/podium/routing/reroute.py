@@ -24,13 +24,14 @@ from podium.inventory import store as stock_store
 from podium.inventory.model import Movement, MovementKind
 from podium.orders import lifecycle
 from podium.orders import store as orders_store
-from podium.orders.allocation import facts_of_order, plan_for, reserve_and_ship, routing_entry
+from podium.orders.allocation import plan_for, reserve_and_ship, routing_entry
 from podium.orders.backorders import unallocated
 from podium.orders.model import OrderView
 from podium.orders.status import HoldReason, OrderStatus
 from podium.orders.store import TimelineRow
 from podium.orders.views import order_views
 from podium.routing.geo import Coordinates
+from podium.routing.online import facts_of_order
 
 __all__ = ["REROUTABLE", "reject_shipment", "reroute_warehouse"]
 

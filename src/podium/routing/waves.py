@@ -22,11 +22,11 @@ from podium.fulfillment.model import ShipmentStatus
 from podium.inventory import store as stock_store
 from podium.money import format_amount
 from podium.orders import store as orders_store
-from podium.orders.allocation import facts_of_order
 from podium.orders.status import OrderStatus
 from podium.routing import service as routing
 from podium.routing.geo import Coordinates
 from podium.routing.model import Allocation
+from podium.routing.online import facts_of_order
 from podium.routing.optimiser import Option, WaveOrder, optimise
 from podium.routing.replan import Change, Member, apply_changes
 
