@@ -28,7 +28,7 @@ from podium.orders.status import HoldReason, OrderStatus, check_transition
 from podium.orders.store import TimelineRow
 from podium.orders.views import assemble_view, order_views
 from podium.routing.geo import Coordinates, Geocoder
-from podium.routing.online import order_facts
+from podium.routing.online import order_facts, routing_hold
 
 __all__ = ["Placed", "place_order"]
 
@@ -247,25 +247,11 @@ def _place(
                 {"id": order_id, "number": number, "reason": "backorder"},
             )
         )
-    if plan.hold_queue:
-        holds.append(
-            store.insert_hold(conn, order_id, HoldReason.ROUTING.value, plan.hold_queue, actor)
-        )
-        timeline.append(
-            TimelineRow(
-                "order.held",
-                f"On hold (routing): rule {plan.rule} put it in the {plan.hold_queue} queue.",
-                {"reason": "routing", "queue": plan.hold_queue, "rule": plan.rule},
-            )
-        )
-        events.append(
-            DomainEvent(
-                "order",
-                order_id,
-                "order.held",
-                {"id": order_id, "number": number, "reason": "routing", "queue": plan.hold_queue},
-            )
-        )
+    if plan.hold_queue:  # a routing rule holds it in a named queue
+        hold, entry, event = routing_hold(conn, order_id, number, plan, actor)
+        holds.append(hold)
+        timeline.append(entry)
+        events.append(event)
     store.add_timeline(conn, order_id, timeline, actor)
     outbox.emit(conn, events)
     by_shipment: dict[str, list[dict[str, Any]]] = defaultdict(list)

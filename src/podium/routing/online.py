@@ -14,14 +14,18 @@ from sqlalchemy import Connection
 from podium.catalog import cache as catalogue
 from podium.catalog.model import Channel
 from podium.db.database import as_utc, utcnow
+from podium.events.model import DomainEvent
 from podium.inventory import store as stock
+from podium.orders import store as orders_store
+from podium.orders.status import HoldReason
+from podium.orders.store import TimelineRow
 from podium.routing import service as routing
 from podium.routing.costs import promise_for
 from podium.routing.engine import OrderFacts, route
 from podium.routing.geo import Coordinates
 from podium.routing.model import Plan
 
-__all__ = ["facts_of_order", "order_facts", "plan_order"]
+__all__ = ["facts_of_order", "order_facts", "plan_order", "routing_hold"]
 
 
 def order_facts(
@@ -100,3 +104,24 @@ def plan_order(
     version, rules = routing.active_rules(conn)
     plan = route(facts, demand, available, locations, rules, destination)
     return replace(plan, rules_version=version)
+
+
+def routing_hold(
+    conn: Connection, order_id: str, number: str, plan: Plan, actor: str
+) -> tuple[dict[str, Any], TimelineRow, DomainEvent]:
+    """Hold a just-placed order in the queue its routing rule named (its stock stays reserved)."""
+    hold = orders_store.insert_hold(
+        conn, order_id, HoldReason.ROUTING.value, plan.hold_queue, actor
+    )
+    entry = TimelineRow(
+        "order.held",
+        f"On hold (routing): rule {plan.rule} put it in the {plan.hold_queue} queue.",
+        {"reason": "routing", "queue": plan.hold_queue, "rule": plan.rule},
+    )
+    event = DomainEvent(
+        "order",
+        order_id,
+        "order.held",
+        {"id": order_id, "number": number, "reason": "routing", "queue": plan.hold_queue},
+    )
+    return hold, entry, event
