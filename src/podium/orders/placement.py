@@ -28,7 +28,7 @@ from podium.orders.status import HoldReason, OrderStatus, check_transition
 from podium.orders.store import TimelineRow
 from podium.orders.views import assemble_view, order_views
 from podium.routing.geo import Coordinates, Geocoder
-from podium.routing.online import order_facts, routing_hold
+from podium.routing.online import intake_facts, routing_hold
 
 __all__ = ["Placed", "place_order"]
 
@@ -123,19 +123,7 @@ def _place(
     demand: dict[str, int] = defaultdict(int)
     for ln in intake.lines:
         demand[ln.sku] += ln.quantity
-    facts = order_facts(
-        conn,
-        channel.code,
-        intake.shipping_address.model_dump(),
-        skus=list(demand),
-        value=priced.total,
-        currency=intake.currency,
-        placed_at=intake.placed_at or utcnow(),
-        service_level=intake.service_level,
-        promised_date=intake.promised_date,
-        tags=intake.tags,
-        priority=intake.priority,
-    )
+    facts = intake_facts(conn, intake, priced.total, list(demand))
     plan = plan_for(conn, channel, demand, destination, facts)
     if plan.shortages and intake.on_shortage == "reject":
         raise InsufficientStock(

@@ -17,6 +17,7 @@ from podium.db.database import as_utc, utcnow
 from podium.events.model import DomainEvent
 from podium.inventory import store as stock
 from podium.orders import store as orders_store
+from podium.orders.model import OrderIntake
 from podium.orders.status import HoldReason
 from podium.orders.store import TimelineRow
 from podium.routing import service as routing
@@ -25,7 +26,7 @@ from podium.routing.engine import OrderFacts, route
 from podium.routing.geo import Coordinates
 from podium.routing.model import Plan
 
-__all__ = ["facts_of_order", "order_facts", "plan_order", "routing_hold"]
+__all__ = ["facts_of_order", "intake_facts", "order_facts", "plan_order", "routing_hold"]
 
 
 def order_facts(
@@ -57,6 +58,25 @@ def order_facts(
         tags=frozenset(tags),
         priority=priority,
         weights={s: p.weight_grams or 0 for s, p in products.items()},
+    )
+
+
+def intake_facts(
+    conn: Connection, intake: OrderIntake, value: int, skus: Sequence[str]
+) -> OrderFacts:
+    """Routing facts of an order being placed (``value``: its total in minor units)."""
+    return order_facts(
+        conn,
+        intake.channel,
+        intake.shipping_address.model_dump(),
+        skus=skus,
+        value=value,
+        currency=intake.currency,
+        placed_at=intake.placed_at or utcnow(),
+        service_level=intake.service_level,
+        promised_date=intake.promised_date,
+        tags=intake.tags,
+        priority=intake.priority,
     )
 
 

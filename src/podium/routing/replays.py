@@ -24,7 +24,7 @@ from podium.orders.placement import destination_of
 from podium.routing import service as routing
 from podium.routing.engine import Location
 from podium.routing.geo import Coordinates, Geocoder
-from podium.routing.online import facts_of_order, order_facts
+from podium.routing.online import facts_of_order, intake_facts
 from podium.routing.optimiser import WaveOrder
 from podium.routing.rules import RuleSet
 from podium.routing.simulate import Metrics, replay
@@ -67,7 +67,6 @@ def orders_from_file(db: Database, path: Path, geocoder: Geocoder) -> list[WaveO
     if not isinstance(items, list):
         raise ValueError(f"{path}: expected a list of orders or {{'orders': [...]}}")
     out = []
-    now = utcnow()
     with db.read() as conn:
         for i, item in enumerate(items):
             try:
@@ -79,19 +78,7 @@ def orders_from_file(db: Database, path: Path, geocoder: Geocoder) -> list[WaveO
             demand: dict[str, int] = defaultdict(int)
             for ln in intake.lines:
                 demand[ln.sku] += ln.quantity
-            facts = order_facts(
-                conn,
-                intake.channel,
-                intake.shipping_address.model_dump(),
-                skus=list(demand),
-                value=price(intake).total,
-                currency=intake.currency,
-                placed_at=intake.placed_at or now,
-                service_level=intake.service_level,
-                promised_date=intake.promised_date,
-                tags=intake.tags,
-                priority=intake.priority,
-            )
+            facts = intake_facts(conn, intake, price(intake).total, list(demand))
             dest = destination_of(intake, geocoder)
             out.append(WaveOrder(intake.external_id or f"#{i + 1}", facts, dict(demand), dest))
     return out
