@@ -92,3 +92,21 @@ def test_optimiser_moves_an_order_off_stock_another_order_needs_more() -> None:
     assert result.chosen["denver"].warehouses == {"NJ"}
     assert result.chosen["sf"].warehouses == {"CA"}
     assert result.score < result.rules_score
+
+
+def test_a_tight_time_budget_still_answers_and_never_worse_than_the_rules() -> None:
+    import random
+
+    rng = random.Random(7)
+    locations = [Location(code, coords=Coordinates(lat, lon)) for code, lat, lon in SITES]
+    skus = [f"S{i}" for i in range(60)]
+    stock = {(code, s): rng.randint(0, 40) for code, _, _ in SITES for s in skus}
+    orders = []
+    for i in range(1500):
+        lines = {s: rng.randint(1, 2) for s in rng.sample(skus, rng.randint(1, 3))}
+        facts = OrderFacts(channel="web", placed_at=MONDAY, weights=dict.fromkeys(lines, 700))
+        orders.append(WaveOrder(f"o{i}", facts, lines, Coordinates(*rng.choice(CITIES))))
+    result = optimise(orders, stock, locations, DEFAULT_RULES, time_budget=0.1)
+    assert result.status in ("optimal", "time_limit", "rules")
+    assert set(result.chosen) == {o.id for o in orders}
+    assert result.score <= result.rules_score
