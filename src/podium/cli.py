@@ -14,6 +14,7 @@ from rich.table import Table
 
 from podium.config import Settings
 from podium.notify.cli import notify_app, webhooks_app
+from podium.routing import cli as routing_cli
 
 if TYPE_CHECKING:
     from podium.bootstrap import Podium
@@ -33,6 +34,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(events_app, name="events")
 app.add_typer(notify_app, name="notify")
 app.add_typer(webhooks_app, name="webhooks")
+app.add_typer(routing_cli.app, name="routing")
 
 out = Console()
 err = Console(stderr=True)

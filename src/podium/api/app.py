@@ -14,6 +14,7 @@ from podium import __version__
 from podium.api.errors import install_error_handlers
 from podium.api.limits import BodySizeLimit
 from podium.api.routers import catalog, fulfillment, inventory, notify, orders, system
+from podium.api.routers import routing as routing_router
 from podium.bootstrap import Podium
 
 __all__ = ["create_app"]
@@ -53,7 +54,7 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
     )
     app.state.podium = podium
     install_error_handlers(app)
-    for module in (system, catalog, inventory, orders, fulfillment, notify):
+    for module in (system, catalog, inventory, orders, fulfillment, notify, routing_router):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_middleware(BodySizeLimit, max_bytes=podium.settings.max_body_bytes)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from podium.validation import Address, Code, CountryCode, Input, Sku
 
@@ -61,6 +61,30 @@ class WarehouseIn(Input):
     priority: int = Field(default=100, ge=0, le=1_000_000, description="Lower ships first.")
     active: bool = True
     daily_order_capacity: int | None = Field(default=None, ge=0, le=10_000_000)
+    cutoff_time: str | None = Field(
+        default=None,
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        description="Orders routed after this local time (HH:MM) ship the next working day.",
+    )
+    time_zone: str | None = Field(
+        default=None, max_length=64, description="IANA, e.g. America/New_York."
+    )
+    working_days: list[int] | None = Field(
+        default=None, max_length=7, description="ISO weekdays it ships on (Monday = 1)."
+    )
+    serves_channels: list[Code] | None = Field(default=None, description="null: every channel.")
+    serves_countries: list[CountryCode] | None = Field(default=None, description="null: all.")
+    ship_from_store: bool | None = None
+    shipping_rates: dict[str, Any] | None = Field(
+        default=None, description="Rate table by distance band × weight band (routing.costs)."
+    )
+
+    @field_validator("working_days")
+    @classmethod
+    def _weekdays(cls, days: list[int] | None) -> list[int] | None:
+        if days is not None and (not days or any(d < 1 or d > 7 for d in days)):
+            raise ValueError("working days are ISO weekdays 1 (Monday) to 7 (Sunday)")
+        return sorted(set(days)) if days is not None else None
 
 
 class WarehousePatch(Input):
@@ -73,6 +97,30 @@ class WarehousePatch(Input):
     priority: int | None = Field(default=None, ge=0, le=1_000_000)
     active: bool | None = None
     daily_order_capacity: int | None = Field(default=None, ge=0, le=10_000_000)
+    cutoff_time: str | None = Field(
+        default=None,
+        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
+        description="Orders routed after this local time (HH:MM) ship the next working day.",
+    )
+    time_zone: str | None = Field(
+        default=None, max_length=64, description="IANA, e.g. America/New_York."
+    )
+    working_days: list[int] | None = Field(
+        default=None, max_length=7, description="ISO weekdays it ships on (Monday = 1)."
+    )
+    serves_channels: list[Code] | None = Field(default=None, description="null: every channel.")
+    serves_countries: list[CountryCode] | None = Field(default=None, description="null: all.")
+    ship_from_store: bool | None = None
+    shipping_rates: dict[str, Any] | None = Field(
+        default=None, description="Rate table by distance band × weight band (routing.costs)."
+    )
+
+    @field_validator("working_days")
+    @classmethod
+    def _weekdays(cls, days: list[int] | None) -> list[int] | None:
+        if days is not None and (not days or any(d < 1 or d > 7 for d in days)):
+            raise ValueError("working days are ISO weekdays 1 (Monday) to 7 (Sunday)")
+        return sorted(set(days)) if days is not None else None
 
 
 class Warehouse(BaseModel):
@@ -84,6 +132,13 @@ class Warehouse(BaseModel):
     priority: int
     active: bool
     daily_order_capacity: int | None
+    cutoff_time: str | None = None
+    time_zone: str | None = None
+    working_days: list[int] | None = None
+    serves_channels: list[str] | None = None
+    serves_countries: list[str] | None = None
+    ship_from_store: bool = False
+    shipping_rates: dict[str, Any] | None = None
 
 
 class ProductIn(Input):

@@ -90,6 +90,52 @@ def _address_columns(address: Any) -> dict[str, Any]:
     }
 
 
+ROUTING_NULLABLE = frozenset(
+    {
+        "cutoff_time",
+        "time_zone",
+        "working_days",
+        "serves_channels",
+        "serves_countries",
+        "shipping_rates",
+    }
+)
+
+
+def _routing_columns(changes: dict[str, Any]) -> dict[str, Any]:
+    """Routing settings (issue 4), checked: a real time zone, a well-formed rate table."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    from podium.routing.costs import RateTable
+
+    out = {k: changes[k] for k in (*ROUTING_NULLABLE, "ship_from_store") if k in changes}
+    if out.get("ship_from_store", False) is None:
+        out["ship_from_store"] = False
+    zone = out.get("time_zone")
+    if zone is not None:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValidationFailed(
+                f"Unknown time zone {zone}.",
+                code="invalid_time_zone",
+                details={"field": "time_zone"},
+            ) from None
+    if out.get("shipping_rates") is not None:
+        try:
+            out["shipping_rates"] = RateTable.from_json(out["shipping_rates"]).as_json()
+        except (KeyError, TypeError, ValueError) as exc:
+            raise ValidationFailed(
+                f"Bad rate table: {exc}.",
+                code="invalid_rate_table",
+                details={"field": "shipping_rates"},
+            ) from None
+    for key in ("serves_channels", "serves_countries"):
+        if out.get(key) is not None:
+            out[key] = sorted(set(out[key]))
+    return out
+
+
 def create_warehouse(db: Database, data: WarehouseIn) -> Warehouse:
     with db.write() as conn:
         if store.warehouse(conn, data.code) is not None:
@@ -109,6 +155,7 @@ def create_warehouse(db: Database, data: WarehouseIn) -> Warehouse:
                 "priority": data.priority,
                 "active": data.active,
                 "daily_order_capacity": data.daily_order_capacity,
+                **_routing_columns(data.model_dump(exclude_unset=True)),
             },
         )
         created = store.warehouse(conn, data.code)
@@ -119,13 +166,14 @@ def create_warehouse(db: Database, data: WarehouseIn) -> Warehouse:
 
 def update_warehouse(db: Database, code: str, patch: WarehousePatch) -> Warehouse:
     changes = patch.model_dump(exclude_unset=True)
-    nullable = {"latitude", "longitude", "daily_order_capacity"}
+    nullable = {"latitude", "longitude", "daily_order_capacity", *ROUTING_NULLABLE}
     for field, value in changes.items():
         if value is None and field not in nullable:
             raise ValidationFailed(
                 f"{field} cannot be null.", code="null_not_allowed", details={"field": field}
             )
     values: dict[str, Any] = {k: v for k, v in changes.items() if k != "address"}
+    values.update(_routing_columns(changes))
     if patch.address is not None:
         values.update(_address_columns(patch.address))
     with db.write() as conn:

@@ -57,6 +57,13 @@ def _warehouse(row: sa.RowMapping) -> Warehouse:
         priority=row["priority"],
         active=row["active"],
         daily_order_capacity=row["daily_order_capacity"],
+        cutoff_time=row["cutoff_time"],
+        time_zone=row["time_zone"],
+        working_days=row["working_days"],
+        serves_channels=row["serves_channels"],
+        serves_countries=row["serves_countries"],
+        ship_from_store=bool(row["ship_from_store"]),
+        shipping_rates=row["shipping_rates"],
     )
 
 

@@ -22,6 +22,7 @@ __all__ = [
     "orders",
     "outbox",
     "products",
+    "routing_rule_sets",
     "shipment_lines",
     "shipments",
     "stock_levels",
@@ -90,6 +91,14 @@ warehouses = sa.Table(
     sa.Column("daily_order_capacity", sa.Integer, nullable=True),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("updated_at", Timestamp, nullable=False),
+    # Smart routing (issue 4): when and where this location ships, and what it costs.
+    sa.Column("cutoff_time", sa.String(5), nullable=True),
+    sa.Column("time_zone", sa.String(64), nullable=True),
+    sa.Column("working_days", Json, nullable=True),
+    sa.Column("serves_channels", Json, nullable=True),
+    sa.Column("serves_countries", Json, nullable=True),
+    sa.Column("ship_from_store", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Column("shipping_rates", Json, nullable=True),
 )
 
 products = sa.Table(
@@ -174,6 +183,10 @@ orders = sa.Table(
     sa.Index("ix_orders_status_id", "status", "id"),
     sa.Index("ix_orders_channel_id", "channel", "id"),
     sa.Index("ix_orders_customer_email", "customer_email"),
+    # Smart routing (issue 4): the delivery promise from the intake.
+    sa.Column("promised_date", sa.Date, nullable=True),
+    sa.Column("service_level", sa.String(16), nullable=True),
+    sa.Column("priority", sa.Integer, nullable=True),
 )
 
 order_lines = sa.Table(
@@ -232,6 +245,8 @@ shipments = sa.Table(
     sa.Column("shipped_at", Timestamp, nullable=True),
     sa.Index("ix_shipments_order_id", "order_id"),
     sa.Index("ix_shipments_warehouse_status", "warehouse", "status"),
+    # Smart routing (issue 4): what each location was given today, for its daily capacity.
+    sa.Index("ix_shipments_warehouse_created", "warehouse", "created_at"),
 )
 
 shipment_lines = sa.Table(
@@ -366,4 +381,18 @@ webhook_attempts = sa.Table(
     sa.Column("duration_ms", sa.Integer, nullable=False),
     sa.Column("error", sa.String(2000), nullable=True),
     sa.Index("ix_webhook_attempts_delivery", "delivery_id", "id"),
+)
+
+
+# --- routing (issue 4) ---
+
+routing_rule_sets = sa.Table(
+    "routing_rule_sets",
+    metadata,
+    # Every save is a new version; the highest is the active rule set.
+    sa.Column("version", sa.Integer, primary_key=True, autoincrement=False),
+    sa.Column("rules", Json, nullable=False),
+    sa.Column("note", sa.String(500), nullable=True),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,9 +16,11 @@ __all__ = [
     "insert_shipments",
     "lock_shipment",
     "open_allocations",
+    "open_shipments_at",
     "shipment",
     "shipment_lines_for",
     "shipments_for_orders",
+    "shipments_since",
     "update_shipment",
 ]
 
@@ -95,3 +97,38 @@ def open_allocations(conn: Connection) -> dict[tuple[str, str], int]:
         .group_by(shipment_lines.c.sku, shipments.c.warehouse)
     )
     return {(r[0], r[1]): int(r[2]) for r in conn.execute(query)}
+
+
+def shipments_since(conn: Connection, since: dict[str, Any]) -> dict[str, int]:
+    """Live shipments created per warehouse since its own moment (``{warehouse: datetime}``).
+
+    Routing uses it for daily capacity: what each location was given since its local midnight.
+    """
+    if not since:
+        return {}
+    query = (
+        sa.select(shipments.c.warehouse, sa.func.count())
+        .where(
+            sa.or_(
+                *(
+                    sa.and_(shipments.c.warehouse == w, shipments.c.created_at >= t)
+                    for w, t in sorted(since.items())
+                )
+            ),
+            shipments.c.status != "cancelled",
+        )
+        .group_by(shipments.c.warehouse)
+    )
+    return {r[0]: int(r[1]) for r in conn.execute(query)}
+
+
+def open_shipments_at(
+    conn: Connection, warehouse: str, statuses: Iterable[str]
+) -> list[tuple[str, str]]:
+    """(order id, shipment id) of the warehouse's shipments in ``statuses``, oldest first."""
+    query = (
+        sa.select(shipments.c.order_id, shipments.c.id)
+        .where(shipments.c.warehouse == warehouse, shipments.c.status.in_(sorted(statuses)))
+        .order_by(shipments.c.created_at, shipments.c.id)
+    )
+    return [(r[0], r[1]) for r in conn.execute(query)]

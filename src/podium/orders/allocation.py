@@ -12,17 +12,17 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from podium.catalog import cache as catalogue
 from podium.catalog.model import Channel
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import ShipmentStatus
 from podium.ids import new_id
 from podium.inventory import service as inventory
-from podium.inventory import store as stock
 from podium.inventory.model import Movement, MovementKind
 from podium.orders.store import TimelineRow
+from podium.routing.engine import OrderFacts
 from podium.routing.geo import Coordinates
-from podium.routing.model import Candidate, Plan, plan_shipments
+from podium.routing.model import Plan
+from podium.routing.online import plan_order
 
 __all__ = ["Allocated", "Want", "plan_for", "reserve_and_ship", "routing_entry"]
 
@@ -41,23 +41,12 @@ def plan_for(
     channel: Channel,
     demand: Mapping[str, int],
     destination: Coordinates | None,
+    facts: OrderFacts | None = None,
+    *,
+    exclude: frozenset[str] = frozenset(),
 ) -> Plan:
-    """Lock the stock rows the channel may sell from (key order) and plan against them."""
-    feeds = set(channel.warehouses) if channel.warehouses is not None else None
-    candidates = [
-        Candidate(
-            w.code,
-            w.priority,
-            Coordinates(w.latitude, w.longitude)
-            if w.latitude is not None and w.longitude is not None
-            else None,
-        )
-        for w in catalogue.warehouses(conn)
-        if w.active and (feeds is None or w.code in feeds)
-    ]
-    levels = stock.levels(conn, demand, [c.code for c in candidates], lock=True)
-    available = {(wh, sku): lv.available for (sku, wh), lv in levels.items()}
-    return plan_shipments(demand, available, candidates, destination)
+    """Lock the stock rows the channel may sell from (key order) and route by the rules."""
+    return plan_order(conn, channel, demand, destination, facts, exclude=exclude)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,12 +112,25 @@ def reserve_and_ship(
 
 
 def routing_entry(
-    plan: Plan, shipment_ids: list[str], destination: Coordinates | None
+    plan: Plan,
+    shipment_ids: list[str],
+    destination: Coordinates | None,
+    *,
+    kind: str = "order.routed",
+    prefix: str = "Routing",
 ) -> TimelineRow:
+    rule = f" [rule {plan.rule}, v{plan.rules_version}]" if plan.rule else ""
+    late = f" Late for the promise from {', '.join(plan.late)}." if plan.late else ""
     return TimelineRow(
-        "order.routed",
-        f"Routing: {plan.reason}.",
+        kind,
+        f"{prefix}: {plan.reason}{rule}.{late}",
         {
+            "rule": plan.rule,
+            "rules_version": plan.rules_version,
+            "hold_queue": plan.hold_queue,
+            "cost": plan.cost,
+            "late": list(plan.late),
+            "candidates": [dict(c) for c in plan.candidates],
             "shipments": shipment_ids,
             "warehouses": plan.warehouses,
             "allocations": [

@@ -14,6 +14,7 @@ from podium.orders import store
 from podium.orders.allocation import Want, plan_for, reserve_and_ship, routing_entry
 from podium.orders.store import TimelineRow
 from podium.routing.geo import Coordinates
+from podium.routing.online import facts_of_order
 
 __all__ = ["allocate_backorder", "unallocated"]
 
@@ -50,7 +51,8 @@ def allocate_backorder(
         demand[w.sku] += w.quantity
     lat, lon = order["destination_latitude"], order["destination_longitude"]
     destination = Coordinates(lat, lon) if lat is not None and lon is not None else None
-    plan = plan_for(conn, channel, demand, destination)
+    facts = facts_of_order(conn, order, list(demand))
+    plan = plan_for(conn, channel, demand, destination, facts)
     allocated = reserve_and_ship(conn, order["id"], order["number"], wants, plan, actor)
     if plan.allocations:
         entries.append(routing_entry(plan, allocated.shipment_ids, destination))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, StrictInt
@@ -34,6 +34,9 @@ __all__ = [
 ]
 
 MAX_LINES = 500
+# Intake fields added after the first release: left out of the fingerprint when not given, so
+# a retry of an order sent before they existed is still recognised as the same request.
+_ADDED_SINCE_V1 = ("promised_date", "service_level", "priority")
 
 
 class LineIn(Input):
@@ -63,10 +66,18 @@ class OrderIntake(Input):
     tags: list[str] = Field(default_factory=list, max_length=50)
     placed_at: AwareDatetime | None = None
     note: str | None = Field(default=None, max_length=2000)
+    # Smart routing (issue 4): the delivery promise and how urgent the order is.
+    promised_date: date | None = Field(default=None, description="Deliver by this date.")
+    service_level: Literal["standard", "express", "next_day"] | None = None
+    priority: int | None = Field(default=None, ge=0, le=9, description="9 is most urgent.")
 
     def fingerprint(self) -> str:
         """A digest of what was asked, to tell a retry from a different request."""
-        body = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        data = self.model_dump(mode="json")
+        for key in _ADDED_SINCE_V1:  # absent means what it meant before they existed
+            if data.get(key) is None:
+                data.pop(key, None)
+        body = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(body.encode()).hexdigest()
 
 
@@ -186,6 +197,10 @@ class OrderView(BaseModel):
     placed_at: datetime
     created_at: datetime
     updated_at: datetime
+    # Smart routing (issue 4): the delivery promise (given or derived from the service level).
+    promised_date: date | None = None
+    service_level: str | None = None
+    priority: int | None = None
 
 
 class TimelineEntry(BaseModel):

@@ -28,6 +28,7 @@ from podium.orders.status import HoldReason, OrderStatus, check_transition
 from podium.orders.store import TimelineRow
 from podium.orders.views import assemble_view, order_views
 from podium.routing.geo import Coordinates, Geocoder
+from podium.routing.online import intake_facts, routing_hold
 
 __all__ = ["Placed", "place_order"]
 
@@ -122,7 +123,8 @@ def _place(
     demand: dict[str, int] = defaultdict(int)
     for ln in intake.lines:
         demand[ln.sku] += ln.quantity
-    plan = plan_for(conn, channel, demand, destination)
+    facts = intake_facts(conn, intake, priced.total, list(demand))
+    plan = plan_for(conn, channel, demand, destination, facts)
     if plan.shortages and intake.on_shortage == "reject":
         raise InsufficientStock(
             "Not enough stock to place this order.",
@@ -135,7 +137,8 @@ def _place(
         )
     order_id = new_id("ord")
     status = check_transition(
-        OrderStatus.PENDING, OrderStatus.ON_HOLD if plan.shortages else OrderStatus.READY
+        OrderStatus.PENDING,
+        OrderStatus.ON_HOLD if plan.shortages or plan.hold_queue else OrderStatus.READY,
     )
     now = utcnow()
     header = {
@@ -162,6 +165,9 @@ def _place(
         "placed_at": intake.placed_at or now,
         "created_at": now,
         "updated_at": now,
+        "promised_date": facts.promised,
+        "service_level": intake.service_level,
+        "priority": intake.priority,
     }
     number = header["number"] = store.insert_order(conn, header)
     lines = [
@@ -229,6 +235,11 @@ def _place(
                 {"id": order_id, "number": number, "reason": "backorder"},
             )
         )
+    if plan.hold_queue:  # a routing rule holds it in a named queue
+        hold, entry, event = routing_hold(conn, order_id, number, plan, actor)
+        holds.append(hold)
+        timeline.append(entry)
+        events.append(event)
     store.add_timeline(conn, order_id, timeline, actor)
     outbox.emit(conn, events)
     by_shipment: dict[str, list[dict[str, Any]]] = defaultdict(list)

@@ -40,6 +40,7 @@ class HoldReason(StrEnum):
     ADDRESS = "address"
     PAYMENT = "payment"
     MANUAL = "manual"
+    ROUTING = "routing"  # a routing rule held the order in a named queue (the hold's note)
 
 
 S = OrderStatus

@@ -21,6 +21,7 @@ __all__ = [
     "add_timeline",
     "awaiting_stock",
     "find_existing",
+    "held_by_reason",
     "holds",
     "insert_hold",
     "insert_lines",
@@ -255,3 +256,14 @@ def list_orders(
     if before is not None:
         query = query.where(orders.c.id < before)
     return list(conn.execute(query).mappings())
+
+
+def held_by_reason(conn: Connection, reason: str, *, limit: int) -> list[tuple[str, str | None]]:
+    """(order id, hold note) of open holds with this reason, oldest first (routing queues)."""
+    query = (
+        sa.select(order_holds.c.order_id, order_holds.c.note)
+        .where(order_holds.c.reason == reason, order_holds.c.released_at.is_(None))
+        .order_by(order_holds.c.created_at, order_holds.c.id)
+        .limit(limit)
+    )
+    return [(r[0], r[1]) for r in conn.execute(query)]

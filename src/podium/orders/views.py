@@ -145,4 +145,7 @@ def assemble_view(
         placed_at=as_utc(row["placed_at"]),
         created_at=as_utc(row["created_at"]),
         updated_at=as_utc(row["updated_at"]),
+        promised_date=row.get("promised_date"),
+        service_level=row.get("service_level"),
+        priority=row.get("priority"),
     )

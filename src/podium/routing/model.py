@@ -42,6 +42,14 @@ class Plan:
     shortages: Mapping[str, int] = field(default_factory=dict)
     reason: str = ""
     distances_km: Mapping[str, float] = field(default_factory=dict)
+    # Set by the rule engine (routing.engine): which rule decided, the hold queue it chose, the
+    # plan's cost in minor units, locations delivering after the promise, and every candidate.
+    rule: str | None = None
+    hold_queue: str | None = None
+    cost: int | None = None
+    late: tuple[str, ...] = ()
+    candidates: tuple[Mapping[str, object], ...] = ()
+    rules_version: int | None = None
 
     @property
     def warehouses(self) -> list[str]:

@@ -66,9 +66,14 @@ def get_warehouse(code: str, _: Caller = READ, podium: Podium = Depends(get_podi
 
 @router.patch("/warehouses/{code}", response_model=Warehouse)
 def update_warehouse(
-    code: str, patch: WarehousePatch, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
+    code: str, patch: WarehousePatch, caller: Caller = ADMIN, podium: Podium = Depends(get_podium)
 ) -> Warehouse:
-    return service.update_warehouse(podium.db, code, patch)
+    updated = service.update_warehouse(podium.db, code, patch)
+    if patch.active is False:  # its not-yet-started shipments go elsewhere (issue 4)
+        from podium.routing.reroute import reroute_warehouse
+
+        reroute_warehouse(podium.db, code, "location deactivated", caller.actor)
+    return updated
 
 
 @router.post("/products", status_code=201, response_model=Product)

@@ -1,0 +1,147 @@
+"""Online routing for one order inside its placement transaction: the facts rules look at,
+the locations, the locked stock, and the rule engine's decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from podium.catalog import cache as catalogue
+from podium.catalog.model import Channel
+from podium.db.database import as_utc, utcnow
+from podium.events.model import DomainEvent
+from podium.inventory import store as stock
+from podium.orders import store as orders_store
+from podium.orders.model import OrderIntake
+from podium.orders.status import HoldReason
+from podium.orders.store import TimelineRow
+from podium.routing import service as routing
+from podium.routing.costs import promise_for
+from podium.routing.engine import OrderFacts, route
+from podium.routing.geo import Coordinates
+from podium.routing.model import Plan
+
+__all__ = ["facts_of_order", "intake_facts", "order_facts", "plan_order", "routing_hold"]
+
+
+def order_facts(
+    conn: Connection,
+    channel: str,
+    address: Mapping[str, Any],
+    *,
+    skus: Sequence[str],
+    value: int,
+    currency: str,
+    placed_at: datetime,
+    service_level: str | None,
+    promised_date: Any,
+    tags: Sequence[str],
+    priority: int | None,
+) -> OrderFacts:
+    """What the routing rules may look at in an order."""
+    products = catalogue.products_by_sku(conn, skus)
+    return OrderFacts(
+        channel=channel,
+        placed_at=placed_at,
+        country=address.get("country"),
+        region=address.get("region"),
+        postal_code=address.get("postal_code"),
+        value=value,
+        currency=currency,
+        service_level=service_level,
+        promised=promise_for(placed_at, service_level, promised_date),
+        tags=frozenset(tags),
+        priority=priority,
+        weights={s: p.weight_grams or 0 for s, p in products.items()},
+    )
+
+
+def intake_facts(
+    conn: Connection, intake: OrderIntake, value: int, skus: Sequence[str]
+) -> OrderFacts:
+    """Routing facts of an order being placed (``value``: its total in minor units)."""
+    return order_facts(
+        conn,
+        intake.channel,
+        intake.shipping_address.model_dump(),
+        skus=skus,
+        value=value,
+        currency=intake.currency,
+        placed_at=intake.placed_at or utcnow(),
+        service_level=intake.service_level,
+        promised_date=intake.promised_date,
+        tags=intake.tags,
+        priority=intake.priority,
+    )
+
+
+def facts_of_order(conn: Connection, order: Mapping[Any, Any], skus: Sequence[str]) -> OrderFacts:
+    """Routing facts of a placed order (its row), for re-planning it."""
+    return order_facts(
+        conn,
+        order["channel"],
+        order["shipping_address"],
+        skus=skus,
+        value=order["total"],
+        currency=order["currency"],
+        placed_at=as_utc(order["placed_at"]),
+        service_level=order.get("service_level"),
+        promised_date=order.get("promised_date"),
+        tags=order["tags"] or [],
+        priority=order.get("priority"),
+    )
+
+
+def plan_order(
+    conn: Connection,
+    channel: Channel,
+    demand: Mapping[str, int],
+    destination: Coordinates | None,
+    facts: OrderFacts | None = None,
+    *,
+    exclude: frozenset[str] = frozenset(),
+) -> Plan:
+    """Lock the stock rows the channel may sell from (key order) and route against them.
+
+    ``exclude``: locations not to use (a rejected shipment's warehouse).
+    """
+    now = utcnow()
+    feeds = set(channel.warehouses) if channel.warehouses is not None else None
+    locations = [
+        loc
+        for loc in routing.locations(conn, now, allowed=feeds)
+        if loc.active and loc.code not in exclude
+    ]
+    levels = stock.levels(conn, demand, [loc.code for loc in locations], lock=True)
+    available = {(wh, sku): lv.available for (sku, wh), lv in levels.items()}
+    if facts is None:
+        facts = OrderFacts(channel=channel.code, placed_at=now)
+    version, rules = routing.active_rules(conn)
+    plan = route(facts, demand, available, locations, rules, destination)
+    return replace(plan, rules_version=version)
+
+
+def routing_hold(
+    conn: Connection, order_id: str, number: str, plan: Plan, actor: str
+) -> tuple[dict[str, Any], TimelineRow, DomainEvent]:
+    """Hold a just-placed order in the queue its routing rule named (its stock stays reserved)."""
+    hold = orders_store.insert_hold(
+        conn, order_id, HoldReason.ROUTING.value, plan.hold_queue, actor
+    )
+    entry = TimelineRow(
+        "order.held",
+        f"On hold (routing): rule {plan.rule} put it in the {plan.hold_queue} queue.",
+        {"reason": "routing", "queue": plan.hold_queue, "rule": plan.rule},
+    )
+    event = DomainEvent(
+        "order",
+        order_id,
+        "order.held",
+        {"id": order_id, "number": number, "reason": "routing", "queue": plan.hold_queue},
+    )
+    return hold, entry, event

@@ -1,0 +1,35 @@
+"""Routing hold queues: orders a routing rule held, by the queue the rule named."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from podium.db.database import Database
+from podium.errors import NotFound
+from podium.orders import store as orders_store
+from podium.orders.model import OrderView
+from podium.orders.status import HoldReason
+from podium.orders.views import order_views
+
+__all__ = ["queue_orders", "queues"]
+
+_MAX = 10_000
+
+
+def queues(db: Database) -> list[dict[str, object]]:
+    """Every queue with orders in it, and how many."""
+    with db.read() as conn:
+        held = orders_store.held_by_reason(conn, HoldReason.ROUTING.value, limit=_MAX)
+    counts = Counter(note or "" for _, note in held)
+    return [{"queue": q, "orders": n} for q, n in sorted(counts.items())]
+
+
+def queue_orders(db: Database, queue: str, *, limit: int = 100) -> list[OrderView]:
+    """The orders held in ``queue``, oldest hold first."""
+    with db.read() as conn:
+        held = orders_store.held_by_reason(conn, HoldReason.ROUTING.value, limit=_MAX)
+        ids = list(dict.fromkeys(oid for oid, note in held if note == queue))[:limit]
+        if not ids:
+            raise NotFound(f"No orders held in routing queue {queue}.", code="queue_empty")
+        rows = [orders_store.order(conn, oid) for oid in ids]
+        return order_views(conn, [r for r in rows if r is not None])

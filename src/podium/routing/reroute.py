@@ -1,0 +1,174 @@
+"""Re-routing: when a location rejects a shipment or goes inactive, plan its units again.
+
+Each affected order is re-planned in its own transaction: the shipment is cancelled and its stock
+released, then the order's unallocated units are routed afresh without that location (stock
+reserved through inventory's guarded updates), and the timeline says what happened and why.
+Units no location can ship put the order on a backorder hold.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import Connection
+
+from podium.catalog import cache as catalogue
+from podium.db.database import Database
+from podium.errors import Conflict, NotFound
+from podium.events import store as outbox
+from podium.events.model import DomainEvent
+from podium.fulfillment import store as shipments_store
+from podium.fulfillment.model import ShipmentStatus, check_shipment_transition
+from podium.inventory import service as inventory
+from podium.inventory import store as stock_store
+from podium.inventory.model import Movement, MovementKind
+from podium.orders import lifecycle
+from podium.orders import store as orders_store
+from podium.orders.allocation import plan_for, reserve_and_ship, routing_entry
+from podium.orders.backorders import unallocated
+from podium.orders.model import OrderView
+from podium.orders.status import HoldReason, OrderStatus
+from podium.orders.store import TimelineRow
+from podium.orders.views import order_views
+from podium.routing.geo import Coordinates
+from podium.routing.online import facts_of_order
+
+__all__ = ["REROUTABLE", "reject_shipment", "reroute_warehouse"]
+
+# Shipments the warehouse has not started on may move; picking or later stays.
+REROUTABLE = frozenset({ShipmentStatus.PENDING, ShipmentStatus.RELEASED})
+
+
+def _reroute(conn: Connection, order_id: str, shipment_id: str, why: str, actor: str) -> None:
+    """Cancel one open shipment of a locked order and route its units elsewhere."""
+    order = orders_store.order(conn, order_id)
+    assert order is not None
+    shipment = shipments_store.lock_shipment(conn, shipment_id)
+    assert shipment is not None
+    if ShipmentStatus(shipment["status"]) not in REROUTABLE:
+        raise Conflict(
+            f"Shipment {shipment_id} is {shipment['status']}; only pending or released "
+            "shipments can be re-routed.",
+            code="invalid_transition",
+            details={"shipment_id": shipment_id, "status": shipment["status"]},
+        )
+    warehouse = shipment["warehouse"]
+    lines = shipments_store.shipment_lines_for(conn, [shipment_id])
+    # Every stock row this may touch, locked once in key order (as placement does): no deadlock.
+    every = [w.code for w in catalogue.warehouses(conn)]
+    stock_store.levels(
+        conn, {ln["sku"] for ln in lines} | _unshipped(conn, order_id), every, lock=True
+    )
+    inventory.apply(
+        conn,
+        [
+            Movement(
+                ln["sku"],
+                warehouse,
+                MovementKind.RELEASE,
+                0,
+                -ln["quantity"],
+                "rerouted",
+                order["number"],
+            )
+            for ln in lines
+        ],
+        actor,
+    )
+    check_shipment_transition(shipment["status"], ShipmentStatus.CANCELLED)
+    shipments_store.update_shipment(conn, shipment_id, {"status": ShipmentStatus.CANCELLED.value})
+    wants = unallocated(conn, order_id)
+    demand: dict[str, int] = defaultdict(int)
+    for w in wants:
+        demand[w.sku] += w.quantity
+    channel = catalogue.channel(conn, order["channel"])
+    assert channel is not None
+    lat, lon = order["destination_latitude"], order["destination_longitude"]
+    destination = Coordinates(lat, lon) if lat is not None and lon is not None else None
+    facts = facts_of_order(conn, order, list(demand))
+    plan = plan_for(conn, channel, demand, destination, facts, exclude=frozenset({warehouse}))
+    allocated = reserve_and_ship(conn, order_id, order["number"], wants, plan, actor)
+    entries = [
+        routing_entry(
+            plan,
+            allocated.shipment_ids,
+            destination,
+            kind="order.rerouted",
+            prefix=f"Re-routed away from {warehouse} ({why})",
+        )
+    ]
+    events = [
+        DomainEvent(
+            "order",
+            order_id,
+            "order.rerouted",
+            {
+                "id": order_id,
+                "number": order["number"],
+                "from": warehouse,
+                "reason": why,
+                "cancelled_shipment": shipment_id,
+                "shipments": allocated.shipment_ids,
+            },
+        )
+    ]
+    if plan.shortages:
+        held = {h["reason"] for h in orders_store.holds(conn, [order_id])}
+        if HoldReason.BACKORDER not in held:
+            orders_store.insert_hold(
+                conn, order_id, HoldReason.BACKORDER.value, "waiting for stock", actor
+            )
+        if order["status"] != OrderStatus.ON_HOLD:
+            orders_store.set_status(conn, order_id, OrderStatus.ON_HOLD.value)
+        entries.append(
+            TimelineRow(
+                "order.held",
+                "On hold (backorder): "
+                + ", ".join(f"{q} × {s}" for s, q in sorted(plan.shortages.items()))
+                + " cannot ship from any other location.",
+                {"reason": "backorder", "short": dict(plan.shortages)},
+            )
+        )
+        events.append(
+            DomainEvent(
+                "order",
+                order_id,
+                "order.held",
+                {"id": order_id, "number": order["number"], "reason": "backorder"},
+            )
+        )
+    orders_store.add_timeline(conn, order_id, entries, actor)
+    outbox.emit(conn, events)
+
+
+def _unshipped(conn: Connection, order_id: str) -> set[str]:
+    return {w.sku for w in unallocated(conn, order_id)}
+
+
+def reject_shipment(db: Database, shipment_id: str, reason: str, actor: str) -> OrderView:
+    """The warehouse refuses a shipment: cancel it and route its units elsewhere."""
+    with db.write() as conn:
+        found = shipments_store.shipment(conn, shipment_id)
+        if found is None:
+            raise NotFound(f"No shipment {shipment_id}.", code="shipment_not_found")
+        lifecycle.locked_order(conn, found["order_id"])  # the order row first, then the rest
+        _reroute(conn, found["order_id"], shipment_id, f"rejected: {reason}", actor)
+        row = orders_store.order(conn, found["order_id"])
+        assert row is not None
+        return order_views(conn, [row])[0]
+
+
+def reroute_warehouse(db: Database, warehouse: str, why: str, actor: str) -> list[str]:
+    """Move every not-yet-started shipment off ``warehouse``; returns the orders re-planned."""
+    with db.read() as conn:
+        affected = shipments_store.open_shipments_at(conn, warehouse, REROUTABLE)
+    moved = []
+    for order_id, shipment_id in affected:
+        with db.write() as conn:
+            lifecycle.locked_order(conn, order_id)
+            current = shipments_store.shipment(conn, shipment_id)
+            if current is None or ShipmentStatus(current["status"]) not in REROUTABLE:
+                continue  # it moved on meanwhile
+            _reroute(conn, order_id, shipment_id, why, actor)
+        moved.append(order_id)
+    return moved
