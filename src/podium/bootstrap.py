@@ -6,15 +6,20 @@ Nothing in Podium does work at import time; everything starts from ``bootstrap``
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import httpx
 
 from podium.access.service import KeyCache
+from podium.carriers.service import Carriers
 from podium.config import Settings
 from podium.db.database import Database
 from podium.db.engine import build_engine
 from podium.db.migrate import upgrade
 from podium.events.model import Envelope
 from podium.events.relay import Registry, Relay
+from podium.fulfillment.handoff import on_released
+from podium.fulfillment.release import RELEASE_TRIGGERS, on_order_ready
 from podium.orders.replenish import on_inventory_changed
 from podium.routing.geo import Geocoder
 
@@ -29,9 +34,11 @@ class Podium:
     relay: Relay
     geocoder: Geocoder
     keys: KeyCache
+    carriers: Carriers = field(default_factory=Carriers)
 
     def close(self) -> None:
         self.relay.stop()
+        self.carriers.close()
         self.db.dispose()
 
 
@@ -55,6 +62,11 @@ def bootstrap(
     registry = Registry()
     registry.subscribe("event-log", _log_event)
     registry.subscribe_batch("backorders", on_inventory_changed(db), {"inventory.changed"})
+    carriers = Carriers(httpx.Client(timeout=30))
+    registry.subscribe("fulfilment-release", on_order_ready(db), RELEASE_TRIGGERS)
+    registry.subscribe("warehouse-handoff", on_released(db, carriers.http), {"shipment.released"})
     relay = Relay(db, registry, settings)
     db.on_commit(relay.notify)
-    return Podium(settings, db, registry, relay, geocoder or Geocoder(), KeyCache(db))
+    return Podium(
+        settings, db, registry, relay, geocoder or Geocoder(), KeyCache(db), carriers=carriers
+    )
