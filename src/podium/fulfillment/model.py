@@ -17,8 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-from pydantic import BaseModel, Field, model_validator
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, Field
 
 from podium.errors import InvalidTransition
 from podium.validation import Input, Sku
@@ -149,16 +148,6 @@ class SettingsIn(Input):
     handoff_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://\S+$")
     handoff_secret: str | None = Field(default=None, min_length=8, max_length=200)
     handoff_dir: str | None = Field(default=None, min_length=1, max_length=500)
-
-    @model_validator(mode="after")
-    def _complete(self) -> SettingsIn:
-        if self.handoff is Handoff.WEBHOOK and not (self.handoff_url and self.handoff_secret):
-            raise PydanticCustomError(
-                "handoff_incomplete", "a webhook hand-off needs handoff_url and handoff_secret"
-            )
-        if self.handoff is Handoff.CSV_DROP and not self.handoff_dir:
-            raise PydanticCustomError("handoff_incomplete", "a CSV drop needs handoff_dir")
-        return self
 
 
 class SettingsView(BaseModel):

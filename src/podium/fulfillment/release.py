@@ -10,11 +10,13 @@ from sqlalchemy import Connection
 
 from podium.catalog import service as catalog
 from podium.db.database import Database, utcnow
+from podium.errors import ValidationFailed
 from podium.events.model import Envelope
 from podium.fulfillment import store
 from podium.fulfillment import warehouse_store as wstore
 from podium.fulfillment.model import (
     BinIn,
+    Handoff,
     ReleaseMode,
     SettingsIn,
     SettingsView,
@@ -68,6 +70,18 @@ def get_settings(db: Database, code: str) -> SettingsView:
 
 def put_settings(db: Database, code: str, data: SettingsIn) -> SettingsView:
     catalog.get_warehouse(db, code)
+    needs = {
+        Handoff.WEBHOOK: ("handoff_url", "handoff_secret"),
+        Handoff.CSV_DROP: ("handoff_dir",),
+        Handoff.NONE: (),
+    }[data.handoff]
+    for name in needs:
+        if getattr(data, name) is None:
+            raise ValidationFailed(
+                f"A {data.handoff.value} hand-off needs {name}.",
+                code="handoff_incomplete",
+                details={"field": name},
+            )
     with db.write() as conn:
         wstore.put_settings(conn, code, data.model_dump(mode="json"))
         return _settings_view(code, wstore.settings(conn, code))
