@@ -7,6 +7,7 @@ import csv
 import io
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from test_fulfilment_flow import drain
 
@@ -16,7 +17,7 @@ from podium.carriers.model import valid_tracking_number
 from support import Api, order_body, seed_store
 
 
-def _put(api: Api, path: str, body: dict, role: str = "admin"):
+def _put(api: Api, path: str, body: dict[str, str], role: str = "admin") -> Any:
     r = api.client.put(f"/api/v1{path}", json=body, headers=api.headers(role))
     assert r.status_code == 200, r.text
     return r.json()
@@ -24,7 +25,7 @@ def _put(api: Api, path: str, body: dict, role: str = "admin"):
 
 def test_a_pick_list_takes_released_shipments_and_prints_skus_in_bin_order(
     api: Api, podium: Podium
-):
+) -> None:
     seed_store(api, {("TEE", "EAST"): 9, ("CAP", "EAST"): 9, ("MUG", "EAST"): 9})
     _put(api, "/warehouses/EAST/bins/TEE", {"bin": "C-03-1"}, "warehouse")
     _put(api, "/warehouses/EAST/bins/CAP", {"bin": "A-01-2"}, "warehouse")
@@ -55,7 +56,7 @@ def test_a_pick_list_takes_released_shipments_and_prints_skus_in_bin_order(
     assert api.get("/pick-lists/pck_nope.pdf").status_code == 404
 
 
-def test_the_packing_slip_lists_the_order_and_its_skus(api: Api):
+def test_the_packing_slip_lists_the_order_and_its_skus(api: Api) -> None:
     seed_store(api, {("TEE", "EAST"): 5, ("CAP", "EAST"): 5})
     order = api.ok("post", "/orders", order_body([("TEE", 2), ("CAP", 1)], external_id="ps"))
     r = api.get(f"/shipments/{order['shipments'][0]['id']}/packing-slip.pdf", "readonly")
@@ -66,7 +67,7 @@ def test_the_packing_slip_lists_the_order_and_its_skus(api: Api):
     assert api.get("/shipments/shp_nope/packing-slip.pdf").status_code == 404
 
 
-def test_a_label_is_rate_shopped_and_its_barcode_decodes_to_the_tracking_number(api: Api):
+def test_a_label_is_rate_shopped_and_its_barcode_decodes_to_the_tracking_number(api: Api) -> None:
     seed_store(api, {("TEE", "EAST"): 5})
     order = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="l1"))
     shipment_id = order["shipments"][0]["id"]
@@ -102,7 +103,9 @@ def test_a_label_is_rate_shopped_and_its_barcode_decodes_to_the_tracking_number(
     assert twice.json()["error"]["code"] == "label_exists"
 
 
-def test_rate_shopping_meets_the_promised_date_with_the_cheapest_fast_enough_service(api: Api):
+def test_rate_shopping_meets_the_promised_date_with_the_cheapest_fast_enough_service(
+    api: Api,
+) -> None:
     seed_store(api, {("TEE", "EAST"): 5})
     order = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="l2"))
     shipment_id = order["shipments"][0]["id"]
@@ -119,7 +122,7 @@ def test_rate_shopping_meets_the_promised_date_with_the_cheapest_fast_enough_ser
     assert chosen["tracking_number"] != label["tracking_number"]
 
 
-def test_label_requests_with_bad_input_are_refused(api: Api):
+def test_label_requests_with_bad_input_are_refused(api: Api) -> None:
     seed_store(api, {("TEE", "EAST"): 5})
     order = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="l3"))
     shipment_id = order["shipments"][0]["id"]
@@ -137,7 +140,7 @@ def test_label_requests_with_bad_input_are_refused(api: Api):
     assert (r.status_code, r.json()["error"]["code"]) == (409, "invalid_transition")
 
 
-def test_the_manifest_lists_what_left_today_as_pdf_and_csv(api: Api):
+def test_the_manifest_lists_what_left_today_as_pdf_and_csv(api: Api) -> None:
     seed_store(api, {("TEE", "EAST"): 5})
     numbers = []
     tracking = []

@@ -20,7 +20,7 @@ def _events(api: Api) -> list[str]:
     return [e["type"] for e in api.ok("get", "/events?limit=500")["items"]]
 
 
-def test_a_placed_order_is_released_to_its_warehouse_by_the_relay(api: Api, podium: Podium):
+def test_a_placed_order_is_released_to_its_warehouse_by_the_relay(api: Api, podium: Podium) -> None:
     seed_store(api, {("TEE", "EAST"): 5})
     order = api.ok("post", "/orders", order_body([("TEE", 2)], external_id="r1"))
     shipment_id = order["shipments"][0]["id"]
@@ -35,7 +35,7 @@ def test_a_placed_order_is_released_to_its_warehouse_by_the_relay(api: Api, podi
 
 def test_a_wave_warehouse_keeps_shipments_pending_until_a_wave_is_released(
     api: Api, podium: Podium
-):
+) -> None:
     seed_store(api, {("TEE", "EAST"): 5})
     settings = api.client.put(
         "/api/v1/warehouses/EAST/fulfillment",
@@ -55,7 +55,7 @@ def test_a_wave_warehouse_keeps_shipments_pending_until_a_wave_is_released(
     assert {api.ok("get", f"/shipments/{i}")["status"] for i in ids} == {"released"}
 
 
-def test_pick_pack_ship_walks_the_machine_and_the_order_follows(api: Api, podium: Podium):
+def test_pick_pack_ship_walks_the_machine_and_the_order_follows(api: Api, podium: Podium) -> None:
     seed_store(api, {("TEE", "EAST"): 5, ("CAP", "WEST"): 5})
     order = api.ok("post", "/orders", order_body([("TEE", 1), ("CAP", 1)], external_id="p1"))
     drain(podium)
@@ -76,7 +76,9 @@ def test_pick_pack_ship_walks_the_machine_and_the_order_follows(api: Api, podium
     assert {"shipment.picking", "shipment.packed", "shipment.shipped"} <= set(_events(api))
 
 
-def test_a_short_pick_backorders_the_missing_units_and_the_rest_ships(api: Api, podium: Podium):
+def test_a_short_pick_backorders_the_missing_units_and_the_rest_ships(
+    api: Api, podium: Podium
+) -> None:
     seed_store(api, {("TEE", "EAST"): 3, ("CAP", "EAST"): 1})
     order = api.ok("post", "/orders", order_body([("TEE", 3), ("CAP", 1)], external_id="s1"))
     drain(podium)
@@ -112,7 +114,7 @@ def test_a_short_pick_backorders_the_missing_units_and_the_rest_ships(api: Api, 
     assert api.ok("get", "/doctor")["ok"] is True
 
 
-def test_a_short_pick_of_everything_cancels_the_shipment(api: Api, podium: Podium):
+def test_a_short_pick_of_everything_cancels_the_shipment(api: Api, podium: Podium) -> None:
     seed_store(api, {("TEE", "EAST"): 2})
     order = api.ok("post", "/orders", order_body([("TEE", 2)], external_id="s2"))
     shipment_id = order["shipments"][0]["id"]
@@ -123,7 +125,9 @@ def test_a_short_pick_of_everything_cancels_the_shipment(api: Api, podium: Podiu
     assert api.ok("get", "/doctor")["ok"] is True
 
 
-def test_short_picking_more_than_the_shipment_holds_is_refused_and_nothing_changes(api: Api):
+def test_short_picking_more_than_the_shipment_holds_is_refused_and_nothing_changes(
+    api: Api,
+) -> None:
     seed_store(api, {("TEE", "EAST"): 2})
     order = api.ok("post", "/orders", order_body([("TEE", 2)], external_id="s3"))
     shipment_id = order["shipments"][0]["id"]
@@ -139,7 +143,7 @@ def test_short_picking_more_than_the_shipment_holds_is_refused_and_nothing_chang
     assert missing.status_code == 404
 
 
-def test_warehouse_settings_are_validated_and_admin_only(api: Api):
+def test_warehouse_settings_are_validated_and_admin_only(api: Api) -> None:
     seed_store(api, {("TEE", "EAST"): 1})
     url = "/api/v1/warehouses/EAST/fulfillment"
     r = api.client.put(url, json={"handoff": "webhook"}, headers=api.headers())
