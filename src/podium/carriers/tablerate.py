@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import math
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from podium.carriers.model import Purchase, Rate, RateRequest, Tracking, with_check_digit
 
@@ -32,12 +34,12 @@ SERVICES = (
 )
 
 
-def _prefix(address: dict[str, object]) -> int | None:
+def _prefix(address: Mapping[str, Any]) -> int | None:
     raw = str(address.get("postal_code") or "")[:3]
     return int(raw) if len(raw) == 3 and raw.isdigit() else None
 
 
-def zone(origin: dict[str, object], destination: dict[str, object]) -> int:
+def zone(origin: Mapping[str, Any], destination: Mapping[str, Any]) -> int:
     """Zone 1..8 from how far apart the ZIP prefixes are; other countries are zone 8."""
     if str(origin.get("country", "US")) != str(destination.get("country", "US")):
         return 8

@@ -106,6 +106,7 @@ def test_rate_shopping_picks_the_cheapest_rate_that_arrives_in_time(
     if deliver_by is None:
         assert chosen.amount == min(r.amount for r in rates)
         return
+    assert days is not None
     on_time = [r for r in rates if r.transit_days is not None and r.transit_days <= days]
     if on_time:
         assert chosen in on_time
