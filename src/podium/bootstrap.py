@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import httpx
 
 from podium.access.service import KeyCache
-from podium.carriers.service import Carriers
+from podium.carriers.accounts import Carriers
 from podium.config import Settings
 from podium.db.database import Database
 from podium.db.engine import build_engine

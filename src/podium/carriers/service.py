@@ -8,16 +8,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-import httpx
 import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 
 from podium.carriers import store
-from podium.carriers.easypost import DEFAULT_BASE_URL, EasyPostCarrier
+from podium.carriers.accounts import Carriers, CarrierUnavailable
 from podium.carriers.model import (
-    AccountIn,
-    AccountView,
     Carrier,
     CarrierError,
     LabelIn,
@@ -25,130 +22,24 @@ from podium.carriers.model import (
     RateRequest,
     choose_rate,
 )
-from podium.carriers.tablerate import BUILTIN_CODE, TableRateCarrier
+from podium.carriers.tablerate import BUILTIN_CODE
 from podium.catalog import service as catalog
 from podium.catalog import store as catalog_store
 from podium.db.database import Database, as_utc
-from podium.errors import Conflict, DomainError, NotFound, ValidationFailed
+from podium.errors import Conflict, NotFound, ValidationFailed
 from podium.fulfillment import service as fulfilment
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.documents import LabelDoc
-from podium.fulfillment.model import OPEN_STATUSES, ShipmentStatus, mask
+from podium.fulfillment.model import OPEN_STATUSES, ShipmentStatus
+from podium.fulfillment.paperwork import address_lines
 from podium.ids import new_id
 from podium.money import format_amount
 from podium.orders import store as orders_store
 
-__all__ = [
-    "CarrierUnavailable",
-    "Carriers",
-    "LabelDoc",
-    "LabelView",
-    "buy_label",
-    "create_account",
-    "label_document",
-    "list_accounts",
-    "void_label",
-]
+__all__ = ["LabelView", "buy_label", "get_label", "label_document", "void_label"]
 
 log = logging.getLogger("podium.carriers")
 DEFAULT_WEIGHT_GRAMS = 500
-
-
-class CarrierUnavailable(DomainError):
-    status = 502
-    code = "carrier_error"
-
-
-class Carriers:
-    """Builds carrier clients from accounts; one shared HTTP client (made in bootstrap)."""
-
-    def __init__(self, http: httpx.Client | None = None) -> None:
-        self.http = http or httpx.Client(timeout=30)
-
-    def build(self, row: sa.RowMapping | None) -> Carrier:
-        if row is None:
-            return TableRateCarrier()
-        if row["type"] == "easypost":
-            s = row["settings"]
-            return EasyPostCarrier(
-                row["code"], s.get("api_key", ""), self.http, s.get("base_url") or DEFAULT_BASE_URL
-            )
-        return TableRateCarrier(row["code"], row["name"])
-
-    def close(self) -> None:
-        self.http.close()
-
-
-def _account_view(row: sa.RowMapping) -> AccountView:
-    s = row["settings"]
-    return AccountView(
-        code=row["code"],
-        type=row["type"],
-        name=row["name"],
-        api_key=mask(s.get("api_key")),
-        webhook_secret=mask(s.get("webhook_secret")),
-        base_url=s.get("base_url"),
-        active=row["active"],
-    )
-
-
-BUILTIN = AccountView(
-    code=BUILTIN_CODE,
-    type="table_rate",
-    name="Podium Table Rate",
-    api_key=None,
-    webhook_secret=None,
-    base_url=None,
-    active=True,
-    builtin=True,
-)
-
-
-def create_account(db: Database, data: AccountIn) -> AccountView:
-    if data.code == BUILTIN_CODE:
-        raise Conflict(
-            "podium is the built-in carrier.", code="already_exists", details={"field": "code"}
-        )
-    if data.type == "easypost" and not (data.api_key and data.webhook_secret):
-        raise ValidationFailed(
-            "An EasyPost account needs api_key and webhook_secret.",
-            code="missing_credentials",
-            details={"field": "api_key" if not data.api_key else "webhook_secret"},
-        )
-    settings = {
-        k: v
-        for k, v in (
-            ("api_key", data.api_key),
-            ("webhook_secret", data.webhook_secret),
-            ("base_url", data.base_url),
-        )
-        if v
-    }
-    with db.write() as conn:
-        if store.account(conn, data.code) is not None:
-            raise Conflict(
-                f"Carrier {data.code} already exists.",
-                code="already_exists",
-                details={"field": "code"},
-            )
-        store.insert_account(
-            conn,
-            {
-                "code": data.code,
-                "type": data.type,
-                "name": data.name or data.code,
-                "settings": settings,
-                "active": True,
-            },
-        )
-        row = store.account(conn, data.code)
-    assert row is not None
-    return _account_view(row)
-
-
-def list_accounts(db: Database) -> list[AccountView]:
-    with db.read() as conn:
-        return [BUILTIN, *(_account_view(r) for r in store.accounts(conn))]
 
 
 class LabelRate(BaseModel):
@@ -371,12 +262,6 @@ def void_label(db: Database, carriers: Carriers, shipment_id: str, actor: str) -
         )
 
 
-def _lines(name: str | None, a: dict[str, Any]) -> list[str]:
-    city = " ".join(str(x) for x in (a.get("city"), a.get("region"), a.get("postal_code")) if x)
-    parts = [name, a.get("company"), a.get("line1"), a.get("line2"), city, a.get("country")]
-    return [str(p) for p in parts if p]
-
-
 def label_document(db: Database, shipment_id: str) -> LabelDoc:
     with db.read() as conn:
         shipment = shipments_store.shipment(conn, shipment_id)
@@ -394,7 +279,7 @@ def label_document(db: Database, shipment_id: str) -> LabelDoc:
         service=row["service"],
         order_number=order["number"],
         weight_grams=row["weight_grams"],
-        ship_from=_lines(warehouse.name, warehouse.address.model_dump()),
-        ship_to=_lines(order["customer_name"], dict(order["shipping_address"])),
+        ship_from=address_lines(warehouse.name, warehouse.address.model_dump()),
+        ship_to=address_lines(order["customer_name"], dict(order["shipping_address"])),
         shipped_on=as_utc(row["created_at"]).strftime("%Y-%m-%d"),
     )

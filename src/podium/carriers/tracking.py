@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from podium.carriers import store
+from podium.carriers.accounts import Carriers
 from podium.carriers.easypost import parse_tracker
 from podium.carriers.model import CarrierError, Tracking, verify_easypost_signature
-from podium.carriers.service import Carriers
 from podium.db.database import Database, as_utc
 from podium.errors import DomainError, NotFound, ValidationFailed
 from podium.fulfillment import service as fulfilment

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Header, Request
 from podium.access.model import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.bootstrap import Podium
-from podium.carriers import service, tracking
+from podium.carriers import accounts, tracking
 from podium.carriers.model import AccountIn, AccountView
 
 router = APIRouter(tags=["carriers"])
@@ -28,14 +28,14 @@ def create_account(
     data: AccountIn, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
 ) -> AccountView:
     """Configure a carrier account; secrets are stored and never shown again (masked)."""
-    return service.create_account(podium.db, data)
+    return accounts.create_account(podium.db, data)
 
 
 @router.get("/carriers", response_model=dict[str, list[AccountView]])
 def list_accounts(
     _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> dict[str, list[AccountView]]:
-    return {"items": service.list_accounts(podium.db)}
+    return {"items": accounts.list_accounts(podium.db)}
 
 
 @router.post("/carriers/{code}/webhooks")
