@@ -12,7 +12,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from podium.carriers.cli import carriers_app
 from podium.config import Settings
+from podium.fulfillment.cli import shipments_app, warehouse_app
 
 if TYPE_CHECKING:
     from podium.bootstrap import Podium
@@ -30,6 +32,9 @@ events_app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
 app.add_typer(events_app, name="events")
+app.add_typer(warehouse_app, name="warehouse")
+app.add_typer(shipments_app, name="shipments")
+app.add_typer(carriers_app, name="carriers")
 
 out = Console()
 err = Console(stderr=True)

@@ -1,0 +1,56 @@
+"""The warehouse floor's commands: pick lists, labels, shipping, manifests, carrier polls."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from test_fulfilment_flow import drain
+from typer.testing import CliRunner
+
+from docs import barcodes, pdf_text
+from podium.bootstrap import Podium
+from podium.cli import app
+from support import Api, order_body, seed_store
+
+
+def test_warehouse_staff_work_a_wave_from_the_command_line(
+    api: Api, podium: Podium, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PODIUM_DATABASE_URL", database_url)
+    seed_store(api, {("TEE", "EAST"): 5})
+    order = api.ok("post", "/orders", order_body([("TEE", 2)], external_id="cli"))
+    shipment_id = order["shipments"][0]["id"]
+    drain(podium)
+    runner = CliRunner()
+
+    pick = runner.invoke(
+        app, ["warehouse", "pick-list", "EAST", "--max", "5", "--out", str(tmp_path / "p.pdf")]
+    )
+    assert pick.exit_code == 0, pick.output
+    assert order["number"] in pdf_text((tmp_path / "p.pdf").read_bytes())
+
+    label = runner.invoke(
+        app, ["shipments", "label", shipment_id, "--out", str(tmp_path / "label.pdf")]
+    )
+    assert label.exit_code == 0, label.output
+    tracking = api.ok("get", f"/shipments/{shipment_id}")["tracking_number"]
+    assert tracking in label.output
+    assert (tracking, "Code128") in barcodes((tmp_path / "label.pdf").read_bytes())
+
+    shipped = runner.invoke(app, ["shipments", "ship", shipment_id])
+    assert shipped.exit_code == 0, shipped.output
+    assert api.ok("get", f"/orders/{order['id']}")["status"] == "shipped"
+
+    manifest = runner.invoke(
+        app, ["warehouse", "manifest", "EAST", "--out", str(tmp_path / "m.csv")]
+    )
+    assert manifest.exit_code == 0, manifest.output
+    assert tracking in (tmp_path / "m.csv").read_text()
+
+    polled = runner.invoke(app, ["carriers", "poll"])
+    assert polled.exit_code == 0 and "Checked 1 parcel(s)" in polled.output
+
+    again = runner.invoke(app, ["shipments", "ship", shipment_id])
+    assert again.exit_code == 2
+    assert "invalid_transition" in again.output
