@@ -63,7 +63,7 @@ def bootstrap(
     registry.subscribe("event-log", _log_event)
     registry.subscribe_batch("backorders", on_inventory_changed(db), {"inventory.changed"})
     carriers = Carriers(httpx.Client(timeout=30))
-    registry.subscribe("fulfilment-release", on_order_ready(db), RELEASE_TRIGGERS)
+    registry.subscribe_batch("fulfilment-release", on_order_ready(db), RELEASE_TRIGGERS)
     registry.subscribe("warehouse-handoff", on_released(db, carriers.http), {"shipment.released"})
     relay = Relay(db, registry, settings)
     db.on_commit(relay.notify)

@@ -115,6 +115,15 @@ def test_rate_shopping_across_carriers_picks_the_cheapest_on_time_rate(api: Api)
     assert label["rate"]["amount"] == "8.20"
 
 
+def test_rate_shopping_carries_on_without_a_carrier_that_fails(api: Api) -> None:
+    seed_store(api, {("TEE", "EAST"): 5})
+    order = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="ep4"))
+    with fake_easypost() as fake:
+        _easypost_account(api, fake.url, api_key="EZTK_wrong")
+        label = api.ok("post", f"/shipments/{order['shipments'][0]['id']}/label", {})
+    assert (label["carrier"], label["service"]) == ("podium", "ground")
+
+
 def test_a_wrong_easypost_key_is_a_clear_carrier_error_and_nothing_is_bought(api: Api) -> None:
     seed_store(api, {("TEE", "EAST"): 5})
     order = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="ep3"))

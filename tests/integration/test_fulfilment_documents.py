@@ -39,6 +39,7 @@ def test_a_pick_list_takes_released_shipments_and_prints_skus_in_bin_order(
     assert pick["shipments"] == [one["shipments"][0]["id"], two["shipments"][0]["id"]]
     assert api.ok("get", f"/shipments/{pick['shipments'][0]}")["status"] == "picking"
     assert api.ok("get", f"/shipments/{three['shipments'][0]['id']}")["status"] == "released"
+    assert api.ok("get", f"/pick-lists/{pick['id']}") == {**pick, "warehouse": "EAST"}
     got = api.get(f"/pick-lists/{pick['id']}.pdf", "warehouse")
     assert got.status_code == 200
     assert got.headers["content-type"] == "application/pdf"
@@ -110,7 +111,12 @@ def test_rate_shopping_meets_the_promised_date_with_the_cheapest_fast_enough_ser
     order = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="l2"))
     shipment_id = order["shipments"][0]["id"]
     tomorrow = (datetime.now(UTC) + timedelta(days=1)).date().isoformat()
-    label = api.ok("post", f"/shipments/{shipment_id}/label", {"deliver_by": tomorrow})
+    promised = api.patch(f"/shipments/{shipment_id}", {"promised_by": tomorrow}, "operator")
+    assert promised.status_code == 200, promised.text
+    assert promised.json()["promised_by"] == tomorrow
+    assert api.patch(f"/shipments/{shipment_id}", {"promised_by": "x"}).status_code == 422
+    assert api.patch(f"/shipments/{shipment_id}", {}, "warehouse").status_code == 403
+    label = api.ok("post", f"/shipments/{shipment_id}/label", {})  # the promise decides
     assert label["transit_days"] == 1
     assert label["service"] in ("two_day", "overnight")
     # Void it, then ask for one service by name.

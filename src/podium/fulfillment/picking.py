@@ -32,7 +32,13 @@ from podium.orders.model import ShipmentView
 from podium.orders.status import HoldReason, OrderStatus, check_transition
 from podium.orders.views import shipment_view
 
-__all__ = ["PickListDoc", "create_pick_list", "pick_list_document", "short_pick"]
+__all__ = [
+    "PickListDoc",
+    "create_pick_list",
+    "get_pick_list",
+    "pick_list_document",
+    "short_pick",
+]
 
 
 def create_pick_list(db: Database, code: str, data: PickListIn, actor: str) -> PickListView:
@@ -70,6 +76,14 @@ def create_pick_list(db: Database, code: str, data: PickListIn, actor: str) -> P
         taken.sort(key=lambda i: order_of[i])
         wstore.insert_pick_list(conn, pick_list_id, code, taken, actor)
     return PickListView(id=pick_list_id, warehouse=code, shipments=taken)
+
+
+def get_pick_list(db: Database, pick_list_id: str) -> PickListView:
+    with db.read() as conn:
+        row = wstore.pick_list(conn, pick_list_id)
+    if row is None:
+        raise NotFound(f"No pick list {pick_list_id}.", code="pick_list_not_found")
+    return PickListView(id=row["id"], warehouse=row["warehouse"], shipments=row["shipment_ids"])
 
 
 @dataclass(frozen=True, slots=True)

@@ -34,6 +34,7 @@ __all__ = [
     "put_bin",
     "put_settings",
     "release_order",
+    "release_orders",
     "release_wave",
 ]
 
@@ -107,36 +108,45 @@ def _release(conn: Connection, order: sa.RowMapping, shipment: sa.RowMapping, ac
     )
 
 
+def _release_pending(conn: Connection, order_id: str, actor: str) -> int:
+    order = lifecycle.locked_order(conn, order_id)
+    if order["status"] not in (OrderStatus.READY, OrderStatus.PARTIALLY_SHIPPED):
+        return 0
+    pending = [
+        s
+        for s in store.shipments_for_orders(conn, [order_id])
+        if s["status"] == ShipmentStatus.PENDING
+    ]
+    modes = wstore.settings_for(conn, sorted({s["warehouse"] for s in pending}))
+    released = 0
+    for s in pending:
+        row = modes.get(s["warehouse"])
+        if row is not None and row["release_mode"] == ReleaseMode.WAVE:
+            continue
+        shipment = store.lock_shipment(conn, s["id"])
+        assert shipment is not None
+        _release(conn, order, shipment, actor)
+        released += 1
+    return released
+
+
 def release_order(db: Database, order_id: str, actor: str = ACTOR) -> int:
     """Release the order's pending shipments bound for auto-release warehouses; a held
     order releases nothing. Returns how many were released (0 again on redelivery)."""
+    return release_orders(db, [order_id], actor)
+
+
+def release_orders(db: Database, order_ids: list[str], actor: str = ACTOR) -> int:
+    """``release_order`` for many orders in one transaction (orders locked in id order)."""
     with db.write() as conn:
-        order = lifecycle.locked_order(conn, order_id)
-        if order["status"] not in (OrderStatus.READY, OrderStatus.PARTIALLY_SHIPPED):
-            return 0
-        pending = [
-            s
-            for s in store.shipments_for_orders(conn, [order_id])
-            if s["status"] == ShipmentStatus.PENDING
-        ]
-        modes = wstore.settings_for(conn, sorted({s["warehouse"] for s in pending}))
-        released = 0
-        for s in pending:
-            row = modes.get(s["warehouse"])
-            if row is not None and row["release_mode"] == ReleaseMode.WAVE:
-                continue
-            shipment = store.lock_shipment(conn, s["id"])
-            assert shipment is not None
-            _release(conn, order, shipment, actor)
-            released += 1
-        return released
+        return sum(_release_pending(conn, oid, actor) for oid in sorted(set(order_ids)))
 
 
-def on_order_ready(db: Database) -> Callable[[Envelope], None]:
-    """The relay subscriber behind automatic release."""
+def on_order_ready(db: Database) -> Callable[[list[Envelope]], None]:
+    """The relay's batch subscriber behind automatic release: one transaction per pass."""
 
-    def handle(event: Envelope) -> None:
-        release_order(db, event.aggregate_id)
+    def handle(events: list[Envelope]) -> None:
+        release_orders(db, [e.aggregate_id for e in events if e.aggregate_type == "order"])
 
     return handle
 

@@ -6,6 +6,7 @@ same transaction; the order's status follows through ``lifecycle.sync_status``.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import sqlalchemy as sa
@@ -32,6 +33,7 @@ from podium.orders.views import shipment_view
 from podium.validation import Input
 
 __all__ = [
+    "PromiseIn",
     "ShipIn",
     "advance_locked",
     "apply_tracking",
@@ -41,6 +43,7 @@ __all__ = [
     "move",
     "pack_shipment",
     "pick_shipment",
+    "set_promise",
     "ship_locked",
     "ship_shipment",
 ]
@@ -280,3 +283,25 @@ def attach_label(
         {"shipment_id": shipment_id, **data},
         payload={"shipment_id": shipment_id, "order_id": order["id"], **data},
     )
+
+
+class PromiseIn(Input):
+    promised_by: date | None = Field(description="When the customer was promised the parcel.")
+
+
+def set_promise(db: Database, shipment_id: str, data: PromiseIn, actor: str) -> ShipmentView:
+    """Record the promised delivery date (rate shopping then picks a service that makes it)."""
+    with db.write() as conn:
+        order, shipment = locked(conn, shipment_id)
+        store.update_shipment(conn, shipment_id, {"promised_by": data.promised_by})
+        when = data.promised_by.isoformat() if data.promised_by else None
+        journal.record(
+            conn,
+            order,
+            actor,
+            "shipment.promise_changed",
+            f"Shipment from {shipment['warehouse']} promised by {when or 'no particular date'}.",
+            {"shipment_id": shipment_id, "promised_by": when},
+            payload={"shipment_id": shipment_id, "order_id": order["id"], "promised_by": when},
+        )
+        return _view(conn, shipment_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, Field, StrictInt
@@ -140,6 +140,7 @@ class ShipmentView(BaseModel):
     tracking_number: str | None
     tracking_url: str | None
     shipped_at: datetime | None = None
+    promised_by: date | None = None
 
 
 class LineView(BaseModel):

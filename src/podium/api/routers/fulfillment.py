@@ -15,13 +15,14 @@ from podium.carriers.model import LabelIn
 from podium.carriers.service import LabelView
 from podium.fulfillment import documents, paperwork, picking, service, zpl
 from podium.fulfillment.model import ShortPickIn
-from podium.fulfillment.service import ShipIn
+from podium.fulfillment.service import PromiseIn, ShipIn
 from podium.orders.model import ShipmentView
 
 router = APIRouter(tags=["fulfilment"])
 
 READ = Depends(require(Permission.READ))
 FULFIL = Depends(require(Permission.FULFIL))
+OPERATE = Depends(require(Permission.OPERATE))
 PDF: dict[int | str, dict[str, Any]] = {200: {"content": {"application/pdf": {}}}}
 
 
@@ -38,6 +39,17 @@ def get_shipment(
     shipment_id: str, _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> ShipmentView:
     return service.get_shipment(podium.db, shipment_id)
+
+
+@router.patch("/shipments/{shipment_id}", response_model=ShipmentView)
+def set_promise(
+    shipment_id: str,
+    data: PromiseIn,
+    caller: Caller = OPERATE,
+    podium: Podium = Depends(get_podium),
+) -> ShipmentView:
+    """Set (or clear, with null) the date the customer was promised the parcel."""
+    return service.set_promise(podium.db, shipment_id, data, caller.actor)
 
 
 @router.post("/shipments/{shipment_id}/ship", response_model=ShipmentView)

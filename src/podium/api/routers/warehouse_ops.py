@@ -74,6 +74,14 @@ def pick_list_pdf(
     return pdf(body, f"pick-list-{doc.id}.pdf")
 
 
+# After the .pdf route: {pick_list_id} would also match "….pdf".
+@router.get("/pick-lists/{pick_list_id}", response_model=PickListView)
+def get_pick_list(
+    pick_list_id: str, _: Caller = READ, podium: Podium = Depends(get_podium)
+) -> PickListView:
+    return picking.get_pick_list(podium.db, pick_list_id)
+
+
 @router.get("/warehouses/{code}/manifest.{fmt}", response_class=Response, responses=PDF)
 def get_manifest(
     code: str,
