@@ -197,3 +197,23 @@ def test_polling_easypost_trackers_catches_a_missed_delivery(api: Api) -> None:
         fake.tracker_status = "delivered"
         assert api.ok("post", "/carriers/poll", {}, "warehouse")["updated"] == 1
     assert api.ok("get", f"/orders/{order['id']}")["status"] == "delivered"
+
+
+def test_carrier_news_the_machine_refuses_is_acknowledged_and_changes_nothing(api: Api) -> None:
+    seed_store(api, {("TEE", "EAST"): 5})
+    order = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="t3"))
+    shipment_id = order["shipments"][0]["id"]
+    _easypost_account(api, "http://127.0.0.1:9/v2")
+    tracking = api.ok("post", f"/shipments/{shipment_id}/label", {})["tracking_number"]
+    api.ok("post", f"/orders/{order['id']}/hold", {"reason": "fraud_review"}, "support")
+    body = _tracker_event(tracking, "delivered")
+    r = _post_webhook(api, body, easypost_signature(SECRET, body))
+    assert (r.status_code, r.json()["status"]) == (200, "refused")
+    assert api.ok("get", f"/shipments/{shipment_id}")["status"] == "pending"
+    assert api.ok("get", "/inventory/TEE")["on_hand"] == 5
+    api.ok("post", f"/orders/{order['id']}/release", {}, "support")
+    r = _post_webhook(api, body, easypost_signature(SECRET, body))
+    assert r.json()["status"] == "updated"  # a parcel still "in the warehouse" ships first
+    got = api.ok("get", f"/orders/{order['id']}")
+    assert (got["status"], got["shipments"][0]["status"]) == ("delivered", "delivered")
+    assert api.ok("get", "/inventory/TEE")["on_hand"] == 4

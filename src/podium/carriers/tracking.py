@@ -37,10 +37,16 @@ def _apply(db: Database, tracking: Tracking, actor: str) -> str:
         return "unknown_tracking_number"
     if tracking.status is None:
         return "no_change"
-    with db.write() as conn:
-        changed = fulfilment.apply_tracking(
-            conn, label["shipment_id"], tracking.status, tracking.detail, actor
-        )
+    try:
+        with db.write() as conn:
+            changed = fulfilment.apply_tracking(
+                conn, label["shipment_id"], tracking.status, tracking.detail, actor
+            )
+    except DomainError as exc:
+        # The machine (or a hold) refuses this news: acknowledge it so the carrier stops
+        # resending; the shipment keeps what it knew and the log says why.
+        log.warning("tracking %s → %s refused: %s", tracking.tracking_number, tracking.status, exc)
+        return "refused"
     return "updated" if changed else "no_change"
 
 

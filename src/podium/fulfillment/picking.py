@@ -72,6 +72,12 @@ def create_pick_list(db: Database, code: str, data: PickListIn, actor: str) -> P
                 data={"pick_list_id": pick_list_id},
             )
             taken.append(s["id"])
+        if not taken:
+            raise Conflict(
+                f"Warehouse {code} has no released shipments to pick.",
+                code="nothing_to_pick",
+                details={"warehouse": code},
+            )
         order_of = {s["id"]: (s["created_at"], s["id"]) for s in candidates}
         taken.sort(key=lambda i: order_of[i])
         wstore.insert_pick_list(conn, pick_list_id, code, taken, actor)
