@@ -18,7 +18,6 @@ from typing import Any
 
 import httpx
 
-from podium.catalog import service as catalog
 from podium.db.database import Database
 from podium.events.model import Envelope
 from podium.fulfillment import store
@@ -103,8 +102,7 @@ def _drop(directory: str, name: str, text: str) -> None:
 def on_released(db: Database, http: httpx.Client) -> Callable[[Envelope], None]:
     def handle(event: Envelope) -> None:
         code = str(event.payload.get("warehouse", ""))
-        catalog.get_warehouse(db, code)
-        with db.read() as conn:
+        with db.read() as conn:  # one cheap read for the usual case: no hand-off
             settings = wstore.settings(conn, code)
         if settings is None or settings["handoff"] == Handoff.NONE:
             return
