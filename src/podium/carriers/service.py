@@ -100,7 +100,8 @@ def _prepare(db: Database, shipment_id: str, data: LabelIn) -> _Job:
         assert order is not None
         lines = shipments_store.shipment_lines_for(conn, [shipment_id])
         products = catalog_store.products_by_sku(conn, [ln["sku"] for ln in lines])
-    warehouse = catalog.get_warehouse(db, shipment["warehouse"])
+        warehouse = catalog_store.warehouse(conn, shipment["warehouse"])
+    assert warehouse is not None  # a shipment's warehouse is a foreign key
     weight = (
         data.weight_grams
         or sum(
