@@ -12,13 +12,14 @@ import httpx
 
 from podium.access.service import KeyCache
 from podium.carriers.accounts import Carriers
+from podium.carriers.subscribers import on_order_cancelled as void_labels
 from podium.config import Settings
 from podium.db.database import Database
 from podium.db.engine import build_engine
 from podium.db.migrate import upgrade
 from podium.events.model import Envelope
 from podium.events.relay import Registry, Relay
-from podium.fulfillment.handoff import on_released
+from podium.fulfillment.handoff import on_order_cancelled, on_released
 from podium.fulfillment.release import RELEASE_TRIGGERS, on_order_ready
 from podium.orders.replenish import on_inventory_changed
 from podium.routing.geo import Geocoder
@@ -65,6 +66,10 @@ def bootstrap(
     carriers = Carriers(httpx.Client(timeout=30))
     registry.subscribe_batch("fulfilment-release", on_order_ready(db), RELEASE_TRIGGERS)
     registry.subscribe("warehouse-handoff", on_released(db, carriers.http), {"shipment.released"})
+    registry.subscribe(
+        "warehouse-cancel", on_order_cancelled(db, carriers.http), {"order.cancelled"}
+    )
+    registry.subscribe("label-void", void_labels(db, carriers), {"order.cancelled"})
     relay = Relay(db, registry, settings)
     db.on_commit(relay.notify)
     return Podium(

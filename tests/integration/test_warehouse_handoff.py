@@ -85,3 +85,42 @@ def test_a_csv_drop_writes_one_file_per_released_shipment(
     assert [(r["order_number"], r["sku"], r["quantity"], r["city"]) for r in rows] == [
         (order["number"], "TEE", "3", "Seattle")
     ]
+    api.ok("post", f"/orders/{order['id']}/cancel", {}, "operator")
+    drain(podium)
+    cancel = folder / f"EAST-{shipment_id}.cancel.csv"
+    assert list(csv.DictReader(cancel.open())) == [
+        {"shipment_id": shipment_id, "order_number": order["number"], "action": "cancel"}
+    ]
+
+
+def test_cancelling_an_order_tells_the_3pl_and_voids_its_label(api: Api, podium: Podium) -> None:
+    from fakes import fake_easypost
+
+    seed_store(api, {("TEE", "EAST"): 5})
+    with receiver() as wms, fake_easypost() as ep:
+        _configure(api, {"handoff": "webhook", "handoff_url": wms.url, "handoff_secret": SECRET})
+        api.ok(
+            "post",
+            "/carriers",
+            {"code": "ep", "type": "easypost", "api_key": ep.api_key, "webhook_secret": "w",
+             "base_url": ep.url},
+        )  # fmt: skip
+        order = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="cx"))
+        shipment_id = order["shipments"][0]["id"]
+        drain(podium)
+        api.ok("post", f"/shipments/{shipment_id}/label", {"carrier": "ep"})
+        api.ok("post", f"/orders/{order['id']}/cancel", {}, "operator")
+        drain(podium)
+        assert [json.loads(body)["type"] for _, body in wms.received] == [
+            "shipment.released",
+            "shipment.cancelled",
+        ]
+        headers, body = wms.received[1]
+        signed = f"{headers['X-Podium-Timestamp']}.".encode() + body
+        digest = hmac.new(SECRET.encode(), signed, hashlib.sha256).hexdigest()
+        assert headers["X-Podium-Signature"] == f"sha256={digest}"
+        assert json.loads(body)["shipment"]["id"] == shipment_id
+        assert ep.refunded == ["shp_a9b97f431c00435cb16ec2d6a14ed109"]
+    types = [e["type"] for e in api.ok("get", f"/orders/{order['id']}/timeline")["items"]]
+    assert "shipment.label_voided" in types
+    assert api.ok("get", f"/shipments/{shipment_id}")["tracking_number"] is None

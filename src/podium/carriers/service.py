@@ -238,7 +238,7 @@ def void_label(db: Database, carriers: Carriers, shipment_id: str, actor: str) -
         account = store.account(conn, row["carrier"]) if row is not None else None
     if row is None or shipment is None:
         raise NotFound("This shipment has no label.", code="label_not_found")
-    if ShipmentStatus(shipment["status"]) not in OPEN_STATUSES:
+    if ShipmentStatus(shipment["status"]) not in {*OPEN_STATUSES, ShipmentStatus.CANCELLED}:
         raise Conflict(
             "The parcel has left; its label cannot be voided.",
             code="invalid_transition",

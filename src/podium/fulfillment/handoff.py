@@ -25,7 +25,14 @@ from podium.fulfillment import warehouse_store as wstore
 from podium.fulfillment.model import Handoff
 from podium.orders import store as orders_store
 
-__all__ = ["CSV_COLUMNS", "HandoffFailed", "document", "on_released", "sign"]
+__all__ = [
+    "CSV_COLUMNS",
+    "HandoffFailed",
+    "document",
+    "on_order_cancelled",
+    "on_released",
+    "sign",
+]
 
 SIGNATURE_HEADER = "X-Podium-Signature"
 TIMESTAMP_HEADER = "X-Podium-Timestamp"
@@ -99,6 +106,31 @@ def _drop(directory: str, name: str, text: str) -> None:
     os.replace(tmp, folder / name)
 
 
+def _post(
+    http: httpx.Client, settings: Any, code: str, kind: str, event_id: str, doc: dict[str, Any]
+) -> None:
+    body = json.dumps(
+        {"id": event_id, "type": kind, "shipment": doc}, separators=(",", ":")
+    ).encode()
+    ts = int(time.time())
+    try:
+        r = http.post(
+            settings["handoff_url"],
+            content=body,
+            headers={
+                "Content-Type": "application/json",
+                TIMESTAMP_HEADER: str(ts),
+                SIGNATURE_HEADER: sign(settings["handoff_secret"], ts, body),
+                "X-Podium-Event-Id": event_id,
+            },
+            timeout=10,
+        )
+    except httpx.HTTPError as exc:
+        raise HandoffFailed(f"{code} hand-off unreachable: {exc}") from exc
+    if r.status_code >= 300:
+        raise HandoffFailed(f"{code} hand-off answered {r.status_code}")
+
+
 def on_released(db: Database, http: httpx.Client) -> Callable[[Envelope], None]:
     def handle(event: Envelope) -> None:
         code = str(event.payload.get("warehouse", ""))
@@ -112,26 +144,36 @@ def on_released(db: Database, http: httpx.Client) -> Callable[[Envelope], None]:
         if settings["handoff"] == Handoff.CSV_DROP:
             _drop(settings["handoff_dir"], f"{code}-{doc['id']}.csv", _csv(doc))
             return
-        body = json.dumps(
-            {"id": f"evt_{event.id}", "type": "shipment.released", "shipment": doc},
-            separators=(",", ":"),
-        ).encode()
-        ts = int(time.time())
-        try:
-            r = http.post(
-                settings["handoff_url"],
-                content=body,
-                headers={
-                    "Content-Type": "application/json",
-                    TIMESTAMP_HEADER: str(ts),
-                    SIGNATURE_HEADER: sign(settings["handoff_secret"], ts, body),
-                    "X-Podium-Event-Id": f"evt_{event.id}",
-                },
-                timeout=10,
-            )
-        except httpx.HTTPError as exc:
-            raise HandoffFailed(f"{code} hand-off unreachable: {exc}") from exc
-        if r.status_code >= 300:
-            raise HandoffFailed(f"{code} hand-off answered {r.status_code}")
+        _post(http, settings, code, "shipment.released", f"evt_{event.id}", doc)
+
+    return handle
+
+
+def on_order_cancelled(db: Database, http: httpx.Client) -> Callable[[Envelope], None]:
+    """An order was cancelled: every external warehouse that had been given one of its
+    shipments is told to stop (``shipment.cancelled`` webhook, or a ``.cancel.csv`` file)."""
+
+    def handle(event: Envelope) -> None:
+        with db.read() as conn:
+            ships = [
+                s
+                for s in store.shipments_for_orders(conn, [event.aggregate_id])
+                if s["status"] == "cancelled" and s["released_at"] is not None
+            ]
+            settings = wstore.settings_for(conn, sorted({s["warehouse"] for s in ships}))
+        for s in ships:
+            row = settings.get(s["warehouse"])
+            if row is None or row["handoff"] == Handoff.NONE:
+                continue
+            doc = document(db, s["id"])
+            assert doc is not None
+            if row["handoff"] == Handoff.CSV_DROP:
+                text = (
+                    f"shipment_id,order_number,action\n{doc['id']},{doc['order_number']},cancel\n"
+                )
+                _drop(row["handoff_dir"], f"{s['warehouse']}-{doc['id']}.cancel.csv", text)
+            else:
+                event_id = f"evt_{event.id}_{s['id']}"  # one id per shipment told
+                _post(http, row, s["warehouse"], "shipment.cancelled", event_id, doc)
 
     return handle
