@@ -151,7 +151,9 @@ def test_a_tracker_webhook_moves_the_shipment_and_the_order_to_delivered(
     transit = _tracker_event(tracking, "in_transit")
     r = _post_webhook(api, transit, easypost_signature(SECRET, transit))
     assert (r.status_code, r.json()["status"]) == (200, "updated")
-    assert api.ok("get", f"/shipments/{shipment_id}")["status"] == "in_transit"
+    moving = api.ok("get", f"/shipments/{shipment_id}")
+    assert moving["status"] == "in_transit"
+    assert moving["tracking_url"] == "https://track.easypost.com/x"  # learnt from the carrier
 
     body = _tracker_event(tracking, "delivered")
     bad = _post_webhook(api, body, easypost_signature("other", body))

@@ -48,6 +48,10 @@ def test_a_wave_warehouse_keeps_shipments_pending_until_a_wave_is_released(
     second = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="w2"))
     drain(podium)
     assert api.ok("get", f"/shipments/{first['shipments'][0]['id']}")["status"] == "pending"
+    queue = api.ok("get", "/warehouses/EAST/shipments?status=pending", role="warehouse")["items"]
+    assert [s["id"] for s in queue] == [first["shipments"][0]["id"], second["shipments"][0]["id"]]
+    assert api.get("/warehouses/EAST/shipments?status=lost").status_code == 422
+    assert api.get("/warehouses/NOPE/shipments").status_code == 404
     wave = api.post("/warehouses/EAST/waves", {}, "warehouse")
     assert wave.status_code == 201, wave.text
     ids = [first["shipments"][0]["id"], second["shipments"][0]["id"]]

@@ -40,7 +40,12 @@ def _apply(db: Database, tracking: Tracking, actor: str) -> str:
     try:
         with db.write() as conn:
             changed = fulfilment.apply_tracking(
-                conn, label["shipment_id"], tracking.status, tracking.detail, actor
+                conn,
+                label["shipment_id"],
+                tracking.status,
+                tracking.detail,
+                actor,
+                tracking_url=tracking.public_url,
             )
     except DomainError as exc:
         # The machine (or a hold) refuses this news: acknowledge it so the carrier stops

@@ -38,6 +38,7 @@ __all__ = [
     "get_pick_list",
     "pick_list_document",
     "short_pick",
+    "warehouse_queue",
 ]
 
 
@@ -82,6 +83,24 @@ def create_pick_list(db: Database, code: str, data: PickListIn, actor: str) -> P
         taken.sort(key=lambda i: order_of[i])
         wstore.insert_pick_list(conn, pick_list_id, code, taken, actor)
     return PickListView(id=pick_list_id, warehouse=code, shipments=taken)
+
+
+def warehouse_queue(db: Database, code: str, status: str, limit: int) -> list[ShipmentView]:
+    """A warehouse's shipments in one status, oldest first (the floor's work queue)."""
+    catalog.get_warehouse(db, code)
+    try:
+        wanted = ShipmentStatus(status)
+    except ValueError as exc:
+        raise ValidationFailed(
+            f"Unknown shipment status {status}.", code="invalid_status", details={"field": "status"}
+        ) from exc
+    with db.read() as conn:
+        rows = wstore.shipments_in(conn, code, wanted.value, limit=limit)
+        lines = store.shipment_lines_for(conn, [r["id"] for r in rows])
+    by_shipment: dict[str, list[sa.RowMapping]] = defaultdict(list)
+    for ln in lines:
+        by_shipment[ln["shipment_id"]].append(ln)
+    return [shipment_view(r, by_shipment[r["id"]]) for r in rows]
 
 
 def get_pick_list(db: Database, pick_list_id: str) -> PickListView:

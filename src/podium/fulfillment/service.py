@@ -236,10 +236,19 @@ def advance_locked(
     return bool(steps)
 
 
-def apply_tracking(conn: Connection, shipment_id: str, status: str, note: str, actor: str) -> bool:
+def apply_tracking(
+    conn: Connection,
+    shipment_id: str,
+    status: str,
+    note: str,
+    actor: str,
+    tracking_url: str | None = None,
+) -> bool:
     """A carrier reported ``status`` for this shipment (webhook or poll); False when it
     changes nothing (a repeat, or news older than what we know)."""
     order, shipment = locked(conn, shipment_id)
+    if tracking_url and not shipment["tracking_url"]:
+        store.update_shipment(conn, shipment_id, {"tracking_url": tracking_url})
     current = ShipmentStatus(shipment["status"])
     target = ShipmentStatus(status)
     if current in (ShipmentStatus.CANCELLED, ShipmentStatus.DELIVERED):

@@ -14,6 +14,7 @@ from podium.bootstrap import Podium
 from podium.carriers.manifest import manifest, manifest_csv
 from podium.fulfillment import documents, picking, release
 from podium.fulfillment.model import BinIn, PickListIn, PickListView, SettingsIn, SettingsView
+from podium.orders.model import ShipmentView
 from podium.validation import Sku
 
 router = APIRouter(tags=["warehouse"])
@@ -41,6 +42,18 @@ def put_bin(
     code: str, sku: Sku, data: BinIn, _: Caller = FULFIL, podium: Podium = Depends(get_podium)
 ) -> dict[str, str]:
     return release.put_bin(podium.db, code, sku, data)
+
+
+@router.get("/warehouses/{code}/shipments", response_model=dict[str, list[ShipmentView]])
+def warehouse_queue(
+    code: str,
+    status: str = Query("released", description="pending, released, picking, packed, …"),
+    limit: int = Query(100, ge=1, le=1000),
+    _: Caller = READ,
+    podium: Podium = Depends(get_podium),
+) -> dict[str, list[ShipmentView]]:
+    """The warehouse's work queue: its shipments in one status, oldest first."""
+    return {"items": picking.warehouse_queue(podium.db, code, status, limit)}
 
 
 @router.post("/warehouses/{code}/waves", status_code=201, response_model=dict[str, list[str]])
