@@ -54,3 +54,37 @@ def test_warehouse_staff_work_a_wave_from_the_command_line(
     again = runner.invoke(app, ["shipments", "ship", shipment_id])
     assert again.exit_code == 2
     assert "invalid_transition" in again.output
+
+
+def test_operators_set_warehouse_settings_print_slips_and_void_labels_from_the_cli(
+    api: Api, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PODIUM_DATABASE_URL", database_url)
+    seed_store(api, {("TEE", "EAST"): 5})
+    order = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="cli2"))
+    shipment_id = order["shipments"][0]["id"]
+    runner = CliRunner()
+
+    shown = runner.invoke(app, ["warehouse", "settings", "EAST"])
+    assert shown.exit_code == 0 and "release_mode: auto" in shown.output
+    changed = runner.invoke(app, ["warehouse", "settings", "EAST", "--release-mode", "wave"])
+    assert changed.exit_code == 0 and "release_mode: wave" in changed.output
+    incomplete = runner.invoke(app, ["warehouse", "settings", "EAST", "--handoff", "webhook"])
+    assert incomplete.exit_code == 2 and "handoff_incomplete" in incomplete.output
+    assert api.ok("get", "/warehouses/EAST/fulfillment")["release_mode"] == "wave"
+
+    slip = runner.invoke(
+        app, ["shipments", "packing-slip", shipment_id, "--out", str(tmp_path / "s.pdf")]
+    )
+    assert slip.exit_code == 0, slip.output
+    assert order["number"] in pdf_text((tmp_path / "s.pdf").read_bytes())
+
+    zpl = tmp_path / "label.zpl"
+    labelled = runner.invoke(app, ["shipments", "label", shipment_id, "--out", str(zpl)])
+    assert labelled.exit_code == 0, labelled.output
+    assert zpl.read_text().startswith("^XA")
+    voided = runner.invoke(app, ["shipments", "void-label", shipment_id])
+    assert voided.exit_code == 0, voided.output
+    assert api.ok("get", f"/shipments/{shipment_id}")["tracking_number"] is None
+    again = runner.invoke(app, ["shipments", "void-label", shipment_id])
+    assert again.exit_code == 2 and "label_not_found" in again.output

@@ -149,3 +149,80 @@ def ship(
         out.print(f"Shipment {view.id} is {view.status} (tracking {view.tracking_number}).")
 
     run()
+
+
+@warehouse_app.command("settings")
+def settings(
+    code: str,
+    release_mode: str = typer.Option(None, "--release-mode", help="auto or wave."),
+    handoff: str = typer.Option(None, help="none, webhook or csv_drop."),
+    handoff_url: str = typer.Option(None, "--handoff-url"),
+    handoff_dir: str = typer.Option(None, "--handoff-dir"),
+    handoff_secret: str = typer.Option(
+        None, "--handoff-secret", envvar="PODIUM_HANDOFF_SECRET", help="Or the environment."
+    ),
+) -> None:
+    """Show a warehouse's fulfilment settings, or change them (unnamed ones keep their value;
+    a stored secret is kept unless a new one is given)."""
+    from podium.cli import _opened, friendly, out
+    from podium.fulfillment import release
+    from podium.fulfillment import warehouse_store as wstore
+    from podium.fulfillment.model import SettingsIn
+
+    @friendly
+    def run() -> None:
+        with _opened() as podium:
+            current = release.get_settings(podium.db, code)
+            asked = {
+                "release_mode": release_mode,
+                "handoff": handoff,
+                "handoff_url": handoff_url,
+                "handoff_dir": handoff_dir,
+                "handoff_secret": handoff_secret,
+            }
+            if any(v is not None for v in asked.values()):
+                with podium.db.read() as conn:
+                    row = wstore.settings(conn, code)
+                merged = {**current.model_dump(exclude={"warehouse"}), "handoff_secret": None}
+                if row is not None:
+                    merged["handoff_secret"] = row["handoff_secret"]
+                merged.update({k: v for k, v in asked.items() if v is not None})
+                current = release.put_settings(podium.db, code, SettingsIn(**merged))
+        for key, value in current.model_dump().items():
+            out.print(f"{key}: {value if value is not None else '-'}", highlight=False)
+
+    run()
+
+
+@shipments_app.command("packing-slip")
+def packing_slip(
+    shipment_id: str, out_file: Path = typer.Option(None, "--out", help="Write the PDF here.")
+) -> None:
+    """Print a shipment's packing slip (PDF)."""
+    from podium.cli import _opened, friendly, out
+    from podium.fulfillment import documents, paperwork
+
+    @friendly
+    def run() -> None:
+        with _opened() as podium:
+            doc = paperwork.packing_slip_document(podium.db, shipment_id)
+        target = out_file or Path(f"packing-slip-{doc.order_number}.pdf")
+        target.write_bytes(documents.packing_slip_pdf(doc))
+        out.print(f"Packing slip for order {doc.order_number} at {target}")
+
+    run()
+
+
+@shipments_app.command("void-label")
+def void_label(shipment_id: str) -> None:
+    """Void a shipment's label (EasyPost refunds the postage)."""
+    from podium.carriers import service as carriers
+    from podium.cli import _opened, friendly, out
+
+    @friendly
+    def run() -> None:
+        with _opened() as podium:
+            carriers.void_label(podium.db, podium.carriers, shipment_id, ACTOR)
+        out.print(f"Label of shipment {shipment_id} voided.")
+
+    run()
