@@ -11,8 +11,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from docs import barcodes
-from fakes import receiver
+from document_checks import barcodes
+from fulfilment_fakes import receiver
 from podium.carriers.model import easypost_signature
 from support import order_body, seed_http
 

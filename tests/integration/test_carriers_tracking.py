@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from fakes import fake_easypost
+from fulfilment_fakes import fake_easypost
 from podium.bootstrap import Podium
 from podium.carriers.model import easypost_signature
 from support import Api, order_body, seed_store

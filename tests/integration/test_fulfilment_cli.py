@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from test_fulfilment_flow import drain
 from typer.testing import CliRunner
 
-from docs import barcodes, pdf_text
+from document_checks import barcodes, pdf_text
+from fulfilment_fakes import drain
 from podium.bootstrap import Podium
 from podium.cli import app
 from support import Api, order_body, seed_store

@@ -9,9 +9,8 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from test_fulfilment_flow import drain
-
-from docs import barcodes, pdf_text
+from document_checks import barcodes, pdf_text
+from fulfilment_fakes import drain
 from podium.bootstrap import Podium
 from podium.carriers.model import valid_tracking_number
 from support import Api, order_body, seed_store

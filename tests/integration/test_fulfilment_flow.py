@@ -3,13 +3,9 @@ the order follows its shipments."""
 
 from __future__ import annotations
 
+from fulfilment_fakes import drain
 from podium.bootstrap import Podium
 from support import Api, order_body, seed_store
-
-
-def drain(podium: Podium) -> None:
-    while podium.relay.run_once():
-        pass
 
 
 def _types(api: Api, order_id: str) -> list[str]:

@@ -11,9 +11,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from test_fulfilment_flow import drain
-
-from fakes import receiver
+from fulfilment_fakes import drain, fake_easypost, receiver
 from podium.bootstrap import Podium
 from support import Api, order_body, seed_store
 
@@ -94,8 +92,6 @@ def test_a_csv_drop_writes_one_file_per_released_shipment(
 
 
 def test_cancelling_an_order_tells_the_3pl_and_voids_its_label(api: Api, podium: Podium) -> None:
-    from fakes import fake_easypost
-
     seed_store(api, {("TEE", "EAST"): 5})
     with receiver() as wms, fake_easypost() as ep:
         _configure(api, {"handoff": "webhook", "handoff_url": wms.url, "handoff_secret": SECRET})
