@@ -38,8 +38,11 @@ def _address(name: str, a: dict[str, Any]) -> dict[str, Any]:
 
 def parse_rates(code: str, shipment: dict[str, Any]) -> list[Rate]:
     """Rates of an EasyPost shipment; amounts are decimal strings in their own currency."""
-    out = []
-    for r in shipment.get("rates") or []:
+    out: list[Rate] = []
+    rates = shipment.get("rates")
+    for r in rates if isinstance(rates, list) else []:
+        if not isinstance(r, dict):
+            continue
         try:
             currency = normalise_currency(r.get("currency") or "USD")
             amount = parse_amount(str(r["rate"]), currency)
@@ -64,16 +67,17 @@ def parse_rates(code: str, shipment: dict[str, Any]) -> list[Rate]:
 
 def parse_tracker(tracker: dict[str, Any]) -> Tracking:
     status = str(tracker.get("status") or "unknown")
-    details = tracker.get("tracking_details") or []
-    last = details[-1] if details else {}
-    where = (last.get("tracking_location") or {}) if isinstance(last, dict) else {}
+    details = tracker.get("tracking_details")
+    last = details[-1] if isinstance(details, list) and details else {}
+    where = last.get("tracking_location") if isinstance(last, dict) else None
+    where = where if isinstance(where, dict) else {}
     place = ", ".join(str(x) for x in (where.get("city"), where.get("state")) if x)
     message = str(last.get("message") or status) if isinstance(last, dict) else status
     return Tracking(
         str(tracker.get("tracking_code") or ""),
         EASYPOST_STATUS.get(status),
         f"{message}" + (f" ({place})" if place else ""),
-        tracker.get("public_url"),
+        url if isinstance(url := tracker.get("public_url"), str) else None,
     )
 
 
@@ -94,10 +98,16 @@ class EasyPostCarrier:
         if r.status_code >= 400:
             try:
                 message = r.json().get("error", {}).get("message", r.text)
-            except ValueError:
+            except (ValueError, AttributeError):
                 message = r.text
             raise CarrierError(f"EasyPost answered {r.status_code}: {message}")
-        return r.json()
+        try:
+            body = r.json()
+        except ValueError as exc:
+            raise CarrierError("EasyPost answered with something that is not JSON.") from exc
+        if not isinstance(body, dict):
+            raise CarrierError("EasyPost answered with JSON that is not an object.")
+        return body
 
     def rates(self, request: RateRequest) -> list[Rate]:
         shipment = self._call(
@@ -123,7 +133,7 @@ class EasyPostCarrier:
         tracking = bought.get("tracking_code")
         if not tracking:
             raise CarrierError("EasyPost bought the label but sent no tracking code.")
-        tracker = bought.get("tracker") or {}
+        tracker = bought.get("tracker") if isinstance(bought.get("tracker"), dict) else {}
         return Purchase(
             str(tracking), str(bought.get("id") or shipment_id), tracker.get("public_url")
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import date, timedelta
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -77,6 +78,22 @@ def test_the_published_easypost_payloads_parse() -> None:
 def test_a_rate_with_an_unparseable_amount_is_left_out() -> None:
     shipment = {"id": "shp_1", "rates": [{"id": "r", "rate": "n/a", "currency": "USD"}]}
     assert parse_rates("ep", shipment) == []
+
+
+@pytest.mark.parametrize(
+    "junk",
+    [
+        {"rates": {"a": 1}},
+        {"rates": ["x", 3, None]},
+        {"tracking_details": "soon", "public_url": 7},
+        {"tracking_details": [{"tracking_location": "Paris"}], "status": ["delivered"]},
+        {"tracking_details": ["scan"]},
+    ],
+)
+def test_strange_easypost_shapes_parse_to_nothing_rather_than_crash(junk: dict[str, Any]) -> None:
+    assert parse_rates("ep", junk) == []
+    tracking = parse_tracker(junk)
+    assert tracking.status is None and tracking.public_url is None
 
 
 def _rate(service: str, amount: int, days: int | None) -> Rate:
