@@ -65,7 +65,9 @@ def bootstrap(
     registry.subscribe_batch("backorders", on_inventory_changed(db), {"inventory.changed"})
     carriers = Carriers(httpx.Client(timeout=30))
     registry.subscribe_batch("fulfilment-release", on_order_ready(db), RELEASE_TRIGGERS)
-    registry.subscribe("warehouse-handoff", on_released(db, carriers.http), {"shipment.released"})
+    registry.subscribe_batch(
+        "warehouse-handoff", on_released(db, carriers.http), {"shipment.released"}
+    )
     registry.subscribe(
         "warehouse-cancel", on_order_cancelled(db, carriers.http), {"order.cancelled"}
     )

@@ -131,22 +131,39 @@ def _post(
         raise HandoffFailed(f"{code} hand-off answered {r.status_code}")
 
 
-def on_released(db: Database, http: httpx.Client) -> Callable[[Envelope], None]:
-    def handle(event: Envelope) -> None:
-        code = str(event.payload.get("warehouse", ""))
-        with db.read() as conn:  # one cheap read for the usual case: no hand-off
-            settings = wstore.settings(conn, code)
-        if settings is None or settings["handoff"] == Handoff.NONE:
-            return
-        doc = document(db, str(event.payload["shipment_id"]))
-        if doc is None:
-            return
-        if settings["handoff"] == Handoff.CSV_DROP:
-            _drop(settings["handoff_dir"], f"{code}-{doc['id']}.csv", _csv(doc))
-            return
-        _post(http, settings, code, "shipment.released", f"evt_{event.id}", doc)
+def on_released(db: Database, http: httpx.Client) -> Callable[[list[Envelope]], None]:
+    """The relay's batch subscriber: one read of the settings for a whole batch (most
+    warehouses hand nothing off), then each hand-off. If one fails the batch is retried, and
+    receivers dedupe the others on the event id."""
+
+    def handle(events: list[Envelope]) -> None:
+        codes = sorted({str(e.payload.get("warehouse", "")) for e in events})
+        with db.read() as conn:
+            settings = wstore.settings_for(conn, codes)
+        failures: list[str] = []
+        for event in events:
+            code = str(event.payload.get("warehouse", ""))
+            row = settings.get(code)
+            if row is None or row["handoff"] == Handoff.NONE:
+                continue
+            try:
+                _hand_off(db, http, row, code, event)
+            except (HandoffFailed, OSError) as exc:
+                failures.append(str(exc))
+        if failures:
+            raise HandoffFailed("; ".join(failures))
 
     return handle
+
+
+def _hand_off(db: Database, http: httpx.Client, row: Any, code: str, event: Envelope) -> None:
+    doc = document(db, str(event.payload["shipment_id"]))
+    if doc is None:
+        return
+    if row["handoff"] == Handoff.CSV_DROP:
+        _drop(row["handoff_dir"], f"{code}-{doc['id']}.csv", _csv(doc))
+        return
+    _post(http, row, code, "shipment.released", f"evt_{event.id}", doc)
 
 
 def on_order_cancelled(db: Database, http: httpx.Client) -> Callable[[Envelope], None]:
