@@ -170,3 +170,19 @@ def test_warehouse_settings_are_validated_and_admin_only(api: Api) -> None:
     assert r.status_code == 200
     assert r.json()["handoff_secret"] == "****ssss"
     assert api.ok("get", "/warehouses/EAST/fulfillment")["handoff_secret"] == "****ssss"
+
+
+def test_a_held_order_goes_to_the_warehouse_only_once_its_hold_is_released(
+    api: Api, podium: Podium
+) -> None:
+    seed_store(api, {("TEE", "EAST"): 5})
+    order = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="held"))
+    api.ok("post", f"/orders/{order['id']}/hold", {"reason": "fraud_review"}, "support")
+    drain(podium)
+    shipment_id = order["shipments"][0]["id"]
+    assert api.ok("get", f"/shipments/{shipment_id}")["status"] == "pending"
+    wave = api.post("/warehouses/EAST/waves", {}, "warehouse")
+    assert wave.json()["shipments"] == []  # waves skip held orders too
+    api.ok("post", f"/orders/{order['id']}/release", {}, "support")
+    drain(podium)
+    assert api.ok("get", f"/shipments/{shipment_id}")["status"] == "released"
