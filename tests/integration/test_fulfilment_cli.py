@@ -65,6 +65,10 @@ def test_operators_set_warehouse_settings_print_slips_and_void_labels_from_the_c
     shipment_id = order["shipments"][0]["id"]
     runner = CliRunner()
 
+    binned = runner.invoke(app, ["warehouse", "bin", "EAST", "TEE", "A-01-1"])
+    assert binned.exit_code == 0, binned.output
+    bad_bin = runner.invoke(app, ["warehouse", "bin", "EAST", "TEE", "no spaces"])
+    assert bad_bin.exit_code == 2 and "Traceback" not in bad_bin.output
     shown = runner.invoke(app, ["warehouse", "settings", "EAST"])
     assert shown.exit_code == 0 and "release_mode: auto" in shown.output
     changed = runner.invoke(app, ["warehouse", "settings", "EAST", "--release-mode", "wave"])

@@ -151,6 +151,22 @@ def ship(
     run()
 
 
+@warehouse_app.command("bin")
+def bin_location(code: str, sku: str, bin_code: str = typer.Argument(..., metavar="BIN")) -> None:
+    """Record where a SKU lives in a warehouse (pick lists walk the bins in order)."""
+    from podium.cli import _opened, friendly, out
+    from podium.fulfillment import release
+    from podium.fulfillment.model import BinIn
+
+    @friendly
+    def run() -> None:
+        with _opened() as podium:
+            release.put_bin(podium.db, code, sku, BinIn(bin=bin_code))
+        out.print(f"{sku} lives in bin {bin_code} at {code}.", highlight=False)
+
+    run()
+
+
 @warehouse_app.command("settings")
 def settings(
     code: str,
