@@ -186,3 +186,24 @@ def test_a_held_order_goes_to_the_warehouse_only_once_its_hold_is_released(
     api.ok("post", f"/orders/{order['id']}/release", {}, "support")
     drain(podium)
     assert api.ok("get", f"/shipments/{shipment_id}")["status"] == "released"
+
+
+def test_a_short_pick_is_re_planned_at_once_from_a_warehouse_that_has_the_units(
+    api: Api, podium: Podium
+) -> None:
+    seed_store(api, {("TEE", "EAST"): 2, ("TEE", "WEST"): 3})
+    order = api.ok(
+        "post", "/orders", order_body([("TEE", 2)], external_id="rp", postal_code="07030")
+    )
+    east = order["shipments"][0]
+    assert east["warehouse"] == "EAST"
+    r = api.post(f"/shipments/{east['id']}/short-pick", {"lines": [{"sku": "TEE", "quantity": 1}]})
+    assert r.status_code == 200, r.text
+    got = api.ok("get", f"/orders/{order['id']}")
+    assert (got["status"], got["holds"]) == ("ready", [])
+    west = next(s for s in got["shipments"] if s["warehouse"] == "WEST")
+    assert west["lines"] == [{"sku": "TEE", "quantity": 1}]
+    assert got["lines"][0]["quantity_backordered"] == 0
+    drain(podium)
+    assert api.ok("get", f"/shipments/{west['id']}")["status"] == "released"
+    assert api.ok("get", "/doctor")["ok"] is True

@@ -29,6 +29,7 @@ from podium.inventory.model import Movement, MovementKind
 from podium.orders import journal
 from podium.orders import store as orders_store
 from podium.orders.model import ShipmentView
+from podium.orders.replenish import fill_backorders
 from podium.orders.status import HoldReason, OrderStatus, check_transition
 from podium.orders.views import shipment_view
 
@@ -161,7 +162,8 @@ def _shipments(conn: sa.Connection, ids: list[str]) -> list[sa.RowMapping]:
 
 def short_pick(db: Database, shipment_id: str, data: ShortPickIn, actor: str) -> ShipmentView:
     """The warehouse could not find some units: they leave the shipment (and the stock count:
-    they are not on the shelf), the order line is back-ordered, and the rest can ship."""
+    they are not on the shelf), the order line is back-ordered (and re-planned at once when
+    another warehouse has them), and the rest can ship."""
     with db.write() as conn:
         order, shipment = locked(conn, shipment_id)
         if ShipmentStatus(shipment["status"]) not in OPEN_STATUSES:
@@ -235,7 +237,11 @@ def short_pick(db: Database, shipment_id: str, data: ShortPickIn, actor: str) ->
         _backorder(conn, order, actor, shorts)
         row = store.shipment(conn, shipment_id)
         assert row is not None
-        return shipment_view(row, store.shipment_lines_for(conn, [shipment_id]))
+        view = shipment_view(row, store.shipment_lines_for(conn, [shipment_id]))
+    # Re-plan at once: another warehouse may have the units now. The backorder filler does it
+    # in its own transactions (stock rows locked in key order), oldest waiting order first.
+    fill_backorders(db, sorted(shorts))
+    return view
 
 
 def _backorder(
