@@ -91,6 +91,7 @@ def test_an_easypost_label_is_bought_over_http_and_voided_by_refund(api: Api) ->
         )
         assert label["rate"] == {"amount": "11.01", "currency": "USD"}
         assert label["tracking_number"] == "EZ1000000001"
+        assert label["label_url"] == "https://x/l.png"  # EasyPost's own postage label
         assert label["tracking_url"].startswith("https://track.easypost.com/")
         created = fake.calls[0]
         assert created[1] == "/v2/shipments"

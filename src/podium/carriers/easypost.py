@@ -134,8 +134,13 @@ class EasyPostCarrier:
         if not tracking:
             raise CarrierError("EasyPost bought the label but sent no tracking code.")
         tracker = bought.get("tracker") if isinstance(bought.get("tracker"), dict) else {}
+        postage = bought.get("postage_label")
+        label_url = postage.get("label_url") if isinstance(postage, dict) else None
         return Purchase(
-            str(tracking), str(bought.get("id") or shipment_id), tracker.get("public_url")
+            str(tracking),
+            str(bought.get("id") or shipment_id),
+            tracker.get("public_url"),
+            label_url if isinstance(label_url, str) else None,
         )
 
     def void(self, tracking_number: str, external_id: str | None) -> None:

@@ -69,6 +69,7 @@ class Purchase:
     tracking_number: str
     external_id: str | None = None
     tracking_url: str | None = None
+    label_url: str | None = None  # the carrier's own postage label, if it made one
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,6 +56,7 @@ class LabelView(BaseModel):
     tracking_url: str | None
     transit_days: int | None
     rate: LabelRate
+    label_url: str | None = None  # the carrier's postage label (EasyPost): print that one
 
 
 def _label_view(row: sa.RowMapping, url: str | None) -> LabelView:
@@ -70,6 +71,7 @@ def _label_view(row: sa.RowMapping, url: str | None) -> LabelView:
         rate=LabelRate(
             amount=format_amount(row["rate_amount"], row["currency"]), currency=row["currency"]
         ),
+        label_url=row["label_url"],
     )
 
 
@@ -192,6 +194,7 @@ def buy_label(
                         "transit_days": rate.transit_days,
                         "weight_grams": job.request.weight_grams,
                         "external_id": purchase.external_id,
+                        "label_url": purchase.label_url,
                     },
                 )
                 price = format_amount(rate.amount, rate.currency)

@@ -356,6 +356,8 @@ labels = sa.Table(
     sa.Column("transit_days", sa.Integer, nullable=True),
     sa.Column("weight_grams", sa.Integer, nullable=False),
     sa.Column("external_id", sa.String(100), nullable=True),
+    # The carrier's own postage label (EasyPost), when it made one; Podium renders its own too.
+    sa.Column("label_url", sa.String(1000), nullable=True),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("voided_at", Timestamp, nullable=True),
     sa.Index("ix_labels_shipment_id", "shipment_id"),

@@ -90,6 +90,7 @@ def upgrade() -> None:
         sa.Column("transit_days", sa.Integer(), nullable=True),
         sa.Column("weight_grams", sa.Integer(), nullable=False),
         sa.Column("external_id", sa.String(length=100), nullable=True),
+        sa.Column("label_url", sa.String(length=1000), nullable=True),
         sa.Column("created_at", TS, nullable=False),
         sa.Column("voided_at", TS, nullable=True),
         sa.ForeignKeyConstraint(
