@@ -6,15 +6,21 @@ Nothing in Podium does work at import time; everything starts from ``bootstrap``
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+import httpx
 
 from podium.access.service import KeyCache
+from podium.carriers.accounts import Carriers
+from podium.carriers.subscribers import on_order_cancelled as void_labels
 from podium.config import Settings
 from podium.db.database import Database
 from podium.db.engine import build_engine
 from podium.db.migrate import upgrade
 from podium.events.model import Envelope
 from podium.events.relay import Registry, Relay
+from podium.fulfillment.handoff import on_order_cancelled, on_released
+from podium.fulfillment.release import RELEASE_TRIGGERS, on_order_ready
 from podium.notify.delivery import Deliverer
 from podium.notify.emails import Emailer
 from podium.notify.fanout import enqueue_deliveries
@@ -37,10 +43,12 @@ class Podium:
     keys: KeyCache
     emailer: Emailer
     webhooks: Deliverer
+    carriers: Carriers = field(default_factory=Carriers)
 
     def close(self) -> None:
         self.relay.stop()
         self.webhooks.close()
+        self.carriers.close()
         self.db.dispose()
 
 
@@ -64,6 +72,15 @@ def bootstrap(
     registry = Registry()
     registry.subscribe("event-log", _log_event)
     registry.subscribe_batch("backorders", on_inventory_changed(db), {"inventory.changed"})
+    carriers = Carriers(httpx.Client(timeout=30))
+    registry.subscribe_batch("fulfilment-release", on_order_ready(db), RELEASE_TRIGGERS)
+    registry.subscribe_batch(
+        "warehouse-handoff", on_released(db, carriers.http), {"shipment.released"}
+    )
+    registry.subscribe(
+        "warehouse-cancel", on_order_cancelled(db, carriers.http), {"order.cancelled"}
+    )
+    registry.subscribe("label-void", void_labels(db, carriers), {"order.cancelled"})
     emailer = Emailer(db, Mailer(settings), Renderer(settings.templates_dir))
     if emailer.mailer.enabled:
         registry.subscribe("customer-email", emailer.on_event, set(EMAIL_TEMPLATES))
@@ -80,4 +97,5 @@ def bootstrap(
         KeyCache(db),
         emailer=emailer,
         webhooks=webhooks,
+        carriers=carriers,
     )

@@ -12,7 +12,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from podium.carriers.cli import carriers_app
 from podium.config import Settings
+from podium.fulfillment.cli import shipments_app, warehouse_app
 from podium.notify.cli import notify_app, webhooks_app
 from podium.routing import cli as routing_cli
 
@@ -35,6 +37,9 @@ app.add_typer(events_app, name="events")
 app.add_typer(notify_app, name="notify")
 app.add_typer(webhooks_app, name="webhooks")
 app.add_typer(routing_cli.app, name="routing")
+app.add_typer(warehouse_app, name="warehouse")
+app.add_typer(shipments_app, name="shipments")
+app.add_typer(carriers_app, name="carriers")
 
 out = Console()
 err = Console(stderr=True)

@@ -270,10 +270,11 @@ def test_while_the_mail_server_is_down_events_wait_and_are_sent_once_it_is_back(
         while p.relay.run_once():
             pass
         pending, _ = events.list_events(p.db, status="pending")
-        assert [e.type for e in pending] == ["order.created"]
-        assert "customer-email" in (pending[0].last_error or "")
+        # Later events of the order (the warehouse release, …) wait behind the failed one.
+        [created] = [e for e in pending if e.type == "order.created"]
+        assert "customer-email" in (created.last_error or "")
         with smtp_server(port) as (inbox, _):
-            events.retry_event(p.db, pending[0].id)
+            events.retry_event(p.db, created.id)
             while p.relay.run_once():
                 pass
             assert len(inbox.messages) == 1

@@ -11,8 +11,12 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 __all__ = [
     "api_keys",
+    "bin_locations",
+    "carrier_accounts",
     "channels",
     "counters",
+    "fulfilment_settings",
+    "labels",
     "metadata",
     "notifications",
     "order_events",
@@ -21,6 +25,7 @@ __all__ = [
     "order_number_seq",
     "orders",
     "outbox",
+    "pick_lists",
     "products",
     "routing_rule_sets",
     "shipment_lines",
@@ -243,6 +248,10 @@ shipments = sa.Table(
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("updated_at", Timestamp, nullable=False),
     sa.Column("shipped_at", Timestamp, nullable=True),
+    # When the customer was promised the parcel (rate shopping picks a service that makes it).
+    sa.Column("promised_by", sa.Date, nullable=True),
+    sa.Column("released_at", Timestamp, nullable=True),
+    sa.Column("delivered_at", Timestamp, nullable=True),
     sa.Index("ix_shipments_order_id", "order_id"),
     sa.Index("ix_shipments_warehouse_status", "warehouse", "status"),
     # Smart routing (issue 4): what each location was given today, for its daily capacity.
@@ -395,4 +404,73 @@ routing_rule_sets = sa.Table(
     sa.Column("note", sa.String(500), nullable=True),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("created_by", sa.String(200), nullable=False),
+)
+
+
+# --- fulfilment, carriers and tracking (issue 5) ---
+
+# How each warehouse gets its work: released at once or in waves; handed off or not.
+fulfilment_settings = sa.Table(
+    "fulfilment_settings",
+    metadata,
+    sa.Column("warehouse", sa.String(64), sa.ForeignKey("warehouses.code"), primary_key=True),
+    sa.Column("release_mode", sa.String(16), nullable=False),
+    sa.Column("handoff", sa.String(16), nullable=False),
+    sa.Column("handoff_url", sa.String(500), nullable=True),
+    sa.Column("handoff_secret", sa.String(200), nullable=True),
+    sa.Column("handoff_dir", sa.String(500), nullable=True),
+    sa.Column("updated_at", Timestamp, nullable=False),
+)
+
+bin_locations = sa.Table(
+    "bin_locations",
+    metadata,
+    sa.Column("sku", sa.String(64), primary_key=True),
+    sa.Column("warehouse", sa.String(64), sa.ForeignKey("warehouses.code"), primary_key=True),
+    sa.Column("bin", sa.String(32), nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+)
+
+pick_lists = sa.Table(
+    "pick_lists",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("warehouse", sa.String(64), sa.ForeignKey("warehouses.code"), nullable=False),
+    sa.Column("shipment_ids", Json, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Index("ix_pick_lists_warehouse", "warehouse", "id"),
+)
+
+carrier_accounts = sa.Table(
+    "carrier_accounts",
+    metadata,
+    sa.Column("code", sa.String(64), primary_key=True),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("settings", Json, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+)
+
+labels = sa.Table(
+    "labels",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("shipment_id", sa.String(40), sa.ForeignKey("shipments.id"), nullable=False),
+    sa.Column("carrier", sa.String(64), nullable=False),
+    sa.Column("carrier_name", sa.String(64), nullable=False),
+    sa.Column("service", sa.String(64), nullable=False),
+    sa.Column("tracking_number", sa.String(100), nullable=False, unique=True),
+    sa.Column("rate_amount", sa.BigInteger, nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("transit_days", sa.Integer, nullable=True),
+    sa.Column("weight_grams", sa.Integer, nullable=False),
+    sa.Column("external_id", sa.String(100), nullable=True),
+    # The carrier's own postage label (EasyPost), when it made one; Podium renders its own too.
+    sa.Column("label_url", sa.String(1000), nullable=True),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("voided_at", Timestamp, nullable=True),
+    sa.Index("ix_labels_shipment_id", "shipment_id"),
 )

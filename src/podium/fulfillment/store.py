@@ -38,6 +38,9 @@ def insert_shipments(
         "tracking_number": None,
         "tracking_url": None,
         "shipped_at": None,
+        "promised_by": None,
+        "released_at": None,
+        "delivered_at": None,
         "created_at": now,
         "updated_at": now,
     }

@@ -151,6 +151,7 @@ class ShipmentView(BaseModel):
     tracking_number: str | None
     tracking_url: str | None
     shipped_at: datetime | None = None
+    promised_by: date | None = None
 
 
 class LineView(BaseModel):

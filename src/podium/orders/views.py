@@ -38,6 +38,7 @@ def shipment_view(row: Mapping[Any, Any], lines: Sequence[Mapping[Any, Any]]) ->
         tracking_number=row["tracking_number"],
         tracking_url=row["tracking_url"],
         shipped_at=as_utc(row["shipped_at"]) if row["shipped_at"] else None,
+        promised_by=row.get("promised_by"),
     )
 
 

@@ -1,0 +1,1 @@
+"""Carriers: rate cards, rate shopping, labels and tracking, behind one interface."""

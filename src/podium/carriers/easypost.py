@@ -1,0 +1,152 @@
+"""EasyPost over its REST API (v2): shipments with rates, buy, refund (void), trackers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import httpx
+
+from podium.carriers.model import (
+    EASYPOST_STATUS,
+    CarrierError,
+    Purchase,
+    Rate,
+    RateRequest,
+    Tracking,
+    ounces,
+)
+from podium.money import InvalidMoney, normalise_currency, parse_amount
+
+__all__ = ["DEFAULT_BASE_URL", "EasyPostCarrier", "parse_rates", "parse_tracker"]
+
+DEFAULT_BASE_URL = "https://api.easypost.com/v2"
+
+
+def _address(name: str, a: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "name": name,
+        "street1": a.get("line1") or "",
+        "street2": a.get("line2"),
+        "city": a.get("city"),
+        "state": a.get("region"),
+        "zip": a.get("postal_code"),
+        "country": a.get("country") or "US",
+        "phone": a.get("phone"),
+    }
+
+
+def parse_rates(code: str, shipment: dict[str, Any]) -> list[Rate]:
+    """Rates of an EasyPost shipment; amounts are decimal strings in their own currency."""
+    out: list[Rate] = []
+    rates = shipment.get("rates")
+    for r in rates if isinstance(rates, list) else []:
+        if not isinstance(r, dict):
+            continue
+        try:
+            currency = normalise_currency(r.get("currency") or "USD")
+            amount = parse_amount(str(r["rate"]), currency)
+        except (InvalidMoney, KeyError):
+            continue  # a rate we cannot price is a rate we do not offer
+        days = r.get("delivery_days") if r.get("delivery_days") is not None else None
+        if days is None:
+            days = r.get("est_delivery_days")
+        out.append(
+            Rate(
+                code,
+                str(r.get("carrier") or "EasyPost"),
+                str(r.get("service") or ""),
+                amount,
+                currency,
+                int(days) if days is not None else None,
+                f"{shipment.get('id', r.get('shipment_id', ''))}:{r.get('id', '')}",
+            )
+        )
+    return out
+
+
+def parse_tracker(tracker: dict[str, Any]) -> Tracking:
+    status = str(tracker.get("status") or "unknown")
+    details = tracker.get("tracking_details")
+    last = details[-1] if isinstance(details, list) and details else {}
+    where = last.get("tracking_location") if isinstance(last, dict) else None
+    where = where if isinstance(where, dict) else {}
+    place = ", ".join(str(x) for x in (where.get("city"), where.get("state")) if x)
+    message = str(last.get("message") or status) if isinstance(last, dict) else status
+    return Tracking(
+        str(tracker.get("tracking_code") or ""),
+        EASYPOST_STATUS.get(status),
+        f"{message}" + (f" ({place})" if place else ""),
+        url if isinstance(url := tracker.get("public_url"), str) else None,
+    )
+
+
+class EasyPostCarrier:
+    def __init__(self, code: str, api_key: str, client: httpx.Client, base_url: str) -> None:
+        self.code = code
+        self._key = api_key
+        self._client = client
+        self._base = base_url.rstrip("/")
+
+    def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
+        try:
+            r = self._client.request(
+                method, f"{self._base}{path}", json=body, auth=(self._key, ""), timeout=30
+            )
+        except httpx.HTTPError as exc:
+            raise CarrierError(f"EasyPost is unreachable: {exc}") from exc
+        if r.status_code >= 400:
+            try:
+                message = r.json().get("error", {}).get("message", r.text)
+            except (ValueError, AttributeError):
+                message = r.text
+            raise CarrierError(f"EasyPost answered {r.status_code}: {message}")
+        try:
+            body = r.json()
+        except ValueError as exc:
+            raise CarrierError("EasyPost answered with something that is not JSON.") from exc
+        if not isinstance(body, dict):
+            raise CarrierError("EasyPost answered with JSON that is not an object.")
+        return body
+
+    def rates(self, request: RateRequest) -> list[Rate]:
+        shipment = self._call(
+            "POST",
+            "/shipments",
+            {
+                "shipment": {
+                    "reference": request.reference,
+                    "from_address": _address(request.from_name, request.from_address),
+                    "to_address": _address(request.to_name, request.to_address),
+                    "parcel": {"weight": ounces(request.weight_grams)},
+                    "options": {"currency": request.currency},
+                }
+            },
+        )
+        return parse_rates(self.code, shipment)
+
+    def buy(self, request: RateRequest, rate: Rate) -> Purchase:
+        shipment_id, _, rate_id = rate.ref.partition(":")
+        if not shipment_id or not rate_id:
+            raise CarrierError("This EasyPost rate has no shipment to buy it on.")
+        bought = self._call("POST", f"/shipments/{shipment_id}/buy", {"rate": {"id": rate_id}})
+        tracking = bought.get("tracking_code")
+        if not tracking:
+            raise CarrierError("EasyPost bought the label but sent no tracking code.")
+        tracker = bought.get("tracker") if isinstance(bought.get("tracker"), dict) else {}
+        postage = bought.get("postage_label")
+        label_url = postage.get("label_url") if isinstance(postage, dict) else None
+        return Purchase(
+            str(tracking),
+            str(bought.get("id") or shipment_id),
+            tracker.get("public_url"),
+            label_url if isinstance(label_url, str) else None,
+        )
+
+    def void(self, tracking_number: str, external_id: str | None) -> None:
+        if external_id:
+            self._call("POST", f"/shipments/{external_id}/refund")
+
+    def track(self, tracking_number: str, shipped_at: datetime | None) -> Tracking:
+        tracker = self._call("POST", "/trackers", {"tracker": {"tracking_code": tracking_number}})
+        return parse_tracker(tracker)

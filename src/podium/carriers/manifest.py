@@ -1,0 +1,71 @@
+"""The end-of-day carrier manifest: every parcel that left a warehouse on a day, as PDF or
+CSV (what the driver signs, and what a carrier's upload form takes)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import date
+
+from podium.carriers import store
+from podium.db.database import Database, as_utc
+from podium.fulfillment import paperwork
+from podium.fulfillment.documents import ManifestDoc, ManifestRow
+from podium.money import format_amount
+
+__all__ = ["manifest", "manifest_csv"]
+
+
+def manifest(db: Database, code: str, day: date) -> ManifestDoc:
+    shipped = paperwork.shipped_on(db, code, day)
+    ids = [r["id"] for r, _ in shipped]
+    with db.read() as conn:
+        labels = store.labels_for(conn, ids)
+    fallback = paperwork.weights(db, [i for i in ids if i not in labels])
+    rows = []
+    for s, number in shipped:
+        label = labels.get(s["id"])
+        rows.append(
+            ManifestRow(
+                tracking_number=s["tracking_number"] or "",
+                order_number=number,
+                carrier=(label["carrier_name"] if label else s["carrier"]) or "",
+                service=(label["service"] if label else s["service"]) or "",
+                weight_grams=label["weight_grams"] if label else fallback.get(s["id"], 0),
+                rate=format_amount(label["rate_amount"], label["currency"]) if label else "",
+                currency=label["currency"] if label else "",
+                shipped_at=as_utc(s["shipped_at"]).isoformat(timespec="seconds"),
+            )
+        )
+    return ManifestDoc(code, day.isoformat(), rows)
+
+
+def manifest_csv(doc: ManifestDoc) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(
+        [
+            "tracking_number",
+            "order_number",
+            "carrier",
+            "service",
+            "weight_grams",
+            "rate",
+            "currency",
+            "shipped_at",
+        ]
+    )
+    for r in doc.rows:
+        writer.writerow(
+            [
+                r.tracking_number,
+                r.order_number,
+                r.carrier,
+                r.service,
+                r.weight_grams,
+                r.rate,
+                r.currency,
+                r.shipped_at,
+            ]
+        )
+    return out.getvalue()

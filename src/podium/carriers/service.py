@@ -1,0 +1,289 @@
+"""Carrier use cases: accounts, buying and voiding labels (with rate shopping), and the data a
+printed label shows. Network calls to carriers happen outside any database transaction."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import sqlalchemy as sa
+from pydantic import BaseModel
+from sqlalchemy.exc import IntegrityError
+
+from podium.carriers import store
+from podium.carriers.accounts import Carriers, CarrierUnavailable
+from podium.carriers.model import (
+    Carrier,
+    CarrierError,
+    LabelIn,
+    Rate,
+    RateRequest,
+    choose_rate,
+)
+from podium.carriers.tablerate import BUILTIN_CODE
+from podium.catalog import service as catalog
+from podium.catalog import store as catalog_store
+from podium.db.database import Database, as_utc
+from podium.errors import Conflict, NotFound, ValidationFailed
+from podium.fulfillment import service as fulfilment
+from podium.fulfillment import store as shipments_store
+from podium.fulfillment.documents import LabelDoc
+from podium.fulfillment.model import OPEN_STATUSES, ShipmentStatus
+from podium.fulfillment.paperwork import address_lines
+from podium.ids import new_id
+from podium.money import format_amount
+from podium.orders import store as orders_store
+
+__all__ = ["LabelView", "buy_label", "get_label", "label_document", "void_label"]
+
+log = logging.getLogger("podium.carriers")
+DEFAULT_WEIGHT_GRAMS = 500
+
+
+class LabelRate(BaseModel):
+    amount: str
+    currency: str
+
+
+class LabelView(BaseModel):
+    shipment_id: str
+    carrier: str
+    carrier_name: str
+    service: str
+    tracking_number: str
+    tracking_url: str | None
+    transit_days: int | None
+    rate: LabelRate
+    label_url: str | None = None  # the carrier's postage label (EasyPost): print that one
+
+
+def _label_view(row: sa.RowMapping, url: str | None) -> LabelView:
+    return LabelView(
+        shipment_id=row["shipment_id"],
+        carrier=row["carrier"],
+        carrier_name=row["carrier_name"],
+        service=row["service"],
+        tracking_number=row["tracking_number"],
+        tracking_url=url,
+        transit_days=row["transit_days"],
+        rate=LabelRate(
+            amount=format_amount(row["rate_amount"], row["currency"]), currency=row["currency"]
+        ),
+        label_url=row["label_url"],
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    request: RateRequest
+    promised_by: Any
+
+
+def _prepare(db: Database, shipment_id: str, data: LabelIn) -> _Job:
+    with db.read() as conn:
+        shipment = shipments_store.shipment(conn, shipment_id)
+        if shipment is None:
+            raise NotFound(f"No shipment {shipment_id}.", code="shipment_not_found")
+        if ShipmentStatus(shipment["status"]) not in OPEN_STATUSES:
+            raise Conflict(
+                f"A {shipment['status']} shipment cannot get a new label.",
+                code="invalid_transition",
+                details={"entity": "shipment", "from": shipment["status"], "to": "labelled"},
+            )
+        if store.current_label(conn, shipment_id) is not None:
+            raise Conflict(
+                "This shipment already has a label; void it first.",
+                code="label_exists",
+                details={"shipment_id": shipment_id},
+            )
+        order = orders_store.order(conn, shipment["order_id"])
+        assert order is not None
+        lines = shipments_store.shipment_lines_for(conn, [shipment_id])
+        products = catalog_store.products_by_sku(conn, [ln["sku"] for ln in lines])
+        warehouse = catalog_store.warehouse(conn, shipment["warehouse"])
+    assert warehouse is not None  # a shipment's warehouse is a foreign key
+    weight = (
+        data.weight_grams
+        or sum(
+            (products[ln["sku"]].weight_grams or 0) * ln["quantity"]
+            for ln in lines
+            if ln["sku"] in products
+        )
+        or DEFAULT_WEIGHT_GRAMS
+    )
+    request = RateRequest(
+        reference=order["number"],
+        from_name=warehouse.name,
+        from_address=warehouse.address.model_dump(),
+        to_name=order["customer_name"] or "",
+        to_address=dict(order["shipping_address"]),
+        weight_grams=weight,
+        currency=order["currency"],
+    )
+    return _Job(request, data.deliver_by or shipment["promised_by"])
+
+
+def _carriers_to_ask(db: Database, carriers: Carriers, code: str | None) -> list[Carrier]:
+    with db.read() as conn:
+        if code is None:
+            return [carriers.build(None)] + [
+                carriers.build(r) for r in store.accounts(conn) if r["active"]
+            ]
+        if code == BUILTIN_CODE:
+            return [carriers.build(None)]
+        row = store.account(conn, code)
+    if row is None or not row["active"]:
+        raise ValidationFailed(
+            f"Unknown carrier {code}.", code="unknown_carrier", details={"field": "carrier"}
+        )
+    return [carriers.build(row)]
+
+
+def buy_label(
+    db: Database, carriers: Carriers, shipment_id: str, data: LabelIn, actor: str
+) -> LabelView:
+    """Buy a label: the named carrier and service, or the cheapest rate that arrives by the
+    promised date across every carrier (rate shopping)."""
+    job = _prepare(db, shipment_id, data)
+    rates: list[Rate] = []
+    by_code: dict[str, Carrier] = {}
+    failures: list[str] = []
+    for carrier in _carriers_to_ask(db, carriers, data.carrier):
+        by_code[carrier.code] = carrier
+        try:
+            rates += carrier.rates(job.request)
+        except CarrierError as exc:
+            log.warning("rates from %s failed: %s", carrier.code, exc)
+            failures.append(f"{carrier.code}: {exc}")
+    if data.service is not None:
+        rates = [r for r in rates if r.service.lower() == data.service.lower()]
+        if not rates and not failures:
+            raise ValidationFailed(
+                f"No service {data.service} here.",
+                code="unknown_service",
+                details={"field": "service"},
+            )
+    today = datetime.now(UTC).date()
+    rate = choose_rate(rates, today, job.promised_by)
+    if rate is None:
+        raise CarrierUnavailable(
+            "No carrier offered a rate: " + "; ".join(failures), details={"failures": failures}
+        )
+    carrier = by_code[rate.carrier]
+    for _attempt in range(3):
+        try:
+            purchase = carrier.buy(job.request, rate)
+        except CarrierError as exc:
+            raise CarrierUnavailable(str(exc), details={"carrier": rate.carrier}) from exc
+        label_id = new_id("lbl")
+        try:
+            with db.write() as conn:
+                store.insert_label(
+                    conn,
+                    {
+                        "id": label_id,
+                        "shipment_id": shipment_id,
+                        "carrier": rate.carrier,
+                        "carrier_name": rate.carrier_name,
+                        "service": rate.service,
+                        "tracking_number": purchase.tracking_number,
+                        "rate_amount": rate.amount,
+                        "currency": rate.currency,
+                        "transit_days": rate.transit_days,
+                        "weight_grams": job.request.weight_grams,
+                        "external_id": purchase.external_id,
+                        "label_url": purchase.label_url,
+                    },
+                )
+                price = format_amount(rate.amount, rate.currency)
+                fulfilment.attach_label(
+                    conn,
+                    shipment_id,
+                    actor,
+                    carrier=rate.carrier,
+                    service=rate.service,
+                    tracking_number=purchase.tracking_number,
+                    tracking_url=purchase.tracking_url,
+                    message=f"Label bought: {rate.carrier_name} {rate.service}, "
+                    f"{rate.currency} {price}, tracking {purchase.tracking_number}.",
+                    data={
+                        "carrier": rate.carrier,
+                        "service": rate.service,
+                        "tracking_number": purchase.tracking_number,
+                        "rate": price,
+                        "currency": rate.currency,
+                    },
+                    promised_by=data.deliver_by,
+                )
+                row = store.current_label(conn, shipment_id)
+        except IntegrityError:
+            continue  # a tracking number drawn twice: draw again
+        assert row is not None
+        return _label_view(row, purchase.tracking_url)
+    raise CarrierUnavailable("Could not get a unique tracking number.")
+
+
+def get_label(db: Database, shipment_id: str) -> LabelView:
+    with db.read() as conn:
+        row = store.current_label(conn, shipment_id)
+        shipment = shipments_store.shipment(conn, shipment_id)
+    if row is None or shipment is None:
+        raise NotFound("This shipment has no label.", code="label_not_found")
+    return _label_view(row, shipment["tracking_url"])
+
+
+def void_label(db: Database, carriers: Carriers, shipment_id: str, actor: str) -> None:
+    with db.read() as conn:
+        row = store.current_label(conn, shipment_id)
+        shipment = shipments_store.shipment(conn, shipment_id)
+        account = store.account(conn, row["carrier"]) if row is not None else None
+    if row is None or shipment is None:
+        raise NotFound("This shipment has no label.", code="label_not_found")
+    if ShipmentStatus(shipment["status"]) not in {*OPEN_STATUSES, ShipmentStatus.CANCELLED}:
+        raise Conflict(
+            "The parcel has left; its label cannot be voided.",
+            code="invalid_transition",
+            details={"entity": "shipment", "from": shipment["status"], "to": "voided"},
+        )
+    try:
+        carriers.build(account).void(row["tracking_number"], row["external_id"])
+    except CarrierError as exc:
+        raise CarrierUnavailable(str(exc)) from exc
+    with db.write() as conn:
+        store.void_label(conn, row["id"])
+        fulfilment.attach_label(
+            conn,
+            shipment_id,
+            actor,
+            carrier=None,
+            service=None,
+            tracking_number=None,
+            tracking_url=None,
+            message=f"Label {row['tracking_number']} voided.",
+            data={"voided": row["tracking_number"]},
+        )
+
+
+def label_document(db: Database, shipment_id: str) -> LabelDoc:
+    with db.read() as conn:
+        shipment = shipments_store.shipment(conn, shipment_id)
+        if shipment is None:
+            raise NotFound(f"No shipment {shipment_id}.", code="shipment_not_found")
+        row = store.current_label(conn, shipment_id)
+        if row is None:
+            raise NotFound("This shipment has no label yet.", code="label_not_found")
+        order = orders_store.order(conn, shipment["order_id"])
+        assert order is not None
+    warehouse = catalog.get_warehouse(db, shipment["warehouse"])
+    return LabelDoc(
+        tracking_number=row["tracking_number"],
+        carrier_name=row["carrier_name"],
+        service=row["service"],
+        order_number=order["number"],
+        weight_grams=row["weight_grams"],
+        ship_from=address_lines(warehouse.name, warehouse.address.model_dump()),
+        ship_to=address_lines(order["customer_name"], dict(order["shipping_address"])),
+        shipped_on=as_utc(row["created_at"]).strftime("%Y-%m-%d"),
+    )

@@ -1,0 +1,196 @@
+"""Handing released shipments to an external warehouse (WMS or 3PL): a signed JSON webhook or
+a CSV file dropped into a directory, per warehouse. Runs as an outbox subscriber, so it is
+delivered at least once and retried with backoff; receivers dedupe on the event id."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import io
+import json
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from podium.db.database import Database
+from podium.events.model import Envelope
+from podium.fulfillment import store
+from podium.fulfillment import warehouse_store as wstore
+from podium.fulfillment.model import Handoff
+from podium.orders import store as orders_store
+
+__all__ = [
+    "CSV_COLUMNS",
+    "HandoffFailed",
+    "document",
+    "on_order_cancelled",
+    "on_released",
+    "sign",
+]
+
+SIGNATURE_HEADER = "X-Podium-Signature"
+TIMESTAMP_HEADER = "X-Podium-Timestamp"
+CSV_COLUMNS = [
+    "shipment_id", "order_number", "line_no", "sku", "name", "quantity", "ship_to_name",
+    "line1", "line2", "city", "region", "postal_code", "country", "phone", "warehouse",
+]  # fmt: skip
+
+
+class HandoffFailed(Exception):
+    """The receiver did not take it; the relay will try again."""
+
+
+def sign(secret: str, timestamp: int, body: bytes) -> str:
+    """``sha256=<hex>`` of HMAC-SHA256(secret, ``<timestamp>.<body>``): the timestamp is
+    signed too, so a receiver can refuse old replays."""
+    message = str(timestamp).encode() + b"." + body
+    return "sha256=" + hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()
+
+
+def document(db: Database, shipment_id: str) -> dict[str, Any] | None:
+    with db.read() as conn:
+        shipment = store.shipment(conn, shipment_id)
+        if shipment is None:
+            return None
+        order = orders_store.order(conn, shipment["order_id"])
+        assert order is not None
+        names = {ln["line_no"]: ln["name"] for ln in orders_store.lines(conn, [order["id"]])}
+        lines = store.shipment_lines_for(conn, [shipment_id])
+    return {
+        "id": shipment_id,
+        "order_id": order["id"],
+        "order_number": order["number"],
+        "warehouse": shipment["warehouse"],
+        "status": shipment["status"],
+        "promised_by": shipment["promised_by"].isoformat() if shipment["promised_by"] else None,
+        "ship_to": {"name": order["customer_name"], **dict(order["shipping_address"])},
+        "lines": [
+            {
+                "line_no": ln["line_no"],
+                "sku": ln["sku"],
+                "name": names.get(ln["line_no"]),
+                "quantity": ln["quantity"],
+            }
+            for ln in lines
+        ],
+    }
+
+
+def _csv(doc: dict[str, Any]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    to = doc["ship_to"]
+    for ln in doc["lines"]:
+        writer.writerow(
+            [doc["id"], doc["order_number"], ln["line_no"], ln["sku"], ln["name"], ln["quantity"],
+             to.get("name"), to.get("line1"), to.get("line2"), to.get("city"), to.get("region"),
+             to.get("postal_code"), to.get("country"), to.get("phone"), doc["warehouse"]]
+        )  # fmt: skip
+    return out.getvalue()
+
+
+def _drop(directory: str, name: str, text: str) -> None:
+    """Write atomically: a reader never sees half a file (temp file, then rename)."""
+    folder = Path(directory)
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".csv")
+    with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
+        f.write(text)
+    os.replace(tmp, folder / name)
+
+
+def _post(
+    http: httpx.Client, settings: Any, code: str, kind: str, event_id: str, doc: dict[str, Any]
+) -> None:
+    body = json.dumps(
+        {"id": event_id, "type": kind, "shipment": doc}, separators=(",", ":")
+    ).encode()
+    ts = int(time.time())
+    try:
+        r = http.post(
+            settings["handoff_url"],
+            content=body,
+            headers={
+                "Content-Type": "application/json",
+                TIMESTAMP_HEADER: str(ts),
+                SIGNATURE_HEADER: sign(settings["handoff_secret"], ts, body),
+                "X-Podium-Event-Id": event_id,
+            },
+            timeout=10,
+        )
+    except httpx.HTTPError as exc:
+        raise HandoffFailed(f"{code} hand-off unreachable: {exc}") from exc
+    if r.status_code >= 300:
+        raise HandoffFailed(f"{code} hand-off answered {r.status_code}")
+
+
+def on_released(db: Database, http: httpx.Client) -> Callable[[list[Envelope]], None]:
+    """The relay's batch subscriber: one read of the settings for a whole batch (most
+    warehouses hand nothing off), then each hand-off. If one fails the batch is retried, and
+    receivers dedupe the others on the event id."""
+
+    def handle(events: list[Envelope]) -> None:
+        codes = sorted({str(e.payload.get("warehouse", "")) for e in events})
+        with db.read() as conn:
+            settings = wstore.settings_for(conn, codes)
+        failures: list[str] = []
+        for event in events:
+            code = str(event.payload.get("warehouse", ""))
+            row = settings.get(code)
+            if row is None or row["handoff"] == Handoff.NONE:
+                continue
+            try:
+                _hand_off(db, http, row, code, event)
+            except (HandoffFailed, OSError) as exc:
+                failures.append(str(exc))
+        if failures:
+            raise HandoffFailed("; ".join(failures))
+
+    return handle
+
+
+def _hand_off(db: Database, http: httpx.Client, row: Any, code: str, event: Envelope) -> None:
+    doc = document(db, str(event.payload["shipment_id"]))
+    if doc is None:
+        return
+    if row["handoff"] == Handoff.CSV_DROP:
+        _drop(row["handoff_dir"], f"{code}-{doc['id']}.csv", _csv(doc))
+        return
+    _post(http, row, code, "shipment.released", f"evt_{event.id}", doc)
+
+
+def on_order_cancelled(db: Database, http: httpx.Client) -> Callable[[Envelope], None]:
+    """An order was cancelled: every external warehouse that had been given one of its
+    shipments is told to stop (``shipment.cancelled`` webhook, or a ``.cancel.csv`` file)."""
+
+    def handle(event: Envelope) -> None:
+        with db.read() as conn:
+            ships = [
+                s
+                for s in store.shipments_for_orders(conn, [event.aggregate_id])
+                if s["status"] == "cancelled" and s["released_at"] is not None
+            ]
+            settings = wstore.settings_for(conn, sorted({s["warehouse"] for s in ships}))
+        for s in ships:
+            row = settings.get(s["warehouse"])
+            if row is None or row["handoff"] == Handoff.NONE:
+                continue
+            doc = document(db, s["id"])
+            assert doc is not None
+            if row["handoff"] == Handoff.CSV_DROP:
+                text = (
+                    f"shipment_id,order_number,action\n{doc['id']},{doc['order_number']},cancel\n"
+                )
+                _drop(row["handoff_dir"], f"{s['warehouse']}-{doc['id']}.cancel.csv", text)
+            else:
+                event_id = f"evt_{event.id}_{s['id']}"  # one id per shipment told
+                _post(http, row, s["warehouse"], "shipment.cancelled", event_id, doc)
+
+    return handle

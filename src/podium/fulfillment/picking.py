@@ -1,0 +1,267 @@
+"""Pick lists (waves of released shipments) and short picks."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from podium.catalog import service as catalog
+from podium.catalog import store as catalog_store
+from podium.db.database import Database, as_utc
+from podium.errors import Conflict, NotFound, ValidationFailed
+from podium.fulfillment import store
+from podium.fulfillment import warehouse_store as wstore
+from podium.fulfillment.model import (
+    OPEN_STATUSES,
+    PickListIn,
+    PickListView,
+    PickRow,
+    ShipmentStatus,
+    ShortPickIn,
+    pick_rows,
+)
+from podium.fulfillment.service import locked, move
+from podium.ids import new_id
+from podium.inventory import service as inventory
+from podium.inventory.model import Movement, MovementKind
+from podium.orders import journal
+from podium.orders import store as orders_store
+from podium.orders.model import ShipmentView
+from podium.orders.replenish import fill_backorders
+from podium.orders.status import HoldReason, OrderStatus, check_transition
+from podium.orders.views import shipment_view
+
+__all__ = [
+    "PickListDoc",
+    "create_pick_list",
+    "get_pick_list",
+    "pick_list_document",
+    "short_pick",
+    "warehouse_queue",
+]
+
+
+def create_pick_list(db: Database, code: str, data: PickListIn, actor: str) -> PickListView:
+    """Take up to ``max_shipments`` released shipments (oldest first) into one pick list; they
+    move to ``picking``."""
+    catalog.get_warehouse(db, code)
+    with db.read() as conn:
+        candidates = wstore.shipments_in(
+            conn, code, ShipmentStatus.RELEASED.value, limit=data.max_shipments
+        )
+    if not candidates:
+        raise Conflict(
+            f"Warehouse {code} has no released shipments to pick.",
+            code="nothing_to_pick",
+            details={"warehouse": code},
+        )
+    pick_list_id = new_id("pck")
+    taken: list[str] = []
+    with db.write() as conn:
+        for s in sorted(candidates, key=lambda r: (r["order_id"], r["id"])):
+            order, shipment = locked(conn, s["id"])
+            if shipment["status"] != ShipmentStatus.RELEASED:
+                continue
+            move(
+                conn,
+                order,
+                shipment,
+                ShipmentStatus.PICKING,
+                actor,
+                f"On pick list {pick_list_id} at {code}.",
+                data={"pick_list_id": pick_list_id},
+            )
+            taken.append(s["id"])
+        if not taken:
+            raise Conflict(
+                f"Warehouse {code} has no released shipments to pick.",
+                code="nothing_to_pick",
+                details={"warehouse": code},
+            )
+        order_of = {s["id"]: (s["created_at"], s["id"]) for s in candidates}
+        taken.sort(key=lambda i: order_of[i])
+        wstore.insert_pick_list(conn, pick_list_id, code, taken, actor)
+    return PickListView(id=pick_list_id, warehouse=code, shipments=taken)
+
+
+def warehouse_queue(db: Database, code: str, status: str, limit: int) -> list[ShipmentView]:
+    """A warehouse's shipments in one status, oldest first (the floor's work queue)."""
+    catalog.get_warehouse(db, code)
+    try:
+        wanted = ShipmentStatus(status)
+    except ValueError as exc:
+        raise ValidationFailed(
+            f"Unknown shipment status {status}.", code="invalid_status", details={"field": "status"}
+        ) from exc
+    with db.read() as conn:
+        rows = wstore.shipments_in(conn, code, wanted.value, limit=limit)
+        lines = store.shipment_lines_for(conn, [r["id"] for r in rows])
+    by_shipment: dict[str, list[sa.RowMapping]] = defaultdict(list)
+    for ln in lines:
+        by_shipment[ln["shipment_id"]].append(ln)
+    return [shipment_view(r, by_shipment[r["id"]]) for r in rows]
+
+
+def get_pick_list(db: Database, pick_list_id: str) -> PickListView:
+    with db.read() as conn:
+        row = wstore.pick_list(conn, pick_list_id)
+    if row is None:
+        raise NotFound(f"No pick list {pick_list_id}.", code="pick_list_not_found")
+    return PickListView(id=row["id"], warehouse=row["warehouse"], shipments=row["shipment_ids"])
+
+
+@dataclass(frozen=True, slots=True)
+class PickListDoc:
+    """What a printed pick list shows."""
+
+    id: str
+    warehouse: str
+    created_at: str
+    rows: list[PickRow]
+    shipments: list[tuple[str, str, int]]  # (shipment id, order number, units)
+
+
+def pick_list_document(db: Database, pick_list_id: str) -> PickListDoc:
+    with db.read() as conn:
+        row = wstore.pick_list(conn, pick_list_id)
+        if row is None:
+            raise NotFound(f"No pick list {pick_list_id}.", code="pick_list_not_found")
+        ids = list(row["shipment_ids"])
+        ships = {s["id"]: s for s in _shipments(conn, ids)}
+        lines = store.shipment_lines_for(conn, ids)
+        numbers = {
+            o["id"]: o["number"]
+            for o in (
+                orders_store.order(conn, oid) for oid in {s["order_id"] for s in ships.values()}
+            )
+            if o is not None
+        }
+        skus = sorted({ln["sku"] for ln in lines})
+        names = {sku: p.name for sku, p in catalog_store.products_by_sku(conn, skus).items()}
+        bins = wstore.bins(conn, row["warehouse"], skus)
+    units: dict[str, int] = defaultdict(int)
+    flat = []
+    for ln in lines:
+        number = numbers[ships[ln["shipment_id"]]["order_id"]]
+        units[ln["shipment_id"]] += ln["quantity"]
+        flat.append((ln["sku"], ln["shipment_id"], ln["quantity"], number))
+    return PickListDoc(
+        id=pick_list_id,
+        warehouse=row["warehouse"],
+        created_at=as_utc(row["created_at"]).strftime("%Y-%m-%d %H:%M UTC"),
+        rows=pick_rows(flat, bins, names),
+        shipments=[(i, numbers[ships[i]["order_id"]], units[i]) for i in ids if i in ships],
+    )
+
+
+def _shipments(conn: sa.Connection, ids: list[str]) -> list[sa.RowMapping]:
+    return [r for r in (store.shipment(conn, i) for i in ids) if r is not None]
+
+
+def short_pick(db: Database, shipment_id: str, data: ShortPickIn, actor: str) -> ShipmentView:
+    """The warehouse could not find some units: they leave the shipment (and the stock count:
+    they are not on the shelf), the order line is back-ordered (and re-planned at once when
+    another warehouse has them), and the rest can ship."""
+    with db.write() as conn:
+        order, shipment = locked(conn, shipment_id)
+        if ShipmentStatus(shipment["status"]) not in OPEN_STATUSES:
+            raise Conflict(
+                f"A {shipment['status']} shipment cannot be short-picked.",
+                code="invalid_transition",
+                details={"entity": "shipment", "from": shipment["status"], "to": "short_picked"},
+            )
+        lines = store.shipment_lines_for(conn, [shipment_id])
+        missing: dict[str, int] = defaultdict(int)
+        for i, short_line in enumerate(data.lines):
+            sku = short_line.sku
+            missing[sku] += short_line.quantity
+            have = sum(x["quantity"] for x in lines if x["sku"] == sku)
+            if missing[sku] > have:
+                raise ValidationFailed(
+                    f"The shipment holds {have} × {sku}; cannot be short {missing[sku]}.",
+                    code="short_exceeds_shipment",
+                    details={"field": f"lines.{i}.quantity", "sku": sku, "has": have},
+                )
+        shorts = dict(missing)
+        left_in_shipment = 0
+        for ln in lines:
+            take = min(missing.get(ln["sku"], 0), ln["quantity"])
+            missing[ln["sku"]] = missing.get(ln["sku"], 0) - take
+            rest = ln["quantity"] - take
+            left_in_shipment += rest
+            if take and rest:
+                wstore.set_line_quantity(conn, shipment_id, ln["line_no"], rest)
+            elif take:
+                wstore.delete_shipment_line(conn, shipment_id, ln["line_no"])
+        inventory.apply(
+            conn,
+            [
+                Movement(
+                    sku,
+                    shipment["warehouse"],
+                    MovementKind.ADJUSTMENT,
+                    -q,
+                    -q,
+                    "short_pick",
+                    order["number"],
+                )
+                for sku, q in sorted(shorts.items())
+            ],
+            actor,
+        )
+        summary = ", ".join(f"{q} × {s}" for s, q in sorted(shorts.items()))
+        journal.record(
+            conn,
+            order,
+            actor,
+            "shipment.short_picked",
+            f"Short pick at {shipment['warehouse']}: {summary} not found; back-ordered.",
+            {"shipment_id": shipment_id, "short": shorts},
+            payload={
+                "shipment_id": shipment_id,
+                "warehouse": shipment["warehouse"],
+                "short": shorts,
+            },
+        )
+        if left_in_shipment == 0:
+            move(
+                conn,
+                order,
+                shipment,
+                ShipmentStatus.CANCELLED,
+                actor,
+                "Shipment cancelled: nothing left to pick.",
+            )
+        _backorder(conn, order, actor, shorts)
+        row = store.shipment(conn, shipment_id)
+        assert row is not None
+        view = shipment_view(row, store.shipment_lines_for(conn, [shipment_id]))
+    # Re-plan at once: another warehouse may have the units now. The backorder filler does it
+    # in its own transactions (stock rows locked in key order), oldest waiting order first.
+    fill_backorders(db, sorted(shorts))
+    return view
+
+
+def _backorder(
+    conn: sa.Connection, order: sa.RowMapping, actor: str, short: dict[str, int]
+) -> None:
+    holds = orders_store.holds(conn, [order["id"]])
+    if any(h["reason"] == HoldReason.BACKORDER for h in holds):
+        return
+    if order["status"] != OrderStatus.ON_HOLD:
+        check_transition(order["status"], OrderStatus.ON_HOLD)
+        orders_store.set_status(conn, order["id"], OrderStatus.ON_HOLD.value)
+    orders_store.insert_hold(conn, order["id"], HoldReason.BACKORDER.value, "short pick", actor)
+    journal.record(
+        conn,
+        order,
+        actor,
+        "order.held",
+        "On hold (backorder): "
+        + ", ".join(f"{q} × {s}" for s, q in sorted(short.items()))
+        + " short-picked.",
+        {"reason": "backorder", "short": short},
+        payload={"reason": "backorder"},
+    )

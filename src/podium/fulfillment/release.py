@@ -1,0 +1,176 @@
+"""Releasing shipments to their warehouse: at once after placement, or in waves; and each
+warehouse's fulfilment settings (release mode, hand-off, bin locations)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from podium.catalog import service as catalog
+from podium.db.database import Database, utcnow
+from podium.errors import ValidationFailed
+from podium.events.model import Envelope
+from podium.fulfillment import store
+from podium.fulfillment import warehouse_store as wstore
+from podium.fulfillment.model import (
+    BinIn,
+    Handoff,
+    ReleaseMode,
+    SettingsIn,
+    SettingsView,
+    ShipmentStatus,
+    mask,
+)
+from podium.fulfillment.service import move
+from podium.orders import lifecycle
+from podium.orders.status import OrderStatus
+
+__all__ = [
+    "RELEASE_TRIGGERS",
+    "get_settings",
+    "on_order_ready",
+    "put_bin",
+    "put_settings",
+    "release_order",
+    "release_orders",
+    "release_wave",
+]
+
+ACTOR = "system:release"
+# Events after which an order's pending shipments may go to an auto-release warehouse.
+RELEASE_TRIGGERS = frozenset({"order.created", "order.ready", "order.partially_shipped"})
+
+
+def _settings_view(code: str, row: sa.RowMapping | None) -> SettingsView:
+    if row is None:
+        return SettingsView(
+            warehouse=code,
+            release_mode=ReleaseMode.AUTO.value,
+            handoff="none",
+            handoff_url=None,
+            handoff_secret=None,
+            handoff_dir=None,
+        )
+    return SettingsView(
+        warehouse=code,
+        release_mode=row["release_mode"],
+        handoff=row["handoff"],
+        handoff_url=row["handoff_url"],
+        handoff_secret=mask(row["handoff_secret"]),
+        handoff_dir=row["handoff_dir"],
+    )
+
+
+def get_settings(db: Database, code: str) -> SettingsView:
+    catalog.get_warehouse(db, code)  # 404 for an unknown warehouse
+    with db.read() as conn:
+        return _settings_view(code, wstore.settings(conn, code))
+
+
+def put_settings(db: Database, code: str, data: SettingsIn) -> SettingsView:
+    catalog.get_warehouse(db, code)
+    needs = {
+        Handoff.WEBHOOK: ("handoff_url", "handoff_secret"),
+        Handoff.CSV_DROP: ("handoff_dir",),
+        Handoff.NONE: (),
+    }[data.handoff]
+    for name in needs:
+        if getattr(data, name) is None:
+            raise ValidationFailed(
+                f"A {data.handoff.value} hand-off needs {name}.",
+                code="handoff_incomplete",
+                details={"field": name},
+            )
+    with db.write() as conn:
+        wstore.put_settings(conn, code, data.model_dump(mode="json"))
+        return _settings_view(code, wstore.settings(conn, code))
+
+
+def put_bin(db: Database, code: str, sku: str, data: BinIn) -> dict[str, str]:
+    catalog.get_warehouse(db, code)
+    catalog.get_product(db, sku)
+    with db.write() as conn:
+        wstore.put_bin(conn, code, sku, data.bin)
+    return {"warehouse": code, "sku": sku, "bin": data.bin}
+
+
+def _release(conn: Connection, order: sa.RowMapping, shipment: sa.RowMapping, actor: str) -> None:
+    move(
+        conn,
+        order,
+        shipment,
+        ShipmentStatus.RELEASED,
+        actor,
+        f"Released to warehouse {shipment['warehouse']}.",
+        values={"released_at": utcnow()},
+    )
+
+
+def _release_pending(conn: Connection, order_id: str, actor: str) -> int:
+    order = lifecycle.locked_order(conn, order_id)
+    if order["status"] not in (OrderStatus.READY, OrderStatus.PARTIALLY_SHIPPED):
+        return 0
+    pending = [
+        s
+        for s in store.shipments_for_orders(conn, [order_id])
+        if s["status"] == ShipmentStatus.PENDING
+    ]
+    modes = wstore.settings_for(conn, sorted({s["warehouse"] for s in pending}))
+    released = 0
+    for s in pending:
+        row = modes.get(s["warehouse"])
+        if row is not None and row["release_mode"] == ReleaseMode.WAVE:
+            continue
+        shipment = store.lock_shipment(conn, s["id"])
+        assert shipment is not None
+        _release(conn, order, shipment, actor)
+        released += 1
+    return released
+
+
+def release_order(db: Database, order_id: str, actor: str = ACTOR) -> int:
+    """Release the order's pending shipments bound for auto-release warehouses; a held
+    order releases nothing. Returns how many were released (0 again on redelivery)."""
+    return release_orders(db, [order_id], actor)
+
+
+def release_orders(db: Database, order_ids: list[str], actor: str = ACTOR) -> int:
+    """``release_order`` for many orders in one transaction (orders locked in id order)."""
+    with db.write() as conn:
+        return sum(_release_pending(conn, oid, actor) for oid in sorted(set(order_ids)))
+
+
+def on_order_ready(db: Database) -> Callable[[list[Envelope]], None]:
+    """The relay's batch subscriber behind automatic release: one transaction per pass."""
+
+    def handle(events: list[Envelope]) -> None:
+        release_orders(db, [e.aggregate_id for e in events if e.aggregate_type == "order"])
+
+    return handle
+
+
+def release_wave(db: Database, code: str, actor: str, *, limit: int = 500) -> list[str]:
+    """Release a wave: the warehouse's pending shipments of orders not on hold, oldest first,
+    whatever its release mode (a wave warehouse runs this on a schedule)."""
+    catalog.get_warehouse(db, code)
+    with db.read() as conn:
+        candidates = wstore.shipments_in(
+            conn, code, ShipmentStatus.PENDING.value, limit=limit, unheld_only=True
+        )
+    released: list[str] = []
+    # Lock orders in id order so two waves (or a wave and a cancel) cannot deadlock.
+    for s in sorted(candidates, key=lambda r: (r["order_id"], r["id"])):
+        with db.write() as conn:
+            order = lifecycle.locked_order(conn, s["order_id"])
+            shipment = store.lock_shipment(conn, s["id"])
+            if (
+                shipment is None
+                or shipment["status"] != ShipmentStatus.PENDING
+                or order["status"] not in (OrderStatus.READY, OrderStatus.PARTIALLY_SHIPPED)
+            ):
+                continue
+            _release(conn, order, shipment, actor)
+            released.append(s["id"])
+    return released

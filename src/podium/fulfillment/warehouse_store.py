@@ -1,0 +1,165 @@
+"""SQL for the warehouse side of fulfilment: settings, bin locations, pick lists, queues."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from podium.db.database import utcnow
+from podium.db.tables import (
+    bin_locations,
+    fulfilment_settings,
+    order_holds,
+    pick_lists,
+    shipment_lines,
+    shipments,
+)
+
+__all__ = [
+    "bins",
+    "delete_shipment_line",
+    "in_flight",
+    "insert_pick_list",
+    "pick_list",
+    "put_bin",
+    "put_settings",
+    "set_line_quantity",
+    "settings",
+    "settings_for",
+    "shipments_in",
+    "shipped_between",
+]
+
+
+def settings(conn: Connection, warehouse: str) -> sa.RowMapping | None:
+    query = sa.select(fulfilment_settings).where(fulfilment_settings.c.warehouse == warehouse)
+    return conn.execute(query).mappings().first()
+
+
+def settings_for(conn: Connection, codes: Sequence[str]) -> dict[str, sa.RowMapping]:
+    if not codes:
+        return {}
+    query = sa.select(fulfilment_settings).where(fulfilment_settings.c.warehouse.in_(codes))
+    return {r["warehouse"]: r for r in conn.execute(query).mappings()}
+
+
+def put_settings(conn: Connection, warehouse: str, values: dict[str, Any]) -> None:
+    values = {**values, "updated_at": utcnow()}
+    if settings(conn, warehouse) is None:
+        conn.execute(fulfilment_settings.insert().values(warehouse=warehouse, **values))
+    else:
+        conn.execute(
+            fulfilment_settings.update()
+            .where(fulfilment_settings.c.warehouse == warehouse)
+            .values(**values)
+        )
+
+
+def put_bin(conn: Connection, warehouse: str, sku: str, bin_code: str) -> None:
+    key = (bin_locations.c.sku == sku) & (bin_locations.c.warehouse == warehouse)
+    if conn.execute(sa.select(bin_locations.c.sku).where(key)).first() is None:
+        conn.execute(
+            bin_locations.insert().values(
+                sku=sku, warehouse=warehouse, bin=bin_code, updated_at=utcnow()
+            )
+        )
+    else:
+        conn.execute(bin_locations.update().where(key).values(bin=bin_code, updated_at=utcnow()))
+
+
+def bins(conn: Connection, warehouse: str, skus: Sequence[str]) -> dict[str, str]:
+    if not skus:
+        return {}
+    query = sa.select(bin_locations.c.sku, bin_locations.c.bin).where(
+        bin_locations.c.warehouse == warehouse, bin_locations.c.sku.in_(sorted(set(skus)))
+    )
+    return {r[0]: r[1] for r in conn.execute(query)}
+
+
+def shipments_in(
+    conn: Connection,
+    warehouse: str,
+    status: str,
+    *,
+    limit: int,
+    lock: bool = False,
+    unheld_only: bool = False,
+) -> list[sa.RowMapping]:
+    """Shipments of a warehouse in one status, oldest first (optionally skipping held orders)."""
+    query = (
+        sa.select(shipments)
+        .where(shipments.c.warehouse == warehouse, shipments.c.status == status)
+        .order_by(shipments.c.created_at, shipments.c.id)
+        .limit(limit)
+    )
+    if unheld_only:
+        held = sa.select(order_holds.c.order_id).where(order_holds.c.released_at.is_(None))
+        query = query.where(shipments.c.order_id.not_in(held))
+    if lock:
+        query = query.with_for_update()
+    return list(conn.execute(query).mappings())
+
+
+def shipped_between(
+    conn: Connection, warehouse: str, start: datetime, end: datetime
+) -> list[sa.RowMapping]:
+    query = (
+        sa.select(shipments)
+        .where(
+            shipments.c.warehouse == warehouse,
+            shipments.c.shipped_at >= start,
+            shipments.c.shipped_at < end,
+        )
+        .order_by(shipments.c.shipped_at, shipments.c.id)
+    )
+    return list(conn.execute(query).mappings())
+
+
+def insert_pick_list(
+    conn: Connection, pick_list_id: str, warehouse: str, shipment_ids: list[str], actor: str
+) -> None:
+    conn.execute(
+        pick_lists.insert().values(
+            id=pick_list_id,
+            warehouse=warehouse,
+            shipment_ids=shipment_ids,
+            created_at=utcnow(),
+            created_by=actor,
+        )
+    )
+
+
+def pick_list(conn: Connection, pick_list_id: str) -> sa.RowMapping | None:
+    query = sa.select(pick_lists).where(pick_lists.c.id == pick_list_id)
+    return conn.execute(query).mappings().first()
+
+
+def set_line_quantity(conn: Connection, shipment_id: str, line_no: int, quantity: int) -> None:
+    conn.execute(
+        shipment_lines.update()
+        .where(shipment_lines.c.shipment_id == shipment_id, shipment_lines.c.line_no == line_no)
+        .values(quantity=quantity)
+    )
+
+
+def delete_shipment_line(conn: Connection, shipment_id: str, line_no: int) -> None:
+    conn.execute(
+        shipment_lines.delete().where(
+            shipment_lines.c.shipment_id == shipment_id, shipment_lines.c.line_no == line_no
+        )
+    )
+
+
+def in_flight(conn: Connection, statuses: Sequence[str], *, limit: int) -> list[sa.RowMapping]:
+    """Shipments on their way (for tracking polls), oldest first."""
+    query = (
+        sa.select(shipments)
+        .where(shipments.c.status.in_(statuses), shipments.c.tracking_number.is_not(None))
+        .order_by(shipments.c.shipped_at, shipments.c.id)
+        .limit(limit)
+    )
+    return list(conn.execute(query).mappings())
