@@ -9,6 +9,10 @@ import logging
 from dataclasses import dataclass
 
 from podium.access.service import KeyCache
+from podium.channels.connector import Connectors
+from podium.channels.fulfilment import on_shipment_shipped
+from podium.channels.registry import build_connectors
+from podium.channels.sync import SYNC_EVENTS, ChannelSync
 from podium.config import Settings
 from podium.db.database import Database
 from podium.db.engine import build_engine
@@ -29,6 +33,8 @@ class Podium:
     relay: Relay
     geocoder: Geocoder
     keys: KeyCache
+    connectors: Connectors
+    channel_sync: ChannelSync
 
     def close(self) -> None:
         self.relay.stop()
@@ -55,6 +61,21 @@ def bootstrap(
     registry = Registry()
     registry.subscribe("event-log", _log_event)
     registry.subscribe_batch("backorders", on_inventory_changed(db), {"inventory.changed"})
+    connectors = build_connectors()
+    channel_sync = ChannelSync(db, connectors)
+    registry.subscribe_batch("channel-sync", channel_sync.on_events, SYNC_EVENTS)
+    registry.subscribe(
+        "channel-fulfilment", on_shipment_shipped(db, connectors), {"shipment.shipped"}
+    )
     relay = Relay(db, registry, settings)
     db.on_commit(relay.notify)
-    return Podium(settings, db, registry, relay, geocoder or Geocoder(), KeyCache(db))
+    return Podium(
+        settings,
+        db,
+        registry,
+        relay,
+        geocoder or Geocoder(),
+        KeyCache(db),
+        connectors,
+        channel_sync,
+    )

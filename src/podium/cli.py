@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from podium.channels.cli import channels_app
 from podium.config import Settings
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ events_app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
 app.add_typer(events_app, name="events")
+app.add_typer(channels_app, name="channels")
 
 out = Console()
 err = Console(stderr=True)

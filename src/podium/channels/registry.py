@@ -1,0 +1,15 @@
+"""The connectors Podium knows, by channel type."""
+
+from __future__ import annotations
+
+from podium.channels.connector import Connectors
+from podium.channels.http import Caller
+from podium.channels.shopify import ShopifyConnector
+
+__all__ = ["build_connectors"]
+
+
+def build_connectors(caller: Caller | None = None) -> Connectors:
+    """One HTTP caller shared by every connector (built in bootstrap)."""
+    http = caller or Caller()
+    return Connectors([ShopifyConnector(http)])

@@ -1,0 +1,376 @@
+"""Shopify: webhooks as Shopify sends them, stock through the GraphQL Admin API
+(``inventorySetQuantities`` with compare-and-set), fulfilment with tracking reported back.
+
+Rate limits: GraphQL cost points (a bucket per shop, refilled at the restore rate the API
+reports in ``extensions.cost.throttleStatus``), ``THROTTLED`` errors and HTTP 429 +
+``Retry-After`` are all waited out.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from podium.channels.connector import BadSignature, Fulfilment, Parsed, PlatformError, Unsupported
+from podium.channels.http import Bucket, Caller
+from podium.channels.model import (
+    ChannelLine,
+    ChannelOrder,
+    ChannelRefund,
+    Delivery,
+    LevelPush,
+    PushResult,
+)
+from podium.channels.parsing import (
+    MoneyReader,
+    as_json,
+    clean_sku,
+    hmac_b64_matches,
+    parse_time,
+    text,
+)
+from podium.channels.settings import ShopifySettings
+from podium.errors import ValidationFailed
+
+__all__ = ["ShopifyConnector", "gid", "order_from_shopify", "refund_from_shopify"]
+
+ORDER_TOPICS = frozenset({"orders/create", "orders/updated", "orders/cancelled", "orders/paid"})
+SET_QUANTITIES = """
+mutation inventorySetQuantities($input: InventorySetQuantitiesInput!) {
+  inventorySetQuantities(input: $input) {
+    inventoryAdjustmentGroup { reason changes { name delta } }
+    userErrors { code field message }
+  }
+}"""
+READ_LEVEL = """
+query level($item: ID!, $location: ID!) {
+  inventoryItem(id: $item) {
+    inventoryLevel(locationId: $location) { quantities(names: ["available"]) { name quantity } }
+  }
+}"""
+FULFILMENT_ORDERS = """
+query fulfilmentOrders($id: ID!) {
+  order(id: $id) {
+    fulfillmentOrders(first: 20) {
+      nodes { id status lineItems(first: 100) { nodes { id sku remainingQuantity } } }
+    }
+  }
+}"""
+CREATE_FULFILMENT = """
+mutation fulfillmentCreateV2($fulfillment: FulfillmentV2Input!) {
+  fulfillmentCreateV2(fulfillment: $fulfillment) {
+    fulfillment { id status }
+    userErrors { field message }
+  }
+}"""
+_BATCH = 250  # inventorySetQuantities takes at most 250 quantities
+
+
+def gid(kind: str, value: str) -> str:
+    return value if value.startswith("gid://") else f"gid://shopify/{kind}/{value}"
+
+
+def _address(raw: Any) -> dict[str, Any] | None:
+    if not isinstance(raw, dict) or not (raw.get("country_code") or "").strip():
+        return None
+    out: dict[str, Any] = {
+        "name": text(raw.get("name")),
+        "company": text(raw.get("company")),
+        "line1": text(raw.get("address1")),
+        "line2": text(raw.get("address2")),
+        "city": text(raw.get("city"), 100),
+        "region": text(raw.get("province_code") or raw.get("province"), 100),
+        "postal_code": text(raw.get("zip"), 20),
+        "country": str(raw["country_code"]).strip().upper(),
+        "phone": text(raw.get("phone"), 50),
+    }
+    try:  # latitude and longitude come as strings or numbers
+        lat, lon = float(raw["latitude"]), float(raw["longitude"])
+        if -90 <= lat <= 90 and -180 <= lon <= 180:
+            out["latitude"], out["longitude"] = lat, lon
+    except (KeyError, TypeError, ValueError):
+        pass
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def _unwrap(data: Any, key: str) -> Any:
+    """A webhook body is the bare object; a REST response wraps it as ``{key: …}``."""
+    if isinstance(data, dict) and isinstance(data.get(key), dict):
+        return data[key]
+    return data
+
+
+def order_from_shopify(data: Any) -> ChannelOrder:
+    o = _unwrap(data, "order")
+    if not isinstance(o, dict) or "id" not in o or not o.get("currency"):
+        raise ValidationFailed(
+            "Not a Shopify order.", code="invalid_payload", details={"field": "id"}
+        )
+    currency = str(o["currency"]).upper()
+    money = MoneyReader(currency)
+    lines = []
+    for i, item in enumerate(o.get("line_items") or []):
+        quantity = int(item.get("quantity") or 0)
+        if quantity <= 0:
+            continue
+        fallback = f"variant:{item['variant_id']}" if item.get("variant_id") else f"line:{i}"
+        lines.append(
+            ChannelLine(
+                sku=clean_sku(item.get("sku"), fallback),
+                name=(text(item.get("name") or item.get("title"), 300) or fallback),
+                quantity=quantity,
+                unit_price=money.read(item.get("price"), f"line {i + 1} price"),
+                remote_id=str(item["variant_id"]) if item.get("variant_id") else None,
+            )
+        )
+    shipping = sum(money.read(s.get("price"), "shipping") for s in (o.get("shipping_lines") or []))
+    total = money.read(o.get("total_price"), "total_price")
+    tax = money.read(o.get("total_tax"), "total_tax")
+    discount = money.read(o.get("total_discounts"), "total_discounts")
+    customer: dict[str, Any] = o["customer"] if isinstance(o.get("customer"), dict) else {}
+    address = _address(o.get("shipping_address")) or _address(o.get("billing_address"))
+    notes = list(money.problems)
+    computed = sum(ln.unit_price * ln.quantity for ln in lines) + shipping + tax - discount
+    if total and computed != total:
+        notes.append(f"Shopify's total_price {o.get('total_price')} ≠ the lines' sum")
+    name = " ".join(
+        p for p in (text(customer.get("first_name")), text(customer.get("last_name"))) if p
+    )
+    return ChannelOrder(
+        external_id=str(o["id"]),
+        number=text(o.get("name")),
+        currency=currency,
+        lines=lines,
+        updated_at=parse_time(o.get("updated_at")),
+        status=str(o.get("financial_status") or "open"),
+        cancelled=bool(o.get("cancelled_at")),
+        placed_at=parse_time(o.get("processed_at") or o.get("created_at")),
+        email=text(o.get("email") or o.get("contact_email"), 320),
+        name=name or (address or {}).get("name"),
+        phone=text(o.get("phone"), 50),
+        address=address or {},
+        shipping=shipping,
+        tax=tax,
+        discount=discount,
+        total=total,
+        notes=notes,
+        review="; ".join(money.problems) or None,
+    )
+
+
+def refund_from_shopify(data: Any) -> ChannelRefund:
+    r = _unwrap(data, "refund")
+    if not isinstance(r, dict) or "order_id" not in r:
+        raise ValidationFailed(
+            "Not a Shopify refund.", code="invalid_payload", details={"field": "order_id"}
+        )
+    transactions = [t for t in (r.get("transactions") or []) if isinstance(t, dict)]
+    currency = next(
+        (str(t["currency"]).upper() for t in transactions if t.get("currency")), None
+    ) or _currency_of_lines(r)
+    money = MoneyReader(currency)
+    amount = sum(
+        money.read(t.get("amount"), "refund transaction", t.get("currency"))
+        for t in transactions
+        if t.get("kind") in ("refund", None) and t.get("status") in ("success", None)
+    )
+    lines = [
+        {
+            "sku": (li.get("line_item") or {}).get("sku"),
+            "line_item_id": str(li.get("line_item_id")),
+            "quantity": li.get("quantity"),
+            "restock_type": li.get("restock_type"),
+            "subtotal": str(li.get("subtotal")),
+        }
+        for li in (r.get("refund_line_items") or [])
+    ]
+    return ChannelRefund(
+        external_id=str(r["order_id"]),
+        refund_id=str(r.get("id")),
+        currency=currency,
+        amount=amount,
+        lines=lines,
+        note=text(r.get("note"), 1000),
+        created_at=parse_time(r.get("created_at")),
+    )
+
+
+def _currency_of_lines(r: dict[str, Any]) -> str:
+    for li in r.get("refund_line_items") or []:
+        code = ((li.get("subtotal_set") or {}).get("shop_money") or {}).get("currency_code")
+        if code:
+            return str(code).upper()
+    return "USD"
+
+
+class ShopifyConnector:
+    type = "shopify"
+
+    def __init__(self, caller: Caller) -> None:
+        self.caller = caller
+        self._buckets: dict[str, Bucket] = {}
+
+    # --- webhooks ------------------------------------------------------------------------
+    def verify(
+        self, settings: ShopifySettings, headers: Mapping[str, str], body: bytes
+    ) -> Delivery:
+        secrets = (settings.webhook_secret, settings.previous_webhook_secret)
+        if not hmac_b64_matches(secrets, body, headers.get("x-shopify-hmac-sha256")):
+            raise BadSignature("The X-Shopify-Hmac-Sha256 signature does not match.")
+        topic = headers.get("x-shopify-topic")
+        delivery = headers.get("x-shopify-webhook-id") or headers.get("x-shopify-event-id")
+        if not topic or not delivery:
+            raise ValidationFailed(
+                "X-Shopify-Topic and X-Shopify-Webhook-Id are required.",
+                code="missing_header",
+                details={"field": "X-Shopify-Topic" if not topic else "X-Shopify-Webhook-Id"},
+            )
+        return Delivery(topic.strip(), delivery.strip())
+
+    def parse(self, topic: str, body: bytes) -> Parsed:
+        if topic in ORDER_TOPICS:
+            return order_from_shopify(as_json(body))
+        if topic == "refunds/create":
+            return refund_from_shopify(as_json(body))
+        return None
+
+    def fetch(
+        self, channel: str, settings: ShopifySettings, cursor: str | None
+    ) -> tuple[list[ChannelOrder], str | None]:
+        raise Unsupported("Shopify orders arrive by webhook; there is nothing to poll.")
+
+    # --- GraphQL -------------------------------------------------------------------------
+    def _bucket(self, channel: str) -> Bucket:
+        found = self._buckets.get(channel)
+        if found is None:
+            found = self._buckets[channel] = Bucket(rate=50.0, burst=1000.0)
+        return found
+
+    def graphql(
+        self, channel: str, s: ShopifySettings, query: str, variables: dict[str, Any], cost: int
+    ) -> dict[str, Any]:
+        bucket = self._bucket(channel)
+        url = f"{s.shop_url}/admin/api/{s.api_version}/graphql.json"
+        headers = {"X-Shopify-Access-Token": s.access_token}
+        for _ in range(5):
+            bucket.take(cost, self.caller.sleep)
+            body = self.caller.send(
+                "POST", url, json={"query": query, "variables": variables}, headers=headers
+            ).json()
+            throttle = ((body.get("extensions") or {}).get("cost") or {}).get("throttleStatus")
+            if throttle:
+                bucket.rate = float(throttle.get("restoreRate") or bucket.rate)
+                bucket.burst = float(throttle.get("maximumAvailable") or bucket.burst)
+                bucket.set_available(float(throttle.get("currentlyAvailable", bucket.burst)))
+            errors = body.get("errors") or []
+            if any((e.get("extensions") or {}).get("code") == "THROTTLED" for e in errors):
+                self.caller.throttled += 1
+                continue  # the bucket now knows how empty it is: the next take waits
+            if errors:
+                raise PlatformError(f"Shopify GraphQL error: {errors[0].get('message')}")
+            data: dict[str, Any] = body.get("data") or {}
+            return data
+        raise PlatformError("Shopify kept throttling the request.")
+
+    def push(
+        self, channel: str, settings: ShopifySettings, pushes: Sequence[LevelPush]
+    ) -> PushResult:
+        drift: dict[str, int | None] = {}
+        for start in range(0, len(pushes), _BATCH):
+            batch = list(pushes[start : start + _BATCH])
+            if not self._set(channel, settings, batch, compare=True):
+                # Someone changed Shopify's count behind Podium's back: note it, then set
+                # Podium's count anyway (Podium is the truth).
+                drift.update(self.read_levels(channel, settings, batch))
+                self._set(channel, settings, batch, compare=False)
+        return PushResult([p.sku for p in pushes], drift)
+
+    def _set(
+        self, channel: str, s: ShopifySettings, batch: list[LevelPush], *, compare: bool
+    ) -> bool:
+        quantities = []
+        for p in batch:
+            q: dict[str, Any] = {
+                "inventoryItemId": gid("InventoryItem", p.remote_id),
+                "locationId": gid("Location", p.remote_location_id or s.location_id),
+                "quantity": p.quantity,
+            }
+            if compare and p.previous is not None:
+                q["compareQuantity"] = p.previous
+            quantities.append(q)
+        variables = {
+            "input": {
+                "name": "available",
+                "reason": "correction",
+                "referenceDocumentUri": "podium://channel-sync",
+                "ignoreCompareQuantity": not compare or any(p.previous is None for p in batch),
+                "quantities": quantities,
+            }
+        }
+        data = self.graphql(channel, s, SET_QUANTITIES, variables, cost=10)
+        errors = (data.get("inventorySetQuantities") or {}).get("userErrors") or []
+        if any(e.get("code") == "COMPARE_QUANTITY_STALE" for e in errors):
+            return False
+        if errors:
+            raise PlatformError(f"Shopify refused the stock update: {errors[0].get('message')}")
+        return True
+
+    def read_levels(
+        self, channel: str, settings: ShopifySettings, listings: Sequence[LevelPush]
+    ) -> dict[str, int | None]:
+        shown: dict[str, int | None] = {}
+        for p in listings:
+            variables = {
+                "item": gid("InventoryItem", p.remote_id),
+                "location": gid("Location", p.remote_location_id or settings.location_id),
+            }
+            data = self.graphql(channel, settings, READ_LEVEL, variables, cost=2)
+            level = (data.get("inventoryItem") or {}).get("inventoryLevel")
+            quantities = (level or {}).get("quantities") or []
+            shown[p.sku] = next(
+                (int(q["quantity"]) for q in quantities if q.get("name") == "available"), None
+            )
+        return shown
+
+    def mark_shipped(self, channel: str, settings: ShopifySettings, f: Fulfilment) -> None:
+        data = self.graphql(
+            channel, settings, FULFILMENT_ORDERS, {"id": gid("Order", f.external_id)}, cost=20
+        )
+        orders = (((data.get("order") or {}).get("fulfillmentOrders") or {}).get("nodes")) or []
+        wanted = dict(f.lines)
+        by_order: list[dict[str, Any]] = []
+        for fo in orders:
+            if fo.get("status") not in ("OPEN", "IN_PROGRESS"):
+                continue
+            items = []
+            for li in (fo.get("lineItems") or {}).get("nodes") or []:
+                take = min(wanted.get(li.get("sku") or "", 0), int(li.get("remainingQuantity", 0)))
+                if take > 0:
+                    items.append({"id": li["id"], "quantity": take})
+                    wanted[li["sku"]] -= take
+            if items:
+                by_order.append(
+                    {"fulfillmentOrderId": fo["id"], "fulfillmentOrderLineItems": items}
+                )
+        if not by_order:
+            raise PlatformError(f"Shopify order {f.external_id} has nothing left to fulfil.")
+        tracking = {
+            k: v
+            for k, v in (
+                ("number", f.tracking_number),
+                ("company", f.carrier),
+                ("url", f.tracking_url),
+            )
+            if v
+        }
+        variables = {
+            "fulfillment": {
+                "lineItemsByFulfillmentOrder": by_order,
+                "trackingInfo": tracking,
+                "notifyCustomer": True,
+            }
+        }
+        result = self.graphql(channel, settings, CREATE_FULFILMENT, variables, cost=10)
+        errors = (result.get("fulfillmentCreateV2") or {}).get("userErrors") or []
+        if errors:
+            raise PlatformError(f"Shopify refused the fulfilment: {errors[0].get('message')}")
