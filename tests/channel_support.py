@@ -96,7 +96,8 @@ def add_shopify_channel(
         **extra.pop("settings", {}),
     }
     body = {"code": code, "name": f"Shop {code}", "type": "shopify", "settings": settings, **extra}
-    return api.ok("post", "/channels", body)
+    created: dict[str, Any] = api.ok("post", "/channels", body)
+    return created
 
 
 def post_webhook(api: Api, code: str, topic: str, payload: Any, **kw: Any) -> Any:

@@ -2,31 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from typing import Any
+
 import pytest
 
 from channel_support import SECRET, add_shopify_channel, post_webhook, shopify_order
+from podium.bootstrap import Podium
 from podium.channels.fakes.shopify import FakeShopify
-from support import seed_store
+from support import Api, seed_store
 
 
 @pytest.fixture
-def shop():
+def shop() -> Iterator[FakeShopify]:
     with FakeShopify() as fake:
         yield fake
 
 
 @pytest.fixture
-def store(api, shop):
+def store(api: Api, shop: FakeShopify) -> Any:
     seed_store(api, {("TEE-M", "EAST"): 5, ("MUG", "EAST"): 1})
     add_shopify_channel(api, "shop", shop)
     return api
 
 
-def _orders(api):
+def _orders(api: Api) -> Any:
     return api.ok("get", "/orders?channel=shop")["items"]
 
 
-def test_bad_signature_is_refused_and_nothing_stored(store, podium):
+def test_bad_signature_is_refused_and_nothing_stored(store: Api, podium: Podium) -> None:
     r = post_webhook(
         store, "shop", "orders/create", shopify_order(1, [("TEE-M", 1, "10.00")]), secret="x"
     )
@@ -40,7 +44,7 @@ def test_bad_signature_is_refused_and_nothing_stored(store, podium):
         assert conn.execute(channel_deliveries.select()).first() is None
 
 
-def test_duplicate_delivery_makes_one_order(store):
+def test_duplicate_delivery_makes_one_order(store: Api) -> None:
     payload = shopify_order(2**60, [("TEE-M", 2, "10.00")])
     first = post_webhook(store, "shop", "orders/create", payload, delivery_id="w-1")
     again = post_webhook(store, "shop", "orders/create", payload, delivery_id="w-1")
@@ -55,14 +59,14 @@ def test_duplicate_delivery_makes_one_order(store):
     assert orders[0]["total"] == "25.00"
 
 
-def test_channel_order_short_of_stock_is_captured_on_backorder(store):
+def test_channel_order_short_of_stock_is_captured_on_backorder(store: Api) -> None:
     r = post_webhook(store, "shop", "orders/create", shopify_order(3, [("MUG", 4, "8.00")]))
     order = store.ok("get", f"/orders/{r.json()['order_id']}")
     assert order["status"] == "on_hold"
     assert [h["reason"] for h in order["holds"]] == ["backorder"]
 
 
-def test_out_of_order_update_does_not_bring_a_cancelled_order_back(store):
+def test_out_of_order_update_does_not_bring_a_cancelled_order_back(store: Api) -> None:
     created = post_webhook(
         store,
         "shop",
@@ -85,7 +89,7 @@ def test_out_of_order_update_does_not_bring_a_cancelled_order_back(store):
     assert store.ok("get", "/inventory/TEE-M")["reserved"] == 0  # the cancel released stock
 
 
-def test_unknown_sku_is_held_then_released_after_mapping(store):
+def test_unknown_sku_is_held_then_released_after_mapping(store: Api) -> None:
     r = post_webhook(
         store, "shop", "orders/create", shopify_order(5, [("SHOP-HOODIE", 1, "40.00")])
     )
@@ -115,7 +119,7 @@ def test_unknown_sku_is_held_then_released_after_mapping(store):
     assert store.ok("get", "/inventory/HOODIE")["reserved"] == 1
 
 
-def test_refund_is_recorded_on_the_timeline_and_announced(store, podium):
+def test_refund_is_recorded_on_the_timeline_and_announced(store: Api, podium: Podium) -> None:
     created = post_webhook(
         store, "shop", "orders/create", shopify_order(6, [("TEE-M", 1, "10.00")])
     ).json()
@@ -142,7 +146,7 @@ def test_refund_is_recorded_on_the_timeline_and_announced(store, podium):
     assert any(e.type == "channel.refund_received" for e in events)
 
 
-def test_settings_are_checked_per_type_and_secrets_masked(api, shop):
+def test_settings_are_checked_per_type_and_secrets_masked(api: Api, shop: FakeShopify) -> None:
     bad = api.post("/channels", {"code": "s2", "name": "S", "type": "shopify", "settings": {}})
     assert bad.status_code == 422
     assert bad.json()["error"]["code"] == "invalid_settings"
@@ -153,7 +157,7 @@ def test_settings_are_checked_per_type_and_secrets_masked(api, shop):
     assert SECRET not in api.get("/channels/s3").text
 
 
-def test_a_rotated_secret_keeps_working_during_rotation(store):
+def test_a_rotated_secret_keeps_working_during_rotation(store: Api) -> None:
     r = store.client.patch(
         "/api/v1/channels/shop/settings",
         json={"webhook_secret": "new-secret-abcdef", "previous_webhook_secret": SECRET},
@@ -171,12 +175,12 @@ def test_a_rotated_secret_keeps_working_during_rotation(store):
     assert old.status_code == 200 and new.status_code == 200
 
 
-def test_a_webhook_for_an_unknown_channel_is_404(store):
+def test_a_webhook_for_an_unknown_channel_is_404(store: Api) -> None:
     r = post_webhook(store, "nope", "orders/create", {"id": 1})
     assert r.status_code == 404
 
 
-def test_a_body_that_is_not_an_order_is_refused_and_the_delivery_kept_as_failed(store):
+def test_a_body_that_is_not_an_order_is_refused_and_the_delivery_kept_as_failed(store: Api) -> None:
     r = post_webhook(store, "shop", "orders/create", {"hello": "world"})
     assert r.status_code == 422
     assert store.ok("get", "/channels/shop/health")["failed_deliveries"] == 1
