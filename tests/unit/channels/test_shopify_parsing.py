@@ -21,7 +21,7 @@ from podium.channels.shopify import ShopifyConnector, order_from_shopify, refund
 FIXTURES = SHARED / "fixtures" / "channels" / "shopify"
 
 
-def _settings(**kw) -> Any:
+def _settings(**kw: Any) -> ShopifySettings:
     base = {
         "shop_url": "http://127.0.0.1:1",
         "access_token": "t",
