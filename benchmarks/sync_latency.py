@@ -53,7 +53,7 @@ PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 SECRET = "bench-webhook-secret"
 BUFFERS = {"a": 0, "b": 0, "c": 2}
 PODIUM = Path(sys.executable).with_name("podium")
-console = Console()
+console = Console(width=120)
 
 
 def _free_port() -> int:
