@@ -39,7 +39,7 @@ class Unsupported(DomainError):
 @dataclass(frozen=True, slots=True)
 class Fulfilment:
     external_id: str
-    lines: list[tuple[str, int]]  # (platform SKU, quantity)
+    lines: list[tuple[str, int, str | None]]  # (platform SKU, quantity, listing remote id)
     tracking_number: str | None
     carrier: str | None
     tracking_url: str | None

@@ -20,6 +20,13 @@ log = logging.getLogger("podium.channels")
 ACTOR = "system:channels"
 
 
+def _line(
+    listed: dict[str, tuple[str, str | None]], sku: str, quantity: int
+) -> tuple[str, int, str | None]:
+    platform_sku, remote_id = listed.get(sku, (sku, None))
+    return platform_sku, quantity, remote_id
+
+
 def on_shipment_shipped(db: Database, connectors: Connectors) -> Callable[[Envelope], None]:
     """The relay's subscriber for ``shipment.shipped``; a failure is retried with backoff."""
 
@@ -33,7 +40,7 @@ def on_shipment_shipped(db: Database, connectors: Connectors) -> Callable[[Envel
             row = store.channel_row(conn, order.channel)
             known = store.channel_order(conn, order.channel, order.external_id)
             listed = {
-                r["sku"]: r["remote_sku"] or r["sku"]
+                r["sku"]: (r["remote_sku"] or r["sku"], r["remote_id"])
                 for r in store.listings(conn, order.channel, limit=1_000_000)
             }
         connector = connectors.for_type(row["type"]) if row is not None else None
@@ -42,7 +49,7 @@ def on_shipment_shipped(db: Database, connectors: Connectors) -> Callable[[Envel
         shipment = shipments.get_shipment(db, shipment_id)
         fulfilment = Fulfilment(
             external_id=order.external_id,
-            lines=[(listed.get(ln.sku, ln.sku), ln.quantity) for ln in shipment.lines],
+            lines=[_line(listed, ln.sku, ln.quantity) for ln in shipment.lines],
             tracking_number=shipment.tracking_number,
             carrier=shipment.carrier,
             tracking_url=shipment.tracking_url,

@@ -34,6 +34,17 @@ class Bucket:
             sleep(wait)
         return wait
 
+    def try_take(self, n: float = 1.0) -> bool:
+        """Take tokens only if there are enough now (a server enforcing a limit)."""
+        with self.lock:
+            now = time.monotonic()
+            self.tokens = min(self.burst, self.tokens + (now - self.stamp) * self.rate)
+            self.stamp = now
+            if self.tokens < n:
+                return False
+            self.tokens -= n
+            return True
+
     def set_available(self, available: float) -> None:
         """The platform told us what is left (Shopify's throttleStatus)."""
         with self.lock:

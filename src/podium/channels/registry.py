@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from podium.channels.amazon import AmazonConnector
 from podium.channels.connector import Connectors
 from podium.channels.http import Caller
 from podium.channels.shopify import ShopifyConnector
@@ -13,4 +14,4 @@ __all__ = ["build_connectors"]
 def build_connectors(caller: Caller | None = None) -> Connectors:
     """One HTTP caller shared by every connector (built in bootstrap)."""
     http = caller or Caller()
-    return Connectors([ShopifyConnector(http), WooCommerceConnector(http)])
+    return Connectors([ShopifyConnector(http), WooCommerceConnector(http), AmazonConnector(http)])

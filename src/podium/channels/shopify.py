@@ -337,7 +337,7 @@ class ShopifyConnector:
             channel, settings, FULFILMENT_ORDERS, {"id": gid("Order", f.external_id)}, cost=20
         )
         orders = (((data.get("order") or {}).get("fulfillmentOrders") or {}).get("nodes")) or []
-        wanted = dict(f.lines)
+        wanted = {sku: q for sku, q, _ in f.lines}
         by_order: list[dict[str, Any]] = []
         for fo in orders:
             if fo.get("status") not in ("OPEN", "IN_PROGRESS"):

@@ -264,7 +264,7 @@ class WooCommerceConnector:
             if f.tracking_number
             else ""
         )
-        note = f"Shipped: {', '.join(f'{q} × {s}' for s, q in f.lines)}.{tracking}"
+        note = f"Shipped: {', '.join(f'{q} × {s}' for s, q, _ in f.lines)}.{tracking}"
         if f.tracking_url:
             note += f" {f.tracking_url}"
         self._send(
