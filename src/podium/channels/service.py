@@ -16,7 +16,7 @@ from podium.channels import store
 from podium.channels.connector import Connector, Connectors, Unsupported
 from podium.channels.intake import Applied, apply_order, apply_refund
 from podium.channels.model import ChannelOrder, ChannelRefund
-from podium.channels.settings import masked, typed, validate_settings
+from podium.channels.settings import IdString, masked, typed, validate_settings
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import DomainError, NotFound, ValidationFailed
 from podium.events import store as outbox
@@ -45,9 +45,9 @@ ACTOR = "system:channels"
 
 
 class ListingIn(Input):
-    remote_id: str = Field(min_length=1, max_length=200)
-    remote_location_id: str | None = Field(default=None, min_length=1, max_length=200)
-    remote_sku: str | None = Field(default=None, min_length=1, max_length=200)
+    remote_id: IdString = Field(min_length=1, max_length=200)
+    remote_location_id: IdString | None = Field(default=None, min_length=1, max_length=200)
+    remote_sku: IdString | None = Field(default=None, min_length=1, max_length=200)
 
 
 class ListingView(BaseModel):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from podium.errors import ValidationFailed
 
@@ -12,6 +12,7 @@ __all__ = [
     "SECRET_FIELDS",
     "AmazonSettings",
     "Availability",
+    "IdString",
     "ShopifySettings",
     "WooCommerceSettings",
     "masked",
@@ -28,6 +29,14 @@ SECRET_FIELDS = frozenset(
         "client_secret",
     }
 )
+
+
+def _id_text(value: Any) -> Any:
+    """Platform ids arrive as numbers or strings; keep them as exact strings."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
+IdString = Annotated[str, BeforeValidator(_id_text)]
 
 
 class _Strict(BaseModel):
@@ -57,7 +66,7 @@ class ShopifySettings(_Base):
     access_token: str = Field(min_length=1, max_length=500)
     webhook_secret: str = Field(min_length=1, max_length=500)
     previous_webhook_secret: str | None = Field(default=None, min_length=1, max_length=500)
-    location_id: str = Field(min_length=1, max_length=200)
+    location_id: IdString = Field(min_length=1, max_length=200)
     api_version: str = Field(default="2024-04", pattern=r"^\d{4}-\d{2}$")
 
     _url = field_validator("shop_url")(_base_url)
@@ -76,7 +85,7 @@ class WooCommerceSettings(_Base):
 class AmazonSettings(_Base):
     endpoint: str = Field(min_length=8, max_length=500)
     access_token: str = Field(min_length=1, max_length=2000)
-    seller_id: str = Field(min_length=1, max_length=100)
+    seller_id: IdString = Field(min_length=1, max_length=100)
     marketplace_id: str = Field(min_length=1, max_length=100)
     product_type: str = Field(default="PRODUCT", min_length=1, max_length=100)
 
