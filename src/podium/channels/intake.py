@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
 
 from podium.catalog import store as catalog
 from podium.channels import store
 from podium.channels.model import ChannelOrder, ChannelRefund
 from podium.db.database import Database, as_utc, utcnow
-from podium.errors import DomainError, NotFound
+from podium.errors import DomainError, NotFound, ValidationFailed
 from podium.money import format_amount
 from podium.orders import journal, lifecycle
 from podium.orders.model import HoldIn, OrderIntake
@@ -29,34 +32,59 @@ class Applied:
     order_id: str | None
 
 
+# Contact details a platform may send in a shape Podium refuses: dropped, never the order.
+_DROPPABLE = {("customer", "email"), ("customer", "name"), ("customer", "phone")}
+
+
 def intake_for(channel: str, order: ChannelOrder, skus: dict[str, str]) -> OrderIntake:
-    """The Podium intake of a channel order, platform SKUs translated where mapped."""
+    """The Podium intake of a channel order, platform SKUs translated where mapped. A contact
+    detail or optional address field Podium cannot hold is dropped (and noted); anything else
+    wrong is a 422 naming the field."""
+    body = _intake_body(channel, order, skus)
+    for _ in range(10):
+        try:
+            return OrderIntake.model_validate(body)
+        except ValidationError as exc:
+            loc = tuple(str(p) for p in exc.errors()[0]["loc"])
+            optional = loc[:1] == ("shipping_address",) and loc[1:2] != ("country",)
+            if len(loc) == 2 and (loc in _DROPPABLE or optional):
+                body[loc[0]].pop(loc[1], None)
+                order.notes.append(f"{channel} sent a {'.'.join(loc)} Podium cannot hold: dropped")
+                continue
+            field = ".".join(loc)
+            raise ValidationFailed(
+                f"The {channel} order cannot be captured: {field}: {exc.errors()[0]['msg']}.",
+                code="invalid_payload",
+                details={"field": field},
+            ) from None
+    raise ValidationFailed("The order cannot be captured.", code="invalid_payload")
+
+
+def _intake_body(channel: str, order: ChannelOrder, skus: dict[str, str]) -> dict[str, Any]:
     cur = order.currency
     address = dict(order.address) or {"country": "US"}
-    return OrderIntake.model_validate(
-        {
-            "channel": channel,
-            "external_id": order.external_id,
-            "currency": cur,
-            "customer": {"email": order.email, "name": order.name, "phone": order.phone},
-            "shipping_address": address,
-            "lines": [
-                {
-                    "sku": skus.get(ln.sku) or skus.get(ln.remote_id or "") or ln.sku,
-                    "quantity": ln.quantity,
-                    "unit_price": format_amount(ln.unit_price, cur),
-                    "name": ln.name[:300],
-                }
-                for ln in order.lines
-            ],
-            "shipping_total": format_amount(order.shipping, cur),
-            "tax_total": format_amount(order.tax, cur),
-            "discount_total": format_amount(min(order.discount, _gross(order)), cur),
-            "on_shortage": "backorder",
-            "placed_at": order.placed_at,
-            "tags": [f"channel:{channel}"],
-        }
-    )
+    return {
+        "channel": channel,
+        "external_id": order.external_id,
+        "currency": cur,
+        "customer": {"email": order.email, "name": order.name, "phone": order.phone},
+        "shipping_address": address,
+        "lines": [
+            {
+                "sku": skus.get(ln.sku) or skus.get(ln.remote_id or "") or ln.sku,
+                "quantity": ln.quantity,
+                "unit_price": format_amount(ln.unit_price, cur),
+                "name": ln.name[:300],
+            }
+            for ln in order.lines
+        ],
+        "shipping_total": format_amount(order.shipping, cur),
+        "tax_total": format_amount(order.tax, cur),
+        "discount_total": format_amount(min(order.discount, _gross(order)), cur),
+        "on_shortage": "backorder",
+        "placed_at": order.placed_at,
+        "tags": [f"channel:{channel}"],
+    }
 
 
 def _gross(order: ChannelOrder) -> int:

@@ -212,15 +212,22 @@ def upsert_channel_order(
         "updated_at": utcnow(),
     }
     if channel_order(conn, channel, external_id) is None:
-        conn.execute(
-            channel_orders.insert().values(channel=channel, external_id=external_id, **values)
+        try:
+            with conn.begin_nested():
+                conn.execute(
+                    channel_orders.insert().values(
+                        channel=channel, external_id=external_id, **values
+                    )
+                )
+            return
+        except sa.exc.IntegrityError:
+            pass  # the same order, recorded concurrently: update it instead
+    query = channel_orders.update().where(_o.channel == channel, _o.external_id == external_id)
+    if remote_updated_at is not None:  # the platform's clock only moves forward here
+        query = query.where(
+            sa.or_(_o.remote_updated_at.is_(None), _o.remote_updated_at <= remote_updated_at)
         )
-    else:
-        conn.execute(
-            channel_orders.update()
-            .where(_o.channel == channel, _o.external_id == external_id)
-            .values(**values)
-        )
+    conn.execute(query.values(**values))
 
 
 # --- health -------------------------------------------------------------------------------------

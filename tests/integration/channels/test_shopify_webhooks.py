@@ -184,3 +184,15 @@ def test_a_body_that_is_not_an_order_is_refused_and_the_delivery_kept_as_failed(
     r = post_webhook(store, "shop", "orders/create", {"hello": "world"})
     assert r.status_code == 422
     assert store.ok("get", "/channels/shop/health")["failed_deliveries"] == 1
+
+
+def test_a_contact_detail_podium_cannot_hold_is_dropped_not_the_order(store: Api) -> None:
+    payload = shopify_order(9, [("TEE-M", 1, "10.00")])
+    payload["email"] = "not-an-email"
+    r = post_webhook(store, "shop", "orders/create", payload)
+    assert r.status_code == 200, r.text
+    order = store.ok("get", f"/orders/{r.json()['order_id']}")
+    assert order["customer"].get("email") is None
+    timeline = store.ok("get", f"/orders/{order['id']}/timeline")["items"]
+    notes = [e["message"] for e in timeline if e["type"] == "channel.note"]
+    assert any("customer.email" in n for n in notes)
