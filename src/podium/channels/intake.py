@@ -105,6 +105,7 @@ def apply_order(
     if seen is not None and order.updated_at is not None and order.updated_at <= as_utc(seen):
         return Applied("stale", known["order_id"])  # an older update arriving late
     order_id = known["order_id"]
+    _record_refunds(db, channel, order, order_id, actor)
     if order.cancelled:
         _cancel(db, order_id, actor, order.status)
     with db.write() as conn:
@@ -154,9 +155,26 @@ def _capture(
         lifecycle.hold_order(
             db, order_id, HoldIn(reason="payment", note=order.review[:1000]), actor
         )
+    _record_refunds(db, channel, order, order_id, actor)
     if order.cancelled:
         _cancel(db, order_id, actor, order.status)
     return Applied("created" if placed.created else "unchanged", order_id)
+
+
+def _record_refunds(
+    db: Database, channel: str, order: ChannelOrder, order_id: str, actor: str
+) -> None:
+    """Refunds listed on the order (WooCommerce) that the timeline does not have yet."""
+    if not order.refunds:
+        return
+    seen = {
+        str(e.data.get("refund_id"))
+        for e in lifecycle.timeline(db, order_id)
+        if e.type == "channel.refund_received"
+    }
+    for refund in order.refunds:
+        if refund.refund_id not in seen:
+            apply_refund(db, channel, refund, actor)
 
 
 def _cancel(db: Database, order_id: str, actor: str, status: str) -> None:

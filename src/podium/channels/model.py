@@ -60,6 +60,7 @@ class ChannelOrder:
     number: str | None = None
     notes: list[str] = field(default_factory=list)  # facts worth a timeline entry
     review: str | None = None  # set when a human must look (e.g. money in two currencies)
+    refunds: list[ChannelRefund] = field(default_factory=list)  # as listed on the order
 
 
 @dataclass(frozen=True, slots=True)

@@ -123,6 +123,19 @@ def order_from_woo(data: Any) -> ChannelOrder:
         total=total,
         notes=notes,
         review="; ".join(money.problems) or None,
+        refunds=[
+            ChannelRefund(
+                external_id=str(data["id"]),
+                refund_id=str(r.get("id")),
+                currency=currency,
+                amount=abs(exact_minor(r.get("total"), currency) or 0),  # listed negative
+                lines=[],
+                note=text(r.get("reason"), 1000),
+                created_at=None,
+            )
+            for r in (data.get("refunds") or [])
+            if isinstance(r, dict) and r.get("id") is not None
+        ],
     )
 
 

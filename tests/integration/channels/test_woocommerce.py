@@ -141,3 +141,19 @@ def test_shipping_completes_the_woo_order_with_a_tracking_note(
     drain(podium)
     assert woo.orders["502"]["status"] == "completed"
     assert "9400111" in woo.notes[0]["note"] and woo.notes[0]["customer_note"] is True
+
+
+def test_a_refund_listed_on_an_updated_woo_order_is_recorded_once(
+    api: Api, woo: FakeWooCommerce
+) -> None:
+    order_id = _post(api, "order.created", _order(503, "TEE-M", 1)).json()["order_id"]
+    refunded = _order(503, "TEE-M", 1, modified="2026-11-20T12:00:00")
+    refunded["refunds"] = [{"id": 726, "reason": "damaged", "total": "-5.00"}]
+    _post(api, "order.updated", refunded)
+    again = _order(503, "TEE-M", 1, modified="2026-11-20T13:00:00") | {
+        "refunds": refunded["refunds"]
+    }
+    _post(api, "order.updated", again)
+    timeline = api.ok("get", f"/orders/{order_id}/timeline")["items"]
+    refunds = [e for e in timeline if e["type"] == "channel.refund_received"]
+    assert len(refunds) == 1 and refunds[0]["data"]["amount"] == "5.00"
