@@ -191,6 +191,7 @@ def run(p: argparse.Namespace) -> dict[str, Any]:
             hook = httpx.Client(base_url=f"{base}/api/v1", timeout=30)
             sold: dict[str, int] = defaultdict(int)
             sales: list[tuple[float, str, int]] = []  # (sent, sku, units sold so far)
+            answered: list[float] = []  # webhook round trips
             interval = 1.0 / p.rate
             console.print(f"Sending {p.sales} sales at {p.rate}/s…")
             t_start = time.monotonic()
@@ -205,6 +206,7 @@ def run(p: argparse.Namespace) -> dict[str, Any]:
                 )
                 sent = time.monotonic()
                 r = hook.post("/channels/a/webhooks", content=body, headers=headers)
+                answered.append(time.monotonic() - sent)
                 if r.status_code != 200 or r.json()["status"] != "created":
                     raise SystemExit(f"sale {n}: {r.status_code} {r.text}")
                 sold[sku] += 1
@@ -240,6 +242,8 @@ def run(p: argparse.Namespace) -> dict[str, Any]:
         "p95_ms": round(q[94] * 1000, 1),
         "p99_ms": round(q[98] * 1000, 1),
         "max_ms": round(seen[-1] * 1000, 1) if seen else None,
+        "webhook_p50_ms": round(statistics.median(answered) * 1000, 1),
+        "webhook_p99_ms": round(statistics.quantiles(answered, n=100)[98] * 1000, 1),
         "never_arrived": missing,
         "pushes_per_sale": round(pushes / p.sales, 3),
         "pushes_per_sale_per_channel": round(pushes / p.sales / len(others), 3),
