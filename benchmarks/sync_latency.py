@@ -176,7 +176,10 @@ def order_payload(n: int, sku: str) -> dict[str, Any]:
 
 def run(p: argparse.Namespace) -> dict[str, Any]:
     skus = [f"SKU-{i:03d}" for i in range(p.skus)]
-    shops = {code: FakeShopify(token=f"tok-{code}").start() for code in BUFFERS}
+    shops = {
+        code: FakeShopify(token=f"tok-{code}", restore=p.shopify_restore).start()
+        for code in BUFFERS
+    }
     others = [c for c in shops if c != "a"]
     try:
         with database(p.engine) as url, serve(url) as (base, key):
@@ -236,6 +239,8 @@ def run(p: argparse.Namespace) -> dict[str, Any]:
         "sales": p.sales,
         "skus": p.skus,
         "rate_per_second": p.rate,
+        "shopify_restore_points_per_second": p.shopify_restore,
+        "platform_requests": {c: s.requests for c, s in shops.items()},
         "send_seconds": round(send_seconds, 2),
         "other_channels": len(others),
         "p50_ms": round(statistics.median(seen) * 1000, 1) if seen else None,
@@ -307,6 +312,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--skus", type=int, default=100)
     ap.add_argument("--rate", type=float, default=25.0, help="sales per second (steady)")
     ap.add_argument("--stock", type=int, default=50, help="units of each SKU at the start")
+    ap.add_argument(
+        "--shopify-restore",
+        type=float,
+        default=50.0,
+        help="fake shops' GraphQL cost points restored per second (bucket 1000; default 50)",
+    )
     ap.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     p = ap.parse_args(argv)
     started = datetime.now(UTC)
