@@ -124,14 +124,18 @@ class ChannelSync:
             plan[r["channel"]].append((push, seq))
         report = SyncReport()
         by_channel = {r["channel"]: r for r in rows}
-        if len(plan) == 1:
+        if len(plan) <= 1:
             for code, items in plan.items():
                 self._push(code, by_channel[code], items, report)
             return report
         # Channels are told side by side: one platform's rate limit never delays another.
         with ThreadPoolExecutor(max_workers=min(8, len(plan))) as pool:
-            for code, items in plan.items():
+            futures = [
                 pool.submit(self._push, code, by_channel[code], items, report)
+                for code, items in plan.items()
+            ]
+        for future in futures:
+            future.result()  # a bug in _push surfaces here; platform failures are in report
         return report
 
     def _push(

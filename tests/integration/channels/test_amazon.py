@@ -136,3 +136,14 @@ def test_shipping_confirms_the_amazon_shipment_with_tracking(
 def test_amazon_has_no_webhooks_here(api: Api, amazon: FakeAmazon) -> None:
     r = api.client.post("/api/v1/channels/amz/webhooks", content=b"{}")
     assert r.status_code == 409 and r.json()["error"]["code"] == "not_supported"
+
+
+def test_amazon_429s_are_waited_out(api: Api, podium: Podium, amazon: FakeAmazon) -> None:
+    amazon.force_429 = 2
+    api.ok(
+        "post",
+        "/inventory/adjustments",
+        {"sku": "MUG", "warehouse": "EAST", "quantity": 2, "reason": "receipt"},
+    )
+    drain(podium)
+    assert amazon.quantities["S-MUG"] == 7 and amazon.throttled >= 2

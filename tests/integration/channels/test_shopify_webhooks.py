@@ -196,3 +196,17 @@ def test_a_contact_detail_podium_cannot_hold_is_dropped_not_the_order(store: Api
     timeline = store.ok("get", f"/orders/{order['id']}/timeline")["items"]
     notes = [e["message"] for e in timeline if e["type"] == "channel.note"]
     assert any("customer.email" in n for n in notes)
+
+
+def test_an_unknown_sku_mapped_while_out_of_stock_waits_on_backorder(store: Api) -> None:
+    r = post_webhook(store, "shop", "orders/create", shopify_order(10, [("OLD-MUG", 2, "8.00")]))
+    order_id = r.json()["order_id"]
+    mapped = store.client.put(
+        "/api/v1/channels/shop/listings/MUG",
+        json={"remote_id": "778", "remote_sku": "OLD-MUG"},
+        headers=store.headers(),
+    )
+    assert mapped.status_code == 200
+    released = store.ok("post", f"/orders/{order_id}/release", {})
+    assert released["status"] == "on_hold"
+    assert [h["reason"] for h in released["holds"]] == ["backorder"]  # 1 in stock, 2 wanted
