@@ -31,6 +31,7 @@ __all__ = [
     "ListingView",
     "WebhookResult",
     "connector_for",
+    "delete_listing",
     "get_listing",
     "health",
     "list_listings",
@@ -142,6 +143,10 @@ def receive_webhook(
         with db.write() as conn:
             store.finish_delivery(conn, pk, "failed", error=f"{exc.code}: {exc.message}")
         raise
+    except Exception as exc:  # a bug: keep the delivery visible as failed, then let it surface
+        with db.write() as conn:
+            store.finish_delivery(conn, pk, "failed", error=f"{type(exc).__name__}: {exc}")
+        raise
     with db.write() as conn:
         store.finish_delivery(conn, pk, applied.status, order_id=applied.order_id)
     return WebhookResult(
@@ -195,6 +200,14 @@ def put_listing(db: Database, code: str, sku: str, data: ListingIn) -> tuple[Lis
     return _listing_view(row), created
 
 
+def delete_listing(db: Database, code: str, sku: str) -> None:
+    """Stop telling the platform about this SKU (its count there is left as it is)."""
+    with db.write() as conn:
+        _channel(conn, code)
+        if not store.delete_listing(conn, code, sku):
+            raise NotFound(f"{sku} is not listed on {code}.", code="listing_not_found")
+
+
 def get_listing(db: Database, code: str, sku: str) -> ListingView:
     with db.read() as conn:
         _channel(conn, code)
@@ -213,13 +226,27 @@ def list_listings(
 
 
 def update_settings(db: Database, code: str, changes: dict[str, Any]) -> dict[str, Any]:
-    """Merge ``changes`` into the settings (``null`` removes a key), validate, store."""
+    """Merge ``changes`` into the settings (``null`` removes a key), validate, store. New
+    availability rules are pushed to the platform at once."""
     with db.write() as conn:
         row = _channel(conn, code)
         merged = {**row["settings"], **changes}
         merged = {k: v for k, v in merged.items() if v is not None}
         stored = validate_settings(row["type"], merged)
         store.set_settings(conn, code, stored)
+        if stored.get("availability") != row["settings"].get("availability"):
+            outbox.emit(
+                conn,
+                [
+                    DomainEvent(
+                        "sku",
+                        r["sku"],
+                        "channel.listing_changed",
+                        {"sku": r["sku"], "channel": code},
+                    )
+                    for r in store.listings(conn, code, limit=1_000_000)
+                ],
+            )
     cache.forget(db.engine)
     return masked(stored)
 

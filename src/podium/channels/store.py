@@ -22,6 +22,7 @@ __all__ = [
     "bump_state",
     "channel_order",
     "channel_row",
+    "delete_listing",
     "delivery",
     "finish_delivery",
     "insert_delivery",
@@ -80,6 +81,11 @@ def upsert_listing(conn: Connection, channel: str, sku: str, values: dict[str, A
             .where(_l.channel == channel, _l.sku == sku)
             .values(**values, pushed_available=None, updated_at=now)
         )
+
+
+def delete_listing(conn: Connection, channel: str, sku: str) -> bool:
+    query = channel_listings.delete().where(_l.channel == channel, _l.sku == sku)
+    return bool(conn.execute(query).rowcount)
 
 
 def listings(

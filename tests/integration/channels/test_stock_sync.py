@@ -205,3 +205,29 @@ def test_an_older_stock_version_never_overwrites_a_newer_one(
     assert report.pushed == {} and len(a.received) == before
     assert api.ok("get", "/channels/a/listings/MUG")["pushed_available"] == 3
     assert listing["pushed_available"] == 4
+
+
+def test_new_availability_rules_are_pushed_at_once_and_a_listing_can_be_removed(
+    api: Api, podium: Podium, two_shops: Any
+) -> None:
+    a, _ = two_shops
+    r = api.client.patch(
+        "/api/v1/channels/a/settings",
+        json={"availability": {"buffer_percent": 50}},
+        headers=api.headers(),
+    )
+    assert r.status_code == 200 and r.json()["availability"]["buffer_percent"] == 50
+    drain(podium)
+    assert a.level("501", "1001") == 5 and a.level("502", "1001") == 2
+    bad = api.client.patch(
+        "/api/v1/channels/a/settings",
+        json={"availability": {"buffer_percent": 101}},
+        headers=api.headers(),
+    )
+    assert bad.status_code == 422
+    assert bad.json()["error"]["details"]["field"] == "settings.availability.buffer_percent"
+    gone = api.client.delete("/api/v1/channels/a/listings/MUG", headers=api.headers("operator"))
+    assert gone.status_code == 204
+    assert api.get("/channels/a/listings/MUG").status_code == 404
+    again = api.client.delete("/api/v1/channels/a/listings/MUG", headers=api.headers())
+    assert again.status_code == 404

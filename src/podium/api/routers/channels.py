@@ -72,6 +72,14 @@ def put_listing(
     return view
 
 
+@router.delete("/channels/{code}/listings/{sku}", status_code=204)
+def delete_listing(
+    code: str, sku: str, _: Caller = OPERATE, podium: Podium = Depends(get_podium)
+) -> Response:
+    service.delete_listing(podium.db, code, sku)
+    return Response(status_code=204)
+
+
 @router.get("/channels/{code}/listings/{sku}", response_model=ListingView)
 def get_listing(
     code: str, sku: str, _: Caller = READ, podium: Podium = Depends(get_podium)
