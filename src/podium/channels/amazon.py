@@ -263,6 +263,12 @@ class AmazonConnector:
             )
         return shown
 
+    def discover(self, channel: str, settings: AmazonSettings) -> list[tuple[str, str]]:
+        raise Unsupported(
+            "Amazon listings are keyed by your seller SKU: map them with "
+            "PUT /channels/{code}/listings/{sku} and remote_id = the seller SKU."
+        )
+
     def mark_shipped(self, channel: str, settings: AmazonSettings, f: Fulfilment) -> None:
         items = self._items(channel, settings, f.external_id)
         by_sku = {str(i.get("SellerSKU")): str(i["OrderItemId"]) for i in items}

@@ -128,6 +128,24 @@ def reconcile(
         raise typer.Exit(1)
 
 
+@channels_app.command("learn")
+def learn(code: str) -> None:
+    """List every SKU the platform sells that Podium knows (matched on SKU)."""
+    from podium.channels.service import learn_listings
+    from podium.cli import _opened, friendly, out
+
+    @friendly
+    def run() -> None:
+        with _opened() as podium:
+            counts = learn_listings(podium.db, podium.connectors, code)
+        out.print(
+            f"{counts['found']} SKU(s) on {code}: {counts['learned']} newly listed, "
+            f"{counts['unknown']} not in Podium's catalogue."
+        )
+
+    run()
+
+
 @channels_app.command("poll")
 def poll(code: str) -> None:
     """Fetch orders changed on the platform since the stored cursor (Amazon)."""

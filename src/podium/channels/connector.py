@@ -70,6 +70,10 @@ class Connector(Protocol):
 
     def mark_shipped(self, channel: str, settings: Any, fulfilment: Fulfilment) -> None: ...
 
+    def discover(self, channel: str, settings: Any) -> list[tuple[str, str]]:
+        """(platform SKU, remote id) of everything the platform sells, to learn listings."""
+        ...
+
 
 class Connectors:
     """Connectors by channel type (built once, in bootstrap)."""

@@ -34,6 +34,7 @@ __all__ = [
     "delete_listing",
     "get_listing",
     "health",
+    "learn_listings",
     "list_listings",
     "poll",
     "put_listing",
@@ -206,6 +207,26 @@ def delete_listing(db: Database, code: str, sku: str) -> None:
         _channel(conn, code)
         if not store.delete_listing(conn, code, sku):
             raise NotFound(f"{sku} is not listed on {code}.", code="listing_not_found")
+
+
+def learn_listings(db: Database, connectors: Connectors, code: str) -> dict[str, int]:
+    """Ask the platform what it sells and list every SKU Podium knows and has not listed yet
+    (matching on the SKU). Existing listings are never changed."""
+    with db.read() as conn:
+        row = _channel(conn, code)
+    connector = connector_for(connectors, row)
+    found = connector.discover(code, typed(row["type"], row["settings"]))
+    with db.read() as conn:
+        products = catalog.products_by_sku(conn, [sku for sku, _ in found])
+        listed = {r["sku"] for r in store.listings(conn, code, limit=1_000_000)}
+    learned = 0
+    for sku, remote_id in found:
+        if sku in products and sku not in listed:
+            put_listing(db, code, sku, ListingIn(remote_id=remote_id))
+            listed.add(sku)
+            learned += 1
+    unknown = len({sku for sku, _ in found if sku not in products})
+    return {"found": len(found), "learned": learned, "unknown": unknown}
 
 
 def get_listing(db: Database, code: str, sku: str) -> ListingView:

@@ -63,6 +63,13 @@ mutation fulfillmentCreateV2($fulfillment: FulfillmentV2Input!) {
     userErrors { field message }
   }
 }"""
+VARIANTS = """
+query variants($after: String) {
+  productVariants(first: 250, after: $after) {
+    nodes { sku inventoryItem { id } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
 _BATCH = 250  # inventorySetQuantities takes at most 250 quantities
 
 
@@ -331,6 +338,21 @@ class ShopifyConnector:
                 (int(q["quantity"]) for q in quantities if q.get("name") == "available"), None
             )
         return shown
+
+    def discover(self, channel: str, settings: ShopifySettings) -> list[tuple[str, str]]:
+        found: list[tuple[str, str]] = []
+        after: str | None = None
+        while True:
+            data = self.graphql(channel, settings, VARIANTS, {"after": after}, cost=50)
+            page = data.get("productVariants") or {}
+            for node in page.get("nodes") or []:
+                item = (node.get("inventoryItem") or {}).get("id")
+                if node.get("sku") and item:
+                    found.append((str(node["sku"]), str(item).rsplit("/", 1)[-1]))
+            info = page.get("pageInfo") or {}
+            if not info.get("hasNextPage"):
+                return found
+            after = info.get("endCursor")
 
     def mark_shipped(self, channel: str, settings: ShopifySettings, f: Fulfilment) -> None:
         data = self.graphql(

@@ -268,6 +268,31 @@ class WooCommerceConnector:
             shown[p.sku] = int(q) if q is not None else None
         return shown
 
+    def discover(self, channel: str, settings: WooCommerceSettings) -> list[tuple[str, str]]:
+        found: list[tuple[str, str]] = []
+        page = 1
+        while True:
+            products = self._send(
+                channel, settings, "GET", "/products", params={"per_page": 100, "page": page}
+            )
+            for p in products:
+                if p.get("sku"):
+                    found.append((str(p["sku"]), str(p["id"])))
+                if p.get("variations"):
+                    variations = self._send(
+                        channel,
+                        settings,
+                        "GET",
+                        f"/products/{p['id']}/variations",
+                        params={"per_page": 100},
+                    )
+                    found += [
+                        (str(v["sku"]), f"{p['id']}:{v['id']}") for v in variations if v.get("sku")
+                    ]
+            if len(products) < 100:
+                return found
+            page += 1
+
     def mark_shipped(self, channel: str, settings: WooCommerceSettings, f: Fulfilment) -> None:
         self._send(
             channel, settings, "PUT", f"/orders/{f.external_id}", json={"status": "completed"}

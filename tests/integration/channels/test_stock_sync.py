@@ -231,3 +231,19 @@ def test_new_availability_rules_are_pushed_at_once_and_a_listing_can_be_removed(
     assert api.get("/channels/a/listings/MUG").status_code == 404
     again = api.client.delete("/api/v1/channels/a/listings/MUG", headers=api.headers())
     assert again.status_code == 404
+
+
+def test_listings_are_learned_from_the_shop(
+    api: Api, podium: Podium, shops: tuple[FakeShopify, FakeShopify]
+) -> None:
+    a, _ = shops
+    seed_store(api, {("TEE-M", "EAST"): 3, ("MUG", "WEST"): 2, ("CAP", "EAST"): 1})
+    add_shopify_channel(api, "a", a)
+    _list(api, "a", "CAP", "999")  # set by hand: left as it is
+    a.variants = [("TEE-M", "601"), ("MUG", "602"), ("NOT-IN-PODIUM", "603"), ("CAP", "604")]
+    r = api.post("/channels/a/listings/learn", None, role="operator")
+    assert r.status_code == 200, r.text
+    assert r.json() == {"found": 4, "learned": 2, "unknown": 1}
+    drain(podium)
+    assert a.level("601", "1001") == 3 and a.level("602", "1001") == 2
+    assert api.ok("get", "/channels/a/listings/CAP")["remote_id"] == "999"

@@ -157,3 +157,22 @@ def test_a_refund_listed_on_an_updated_woo_order_is_recorded_once(
     timeline = api.ok("get", f"/orders/{order_id}/timeline")["items"]
     refunds = [e for e in timeline if e["type"] == "channel.refund_received"]
     assert len(refunds) == 1 and refunds[0]["data"]["amount"] == "5.00"
+
+
+def test_woo_listings_are_learned_from_products_and_variations(
+    api: Api, podium: Podium, woo: FakeWooCommerce
+) -> None:
+    api.ok("post", "/products", {"sku": "HAT-S", "name": "Hat S"})
+    woo.catalogue = [
+        {"id": 93, "sku": "TEE-M", "variations": []},
+        {"id": 40, "sku": "", "variations": [41]},
+    ]
+    woo.variations = {"40": [{"id": 41, "sku": "HAT-S"}]}
+    assert api.post("/channels/woo/listings/learn", None).json() == {
+        "found": 2,
+        "learned": 1,
+        "unknown": 0,
+    }
+    assert api.ok("get", "/channels/woo/listings/HAT-S")["remote_id"] == "40:41"
+    drain(podium)
+    assert woo.stock["40:41"] == 0

@@ -72,6 +72,14 @@ def put_listing(
     return view
 
 
+@router.post("/channels/{code}/listings/learn", response_model=dict[str, int])
+def learn_listings(
+    code: str, _: Caller = OPERATE, podium: Podium = Depends(get_podium)
+) -> dict[str, int]:
+    """List every SKU the platform sells that Podium knows (matched on SKU), and push it."""
+    return service.learn_listings(podium.db, podium.connectors, code)
+
+
 @router.delete("/channels/{code}/listings/{sku}", status_code=204)
 def delete_listing(
     code: str, sku: str, _: Caller = OPERATE, podium: Podium = Depends(get_podium)

@@ -39,6 +39,7 @@ class FakeShopify(FakeServer):
         self.levels: dict[tuple[str, str], int] = {}
         self.fulfillment_orders: dict[str, list[dict[str, Any]]] = {}
         self.fulfillments: list[dict[str, Any]] = []
+        self.variants: list[tuple[str, str]] = []  # (sku, inventory item id), paged by 2
         self.maximum, self.restore = bucket, restore
         self.available, self.stamp = bucket, time.monotonic()
 
@@ -120,6 +121,21 @@ class FakeShopify(FakeServer):
     def _answer(self, text: str, variables: dict[str, Any]) -> dict[str, Any]:
         if "inventorySetQuantities" in text:
             return {"inventorySetQuantities": self._set(variables["input"])}
+        if "productVariants" in text:
+            start = int(variables.get("after") or 0)
+            page = self.variants[start : start + 2]
+            return {
+                "productVariants": {
+                    "nodes": [
+                        {"sku": sku, "inventoryItem": {"id": _gid("InventoryItem", item)}}
+                        for sku, item in page
+                    ],
+                    "pageInfo": {
+                        "hasNextPage": start + 2 < len(self.variants),
+                        "endCursor": str(start + 2),
+                    },
+                }
+            }
         if "fulfillmentCreateV2" in text:
             f = variables["fulfillment"]
             self.fulfillments.append(f)

@@ -36,6 +36,8 @@ class FakeWooCommerce(FakeServer):
         self.stock: dict[str, int] = {}  # "93" or "93:317" -> stock_quantity
         self.orders: dict[str, dict[str, Any]] = {}
         self.notes: list[dict[str, Any]] = []
+        self.catalogue: list[dict[str, Any]] = []  # products as GET /products lists them
+        self.variations: dict[str, list[dict[str, Any]]] = {}
 
     def route(
         self,
@@ -65,6 +67,10 @@ class FakeWooCommerce(FakeServer):
                 self.record(key, int(u["stock_quantity"]))
                 updated.append({"id": u["id"], "stock_quantity": u["stock_quantity"]})
             return Reply(200, {"update": updated})
+        if parts == ["products"] and method == "GET":
+            return Reply(200, self.catalogue)
+        if parts[0] == "products" and parts[-1] == "variations" and method == "GET":
+            return Reply(200, self.variations.get(parts[1], []))
         if parts[0] == "products" and method == "GET":
             key = parts[1] if len(parts) == 2 else f"{parts[1]}:{parts[3]}"
             if key not in self.stock:
