@@ -18,7 +18,7 @@ channels_app = typer.Typer(
 def list_channels() -> None:
     """Channels with their type and health."""
     from podium.catalog.service import list_channels as all_channels
-    from podium.channels.service import health
+    from podium.channels.health import health
     from podium.cli import _opened, friendly, out
 
     @friendly
@@ -167,7 +167,7 @@ def poll(code: str) -> None:
 @channels_app.command("health")
 def health(code: str) -> None:
     """Last order, last push, lag and errors of one channel, as JSON."""
-    from podium.channels.service import health as channel_health
+    from podium.channels.health import health as channel_health
     from podium.cli import _opened, friendly, out
 
     @friendly

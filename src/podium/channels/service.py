@@ -26,14 +26,13 @@ from podium.routing.geo import Geocoder
 from podium.validation import Input
 
 __all__ = [
-    "Health",
     "ListingIn",
     "ListingView",
     "WebhookResult",
+    "channel_or_404",
     "connector_for",
     "delete_listing",
     "get_listing",
-    "health",
     "learn_listings",
     "list_listings",
     "poll",
@@ -69,25 +68,7 @@ class WebhookResult(BaseModel):
     order_id: str | None = None
 
 
-class Health(BaseModel):
-    channel: str
-    type: str
-    active: bool
-    listings: int
-    last_order_at: datetime | None
-    last_push_at: datetime | None
-    last_poll_at: datetime | None
-    orders: int
-    pushes: int
-    push_errors: int
-    last_error: str | None
-    last_error_at: datetime | None
-    lag_seconds: float | None  # age of the oldest stock change not yet pushed
-    pending_pushes: int
-    failed_deliveries: int
-
-
-def _channel(conn: Any, code: str) -> Any:
+def channel_or_404(conn: Any, code: str) -> Any:
     row = store.channel_row(conn, code)
     if row is None:
         raise NotFound(f"No channel {code}.", code="channel_not_found")
@@ -115,7 +96,7 @@ def receive_webhook(
     """Verify, store durably (deduped on the delivery id), then apply. Nothing is stored
     when the signature is wrong."""
     with db.read() as conn:
-        row = _channel(conn, code)
+        row = channel_or_404(conn, code)
     connector = connector_for(connectors, row)
     settings = typed(row["type"], row["settings"])
     delivery = connector.verify(settings, headers, body)
@@ -183,7 +164,7 @@ def _listing_view(row: Mapping[Any, Any]) -> ListingView:
 def put_listing(db: Database, code: str, sku: str, data: ListingIn) -> tuple[ListingView, bool]:
     """Map a SKU to the platform's ids; open orders naming the platform's SKU follow."""
     with db.write() as conn:
-        _channel(conn, code)
+        channel_or_404(conn, code)
         if catalog.product(conn, sku) is None:
             raise NotFound(f"No product {sku}.", code="product_not_found", details={"sku": sku})
         created = store.listing(conn, code, sku) is None
@@ -204,7 +185,7 @@ def put_listing(db: Database, code: str, sku: str, data: ListingIn) -> tuple[Lis
 def delete_listing(db: Database, code: str, sku: str) -> None:
     """Stop telling the platform about this SKU (its count there is left as it is)."""
     with db.write() as conn:
-        _channel(conn, code)
+        channel_or_404(conn, code)
         if not store.delete_listing(conn, code, sku):
             raise NotFound(f"{sku} is not listed on {code}.", code="listing_not_found")
 
@@ -213,7 +194,7 @@ def learn_listings(db: Database, connectors: Connectors, code: str) -> dict[str,
     """Ask the platform what it sells and list every SKU Podium knows and has not listed yet
     (matching on the SKU). Existing listings are never changed."""
     with db.read() as conn:
-        row = _channel(conn, code)
+        row = channel_or_404(conn, code)
     connector = connector_for(connectors, row)
     found = connector.discover(code, typed(row["type"], row["settings"]))
     with db.read() as conn:
@@ -231,7 +212,7 @@ def learn_listings(db: Database, connectors: Connectors, code: str) -> dict[str,
 
 def get_listing(db: Database, code: str, sku: str) -> ListingView:
     with db.read() as conn:
-        _channel(conn, code)
+        channel_or_404(conn, code)
         row = store.listing(conn, code, sku)
     if row is None:
         raise NotFound(f"{sku} is not listed on {code}.", code="listing_not_found")
@@ -242,7 +223,7 @@ def list_listings(
     db: Database, code: str, *, after: str | None = None, limit: int = 100
 ) -> list[ListingView]:
     with db.read() as conn:
-        _channel(conn, code)
+        channel_or_404(conn, code)
         return [_listing_view(r) for r in store.listings(conn, code, after=after, limit=limit)]
 
 
@@ -250,7 +231,7 @@ def update_settings(db: Database, code: str, changes: dict[str, Any]) -> dict[st
     """Merge ``changes`` into the settings (``null`` removes a key), validate, store. New
     availability rules are pushed to the platform at once."""
     with db.write() as conn:
-        row = _channel(conn, code)
+        row = channel_or_404(conn, code)
         merged = {**row["settings"], **changes}
         merged = {k: v for k, v in merged.items() if v is not None}
         stored = validate_settings(row["type"], merged)
@@ -272,44 +253,11 @@ def update_settings(db: Database, code: str, changes: dict[str, Any]) -> dict[st
     return masked(stored)
 
 
-def health(db: Database, code: str) -> Health:
-    from podium.channels.sync import lag
-
-    with db.read() as conn:
-        row = _channel(conn, code)
-        st = store.state(conn, code)
-        listed = len(store.listings(conn, code, limit=1_000_000))
-        failed = len(store.deliveries(conn, code, status="failed", limit=10_000))
-        pending, oldest = lag(conn, code)
-    now = utcnow()
-
-    def at(key: str) -> datetime | None:
-        return as_utc(st[key]) if st is not None and st[key] is not None else None
-
-    return Health(
-        channel=code,
-        type=row["type"],
-        active=row["active"],
-        listings=listed,
-        last_order_at=at("last_order_at"),
-        last_push_at=at("last_push_at"),
-        last_poll_at=at("last_poll_at"),
-        orders=st["orders"] if st else 0,
-        pushes=st["pushes"] if st else 0,
-        push_errors=st["push_errors"] if st else 0,
-        last_error=st["last_error"] if st else None,
-        last_error_at=at("last_error_at"),
-        lag_seconds=(now - oldest).total_seconds() if oldest else 0.0,
-        pending_pushes=pending,
-        failed_deliveries=failed,
-    )
-
-
 def poll(db: Database, connectors: Connectors, geocoder: Geocoder, code: str) -> dict[str, int]:
     """Fetch orders changed since the stored cursor; the cursor moves only after every
     order of a page is applied (a crash re-reads the page; intake is idempotent)."""
     with db.read() as conn:
-        row = _channel(conn, code)
+        row = channel_or_404(conn, code)
         st = store.state(conn, code)
     connector = connector_for(connectors, row)
     settings = typed(row["type"], row["settings"])

@@ -12,7 +12,9 @@ from podium.access.model import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.bootstrap import Podium
 from podium.channels import service
-from podium.channels.service import Health, ListingIn, ListingView, WebhookResult
+from podium.channels.health import Health
+from podium.channels.health import health as channel_health
+from podium.channels.service import ListingIn, ListingView, WebhookResult
 from podium.validation import Sku
 
 router = APIRouter(tags=["channels"])
@@ -121,7 +123,7 @@ def patch_settings(
 
 @router.get("/channels/{code}/health", response_model=Health)
 def health(code: str, _: Caller = READ, podium: Podium = Depends(get_podium)) -> Health:
-    return service.health(podium.db, code)
+    return channel_health(podium.db, code)
 
 
 @router.post("/channels/{code}/sync", response_model=dict[str, int])
