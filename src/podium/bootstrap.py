@@ -13,6 +13,10 @@ import httpx
 from podium.access.service import KeyCache
 from podium.carriers.accounts import Carriers
 from podium.carriers.subscribers import on_order_cancelled as void_labels
+from podium.channels.connector import Connectors
+from podium.channels.fulfilment import on_shipment_shipped
+from podium.channels.registry import build_connectors
+from podium.channels.sync import SYNC_EVENTS, ChannelSync
 from podium.config import Settings
 from podium.db.database import Database
 from podium.db.engine import build_engine
@@ -43,6 +47,8 @@ class Podium:
     keys: KeyCache
     emailer: Emailer
     webhooks: Deliverer
+    connectors: Connectors
+    channel_sync: ChannelSync
     carriers: Carriers = field(default_factory=Carriers)
 
     def close(self) -> None:
@@ -86,6 +92,12 @@ def bootstrap(
         registry.subscribe("customer-email", emailer.on_event, set(EMAIL_TEMPLATES))
     webhooks = Deliverer(db, settings)
     registry.subscribe_batch("webhooks", enqueue_deliveries(db, webhooks.notify))
+    connectors = build_connectors()
+    channel_sync = ChannelSync(db, connectors)
+    registry.subscribe_batch("channel-sync", channel_sync.on_events, SYNC_EVENTS)
+    registry.subscribe(
+        "channel-fulfilment", on_shipment_shipped(db, connectors), {"shipment.shipped"}
+    )
     relay = Relay(db, registry, settings)
     db.on_commit(relay.notify)
     return Podium(
@@ -97,5 +109,7 @@ def bootstrap(
         KeyCache(db),
         emailer=emailer,
         webhooks=webhooks,
+        connectors=connectors,
+        channel_sync=channel_sync,
         carriers=carriers,
     )

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from podium.carriers.cli import carriers_app
+from podium.channels.cli import channels_app
 from podium.config import Settings
 from podium.fulfillment.cli import shipments_app, warehouse_app
 from podium.notify.cli import notify_app, webhooks_app
@@ -40,6 +41,7 @@ app.add_typer(routing_cli.app, name="routing")
 app.add_typer(warehouse_app, name="warehouse")
 app.add_typer(shipments_app, name="shipments")
 app.add_typer(carriers_app, name="carriers")
+app.add_typer(channels_app, name="channels")
 
 out = Console()
 err = Console(stderr=True)

@@ -18,7 +18,7 @@ def test_order_ships_whole_from_the_nearest_warehouse_with_stock(api: Api) -> No
     ]
     inv = api.ok("get", "/inventory/TEE")
     assert (inv["on_hand"], inv["reserved"], inv["available"]) == (10, 2, 8)
-    assert inv["channels"] == [{"channel": "web", "available": 8}]
+    assert inv["channels"] == [{"channel": "web", "available": 8, "published": 8}]
 
 
 def test_east_coast_order_ships_from_the_east(api: Api) -> None:

@@ -16,6 +16,7 @@ from podium.api.limits import BodySizeLimit
 from podium.api.routers import (
     carriers,
     catalog,
+    channels,
     fulfillment,
     inventory,
     notify,
@@ -71,6 +72,7 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
         fulfillment,
         warehouse_ops,
         carriers,
+        channels,
         notify,
         routing_router,
     ):

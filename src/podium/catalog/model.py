@@ -41,6 +41,8 @@ class Channel(BaseModel):
     warehouses: list[str] | None
     active: bool
     created_at: datetime
+    # The connector's settings, secrets masked (issue 3).
+    settings: dict[str, Any] = Field(default_factory=dict)
 
 
 class WarehouseAddress(Input):

@@ -14,6 +14,7 @@ from podium.catalog.model import (
     WarehouseIn,
     WarehousePatch,
 )
+from podium.channels.settings import validate_settings
 from podium.db.database import Database
 from podium.errors import Conflict, NotFound, ValidationFailed
 
@@ -56,7 +57,7 @@ def create_channel(db: Database, data: ChannelIn) -> Channel:
                 "name": data.name,
                 "type": data.type,
                 "warehouse_codes": sorted(set(data.warehouses)) if data.warehouses else None,
-                "settings": data.settings,
+                "settings": validate_settings(data.type, data.settings),
                 "active": True,
             },
         )

@@ -13,6 +13,10 @@ __all__ = [
     "api_keys",
     "bin_locations",
     "carrier_accounts",
+    "channel_deliveries",
+    "channel_listings",
+    "channel_orders",
+    "channel_state",
     "channels",
     "counters",
     "fulfilment_settings",
@@ -199,7 +203,8 @@ order_lines = sa.Table(
     metadata,
     sa.Column("order_id", sa.String(40), sa.ForeignKey("orders.id"), primary_key=True),
     sa.Column("line_no", sa.Integer, primary_key=True),
-    sa.Column("sku", sa.String(64), sa.ForeignKey("products.sku"), nullable=False),
+    # No foreign key to products: a channel order may name a SKU not created yet (issue 3).
+    sa.Column("sku", sa.String(64), nullable=False),
     sa.Column("name", sa.String(300), nullable=False),
     sa.Column("quantity", sa.Integer, nullable=False),
     sa.Column("unit_price", sa.BigInteger, nullable=False),
@@ -473,4 +478,69 @@ labels = sa.Table(
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("voided_at", Timestamp, nullable=True),
     sa.Index("ix_labels_shipment_id", "shipment_id"),
+)
+
+
+# --- channels (issue 3) ---
+
+channel_listings = sa.Table(
+    "channel_listings",
+    metadata,
+    sa.Column("channel", sa.String(64), sa.ForeignKey("channels.code"), primary_key=True),
+    sa.Column("sku", sa.String(64), sa.ForeignKey("products.sku"), primary_key=True),
+    sa.Column("remote_id", sa.String(200), nullable=False),
+    sa.Column("remote_location_id", sa.String(200), nullable=True),
+    # The platform's own SKU (or variant id) when it differs from Podium's.
+    sa.Column("remote_sku", sa.String(200), nullable=True),
+    # What the platform was last told, and the stock version it came from (never go back).
+    sa.Column("pushed_available", sa.Integer, nullable=True),
+    sa.Column("pushed_seq", sa.BigInteger, nullable=False),
+    sa.Column("pushed_at", Timestamp, nullable=True),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.Index("ix_channel_listings_sku", "sku"),
+    sa.Index("ix_channel_listings_remote_sku", "channel", "remote_sku"),
+)
+
+channel_deliveries = sa.Table(
+    "channel_deliveries",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("channel", sa.String(64), sa.ForeignKey("channels.code"), nullable=False),
+    sa.Column("delivery_id", sa.String(200), nullable=False),
+    sa.Column("topic", sa.String(100), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("received_at", Timestamp, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("error", sa.String(2000), nullable=True),
+    sa.Column("order_id", sa.String(40), nullable=True),
+    sa.Column("processed_at", Timestamp, nullable=True),
+    sa.UniqueConstraint("channel", "delivery_id", name="uq_channel_deliveries_channel_delivery_id"),
+)
+
+channel_orders = sa.Table(
+    "channel_orders",
+    metadata,
+    sa.Column("channel", sa.String(64), sa.ForeignKey("channels.code"), primary_key=True),
+    sa.Column("external_id", sa.String(200), primary_key=True),
+    sa.Column("order_id", sa.String(40), nullable=False),
+    sa.Column("remote_status", sa.String(64), nullable=True),
+    sa.Column("remote_updated_at", Timestamp, nullable=True),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.Index("ix_channel_orders_order_id", "order_id"),
+)
+
+channel_state = sa.Table(
+    "channel_state",
+    metadata,
+    sa.Column("channel", sa.String(64), sa.ForeignKey("channels.code"), primary_key=True),
+    sa.Column("poll_cursor", sa.String(200), nullable=True),
+    sa.Column("last_order_at", Timestamp, nullable=True),
+    sa.Column("last_push_at", Timestamp, nullable=True),
+    sa.Column("last_poll_at", Timestamp, nullable=True),
+    sa.Column("last_error", sa.String(2000), nullable=True),
+    sa.Column("last_error_at", Timestamp, nullable=True),
+    sa.Column("orders", sa.BigInteger, nullable=False),
+    sa.Column("pushes", sa.BigInteger, nullable=False),
+    sa.Column("push_errors", sa.BigInteger, nullable=False),
 )

@@ -125,6 +125,8 @@ class LocationView(BaseModel):
 class ChannelAvailability(BaseModel):
     channel: str
     available: int
+    # What the channel is told: available less its buffer, capped (issue 3).
+    published: int | None = None
 
 
 class InventoryView(BaseModel):

@@ -12,6 +12,8 @@ from sqlalchemy import Connection
 
 from podium.catalog import store as catalog
 from podium.catalog.model import Channel, Warehouse
+from podium.channels.model import published_quantity
+from podium.channels.settings import Availability
 from podium.db.database import Database, as_utc
 from podium.errors import InsufficientStock, NotFound, ValidationFailed
 from podium.events import store as outbox
@@ -35,7 +37,9 @@ __all__ = [
     "apply",
     "availability",
     "channel_available",
+    "channel_levels",
     "history",
+    "published_for",
     "set_safety_stock",
     "transfer",
 ]
@@ -199,6 +203,20 @@ def channel_available(
     )
 
 
+def published_for(channel: Channel, available: int) -> int:
+    """What ``channel`` is told given what it may sell (its buffer and cap applied)."""
+    rules = Availability.model_validate(channel.settings.get("availability") or {})
+    return published_quantity(available, rules)
+
+
+def channel_levels(conn: Connection, skus: Iterable[str]) -> dict[str, list[Level]]:
+    """Stock rows per SKU, for working out what each channel may sell."""
+    by_sku: dict[str, list[Level]] = {}
+    for (sku, _), level in store.levels(conn, skus).items():
+        by_sku.setdefault(sku, []).append(level)
+    return by_sku
+
+
 def availability(db: Database, sku: str) -> InventoryView:
     with db.read() as conn:
         if catalog.product(conn, sku) is None:
@@ -215,7 +233,9 @@ def availability(db: Database, sku: str) -> InventoryView:
         locations=[_location(lv) for lv in levels],
         channels=[
             ChannelAvailability(
-                channel=ch.code, available=channel_available(ch, warehouses, levels)
+                channel=ch.code,
+                available=(told := channel_available(ch, warehouses, levels)),
+                published=published_for(ch, told),
             )
             for ch in channels
             if ch.active

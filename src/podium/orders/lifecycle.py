@@ -9,8 +9,9 @@ from collections import defaultdict
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from podium.catalog import store as catalog_store
 from podium.db.database import Database, as_utc
-from podium.errors import InvalidTransition, NotFound, ValidationFailed
+from podium.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import (
     OPEN_STATUSES,
@@ -208,8 +209,18 @@ def release_order(
             raise NotFound(f"No open hold {hold_id} on this order.", code="hold_not_found")
         # A backorder hold goes only once the missing units are allocated; other holds go now.
         entries: list[TimelineRow] = []
-        releasing = [h for h in targets if h["reason"] != HoldReason.BACKORDER]
+        releasing = [h for h in targets if h["reason"] not in _ALLOCATING]
         backorder = [h for h in targets if h["reason"] == HoldReason.BACKORDER]
+        unknown = [h for h in targets if h["reason"] == HoldReason.UNKNOWN_SKU]
+        if unknown:
+            # Every line's SKU must exist now; then reservation runs again for what is missing.
+            require_known_skus(conn, order_id)
+            releasing += unknown
+            short = allocate_backorder(conn, order, actor, entries)
+            if short and not backorder and not _open_backorder(conn, order_id):
+                store.insert_hold(
+                    conn, order_id, HoldReason.BACKORDER.value, "waiting for stock", actor
+                )
         if backorder and not allocate_backorder(conn, order, actor, entries):
             releasing += backorder
         if releasing:
@@ -227,6 +238,27 @@ def release_order(
         if not store.holds(conn, [order_id]):
             sync_status(conn, order_id, actor, released=True)
         return _view(conn, order_id)
+
+
+_ALLOCATING = frozenset({HoldReason.BACKORDER.value, HoldReason.UNKNOWN_SKU.value})
+
+
+def _open_backorder(conn: Connection, order_id: str) -> bool:
+    return any(h["reason"] == HoldReason.BACKORDER for h in store.holds(conn, [order_id]))
+
+
+def require_known_skus(conn: Connection, order_id: str) -> None:
+    """Refuse (409 ``unknown_sku``) while a line names a SKU the catalogue does not have."""
+    lines = store.lines(conn, [order_id])
+    known = catalog_store.products_by_sku(conn, [ln["sku"] for ln in lines])
+    missing = sorted({ln["sku"] for ln in lines if ln["sku"] not in known})
+    if missing:
+        raise Conflict(
+            f"Unknown SKU(s) {', '.join(missing)}: create the product or map the channel's SKU "
+            "first.",
+            code="unknown_sku",
+            details={"field": "lines", "skus": missing},
+        )
 
 
 def add_note(db: Database, order_id: str, data: NoteIn, actor: str) -> TimelineEntry:

@@ -55,7 +55,10 @@ def place_order(
     geocoder: Geocoder,
     idempotency_key: str | None = None,
     actor: str = "api",
+    hold_unknown_skus: bool = False,
 ) -> Placed:
+    """``hold_unknown_skus`` (channel orders are facts): capture lines of SKUs not in the
+    catalogue as sent and hold the order with reason ``unknown_sku`` instead of refusing it."""
     priced = price(intake)
     fingerprint = intake.fingerprint()
     destination = destination_of(intake, geocoder)  # outside the transaction: may be slow once
@@ -64,7 +67,16 @@ def place_order(
             found = _existing(conn, intake, idempotency_key, fingerprint)
             if found is not None:
                 return Placed(found, created=False)
-            view = _place(conn, intake, priced, fingerprint, idempotency_key, destination, actor)
+            view = _place(
+                conn,
+                intake,
+                priced,
+                fingerprint,
+                idempotency_key,
+                destination,
+                actor,
+                hold_unknown_skus,
+            )
         return Placed(view, created=True)
     except IntegrityError:
         # Lost a race with a concurrent delivery of the same order: answer with the winner's.
@@ -100,6 +112,7 @@ def _place(
     idempotency_key: str | None,
     destination: Coordinates | None,
     actor: str,
+    hold_unknown_skus: bool = False,
 ) -> OrderView:
     channel = catalogue.channel(conn, intake.channel)
     if channel is None or not channel.active:
@@ -114,7 +127,7 @@ def _place(
         for i, ln in enumerate(intake.lines)
         if ln.sku not in products
     ]
-    if unknown:
+    if unknown and not hold_unknown_skus:
         raise ValidationFailed(
             f"Unknown SKU(s): {', '.join(sorted({u['sku'] for u in unknown}))}.",
             code="unknown_sku",
@@ -122,7 +135,8 @@ def _place(
         )
     demand: dict[str, int] = defaultdict(int)
     for ln in intake.lines:
-        demand[ln.sku] += ln.quantity
+        if ln.sku in products:
+            demand[ln.sku] += ln.quantity
     facts = intake_facts(conn, intake, priced.total, list(demand))
     plan = plan_for(conn, channel, demand, destination, facts)
     if plan.shortages and intake.on_shortage == "reject":
@@ -138,7 +152,7 @@ def _place(
     order_id = new_id("ord")
     status = check_transition(
         OrderStatus.PENDING,
-        OrderStatus.ON_HOLD if plan.shortages or plan.hold_queue else OrderStatus.READY,
+        OrderStatus.ON_HOLD if plan.shortages or plan.hold_queue or unknown else OrderStatus.READY,
     )
     now = utcnow()
     header = {
@@ -175,7 +189,7 @@ def _place(
             "order_id": order_id,
             "line_no": i + 1,
             "sku": ln.sku,
-            "name": ln.name or products[ln.sku].name,
+            "name": ln.name or (products[ln.sku].name if ln.sku in products else ln.sku),
             "quantity": ln.quantity,
             "unit_price": priced.unit_prices[i],
             "quantity_cancelled": 0,
@@ -183,12 +197,15 @@ def _place(
         for i, ln in enumerate(intake.lines)
     ]
     store.insert_lines(conn, lines)
-    wants = [Want(i + 1, ln.sku, ln.quantity) for i, ln in enumerate(intake.lines)]
+    wants = [
+        Want(i + 1, ln.sku, ln.quantity) for i, ln in enumerate(intake.lines) if ln.sku in products
+    ]
     allocated = reserve_and_ship(conn, order_id, number, wants, plan, actor)
     timeline = [
         TimelineRow(
             "order.placed",
-            f"Order {number} placed on {channel.code}: {sum(demand.values())} unit(s), "
+            f"Order {number} placed on {channel.code}: "
+            f"{sum(ln.quantity for ln in intake.lines)} unit(s), "
             f"{intake.currency} {money(priced.total, intake.currency)}.",
             {"channel": channel.code, "external_id": intake.external_id},
         ),
@@ -240,6 +257,29 @@ def _place(
         holds.append(hold)
         timeline.append(entry)
         events.append(event)
+    if unknown:
+        skus = sorted({u["sku"] for u in unknown})
+        holds.append(
+            store.insert_hold(
+                conn, order_id, HoldReason.UNKNOWN_SKU.value, "unknown: " + ", ".join(skus), actor
+            )
+        )
+        timeline.append(
+            TimelineRow(
+                "order.held",
+                f"On hold (unknown_sku): {', '.join(skus)} not in the catalogue; create or map "
+                "the SKU, then release the hold.",
+                {"reason": "unknown_sku", "skus": skus},
+            )
+        )
+        events.append(
+            DomainEvent(
+                "order",
+                order_id,
+                "order.held",
+                {"id": order_id, "number": number, "reason": "unknown_sku"},
+            )
+        )
     store.add_timeline(conn, order_id, timeline, actor)
     outbox.emit(conn, events)
     by_shipment: dict[str, list[dict[str, Any]]] = defaultdict(list)

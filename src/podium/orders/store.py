@@ -267,3 +267,26 @@ def held_by_reason(conn: Connection, reason: str, *, limit: int) -> list[tuple[s
         .limit(limit)
     )
     return [(r[0], r[1]) for r in conn.execute(query)]
+
+
+def rename_line_sku(conn: Connection, channel: str, from_sku: str, to_sku: str) -> list[str]:
+    """Point open-order lines of ``channel`` that name ``from_sku`` at ``to_sku`` (a channel
+    SKU mapped to Podium's); returns the orders changed."""
+    open_orders = sa.select(orders.c.id).where(
+        orders.c.channel == channel, orders.c.status.in_(("pending", "ready", "on_hold"))
+    )
+    ids = [
+        r[0]
+        for r in conn.execute(
+            sa.select(order_lines.c.order_id)
+            .where(order_lines.c.sku == from_sku, order_lines.c.order_id.in_(open_orders))
+            .distinct()
+        )
+    ]
+    if ids:
+        conn.execute(
+            order_lines.update()
+            .where(order_lines.c.sku == from_sku, order_lines.c.order_id.in_(ids))
+            .values(sku=to_sku)
+        )
+    return ids

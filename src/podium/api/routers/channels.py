@@ -1,0 +1,157 @@
+"""Channel connectors: platform webhooks (signed, no bearer key), listings, settings, health,
+sync, reconciliation and polling."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Body, Depends, Query, Request, Response
+from pydantic import BaseModel
+
+from podium.access.model import Permission
+from podium.api.deps import Caller, get_podium, require
+from podium.bootstrap import Podium
+from podium.channels import service
+from podium.channels.health import Health
+from podium.channels.health import health as channel_health
+from podium.channels.service import ListingIn, ListingView, WebhookResult
+from podium.validation import Sku
+
+router = APIRouter(tags=["channels"])
+
+READ = Depends(require(Permission.READ))
+OPERATE = Depends(require(Permission.OPERATE))
+ADMIN = Depends(require(Permission.ADMIN))
+
+
+class DriftView(BaseModel):
+    sku: str
+    publishes: int
+    shows: int | None
+    last_pushed: int | None
+
+
+class Reconciled(BaseModel):
+    channel: str
+    checked: int
+    drift: list[DriftView]
+    fixed: bool
+
+
+@router.post(
+    "/channels/{code}/webhooks",
+    response_model=WebhookResult,
+    openapi_extra={"security": []},
+    summary="A platform's own webhook delivery, unchanged (signature checked, no API key)",
+)
+async def webhook(code: str, request: Request) -> Response:
+    podium: Podium = request.app.state.podium
+    body = await request.body()
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    from anyio import to_thread
+
+    result = await to_thread.run_sync(
+        service.receive_webhook,
+        podium.db,
+        podium.connectors,
+        podium.geocoder,
+        code,
+        headers,
+        body,
+    )
+    return Response(result.model_dump_json(), status_code=200, media_type="application/json")
+
+
+@router.put("/channels/{code}/listings/{sku}", response_model=ListingView)
+def put_listing(
+    code: str,
+    sku: Sku,
+    data: ListingIn,
+    _: Caller = OPERATE,
+    podium: Podium = Depends(get_podium),
+) -> ListingView:
+    view, _created = service.put_listing(podium.db, code, sku, data)
+    return view
+
+
+@router.post("/channels/{code}/listings/learn", response_model=dict[str, int])
+def learn_listings(
+    code: str, _: Caller = OPERATE, podium: Podium = Depends(get_podium)
+) -> dict[str, int]:
+    """List every SKU the platform sells that Podium knows (matched on SKU), and push it."""
+    return service.learn_listings(podium.db, podium.connectors, code)
+
+
+@router.delete("/channels/{code}/listings/{sku}", status_code=204)
+def delete_listing(
+    code: str, sku: str, _: Caller = OPERATE, podium: Podium = Depends(get_podium)
+) -> Response:
+    service.delete_listing(podium.db, code, sku)
+    return Response(status_code=204)
+
+
+@router.get("/channels/{code}/listings/{sku}", response_model=ListingView)
+def get_listing(
+    code: str, sku: str, _: Caller = READ, podium: Podium = Depends(get_podium)
+) -> ListingView:
+    return service.get_listing(podium.db, code, sku)
+
+
+@router.get("/channels/{code}/listings", response_model=dict[str, object])
+def list_listings(
+    code: str,
+    cursor: Sku | None = None,
+    limit: int = Query(100, ge=1, le=1000),
+    _: Caller = READ,
+    podium: Podium = Depends(get_podium),
+) -> dict[str, object]:
+    items = service.list_listings(podium.db, code, after=cursor, limit=limit)
+    return {"items": items, "next_cursor": items[-1].sku if len(items) == limit else None}
+
+
+@router.patch("/channels/{code}/settings", response_model=dict[str, Any])
+def patch_settings(
+    code: str,
+    changes: dict[str, Any] = Body(...),
+    _: Caller = ADMIN,
+    podium: Podium = Depends(get_podium),
+) -> dict[str, Any]:
+    """Change settings (e.g. rotate ``webhook_secret`` keeping ``previous_webhook_secret``);
+    ``null`` removes a key. Secrets come back masked."""
+    return service.update_settings(podium.db, code, changes)
+
+
+@router.get("/channels/{code}/health", response_model=Health)
+def health(code: str, _: Caller = READ, podium: Podium = Depends(get_podium)) -> Health:
+    return channel_health(podium.db, code)
+
+
+@router.post("/channels/{code}/sync", response_model=dict[str, int])
+def sync(code: str, _: Caller = OPERATE, podium: Podium = Depends(get_podium)) -> dict[str, int]:
+    """Push every listing's count to the platform now."""
+    return {"pushed": podium.channel_sync.sync_channel(code)}
+
+
+@router.post("/channels/{code}/reconcile", response_model=Reconciled)
+def reconcile(
+    code: str,
+    fix: bool = False,
+    _: Caller = OPERATE,
+    podium: Podium = Depends(get_podium),
+) -> Reconciled:
+    checked, drift = podium.channel_sync.reconcile(code, fix=fix)
+    return Reconciled(
+        channel=code,
+        checked=checked,
+        drift=[
+            DriftView(sku=d.sku, publishes=d.publishes, shows=d.shows, last_pushed=d.last_pushed)
+            for d in drift
+        ],
+        fixed=fix,
+    )
+
+
+@router.post("/channels/{code}/poll", response_model=dict[str, int])
+def poll(code: str, _: Caller = OPERATE, podium: Podium = Depends(get_podium)) -> dict[str, int]:
+    """Fetch orders changed on the platform since the last poll (Amazon)."""
+    return service.poll(podium.db, podium.connectors, podium.geocoder, code)

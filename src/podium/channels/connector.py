@@ -1,0 +1,89 @@
+"""The one interface every connector implements, and the registry of connectors by type."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from podium.channels.model import ChannelOrder, ChannelRefund, Delivery, LevelPush, PushResult
+from podium.errors import DomainError
+
+__all__ = [
+    "BadSignature",
+    "Connector",
+    "Connectors",
+    "Fulfilment",
+    "PlatformError",
+    "Unsupported",
+]
+
+
+class BadSignature(DomainError):
+    status = 401
+    code = "invalid_signature"
+
+
+class PlatformError(DomainError):
+    """The platform refused or failed a call (after retries)."""
+
+    status = 502
+    code = "platform_error"
+
+
+class Unsupported(DomainError):
+    status = 409
+    code = "not_supported"
+
+
+@dataclass(frozen=True, slots=True)
+class Fulfilment:
+    external_id: str
+    lines: list[tuple[str, int, str | None]]  # (platform SKU, quantity, listing remote id)
+    tracking_number: str | None
+    carrier: str | None
+    tracking_url: str | None
+
+
+Parsed = ChannelOrder | ChannelRefund | None
+
+
+class Connector(Protocol):
+    """verify → parse for webhooks; fetch for polling; push/read_levels for stock;
+    mark_shipped for fulfilment. ``channel`` names the channel (rate limits are per channel)."""
+
+    type: str
+
+    def verify(self, settings: Any, headers: Mapping[str, str], body: bytes) -> Delivery: ...
+
+    def parse(self, topic: str, body: bytes) -> Parsed: ...
+
+    def fetch(
+        self, channel: str, settings: Any, cursor: str | None
+    ) -> tuple[list[ChannelOrder], str | None]: ...
+
+    def push(self, channel: str, settings: Any, pushes: Sequence[LevelPush]) -> PushResult: ...
+
+    def read_levels(
+        self, channel: str, settings: Any, listings: Sequence[LevelPush]
+    ) -> dict[str, int | None]: ...
+
+    def mark_shipped(self, channel: str, settings: Any, fulfilment: Fulfilment) -> None: ...
+
+    def discover(self, channel: str, settings: Any) -> list[tuple[str, str]]:
+        """(platform SKU, remote id) of everything the platform sells, to learn listings."""
+        ...
+
+
+class Connectors:
+    """Connectors by channel type (built once, in bootstrap)."""
+
+    def __init__(self, connectors: Sequence[Connector]) -> None:
+        self._by_type = {c.type: c for c in connectors}
+
+    def for_type(self, channel_type: str) -> Connector | None:
+        return self._by_type.get(channel_type)
+
+    @property
+    def types(self) -> list[str]:
+        return sorted(self._by_type)

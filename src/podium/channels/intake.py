@@ -1,0 +1,231 @@
+"""Channel orders are facts: captured whatever the stock, updated without going back in time,
+cancelled when the platform cancels them, refunds recorded on the timeline."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import ValidationError
+
+from podium.catalog import store as catalog
+from podium.channels import store
+from podium.channels.model import ChannelOrder, ChannelRefund
+from podium.db.database import Database, as_utc, utcnow
+from podium.errors import DomainError, NotFound, ValidationFailed
+from podium.money import format_amount
+from podium.orders import journal, lifecycle
+from podium.orders.model import HoldIn, OrderIntake
+from podium.orders.placement import place_order
+from podium.orders.store import TimelineRow, add_timeline
+from podium.routing.geo import Geocoder
+
+__all__ = ["Applied", "apply_order", "apply_refund", "intake_for"]
+
+log = logging.getLogger("podium.channels")
+
+
+@dataclass(frozen=True, slots=True)
+class Applied:
+    status: str  # created | updated | stale | unchanged | recorded
+    order_id: str | None
+
+
+# Contact details a platform may send in a shape Podium refuses: dropped, never the order.
+_DROPPABLE = {("customer", "email"), ("customer", "name"), ("customer", "phone")}
+
+
+def intake_for(channel: str, order: ChannelOrder, skus: dict[str, str]) -> OrderIntake:
+    """The Podium intake of a channel order, platform SKUs translated where mapped. A contact
+    detail or optional address field Podium cannot hold is dropped (and noted); anything else
+    wrong is a 422 naming the field."""
+    body = _intake_body(channel, order, skus)
+    for _ in range(10):
+        try:
+            return OrderIntake.model_validate(body)
+        except ValidationError as exc:
+            loc = tuple(str(p) for p in exc.errors()[0]["loc"])
+            optional = loc[:1] == ("shipping_address",) and loc[1:2] != ("country",)
+            if len(loc) == 2 and (loc in _DROPPABLE or optional):
+                body[loc[0]].pop(loc[1], None)
+                order.notes.append(f"{channel} sent a {'.'.join(loc)} Podium cannot hold: dropped")
+                continue
+            field = ".".join(loc)
+            raise ValidationFailed(
+                f"The {channel} order cannot be captured: {field}: {exc.errors()[0]['msg']}.",
+                code="invalid_payload",
+                details={"field": field},
+            ) from None
+    raise ValidationFailed("The order cannot be captured.", code="invalid_payload")
+
+
+def _intake_body(channel: str, order: ChannelOrder, skus: dict[str, str]) -> dict[str, Any]:
+    cur = order.currency
+    address = dict(order.address) or {"country": "US"}
+    return {
+        "channel": channel,
+        "external_id": order.external_id,
+        "currency": cur,
+        "customer": {"email": order.email, "name": order.name, "phone": order.phone},
+        "shipping_address": address,
+        "lines": [
+            {
+                "sku": skus.get(ln.sku) or skus.get(ln.remote_id or "") or ln.sku,
+                "quantity": ln.quantity,
+                "unit_price": format_amount(ln.unit_price, cur),
+                "name": ln.name[:300],
+            }
+            for ln in order.lines
+        ],
+        "shipping_total": format_amount(order.shipping, cur),
+        "tax_total": format_amount(order.tax, cur),
+        "discount_total": format_amount(min(order.discount, _gross(order)), cur),
+        "on_shortage": "backorder",
+        "placed_at": order.placed_at,
+        "tags": [f"channel:{channel}"],
+    }
+
+
+def _gross(order: ChannelOrder) -> int:
+    return sum(ln.unit_price * ln.quantity for ln in order.lines) + order.shipping + order.tax
+
+
+def apply_order(
+    db: Database, geocoder: Geocoder, channel: str, order: ChannelOrder, actor: str
+) -> Applied:
+    with db.read() as conn:
+        known = store.channel_order(conn, channel, order.external_id)
+        remotes = [ln.sku for ln in order.lines] + [ln.remote_id or "" for ln in order.lines]
+        products = catalog.products_by_sku(conn, remotes)
+        mapped = {r: r for r in products} | store.sku_for_remote(conn, channel, remotes)
+    if known is None:
+        return _capture(db, geocoder, channel, order, mapped, actor)
+    seen = known["remote_updated_at"]
+    if seen is not None and order.updated_at is not None and order.updated_at <= as_utc(seen):
+        return Applied("stale", known["order_id"])  # an older update arriving late
+    order_id = known["order_id"]
+    _record_refunds(db, channel, order, order_id, actor)
+    if order.cancelled:
+        _cancel(db, order_id, actor, order.status)
+    with db.write() as conn:
+        store.upsert_channel_order(
+            conn, channel, order.external_id, order_id, order.status, order.updated_at
+        )
+        if known["remote_status"] != order.status:
+            add_timeline(
+                conn,
+                order_id,
+                [
+                    TimelineRow(
+                        "channel.status_changed",
+                        f"{channel} says the order is {order.status}.",
+                        {"from": known["remote_status"], "to": order.status},
+                    )
+                ],
+                actor,
+            )
+    return Applied("updated", order_id)
+
+
+def _capture(
+    db: Database,
+    geocoder: Geocoder,
+    channel: str,
+    order: ChannelOrder,
+    mapped: dict[str, str],
+    actor: str,
+) -> Applied:
+    intake = intake_for(channel, order, mapped)
+    placed = place_order(db, intake, geocoder=geocoder, actor=actor, hold_unknown_skus=True)
+    order_id = placed.order.id
+    with db.write() as conn:
+        store.upsert_channel_order(
+            conn, channel, order.external_id, order_id, order.status, order.updated_at
+        )
+        store.bump_state(conn, channel, orders=1, last_order_at=utcnow())
+        if order.notes:
+            add_timeline(
+                conn,
+                order_id,
+                [TimelineRow("channel.note", n, {"channel": channel}) for n in order.notes],
+                actor,
+            )
+    if order.review and placed.created:
+        lifecycle.hold_order(
+            db, order_id, HoldIn(reason="payment", note=order.review[:1000]), actor
+        )
+    _record_refunds(db, channel, order, order_id, actor)
+    if order.cancelled:
+        _cancel(db, order_id, actor, order.status)
+    return Applied("created" if placed.created else "unchanged", order_id)
+
+
+def _record_refunds(
+    db: Database, channel: str, order: ChannelOrder, order_id: str, actor: str
+) -> None:
+    """Refunds listed on the order (WooCommerce) that the timeline does not have yet."""
+    if not order.refunds:
+        return
+    seen = {
+        str(e.data.get("refund_id"))
+        for e in lifecycle.timeline(db, order_id)
+        if e.type == "channel.refund_received"
+    }
+    for refund in order.refunds:
+        if refund.refund_id not in seen:
+            apply_refund(db, channel, refund, actor)
+
+
+def _cancel(db: Database, order_id: str, actor: str, status: str) -> None:
+    current = lifecycle.get_order(db, order_id)
+    if current.status == "cancelled":
+        return
+    try:
+        lifecycle.cancel_order(db, order_id, actor, f"cancelled on the channel ({status})")
+    except DomainError as exc:  # e.g. already shipped: a fact for a human, not an error
+        log.warning("channel cancelled order %s but Podium cannot: %s", order_id, exc.message)
+        with db.write() as conn:
+            add_timeline(
+                conn,
+                order_id,
+                [TimelineRow("channel.cancel_refused", exc.message, {"code": exc.code})],
+                actor,
+            )
+
+
+def apply_refund(db: Database, channel: str, refund: ChannelRefund, actor: str) -> Applied:
+    with db.write() as conn:
+        known = store.channel_order(conn, channel, refund.external_id)
+        if known is None:
+            raise NotFound(
+                f"No order {refund.external_id} from {channel} to refund.",
+                code="order_not_found",
+                details={"field": "order_id"},
+            )
+        order = lifecycle.locked_order(conn, known["order_id"])
+        amount = format_amount(refund.amount, refund.currency)
+        journal.record(
+            conn,
+            order,
+            actor,
+            "channel.refund_received",
+            f"{channel} refunded {refund.currency} {amount}"
+            + (f": {refund.note}" if refund.note else "."),
+            {
+                "refund_id": refund.refund_id,
+                "amount": amount,
+                "currency": refund.currency,
+                "lines": refund.lines,
+            },
+            payload={
+                "channel": channel,
+                "external_id": refund.external_id,
+                "refund_id": refund.refund_id,
+                "amount": amount,
+                "currency": refund.currency,
+                "lines": refund.lines,
+                "note": refund.note,
+            },
+        )
+    return Applied("recorded", known["order_id"])

@@ -1,0 +1,116 @@
+"""What connectors hand the rest of Podium: normalised orders, refunds and pushes (pure)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from podium.channels.settings import Availability
+from podium.money import CURRENCY_EXPONENTS
+
+__all__ = [
+    "ChannelLine",
+    "ChannelOrder",
+    "ChannelRefund",
+    "Delivery",
+    "LevelPush",
+    "PushResult",
+    "exact_minor",
+    "published_quantity",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """A verified webhook: its topic and the platform's delivery id (for dedupe)."""
+
+    topic: str
+    delivery_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelLine:
+    sku: str  # the platform's SKU (or a stable stand-in such as ``variant:123``)
+    name: str
+    quantity: int
+    unit_price: int  # minor units of the order's currency
+    remote_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelOrder:
+    external_id: str
+    currency: str
+    lines: list[ChannelLine]
+    updated_at: datetime | None
+    status: str  # the platform's own status word
+    cancelled: bool = False
+    placed_at: datetime | None = None
+    email: str | None = None
+    name: str | None = None
+    phone: str | None = None
+    address: dict[str, Any] = field(default_factory=dict)
+    shipping: int = 0
+    tax: int = 0
+    discount: int = 0
+    total: int | None = None  # what the platform says the order totals, to compare
+    number: str | None = None
+    notes: list[str] = field(default_factory=list)  # facts worth a timeline entry
+    review: str | None = None  # set when a human must look (e.g. money in two currencies)
+    refunds: list[ChannelRefund] = field(default_factory=list)  # as listed on the order
+
+
+@dataclass(frozen=True, slots=True)
+class ChannelRefund:
+    external_id: str  # the platform's order id
+    refund_id: str
+    currency: str
+    amount: int  # money refunded (transactions), minor units
+    lines: list[dict[str, Any]]
+    note: str | None
+    created_at: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class LevelPush:
+    sku: str
+    remote_id: str
+    remote_location_id: str | None
+    quantity: int
+    previous: int | None  # what Podium last told the platform, for compare-and-set
+
+
+@dataclass(frozen=True, slots=True)
+class PushResult:
+    pushed: list[str]  # SKUs the platform accepted
+    drift: dict[str, int | None] = field(default_factory=dict)  # sku -> what it showed instead
+
+
+def exact_minor(amount: Any, currency: str) -> int | None:
+    """``amount`` (string or number as the platform sent it) in exact minor units, or None
+    when it cannot be represented in that currency (e.g. "25.99" JPY)."""
+    exponent = CURRENCY_EXPONENTS.get(currency.upper())
+    if exponent is None or amount is None or isinstance(amount, bool):
+        return None
+    try:
+        value = Decimal(str(amount).strip())
+    except InvalidOperation:
+        return None
+    if not value.is_finite():
+        return None
+    scaled = value.scaleb(exponent)
+    if scaled != scaled.to_integral_value():
+        return None
+    return int(scaled)
+
+
+def published_quantity(available: int, rules: Availability) -> int:
+    """What a channel is told: available less the buffer, never below 0, at most the cap."""
+    held_back = max(rules.buffer, math.ceil(max(available, 0) * rules.buffer_percent / 100))
+    told = max(0, available - held_back)
+    if rules.cap is not None:
+        told = min(told, rules.cap)
+    return told

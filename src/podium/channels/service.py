@@ -1,0 +1,288 @@
+"""Use cases: receive a webhook, map listings, change settings, poll, report health."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError
+
+from podium.catalog import cache
+from podium.catalog import store as catalog
+from podium.channels import store
+from podium.channels.connector import Connector, Connectors, Unsupported
+from podium.channels.intake import Applied, apply_order, apply_refund
+from podium.channels.model import ChannelOrder, ChannelRefund
+from podium.channels.settings import IdString, masked, typed, validate_settings
+from podium.db.database import Database, as_utc, utcnow
+from podium.errors import DomainError, NotFound, ValidationFailed
+from podium.events import store as outbox
+from podium.events.model import DomainEvent
+from podium.orders import store as orders_store
+from podium.routing.geo import Geocoder
+from podium.validation import Input
+
+__all__ = [
+    "ListingIn",
+    "ListingView",
+    "WebhookResult",
+    "channel_or_404",
+    "connector_for",
+    "delete_listing",
+    "get_listing",
+    "learn_listings",
+    "list_listings",
+    "poll",
+    "put_listing",
+    "receive_webhook",
+    "update_settings",
+]
+
+log = logging.getLogger("podium.channels")
+ACTOR = "system:channels"
+
+
+class ListingIn(Input):
+    remote_id: IdString = Field(min_length=1, max_length=200)
+    remote_location_id: IdString | None = Field(default=None, min_length=1, max_length=200)
+    remote_sku: IdString | None = Field(default=None, min_length=1, max_length=200)
+
+
+class ListingView(BaseModel):
+    channel: str
+    sku: str
+    remote_id: str
+    remote_location_id: str | None
+    remote_sku: str | None
+    pushed_available: int | None
+    pushed_at: datetime | None
+
+
+class WebhookResult(BaseModel):
+    status: str  # created | updated | stale | unchanged | recorded | ignored | duplicate | ping
+    topic: str
+    delivery_id: str | None = None
+    order_id: str | None = None
+
+
+def channel_or_404(conn: Any, code: str) -> Any:
+    row = store.channel_row(conn, code)
+    if row is None:
+        raise NotFound(f"No channel {code}.", code="channel_not_found")
+    return row
+
+
+def connector_for(connectors: Connectors, row: Mapping[Any, Any]) -> Connector:
+    found = connectors.for_type(row["type"])
+    if found is None:
+        raise Unsupported(
+            f"Channel {row['code']} is of type {row['type']}, which has no connector.",
+            details={"type": row["type"]},
+        )
+    return found
+
+
+def receive_webhook(
+    db: Database,
+    connectors: Connectors,
+    geocoder: Geocoder,
+    code: str,
+    headers: Mapping[str, str],
+    body: bytes,
+) -> WebhookResult:
+    """Verify, store durably (deduped on the delivery id), then apply. Nothing is stored
+    when the signature is wrong."""
+    with db.read() as conn:
+        row = channel_or_404(conn, code)
+    connector = connector_for(connectors, row)
+    settings = typed(row["type"], row["settings"])
+    delivery = connector.verify(settings, headers, body)
+    if delivery.topic == "ping":
+        return WebhookResult(status="ping", topic="ping", delivery_id=delivery.delivery_id)
+    try:
+        with db.write() as conn:
+            seen = store.delivery(conn, code, delivery.delivery_id)
+            if seen is not None:
+                return WebhookResult(
+                    status="duplicate",
+                    topic=delivery.topic,
+                    delivery_id=delivery.delivery_id,
+                    order_id=seen["order_id"],
+                )
+            pk = store.insert_delivery(
+                conn, code, delivery.delivery_id, delivery.topic, body.decode("utf-8", "replace")
+            )
+    except IntegrityError:  # the same delivery, concurrently
+        return WebhookResult(
+            status="duplicate", topic=delivery.topic, delivery_id=delivery.delivery_id
+        )
+    try:
+        applied = _apply(db, geocoder, code, connector.parse(delivery.topic, body))
+    except DomainError as exc:
+        with db.write() as conn:
+            store.finish_delivery(conn, pk, "failed", error=f"{exc.code}: {exc.message}")
+        raise
+    except Exception as exc:  # a bug: keep the delivery visible as failed, then let it surface
+        with db.write() as conn:
+            store.finish_delivery(conn, pk, "failed", error=f"{type(exc).__name__}: {exc}")
+        raise
+    with db.write() as conn:
+        store.finish_delivery(conn, pk, applied.status, order_id=applied.order_id)
+    return WebhookResult(
+        status=applied.status,
+        topic=delivery.topic,
+        delivery_id=delivery.delivery_id,
+        order_id=applied.order_id,
+    )
+
+
+def _apply(
+    db: Database, geocoder: Geocoder, code: str, parsed: ChannelOrder | ChannelRefund | None
+) -> Applied:
+    if isinstance(parsed, ChannelOrder):
+        return apply_order(db, geocoder, code, parsed, ACTOR)
+    if isinstance(parsed, ChannelRefund):
+        return apply_refund(db, code, parsed, ACTOR)
+    return Applied("ignored", None)
+
+
+def _listing_view(row: Mapping[Any, Any]) -> ListingView:
+    return ListingView(
+        channel=row["channel"],
+        sku=row["sku"],
+        remote_id=row["remote_id"],
+        remote_location_id=row["remote_location_id"],
+        remote_sku=row["remote_sku"],
+        pushed_available=row["pushed_available"],
+        pushed_at=as_utc(row["pushed_at"]) if row["pushed_at"] else None,
+    )
+
+
+def put_listing(db: Database, code: str, sku: str, data: ListingIn) -> tuple[ListingView, bool]:
+    """Map a SKU to the platform's ids; open orders naming the platform's SKU follow."""
+    with db.write() as conn:
+        channel_or_404(conn, code)
+        if catalog.product(conn, sku) is None:
+            raise NotFound(f"No product {sku}.", code="product_not_found", details={"sku": sku})
+        created = store.listing(conn, code, sku) is None
+        store.upsert_listing(conn, code, sku, data.model_dump())
+        for remote in {data.remote_sku, data.remote_id} - {None, sku}:
+            assert remote is not None
+            orders_store.rename_line_sku(conn, code, remote, sku)
+        # The sync subscriber hears of it and tells the platform the count at once.
+        outbox.emit(
+            conn,
+            [DomainEvent("sku", sku, "channel.listing_changed", {"sku": sku, "channel": code})],
+        )
+        row = store.listing(conn, code, sku)
+    assert row is not None
+    return _listing_view(row), created
+
+
+def delete_listing(db: Database, code: str, sku: str) -> None:
+    """Stop telling the platform about this SKU (its count there is left as it is)."""
+    with db.write() as conn:
+        channel_or_404(conn, code)
+        if not store.delete_listing(conn, code, sku):
+            raise NotFound(f"{sku} is not listed on {code}.", code="listing_not_found")
+
+
+def learn_listings(db: Database, connectors: Connectors, code: str) -> dict[str, int]:
+    """Ask the platform what it sells and list every SKU Podium knows and has not listed yet
+    (matching on the SKU). Existing listings are never changed."""
+    with db.read() as conn:
+        row = channel_or_404(conn, code)
+    connector = connector_for(connectors, row)
+    found = connector.discover(code, typed(row["type"], row["settings"]))
+    with db.read() as conn:
+        products = catalog.products_by_sku(conn, [sku for sku, _ in found])
+        listed = {r["sku"] for r in store.listings(conn, code, limit=1_000_000)}
+    learned = 0
+    for sku, remote_id in found:
+        if sku in products and sku not in listed:
+            put_listing(db, code, sku, ListingIn(remote_id=remote_id))
+            listed.add(sku)
+            learned += 1
+    unknown = len({sku for sku, _ in found if sku not in products})
+    return {"found": len(found), "learned": learned, "unknown": unknown}
+
+
+def get_listing(db: Database, code: str, sku: str) -> ListingView:
+    with db.read() as conn:
+        channel_or_404(conn, code)
+        row = store.listing(conn, code, sku)
+    if row is None:
+        raise NotFound(f"{sku} is not listed on {code}.", code="listing_not_found")
+    return _listing_view(row)
+
+
+def list_listings(
+    db: Database, code: str, *, after: str | None = None, limit: int = 100
+) -> list[ListingView]:
+    with db.read() as conn:
+        channel_or_404(conn, code)
+        return [_listing_view(r) for r in store.listings(conn, code, after=after, limit=limit)]
+
+
+def update_settings(db: Database, code: str, changes: dict[str, Any]) -> dict[str, Any]:
+    """Merge ``changes`` into the settings (``null`` removes a key), validate, store. New
+    availability rules are pushed to the platform at once."""
+    with db.write() as conn:
+        row = channel_or_404(conn, code)
+        merged = {**row["settings"], **changes}
+        merged = {k: v for k, v in merged.items() if v is not None}
+        stored = validate_settings(row["type"], merged)
+        store.set_settings(conn, code, stored)
+        if stored.get("availability") != row["settings"].get("availability"):
+            outbox.emit(
+                conn,
+                [
+                    DomainEvent(
+                        "sku",
+                        r["sku"],
+                        "channel.listing_changed",
+                        {"sku": r["sku"], "channel": code},
+                    )
+                    for r in store.listings(conn, code, limit=1_000_000)
+                ],
+            )
+    cache.forget(db.engine)
+    return masked(stored)
+
+
+def poll(db: Database, connectors: Connectors, geocoder: Geocoder, code: str) -> dict[str, int]:
+    """Fetch orders changed since the stored cursor; the cursor moves only after every
+    order of a page is applied (a crash re-reads the page; intake is idempotent)."""
+    with db.read() as conn:
+        row = channel_or_404(conn, code)
+        st = store.state(conn, code)
+    connector = connector_for(connectors, row)
+    settings = typed(row["type"], row["settings"])
+    cursor = st["poll_cursor"] if st else None
+    counts = {"orders": 0, "created": 0, "updated": 0}
+    try:
+        orders, next_cursor = connector.fetch(code, settings, cursor)
+    except DomainError as exc:
+        if isinstance(exc, Unsupported):
+            raise
+        with db.write() as conn:
+            store.bump_state(conn, code, last_error=exc.message, last_error_at=utcnow())
+        raise
+    for order in orders:
+        applied = apply_order(db, geocoder, code, order, ACTOR)
+        counts["orders"] += 1
+        if applied.status in counts:
+            counts[applied.status] += 1
+    with db.write() as conn:
+        store.bump_state(conn, code, poll_cursor=next_cursor or cursor, last_poll_at=utcnow())
+    return counts
+
+
+def require_type(row: Mapping[Any, Any], *types: str) -> None:
+    if row["type"] not in types:
+        raise ValidationFailed(
+            f"Channel {row['code']} is {row['type']}.", code="wrong_channel_type"
+        )

@@ -1,0 +1,148 @@
+"""Shopify payloads as Shopify sends them, read into Podium's channel model (pure).
+
+Webhook bodies are the bare object; the REST responses in the published fixtures wrap it as
+``{"order": …}`` / ``{"refund": …}``: both are accepted.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from podium.channels.model import ChannelLine, ChannelOrder, ChannelRefund
+from podium.channels.parsing import MoneyReader, clean_sku, parse_time, text
+from podium.errors import ValidationFailed
+
+__all__ = ["order_from_shopify", "refund_from_shopify"]
+
+
+def _address(raw: Any) -> dict[str, Any] | None:
+    if not isinstance(raw, dict) or not (raw.get("country_code") or "").strip():
+        return None
+    out: dict[str, Any] = {
+        "name": text(raw.get("name")),
+        "company": text(raw.get("company")),
+        "line1": text(raw.get("address1")),
+        "line2": text(raw.get("address2")),
+        "city": text(raw.get("city"), 100),
+        "region": text(raw.get("province_code") or raw.get("province"), 100),
+        "postal_code": text(raw.get("zip"), 20),
+        "country": str(raw["country_code"]).strip().upper(),
+        "phone": text(raw.get("phone"), 50),
+    }
+    try:  # latitude and longitude come as strings or numbers
+        lat, lon = float(raw["latitude"]), float(raw["longitude"])
+        if -90 <= lat <= 90 and -180 <= lon <= 180:
+            out["latitude"], out["longitude"] = lat, lon
+    except (KeyError, TypeError, ValueError):
+        pass
+    return {k: v for k, v in out.items() if v is not None}
+
+
+def _unwrap(data: Any, key: str) -> Any:
+    """A webhook body is the bare object; a REST response wraps it as ``{key: …}``."""
+    if isinstance(data, dict) and isinstance(data.get(key), dict):
+        return data[key]
+    return data
+
+
+def order_from_shopify(data: Any) -> ChannelOrder:
+    o = _unwrap(data, "order")
+    if not isinstance(o, dict) or "id" not in o or not o.get("currency"):
+        raise ValidationFailed(
+            "Not a Shopify order.", code="invalid_payload", details={"field": "id"}
+        )
+    currency = str(o["currency"]).upper()
+    money = MoneyReader(currency)
+    lines = []
+    for i, item in enumerate(o.get("line_items") or []):
+        quantity = int(item.get("quantity") or 0)
+        if quantity <= 0:
+            continue
+        fallback = f"variant:{item['variant_id']}" if item.get("variant_id") else f"line:{i}"
+        lines.append(
+            ChannelLine(
+                sku=clean_sku(item.get("sku"), fallback),
+                name=(text(item.get("name") or item.get("title"), 300) or fallback),
+                quantity=quantity,
+                unit_price=money.read(item.get("price"), f"line {i + 1} price"),
+                remote_id=str(item["variant_id"]) if item.get("variant_id") else None,
+            )
+        )
+    shipping = sum(money.read(s.get("price"), "shipping") for s in (o.get("shipping_lines") or []))
+    total = money.read(o.get("total_price"), "total_price")
+    tax = money.read(o.get("total_tax"), "total_tax")
+    discount = money.read(o.get("total_discounts"), "total_discounts")
+    customer: dict[str, Any] = o["customer"] if isinstance(o.get("customer"), dict) else {}
+    address = _address(o.get("shipping_address")) or _address(o.get("billing_address"))
+    notes = list(money.problems)
+    computed = sum(ln.unit_price * ln.quantity for ln in lines) + shipping + tax - discount
+    if total and computed != total:
+        notes.append(f"Shopify's total_price {o.get('total_price')} ≠ the lines' sum")
+    name = " ".join(
+        p for p in (text(customer.get("first_name")), text(customer.get("last_name"))) if p
+    )
+    return ChannelOrder(
+        external_id=str(o["id"]),
+        number=text(o.get("name")),
+        currency=currency,
+        lines=lines,
+        updated_at=parse_time(o.get("updated_at")),
+        status=str(o.get("financial_status") or "open"),
+        cancelled=bool(o.get("cancelled_at")),
+        placed_at=parse_time(o.get("processed_at") or o.get("created_at")),
+        email=text(o.get("email") or o.get("contact_email"), 320),
+        name=name or (address or {}).get("name"),
+        phone=text(o.get("phone"), 50),
+        address=address or {},
+        shipping=shipping,
+        tax=tax,
+        discount=discount,
+        total=total,
+        notes=notes,
+        review="; ".join(money.problems) or None,
+    )
+
+
+def refund_from_shopify(data: Any) -> ChannelRefund:
+    r = _unwrap(data, "refund")
+    if not isinstance(r, dict) or "order_id" not in r:
+        raise ValidationFailed(
+            "Not a Shopify refund.", code="invalid_payload", details={"field": "order_id"}
+        )
+    transactions = [t for t in (r.get("transactions") or []) if isinstance(t, dict)]
+    currency = next(
+        (str(t["currency"]).upper() for t in transactions if t.get("currency")), None
+    ) or _currency_of_lines(r)
+    money = MoneyReader(currency)
+    amount = sum(
+        money.read(t.get("amount"), "refund transaction", t.get("currency"))
+        for t in transactions
+        if t.get("kind") in ("refund", None) and t.get("status") in ("success", None)
+    )
+    lines = [
+        {
+            "sku": (li.get("line_item") or {}).get("sku"),
+            "line_item_id": str(li.get("line_item_id")),
+            "quantity": li.get("quantity"),
+            "restock_type": li.get("restock_type"),
+            "subtotal": str(li.get("subtotal")),
+        }
+        for li in (r.get("refund_line_items") or [])
+    ]
+    return ChannelRefund(
+        external_id=str(r["order_id"]),
+        refund_id=str(r.get("id")),
+        currency=currency,
+        amount=amount,
+        lines=lines,
+        note=text(r.get("note"), 1000),
+        created_at=parse_time(r.get("created_at")),
+    )
+
+
+def _currency_of_lines(r: dict[str, Any]) -> str:
+    for li in r.get("refund_line_items") or []:
+        code = ((li.get("subtotal_set") or {}).get("shop_money") or {}).get("currency_code")
+        if code:
+            return str(code).upper()
+    return "USD"

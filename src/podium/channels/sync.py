@@ -1,0 +1,249 @@
+"""Real-time stock sync: every stock change reaches every channel listing the SKU.
+
+The relay hands ``ChannelSync.on_events`` each pass's ``inventory.changed`` (and
+``channel.listing_changed``) events at once, at most one per SKU and in order per SKU. What a
+channel is told is worked out from the stock as it is *now*, so a burst of changes to one SKU
+costs one push of the latest value (the later events find nothing new to say). Each listing
+remembers the outbox id of the change it last told (``pushed_seq``): an older value never
+overwrites a newer one. A failed push raises, and the relay retries with backoff; the
+connectors wait out the platforms' rate limits.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection
+
+from podium.catalog import store as catalog
+from podium.catalog.model import Channel, Warehouse
+from podium.channels import store
+from podium.channels.connector import Connectors, PlatformError
+from podium.channels.model import LevelPush
+from podium.channels.settings import typed
+from podium.db.database import Database, as_utc, utcnow
+from podium.errors import DomainError, NotFound
+from podium.events.model import Envelope
+from podium.inventory import service as inventory
+from podium.inventory.model import Level
+
+__all__ = ["SYNC_EVENTS", "ChannelSync", "Drift", "SyncFailed", "lag"]
+
+log = logging.getLogger("podium.channels.sync")
+SYNC_EVENTS = frozenset({"inventory.changed", "channel.listing_changed"})
+
+
+class SyncFailed(PlatformError):
+    """One or more channels could not be told; the relay will retry these events."""
+
+    code = "sync_failed"
+
+
+@dataclass(frozen=True, slots=True)
+class Drift:
+    sku: str
+    publishes: int  # what Podium tells the channel
+    shows: int | None  # what the platform shows
+    last_pushed: int | None
+
+
+@dataclass
+class SyncReport:
+    pushed: dict[str, int] = field(default_factory=dict)  # channel -> SKUs told
+    errors: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class _Picture:
+    rows: Sequence[Mapping[Any, Any]]
+    levels: dict[str, list[Level]]
+    warehouses: dict[str, Warehouse]
+    channels: dict[str, Channel]
+
+    def told(self, channel: str, sku: str) -> int:
+        ch = self.channels[channel]
+        available = inventory.channel_available(ch, self.warehouses, self.levels.get(sku, []))
+        return inventory.published_for(ch, available)
+
+
+def _picture(conn: Connection, rows: Sequence[Mapping[Any, Any]]) -> _Picture:
+    return _Picture(
+        rows,
+        inventory.channel_levels(conn, {r["sku"] for r in rows}),
+        {w.code: w for w in catalog.list_warehouses(conn)},
+        {c.code: c for c in catalog.list_channels(conn)},
+    )
+
+
+class ChannelSync:
+    def __init__(self, db: Database, connectors: Connectors) -> None:
+        self.db = db
+        self.connectors = connectors
+
+    def on_events(self, events: list[Envelope]) -> None:
+        seqs: dict[str, int] = {}
+        for e in events:
+            sku = str(e.payload.get("sku") or e.aggregate_id)
+            seqs[sku] = max(seqs.get(sku, 0), e.id)
+        report = self.sync(seqs)
+        if report.errors:
+            raise SyncFailed("; ".join(f"{c}: {m}" for c, m in sorted(report.errors.items())))
+
+    def sync(
+        self, seqs: Mapping[str, int], *, channel: str | None = None, force: bool = False
+    ) -> SyncReport:
+        """Tell every channel listing these SKUs what it may sell now (changed ones only,
+        unless ``force``)."""
+        with self.db.read() as conn:
+            rows = [
+                r
+                for r in store.listings_for_skus(conn, seqs)
+                if (channel is None or r["channel"] == channel)
+                and self.connectors.for_type(r["type"]) is not None
+            ]
+            if not rows:
+                return SyncReport()
+            picture = _picture(conn, rows)
+        plan: dict[str, list[tuple[LevelPush, int]]] = defaultdict(list)
+        for r in rows:
+            seq = seqs[r["sku"]]
+            if r["pushed_seq"] > seq:
+                continue  # a newer stock version was told already
+            told = picture.told(r["channel"], r["sku"])
+            if not force and r["pushed_available"] == told:
+                continue
+            push = LevelPush(
+                r["sku"], r["remote_id"], r["remote_location_id"], told, r["pushed_available"]
+            )
+            plan[r["channel"]].append((push, seq))
+        report = SyncReport()
+        by_channel = {r["channel"]: r for r in rows}
+        if len(plan) <= 1:
+            for code, items in plan.items():
+                self._push(code, by_channel[code], items, report)
+            return report
+        # Channels are told side by side: one platform's rate limit never delays another.
+        with ThreadPoolExecutor(max_workers=min(8, len(plan))) as pool:
+            futures = [
+                pool.submit(self._push, code, by_channel[code], items, report)
+                for code, items in plan.items()
+            ]
+        for future in futures:
+            future.result()  # a bug in _push surfaces here; platform failures are in report
+        return report
+
+    def _push(
+        self,
+        code: str,
+        row: Mapping[Any, Any],
+        items: list[tuple[LevelPush, int]],
+        report: SyncReport,
+    ) -> None:
+        connector = self.connectors.for_type(row["type"])
+        assert connector is not None
+        try:
+            result = connector.push(
+                code, typed(row["type"], row["settings"]), [p for p, _ in items]
+            )
+        except (DomainError, Exception) as exc:
+            message = (
+                exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
+            )
+            log.warning("stock push to %s failed: %s", code, message)
+            report.errors[code] = message
+            with self.db.write() as conn:
+                store.bump_state(
+                    conn, code, push_errors=1, last_error=message, last_error_at=utcnow()
+                )
+            return
+        with self.db.write() as conn:
+            for push, seq in items:
+                store.record_push(conn, code, push.sku, push.quantity, seq)
+            store.bump_state(conn, code, pushes=len(items), last_push_at=utcnow())
+        if result.drift:
+            log.warning("channel %s had drifted: %s", code, result.drift)
+        report.pushed[code] = len(items)
+
+    # --- reconciliation ----------------------------------------------------------------------
+
+    def reconcile(self, code: str, *, fix: bool = False) -> tuple[int, list[Drift]]:
+        """Compare what the platform shows with what Podium publishes; ``fix`` pushes
+        Podium's figure wherever they differ. Returns (listings checked, drift)."""
+        with self.db.read() as conn:
+            row = store.channel_row(conn, code)
+            if row is None:
+                raise NotFound(f"No channel {code}.", code="channel_not_found")
+            listed = store.listings(conn, code, limit=1_000_000)
+            picture = _picture(conn, [dict(r, type=row["type"]) for r in listed])
+        from podium.channels.service import connector_for
+
+        connector = connector_for(self.connectors, row)
+        settings = typed(row["type"], row["settings"])
+        wanted = [
+            LevelPush(
+                r["sku"],
+                r["remote_id"],
+                r["remote_location_id"],
+                picture.told(code, r["sku"]),
+                r["pushed_available"],
+            )
+            for r in listed
+        ]
+        shown = connector.read_levels(code, settings, wanted)
+        drift = [
+            Drift(p.sku, p.quantity, shown.get(p.sku), p.previous)
+            for p in wanted
+            if shown.get(p.sku) != p.quantity
+        ]
+        if fix and drift:
+            fixes = [
+                LevelPush(p.sku, p.remote_id, p.remote_location_id, p.quantity, shown.get(p.sku))
+                for p in wanted
+                if shown.get(p.sku) != p.quantity
+            ]
+            connector.push(code, settings, fixes)
+            with self.db.write() as conn:
+                for p in fixes:
+                    row_now = store.listing(conn, code, p.sku)
+                    seq = row_now["pushed_seq"] if row_now else 0
+                    store.record_push(conn, code, p.sku, p.quantity, seq)
+                store.bump_state(conn, code, pushes=len(fixes), last_push_at=utcnow())
+        return len(wanted), drift
+
+    def sync_channel(self, code: str) -> int:
+        """Push every listing of a channel now (``podium channels sync``)."""
+        with self.db.read() as conn:
+            if store.channel_row(conn, code) is None:
+                raise NotFound(f"No channel {code}.", code="channel_not_found")
+            listed = store.listings(conn, code, limit=1_000_000)
+        seqs = {r["sku"]: r["pushed_seq"] for r in listed}
+        report = self.sync(seqs, channel=code, force=True)
+        if report.errors:
+            raise SyncFailed(report.errors[code])
+        return report.pushed.get(code, 0)
+
+
+def lag(conn: Connection, code: str) -> tuple[int, datetime | None]:
+    """Listings whose platform count is not what Podium publishes now, and since when the
+    oldest of them has been waiting."""
+    listed = store.listings(conn, code, limit=1_000_000)
+    if not listed:
+        return 0, None
+    row = store.channel_row(conn, code)
+    assert row is not None
+    picture = _picture(conn, [dict(r, type=row["type"]) for r in listed])
+    behind = [r for r in listed if r["pushed_available"] != picture.told(code, r["sku"])]
+    if not behind:
+        return 0, None
+    oldest = min(as_utc(r["pushed_at"] or r["created_at"]) for r in behind)
+    return len(behind), oldest
+
+
+def skus_of(events: Iterable[Envelope]) -> list[str]:
+    return sorted({str(e.payload.get("sku") or e.aggregate_id) for e in events})

@@ -1,0 +1,178 @@
+"""WooCommerce over real HTTP: the ping, signed orders, batch stock pushes (products and
+variations), reconciliation and completing the order when it ships."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from channel_support import drain
+from podium.bootstrap import Podium
+from podium.channels.fakes.woocommerce import FakeWooCommerce, woo_webhook
+from support import Api, seed_store
+
+SECRET = "woo-webhook-secret"
+
+
+@pytest.fixture
+def woo(api: Api, podium: Podium) -> Iterator[FakeWooCommerce]:
+    with FakeWooCommerce() as fake:
+        seed_store(api, {("TEE-M", "EAST"): 8, ("MUG", "EAST"): 3})
+        settings = {
+            "site_url": fake.url,
+            "consumer_key": "ck_test",
+            "consumer_secret": "cs_test",
+            "webhook_secret": SECRET,
+        }
+        api.ok(
+            "post",
+            "/channels",
+            {"code": "woo", "name": "Woo", "type": "woocommerce", "settings": settings},
+        )
+        for sku, remote in (("TEE-M", "93"), ("MUG", "22:317")):
+            r = api.client.put(
+                f"/api/v1/channels/woo/listings/{sku}",
+                json={"remote_id": remote},
+                headers=api.headers(),
+            )
+            assert r.status_code == 200
+        drain(podium)
+        yield fake
+
+
+def _order(
+    order_id: int,
+    sku: str,
+    qty: int,
+    status: str = "processing",
+    modified: str = "2026-11-20T10:00:00",
+) -> dict[str, Any]:
+    return {
+        "id": order_id,
+        "number": str(order_id),
+        "status": status,
+        "currency": "USD",
+        "date_created": "2026-11-20T05:00:00",
+        "date_created_gmt": "2026-11-20T10:00:00",
+        "date_modified": "2026-11-20T05:00:00",
+        "date_modified_gmt": modified,
+        "discount_total": "0.00",
+        "shipping_total": "4.00",
+        "total_tax": "0.00",
+        "total": f"{4 + 5 * qty}.00",
+        "billing": {"email": "ann@example.com", "country": "US"},
+        "shipping": {
+            "first_name": "Ann",
+            "address_1": "1 Main",
+            "city": "Austin",
+            "state": "TX",
+            "postcode": "78701",
+            "country": "US",
+        },
+        "line_items": [
+            {
+                "id": 1,
+                "name": sku,
+                "product_id": 93,
+                "variation_id": 0,
+                "quantity": qty,
+                "subtotal": f"{5 * qty}.00",
+                "total": f"{5 * qty}.00",
+                "sku": sku,
+                "price": 5,
+            }
+        ],
+    }
+
+
+def _post(api: Api, topic: str, payload: Any, secret: str = SECRET) -> Any:
+    body, headers = woo_webhook(topic, payload, secret)
+    return api.client.post("/api/v1/channels/woo/webhooks", content=body, headers=headers)
+
+
+def test_the_first_ping_is_answered_200_and_nothing_stored(api: Api, woo: FakeWooCommerce) -> None:
+    r = api.client.post(
+        "/api/v1/channels/woo/webhooks",
+        content=b"webhook_id=12",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert r.status_code == 200 and r.json()["status"] == "ping"
+    assert api.ok("get", "/orders?channel=woo")["items"] == []
+
+
+def test_listing_pushes_through_the_batch_endpoints(woo: FakeWooCommerce) -> None:
+    assert woo.stock == {"93": 8, "22:317": 3}
+
+
+def test_a_signed_woo_order_is_captured_and_its_sale_pushed(
+    api: Api, podium: Podium, woo: FakeWooCommerce
+) -> None:
+    assert _post(api, "order.created", _order(501, "MUG", 2), secret="wrong").status_code == 401
+    r = _post(api, "order.created", _order(501, "MUG", 2))
+    assert r.status_code == 200 and r.json()["status"] == "created"
+    drain(podium)
+    assert woo.stock["22:317"] == 1
+    cancelled = _order(501, "MUG", 2, status="cancelled", modified="2026-11-20T11:00:00")
+    assert _post(api, "order.updated", cancelled).json()["status"] == "updated"
+    drain(podium)
+    assert woo.stock["22:317"] == 3
+
+
+def test_reconcile_finds_and_fixes_woo_drift(api: Api, woo: FakeWooCommerce) -> None:
+    woo.stock["93"] = 1
+    body = api.post("/channels/woo/reconcile?fix=true", None, role="operator").json()
+    assert body["drift"] == [{"sku": "TEE-M", "publishes": 8, "shows": 1, "last_pushed": 8}]
+    assert woo.stock["93"] == 8
+
+
+def test_shipping_completes_the_woo_order_with_a_tracking_note(
+    api: Api, podium: Podium, woo: FakeWooCommerce
+) -> None:
+    order_id = _post(api, "order.created", _order(502, "TEE-M", 1)).json()["order_id"]
+    shipment = api.ok("get", f"/orders/{order_id}")["shipments"][0]["id"]
+    api.ok(
+        "post",
+        f"/shipments/{shipment}/ship",
+        {"tracking_number": "9400111", "carrier": "USPS"},
+        role="warehouse",
+    )
+    drain(podium)
+    assert woo.orders["502"]["status"] == "completed"
+    assert "9400111" in woo.notes[0]["note"] and woo.notes[0]["customer_note"] is True
+
+
+def test_a_refund_listed_on_an_updated_woo_order_is_recorded_once(
+    api: Api, woo: FakeWooCommerce
+) -> None:
+    order_id = _post(api, "order.created", _order(503, "TEE-M", 1)).json()["order_id"]
+    refunded = _order(503, "TEE-M", 1, modified="2026-11-20T12:00:00")
+    refunded["refunds"] = [{"id": 726, "reason": "damaged", "total": "-5.00"}]
+    _post(api, "order.updated", refunded)
+    again = _order(503, "TEE-M", 1, modified="2026-11-20T13:00:00") | {
+        "refunds": refunded["refunds"]
+    }
+    _post(api, "order.updated", again)
+    timeline = api.ok("get", f"/orders/{order_id}/timeline")["items"]
+    refunds = [e for e in timeline if e["type"] == "channel.refund_received"]
+    assert len(refunds) == 1 and refunds[0]["data"]["amount"] == "5.00"
+
+
+def test_woo_listings_are_learned_from_products_and_variations(
+    api: Api, podium: Podium, woo: FakeWooCommerce
+) -> None:
+    api.ok("post", "/products", {"sku": "HAT-S", "name": "Hat S"})
+    woo.catalogue = [
+        {"id": 93, "sku": "TEE-M", "variations": []},
+        {"id": 40, "sku": "", "variations": [41]},
+    ]
+    woo.variations = {"40": [{"id": 41, "sku": "HAT-S"}]}
+    assert api.post("/channels/woo/listings/learn", None).json() == {
+        "found": 2,
+        "learned": 1,
+        "unknown": 0,
+    }
+    assert api.ok("get", "/channels/woo/listings/HAT-S")["remote_id"] == "40:41"
+    drain(podium)
+    assert woo.stock["40:41"] == 0
