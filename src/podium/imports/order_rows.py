@@ -10,6 +10,7 @@ the physical line and the column as the file spells it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -147,7 +148,13 @@ def parse_timestamp(text: str) -> datetime | None:
     return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed
 
 
-def parse_orders(data: bytes, channel: str) -> ParsedOrders:
+CountryLookup = Callable[[str], "str | None"]
+
+
+def parse_orders(
+    data: bytes, channel: str, country_code: CountryLookup | None = None
+) -> ParsedOrders:
+    """Group and validate; ``country_code`` turns country names ("United Kingdom") into codes."""
     sheet = read_sheet(data)
     columns = choose_columns(sheet.headers, ORDER_COLUMNS)
     result = ParsedOrders(len(sheet.rows), [], list(sheet.rejects), list(columns.ignored), columns)
@@ -167,7 +174,7 @@ def parse_orders(data: bytes, channel: str) -> ParsedOrders:
             continue
         groups.setdefault(external_id, ParsedOrder(external_id, [])).rows.append(row)
     for order in groups.values():
-        _validate(order, columns, channel)
+        _validate(order, columns, channel, country_code)
         result.rejects.extend(order.rejects)
     result.orders = list(groups.values())
     result.rejects.sort(key=lambda r: r.line)
@@ -202,7 +209,9 @@ def _order_values(order: ParsedOrder, columns: Columns) -> dict[str, tuple[str, 
     return values
 
 
-def _validate(order: ParsedOrder, columns: Columns, channel: str) -> None:
+def _validate(
+    order: ParsedOrder, columns: Columns, channel: str, country_code: CountryLookup | None
+) -> None:
     values = _order_values(order, columns)
     first = order.line
     lines_of = {name: line for name, (_, line) in values.items()}
@@ -242,6 +251,8 @@ def _validate(order: ParsedOrder, columns: Columns, channel: str) -> None:
     if "country" not in address:
         bad("country", "missing_value", "The shipping country is empty.")
         address["country"] = "US"
+    elif len(address["country"] or "") != 2 and country_code is not None:
+        address["country"] = country_code(address["country"] or "") or address["country"]
     body["shipping_address"] = address
     for name in _MONEY_FIELDS:
         value = cell(name)
@@ -261,14 +272,17 @@ def _validate(order: ParsedOrder, columns: Columns, channel: str) -> None:
             body["placed_at"] = when.isoformat()
     for row in order.rows:
         body["lines"].append(_line(row, columns, currency, bad))
-    if order.rejects:
-        return
     try:
         intake = OrderIntake.model_validate(body)
     except ValidationError as exc:
+        seen = {(r.line, r.field) for r in order.rejects}
         for err in exc.errors():
             line, name = _locate(tuple(err["loc"]), order)
-            bad(name, err["type"], err["msg"], line)
+            at = line or lines_of.get(name, first)
+            if (at, columns.label(name)) not in seen:  # not already told about that cell
+                bad(name, err["type"], err["msg"], at)
+        return
+    if order.rejects:
         return
     try:
         price(intake)

@@ -62,7 +62,7 @@ def import_orders(
     progress: Progress | None = None,
 ) -> ImportReport:
     _check_channel(db, channel)
-    parsed = parse_orders(data, channel)
+    parsed = parse_orders(data, channel, geocoder.country_code)
     report = ImportReport(
         kind="orders",
         dry_run=dry_run,
