@@ -113,16 +113,24 @@ def _destination(order: ParsedOrder, geocoder: Geocoder) -> Coordinates | None:
 def _unknown_skus(
     conn: Connection, orders: Iterable[ParsedOrder], columns: Columns | None
 ) -> list[Reject]:
+    """A reject for every row whose SKU the catalogue lacks, even in otherwise bad orders."""
+    if columns is None:
+        return []
     wanted = [
-        (row.line, order.intake.lines[i].sku)
+        (row.line, sku)
         for order in orders
-        if order.intake is not None
-        for i, row in enumerate(order.rows)
+        for row in order.rows
+        if (sku := columns.value(row, "sku"))
+        and not any(r.line == row.line and r.field == columns.label("sku") for r in order.rejects)
     ]
     known = catalogue.products_by_sku(conn, {sku for _, sku in wanted})
-    label = columns.label("sku") if columns is not None else "sku"
     return [
-        Reject(line=line, field=label, code="unknown_sku", message=f"No product with SKU {sku}.")
+        Reject(
+            line=line,
+            field=columns.label("sku"),
+            code="unknown_sku",
+            message=f"No product with SKU {sku}.",
+        )
         for line, sku in wanted
         if sku not in known
     ]
