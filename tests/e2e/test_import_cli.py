@@ -131,6 +131,11 @@ def test_import_inventory_from_stdin_counts_and_adjusts(database_url: str) -> No
     assert r.returncode == 0, r.stdout + r.stderr
     assert "-3" in r.stdout
     assert availability(db, "TEE").on_hand == 7
+    repeat = _podium(database_url, "import", "inventory", "-", stdin=counts)
+    assert repeat.returncode == 2
+    assert "already imported" in repeat.stderr and "Traceback" not in repeat.stderr
+    runs = _podium(database_url, "import", "history")
+    assert runs.returncode == 0 and "inventory" in runs.stdout
     bad = _podium(
         database_url, "import", "inventory", "-", stdin="sku,warehouse,delta\nTEE,EAST,x\n"
     )

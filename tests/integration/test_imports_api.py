@@ -28,9 +28,16 @@ GOOD = (
 )
 
 
-def post_csv(api: Api, path: str, data: str | bytes, role: str = "operator", **kw: Any) -> Any:
+def post_csv(
+    api: Api,
+    path: str,
+    data: str | bytes,
+    role: str = "operator",
+    headers: dict[str, str] | None = None,
+    **kw: Any,
+) -> Any:
     body = data.encode() if isinstance(data, str) else data
-    headers = {**api.headers(role), "Content-Type": "text/csv"}
+    headers = {**api.headers(role), "Content-Type": "text/csv", **(headers or {})}
     return api.client.post(f"/api/v1{path}", content=body, headers=headers, **kw)
 
 
@@ -315,3 +322,34 @@ def test_any_valid_file_imports_exactly_its_orders_and_a_bad_row_writes_nothing(
 
     run()
     assert api.ok("get", "/doctor")["ok"] is True
+
+
+def test_the_same_stock_file_twice_is_refused_unless_forced_and_runs_are_listed(
+    api: Api,
+) -> None:
+    seed_store(api, {("TEE", "EAST"): 10, ("MUG", "WEST"): 1})
+    deltas = "sku,warehouse,delta\nTEE,EAST,+5\n"
+    named = {"X-Filename": "receipts-monday.csv"}
+    first = post_csv(api, "/imports/inventory", deltas, headers=named)
+    assert first.status_code == 201, first.text
+    run_id = first.json()["run_id"]
+    again = post_csv(api, "/imports/inventory", deltas)
+    assert again.status_code == 409
+    error = again.json()["error"]
+    assert (error["code"], error["details"]["run_id"]) == ("already_imported", run_id)
+    assert api.ok("get", "/inventory/TEE")["on_hand"] == 15
+    forced = post_csv(api, "/imports/inventory?force=true", deltas)
+    assert forced.status_code == 201
+    assert api.ok("get", "/inventory/TEE")["on_hand"] == 20
+    orders = post_csv(api, "/imports/orders?channel=web", GOOD)
+    assert orders.status_code == 201
+    assert post_csv(api, "/imports/orders?channel=web", GOOD).json()["run_id"] is None
+    runs = api.get("/imports", "readonly").json()["items"]
+    assert [(r["kind"], r["channel"], r["created"], r["movements"]) for r in runs] == [
+        ("orders", "web", 2, 0),
+        ("inventory", None, 0, 1),
+        ("inventory", None, 0, 1),
+    ]
+    assert runs[2]["filename"] == "receipts-monday.csv"
+    assert runs[0]["digest"] == orders.json()["digest"]
+    assert api.get("/imports?kind=inventory").json()["items"][0]["id"] == forced.json()["run_id"]

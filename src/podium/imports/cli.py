@@ -80,6 +80,7 @@ def import_orders(
                 dry_run=dry_run,
                 partial=partial,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
+                filename=file.name,
             )
 
     _finish(go(), as_json)
@@ -91,6 +92,9 @@ def import_inventory(
     dry_run: bool = _DRY,
     partial: bool = _PARTIAL,
     as_json: bool = _JSON,
+    force: bool = typer.Option(
+        False, "--force", help="Apply a file that was already imported once more."
+    ),
 ) -> None:
     """Import stock: per SKU × warehouse an on_hand count (adjusts the difference) or a delta."""
     from podium.cli import _opened, friendly
@@ -108,9 +112,44 @@ def import_inventory(
                 dry_run=dry_run,
                 partial=partial,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
+                filename=file.name,
+                force=force,
             )
 
     _finish(go(), as_json)
+
+
+@import_app.command("history")
+def history(
+    kind: str = typer.Option(None, "--kind", help="orders or inventory."),
+    limit: int = typer.Option(20, min=1, max=200),
+) -> None:
+    """Imports that wrote something, newest first."""
+    from podium.cli import _opened, friendly, out
+    from podium.imports.runs import list_runs
+
+    @friendly
+    def go() -> None:
+        if kind not in (None, "orders", "inventory"):
+            raise ValueError("--kind must be orders or inventory")
+        with _opened() as podium:
+            runs = list_runs(podium.db, kind=kind, limit=limit)
+        table = Table("id", "at", "kind", "channel", "file", "rows", "created", "movements", "by")
+        for r in runs:
+            table.add_row(
+                r.id,
+                r.created_at.isoformat(timespec="seconds"),
+                r.kind,
+                r.channel or "",
+                r.filename or r.digest[:12],
+                str(r.rows_read),
+                str(r.created),
+                str(r.movements),
+                r.actor,
+            )
+        out.print(table)
+
+    go()
 
 
 def _finish(report: ImportReport, as_json: bool) -> None:

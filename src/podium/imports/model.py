@@ -14,6 +14,7 @@ import io
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel
@@ -22,6 +23,7 @@ __all__ = [
     "MAX_ROWS",
     "Columns",
     "ImportReport",
+    "ImportRun",
     "MovementOutcome",
     "OrderOutcome",
     "Reject",
@@ -87,6 +89,25 @@ class ImportReport(BaseModel):
     orders: list[OrderOutcome] = []
     movements: list[MovementOutcome] = []
     ignored_columns: list[str] = []
+    digest: str = ""
+    run_id: str | None = None
+
+
+class ImportRun(BaseModel):
+    """An import that wrote something: which file (SHA-256), who, when, what it did."""
+
+    id: str
+    kind: str
+    channel: str | None
+    digest: str
+    filename: str | None
+    rows_read: int
+    created: int
+    already_present: int
+    movements: int
+    rejected: int
+    actor: str
+    created_at: datetime
 
 
 def header_key(name: str) -> str:

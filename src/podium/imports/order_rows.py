@@ -18,6 +18,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from podium.errors import ValidationFailed
+from podium.imports.columns import ORDER_COLUMNS
 from podium.imports.model import (
     Columns,
     Reject,
@@ -31,61 +32,6 @@ from podium.orders.model import OrderIntake, price
 
 __all__ = ["ORDER_COLUMNS", "ParsedOrder", "ParsedOrders", "parse_orders", "parse_timestamp"]
 
-# field -> header keys that feed it, best first (see imports.model.header_key).
-ORDER_COLUMNS: dict[str, tuple[str, ...]] = {
-    "external_id": ("order_id", "external_id", "order_number", "order_no", "order", "name"),
-    "email": ("email", "customer_email", "e_mail"),
-    "customer_name": ("customer_name", "customer", "billing_name"),
-    "phone": ("customer_phone", "phone", "billing_phone"),
-    "currency": ("currency", "currency_code"),
-    "sku": ("sku", "lineitem_sku", "line_item_sku", "item_sku", "variant_sku", "product_sku"),
-    "quantity": ("quantity", "lineitem_quantity", "line_item_quantity", "qty", "item_quantity"),
-    "unit_price": ("unit_price", "lineitem_price", "line_item_price", "item_price", "price"),
-    "line_name": ("lineitem_name", "line_item_name", "item_name", "product_name", "title"),
-    "shipping_total": ("shipping_total", "shipping", "shipping_price", "shipping_cost"),
-    "tax_total": ("tax_total", "taxes", "tax"),
-    "discount_total": ("discount_total", "discount_amount", "discount", "discounts"),
-    "placed_at": ("placed_at", "created_at", "order_date", "ordered_at", "date"),
-    "note": ("note", "notes", "comment", "comments"),
-    "tags": ("tags", "tag"),
-    "ship_name": ("shipping_name", "ship_name", "recipient_name", "recipient"),
-    "ship_company": ("shipping_company", "company"),
-    "line1": (
-        "shipping_address1",
-        "shipping_address_1",
-        "shipping_line1",
-        "shipping_address_line1",
-        "shipping_street",
-        "address1",
-        "address_1",
-        "address_line1",
-        "line1",
-        "street",
-    ),
-    "line2": (
-        "shipping_address2",
-        "shipping_address_2",
-        "shipping_line2",
-        "shipping_address_line2",
-        "address2",
-        "address_2",
-        "address_line2",
-        "line2",
-    ),
-    "city": ("shipping_city", "city"),
-    "region": ("shipping_province", "shipping_region", "shipping_state", "region", "state"),
-    "postal_code": (
-        "shipping_zip",
-        "shipping_postal_code",
-        "shipping_postcode",
-        "postal_code",
-        "postcode",
-        "zip",
-        "zip_code",
-    ),
-    "country": ("shipping_country", "shipping_country_code", "country", "country_code"),
-    "ship_phone": ("shipping_phone",),
-}
 _LINE_FIELDS = ("sku", "quantity", "unit_price", "line_name")
 _ORDER_FIELDS = tuple(f for f in ORDER_COLUMNS if f not in _LINE_FIELDS and f != "external_id")
 _MONEY_FIELDS = ("shipping_total", "tax_total", "discount_total")

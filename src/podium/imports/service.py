@@ -12,8 +12,7 @@ rejected orders are skipped, the rest are written.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Iterable
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
@@ -21,22 +20,14 @@ from sqlalchemy.exc import IntegrityError
 from podium.catalog import cache as catalogue
 from podium.db.database import Database
 from podium.errors import DomainError, ValidationFailed
-from podium.imports.model import Columns, ImportReport, MovementOutcome, OrderOutcome, Reject
+from podium.imports.model import Columns, ImportReport, OrderOutcome, Reject
 from podium.imports.order_rows import ParsedOrder, parse_orders
-from podium.imports.stock_rows import ParsedStock, StockRow, parse_stock
-from podium.inventory.model import Level, Movement, kind_for_reason
-from podium.inventory.service import apply, lock_levels
+from podium.imports.runs import Discard, Progress, list_runs, record_run
+from podium.imports.stock_service import import_inventory
 from podium.orders.placement import destination_of, place_within
 from podium.routing.geo import Coordinates, Geocoder
 
-__all__ = ["Progress", "import_inventory", "import_orders"]
-
-Progress = Callable[[int, int], None]
-"""Told (done, total) as orders or rows are written."""
-
-
-class _Discard(Exception):
-    """Roll the import's transaction back (dry run, or a reject in all-or-nothing mode)."""
+__all__ = ["Progress", "import_inventory", "import_orders", "list_runs"]
 
 
 def _check_channel(db: Database, channel: str) -> None:
@@ -60,6 +51,7 @@ def import_orders(
     dry_run: bool = False,
     partial: bool = False,
     progress: Progress | None = None,
+    filename: str | None = None,
 ) -> ImportReport:
     _check_channel(db, channel)
     parsed = parse_orders(data, channel, geocoder.country_code)
@@ -70,6 +62,7 @@ def import_orders(
         rows_read=parsed.rows_read,
         orders_found=len(parsed.orders),
         ignored_columns=parsed.ignored_columns,
+        digest=hashlib.sha256(data).hexdigest(),
     )
     rejects = list(parsed.rejects)
     with db.read() as conn:
@@ -89,8 +82,10 @@ def import_orders(
                 if progress is not None:
                     progress(done, len(todo))
             if dry_run or (report.rejects and not partial):
-                raise _Discard
-    except _Discard:
+                raise Discard
+            if report.created:
+                record_run(conn, report, actor, channel=channel, filename=filename)
+    except Discard:
         if report.rejects and not partial:
             report.orders, report.created, report.already_present = [], 0, 0
             report.backordered = 0
@@ -159,7 +154,7 @@ def _place(
         )
         report.rejects.append(Reject(line=order.line, field="order", code=code, message=message))
         if not partial:
-            raise _Discard from None
+            raise Discard from None
         return None
     view = placed.order
     backordered = any(h.reason == "backorder" for h in view.holds)
@@ -177,134 +172,3 @@ def _place(
         status=view.status,
         backordered=backordered,
     )
-
-
-def import_inventory(
-    db: Database,
-    data: bytes,
-    *,
-    actor: str,
-    dry_run: bool = False,
-    partial: bool = False,
-    progress: Progress | None = None,
-) -> ImportReport:
-    parsed = parse_stock(data)
-    report = ImportReport(
-        kind="inventory",
-        dry_run=dry_run,
-        partial=partial,
-        rows_read=parsed.rows_read,
-        ignored_columns=parsed.ignored_columns,
-        rejects=parsed.rejects,
-    )
-    if parsed.rejects and not partial:
-        return report
-    reference = "import " + hashlib.sha256(data).hexdigest()[:12]
-    try:
-        with db.write() as conn:
-            rows = _known_rows(conn, parsed, report)
-            if report.rejects and not partial:
-                raise _Discard
-            moves = _movements(conn, rows, reference, report)
-            if report.rejects and not partial:
-                raise _Discard
-            if moves:
-                apply(conn, moves, actor, rows_locked=True)
-            report.would_apply = len(moves)
-            if progress is not None:
-                progress(len(rows), len(rows))
-            if dry_run:
-                raise _Discard
-    except _Discard:
-        if report.rejects and not partial:
-            report.movements, report.would_apply, report.unchanged = [], 0, 0
-    else:
-        report.applied, report.would_apply = report.would_apply, 0
-        report.written = report.applied > 0
-    report.rejects.sort(key=lambda r: r.line)
-    return report
-
-
-def _known_rows(conn: Connection, parsed: ParsedStock, report: ImportReport) -> list[StockRow]:
-    products = catalogue.products_by_sku(conn, {r.sku for r in parsed.rows})
-    warehouses = {w.code for w in catalogue.warehouses(conn)}
-    label = parsed.columns.label
-    kept = []
-    for row in parsed.rows:
-        if row.sku not in products:
-            report.rejects.append(
-                Reject(
-                    line=row.line,
-                    field=label("sku"),
-                    code="unknown_sku",
-                    message=f"No product with SKU {row.sku}.",
-                )
-            )
-        elif row.warehouse not in warehouses:
-            report.rejects.append(
-                Reject(
-                    line=row.line,
-                    field=label("warehouse"),
-                    code="unknown_warehouse",
-                    message=f"No warehouse {row.warehouse}.",
-                )
-            )
-        else:
-            kept.append(row)
-    return kept
-
-
-@dataclass
-class _Balance:
-    on_hand: int
-    reserved: int
-
-
-def _movements(
-    conn: Connection, rows: list[StockRow], reference: str, report: ImportReport
-) -> list[Movement]:
-    levels: dict[tuple[str, str], Level] = lock_levels(conn, {(r.sku, r.warehouse) for r in rows})
-    balance = {k: _Balance(lv.on_hand, lv.reserved) for k, lv in levels.items()}
-    moves: list[Movement] = []
-    for row in rows:
-        now = balance[(row.sku, row.warehouse)]
-        delta = row.quantity - now.on_hand if row.mode == "on_hand" else row.quantity
-        after = now.on_hand + delta
-        if after < now.reserved:
-            report.rejects.append(
-                Reject(
-                    line=row.line,
-                    field=row.mode,
-                    code="below_reserved",
-                    message=f"{row.sku} at {row.warehouse} would have {after} on hand but "
-                    f"{now.reserved} are reserved for open orders.",
-                )
-            )
-            continue
-        if delta == 0:
-            report.unchanged += 1
-            continue
-        moves.append(
-            Movement(
-                row.sku,
-                row.warehouse,
-                kind_for_reason(row.reason),
-                delta,
-                0,
-                row.reason,
-                row.reference or reference,
-            )
-        )
-        report.movements.append(
-            MovementOutcome(
-                line=row.line,
-                sku=row.sku,
-                warehouse=row.warehouse,
-                reason=row.reason,
-                on_hand_before=now.on_hand,
-                on_hand_after=after,
-                delta=delta,
-            )
-        )
-        now.on_hand = after
-    return moves

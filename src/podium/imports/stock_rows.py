@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
+from podium.imports.columns import STOCK_COLUMNS
 from podium.imports.model import (
     Columns,
     Reject,
@@ -30,14 +31,6 @@ from podium.inventory.model import MAX_QUANTITY
 
 __all__ = ["STOCK_COLUMNS", "ParsedStock", "StockRow", "parse_stock"]
 
-STOCK_COLUMNS: dict[str, tuple[str, ...]] = {
-    "sku": ("sku", "variant_sku", "item_sku", "product_sku"),
-    "warehouse": ("warehouse", "warehouse_code", "location", "location_code"),
-    "on_hand": ("on_hand", "counted", "count", "quantity_on_hand", "qty_on_hand", "stock"),
-    "delta": ("delta", "change", "adjustment", "adjust", "quantity_change"),
-    "reason": ("reason", "reason_code"),
-    "reference": ("reference", "ref"),
-}
 _INTEGER = re.compile(r"([+-]?)([0-9]{1,9})(?:\.0+)?")
 _REASON = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _SKU = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:+-]{0,63}$")

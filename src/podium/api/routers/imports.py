@@ -5,6 +5,8 @@ nothing written. Bodies may be up to PODIUM_MAX_IMPORT_BYTES (32 MiB by default)
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
@@ -20,6 +22,7 @@ from podium.validation import Code
 
 router = APIRouter(tags=["imports"])
 
+READ = Depends(require(Permission.READ))
 OPERATE = Depends(require(Permission.OPERATE))
 
 _RAW = {
@@ -57,8 +60,10 @@ class UnsupportedMediaType(DomainError):
     code = "unsupported_media_type"
 
 
-async def _csv_body(request: Request) -> bytes:
+async def _csv_body(request: Request) -> tuple[bytes, str | None]:
+    """The file's bytes and name (multipart filename, or the ``X-Filename`` header)."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    filename = request.headers.get("x-filename")
     if kind == "multipart/form-data":
         form = await request.form(max_files=1)
         upload = form.get("file")
@@ -71,6 +76,7 @@ async def _csv_body(request: Request) -> bytes:
                 details={"field": "file"},
             )
         data = await upload.read()
+        filename = upload.filename or filename
     elif kind in _RAW:
         data = await request.body()
     else:
@@ -80,7 +86,7 @@ async def _csv_body(request: Request) -> bytes:
         )
     if not data.strip():
         raise ValidationFailed("The file is empty.", code="empty_file", details={"field": "file"})
-    return data
+    return data, filename
 
 
 def _answer(report: ImportReport) -> Response:
@@ -121,7 +127,7 @@ async def import_orders(
     podium: Podium = Depends(get_podium),
 ) -> Response:
     """Orders from a CSV: one row per order line, rows grouped by order id."""
-    data = await _csv_body(request)
+    data, filename = await _csv_body(request)
     report = await run_in_threadpool(
         lambda: service.import_orders(
             podium.db,
@@ -131,6 +137,7 @@ async def import_orders(
             actor=caller.actor,
             dry_run=dry_run,
             partial=partial,
+            filename=filename,
         )
     )
     return _answer(report)
@@ -146,14 +153,37 @@ async def import_inventory(
     request: Request,
     dry_run: bool = Query(False, description="Validate and simulate; write nothing."),
     partial: bool = Query(False, description="Apply the good rows, skip rejected ones."),
+    force: bool = Query(False, description="Apply a file that was already imported again."),
     caller: Caller = OPERATE,
     podium: Podium = Depends(get_podium),
 ) -> Response:
-    """Stock from a CSV: per SKU × warehouse, an `on_hand` count or a signed `delta`."""
-    data = await _csv_body(request)
+    """Stock from a CSV: per SKU × warehouse, an `on_hand` count or a signed `delta`.
+
+    The same file (by SHA-256) a second time → 409 `already_imported` unless `force=true`.
+    """
+    data, filename = await _csv_body(request)
     report = await run_in_threadpool(
         lambda: service.import_inventory(
-            podium.db, data, actor=caller.actor, dry_run=dry_run, partial=partial
+            podium.db,
+            data,
+            actor=caller.actor,
+            dry_run=dry_run,
+            partial=partial,
+            filename=filename,
+            force=force,
         )
     )
     return _answer(report)
+
+
+@router.get("/imports", response_model=dict[str, object])
+def list_imports(
+    kind: Literal["orders", "inventory"] | None = None,
+    cursor: str | None = Query(None, max_length=40),
+    limit: int = Query(50, ge=1, le=200),
+    _: Caller = READ,
+    podium: Podium = Depends(get_podium),
+) -> dict[str, object]:
+    """Imports that wrote something, newest first."""
+    items = service.list_runs(podium.db, kind=kind, cursor=cursor, limit=limit)
+    return {"items": items, "next_cursor": items[-1].id if len(items) == limit else None}
