@@ -74,6 +74,11 @@ def test_a_good_file_imports_every_order_and_reimporting_it_changes_nothing(api:
         o["order_id"] for o in by_id.values()
     }
     assert snapshot(api) == before
+    changed = post_csv(api, "/imports/orders?channel=web", GOOD.replace(",2,19.99,", ",3,19.99,"))
+    assert changed.status_code == 200
+    assert (changed.json()["already_present"], changed.json()["differs"]) == (2, 1)
+    assert [o["differs"] for o in changed.json()["orders"]] == [True, False]
+    assert snapshot(api) == before
     assert api.ok("get", "/doctor")["ok"] is True
 
 

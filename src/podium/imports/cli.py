@@ -172,6 +172,8 @@ def _print(report: ImportReport) -> None:
         summary.add_row("created", str(report.created))
         summary.add_row("would create", str(report.would_create))
         summary.add_row("already present", str(report.already_present))
+        if report.differs:
+            summary.add_row("  of which differ", str(report.differs))
         summary.add_row("back-ordered", str(report.backordered))
     else:
         summary.add_row("movements applied", str(report.applied))
@@ -199,6 +201,12 @@ def _print(report: ImportReport) -> None:
         out.print(table)
         if len(report.rejects) > MAX_SHOWN:
             out.print(f"… and {len(report.rejects) - MAX_SHOWN} more (see --json).")
+    if report.differs:
+        out.print(
+            f"{report.differs} order(s) already in Podium differ from the file; they were left "
+            "as they are (change them in Podium, not by importing again).",
+            highlight=False,
+        )
     if report.ignored_columns:
         out.print("Ignored columns: " + ", ".join(report.ignored_columns), highlight=False)
     if report.rejects and not report.partial:

@@ -57,6 +57,7 @@ class OrderOutcome(BaseModel):
     number: str | None = None
     status: str | None = None
     backordered: bool = False
+    differs: bool = False  # already present, but the file now says something else
 
 
 class MovementOutcome(BaseModel):
@@ -81,6 +82,7 @@ class ImportReport(BaseModel):
     would_create: int = 0
     created: int = 0
     already_present: int = 0
+    differs: int = 0
     backordered: int = 0
     would_apply: int = 0
     applied: int = 0

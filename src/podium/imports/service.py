@@ -24,6 +24,7 @@ from podium.imports.model import Columns, ImportReport, OrderOutcome, Reject
 from podium.imports.order_rows import ParsedOrder, parse_orders
 from podium.imports.runs import Discard, Progress, list_runs, record_run
 from podium.imports.stock_service import import_inventory
+from podium.orders.lookup import by_external_ids
 from podium.orders.placement import destination_of, place_within
 from podium.routing.geo import Coordinates, Geocoder
 
@@ -67,11 +68,33 @@ def import_orders(
     rejects = list(parsed.rejects)
     with db.read() as conn:
         rejects.extend(_unknown_skus(conn, parsed.orders, parsed.columns))
+        present = by_external_ids(conn, channel, (o.external_id for o in parsed.orders))
     rejected = {r.line for r in rejects}
     todo = [o for o in parsed.orders if o.intake and not rejected & {r.line for r in o.rows}]
     report.rejects = sorted(rejects, key=lambda r: r.line)
     if rejects and not partial:
         return report
+    for order in [o for o in todo if o.external_id in present]:
+        # Placed before (by an earlier import or the channel itself): nothing to write.
+        ref = present[order.external_id]
+        assert order.intake is not None
+        differs = ref.request_hash != order.intake.fingerprint()
+        report.already_present += 1
+        report.differs += differs
+        report.orders.append(
+            OrderOutcome(
+                external_id=order.external_id,
+                line=order.line,
+                outcome="already_present",
+                order_id=ref.id,
+                number=ref.number,
+                status=ref.status,
+                differs=differs,
+            )
+        )
+    todo = [o for o in todo if o.external_id not in present]
+    if not todo:
+        return _sorted(report)
     destinations = {id(o): _destination(o, geocoder) for o in todo}
     try:
         with db.write() as conn:
@@ -96,7 +119,12 @@ def import_orders(
             if outcome.outcome == "created":
                 outcome.outcome, outcome.order_id, outcome.number = "would_create", None, None
         report.would_create, report.created = report.created, 0
+    return _sorted(report)
+
+
+def _sorted(report: ImportReport) -> ImportReport:
     report.rejects.sort(key=lambda r: r.line)
+    report.orders.sort(key=lambda o: o.line)
     return report
 
 
