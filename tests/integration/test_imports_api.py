@@ -44,7 +44,8 @@ def post_csv(
 def snapshot(api: Api, skus: tuple[str, ...] = ("TEE", "MUG")) -> Any:
     orders = api.ok("get", "/orders?limit=200")["items"]
     stock = {s: api.ok("get", f"/inventory/{s}")["locations"] for s in skus}
-    return sorted(o["id"] for o in orders), stock
+    outbox = api.ok("get", "/events?limit=1")["counts"]  # no relay runs in these tests
+    return sorted(o["id"] for o in orders), stock, outbox
 
 
 def test_a_good_file_imports_every_order_and_reimporting_it_changes_nothing(api: Api) -> None:
@@ -66,6 +67,10 @@ def test_a_good_file_imports_every_order_and_reimporting_it_changes_nothing(api:
     second = api.ok("get", f"/orders/{by_id['A-2']['order_id']}")
     assert second["shipping_address"]["postal_code"] == "07102"
     assert second["shipments"][0]["warehouse"] == "EAST"
+    created = [
+        e for e in api.ok("get", "/events?limit=500")["items"] if e["type"] == "order.created"
+    ]
+    assert len(created) == 2  # side effects go out through the outbox, after the commit
     before = snapshot(api)
     again = post_csv(api, "/imports/orders?channel=web", GOOD)
     assert again.status_code == 200, again.text
