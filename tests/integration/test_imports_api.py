@@ -363,3 +363,14 @@ def test_the_same_stock_file_twice_is_refused_unless_forced_and_runs_are_listed(
     assert runs[2]["filename"] == "receipts-monday.csv"
     assert runs[0]["digest"] == orders.json()["digest"]
     assert api.get("/imports?kind=inventory").json()["items"][0]["id"] == forced.json()["run_id"]
+
+
+def test_partial_stock_import_applies_the_good_rows_and_lists_the_rest(api: Api) -> None:
+    seed_store(api, {("TEE", "EAST"): 10})
+    text = "sku,warehouse,on_hand\nTEE,EAST,12\nHAT,EAST,3\nTEE,WEST,4\n"
+    r = post_csv(api, "/imports/inventory?partial=true", text)
+    assert r.status_code == 201, r.text
+    assert [(x["line"], x["code"]) for x in r.json()["rejects"]] == [(3, "unknown_sku")]
+    assert r.json()["applied"] == 2
+    tee = api.ok("get", "/inventory/TEE")
+    assert {loc["warehouse"]: loc["on_hand"] for loc in tee["locations"]} == {"EAST": 12, "WEST": 4}

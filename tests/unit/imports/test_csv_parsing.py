@@ -367,3 +367,16 @@ def test_any_valid_file_parses_to_exactly_its_orders_lines_and_amounts(
         ]
     assert got == expected
     assert {o.external_id: o.intake.currency for o in parsed.orders if o.intake} == currencies
+
+
+def test_a_row_with_more_cells_than_the_header_is_rejected_not_truncated() -> None:
+    parsed = parse_stock(b"sku,warehouse,on_hand\nTEE,EAST,1,extra\nMUG,EAST,2,\n")
+    assert [(r.line, r.code) for r in parsed.rejects] == [(2, "too_many_cells")]
+    assert [r.sku for r in parsed.rows] == ["MUG"]  # an empty trailing cell is harmless
+
+
+def test_header_keys_ignore_case_spacing_and_punctuation() -> None:
+    assert header_key("  Lineitem SKU ") == "lineitem_sku"
+    assert header_key("Shipping Address1") == "shipping_address1"
+    assert header_key("E-mail") == "e_mail"
+    assert header_key("Order #") == "order"
