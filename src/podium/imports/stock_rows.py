@@ -74,7 +74,7 @@ def parse_stock(data: bytes) -> ParsedStock:
                 message="Name an on_hand column (units counted) or a delta column (signed change).",
             )
         )
-    if result.rejects:
+    if any(r.code == "missing_column" for r in result.rejects):
         return result
     counted: dict[tuple[str, str], int] = {}
     changed: dict[tuple[str, str], int] = {}
