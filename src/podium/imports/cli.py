@@ -41,6 +41,10 @@ def _read(path: Path) -> bytes:
         raise ValueError(f"cannot read {path}: {exc.strerror}") from None
 
 
+def _name(path: Path) -> str | None:
+    return None if str(path) == "-" else path.name
+
+
 def _progress() -> Progress:
     from podium.cli import err
 
@@ -80,7 +84,7 @@ def import_orders(
                 dry_run=dry_run,
                 partial=partial,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
-                filename=file.name,
+                filename=_name(file),
             )
 
     _finish(go(), as_json)
@@ -112,7 +116,7 @@ def import_inventory(
                 dry_run=dry_run,
                 partial=partial,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
-                filename=file.name,
+                filename=_name(file),
                 force=force,
             )
 
