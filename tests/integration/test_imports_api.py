@@ -374,3 +374,19 @@ def test_partial_stock_import_applies_the_good_rows_and_lists_the_rest(api: Api)
     assert r.json()["applied"] == 2
     tee = api.ok("get", "/inventory/TEE")
     assert {loc["warehouse"]: loc["on_hand"] for loc in tee["locations"]} == {"EAST": 12, "WEST": 4}
+
+
+def test_a_shopify_export_into_a_shopify_channel_uses_shopifys_order_ids(api: Api) -> None:
+    seed_store(api, {("TEE", "WEST"): 10})
+    api.ok("post", "/channels", {"code": "shop", "name": "Shopify", "type": "shopify"})
+    text = (
+        "Name,Email,Currency,Lineitem quantity,Lineitem price,Lineitem sku,Shipping Zip,"
+        "Shipping Country,Id\n"
+        "#1001,ann@example.com,USD,1,19.99,TEE,'98101,US,5678901234567890123\n"
+        "#1001,ann@example.com,,2,19.99,TEE,,,\n"
+    )
+    r = post_csv(api, "/imports/orders?channel=shop", text)
+    assert r.status_code == 201, r.text
+    order = api.ok("get", f"/orders/{r.json()['orders'][0]['order_id']}")
+    assert (order["external_id"], order["channel"]) == ("5678901234567890123", "shop")
+    assert [ln["quantity"] for ln in order["lines"]] == [1, 2]

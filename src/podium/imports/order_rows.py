@@ -33,7 +33,14 @@ from podium.orders.model import OrderIntake, price
 __all__ = ["ORDER_COLUMNS", "ParsedOrder", "ParsedOrders", "parse_orders", "parse_timestamp"]
 
 _LINE_FIELDS = ("sku", "quantity", "unit_price", "line_name")
-_ORDER_FIELDS = tuple(f for f in ORDER_COLUMNS if f not in _LINE_FIELDS and f != "external_id")
+_ORDER_FIELDS = (
+    *(f for f in ORDER_COLUMNS if f not in _LINE_FIELDS and f != "external_id"),
+    "platform_id",
+)
+# Shopify's export names an order twice: `Name` (#1001, on every row) groups the rows, `Id`
+# (the numeric order id) is what the Shopify connector uses as external id.
+_PLATFORM_ID = {"platform_id": ("id",)}
+_SCIENTIFIC = re.compile(r"[0-9]+(?:\.[0-9]+)?[eE]\+?[0-9]+")
 _MONEY_FIELDS = ("shipping_total", "tax_total", "discount_total")
 _REQUIRED = (
     ("external_id", "order_id (or Name)"),
@@ -98,11 +105,22 @@ CountryLookup = Callable[[str], "str | None"]
 
 
 def parse_orders(
-    data: bytes, channel: str, country_code: CountryLookup | None = None
+    data: bytes,
+    channel: str,
+    country_code: CountryLookup | None = None,
+    *,
+    platform_ids: bool = False,
 ) -> ParsedOrders:
-    """Group and validate; ``country_code`` turns country names ("United Kingdom") into codes."""
+    """Group and validate.
+
+    ``country_code`` turns country names ("United Kingdom") into codes. ``platform_ids`` (a
+    Shopify channel) makes an `Id` column, when there is one, the orders' external ids while
+    `Name` still groups the rows, so imported history and live webhooks name orders alike.
+    """
     sheet = read_sheet(data)
-    columns = choose_columns(sheet.headers, ORDER_COLUMNS)
+    columns = choose_columns(
+        sheet.headers, {**ORDER_COLUMNS, **_PLATFORM_ID} if platform_ids else ORDER_COLUMNS
+    )
     result = ParsedOrders(len(sheet.rows), [], list(sheet.rejects), list(columns.ignored), columns)
     if sheet.headers:
         result.rejects.extend(missing_columns(sheet, columns, _REQUIRED))
@@ -160,6 +178,20 @@ def _validate(
 ) -> None:
     values = _order_values(order, columns)
     first = order.line
+    if "platform_id" in values:
+        platform_id, id_line = values["platform_id"]
+        if _SCIENTIFIC.fullmatch(platform_id):
+            order.rejects.append(
+                _reject(
+                    id_line,
+                    columns,
+                    "platform_id",
+                    "invalid_id",
+                    f"{platform_id!r} is an order id a spreadsheet turned into a number; "
+                    "export the file again and import it without opening it in a spreadsheet.",
+                )
+            )
+        order.external_id = platform_id
     lines_of = {name: line for name, (_, line) in values.items()}
 
     def cell(name: str) -> str | None:

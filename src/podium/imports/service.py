@@ -18,6 +18,7 @@ from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
 from podium.catalog import cache as catalogue
+from podium.catalog.model import Channel
 from podium.db.database import Database
 from podium.errors import DomainError, ValidationFailed
 from podium.imports.model import Columns, ImportReport, OrderOutcome, Reject
@@ -31,7 +32,7 @@ from podium.routing.geo import Coordinates, Geocoder
 __all__ = ["Progress", "import_inventory", "import_orders", "list_runs"]
 
 
-def _check_channel(db: Database, channel: str) -> None:
+def _check_channel(db: Database, channel: str) -> Channel:
     with db.read() as conn:
         found = catalogue.channel(conn, channel)
     if found is None or not found.active:
@@ -40,6 +41,7 @@ def _check_channel(db: Database, channel: str) -> None:
             code="unknown_channel",
             details={"field": "channel", "channel": channel},
         )
+    return found
 
 
 def import_orders(
@@ -54,8 +56,10 @@ def import_orders(
     progress: Progress | None = None,
     filename: str | None = None,
 ) -> ImportReport:
-    _check_channel(db, channel)
-    parsed = parse_orders(data, channel, geocoder.country_code)
+    found = _check_channel(db, channel)
+    parsed = parse_orders(
+        data, channel, geocoder.country_code, platform_ids=found.type == "shopify"
+    )
     report = ImportReport(
         kind="orders",
         dry_run=dry_run,

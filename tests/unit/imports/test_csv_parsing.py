@@ -380,3 +380,20 @@ def test_header_keys_ignore_case_spacing_and_punctuation() -> None:
     assert header_key("Shipping Address1") == "shipping_address1"
     assert header_key("E-mail") == "e_mail"
     assert header_key("Order #") == "order"
+
+
+def test_for_a_shopify_channel_the_id_column_names_orders_and_name_groups_rows() -> None:
+    parsed = parse_orders(SHOPIFY_EXPORT.encode(), "shop", platform_ids=True)
+    assert parsed.rejects == []
+    # #1001's rows are grouped by Name; its Id (on the first row only) is the external id,
+    # as the Shopify connector names live orders; #1002 has no Id and keeps its Name.
+    assert [o.external_id for o in parsed.orders] == ["5678901234567890123", "#1002"]
+    assert [len(o.rows) for o in parsed.orders] == [2, 1]
+    assert parsed.orders[0].intake is not None
+    assert parsed.orders[0].intake.external_id == "5678901234567890123"
+    mangled = SHOPIFY_EXPORT.replace("5678901234567890123", "5.67890123456789E+18")
+    again = parse_orders(mangled.encode(), "shop", platform_ids=True)
+    assert [(r.line, r.field, r.code) for r in again.rejects] == [(2, "Id", "invalid_id")]
+    plain = parse_orders(SHOPIFY_EXPORT.encode(), "web")
+    assert [o.external_id for o in plain.orders] == ["#1001", "#1002"]
+    assert "Id" in plain.ignored_columns
