@@ -21,6 +21,7 @@ import argparse
 import csv
 import io
 import json
+import os
 import platform
 import random
 import resource
@@ -260,10 +261,12 @@ def print_table(results: list[EngineResult]) -> None:
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     started = datetime.now(UTC)
+    load_before = os.getloadavg()[0]
     data, orders = order_file(args.lines, args.skus, args.seed)
     console.print(f"Order file: {args.lines} rows, {orders} orders, {len(data) / 1024:.0f} KiB")
     results = [run_engine(e, args, data, orders) for e in args.engines.split(",")]
     print_table(results)
+    console.print(f"Load average (1 min) before/after: {load_before:.1f}/{os.getloadavg()[0]:.1f}")
     args.output.parent.mkdir(parents=True, exist_ok=True)
     document = {
         "benchmark": "import_csv",
@@ -274,6 +277,9 @@ def main(argv: list[str] | None = None) -> int:
             "python": platform.python_version(),
             "processor": platform.processor() or platform.machine(),
             "git_commit": _git_commit(),
+            "cores": os.cpu_count(),
+            # The machine is shared: a load above the core count means the figures are slowed.
+            "load_average_1m": {"before": load_before, "after": os.getloadavg()[0]},
         },
         "parameters": {
             "lines": args.lines,
