@@ -178,6 +178,27 @@ def test_partial_imports_the_good_orders_and_reports_the_rest(api: Api) -> None:
     assert len(snapshot(api)[0]) == 2
 
 
+def test_a_file_in_another_encoding_says_so_by_charset_or_parameter(api: Api) -> None:
+    seed_store(api, {("TEE", "WEST"): 10})
+    text = (
+        "order_id,customer_name,currency,sku,quantity,unit_price,country\nE-1,Zoë,EUR,TEE,1,5,FR\n"
+    )
+    data = text.encode("cp1252")
+    refused = post_csv(api, "/imports/orders?channel=web&dry_run=true", data)
+    assert refused.json()["error"]["details"]["rejects"][0]["code"] == "invalid_encoding"
+    by_charset = post_csv(
+        api,
+        "/imports/orders?channel=web",
+        data,
+        headers={"Content-Type": "text/csv; charset=windows-1252"},
+    )
+    assert by_charset.status_code == 201, by_charset.text
+    order = api.ok("get", f"/orders/{by_charset.json()['orders'][0]['order_id']}")
+    assert order["customer"]["name"] == "Zoë"
+    unknown = post_csv(api, "/imports/orders?channel=web&encoding=klingon", data)
+    assert (unknown.status_code, unknown.json()["error"]["code"]) == (422, "unknown_encoding")
+
+
 def test_bad_requests_get_clear_errors(api: Api) -> None:
     seed_store(api, {("TEE", "WEST"): 1})
     assert post_csv(api, "/imports/orders?channel=web", GOOD, role="readonly").status_code == 403

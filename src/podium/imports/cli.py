@@ -26,6 +26,11 @@ _PARTIAL = typer.Option(
     False, "--partial", help="Import the good orders/rows and skip rejected ones."
 )
 _JSON = typer.Option(False, "--json", help="Print the full report as JSON on stdout.")
+_ENCODING = typer.Option(
+    None,
+    "--encoding",
+    help="The file's encoding when not UTF-8/UTF-16, e.g. cp1252 (Excel's 'CSV' on Windows).",
+)
 
 
 def _read(path: Path) -> bytes:
@@ -65,6 +70,7 @@ def import_orders(
     dry_run: bool = _DRY,
     partial: bool = _PARTIAL,
     as_json: bool = _JSON,
+    encoding: str = _ENCODING,
 ) -> None:
     """Import orders: one row per order line, rows grouped into orders by order id."""
     from podium.cli import _opened, friendly
@@ -85,6 +91,7 @@ def import_orders(
                 partial=partial,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
                 filename=_name(file),
+                encoding=encoding,
             )
 
     _finish(go(), as_json)
@@ -96,6 +103,7 @@ def import_inventory(
     dry_run: bool = _DRY,
     partial: bool = _PARTIAL,
     as_json: bool = _JSON,
+    encoding: str = _ENCODING,
     force: bool = typer.Option(
         False, "--force", help="Apply a file that was already imported once more."
     ),
@@ -117,6 +125,7 @@ def import_inventory(
                 partial=partial,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
                 filename=_name(file),
+                encoding=encoding,
                 force=force,
             )
 

@@ -9,6 +9,7 @@ in a text editor. The report types the API and the CLI show live here too.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -30,6 +31,7 @@ __all__ = [
     "Row",
     "Sheet",
     "choose_columns",
+    "codec_name",
     "header_key",
     "missing_columns",
     "read_sheet",
@@ -166,7 +168,21 @@ class Sheet:
     header_line: int = 1
 
 
-def _decode(data: bytes) -> tuple[str, Reject | None]:
+def codec_name(encoding: str) -> str | None:
+    """Python's name for a text encoding ("Windows-1252" → "cp1252"), or None if unknown."""
+    try:
+        return codecs.lookup(encoding.strip()).name
+    except (LookupError, ValueError):
+        return None
+
+
+def _decode(data: bytes, encoding: str | None = None) -> tuple[str, Reject | None]:
+    codec = codec_name(encoding) if encoding else None
+    if codec is not None and codec not in ("utf-8", "utf-8-sig"):
+        try:
+            return data.decode(codec), None
+        except UnicodeDecodeError as exc:
+            return "", _bad_byte(data, exc, f"The file is not {encoding}")
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         return "", Reject(
             line=1,
@@ -184,14 +200,17 @@ def _decode(data: bytes) -> tuple[str, Reject | None]:
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return "", Reject(
-            line=line,
-            field="file",
-            code="invalid_encoding",
-            message="The file is not UTF-8 (byte "
-            f"0x{data[exc.start]:02x}); save it as 'CSV UTF-8' and import it again.",
-        )
+        return "", _bad_byte(data, exc, "The file is not UTF-8")
+
+
+def _bad_byte(data: bytes, exc: UnicodeDecodeError, what: str) -> Reject:
+    return Reject(
+        line=data[: exc.start].count(b"\n") + 1,
+        field="file",
+        code="invalid_encoding",
+        message=f"{what} (byte 0x{data[exc.start]:02x}); save it as 'CSV UTF-8', or name its "
+        "encoding (e.g. cp1252 for Excel's 'CSV (Comma delimited)' on Windows).",
+    )
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -207,9 +226,12 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def read_sheet(data: bytes) -> Sheet:
-    """Decode, sniff and split a CSV file into rows keyed by normalised header."""
-    text, problem = _decode(data)
+def read_sheet(data: bytes, encoding: str | None = None) -> Sheet:
+    """Decode, sniff and split a CSV file into rows keyed by normalised header.
+
+    Without ``encoding`` the file is UTF-8 (BOM or not) or UTF-16 with a BOM.
+    """
+    text, problem = _decode(data, encoding)
     if problem is not None:
         return Sheet({}, rejects=[problem])
     lines = text.splitlines()

@@ -110,6 +110,7 @@ def parse_orders(
     country_code: CountryLookup | None = None,
     *,
     platform_ids: bool = False,
+    encoding: str | None = None,
 ) -> ParsedOrders:
     """Group and validate.
 
@@ -117,7 +118,7 @@ def parse_orders(
     Shopify channel) makes an `Id` column, when there is one, the orders' external ids while
     `Name` still groups the rows, so imported history and live webhooks name orders alike.
     """
-    sheet = read_sheet(data)
+    sheet = read_sheet(data, encoding)
     columns = choose_columns(
         sheet.headers, {**ORDER_COLUMNS, **_PLATFORM_ID} if platform_ids else ORDER_COLUMNS
     )

@@ -7,12 +7,12 @@ from collections.abc import Callable
 from sqlalchemy import Connection
 
 from podium.db.database import Database, as_utc, utcnow
-from podium.errors import Conflict
+from podium.errors import Conflict, ValidationFailed
 from podium.ids import new_id
 from podium.imports import store
-from podium.imports.model import ImportReport, ImportRun
+from podium.imports.model import ImportReport, ImportRun, codec_name
 
-__all__ = ["Discard", "Progress", "list_runs", "record_run", "refuse_repeat"]
+__all__ = ["Discard", "Progress", "check_encoding", "list_runs", "record_run", "refuse_repeat"]
 
 Progress = Callable[[int, int], None]
 """Told (done, total) as orders or rows are written."""
@@ -71,3 +71,13 @@ def list_runs(
     with db.read() as conn:
         rows = store.list_runs(conn, kind=kind, before=cursor, limit=limit)
     return [ImportRun.model_validate({**r, "created_at": as_utc(r["created_at"])}) for r in rows]
+
+
+def check_encoding(encoding: str | None) -> None:
+    """Refuse an encoding name Python does not know (an operator mistake, not a bad row)."""
+    if encoding is not None and codec_name(encoding) is None:
+        raise ValidationFailed(
+            f"Unknown text encoding {encoding!r} (try utf-8, cp1252 or latin-1).",
+            code="unknown_encoding",
+            details={"field": "encoding", "encoding": encoding},
+        )

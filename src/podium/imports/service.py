@@ -23,7 +23,7 @@ from podium.db.database import Database
 from podium.errors import DomainError, ValidationFailed
 from podium.imports.model import Columns, ImportReport, OrderOutcome, Reject
 from podium.imports.order_rows import ParsedOrder, parse_orders
-from podium.imports.runs import Discard, Progress, list_runs, record_run
+from podium.imports.runs import Discard, Progress, check_encoding, list_runs, record_run
 from podium.imports.stock_service import import_inventory
 from podium.orders.lookup import by_external_ids
 from podium.orders.placement import destination_of, place_within
@@ -55,10 +55,16 @@ def import_orders(
     partial: bool = False,
     progress: Progress | None = None,
     filename: str | None = None,
+    encoding: str | None = None,
 ) -> ImportReport:
+    check_encoding(encoding)
     found = _check_channel(db, channel)
     parsed = parse_orders(
-        data, channel, geocoder.country_code, platform_ids=found.type == "shopify"
+        data,
+        channel,
+        geocoder.country_code,
+        platform_ids=found.type == "shopify",
+        encoding=encoding,
     )
     report = ImportReport(
         kind="orders",

@@ -56,8 +56,8 @@ class ParsedStock:
     columns: Columns
 
 
-def parse_stock(data: bytes) -> ParsedStock:
-    sheet = read_sheet(data)
+def parse_stock(data: bytes, encoding: str | None = None) -> ParsedStock:
+    sheet = read_sheet(data, encoding)
     columns = choose_columns(sheet.headers, STOCK_COLUMNS)
     result = ParsedStock(len(sheet.rows), [], list(sheet.rejects), list(columns.ignored), columns)
     if not sheet.headers:

@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 from podium.catalog import cache as catalogue
 from podium.db.database import Database
 from podium.imports.model import ImportReport, MovementOutcome, Reject
-from podium.imports.runs import Discard, Progress, record_run, refuse_repeat
+from podium.imports.runs import Discard, Progress, check_encoding, record_run, refuse_repeat
 from podium.imports.stock_rows import ParsedStock, StockRow, parse_stock
 from podium.inventory.model import Level, Movement, kind_for_reason
 from podium.inventory.service import apply, lock_levels
@@ -28,9 +28,11 @@ def import_inventory(
     progress: Progress | None = None,
     filename: str | None = None,
     force: bool = False,
+    encoding: str | None = None,
 ) -> ImportReport:
     """Apply a stock file; one already imported is refused (409) unless ``force``."""
-    parsed = parse_stock(data)
+    check_encoding(encoding)
+    parsed = parse_stock(data, encoding)
     report = ImportReport(
         kind="inventory",
         dry_run=dry_run,

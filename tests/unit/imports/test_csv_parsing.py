@@ -397,3 +397,11 @@ def test_for_a_shopify_channel_the_id_column_names_orders_and_name_groups_rows()
     plain = parse_orders(SHOPIFY_EXPORT.encode(), "web")
     assert [o.external_id for o in plain.orders] == ["#1001", "#1002"]
     assert "Id" in plain.ignored_columns
+
+
+def test_a_named_encoding_reads_excels_windows_csv() -> None:
+    data = "sku;warehouse;on_hand;reference\nTEE;EAST;3;Café du Nord\n".encode("cp1252")
+    assert parse_stock(data).rejects[0].code == "invalid_encoding"
+    parsed = parse_stock(data, "Windows-1252")
+    assert parsed.rejects == []
+    assert parsed.rows[0].reference == "Café du Nord"

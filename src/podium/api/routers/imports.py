@@ -60,6 +60,22 @@ class UnsupportedMediaType(DomainError):
     code = "unsupported_media_type"
 
 
+_ENCODING = Query(
+    None,
+    max_length=40,
+    description="The file's text encoding when not UTF-8 (e.g. cp1252); a text/csv body may "
+    "say it as `charset` instead.",
+)
+
+
+def _charset(content_type: str) -> str | None:
+    for param in content_type.split(";")[1:]:
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "charset" and value.strip():
+            return value.strip().strip('"')
+    return None
+
+
 async def _csv_body(request: Request) -> tuple[bytes, str | None]:
     """The file's bytes and name (multipart filename, or the ``X-Filename`` header)."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -123,11 +139,13 @@ async def import_orders(
     channel: Code = Query(..., description="The channel the orders were sold on."),
     dry_run: bool = Query(False, description="Validate and simulate; write nothing."),
     partial: bool = Query(False, description="Import the good orders, skip rejected ones."),
+    encoding: str | None = _ENCODING,
     caller: Caller = OPERATE,
     podium: Podium = Depends(get_podium),
 ) -> Response:
     """Orders from a CSV: one row per order line, rows grouped by order id."""
     data, filename = await _csv_body(request)
+    encoding = encoding or _charset(request.headers.get("content-type", ""))
     report = await run_in_threadpool(
         lambda: service.import_orders(
             podium.db,
@@ -138,6 +156,7 @@ async def import_orders(
             dry_run=dry_run,
             partial=partial,
             filename=filename,
+            encoding=encoding,
         )
     )
     return _answer(report)
@@ -154,6 +173,7 @@ async def import_inventory(
     dry_run: bool = Query(False, description="Validate and simulate; write nothing."),
     partial: bool = Query(False, description="Apply the good rows, skip rejected ones."),
     force: bool = Query(False, description="Apply a file that was already imported again."),
+    encoding: str | None = _ENCODING,
     caller: Caller = OPERATE,
     podium: Podium = Depends(get_podium),
 ) -> Response:
@@ -162,6 +182,7 @@ async def import_inventory(
     The same file (by SHA-256) a second time → 409 `already_imported` unless `force=true`.
     """
     data, filename = await _csv_body(request)
+    encoding = encoding or _charset(request.headers.get("content-type", ""))
     report = await run_in_threadpool(
         lambda: service.import_inventory(
             podium.db,
@@ -171,6 +192,7 @@ async def import_inventory(
             partial=partial,
             filename=filename,
             force=force,
+            encoding=encoding,
         )
     )
     return _answer(report)
