@@ -194,6 +194,12 @@ def _print(report: ImportReport) -> None:
         summary.add_row("unchanged", str(report.unchanged))
     summary.add_row("rejected rows", str(len(report.rejects)))
     out.print(summary)
+    held = [o for o in report.orders if o.backordered]
+    if held:
+        table = Table("line", "order id", "number", "status", title="Back-ordered (short of stock)")
+        for o in held[:MAX_SHOWN]:
+            table.add_row(str(o.line), o.external_id, o.number or "", o.status or "")
+        out.print(table)
     if report.movements:
         table = Table("line", "sku", "warehouse", "reason", "before", "change", "after")
         for m in report.movements[:MAX_SHOWN]:
