@@ -405,3 +405,32 @@ def test_a_named_encoding_reads_excels_windows_csv() -> None:
     parsed = parse_stock(data, "Windows-1252")
     assert parsed.rejects == []
     assert parsed.rows[0].reference == "Café du Nord"
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.dictionaries(
+        st.tuples(st.sampled_from(["TEE", "MUG", "CAP-1"]), st.sampled_from(["EAST", "WEST"])),
+        st.one_of(
+            st.tuples(st.just("on_hand"), st.integers(0, 10**6)),
+            st.tuples(st.just("delta"), st.integers(-(10**6), 10**6)),
+        ),
+        min_size=1,
+    ),
+    st.sampled_from([",", ";", "\t"]),
+)
+def test_any_valid_stock_file_parses_to_exactly_its_rows(
+    rows: dict[tuple[str, str], tuple[str, int]], delimiter: str
+) -> None:
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+    writer.writerow(["SKU", "Warehouse", "On hand", "Delta"])
+    for (sku, wh), (mode, qty) in rows.items():
+        signed = f"{qty:+d}" if mode == "delta" else str(qty)
+        writer.writerow(
+            [sku, wh, signed if mode == "on_hand" else "", signed if mode == "delta" else ""]
+        )
+    parsed = parse_stock(buf.getvalue().encode())
+    assert parsed.rejects == []
+    assert {(r.sku, r.warehouse): (r.mode, r.quantity) for r in parsed.rows} == rows
+    assert [r.line for r in parsed.rows] == list(range(2, len(rows) + 2))
