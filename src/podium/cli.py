@@ -16,6 +16,7 @@ from podium.carriers.cli import carriers_app
 from podium.channels.cli import channels_app
 from podium.config import Settings
 from podium.fulfillment.cli import shipments_app, warehouse_app
+from podium.imports.cli import import_app
 from podium.notify.cli import notify_app, webhooks_app
 from podium.routing import cli as routing_cli
 
@@ -42,6 +43,7 @@ app.add_typer(warehouse_app, name="warehouse")
 app.add_typer(shipments_app, name="shipments")
 app.add_typer(carriers_app, name="carriers")
 app.add_typer(channels_app, name="channels")
+app.add_typer(import_app, name="import")
 
 out = Console()
 err = Console(stderr=True)

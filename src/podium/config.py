@@ -82,6 +82,8 @@ class Settings:
     webhook_max_attempts: int = 12
     webhook_pause_after_failures: int = 20
     webhook_pause_after_seconds: float = 3600.0
+    # CSV imports (POST /api/v1/imports/...) may be larger than other request bodies.
+    max_import_bytes: int = 32 * 1024 * 1024
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -111,4 +113,5 @@ class Settings:
             webhook_max_attempts=_int(e, "PODIUM_WEBHOOK_MAX_ATTEMPTS", 12),
             webhook_pause_after_failures=_int(e, "PODIUM_WEBHOOK_PAUSE_AFTER_FAILURES", 20),
             webhook_pause_after_seconds=_float(e, "PODIUM_WEBHOOK_PAUSE_AFTER_SECONDS", 3600.0),
+            max_import_bytes=_int(e, "PODIUM_MAX_IMPORT_BYTES", 32 * 1024 * 1024),
         )

@@ -18,6 +18,7 @@ from podium.api.routers import (
     catalog,
     channels,
     fulfillment,
+    imports,
     inventory,
     notify,
     orders,
@@ -73,11 +74,16 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
         warehouse_ops,
         carriers,
         channels,
+        imports,
         notify,
         routing_router,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
-    app.add_middleware(BodySizeLimit, max_bytes=podium.settings.max_body_bytes)
+    app.add_middleware(
+        BodySizeLimit,
+        max_bytes=podium.settings.max_body_bytes,
+        larger={f"{API_PREFIX}/imports/": podium.settings.max_import_bytes},
+    )
 
     @app.get("/", include_in_schema=False)
     def root() -> RedirectResponse:

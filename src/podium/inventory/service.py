@@ -39,6 +39,7 @@ __all__ = [
     "channel_available",
     "channel_levels",
     "history",
+    "lock_levels",
     "published_for",
     "set_safety_stock",
     "transfer",
@@ -94,6 +95,17 @@ def apply(
     store.insert_movements(conn, moves, actor)
     outbox.emit(conn, [_changed(level, kinds[key]) for key, level in after.items()])
     return after
+
+
+def lock_levels(conn: Connection, keys: Iterable[Key]) -> dict[Key, Level]:
+    """The stock rows for these (sku, warehouse) pairs, created if missing, locked in key order.
+
+    For callers that read balances and then ``apply(..., rows_locked=True)`` in one transaction.
+    """
+    wanted = sorted(set(keys))
+    store.ensure_levels(conn, wanted)
+    found = store.levels(conn, {s for s, _ in wanted}, {w for _, w in wanted}, lock=True)
+    return {key: found[key] for key in wanted}
 
 
 def _refused(m: Movement) -> InsufficientStock:

@@ -30,7 +30,7 @@ from podium.orders.views import assemble_view, order_views
 from podium.routing.geo import Coordinates, Geocoder
 from podium.routing.online import intake_facts, routing_hold
 
-__all__ = ["Placed", "place_order"]
+__all__ = ["Placed", "place_order", "place_within"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,6 +85,26 @@ def place_order(
         if found is None:
             raise
         return Placed(found, created=False)
+
+
+def place_within(
+    conn: Connection,
+    intake: OrderIntake,
+    *,
+    destination: Coordinates | None,
+    actor: str = "api",
+) -> Placed:
+    """Place inside the caller's write transaction (imports): nothing is committed here.
+
+    Idempotent on channel + external id like :func:`place_order`; ``destination`` comes from
+    :func:`destination_of`, computed before the transaction.
+    """
+    fingerprint = intake.fingerprint()
+    found = _existing(conn, intake, None, fingerprint)
+    if found is not None:
+        return Placed(found, created=False)
+    view = _place(conn, intake, price(intake), fingerprint, None, destination, actor)
+    return Placed(view, created=True)
 
 
 def _existing(

@@ -236,6 +236,10 @@ class Geocoder:
             return None
         return self._locate_city(_norm(city_name), iso, region_name)
 
+    def country_code(self, name: str) -> str | None:
+        """The ISO 3166 alpha-2 code for a country name or code ("United Kingdom" -> "GB")."""
+        return self._country_index().codes.get(_norm(name))
+
     def _locate_city(self, city: str, iso: str, region: str) -> Coordinates | None:
         candidates = self._city_index().get(_city_key(city, iso), ())
         if not region:
