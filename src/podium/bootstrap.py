@@ -6,7 +6,7 @@ Nothing in Podium does work at import time; everything starts from ``bootstrap``
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from podium.access.service import KeyCache
 from podium.config import Settings
@@ -16,6 +16,8 @@ from podium.db.migrate import upgrade
 from podium.events.model import Envelope
 from podium.events.relay import Registry, Relay
 from podium.orders.replenish import on_inventory_changed
+from podium.payments.gateways import Gateways
+from podium.payments.service import on_order_event
 from podium.routing.geo import Geocoder
 
 __all__ = ["Podium", "bootstrap"]
@@ -29,6 +31,7 @@ class Podium:
     relay: Relay
     geocoder: Geocoder
     keys: KeyCache
+    gateways: Gateways = field(default_factory=Gateways)
 
     def close(self) -> None:
         self.relay.stop()
@@ -55,6 +58,10 @@ def bootstrap(
     registry = Registry()
     registry.subscribe("event-log", _log_event)
     registry.subscribe_batch("backorders", on_inventory_changed(db), {"inventory.changed"})
+    gateways = Gateways()
+    registry.subscribe(
+        "payments", on_order_event(db, gateways), {"order.created", "shipment.shipped"}
+    )
     relay = Relay(db, registry, settings)
     db.on_commit(relay.notify)
-    return Podium(settings, db, registry, relay, geocoder or Geocoder(), KeyCache(db))
+    return Podium(settings, db, registry, relay, geocoder or Geocoder(), KeyCache(db), gateways)

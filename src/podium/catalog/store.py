@@ -15,6 +15,7 @@ from podium.validation import Address
 
 __all__ = [
     "channel",
+    "channel_settings",
     "insert_channel",
     "insert_product",
     "insert_warehouse",
@@ -76,6 +77,12 @@ _PRODUCTS = sa.select(products).where(products.c.sku.in_(sa.bindparam("skus", ex
 def channel(conn: Connection, code: str) -> Channel | None:
     row = conn.execute(_CHANNEL, {"code": code}).mappings().first()
     return _channel(row) if row else None
+
+
+def channel_settings(conn: Connection, code: str) -> dict[str, Any] | None:
+    """A channel's settings (policies such as payment capture and returns), or None."""
+    row = conn.execute(_CHANNEL, {"code": code}).mappings().first()
+    return dict(row["settings"] or {}) if row else None
 
 
 def list_channels(conn: Connection) -> list[Channel]:

@@ -36,6 +36,7 @@ __all__ = [
     "availability",
     "channel_available",
     "history",
+    "restock",
     "set_safety_stock",
     "transfer",
 ]
@@ -111,6 +112,16 @@ def _require(conn: Connection, sku: str, warehouses: Iterable[tuple[str, str]]) 
                 code="unknown_warehouse",
                 details={"field": field, "warehouse": code},
             )
+
+
+def restock(
+    conn: Connection, moves: Sequence[Movement], actor: str, *, field: str = "warehouse"
+) -> dict[Key, Level]:
+    """Put returned units back on hand (movement kind ``return``) in the caller's transaction."""
+    for m in moves:
+        _require(conn, m.sku, [(field, m.warehouse)])
+    store.ensure_levels(conn, sorted({(m.sku, m.warehouse) for m in moves}))
+    return apply(conn, moves, actor)
 
 
 def _location(level: Level) -> LocationView:

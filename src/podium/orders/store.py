@@ -31,6 +31,7 @@ __all__ = [
     "order",
     "release_holds",
     "set_lines_cancelled",
+    "set_payment_status",
     "set_status",
     "timeline",
 ]
@@ -126,6 +127,14 @@ def lock_order(conn: Connection, order_id: str) -> sa.RowMapping | None:
 def set_status(conn: Connection, order_id: str, status: str) -> None:
     conn.execute(
         orders.update().where(orders.c.id == order_id).values(status=status, updated_at=utcnow())
+    )
+
+
+def set_payment_status(conn: Connection, order_id: str, payment_status: str) -> None:
+    conn.execute(
+        orders.update()
+        .where(orders.c.id == order_id)
+        .values(payment_status=payment_status, updated_at=utcnow())
     )
 
 

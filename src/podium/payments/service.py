@@ -1,0 +1,363 @@
+"""Use cases for payments: record transactions through a gateway, follow the channel's capture
+policy, refund to the original payment, grant store credit, keep ``payment_status`` true."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sqlalchemy import Connection
+
+from podium.catalog import store as catalog
+from podium.db.database import Database, as_utc
+from podium.errors import Conflict, NotFound, ValidationFailed
+from podium.events.model import Envelope
+from podium.money import InvalidMoney, format_amount, parse_amount
+from podium.orders import journal
+from podium.orders import store as orders
+from podium.orders.lifecycle import locked_order
+from podium.orders.views import order_views
+from podium.payments import store
+from podium.payments.gateways import Gateways
+from podium.payments.model import (
+    CapturePolicy,
+    CreditEntryView,
+    CreditView,
+    PaymentIn,
+    PaymentSummary,
+    PaymentsView,
+    PaymentView,
+    Transaction,
+    TxKind,
+    capture_target,
+    derive_status,
+    payment_policy,
+    summarise,
+)
+
+__all__ = [
+    "grant_store_credit",
+    "list_payments",
+    "on_order_event",
+    "paid_summary",
+    "record_payment",
+    "record_transaction",
+    "refund_payment",
+    "settle_policy",
+    "store_credit",
+]
+
+ACTOR = "system:payments"
+
+
+def _transactions(conn: Connection, order_id: str) -> list[Transaction]:
+    return [
+        Transaction(TxKind(r["kind"]), r["amount"], r["status"] == "succeeded")
+        for r in store.transactions(conn, order_id)
+    ]
+
+
+def paid_summary(conn: Connection, order_id: str) -> PaymentSummary:
+    return summarise(_transactions(conn, order_id))
+
+
+def _last_reference(conn: Connection, order_id: str, kinds: set[str]) -> str | None:
+    rows = [
+        r
+        for r in store.transactions(conn, order_id)
+        if r["kind"] in kinds and r["status"] == "succeeded"
+    ]
+    return rows[-1]["reference"] if rows else None
+
+
+def record_transaction(
+    conn: Connection,
+    order: Mapping[Any, Any],
+    kind: TxKind,
+    amount: int,
+    gateways: Gateways,
+    actor: str,
+    *,
+    gateway: str | None = None,
+    reference: str | None = None,
+    succeeded: bool | None = None,
+    refund_id: str | None = None,
+) -> dict[str, Any]:
+    """Ask the gateway (unless the outcome is already known) and record the transaction; then
+    re-derive the order's payment status. Call with the order row locked."""
+    settings = catalog.channel_settings(conn, order["channel"]) or {}
+    name = gateway or payment_policy(settings).gateway
+    cur = order["currency"]
+    if succeeded is None:
+        gw = gateways.get(name)
+        prior = _last_reference(conn, order["id"], {"authorize", "capture"})
+        if kind is TxKind.AUTHORIZE:
+            result = gw.authorize(order["id"], amount, cur)
+        elif kind is TxKind.CAPTURE:
+            result = gw.capture(prior, amount, cur)
+        elif kind is TxKind.REFUND:
+            result = gw.refund(prior, amount, cur)
+        else:
+            result = gw.void(prior)
+        succeeded, reference = result.succeeded, reference or result.reference
+    row = store.insert_transaction(
+        conn,
+        {
+            "order_id": order["id"],
+            "kind": kind.value,
+            "status": "succeeded" if succeeded else "failed",
+            "amount": amount,
+            "currency": cur,
+            "gateway": name,
+            "reference": reference,
+            "refund_id": refund_id,
+            "created_by": actor,
+        },
+    )
+    before = order["payment_status"]
+    status = derive_status(order["total"], _transactions(conn, order["id"])).value
+    if status != before:
+        orders.set_payment_status(conn, order["id"], status)
+    verb = {
+        "authorize": "authorized",
+        "capture": "captured",
+        "refund": "refunded",
+        "void": "voided",
+    }
+    journal.record(
+        conn,
+        order,
+        actor,
+        f"payment.{kind.value}",
+        f"{cur} {format_amount(amount, cur)} {verb[kind.value]} via {name}"
+        + ("." if succeeded else " — FAILED."),
+        {"transaction_id": row["id"], "status": row["status"], "from": before, "to": status},
+        event="payment.recorded",
+        payload={
+            "transaction_id": row["id"],
+            "kind": kind.value,
+            "status": row["status"],
+            "amount": format_amount(amount, cur),
+            "currency": cur,
+            "payment_status": status,
+        },
+    )
+    return row
+
+
+def settle_policy(conn: Connection, order: Mapping[Any, Any], gateways: Gateways) -> None:
+    """Record what the channel's capture policy says is due by now (idempotent)."""
+    if order["status"] in ("cancelled", "pending"):
+        return
+    policy = payment_policy(catalog.channel_settings(conn, order["channel"]) or {})
+    if policy.capture is CapturePolicy.MANUAL:
+        return
+    txs = _transactions(conn, order["id"])
+    paid = summarise(txs)
+    total = order["total"]
+    if policy.capture is CapturePolicy.ON_PLACEMENT:
+        if not txs and total > 0:
+            record_transaction(conn, order, TxKind.CAPTURE, total, gateways, ACTOR)
+        return
+    if not txs and total > 0:
+        record_transaction(conn, order, TxKind.AUTHORIZE, total, gateways, ACTOR)
+        order = locked_order(conn, order["id"])
+    view = order_views(conn, [order])[0]  # type: ignore[list-item]
+    wanted = sum(ln.quantity - ln.quantity_cancelled for ln in view.lines)
+    shipped = sum(ln.quantity_shipped for ln in view.lines)
+    due = capture_target(total, shipped, wanted) - paid.captured if shipped else 0
+    if due > 0 and not paid.voided:
+        record_transaction(conn, order, TxKind.CAPTURE, due, gateways, ACTOR)
+
+
+def on_order_event(db: Database, gateways: Gateways) -> Callable[[Envelope], None]:
+    """Subscriber: after placement and each shipment, capture what the policy says is due."""
+
+    def handle(envelope: Envelope) -> None:
+        order_id = envelope.payload.get("order_id") or envelope.payload.get("id")
+        if not isinstance(order_id, str):
+            return
+        with db.write() as conn:
+            order = orders.lock_order(conn, order_id)
+            if order is not None:
+                settle_policy(conn, order, gateways)
+
+    return handle
+
+
+def refund_payment(
+    conn: Connection,
+    order: Mapping[Any, Any],
+    amount: int,
+    refund_id: str,
+    gateways: Gateways,
+    actor: str,
+) -> None:
+    """Send ``amount`` back to the original payment; refuses when the gateway does."""
+    row = record_transaction(
+        conn, order, TxKind.REFUND, amount, gateways, actor, refund_id=refund_id
+    )
+    if row["status"] != "succeeded":
+        raise Conflict(
+            "The payment gateway refused the refund.",
+            code="refund_declined",
+            details={"gateway": row["gateway"]},
+        )
+
+
+def grant_store_credit(
+    conn: Connection,
+    order: Mapping[Any, Any],
+    amount: int,
+    refund_id: str,
+    actor: str,
+) -> None:
+    email = order["customer_email"]
+    if not email:
+        raise ValidationFailed(
+            "Store credit needs the order's customer e-mail.",
+            code="no_customer_email",
+            details={"field": "method"},
+        )
+    store.insert_credit(
+        conn,
+        {
+            "customer_email": email,
+            "currency": order["currency"],
+            "amount": amount,
+            "order_id": order["id"],
+            "refund_id": refund_id,
+            "note": None,
+            "created_by": actor,
+        },
+    )
+
+
+def _money(value: str, currency: str, field: str) -> int:
+    try:
+        amount = parse_amount(value, currency)
+    except InvalidMoney as exc:
+        raise ValidationFailed(exc.message, code=exc.code, details={"field": field}) from exc
+    if amount <= 0:
+        raise ValidationFailed(
+            "amount must be more than zero.", code="invalid_money", details={"field": field}
+        )
+    return amount
+
+
+def record_payment(
+    db: Database, order_id: str, data: PaymentIn, gateways: Gateways, actor: str
+) -> PaymentsView:
+    """Record an authorization, capture or void on the order (refunds go through refunds)."""
+    kind = TxKind(data.kind)
+    if kind is TxKind.REFUND:
+        raise ValidationFailed(
+            "Refunds are issued with POST /orders/{id}/refunds or /returns/{id}/refund.",
+            code="use_refunds",
+            details={"field": "kind"},
+        )
+    with db.write() as conn:
+        order = locked_order(conn, order_id)
+        cur = order["currency"]
+        paid = paid_summary(conn, order_id)
+        if data.amount is not None:
+            amount = _money(data.amount, cur, "amount")
+        elif kind is TxKind.AUTHORIZE:
+            amount = order["total"]
+        elif kind is TxKind.CAPTURE:
+            amount = max(0, (paid.authorized or order["total"]) - paid.captured)
+        else:
+            amount = 0
+        if kind is TxKind.CAPTURE and paid.captured + amount > order["total"]:
+            raise Conflict(
+                "That would capture more than the order's total.",
+                code="capture_exceeds_total",
+                details={"field": "amount", "captured": format_amount(paid.captured, cur)},
+            )
+        if kind is TxKind.CAPTURE and amount <= 0:
+            raise Conflict("Nothing is left to capture.", code="nothing_to_capture")
+        if kind is TxKind.VOID and paid.captured > 0:
+            raise Conflict(
+                "A captured payment cannot be voided; refund it instead.",
+                code="payment_captured",
+            )
+        known = None if data.gateway is None and data.reference is None else True
+        record_transaction(
+            conn,
+            order,
+            kind,
+            amount,
+            gateways,
+            actor,
+            gateway=data.gateway,
+            reference=data.reference,
+            succeeded=(data.status == "succeeded") if known else None,
+        )
+        return _payments_view(conn, order_id)
+
+
+def _payments_view(conn: Connection, order_id: str) -> PaymentsView:
+    order = orders.order(conn, order_id)
+    assert order is not None
+    cur = order["currency"]
+    rows = store.transactions(conn, order_id)
+    s = summarise(
+        Transaction(TxKind(r["kind"]), r["amount"], r["status"] == "succeeded") for r in rows
+    )
+    return PaymentsView(
+        order_id=order_id,
+        currency=cur,
+        total=format_amount(order["total"], cur),
+        payment_status=order["payment_status"],
+        authorized=format_amount(s.authorized, cur),
+        captured=format_amount(s.captured, cur),
+        refunded=format_amount(s.refunded, cur),
+        items=[
+            PaymentView(
+                id=r["id"],
+                order_id=r["order_id"],
+                kind=r["kind"],
+                status=r["status"],
+                amount=format_amount(r["amount"], cur),
+                currency=cur,
+                gateway=r["gateway"],
+                reference=r["reference"],
+                refund_id=r["refund_id"],
+                created_at=as_utc(r["created_at"]),
+                created_by=r["created_by"],
+            )
+            for r in rows
+        ],
+    )
+
+
+def list_payments(db: Database, order_id: str) -> PaymentsView:
+    with db.read() as conn:
+        if orders.order(conn, order_id) is None:
+            raise NotFound(f"No order {order_id}.", code="order_not_found")
+        return _payments_view(conn, order_id)
+
+
+def store_credit(db: Database, email: str) -> CreditView:
+    """A customer's store credit: the balance per currency and every entry."""
+    with db.read() as conn:
+        rows = store.credits(conn, email)
+    balances: dict[str, int] = {}
+    for r in rows:
+        balances[r["currency"]] = balances.get(r["currency"], 0) + r["amount"]
+    return CreditView(
+        email=email,
+        balances={c: format_amount(v, c) for c, v in sorted(balances.items())},
+        entries=[
+            CreditEntryView(
+                id=r["id"],
+                currency=r["currency"],
+                amount=format_amount(r["amount"], r["currency"]),
+                order_id=r["order_id"],
+                refund_id=r["refund_id"],
+                note=r["note"],
+                created_at=as_utc(r["created_at"]),
+            )
+            for r in rows
+        ],
+    )
