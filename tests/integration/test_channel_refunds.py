@@ -4,13 +4,15 @@ Podium refunds (and restocked returns) through ``record_channel_refund``."""
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 
 from conftest import SHARED
+from podium.bootstrap import Podium
 from podium.money import parse_amount
 from podium.returns.refunds import ChannelRefundLine, record_channel_refund
-from support import order_body, seed_store
+from support import Api, order_body, seed_store
 
 FIXTURES = SHARED / "fixtures" / "channels" / "shopify"
 
@@ -41,7 +43,9 @@ def _facts(name: str) -> tuple[int, str, list[ChannelRefundLine], str]:
     ("fixture", "restocked"),
     [("refund_create_response_2024-04_docs_example.json", 0), ("python_api_refund.json", 2)],
 )
-def test_a_shopify_refund_becomes_a_podium_refund(api, podium, fixture, restocked):
+def test_a_shopify_refund_becomes_a_podium_refund(
+    api: Api, podium: Podium, fixture: Any, restocked: Any
+) -> None:
     amount, currency, lines, refund_id = _facts(fixture)
     skus = sorted({ln.sku for ln in lines})
     seed_store(api, {(s, "EAST"): 3 for s in skus}, warehouses=("EAST",))

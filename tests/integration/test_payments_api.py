@@ -3,19 +3,22 @@ kept true, store credit, and channel refunds arriving as exact facts."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
+from podium.bootstrap import Podium
 from podium.errors import ValidationFailed
 from podium.returns.refunds import ChannelRefundLine, record_channel_refund
-from support import order_body, seed_store
+from support import Api, order_body, seed_store
 
 
-def _drain(podium) -> None:
+def _drain(podium: Podium) -> None:
     while podium.relay.run_once():
         pass
 
 
-def test_capture_on_placement_marks_the_order_paid(api, podium):
+def test_capture_on_placement_marks_the_order_paid(api: Api, podium: Podium) -> None:
     seed_store(api, {("TEE", "EAST"): 5}, warehouses=("EAST",))
     order = api.ok("post", "/orders", order_body([("TEE", 2)]))
     assert order["payment_status"] == "pending"
@@ -28,7 +31,9 @@ def test_capture_on_placement_marks_the_order_paid(api, podium):
     ]
 
 
-def test_capture_on_shipment_authorizes_first_and_captures_what_ships(api, podium):
+def test_capture_on_shipment_authorizes_first_and_captures_what_ships(
+    api: Api, podium: Podium
+) -> None:
     seed_store(api, {("TEE", "EAST"): 1, ("TEE", "WEST"): 1}, warehouses=("EAST", "WEST"))
     api.ok(
         "post",
@@ -50,7 +55,7 @@ def test_capture_on_shipment_authorizes_first_and_captures_what_ships(api, podiu
     assert [p["kind"] for p in view["items"]] == ["authorize", "capture", "capture"]
 
 
-def test_manual_channel_records_payments_through_the_api(api):
+def test_manual_channel_records_payments_through_the_api(api: Api) -> None:
     seed_store(api, {("TEE", "EAST"): 5}, warehouses=("EAST",))
     api.ok(
         "post",
@@ -77,7 +82,7 @@ def test_manual_channel_records_payments_through_the_api(api):
     assert api.get("/orders/ord_nope/payments").status_code == 404
 
 
-def test_unpaid_orders_cannot_be_refunded(api):
+def test_unpaid_orders_cannot_be_refunded(api: Api) -> None:
     seed_store(api, {("TEE", "EAST"): 5}, warehouses=("EAST",))
     api.ok(
         "post",
@@ -91,7 +96,7 @@ def test_unpaid_orders_cannot_be_refunded(api):
     assert r.json()["error"]["details"]["refundable"] == "0.00"
 
 
-def test_store_credit_refund_goes_to_the_customer_not_the_card(api):
+def test_store_credit_refund_goes_to_the_customer_not_the_card(api: Api) -> None:
     seed_store(api, {("TEE", "EAST"): 5}, warehouses=("EAST",))
     order = api.ok("post", "/orders", order_body([("TEE", 2)]))
     refund = api.post(
@@ -108,14 +113,16 @@ def test_store_credit_refund_goes_to_the_customer_not_the_card(api):
     assert second.json()["error"]["code"] == "refund_exceeds_order"
 
 
-def _shopify_style_order(api, podium):
+def _shopify_style_order(api: Api, podium: Podium) -> Any:
     seed_store(api, {("TEE", "EAST"): 5}, warehouses=("EAST",))
     order = api.ok("post", "/orders", order_body([("TEE", 2)], external_id="5001"))
     api.ok("post", f"/shipments/{order['shipments'][0]['id']}/ship", {})
     return order
 
 
-def test_channel_refund_becomes_a_refund_and_a_restocked_return_once(api, podium):
+def test_channel_refund_becomes_a_refund_and_a_restocked_return_once(
+    api: Api, podium: Podium
+) -> None:
     order = _shopify_style_order(api, podium)
     refund = record_channel_refund(
         podium.db,
@@ -146,7 +153,7 @@ def test_channel_refund_becomes_a_refund_and_a_restocked_return_once(api, podium
     assert payments["payment_status"] == "partially_refunded"
 
 
-def test_channel_refund_without_restock_or_lines_only_moves_money(api, podium):
+def test_channel_refund_without_restock_or_lines_only_moves_money(api: Api, podium: Podium) -> None:
     order = _shopify_style_order(api, podium)
     refund = record_channel_refund(
         podium.db,

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from podium.bootstrap import Podium
 from podium.inventory.doctor import examine
-from support import order_body, seed_store
+from support import Api, order_body, seed_store
 
 
-def _shipped_order(api, **extra: Any) -> dict[str, Any]:
+def _shipped_order(api: Api, **extra: Any) -> dict[str, Any]:
     seed_store(api, {("TEE", "EAST"): 10, ("MUG", "EAST"): 5}, warehouses=("EAST",))
     body = order_body([("TEE", 2), ("MUG", 1)], **extra)
     body["lines"][1]["unit_price"] = "10.00"
@@ -17,10 +18,12 @@ def _shipped_order(api, **extra: Any) -> dict[str, Any]:
     order = api.ok("post", "/orders", body)
     for s in order["shipments"]:
         api.ok("post", f"/shipments/{s['id']}/ship", {"tracking_number": "1Z999"})
-    return order
+    return dict(order)
 
 
-def test_return_one_of_two_units_restocks_and_refunds_its_exact_share(api, podium):
+def test_return_one_of_two_units_restocks_and_refunds_its_exact_share(
+    api: Api, podium: Podium
+) -> None:
     order = _shipped_order(api)
     assert order["total"] == "54.97"
     created = api.post(
@@ -56,7 +59,7 @@ def test_return_one_of_two_units_restocks_and_refunds_its_exact_share(api, podiu
         assert kind in types
 
 
-def test_returning_more_than_shipped_minus_returned_is_refused(api):
+def test_returning_more_than_shipped_minus_returned_is_refused(api: Api) -> None:
     order = _shipped_order(api)
     first = {"lines": [{"sku": "TEE", "quantity": 2, "reason": "defective"}]}
     assert api.post(f"/orders/{order['id']}/returns", first).status_code == 201
@@ -69,7 +72,7 @@ def test_returning_more_than_shipped_minus_returned_is_refused(api):
     assert again.json()["error"]["details"]["returnable"] == 0
 
 
-def test_nothing_shipped_means_nothing_to_return(api):
+def test_nothing_shipped_means_nothing_to_return(api: Api) -> None:
     seed_store(api, {("TEE", "EAST"): 5}, warehouses=("EAST",))
     order = api.ok("post", "/orders", order_body([("TEE", 1)]))
     r = api.post(f"/orders/{order['id']}/returns", {"lines": [{"sku": "TEE", "quantity": 1}]})
@@ -77,7 +80,7 @@ def test_nothing_shipped_means_nothing_to_return(api):
     assert r.json()["error"]["code"] == "return_exceeds_shipped"
 
 
-def test_unknown_reason_and_foreign_sku_are_422(api):
+def test_unknown_reason_and_foreign_sku_are_422(api: Api) -> None:
     order = _shipped_order(api)
     bad = api.post(
         f"/orders/{order['id']}/returns",
@@ -92,7 +95,7 @@ def test_unknown_reason_and_foreign_sku_are_422(api):
     assert api.ok("get", "/returns")["items"] == []
 
 
-def test_refund_larger_than_paid_is_refused_and_nothing_written(api):
+def test_refund_larger_than_paid_is_refused_and_nothing_written(api: Api) -> None:
     order = _shipped_order(api)
     rma = api.ok(
         "post",
@@ -108,7 +111,7 @@ def test_refund_larger_than_paid_is_refused_and_nothing_written(api):
     assert ok.json()["amount"] == "15.79"  # 10.00 - 1.00 discount + 0.80 tax + 5.99 shipping
 
 
-def test_receive_rules_damaged_units_stay_off_the_shelf(api):
+def test_receive_rules_damaged_units_stay_off_the_shelf(api: Api) -> None:
     order = _shipped_order(api)
     rma = api.ok(
         "post",
@@ -151,7 +154,7 @@ def test_receive_rules_damaged_units_stay_off_the_shelf(api):
     assert api.ok("get", "/inventory/TEE")["on_hand"] == 8  # nothing restocked
 
 
-def test_rejected_returns_free_their_units_and_roles_are_checked(api):
+def test_rejected_returns_free_their_units_and_roles_are_checked(api: Api) -> None:
     order = _shipped_order(api)
     body = {"lines": [{"sku": "TEE", "quantity": 2, "reason": "changed_mind"}]}
     assert api.post(f"/orders/{order['id']}/returns", body, role="readonly").status_code == 403
@@ -167,7 +170,7 @@ def test_rejected_returns_free_their_units_and_roles_are_checked(api):
     assert api.get("/returns?status=lost").status_code == 422
 
 
-def test_return_window_comes_from_the_channel(api):
+def test_return_window_comes_from_the_channel(api: Api) -> None:
     seed_store(api, {("TEE", "EAST"): 5}, warehouses=("EAST",))
     api.ok(
         "post",

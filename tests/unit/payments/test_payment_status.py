@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -22,7 +24,7 @@ def status(*txs: Transaction, total: int = 1000) -> str:
     return derive_status(total, txs).value
 
 
-def test_each_status_follows_from_the_transactions():
+def test_each_status_follows_from_the_transactions() -> None:
     assert status() == "pending"
     assert status(Transaction(A, 1000, succeeded=False)) == "failed"
     assert status(Transaction(A, 1000)) == "authorized"
@@ -34,7 +36,7 @@ def test_each_status_follows_from_the_transactions():
     assert status(Transaction(C, 1000), Transaction(R, 500, succeeded=False)) == "paid"
 
 
-def test_channel_policy_defaults_to_capture_on_placement_with_the_manual_gateway():
+def test_channel_policy_defaults_to_capture_on_placement_with_the_manual_gateway() -> None:
     assert payment_policy({}).capture is CapturePolicy.ON_PLACEMENT
     assert payment_policy({}).gateway == "manual"
     on_ship = payment_policy({"payment": {"capture": "on_shipment", "gateway": "stripe"}})
@@ -45,7 +47,9 @@ def test_channel_policy_defaults_to_capture_on_placement_with_the_manual_gateway
 
 
 @given(st.integers(0, 10**9), st.integers(1, 50), st.data())
-def test_capturing_as_units_ship_captures_exactly_the_total_once_all_shipped(total, units, data):
+def test_capturing_as_units_ship_captures_exactly_the_total_once_all_shipped(
+    total: Any, units: Any, data: Any
+) -> None:
     shipped = 0
     captured = 0
     while shipped < units:
@@ -57,5 +61,5 @@ def test_capturing_as_units_ship_captures_exactly_the_total_once_all_shipped(tot
 
 
 @given(st.lists(st.tuples(st.sampled_from(list(TxKind)), st.integers(0, 10**6), st.booleans())))
-def test_status_is_always_one_of_the_eight(txs):
+def test_status_is_always_one_of_the_eight(txs: Any) -> None:
     assert derive_status(10**5, [Transaction(k, a, ok) for k, a, ok in txs]) in set(PaymentStatus)

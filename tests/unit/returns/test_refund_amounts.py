@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -15,20 +17,22 @@ from podium.returns.amounts import (
 )
 
 
-def test_largest_remainder_gives_the_leftover_cents_to_the_largest_remainders():
+def test_largest_remainder_gives_the_leftover_cents_to_the_largest_remainders() -> None:
     assert largest_remainder(500, [3998, 1000]) == [400, 100]
     assert largest_remainder(10, [1, 1, 1]) == [4, 3, 3]
     assert largest_remainder(7, [0, 0]) == [4, 3]
     assert largest_remainder(0, [5, 5]) == [0, 0]
 
 
-def test_largest_remainder_refuses_negative_amounts():
+def test_largest_remainder_refuses_negative_amounts() -> None:
     with pytest.raises(ValueError):
         largest_remainder(-1, [1])
 
 
 @given(st.integers(0, 10**12), st.lists(st.integers(0, 10**9), min_size=1, max_size=20))
-def test_largest_remainder_parts_sum_exactly_and_stay_within_one_of_the_exact_share(total, weights):
+def test_largest_remainder_parts_sum_exactly_and_stay_within_one_of_the_exact_share(
+    total: Any, weights: Any
+) -> None:
     parts = largest_remainder(total, weights)
     assert sum(parts) == total
     whole = sum(weights) or len(weights)
@@ -36,7 +40,7 @@ def test_largest_remainder_parts_sum_exactly_and_stay_within_one_of_the_exact_sh
         assert abs(part * whole - total * w) < whole
 
 
-def test_one_of_two_tees_is_worth_its_price_less_discount_plus_tax():
+def test_one_of_two_tees_is_worth_its_price_less_discount_plus_tax() -> None:
     order = OrderMoney(
         "USD", (PricedLine(1, "TEE", 2, 1999), PricedLine(2, "MUG", 1, 1000)), 500, 400, 599
     )
@@ -47,7 +51,7 @@ def test_one_of_two_tees_is_worth_its_price_less_discount_plus_tax():
     assert quote_refund(order, {}, {}, shipping_refunded=599, include_shipping=True).total == 0
 
 
-def test_asking_for_more_units_than_are_left_is_refused():
+def test_asking_for_more_units_than_are_left_is_refused() -> None:
     order = OrderMoney("USD", (PricedLine(1, "TEE", 2, 1999),), 0, 0, 0)
     with pytest.raises(ValueError):
         quote_refund(order, {1: 1}, {1: 2})
@@ -69,7 +73,9 @@ orders = st.builds(
 
 
 @given(orders, st.data())
-def test_refunding_every_unit_in_any_order_of_batches_refunds_exactly_the_total(order, data):
+def test_refunding_every_unit_in_any_order_of_batches_refunds_exactly_the_total(
+    order: Any, data: Any
+) -> None:
     left = {ln.line_no: ln.quantity for ln in order.lines}
     refunded: dict[int, int] = {}
     paid_back = 0
@@ -97,7 +103,7 @@ def test_refunding_every_unit_in_any_order_of_batches_refunds_exactly_the_total(
 
 
 @given(orders)
-def test_line_shares_sum_to_the_order_discount_and_tax(order):
+def test_line_shares_sum_to_the_order_discount_and_tax(order: Any) -> None:
     shares = line_shares(order)
     assert sum(s.discount for s in shares) == order.discount
     assert sum(s.tax for s in shares) == order.tax

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from podium.errors import InvalidTransition
@@ -29,7 +31,7 @@ S = ReturnStatus
         (S.APPROVED, S.CLOSED),
     ],
 )
-def test_the_happy_path_is_allowed(a, b):
+def test_the_happy_path_is_allowed(a: Any, b: Any) -> None:
     assert check_return_transition(a, b) is b
 
 
@@ -43,12 +45,12 @@ def test_the_happy_path_is_allowed(a, b):
         (S.IN_TRANSIT, S.REJECTED),
     ],
 )
-def test_skipping_or_undoing_is_refused(a, b):
+def test_skipping_or_undoing_is_refused(a: Any, b: Any) -> None:
     with pytest.raises(InvalidTransition):
         check_return_transition(a, b)
 
 
-def test_policy_defaults_and_channel_overrides():
+def test_policy_defaults_and_channel_overrides() -> None:
     assert return_policy({}).window_days == DEFAULT_WINDOW_DAYS
     assert return_policy({}).reasons == DEFAULT_REASONS
     custom = return_policy({"returns": {"window_days": 14, "reasons": ["broken", "late"]}})
