@@ -44,11 +44,6 @@ def test_ship_return_one_of_two_restock_and_refund_its_exact_share(server: Any) 
     assert refunded.returncode == 0, refunded.stderr
     # 19.99 - 1.50 (half the discount) + 1.72 (half the tax) = 20.21
     assert "USD 20.21" in refunded.stdout
-    again = server.cli("returns", "refund", rma)
-    assert again.returncode == 2
-    assert "nothing_to_refund" in again.stderr
-    listed = server.cli("returns", "list", "--status", "closed")
-    assert rma in listed.stdout
     with server.client() as c:
         assert c.get("/inventory/TEE").json()["on_hand"] == 9
         payments = c.get(f"/orders/{order['id']}/payments").json()

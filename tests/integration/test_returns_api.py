@@ -52,6 +52,9 @@ def test_return_one_of_two_units_restocks_and_refunds_its_exact_share(
     assert refund.json()["discount_amount"] == "2.00"
     assert refund.json()["tax_amount"] == "1.60"
     assert api.ok("get", f"/returns/{rma['id']}")["status"] == "closed"
+    again = api.post(f"/returns/{rma['id']}/refund", {})
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "nothing_to_refund"
     assert api.ok("get", f"/orders/{order['id']}")["payment_status"] == "partially_refunded"
     assert examine(podium.db).ok
     types = [e["type"] for e in api.ok("get", f"/orders/{order['id']}/timeline")["items"]]
