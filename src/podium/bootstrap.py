@@ -60,7 +60,9 @@ def bootstrap(
     registry.subscribe_batch("backorders", on_inventory_changed(db), {"inventory.changed"})
     gateways = Gateways()
     registry.subscribe(
-        "payments", on_order_event(db, gateways), {"order.created", "shipment.shipped"}
+        "payments",
+        on_order_event(db, gateways),
+        {"order.created", "order.edited", "shipment.shipped"},
     )
     relay = Relay(db, registry, settings)
     db.on_commit(relay.notify)

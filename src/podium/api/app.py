@@ -13,7 +13,10 @@ from fastapi.responses import RedirectResponse
 from podium import __version__
 from podium.api.errors import install_error_handlers
 from podium.api.limits import BodySizeLimit
-from podium.api.routers import catalog, fulfillment, inventory, orders, payments, returns, system
+from podium.api.routers import catalog, fulfillment, inventory, orders, system
+from podium.api.routers import order_edits as order_edits_router
+from podium.api.routers import payments as payments_router
+from podium.api.routers import returns as returns_router
 from podium.bootstrap import Podium
 
 __all__ = ["create_app"]
@@ -51,7 +54,16 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
     )
     app.state.podium = podium
     install_error_handlers(app)
-    for module in (system, catalog, inventory, orders, fulfillment, returns, payments):
+    for module in (
+        system,
+        catalog,
+        inventory,
+        orders,
+        fulfillment,
+        returns_router,
+        payments_router,
+        order_edits_router,
+    ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_middleware(BodySizeLimit, max_bytes=podium.settings.max_body_bytes)
 

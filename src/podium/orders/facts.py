@@ -66,8 +66,14 @@ def order_facts(conn: Connection, order_id: str) -> OrderFacts:
         money=OrderMoney(
             row["currency"],
             tuple(
-                PricedLine(ln["line_no"], ln["sku"], ln["quantity"], ln["unit_price"])
+                PricedLine(
+                    ln["line_no"],
+                    ln["sku"],
+                    ln["quantity"] - ln["quantity_cancelled"],
+                    ln["unit_price"],
+                )
                 for ln in lines
+                if ln["quantity"] > ln["quantity_cancelled"]
             ),
             row["discount_total"],
             row["tax_total"],

@@ -34,6 +34,8 @@ __all__ = [
     "set_payment_status",
     "set_status",
     "timeline",
+    "update_line",
+    "update_order",
 ]
 
 
@@ -127,6 +129,20 @@ def lock_order(conn: Connection, order_id: str) -> sa.RowMapping | None:
 def set_status(conn: Connection, order_id: str, status: str) -> None:
     conn.execute(
         orders.update().where(orders.c.id == order_id).values(status=status, updated_at=utcnow())
+    )
+
+
+def update_order(conn: Connection, order_id: str, values: dict[str, Any]) -> None:
+    conn.execute(
+        orders.update().where(orders.c.id == order_id).values(**values, updated_at=utcnow())
+    )
+
+
+def update_line(conn: Connection, order_id: str, line_no: int, values: dict[str, Any]) -> None:
+    conn.execute(
+        order_lines.update()
+        .where(order_lines.c.order_id == order_id, order_lines.c.line_no == line_no)
+        .values(**values)
     )
 
 

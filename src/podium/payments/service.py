@@ -155,9 +155,14 @@ def settle_policy(conn: Connection, order: Mapping[Any, Any], gateways: Gateways
     txs = _transactions(conn, order["id"])
     paid = summarise(txs)
     total = order["total"]
+    status = derive_status(total, txs).value
+    if status != order["payment_status"]:  # the total changed (an order edit)
+        orders.set_payment_status(conn, order["id"], status)
+        order = locked_order(conn, order["id"])
     if policy.capture is CapturePolicy.ON_PLACEMENT:
-        if not txs and total > 0:
-            record_transaction(conn, order, TxKind.CAPTURE, total, gateways, ACTOR)
+        due = total - paid.captured
+        if due > 0 and not paid.voided and (not txs or paid.captured > 0):
+            record_transaction(conn, order, TxKind.CAPTURE, due, gateways, ACTOR)
         return
     if not txs and total > 0:
         record_transaction(conn, order, TxKind.AUTHORIZE, total, gateways, ACTOR)
