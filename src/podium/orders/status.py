@@ -40,6 +40,7 @@ class HoldReason(StrEnum):
     ADDRESS = "address"
     PAYMENT = "payment"
     MANUAL = "manual"
+    AWAITING_RETURN = "awaiting_return"  # an advance exchange waits for the returned item
 
 
 S = OrderStatus

@@ -19,7 +19,13 @@ from podium.inventory import service as inventory
 from podium.inventory.model import Movement, MovementKind
 from podium.orders import journal
 from podium.orders.facts import OrderFacts, order_facts
-from podium.orders.lifecycle import decode_cursor, encode_cursor, locked_order
+from podium.orders.lifecycle import (
+    decode_cursor,
+    encode_cursor,
+    locked_order,
+    release_in_transaction,
+)
+from podium.orders.status import HoldReason
 from podium.returns import store
 from podium.returns.model import (
     RECEIVABLE,
@@ -321,6 +327,10 @@ def receive_return(db: Database, return_id: str, data: ReceiveIn, actor: str) ->
         target = ReturnStatus.INSPECTED if done else ReturnStatus.RECEIVED
         check_return_transition(row["status"], target)
         store.update_return(conn, return_id, {"status": target.value})
+        if row["exchange_order_id"] is not None:  # an advance exchange may ship now
+            release_in_transaction(
+                conn, row["exchange_order_id"], HoldReason.AWAITING_RETURN.value, actor
+            )
         journal.record(
             conn,
             order,

@@ -9,6 +9,7 @@ from podium.access.model import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.bootstrap import Podium
 from podium.returns import refunds, service
+from podium.returns.exchanges import ExchangeIn, ExchangeView, create_exchange
 from podium.returns.model import ReceiveIn, RefundIn, RefundView, ReturnIn, ReturnView, ShipBackIn
 from podium.returns.refunds import OrderRefundIn
 from podium.validation import Input
@@ -130,3 +131,12 @@ def order_refunds(
     order_id: str, _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> dict[str, list[RefundView]]:
     return {"items": refunds.list_refunds(podium.db, order_id)}
+
+
+@router.post("/returns/{return_id}/exchange", status_code=201, response_model=ExchangeView)
+def exchange(
+    return_id: str, data: ExchangeIn, caller: Caller = OPERATE, podium: Podium = Depends(get_podium)
+) -> ExchangeView:
+    """A replacement order for a received return, or at once (``advance``) held as
+    ``awaiting_return`` until the returned units arrive."""
+    return create_exchange(podium.db, return_id, data, caller.actor, geocoder=podium.geocoder)
