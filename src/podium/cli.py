@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from podium.config import Settings
+from podium.payments.cli import app as export_app
 from podium.returns.cli import app as returns_app
 
 if TYPE_CHECKING:
@@ -32,6 +33,7 @@ app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
 app.add_typer(events_app, name="events")
 app.add_typer(returns_app, name="returns")
+app.add_typer(export_app, name="export")
 
 out = Console()
 err = Console(stderr=True)

@@ -59,5 +59,9 @@ def test_ship_return_one_of_two_restock_and_refund_its_exact_share(server: Any) 
         assert events and events[0]["payload"]["amount"] == "20.21"
         assert events[0]["payload"]["currency"] == "USD"
         assert events[0]["payload"]["order_id"] == order["id"]
+    day = order["placed_at"][:10]
+    export = server.cli("export", "accounting", "--from", day, "--to", day)
+    assert export.returncode == 0, export.stderr
+    assert f"{day},web,USD,1,1,39.98,3.00,4.95,3.44,45.37,20.21,1.72,0.00,25.16" in export.stdout
     doctor = server.cli("doctor")
     assert doctor.returncode == 0, doctor.stdout + doctor.stderr

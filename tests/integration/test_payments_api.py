@@ -3,6 +3,8 @@ kept true, store credit, and channel refunds arriving as exact facts."""
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 import pytest
@@ -173,3 +175,26 @@ def test_channel_refund_without_restock_or_lines_only_moves_money(api: Api, podi
         record_channel_refund(
             podium.db, order_id=order["id"], channel_refund_id="rf-4", amount=1, currency="EUR"
         )
+
+
+def test_accounting_export_lists_sales_and_refunds_for_the_days_asked(
+    api: Api, podium: Podium
+) -> None:
+    seed_store(api, {("TEE", "EAST"): 5}, warehouses=("EAST",))
+    order = api.ok("post", "/orders", order_body([("TEE", 2)], tax_total="3.20"))
+    api.ok("post", f"/orders/{order['id']}/refunds", {"lines": [{"sku": "TEE", "quantity": 1}]})
+    today = order["placed_at"][:10]
+    r = api.get("/exports/accounting", params={"from": today, "to": today}, role="readonly")
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    day = next(x for x in rows if x["date"] == today)
+    assert (day["channel"], day["orders"], day["total_sales"]) == ("web", "1", "43.18")
+    assert (day["refunds"], day["refunded_tax"], day["net"]) == ("21.59", "1.60", "21.59")
+    assert next(x for x in rows if x["date"] == "TOTAL")["net"] == "21.59"
+    backwards = api.get("/exports/accounting", params={"from": today, "to": "2000-01-01"})
+    assert backwards.status_code == 422
+    assert backwards.json()["error"]["code"] == "invalid_range"
+    assert (
+        api.get("/exports/accounting", params={"from": "yesterday", "to": today}).status_code == 422
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from pydantic import Field, StrictInt
@@ -48,6 +49,7 @@ __all__ = [
     "record_channel_refund",
     "refund_order",
     "refund_return",
+    "refunds_issued",
 ]
 
 
@@ -415,3 +417,8 @@ def list_refunds(db: Database, order_id: str) -> list[RefundView]:
     with db.read() as conn:
         order_facts(conn, order_id)  # 404 for an unknown order
         return refund_views(conn, store.refunds_for(conn, order_id=order_id))
+
+
+def refunds_issued(conn: Connection, start: datetime, end: datetime) -> list[Mapping[str, Any]]:
+    """Refunds issued in [start, end), for reports."""
+    return [dict(r) for r in store.refunds_between(conn, start, end)]

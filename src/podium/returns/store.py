@@ -20,6 +20,7 @@ __all__ = [
     "refund_by_channel_id",
     "refund_lines_for",
     "refunded_units",
+    "refunds_between",
     "refunds_for",
     "return_lines_for",
     "return_row",
@@ -169,3 +170,12 @@ def refund_by_channel_id(
         refunds.c.order_id == order_id, refunds.c.channel_refund_id == channel_refund_id
     )
     return conn.execute(query).mappings().first()
+
+
+def refunds_between(conn: Connection, start: Any, end: Any) -> list[sa.RowMapping]:
+    query = (
+        sa.select(refunds)
+        .where(refunds.c.created_at >= start, refunds.c.created_at < end)
+        .order_by(refunds.c.created_at, refunds.c.id)
+    )
+    return list(conn.execute(query).mappings())

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from datetime import date
+
+from fastapi import APIRouter, Depends, Query, Response
 
 from podium.access.model import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.bootstrap import Podium
 from podium.payments import service
+from podium.payments.accounting import accounting_csv
 from podium.payments.model import CreditView, PaymentIn, PaymentsView
 from podium.validation import Email
 
@@ -36,3 +39,18 @@ def store_credit(
     email: Email, _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> CreditView:
     return service.store_credit(podium.db, email)
+
+
+@router.get("/exports/accounting", response_class=Response)
+def accounting_export(
+    start: date = Query(..., alias="from", description="First day (UTC), YYYY-MM-DD."),
+    end: date = Query(..., alias="to", description="Last day (UTC), included."),
+    _: Caller = READ,
+    podium: Podium = Depends(get_podium),
+) -> Response:
+    """Sales, discounts, shipping, tax and refunds per day, channel and currency, as CSV."""
+    return Response(
+        accounting_csv(podium.db, start, end),
+        media_type="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="accounting-{start}-{end}.csv"'},
+    )
