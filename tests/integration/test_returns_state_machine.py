@@ -236,8 +236,8 @@ def test_random_returns_and_refunds_keep_money_and_stock_exact(podium: Podium) -
     run_state_machine_as_test(
         machine_for(podium),
         settings=settings(
-            max_examples=8,
-            stateful_step_count=15,
+            max_examples=6,
+            stateful_step_count=12,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow],
         ),
