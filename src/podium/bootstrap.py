@@ -62,7 +62,7 @@ def bootstrap(
     registry.subscribe(
         "payments",
         on_order_event(db, gateways),
-        {"order.created", "order.edited", "shipment.shipped"},
+        {"order.created", "order.edited", "order.cancelled", "shipment.shipped"},
     )
     relay = Relay(db, registry, settings)
     db.on_commit(relay.notify)

@@ -57,6 +57,22 @@ def test_capture_on_shipment_authorizes_first_and_captures_what_ships(
     assert [p["kind"] for p in view["items"]] == ["authorize", "capture", "capture"]
 
 
+def test_cancelling_an_authorized_order_voids_the_authorization(api: Api, podium: Podium) -> None:
+    seed_store(api, {("TEE", "EAST"): 1}, warehouses=("EAST",))
+    api.ok(
+        "post",
+        "/channels",
+        {"code": "b2b", "name": "B2B", "settings": {"payment": {"capture": "on_shipment"}}},
+    )
+    order = api.ok("post", "/orders", order_body([("TEE", 1)], channel="b2b"))
+    _drain(podium)
+    api.ok("post", f"/orders/{order['id']}/cancel", {})
+    _drain(podium)
+    view = api.ok("get", f"/orders/{order['id']}/payments")
+    assert view["payment_status"] == "voided"
+    assert [p["kind"] for p in view["items"]] == ["authorize", "void"]
+
+
 def test_manual_channel_records_payments_through_the_api(api: Api) -> None:
     seed_store(api, {("TEE", "EAST"): 5}, warehouses=("EAST",))
     api.ok(

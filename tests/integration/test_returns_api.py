@@ -190,3 +190,23 @@ def test_return_window_comes_from_the_channel(api: Api) -> None:
         api.post(f"/orders/{order['id']}/returns", {**body, "ignore_window": True}).status_code
         == 201
     )
+
+
+def test_customers_request_returns_with_order_number_and_email_without_a_key(api: Api) -> None:
+    order = _shipped_order(api)
+    body = {
+        "order_number": order["number"],
+        "email": "ANN@example.com",
+        "lines": [{"sku": "MUG", "quantity": 1, "reason": "damaged"}],
+    }
+    r = api.client.post("/api/v1/returns/request", json=body)
+    assert r.status_code == 201, r.text
+    assert r.json()["status"] == "requested"
+    assert r.json()["lines"] == [{"sku": "MUG", "quantity": 1, "reason": "damaged"}]
+    assert api.ok("get", f"/returns/{r.json()['id']}")["created_by"] == "customer:ann@example.com"
+    wrong = api.client.post("/api/v1/returns/request", json={**body, "email": "eve@example.com"})
+    assert wrong.status_code == 404
+    assert wrong.json()["error"]["code"] == "order_not_found"
+    again = api.client.post("/api/v1/returns/request", json=body)
+    assert again.status_code == 409
+    assert again.json()["error"]["code"] == "return_exceeds_shipped"

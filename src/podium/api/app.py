@@ -14,6 +14,7 @@ from podium import __version__
 from podium.api.errors import install_error_handlers
 from podium.api.limits import BodySizeLimit
 from podium.api.routers import catalog, fulfillment, inventory, orders, system
+from podium.api.routers import customer_returns as customer_returns_router
 from podium.api.routers import order_edits as order_edits_router
 from podium.api.routers import payments as payments_router
 from podium.api.routers import returns as returns_router
@@ -63,6 +64,7 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
         returns_router,
         payments_router,
         order_edits_router,
+        customer_returns_router,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_middleware(BodySizeLimit, max_bytes=podium.settings.max_body_bytes)

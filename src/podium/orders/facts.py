@@ -11,15 +11,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 
+import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from podium.db.database import as_utc
+from podium.db.tables import orders
 from podium.errors import NotFound
 from podium.fulfillment import store as shipments_store
 from podium.orders import store
 from podium.returns.amounts import OrderMoney, PricedLine
 
-__all__ = ["OrderFacts", "order_facts"]
+__all__ = ["OrderFacts", "order_facts", "order_for_customer"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,3 +86,12 @@ def order_facts(conn: Connection, order_id: str) -> OrderFacts:
         shipped_from=shipped_from,
         last_shipped_at=last,
     )
+
+
+def order_for_customer(conn: Connection, number: str, email: str) -> str | None:
+    """The id of order ``number`` if it belongs to ``email`` (case-insensitive), else None."""
+    query = sa.select(orders.c.id, orders.c.customer_email).where(orders.c.number == number)
+    row = conn.execute(query).first()
+    if row is None or not row[1] or row[1].lower() != email.strip().lower():
+        return None
+    return str(row[0])

@@ -147,7 +147,12 @@ def record_transaction(
 
 def settle_policy(conn: Connection, order: Mapping[Any, Any], gateways: Gateways) -> None:
     """Record what the channel's capture policy says is due by now (idempotent)."""
-    if order["status"] in ("cancelled", "pending"):
+    if order["status"] == "pending":
+        return
+    if order["status"] == "cancelled":  # release an authorization nothing was captured on
+        paid = paid_summary(conn, order["id"])
+        if paid.authorized > 0 and paid.captured == 0 and not paid.voided:
+            record_transaction(conn, order, TxKind.VOID, 0, gateways, ACTOR)
         return
     policy = payment_policy(catalog.channel_settings(conn, order["channel"]) or {})
     if policy.capture is CapturePolicy.MANUAL:

@@ -18,7 +18,7 @@ from podium.ids import new_id
 from podium.inventory import service as inventory
 from podium.inventory.model import Movement, MovementKind
 from podium.orders import journal
-from podium.orders.facts import OrderFacts, order_facts
+from podium.orders.facts import OrderFacts, order_facts, order_for_customer
 from podium.orders.lifecycle import (
     decode_cursor,
     encode_cursor,
@@ -52,6 +52,7 @@ __all__ = [
     "open_return",
     "receive_return",
     "reject_return",
+    "request_return",
     "ship_back",
 ]
 
@@ -195,6 +196,26 @@ def create_return(db: Database, order_id: str, data: ReturnIn, actor: str) -> Re
         if data.approve:
             _move(conn, order, return_id, ReturnStatus.REQUESTED, ReturnStatus.APPROVED, actor)
         return return_view(conn, return_id)
+
+
+def request_return(
+    db: Database,
+    number: str,
+    email: str,
+    lines: Sequence[ReturnLineIn],
+    note: str | None = None,
+) -> ReturnView:
+    """A customer asks for a return of their own order (identified by number and e-mail)."""
+    with db.read() as conn:
+        order_id = order_for_customer(conn, number, email)
+    if order_id is None:
+        raise NotFound(
+            "No order with that number and e-mail address.",
+            code="order_not_found",
+            details={"field": "order_number"},
+        )
+    data = ReturnIn(lines=list(lines), note=note)
+    return create_return(db, order_id, data, f"customer:{email.strip().lower()}")
 
 
 def _move(
