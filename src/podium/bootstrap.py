@@ -17,7 +17,7 @@ from podium.events.model import Envelope
 from podium.events.relay import Registry, Relay
 from podium.orders.replenish import on_inventory_changed
 from podium.payments.gateways import Gateways
-from podium.payments.service import on_order_event
+from podium.payments.service import on_order_events
 from podium.routing.geo import Geocoder
 
 __all__ = ["Podium", "bootstrap"]
@@ -59,9 +59,9 @@ def bootstrap(
     registry.subscribe("event-log", _log_event)
     registry.subscribe_batch("backorders", on_inventory_changed(db), {"inventory.changed"})
     gateways = Gateways()
-    registry.subscribe(
+    registry.subscribe_batch(
         "payments",
-        on_order_event(db, gateways),
+        on_order_events(db, gateways),
         {"order.created", "order.edited", "order.cancelled", "shipment.shipped"},
     )
     relay = Relay(db, registry, settings)

@@ -214,3 +214,24 @@ def test_accounting_export_lists_sales_and_refunds_for_the_days_asked(
     assert (
         api.get("/exports/accounting", params={"from": "yesterday", "to": today}).status_code == 422
     )
+
+
+def test_a_declined_gateway_refund_is_refused_and_nothing_is_written(
+    api: Api, podium: Podium
+) -> None:
+    from gateways_support import DecliningRefunds
+
+    podium.gateways.add(DecliningRefunds())
+    seed_store(api, {("TEE", "EAST"): 5}, warehouses=("EAST",))
+    api.ok(
+        "post",
+        "/channels",
+        {"code": "cards", "name": "Cards", "settings": {"payment": {"gateway": "declines"}}},
+    )
+    order = api.ok("post", "/orders", order_body([("TEE", 1)], channel="cards"))
+    _drain(podium)
+    r = api.post(f"/orders/{order['id']}/refunds", {"lines": [{"sku": "TEE", "quantity": 1}]})
+    assert r.status_code == 409
+    assert r.json()["error"]["code"] == "refund_declined"
+    assert api.ok("get", f"/orders/{order['id']}/refunds")["items"] == []
+    assert api.ok("get", f"/orders/{order['id']}/payments")["payment_status"] == "paid"

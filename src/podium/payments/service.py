@@ -38,7 +38,7 @@ from podium.payments.model import (
 __all__ = [
     "grant_store_credit",
     "list_payments",
-    "on_order_event",
+    "on_order_events",
     "paid_summary",
     "record_payment",
     "record_transaction",
@@ -180,17 +180,39 @@ def settle_policy(conn: Connection, order: Mapping[Any, Any], gateways: Gateways
         record_transaction(conn, order, TxKind.CAPTURE, due, gateways, ACTOR)
 
 
-def on_order_event(db: Database, gateways: Gateways) -> Callable[[Envelope], None]:
-    """Subscriber: after placement and each shipment, capture what the policy says is due."""
+def on_order_events(db: Database, gateways: Gateways) -> Callable[[list[Envelope]], None]:
+    """Batch subscriber: after placement, edits, cancellation and each shipment, record what
+    the channel's capture policy says is due. One transaction for the whole batch (orders
+    locked in id order); if it fails, each order is tried on its own so one bad order cannot
+    hold back the others, and the failure is raised for the relay to retry (it is idempotent).
+    """
 
-    def handle(envelope: Envelope) -> None:
-        order_id = envelope.payload.get("order_id") or envelope.payload.get("id")
-        if not isinstance(order_id, str):
-            return
+    def settle(order_ids: list[str]) -> None:
         with db.write() as conn:
-            order = orders.lock_order(conn, order_id)
-            if order is not None:
-                settle_policy(conn, order, gateways)
+            for order_id in order_ids:
+                order = orders.lock_order(conn, order_id)
+                if order is not None:
+                    settle_policy(conn, order, gateways)
+
+    def handle(events: list[Envelope]) -> None:
+        ids = sorted(
+            {
+                str(e.payload.get("order_id") or e.payload.get("id"))
+                for e in events
+                if isinstance(e.payload.get("order_id") or e.payload.get("id"), str)
+            }
+        )
+        try:
+            settle(ids)
+        except Exception:
+            failed: Exception | None = None
+            for order_id in ids:
+                try:
+                    settle([order_id])
+                except Exception as exc:
+                    failed = exc
+            if failed is not None:
+                raise failed from None
 
     return handle
 
