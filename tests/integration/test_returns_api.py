@@ -210,3 +210,36 @@ def test_customers_request_returns_with_order_number_and_email_without_a_key(api
     again = api.client.post("/api/v1/returns/request", json=body)
     assert again.status_code == 409
     assert again.json()["error"]["code"] == "return_exceeds_shipped"
+
+
+def test_channel_policies_are_read_and_changed_through_the_api(api: Api) -> None:
+    order = _shipped_order(api)
+    assert api.ok("get", "/channels/web/policies")["returns"]["window_days"] == 30
+    body = {"window_days": 14, "reasons": ["too_small", "too_big"]}
+    assert (
+        api.client.put(
+            "/api/v1/channels/web/return-policy", json=body, headers=api.headers("operator")
+        ).status_code
+        == 403
+    )
+    changed = api.client.put("/api/v1/channels/web/return-policy", json=body, headers=api.headers())
+    assert changed.status_code == 200, changed.text
+    assert changed.json()["returns"] == {"window_days": 14, "reasons": ["too_small", "too_big"]}
+    path = f"/orders/{order['id']}/returns"
+    old = api.post(path, {"lines": [{"sku": "TEE", "quantity": 1, "reason": "size_fit"}]})
+    assert old.json()["error"]["code"] == "invalid_return_reason"
+    assert (
+        api.post(path, {"lines": [{"sku": "TEE", "quantity": 1, "reason": "too_big"}]}).status_code
+        == 201
+    )
+    pay = api.client.put(
+        "/api/v1/channels/web/payment-policy",
+        json={"capture": "on_shipment"},
+        headers=api.headers(),
+    )
+    assert pay.json()["payment"] == {"capture": "on_shipment", "gateway": "manual"}
+    assert api.get("/channels/nope/policies").status_code == 404
+    bad = api.client.put(
+        "/api/v1/channels/web/payment-policy", json={"capture": "later"}, headers=api.headers()
+    )
+    assert bad.status_code == 422

@@ -24,6 +24,7 @@ __all__ = [
     "list_warehouses",
     "product",
     "products_by_sku",
+    "set_channel_setting",
     "update_warehouse",
     "warehouse",
 ]
@@ -83,6 +84,20 @@ def channel_settings(conn: Connection, code: str) -> dict[str, Any] | None:
     """A channel's settings (policies such as payment capture and returns), or None."""
     row = conn.execute(_CHANNEL, {"code": code}).mappings().first()
     return dict(row["settings"] or {}) if row else None
+
+
+def set_channel_setting(conn: Connection, code: str, key: str, value: Any) -> bool:
+    """Replace one top-level key of a channel's settings; False when there is no such channel."""
+    row = conn.execute(_CHANNEL.with_for_update(), {"code": code}).mappings().first()
+    if row is None:
+        return False
+    settings = {**(row["settings"] or {}), key: value}
+    conn.execute(
+        channels.update()
+        .where(channels.c.code == code)
+        .values(settings=settings, updated_at=utcnow())
+    )
+    return True
 
 
 def list_channels(conn: Connection) -> list[Channel]:

@@ -8,9 +8,10 @@ from pydantic import Field
 from podium.access.model import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.bootstrap import Podium
-from podium.returns import refunds, service
+from podium.returns import policies, refunds, service
 from podium.returns.exchanges import ExchangeIn, ExchangeView, create_exchange
 from podium.returns.model import ReceiveIn, RefundIn, RefundView, ReturnIn, ReturnView, ShipBackIn
+from podium.returns.policies import PaymentPolicyIn, Policies, ReturnPolicyIn
 from podium.returns.refunds import OrderRefundIn
 from podium.validation import Input
 
@@ -20,6 +21,7 @@ READ = Depends(require(Permission.READ))
 NOTE = Depends(require(Permission.NOTE))
 FULFIL = Depends(require(Permission.FULFIL))
 OPERATE = Depends(require(Permission.OPERATE))
+ADMIN = Depends(require(Permission.ADMIN))
 
 
 class RejectIn(Input):
@@ -140,3 +142,23 @@ def exchange(
     """A replacement order for a received return, or at once (``advance``) held as
     ``awaiting_return`` until the returned units arrive."""
     return create_exchange(podium.db, return_id, data, caller.actor, geocoder=podium.geocoder)
+
+
+@router.get("/channels/{code}/policies", response_model=Policies)
+def channel_policies(code: str, _: Caller = READ, podium: Podium = Depends(get_podium)) -> Policies:
+    """The channel's return window and reasons, and its payment capture policy."""
+    return policies.get_policies(podium.db, code)
+
+
+@router.put("/channels/{code}/return-policy", response_model=Policies)
+def put_return_policy(
+    code: str, data: ReturnPolicyIn, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
+) -> Policies:
+    return policies.set_return_policy(podium.db, code, data)
+
+
+@router.put("/channels/{code}/payment-policy", response_model=Policies)
+def put_payment_policy(
+    code: str, data: PaymentPolicyIn, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
+) -> Policies:
+    return policies.set_payment_policy(podium.db, code, data)
