@@ -41,6 +41,7 @@ def test_advance_exchange_ships_only_once_the_return_arrives(api: Api) -> None:
         f"/returns/{rma}/receive",
         {"lines": [{"sku": "TEE-M", "quantity": 1, "disposition": "restock"}]},
     )
+    assert api.ok("get", f"/returns/{rma}")["status"] == "closed"
     released = api.ok("get", f"/orders/{replacement['id']}")
     assert released["status"] == "ready"
     assert released["holds"] == []
@@ -65,6 +66,7 @@ def test_exchange_waits_for_the_item_unless_advance(api: Api) -> None:
     )
     replacement = api.ok("get", f"/orders/{made['order_id']}")
     assert (replacement["status"], replacement["total"]) == ("ready", "2.50")
+    assert api.ok("get", f"/returns/{rma}")["status"] == "closed"
     assert "exchange" in replacement["tags"]
     assert (
         api.post(

@@ -20,7 +20,7 @@ from podium.orders.placement import place_order
 from podium.orders.status import HoldReason
 from podium.returns import store
 from podium.returns.model import ReturnStatus
-from podium.returns.service import locked_return
+from podium.returns.service import close_settled, locked_return
 from podium.routing.geo import Geocoder
 from podium.validation import Input, MoneyString, Sku
 
@@ -115,6 +115,8 @@ def create_exchange(
                     "advance": held,
                 },
             )
+            if locked["status"] == ReturnStatus.INSPECTED:  # every unit is back: settled
+                close_settled(conn, order, return_id, actor)
     final = get_order(db, replacement.id)
     return ExchangeView(
         return_id=return_id,

@@ -45,6 +45,7 @@ __all__ = [
     "approve_return",
     "assign_lines",
     "close_return",
+    "close_settled",
     "create_return",
     "get_return",
     "list_returns",
@@ -247,6 +248,11 @@ def _move(
     )
 
 
+def close_settled(conn: Connection, order: Mapping[Any, Any], return_id: str, actor: str) -> None:
+    """Close an inspected return that an exchange or refund has settled."""
+    _move(conn, order, return_id, ReturnStatus.INSPECTED.value, ReturnStatus.CLOSED, actor)
+
+
 def _transition(
     db: Database, return_id: str, target: ReturnStatus, actor: str, **values: Any
 ) -> ReturnView:
@@ -372,6 +378,8 @@ def receive_return(db: Database, return_id: str, data: ReceiveIn, actor: str) ->
                 ],
             },
         )
+        if target is ReturnStatus.INSPECTED and row["exchange_order_id"] is not None:
+            _move(conn, order, return_id, target, ReturnStatus.CLOSED, actor)  # settled
         return return_view(conn, return_id)
 
 
