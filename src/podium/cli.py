@@ -14,6 +14,7 @@ from rich.table import Table
 
 from podium.config import Settings
 from podium.payments.cli import app as export_app
+from podium.payments.cli import payments_app
 from podium.returns.cli import app as returns_app
 
 if TYPE_CHECKING:
@@ -34,6 +35,7 @@ app.add_typer(keys_app, name="keys")
 app.add_typer(events_app, name="events")
 app.add_typer(returns_app, name="returns")
 app.add_typer(export_app, name="export")
+app.add_typer(payments_app, name="payments")
 
 out = Console()
 err = Console(stderr=True)

@@ -59,9 +59,17 @@ def test_ship_return_one_of_two_restock_and_refund_its_exact_share(server: Any) 
         assert events and events[0]["payload"]["amount"] == "20.21"
         assert events[0]["payload"]["currency"] == "USD"
         assert events[0]["payload"]["order_id"] == order["id"]
+    pays = server.cli("payments", "list", order["id"])
+    assert pays.returncode == 0, pays.stderr
+    assert "partially_refunded: total USD 45.37" in pays.stdout
+    swap = server.cli("returns", "exchange", rma, "--line", "TEE:1")
+    assert swap.returncode == 0, swap.stderr
+    assert "Replacement order PD-" in swap.stdout
+    with server.client() as c:
+        assert c.get("/inventory/TEE").json()["reserved"] == 1  # the replacement
     day = order["placed_at"][:10]
     export = server.cli("export", "accounting", "--from", day, "--to", day)
     assert export.returncode == 0, export.stderr
-    assert f"{day},web,USD,1,1,39.98,3.00,4.95,3.44,45.37,20.21,1.72,0.00,25.16" in export.stdout
+    assert f"{day},web,USD,2,1,39.98,3.00,4.95,3.44,45.37,20.21,1.72,0.00,25.16" in export.stdout
     doctor = server.cli("doctor")
     assert doctor.returncode == 0, doctor.stdout + doctor.stderr

@@ -176,3 +176,38 @@ def close(return_id: str) -> None:
             _print(close_return(podium.db, return_id, "cli"))
 
     run()
+
+
+@app.command("exchange")
+def exchange(
+    return_id: str,
+    line: list[str] = typer.Option(
+        ..., "--line", help="SKU:QUANTITY[:UNIT_PRICE] of the replacement (price 0 by default)."
+    ),
+    advance: bool = typer.Option(False, "--advance", help="Ship now, held until the return."),
+) -> None:
+    """Place a replacement order for a return."""
+    from podium.cli import _opened, friendly, out
+    from podium.returns.exchanges import ExchangeIn, create_exchange
+
+    @friendly
+    def run() -> None:
+        lines = []
+        for spec in line:
+            parts = spec.split(":")
+            if len(parts) not in (2, 3) or not parts[1].isdigit():
+                raise ValueError(f"--line {spec!r}: expected SKU:QUANTITY[:UNIT_PRICE]")
+            entry = {"sku": parts[0], "quantity": int(parts[1])}
+            if len(parts) == 3:
+                entry["unit_price"] = parts[2]
+            lines.append(entry)
+        data = ExchangeIn.model_validate({"lines": lines, "advance": advance})
+        with _opened() as podium:
+            made = create_exchange(podium.db, return_id, data, "cli", geocoder=podium.geocoder)
+        out.print(
+            f"Replacement order {made.number} ({made.order_id}) is {made.status}.",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+    run()
