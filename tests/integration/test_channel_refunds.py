@@ -11,7 +11,7 @@ import pytest
 from conftest import SHARED
 from podium.bootstrap import Podium
 from podium.money import parse_amount
-from podium.returns.refunds import ChannelRefundLine, record_channel_refund
+from podium.returns.channel_refunds import ChannelRefundLine, record_channel_refund
 from support import Api, order_body, seed_store
 
 FIXTURES = SHARED / "fixtures" / "channels" / "shopify"

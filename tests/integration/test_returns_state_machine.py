@@ -31,10 +31,12 @@ from podium.money import parse_amount
 from podium.orders import lifecycle
 from podium.orders.model import OrderIntake
 from podium.orders.placement import place_order
-from podium.payments.service import list_payments, store_credit
+from podium.payments.recording import list_payments, store_credit
 from podium.returns import refunds, service
+from podium.returns.channel_refunds import ChannelRefundLine, record_channel_refund
 from podium.returns.model import ReceiveIn, RefundIn, ReturnIn
-from podium.returns.refunds import ChannelRefundLine, OrderRefundIn
+from podium.returns.receiving import receive_return
+from podium.returns.refunds import OrderRefundIn
 
 _runs = itertools.count()
 
@@ -130,7 +132,7 @@ def machine_for(podium: Podium) -> type[RuleBasedStateMachine]:
                     service.reject_return(podium.db, rma, "t")
                 elif action == "receive":
                     line = data.draw(st.sampled_from(view.lines))
-                    service.receive_return(
+                    receive_return(
                         podium.db,
                         rma,
                         ReceiveIn.model_validate(
@@ -185,7 +187,7 @@ def machine_for(podium: Podium) -> type[RuleBasedStateMachine]:
                         "t",
                     )
                 else:
-                    refunds.record_channel_refund(
+                    record_channel_refund(
                         podium.db,
                         order_id=order_id,
                         channel_refund_id=f"ch-{data.draw(st.integers(1, 4))}",

@@ -43,7 +43,7 @@ def accounting(
 def payments_list(order_id: str) -> None:
     """An order's payment transactions and what they add up to."""
     from podium.cli import _opened, friendly, out
-    from podium.payments.service import list_payments
+    from podium.payments.recording import list_payments
 
     @friendly
     def run() -> None:
@@ -78,7 +78,7 @@ def payments_record(
     """Record a payment transaction on an order (through its channel's gateway)."""
     from podium.cli import _opened, friendly, out
     from podium.payments.model import PaymentIn
-    from podium.payments.service import record_payment
+    from podium.payments.recording import record_payment
 
     @friendly
     def run() -> None:

@@ -118,7 +118,7 @@ def receive(
     """Receive returned units, each with its disposition (restocked units go back on hand)."""
     from podium.cli import _opened, friendly
     from podium.returns.model import ReceiveIn
-    from podium.returns.service import receive_return
+    from podium.returns.receiving import receive_return
 
     @friendly
     def run() -> None:

@@ -1,9 +1,6 @@
 """Refunds: exact amounts for returned (or just refunded) units, their share of discount and
 tax, optionally shipping; to the original payment or as store credit; never more than paid.
-
-``record_channel_refund`` turns a refund a sales channel already made (Shopify
-``refunds/create``, a WooCommerce refund) into a Podium refund, and a return when units came
-back, restocking what the channel says to restock. It is idempotent on the channel refund id.
+Refunds a channel already made arrive through ``returns.channel_refunds``.
 """
 
 from __future__ import annotations
@@ -20,9 +17,8 @@ from sqlalchemy import Connection
 from podium.db.database import Database
 from podium.errors import Conflict, InvalidTransition, ValidationFailed
 from podium.ids import new_id
-from podium.inventory import service as inventory
-from podium.inventory.model import MAX_QUANTITY, Movement, MovementKind
-from podium.money import InvalidMoney, format_amount, normalise_currency, parse_amount
+from podium.inventory.model import MAX_QUANTITY
+from podium.money import InvalidMoney, format_amount, parse_amount
 from podium.orders import journal
 from podium.orders.facts import OrderFacts, order_facts
 from podium.orders.lifecycle import locked_order
@@ -35,21 +31,21 @@ from podium.returns.model import (
     REFUNDABLE,
     RefundIn,
     RefundView,
-    ReturnLineIn,
     ReturnStatus,
 )
-from podium.returns.service import locked_return, open_return
+from podium.returns.service import locked_return
 from podium.returns.views import refund_views
 from podium.validation import Input, Sku
 
 __all__ = [
-    "ChannelRefundLine",
     "OrderRefundIn",
+    "Plan",
+    "issue_refund",
     "list_refunds",
-    "record_channel_refund",
     "refund_order",
     "refund_return",
     "refunds_issued",
+    "units_by_sku",
 ]
 
 
@@ -77,16 +73,16 @@ def _amount(value: str, currency: str) -> int:
 
 
 @dataclass
-class _Plan:
+class Plan:
     units: dict[int, int] = field(default_factory=dict)  # order line -> units
     return_lines: list[tuple[int, int, int]] = field(default_factory=list)  # (order, return, q)
 
 
-def _issue(
+def issue_refund(
     conn: Connection,
     order: Mapping[Any, Any],
     facts: OrderFacts,
-    plan: _Plan,
+    plan: Plan,
     data: RefundIn,
     gateways: Gateways,
     actor: str,
@@ -235,7 +231,7 @@ def refund_return(
             raise InvalidTransition("return", row["status"], "refunded")
         facts = order_facts(conn, order["id"])
         _, by_return_line = store.refunded_units(conn, order["id"])
-        plan = _Plan()
+        plan = Plan()
         if data.amount is None:
             units: dict[int, int] = defaultdict(int)
             for ln in store.return_lines_for(conn, [return_id]):
@@ -244,7 +240,7 @@ def refund_return(
                     units[ln["order_line_no"]] += q
                     plan.return_lines.append((ln["order_line_no"], ln["line_no"], q))
             plan.units = dict(units)
-        refund = _issue(conn, order, facts, plan, data, gateways, actor, return_id=return_id)
+        refund = issue_refund(conn, order, facts, plan, data, gateways, actor, return_id=return_id)
         _close_if_settled(conn, return_id, actor)
         return refund
 
@@ -269,7 +265,7 @@ def _close_if_settled(conn: Connection, return_id: str, actor: str) -> None:
         )
 
 
-def _units_by_sku(
+def units_by_sku(
     facts: OrderFacts, wanted: Sequence[tuple[str, int]], refunded: Mapping[int, int]
 ) -> dict[int, int]:
     room = {ln.line_no: ln.quantity - refunded.get(ln.line_no, 0) for ln in facts.money.lines}
@@ -299,118 +295,10 @@ def refund_order(
         order = locked_order(conn, order_id)
         facts = order_facts(conn, order_id)
         by_line, _ = store.refunded_units(conn, order_id)
-        plan = _Plan(
-            units=_units_by_sku(facts, [(ln.sku, ln.quantity) for ln in data.lines], by_line)
+        plan = Plan(
+            units=units_by_sku(facts, [(ln.sku, ln.quantity) for ln in data.lines], by_line)
         )
-        return _issue(conn, order, facts, plan, data, gateways, actor)
-
-
-@dataclass(frozen=True, slots=True)
-class ChannelRefundLine:
-    sku: str
-    quantity: int
-    restock: bool
-
-
-def record_channel_refund(
-    db: Database,
-    *,
-    order_id: str,
-    channel_refund_id: str,
-    amount: int,
-    currency: str,
-    lines: Sequence[ChannelRefundLine] = (),
-    gateways: Gateways | None = None,
-    note: str | None = None,
-    actor: str = "system:channels",
-) -> RefundView:
-    """A refund the channel already made, as exact parsed facts (minor units).
-
-    Units the channel refunded that had shipped become a return (closed at once: the channel
-    settled it), restocked to the warehouse that shipped them when ``restock`` says so; the
-    money is recorded as a refund transaction from the channel. Calling again with the same
-    ``channel_refund_id`` returns the first refund and changes nothing.
-    """
-    gateways = gateways or Gateways()
-    with db.write() as conn:
-        order = locked_order(conn, order_id)
-        found = store.refund_by_channel_id(conn, order_id, channel_refund_id)
-        if found is not None:
-            return refund_views(conn, [found])[0]
-        facts = order_facts(conn, order_id)
-        if normalise_currency(currency) != facts.currency:
-            raise ValidationFailed(
-                f"The refund is in {currency} but the order is in {facts.currency}.",
-                code="currency_mismatch",
-                details={"field": "currency"},
-            )
-        if amount <= 0:
-            raise ValidationFailed(
-                "amount must be more than zero.", code="invalid_money", details={"field": "amount"}
-            )
-        by_line, _ = store.refunded_units(conn, order_id)
-        plan = _Plan(units=_units_by_sku(facts, [(ln.sku, ln.quantity) for ln in lines], by_line))
-        return_id = None
-        returned = store.returned_units(conn, order_id)
-        returned_by_sku: dict[str, int] = defaultdict(int)
-        for pl in facts.money.lines:
-            returned_by_sku[pl.sku] += returned.get(pl.line_no, 0)
-        back = []
-        for ln in lines:
-            left = facts.shipped_by_sku.get(ln.sku, 0) - returned_by_sku[ln.sku]
-            q = min(ln.quantity, max(0, left))
-            if q:
-                returned_by_sku[ln.sku] += q
-                back.append((ln, q))
-        if back:
-            return_id = open_return(
-                conn,
-                order,
-                facts,
-                [ReturnLineIn(sku=ln.sku, quantity=q, reason="other") for ln, q in back],
-                actor,
-                status=ReturnStatus.CLOSED,
-                note=note or f"Refunded on {facts.channel} ({channel_refund_id}).",
-                channel_refund_id=channel_refund_id,
-            )
-            moves = [
-                Movement(
-                    ln.sku,
-                    facts.shipped_from[ln.sku],
-                    MovementKind.RETURN,
-                    q,
-                    0,
-                    "return",
-                    return_id,
-                )
-                for ln, q in back
-                if ln.restock
-            ]
-            if moves:
-                inventory.restock(conn, moves, actor)
-            restocked = {ln.sku: q for ln, q in back if ln.restock}
-            for rl in store.return_lines_for(conn, [return_id]):
-                take = min(rl["quantity"], restocked.get(rl["sku"], 0))
-                restocked[rl["sku"]] = restocked.get(rl["sku"], 0) - take
-                store.update_line(
-                    conn,
-                    return_id,
-                    rl["line_no"],
-                    {"quantity_received": take, "quantity_restocked": take},
-                )
-        data = RefundIn(reason=note or f"channel refund {channel_refund_id}")
-        return _issue(
-            conn,
-            order,
-            facts,
-            plan,
-            data,
-            gateways,
-            actor,
-            return_id=return_id,
-            fixed_amount=amount,
-            channel_refund_id=channel_refund_id,
-        )
+        return issue_refund(conn, order, facts, plan, data, gateways, actor)
 
 
 def list_refunds(db: Database, order_id: str) -> list[RefundView]:

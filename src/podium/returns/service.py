@@ -13,24 +13,17 @@ from sqlalchemy import Connection
 
 from podium.catalog import store as catalog
 from podium.db.database import Database, utcnow
-from podium.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from podium.errors import Conflict, NotFound, ValidationFailed
 from podium.ids import new_id
-from podium.inventory import service as inventory
-from podium.inventory.model import Movement, MovementKind
 from podium.orders import journal
 from podium.orders.facts import OrderFacts, order_facts, order_for_customer
 from podium.orders.lifecycle import (
     decode_cursor,
     encode_cursor,
     locked_order,
-    release_in_transaction,
 )
-from podium.orders.status import HoldReason
 from podium.returns import store
 from podium.returns.model import (
-    RECEIVABLE,
-    Disposition,
-    ReceiveIn,
     ReturnIn,
     ReturnLineIn,
     ReturnStatus,
@@ -50,8 +43,8 @@ __all__ = [
     "get_return",
     "list_returns",
     "locked_return",
+    "move",
     "open_return",
-    "receive_return",
     "reject_return",
     "request_return",
     "ship_back",
@@ -195,7 +188,7 @@ def create_return(db: Database, order_id: str, data: ReturnIn, actor: str) -> Re
             )
         return_id = open_return(conn, order, facts, data.lines, actor, note=data.note)
         if data.approve:
-            _move(conn, order, return_id, ReturnStatus.REQUESTED, ReturnStatus.APPROVED, actor)
+            move(conn, order, return_id, ReturnStatus.REQUESTED, ReturnStatus.APPROVED, actor)
         return return_view(conn, return_id)
 
 
@@ -219,7 +212,7 @@ def request_return(
     return create_return(db, order_id, data, f"customer:{email.strip().lower()}")
 
 
-def _move(
+def move(
     conn: Connection,
     order: Mapping[Any, Any],
     return_id: str,
@@ -250,7 +243,7 @@ def _move(
 
 def close_settled(conn: Connection, order: Mapping[Any, Any], return_id: str, actor: str) -> None:
     """Close an inspected return that an exchange or refund has settled."""
-    _move(conn, order, return_id, ReturnStatus.INSPECTED.value, ReturnStatus.CLOSED, actor)
+    move(conn, order, return_id, ReturnStatus.INSPECTED.value, ReturnStatus.CLOSED, actor)
 
 
 def _transition(
@@ -258,7 +251,7 @@ def _transition(
 ) -> ReturnView:
     with db.write() as conn:
         order, row = locked_return(conn, return_id)
-        _move(
+        move(
             conn,
             order,
             return_id,
@@ -295,92 +288,6 @@ def ship_back(db: Database, return_id: str, data: ShipBackIn, actor: str) -> Ret
 
 def close_return(db: Database, return_id: str, actor: str) -> ReturnView:
     return _transition(db, return_id, ReturnStatus.CLOSED, actor)
-
-
-_COUNTER = {
-    Disposition.RESTOCK: "quantity_restocked",
-    Disposition.DAMAGED: "quantity_damaged",
-    Disposition.SCRAP: "quantity_scrapped",
-    Disposition.REFURBISH: "quantity_refurbished",
-}
-
-
-def receive_return(db: Database, return_id: str, data: ReceiveIn, actor: str) -> ReturnView:
-    """Record units arriving, each with its disposition; restocked units go back on hand."""
-    with db.write() as conn:
-        order, row = locked_return(conn, return_id)
-        if ReturnStatus(row["status"]) not in RECEIVABLE:
-            raise InvalidTransition("return", row["status"], ReturnStatus.RECEIVED.value)
-        facts = order_facts(conn, order["id"])
-        lines = {ln["line_no"]: dict(ln) for ln in store.return_lines_for(conn, [return_id])}
-        moves: list[Movement] = []
-        counts: dict[str, int] = defaultdict(int)
-        for i, rl in enumerate(data.lines):
-            todo = rl.quantity
-            for ln in lines.values():
-                if ln["sku"] != rl.sku or todo == 0:
-                    continue
-                take = min(todo, ln["quantity"] - ln["quantity_received"])
-                if take <= 0:
-                    continue
-                ln["quantity_received"] += take
-                ln[_COUNTER[rl.disposition]] += take
-                todo -= take
-            if todo:
-                raise Conflict(
-                    f"{rl.quantity} unit(s) of {rl.sku} is more than this return still expects.",
-                    code="receive_exceeds_return",
-                    details={"field": f"lines.{i}.quantity", "sku": rl.sku},
-                )
-            counts[rl.disposition.value] += rl.quantity
-            if rl.disposition is Disposition.RESTOCK:
-                warehouse = rl.warehouse or facts.shipped_from.get(rl.sku)
-                assert warehouse is not None  # returned units were shipped from somewhere
-                moves.append(
-                    Movement(
-                        rl.sku, warehouse, MovementKind.RETURN, rl.quantity, 0, "return", return_id
-                    )
-                )
-        if moves:
-            inventory.restock(conn, moves, actor, field="lines.warehouse")
-        for line_no, ln in lines.items():
-            store.update_line(
-                conn,
-                return_id,
-                line_no,
-                {k: ln[k] for k in ("quantity_received", *_COUNTER.values())},
-            )
-        done = all(ln["quantity_received"] >= ln["quantity"] for ln in lines.values())
-        target = ReturnStatus.INSPECTED if done else ReturnStatus.RECEIVED
-        check_return_transition(row["status"], target)
-        store.update_return(conn, return_id, {"status": target.value})
-        if row["exchange_order_id"] is not None:  # an advance exchange may ship now
-            release_in_transaction(
-                conn, row["exchange_order_id"], HoldReason.AWAITING_RETURN.value, actor
-            )
-        journal.record(
-            conn,
-            order,
-            actor,
-            "return.received",
-            f"Return {return_id}: "
-            + ", ".join(f"{q} {d}" for d, q in sorted(counts.items()))
-            + ".",
-            {"return_id": return_id, "dispositions": dict(counts), "status": target.value},
-            payload={
-                "return_id": return_id,
-                "order_id": order["id"],
-                "status": target.value,
-                "dispositions": dict(counts),
-                "restocked": [
-                    {"sku": m.sku, "warehouse": m.warehouse, "quantity": m.on_hand_delta}
-                    for m in moves
-                ],
-            },
-        )
-        if target is ReturnStatus.INSPECTED and row["exchange_order_id"] is not None:
-            _move(conn, order, return_id, target, ReturnStatus.CLOSED, actor)  # settled
-        return return_view(conn, return_id)
 
 
 def get_return(db: Database, return_id: str) -> ReturnView:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Depends, Query, Response
 from podium.access.model import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.bootstrap import Podium
-from podium.payments import service
+from podium.payments import recording as service
 from podium.payments.accounting import accounting_csv
 from podium.payments.model import CreditView, PaymentIn, PaymentsView
 from podium.validation import Email

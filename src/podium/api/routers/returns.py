@@ -8,7 +8,7 @@ from pydantic import Field
 from podium.access.model import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.bootstrap import Podium
-from podium.returns import policies, refunds, service
+from podium.returns import policies, receiving, refunds, service
 from podium.returns.exchanges import ExchangeIn, ExchangeView, create_exchange
 from podium.returns.model import ReceiveIn, RefundIn, RefundView, ReturnIn, ReturnView, ShipBackIn
 from podium.returns.policies import PaymentPolicyIn, Policies, ReturnPolicyIn
@@ -96,7 +96,7 @@ def ship_back(
 def receive(
     return_id: str, data: ReceiveIn, caller: Caller = FULFIL, podium: Podium = Depends(get_podium)
 ) -> ReturnView:
-    return service.receive_return(podium.db, return_id, data, caller.actor)
+    return receiving.receive_return(podium.db, return_id, data, caller.actor)
 
 
 @router.post("/returns/{return_id}/close", response_model=ReturnView)
