@@ -32,6 +32,8 @@ from podium.notify.mailer import Mailer
 from podium.notify.model import EMAIL_TEMPLATES
 from podium.notify.templates import Renderer
 from podium.orders.replenish import on_inventory_changed
+from podium.payments.gateways import Gateways
+from podium.payments.service import on_order_events
 from podium.routing.geo import Geocoder
 
 __all__ = ["Podium", "bootstrap"]
@@ -50,6 +52,7 @@ class Podium:
     connectors: Connectors
     channel_sync: ChannelSync
     carriers: Carriers = field(default_factory=Carriers)
+    gateways: Gateways = field(default_factory=Gateways)
 
     def close(self) -> None:
         self.relay.stop()
@@ -98,6 +101,12 @@ def bootstrap(
     registry.subscribe(
         "channel-fulfilment", on_shipment_shipped(db, connectors), {"shipment.shipped"}
     )
+    gateways = Gateways()
+    registry.subscribe_batch(
+        "payments",
+        on_order_events(db, gateways),
+        {"order.created", "order.edited", "order.cancelled", "shipment.shipped"},
+    )
     relay = Relay(db, registry, settings)
     db.on_commit(relay.notify)
     return Podium(
@@ -112,4 +121,5 @@ def bootstrap(
         connectors=connectors,
         channel_sync=channel_sync,
         carriers=carriers,
+        gateways=gateways,
     )

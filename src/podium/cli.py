@@ -18,6 +18,9 @@ from podium.config import Settings
 from podium.fulfillment.cli import shipments_app, warehouse_app
 from podium.imports.cli import import_app
 from podium.notify.cli import notify_app, webhooks_app
+from podium.payments.cli import app as export_app
+from podium.payments.cli import payments_app
+from podium.returns.cli import app as returns_app
 from podium.routing import cli as routing_cli
 
 if TYPE_CHECKING:
@@ -44,6 +47,9 @@ app.add_typer(shipments_app, name="shipments")
 app.add_typer(carriers_app, name="carriers")
 app.add_typer(channels_app, name="channels")
 app.add_typer(import_app, name="import")
+app.add_typer(returns_app, name="returns")
+app.add_typer(export_app, name="export")
+app.add_typer(payments_app, name="payments")
 
 out = Console()
 err = Console(stderr=True)

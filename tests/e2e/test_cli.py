@@ -75,3 +75,15 @@ def test_doctor_finds_a_balance_that_disagrees_with_the_ledger(database_url: str
     broken = _podium(database_url, "doctor")
     assert broken.returncode == 1
     assert "TEE @ EAST: on_hand is 9 but the ledger sums to 5" in broken.stdout
+
+
+def test_returns_commands_explain_bad_input_and_empty_lists(database_url: str) -> None:
+    listed = _podium(database_url, "returns", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "No returns." in listed.stdout
+    bad = _podium(database_url, "returns", "receive", "rma_nope", "--line", "TEE-2-restock")
+    assert bad.returncode == 2
+    assert "SKU:QUANTITY:DISPOSITION" in bad.stderr
+    missing = _podium(database_url, "returns", "show", "rma_nope")
+    assert missing.returncode == 2
+    assert "return_not_found" in missing.stderr

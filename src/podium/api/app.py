@@ -25,6 +25,10 @@ from podium.api.routers import (
     system,
     warehouse_ops,
 )
+from podium.api.routers import customer_returns as customer_returns_router
+from podium.api.routers import order_edits as order_edits_router
+from podium.api.routers import payments as payments_router
+from podium.api.routers import returns as returns_router
 from podium.api.routers import routing as routing_router
 from podium.bootstrap import Podium
 
@@ -77,6 +81,10 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
         imports,
         notify,
         routing_router,
+        returns_router,
+        payments_router,
+        order_edits_router,
+        customer_returns_router,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_middleware(

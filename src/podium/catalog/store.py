@@ -25,6 +25,7 @@ __all__ = [
     "list_warehouses",
     "product",
     "products_by_sku",
+    "set_channel_setting",
     "update_warehouse",
     "warehouse",
 ]
@@ -88,6 +89,26 @@ def channel(conn: Connection, code: str) -> Channel | None:
     return _channel(row) if row else None
 
 
+def channel_settings(conn: Connection, code: str) -> dict[str, Any] | None:
+    """A channel's settings (policies such as payment capture and returns), or None."""
+    row = conn.execute(_CHANNEL, {"code": code}).mappings().first()
+    return dict(row["settings"] or {}) if row else None
+
+
+def set_channel_setting(conn: Connection, code: str, key: str, value: Any) -> bool:
+    """Replace one top-level key of a channel's settings; False when there is no such channel."""
+    row = conn.execute(_CHANNEL.with_for_update(), {"code": code}).mappings().first()
+    if row is None:
+        return False
+    settings = {**(row["settings"] or {}), key: value}
+    conn.execute(
+        channels.update()
+        .where(channels.c.code == code)
+        .values(settings=settings, updated_at=utcnow())
+    )
+    return True
+
+
 def list_channels(conn: Connection) -> list[Channel]:
     rows = conn.execute(sa.select(channels).order_by(channels.c.code)).mappings()
     return [_channel(r) for r in rows]
@@ -136,9 +157,3 @@ def list_products(conn: Connection, *, after: str | None, limit: int) -> list[Pr
     if after is not None:
         query = query.where(products.c.sku > after)
     return [_product(r) for r in conn.execute(query).mappings()]
-
-
-def channel_settings(conn: Connection, code: str) -> dict[str, Any] | None:
-    """The channel's settings, or None for an unknown channel."""
-    found = conn.execute(sa.select(channels.c.settings).where(channels.c.code == code)).first()
-    return dict(found[0] or {}) if found else None

@@ -41,6 +41,7 @@ __all__ = [
     "history",
     "lock_levels",
     "published_for",
+    "restock",
     "set_safety_stock",
     "transfer",
 ]
@@ -127,6 +128,16 @@ def _require(conn: Connection, sku: str, warehouses: Iterable[tuple[str, str]]) 
                 code="unknown_warehouse",
                 details={"field": field, "warehouse": code},
             )
+
+
+def restock(
+    conn: Connection, moves: Sequence[Movement], actor: str, *, field: str = "warehouse"
+) -> dict[Key, Level]:
+    """Put returned units back on hand (movement kind ``return``) in the caller's transaction."""
+    for m in moves:
+        _require(conn, m.sku, [(field, m.warehouse)])
+    store.ensure_levels(conn, sorted({(m.sku, m.warehouse) for m in moves}))
+    return apply(conn, moves, actor)
 
 
 def _location(level: Level) -> LocationView:

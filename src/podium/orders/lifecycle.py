@@ -39,9 +39,11 @@ __all__ = [
     "decode_cursor",
     "encode_cursor",
     "get_order",
+    "hold_in_transaction",
     "hold_order",
     "list_orders",
     "locked_order",
+    "release_in_transaction",
     "release_order",
     "sync_status",
     "timeline",
@@ -193,6 +195,44 @@ def hold_order(db: Database, order_id: str, data: HoldIn, actor: str) -> OrderVi
             payload={"reason": data.reason},
         )
         return _view(conn, order_id)
+
+
+def hold_in_transaction(
+    conn: Connection, order_id: str, reason: str, note: str | None, actor: str
+) -> None:
+    """Hold an order inside the caller's transaction (other capabilities' system holds)."""
+    order = locked_order(conn, order_id)
+    if order["status"] != OrderStatus.ON_HOLD:
+        check_transition(order["status"], OrderStatus.ON_HOLD)
+        store.set_status(conn, order_id, OrderStatus.ON_HOLD.value)
+    hold_id = store.insert_hold(conn, order_id, reason, note, actor)["id"]
+    journal.record(
+        conn,
+        order,
+        actor,
+        "order.held",
+        f"On hold ({reason})" + (f": {note}" if note else "."),
+        {"reason": reason, "hold_id": hold_id},
+        payload={"reason": reason},
+    )
+
+
+def release_in_transaction(conn: Connection, order_id: str, reason: str, actor: str) -> bool:
+    """Release this order's open holds for ``reason``; the order carries on when none remain."""
+    order = locked_order(conn, order_id)
+    targets = [h for h in store.holds(conn, [order_id]) if h["reason"] == reason]
+    if not targets:
+        return False
+    store.release_holds(conn, order_id, actor, hold_ids=[h["id"] for h in targets])
+    store.add_timeline(
+        conn,
+        order_id,
+        [TimelineRow("order.hold_released", f"Hold released ({reason}).", {"reasons": [reason]})],
+        actor,
+    )
+    if order["status"] == OrderStatus.ON_HOLD and not store.holds(conn, [order_id]):
+        sync_status(conn, order_id, actor, released=True)
+    return True
 
 
 def release_order(

@@ -41,6 +41,7 @@ class HoldReason(StrEnum):
     PAYMENT = "payment"
     MANUAL = "manual"
     ROUTING = "routing"  # a routing rule held the order in a named queue (the hold's note)
+    AWAITING_RETURN = "awaiting_return"  # an advance exchange waits for the returned item
 
 
 S = OrderStatus

@@ -32,8 +32,11 @@ __all__ = [
     "order",
     "release_holds",
     "set_lines_cancelled",
+    "set_payment_status",
     "set_status",
     "timeline",
+    "update_line",
+    "update_order",
 ]
 
 
@@ -127,6 +130,28 @@ def lock_order(conn: Connection, order_id: str) -> sa.RowMapping | None:
 def set_status(conn: Connection, order_id: str, status: str) -> None:
     conn.execute(
         orders.update().where(orders.c.id == order_id).values(status=status, updated_at=utcnow())
+    )
+
+
+def update_order(conn: Connection, order_id: str, values: dict[str, Any]) -> None:
+    conn.execute(
+        orders.update().where(orders.c.id == order_id).values(**values, updated_at=utcnow())
+    )
+
+
+def update_line(conn: Connection, order_id: str, line_no: int, values: dict[str, Any]) -> None:
+    conn.execute(
+        order_lines.update()
+        .where(order_lines.c.order_id == order_id, order_lines.c.line_no == line_no)
+        .values(**values)
+    )
+
+
+def set_payment_status(conn: Connection, order_id: str, payment_status: str) -> None:
+    conn.execute(
+        orders.update()
+        .where(orders.c.id == order_id)
+        .values(payment_status=payment_status, updated_at=utcnow())
     )
 
 

@@ -1,0 +1,257 @@
+"""Use cases for payments: record transactions through a gateway, follow the channel's capture
+policy, refund to the original payment, grant store credit, keep ``payment_status`` true."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from sqlalchemy import Connection
+
+from podium.catalog import store as catalog
+from podium.db.database import Database
+from podium.errors import Conflict, ValidationFailed
+from podium.events.model import Envelope
+from podium.money import format_amount
+from podium.orders import journal
+from podium.orders import store as orders
+from podium.orders.lifecycle import locked_order
+from podium.orders.views import order_views
+from podium.payments import store
+from podium.payments.gateways import Gateways
+from podium.payments.model import (
+    CapturePolicy,
+    PaymentSummary,
+    Transaction,
+    TxKind,
+    capture_target,
+    derive_status,
+    payment_policy,
+    summarise,
+)
+
+__all__ = [
+    "grant_store_credit",
+    "on_order_events",
+    "paid_summary",
+    "record_transaction",
+    "refund_payment",
+    "settle_policy",
+]
+
+ACTOR = "system:payments"
+
+
+def _transactions(conn: Connection, order_id: str) -> list[Transaction]:
+    return [
+        Transaction(TxKind(r["kind"]), r["amount"], r["status"] == "succeeded")
+        for r in store.transactions(conn, order_id)
+    ]
+
+
+def paid_summary(conn: Connection, order_id: str) -> PaymentSummary:
+    return summarise(_transactions(conn, order_id))
+
+
+def _last_reference(conn: Connection, order_id: str, kinds: set[str]) -> str | None:
+    rows = [
+        r
+        for r in store.transactions(conn, order_id)
+        if r["kind"] in kinds and r["status"] == "succeeded"
+    ]
+    return rows[-1]["reference"] if rows else None
+
+
+def record_transaction(
+    conn: Connection,
+    order: Mapping[Any, Any],
+    kind: TxKind,
+    amount: int,
+    gateways: Gateways,
+    actor: str,
+    *,
+    gateway: str | None = None,
+    reference: str | None = None,
+    succeeded: bool | None = None,
+    refund_id: str | None = None,
+) -> dict[str, Any]:
+    """Ask the gateway (unless the outcome is already known) and record the transaction; then
+    re-derive the order's payment status. Call with the order row locked."""
+    settings = catalog.channel_settings(conn, order["channel"]) or {}
+    name = gateway or payment_policy(settings).gateway
+    cur = order["currency"]
+    if succeeded is None:
+        gw = gateways.get(name)
+        prior = _last_reference(conn, order["id"], {"authorize", "capture"})
+        if kind is TxKind.AUTHORIZE:
+            result = gw.authorize(order["id"], amount, cur)
+        elif kind is TxKind.CAPTURE:
+            result = gw.capture(prior, amount, cur)
+        elif kind is TxKind.REFUND:
+            result = gw.refund(prior, amount, cur)
+        else:
+            result = gw.void(prior)
+        succeeded, reference = result.succeeded, reference or result.reference
+    row = store.insert_transaction(
+        conn,
+        {
+            "order_id": order["id"],
+            "kind": kind.value,
+            "status": "succeeded" if succeeded else "failed",
+            "amount": amount,
+            "currency": cur,
+            "gateway": name,
+            "reference": reference,
+            "refund_id": refund_id,
+            "created_by": actor,
+        },
+    )
+    before = order["payment_status"]
+    status = derive_status(order["total"], _transactions(conn, order["id"])).value
+    if status != before:
+        orders.set_payment_status(conn, order["id"], status)
+    verb = {
+        "authorize": "authorized",
+        "capture": "captured",
+        "refund": "refunded",
+        "void": "voided",
+    }
+    journal.record(
+        conn,
+        order,
+        actor,
+        f"payment.{kind.value}",
+        f"{cur} {format_amount(amount, cur)} {verb[kind.value]} via {name}"
+        + ("." if succeeded else " — FAILED."),
+        {"transaction_id": row["id"], "status": row["status"], "from": before, "to": status},
+        event="payment.recorded",
+        payload={
+            "transaction_id": row["id"],
+            "kind": kind.value,
+            "status": row["status"],
+            "amount": format_amount(amount, cur),
+            "currency": cur,
+            "payment_status": status,
+        },
+    )
+    return row
+
+
+def settle_policy(conn: Connection, order: Mapping[Any, Any], gateways: Gateways) -> None:
+    """Record what the channel's capture policy says is due by now (idempotent)."""
+    if order["status"] == "pending":
+        return
+    if order["status"] == "cancelled":  # release an authorization nothing was captured on
+        paid = paid_summary(conn, order["id"])
+        if paid.authorized > 0 and paid.captured == 0 and not paid.voided:
+            record_transaction(conn, order, TxKind.VOID, 0, gateways, ACTOR)
+        return
+    policy = payment_policy(catalog.channel_settings(conn, order["channel"]) or {})
+    if policy.capture is CapturePolicy.MANUAL:
+        return
+    txs = _transactions(conn, order["id"])
+    paid = summarise(txs)
+    total = order["total"]
+    status = derive_status(total, txs).value
+    if status != order["payment_status"]:  # the total changed (an order edit)
+        orders.set_payment_status(conn, order["id"], status)
+        order = locked_order(conn, order["id"])
+    if policy.capture is CapturePolicy.ON_PLACEMENT:
+        due = total - paid.captured
+        if due > 0 and not paid.voided and (not txs or paid.captured > 0):
+            record_transaction(conn, order, TxKind.CAPTURE, due, gateways, ACTOR)
+        return
+    if not txs and total > 0:
+        record_transaction(conn, order, TxKind.AUTHORIZE, total, gateways, ACTOR)
+        order = locked_order(conn, order["id"])
+    view = order_views(conn, [order])[0]  # type: ignore[list-item]
+    wanted = sum(ln.quantity - ln.quantity_cancelled for ln in view.lines)
+    shipped = sum(ln.quantity_shipped for ln in view.lines)
+    due = capture_target(total, shipped, wanted) - paid.captured if shipped else 0
+    if due > 0 and not paid.voided:
+        record_transaction(conn, order, TxKind.CAPTURE, due, gateways, ACTOR)
+
+
+def on_order_events(db: Database, gateways: Gateways) -> Callable[[list[Envelope]], None]:
+    """Batch subscriber: after placement, edits, cancellation and each shipment, record what
+    the channel's capture policy says is due. One transaction for the whole batch (orders
+    locked in id order); if it fails, each order is tried on its own so one bad order cannot
+    hold back the others, and the failure is raised for the relay to retry (it is idempotent).
+    """
+
+    def settle(order_ids: list[str]) -> None:
+        with db.write() as conn:
+            for order_id in order_ids:
+                order = orders.lock_order(conn, order_id)
+                if order is not None:
+                    settle_policy(conn, order, gateways)
+
+    def handle(events: list[Envelope]) -> None:
+        ids = sorted(
+            {
+                str(e.payload.get("order_id") or e.payload.get("id"))
+                for e in events
+                if isinstance(e.payload.get("order_id") or e.payload.get("id"), str)
+            }
+        )
+        try:
+            settle(ids)
+        except Exception:
+            failed: Exception | None = None
+            for order_id in ids:
+                try:
+                    settle([order_id])
+                except Exception as exc:
+                    failed = exc
+            if failed is not None:
+                raise failed from None
+
+    return handle
+
+
+def refund_payment(
+    conn: Connection,
+    order: Mapping[Any, Any],
+    amount: int,
+    refund_id: str,
+    gateways: Gateways,
+    actor: str,
+) -> None:
+    """Send ``amount`` back to the original payment; refuses when the gateway does."""
+    row = record_transaction(
+        conn, order, TxKind.REFUND, amount, gateways, actor, refund_id=refund_id
+    )
+    if row["status"] != "succeeded":
+        raise Conflict(
+            "The payment gateway refused the refund.",
+            code="refund_declined",
+            details={"gateway": row["gateway"]},
+        )
+
+
+def grant_store_credit(
+    conn: Connection,
+    order: Mapping[Any, Any],
+    amount: int,
+    refund_id: str,
+    actor: str,
+) -> None:
+    email = order["customer_email"]
+    if not email:
+        raise ValidationFailed(
+            "Store credit needs the order's customer e-mail.",
+            code="no_customer_email",
+            details={"field": "method"},
+        )
+    store.insert_credit(
+        conn,
+        {
+            "customer_email": email,
+            "currency": order["currency"],
+            "amount": amount,
+            "order_id": order["id"],
+            "refund_id": refund_id,
+            "note": None,
+            "created_by": actor,
+        },
+    )

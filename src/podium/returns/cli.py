@@ -1,0 +1,213 @@
+"""``podium returns …``: list, show, approve, reject, receive, refund and close RMAs."""
+
+from __future__ import annotations
+
+import typer
+from rich.table import Table
+
+from podium.returns.model import ReturnView
+
+app = typer.Typer(help="Returns (RMAs) and refunds.", no_args_is_help=True)
+
+
+def _print(view: ReturnView) -> None:
+    from podium.cli import out
+
+    out.print(
+        f"[bold]{view.id}[/bold] order {view.order_id}: {view.status}"
+        + (f", tracking {view.tracking_number}" if view.tracking_number else ""),
+        highlight=False,
+    )
+    table = Table("sku", "qty", "reason", "received", "restock", "damaged", "scrap", "refurbish")
+    for ln in view.lines:
+        table.add_row(
+            ln.sku,
+            str(ln.quantity),
+            ln.reason,
+            str(ln.quantity_received),
+            str(ln.quantity_restocked),
+            str(ln.quantity_damaged),
+            str(ln.quantity_scrapped),
+            str(ln.quantity_refurbished),
+        )
+    out.print(table)
+    for r in view.refunds:
+        out.print(f"refund {r.id}: {r.currency} {r.amount} ({r.method})", highlight=False)
+
+
+@app.command("list")
+def list_returns(
+    status: str = typer.Option(None, help="requested, approved, in_transit, received, …"),
+    order: str = typer.Option(None, help="Only this order's returns."),
+    limit: int = typer.Option(50, min=1, max=200),
+) -> None:
+    """List returns, newest first."""
+    from podium.cli import _opened, friendly, out
+    from podium.returns.service import list_returns as listing
+
+    @friendly
+    def run() -> None:
+        with _opened() as podium:
+            items, _ = listing(podium.db, status=status, order_id=order, limit=limit)
+        for r in items:  # one line per return: whole ids, easy to grep
+            refunded = ", ".join(f"{x.currency} {x.amount}" for x in r.refunds) or "-"
+            units = sum(ln.quantity for ln in r.lines)
+            out.print(
+                f"{r.id}  {r.order_id}  {r.status:<10}  {units} unit(s)  refunded {refunded}  "
+                f"{r.created_at.isoformat(timespec='seconds')}",
+                highlight=False,
+                soft_wrap=True,
+            )
+        if not items:
+            out.print("No returns.")
+
+    run()
+
+
+@app.command("show")
+def show(return_id: str) -> None:
+    """One return: lines, dispositions, refunds."""
+    from podium.cli import _opened, friendly
+    from podium.returns.service import get_return
+
+    @friendly
+    def run() -> None:
+        with _opened() as podium:
+            _print(get_return(podium.db, return_id))
+
+    run()
+
+
+@app.command("approve")
+def approve(return_id: str) -> None:
+    """Approve a requested return."""
+    from podium.cli import _opened, friendly
+    from podium.returns.service import approve_return
+
+    @friendly
+    def run() -> None:
+        with _opened() as podium:
+            _print(approve_return(podium.db, return_id, "cli"))
+
+    run()
+
+
+@app.command("reject")
+def reject(return_id: str, note: str = typer.Option(None, help="Why.")) -> None:
+    """Reject a requested (or approved) return."""
+    from podium.cli import _opened, friendly
+    from podium.returns.service import reject_return
+
+    @friendly
+    def run() -> None:
+        with _opened() as podium:
+            _print(reject_return(podium.db, return_id, "cli", note))
+
+    run()
+
+
+@app.command("receive")
+def receive(
+    return_id: str,
+    line: list[str] = typer.Option(
+        ...,
+        "--line",
+        help="SKU:QUANTITY:DISPOSITION[:WAREHOUSE], disposition restock|damaged|scrap|refurbish.",
+    ),
+) -> None:
+    """Receive returned units, each with its disposition (restocked units go back on hand)."""
+    from podium.cli import _opened, friendly
+    from podium.returns.model import ReceiveIn
+    from podium.returns.receiving import receive_return
+
+    @friendly
+    def run() -> None:
+        lines = []
+        for spec in line:
+            parts = spec.split(":")
+            if len(parts) not in (3, 4) or not parts[1].isdigit():
+                raise ValueError(f"--line {spec!r}: expected SKU:QUANTITY:DISPOSITION[:WAREHOUSE]")
+            entry = {"sku": parts[0], "quantity": int(parts[1]), "disposition": parts[2]}
+            if len(parts) == 4:
+                entry["warehouse"] = parts[3]
+            lines.append(entry)
+        data = ReceiveIn.model_validate({"lines": lines})
+        with _opened() as podium:
+            _print(receive_return(podium.db, return_id, data, "cli"))
+
+    run()
+
+
+@app.command("refund")
+def refund(
+    return_id: str,
+    amount: str = typer.Option(None, help='Amount such as "12.50"; default: the units\' worth.'),
+    include_shipping: bool = typer.Option(False, "--include-shipping"),
+    store_credit: bool = typer.Option(False, "--store-credit", help="As store credit."),
+) -> None:
+    """Refund a return, exactly (lines, their discount and tax shares, optionally shipping)."""
+    from podium.cli import _opened, friendly, out
+    from podium.returns.model import RefundIn
+    from podium.returns.refunds import refund_return
+
+    @friendly
+    def run() -> None:
+        data = RefundIn(
+            amount=amount,
+            include_shipping=include_shipping,
+            method="store_credit" if store_credit else "original_payment",
+        )
+        with _opened() as podium:
+            r = refund_return(podium.db, return_id, data, podium.gateways, "cli")
+        out.print(f"Refunded {r.currency} {r.amount} ({r.method}) as {r.id}.", highlight=False)
+
+    run()
+
+
+@app.command("close")
+def close(return_id: str) -> None:
+    """Close a settled return."""
+    from podium.cli import _opened, friendly
+    from podium.returns.service import close_return
+
+    @friendly
+    def run() -> None:
+        with _opened() as podium:
+            _print(close_return(podium.db, return_id, "cli"))
+
+    run()
+
+
+@app.command("exchange")
+def exchange(
+    return_id: str,
+    line: list[str] = typer.Option(
+        ..., "--line", help="SKU:QUANTITY[:UNIT_PRICE] of the replacement (price 0 by default)."
+    ),
+    advance: bool = typer.Option(False, "--advance", help="Ship now, held until the return."),
+) -> None:
+    """Place a replacement order for a return."""
+    from podium.cli import _opened, friendly, out
+    from podium.returns.exchanges import ExchangeIn, create_exchange
+
+    @friendly
+    def run() -> None:
+        lines = []
+        for spec in line:
+            parts = spec.split(":")
+            if len(parts) not in (2, 3) or not parts[1].isdigit():
+                raise ValueError(f"--line {spec!r}: expected SKU:QUANTITY[:UNIT_PRICE]")
+            entry = {"sku": parts[0], "quantity": int(parts[1])}
+            if len(parts) == 3:
+                entry["unit_price"] = parts[2]
+            lines.append(entry)
+        data = ExchangeIn.model_validate({"lines": lines, "advance": advance})
+        with _opened() as podium:
+            made = create_exchange(podium.db, return_id, data, "cli", geocoder=podium.geocoder)
+        out.print(
+            f"Replacement order {made.number} ({made.order_id}) is {made.status}.",
+            highlight=False,
+            soft_wrap=True,
+        )
+
+    run()

@@ -1,0 +1,87 @@
+"""Reading and changing a channel's return and payment policies (kept in its settings)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from podium.catalog import store as catalog
+from podium.db.database import Database
+from podium.errors import NotFound
+from podium.payments.model import payment_policy
+from podium.returns.model import return_policy
+from podium.validation import Input
+
+__all__ = [
+    "PaymentPolicyIn",
+    "PaymentPolicyView",
+    "Policies",
+    "ReturnPolicyIn",
+    "ReturnPolicyView",
+    "get_policies",
+    "set_payment_policy",
+    "set_return_policy",
+]
+
+
+class ReturnPolicyIn(Input):
+    window_days: int = Field(ge=0, le=3650)
+    reasons: list[str] = Field(
+        min_length=1, max_length=50, description="snake_case words customers and staff pick from"
+    )
+
+
+class ReturnPolicyView(BaseModel):
+    window_days: int
+    reasons: list[str]
+
+
+class PaymentPolicyIn(Input):
+    capture: Literal["on_placement", "on_shipment", "manual"]
+    gateway: str = Field(default="manual", min_length=1, max_length=32)
+
+
+class PaymentPolicyView(BaseModel):
+    capture: str
+    gateway: str
+
+
+class Policies(BaseModel):
+    channel: str
+    returns: ReturnPolicyView
+    payment: PaymentPolicyView
+
+
+def _settings(db: Database, code: str) -> dict[str, object]:
+    with db.read() as conn:
+        found = catalog.channel_settings(conn, code)
+    if found is None:
+        raise NotFound(f"No channel {code}.", code="channel_not_found")
+    return found
+
+
+def get_policies(db: Database, code: str) -> Policies:
+    settings = _settings(db, code)
+    r, p = return_policy(settings), payment_policy(settings)
+    return Policies(
+        channel=code,
+        returns=ReturnPolicyView(window_days=r.window_days, reasons=list(r.reasons)),
+        payment=PaymentPolicyView(capture=p.capture.value, gateway=p.gateway),
+    )
+
+
+def _set(db: Database, code: str, key: str, value: dict[str, object]) -> Policies:
+    with db.write() as conn:
+        if not catalog.set_channel_setting(conn, code, key, value):
+            raise NotFound(f"No channel {code}.", code="channel_not_found")
+    return get_policies(db, code)
+
+
+def set_return_policy(db: Database, code: str, data: ReturnPolicyIn) -> Policies:
+    reasons = list(dict.fromkeys(r.strip() for r in data.reasons if r.strip()))
+    return _set(db, code, "returns", {"window_days": data.window_days, "reasons": reasons})
+
+
+def set_payment_policy(db: Database, code: str, data: PaymentPolicyIn) -> Policies:
+    return _set(db, code, "payment", {"capture": data.capture, "gateway": data.gateway})

@@ -1,0 +1,114 @@
+"""Receiving returned units, each with its disposition: restocked units go back on hand
+through the inventory service (ledger movement ``return``); damaged, scrapped and refurbished
+units are counted on the return line."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from podium.db.database import Database
+from podium.errors import Conflict, InvalidTransition
+from podium.inventory import service as inventory
+from podium.inventory.model import Movement, MovementKind
+from podium.orders import journal
+from podium.orders.facts import order_facts
+from podium.orders.lifecycle import release_in_transaction
+from podium.orders.status import HoldReason
+from podium.returns import store
+from podium.returns.model import (
+    RECEIVABLE,
+    Disposition,
+    ReceiveIn,
+    ReturnStatus,
+    ReturnView,
+    check_return_transition,
+)
+from podium.returns.service import locked_return, move
+from podium.returns.views import return_view
+
+__all__ = ["receive_return"]
+
+_COUNTER = {
+    Disposition.RESTOCK: "quantity_restocked",
+    Disposition.DAMAGED: "quantity_damaged",
+    Disposition.SCRAP: "quantity_scrapped",
+    Disposition.REFURBISH: "quantity_refurbished",
+}
+
+
+def receive_return(db: Database, return_id: str, data: ReceiveIn, actor: str) -> ReturnView:
+    """Record units arriving, each with its disposition; restocked units go back on hand."""
+    with db.write() as conn:
+        order, row = locked_return(conn, return_id)
+        if ReturnStatus(row["status"]) not in RECEIVABLE:
+            raise InvalidTransition("return", row["status"], ReturnStatus.RECEIVED.value)
+        facts = order_facts(conn, order["id"])
+        lines = {ln["line_no"]: dict(ln) for ln in store.return_lines_for(conn, [return_id])}
+        moves: list[Movement] = []
+        counts: dict[str, int] = defaultdict(int)
+        for i, rl in enumerate(data.lines):
+            todo = rl.quantity
+            for ln in lines.values():
+                if ln["sku"] != rl.sku or todo == 0:
+                    continue
+                take = min(todo, ln["quantity"] - ln["quantity_received"])
+                if take <= 0:
+                    continue
+                ln["quantity_received"] += take
+                ln[_COUNTER[rl.disposition]] += take
+                todo -= take
+            if todo:
+                raise Conflict(
+                    f"{rl.quantity} unit(s) of {rl.sku} is more than this return still expects.",
+                    code="receive_exceeds_return",
+                    details={"field": f"lines.{i}.quantity", "sku": rl.sku},
+                )
+            counts[rl.disposition.value] += rl.quantity
+            if rl.disposition is Disposition.RESTOCK:
+                warehouse = rl.warehouse or facts.shipped_from.get(rl.sku)
+                assert warehouse is not None  # returned units were shipped from somewhere
+                moves.append(
+                    Movement(
+                        rl.sku, warehouse, MovementKind.RETURN, rl.quantity, 0, "return", return_id
+                    )
+                )
+        if moves:
+            inventory.restock(conn, moves, actor, field="lines.warehouse")
+        for line_no, ln in lines.items():
+            store.update_line(
+                conn,
+                return_id,
+                line_no,
+                {k: ln[k] for k in ("quantity_received", *_COUNTER.values())},
+            )
+        done = all(ln["quantity_received"] >= ln["quantity"] for ln in lines.values())
+        target = ReturnStatus.INSPECTED if done else ReturnStatus.RECEIVED
+        check_return_transition(row["status"], target)
+        store.update_return(conn, return_id, {"status": target.value})
+        if row["exchange_order_id"] is not None:  # an advance exchange may ship now
+            release_in_transaction(
+                conn, row["exchange_order_id"], HoldReason.AWAITING_RETURN.value, actor
+            )
+        journal.record(
+            conn,
+            order,
+            actor,
+            "return.received",
+            f"Return {return_id}: "
+            + ", ".join(f"{q} {d}" for d, q in sorted(counts.items()))
+            + ".",
+            {"return_id": return_id, "dispositions": dict(counts), "status": target.value},
+            payload={
+                "return_id": return_id,
+                "order_id": order["id"],
+                "status": target.value,
+                "dispositions": dict(counts),
+                "restocked": [
+                    {"sku": m.sku, "warehouse": m.warehouse, "quantity": m.on_hand_delta}
+                    for m in moves
+                ],
+            },
+        )
+        if target is ReturnStatus.INSPECTED and row["exchange_order_id"] is not None:
+            move(conn, order, return_id, target, ReturnStatus.CLOSED, actor)  # settled
+        return return_view(conn, return_id)

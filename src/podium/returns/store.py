@@ -1,0 +1,181 @@
+"""SQL for returns, their lines, refunds and refund lines."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy import Connection
+
+from podium.db.database import insert_many, utcnow
+from podium.db.tables import refund_lines, refunds, return_lines, returns
+
+__all__ = [
+    "insert_refund",
+    "insert_return",
+    "list_returns",
+    "lock_return",
+    "refund_by_channel_id",
+    "refund_lines_for",
+    "refunded_units",
+    "refunds_between",
+    "refunds_for",
+    "return_lines_for",
+    "return_row",
+    "returned_units",
+    "returns_for_order",
+    "update_line",
+    "update_return",
+]
+
+
+def insert_return(
+    conn: Connection, header: dict[str, Any], lines: Sequence[dict[str, Any]]
+) -> None:
+    now = utcnow()
+    insert_many(conn, returns, [{**header, "created_at": now, "updated_at": now}])
+    blank = {
+        "quantity_received": 0,
+        "quantity_restocked": 0,
+        "quantity_damaged": 0,
+        "quantity_scrapped": 0,
+        "quantity_refurbished": 0,
+    }
+    insert_many(conn, return_lines, [{**blank, **ln} for ln in lines])
+
+
+def return_row(conn: Connection, return_id: str) -> sa.RowMapping | None:
+    return conn.execute(sa.select(returns).where(returns.c.id == return_id)).mappings().first()
+
+
+def lock_return(conn: Connection, return_id: str) -> sa.RowMapping | None:
+    query = sa.select(returns).where(returns.c.id == return_id).with_for_update()
+    return conn.execute(query).mappings().first()
+
+
+def returns_for_order(conn: Connection, order_id: str) -> list[sa.RowMapping]:
+    query = sa.select(returns).where(returns.c.order_id == order_id).order_by(returns.c.id)
+    return list(conn.execute(query).mappings())
+
+
+def list_returns(
+    conn: Connection, *, status: str | None, order_id: str | None, before: str | None, limit: int
+) -> list[sa.RowMapping]:
+    query = sa.select(returns).order_by(returns.c.id.desc()).limit(limit)
+    if status is not None:
+        query = query.where(returns.c.status == status)
+    if order_id is not None:
+        query = query.where(returns.c.order_id == order_id)
+    if before is not None:
+        query = query.where(returns.c.id < before)
+    return list(conn.execute(query).mappings())
+
+
+def return_lines_for(conn: Connection, return_ids: Sequence[str]) -> list[sa.RowMapping]:
+    if not return_ids:
+        return []
+    query = (
+        sa.select(return_lines)
+        .where(return_lines.c.return_id.in_(return_ids))
+        .order_by(return_lines.c.return_id, return_lines.c.line_no)
+    )
+    return list(conn.execute(query).mappings())
+
+
+def update_return(conn: Connection, return_id: str, values: dict[str, Any]) -> None:
+    conn.execute(
+        returns.update().where(returns.c.id == return_id).values(**values, updated_at=utcnow())
+    )
+
+
+def update_line(conn: Connection, return_id: str, line_no: int, values: dict[str, Any]) -> None:
+    conn.execute(
+        return_lines.update()
+        .where(return_lines.c.return_id == return_id, return_lines.c.line_no == line_no)
+        .values(**values)
+    )
+
+
+def returned_units(conn: Connection, order_id: str) -> dict[int, int]:
+    """Units per order line on this order's returns that were not rejected."""
+    query = (
+        sa.select(return_lines.c.order_line_no, sa.func.sum(return_lines.c.quantity))
+        .join(returns, returns.c.id == return_lines.c.return_id)
+        .where(returns.c.order_id == order_id, returns.c.status != "rejected")
+        .group_by(return_lines.c.order_line_no)
+    )
+    return {int(r[0]): int(r[1]) for r in conn.execute(query)}
+
+
+def insert_refund(
+    conn: Connection, header: dict[str, Any], lines: Sequence[dict[str, Any]]
+) -> None:
+    insert_many(conn, refunds, [{**header, "created_at": utcnow()}])
+    insert_many(conn, refund_lines, lines)
+
+
+def refunds_for(
+    conn: Connection, *, order_id: str | None = None, return_ids: Sequence[str] = ()
+) -> list[sa.RowMapping]:
+    query = sa.select(refunds).order_by(refunds.c.created_at, refunds.c.id)
+    if order_id is not None:
+        query = query.where(refunds.c.order_id == order_id)
+    else:
+        if not return_ids:
+            return []
+        query = query.where(refunds.c.return_id.in_(return_ids))
+    return list(conn.execute(query).mappings())
+
+
+def refund_lines_for(conn: Connection, refund_ids: Sequence[str]) -> list[sa.RowMapping]:
+    if not refund_ids:
+        return []
+    query = (
+        sa.select(refund_lines)
+        .where(refund_lines.c.refund_id.in_(refund_ids))
+        .order_by(refund_lines.c.refund_id, refund_lines.c.line_no)
+    )
+    return list(conn.execute(query).mappings())
+
+
+def refunded_units(
+    conn: Connection, order_id: str
+) -> tuple[dict[int, int], dict[tuple[str, int], int]]:
+    """Units refunded per order line, and per (return id, return line no)."""
+    query = (
+        sa.select(
+            refunds.c.return_id,
+            refund_lines.c.return_line_no,
+            refund_lines.c.order_line_no,
+            refund_lines.c.quantity,
+        )
+        .join(refunds, refunds.c.id == refund_lines.c.refund_id)
+        .where(refunds.c.order_id == order_id)
+    )
+    by_line: dict[int, int] = defaultdict(int)
+    by_return_line: dict[tuple[str, int], int] = defaultdict(int)
+    for return_id, return_line_no, line_no, quantity in conn.execute(query):
+        by_line[int(line_no)] += int(quantity)
+        if return_id is not None and return_line_no is not None:
+            by_return_line[(return_id, int(return_line_no))] += int(quantity)
+    return dict(by_line), dict(by_return_line)
+
+
+def refund_by_channel_id(
+    conn: Connection, order_id: str, channel_refund_id: str
+) -> sa.RowMapping | None:
+    query = sa.select(refunds).where(
+        refunds.c.order_id == order_id, refunds.c.channel_refund_id == channel_refund_id
+    )
+    return conn.execute(query).mappings().first()
+
+
+def refunds_between(conn: Connection, start: Any, end: Any) -> list[sa.RowMapping]:
+    query = (
+        sa.select(refunds)
+        .where(refunds.c.created_at >= start, refunds.c.created_at < end)
+        .order_by(refunds.c.created_at, refunds.c.id)
+    )
+    return list(conn.execute(query).mappings())
