@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from podium.config import Settings
+from podium.users.cli import users_app
 
 if TYPE_CHECKING:
     from podium.bootstrap import Podium
@@ -30,6 +31,7 @@ events_app = typer.Typer(
 app.add_typer(db_app, name="db")
 app.add_typer(keys_app, name="keys")
 app.add_typer(events_app, name="events")
+app.add_typer(users_app, name="users")
 
 out = Console()
 err = Console(stderr=True)

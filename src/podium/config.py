@@ -54,6 +54,8 @@ class Settings:
     relay_lease_seconds: float = 60.0
     max_body_bytes: int = 1024 * 1024
     db_pool_size: int = 20
+    # Signs dashboard session cookies; when unset, a key kept in the database is used.
+    secret_key: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -69,4 +71,5 @@ class Settings:
             relay_lease_seconds=_float(e, "PODIUM_RELAY_LEASE_SECONDS", 60.0),
             max_body_bytes=_int(e, "PODIUM_MAX_BODY_BYTES", 1024 * 1024),
             db_pool_size=_int(e, "PODIUM_DB_POOL_SIZE", 20),
+            secret_key=e.get("PODIUM_SECRET_KEY") or None,
         )

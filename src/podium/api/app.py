@@ -8,13 +8,13 @@ from contextlib import asynccontextmanager
 
 import anyio
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
 
 from podium import __version__
 from podium.api.errors import install_error_handlers
 from podium.api.limits import BodySizeLimit
 from podium.api.routers import catalog, fulfillment, inventory, orders, system
 from podium.bootstrap import Podium
+from podium.web.app import install_dashboard
 
 __all__ = ["create_app"]
 
@@ -55,8 +55,5 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_middleware(BodySizeLimit, max_bytes=podium.settings.max_body_bytes)
 
-    @app.get("/", include_in_schema=False)
-    def root() -> RedirectResponse:
-        return RedirectResponse("/docs")
-
+    install_dashboard(app, podium)  # the operations dashboard takes over `/`
     return app

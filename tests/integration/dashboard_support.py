@@ -1,0 +1,53 @@
+"""Signing in to the dashboard from a TestClient, and reading its pages."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from fastapi.testclient import TestClient
+
+from podium.bootstrap import Podium
+from podium.users.service import create_user
+
+PASSWORD = "correct horse battery"
+_CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_of(html: str) -> str:
+    found = _CSRF.search(html)
+    assert found, "no CSRF token on the page"
+    return found.group(1)
+
+
+@dataclass
+class Browser:
+    client: TestClient
+    csrf: str
+
+    def get(self, path: str, **kw):
+        return self.client.get(path, follow_redirects=False, **kw)
+
+    def post(self, path: str, data: dict | None = None, *, csrf: str | None = None, **kw):
+        body = {"csrf_token": self.csrf if csrf is None else csrf, **(data or {})}
+        return self.client.post(path, data=body, follow_redirects=False, **kw)
+
+
+def login(client: TestClient, email: str, password: str = PASSWORD):
+    page = client.get("/login")
+    return client.post(
+        "/login",
+        data={"email": email, "password": password, "csrf_token": csrf_of(page.text)},
+        follow_redirects=False,
+    )
+
+
+def sign_in(app, podium: Podium, role: str) -> Browser:
+    email = f"{role}@example.com"
+    create_user(podium.db, email, role, PASSWORD)
+    client = TestClient(app, raise_server_exceptions=False)
+    done = login(client, email)
+    assert done.status_code == 303, done.text
+    home = client.get("/")
+    assert home.status_code == 200, home.text
+    return Browser(client, csrf_of(home.text))
