@@ -4,13 +4,29 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
+from argon2 import PasswordHasher
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from podium.bootstrap import Podium
 from podium.users.service import create_user
 
 PASSWORD = "correct horse battery"
+# Real argon2id, with costs low enough for tests (production uses RFC 9106's 64 MiB).
+CHEAP = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
+
+
+def cheap_passwords(app: FastAPI) -> FastAPI:
+    app.state.dashboard.hasher = CHEAP
+    return app
+
+
+def add_user(podium: Podium, email: str, role: str) -> None:
+    create_user(podium.db, email, role, PASSWORD, hasher=CHEAP)
+
+
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')
 
 
@@ -25,15 +41,17 @@ class Browser:
     client: TestClient
     csrf: str
 
-    def get(self, path: str, **kw):
+    def get(self, path: str, **kw: Any) -> Any:
         return self.client.get(path, follow_redirects=False, **kw)
 
-    def post(self, path: str, data: dict | None = None, *, csrf: str | None = None, **kw):
+    def post(
+        self, path: str, data: dict[str, Any] | None = None, *, csrf: str | None = None, **kw: Any
+    ) -> Any:
         body = {"csrf_token": self.csrf if csrf is None else csrf, **(data or {})}
         return self.client.post(path, data=body, follow_redirects=False, **kw)
 
 
-def login(client: TestClient, email: str, password: str = PASSWORD):
+def login(client: TestClient, email: str, password: str = PASSWORD) -> Any:
     page = client.get("/login")
     return client.post(
         "/login",
@@ -42,9 +60,9 @@ def login(client: TestClient, email: str, password: str = PASSWORD):
     )
 
 
-def sign_in(app, podium: Podium, role: str) -> Browser:
+def sign_in(app: FastAPI, podium: Podium, role: str) -> Browser:
     email = f"{role}@example.com"
-    create_user(podium.db, email, role, PASSWORD)
+    add_user(podium, email, role)
     client = TestClient(app, raise_server_exceptions=False)
     done = login(client, email)
     assert done.status_code == 303, done.text

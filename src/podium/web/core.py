@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 import time
 from dataclasses import dataclass, field
@@ -10,6 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from argon2 import PasswordHasher
 from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse
@@ -21,7 +23,7 @@ from podium.access.model import Permission, allows
 from podium.bootstrap import Podium
 from podium.money import format_amount
 from podium.users.model import User
-from podium.users.service import get_user, session_secret
+from podium.users.service import DEFAULT_HASHER, get_user, session_secret
 from podium.web.nav import NavRegistry
 from podium.web.ratelimit import LoginLimiter
 from podium.web.session import Session, csrf_matches, read_session, sign, unsign
@@ -67,21 +69,24 @@ def safe_url(url: str | None) -> str | None:
     return url if url and url.lower().startswith(("https://", "http://")) else None
 
 
+@functools.cache
+def _templates() -> Jinja2Templates:
+    """One template environment per process: templates compile once, not per app."""
+    templates = Jinja2Templates(directory=str(TEMPLATES))
+    templates.env.filters.update(money=money, when=when, label=label, safe_url=safe_url)
+    templates.env.globals.update(quote=quote)
+    return templates
+
+
 @dataclass
 class Dashboard:
     podium: Podium
     nav: NavRegistry = field(default_factory=NavRegistry)
     limiter: LoginLimiter = field(default_factory=LoginLimiter)
-    templates: Jinja2Templates = field(
-        default_factory=lambda: Jinja2Templates(directory=str(TEMPLATES))
-    )
+    templates: Jinja2Templates = field(default_factory=lambda: _templates())
+    hasher: PasswordHasher = DEFAULT_HASHER
     _secret: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def __post_init__(self) -> None:
-        env = self.templates.env
-        env.filters.update(money=money, when=when, label=label, safe_url=safe_url)
-        env.globals.update(quote=quote)
 
     @property
     def secret(self) -> str:

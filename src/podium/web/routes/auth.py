@@ -90,7 +90,9 @@ async def login(request: Request) -> Response:
         )
         refused.headers["Retry-After"] = str(int(wait) + 1)
         return refused
-    user = await run_in_threadpool(sign_in, board.podium.db, email, password)
+    user = await run_in_threadpool(
+        lambda: sign_in(board.podium.db, email, password, hasher=board.hasher)
+    )
     if user is None:
         board.limiter.failed(key, time.monotonic())
         return _form(request, error="Wrong e-mail or password.", status=401, email=email)

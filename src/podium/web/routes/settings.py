@@ -106,11 +106,13 @@ def user_list(request: Request, viewer: Viewer = page(Permission.ADMIN)) -> HTML
 @router.post("/settings/users", response_model=None)
 def create_user(request: Request, posted: Posted = action(Permission.ADMIN)) -> Response:
     try:
+        board = dashboard(request)
         made = users.create_user(
-            dashboard(request).podium.db,
+            board.podium.db,
             posted.get("email"),
             posted.get("role"),
             str(posted.form.get("password") or ""),
+            hasher=board.hasher,
         )
     except DomainError as exc:
         return redirect(request, "/settings/users", exc.message, "error")

@@ -1,0 +1,429 @@
+"""The dashboard over HTTP (TestClient), on both engines: sign-in, roles, CSRF, pages, actions."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from dashboard_support import PASSWORD, add_user, cheap_passwords, csrf_of, login, sign_in
+from fastapi.testclient import TestClient
+
+from podium.api.app import create_app
+from podium.bootstrap import Podium
+from podium.users.service import disable_user
+from support import Api, order_body, seed_store
+
+PAGES = [
+    "/",
+    "/orders",
+    "/orders/rows",
+    "/inventory",
+    "/inventory/SKU-1",
+    "/exceptions",
+    "/warehouse",
+    "/settings/warehouses",
+    "/settings/channels",
+    "/settings/keys",
+    "/settings/users",
+]
+
+
+@pytest.fixture
+def app(podium: Podium, api: Api):
+    seed_store(api, {("SKU-1", "EAST"): 10, ("SKU-2", "WEST"): 5})
+    return cheap_passwords(api.client.app)
+
+
+def _order(api: Api, **extra) -> dict:
+    return api.ok("post", "/orders", order_body([("SKU-1", 1)], **extra))
+
+
+def test_root_sends_a_visitor_without_a_session_to_sign_in(app, podium):
+    client = TestClient(app)
+    response = client.get("/orders?status=ready", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == "/login?next=/orders%3Fstatus%3Dready"
+    assert client.get("/", follow_redirects=False).headers["location"].startswith("/login")
+    assert client.get("/docs").status_code == 200
+
+
+def test_sign_in_sets_an_httponly_samesite_session_and_goes_back_where_asked(app, podium):
+    add_user(podium, "ops@example.com", "operator")
+    client = TestClient(app)
+    page = client.get("/login?next=/inventory")
+    done = client.post(
+        "/login",
+        data={
+            "email": "OPS@example.com",
+            "password": PASSWORD,
+            "csrf_token": csrf_of(page.text),
+            "next": "/inventory",
+        },
+        follow_redirects=False,
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/inventory"
+    cookie = done.headers["set-cookie"].lower()
+    assert "podium_session=" in cookie and "httponly" in cookie and "samesite=lax" in cookie
+    assert "ops@example.com" in client.get("/").text
+
+
+def test_sign_in_never_redirects_off_site(app, podium):
+    add_user(podium, "ops@example.com", "operator")
+    client = TestClient(app)
+    page = client.get("/login")
+    done = client.post(
+        "/login",
+        data={
+            "email": "ops@example.com",
+            "password": PASSWORD,
+            "csrf_token": csrf_of(page.text),
+            "next": "//evil.example/",
+        },
+        follow_redirects=False,
+    )
+    assert done.headers["location"] == "/"
+
+
+def test_wrong_passwords_are_refused_then_rate_limited_with_429(app, podium):
+    add_user(podium, "ops@example.com", "operator")
+    client = TestClient(app)
+    codes = [login(client, "ops@example.com", "wrong password!").status_code for _ in range(6)]
+    assert codes[:5] == [401] * 5
+    assert codes[5] == 429
+    limited = login(client, "ops@example.com")  # even the right password waits now
+    assert limited.status_code == 429 and "Retry-After" in limited.headers
+    assert "podium_session" not in limited.headers.get("set-cookie", "")
+
+
+def test_a_sign_in_form_without_its_token_is_refused(app, podium):
+    add_user(podium, "ops@example.com", "operator")
+    client = TestClient(app)
+    done = client.post(
+        "/login", data={"email": "ops@example.com", "password": PASSWORD}, follow_redirects=False
+    )
+    assert done.status_code == 403
+    assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_every_page_renders_for_an_admin(app, podium, api):
+    order = _order(api)
+    browser = sign_in(app, podium, "admin")
+    for path in [*PAGES, f"/orders/{order['id']}"]:
+        response = browser.get(path)
+        assert response.status_code == 200, (path, response.text[:500])
+        assert "text/html" in response.headers["content-type"]
+        assert "default-src 'self'" in response.headers["content-security-policy"]
+
+
+def test_unknown_order_and_sku_are_404_pages(app, podium):
+    browser = sign_in(app, podium, "readonly")
+    assert browser.get("/orders/ord_nope").status_code == 404
+    assert browser.get("/inventory/NOPE").status_code == 404
+
+
+def test_search_finds_an_order_by_email_number_external_id_and_name(app, podium, api):
+    wanted = api.ok(
+        "post",
+        "/orders",
+        order_body(
+            [("SKU-1", 1)],
+            external_id="SHOP-77",
+            customer={"email": "zoe@example.com", "name": "Zoë Quinn"},
+        ),
+    )
+    other = _order(api)
+    browser = sign_in(app, podium, "support")
+    for q in ["ZOE@example.com", wanted["number"], f"#{wanted['number']}", "SHOP-77", "quinn"]:
+        page = browser.get("/orders", params={"q": q}).text
+        assert f"/orders/{wanted['id']}" in page, q
+        assert f"/orders/{other['id']}" not in page, q
+
+
+def test_queue_filters_by_status_hold_reason_and_tag(app, podium, api):
+    tagged = _order(api, tags=["vip"])
+    held = _order(api)
+    api.ok("post", f"/orders/{held['id']}/hold", {"reason": "fraud_review"})
+    browser = sign_in(app, podium, "readonly")
+    on_hold = browser.get("/orders", params={"status": "on_hold"}).text
+    assert held["id"] in on_hold and tagged["id"] not in on_hold
+    fraud = browser.get("/orders", params={"hold_reason": "fraud_review"}).text
+    assert held["id"] in fraud and tagged["id"] not in fraud
+    vip = browser.get("/orders", params={"tag": "vip"}).text
+    assert tagged["id"] in vip and held["id"] not in vip
+    by_wh = browser.get("/orders", params={"warehouse": "WEST"}).text
+    assert tagged["id"] not in by_wh
+
+
+def test_queue_pages_by_keyset_cover_every_order_once(app, podium, api):
+    ids = {_order(api)["id"] for _ in range(7)}
+    browser = sign_in(app, podium, "readonly")
+    seen: list[str] = []
+    url = "/orders?limit=3&sort=oldest"
+    while url:
+        page = browser.get(url).text
+        seen += re.findall(r'href="/orders/(ord_[0-9A-Z]+)"', page)
+        nxt = re.search(r'href="(/orders\?[^"]*cursor=[^"]+)" rel="next"', page)
+        url = nxt.group(1).replace("&amp;", "&") if nxt else ""
+    assert len(seen) == 7 and set(seen) == ids
+
+
+def test_bad_queue_filters_are_a_422_page_not_an_error(app, podium):
+    browser = sign_in(app, podium, "readonly")
+    for params in ({"status": "lost"}, {"from": "yesterday"}, {"cursor": "!!"}, {"sort": "x"}):
+        response = browser.get("/orders", params=params)
+        assert response.status_code == 422, params
+        assert 'role="alert"' in response.text
+
+
+def test_hold_and_release_from_the_order_page_write_the_timeline(app, podium, api):
+    order = _order(api)
+    browser = sign_in(app, podium, "support")
+    held = browser.post(
+        f"/orders/{order['id']}/hold", {"reason": "address", "note": "Check flat number"}
+    )
+    assert held.status_code == 303
+    page = browser.get(f"/orders/{order['id']}").text
+    assert "On hold (address): Check flat number" in page
+    assert "by user:support@example.com" in page
+    hold_id = api.ok("get", f"/orders/{order['id']}")["holds"][0]["id"]
+    assert browser.post(f"/orders/{order['id']}/release", {"hold_id": hold_id}).status_code == 303
+    view = api.ok("get", f"/orders/{order['id']}")
+    assert view["status"] == "ready" and view["holds"] == []
+    timeline = api.ok("get", f"/orders/{order['id']}/timeline")["items"]
+    types = [e["type"] for e in timeline]
+    assert types.index("order.held") < types.index("order.hold_released")
+    assert timeline[-1]["actor"] == "user:support@example.com"
+    page = browser.get(f"/orders/{order['id']}").text
+    assert page.index("order.hold_released") < page.index("order.held")  # newest first
+
+
+def test_notes_and_cancel_go_through_the_order_lifecycle(app, podium, api):
+    order = _order(api)
+    browser = sign_in(app, podium, "operator")
+    assert (
+        browser.post(f"/orders/{order['id']}/notes", {"message": "Called Ann"}).status_code == 303
+    )
+    assert browser.post(f"/orders/{order['id']}/cancel", {"reason": "asked"}).status_code == 303
+    view = api.ok("get", f"/orders/{order['id']}")
+    assert view["status"] == "cancelled"
+    types = [e["type"] for e in api.ok("get", f"/orders/{order['id']}/timeline")["items"]]
+    assert "note.added" in types and "order.cancelled" in types
+    again = browser.post(f"/orders/{order['id']}/cancel", {})
+    assert again.status_code == 303  # refused by the status machine: told, not crashed
+    assert "cannot become cancelled" in browser.get(f"/orders/{order['id']}").text
+
+
+def test_an_empty_note_is_refused_with_a_message(app, podium, api):
+    order = _order(api)
+    browser = sign_in(app, podium, "support")
+    browser.post(f"/orders/{order['id']}/notes", {"message": "  "})
+    assert 'class="flash error"' in browser.get(f"/orders/{order['id']}").text
+    types = [e["type"] for e in api.ok("get", f"/orders/{order['id']}/timeline")["items"]]
+    assert "note.added" not in types
+
+
+def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(app, podium, api):
+    order = _order(api)
+    browser = sign_in(app, podium, "admin")
+    assert browser.post(f"/orders/{order['id']}/hold", {}, csrf="").status_code == 403
+    assert browser.post(f"/orders/{order['id']}/hold", {}, csrf="forged").status_code == 403
+    stranger = TestClient(app)
+    assert (
+        stranger.post(f"/orders/{order['id']}/hold", data={"csrf_token": browser.csrf}).status_code
+        == 403
+    )
+    assert api.ok("get", f"/orders/{order['id']}")["status"] == "ready"
+
+
+def test_the_csrf_header_works_for_htmx_posts(app, podium, api):
+    order = _order(api)
+    browser = sign_in(app, podium, "support")
+    response = browser.client.post(
+        f"/orders/{order['id']}/notes",
+        data={"message": "via htmx"},
+        headers={"X-CSRF-Token": browser.csrf},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+
+
+def test_readonly_sees_no_action_buttons_and_its_posts_are_forbidden(app, podium, api):
+    order = _order(api)
+    browser = sign_in(app, podium, "readonly")
+    page = browser.get(f"/orders/{order['id']}").text
+    for action in ("/hold", "/release", "/cancel", "/notes"):
+        assert f'action="/orders/{order["id"]}{action}"' not in page
+    assert "/adjust" not in browser.get("/inventory/SKU-1").text
+    assert browser.post(f"/orders/{order['id']}/hold", {}).status_code == 403
+    assert (
+        browser.post("/inventory/SKU-1/adjust", {"warehouse": "EAST", "quantity": "5"}).status_code
+        == 403
+    )
+    assert api.ok("get", f"/orders/{order['id']}")["status"] == "ready"
+    assert api.ok("get", "/inventory/SKU-1")["on_hand"] == 10
+
+
+def test_cross_role_pages_and_posts_are_forbidden(app, podium):
+    support = sign_in(app, podium, "support")
+    assert support.get("/settings/users").status_code == 403
+    assert support.get("/settings/keys").status_code == 403
+    assert (
+        support.post("/settings/users", {"email": "x@example.com", "role": "admin"}).status_code
+        == 403
+    )
+    assert (
+        "Users" not in support.get("/settings/warehouses").text.split("<main")[1].split("</nav>")[0]
+    )
+    warehouse = sign_in(app, podium, "warehouse")
+    assert (
+        warehouse.post(
+            "/inventory/SKU-1/adjust", {"warehouse": "EAST", "quantity": "1"}
+        ).status_code
+        == 403
+    )
+
+
+def test_adjusting_stock_from_the_sku_page_changes_balance_and_ledger(app, podium, api):
+    browser = sign_in(app, podium, "operator")
+    done = browser.post(
+        "/inventory/SKU-1/adjust",
+        {"warehouse": "EAST", "quantity": "-3", "reason": "damaged", "reference": "CS-9"},
+    )
+    assert done.status_code == 303
+    assert api.ok("get", "/inventory/SKU-1")["on_hand"] == 7
+    page = browser.get("/inventory/SKU-1").text
+    assert "on hand is now 7" in page
+    assert "CS-9" in page and "damaged" in page and "user:operator@example.com" in page
+    bad = browser.post("/inventory/SKU-1/adjust", {"warehouse": "EAST", "quantity": "-99"})
+    assert bad.status_code == 303
+    assert "Not enough stock" in browser.get("/inventory/SKU-1").text
+    browser.post("/inventory/SKU-1/adjust", {"warehouse": "EAST", "quantity": "lots"})
+    assert "whole number" in browser.get("/inventory/SKU-1").text
+    assert api.ok("get", "/inventory/SKU-1")["on_hand"] == 7
+
+
+def test_inventory_search_finds_skus_by_prefix(app, podium):
+    browser = sign_in(app, podium, "readonly")
+    page = browser.get("/inventory", params={"q": "SKU-2"}).text
+    assert "/inventory/SKU-2" in page and "/inventory/SKU-1" not in page
+
+
+def test_bulk_release_from_exceptions(app, podium, api):
+    orders = [_order(api) for _ in range(3)]
+    for o in orders:
+        api.ok("post", f"/orders/{o['id']}/hold", {"reason": "fraud_review"})
+    browser = sign_in(app, podium, "support")
+    page = browser.get("/exceptions").text
+    assert "fraud review" in page and page.count('name="hold"') == 3
+    boxes = re.findall(r'name="hold" value="([^"]+)"', page)
+    assert (
+        browser.client.post(
+            "/exceptions/release",
+            data={"csrf_token": browser.csrf, "hold": boxes[:2]},
+            follow_redirects=False,
+        ).status_code
+        == 303
+    )
+    assert [api.ok("get", f"/orders/{o['id']}")["status"] for o in orders].count("ready") == 2
+    browser.post("/exceptions/release", {"reason": "fraud_review"})
+    assert all(api.ok("get", f"/orders/{o['id']}")["status"] == "ready" for o in orders)
+
+
+def test_shipping_from_the_warehouse_view(app, podium, api):
+    order = _order(api)
+    browser = sign_in(app, podium, "warehouse")
+    page = browser.get("/warehouse?warehouse=EAST").text
+    shipment_id = re.search(r"/warehouse/shipments/(shp_[0-9A-Z]+)/ship", page).group(1)
+    done = browser.post(
+        f"/warehouse/shipments/{shipment_id}/ship",
+        {"tracking_number": "1Z999", "carrier": "ups", "warehouse": "EAST"},
+    )
+    assert done.status_code == 303 and done.headers["location"] == "/warehouse?warehouse=EAST"
+    assert api.ok("get", f"/orders/{order['id']}")["status"] == "shipped"
+    assert f"/warehouse/shipments/{shipment_id}/ship" not in browser.get("/warehouse").text
+
+
+def test_admin_creates_and_revokes_api_keys_and_users(app, podium, api):
+    admin = sign_in(app, podium, "admin")
+    made = admin.post("/settings/keys", {"name": "erp", "role": "readonly"})
+    assert made.status_code == 201
+    secret = re.search(r'id="new-key" class="secret">(pdm_[^<]+)<', made.text).group(1)
+    assert (
+        api.client.get("/api/v1/orders", headers={"Authorization": f"Bearer {secret}"}).status_code
+        == 200
+    )
+    key_id = next(k["id"] for k in api.ok("get", "/keys")["items"] if k["name"] == "erp")
+    assert admin.post(f"/settings/keys/{key_id}/revoke").status_code == 303
+    assert (
+        api.client.get("/api/v1/orders", headers={"Authorization": f"Bearer {secret}"}).status_code
+        == 401
+    )
+    admin.post(
+        "/settings/users", {"email": "new@example.com", "role": "support", "password": "short"}
+    )
+    assert "at least 10 characters" in admin.get("/settings/users").text
+    admin.post(
+        "/settings/users", {"email": "new@example.com", "role": "support", "password": PASSWORD}
+    )
+    assert "new@example.com" in admin.get("/settings/users").text
+    assert login(TestClient(app), "new@example.com").status_code == 303
+
+
+def test_admin_edits_a_warehouse(app, podium, api):
+    admin = sign_in(app, podium, "admin")
+    done = admin.post(
+        "/settings/warehouses/WEST",
+        {"name": "Oakland hub", "priority": "5", "daily_order_capacity": "300"},
+    )
+    assert done.status_code == 303
+    west = api.ok("get", "/warehouses/WEST")
+    assert (west["name"], west["priority"], west["active"], west["daily_order_capacity"]) == (
+        "Oakland hub",
+        5,
+        False,
+        300,
+    )
+
+
+def test_a_disabled_users_session_stops_working(app, podium):
+    browser = sign_in(app, podium, "support")
+    disable_user(podium.db, "support@example.com")
+    assert browser.get("/orders").status_code == 303
+    assert login(TestClient(app), "support@example.com").status_code == 401
+
+
+def test_a_tampered_session_cookie_is_ignored(app, podium):
+    browser = sign_in(app, podium, "readonly")
+    token = browser.client.cookies["podium_session"]
+    body, _, mac = token.partition(".")
+    browser.client.cookies.set("podium_session", body[:-2] + "xx." + mac)
+    assert browser.get("/").status_code == 303
+
+
+def test_processes_sharing_a_database_share_the_session_key(app, podium):
+    browser = sign_in(app, podium, "readonly")
+    other = cheap_passwords(
+        create_app(podium, run_relay=False)
+    )  # a second process' app: no key in memory
+    client = TestClient(other)
+    client.cookies.set("podium_session", browser.client.cookies["podium_session"])
+    assert client.get("/", follow_redirects=False).status_code == 200
+
+
+def test_home_shows_todays_orders_revenue_and_the_hourly_chart(app, podium, api):
+    for _ in range(2):
+        _order(api)
+    browser = sign_in(app, podium, "readonly")
+    page = browser.get("/").text
+    assert "39.98 USD" in page
+    assert page.count("<rect") == 24
+    assert "Orders per hour, last 24 hours: 2 in all" in page
+
+
+def test_live_rows_fragment_shows_a_new_order(app, podium, api):
+    browser = sign_in(app, podium, "readonly")
+    assert "No order matches" in browser.get("/orders/rows").text
+    order = _order(api)
+    fragment = browser.get("/orders/rows").text
+    assert f"/orders/{order['id']}" in fragment and "<html" not in fragment
+    assert 'hx-trigger="every 5s"' in browser.get("/orders").text
