@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from dashboard_support import PASSWORD, add_user, cheap_passwords, csrf_of, login, sign_in
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from podium.api.app import create_app
@@ -29,16 +31,24 @@ PAGES = [
 
 
 @pytest.fixture
-def app(podium: Podium, api: Api):
+def app(podium: Podium, api: Api) -> FastAPI:
     seed_store(api, {("SKU-1", "EAST"): 10, ("SKU-2", "WEST"): 5})
+    assert isinstance(api.client.app, FastAPI)
     return cheap_passwords(api.client.app)
 
 
-def _order(api: Api, **extra) -> dict:
-    return api.ok("post", "/orders", order_body([("SKU-1", 1)], **extra))
+def _order(api: Api, **extra: Any) -> dict[str, Any]:
+    placed: dict[str, Any] = api.ok("post", "/orders", order_body([("SKU-1", 1)], **extra))
+    return placed
 
 
-def test_root_sends_a_visitor_without_a_session_to_sign_in(app, podium):
+def _found(pattern: str, text: str) -> str:
+    match = re.search(pattern, text)
+    assert match, pattern
+    return match.group(1)
+
+
+def test_root_sends_a_visitor_without_a_session_to_sign_in(app: FastAPI, podium: Podium) -> None:
     client = TestClient(app)
     response = client.get("/orders?status=ready", follow_redirects=False)
     assert response.status_code == 303
@@ -47,7 +57,9 @@ def test_root_sends_a_visitor_without_a_session_to_sign_in(app, podium):
     assert client.get("/docs").status_code == 200
 
 
-def test_sign_in_sets_an_httponly_samesite_session_and_goes_back_where_asked(app, podium):
+def test_sign_in_sets_an_httponly_samesite_session_and_goes_back_where_asked(
+    app: FastAPI, podium: Podium
+) -> None:
     add_user(podium, "ops@example.com", "operator")
     client = TestClient(app)
     page = client.get("/login?next=/inventory")
@@ -67,7 +79,7 @@ def test_sign_in_sets_an_httponly_samesite_session_and_goes_back_where_asked(app
     assert "ops@example.com" in client.get("/").text
 
 
-def test_sign_in_never_redirects_off_site(app, podium):
+def test_sign_in_never_redirects_off_site(app: FastAPI, podium: Podium) -> None:
     add_user(podium, "ops@example.com", "operator")
     client = TestClient(app)
     page = client.get("/login")
@@ -84,7 +96,9 @@ def test_sign_in_never_redirects_off_site(app, podium):
     assert done.headers["location"] == "/"
 
 
-def test_wrong_passwords_are_refused_then_rate_limited_with_429(app, podium):
+def test_wrong_passwords_are_refused_then_rate_limited_with_429(
+    app: FastAPI, podium: Podium
+) -> None:
     add_user(podium, "ops@example.com", "operator")
     client = TestClient(app)
     codes = [login(client, "ops@example.com", "wrong password!").status_code for _ in range(6)]
@@ -95,7 +109,7 @@ def test_wrong_passwords_are_refused_then_rate_limited_with_429(app, podium):
     assert "podium_session" not in limited.headers.get("set-cookie", "")
 
 
-def test_a_sign_in_form_without_its_token_is_refused(app, podium):
+def test_a_sign_in_form_without_its_token_is_refused(app: FastAPI, podium: Podium) -> None:
     add_user(podium, "ops@example.com", "operator")
     client = TestClient(app)
     done = client.post(
@@ -105,7 +119,7 @@ def test_a_sign_in_form_without_its_token_is_refused(app, podium):
     assert client.get("/", follow_redirects=False).status_code == 303
 
 
-def test_every_page_renders_for_an_admin(app, podium, api):
+def test_every_page_renders_for_an_admin(app: FastAPI, podium: Podium, api: Api) -> None:
     order = _order(api)
     browser = sign_in(app, podium, "admin")
     for path in [*PAGES, f"/orders/{order['id']}"]:
@@ -115,13 +129,15 @@ def test_every_page_renders_for_an_admin(app, podium, api):
         assert "default-src 'self'" in response.headers["content-security-policy"]
 
 
-def test_unknown_order_and_sku_are_404_pages(app, podium):
+def test_unknown_order_and_sku_are_404_pages(app: FastAPI, podium: Podium) -> None:
     browser = sign_in(app, podium, "readonly")
     assert browser.get("/orders/ord_nope").status_code == 404
     assert browser.get("/inventory/NOPE").status_code == 404
 
 
-def test_search_finds_an_order_by_email_number_external_id_and_name(app, podium, api):
+def test_search_finds_an_order_by_email_number_external_id_and_name(
+    app: FastAPI, podium: Podium, api: Api
+) -> None:
     wanted = api.ok(
         "post",
         "/orders",
@@ -139,7 +155,9 @@ def test_search_finds_an_order_by_email_number_external_id_and_name(app, podium,
         assert f"/orders/{other['id']}" not in page, q
 
 
-def test_queue_filters_by_status_hold_reason_and_tag(app, podium, api):
+def test_queue_filters_by_status_hold_reason_and_tag(
+    app: FastAPI, podium: Podium, api: Api
+) -> None:
     tagged = _order(api, tags=["vip"])
     held = _order(api)
     api.ok("post", f"/orders/{held['id']}/hold", {"reason": "fraud_review"})
@@ -154,7 +172,9 @@ def test_queue_filters_by_status_hold_reason_and_tag(app, podium, api):
     assert tagged["id"] not in by_wh
 
 
-def test_queue_pages_by_keyset_cover_every_order_once(app, podium, api):
+def test_queue_pages_by_keyset_cover_every_order_once(
+    app: FastAPI, podium: Podium, api: Api
+) -> None:
     ids = {_order(api)["id"] for _ in range(7)}
     browser = sign_in(app, podium, "readonly")
     seen: list[str] = []
@@ -167,7 +187,7 @@ def test_queue_pages_by_keyset_cover_every_order_once(app, podium, api):
     assert len(seen) == 7 and set(seen) == ids
 
 
-def test_bad_queue_filters_are_a_422_page_not_an_error(app, podium):
+def test_bad_queue_filters_are_a_422_page_not_an_error(app: FastAPI, podium: Podium) -> None:
     browser = sign_in(app, podium, "readonly")
     for params in ({"status": "lost"}, {"from": "yesterday"}, {"cursor": "!!"}, {"sort": "x"}):
         response = browser.get("/orders", params=params)
@@ -175,7 +195,9 @@ def test_bad_queue_filters_are_a_422_page_not_an_error(app, podium):
         assert 'role="alert"' in response.text
 
 
-def test_hold_and_release_from_the_order_page_write_the_timeline(app, podium, api):
+def test_hold_and_release_from_the_order_page_write_the_timeline(
+    app: FastAPI, podium: Podium, api: Api
+) -> None:
     order = _order(api)
     browser = sign_in(app, podium, "support")
     held = browser.post(
@@ -197,7 +219,9 @@ def test_hold_and_release_from_the_order_page_write_the_timeline(app, podium, ap
     assert page.index("order.hold_released") < page.index("order.held")  # newest first
 
 
-def test_notes_and_cancel_go_through_the_order_lifecycle(app, podium, api):
+def test_notes_and_cancel_go_through_the_order_lifecycle(
+    app: FastAPI, podium: Podium, api: Api
+) -> None:
     order = _order(api)
     browser = sign_in(app, podium, "operator")
     assert (
@@ -213,7 +237,7 @@ def test_notes_and_cancel_go_through_the_order_lifecycle(app, podium, api):
     assert "cannot become cancelled" in browser.get(f"/orders/{order['id']}").text
 
 
-def test_an_empty_note_is_refused_with_a_message(app, podium, api):
+def test_an_empty_note_is_refused_with_a_message(app: FastAPI, podium: Podium, api: Api) -> None:
     order = _order(api)
     browser = sign_in(app, podium, "support")
     browser.post(f"/orders/{order['id']}/notes", {"message": "  "})
@@ -222,7 +246,9 @@ def test_an_empty_note_is_refused_with_a_message(app, podium, api):
     assert "note.added" not in types
 
 
-def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(app, podium, api):
+def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(
+    app: FastAPI, podium: Podium, api: Api
+) -> None:
     order = _order(api)
     browser = sign_in(app, podium, "admin")
     assert browser.post(f"/orders/{order['id']}/hold", {}, csrf="").status_code == 403
@@ -235,7 +261,7 @@ def test_a_post_without_the_csrf_token_is_refused_and_changes_nothing(app, podiu
     assert api.ok("get", f"/orders/{order['id']}")["status"] == "ready"
 
 
-def test_the_csrf_header_works_for_htmx_posts(app, podium, api):
+def test_the_csrf_header_works_for_htmx_posts(app: FastAPI, podium: Podium, api: Api) -> None:
     order = _order(api)
     browser = sign_in(app, podium, "support")
     response = browser.client.post(
@@ -247,7 +273,9 @@ def test_the_csrf_header_works_for_htmx_posts(app, podium, api):
     assert response.status_code == 303
 
 
-def test_readonly_sees_no_action_buttons_and_its_posts_are_forbidden(app, podium, api):
+def test_readonly_sees_no_action_buttons_and_its_posts_are_forbidden(
+    app: FastAPI, podium: Podium, api: Api
+) -> None:
     order = _order(api)
     browser = sign_in(app, podium, "readonly")
     page = browser.get(f"/orders/{order['id']}").text
@@ -263,7 +291,7 @@ def test_readonly_sees_no_action_buttons_and_its_posts_are_forbidden(app, podium
     assert api.ok("get", "/inventory/SKU-1")["on_hand"] == 10
 
 
-def test_cross_role_pages_and_posts_are_forbidden(app, podium):
+def test_cross_role_pages_and_posts_are_forbidden(app: FastAPI, podium: Podium) -> None:
     support = sign_in(app, podium, "support")
     assert support.get("/settings/users").status_code == 403
     assert support.get("/settings/keys").status_code == 403
@@ -283,7 +311,9 @@ def test_cross_role_pages_and_posts_are_forbidden(app, podium):
     )
 
 
-def test_adjusting_stock_from_the_sku_page_changes_balance_and_ledger(app, podium, api):
+def test_adjusting_stock_from_the_sku_page_changes_balance_and_ledger(
+    app: FastAPI, podium: Podium, api: Api
+) -> None:
     browser = sign_in(app, podium, "operator")
     done = browser.post(
         "/inventory/SKU-1/adjust",
@@ -302,13 +332,13 @@ def test_adjusting_stock_from_the_sku_page_changes_balance_and_ledger(app, podiu
     assert api.ok("get", "/inventory/SKU-1")["on_hand"] == 7
 
 
-def test_inventory_search_finds_skus_by_prefix(app, podium):
+def test_inventory_search_finds_skus_by_prefix(app: FastAPI, podium: Podium) -> None:
     browser = sign_in(app, podium, "readonly")
     page = browser.get("/inventory", params={"q": "SKU-2"}).text
     assert "/inventory/SKU-2" in page and "/inventory/SKU-1" not in page
 
 
-def test_bulk_release_from_exceptions(app, podium, api):
+def test_bulk_release_from_exceptions(app: FastAPI, podium: Podium, api: Api) -> None:
     orders = [_order(api) for _ in range(3)]
     for o in orders:
         api.ok("post", f"/orders/{o['id']}/hold", {"reason": "fraud_review"})
@@ -329,11 +359,11 @@ def test_bulk_release_from_exceptions(app, podium, api):
     assert all(api.ok("get", f"/orders/{o['id']}")["status"] == "ready" for o in orders)
 
 
-def test_shipping_from_the_warehouse_view(app, podium, api):
+def test_shipping_from_the_warehouse_view(app: FastAPI, podium: Podium, api: Api) -> None:
     order = _order(api)
     browser = sign_in(app, podium, "warehouse")
     page = browser.get("/warehouse?warehouse=EAST").text
-    shipment_id = re.search(r"/warehouse/shipments/(shp_[0-9A-Z]+)/ship", page).group(1)
+    shipment_id = _found(r"/warehouse/shipments/(shp_[0-9A-Z]+)/ship", page)
     done = browser.post(
         f"/warehouse/shipments/{shipment_id}/ship",
         {"tracking_number": "1Z999", "carrier": "ups", "warehouse": "EAST"},
@@ -343,11 +373,13 @@ def test_shipping_from_the_warehouse_view(app, podium, api):
     assert f"/warehouse/shipments/{shipment_id}/ship" not in browser.get("/warehouse").text
 
 
-def test_admin_creates_and_revokes_api_keys_and_users(app, podium, api):
+def test_admin_creates_and_revokes_api_keys_and_users(
+    app: FastAPI, podium: Podium, api: Api
+) -> None:
     admin = sign_in(app, podium, "admin")
     made = admin.post("/settings/keys", {"name": "erp", "role": "readonly"})
     assert made.status_code == 201
-    secret = re.search(r'id="new-key" class="secret">(pdm_[^<]+)<', made.text).group(1)
+    secret = _found(r'id="new-key" class="secret">(pdm_[^<]+)<', made.text)
     assert (
         api.client.get("/api/v1/orders", headers={"Authorization": f"Bearer {secret}"}).status_code
         == 200
@@ -369,7 +401,7 @@ def test_admin_creates_and_revokes_api_keys_and_users(app, podium, api):
     assert login(TestClient(app), "new@example.com").status_code == 303
 
 
-def test_admin_edits_a_warehouse(app, podium, api):
+def test_admin_edits_a_warehouse(app: FastAPI, podium: Podium, api: Api) -> None:
     admin = sign_in(app, podium, "admin")
     done = admin.post(
         "/settings/warehouses/WEST",
@@ -385,14 +417,14 @@ def test_admin_edits_a_warehouse(app, podium, api):
     )
 
 
-def test_a_disabled_users_session_stops_working(app, podium):
+def test_a_disabled_users_session_stops_working(app: FastAPI, podium: Podium) -> None:
     browser = sign_in(app, podium, "support")
     disable_user(podium.db, "support@example.com")
     assert browser.get("/orders").status_code == 303
     assert login(TestClient(app), "support@example.com").status_code == 401
 
 
-def test_a_tampered_session_cookie_is_ignored(app, podium):
+def test_a_tampered_session_cookie_is_ignored(app: FastAPI, podium: Podium) -> None:
     browser = sign_in(app, podium, "readonly")
     token = browser.client.cookies["podium_session"]
     body, _, mac = token.partition(".")
@@ -400,7 +432,7 @@ def test_a_tampered_session_cookie_is_ignored(app, podium):
     assert browser.get("/").status_code == 303
 
 
-def test_processes_sharing_a_database_share_the_session_key(app, podium):
+def test_processes_sharing_a_database_share_the_session_key(app: FastAPI, podium: Podium) -> None:
     browser = sign_in(app, podium, "readonly")
     other = cheap_passwords(
         create_app(podium, run_relay=False)
@@ -410,7 +442,9 @@ def test_processes_sharing_a_database_share_the_session_key(app, podium):
     assert client.get("/", follow_redirects=False).status_code == 200
 
 
-def test_home_shows_todays_orders_revenue_and_the_hourly_chart(app, podium, api):
+def test_home_shows_todays_orders_revenue_and_the_hourly_chart(
+    app: FastAPI, podium: Podium, api: Api
+) -> None:
     for _ in range(2):
         _order(api)
     browser = sign_in(app, podium, "readonly")
@@ -420,7 +454,7 @@ def test_home_shows_todays_orders_revenue_and_the_hourly_chart(app, podium, api)
     assert "Orders per hour, last 24 hours: 2 in all" in page
 
 
-def test_live_rows_fragment_shows_a_new_order(app, podium, api):
+def test_live_rows_fragment_shows_a_new_order(app: FastAPI, podium: Podium, api: Api) -> None:
     browser = sign_in(app, podium, "readonly")
     assert "No order matches" in browser.get("/orders/rows").text
     order = _order(api)
