@@ -50,7 +50,7 @@ def sign(payload: dict[str, Any], secret: str) -> str:
 def unsign(token: str, secret: str) -> dict[str, Any] | None:
     """The payload if the signature is right, else None."""
     body, _, mac = token.partition(".")
-    if not body or not mac or not hmac.compare_digest(mac, _mac(secret, body)):
+    if not body or not mac or not hmac.compare_digest(mac.encode(), _mac(secret, body).encode()):
         return None
     try:
         payload = json.loads(_unb64(body))

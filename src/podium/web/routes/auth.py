@@ -77,7 +77,7 @@ async def login(request: Request) -> Response:
     password = str(form.get("password") or "")
     cookie = request.cookies.get(LOGIN_CSRF) or ""
     submitted = str(form.get("csrf_token") or "")
-    if not cookie or not secrets.compare_digest(cookie, submitted):
+    if not cookie or not secrets.compare_digest(cookie.encode(), submitted.encode()):
         return _form(request, error="The sign-in form expired; please try again.", status=403)
     key = f"{email}|{request.client.host if request.client else '-'}"
     wait = board.limiter.blocked(key, time.monotonic())
