@@ -150,19 +150,25 @@ def _key_value(column: str, raw: Any) -> Any:
     return raw
 
 
-def _search(q: str, dialect: str) -> sa.ColumnElement[bool]:
-    """Number, external id and e-mail match exactly (indexed); names match by substring."""
+def _search(q: str) -> sa.ColumnElement[bool]:
+    """Exact, indexed matches on number, external id, id and e-mail; names by substring.
+
+    A query that is an order number (digits, maybe after '#') or an e-mail never scans names,
+    so the common lookups stay index lookups however many orders there are.
+    """
     text = q.strip()
     lowered = text.lower()
-    escaped = lowered.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     conditions: list[sa.ColumnElement[bool]] = [
-        orders.c.number == text.lstrip("#"),
         orders.c.external_id == text,
         orders.c.id == text,
     ]
-    if "@" in text:
+    number = text.lstrip("#")
+    if number.isdigit():
+        conditions.append(orders.c.number == number)
+    elif "@" in text:
         conditions.append(orders.c.customer_email == lowered)
     else:
+        escaped = lowered.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         conditions.append(sa.func.lower(orders.c.customer_name).like(f"%{escaped}%", escape="\\"))
     return sa.or_(*conditions)
 
@@ -222,7 +228,7 @@ def queue_select(query: QueueQuery, dialect: str) -> sa.Select[Any]:
         end = datetime.combine(query.placed_to + timedelta(days=1), time(), UTC)
         stmt = stmt.where(orders.c.placed_at < end)
     if query.q:
-        stmt = stmt.where(_search(query.q, dialect))
+        stmt = stmt.where(_search(query.q))
     if query.cursor:
         raw, after_id = decode_key(query.cursor)
         key = _key_value(column_name, raw)
