@@ -188,7 +188,7 @@ def seed(engine: sa.Engine, orders: int, rng: random.Random) -> dict[str, Any]:
             rows["orders"].append(
                 {
                     "id": oid,
-                    "number": str(100001 + n),
+                    "number": f"PD-{100001 + n}",
                     "channel": CHANNELS[n % 3],
                     "external_id": f"EXT-{n}",
                     "idempotency_key": None,
@@ -273,7 +273,7 @@ def seed(engine: sa.Engine, orders: int, rng: random.Random) -> dict[str, Any]:
                 sample = {
                     "id": oid,
                     "email": rows["orders"][-1]["customer_email"],
-                    "number": str(100001 + n),
+                    "number": f"PD-{100001 + n}",
                 }
         with engine.begin() as conn:
             _insert(conn, t.orders, rows["orders"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from podium.bootstrap import Podium
+from podium.errors import Conflict
 from podium.users.service import create_user
 
 PASSWORD = "correct horse battery"
@@ -24,7 +26,9 @@ def cheap_passwords(app: FastAPI) -> FastAPI:
 
 
 def add_user(podium: Podium, email: str, role: str) -> None:
-    create_user(podium.db, email, role, PASSWORD, hasher=CHEAP)
+    """Make the user unless it exists already."""
+    with contextlib.suppress(Conflict):
+        create_user(podium.db, email, role, PASSWORD, hasher=CHEAP)
 
 
 _CSRF = re.compile(r'name="csrf_token" value="([^"]+)"')

@@ -12,7 +12,7 @@ from fastapi import FastAPI
 from podium import __version__
 from podium.api.errors import install_error_handlers
 from podium.api.limits import BodySizeLimit
-from podium.api.routers import catalog, fulfillment, inventory, orders, system
+from podium.api.routers import catalog, fulfillment, inventory, orders, system, users
 from podium.bootstrap import Podium
 from podium.web.app import install_dashboard
 
@@ -51,7 +51,7 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
     )
     app.state.podium = podium
     install_error_handlers(app)
-    for module in (system, catalog, inventory, orders, fulfillment):
+    for module in (system, catalog, inventory, orders, fulfillment, users):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_middleware(BodySizeLimit, max_bytes=podium.settings.max_body_bytes)
 

@@ -20,6 +20,7 @@ from podium.db.database import Database, as_utc
 from podium.db.tables import order_holds, orders, shipments
 from podium.errors import ValidationFailed
 from podium.orders.status import HoldReason, OrderStatus
+from podium.orders.store import NUMBER_PREFIX
 
 __all__ = ["SORTS", "QueueQuery", "QueueRow", "queue_select", "search_orders"]
 
@@ -153,7 +154,8 @@ def _key_value(column: str, raw: Any) -> Any:
 def _search(q: str) -> sa.ColumnElement[bool]:
     """Exact, indexed matches on number, external id, id and e-mail; names by substring.
 
-    A query that is an order number (digits, maybe after '#') or an e-mail never scans names,
+    A query that is an order number (``PD-100001``, ``#100001`` or ``100001``) or an e-mail
+    never scans names,
     so the common lookups stay index lookups however many orders there are.
     """
     text = q.strip()
@@ -162,8 +164,10 @@ def _search(q: str) -> sa.ColumnElement[bool]:
         orders.c.external_id == text,
         orders.c.id == text,
     ]
-    number = text.lstrip("#")
-    if number.isdigit():
+    number = text.lstrip("#").upper()
+    if number.isdigit():  # "100001" or "#100001" means PD-100001 (or a channel's numeric id)
+        conditions.append(orders.c.number == f"{NUMBER_PREFIX}{number}")
+    elif number.startswith(NUMBER_PREFIX) and number[len(NUMBER_PREFIX) :].isdigit():
         conditions.append(orders.c.number == number)
     elif "@" in text:
         conditions.append(orders.c.customer_email == lowered)
