@@ -29,6 +29,7 @@ from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import sqlalchemy as sa
 from argon2 import PasswordHasher
@@ -40,6 +41,7 @@ from podium.api.app import create_app
 from podium.bootstrap import bootstrap
 from podium.config import Settings
 from podium.db import tables as t
+from podium.orders.queue import QueueQuery, queue_select
 from podium.users.service import create_user
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -287,6 +289,25 @@ def seed(engine: sa.Engine, orders: int, rng: random.Random) -> dict[str, Any]:
     return sample
 
 
+def explain(podium: Any, sample: dict[str, Any], cursor: str | None) -> dict[str, list[str]]:
+    """PostgreSQL's plan for the queue's main queries (they should walk an index, not sort)."""
+    queries = {
+        "newest first": QueueQuery(),
+        "page 2": QueueQuery(cursor=cursor),
+        "status=on_hold": QueueQuery(status="on_hold"),
+        "q=<e-mail>": QueueQuery(q=sample["email"]),
+        "q=<number>": QueueQuery(q=sample["number"]),
+        "q=<name>": QueueQuery(q="quinn"),
+    }
+    plans: dict[str, list[str]] = {}
+    with podium.db.read() as conn:
+        for name, query in queries.items():
+            compiled = queue_select(query, "postgresql").compile(dialect=conn.dialect)
+            rows = conn.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params).all()
+            plans[name] = [str(r[0]) for r in rows]
+    return plans
+
+
 def percentile(values: list[float], p: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
@@ -352,7 +373,14 @@ def run_engine(engine: str, args: argparse.Namespace, console: Console) -> dict[
                     "p95_ms": round(percentile(timings, 95), 1),
                     "max_ms": round(max(timings), 1),
                 }
-            return {"seed_seconds": round(seeded, 1), "pages": results}
+            found: dict[str, Any] = {"seed_seconds": round(seeded, 1), "pages": results}
+            if engine == "postgres":
+                found["explain"] = explain(
+                    podium, sample, unquote(cursor.group(1)) if cursor else None
+                )
+                for name, plan in found["explain"].items():
+                    console.print(f"EXPLAIN {name}: {' / '.join(p.strip() for p in plan[:3])}")
+            return found
         finally:
             podium.close()
 
