@@ -100,6 +100,7 @@ def serve(
     p = port or settings.port
     out.print(f"Podium is serving on [bold]http://{h}:{p}/[/bold]", soft_wrap=True)
     out.print(f"API docs: http://{h}:{p}/docs", soft_wrap=True)
+    out.print("Dashboard: sign in with a user from `podium users create`.", soft_wrap=True)
     out.print(f"Database: {_safe_url(settings.database_url)}", soft_wrap=True, highlight=False)
     uvicorn.run(
         "podium.api.asgi:app",

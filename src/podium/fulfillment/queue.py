@@ -28,7 +28,7 @@ class ToShip:
     lines: list[tuple[str, int]]
 
 
-def to_ship(db: Database, warehouse: str | None = None, *, limit: int = 200) -> list[ToShip]:
+def to_ship(db: Database, warehouse: str | None = None, *, limit: int = 100) -> list[ToShip]:
     """Open shipments (oldest first), optionally of one warehouse."""
     stmt = (
         sa.select(

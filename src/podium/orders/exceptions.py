@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from podium.db.database import Database, as_utc
 from podium.db.tables import order_holds, orders
 
-__all__ = ["OpenHold", "open_holds"]
+__all__ = ["OpenHold", "open_hold_counts", "open_holds"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,18 +25,22 @@ class OpenHold:
     customer: str | None
 
 
-def open_holds(db: Database, *, limit_per_reason: int = 200) -> dict[str, list[OpenHold]]:
-    """Open holds by reason, oldest first (the ones waiting longest lead)."""
+def open_hold_counts(db: Database) -> dict[str, int]:
+    """How many holds are open, per reason."""
     with db.read() as conn:
-        reasons = [
-            r
-            for (r,) in conn.execute(
-                sa.select(order_holds.c.reason)
-                .where(order_holds.c.released_at.is_(None))
-                .group_by(order_holds.c.reason)
-                .order_by(order_holds.c.reason)
-            )
-        ]
+        rows = conn.execute(
+            sa.select(order_holds.c.reason, sa.func.count())
+            .where(order_holds.c.released_at.is_(None))
+            .group_by(order_holds.c.reason)
+            .order_by(order_holds.c.reason)
+        ).all()
+    return {str(reason): int(n) for reason, n in rows}
+
+
+def open_holds(db: Database, *, limit_per_reason: int = 100) -> dict[str, list[OpenHold]]:
+    """Open holds by reason, oldest first (the ones waiting longest lead)."""
+    reasons = list(open_hold_counts(db))
+    with db.read() as conn:
         grouped: dict[str, list[OpenHold]] = {}
         for reason in reasons:
             rows = conn.execute(

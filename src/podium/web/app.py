@@ -22,6 +22,8 @@ STATIC = Path(__file__).parent / "static"
 
 async def _login_required(request: Request, exc: Exception) -> RedirectResponse:
     assert isinstance(exc, LoginRequired)
+    if exc.next_path == "/":
+        return RedirectResponse("/login", status_code=303)
     return RedirectResponse(f"/login?next={quote(exc.next_path, safe='/')}", status_code=303)
 
 

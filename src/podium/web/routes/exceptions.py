@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from podium.access.model import Permission
 from podium.errors import DomainError
 from podium.orders import lifecycle
-from podium.orders.exceptions import open_holds
+from podium.orders.exceptions import open_hold_counts, open_holds
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
 from podium.web.nav import NavItem
 
@@ -20,8 +20,9 @@ MAX_BULK = 500
 
 @router.get("/exceptions", response_class=HTMLResponse)
 def exceptions(request: Request, viewer: Viewer = page()) -> HTMLResponse:
-    groups = open_holds(dashboard(request).podium.db)
-    return render(request, "exceptions.html", viewer, groups=groups)
+    db = dashboard(request).podium.db
+    counts = open_hold_counts(db)
+    return render(request, "exceptions.html", viewer, groups=open_holds(db), counts=counts)
 
 
 @router.post("/exceptions/release", response_model=None)
@@ -32,7 +33,8 @@ def bulk_release(request: Request, posted: Posted = action(Permission.NOTE)) -> 
     targets = [(order_id, hold_id) for order_id, _, hold_id in pairs if order_id and hold_id]
     reason = posted.get("reason")
     if reason:
-        targets = [(h.order_id, h.id) for h in open_holds(db).get(reason, [])][:MAX_BULK]
+        holds = open_holds(db, limit_per_reason=MAX_BULK).get(reason, [])
+        targets = [(h.order_id, h.id) for h in holds]
     if not targets:
         return redirect(request, "/exceptions", "Tick the holds to release first.", "error")
     released, failed = 0, []
