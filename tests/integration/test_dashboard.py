@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
+import sqlalchemy as sa
 from dashboard_support import PASSWORD, add_user, cheap_passwords, csrf_of, login, sign_in
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from podium.api.app import create_app
 from podium.bootstrap import Podium
+from podium.db.tables import shipments
 from podium.users.service import disable_user
 from support import Api, order_body, seed_store
 
@@ -436,7 +439,16 @@ def test_home_figures_chart_and_the_live_rows_fragment(
     assert "39.98 USD" in page
     assert page.count("<rect") == 24
     assert "Orders per hour, last 24 hours: 2 in all" in page
-    browser = sign_in(app, podium, "readonly")
+    assert '>0</span><span class="caption">shipments waiting over 48 h' in page
+    with podium.db.write() as conn:  # one shipment has waited three days
+        first = conn.execute(sa.select(shipments.c.id).limit(1)).scalar_one()
+        conn.execute(
+            shipments.update()
+            .where(shipments.c.id == first)
+            .values(created_at=datetime.now(UTC) - timedelta(days=3))
+        )
+    page = browser.get("/").text
+    assert '>1</span><span class="caption">shipments waiting over 48 h' in page
     assert "No order matches" in browser.get("/orders/rows?q=nobody@example.com").text
     order = _order(api)
     fragment = browser.get("/orders/rows").text

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
@@ -12,7 +12,10 @@ from podium.db.database import Database, as_utc
 from podium.db.tables import orders, shipment_lines, shipments
 from podium.fulfillment.model import OPEN_STATUSES
 
-__all__ = ["ToShip", "to_ship"]
+__all__ = ["LATE_AFTER", "ToShip", "late_shipments", "to_ship"]
+
+# An open shipment this old is late (the core has no promised date yet).
+LATE_AFTER = timedelta(hours=48)
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,3 +75,17 @@ def to_ship(db: Database, warehouse: str | None = None, *, limit: int = 100) -> 
         )
         for r in rows
     ]
+
+
+def late_shipments(db: Database, now: datetime | None = None) -> int:
+    """Open shipments waiting longer than ``LATE_AFTER``."""
+    cutoff = (now or datetime.now(UTC)) - LATE_AFTER
+    with db.read() as conn:
+        return int(
+            conn.execute(
+                sa.select(sa.func.count())
+                .select_from(shipments)
+                .where(shipments.c.status.in_(sorted(s.value for s in OPEN_STATUSES)))
+                .where(shipments.c.created_at < cutoff)
+            ).scalar_one()
+        )

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from podium.events.service import event_counts
+from podium.fulfillment.queue import late_shipments
 from podium.orders.stats import overview
 from podium.web.chart import hourly_bars
 from podium.web.core import Viewer, dashboard, page, render
@@ -26,4 +27,5 @@ def home(request: Request, viewer: Viewer = page()) -> HTMLResponse:
         figures=figures,
         chart=hourly_bars(figures.per_hour),
         events=event_counts(db),
+        late=late_shipments(db),
     )
