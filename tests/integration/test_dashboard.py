@@ -440,6 +440,9 @@ def test_home_figures_chart_and_the_live_rows_fragment(
     assert page.count("<rect") == 24
     assert "Orders per hour, last 24 hours: 2 in all" in page
     assert '>0</span><span class="caption">shipments waiting over 48 h' in page
+    assert "events waiting · oldest " in page  # no relay runs in these tests: events wait
+    channels = browser.get("/settings/channels").text
+    assert "the oldest has waited" in channels and "none yet" not in channels
     with podium.db.write() as conn:  # one shipment has waited three days
         first = conn.execute(sa.select(shipments.c.id).limit(1)).scalar_one()
         conn.execute(

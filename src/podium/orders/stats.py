@@ -11,7 +11,7 @@ from podium.db.database import Database, as_utc
 from podium.db.tables import order_holds, orders
 from podium.orders.status import OrderStatus
 
-__all__ = ["Overview", "hour_buckets", "overview"]
+__all__ = ["Overview", "hour_buckets", "last_order_at", "overview"]
 
 _OPEN = (
     OrderStatus.PENDING.value,
@@ -85,3 +85,19 @@ def overview(db: Database, now: datetime | None = None) -> Overview:
         holds={str(r): int(n) for r, n in sorted(holds)},
         per_hour=hour_buckets(now, counts),
     )
+
+
+def last_order_at(db: Database, channels: list[str]) -> dict[str, datetime]:
+    """When each channel's newest order arrived (ids grow with time: one index probe each)."""
+    found: dict[str, datetime] = {}
+    with db.read() as conn:
+        for code in channels:
+            at = conn.execute(
+                sa.select(orders.c.created_at)
+                .where(orders.c.channel == code)
+                .order_by(orders.c.id.desc())
+                .limit(1)
+            ).scalar_one_or_none()
+            if at is not None:
+                found[code] = as_utc(at)
+    return found

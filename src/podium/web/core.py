@@ -6,7 +6,7 @@ import functools
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -60,6 +60,15 @@ def when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
 
 
+def ago(value: timedelta) -> str:
+    seconds = int(value.total_seconds())
+    if seconds < 120:
+        return f"{seconds} s"
+    if seconds < 7200:
+        return f"{seconds // 60} min"
+    return f"{seconds // 3600} h"
+
+
 def label(value: str | None) -> str:
     return (value or "").replace("_", " ")
 
@@ -73,7 +82,7 @@ def safe_url(url: str | None) -> str | None:
 def _templates() -> Jinja2Templates:
     """One template environment per process: templates compile once, not per app."""
     templates = Jinja2Templates(directory=str(TEMPLATES))
-    templates.env.filters.update(money=money, when=when, label=label, safe_url=safe_url)
+    templates.env.filters.update(money=money, when=when, label=label, safe_url=safe_url, ago=ago)
     templates.env.globals.update(quote=quote)
     return templates
 

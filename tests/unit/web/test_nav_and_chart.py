@@ -48,3 +48,13 @@ def test_the_chart_is_valid_svg_with_a_bar_and_a_label_per_hour() -> None:
 def test_an_empty_day_draws_flat_bars_not_an_error() -> None:
     svg = hourly_bars(hour_buckets(datetime(2026, 1, 1, tzinfo=UTC), {}))
     assert ET.fromstring(svg) is not None and "0 in all" in svg
+
+
+def test_ages_read_in_the_largest_sensible_unit() -> None:
+    from datetime import timedelta
+
+    from podium.web.core import ago
+
+    assert ago(timedelta(seconds=5)) == "5 s"
+    assert ago(timedelta(minutes=5)) == "5 min"
+    assert ago(timedelta(hours=5)) == "5 h"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from podium.events.lag import outbox_lag
 from podium.events.service import event_counts
 from podium.fulfillment.queue import late_shipments
 from podium.orders.stats import overview
@@ -28,4 +29,5 @@ def home(request: Request, viewer: Viewer = page()) -> HTMLResponse:
         chart=hourly_bars(figures.per_hour),
         events=event_counts(db),
         late=late_shipments(db),
+        lag=outbox_lag(db),
     )

@@ -10,6 +10,8 @@ from podium.access.model import Permission, Role
 from podium.catalog.model import WarehousePatch
 from podium.catalog.service import list_channels, list_warehouses, update_warehouse
 from podium.errors import DomainError
+from podium.events.lag import outbox_lag
+from podium.orders.stats import last_order_at
 from podium.users import service as users
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
 from podium.web.forms import int_field, invalid
@@ -54,8 +56,16 @@ def edit_warehouse(
 
 @router.get("/settings/channels", response_class=HTMLResponse)
 def channels(request: Request, viewer: Viewer = page()) -> HTMLResponse:
-    found = list_channels(dashboard(request).podium.db)
-    return render(request, "settings/channels.html", viewer, channels=found)
+    db = dashboard(request).podium.db
+    found = list_channels(db)
+    return render(
+        request,
+        "settings/channels.html",
+        viewer,
+        channels=found,
+        last_order=last_order_at(db, [c.code for c in found]),
+        lag=outbox_lag(db),
+    )
 
 
 @router.get("/settings/keys", response_class=HTMLResponse)
