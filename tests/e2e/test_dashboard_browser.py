@@ -43,13 +43,6 @@ def browser() -> Iterator[Any]:
             launched.close()
 
 
-@pytest.fixture
-def sqlite_only(database_url: str) -> None:
-    """The browser part runs on SQLite only (the pages' SQL runs on both in tests/integration)."""
-    if not database_url.startswith("sqlite"):
-        pytest.skip("browser tests run on SQLite; the same pages are tested on PostgreSQL")
-
-
 def _users(server: Any, **roles: str) -> None:
     """Users straight into the server's database (cheap argon2 costs; the server re-hashes)."""
     db = Database(build_engine(server.database_url, pool_size=1))
@@ -69,7 +62,7 @@ def _sign_in(page: Any, url: str, email: str) -> None:
     page.wait_for_url(f"{url}/")
 
 
-def test_the_dashboard_in_a_browser(sqlite_only: None, server: Any, browser: Any) -> None:
+def test_the_dashboard_in_a_browser(server: Any, browser: Any) -> None:
     """One server for every scenario: starting one costs more than the scenarios do."""
     with server.client() as client:
         seed_http(client, {("TEE", "EAST"): 10})
