@@ -57,6 +57,8 @@ def test_without_a_valid_session_nothing_opens(app: FastAPI, podium: Podium) -> 
     assert response.status_code == 303
     assert response.headers["location"] == "/login?next=/orders%3Fstatus%3Dready"
     assert client.get("/", follow_redirects=False).headers["location"] == "/login"
+    polled = client.get("/orders/rows", headers={"HX-Request": "true"})
+    assert polled.status_code == 401 and polled.headers["HX-Redirect"] == "/login"
     assert client.get("/docs").status_code == 200
     browser = sign_in(app, podium, "readonly")
     token = browser.client.cookies["podium_session"]

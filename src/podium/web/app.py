@@ -6,7 +6,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
 from podium.bootstrap import Podium
@@ -20,8 +20,10 @@ AREAS = (auth, home, orders, inventory, exceptions, warehouse, settings)
 STATIC = Path(__file__).parent / "static"
 
 
-async def _login_required(request: Request, exc: Exception) -> RedirectResponse:
+async def _login_required(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, LoginRequired)
+    if request.headers.get("hx-request"):  # a poll after the session ended: reload whole page
+        return Response(status_code=401, headers={"HX-Redirect": "/login"})
     if exc.next_path == "/":
         return RedirectResponse("/login", status_code=303)
     return RedirectResponse(f"/login?next={quote(exc.next_path, safe='/')}", status_code=303)
