@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint typecheck pytest bench demo clean
+.PHONY: run test lint typecheck pytest bench demo clean chromium
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Podium needs Python 3.11+"'
@@ -31,7 +31,13 @@ typecheck: $(STAMP)
 # Tests run on SQLite always and on PostgreSQL when a server answers (scripts/postgres_url.py
 # finds one, or use PODIUM_TEST_POSTGRES_URL). PODIUM_REQUIRE_POSTGRES=1 (set by .ci/run)
 # makes a missing server an error instead of a skip.
-pytest: $(STAMP)
+# The browser tests drive Debian's chromium (Playwright is only the driver); CI runs as root.
+chromium:
+	@[ -x /usr/bin/chromium ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+		apt-get install -y -qq --no-install-recommends chromium; } || \
+		echo "warning: could not install chromium; the browser tests will be skipped" >&2
+
+pytest: $(STAMP) chromium
 	@PG="$${PODIUM_TEST_POSTGRES_URL:-$$($(BIN)/python scripts/postgres_url.py)}"; \
 	if [ -z "$$PG" ] && [ -n "$$PODIUM_REQUIRE_POSTGRES" ]; then \
 		echo "error: no PostgreSQL server answers (PODIUM_REQUIRE_POSTGRES is set)" >&2; exit 1; fi; \

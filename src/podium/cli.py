@@ -22,6 +22,7 @@ from podium.payments.cli import app as export_app
 from podium.payments.cli import payments_app
 from podium.returns.cli import app as returns_app
 from podium.routing import cli as routing_cli
+from podium.users.cli import users_app
 
 if TYPE_CHECKING:
     from podium.bootstrap import Podium
@@ -50,6 +51,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(returns_app, name="returns")
 app.add_typer(export_app, name="export")
 app.add_typer(payments_app, name="payments")
+app.add_typer(users_app, name="users")
 
 out = Console()
 err = Console(stderr=True)
@@ -118,6 +120,7 @@ def serve(
     p = port or settings.port
     out.print(f"Podium is serving on [bold]http://{h}:{p}/[/bold]", soft_wrap=True)
     out.print(f"API docs: http://{h}:{p}/docs", soft_wrap=True)
+    out.print("Dashboard: sign in with a user from `podium users create`.", soft_wrap=True)
     out.print(f"Database: {_safe_url(settings.database_url)}", soft_wrap=True, highlight=False)
     uvicorn.run(
         "podium.api.asgi:app",

@@ -84,6 +84,8 @@ class Settings:
     webhook_pause_after_seconds: float = 3600.0
     # CSV imports (POST /api/v1/imports/...) may be larger than other request bodies.
     max_import_bytes: int = 32 * 1024 * 1024
+    # Signs dashboard session cookies; when unset, a key kept in the database is used.
+    secret_key: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -114,4 +116,5 @@ class Settings:
             webhook_pause_after_failures=_int(e, "PODIUM_WEBHOOK_PAUSE_AFTER_FAILURES", 20),
             webhook_pause_after_seconds=_float(e, "PODIUM_WEBHOOK_PAUSE_AFTER_SECONDS", 3600.0),
             max_import_bytes=_int(e, "PODIUM_MAX_IMPORT_BYTES", 32 * 1024 * 1024),
+            secret_key=e.get("PODIUM_SECRET_KEY") or None,
         )

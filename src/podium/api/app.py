@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 
 import anyio
 from fastapi import FastAPI
-from fastapi.responses import RedirectResponse
 
 from podium import __version__
 from podium.api.errors import install_error_handlers
@@ -23,6 +22,7 @@ from podium.api.routers import (
     notify,
     orders,
     system,
+    users,
     warehouse_ops,
 )
 from podium.api.routers import customer_returns as customer_returns_router
@@ -31,6 +31,7 @@ from podium.api.routers import payments as payments_router
 from podium.api.routers import returns as returns_router
 from podium.api.routers import routing as routing_router
 from podium.bootstrap import Podium
+from podium.web.app import install_dashboard
 
 __all__ = ["create_app"]
 
@@ -85,6 +86,7 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
         payments_router,
         order_edits_router,
         customer_returns_router,
+        users,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_middleware(
@@ -93,8 +95,5 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
         larger={f"{API_PREFIX}/imports/": podium.settings.max_import_bytes},
     )
 
-    @app.get("/", include_in_schema=False)
-    def root() -> RedirectResponse:
-        return RedirectResponse("/docs")
-
+    install_dashboard(app, podium)  # the operations dashboard takes over `/`
     return app

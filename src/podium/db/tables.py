@@ -11,6 +11,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 
 __all__ = [
     "api_keys",
+    "app_secrets",
     "bin_locations",
     "carrier_accounts",
     "channel_deliveries",
@@ -43,6 +44,7 @@ __all__ = [
     "stock_levels",
     "stock_movements",
     "store_credits",
+    "users",
     "warehouses",
     "webhook_attempts",
     "webhook_deliveries",
@@ -676,3 +678,32 @@ store_credits = sa.Table(
     sa.Column("created_by", sa.String(200), nullable=False),
     sa.Index("ix_store_credits_customer_email", "customer_email", "currency"),
 )
+
+
+# --- dashboard (issue 7) ---
+
+users = sa.Table(
+    "users",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("email", sa.String(320), nullable=False, unique=True),
+    sa.Column("role", sa.String(32), nullable=False),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("last_login_at", Timestamp, nullable=True),
+)
+
+# Secrets every process serving this database shares (the session-signing key).
+app_secrets = sa.Table(
+    "app_secrets",
+    metadata,
+    sa.Column("name", sa.String(64), primary_key=True),
+    sa.Column("value", sa.String(200), nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+)
+
+# The order queue: newest first, by status, and found by a channel's own id.
+sa.Index("ix_orders_placed_at_id", orders.c.placed_at, orders.c.id)
+sa.Index("ix_orders_status_placed_at_id", orders.c.status, orders.c.placed_at, orders.c.id)
+sa.Index("ix_orders_external_id", orders.c.external_id)

@@ -1,0 +1,1 @@
+"""Dashboard users: people who sign in with an e-mail and a password."""

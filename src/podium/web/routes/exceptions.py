@@ -1,0 +1,50 @@
+"""Exceptions: every open hold, grouped by reason, with bulk release."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from podium.access.model import Permission
+from podium.errors import DomainError
+from podium.orders import lifecycle
+from podium.orders.exceptions import open_hold_counts, open_holds
+from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
+from podium.web.nav import NavItem
+
+router = APIRouter(include_in_schema=False)
+NAV = [NavItem("Exceptions", "/exceptions", order=30)]
+
+MAX_BULK = 500
+
+
+@router.get("/exceptions", response_class=HTMLResponse)
+def exceptions(request: Request, viewer: Viewer = page()) -> HTMLResponse:
+    db = dashboard(request).podium.db
+    counts = open_hold_counts(db)
+    return render(request, "exceptions.html", viewer, groups=open_holds(db), counts=counts)
+
+
+@router.post("/exceptions/release", response_model=None)
+def bulk_release(request: Request, posted: Posted = action(Permission.NOTE)) -> Response:
+    """Release the ticked holds, or every hold of one reason; each order on its own."""
+    db = dashboard(request).podium.db
+    pairs = [p.partition(":") for p in posted.all("hold")[:MAX_BULK]]
+    targets = [(order_id, hold_id) for order_id, _, hold_id in pairs if order_id and hold_id]
+    reason = posted.get("reason")
+    if reason:
+        holds = open_holds(db, limit_per_reason=MAX_BULK).get(reason, [])
+        targets = [(h.order_id, h.id) for h in holds]
+    if not targets:
+        return redirect(request, "/exceptions", "Tick the holds to release first.", "error")
+    released, failed = 0, []
+    for order_id, hold_id in targets:
+        try:
+            lifecycle.release_order(db, order_id, posted.viewer.actor, hold_id=hold_id)
+            released += 1
+        except DomainError as exc:
+            failed.append(exc.message)
+    message = f"Released {released} hold(s)."
+    if failed:
+        message += f" {len(failed)} could not be released: {failed[0]}"
+    return redirect(request, "/exceptions", message, "error" if failed else "ok")

@@ -1,0 +1,33 @@
+"""Home: today's orders and revenue, backlog, holds, the outbox, orders per hour."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from podium.events.lag import outbox_lag
+from podium.events.service import event_counts
+from podium.fulfillment.queue import late_shipments
+from podium.orders.stats import overview
+from podium.web.chart import hourly_bars
+from podium.web.core import Viewer, dashboard, page, render
+from podium.web.nav import NavItem
+
+router = APIRouter(include_in_schema=False)
+NAV = [NavItem("Home", "/", order=0)]
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, viewer: Viewer = page()) -> HTMLResponse:
+    db = dashboard(request).podium.db
+    figures = overview(db)
+    return render(
+        request,
+        "home.html",
+        viewer,
+        figures=figures,
+        chart=hourly_bars(figures.per_hour),
+        events=event_counts(db),
+        late=late_shipments(db),
+        lag=outbox_lag(db),
+    )

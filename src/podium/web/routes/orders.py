@@ -1,0 +1,136 @@
+"""The order queue and the order page, with the actions a role allows."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from podium.access.model import Permission
+from podium.catalog.service import list_channels, list_warehouses
+from podium.errors import DomainError, NotFound
+from podium.orders import lifecycle
+from podium.orders.model import HoldIn, NoteIn
+from podium.orders.queue import SORTS, QueueQuery, search_orders
+from podium.orders.status import HoldReason, OrderStatus
+from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
+from podium.web.forms import invalid
+from podium.web.nav import NavItem
+
+router = APIRouter(include_in_schema=False)
+NAV = [NavItem("Orders", "/orders", order=10)]
+
+MANUAL_REASONS = ("manual", "fraud_review", "address", "payment")
+
+
+def _queue(request: Request, viewer: Viewer, template: str) -> HTMLResponse:
+    db = dashboard(request).podium.db
+    error = None
+    try:
+        query = QueueQuery.parse(dict(request.query_params))
+        rows, next_cursor = search_orders(db, query)
+    except DomainError as exc:
+        error, query, rows, next_cursor = exc, QueueQuery(), [], None
+    return render(
+        request,
+        template,
+        viewer,
+        status=error.status if error else 200,
+        error=error,
+        query=query,
+        rows=rows,
+        next_cursor=next_cursor,
+        statuses=[s.value for s in OrderStatus if s is not OrderStatus.PENDING],
+        reasons=[r.value for r in HoldReason],
+        sorts=list(SORTS),
+        channels=list_channels(db) if template == "orders.html" else [],
+        warehouses=list_warehouses(db) if template == "orders.html" else [],
+    )
+
+
+@router.get("/orders", response_class=HTMLResponse)
+def queue(request: Request, viewer: Viewer = page()) -> HTMLResponse:
+    return _queue(request, viewer, "orders.html")
+
+
+@router.get("/orders/rows", response_class=HTMLResponse)
+def queue_rows(request: Request, viewer: Viewer = page()) -> HTMLResponse:
+    """The queue's rows alone: the page polls this to show new orders without reloading."""
+    return _queue(request, viewer, "_queue_rows.html")
+
+
+@router.get("/orders/{order_id}", response_class=HTMLResponse)
+def order_page(order_id: str, request: Request, viewer: Viewer = page()) -> HTMLResponse:
+    db = dashboard(request).podium.db
+    try:
+        order = lifecycle.get_order(db, order_id)
+        timeline = lifecycle.timeline(db, order_id)
+    except NotFound as exc:
+        return render(request, "error.html", viewer, status=404, message=exc.message)
+    return render(
+        request,
+        "order.html",
+        viewer,
+        order=order,
+        timeline=list(reversed(timeline)),
+        hold_reasons=MANUAL_REASONS,
+        can_cancel=order.status in {"ready", "on_hold", "pending"},
+    )
+
+
+def _back(request: Request, order_id: str, done: str, exc: DomainError | None) -> Response:
+    if exc is not None:
+        return redirect(request, f"/orders/{order_id}", exc.message, "error")
+    return redirect(request, f"/orders/{order_id}", done)
+
+
+@router.post("/orders/{order_id}/hold", response_model=None)
+def hold(order_id: str, request: Request, posted: Posted = action(Permission.NOTE)) -> Response:
+    db = dashboard(request).podium.db
+    try:
+        data = HoldIn(reason=posted.get("reason") or "manual", note=posted.get("note") or None)
+    except ValueError as exc:
+        return _back(request, order_id, "", invalid(exc))
+    try:
+        lifecycle.hold_order(db, order_id, data, posted.viewer.actor)
+    except DomainError as exc:
+        return _back(request, order_id, "", exc)
+    return _back(request, order_id, "The order is on hold.", None)
+
+
+@router.post("/orders/{order_id}/release", response_model=None)
+def release(order_id: str, request: Request, posted: Posted = action(Permission.NOTE)) -> Response:
+    db = dashboard(request).podium.db
+    try:
+        lifecycle.release_order(
+            db, order_id, posted.viewer.actor, hold_id=posted.get("hold_id") or None
+        )
+    except DomainError as exc:
+        return _back(request, order_id, "", exc)
+    return _back(request, order_id, "Hold released.", None)
+
+
+@router.post("/orders/{order_id}/cancel", response_model=None)
+def cancel(
+    order_id: str, request: Request, posted: Posted = action(Permission.OPERATE)
+) -> Response:
+    db = dashboard(request).podium.db
+    reason = posted.get("reason")[:500] or None
+    try:
+        lifecycle.cancel_order(db, order_id, posted.viewer.actor, reason)
+    except DomainError as exc:
+        return _back(request, order_id, "", exc)
+    return _back(request, order_id, "The order is cancelled.", None)
+
+
+@router.post("/orders/{order_id}/notes", response_model=None)
+def add_note(order_id: str, request: Request, posted: Posted = action(Permission.NOTE)) -> Response:
+    db = dashboard(request).podium.db
+    try:
+        data = NoteIn(message=posted.get("message"))
+    except ValueError as exc:
+        return _back(request, order_id, "", invalid(exc, "message"))
+    try:
+        lifecycle.add_note(db, order_id, data, posted.viewer.actor)
+    except DomainError as exc:
+        return _back(request, order_id, "", exc)
+    return _back(request, order_id, "Note added.", None)

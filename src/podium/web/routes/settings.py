@@ -1,0 +1,142 @@
+"""Settings: warehouses (edit), channels, API keys (create/revoke), users (admin only)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from podium.access import service as keys
+from podium.access.model import Permission, Role
+from podium.catalog.model import WarehousePatch
+from podium.catalog.service import list_channels, list_warehouses, update_warehouse
+from podium.errors import DomainError
+from podium.events.lag import outbox_lag
+from podium.orders.stats import last_order_at
+from podium.users import service as users
+from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
+from podium.web.forms import int_field, invalid
+from podium.web.nav import NavItem
+
+router = APIRouter(include_in_schema=False)
+NAV = [
+    NavItem("Warehouses", "/settings/warehouses", order=10, section="settings"),
+    NavItem("Channels", "/settings/channels", order=20, section="settings"),
+    NavItem("API keys", "/settings/keys", Permission.ADMIN, order=30, section="settings"),
+    NavItem("Users", "/settings/users", Permission.ADMIN, order=40, section="settings"),
+]
+ROLES = [r.value for r in Role]
+
+
+@router.get("/settings/warehouses", response_class=HTMLResponse)
+def warehouses(request: Request, viewer: Viewer = page()) -> HTMLResponse:
+    found = list_warehouses(dashboard(request).podium.db)
+    return render(request, "settings/warehouses.html", viewer, warehouses=found)
+
+
+@router.post("/settings/warehouses/{code}", response_model=None)
+def edit_warehouse(
+    code: str, request: Request, posted: Posted = action(Permission.ADMIN)
+) -> Response:
+    back = "/settings/warehouses"
+    try:
+        capacity = posted.get("daily_order_capacity")
+        patch = WarehousePatch(
+            name=posted.get("name") or None,
+            priority=int_field(posted.get("priority"), "priority"),
+            active=posted.get("active") == "on",
+            daily_order_capacity=int_field(capacity, "daily_order_capacity") if capacity else None,
+        )
+        update_warehouse(dashboard(request).podium.db, code, patch)
+    except DomainError as exc:
+        return redirect(request, back, exc.message, "error")
+    except ValueError as exc:
+        return redirect(request, back, invalid(exc).message, "error")
+    return redirect(request, back, f"Warehouse {code} saved.")
+
+
+@router.get("/settings/channels", response_class=HTMLResponse)
+def channels(request: Request, viewer: Viewer = page()) -> HTMLResponse:
+    db = dashboard(request).podium.db
+    found = list_channels(db)
+    return render(
+        request,
+        "settings/channels.html",
+        viewer,
+        channels=found,
+        last_order=last_order_at(db, [c.code for c in found]),
+        lag=outbox_lag(db),
+    )
+
+
+@router.get("/settings/keys", response_class=HTMLResponse)
+def api_keys(request: Request, viewer: Viewer = page(Permission.ADMIN)) -> HTMLResponse:
+    found = keys.list_keys(dashboard(request).podium.db)
+    return render(request, "settings/keys.html", viewer, keys=found, roles=ROLES, secret=None)
+
+
+@router.post("/settings/keys", response_model=None)
+def create_key(request: Request, posted: Posted = action(Permission.ADMIN)) -> Response:
+    db = dashboard(request).podium.db
+    try:
+        made, secret = keys.create_key(db, posted.get("name"), posted.get("role"))
+    except DomainError as exc:
+        return redirect(request, "/settings/keys", exc.message, "error")
+    # The secret is shown once, on this response, and never again.
+    return render(
+        request,
+        "settings/keys.html",
+        posted.viewer,
+        status=201,
+        keys=keys.list_keys(db),
+        roles=ROLES,
+        secret=secret,
+        made=made,
+    )
+
+
+@router.post("/settings/keys/{key_id}/revoke", response_model=None)
+def revoke_key(
+    key_id: str, request: Request, posted: Posted = action(Permission.ADMIN)
+) -> Response:
+    board = dashboard(request)
+    try:
+        revoked = keys.revoke_key(board.podium.db, key_id)
+    except DomainError as exc:
+        return redirect(request, "/settings/keys", exc.message, "error")
+    board.podium.keys.forget()
+    return redirect(request, "/settings/keys", f"Key {revoked.name} revoked.")
+
+
+@router.get("/settings/users", response_class=HTMLResponse)
+def user_list(request: Request, viewer: Viewer = page(Permission.ADMIN)) -> HTMLResponse:
+    found = users.list_users(dashboard(request).podium.db)
+    return render(request, "settings/users.html", viewer, users=found, roles=ROLES)
+
+
+@router.post("/settings/users", response_model=None)
+def create_user(request: Request, posted: Posted = action(Permission.ADMIN)) -> Response:
+    try:
+        board = dashboard(request)
+        made = users.create_user(
+            board.podium.db,
+            posted.get("email"),
+            posted.get("role"),
+            str(posted.form.get("password") or ""),
+            hasher=board.hasher,
+        )
+    except DomainError as exc:
+        return redirect(request, "/settings/users", exc.message, "error")
+    return redirect(request, "/settings/users", f"User {made.email} created.")
+
+
+@router.post("/settings/users/{user_id}/disable", response_model=None)
+def disable_user(
+    user_id: str, request: Request, posted: Posted = action(Permission.ADMIN)
+) -> Response:
+    if user_id == posted.viewer.user.id:
+        return redirect(request, "/settings/users", "You cannot disable yourself.", "error")
+    try:
+        done = users.disable_user(dashboard(request).podium.db, user_id)
+    except DomainError as exc:
+        return redirect(request, "/settings/users", exc.message, "error")
+    return redirect(request, "/settings/users", f"User {done.email} disabled.")
