@@ -399,7 +399,17 @@ def test_partial_stock_import_applies_the_good_rows_and_lists_the_rest(api: Api)
 
 def test_a_shopify_export_into_a_shopify_channel_uses_shopifys_order_ids(api: Api) -> None:
     seed_store(api, {("TEE", "WEST"): 10})
-    api.ok("post", "/channels", {"code": "shop", "name": "Shopify", "type": "shopify"})
+    shopify = {
+        "shop_url": "https://acme.myshopify.com",
+        "access_token": "shpat_test",
+        "webhook_secret": "whsec_test",
+        "location_id": "1",
+    }
+    api.ok(
+        "post",
+        "/channels",
+        {"code": "shop", "name": "Shopify", "type": "shopify", "settings": shopify},
+    )
     text = (
         "Name,Email,Currency,Lineitem quantity,Lineitem price,Lineitem sku,Shipping Zip,"
         "Shipping Country,Id\n"
