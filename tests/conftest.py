@@ -8,6 +8,7 @@ dropped at the end), and each test starts from empty tables.
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -127,6 +128,7 @@ class Server:
     url: str
     key: str
     database_url: str
+    admin_password: str = ""  # the dashboard admin's, printed on first start
 
     def client(self) -> httpx.Client:
         return httpx.Client(
@@ -174,7 +176,9 @@ def server(database_url: str, tmp_path: Path) -> Iterator[Server]:
             time.sleep(0.1)
         else:
             pytest.fail("podium serve did not start in time")
-        yield Server(url, key, database_url)
+        log.seek(0)
+        signed = re.search(r"sign in to the dashboard as \S+ with password (\S+)", log.read())
+        yield Server(url, key, database_url, signed.group(1) if signed else "")
     finally:
         proc.terminate()
         try:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
@@ -52,6 +53,8 @@ app.add_typer(returns_app, name="returns")
 app.add_typer(export_app, name="export")
 app.add_typer(payments_app, name="payments")
 app.add_typer(users_app, name="users")
+
+FIRST_ADMIN_EMAIL = "admin@podium.localhost"
 
 out = Console()
 err = Console(stderr=True)
@@ -106,9 +109,14 @@ def serve(
     import uvicorn
 
     from podium.access.service import count_keys, create_key
+    from podium.users.service import create_user, list_users
 
     settings = Settings.from_env()
+    first_user: tuple[str, str] | None = None
     with _opened() as podium:
+        if not list_users(podium.db):
+            first_user = FIRST_ADMIN_EMAIL, secrets.token_urlsafe(12)
+            create_user(podium.db, first_user[0], "admin", first_user[1])
         if count_keys(podium.db) == 0:
             _, key = create_key(podium.db, "first admin", "admin")
             out.print(
@@ -119,8 +127,16 @@ def serve(
     h = host or settings.host
     p = port or settings.port
     out.print(f"Podium is serving on [bold]http://{h}:{p}/[/bold]", soft_wrap=True)
+    out.print(f"Dashboard: http://{h}:{p}/", soft_wrap=True)
+    if first_user is not None:
+        out.print(
+            f"First start: sign in to the dashboard as {first_user[0]} with password "
+            f"{first_user[1]} (shown once; add people with `podium users create`).",
+            soft_wrap=True,
+            highlight=False,
+            markup=False,
+        )
     out.print(f"API docs: http://{h}:{p}/docs", soft_wrap=True)
-    out.print("Dashboard: sign in with a user from `podium users create`.", soft_wrap=True)
     out.print(f"Database: {_safe_url(settings.database_url)}", soft_wrap=True, highlight=False)
     uvicorn.run(
         "podium.api.asgi:app",
