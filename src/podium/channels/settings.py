@@ -53,6 +53,11 @@ class Availability(_Strict):
 
 class _Base(_Strict):
     availability: Availability = Field(default_factory=Availability)
+    # Sections other capabilities own and check themselves: customer e-mails (notify/), the
+    # capture policy (payments/) and the return policy (returns/).
+    notifications: dict[str, Any] | None = None
+    payment: dict[str, Any] | None = None
+    returns: dict[str, Any] | None = None
 
 
 def _base_url(value: str) -> str:
