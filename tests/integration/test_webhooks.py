@@ -115,8 +115,10 @@ def test_every_delivery_is_signed_with_the_secret_shown_only_at_creation(
     clock = Clock()
     _deliverer(podium, clock).run_once()
 
-    types = sorted(json.loads(r.body)["type"] for r in receiver.requests)
-    assert types == ["inventory.changed", "order.created"]
+    types = {json.loads(r.body)["type"] for r in receiver.requests}
+    # `*` means every event: the order's own, and what other capabilities raise after it
+    # (the warehouse release, the payment capture).
+    assert {"inventory.changed", "order.created"} <= types
     for request in receiver.requests:
         header = request.headers["Podium-Signature"]
         assert header.startswith("t=") and ",v1=" in header
