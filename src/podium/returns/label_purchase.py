@@ -4,7 +4,6 @@ through the carrier interface, and the label stored on the return (one write).""
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -23,7 +22,7 @@ from podium.orders import journal
 from podium.orders import store as orders_store
 from podium.returns import label_store, store
 from podium.returns.labels import ReturnLabelIn, ReturnLabelView, label_view
-from podium.returns.model import ReturnStatus
+from podium.returns.model import ReturnStatus, return_policy
 from podium.returns.service import locked_return
 
 __all__ = ["buy_return_label"]
@@ -57,10 +56,7 @@ def _warehouse_for(
     """The body's warehouse, else the channel's return policy's, else the one that shipped
     the returned units (the first such parcel)."""
     if wanted is None:
-        settings = catalog.channel_settings(conn, order["channel"]) or {}
-        policy = settings.get("returns")
-        named = policy.get("warehouse") if isinstance(policy, Mapping) else None
-        wanted = named if isinstance(named, str) and named else None
+        wanted = return_policy(catalog.channel_settings(conn, order["channel"]) or {}).warehouse
     if wanted is not None:
         if catalog.warehouse(conn, wanted) is None:
             raise ValidationFailed(
