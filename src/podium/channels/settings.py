@@ -53,6 +53,9 @@ class Availability(_Strict):
 
 class _Base(_Strict):
     availability: Availability = Field(default_factory=Availability)
+    # Return and payment policies (podium.returns.policies reads them leniently).
+    returns: dict[str, Any] | None = None
+    payment: dict[str, Any] | None = None
 
 
 def _base_url(value: str) -> str:
