@@ -53,9 +53,11 @@ class Availability(_Strict):
 
 class _Base(_Strict):
     availability: Availability = Field(default_factory=Availability)
-    # Return and payment policies (podium.returns.policies reads them leniently).
+    # Return and payment policies (podium.returns.policies reads them leniently), and the
+    # channel's e-mail branding (podium.notify).
     returns: dict[str, Any] | None = None
     payment: dict[str, Any] | None = None
+    notifications: dict[str, Any] | None = None
 
 
 def _base_url(value: str) -> str:
