@@ -34,6 +34,7 @@ from podium.notify.templates import Renderer
 from podium.orders.replenish import on_inventory_changed
 from podium.payments.gateways import Gateways
 from podium.payments.service import on_order_events
+from podium.returns.labels import on_return_rejected as void_return_labels
 from podium.routing.geo import Geocoder
 
 __all__ = ["Podium", "bootstrap"]
@@ -90,6 +91,7 @@ def bootstrap(
         "warehouse-cancel", on_order_cancelled(db, carriers.http), {"order.cancelled"}
     )
     registry.subscribe("label-void", void_labels(db, carriers), {"order.cancelled"})
+    registry.subscribe("return-label-void", void_return_labels(db, carriers), {"return.rejected"})
     emailer = Emailer(db, Mailer(settings), Renderer(settings.templates_dir))
     if emailer.mailer.enabled:
         registry.subscribe("customer-email", emailer.on_event, set(EMAIL_TEMPLATES))

@@ -224,7 +224,11 @@ def test_channel_policies_are_read_and_changed_through_the_api(api: Api) -> None
     )
     changed = api.client.put("/api/v1/channels/web/return-policy", json=body, headers=api.headers())
     assert changed.status_code == 200, changed.text
-    assert changed.json()["returns"] == {"window_days": 14, "reasons": ["too_small", "too_big"]}
+    assert changed.json()["returns"] == {
+        "window_days": 14,
+        "reasons": ["too_small", "too_big"],
+        "warehouse": None,
+    }
     path = f"/orders/{order['id']}/returns"
     old = api.post(path, {"lines": [{"sku": "TEE", "quantity": 1, "reason": "size_fit"}]})
     assert old.json()["error"]["code"] == "invalid_return_reason"

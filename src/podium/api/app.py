@@ -28,6 +28,7 @@ from podium.api.routers import (
 from podium.api.routers import customer_returns as customer_returns_router
 from podium.api.routers import order_edits as order_edits_router
 from podium.api.routers import payments as payments_router
+from podium.api.routers import return_labels as return_labels_router
 from podium.api.routers import returns as returns_router
 from podium.api.routers import routing as routing_router
 from podium.bootstrap import Podium
@@ -87,6 +88,7 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
         order_edits_router,
         customer_returns_router,
         users,
+        return_labels_router,
     ):
         app.include_router(module.router, prefix=API_PREFIX)
     app.add_middleware(

@@ -110,19 +110,19 @@ class EasyPostCarrier:
         return body
 
     def rates(self, request: RateRequest) -> list[Rate]:
-        shipment = self._call(
-            "POST",
-            "/shipments",
-            {
-                "shipment": {
-                    "reference": request.reference,
-                    "from_address": _address(request.from_name, request.from_address),
-                    "to_address": _address(request.to_name, request.to_address),
-                    "parcel": {"weight": ounces(request.weight_grams)},
-                    "options": {"currency": request.currency},
-                }
-            },
-        )
+        sender = _address(request.from_name, request.from_address)
+        receiver = _address(request.to_name, request.to_address)
+        body: dict[str, Any] = {
+            "reference": request.reference,
+            "from_address": sender,
+            "to_address": receiver,
+            "parcel": {"weight": ounces(request.weight_grams)},
+            "options": {"currency": request.currency},
+        }
+        if request.is_return:
+            # EasyPost takes a return with the outbound parcel's addresses and swaps them.
+            body.update(from_address=receiver, to_address=sender, is_return=True)
+        shipment = self._call("POST", "/shipments", {"shipment": body})
         return parse_rates(self.code, shipment)
 
     def buy(self, request: RateRequest, rate: Rate) -> Purchase:

@@ -51,6 +51,8 @@ class RateRequest:
     to_address: dict[str, Any]
     weight_grams: int
     currency: str = "USD"
+    # A return: the customer (``from``) sends the parcel back to the warehouse (``to``).
+    is_return: bool = False
 
 
 @dataclass(frozen=True, slots=True)

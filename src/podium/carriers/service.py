@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -15,18 +14,15 @@ from sqlalchemy.exc import IntegrityError
 from podium.carriers import store
 from podium.carriers.accounts import Carriers, CarrierUnavailable
 from podium.carriers.model import (
-    Carrier,
     CarrierError,
     LabelIn,
-    Rate,
     RateRequest,
-    choose_rate,
 )
-from podium.carriers.tablerate import BUILTIN_CODE
+from podium.carriers.shopping import shop
 from podium.catalog import service as catalog
 from podium.catalog import store as catalog_store
 from podium.db.database import Database, as_utc
-from podium.errors import Conflict, NotFound, ValidationFailed
+from podium.errors import Conflict, NotFound
 from podium.fulfillment import service as fulfilment
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.documents import LabelDoc
@@ -125,53 +121,13 @@ def _prepare(db: Database, shipment_id: str, data: LabelIn) -> _Job:
     return _Job(request, data.deliver_by or shipment["promised_by"])
 
 
-def _carriers_to_ask(db: Database, carriers: Carriers, code: str | None) -> list[Carrier]:
-    with db.read() as conn:
-        if code is None:
-            return [carriers.build(None)] + [
-                carriers.build(r) for r in store.accounts(conn) if r["active"]
-            ]
-        if code == BUILTIN_CODE:
-            return [carriers.build(None)]
-        row = store.account(conn, code)
-    if row is None or not row["active"]:
-        raise ValidationFailed(
-            f"Unknown carrier {code}.", code="unknown_carrier", details={"field": "carrier"}
-        )
-    return [carriers.build(row)]
-
-
 def buy_label(
     db: Database, carriers: Carriers, shipment_id: str, data: LabelIn, actor: str
 ) -> LabelView:
     """Buy a label: the named carrier and service, or the cheapest rate that arrives by the
     promised date across every carrier (rate shopping)."""
     job = _prepare(db, shipment_id, data)
-    rates: list[Rate] = []
-    by_code: dict[str, Carrier] = {}
-    failures: list[str] = []
-    for carrier in _carriers_to_ask(db, carriers, data.carrier):
-        by_code[carrier.code] = carrier
-        try:
-            rates += carrier.rates(job.request)
-        except CarrierError as exc:
-            log.warning("rates from %s failed: %s", carrier.code, exc)
-            failures.append(f"{carrier.code}: {exc}")
-    if data.service is not None:
-        rates = [r for r in rates if r.service.lower() == data.service.lower()]
-        if not rates and not failures:
-            raise ValidationFailed(
-                f"No service {data.service} here.",
-                code="unknown_service",
-                details={"field": "service"},
-            )
-    today = datetime.now(UTC).date()
-    rate = choose_rate(rates, today, job.promised_by)
-    if rate is None:
-        raise CarrierUnavailable(
-            "No carrier offered a rate: " + "; ".join(failures), details={"failures": failures}
-        )
-    carrier = by_code[rate.carrier]
+    rate, carrier = shop(db, carriers, job.request, data.carrier, data.service, job.promised_by)
     for _attempt in range(3):
         try:
             purchase = carrier.buy(job.request, rate)

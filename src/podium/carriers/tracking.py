@@ -17,6 +17,7 @@ from podium.db.database import Database, as_utc
 from podium.errors import DomainError, NotFound, ValidationFailed
 from podium.fulfillment import service as fulfilment
 from podium.fulfillment import warehouse_store as wstore
+from podium.returns.label_tracking import apply_return_tracking, poll_return_labels
 
 __all__ = ["InvalidSignature", "PollResult", "poll", "receive_webhook"]
 
@@ -33,7 +34,9 @@ def _apply(db: Database, tracking: Tracking, actor: str) -> str:
     """``updated``, ``no_change`` or ``unknown_tracking_number``."""
     with db.read() as conn:
         label = store.label_by_tracking(conn, tracking.tracking_number)
-    if label is None or label["voided_at"] is not None:
+    if label is None:
+        return apply_return_tracking(db, tracking, actor) or "unknown_tracking_number"
+    if label["voided_at"] is not None:
         return "unknown_tracking_number"
     if tracking.status is None:
         return "no_change"
@@ -121,4 +124,5 @@ def poll(db: Database, carriers: Carriers, *, limit: int = 500) -> PollResult:
             continue
         if _apply(db, tracking, f"carrier:{label['carrier']}") == "updated":
             updated += 1
-    return PollResult(len(moving), updated, failed)
+    back = poll_return_labels(db, carriers, limit=limit)  # return parcels on their way back
+    return PollResult(len(moving) + back.checked, updated + back.updated, failed + back.failed)

@@ -37,6 +37,7 @@ class LabelDoc:
     ship_from: list[str]
     ship_to: list[str]
     shipped_on: str
+    reference: str = ""  # a second reference line, e.g. the return (RMA) it carries back
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,9 @@ def label_pdf(doc: LabelDoc) -> bytes:
     c.drawCentredString(w / 2, 100, f"TRACKING # {doc.tracking_number}")
     c.setFont("Helvetica", 8)
     c.drawString(16, 30, f"Order {doc.order_number}")
+    if doc.reference:
+        c.setFont("Helvetica-Bold", 9)
+        c.drawString(16, 44, _clip(doc.reference, 60))
     c.drawRightString(w - 16, 30, doc.shipped_on)
     c.showPage()
     c.save()

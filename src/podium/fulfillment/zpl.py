@@ -39,6 +39,8 @@ def label_zpl(doc: LabelDoc) -> str:
     text(560, 520, 30, f"{doc.weight_grams / 1000:.2f} kg")
     lines.append("^FO20,570^GB772,3,3^FS")
     lines.append(f"^FO60,620^BY3,3,260^BCN,260,Y,N,N^FH_^FD{field(doc.tracking_number)}^FS")
+    if doc.reference:
+        text(30, 1085, 26, doc.reference[:60])
     text(30, 1120, 24, f"Order {doc.order_number}")
     text(560, 1120, 24, doc.shipped_on)
     lines.append("^XZ")

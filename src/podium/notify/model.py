@@ -72,6 +72,9 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "return.approved",
         "return.received",
         "refund.issued",
+        "return.label_created",
+        "return.in_transit",
+        "return.parcel_delivered",
     }
 )
 _FAMILIES = frozenset(t.split(".", 1)[0] for t in EVENT_TYPES)

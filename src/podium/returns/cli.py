@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import typer
 from rich.table import Table
 
@@ -208,6 +210,49 @@ def exchange(
             f"Replacement order {made.number} ({made.order_id}) is {made.status}.",
             highlight=False,
             soft_wrap=True,
+        )
+
+    run()
+
+
+@app.command("label")
+def label(
+    return_id: str,
+    carrier: str = typer.Option(None, help="Carrier account code; omit to rate-shop."),
+    service: str = typer.Option(None, help="Service, e.g. ground."),
+    warehouse: str = typer.Option(None, help="Send it back here instead."),
+    out_file: Path = typer.Option(None, "--out", help="Write the label here (.pdf or .zpl)."),
+) -> None:
+    """Buy the return label of an approved return (or reuse the one it has) and write it as
+    PDF or ZPL."""
+    from podium.cli import _opened, friendly, out
+    from podium.errors import NotFound
+    from podium.fulfillment.documents import label_pdf
+    from podium.fulfillment.zpl import label_zpl
+    from podium.returns import labels
+    from podium.returns.label_purchase import buy_return_label
+
+    @friendly
+    def run() -> None:
+        data = labels.ReturnLabelIn(carrier=carrier, service=service, warehouse=warehouse)
+        with _opened() as podium:
+            try:
+                bought = labels.get_return_label(podium.db, return_id)
+            except NotFound as exc:
+                if exc.code != "label_not_found":
+                    raise
+                bought = buy_return_label(podium.db, podium.carriers, return_id, data, "cli")
+            doc = labels.return_label_document(podium.db, return_id)
+        target = out_file or Path(f"return-label-{bought.tracking_number}.pdf")
+        if target.suffix == ".zpl":
+            target.write_text(label_zpl(doc))
+        else:
+            target.write_bytes(label_pdf(doc))
+        out.print(
+            f"{bought.carrier_name} {bought.service}, {bought.rate.currency} "
+            f"{bought.rate.amount}: tracking {bought.tracking_number} back to "
+            f"{bought.warehouse}; label at {target}",
+            highlight=False,
         )
 
     run()

@@ -1,28 +1,180 @@
-"""The seam for return labels (pure interface; no carrier is called from here yet).
+"""Return labels through the carrier interface: the parcel an approved RMA goes back in.
 
-When the carriers package offers return labels, an adapter implementing
-:class:`ReturnLabelProvider` is built in ``bootstrap`` and ``returns.service.ship_back`` (the
-``approved → in_transit`` step) or an approve hook asks it for a label whose tracking number is
-stored on the return (``returns.carrier`` / ``returns.tracking_number`` already exist).
+From the customer's shipping address to the warehouse the return goes back to (the one that
+shipped the returned units, unless the channel's return policy names one), weighed from the
+returned lines' products, rate-shopped like shipment labels (``carriers.service.shop``) and
+printed by the same 4×6 label renderer (PDF and ZPL). Rejecting the return voids its label.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Protocol
+import logging
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
 
-__all__ = ["ReturnLabel", "ReturnLabelProvider"]
+import sqlalchemy as sa
+from pydantic import BaseModel, Field
+
+from podium.carriers.accounts import Carriers, CarrierUnavailable
+from podium.carriers.model import CarrierError
+from podium.carriers.shopping import carrier_for
+from podium.catalog import store as catalog
+from podium.db.database import Database, as_utc, utcnow
+from podium.errors import Conflict, NotFound
+from podium.events.model import Envelope
+from podium.fulfillment.documents import LabelDoc
+from podium.fulfillment.paperwork import address_lines
+from podium.money import format_amount
+from podium.orders import journal
+from podium.orders import store as orders_store
+from podium.returns import label_store, store
+from podium.returns.service import locked_return
+from podium.validation import Code, Input
+
+__all__ = [
+    "ReturnLabelIn",
+    "ReturnLabelView",
+    "get_return_label",
+    "label_view",
+    "on_return_rejected",
+    "return_label_document",
+    "void_return_label",
+]
+
+log = logging.getLogger("podium.returns.labels")
+DEFAULT_WEIGHT_GRAMS = 500
+ACTOR = "system:returns"
 
 
-@dataclass(frozen=True, slots=True)
-class ReturnLabel:
+class ReturnLabelIn(Input):
+    carrier: Code | None = None
+    service: str | None = Field(default=None, min_length=1, max_length=64)
+    warehouse: Code | None = Field(default=None, description="Override where it goes back to.")
+
+
+class LabelRate(BaseModel):
+    amount: str
+    currency: str
+
+
+class ReturnLabelView(BaseModel):
+    return_id: str
     carrier: str
+    carrier_name: str
     service: str
     tracking_number: str
-    label_pdf: bytes
+    tracking_url: str | None
+    rate: LabelRate
+    transit_days: int | None
+    warehouse: str
+    weight_grams: int
+    label_url: str | None  # the carrier's own postage label (EasyPost), when it made one
+    created_at: datetime
+    picked_up_at: datetime | None
+    delivered_at: datetime | None
 
 
-class ReturnLabelProvider(Protocol):
-    def return_label(
-        self, return_id: str, from_address: dict[str, str], to_warehouse: str, weight_grams: int
-    ) -> ReturnLabel: ...
+def label_view(row: sa.RowMapping) -> ReturnLabelView:
+    def when(value: Any) -> datetime | None:
+        return as_utc(value) if value is not None else None
+
+    return ReturnLabelView(
+        return_id=row["return_id"],
+        carrier=row["carrier"],
+        carrier_name=row["carrier_name"],
+        service=row["service"],
+        tracking_number=row["tracking_number"],
+        tracking_url=row["tracking_url"],
+        rate=LabelRate(
+            amount=format_amount(row["rate_amount"], row["currency"]), currency=row["currency"]
+        ),
+        transit_days=row["transit_days"],
+        warehouse=row["warehouse"],
+        weight_grams=row["weight_grams"],
+        label_url=row["label_url"],
+        created_at=as_utc(row["created_at"]),
+        picked_up_at=when(row["picked_up_at"]),
+        delivered_at=when(row["delivered_at"]),
+    )
+
+
+def _label(db: Database, return_id: str) -> sa.RowMapping:
+    with db.read() as conn:
+        if store.return_row(conn, return_id) is None:
+            raise NotFound(f"No return {return_id}.", code="return_not_found")
+        row = label_store.current_label(conn, return_id)
+    if row is None:
+        raise NotFound("This return has no label.", code="label_not_found")
+    return row
+
+
+def get_return_label(db: Database, return_id: str) -> ReturnLabelView:
+    return label_view(_label(db, return_id))
+
+
+def void_return_label(db: Database, carriers: Carriers, return_id: str, actor: str) -> None:
+    """Void a label the parcel has not travelled on (the carrier refunds it where it can)."""
+    row = _label(db, return_id)
+    if row["picked_up_at"] is not None:
+        raise Conflict(
+            "The parcel is on its way; its label cannot be voided.",
+            code="label_in_use",
+            details={"tracking_number": row["tracking_number"]},
+        )
+    try:
+        carrier_for(db, carriers, row["carrier"]).void(row["tracking_number"], row["external_id"])
+    except CarrierError as exc:
+        raise CarrierUnavailable(str(exc)) from exc
+    with db.write() as conn:
+        order, ret = locked_return(conn, return_id)
+        label_store.update_label(conn, row["id"], {"voided_at": utcnow()})
+        if ret["tracking_number"] == row["tracking_number"]:
+            store.update_return(conn, return_id, {"carrier": None, "tracking_number": None})
+        facts = {"return_id": return_id, "tracking_number": row["tracking_number"]}
+        journal.record(
+            conn,
+            order,
+            actor,
+            "return.label_voided",
+            f"Return label {row['tracking_number']} for {return_id} voided.",
+            facts,
+            payload=facts,
+        )
+
+
+def on_return_rejected(db: Database, carriers: Carriers) -> Callable[[Envelope], None]:
+    """A return was rejected: void its unused label so the postage is refunded. A carrier that
+    fails makes the relay try again later."""
+
+    def handle(event: Envelope) -> None:
+        return_id = event.payload.get("return_id")
+        if not isinstance(return_id, str):
+            return
+        with db.read() as conn:
+            row = label_store.current_label(conn, return_id)
+        if row is not None and row["picked_up_at"] is None:
+            void_return_label(db, carriers, return_id, ACTOR)
+
+    return handle
+
+
+def return_label_document(db: Database, return_id: str) -> LabelDoc:
+    row = _label(db, return_id)
+    with db.read() as conn:
+        ret = store.return_row(conn, return_id)
+        assert ret is not None
+        order = orders_store.order(conn, ret["order_id"])
+        warehouse = catalog.warehouse(conn, row["warehouse"])
+    assert order is not None and warehouse is not None
+    return LabelDoc(
+        tracking_number=row["tracking_number"],
+        carrier_name=row["carrier_name"],
+        service=row["service"],
+        order_number=order["number"],
+        weight_grams=row["weight_grams"],
+        ship_from=address_lines(order["customer_name"], dict(order["shipping_address"])),
+        ship_to=address_lines(warehouse.name, warehouse.address.model_dump()),
+        shipped_on=as_utc(row["created_at"]).strftime("%Y-%m-%d"),
+        reference=f"RETURN {return_id}",
+    )

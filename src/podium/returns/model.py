@@ -100,10 +100,12 @@ DEFAULT_WINDOW_DAYS = 30
 class ReturnPolicy:
     window_days: int
     reasons: tuple[str, ...]
+    warehouse: str | None = None  # where return parcels go; None: the shipping warehouse
 
 
 def return_policy(settings: Mapping[str, Any]) -> ReturnPolicy:
-    """A channel's return policy from ``{"returns": {"window_days": 30, "reasons": […]}}``."""
+    """A channel's return policy from ``{"returns": {"window_days": 30, "reasons": […],
+    "warehouse": "EAST"}}`` (``warehouse`` optional)."""
     raw = settings.get("returns")
     conf: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
     window = conf.get("window_days")
@@ -115,6 +117,7 @@ def return_policy(settings: Mapping[str, Any]) -> ReturnPolicy:
         tuple(r for r in reasons if isinstance(r, str))
         if isinstance(reasons, list) and reasons
         else DEFAULT_REASONS,
+        warehouse if isinstance(warehouse := conf.get("warehouse"), str) and warehouse else None,
     )
 
 

@@ -8,10 +8,10 @@ from pydantic import BaseModel, Field
 
 from podium.catalog import store as catalog
 from podium.db.database import Database
-from podium.errors import NotFound
+from podium.errors import NotFound, ValidationFailed
 from podium.payments.model import payment_policy
 from podium.returns.model import return_policy
-from podium.validation import Input
+from podium.validation import Code, Input
 
 __all__ = [
     "PaymentPolicyIn",
@@ -30,11 +30,15 @@ class ReturnPolicyIn(Input):
     reasons: list[str] = Field(
         min_length=1, max_length=50, description="snake_case words customers and staff pick from"
     )
+    warehouse: Code | None = Field(
+        default=None, description="Where return parcels go (default: the shipping warehouse)."
+    )
 
 
 class ReturnPolicyView(BaseModel):
     window_days: int
     reasons: list[str]
+    warehouse: str | None = None
 
 
 class PaymentPolicyIn(Input):
@@ -66,7 +70,9 @@ def get_policies(db: Database, code: str) -> Policies:
     r, p = return_policy(settings), payment_policy(settings)
     return Policies(
         channel=code,
-        returns=ReturnPolicyView(window_days=r.window_days, reasons=list(r.reasons)),
+        returns=ReturnPolicyView(
+            window_days=r.window_days, reasons=list(r.reasons), warehouse=r.warehouse
+        ),
         payment=PaymentPolicyView(capture=p.capture.value, gateway=p.gateway),
     )
 
@@ -80,7 +86,17 @@ def _set(db: Database, code: str, key: str, value: dict[str, object]) -> Policie
 
 def set_return_policy(db: Database, code: str, data: ReturnPolicyIn) -> Policies:
     reasons = list(dict.fromkeys(r.strip() for r in data.reasons if r.strip()))
-    return _set(db, code, "returns", {"window_days": data.window_days, "reasons": reasons})
+    value: dict[str, object] = {"window_days": data.window_days, "reasons": reasons}
+    if data.warehouse is not None:
+        with db.read() as conn:
+            if catalog.warehouse(conn, data.warehouse) is None:
+                raise ValidationFailed(
+                    f"Unknown warehouse {data.warehouse}.",
+                    code="unknown_warehouse",
+                    details={"field": "warehouse"},
+                )
+        value["warehouse"] = data.warehouse
+    return _set(db, code, "returns", value)
 
 
 def set_payment_policy(db: Database, code: str, data: PaymentPolicyIn) -> Policies:

@@ -22,7 +22,7 @@ from podium.orders.lifecycle import (
     encode_cursor,
     locked_order,
 )
-from podium.returns import store
+from podium.returns import label_store, store
 from podium.returns.model import (
     ReturnIn,
     ReturnLineIn,
@@ -275,15 +275,24 @@ def reject_return(db: Database, return_id: str, actor: str, note: str | None = N
 
 
 def ship_back(db: Database, return_id: str, data: ShipBackIn, actor: str) -> ReturnView:
-    """The customer sent the parcel (a return label from a carrier would be bought here)."""
-    return _transition(
-        db,
-        return_id,
-        ReturnStatus.IN_TRANSIT,
-        actor,
-        carrier=data.carrier,
-        tracking_number=data.tracking_number,
-    )
+    """The customer sent the parcel: with the tracking number they give, or the return
+    label's (``returns.labels``), which counts as picked up from now on."""
+    values = {
+        k: v
+        for k, v in (("carrier", data.carrier), ("tracking_number", data.tracking_number))
+        if v is not None
+    }
+    with db.write() as conn:
+        order, row = locked_return(conn, return_id)
+        move(conn, order, return_id, row["status"], ReturnStatus.IN_TRANSIT, actor, values, values)
+        label = label_store.current_label(conn, return_id)
+        if (
+            label is not None
+            and label["picked_up_at"] is None
+            and data.tracking_number in (None, label["tracking_number"])
+        ):
+            label_store.update_label(conn, label["id"], {"picked_up_at": utcnow()})
+        return return_view(conn, return_id)
 
 
 def close_return(db: Database, return_id: str, actor: str) -> ReturnView:
