@@ -3,12 +3,12 @@ policy, refund to the original payment, grant store credit, keep ``payment_statu
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
 
-from podium.catalog import store as catalog
+from podium.catalog import cache as catalogue
 from podium.db.database import Database
 from podium.errors import Conflict, ValidationFailed
 from podium.events.model import Envelope
@@ -42,24 +42,28 @@ __all__ = [
 ACTOR = "system:payments"
 
 
+def _as_transactions(rows: Sequence[Mapping[Any, Any]]) -> list[Transaction]:
+    return [Transaction(TxKind(r["kind"]), r["amount"], r["status"] == "succeeded") for r in rows]
+
+
 def _transactions(conn: Connection, order_id: str) -> list[Transaction]:
-    return [
-        Transaction(TxKind(r["kind"]), r["amount"], r["status"] == "succeeded")
-        for r in store.transactions(conn, order_id)
-    ]
+    return _as_transactions(store.transactions(conn, order_id))
+
+
+def _channel_settings(conn: Connection, code: str) -> dict[str, Any]:
+    """The channel's settings through the per-process catalogue copy (policies hold no secret;
+    a policy changed in another process applies here within the copy's 2 s)."""
+    found = catalogue.channel(conn, code)
+    return dict(found.settings) if found is not None else {}
 
 
 def paid_summary(conn: Connection, order_id: str) -> PaymentSummary:
     return summarise(_transactions(conn, order_id))
 
 
-def _last_reference(conn: Connection, order_id: str, kinds: set[str]) -> str | None:
-    rows = [
-        r
-        for r in store.transactions(conn, order_id)
-        if r["kind"] in kinds and r["status"] == "succeeded"
-    ]
-    return rows[-1]["reference"] if rows else None
+def _last_reference(rows: Sequence[Mapping[Any, Any]], kinds: set[str]) -> str | None:
+    found = [r for r in rows if r["kind"] in kinds and r["status"] == "succeeded"]
+    return found[-1]["reference"] if found else None
 
 
 def record_transaction(
@@ -77,12 +81,12 @@ def record_transaction(
 ) -> dict[str, Any]:
     """Ask the gateway (unless the outcome is already known) and record the transaction; then
     re-derive the order's payment status. Call with the order row locked."""
-    settings = catalog.channel_settings(conn, order["channel"]) or {}
-    name = gateway or payment_policy(settings).gateway
+    name = gateway or payment_policy(_channel_settings(conn, order["channel"])).gateway
     cur = order["currency"]
+    earlier: list[Mapping[Any, Any]] = list(store.transactions(conn, order["id"]))
     if succeeded is None:
         gw = gateways.get(name)
-        prior = _last_reference(conn, order["id"], {"authorize", "capture"})
+        prior = _last_reference(earlier, {"authorize", "capture"})
         if kind is TxKind.AUTHORIZE:
             result = gw.authorize(order["id"], amount, cur)
         elif kind is TxKind.CAPTURE:
@@ -107,7 +111,7 @@ def record_transaction(
         },
     )
     before = order["payment_status"]
-    status = derive_status(order["total"], _transactions(conn, order["id"])).value
+    status = derive_status(order["total"], _as_transactions([*earlier, row])).value
     if status != before:
         orders.set_payment_status(conn, order["id"], status)
     verb = {
@@ -146,7 +150,7 @@ def settle_policy(conn: Connection, order: Mapping[Any, Any], gateways: Gateways
         if paid.authorized > 0 and paid.captured == 0 and not paid.voided:
             record_transaction(conn, order, TxKind.VOID, 0, gateways, ACTOR)
         return
-    policy = payment_policy(catalog.channel_settings(conn, order["channel"]) or {})
+    policy = payment_policy(_channel_settings(conn, order["channel"]))
     if policy.capture is CapturePolicy.MANUAL:
         return
     txs = _transactions(conn, order["id"])
