@@ -53,6 +53,9 @@ class Availability(_Strict):
 
 class _Base(_Strict):
     availability: Availability = Field(default_factory=Availability)
+    # Policies other capabilities read (see /channels/{code}/policies): kept as given.
+    payment: dict[str, Any] | None = None
+    returns: dict[str, Any] | None = None
 
 
 def _base_url(value: str) -> str:
