@@ -196,7 +196,7 @@ def _events(podium: Podium) -> list[Envelope]:
     found, _ = list_events(podium.db, limit=200)
     return [
         Envelope(
-            id=e.id,
+            id=int(e.id),
             aggregate_type=e.aggregate_type,
             aggregate_id=e.aggregate_id,
             type=e.type,
@@ -335,3 +335,60 @@ def test_a_paid_woo_order_and_its_refund_become_podium_payments(api: Api, podium
         ("capture", "succeeded", "14.00"),
         ("refund", "succeeded", "5.00"),
     ]
+
+
+def test_recording_channel_facts_writes_only_what_is_new_and_never_more(
+    api: Api, podium: Podium
+) -> None:
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from podium.orders.lifecycle import locked_order
+    from podium.payments.channel import record_channel_payments
+    from podium.payments.model import PaymentFact, Transaction, TxKind, derive_status
+    from podium.payments.store import transactions
+    from support import order_body
+
+    seed_store(api, {("TEE", "EAST"): 1000}, warehouses=("EAST",))
+    fact = st.builds(
+        PaymentFact,
+        st.sampled_from([TxKind.AUTHORIZE, TxKind.CAPTURE]),
+        st.integers(1, 3000),
+        st.booleans(),
+    )
+
+    @settings(
+        max_examples=10,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+    )
+    @given(st.lists(st.lists(fact, max_size=4), min_size=1, max_size=4))
+    def run(updates: list[list[PaymentFact]]) -> None:
+        body = order_body([("TEE", 1)], tags=["payment:channel"])
+        order_id = api.ok("post", "/orders", body)["id"]
+        drain(podium)
+        assert _payments(api, order_id) == []  # the policy did not capture a channel-paid order
+        most = {TxKind.AUTHORIZE: 0, TxKind.CAPTURE: 0}
+        for facts in updates:
+            with podium.db.write() as conn:
+                order = locked_order(conn, order_id)
+                record_channel_payments(conn, order, "web", facts, "test")
+            with podium.db.write() as conn:  # the same facts again: nothing new
+                order = locked_order(conn, order_id)
+                assert record_channel_payments(conn, order, "web", facts, "test") == 0
+            for kind in most:
+                most[kind] = max(
+                    most[kind], sum(f.amount for f in facts if f.kind is kind and f.succeeded)
+                )
+        with podium.db.read() as conn:
+            rows = transactions(conn, order_id)
+            order = locked_order(conn, order_id)
+        ok = [r for r in rows if r["status"] == "succeeded"]
+        for kind, amount in most.items():
+            assert sum(r["amount"] for r in ok if r["kind"] == kind) == amount
+        txs = [
+            Transaction(TxKind(r["kind"]), r["amount"], r["status"] == "succeeded") for r in rows
+        ]
+        assert order["payment_status"] == derive_status(order["total"], txs).value
+
+    run()
