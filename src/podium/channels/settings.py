@@ -56,6 +56,7 @@ class _Base(_Strict):
     # Policies other capabilities read (see /channels/{code}/policies): kept as given.
     payment: dict[str, Any] | None = None
     returns: dict[str, Any] | None = None
+    notifications: dict[str, Any] | None = None
 
 
 def _base_url(value: str) -> str:
