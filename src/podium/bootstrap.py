@@ -34,6 +34,7 @@ from podium.notify.templates import Renderer
 from podium.orders.replenish import on_inventory_changed
 from podium.payments.gateways import Gateways
 from podium.payments.service import on_order_events
+from podium.returns.channel_subscriber import on_channel_refund
 from podium.returns.labels import on_return_rejected as void_return_labels
 from podium.routing.geo import Geocoder
 
@@ -108,6 +109,9 @@ def bootstrap(
         "payments",
         on_order_events(db, gateways),
         {"order.created", "order.edited", "order.cancelled", "shipment.shipped"},
+    )
+    registry.subscribe(
+        "channel-refunds", on_channel_refund(db, gateways), {"channel.refund_received"}
     )
     relay = Relay(db, registry, settings)
     db.on_commit(relay.notify)

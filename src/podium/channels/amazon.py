@@ -24,6 +24,7 @@ from podium.channels.model import ChannelLine, ChannelOrder, Delivery, LevelPush
 from podium.channels.parsing import MoneyReader, clean_sku, parse_time, text
 from podium.channels.settings import AmazonSettings
 from podium.errors import ValidationFailed
+from podium.payments.model import PaymentFact, TxKind
 
 __all__ = ["AmazonConnector", "order_from_amazon"]
 
@@ -132,7 +133,19 @@ def order_from_amazon(order: dict[str, Any], items: Sequence[dict[str, Any]]) ->
         total=total,
         notes=list(money.problems),
         review="; ".join(money.problems)[:1000] or None,
+        payments=_paid(status, total, str(order["AmazonOrderId"])),
+        paid_by_channel=True,
     )
+
+
+# Amazon collects the money: once an order is Unshipped or (Partially)Shipped, it is paid.
+_PAID = {"Unshipped", "PartiallyShipped", "Shipped"}
+
+
+def _paid(status: str, total: int | None, order_id: str) -> list[PaymentFact]:
+    if status in _PAID and total:
+        return [PaymentFact(TxKind.CAPTURE, total, reference=order_id)]
+    return []
 
 
 class AmazonConnector:

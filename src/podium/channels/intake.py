@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
+from sqlalchemy import Connection
 
 from podium.catalog import store as catalog
 from podium.channels import store
@@ -19,6 +20,8 @@ from podium.orders import journal, lifecycle
 from podium.orders.model import HoldIn, OrderIntake
 from podium.orders.placement import place_order
 from podium.orders.store import TimelineRow, add_timeline
+from podium.payments.channel import record_channel_payments
+from podium.payments.model import CHANNEL_PAID_TAG
 from podium.routing.geo import Geocoder
 
 __all__ = ["Applied", "apply_order", "apply_refund", "intake_for"]
@@ -83,7 +86,7 @@ def _intake_body(channel: str, order: ChannelOrder, skus: dict[str, str]) -> dic
         "discount_total": format_amount(min(order.discount, _gross(order)), cur),
         "on_shortage": "backorder",
         "placed_at": order.placed_at,
-        "tags": [f"channel:{channel}"],
+        "tags": [f"channel:{channel}"] + ([CHANNEL_PAID_TAG] if order.paid_by_channel else []),
     }
 
 
@@ -105,6 +108,8 @@ def apply_order(
     if seen is not None and order.updated_at is not None and order.updated_at <= as_utc(seen):
         return Applied("stale", known["order_id"])  # an older update arriving late
     order_id = known["order_id"]
+    with db.write() as conn:
+        _record_payments(conn, channel, order, order_id, actor)
     _record_refunds(db, channel, order, order_id, actor)
     if order.cancelled:
         _cancel(db, order_id, actor, order.status)
@@ -140,6 +145,7 @@ def _capture(
     placed = place_order(db, intake, geocoder=geocoder, actor=actor, hold_unknown_skus=True)
     order_id = placed.order.id
     with db.write() as conn:
+        _record_payments(conn, channel, order, order_id, actor)  # before a refund can find it
         store.upsert_channel_order(
             conn, channel, order.external_id, order_id, order.status, order.updated_at
         )
@@ -159,6 +165,15 @@ def _capture(
     if order.cancelled:
         _cancel(db, order_id, actor, order.status)
     return Applied("created" if placed.created else "unchanged", order_id)
+
+
+def _record_payments(
+    conn: Connection, channel: str, order: ChannelOrder, order_id: str, actor: str
+) -> None:
+    """The channel's payment facts on an order whose money the channel handles."""
+    row = lifecycle.locked_order(conn, order_id)
+    if CHANNEL_PAID_TAG in (row["tags"] or []):
+        record_channel_payments(conn, row, channel, order.payments, actor)
 
 
 def _record_refunds(
@@ -205,6 +220,7 @@ def apply_refund(db: Database, channel: str, refund: ChannelRefund, actor: str) 
             )
         order = lifecycle.locked_order(conn, known["order_id"])
         amount = format_amount(refund.amount, refund.currency)
+        refund_lines = _refund_lines(conn, channel, refund)
         journal.record(
             conn,
             order,
@@ -226,6 +242,32 @@ def apply_refund(db: Database, channel: str, refund: ChannelRefund, actor: str) 
                 "currency": refund.currency,
                 "lines": refund.lines,
                 "note": refund.note,
+                # Added for the refund subscriber: exact facts in Podium's terms.
+                "order_id": known["order_id"],
+                "amount_minor": refund.amount,
+                "refund_lines": refund_lines,
             },
         )
     return Applied("recorded", known["order_id"])
+
+
+def _refund_lines(conn: Connection, channel: str, refund: ChannelRefund) -> list[dict[str, Any]]:
+    """The refunded units under Podium SKUs (mapped as the order's lines were), with whether
+    the channel put them back in stock. Lines naming nothing Podium knows are left out."""
+    raw = [ln for ln in refund.lines if isinstance(ln, dict)]
+    remotes = [str(ln.get("sku") or "") for ln in raw] + [
+        str(ln.get("remote_id") or "") for ln in raw
+    ]
+    products = catalog.products_by_sku(conn, [r for r in remotes if r])
+    mapped = {r: r for r in products} | store.sku_for_remote(conn, channel, remotes)
+    out = []
+    for ln in raw:
+        sku = mapped.get(str(ln.get("sku") or "")) or mapped.get(str(ln.get("remote_id") or ""))
+        sku = sku or (str(ln["sku"]).strip() if ln.get("sku") else None)
+        try:
+            quantity = abs(int(ln.get("quantity") or 0))
+        except (TypeError, ValueError):
+            quantity = 0
+        if sku and quantity:
+            out.append({"sku": sku, "quantity": quantity, "restock": ln.get("restock") is True})
+    return out

@@ -10,6 +10,7 @@ from typing import Any
 
 from podium.channels.settings import Availability
 from podium.money import CURRENCY_EXPONENTS
+from podium.payments.model import PaymentFact
 
 __all__ = [
     "ChannelLine",
@@ -61,6 +62,10 @@ class ChannelOrder:
     notes: list[str] = field(default_factory=list)  # facts worth a timeline entry
     review: str | None = None  # set when a human must look (e.g. money in two currencies)
     refunds: list[ChannelRefund] = field(default_factory=list)  # as listed on the order
+    # What the channel says was paid (authorize/capture/void; refunds come as ``refunds``).
+    # ``paid_by_channel``: the channel handles the money, Podium only records its facts.
+    payments: list[PaymentFact] = field(default_factory=list)
+    paid_by_channel: bool = False
 
 
 @dataclass(frozen=True, slots=True)

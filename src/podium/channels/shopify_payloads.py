@@ -11,6 +11,7 @@ from typing import Any
 from podium.channels.model import ChannelLine, ChannelOrder, ChannelRefund
 from podium.channels.parsing import MoneyReader, clean_sku, parse_time, text
 from podium.errors import ValidationFailed
+from podium.payments.model import PaymentFact, TxKind
 
 __all__ = ["order_from_shopify", "refund_from_shopify"]
 
@@ -100,7 +101,54 @@ def order_from_shopify(data: Any) -> ChannelOrder:
         total=total,
         notes=notes,
         review="; ".join(money.problems) or None,
+        refunds=[
+            refund_from_shopify({**r, "order_id": o["id"]})
+            for r in (o.get("refunds") or [])
+            if isinstance(r, dict) and r.get("id") is not None
+        ],
+        payments=_payments(o, money, total or computed),
+        paid_by_channel=True,
     )
+
+
+# Shopify transaction kinds → Podium's (``refund`` comes through the refunds instead).
+_KINDS = {
+    "authorization": TxKind.AUTHORIZE,
+    "capture": TxKind.CAPTURE,
+    "sale": TxKind.CAPTURE,
+    "void": TxKind.VOID,
+}
+_OUTCOME = {"success": True, "failure": False, "error": False}  # pending: not a fact yet
+
+
+def _payments(o: dict[str, Any], money: MoneyReader, total: int) -> list[PaymentFact]:
+    """The order's transactions when the payload carries them, else what its
+    ``financial_status`` implies about the total."""
+    txs = o.get("transactions")
+    if isinstance(txs, list):
+        return [
+            PaymentFact(
+                _KINDS[t["kind"]],
+                0
+                if t["kind"] == "void"
+                else money.read(t.get("amount"), "transaction", t.get("currency")),
+                _OUTCOME[t["status"]],
+                str(t["id"]) if t.get("id") is not None else None,
+            )
+            for t in txs
+            if isinstance(t, dict) and t.get("kind") in _KINDS and t.get("status") in _OUTCOME
+        ]
+    status = o.get("financial_status")
+    if status in ("paid", "partially_refunded", "refunded"):
+        return [PaymentFact(TxKind.CAPTURE, total)]
+    if status == "partially_paid":
+        outstanding = money.read(o.get("total_outstanding"), "total_outstanding")
+        return [PaymentFact(TxKind.CAPTURE, total - outstanding)] if total > outstanding else []
+    if status == "authorized":
+        return [PaymentFact(TxKind.AUTHORIZE, total)]
+    if status == "voided":
+        return [PaymentFact(TxKind.AUTHORIZE, total), PaymentFact(TxKind.VOID, 0)]
+    return []  # pending, expired, unknown: nothing was paid
 
 
 def refund_from_shopify(data: Any) -> ChannelRefund:
@@ -122,9 +170,11 @@ def refund_from_shopify(data: Any) -> ChannelRefund:
     lines = [
         {
             "sku": (li.get("line_item") or {}).get("sku"),
+            "remote_id": _variant(li.get("line_item") or {}),
             "line_item_id": str(li.get("line_item_id")),
             "quantity": li.get("quantity"),
             "restock_type": li.get("restock_type"),
+            "restock": _restocked(li.get("restock_type"), r.get("restock")),
             "subtotal": str(li.get("subtotal")),
         }
         for li in (r.get("refund_line_items") or [])
@@ -138,6 +188,20 @@ def refund_from_shopify(data: Any) -> ChannelRefund:
         note=text(r.get("note"), 1000),
         created_at=parse_time(r.get("created_at")),
     )
+
+
+def _variant(item: dict[str, Any]) -> str | None:
+    return str(item["variant_id"]) if item.get("variant_id") else None
+
+
+def _restocked(restock_type: Any, restock: Any) -> bool:
+    """``restock_type`` return/cancel (and legacy_restock) put units back; older payloads only
+    say ``restock`` on the refund."""
+    if restock_type in ("return", "cancel", "legacy_restock"):
+        return True
+    if restock_type is None:
+        return restock is True or restock == "true"
+    return False
 
 
 def _currency_of_lines(r: dict[str, Any]) -> str:

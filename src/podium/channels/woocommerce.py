@@ -34,6 +34,7 @@ from podium.channels.parsing import (
 )
 from podium.channels.settings import WooCommerceSettings
 from podium.errors import ValidationFailed
+from podium.payments.model import PaymentFact, TxKind
 
 __all__ = ["WooCommerceConnector", "order_from_woo", "refund_from_woo"]
 
@@ -60,6 +61,11 @@ def _address(raw: Any) -> dict[str, Any] | None:
     return {k: v for k, v in out.items() if v is not None}
 
 
+def _remote(item: dict[str, Any]) -> str:
+    product, variation = item.get("product_id"), item.get("variation_id")
+    return f"{product}:{variation}" if variation else str(product)
+
+
 def _unit_price(item: dict[str, Any], quantity: int, money: MoneyReader, i: int) -> int:
     """The line ``subtotal`` (string, before discounts) over the quantity when exact, else the
     numeric ``price``."""
@@ -81,8 +87,7 @@ def order_from_woo(data: Any) -> ChannelOrder:
         quantity = int(item.get("quantity") or 0)
         if quantity <= 0:
             continue
-        product, variation = item.get("product_id"), item.get("variation_id")
-        remote = f"{product}:{variation}" if variation else str(product)
+        remote = _remote(item)
         lines.append(
             ChannelLine(
                 sku=clean_sku(item.get("sku"), f"wc:{remote}"),
@@ -136,7 +141,24 @@ def order_from_woo(data: Any) -> ChannelOrder:
             for r in (data.get("refunds") or [])
             if isinstance(r, dict) and r.get("id") is not None
         ],
+        payments=_paid(data, status, total),
+        paid_by_channel=True,
     )
+
+
+# Statuses of an order WooCommerce's gateway has taken the money for.
+_PAID = {"processing", "completed", "refunded"}
+
+
+def _paid(data: dict[str, Any], status: str, total: int) -> list[PaymentFact]:
+    """``date_paid`` (or a paid status) means the total was captured; ``failed``, that the
+    payment failed; pending and on-hold orders are not paid yet."""
+    reference = text(data.get("transaction_id")) or None
+    if total and (data.get("date_paid_gmt") or data.get("date_paid") or status in _PAID):
+        return [PaymentFact(TxKind.CAPTURE, total, reference=reference)]
+    if status == "failed":
+        return [PaymentFact(TxKind.CAPTURE, total, succeeded=False, reference=reference)]
+    return []
 
 
 def refund_from_woo(data: Any, currency: str = "USD") -> ChannelRefund:
@@ -154,8 +176,11 @@ def refund_from_woo(data: Any, currency: str = "USD") -> ChannelRefund:
         lines=[
             {  # refund lines come negative
                 "sku": li.get("sku"),
+                "remote_id": _remote(li),
                 "quantity": abs(int(li.get("quantity") or 0)),
                 "total": str(li.get("total")),
+                # WooCommerce restocks refunded items unless told not to (``api_restock``).
+                "restock": data.get("api_restock") is not False,
             }
             for li in (data.get("line_items") or [])
         ],

@@ -18,9 +18,11 @@ from pydantic import BaseModel, Field
 from podium.validation import Input, MoneyString
 
 __all__ = [
+    "CHANNEL_PAID_TAG",
     "CapturePolicy",
     "CreditEntryView",
     "CreditView",
+    "PaymentFact",
     "PaymentIn",
     "PaymentPolicy",
     "PaymentStatus",
@@ -65,6 +67,21 @@ class Transaction:
     kind: TxKind
     amount: int
     succeeded: bool = True
+
+
+# The tag a connector puts on an order whose money the sales channel handles: Podium records
+# the channel's payment facts and never captures, authorizes or voids such an order itself.
+CHANNEL_PAID_TAG = "payment:channel"
+
+
+@dataclass(frozen=True, slots=True)
+class PaymentFact:
+    """A payment the channel reports (authorize, capture or void), in minor units."""
+
+    kind: TxKind
+    amount: int
+    succeeded: bool = True
+    reference: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

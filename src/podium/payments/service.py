@@ -20,6 +20,7 @@ from podium.orders.views import order_views
 from podium.payments import store
 from podium.payments.gateways import Gateways
 from podium.payments.model import (
+    CHANNEL_PAID_TAG,
     CapturePolicy,
     PaymentSummary,
     Transaction,
@@ -144,6 +145,11 @@ def record_transaction(
 def settle_policy(conn: Connection, order: Mapping[Any, Any], gateways: Gateways) -> None:
     """Record what the channel's capture policy says is due by now (idempotent)."""
     if order["status"] == "pending":
+        return
+    if CHANNEL_PAID_TAG in (order["tags"] or []):  # the channel's facts are the payments
+        status = derive_status(order["total"], _transactions(conn, order["id"])).value
+        if status != order["payment_status"]:
+            orders.set_payment_status(conn, order["id"], status)
         return
     if order["status"] == "cancelled":  # release an authorization nothing was captured on
         paid = paid_summary(conn, order["id"])
