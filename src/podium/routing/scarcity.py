@@ -9,10 +9,12 @@ Every location with coordinates stands for the destinations around it (a *zone*)
 date). For a SKU, a zone's *reach* is the stock of the locations covering it and the network's
 stock is everyone's. Taking ``q`` units from a location lowers the reach of every zone it covers;
 that hurts in proportion to what the zone cannot reach (network − reach) per unit it still can
-(reach − q + 1). Summed over the order's SKUs and the zones the location covers, averaged over
-the zones:
+(reach − q + 1), times the share of the network's stock out of its reach. Summed over the
+order's SKUs and the zones the location covers, averaged over the zones:
 
-    scarcity(location) = Σ_sku Σ_{zone covered} q × (network − reach) / (reach − q + 1) / zones
+    outside = network − reach
+    scarcity(location) = Σ_sku Σ_{zone covered} q × outside / (reach − q + 1)
+                                                   × outside / network  /  zones
 
 A zone that reaches the whole network adds nothing (any choice takes the same units from it);
 a zone left with few on-time units, when much of the stock is out of its reach, adds a lot.
@@ -115,5 +117,5 @@ class Scarcity:
                 reach = self._reach_of(zone, sources, sku)
                 outside = self._network_of(sku) - reach
                 if outside > 0:
-                    total += q * outside / max(1, reach - q + 1)
+                    total += q * outside / max(1, reach - q + 1) * outside / (outside + reach)
         return total / len(self._covers)
