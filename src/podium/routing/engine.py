@@ -188,6 +188,7 @@ def _try_rule(
     by_code: Mapping[str, Site],
     penalty: int,
     notes: dict[str, str],
+    scarcity: Scarcity | None,
 ) -> tuple[list[Allocation], str] | None:
     f = rule.locations
     eligible = []
@@ -199,15 +200,8 @@ def _try_rule(
             notes.setdefault(site.loc.code, why)
     service = order.service_level or "standard"
     whole_weight = _weight(order, demand)
-    scarcity = None
-    if "cost_to_go" in rule.sort and rule.scarcity_weight:
-        scarcity = Scarcity(
-            [s.loc for s in sites],
-            stock,
-            placed_at=order.placed_at,
-            service=service,
-            promised=order.promised,
-        )
+    if "cost_to_go" not in rule.sort or not rule.scarcity_weight:
+        scarcity = None
     wholes = []
     for site in eligible:
         code = site.loc.code
@@ -295,6 +289,14 @@ def route(
     sites = sites_for(order, locations, destination)
     by_code = {s.loc.code: s for s in sites}
     distances = {s.loc.code: s.distance for s in sites if s.distance is not None}
+    service = order.service_level or "standard"
+    scarcity = Scarcity(  # computed on first use, shared by the rules
+        [s.loc for s in sites],
+        stock,
+        placed_at=order.placed_at,
+        service=service,
+        promised=order.promised,
+    )
     notes: dict[str, str] = {}
     decided: tuple[list[Allocation], str] | None = None
     rule_name: str | None = None
@@ -303,7 +305,7 @@ def route(
         if rule.action == "next_rule" or not _matches(rule.when, order):
             continue
         notes = {}
-        decided = _try_rule(rule, order, demand, stock, sites, by_code, penalty, notes)
+        decided = _try_rule(rule, order, demand, stock, sites, by_code, penalty, notes, scarcity)
         if decided is not None:
             rule_name = rule.name
             queue = rule.queue if rule.action == "hold" else None

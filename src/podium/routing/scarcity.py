@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from podium.routing.costs import add_business_days, ship_date, transit_days
+from podium.routing.costs import Calendar, add_business_days, ship_date, transit_days
 from podium.routing.geo import Coordinates, haversine_km
 
 if TYPE_CHECKING:
@@ -45,33 +45,39 @@ def _km(a: Coordinates, b: Coordinates) -> float:
 
 @functools.lru_cache(maxsize=256)
 def coverage(
-    locations: tuple[Location, ...], leaves: tuple[date, ...], service: str, promised: date | None
+    places: tuple[tuple[str, Coordinates | None], ...],
+    leaves: tuple[date, ...],
+    service: str,
+    promised: date | None,
 ) -> tuple[tuple[str, frozenset[str]], ...]:
     """Each zone (a location with coordinates) and the locations that reach it by the promise.
 
-    ``leaves``: the date each location would ship the order. Without a promise every location
-    covers every zone.
+    ``places``: each location's code and coordinates; ``leaves``: the date each would ship the
+    order. Without a promise every location covers every zone.
     """
     out = []
-    for zone in locations:
-        if zone.coords is None:
+    for zone, centre in places:
+        if centre is None:
             continue
         sources = set()
-        for loc, day in zip(locations, leaves, strict=True):
+        for (code, coords), day in zip(places, leaves, strict=True):
             if promised is None:
-                sources.add(loc.code)
-            elif loc.coords is not None:
-                days = transit_days(_km(loc.coords, zone.coords), service)
+                sources.add(code)
+            elif coords is not None:
+                days = transit_days(_km(coords, centre), service)
                 if add_business_days(day, days) <= promised:
-                    sources.add(loc.code)
-        out.append((zone.code, frozenset(sources)))
+                    sources.add(code)
+        out.append((zone, frozenset(sources)))
     return tuple(out)
 
 
 class Scarcity:
-    """Zone coverage for one order; ``of(code, units)`` is a candidate's scarcity term."""
+    """Zone coverage for one order; ``of(code, units)`` is a candidate's scarcity term.
 
-    __slots__ = ("_codes", "_covers", "_network", "_reach", "_stock")
+    Built per order for free: coverage is worked out on the first ``of``.
+    """
+
+    __slots__ = ("_codes", "_covers", "_locations", "_network", "_order", "_reach", "_stock")
 
     def __init__(
         self,
@@ -82,13 +88,25 @@ class Scarcity:
         service: str,
         promised: date | None,
     ) -> None:
-        locs = tuple(locations)
-        leaves = tuple(ship_date(placed_at, loc.calendar) for loc in locs)
-        self._covers = coverage(locs, leaves, service, promised)
-        self._codes = tuple(loc.code for loc in locs)
+        self._locations = locations
+        self._order = (placed_at, service, promised)
+        self._covers: tuple[tuple[str, frozenset[str]], ...] | None = None
+        self._codes = tuple(loc.code for loc in locations)
         self._stock = stock
         self._reach: dict[tuple[str, str], int] = {}
         self._network: dict[str, int] = {}
+
+    def _coverage(self) -> tuple[tuple[str, frozenset[str]], ...]:
+        if self._covers is None:
+            placed_at, service, promised = self._order
+            days: dict[Calendar, date] = {}
+            leaves = []
+            for loc in self._locations:
+                leaves.append(days.get(loc.calendar) or ship_date(placed_at, loc.calendar))
+                days[loc.calendar] = leaves[-1]
+            places = tuple((loc.code, loc.coords) for loc in self._locations)
+            self._covers = coverage(places, tuple(leaves), service, promised)
+        return self._covers
 
     def _reach_of(self, zone: str, sources: frozenset[str], sku: str) -> int:
         found = self._reach.get((zone, sku))
@@ -107,10 +125,11 @@ class Scarcity:
 
     def of(self, code: str, units: Mapping[str, int]) -> float:
         """The scarcity of taking ``units`` (SKU → quantity) from location ``code``."""
-        if not self._covers:
+        covers = self._coverage()
+        if not covers:
             return 0.0
         total = 0.0
-        for zone, sources in self._covers:
+        for zone, sources in covers:
             if code not in sources:
                 continue
             for sku, q in units.items():
@@ -118,4 +137,4 @@ class Scarcity:
                 outside = self._network_of(sku) - reach
                 if outside > 0:
                     total += q * outside / max(1, reach - q + 1) * outside / (outside + reach)
-        return total / len(self._covers)
+        return total / len(covers)
