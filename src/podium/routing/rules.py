@@ -120,7 +120,7 @@ class RuleSet(Input):
 # with the most stock left ships, which keeps the last units where only they are near (the
 # routing benchmark: 9.2% → 7.5% above the optimum over 10,000 orders). Ranking by cost to go
 # (shipping + scarcity_weight × routing.scarcity) instead of shipping cost alone keeps units
-# where regions depend on them for their promises: 7.7% → 4.8% above the optimum on the full
+# where regions depend on them for their promises: 7.7% → 4.7% above the optimum on the full
 # objective, promise misses 195 → 94 (the optimum: 62).
 DEFAULT_RULES = RuleSet(
     rules=[
