@@ -72,7 +72,7 @@ def day(ruleset: RuleSet, stock: dict[tuple[str, str], int]) -> tuple[int, int, 
         plan = route(order, {"A": 1}, left, ALL, ruleset, dest)
         for a in plan.allocations:
             left[(a.warehouse, a.sku)] -= a.quantity
-        cost += plan.cost + LATE_PENALTY * bool(plan.late)
+        cost += (plan.cost or 0) + LATE_PENALTY * bool(plan.late)
         late += bool(plan.late)
         shipped += shipped_from(plan)
     return cost, late, shipped
