@@ -18,6 +18,7 @@ from podium.routing.costs import DEFAULT_RATES, Calendar, RateTable, delivery_da
 from podium.routing.geo import Coordinates, haversine_km
 from podium.routing.model import Allocation, Candidate, Plan, plan_shipments
 from podium.routing.rules import LocationFilter, OrderFilter, Rule, RuleSet
+from podium.routing.scarcity import Scarcity
 
 __all__ = ["Location", "OrderFacts", "Site", "plan_cost", "route", "sites_for"]
 
@@ -160,10 +161,14 @@ def _sort_key(
     cost: int,
     demand: Mapping[str, int],
     stock: Mapping[tuple[str, str], int],
+    scarcity: Scarcity | None = None,
 ) -> tuple[float, ...]:
     key: list[float] = []
     for s in rule.sort:
-        if s == "distance":
+        if s == "cost_to_go":
+            extra = scarcity.of(site.loc.code, demand) if scarcity is not None else 0.0
+            key.append(cost + rule.scarcity_weight * extra)
+        elif s == "distance":
             key.append(site.distance if site.distance is not None else float("inf"))
         elif s == "shipping_cost":
             key.append(cost)
@@ -183,6 +188,7 @@ def _try_rule(
     by_code: Mapping[str, Site],
     penalty: int,
     notes: dict[str, str],
+    scarcity: Scarcity | None,
 ) -> tuple[list[Allocation], str] | None:
     f = rule.locations
     eligible = []
@@ -194,12 +200,14 @@ def _try_rule(
             notes.setdefault(site.loc.code, why)
     service = order.service_level or "standard"
     whole_weight = _weight(order, demand)
+    if "cost_to_go" not in rule.sort or not rule.scarcity_weight:
+        scarcity = None
     wholes = []
     for site in eligible:
         code = site.loc.code
         if all(_usable(stock, f, code, s) >= q for s, q in demand.items()):
             cost = site.loc.rates.price(site.distance, whole_weight, service)
-            wholes.append((_sort_key(rule, site, cost, demand, stock), code, cost))
+            wholes.append((_sort_key(rule, site, cost, demand, stock, scarcity), code, cost))
         else:
             notes.setdefault(code, "cannot ship every line")
     if wholes:
@@ -213,23 +221,33 @@ def _try_rule(
     ranked = sorted(eligible, key=lambda s: (*_sort_key(rule, s, 0, demand, stock), s.loc.priority))
     codes = [s.loc.code for s in ranked]
     for size in range(2, min(_MAX_SPLIT, len(codes)) + 1):
-        best: tuple[int, list[Allocation]] | None = None
+        best: tuple[float, list[Allocation]] | None = None
         for group in combinations(codes, size):
             if any(sum(_usable(stock, f, w, s) for w in group) < q for s, q in demand.items()):
                 continue
             allocations = _fill(demand, stock, f, group)
             if len({a.warehouse for a in allocations}) < size:
                 continue  # a smaller group would do; it was tried already
-            cost = plan_cost(order, by_code, allocations, penalty)
-            if best is None or cost < best[0]:
-                best = (cost, allocations)
+            score: float = plan_cost(order, by_code, allocations, penalty)
+            if scarcity is not None:
+                score += rule.scarcity_weight * _split_scarcity(scarcity, allocations)
+            if best is None or score < best[0]:
+                best = (score, allocations)
         if best is not None:
             used = sorted({a.warehouse for a in best[1]})
             return best[1], (
                 f"split across {size} warehouses ({', '.join(used)}): no single eligible warehouse "
                 "holds every line; the cheapest split including the split penalty"
+                + (" and the scarcity of the stock it takes" if scarcity is not None else "")
             )
     return None
+
+
+def _split_scarcity(scarcity: Scarcity, allocations: Sequence[Allocation]) -> float:
+    per: dict[str, dict[str, int]] = {}
+    for a in allocations:
+        per.setdefault(a.warehouse, {})[a.sku] = a.quantity
+    return sum(scarcity.of(w, units) for w, units in per.items())
 
 
 def _fill(
@@ -271,6 +289,14 @@ def route(
     sites = sites_for(order, locations, destination)
     by_code = {s.loc.code: s for s in sites}
     distances = {s.loc.code: s.distance for s in sites if s.distance is not None}
+    service = order.service_level or "standard"
+    scarcity = Scarcity(  # computed on first use, shared by the rules
+        [s.loc for s in sites],
+        stock,
+        placed_at=order.placed_at,
+        service=service,
+        promised=order.promised,
+    )
     notes: dict[str, str] = {}
     decided: tuple[list[Allocation], str] | None = None
     rule_name: str | None = None
@@ -279,7 +305,7 @@ def route(
         if rule.action == "next_rule" or not _matches(rule.when, order):
             continue
         notes = {}
-        decided = _try_rule(rule, order, demand, stock, sites, by_code, penalty, notes)
+        decided = _try_rule(rule, order, demand, stock, sites, by_code, penalty, notes, scarcity)
         if decided is not None:
             rule_name = rule.name
             queue = rule.queue if rule.action == "hold" else None

@@ -23,10 +23,19 @@ from pydantic import Field, model_validator
 from podium.routing.costs import ServiceLevel
 from podium.validation import Code, CountryCode, CurrencyCode, Input, MoneyString
 
-__all__ = ["DEFAULT_RULES", "LocationFilter", "OrderFilter", "Rule", "RuleSet", "SortKey"]
+__all__ = [
+    "DEFAULT_RULES",
+    "SCARCITY_WEIGHT",
+    "LocationFilter",
+    "OrderFilter",
+    "Rule",
+    "RuleSet",
+    "SortKey",
+]
 
-SortKey = Literal["distance", "shipping_cost", "stock_balance", "priority"]
+SortKey = Literal["distance", "shipping_cost", "stock_balance", "priority", "cost_to_go"]
 _DEFAULT_SORT: tuple[SortKey, ...] = ("shipping_cost", "distance")
+SCARCITY_WEIGHT = 1200  # minor units per unit of scarcity, tuned on benchmarks/routing.py
 Action = Literal["allocate_whole", "allow_split", "hold", "next_rule"]
 
 
@@ -74,6 +83,15 @@ class Rule(Input):
     action: Action = "allow_split"
     if_unfilled: Literal["next_rule", "hold"] = "next_rule"
     queue: Code | None = Field(default=None, description="Hold queue for hold actions.")
+    scarcity_weight: int = Field(
+        default=SCARCITY_WEIGHT,
+        ge=0,
+        le=1_000_000,
+        description=(
+            "For the cost_to_go sort: minor units added per unit of scarcity, the on-time "
+            "supply a location's use takes from the regions it covers (routing.scarcity)."
+        ),
+    )
 
     @model_validator(mode="after")
     def _queue_for_holds(self) -> Rule:
@@ -100,24 +118,27 @@ class RuleSet(Input):
 
 # Parcel prices come in bands, so the cheapest location is often a tie; among equals the one
 # with the most stock left ships, which keeps the last units where only they are near (the
-# routing benchmark: 9.2% → 7.5% above the optimum over 10,000 orders).
+# routing benchmark: 9.2% → 7.5% above the optimum over 10,000 orders). Ranking by cost to go
+# (shipping + scarcity_weight × routing.scarcity) instead of shipping cost alone keeps units
+# where regions depend on them for their promises: 7.7% → 4.7% above the optimum on the full
+# objective, promise misses 195 → 94 (the optimum: 62).
 DEFAULT_RULES = RuleSet(
     rules=[
         Rule(
             name="whole-order-on-time",
             locations=LocationFilter(meets_promise=True),
-            sort=["shipping_cost", "stock_balance", "distance"],
+            sort=["cost_to_go", "stock_balance", "distance"],
             action="allocate_whole",
         ),
         Rule(
             name="fewest-shipments-on-time",
             locations=LocationFilter(meets_promise=True),
-            sort=["shipping_cost", "stock_balance", "distance"],
+            sort=["cost_to_go", "stock_balance", "distance"],
             action="allow_split",
         ),
         Rule(
             name="cheapest-with-capacity",
-            sort=["shipping_cost", "stock_balance", "distance"],
+            sort=["cost_to_go", "stock_balance", "distance"],
             action="allow_split",
         ),
     ],

@@ -73,6 +73,7 @@ def test_bad_rule_sets_are_refused_with_the_field_and_nothing_saved(api: Api) ->
         ({"rules": [{"name": "x", "when": {"min_value": 5}}]}, "rules.0.when.min_value"),
         ({"rules": [{"name": "x"}, {"name": "x"}]}, None),
         ({"rules": [{"name": "x", "surprise": 1}]}, "rules.0.surprise"),
+        ({"rules": [{"name": "x", "scarcity_weight": -1}]}, "rules.0.scarcity_weight"),
     ]
     for body, field in cases:
         r = _put(api, body)
@@ -125,3 +126,16 @@ def test_warehouse_routing_settings_round_trip_and_bad_ones_are_refused(api: Api
         if code:
             assert err["code"] == code
     assert api.ok("patch", "/warehouses/EAST", {"cutoff_time": None})["cutoff_time"] is None
+
+
+def test_a_cost_to_go_rule_with_its_scarcity_weight_is_saved_and_routes(api: Api) -> None:
+    seed_store(api, {("TEE", "EAST"): 5})
+    body = {"rules": [{"name": "to-go", "sort": ["cost_to_go"], "scarcity_weight": 1500}]}
+    saved = _put(api, body)
+    assert saved.status_code == 200, saved.text
+    rule = api.ok("get", "/routing/rules")["rule_set"]["rules"][0]
+    assert (rule["sort"], rule["scarcity_weight"]) == (["cost_to_go"], 1500)
+    from support import order_body
+
+    placed = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="g"))
+    assert [s["warehouse"] for s in placed["shipments"]] == ["EAST"]
