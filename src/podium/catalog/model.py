@@ -54,15 +54,10 @@ class WarehouseAddress(Input):
     country: CountryCode
 
 
-class WarehouseIn(Input):
-    code: Code
-    name: str = Field(min_length=1, max_length=200)
-    address: WarehouseAddress
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
-    priority: int = Field(default=100, ge=0, le=1_000_000, description="Lower ships first.")
-    active: bool = True
-    daily_order_capacity: int | None = Field(default=None, ge=0, le=10_000_000)
+class _WhereAndWhen(Input):
+    """What routing knows of a location besides its address (issue 4): when it ships, whom it
+    may serve and what shipping from it costs. Shared by create and patch."""
+
     cutoff_time: str | None = Field(
         default=None,
         pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
@@ -89,7 +84,18 @@ class WarehouseIn(Input):
         return sorted(set(days)) if days is not None else None
 
 
-class WarehousePatch(Input):
+class WarehouseIn(_WhereAndWhen):
+    code: Code
+    name: str = Field(min_length=1, max_length=200)
+    address: WarehouseAddress
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    priority: int = Field(default=100, ge=0, le=1_000_000, description="Lower ships first.")
+    active: bool = True
+    daily_order_capacity: int | None = Field(default=None, ge=0, le=10_000_000)
+
+
+class WarehousePatch(_WhereAndWhen):
     """Any warehouse field; fields left out are unchanged, ``null`` clears optional ones."""
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
@@ -99,30 +105,6 @@ class WarehousePatch(Input):
     priority: int | None = Field(default=None, ge=0, le=1_000_000)
     active: bool | None = None
     daily_order_capacity: int | None = Field(default=None, ge=0, le=10_000_000)
-    cutoff_time: str | None = Field(
-        default=None,
-        pattern=r"^([01][0-9]|2[0-3]):[0-5][0-9]$",
-        description="Orders routed after this local time (HH:MM) ship the next working day.",
-    )
-    time_zone: str | None = Field(
-        default=None, max_length=64, description="IANA, e.g. America/New_York."
-    )
-    working_days: list[int] | None = Field(
-        default=None, max_length=7, description="ISO weekdays it ships on (Monday = 1)."
-    )
-    serves_channels: list[Code] | None = Field(default=None, description="null: every channel.")
-    serves_countries: list[CountryCode] | None = Field(default=None, description="null: all.")
-    ship_from_store: bool | None = None
-    shipping_rates: dict[str, Any] | None = Field(
-        default=None, description="Rate table by distance band × weight band (routing.costs)."
-    )
-
-    @field_validator("working_days")
-    @classmethod
-    def _weekdays(cls, days: list[int] | None) -> list[int] | None:
-        if days is not None and (not days or any(d < 1 or d > 7 for d in days)):
-            raise ValueError("working days are ISO weekdays 1 (Monday) to 7 (Sunday)")
-        return sorted(set(days)) if days is not None else None
 
 
 class Warehouse(BaseModel):
