@@ -11,7 +11,7 @@ statement of data-modifying CTEs just before the commit:
 PostgreSQL checks foreign keys at the end of the statement, so the order of the parts does not
 matter; they follow the schema's dependency order anyway. The SQL text is cached per shape
 (tables, columns and row counts), so the server can reuse a prepared plan. Only PostgreSQL has
-data-modifying CTEs; on SQLite ``flush`` sends one INSERT per table.
+data-modifying CTEs, so ``Database.write`` batches only there.
 """
 
 from __future__ import annotations
@@ -70,10 +70,6 @@ class BatchedInserts:
             return
         parts = sorted(self._rows.items(), key=lambda item: _rank(item[0][0]))
         self._rows = {}
-        if conn.dialect.name != "postgresql":
-            for (table, _), rows in parts:
-                conn.execute(table.insert(), list(rows))
-            return
         shape: Shape = tuple((t.name, cols, len(rows)) for (t, cols), rows in parts)
         sql = _SQL.get(shape)
         if sql is None:
