@@ -36,6 +36,7 @@ __all__ = [
     "PromiseIn",
     "ShipIn",
     "advance_locked",
+    "announce",
     "apply_tracking",
     "attach_label",
     "get_shipment",
@@ -93,6 +94,22 @@ def move(
     """Change a shipment's status (checked), with its timeline entry and outbox event."""
     check_shipment_transition(shipment["status"], target)
     store.update_shipment(conn, shipment["id"], {"status": target.value, **(values or {})})
+    announce(conn, order, shipment, target, actor, message, values=values, data=data)
+
+
+def announce(
+    conn: Connection,
+    order: sa.RowMapping,
+    shipment: sa.RowMapping,
+    target: ShipmentStatus,
+    actor: str,
+    message: str,
+    *,
+    values: dict[str, Any] | None = None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """The timeline entry and outbox event of a shipment moved to ``target`` (``values`` as
+    written to its row)."""
     detail = {"shipment_id": shipment["id"], "from": shipment["status"], **(data or {})}
     journal.record(
         conn,

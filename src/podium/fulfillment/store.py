@@ -14,6 +14,7 @@ from podium.fulfillment.model import OPEN_STATUSES
 
 __all__ = [
     "insert_shipments",
+    "lock_pending",
     "lock_shipment",
     "open_allocations",
     "open_shipments_at",
@@ -22,6 +23,7 @@ __all__ = [
     "shipments_for_orders",
     "shipments_since",
     "update_shipment",
+    "update_shipments",
 ]
 
 
@@ -79,6 +81,30 @@ def shipment(conn: Connection, shipment_id: str) -> sa.RowMapping | None:
 def lock_shipment(conn: Connection, shipment_id: str) -> sa.RowMapping | None:
     query = sa.select(shipments).where(shipments.c.id == shipment_id).with_for_update()
     return conn.execute(query).mappings().first()
+
+
+def lock_pending(conn: Connection, order_ids: Sequence[str]) -> list[sa.RowMapping]:
+    """The orders' pending shipments, locked, in (order, creation) order."""
+    if not order_ids:
+        return []
+    query = (
+        sa.select(shipments)
+        .where(shipments.c.order_id.in_(order_ids))
+        .where(shipments.c.status == "pending")
+        .order_by(shipments.c.order_id, shipments.c.created_at, shipments.c.id)
+        .with_for_update()
+    )
+    return list(conn.execute(query).mappings())
+
+
+def update_shipments(conn: Connection, shipment_ids: Sequence[str], values: dict[str, Any]) -> None:
+    """The same change to many shipments, in one statement."""
+    if shipment_ids:
+        conn.execute(
+            shipments.update()
+            .where(shipments.c.id.in_(sorted(shipment_ids)))
+            .values(**values, updated_at=utcnow())
+        )
 
 
 def update_shipment(conn: Connection, shipment_id: str, values: dict[str, Any]) -> None:

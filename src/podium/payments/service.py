@@ -14,10 +14,11 @@ from podium.errors import Conflict, ValidationFailed
 from podium.events.model import Envelope
 from podium.money import format_amount
 from podium.orders import journal
-from podium.orders import store as orders
-from podium.orders.lifecycle import locked_order
+from podium.orders.model import OrderView
+from podium.orders.store import lock_orders
 from podium.orders.views import order_views
 from podium.payments import store
+from podium.payments.book import Book
 from podium.payments.gateways import Gateways
 from podium.payments.model import (
     CHANNEL_PAID_TAG,
@@ -37,6 +38,7 @@ __all__ = [
     "paid_summary",
     "record_transaction",
     "refund_payment",
+    "settle_orders",
     "settle_policy",
 ]
 
@@ -48,7 +50,7 @@ def _as_transactions(rows: Sequence[Mapping[Any, Any]]) -> list[Transaction]:
 
 
 def _transactions(conn: Connection, order_id: str) -> list[Transaction]:
-    return _as_transactions(store.transactions(conn, order_id))
+    return _as_transactions(store.transactions_for(conn, [order_id]))
 
 
 def _channel_settings(conn: Connection, code: str) -> dict[str, Any]:
@@ -79,12 +81,17 @@ def record_transaction(
     reference: str | None = None,
     succeeded: bool | None = None,
     refund_id: str | None = None,
+    book: Book | None = None,
 ) -> dict[str, Any]:
     """Ask the gateway (unless the outcome is already known) and record the transaction; then
-    re-derive the order's payment status. Call with the order row locked."""
+    re-derive the order's payment status. Call with the order row locked. With a ``book``
+    the status change waits for ``book.flush()``; without one it is written at once."""
+    own = book is None
+    if book is None:
+        book = Book(conn, [order["id"]])
     name = gateway or payment_policy(_channel_settings(conn, order["channel"])).gateway
     cur = order["currency"]
-    earlier: list[Mapping[Any, Any]] = list(store.transactions(conn, order["id"]))
+    earlier = book.rows(order["id"])
     if succeeded is None:
         gw = gateways.get(name)
         prior = _last_reference(earlier, {"authorize", "capture"})
@@ -111,22 +118,19 @@ def record_transaction(
             "created_by": actor,
         },
     )
-    before = order["payment_status"]
-    status = derive_status(order["total"], _as_transactions([*earlier, row])).value
+    book.add(row)
+    before = book.payment_status(order)
+    status = derive_status(order["total"], _as_transactions(book.rows(order["id"]))).value
     if status != before:
-        orders.set_payment_status(conn, order["id"], status)
-    verb = {
-        "authorize": "authorized",
-        "capture": "captured",
-        "refund": "refunded",
-        "void": "voided",
-    }
+        book.set_payment_status(order, status)
+    if own:
+        book.flush()
     journal.record(
         conn,
         order,
         actor,
         f"payment.{kind.value}",
-        f"{cur} {format_amount(amount, cur)} {verb[kind.value]} via {name}"
+        f"{cur} {format_amount(amount, cur)} {_VERB[kind.value]} via {name}"
         + ("." if succeeded else " — FAILED."),
         {"transaction_id": row["id"], "status": row["status"], "from": before, "to": status},
         event="payment.recorded",
@@ -142,44 +146,89 @@ def record_transaction(
     return row
 
 
-def settle_policy(conn: Connection, order: Mapping[Any, Any], gateways: Gateways) -> None:
-    """Record what the channel's capture policy says is due by now (idempotent)."""
+_VERB = {"authorize": "authorized", "capture": "captured", "refund": "refunded", "void": "voided"}
+
+
+def settle_policy(
+    conn: Connection,
+    order: Mapping[Any, Any],
+    gateways: Gateways,
+    *,
+    book: Book | None = None,
+    view: OrderView | None = None,
+) -> None:
+    """Record what the channel's capture policy says is due by now (idempotent). ``book`` and
+    ``view`` (the order's view, needed for capture on shipment) may come preloaded for a batch;
+    without a book, everything is written before this returns."""
+    if book is None:
+        book = Book(conn, [order["id"]])
+        _settle(conn, order, gateways, book, view)
+        book.flush()
+    else:
+        _settle(conn, order, gateways, book, view)
+
+
+def _settle(
+    conn: Connection,
+    order: Mapping[Any, Any],
+    gateways: Gateways,
+    book: Book,
+    view: OrderView | None,
+) -> None:
     if order["status"] == "pending":
         return
+    txs = _as_transactions(book.rows(order["id"]))
+    status = derive_status(order["total"], txs).value
     if CHANNEL_PAID_TAG in (order["tags"] or []):  # the channel's facts are the payments
-        status = derive_status(order["total"], _transactions(conn, order["id"])).value
-        if status != order["payment_status"]:
-            orders.set_payment_status(conn, order["id"], status)
+        if status != book.payment_status(order):
+            book.set_payment_status(order, status)
         return
+    paid = summarise(txs)
     if order["status"] == "cancelled":  # release an authorization nothing was captured on
-        paid = paid_summary(conn, order["id"])
         if paid.authorized > 0 and paid.captured == 0 and not paid.voided:
-            record_transaction(conn, order, TxKind.VOID, 0, gateways, ACTOR)
+            record_transaction(conn, order, TxKind.VOID, 0, gateways, ACTOR, book=book)
         return
     policy = payment_policy(_channel_settings(conn, order["channel"]))
     if policy.capture is CapturePolicy.MANUAL:
         return
-    txs = _transactions(conn, order["id"])
-    paid = summarise(txs)
     total = order["total"]
-    status = derive_status(total, txs).value
-    if status != order["payment_status"]:  # the total changed (an order edit)
-        orders.set_payment_status(conn, order["id"], status)
-        order = locked_order(conn, order["id"])
+    if status != book.payment_status(order):  # the total changed (an order edit)
+        book.set_payment_status(order, status)
     if policy.capture is CapturePolicy.ON_PLACEMENT:
         due = total - paid.captured
         if due > 0 and not paid.voided and (not txs or paid.captured > 0):
-            record_transaction(conn, order, TxKind.CAPTURE, due, gateways, ACTOR)
+            record_transaction(conn, order, TxKind.CAPTURE, due, gateways, ACTOR, book=book)
         return
     if not txs and total > 0:
-        record_transaction(conn, order, TxKind.AUTHORIZE, total, gateways, ACTOR)
-        order = locked_order(conn, order["id"])
-    view = order_views(conn, [order])[0]  # type: ignore[list-item]
+        record_transaction(conn, order, TxKind.AUTHORIZE, total, gateways, ACTOR, book=book)
+    if view is None:
+        view = order_views(conn, [order])[0]  # type: ignore[list-item]
     wanted = sum(ln.quantity - ln.quantity_cancelled for ln in view.lines)
     shipped = sum(ln.quantity_shipped for ln in view.lines)
     due = capture_target(total, shipped, wanted) - paid.captured if shipped else 0
     if due > 0 and not paid.voided:
-        record_transaction(conn, order, TxKind.CAPTURE, due, gateways, ACTOR)
+        record_transaction(conn, order, TxKind.CAPTURE, due, gateways, ACTOR, book=book)
+
+
+def settle_orders(db: Database, order_ids: Sequence[str], gateways: Gateways) -> None:
+    """``settle_policy`` for many orders in one transaction: the orders locked in id order by
+    one statement, their transactions read by one, the views the capture-on-shipment orders
+    need by one batch, every new row sent with the others and one UPDATE per new status."""
+    with db.write(batch_inserts=True) as conn:
+        rows = lock_orders(conn, order_ids)
+        book = Book(conn, [r["id"] for r in rows])
+        on_shipment = [r for r in rows if _needs_view(conn, r)]
+        views = {v.id: v for v in order_views(conn, on_shipment)}
+        for row in rows:
+            settle_policy(conn, row, gateways, book=book, view=views.get(row["id"]))
+        book.flush()
+
+
+def _needs_view(conn: Connection, order: Mapping[Any, Any]) -> bool:
+    if order["status"] in ("pending", "cancelled") or CHANNEL_PAID_TAG in (order["tags"] or []):
+        return False
+    policy = payment_policy(_channel_settings(conn, order["channel"]))
+    return policy.capture is CapturePolicy.ON_SHIPMENT
 
 
 def on_order_events(db: Database, gateways: Gateways) -> Callable[[list[Envelope]], None]:
@@ -188,13 +237,6 @@ def on_order_events(db: Database, gateways: Gateways) -> Callable[[list[Envelope
     locked in id order); if it fails, each order is tried on its own so one bad order cannot
     hold back the others, and the failure is raised for the relay to retry (it is idempotent).
     """
-
-    def settle(order_ids: list[str]) -> None:
-        with db.write() as conn:
-            for order_id in order_ids:
-                order = orders.lock_order(conn, order_id)
-                if order is not None:
-                    settle_policy(conn, order, gateways)
 
     def handle(events: list[Envelope]) -> None:
         ids = sorted(
@@ -205,12 +247,12 @@ def on_order_events(db: Database, gateways: Gateways) -> Callable[[list[Envelope
             }
         )
         try:
-            settle(ids)
+            settle_orders(db, ids, gateways)
         except Exception:
             failed: Exception | None = None
             for order_id in ids:
                 try:
-                    settle([order_id])
+                    settle_orders(db, [order_id], gateways)
                 except Exception as exc:
                     failed = exc
             if failed is not None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import sqlalchemy as sa
@@ -11,7 +12,14 @@ from podium.db.database import insert_many, utcnow
 from podium.db.tables import payment_transactions, store_credits
 from podium.ids import new_id
 
-__all__ = ["credit_balance", "credits", "insert_credit", "insert_transaction", "transactions"]
+__all__ = [
+    "credit_balance",
+    "credits",
+    "insert_credit",
+    "insert_transaction",
+    "transactions",
+    "transactions_for",
+]
 
 
 def insert_transaction(conn: Connection, values: dict[str, Any]) -> dict[str, Any]:
@@ -25,6 +33,22 @@ def transactions(conn: Connection, order_id: str) -> list[sa.RowMapping]:
         sa.select(payment_transactions)
         .where(payment_transactions.c.order_id == order_id)
         .order_by(payment_transactions.c.created_at, payment_transactions.c.id)
+    )
+    return list(conn.execute(query).mappings())
+
+
+def transactions_for(conn: Connection, order_ids: Sequence[str]) -> list[sa.RowMapping]:
+    """The transactions of many orders, each order's in the order they happened."""
+    if not order_ids:
+        return []
+    query = (
+        sa.select(payment_transactions)
+        .where(payment_transactions.c.order_id.in_(sorted(set(order_ids))))
+        .order_by(
+            payment_transactions.c.order_id,
+            payment_transactions.c.created_at,
+            payment_transactions.c.id,
+        )
     )
     return list(conn.execute(query).mappings())
 
