@@ -193,6 +193,11 @@ class Relay:
                     # one claim serves many of them.
                     self.stopping.wait(_GATHER_SECONDS)
                 self.wake.clear()
+            elif worked < self.settings.relay_batch_size:
+                # Under steady load a pass that found only a few events would be followed at
+                # once by another finding a few more: each pass costs a dozen statements
+                # whatever its size, so gather for a moment and let the next one be fuller.
+                self.stopping.wait(_GATHER_SECONDS)
 
     def notify(self) -> None:
         self.wake.set()

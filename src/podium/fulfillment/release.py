@@ -110,6 +110,10 @@ def _release(conn: Connection, order: sa.RowMapping, shipment: sa.RowMapping, ac
     )
 
 
+# What releasing needs of an order (its timeline entry and event name it by id and number).
+_ORDER_COLUMNS = ("id", "number", "status")
+
+
 def _auto(modes: dict[str, sa.RowMapping], shipment: sa.RowMapping) -> bool:
     row = modes.get(shipment["warehouse"])
     return row is None or row["release_mode"] != ReleaseMode.WAVE
@@ -130,7 +134,7 @@ def release_orders(db: Database, order_ids: list[str], actor: str = ACTOR) -> in
     with db.write(batch_inserts=True) as conn:
         ready = {
             o["id"]: o
-            for o in orders_store.lock_orders(conn, order_ids)
+            for o in orders_store.lock_orders(conn, order_ids, _ORDER_COLUMNS)
             if o["status"] in (OrderStatus.READY, OrderStatus.PARTIALLY_SHIPPED)
         }
         pending = store.lock_pending(conn, list(ready))

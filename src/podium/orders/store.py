@@ -31,6 +31,7 @@ __all__ = [
     "lock_order",
     "lock_orders",
     "order",
+    "orders_by_id",
     "release_holds",
     "set_lines_cancelled",
     "set_payment_status",
@@ -122,19 +123,30 @@ def order(conn: Connection, order_id: str) -> sa.RowMapping | None:
     return conn.execute(sa.select(orders).where(orders.c.id == order_id)).mappings().first()
 
 
+def orders_by_id(conn: Connection, order_ids: Sequence[str]) -> list[sa.RowMapping]:
+    """Many orders' rows, in id order (unknown ids are left out)."""
+    if not order_ids:
+        return []
+    query = sa.select(orders).where(orders.c.id.in_(sorted(set(order_ids)))).order_by(orders.c.id)
+    return list(conn.execute(query).mappings())
+
+
 def lock_order(conn: Connection, order_id: str) -> sa.RowMapping | None:
     """The order row, locked until the transaction ends (orders lock before stock rows)."""
     query = sa.select(orders).where(orders.c.id == order_id).with_for_update()
     return conn.execute(query).mappings().first()
 
 
-def lock_orders(conn: Connection, order_ids: Sequence[str]) -> list[sa.RowMapping]:
+def lock_orders(
+    conn: Connection, order_ids: Sequence[str], columns: Sequence[str] | None = None
+) -> list[sa.RowMapping]:
     """Many orders, locked by one statement in id order (the order one-at-a-time lockers take
-    them in, so the two cannot deadlock)."""
+    them in, so the two cannot deadlock); ``columns`` to read only those (and ``id``)."""
     if not order_ids:
         return []
+    selected = [orders.c.id, *(orders.c[c] for c in columns if c != "id")] if columns else [orders]
     query = (
-        sa.select(orders)
+        sa.select(*selected)
         .where(orders.c.id.in_(sorted(set(order_ids))))
         .order_by(orders.c.id)
         .with_for_update()
