@@ -15,19 +15,21 @@ from podium.orders.model import OrderView
 from podium.returns.model import ReturnIn
 from podium.web.forms import Form, invalid, rows, whole
 
-__all__ = ["ADDRESS_FIELDS", "edit_input", "live_quantities", "return_input"]
+__all__ = ["ADDRESS_FIELDS", "ADDRESS_LABELS", "edit_input", "live_quantities", "return_input"]
 
-ADDRESS_FIELDS = (
-    "name",
-    "company",
-    "line1",
-    "line2",
-    "city",
-    "region",
-    "postal_code",
-    "country",
-    "phone",
-)
+# The edit form's address fields (``address_<field>``) and what their labels say.
+ADDRESS_LABELS = {
+    "name": "Name",
+    "company": "Company",
+    "line1": "Address line 1",
+    "line2": "Address line 2",
+    "city": "City",
+    "region": "Region or state",
+    "postal_code": "Postal code",
+    "country": "Country (2 letters)",
+    "phone": "Phone",
+}
+ADDRESS_FIELDS = tuple(ADDRESS_LABELS)
 TOTALS = ("shipping_total", "tax_total", "discount_total")
 
 

@@ -11,7 +11,6 @@ from podium.errors import ValidationFailed
 from podium.orders.queue import encode_key
 from podium.returns.queue import ReturnsQuery, returns_select
 
-
 PG = postgresql.dialect()  # type: ignore[no-untyped-call]
 
 

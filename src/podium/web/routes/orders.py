@@ -21,7 +21,7 @@ from podium.routing.reroute import REROUTABLE
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
 from podium.web.forms import invalid
 from podium.web.nav import NavItem
-from podium.web.order_forms import ADDRESS_FIELDS, live_quantities
+from podium.web.order_forms import ADDRESS_LABELS, live_quantities
 
 router = APIRouter(include_in_schema=False)
 NAV = [NavItem("Orders", "/orders", order=10)]
@@ -92,7 +92,7 @@ def order_page(order_id: str, request: Request, viewer: Viewer = page()) -> HTML
         editable=OrderStatus(order.status) in EDITABLE
         and all(ShipmentStatus(s.status) in OPEN_STATUSES for s in live),
         quantities=live_quantities(order),
-        address_fields=ADDRESS_FIELDS,
+        address_fields=ADDRESS_LABELS,
         reroutable={s.id for s in live if ShipmentStatus(s.status) in REROUTABLE},
     )
 
