@@ -3,9 +3,10 @@
 For each engine: a fresh database (a temporary SQLite file, or ``CREATE DATABASE
 podium_dash_<random>`` on PostgreSQL, dropped afterwards), migrated, then seeded with bulk SQL
 (3 channels, 3 warehouses, 500 SKUs with stock, N orders over the last 30 days with lines,
-shipments, timeline events and ~2% on hold), ``ANALYZE``, an admin user signed in, then each
-page requested ``--requests`` times in-process through the ASGI app (no network: the figure is
-what the server spends). Prints p50/p95 per page and writes ``benchmarks/results/dashboard.json``.
+shipments, timeline events, ~2% on hold, a return on ~5%), ``ANALYZE``, an admin user signed
+in, then each page requested ``--requests`` times in-process through the ASGI app (no network:
+the figure is what the server spends). Prints p50/p95 per page and writes
+``benchmarks/results/dashboard.json``.
 
     .venv/bin/python benchmarks/dashboard.py                       # both engines, 100,000 orders
     .venv/bin/python benchmarks/dashboard.py --engines sqlite --orders 20000 --requests 10
@@ -42,6 +43,7 @@ from podium.bootstrap import bootstrap
 from podium.config import Settings
 from podium.db import tables as t
 from podium.orders.queue import QueueQuery, queue_select
+from podium.returns.queue import ReturnsQuery, returns_select
 from podium.users.service import create_user
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -54,6 +56,7 @@ CHANNELS = ("web", "amazon", "pos")
 WAREHOUSES = ("EAST", "WEST", "SOUTH")
 NAMES = ("Ann", "Bo", "Cy", "Di", "Ed", "Flo", "Gus", "Hal", "Ivy", "Jo")
 SURNAMES = ("Lee", "Ng", "Ortiz", "Park", "Quinn", "Ross", "Shah", "Tran", "Ueda", "Vega")
+RETURN_STATUSES = ("requested", "approved", "in_transit", "received", "closed", "closed")
 
 
 @contextmanager
@@ -175,7 +178,17 @@ def seed(engine: sa.Engine, orders: int, rng: random.Random) -> dict[str, Any]:
     batch = 20_000
     for start in range(0, orders, batch):
         rows: dict[str, list[dict[str, Any]]] = {
-            k: [] for k in ("orders", "lines", "ships", "ship_lines", "events", "holds")
+            k: []
+            for k in (
+                "orders",
+                "lines",
+                "ships",
+                "ship_lines",
+                "events",
+                "holds",
+                "returns",
+                "return_lines",
+            )
         }
         for n in range(start, min(orders, start + batch)):
             placed = now - timedelta(seconds=rng.randrange(30 * 86400 if n % 20 else 86400))
@@ -271,12 +284,52 @@ def seed(engine: sa.Engine, orders: int, rng: random.Random) -> dict[str, Any]:
                         "released_by": None,
                     }
                 )
+            if status in ("shipped", "delivered") and n % 20 == 1:  # ~5% of orders
+                rid = f"rma_{n:026d}"
+                created = placed + timedelta(hours=rng.randint(1, 48))
+                rows["returns"].append(
+                    {
+                        "id": rid,
+                        "order_id": oid,
+                        "status": rng.choice(RETURN_STATUSES),
+                        "note": None,
+                        "carrier": None,
+                        "tracking_number": None,
+                        "exchange_order_id": None,
+                        "channel_refund_id": None,
+                        "created_at": created,
+                        "updated_at": created,
+                        "created_by": "customer:benchmark",
+                    }
+                )
+                sku, qty, _ = lines[0]
+                rows["return_lines"].append(
+                    {
+                        "return_id": rid,
+                        "line_no": 1,
+                        "order_line_no": 1,
+                        "sku": sku,
+                        "quantity": qty,
+                        "reason": "size_fit",
+                        "quantity_received": 0,
+                        "quantity_restocked": 0,
+                        "quantity_damaged": 0,
+                        "quantity_scrapped": 0,
+                        "quantity_refurbished": 0,
+                    }
+                )
+                if n <= orders // 2 or "return_id" not in sample:  # the one nearest half-way
+                    sample["return_id"] = rid
+                    sample["return_email"] = rows["orders"][-1]["customer_email"]
+                    sample["return_order_id"] = oid
             if n == orders // 2:
-                sample = {
-                    "id": oid,
-                    "email": rows["orders"][-1]["customer_email"],
-                    "number": f"PD-{100001 + n}",
-                }
+                sample.update(
+                    {
+                        "id": oid,
+                        "email": rows["orders"][-1]["customer_email"],
+                        "number": f"PD-{100001 + n}",
+                    }
+                )
         with engine.begin() as conn:
             _insert(conn, t.orders, rows["orders"])
             _insert(conn, t.order_lines, rows["lines"])
@@ -284,6 +337,8 @@ def seed(engine: sa.Engine, orders: int, rng: random.Random) -> dict[str, Any]:
             _insert(conn, t.shipment_lines, rows["ship_lines"])
             _insert(conn, t.order_events, rows["events"])
             _insert(conn, t.order_holds, rows["holds"])
+            _insert(conn, t.returns, rows["returns"])
+            _insert(conn, t.return_lines, rows["return_lines"])
     with engine.begin() as conn:
         conn.exec_driver_sql("ANALYZE")
     return sample
@@ -299,10 +354,18 @@ def explain(podium: Any, sample: dict[str, Any], cursor: str | None) -> dict[str
         "q=<number>": QueueQuery(q=sample["number"]),
         "q=<name>": QueueQuery(q="quinn"),
     }
+    returns = {
+        "returns newest first": ReturnsQuery(),
+        "returns status=received": ReturnsQuery(status="received"),
+        "returns q=<e-mail>": ReturnsQuery(q=sample["return_email"]),
+        "returns channel=amazon": ReturnsQuery(channel="amazon"),
+    }
     plans: dict[str, list[str]] = {}
     with podium.db.read() as conn:
-        for name, query in queries.items():
-            compiled = queue_select(query, "postgresql").compile(dialect=conn.dialect)
+        selects = [(n, queue_select(q, "postgresql")) for n, q in queries.items()]
+        selects += [(n, returns_select(q)) for n, q in returns.items()]
+        for name, select in selects:
+            compiled = select.compile(dialect=conn.dialect)
             rows = conn.exec_driver_sql(f"EXPLAIN {compiled}", compiled.params).all()
             plans[name] = [str(r[0]) for r in rows]
     return plans
@@ -341,6 +404,8 @@ def run_engine(engine: str, args: argparse.Namespace, console: Console) -> dict[
             assert done.status_code == 303, done.text
             first = client.get("/orders").text
             cursor = re.search(r'href="/orders\?cursor=([^"]+)" rel="next"', first)
+            listed = client.get("/returns").text
+            returns_cursor = re.search(r'href="/returns\?cursor=([^"]+)" rel="next"', listed)
             pages = {
                 "home /": "/",
                 "queue /orders": "/orders",
@@ -356,6 +421,16 @@ def run_engine(engine: str, args: argparse.Namespace, console: Console) -> dict[
                 "inventory/{sku}": "/inventory/SKU-0042",
                 "exceptions": "/exceptions",
                 "warehouse": "/warehouse?warehouse=EAST",
+                "order page with a return": f"/orders/{sample['return_order_id']}",
+                "returns /returns": "/returns",
+                "returns page 2": "/returns?cursor="
+                + (returns_cursor.group(1) if returns_cursor else ""),
+                "returns ?status=received": "/returns?status=received",
+                "returns ?q=<e-mail>": f"/returns?q={sample['return_email']}",
+                "returns ?channel=amazon": "/returns?channel=amazon",
+                "returns ?from=<last week>": "/returns?from="
+                + (datetime.now(UTC) - timedelta(days=7)).date().isoformat(),
+                "return /returns/{id}": f"/returns/{sample['return_id']}",
             }
             results = {}
             for name, path in pages.items():

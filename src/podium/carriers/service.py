@@ -32,7 +32,14 @@ from podium.ids import new_id
 from podium.money import format_amount
 from podium.orders import store as orders_store
 
-__all__ = ["LabelView", "buy_label", "get_label", "label_document", "void_label"]
+__all__ = [
+    "LabelView",
+    "buy_label",
+    "get_label",
+    "label_document",
+    "labels_for_order",
+    "void_label",
+]
 
 log = logging.getLogger("podium.carriers")
 DEFAULT_WEIGHT_GRAMS = 500
@@ -188,6 +195,15 @@ def get_label(db: Database, shipment_id: str) -> LabelView:
     if row is None or shipment is None:
         raise NotFound("This shipment has no label.", code="label_not_found")
     return _label_view(row, shipment["tracking_url"])
+
+
+def labels_for_order(db: Database, order_id: str) -> dict[str, LabelView]:
+    """The live (not voided) label of each of the order's shipments that has one, by shipment
+    id, in one read."""
+    with db.read() as conn:
+        ships = {s["id"]: s for s in shipments_store.shipments_for_orders(conn, [order_id])}
+        rows = store.labels_for(conn, list(ships))
+    return {sid: _label_view(row, ships[sid]["tracking_url"]) for sid, row in rows.items()}
 
 
 def void_label(db: Database, carriers: Carriers, shipment_id: str, actor: str) -> None:

@@ -596,6 +596,9 @@ returns = sa.Table(
     sa.Column("created_by", sa.String(200), nullable=False),
     sa.Index("ix_returns_order_id", "order_id"),
     sa.Index("ix_returns_status_id", "status", "id"),
+    # The dashboard's returns list (migration 0012): newest first, by status, by date.
+    sa.Index("ix_returns_created_at_id", "created_at", "id"),
+    sa.Index("ix_returns_status_created_at_id", "status", "created_at", "id"),
 )
 
 return_lines = sa.Table(

@@ -29,7 +29,7 @@ from podium.orders.status import HoldReason, OrderStatus, check_transition
 from podium.routing.geo import Coordinates, Geocoder
 from podium.validation import Address, Input, MoneyString, Sku
 
-__all__ = ["EditLineIn", "OrderEditIn", "edit_order"]
+__all__ = ["EDITABLE", "EditLineIn", "OrderEditIn", "edit_order"]
 
 EDITABLE = frozenset({OrderStatus.READY, OrderStatus.ON_HOLD})
 

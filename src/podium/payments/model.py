@@ -187,6 +187,8 @@ class PaymentsView(BaseModel):
     authorized: str
     captured: str
     refunded: str
+    net_paid: str = Field(description="Captured less refunded.")
+    balance_due: str = Field(description="The total less what was captured (never below 0).")
     items: list[PaymentView]
 
 

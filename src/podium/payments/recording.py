@@ -106,6 +106,8 @@ def _payments_view(conn: Connection, order_id: str) -> PaymentsView:
         authorized=format_amount(s.authorized, cur),
         captured=format_amount(s.captured, cur),
         refunded=format_amount(s.refunded, cur),
+        net_paid=format_amount(s.net_paid, cur),
+        balance_due=format_amount(max(0, order["total"] - s.captured), cur),
         items=[
             PaymentView(
                 id=r["id"],

@@ -33,7 +33,7 @@ from podium.orders.views import order_views
 from podium.routing.geo import Coordinates
 from podium.routing.online import facts_of_order
 
-__all__ = ["REROUTABLE", "reject_shipment", "reroute_warehouse"]
+__all__ = ["REROUTABLE", "reject_shipment", "reroute_shipment", "reroute_warehouse"]
 
 # Shipments the warehouse has not started on may move; picking or later stays.
 REROUTABLE = frozenset({ShipmentStatus.PENDING, ShipmentStatus.RELEASED})
@@ -147,12 +147,26 @@ def _unshipped(conn: Connection, order_id: str) -> set[str]:
 
 def reject_shipment(db: Database, shipment_id: str, reason: str, actor: str) -> OrderView:
     """The warehouse refuses a shipment: cancel it and route its units elsewhere."""
+    return _reroute_one(db, shipment_id, f"rejected: {reason}", actor)
+
+
+def reroute_shipment(
+    db: Database, shipment_id: str, reason: str, actor: str, *, order_id: str | None = None
+) -> OrderView:
+    """Staff move a not-yet-started shipment elsewhere: cancel it, release its stock and route
+    its units again without that location. ``order_id``, when given, must be the shipment's."""
+    return _reroute_one(db, shipment_id, f"re-routed by staff: {reason}", actor, order_id)
+
+
+def _reroute_one(
+    db: Database, shipment_id: str, why: str, actor: str, order_id: str | None = None
+) -> OrderView:
     with db.write() as conn:
         found = shipments_store.shipment(conn, shipment_id)
-        if found is None:
+        if found is None or order_id not in (None, found["order_id"]):
             raise NotFound(f"No shipment {shipment_id}.", code="shipment_not_found")
         lifecycle.locked_order(conn, found["order_id"])  # the order row first, then the rest
-        _reroute(conn, found["order_id"], shipment_id, f"rejected: {reason}", actor)
+        _reroute(conn, found["order_id"], shipment_id, why, actor)
         row = orders_store.order(conn, found["order_id"])
         assert row is not None
         return order_views(conn, [row])[0]

@@ -11,12 +11,36 @@ from fastapi.staticfiles import StaticFiles
 
 from podium.bootstrap import Podium
 from podium.web.core import Dashboard, Forbidden, LoginRequired, current_viewer, render
-from podium.web.routes import auth, exceptions, home, inventory, orders, settings, warehouse
+from podium.web.routes import (
+    auth,
+    documents,
+    exceptions,
+    home,
+    inventory,
+    order_actions,
+    orders,
+    return_actions,
+    returns,
+    settings,
+    warehouse,
+)
 
 __all__ = ["AREAS", "install_dashboard"]
 
 # Each area is a module with ``router`` and ``NAV``; a new capability adds its module here.
-AREAS = (auth, home, orders, inventory, exceptions, warehouse, settings)
+AREAS = (
+    auth,
+    home,
+    orders,
+    order_actions,
+    documents,
+    returns,
+    return_actions,
+    inventory,
+    exceptions,
+    warehouse,
+    settings,
+)
 STATIC = Path(__file__).parent / "static"
 
 

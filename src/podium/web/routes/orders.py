@@ -6,15 +6,22 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from podium.access.model import Permission
+from podium.carriers.service import labels_for_order
 from podium.catalog.service import list_channels, list_warehouses
 from podium.errors import DomainError, NotFound
+from podium.fulfillment.model import OPEN_STATUSES, ShipmentStatus
 from podium.orders import lifecycle
+from podium.orders.edits import EDITABLE
 from podium.orders.model import HoldIn, NoteIn
 from podium.orders.queue import SORTS, QueueQuery, search_orders
 from podium.orders.status import HoldReason, OrderStatus
+from podium.payments.recording import list_payments
+from podium.returns.summary import order_returns
+from podium.routing.reroute import REROUTABLE
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
 from podium.web.forms import invalid
 from podium.web.nav import NavItem
+from podium.web.order_forms import ADDRESS_LABELS, live_quantities
 
 router = APIRouter(include_in_schema=False)
 NAV = [NavItem("Orders", "/orders", order=10)]
@@ -60,12 +67,17 @@ def queue_rows(request: Request, viewer: Viewer = page()) -> HTMLResponse:
 
 @router.get("/orders/{order_id}", response_class=HTMLResponse)
 def order_page(order_id: str, request: Request, viewer: Viewer = page()) -> HTMLResponse:
-    db = dashboard(request).podium.db
+    """One screen: lines, shipments with their documents, payments, returns and refunds,
+    holds, the timeline, and the actions the viewer's role allows."""
+    podium = dashboard(request).podium
     try:
-        order = lifecycle.get_order(db, order_id)
-        timeline = lifecycle.timeline(db, order_id)
+        order = lifecycle.get_order(podium.db, order_id)
+        timeline = lifecycle.timeline(podium.db, order_id)
+        payments = list_payments(podium.db, order_id)
+        returns = order_returns(podium.db, order_id)
     except NotFound as exc:
         return render(request, "error.html", viewer, status=404, message=exc.message)
+    live = [s for s in order.shipments if s.status != ShipmentStatus.CANCELLED]
     return render(
         request,
         "order.html",
@@ -74,6 +86,14 @@ def order_page(order_id: str, request: Request, viewer: Viewer = page()) -> HTML
         timeline=list(reversed(timeline)),
         hold_reasons=MANUAL_REASONS,
         can_cancel=order.status in {"ready", "on_hold", "pending"},
+        labels=labels_for_order(podium.db, order_id),
+        payments=payments,
+        returns=returns,
+        editable=OrderStatus(order.status) in EDITABLE
+        and all(ShipmentStatus(s.status) in OPEN_STATUSES for s in live),
+        quantities=live_quantities(order),
+        address_fields=ADDRESS_LABELS,
+        reroutable={s.id for s in live if ShipmentStatus(s.status) in REROUTABLE},
     )
 
 

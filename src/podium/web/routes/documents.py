@@ -1,0 +1,98 @@
+"""Printable documents from the dashboard (session sign-in): a shipment's label (PDF, ZPL) and
+packing slip, and a return's label. The same document builders as the REST API's
+``/shipments/{id}/label.pdf`` and friends: ``carriers.service.label_document``,
+``fulfillment.paperwork.packing_slip_document``, ``returns.labels.return_label_document``,
+rendered by ``fulfillment.documents`` and ``fulfillment.zpl``."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from podium.carriers.service import label_document
+from podium.errors import NotFound
+from podium.fulfillment import documents, paperwork, zpl
+from podium.fulfillment.service import get_shipment
+from podium.returns.labels import return_label_document
+from podium.web.core import Viewer, dashboard, harden, page, render
+from podium.web.nav import NavItem
+
+router = APIRouter(include_in_schema=False)
+NAV: list[NavItem] = []
+
+PDF = "application/pdf"
+ZPL = "application/zpl"
+
+
+def _file(body: bytes | str, media_type: str, name: str) -> Response:
+    disposition = "inline" if media_type == PDF else "attachment"
+    response = Response(
+        body,
+        media_type=media_type,
+        headers={"Content-Disposition": f'{disposition}; filename="{name}"'},
+    )
+    return harden(response)  # type: ignore[no-any-return]
+
+
+def _missing(request: Request, viewer: Viewer, exc: NotFound) -> Response:
+    return render(request, "error.html", viewer, status=404, message=exc.message)
+
+
+def _check(request: Request, order_id: str, shipment_id: str) -> None:
+    """The shipment must be one of this order's (a URL cannot mix them)."""
+    if get_shipment(dashboard(request).podium.db, shipment_id).order_id != order_id:
+        raise NotFound(f"No shipment {shipment_id} on this order.", code="shipment_not_found")
+
+
+@router.get("/orders/{order_id}/shipments/{shipment_id}/label.pdf", response_model=None)
+def shipment_label_pdf(
+    order_id: str, shipment_id: str, request: Request, viewer: Viewer = page()
+) -> Response:
+    try:
+        _check(request, order_id, shipment_id)
+        doc = label_document(dashboard(request).podium.db, shipment_id)
+    except NotFound as exc:
+        return _missing(request, viewer, exc)
+    return _file(documents.label_pdf(doc), PDF, f"label-{doc.tracking_number}.pdf")
+
+
+@router.get("/orders/{order_id}/shipments/{shipment_id}/label.zpl", response_model=None)
+def shipment_label_zpl(
+    order_id: str, shipment_id: str, request: Request, viewer: Viewer = page()
+) -> Response:
+    try:
+        _check(request, order_id, shipment_id)
+        doc = label_document(dashboard(request).podium.db, shipment_id)
+    except NotFound as exc:
+        return _missing(request, viewer, exc)
+    return _file(zpl.label_zpl(doc), ZPL, f"label-{doc.tracking_number}.zpl")
+
+
+@router.get("/orders/{order_id}/shipments/{shipment_id}/packing-slip.pdf", response_model=None)
+def packing_slip_pdf(
+    order_id: str, shipment_id: str, request: Request, viewer: Viewer = page()
+) -> Response:
+    try:
+        _check(request, order_id, shipment_id)
+        doc = paperwork.packing_slip_document(dashboard(request).podium.db, shipment_id)
+    except NotFound as exc:
+        return _missing(request, viewer, exc)
+    return _file(documents.packing_slip_pdf(doc), PDF, f"packing-slip-{doc.order_number}.pdf")
+
+
+@router.get("/returns/{return_id}/label.pdf", response_model=None)
+def return_label_pdf(return_id: str, request: Request, viewer: Viewer = page()) -> Response:
+    try:
+        doc = return_label_document(dashboard(request).podium.db, return_id)
+    except NotFound as exc:
+        return _missing(request, viewer, exc)
+    return _file(documents.label_pdf(doc), PDF, f"return-label-{doc.tracking_number}.pdf")
+
+
+@router.get("/returns/{return_id}/label.zpl", response_model=None)
+def return_label_zpl(return_id: str, request: Request, viewer: Viewer = page()) -> Response:
+    try:
+        doc = return_label_document(dashboard(request).podium.db, return_id)
+    except NotFound as exc:
+        return _missing(request, viewer, exc)
+    return _file(zpl.label_zpl(doc), ZPL, f"return-label-{doc.tracking_number}.zpl")
