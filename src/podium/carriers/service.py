@@ -32,7 +32,14 @@ from podium.ids import new_id
 from podium.money import format_amount
 from podium.orders import store as orders_store
 
-__all__ = ["LabelView", "buy_label", "get_label", "label_document", "void_label"]
+__all__ = [
+    "LabelView",
+    "buy_label",
+    "current_labels",
+    "get_label",
+    "label_document",
+    "void_label",
+]
 
 log = logging.getLogger("podium.carriers")
 DEFAULT_WEIGHT_GRAMS = 500
@@ -188,6 +195,14 @@ def get_label(db: Database, shipment_id: str) -> LabelView:
     if row is None or shipment is None:
         raise NotFound("This shipment has no label.", code="label_not_found")
     return _label_view(row, shipment["tracking_url"])
+
+
+def current_labels(db: Database, shipment_ids: list[str]) -> dict[str, LabelView]:
+    """The label each of these shipments travels on (those that have one), in one query
+    (without tracking URLs: those are on the shipments)."""
+    with db.read() as conn:
+        found = store.labels_for(conn, shipment_ids)
+    return {i: _label_view(row, None) for i, row in found.items()}
 
 
 def void_label(db: Database, carriers: Carriers, shipment_id: str, actor: str) -> None:

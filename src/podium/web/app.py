@@ -11,12 +11,34 @@ from fastapi.staticfiles import StaticFiles
 
 from podium.bootstrap import Podium
 from podium.web.core import Dashboard, Forbidden, LoginRequired, current_viewer, render
-from podium.web.routes import auth, exceptions, home, inventory, orders, settings, warehouse
+from podium.web.routes import (
+    auth,
+    channels,
+    exceptions,
+    home,
+    inventory,
+    orders,
+    settings,
+    settings_rules,
+    warehouse,
+    warehouse_docs,
+)
 
 __all__ = ["AREAS", "install_dashboard"]
 
 # Each area is a module with ``router`` and ``NAV``; a new capability adds its module here.
-AREAS = (auth, home, orders, inventory, exceptions, warehouse, settings)
+AREAS = (
+    auth,
+    home,
+    orders,
+    inventory,
+    exceptions,
+    warehouse,
+    warehouse_docs,
+    channels,
+    settings,
+    settings_rules,
+)
 STATIC = Path(__file__).parent / "static"
 
 
