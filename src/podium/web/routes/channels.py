@@ -47,8 +47,7 @@ def _page(request: Request, viewer: Viewer, *, status: int = 200, **extra: Any) 
         polled=POLLED,
         worst=worst,
         lag_of=lambda seconds: timedelta(seconds=seconds),
-        reconciled=None,
-        **extra,
+        **{"reconciled": None, **extra},
     )
 
 

@@ -26,7 +26,8 @@ MAX_TEXT = 200_000  # characters of JSON a rule set may take
 
 
 def as_json(rules: RuleSet) -> str:
-    return json.dumps(rules.model_dump(mode="json"), indent=2)
+    """The rule set as the JSON to edit (unset filters left out)."""
+    return json.dumps(rules.model_dump(mode="json", exclude_none=True), indent=2)
 
 
 def _name_of(raw: Any, index: int) -> str:
