@@ -356,6 +356,10 @@ def run_engine(engine: str, args: argparse.Namespace, console: Console) -> dict[
                 "inventory/{sku}": "/inventory/SKU-0042",
                 "exceptions": "/exceptions",
                 "warehouse": "/warehouse?warehouse=EAST",
+                "warehouse, all": "/warehouse",
+                "queue ?late=1": "/orders?late=1&sort=oldest",
+                "channels": "/channels",
+                "settings/routing-rules": "/settings/routing-rules",
             }
             results = {}
             for name, path in pages.items():
