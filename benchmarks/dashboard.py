@@ -431,6 +431,10 @@ def run_engine(engine: str, args: argparse.Namespace, console: Console) -> dict[
                 "returns ?from=<last week>": "/returns?from="
                 + (datetime.now(UTC) - timedelta(days=7)).date().isoformat(),
                 "return /returns/{id}": f"/returns/{sample['return_id']}",
+                "warehouse, all": "/warehouse",
+                "queue ?late=1": "/orders?late=1&sort=oldest",
+                "channels": "/channels",
+                "settings/routing-rules": "/settings/routing-rules",
             }
             results = {}
             for name, path in pages.items():

@@ -100,8 +100,7 @@ def main() -> int:
                     "inventory": "/inventory",
                     "sku": f"/inventory/{sku}",
                     "exceptions": "/exceptions",
-                    "warehouse": "/warehouse",
-                }
+                }  # warehouse.png, channels.png, settings-rules.png: the ops browser test
                 for name, path in shots.items():
                     page.goto(f"{base}{path}")
                     page.screenshot(path=str(args.out / f"{name}.png"))

@@ -16,6 +16,7 @@ from podium.carriers.subscribers import on_order_cancelled as void_labels
 from podium.channels.connector import Connectors
 from podium.channels.fulfilment import on_shipment_shipped
 from podium.channels.registry import build_connectors
+from podium.channels.sync import SUBSCRIBER as SYNC_SUBSCRIBER
 from podium.channels.sync import SYNC_EVENTS, ChannelSync
 from podium.config import Settings
 from podium.db.database import Database
@@ -100,7 +101,7 @@ def bootstrap(
     registry.subscribe_batch("webhooks", enqueue_deliveries(db, webhooks.notify))
     connectors = build_connectors()
     channel_sync = ChannelSync(db, connectors)
-    registry.subscribe_batch("channel-sync", channel_sync.on_events, SYNC_EVENTS)
+    registry.subscribe_batch(SYNC_SUBSCRIBER, channel_sync.on_events, SYNC_EVENTS)
     registry.subscribe(
         "channel-fulfilment", on_shipment_shipped(db, connectors), {"shipment.shipped"}
     )

@@ -5,6 +5,7 @@ screenshots of these pages (docs/screenshots/order-full.png, returns.png, return
 
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Iterator
@@ -20,6 +21,15 @@ from podium.users.service import create_user
 from support import order_body, seed_http
 
 SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+
+
+def _shot(page: Any, name: str) -> None:
+    """A README screenshot, only when asked (PODIUM_SCREENSHOTS=1): a test run leaves the
+    tree as it found it."""
+    if os.environ.get("PODIUM_SCREENSHOTS") == "1":
+        page.screenshot(path=str(SHOTS / name), full_page=True)
+
+
 CHROMIUM = Path("/usr/bin/chromium")
 PASSWORD = "correct horse battery"
 CHEAP = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
@@ -123,7 +133,7 @@ def test_an_operator_returns_part_of_a_shipped_order_in_a_browser(
     expect(page.locator("#returns-list tbody tr")).to_have_count(1)
     expect(page.locator("#returns-list")).to_contain_text("size fit")
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / "returns.png"), full_page=True)
+    _shot(page, "returns.png")
     page.get_by_role("link", name=rma_id).click()
     page.wait_for_url(f"{server.url}/returns/{rma_id}")
 
@@ -131,7 +141,7 @@ def test_an_operator_returns_part_of_a_shipped_order_in_a_browser(
     page.get_by_role("button", name="Buy return label").click()
     expect(page.locator(".flash")).to_contain_text("Return label bought")
     expect(page.get_by_role("link", name="Return label PDF")).to_be_visible()
-    page.screenshot(path=str(SHOTS / "return.png"), full_page=True)
+    _shot(page, "return.png")
     page.get_by_label("Disposition of TEE").select_option("restock")
     page.get_by_role("button", name="Record receipt").click()
     expect(page.locator("#return-status")).to_have_text("inspected")
@@ -146,7 +156,7 @@ def test_an_operator_returns_part_of_a_shipped_order_in_a_browser(
     expect(page.locator("#returns")).to_contain_text(rma_id)
     expect(page.locator("#returns")).to_contain_text("19.99 USD")
     expect(page.locator("#net-paid")).to_have_text("39.98")
-    page.screenshot(path=str(SHOTS / "order-full.png"), full_page=True)
+    _shot(page, "order-full.png")
     context.close()
 
     with server.client() as client:

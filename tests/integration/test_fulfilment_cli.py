@@ -92,3 +92,33 @@ def test_operators_set_warehouse_settings_print_slips_and_void_labels_from_the_c
     assert api.ok("get", f"/shipments/{shipment_id}")["tracking_number"] is None
     again = runner.invoke(app, ["shipments", "void-label", shipment_id])
     assert again.exit_code == 2 and "label_not_found" in again.output
+
+
+def test_a_pick_list_of_named_shipments_from_the_api_and_the_command_line(
+    api: Api, podium: Podium, database_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PODIUM_DATABASE_URL", database_url)
+    seed_store(api, {("TEE", "EAST"): 9, ("MUG", "WEST"): 9})
+    one, two, three = (
+        api.ok("post", "/orders", order_body([("TEE", 1)], external_id=f"n{i}"))["shipments"][0]
+        for i in range(3)
+    )
+    west = api.ok("post", "/orders", order_body([("MUG", 1)], external_id="w"))["shipments"][0]
+    drain(podium)
+    r = api.post(
+        "/warehouses/EAST/pick-lists", {"shipment_ids": [three["id"], one["id"]]}, "warehouse"
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["shipments"] == [one["id"], three["id"]]  # oldest first on the list
+    refused = api.post("/warehouses/EAST/pick-lists", {"shipment_ids": [west["id"]]}, "warehouse")
+    assert refused.status_code == 422
+    assert refused.json()["error"]["details"]["field"] == "shipment_ids.0"
+    picked_again = api.post("/warehouses/EAST/pick-lists", {"shipment_ids": [one["id"]]})
+    assert picked_again.status_code == 409  # no longer released: nothing to pick
+    out = tmp_path / "named.pdf"
+    done = CliRunner().invoke(
+        app, ["warehouse", "pick-list", "EAST", "--shipment", two["id"], "--out", str(out)]
+    )
+    assert done.exit_code == 0, done.output
+    assert api.ok("get", f"/shipments/{two['id']}")["status"] == "picking"
+    assert api.ok("get", f"/shipments/{west['id']}")["status"] == "released"

@@ -35,6 +35,7 @@ from podium.orders import store as orders_store
 __all__ = [
     "LabelView",
     "buy_label",
+    "current_labels",
     "get_label",
     "label_document",
     "labels_for_order",
@@ -204,6 +205,14 @@ def labels_for_order(db: Database, order_id: str) -> dict[str, LabelView]:
         ships = {s["id"]: s for s in shipments_store.shipments_for_orders(conn, [order_id])}
         rows = store.labels_for(conn, list(ships))
     return {sid: _label_view(row, ships[sid]["tracking_url"]) for sid, row in rows.items()}
+
+
+def current_labels(db: Database, shipment_ids: list[str]) -> dict[str, LabelView]:
+    """The label each of these shipments travels on (those that have one), in one query
+    (without tracking URLs: those are on the shipments)."""
+    with db.read() as conn:
+        found = store.labels_for(conn, shipment_ids)
+    return {i: _label_view(row, None) for i, row in found.items()}
 
 
 def void_label(db: Database, carriers: Carriers, shipment_id: str, actor: str) -> None:

@@ -171,7 +171,9 @@ class AmazonConnector:
             bucket = self._buckets[key] = Bucket(*_RATES[operation])
         bucket.take(1, self.caller.sleep)
         headers = {"x-amz-access-token": s.access_token, "user-agent": "Podium/0.1"}
-        response = self.caller.send(method, f"{s.endpoint}{path}", headers=headers, **kw)
+        response = self.caller.send(
+            method, f"{s.endpoint}{path}", channel=channel, headers=headers, **kw
+        )
         return response.json() if response.content else {}
 
     def fetch(

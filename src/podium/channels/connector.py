@@ -75,11 +75,23 @@ class Connector(Protocol):
         ...
 
 
-class Connectors:
-    """Connectors by channel type (built once, in bootstrap)."""
+class ThrottleLog(Protocol):
+    def take_throttled(self, channel: str) -> int: ...
 
-    def __init__(self, connectors: Sequence[Connector]) -> None:
+
+class Connectors:
+    """Connectors by channel type (built once, in bootstrap), and the HTTP caller's record of
+    which channels the platforms throttled."""
+
+    def __init__(
+        self, connectors: Sequence[Connector], throttles: ThrottleLog | None = None
+    ) -> None:
         self._by_type = {c.type: c for c in connectors}
+        self._throttles = throttles
+
+    def take_throttled(self, channel: str) -> int:
+        """Times the platform throttled ``channel`` since this was last asked."""
+        return self._throttles.take_throttled(channel) if self._throttles else 0
 
     def for_type(self, channel_type: str) -> Connector | None:
         return self._by_type.get(channel_type)

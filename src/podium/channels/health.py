@@ -1,17 +1,27 @@
-"""Channel health: last order, last push, lag and errors, for the API and the CLI."""
+"""Channel health: last order, last push, lag, throttling and errors, for the API, the CLI and
+the dashboard.
+
+``health`` looks at one channel closely (every listing's figure against what Podium publishes
+now). ``overview`` looks at every channel at once, cheaply, for the channels page: its *sync
+lag* is how long the oldest stock change of a listed SKU has waited without reaching the channel
+(an outbox event the channel sync has not handled yet, newer than what the listing was last
+told); ``worst_lag`` is the figure home shows.
+"""
 
 from __future__ import annotations
 
 from datetime import datetime
 
 from pydantic import BaseModel
+from sqlalchemy import RowMapping
 
-from podium.channels import store
+from podium.catalog.service import list_channels
+from podium.channels import health_store, store
 from podium.channels.service import channel_or_404
-from podium.channels.sync import lag
+from podium.channels.sync import SUBSCRIBER, SYNC_EVENTS, lag
 from podium.db.database import Database, as_utc, utcnow
 
-__all__ = ["Health", "health"]
+__all__ = ["ChannelSummary", "Health", "SyncLag", "health", "overview", "sync_lags", "worst_lag"]
 
 
 class Health(BaseModel):
@@ -30,6 +40,40 @@ class Health(BaseModel):
     lag_seconds: float | None  # age of the oldest stock change not yet pushed
     pending_pushes: int
     failed_deliveries: int
+    throttled: int = 0  # times the platform throttled Podium (429, Shopify THROTTLED)
+    last_throttled_at: datetime | None = None
+    dead_sync_events: int = 0  # stock changes the relay gave up telling the channel
+
+
+class SyncLag(BaseModel):
+    pending: int  # listed SKUs with stock changes the channel has not been told yet
+    oldest_at: datetime | None
+    lag_seconds: float  # how long the oldest of them has waited; 0 when none waits
+
+
+class ChannelSummary(BaseModel):
+    channel: str
+    name: str
+    type: str
+    active: bool
+    listings: int
+    last_order_at: datetime | None
+    last_push_at: datetime | None  # the last successful push
+    last_poll_at: datetime | None
+    pushes: int
+    push_errors: int
+    last_error: str | None
+    last_error_at: datetime | None
+    throttled: int
+    last_throttled_at: datetime | None
+    failed_deliveries: int
+    dead_sync_events: int
+    lag: SyncLag
+
+
+def _at(row: RowMapping | None, key: str) -> datetime | None:
+    value = row[key] if row is not None else None
+    return as_utc(value) if value is not None else None
 
 
 def health(db: Database, code: str) -> Health:
@@ -39,25 +83,87 @@ def health(db: Database, code: str) -> Health:
         listed = len(store.listings(conn, code, limit=1_000_000))
         failed = len(store.deliveries(conn, code, status="failed", limit=10_000))
         pending, oldest = lag(conn, code)
+        dead = health_store.sync_backlog(conn, "dead", SYNC_EVENTS, SUBSCRIBER).get(code)
     now = utcnow()
-
-    def at(key: str) -> datetime | None:
-        return as_utc(st[key]) if st is not None and st[key] is not None else None
-
     return Health(
         channel=code,
         type=row["type"],
         active=row["active"],
         listings=listed,
-        last_order_at=at("last_order_at"),
-        last_push_at=at("last_push_at"),
-        last_poll_at=at("last_poll_at"),
+        last_order_at=_at(st, "last_order_at"),
+        last_push_at=_at(st, "last_push_at"),
+        last_poll_at=_at(st, "last_poll_at"),
         orders=st["orders"] if st else 0,
         pushes=st["pushes"] if st else 0,
         push_errors=st["push_errors"] if st else 0,
         last_error=st["last_error"] if st else None,
-        last_error_at=at("last_error_at"),
+        last_error_at=_at(st, "last_error_at"),
         lag_seconds=(now - oldest).total_seconds() if oldest else 0.0,
         pending_pushes=pending,
         failed_deliveries=failed,
+        throttled=st["throttled"] if st else 0,
+        last_throttled_at=_at(st, "last_throttled_at"),
+        dead_sync_events=dead[0] if dead else 0,
     )
+
+
+def _lag(found: tuple[int, datetime] | None, now: datetime) -> SyncLag:
+    if found is None:
+        return SyncLag(pending=0, oldest_at=None, lag_seconds=0.0)
+    count, oldest = found
+    return SyncLag(
+        pending=count, oldest_at=oldest, lag_seconds=max(0.0, (now - oldest).total_seconds())
+    )
+
+
+def sync_lags(db: Database, now: datetime | None = None) -> dict[str, SyncLag]:
+    """Each channel's sync lag (channels with nothing waiting are left out)."""
+    with db.read() as conn:
+        found = health_store.sync_backlog(conn, "pending", SYNC_EVENTS, SUBSCRIBER)
+    when = now or utcnow()
+    return {code: _lag(item, when) for code, item in found.items()}
+
+
+def worst_lag(lags: dict[str, SyncLag]) -> tuple[str, SyncLag] | None:
+    """The channel furthest behind (None when every channel is up to date)."""
+    if not lags:
+        return None
+    code = max(sorted(lags), key=lambda c: lags[c].lag_seconds)
+    return code, lags[code]
+
+
+def overview(db: Database, now: datetime | None = None) -> list[ChannelSummary]:
+    """Every channel's health, from a handful of grouped queries (not one per channel)."""
+    channels = list_channels(db)
+    with db.read() as conn:
+        states = health_store.states(conn)
+        listed = health_store.listing_counts(conn)
+        failed = health_store.failed_delivery_counts(conn)
+        pending = health_store.sync_backlog(conn, "pending", SYNC_EVENTS, SUBSCRIBER)
+        dead = health_store.sync_backlog(conn, "dead", SYNC_EVENTS, SUBSCRIBER)
+    when = now or utcnow()
+    found = []
+    for ch in channels:
+        st = states.get(ch.code)
+        found.append(
+            ChannelSummary(
+                channel=ch.code,
+                name=ch.name,
+                type=ch.type,
+                active=ch.active,
+                listings=listed.get(ch.code, 0),
+                last_order_at=_at(st, "last_order_at"),
+                last_push_at=_at(st, "last_push_at"),
+                last_poll_at=_at(st, "last_poll_at"),
+                pushes=st["pushes"] if st else 0,
+                push_errors=st["push_errors"] if st else 0,
+                last_error=st["last_error"] if st else None,
+                last_error_at=_at(st, "last_error_at"),
+                throttled=st["throttled"] if st else 0,
+                last_throttled_at=_at(st, "last_throttled_at"),
+                failed_deliveries=failed.get(ch.code, 0),
+                dead_sync_events=dead[ch.code][0] if ch.code in dead else 0,
+                lag=_lag(pending.get(ch.code), when),
+            )
+        )
+    return found

@@ -77,8 +77,24 @@ class Caller:
         self.max_wait = max_wait
         self.sleep = sleep
         self.throttled = 0  # 429s seen, for health and benchmarks
+        self._unrecorded: dict[str, int] = {}  # per channel, until its health row records them
+        self._lock = threading.Lock()
 
-    def send(self, method: str, url: str, **kw: Any) -> httpx.Response:
+    def note_throttled(self, channel: str | None) -> None:
+        """The platform throttled a call (429, or Shopify's THROTTLED) made for ``channel``."""
+        with self._lock:
+            self.throttled += 1
+            if channel is not None:
+                self._unrecorded[channel] = self._unrecorded.get(channel, 0) + 1
+
+    def take_throttled(self, channel: str) -> int:
+        """Throttles of ``channel`` not yet recorded in its health row (and forget them)."""
+        with self._lock:
+            return self._unrecorded.pop(channel, 0)
+
+    def send(
+        self, method: str, url: str, *, channel: str | None = None, **kw: Any
+    ) -> httpx.Response:
         waited = 0.0
         last = ""
         for attempt in range(self.attempts):
@@ -89,7 +105,7 @@ class Caller:
                 delay = 0.1 * 2**attempt
             else:
                 if response.status_code == 429:
-                    self.throttled += 1
+                    self.note_throttled(channel)
                     delay = retry_after_seconds(response, 1.0)
                     last = f"429 from {url}"
                 elif response.status_code >= 500:

@@ -14,4 +14,6 @@ __all__ = ["build_connectors"]
 def build_connectors(caller: Caller | None = None) -> Connectors:
     """One HTTP caller shared by every connector (built in bootstrap)."""
     http = caller or Caller()
-    return Connectors([ShopifyConnector(http), WooCommerceConnector(http), AmazonConnector(http)])
+    return Connectors(
+        [ShopifyConnector(http), WooCommerceConnector(http), AmazonConnector(http)], http
+    )

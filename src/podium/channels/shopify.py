@@ -116,7 +116,11 @@ class ShopifyConnector:
         for _ in range(5):
             bucket.take(cost, self.caller.sleep)
             body = self.caller.send(
-                "POST", url, json={"query": query, "variables": variables}, headers=headers
+                "POST",
+                url,
+                channel=channel,
+                json={"query": query, "variables": variables},
+                headers=headers,
             ).json()
             throttle = ((body.get("extensions") or {}).get("cost") or {}).get("throttleStatus")
             if throttle:
@@ -125,7 +129,7 @@ class ShopifyConnector:
                 bucket.set_available(float(throttle.get("currentlyAvailable", bucket.burst)))
             errors = body.get("errors") or []
             if any((e.get("extensions") or {}).get("code") == "THROTTLED" for e in errors):
-                self.caller.throttled += 1
+                self.caller.note_throttled(channel)
                 continue  # the bucket now knows how empty it is: the next take waits
             if errors:
                 raise PlatformError(f"Shopify GraphQL error: {errors[0].get('message')}")

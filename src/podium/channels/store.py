@@ -246,20 +246,21 @@ def state(conn: Connection, channel: str) -> sa.RowMapping | None:
 
 
 def bump_state(conn: Connection, channel: str, **changes: Any) -> None:
-    """Set fields; ``orders``/``pushes``/``push_errors`` given as numbers are added."""
+    """Set fields; ``orders``/``pushes``/``push_errors``/``throttled`` given as numbers are
+    added."""
     if state(conn, channel) is None:
         try:
             with conn.begin_nested():
                 conn.execute(
                     channel_state.insert().values(
-                        channel=channel, orders=0, pushes=0, push_errors=0
+                        channel=channel, orders=0, pushes=0, push_errors=0, throttled=0
                     )
                 )
         except sa.exc.IntegrityError:
             pass  # created concurrently
     values: dict[str, Any] = {}
     for key, value in changes.items():
-        if key in ("orders", "pushes", "push_errors"):
+        if key in ("orders", "pushes", "push_errors", "throttled"):
             values[key] = getattr(_s, key) + value
         elif key == "last_error" and isinstance(value, str):
             values[key] = value[:2000]

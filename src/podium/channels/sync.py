@@ -33,10 +33,11 @@ from podium.events.model import Envelope
 from podium.inventory import service as inventory
 from podium.inventory.model import Level
 
-__all__ = ["SYNC_EVENTS", "ChannelSync", "Drift", "SyncFailed", "lag"]
+__all__ = ["SUBSCRIBER", "SYNC_EVENTS", "ChannelSync", "Drift", "SyncFailed", "lag"]
 
 log = logging.getLogger("podium.channels.sync")
 SYNC_EVENTS = frozenset({"inventory.changed", "channel.listing_changed"})
+SUBSCRIBER = "channel-sync"  # the relay's name for ``ChannelSync.on_events``
 
 
 class SyncFailed(PlatformError):
@@ -159,16 +160,28 @@ class ChannelSync:
             report.errors[code] = message
             with self.db.write() as conn:
                 store.bump_state(
-                    conn, code, push_errors=1, last_error=message, last_error_at=utcnow()
+                    conn,
+                    code,
+                    push_errors=1,
+                    last_error=message,
+                    last_error_at=utcnow(),
+                    **self._throttles(code),
                 )
             return
         with self.db.write() as conn:
             for push, seq in items:
                 store.record_push(conn, code, push.sku, push.quantity, seq)
-            store.bump_state(conn, code, pushes=len(items), last_push_at=utcnow())
+            store.bump_state(
+                conn, code, pushes=len(items), last_push_at=utcnow(), **self._throttles(code)
+            )
         if result.drift:
             log.warning("channel %s had drifted: %s", code, result.drift)
         report.pushed[code] = len(items)
+
+    def _throttles(self, code: str) -> dict[str, Any]:
+        """Health-row changes for the times the platform throttled this channel lately."""
+        count = self.connectors.take_throttled(code)
+        return {"throttled": count, "last_throttled_at": utcnow()} if count else {}
 
     # --- reconciliation ----------------------------------------------------------------------
 
@@ -213,7 +226,9 @@ class ChannelSync:
                     row_now = store.listing(conn, code, p.sku)
                     seq = row_now["pushed_seq"] if row_now else 0
                     store.record_push(conn, code, p.sku, p.quantity, seq)
-                store.bump_state(conn, code, pushes=len(fixes), last_push_at=utcnow())
+                store.bump_state(
+                    conn, code, pushes=len(fixes), last_push_at=utcnow(), **self._throttles(code)
+                )
         return len(wanted), drift
 
     def sync_channel(self, code: str) -> int:

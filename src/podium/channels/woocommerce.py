@@ -241,6 +241,7 @@ class WooCommerceConnector:
         response = self.caller.send(
             method,
             f"{s.site_url}/wp-json/wc/v3{path}",
+            channel=channel,
             auth=(s.consumer_key, s.consumer_secret),
             **kw,
         )

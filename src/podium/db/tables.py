@@ -206,6 +206,8 @@ orders = sa.Table(
     sa.Column("promised_date", sa.Date, nullable=True),
     sa.Column("service_level", sa.String(16), nullable=True),
     sa.Column("priority", sa.Integer, nullable=True),
+    # Dashboard (migration 0013): late orders are found from their promise, per status.
+    sa.Index("ix_orders_status_promised", "status", "promised_date"),
 )
 
 order_lines = sa.Table(
@@ -271,6 +273,8 @@ shipments = sa.Table(
     sa.Index("ix_shipments_warehouse_status", "warehouse", "status"),
     # Smart routing (issue 4): what each location was given today, for its daily capacity.
     sa.Index("ix_shipments_warehouse_created", "warehouse", "created_at"),
+    # Dashboard (migration 0013): open shipments past their promise, counted cheaply.
+    sa.Index("ix_shipments_status_promised", "status", "promised_by"),
 )
 
 shipment_lines = sa.Table(
@@ -526,6 +530,7 @@ channel_deliveries = sa.Table(
     sa.Column("order_id", sa.String(40), nullable=True),
     sa.Column("processed_at", Timestamp, nullable=True),
     sa.UniqueConstraint("channel", "delivery_id", name="uq_channel_deliveries_channel_delivery_id"),
+    sa.Index("ix_channel_deliveries_channel_status", "channel", "status"),
 )
 
 channel_orders = sa.Table(
@@ -553,6 +558,9 @@ channel_state = sa.Table(
     sa.Column("orders", sa.BigInteger, nullable=False),
     sa.Column("pushes", sa.BigInteger, nullable=False),
     sa.Column("push_errors", sa.BigInteger, nullable=False),
+    # How often the platform throttled Podium (429, Shopify THROTTLED), migration 0013.
+    sa.Column("throttled", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("last_throttled_at", Timestamp, nullable=True),
 )
 
 

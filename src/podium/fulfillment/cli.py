@@ -37,6 +37,9 @@ def wave(code: str, limit: int = typer.Option(500, min=1, help="At most this man
 def pick_list(
     code: str,
     max_shipments: int = typer.Option(50, "--max", min=1, max=1000, help="Shipments on it."),
+    shipment: list[str] = typer.Option(
+        [], "--shipment", "-s", help="Pick these released shipments (repeat); default: the oldest."
+    ),
     out_file: Path = typer.Option(None, "--out", help="Write the PDF here."),
 ) -> None:
     """Take released shipments into a pick list (they move to picking) and write its PDF."""
@@ -48,7 +51,10 @@ def pick_list(
     def run() -> None:
         with _opened() as podium:
             made = picking.create_pick_list(
-                podium.db, code, PickListIn(max_shipments=max_shipments), ACTOR
+                podium.db,
+                code,
+                PickListIn(max_shipments=max_shipments, shipment_ids=shipment or None),
+                ACTOR,
             )
             doc = picking.pick_list_document(podium.db, made.id)
         rows = [(r.bin, r.sku, r.name, r.quantity, r.orders) for r in doc.rows]

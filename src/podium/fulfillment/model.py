@@ -165,6 +165,12 @@ class BinIn(Input):
 
 class PickListIn(Input):
     max_shipments: int = Field(default=50, ge=1, le=1000)
+    shipment_ids: list[str] | None = Field(
+        default=None,
+        min_length=1,
+        max_length=1000,
+        description="Pick these released shipments (else the oldest released, up to max).",
+    )
 
 
 class PickListView(BaseModel):

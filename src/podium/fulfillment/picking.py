@@ -44,13 +44,17 @@ __all__ = [
 
 
 def create_pick_list(db: Database, code: str, data: PickListIn, actor: str) -> PickListView:
-    """Take up to ``max_shipments`` released shipments (oldest first) into one pick list; they
-    move to ``picking``."""
+    """Take up to ``max_shipments`` released shipments (oldest first), or the ones named in
+    ``shipment_ids``, into one pick list; they move to ``picking``. A named shipment that is no
+    longer released (picked meanwhile) is left out; one of another warehouse is refused."""
     catalog.get_warehouse(db, code)
     with db.read() as conn:
-        candidates = wstore.shipments_in(
-            conn, code, ShipmentStatus.RELEASED.value, limit=data.max_shipments
-        )
+        if data.shipment_ids is None:
+            candidates = wstore.shipments_in(
+                conn, code, ShipmentStatus.RELEASED.value, limit=data.max_shipments
+            )
+        else:
+            candidates = _named(conn, code, data.shipment_ids)
     if not candidates:
         raise Conflict(
             f"Warehouse {code} has no released shipments to pick.",
@@ -84,6 +88,21 @@ def create_pick_list(db: Database, code: str, data: PickListIn, actor: str) -> P
         taken.sort(key=lambda i: order_of[i])
         wstore.insert_pick_list(conn, pick_list_id, code, taken, actor)
     return PickListView(id=pick_list_id, warehouse=code, shipments=taken)
+
+
+def _named(conn: sa.Connection, code: str, ids: list[str]) -> list[sa.RowMapping]:
+    found: dict[str, sa.RowMapping] = {}
+    for i, shipment_id in enumerate(ids):
+        row = store.shipment(conn, shipment_id)
+        if row is None or row["warehouse"] != code:
+            raise ValidationFailed(
+                f"Shipment {shipment_id} is not one of warehouse {code}'s.",
+                code="shipment_not_in_warehouse",
+                details={"field": f"shipment_ids.{i}", "shipment_id": shipment_id},
+            )
+        if row["status"] == ShipmentStatus.RELEASED:
+            found[shipment_id] = row
+    return list(found.values())
 
 
 def warehouse_queue(db: Database, code: str, status: str, limit: int) -> list[ShipmentView]:

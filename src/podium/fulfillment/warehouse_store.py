@@ -25,6 +25,7 @@ __all__ = [
     "in_flight",
     "insert_pick_list",
     "pick_list",
+    "pick_lists_of",
     "put_bin",
     "put_settings",
     "set_line_quantity",
@@ -136,6 +137,17 @@ def insert_pick_list(
 def pick_list(conn: Connection, pick_list_id: str) -> sa.RowMapping | None:
     query = sa.select(pick_lists).where(pick_lists.c.id == pick_list_id)
     return conn.execute(query).mappings().first()
+
+
+def pick_lists_of(conn: Connection, warehouse: str, *, limit: int) -> list[sa.RowMapping]:
+    """A warehouse's newest pick lists (ids grow with time)."""
+    query = (
+        sa.select(pick_lists)
+        .where(pick_lists.c.warehouse == warehouse)
+        .order_by(pick_lists.c.id.desc())
+        .limit(limit)
+    )
+    return list(conn.execute(query).mappings())
 
 
 def set_line_quantity(conn: Connection, shipment_id: str, line_no: int, quantity: int) -> None:

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from podium.db.database import Database, as_utc
 from podium.db.tables import order_holds, orders, shipments
 from podium.errors import ValidationFailed
+from podium.fulfillment.queue import late_order_ids
 from podium.orders.status import HoldReason, OrderStatus
 from podium.orders.store import NUMBER_PREFIX
 
@@ -57,6 +58,7 @@ class QueueQuery:
     placed_from: date | None = None
     placed_to: date | None = None
     q: str | None = None
+    late: bool = False  # only orders with an open shipment past its promise
     sort: str = "newest"
     cursor: str | None = None
     limit: int = 50
@@ -90,6 +92,9 @@ class QueueQuery:
         placed_to = _day(value.get("to"), "to")
         if placed_from and placed_to and placed_to < placed_from:
             raise _bad("to", "The end date is before the start date.")
+        late = (value.get("late") or "").lower()
+        if late not in ("", "1", "true", "on", "yes", "0", "false", "off", "no"):
+            raise _bad("late", "late must be 1 (late orders only) or 0.")
         cursor = value.get("cursor")
         if cursor is not None:
             decode_key(cursor)  # refuse a cursor we never handed out now, not mid-query
@@ -102,6 +107,7 @@ class QueueQuery:
             placed_from=placed_from,
             placed_to=placed_to,
             q=q,
+            late=late in ("1", "true", "on", "yes"),
             sort=sort,
             cursor=cursor,
             limit=limit,
@@ -118,6 +124,7 @@ class QueueQuery:
             "from": self.placed_from.isoformat() if self.placed_from else None,
             "to": self.placed_to.isoformat() if self.placed_to else None,
             "q": self.q,
+            "late": "1" if self.late else None,
             "sort": self.sort if self.sort != "newest" else None,
             "cursor": self.cursor,
         }
@@ -233,6 +240,8 @@ def queue_select(query: QueueQuery, dialect: str) -> sa.Select[Any]:
         stmt = stmt.where(orders.c.placed_at < end)
     if query.q:
         stmt = stmt.where(_search(query.q))
+    if query.late:
+        stmt = stmt.where(orders.c.id.in_(late_order_ids()))
     if query.cursor:
         raw, after_id = decode_key(query.cursor)
         key = _key_value(column_name, raw)

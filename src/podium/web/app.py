@@ -13,6 +13,7 @@ from podium.bootstrap import Podium
 from podium.web.core import Dashboard, Forbidden, LoginRequired, current_viewer, render
 from podium.web.routes import (
     auth,
+    channels,
     documents,
     exceptions,
     home,
@@ -22,7 +23,9 @@ from podium.web.routes import (
     return_actions,
     returns,
     settings,
+    settings_rules,
     warehouse,
+    warehouse_docs,
 )
 
 __all__ = ["AREAS", "install_dashboard"]
@@ -39,7 +42,10 @@ AREAS = (
     inventory,
     exceptions,
     warehouse,
+    warehouse_docs,
+    channels,
     settings,
+    settings_rules,
 )
 STATIC = Path(__file__).parent / "static"
 

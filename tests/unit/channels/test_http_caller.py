@@ -31,6 +31,19 @@ def test_429_with_retry_after_and_5xx_are_retried_until_success() -> None:
     assert waits[0] == pytest.approx(0.01) and caller.throttled == 2
 
 
+def test_throttles_are_kept_per_channel_until_its_health_row_takes_them() -> None:
+    with Flaky([429, 200, 429, 200, 429]) as server:
+        caller = Caller(sleep=lambda _: None)
+        caller.send("GET", f"{server.url}/x", channel="shop")
+        caller.send("GET", f"{server.url}/x", channel="woo")
+        caller.send("GET", f"{server.url}/x")  # a call for no channel in particular
+    caller.note_throttled("shop")  # Shopify's THROTTLED answer, with a 200
+    assert caller.throttled == 4
+    assert caller.take_throttled("shop") == 2
+    assert caller.take_throttled("shop") == 0  # taken once, recorded once
+    assert caller.take_throttled("woo") == 1 and caller.take_throttled("amazon") == 0
+
+
 def test_a_4xx_is_not_retried() -> None:
     with Flaky([401]) as server:
         with pytest.raises(PlatformError) as err:

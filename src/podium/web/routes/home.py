@@ -1,10 +1,14 @@
-"""Home: today's orders and revenue, backlog, holds, the outbox, orders per hour."""
+"""Home: today's orders and revenue, backlog, holds, late shipments, channel sync lag, the
+outbox, orders per hour."""
 
 from __future__ import annotations
+
+from datetime import timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from podium.channels.health import sync_lags, worst_lag
 from podium.events.lag import outbox_lag
 from podium.events.service import event_counts
 from podium.fulfillment.queue import late_shipments
@@ -21,6 +25,7 @@ NAV = [NavItem("Home", "/", order=0)]
 def home(request: Request, viewer: Viewer = page()) -> HTMLResponse:
     db = dashboard(request).podium.db
     figures = overview(db)
+    worst = worst_lag(sync_lags(db))
     return render(
         request,
         "home.html",
@@ -30,4 +35,7 @@ def home(request: Request, viewer: Viewer = page()) -> HTMLResponse:
         events=event_counts(db),
         late=late_shipments(db),
         lag=outbox_lag(db),
+        sync_channel=worst[0] if worst else None,
+        sync_pending=worst[1].pending if worst else 0,
+        sync_lag=timedelta(seconds=worst[1].lag_seconds) if worst else timedelta(0),
     )

@@ -1,36 +1,194 @@
-"""The warehouse view: shipments to ship, per warehouse, with the ship action (tablet-sized)."""
+"""The warehouse view (tablet-sized): shipments to work per warehouse and status, and the steps
+of each one — release a wave, start picking, short pick, pack, ship.
+
+Pick lists, labels, packing slips and manifests (making and printing paperwork) are in
+``warehouse_docs``. Every step calls the fulfilment services with the user as the actor; a
+refusal from a service comes back as a flash message.
+"""
 
 from __future__ import annotations
 
-from urllib.parse import quote
+from collections.abc import Callable
+from datetime import UTC, datetime
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from podium.access.model import Permission
+from podium.carriers.accounts import list_accounts
+from podium.carriers.service import current_labels
+from podium.carriers.tablerate import SERVICES
 from podium.catalog.service import list_warehouses
-from podium.errors import DomainError
-from podium.fulfillment.queue import to_ship
-from podium.fulfillment.service import ShipIn, ship_shipment
+from podium.errors import DomainError, NotFound, ValidationFailed
+from podium.fulfillment import picking, release
+from podium.fulfillment.model import PickListView, ShortPickIn
+from podium.fulfillment.queue import OPEN, open_counts, recent_pick_lists, to_ship
+from podium.fulfillment.service import ShipIn, pack_shipment, pick_shipment, ship_shipment
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
-from podium.web.forms import invalid
+from podium.web.forms import int_field, invalid
 from podium.web.nav import NavItem
 
 router = APIRouter(include_in_schema=False)
 NAV = [NavItem("Warehouse", "/warehouse", order=40)]
+
+STATUS_NAMES = {
+    "pending": "Waiting for release",
+    "released": "To pick",
+    "picking": "Picking",
+    "packed": "Packed",
+}
+
+
+def view_url(warehouse: str | None, status: str | None, **extra: str) -> str:
+    """The warehouse view with its filters (what a step's form comes back to)."""
+    params = {"warehouse": warehouse or "", "status": status or "", **extra}
+    query = urlencode({k: v for k, v in params.items() if v})
+    return "/warehouse" + (f"?{query}" if query else "")
+
+
+def back(posted: Posted, **extra: str) -> str:
+    status = posted.get("status")
+    return view_url(posted.get("warehouse")[:64], status if status in OPEN else None, **extra)
+
+
+def _pick_list(request: Request, raw: str | None) -> PickListView | None:
+    if not raw:
+        return None
+    try:
+        return picking.get_pick_list(dashboard(request).podium.db, raw[:64])
+    except NotFound:
+        return None
 
 
 @router.get("/warehouse", response_class=HTMLResponse)
 def warehouse(request: Request, viewer: Viewer = page()) -> HTMLResponse:
     db = dashboard(request).podium.db
     code = (request.query_params.get("warehouse") or "").strip()[:64] or None
+    status = request.query_params.get("status") or None
+    if status not in OPEN:
+        status = None
+    warehouses = list_warehouses(db)
+    if code and code not in {w.code for w in warehouses}:
+        return render(request, "error.html", viewer, status=404, message=f"No warehouse {code}.")
+    shipments = to_ship(db, code, statuses=[status] if status else OPEN)
+    fulfil = viewer.can(Permission.FULFIL)
     return render(
         request,
         "warehouse.html",
         viewer,
-        shipments=to_ship(db, code),
-        warehouses=list_warehouses(db),
+        shipments=shipments,
+        labels=current_labels(db, [s.id for s in shipments]),
+        counts=open_counts(db, code),
+        warehouses=warehouses,
         selected=code or "",
+        step=status or "",
+        status_names=STATUS_NAMES,
+        release_mode=release.get_settings(db, code).release_mode if code else None,
+        pick_lists=recent_pick_lists(db, code) if code else [],
+        new_pick_list=_pick_list(request, request.query_params.get("pick_list")),
+        carriers=[(a.code, a.name) for a in list_accounts(db) if a.active] if fulfil else [],
+        services=[s.code for s in SERVICES],
+        fulfil=fulfil,
+        url=view_url,
+        today=datetime.now(UTC).date().isoformat(),
+    )
+
+
+def _step(
+    request: Request,
+    posted: Posted,
+    run: Callable[[], object],
+    done: str,
+) -> Response:
+    try:
+        run()
+    except DomainError as exc:
+        return redirect(request, back(posted), exc.message, "error")
+    except ValueError as exc:
+        return redirect(request, back(posted), invalid(exc).message, "error")
+    return redirect(request, back(posted), done)
+
+
+@router.post("/warehouse/{code}/wave", response_model=None)
+def release_wave(
+    code: str, request: Request, posted: Posted = action(Permission.FULFIL)
+) -> Response:
+    db = dashboard(request).podium.db
+    try:
+        released = release.release_wave(db, code, posted.viewer.actor)
+    except DomainError as exc:
+        return redirect(request, back(posted), exc.message, "error")
+    if not released:
+        return redirect(
+            request,
+            back(posted),
+            "Nothing to release: no pending shipment of an order that is not on hold.",
+            "error",
+        )
+    return redirect(request, back(posted), f"{len(released)} shipment(s) released to {code}.")
+
+
+@router.post("/warehouse/shipments/{shipment_id}/pick", response_model=None)
+def start_picking(
+    shipment_id: str, request: Request, posted: Posted = action(Permission.FULFIL)
+) -> Response:
+    db = dashboard(request).podium.db
+    return _step(
+        request,
+        posted,
+        lambda: pick_shipment(db, shipment_id, posted.viewer.actor),
+        f"Shipment {shipment_id} is being picked.",
+    )
+
+
+@router.post("/warehouse/shipments/{shipment_id}/pack", response_model=None)
+def pack(
+    shipment_id: str, request: Request, posted: Posted = action(Permission.FULFIL)
+) -> Response:
+    db = dashboard(request).podium.db
+    return _step(
+        request,
+        posted,
+        lambda: pack_shipment(db, shipment_id, posted.viewer.actor),
+        f"Shipment {shipment_id} is picked and packed.",
+    )
+
+
+def _short_lines(posted: Posted) -> list[dict[str, object]]:
+    """(sku, missing) pairs from the form; blank or zero means nothing missing."""
+    lines = []
+    for i, (sku, raw) in enumerate(zip(posted.all("sku"), posted.all("missing"), strict=False)):
+        missing = int_field(raw, f"lines.{i}.quantity") if raw.strip() else 0
+        if missing < 0:
+            raise ValidationFailed(
+                f"Missing units of {sku} cannot be negative.",
+                details={"field": f"lines.{i}.quantity"},
+            )
+        if missing:
+            lines.append({"sku": sku.strip(), "quantity": missing})
+    if not lines:
+        raise ValidationFailed(
+            "Enter how many units of which SKU are missing.", details={"field": "lines"}
+        )
+    return lines
+
+
+@router.post("/warehouse/shipments/{shipment_id}/short-pick", response_model=None)
+def short_pick(
+    shipment_id: str, request: Request, posted: Posted = action(Permission.FULFIL)
+) -> Response:
+    db = dashboard(request).podium.db
+
+    def run() -> None:
+        data = ShortPickIn.model_validate({"lines": _short_lines(posted)})
+        picking.short_pick(db, shipment_id, data, posted.viewer.actor)
+
+    return _step(
+        request,
+        posted,
+        run,
+        f"Short pick recorded on {shipment_id}: the missing units are back-ordered.",
     )
 
 
@@ -39,18 +197,13 @@ def ship(
     shipment_id: str, request: Request, posted: Posted = action(Permission.FULFIL)
 ) -> Response:
     db = dashboard(request).podium.db
-    code = posted.get("warehouse")
-    back = "/warehouse" + (f"?warehouse={quote(code)}" if code else "")
-    try:
+
+    def run() -> None:
         data = ShipIn(
             tracking_number=posted.get("tracking_number") or None,
             carrier=posted.get("carrier") or None,
             tracking_url=posted.get("tracking_url") or None,
         )
-    except ValueError as exc:
-        return redirect(request, back, invalid(exc).message, "error")
-    try:
-        shipped = ship_shipment(db, shipment_id, data, posted.viewer.actor)
-    except DomainError as exc:
-        return redirect(request, back, exc.message, "error")
-    return redirect(request, back, f"Shipment {shipped.id} shipped.")
+        ship_shipment(db, shipment_id, data, posted.viewer.actor)
+
+    return _step(request, posted, run, f"Shipment {shipment_id} shipped.")
