@@ -6,6 +6,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+# Test processes (pytest-xdist): the suite waits on servers and subprocesses much of the time.
+TEST_WORKERS ?= auto
+
 .PHONY: run test lint typecheck pytest bench demo clean chromium
 
 $(STAMP): pyproject.toml
@@ -42,7 +45,7 @@ pytest: $(STAMP) chromium
 	if [ -z "$$PG" ] && [ -n "$$PODIUM_REQUIRE_POSTGRES" ]; then \
 		echo "error: no PostgreSQL server answers (PODIUM_REQUIRE_POSTGRES is set)" >&2; exit 1; fi; \
 	if [ -n "$$PG" ]; then echo "PostgreSQL tests: on"; else echo "PostgreSQL tests: off (no server)"; fi; \
-	PODIUM_TEST_POSTGRES_URL="$$PG" $(BIN)/pytest -q
+	PODIUM_TEST_POSTGRES_URL="$$PG" $(BIN)/pytest -q -n $(TEST_WORKERS)
 
 test: lint typecheck pytest
 

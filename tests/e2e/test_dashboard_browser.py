@@ -3,63 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
-import pytest
-from argon2 import PasswordHasher
 
-from podium.db.database import Database
-from podium.db.engine import build_engine
-from podium.users.service import create_user
+from browser_support import add_users, needs_chromium, sign_in
 from support import order_body, seed_http
 
-CHEAP = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
-
-CHROMIUM = Path("/usr/bin/chromium")
-PASSWORD = "correct horse battery"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-def _users(server: Any, **roles: str) -> None:
-    """Users straight into the server's database (cheap argon2 costs; the server re-hashes)."""
-    db = Database(build_engine(server.database_url, pool_size=1))
-    try:
-        for role, email in roles.items():
-            create_user(db, email, role, PASSWORD, hasher=CHEAP)
-    finally:
-        db.dispose()
-
-
-def _sign_in(page: Any, url: str, email: str) -> None:
-    page.goto(f"{url}/")
-    assert "/login" in page.url
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{url}/")
+pytestmark = needs_chromium
 
 
 def test_the_dashboard_in_a_browser(server: Any, browser: Any) -> None:
@@ -68,7 +19,7 @@ def test_the_dashboard_in_a_browser(server: Any, browser: Any) -> None:
         seed_http(client, {("TEE", "EAST"): 10})
         body = order_body([("TEE", 2)], customer={"email": "mia@example.com", "name": "Mia Ross"})
         order = client.post("/orders", json=body).json()
-    _users(
+    add_users(
         server,
         operator="ops@example.com",
         readonly="viewer@example.com",
@@ -86,7 +37,7 @@ def _operator_finds_holds_releases_and_adjusts(
 
     context = browser.new_context(viewport={"width": 1024, "height": 768})
     page = context.new_page()
-    _sign_in(page, server.url, "ops@example.com")
+    sign_in(page, server.url, "ops@example.com")
 
     # find the order by e-mail
     page.get_by_role("link", name="Orders").first.click()
@@ -126,7 +77,7 @@ def _readonly_sees_no_actions_and_a_forged_post_is_refused(
 ) -> None:
     context = browser.new_context(viewport={"width": 820, "height": 1180})  # a tablet
     page = context.new_page()
-    _sign_in(page, server.url, "viewer@example.com")
+    sign_in(page, server.url, "viewer@example.com")
     page.goto(f"{server.url}/orders/{order['id']}")
     assert page.locator("#timeline li").count() >= 1
     for name in ("Put on hold", "Cancel order", "Add note"):
@@ -159,7 +110,7 @@ def _live_queue(server: Any, browser: Any) -> None:
 
     context = browser.new_context()
     page = context.new_page()
-    _sign_in(page, server.url, "support@example.com")
+    sign_in(page, server.url, "support@example.com")
     page.goto(f"{server.url}/orders")
     expect(page.locator("#queue-body tr")).to_have_count(1)
     with server.client() as client:

@@ -6,61 +6,15 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import pytest
-from argon2 import PasswordHasher
-
+from browser_support import add_users, needs_chromium, screenshot, sign_in
 from podium.channels.fakes.shopify import FakeShopify
-from podium.db.database import Database
-from podium.db.engine import build_engine
-from podium.users.service import create_user
 from support import order_body, seed_http
 
-CHEAP = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
-CHROMIUM = Path("/usr/bin/chromium")
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-PASSWORD = "correct horse battery"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-def _users(server: Any, **emails: str) -> None:
-    db = Database(build_engine(server.database_url, pool_size=1))
-    try:
-        for role, email in emails.items():
-            create_user(db, email, role, PASSWORD, hasher=CHEAP)
-    finally:
-        db.dispose()
-
-
-def _sign_in(page: Any, url: str, email: str) -> None:
-    page.goto(f"{url}/")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{url}/")
+pytestmark = needs_chromium
 
 
 def _until(check: Callable[[], bool], what: str, seconds: float = 20) -> None:
@@ -103,7 +57,7 @@ def test_warehouse_channels_and_routing_rules_in_a_browser(server: Any, browser:
             return found
 
         _until(lambda: status() == "released", "the relay to release the shipment")
-        _users(server, warehouse="picker@example.com", admin="boss@example.com")
+        add_users(server, warehouse="picker@example.com", admin="boss@example.com")
         # README screenshots: only when asked (PODIUM_SCREENSHOTS=1), once, not once per engine
         screenshots = os.environ.get(
             "PODIUM_SCREENSHOTS"
@@ -126,7 +80,7 @@ def _warehouse_on_a_tablet(
 
     context = browser.new_context(viewport={"width": 820, "height": 1180}, accept_downloads=True)
     page = context.new_page()
-    _sign_in(page, server.url, "picker@example.com")
+    sign_in(page, server.url, "picker@example.com")
     page.get_by_role("link", name="Warehouse").click()
     page.get_by_label("Warehouse", exact=True).select_option("EAST")
     page.get_by_role("button", name="Show").click()
@@ -152,7 +106,7 @@ def _warehouse_on_a_tablet(
     assert Path(label.value.path()).read_bytes().startswith(b"%PDF")
     assert page.evaluate("document.documentElement.scrollWidth") <= 820  # no sideways scroll
     if screenshots:
-        page.screenshot(path=str(SCREENSHOTS / "warehouse.png"), full_page=True)
+        screenshot(page, "warehouse.png")
     page.get_by_role("button", name=f"Ship #{number}").click()
     expect(page.locator(".flash.ok")).to_contain_text("shipped")
     expect(page.locator(f"#title-{order['shipments'][0]['id']}")).to_have_count(0)
@@ -166,7 +120,7 @@ def _admin_views_channels(server: Any, browser: Any, screenshots: bool) -> None:
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    _sign_in(page, server.url, "boss@example.com")
+    sign_in(page, server.url, "boss@example.com")
     page.get_by_role("link", name="Channels", exact=True).first.click()
     card = page.locator("#channel-shop")
     expect(card).to_contain_text("Shopify: orders by webhook")
@@ -177,7 +131,7 @@ def _admin_views_channels(server: Any, browser: Any, screenshots: bool) -> None:
     page.get_by_role("button", name="Sync shop now").click()
     expect(page.locator(".flash.ok")).to_contain_text("Pushed 2 listing(s) to shop.")
     if screenshots:
-        page.screenshot(path=str(SCREENSHOTS / "channels.png"), full_page=True)
+        screenshot(page, "channels.png")
     context.close()
 
 
@@ -186,7 +140,7 @@ def _admin_edits_routing_rules(server: Any, browser: Any, screenshots: bool) -> 
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
-    _sign_in(page, server.url, "boss@example.com")
+    sign_in(page, server.url, "boss@example.com")
     page.goto(f"{server.url}/settings/warehouses")
     page.get_by_role("link", name="Routing rules").click()
     expect(page.locator("#rule-set")).to_contain_text("1. whole-order-on-time")
@@ -208,5 +162,5 @@ def _admin_edits_routing_rules(server: Any, browser: Any, screenshots: bool) -> 
     expect(page.locator("#split-penalty")).to_contain_text("3.00 USD")
     expect(page.locator("#history tbody tr")).to_have_count(2)
     if screenshots:
-        page.screenshot(path=str(SCREENSHOTS / "settings-rules.png"), full_page=True)
+        screenshot(page, "settings-rules.png")
     context.close()

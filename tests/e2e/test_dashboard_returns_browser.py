@@ -5,65 +5,15 @@ screenshots of these pages (docs/screenshots/order-full.png, returns.png, return
 
 from __future__ import annotations
 
-import os
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pytest
-from argon2 import PasswordHasher
-
-from podium.db.database import Database
-from podium.db.engine import build_engine
-from podium.users.service import create_user
+from browser_support import add_users, needs_chromium, screenshot, sign_in
 from support import order_body, seed_http
 
-SHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
-
-
-def _shot(page: Any, name: str) -> None:
-    """A README screenshot, only when asked (PODIUM_SCREENSHOTS=1): a test run leaves the
-    tree as it found it."""
-    if os.environ.get("PODIUM_SCREENSHOTS") == "1":
-        page.screenshot(path=str(SHOTS / name), full_page=True)
-
-
-CHROMIUM = Path("/usr/bin/chromium")
-PASSWORD = "correct horse battery"
-CHEAP = PasswordHasher(time_cost=1, memory_cost=64, parallelism=1)
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"]
-
-pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason="no /usr/bin/chromium")
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    sync_api = pytest.importorskip("playwright.sync_api")
-    with sync_api.sync_playwright() as pw:
-        launched = pw.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-
-
-def _users(server: Any, **roles: str) -> None:
-    db = Database(build_engine(server.database_url, pool_size=1))
-    try:
-        for role, email in roles.items():
-            create_user(db, email, role, PASSWORD, hasher=CHEAP)
-    finally:
-        db.dispose()
-
-
-def _sign_in(page: Any, url: str, email: str) -> None:
-    page.goto(f"{url}/login")
-    page.get_by_label("E-mail").fill(email)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url(f"{url}/")
+pytestmark = needs_chromium
 
 
 def _shipped_order(server: Any) -> tuple[dict[str, Any], dict[str, Any]]:
@@ -92,10 +42,10 @@ def test_an_operator_returns_part_of_a_shipped_order_in_a_browser(
     from playwright.sync_api import expect
 
     order, label = _shipped_order(server)
-    _users(server, operator="ops@example.com", readonly="viewer@example.com")
+    add_users(server, operator="ops@example.com", readonly="viewer@example.com")
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
     page = context.new_page()
-    _sign_in(page, server.url, "ops@example.com")
+    sign_in(page, server.url, "ops@example.com")
 
     # the shipped order: carrier, tracking, promise, documents, payments
     page.goto(f"{server.url}/orders/{order['id']}")
@@ -132,8 +82,7 @@ def test_an_operator_returns_part_of_a_shipped_order_in_a_browser(
     page.get_by_role("button", name="Apply").click()
     expect(page.locator("#returns-list tbody tr")).to_have_count(1)
     expect(page.locator("#returns-list")).to_contain_text("size fit")
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    _shot(page, "returns.png")
+    screenshot(page, "returns.png")
     page.get_by_role("link", name=rma_id).click()
     page.wait_for_url(f"{server.url}/returns/{rma_id}")
 
@@ -141,7 +90,7 @@ def test_an_operator_returns_part_of_a_shipped_order_in_a_browser(
     page.get_by_role("button", name="Buy return label").click()
     expect(page.locator(".flash")).to_contain_text("Return label bought")
     expect(page.get_by_role("link", name="Return label PDF")).to_be_visible()
-    _shot(page, "return.png")
+    screenshot(page, "return.png")
     page.get_by_label("Disposition of TEE").select_option("restock")
     page.get_by_role("button", name="Record receipt").click()
     expect(page.locator("#return-status")).to_have_text("inspected")
@@ -156,7 +105,7 @@ def test_an_operator_returns_part_of_a_shipped_order_in_a_browser(
     expect(page.locator("#returns")).to_contain_text(rma_id)
     expect(page.locator("#returns")).to_contain_text("19.99 USD")
     expect(page.locator("#net-paid")).to_have_text("39.98")
-    _shot(page, "order-full.png")
+    screenshot(page, "order-full.png")
     context.close()
 
     with server.client() as client:
@@ -166,7 +115,7 @@ def test_an_operator_returns_part_of_a_shipped_order_in_a_browser(
     # a read-only user sees the return but no action, and a forged POST changes nothing
     context = browser.new_context(viewport={"width": 820, "height": 1180})  # a tablet
     page = context.new_page()
-    _sign_in(page, server.url, "viewer@example.com")
+    sign_in(page, server.url, "viewer@example.com")
     page.goto(f"{server.url}/returns/{rma_id}")
     expect(page.locator("#return-status")).to_have_text("closed")
     assert page.locator("main button").count() == 0

@@ -23,7 +23,15 @@ from podium.fulfillment.queue import late_order_ids
 from podium.orders.status import HoldReason, OrderStatus
 from podium.orders.store import NUMBER_PREFIX
 
-__all__ = ["SORTS", "QueueQuery", "QueueRow", "queue_select", "search_orders"]
+__all__ = [
+    "SORTS",
+    "QueueQuery",
+    "QueueRow",
+    "param_date",
+    "param_error",
+    "queue_select",
+    "search_orders",
+]
 
 # sort name -> (column, descending)
 SORTS: dict[str, tuple[str, bool]] = {
@@ -35,17 +43,17 @@ SORTS: dict[str, tuple[str, bool]] = {
 MAX_LIMIT = 200
 
 
-def _bad(field: str, message: str) -> ValidationFailed:
+def param_error(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(message, code=f"invalid_{field}", details={"field": field})
 
 
-def _day(raw: str | None, field: str) -> date | None:
+def param_date(raw: str | None, field: str) -> date | None:
     if not raw:
         return None
     try:
         return date.fromisoformat(raw)
     except ValueError:
-        raise _bad(field, f"{field} must be a date such as 2026-11-25.") from None
+        raise param_error(field, f"{field} must be a date such as 2026-11-25.") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,32 +77,32 @@ class QueueQuery:
         value = {k: (v.strip() or None) for k, v in params.items() if isinstance(v, str)}
         status = value.get("status")
         if status is not None and status not in {s.value for s in OrderStatus}:
-            raise _bad("status", f"Unknown status {status}.")
+            raise param_error("status", f"Unknown status {status}.")
         reason = value.get("hold_reason")
         if reason is not None and reason not in {r.value for r in HoldReason}:
-            raise _bad("hold_reason", f"Unknown hold reason {reason}.")
+            raise param_error("hold_reason", f"Unknown hold reason {reason}.")
         sort = value.get("sort") or "newest"
         if sort not in SORTS:
-            raise _bad("sort", f"sort must be one of {', '.join(SORTS)}.")
+            raise param_error("sort", f"sort must be one of {', '.join(SORTS)}.")
         try:
             limit = int(value.get("limit") or 50)
         except ValueError:
-            raise _bad("limit", "limit must be a whole number.") from None
+            raise param_error("limit", "limit must be a whole number.") from None
         if not 1 <= limit <= MAX_LIMIT:
-            raise _bad("limit", f"limit must be between 1 and {MAX_LIMIT}.")
+            raise param_error("limit", f"limit must be between 1 and {MAX_LIMIT}.")
         q = value.get("q")
         if q is not None and len(q) > 320:
-            raise _bad("q", "The search is too long.")
+            raise param_error("q", "The search is too long.")
         for field in ("channel", "warehouse", "tag"):
             if value.get(field) is not None and len(value[field] or "") > 200:
-                raise _bad(field, f"{field} is too long.")
-        placed_from = _day(value.get("from"), "from")
-        placed_to = _day(value.get("to"), "to")
+                raise param_error(field, f"{field} is too long.")
+        placed_from = param_date(value.get("from"), "from")
+        placed_to = param_date(value.get("to"), "to")
         if placed_from and placed_to and placed_to < placed_from:
-            raise _bad("to", "The end date is before the start date.")
+            raise param_error("to", "The end date is before the start date.")
         late = (value.get("late") or "").lower()
         if late not in ("", "1", "true", "on", "yes", "0", "false", "off", "no"):
-            raise _bad("late", "late must be 1 (late orders only) or 0.")
+            raise param_error("late", "late must be 1 (late orders only) or 0.")
         cursor = value.get("cursor")
         if cursor is not None:
             decode_key(cursor)  # refuse a cursor we never handed out now, not mid-query
@@ -143,7 +151,7 @@ def decode_key(cursor: str) -> tuple[Any, str]:
         if not isinstance(order_id, str) or not isinstance(raw, str | int):
             raise ValueError
     except (ValueError, TypeError):
-        raise _bad("cursor", "That page link is not one Podium made.") from None
+        raise param_error("cursor", "That page link is not one Podium made.") from None
     return raw, order_id
 
 
@@ -152,9 +160,9 @@ def _key_value(column: str, raw: Any) -> Any:
         try:
             return as_utc(datetime.fromisoformat(str(raw)))
         except ValueError:
-            raise _bad("cursor", "That page link is not one Podium made.") from None
+            raise param_error("cursor", "That page link is not one Podium made.") from None
     if not isinstance(raw, int):
-        raise _bad("cursor", "That page link is not one Podium made.")
+        raise param_error("cursor", "That page link is not one Podium made.")
     return raw
 
 

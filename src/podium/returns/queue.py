@@ -19,8 +19,7 @@ import sqlalchemy as sa
 
 from podium.db.database import Database, as_utc
 from podium.db.tables import orders, refunds, return_lines, returns
-from podium.errors import ValidationFailed
-from podium.orders.queue import decode_key, encode_key
+from podium.orders.queue import decode_key, encode_key, param_date, param_error
 from podium.orders.store import NUMBER_PREFIX
 from podium.returns.model import ReturnStatus
 
@@ -28,19 +27,6 @@ __all__ = ["ReturnRow", "ReturnsQuery", "returns_select", "search_returns"]
 
 MAX_LIMIT = 200
 RMA_PREFIX = "rma_"
-
-
-def _bad(field: str, message: str) -> ValidationFailed:
-    return ValidationFailed(message, code=f"invalid_{field}", details={"field": field})
-
-
-def _day(raw: str | None, field: str) -> date | None:
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise _bad(field, f"{field} must be a date such as 2026-11-25.") from None
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,23 +45,23 @@ class ReturnsQuery:
         value = {k: (v.strip() or None) for k, v in params.items() if isinstance(v, str)}
         status = value.get("status")
         if status is not None and status not in {s.value for s in ReturnStatus}:
-            raise _bad("status", f"Unknown return status {status}.")
+            raise param_error("status", f"Unknown return status {status}.")
         try:
             limit = int(value.get("limit") or 50)
         except ValueError:
-            raise _bad("limit", "limit must be a whole number.") from None
+            raise param_error("limit", "limit must be a whole number.") from None
         if not 1 <= limit <= MAX_LIMIT:
-            raise _bad("limit", f"limit must be between 1 and {MAX_LIMIT}.")
+            raise param_error("limit", f"limit must be between 1 and {MAX_LIMIT}.")
         q = value.get("q")
         if q is not None and len(q) > 320:
-            raise _bad("q", "The search is too long.")
+            raise param_error("q", "The search is too long.")
         channel = value.get("channel")
         if channel is not None and len(channel) > 64:
-            raise _bad("channel", "channel is too long.")
-        created_from = _day(value.get("from"), "from")
-        created_to = _day(value.get("to"), "to")
+            raise param_error("channel", "channel is too long.")
+        created_from = param_date(value.get("from"), "from")
+        created_to = param_date(value.get("to"), "to")
         if created_from and created_to and created_to < created_from:
-            raise _bad("to", "The end date is before the start date.")
+            raise param_error("to", "The end date is before the start date.")
         cursor = value.get("cursor")
         if cursor is not None:
             _cursor_key(cursor)  # refuse a cursor we never handed out now, not mid-query
@@ -100,7 +86,7 @@ def _cursor_key(cursor: str) -> tuple[datetime, str]:
     try:
         return as_utc(datetime.fromisoformat(str(raw))), return_id
     except ValueError:
-        raise _bad("cursor", "That page link is not one Podium made.") from None
+        raise param_error("cursor", "That page link is not one Podium made.") from None
 
 
 def _search(q: str) -> sa.ColumnElement[bool]:

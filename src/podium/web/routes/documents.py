@@ -10,6 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from podium.carriers.service import label_document
+from podium.db.database import Database
 from podium.errors import NotFound
 from podium.fulfillment import documents, paperwork, zpl
 from podium.fulfillment.service import get_shipment
@@ -24,14 +25,32 @@ PDF = "application/pdf"
 ZPL = "application/zpl"
 
 
-def _file(body: bytes | str, media_type: str, name: str) -> Response:
-    disposition = "inline" if media_type == PDF else "attachment"
+def send_file(
+    body: bytes | str, media_type: str, name: str, *, attachment: bool = False
+) -> Response:
+    """A document download; PDFs open in the browser unless ``attachment``."""
+    disposition = "attachment" if attachment or media_type != PDF else "inline"
     response = Response(
         body,
         media_type=media_type,
         headers={"Content-Disposition": f'{disposition}; filename="{name}"'},
     )
     return harden(response)  # type: ignore[no-any-return]
+
+
+def label_file(db: Database, shipment_id: str, fmt: str, *, attachment: bool = False) -> Response:
+    """A shipment's label as ``pdf`` or ``zpl`` (NotFound without a live label)."""
+    doc = label_document(db, shipment_id)
+    if fmt == "zpl":
+        return send_file(zpl.label_zpl(doc), ZPL, f"label-{doc.tracking_number}.zpl")
+    name = f"label-{doc.tracking_number}.pdf"
+    return send_file(documents.label_pdf(doc), PDF, name, attachment=attachment)
+
+
+def packing_slip_file(db: Database, shipment_id: str, *, attachment: bool = False) -> Response:
+    doc = paperwork.packing_slip_document(db, shipment_id)
+    name = f"packing-slip-{doc.order_number}.pdf"
+    return send_file(documents.packing_slip_pdf(doc), PDF, name, attachment=attachment)
 
 
 def _missing(request: Request, viewer: Viewer, exc: NotFound) -> Response:
@@ -50,10 +69,9 @@ def shipment_label_pdf(
 ) -> Response:
     try:
         _check(request, order_id, shipment_id)
-        doc = label_document(dashboard(request).podium.db, shipment_id)
+        return label_file(dashboard(request).podium.db, shipment_id, "pdf")
     except NotFound as exc:
         return _missing(request, viewer, exc)
-    return _file(documents.label_pdf(doc), PDF, f"label-{doc.tracking_number}.pdf")
 
 
 @router.get("/orders/{order_id}/shipments/{shipment_id}/label.zpl", response_model=None)
@@ -62,10 +80,9 @@ def shipment_label_zpl(
 ) -> Response:
     try:
         _check(request, order_id, shipment_id)
-        doc = label_document(dashboard(request).podium.db, shipment_id)
+        return label_file(dashboard(request).podium.db, shipment_id, "zpl")
     except NotFound as exc:
         return _missing(request, viewer, exc)
-    return _file(zpl.label_zpl(doc), ZPL, f"label-{doc.tracking_number}.zpl")
 
 
 @router.get("/orders/{order_id}/shipments/{shipment_id}/packing-slip.pdf", response_model=None)
@@ -74,10 +91,9 @@ def packing_slip_pdf(
 ) -> Response:
     try:
         _check(request, order_id, shipment_id)
-        doc = paperwork.packing_slip_document(dashboard(request).podium.db, shipment_id)
+        return packing_slip_file(dashboard(request).podium.db, shipment_id)
     except NotFound as exc:
         return _missing(request, viewer, exc)
-    return _file(documents.packing_slip_pdf(doc), PDF, f"packing-slip-{doc.order_number}.pdf")
 
 
 @router.get("/returns/{return_id}/label.pdf", response_model=None)
@@ -86,7 +102,7 @@ def return_label_pdf(return_id: str, request: Request, viewer: Viewer = page()) 
         doc = return_label_document(dashboard(request).podium.db, return_id)
     except NotFound as exc:
         return _missing(request, viewer, exc)
-    return _file(documents.label_pdf(doc), PDF, f"return-label-{doc.tracking_number}.pdf")
+    return send_file(documents.label_pdf(doc), PDF, f"return-label-{doc.tracking_number}.pdf")
 
 
 @router.get("/returns/{return_id}/label.zpl", response_model=None)
@@ -95,4 +111,4 @@ def return_label_zpl(return_id: str, request: Request, viewer: Viewer = page()) 
         doc = return_label_document(dashboard(request).podium.db, return_id)
     except NotFound as exc:
         return _missing(request, viewer, exc)
-    return _file(zpl.label_zpl(doc), ZPL, f"return-label-{doc.tracking_number}.zpl")
+    return send_file(zpl.label_zpl(doc), ZPL, f"return-label-{doc.tracking_number}.zpl")

@@ -19,24 +19,16 @@ from podium.carriers import service as carriers
 from podium.carriers.manifest import manifest, manifest_csv
 from podium.carriers.model import LabelIn
 from podium.errors import DomainError, ValidationFailed
-from podium.fulfillment import documents, paperwork, picking, zpl
+from podium.fulfillment import documents, picking
 from podium.fulfillment.model import PickListIn
-from podium.web.core import Posted, Viewer, action, dashboard, harden, page, redirect, render
+from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
 from podium.web.forms import int_field, invalid
 from podium.web.nav import NavItem
+from podium.web.routes import documents as files
 from podium.web.routes.warehouse import back
 
 router = APIRouter(include_in_schema=False)
 NAV: list[NavItem] = []
-
-
-def _download(body: bytes | str, media_type: str, name: str) -> Response:
-    response = Response(
-        body,
-        media_type=media_type,
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
-    return harden(response)  # type: ignore[no-any-return]
 
 
 def _document(
@@ -93,7 +85,7 @@ def pick_list_pdf(
         doc = picking.pick_list_document(db, pick_list_id)
         rows = [(r.bin, r.sku, r.name, r.quantity, r.orders) for r in doc.rows]
         body = documents.pick_list_pdf(doc.id, doc.warehouse, doc.created_at, rows, doc.shipments)
-        return _download(body, "application/pdf", f"pick-list-{doc.id}.pdf")
+        return files.send_file(body, files.PDF, f"pick-list-{doc.id}.pdf", attachment=True)
 
     return _document(request, viewer, make)
 
@@ -145,14 +137,7 @@ def label_file(
     def make() -> Response:
         if fmt not in ("pdf", "zpl"):
             raise ValidationFailed("Labels come as .pdf or .zpl.", details={"field": "format"})
-        doc = carriers.label_document(db, shipment_id)
-        if fmt == "zpl":
-            return _download(
-                zpl.label_zpl(doc), "application/zpl", f"label-{doc.tracking_number}.zpl"
-            )
-        return _download(
-            documents.label_pdf(doc), "application/pdf", f"label-{doc.tracking_number}.pdf"
-        )
+        return files.label_file(db, shipment_id, fmt, attachment=True)
 
     return _document(request, viewer, make)
 
@@ -164,9 +149,7 @@ def packing_slip(
     db = dashboard(request).podium.db
 
     def make() -> Response:
-        doc = paperwork.packing_slip_document(db, shipment_id)
-        body = documents.packing_slip_pdf(doc)
-        return _download(body, "application/pdf", f"packing-slip-{doc.order_number}.pdf")
+        return files.packing_slip_file(db, shipment_id, attachment=True)
 
     return _document(request, viewer, make)
 
@@ -198,7 +181,7 @@ def manifest_file(
         doc = manifest(db, code, _day(request.query_params.get("date")))
         name = f"manifest-{code}-{doc.day}.{fmt}"
         if fmt == "csv":
-            return _download(manifest_csv(doc), "text/csv", name)
-        return _download(documents.manifest_pdf(doc), "application/pdf", name)
+            return files.send_file(manifest_csv(doc), "text/csv", name, attachment=True)
+        return files.send_file(documents.manifest_pdf(doc), files.PDF, name, attachment=True)
 
     return _document(request, viewer, make)
