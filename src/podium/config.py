@@ -59,7 +59,7 @@ class Settings:
     # Outbox relay: how often to look for work when idle, how many events per batch,
     # how many attempts before an event is dead-lettered, the first retry delay.
     relay_poll_seconds: float = 0.2
-    relay_batch_size: int = 100
+    relay_batch_size: int = 500
     relay_max_attempts: int = 10
     relay_backoff_seconds: float = 1.0
     relay_lease_seconds: float = 60.0
@@ -95,7 +95,7 @@ class Settings:
             host=e.get("PODIUM_HOST") or "127.0.0.1",
             port=_int(e, "PODIUM_PORT", 8000),
             relay_poll_seconds=_float(e, "PODIUM_RELAY_POLL_SECONDS", 0.2),
-            relay_batch_size=_int(e, "PODIUM_RELAY_BATCH_SIZE", 100),
+            relay_batch_size=_int(e, "PODIUM_RELAY_BATCH_SIZE", 500),
             relay_max_attempts=_int(e, "PODIUM_RELAY_MAX_ATTEMPTS", 10),
             relay_backoff_seconds=_float(e, "PODIUM_RELAY_BACKOFF_SECONDS", 1.0),
             relay_lease_seconds=_float(e, "PODIUM_RELAY_LEASE_SECONDS", 60.0),

@@ -10,12 +10,13 @@ from podium.bootstrap import Podium
 from podium.db import engine as engine_module
 from podium.db.database import insert_many, utcnow
 from podium.db.engine import build_engine
-from podium.db.raw import run_raw
+from podium.db.raw import array_literal, run_raw
 from podium.db.tables import (
     channels,
     order_events,
     order_lines,
     orders,
+    outbox,
     products,
     stock_levels,
     warehouses,
@@ -148,3 +149,37 @@ def test_a_connection_that_died_while_idle_is_replaced_before_use(
     finally:
         engine.dispose()
         killer.dispose()
+
+
+def test_array_literals_carry_any_text_and_numbers_exactly(podium: Podium) -> None:
+    if not podium.db.is_postgres:
+        pytest.skip("array literals are parameters of PostgreSQL's raw statements")
+    texts = ["plain", 'quote"d', "back\\slash", "com,ma", "{brace}", "sp ace", "NULL", "", "é"]
+    numbers = [0, -1, 2**31 - 1]
+    with podium.db.write() as conn:
+        row = run_raw(
+            conn, "SELECT $1::text[], $2::int[]", (array_literal(texts), array_literal(numbers))
+        )[0]
+    assert row == (texts, numbers)
+
+
+def test_json_with_non_string_keys_is_stored_as_the_standard_library_would(
+    podium: Podium,
+) -> None:
+    with podium.db.write() as conn:
+        conn.execute(
+            outbox.insert().values(
+                aggregate_type="t",
+                aggregate_id="1",
+                event_type="t",
+                payload={1: "one", "nested": {"list": [1, 2.5, None, True]}},
+                created_at=utcnow(),
+                status="delivered",
+                attempts=0,
+                next_attempt_at=utcnow(),
+                delivered_to=[],
+            )
+        )
+    with podium.db.read() as conn:
+        payload = conn.execute(sa.select(outbox.c.payload)).scalar_one()
+    assert payload == {"1": "one", "nested": {"list": [1, 2.5, None, True]}}

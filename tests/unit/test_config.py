@@ -28,7 +28,7 @@ def test_an_empty_environment_gives_the_defaults() -> None:
     assert settings.host == "127.0.0.1"
     assert settings.port == 8000
     assert settings.relay_poll_seconds == 0.2
-    assert settings.relay_batch_size == 100
+    assert settings.relay_batch_size == 500
     assert settings.relay_max_attempts == 10
     assert settings.relay_backoff_seconds == 1.0
     assert settings.relay_lease_seconds == 60.0

@@ -16,7 +16,7 @@ import psycopg
 from sqlalchemy import Connection
 from sqlalchemy.exc import DBAPIError
 
-__all__ = ["fetch_raw", "run_raw"]
+__all__ = ["array_literal", "fetch_raw", "run_raw"]
 
 
 def run_raw(conn: Connection, sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
@@ -39,3 +39,22 @@ def run_raw(conn: Connection, sql: str, params: Sequence[Any]) -> list[tuple[Any
 def fetch_raw(conn: Connection, sql: str, params: Sequence[Any]) -> tuple[Any, ...] | None:
     rows = run_raw(conn, sql, params)
     return rows[0] if rows else None
+
+
+def array_literal(values: Sequence[str | int]) -> str:
+    """``values`` as a PostgreSQL array literal, for a ``$n::text[]`` / ``$n::int[]`` parameter.
+
+    psycopg adapts a Python list by inspecting its elements in Python (a few per cent of an
+    order's CPU for the seven lists placement sends); a string goes through its C dumper. Every
+    element is quoted, so any text is safe.
+    """
+    return (
+        "{"
+        + ",".join(
+            str(v)
+            if isinstance(v, int)
+            else '"' + v.replace("\\", "\\\\").replace('"', '\\"') + '"'
+            for v in values
+        )
+        + "}"
+    )

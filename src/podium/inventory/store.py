@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from podium.db.database import insert_many, utcnow
-from podium.db.raw import run_raw
+from podium.db.raw import array_literal, run_raw
 from podium.db.tables import stock_levels, stock_movements
 from podium.inventory.model import Level, Movement, MovementKind
 
@@ -80,7 +80,11 @@ def levels(
         return {}
     if lock and warehouses is not None and conn.dialect.name == "postgresql":
         # The placement hot path: straight on psycopg, one array parameter per list.
-        rows = run_raw(conn, _LOCK_LEVELS_PG, (wanted, sorted(set(warehouses))))
+        rows = run_raw(
+            conn,
+            _LOCK_LEVELS_PG,
+            (array_literal(wanted), array_literal(sorted(set(warehouses)))),
+        )
         return {(r[0], r[1]): _level(r) for r in rows}
     params: dict[str, Any] = {"skus": wanted}
     query = _LEVELS
@@ -175,11 +179,16 @@ def apply_movements_at_once(conn: Connection, moves: Sequence[Movement]) -> dict
         _APPLY_ALL_PG,
         (
             utcnow(),
-            [m.sku for m in moves],
-            [m.warehouse for m in moves],
-            [m.on_hand_delta for m in moves],
-            [m.reserved_delta for m in moves],
-            [m.reserved_delta if m.kind is MovementKind.RESERVATION else _NO_NEED for m in moves],
+            array_literal([m.sku for m in moves]),
+            array_literal([m.warehouse for m in moves]),
+            array_literal([m.on_hand_delta for m in moves]),
+            array_literal([m.reserved_delta for m in moves]),
+            array_literal(
+                [
+                    m.reserved_delta if m.kind is MovementKind.RESERVATION else _NO_NEED
+                    for m in moves
+                ]
+            ),
         ),
     )
     return {(r[0], r[1]): _level(r) for r in rows}
