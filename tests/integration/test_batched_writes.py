@@ -13,6 +13,7 @@ from podium.db.engine import build_engine
 from podium.db.raw import array_literal, run_raw
 from podium.db.tables import (
     channels,
+    counters,
     order_events,
     order_lines,
     orders,
@@ -183,3 +184,19 @@ def test_json_with_non_string_keys_is_stored_as_the_standard_library_would(
     with podium.db.read() as conn:
         payload = conn.execute(sa.select(outbox.c.payload)).scalar_one()
     assert payload == {"1": "one", "nested": {"list": [1, 2.5, None, True]}}
+
+
+def test_the_statement_cache_stays_bounded_whatever_the_batch_sizes(
+    podium: Podium, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not podium.db.is_postgres:
+        pytest.skip("only PostgreSQL batches")
+    from podium.db import batch
+
+    monkeypatch.setattr(batch, "_MAX_SHAPES", 8)
+    for n in range(1, 21):  # twenty row counts: twenty shapes
+        with podium.db.write(batch_inserts=True) as conn:
+            insert_many(conn, counters, [{"name": f"c{n}-{i}", "value": i} for i in range(n)])
+        assert len(batch._SQL) <= 8
+    with podium.db.read() as conn:
+        assert conn.execute(sa.select(sa.func.count()).select_from(counters)).scalar_one() >= 210

@@ -29,6 +29,9 @@ __all__ = ["BatchedInserts"]
 
 Shape = tuple[tuple[str, tuple[str, ...], int], ...]
 _SQL: dict[Shape, str] = {}
+# Placement repeats a few shapes; relay passes (any number of rows) make new ones, so the cache
+# is bounded: when full it starts again.
+_MAX_SHAPES = 512
 _ORDER: dict[str, int] = {}
 _ADAPTERS: dict[tuple[str, str], Callable[[Any], Any] | None] = {}
 
@@ -73,6 +76,8 @@ class BatchedInserts:
         shape: Shape = tuple((t.name, cols, len(rows)) for (t, cols), rows in parts)
         sql = _SQL.get(shape)
         if sql is None:
+            if len(_SQL) >= _MAX_SHAPES:  # relay passes of any size make many shapes
+                _SQL.clear()
             sql = _SQL[shape] = _statement(shape)
         params: list[Any] = []
         for (table, cols), rows in parts:
