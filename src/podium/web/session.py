@@ -49,6 +49,8 @@ def sign(payload: dict[str, Any], secret: str) -> str:
 
 def unsign(token: str, secret: str) -> dict[str, Any] | None:
     """The payload if the signature is right, else None."""
+    if not token.isascii():  # what ``sign`` makes is always ASCII; anything else is forged
+        return None
     body, _, mac = token.partition(".")
     if not body or not mac or not hmac.compare_digest(mac.encode(), _mac(secret, body).encode()):
         return None
