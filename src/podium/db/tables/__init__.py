@@ -1,0 +1,101 @@
+"""The schema, one module per capability, re-exported here. Changes go through an Alembic
+migration as well.
+
+Each capability's ``store.py`` reads and writes only its own tables; capabilities talk through
+service functions and events. Modules are imported in dependency order, so ``metadata`` lists
+the tables as it always has.
+"""
+
+from __future__ import annotations
+
+from podium.db.tables._base import metadata, order_number_seq
+from podium.db.tables.channels import (
+    channel_deliveries,
+    channel_listings,
+    channel_orders,
+    channel_state,
+)
+from podium.db.tables.core import (
+    api_keys,
+    channels,
+    counters,
+    order_events,
+    order_holds,
+    order_lines,
+    orders,
+    outbox,
+    products,
+    shipment_lines,
+    shipments,
+    stock_levels,
+    stock_movements,
+    warehouses,
+)
+from podium.db.tables.dashboard import app_secrets, users
+from podium.db.tables.fulfilment import (
+    bin_locations,
+    carrier_accounts,
+    fulfilment_settings,
+    labels,
+    pick_lists,
+)
+from podium.db.tables.imports import import_runs
+from podium.db.tables.notify import (
+    notifications,
+    webhook_attempts,
+    webhook_deliveries,
+    webhook_subscriptions,
+)
+from podium.db.tables.return_labels import return_labels
+from podium.db.tables.returns import (
+    payment_transactions,
+    refund_lines,
+    refunds,
+    return_lines,
+    returns,
+    store_credits,
+)
+from podium.db.tables.routing import routing_rule_sets
+
+__all__ = [
+    "api_keys",
+    "app_secrets",
+    "bin_locations",
+    "carrier_accounts",
+    "channel_deliveries",
+    "channel_listings",
+    "channel_orders",
+    "channel_state",
+    "channels",
+    "counters",
+    "fulfilment_settings",
+    "import_runs",
+    "labels",
+    "metadata",
+    "notifications",
+    "order_events",
+    "order_holds",
+    "order_lines",
+    "order_number_seq",
+    "orders",
+    "outbox",
+    "payment_transactions",
+    "pick_lists",
+    "products",
+    "refund_lines",
+    "refunds",
+    "return_labels",
+    "return_lines",
+    "returns",
+    "routing_rule_sets",
+    "shipment_lines",
+    "shipments",
+    "stock_levels",
+    "stock_movements",
+    "store_credits",
+    "users",
+    "warehouses",
+    "webhook_attempts",
+    "webhook_deliveries",
+    "webhook_subscriptions",
+]

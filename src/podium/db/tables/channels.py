@@ -1,0 +1,75 @@
+"""Sales-channel listings, deliveries, orders and sync state (issue 3)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from podium.db.tables._base import BigId, Timestamp, metadata
+
+__all__ = ["channel_deliveries", "channel_listings", "channel_orders", "channel_state"]
+
+channel_listings = sa.Table(
+    "channel_listings",
+    metadata,
+    sa.Column("channel", sa.String(64), sa.ForeignKey("channels.code"), primary_key=True),
+    sa.Column("sku", sa.String(64), sa.ForeignKey("products.sku"), primary_key=True),
+    sa.Column("remote_id", sa.String(200), nullable=False),
+    sa.Column("remote_location_id", sa.String(200), nullable=True),
+    # The platform's own SKU (or variant id) when it differs from Podium's.
+    sa.Column("remote_sku", sa.String(200), nullable=True),
+    # What the platform was last told, and the stock version it came from (never go back).
+    sa.Column("pushed_available", sa.Integer, nullable=True),
+    sa.Column("pushed_seq", sa.BigInteger, nullable=False),
+    sa.Column("pushed_at", Timestamp, nullable=True),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.Index("ix_channel_listings_sku", "sku"),
+    sa.Index("ix_channel_listings_remote_sku", "channel", "remote_sku"),
+)
+
+channel_deliveries = sa.Table(
+    "channel_deliveries",
+    metadata,
+    sa.Column("id", BigId, primary_key=True, autoincrement=True),
+    sa.Column("channel", sa.String(64), sa.ForeignKey("channels.code"), nullable=False),
+    sa.Column("delivery_id", sa.String(200), nullable=False),
+    sa.Column("topic", sa.String(100), nullable=False),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("received_at", Timestamp, nullable=False),
+    sa.Column("status", sa.String(16), nullable=False),
+    sa.Column("error", sa.String(2000), nullable=True),
+    sa.Column("order_id", sa.String(40), nullable=True),
+    sa.Column("processed_at", Timestamp, nullable=True),
+    sa.UniqueConstraint("channel", "delivery_id", name="uq_channel_deliveries_channel_delivery_id"),
+    sa.Index("ix_channel_deliveries_channel_status", "channel", "status"),
+)
+
+channel_orders = sa.Table(
+    "channel_orders",
+    metadata,
+    sa.Column("channel", sa.String(64), sa.ForeignKey("channels.code"), primary_key=True),
+    sa.Column("external_id", sa.String(200), primary_key=True),
+    sa.Column("order_id", sa.String(40), nullable=False),
+    sa.Column("remote_status", sa.String(64), nullable=True),
+    sa.Column("remote_updated_at", Timestamp, nullable=True),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.Index("ix_channel_orders_order_id", "order_id"),
+)
+
+channel_state = sa.Table(
+    "channel_state",
+    metadata,
+    sa.Column("channel", sa.String(64), sa.ForeignKey("channels.code"), primary_key=True),
+    sa.Column("poll_cursor", sa.String(200), nullable=True),
+    sa.Column("last_order_at", Timestamp, nullable=True),
+    sa.Column("last_push_at", Timestamp, nullable=True),
+    sa.Column("last_poll_at", Timestamp, nullable=True),
+    sa.Column("last_error", sa.String(2000), nullable=True),
+    sa.Column("last_error_at", Timestamp, nullable=True),
+    sa.Column("orders", sa.BigInteger, nullable=False),
+    sa.Column("pushes", sa.BigInteger, nullable=False),
+    sa.Column("push_errors", sa.BigInteger, nullable=False),
+    # How often the platform throttled Podium (429, Shopify THROTTLED), migration 0013.
+    sa.Column("throttled", sa.BigInteger, nullable=False, server_default="0"),
+    sa.Column("last_throttled_at", Timestamp, nullable=True),
+)
