@@ -13,7 +13,6 @@ import shutil
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -34,7 +33,7 @@ from podium.db.engine import build_engine, normalise_url
 from podium.db.migrate import upgrade
 from podium.db.tables import metadata
 from podium.routing.geo import default_geocoder
-from support import Api
+from support import Api, stop, wait_until_serving
 
 PG_URL = os.environ.get("PODIUM_TEST_POSTGRES_URL", "").strip()
 SHARED = Path(__file__).resolve().parents[2] / "shared"
@@ -170,38 +169,23 @@ def _free_port() -> int:
 def server(database_url: str, tmp_path: Path) -> Iterator[Server]:
     port = _free_port()
     env = {**os.environ, "PODIUM_DATABASE_URL": database_url, "PODIUM_PORT": str(port)}
-    log = (tmp_path / "serve.log").open("w+")
-    proc = subprocess.Popen(
-        [str(PODIUM), "serve"], env=env, stdout=log, stderr=subprocess.STDOUT, text=True
-    )
+    log_path = tmp_path / "serve.log"
+    with log_path.open("w") as log:
+        proc = subprocess.Popen(
+            [str(PODIUM), "serve"], env=env, stdout=log, stderr=subprocess.STDOUT, text=True
+        )
     try:
         url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 60
-        key = ""
-        while time.monotonic() < deadline:
-            if proc.poll() is not None:
-                log.seek(0)
-                pytest.fail(f"podium serve exited: {log.read()}")
-            log.seek(0)
-            key = next((ln.strip() for ln in log if ln.startswith("pdm_")), "")
-            try:
-                if key and httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
-                    break
-            except httpx.TransportError:
-                pass
-            time.sleep(0.1)
-        else:
-            pytest.fail("podium serve did not start in time")
-        log.seek(0)
-        signed = re.search(r"sign in to the dashboard as \S+ with password (\S+)", log.read())
+        output = wait_until_serving(proc, url, log_path, ready=_printed_key)
+        key = _printed_key(output)
+        signed = re.search(r"sign in to the dashboard as \S+ with password (\S+)", output)
         yield Server(url, key, database_url, signed.group(1) if signed else "")
     finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
+        stop(proc)
+
+
+def _printed_key(output: str) -> str:
+    return next((ln.strip() for ln in output.splitlines() if ln.startswith("pdm_")), "")
 
 
 @pytest.fixture(scope="module")

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
+import httpx
+import pytest
 from fastapi.testclient import TestClient
 
 
@@ -135,3 +141,70 @@ def _seed(
                 "/inventory/adjustments",
                 {"sku": sku, "warehouse": wh, "quantity": qty, "reason": "receipt"},
             )
+
+
+# --- starting real servers ----------------------------------------------------------------
+
+# Start-up on a loaded machine (2 cores, a dozen xdist workers, migrations on a fresh database)
+# has taken over a minute; a slow start is not a failure, so the wait is generous and can be
+# raised without touching code.
+SERVER_START_SECONDS = float(os.environ.get("PODIUM_TEST_SERVER_START_SECONDS", "180"))
+
+
+def _tail(path: Path, lines: int = 40) -> str:
+    text = path.read_text(errors="replace") if path.exists() else ""
+    return "\n".join(text.splitlines()[-lines:]) or "(no output)"
+
+
+def wait_until_serving(
+    proc: subprocess.Popen[Any],
+    url: str,
+    log: Path,
+    *,
+    ready: Callable[[str], bool] = lambda output: True,
+    seconds: float | None = None,
+    what: str = "podium serve",
+) -> str:
+    """Wait until ``url``/api/v1/health answers 200 and ``ready(output)`` holds; returns the
+    output so far. Fails the test saying why: the exit code or the time waited, what was
+    missing, and the tail of the server's own output."""
+    limit = SERVER_START_SECONDS if seconds is None else seconds
+    started = time.monotonic()
+    last_error = "no answer yet"
+    while True:
+        output = log.read_text(errors="replace") if log.exists() else ""
+        code = proc.poll()
+        if code is not None:
+            pytest.fail(
+                f"{what} exited with code {code} before it answered {url}; its output "
+                f"ends:\n{_tail(log)}",
+                pytrace=False,
+            )
+        if ready(output):
+            try:
+                answer = httpx.get(f"{url}/api/v1/health", timeout=2)
+                if answer.status_code == 200:
+                    return output
+                last_error = f"health answered {answer.status_code}"
+            except httpx.TransportError as exc:
+                last_error = f"{type(exc).__name__}: {exc}"
+        else:
+            last_error = "the server has not printed what the test waits for"
+        waited = time.monotonic() - started
+        if waited > limit:
+            pytest.fail(
+                f"{what} did not answer {url} within {limit:g} s (last: {last_error}; "
+                f"PODIUM_TEST_SERVER_START_SECONDS raises the wait); its output ends:\n"
+                f"{_tail(log)}",
+                pytrace=False,
+            )
+        time.sleep(0.1)
+
+
+def stop(proc: subprocess.Popen[Any], grace: float = 15) -> None:
+    proc.terminate()
+    try:
+        proc.wait(grace)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(grace)
