@@ -176,7 +176,7 @@ def server(database_url: str, tmp_path: Path) -> Iterator[Server]:
         )
     try:
         url = f"http://127.0.0.1:{port}"
-        output = wait_until_serving(proc, url, log_path, ready=_printed_key)
+        output = wait_until_serving(proc, url, log_path, ready=lambda out: bool(_printed_key(out)))
         key = _printed_key(output)
         signed = re.search(r"sign in to the dashboard as \S+ with password (\S+)", output)
         yield Server(url, key, database_url, signed.group(1) if signed else "")

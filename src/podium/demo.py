@@ -5,6 +5,11 @@ orders come from :mod:`podium.demo_data`; this module feeds them through the sam
 functions the API uses — placement, holds, notes, cancellation, shipping, stock receipts — so the
 result is what a real day would leave behind, ledger included. Run it again on the same database
 and it adds another day to the store it finds.
+
+The day has already passed when the demo tells it: every use case runs under a simulated clock
+(:func:`podium.db.clock.clock_set`) set to when the step happens in the story, so an order
+placed at 02:15 has its timeline, reservations and holds at 02:15, and its parcel leaves with
+the next wave, not at the minute the command ran.
 """
 
 from __future__ import annotations
@@ -13,7 +18,7 @@ import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from random import Random
 
 from rich.console import Console
@@ -24,6 +29,7 @@ from podium.access.service import create_key
 from podium.bootstrap import Podium
 from podium.catalog import service as catalog
 from podium.catalog.model import ChannelIn, ProductIn, WarehouseAddress, WarehouseIn
+from podium.db.clock import clock_set
 from podium.db.database import Database
 from podium.demo_data import (
     STORE,
@@ -81,12 +87,27 @@ class DemoResult:
 
 
 @dataclass
+class StoryClock:
+    """The simulated time the services stamp on what they write; never past ``end``."""
+
+    at: datetime
+    end: datetime
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def set(self, at: datetime) -> None:
+        self.at = min(at, self.end)
+
+
+@dataclass
 class _Day:
     """What the simulation carries between orders and shipping waves."""
 
     podium: Podium
     rng: Random
     result: DemoResult
+    clock: StoryClock
     to_ship: list[tuple[str, str, int]] = field(default_factory=list)  # number, shipment, index
     to_cancel: list[tuple[str, str]] = field(default_factory=list)  # order id, reason
     backorders: list[str] = field(default_factory=list)
@@ -102,13 +123,16 @@ def run_demo(podium: Podium, *, orders: int, seed: int, console: Console) -> Dem
     web_from = _next_external_id(db, "web", 1001)
     pos_from = _next_external_id(db, "pos", 1)
     day = plan_day(rng, products, set(stock.shelf), orders, now, web_from, pos_from)
+    end = now.replace(minute=0, second=0, microsecond=0)  # plan_day's day ends on this hour
+    first = min((d.intake.placed_at or end for d in day), default=end)
+    clock = StoryClock(first - timedelta(hours=1), end)  # the store opens before the first order
     if result.reused_store:
         console.print("Found the demo store from an earlier run: receiving a morning delivery "
                       "and adding another day of orders.")  # fmt: skip
     with Progress(
         TextColumn("{task.description:<20}"), BarColumn(), MofNCompleteColumn(),
         TimeElapsedColumn(), console=console,
-    ) as progress:  # fmt: skip
+    ) as progress, clock_set(clock):  # fmt: skip
         setup = progress.add_task("Stocking the store", total=len(products) + len(stock.receipts))
 
         def step() -> None:
@@ -127,7 +151,7 @@ def run_demo(podium: Podium, *, orders: int, seed: int, console: Console) -> Dem
         task = progress.add_task("Simulating the day", total=len(day))
         day_started = time.perf_counter()
         delivery = restock(rng, products, stock.scarce, orders)
-        state = _Day(podium, rng, result)
+        state = _Day(podium, rng, result, clock)
         _simulate(state, day, delivery, f"PO-{now:%y%m%d}-2", lambda: progress.advance(task))
         result.seconds = time.perf_counter() - day_started
     result.doctor_ok = examine(db).ok
@@ -144,8 +168,10 @@ def _simulate(
     """Orders in time order; a shipping wave every ~2 h; at mid-day, a delivery of scarce SKUs."""
     every, restocked = max(1, len(orders) // WAVES), False
     for i, planned in enumerate(orders, 1):
+        day.clock.set(planned.intake.placed_at or day.clock.at)
         _place(day, planned)
         if i % every == 0 or i == len(orders):
+            day.clock.set(day.clock.at + timedelta(minutes=day.rng.randint(10, 40)))
             midday = not restocked and i >= len(orders) // 2
             if midday:
                 _receive(day.podium.db, delivery, reference, lambda: None)
@@ -226,10 +252,14 @@ def _place(day: _Day, planned: PlannedOrder) -> None:
     result.placed += 1
     backordered = order.status == "on_hold"
     result.backordered += backordered
-    if planned.note:
+    placed_at, clock = day.clock.at, day.clock
+    if planned.note:  # support's call comes in a little later
+        clock.set(placed_at + timedelta(minutes=day.rng.randint(5, 45)))
         lifecycle.add_note(db, order.id, NoteIn(message=planned.note), "support")
         result.notes += 1
+        clock.set(placed_at)
     if planned.hold:
+        clock.set(placed_at + timedelta(minutes=day.rng.randint(2, 20)))
         lifecycle.hold_order(db, order.id, HoldIn(reason="manual", note=planned.hold), "ops")
         result.held += 1
     elif planned.cancel:
@@ -237,9 +267,11 @@ def _place(day: _Day, planned: PlannedOrder) -> None:
     elif backordered:
         day.backorders.append(order.id)
     elif order.channel == "pos":
+        clock.set(placed_at + timedelta(seconds=day.rng.randint(20, 90)))
         for s in order.shipments:  # handed over at the till
             ship_shipment(db, s.id, ShipIn(carrier="in_store", service="counter"), "pos")
             result.shipped_shipments += 1
+        clock.set(placed_at)
     else:
         _queue(day, order)
 

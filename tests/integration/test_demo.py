@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import io
+from datetime import UTC, datetime, timedelta
 
+import sqlalchemy as sa
 from rich.console import Console
 
 from podium.access.service import authenticate
 from podium.bootstrap import bootstrap
 from podium.catalog.service import list_channels, list_warehouses
 from podium.config import Settings
+from podium.db.database import as_utc
+from podium.db.tables import order_events, order_holds, orders, shipments, stock_movements
 from podium.demo import run_demo
 from podium.inventory.doctor import examine
 from podium.orders.lifecycle import list_orders
@@ -46,5 +50,43 @@ def test_demo_seeds_a_store_and_places_orders_that_keep_the_ledger_balanced(
         assert len(orders) == result.placed + again.placed
         assert len({(o.channel, o.external_id) for o in orders}) == len(orders)
         assert examine(p.db).ok
+    finally:
+        p.close()
+
+
+def test_demo_stamps_every_step_with_the_time_it_happens_in_the_story(database_url: str) -> None:
+    p = bootstrap(Settings(database_url=database_url))
+    try:
+        ran_at = datetime.now(UTC)
+        run_demo(p, orders=150, seed=1, console=Console(file=io.StringIO()))
+        day_ends = ran_at.replace(minute=0, second=0, microsecond=0)
+        with p.db.read() as conn:
+            placed = {
+                r.id: (r.number, as_utc(r.placed_at))
+                for r in conn.execute(sa.select(orders.c.id, orders.c.number, orders.c.placed_at))
+            }
+            events = conn.execute(sa.select(order_events.c.order_id, order_events.c.at)).all()
+            holds = conn.execute(sa.select(order_holds.c.order_id, order_holds.c.created_at)).all()
+            moves = conn.execute(sa.select(stock_movements.c.reference, stock_movements.c.at))
+            moved = [(ref, as_utc(at)) for ref, at in moves]
+            shipped = conn.execute(
+                sa.select(shipments.c.order_id, shipments.c.shipped_at).where(
+                    shipments.c.shipped_at.is_not(None)
+                )
+            ).all()
+        assert placed and events and holds and shipped
+        by_number = dict(placed.values())
+        first = min(at for _, at in placed.values())
+        for order_id, at in [*events, *holds, *shipped]:
+            # Nothing happens to an order before it is placed, nor after the story's day ends.
+            assert placed[order_id][1] <= as_utc(at) <= day_ends
+        for reference, at in moved:
+            assert first - timedelta(hours=2) <= at <= day_ends  # opening stock, then the day
+            if reference in by_number:
+                assert at >= by_number[reference]
+        placed_events = {
+            order_id: as_utc(at) for order_id, at in events if as_utc(at) == placed[order_id][1]
+        }
+        assert set(placed_events) == set(placed)  # the placing entry says when the order came in
     finally:
         p.close()

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, Insert, Table
 
 from podium.db.batch import BatchedInserts
+from podium.db.clock import utcnow
 from podium.db.engine import READ_ONLY, is_postgres
 
 __all__ = [
@@ -31,10 +32,6 @@ __all__ = [
 _HOOKS = "podium.before_commit"
 _BATCH = "podium.batch_inserts"
 _SCRATCH = "podium.scratch"
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 def as_utc(value: datetime) -> datetime:
