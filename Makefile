@@ -1,6 +1,9 @@
 # Podium — two commands on a fresh machine with Python 3.11+ and make:
 #   make run    set up .venv, install, serve the API on the embedded SQLite database
 #   make test   set up .venv, install, run ruff, mypy and the whole test suite
+# and a demo store in a database of its own (demo.db), to look around:
+#   make demo   build it (again: another day of orders)   make run-demo   serve it
+# `make run PORT=8001 HOST=0.0.0.0` picks where the server listens (PODIUM_PORT/PODIUM_HOST too).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -9,7 +12,13 @@ STAMP := $(VENV)/.installed
 # Test processes (pytest-xdist): the suite waits on servers and subprocesses much of the time.
 TEST_WORKERS ?= auto
 
-.PHONY: run test lint typecheck pytest bench demo clean chromium
+# Where `make run` and `make run-demo` listen; empty = PODIUM_HOST/PODIUM_PORT or 127.0.0.1:8000.
+HOST ?=
+PORT ?=
+DEMO_DB ?= demo.db
+SERVE_FLAGS = $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
+
+.PHONY: run run-demo test lint typecheck pytest bench demo clean chromium
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Podium needs Python 3.11+"'
@@ -19,10 +28,13 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/podium serve
+	$(BIN)/podium serve $(SERVE_FLAGS)
 
 demo: $(STAMP)
-	$(BIN)/podium demo
+	$(BIN)/podium demo --database $(DEMO_DB)
+
+run-demo: $(STAMP)
+	$(BIN)/podium serve --database $(DEMO_DB) $(SERVE_FLAGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks scripts

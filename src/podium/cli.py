@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
 import secrets
+import shutil
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from dataclasses import replace
 from functools import wraps
 from typing import TYPE_CHECKING, Any, TypeVar
 
@@ -15,7 +18,7 @@ from rich.table import Table
 
 from podium.carriers.cli import carriers_app
 from podium.channels.cli import channels_app
-from podium.config import Settings
+from podium.config import Settings, database_url_for
 from podium.fulfillment.cli import shipments_app, warehouse_app
 from podium.imports.cli import import_app
 from podium.notify.cli import notify_app, webhooks_app
@@ -86,12 +89,35 @@ def friendly(fn: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+DATABASE_HELP = "An SQLite file (demo.db) or a database URL; default PODIUM_DATABASE_URL."
+
+
+def _settings(database: str | None = None) -> Settings:
+    settings = Settings.from_env()
+    if database is None:
+        return settings
+    return replace(settings, database_url=database_url_for(database))
+
+
+def _command() -> str:
+    """How to type ``podium`` in this shell: the bare name when it is on PATH (an activated
+    venv, a pipx install), else the path this process was started by (``.venv/bin/podium``)."""
+    here = os.path.realpath(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    found = shutil.which("podium")
+    if found is not None and (not here or os.path.realpath(found) == here):
+        return "podium"
+    if not here or os.path.basename(here) != "podium":
+        return "podium"
+    relative = os.path.relpath(here)
+    return relative if not relative.startswith("..") else here
+
+
 @contextmanager
-def _opened(migrate: bool = True) -> Iterator[Podium]:
-    """Podium on PODIUM_DATABASE_URL for one command, closed afterwards."""
+def _opened(migrate: bool = True, database: str | None = None) -> Iterator[Podium]:
+    """Podium on PODIUM_DATABASE_URL (or ``--database``) for one command, closed afterwards."""
     from podium.bootstrap import bootstrap
 
-    podium = bootstrap(Settings.from_env(), migrate=migrate)
+    podium = bootstrap(_settings(database), migrate=migrate)
     try:
         yield podium
     finally:
@@ -104,6 +130,7 @@ def serve(
     host: str = typer.Option(None, help="Interface to listen on (PODIUM_HOST)."),
     port: int = typer.Option(None, help="Port (PODIUM_PORT)."),
     workers: int = typer.Option(1, min=1, help="API processes (each runs a relay too)."),
+    database: str = typer.Option(None, help=DATABASE_HELP),
 ) -> None:
     """Serve the API and run the outbox relay; migrates the database first."""
     import uvicorn
@@ -111,9 +138,9 @@ def serve(
     from podium.access.service import count_keys, create_key
     from podium.users.service import create_user, list_users
 
-    settings = Settings.from_env()
+    settings = _settings(database)
     first_user: tuple[str, str] | None = None
-    with _opened() as podium:
+    with _opened(database=database) as podium:
         if not list_users(podium.db):
             first_user = FIRST_ADMIN_EMAIL, secrets.token_urlsafe(12)
             create_user(podium.db, first_user[0], "admin", first_user[1])
@@ -126,6 +153,8 @@ def serve(
             out.print(key, highlight=False, markup=False, soft_wrap=True)
     h = host or settings.host
     p = port or settings.port
+    # The app is built afresh in each uvicorn process, from the environment.
+    os.environ.update(PODIUM_DATABASE_URL=settings.database_url, PODIUM_HOST=h, PODIUM_PORT=str(p))
     out.print(f"Podium is serving on [bold]http://{h}:{p}/[/bold]", soft_wrap=True)
     out.print(f"Dashboard: http://{h}:{p}/", soft_wrap=True)
     if first_user is not None:
@@ -293,12 +322,19 @@ def events_retry(event_id: str) -> None:
 def demo(
     orders: int = typer.Option(2000, min=1, help="Orders in the simulated day."),
     seed: int = typer.Option(7, help="Random seed, for a repeatable day."),
+    database: str = typer.Option(
+        None, help="Where to build the demo store: an SQLite file (demo.db) or a database URL."
+    ),
 ) -> None:
-    """Seed a realistic store and simulate a day of orders through the real placement path."""
+    """Seed a realistic store and simulate a day of orders through the real placement path.
+
+    The demo wants a database of its own (a store you built by hand, such as the README's tour,
+    is refused): `podium demo --database demo.db`, then `podium serve --database demo.db`."""
     from podium.demo import run_demo
 
-    with _opened() as podium:
-        run_demo(podium, orders=orders, seed=seed, console=out)
+    serve = f"{_command()} serve" + (f" --database {database}" if database else "")
+    with _opened(database=database) as podium:
+        run_demo(podium, orders=orders, seed=seed, console=out, serve_command=serve)
 
 
 def main() -> None:

@@ -7,9 +7,18 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_DATABASE_URL", "Settings"]
+__all__ = ["DEFAULT_DATABASE_URL", "Settings", "database_url_for"]
 
 DEFAULT_DATABASE_URL = "sqlite:///./podium.db"
+
+
+def database_url_for(value: str) -> str:
+    """A ``--database`` option's value: a database URL, or the path of an SQLite file (so
+    ``--database demo.db`` works without knowing SQLAlchemy's three slashes)."""
+    value = value.strip()
+    if not value:
+        raise ValueError("--database needs a path to an SQLite file or a database URL.")
+    return value if "://" in value else f"sqlite:///{value}"
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:

@@ -22,6 +22,7 @@ from datetime import UTC, datetime, timedelta
 from random import Random
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -79,6 +80,7 @@ class DemoResult:
     reused_store: bool = False
     url: str = ""
     api_key: str = ""
+    serve_command: str = "podium serve"
 
     @property
     def orders_per_second(self) -> float:
@@ -113,8 +115,16 @@ class _Day:
     backorders: list[str] = field(default_factory=list)
 
 
-def run_demo(podium: Podium, *, orders: int, seed: int, console: Console) -> DemoResult:
-    """Seed (or reuse) the demo store, simulate ``orders`` orders, print a summary."""
+def run_demo(
+    podium: Podium,
+    *,
+    orders: int,
+    seed: int,
+    console: Console,
+    serve_command: str = "podium serve",
+) -> DemoResult:
+    """Seed (or reuse) the demo store, simulate ``orders`` orders, print a summary and how to
+    look at it (``serve_command`` is how this user starts the server on this database)."""
     started, db, rng, result = time.perf_counter(), podium.db, Random(seed), DemoResult()
     products = catalogue()
     result.reused_store = _store_exists(db, products)
@@ -157,7 +167,9 @@ def run_demo(podium: Podium, *, orders: int, seed: int, console: Console) -> Dem
     result.doctor_ok = examine(db).ok
     _, result.api_key = create_key(db, "demo", "admin")
     host = "127.0.0.1" if podium.settings.host in ("0.0.0.0", "::") else podium.settings.host
+    host = f"[{host}]" if ":" in host else host  # an IPv6 address in a URL
     result.url = f"http://{host}:{podium.settings.port}/"
+    result.serve_command = serve_command
     _summary(console, result, len(day), event_counts(db).get("pending", 0))
     return result
 
@@ -198,9 +210,12 @@ def _store_exists(db: Database, products: list[ProductSpec]) -> bool:
     if missing:
         raise Conflict(
             "This database already has a 'web' channel but not the demo store "
-            f"(missing: {', '.join(missing[:3])}). Run the demo on a database of its own, e.g. "
-            "PODIUM_DATABASE_URL=sqlite:///./demo.db podium demo",
+            f"(missing: {', '.join(missing[:3])}), so it holds a store of your own (the "
+            "README's tour, say) and the demo will not write into it. Give the demo a "
+            "database of its own: `podium demo --database demo.db`, then "
+            "`podium serve --database demo.db` (or `make demo`, then `make run-demo`).",
             code="demo_store_conflict",
+            details={"field": "database"},
         )
     return True
 
@@ -332,8 +347,9 @@ def _summary(console: Console, r: DemoResult, attempted: int, pending_events: in
         table.add_row(label, value)
     console.print(table)
     console.print(
-        f"Start the server with [bold]podium serve[/bold], then open [bold]{r.url}[/bold] "
-        f"(API docs: {r.url}docs; use the key below with Authorize)."
+        f"Start the server with [bold]{escape(r.serve_command)}[/bold], then open "
+        f"[bold]{r.url}[/bold] (API docs: {r.url}docs; use the key below with Authorize).",
+        soft_wrap=True,
     )
     console.print("Admin API key 'demo' (shown only once):")
     console.print(r.api_key, highlight=False, soft_wrap=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from podium.config import DEFAULT_DATABASE_URL, Settings
+from podium.config import DEFAULT_DATABASE_URL, Settings, database_url_for
 
 INT_VARS = [
     ("PODIUM_PORT", "port"),
@@ -121,3 +121,9 @@ def test_settings_are_frozen() -> None:
 
     with pytest.raises(AttributeError):
         settings.port = 1  # type: ignore[misc]
+
+
+def test_database_option_takes_a_file_path_or_a_url() -> None:
+    assert database_url_for("demo.db") == "sqlite:///demo.db"
+    assert database_url_for("/tmp/demo.db") == "sqlite:////tmp/demo.db"
+    assert database_url_for("postgresql://u@h/db") == "postgresql://u@h/db"
