@@ -22,9 +22,7 @@ from datetime import UTC, datetime, timedelta
 from random import Random
 
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from podium.access.service import create_key
 from podium.bootstrap import Podium
@@ -43,6 +41,8 @@ from podium.demo_data import (
     stock_plan,
     tracking,
 )
+from podium.demo_followups import follow_up
+from podium.demo_report import DemoResult, print_summary
 from podium.errors import Conflict, InsufficientStock, NotFound
 from podium.events.service import event_counts
 from podium.fulfillment.service import ShipIn, ship_shipment
@@ -52,6 +52,7 @@ from podium.inventory.model import AdjustmentIn
 from podium.orders import lifecycle
 from podium.orders.model import HoldIn, NoteIn, OrderView
 from podium.orders.placement import place_order
+from podium.payments.service import settle_orders
 
 __all__ = ["DemoResult", "run_demo"]
 
@@ -61,31 +62,6 @@ SHIP_SHARE = 0.4  # share of a wave's ready shipments that leave the dock
 
 _Step = Callable[[], None]
 _Receipts = list[tuple[str, str, int]]  # sku, warehouse, units
-
-
-@dataclass
-class DemoResult:
-    placed: int = 0
-    backordered: int = 0
-    rejected: int = 0
-    cancelled: int = 0
-    held: int = 0
-    notes: int = 0
-    shipped_shipments: int = 0
-    restocked_skus: int = 0
-    backorders_filled: int = 0
-    setup_seconds: float = 0.0
-    seconds: float = 0.0
-    doctor_ok: bool = False
-    reused_store: bool = False
-    url: str = ""
-    api_key: str = ""
-    serve_command: str = "podium serve"
-
-    @property
-    def orders_per_second(self) -> float:
-        attempted = self.placed + self.rejected
-        return attempted / self.seconds if self.seconds > 0 else 0.0
 
 
 @dataclass
@@ -110,7 +86,9 @@ class _Day:
     rng: Random
     result: DemoResult
     clock: StoryClock
-    to_ship: list[tuple[str, str, int]] = field(default_factory=list)  # number, shipment, index
+    to_ship: list[tuple[str, str, str, int]] = field(default_factory=list)  # order, no., shp, i
+    shipped: list[tuple[str, datetime]] = field(default_factory=list)  # order id, when it left
+    unshipped: list[str] = field(default_factory=list)  # shipments still open at the day's end
     to_cancel: list[tuple[str, str]] = field(default_factory=list)  # order id, reason
     backorders: list[str] = field(default_factory=list)
 
@@ -163,6 +141,9 @@ def run_demo(
         delivery = restock(rng, products, stock.scarce, orders)
         state = _Day(podium, rng, result, clock)
         _simulate(state, day, delivery, f"PO-{now:%y%m%d}-2", lambda: progress.advance(task))
+        result.after = follow_up(
+            podium, rng, clock.set, shipped=state.shipped, unshipped=state.unshipped, end=end
+        )
         result.seconds = time.perf_counter() - day_started
     result.doctor_ok = examine(db).ok
     _, result.api_key = create_key(db, "demo", "admin")
@@ -170,7 +151,7 @@ def run_demo(
     host = f"[{host}]" if ":" in host else host  # an IPv6 address in a URL
     result.url = f"http://{host}:{podium.settings.port}/"
     result.serve_command = serve_command
-    _summary(console, result, len(day), event_counts(db).get("pending", 0))
+    print_summary(console, result, len(day), event_counts(db).get("pending", 0))
     return result
 
 
@@ -265,6 +246,7 @@ def _place(day: _Day, planned: PlannedOrder) -> None:
         return
     order = placed.order
     result.placed += 1
+    settle_orders(db, [order.id], day.podium.gateways)  # the channel captures at checkout
     backordered = order.status == "on_hold"
     result.backordered += backordered
     placed_at, clock = day.clock.at, day.clock
@@ -286,6 +268,7 @@ def _place(day: _Day, planned: PlannedOrder) -> None:
         for s in order.shipments:  # handed over at the till
             ship_shipment(db, s.id, ShipIn(carrier="in_store", service="counter"), "pos")
             result.shipped_shipments += 1
+        day.shipped.append((order.id, day.clock.at))
         clock.set(placed_at)
     else:
         _queue(day, order)
@@ -293,7 +276,7 @@ def _place(day: _Day, planned: PlannedOrder) -> None:
 
 def _queue(day: _Day, order: OrderView) -> None:
     open_ = [s for s in order.shipments if s.status in ("pending", "released")]
-    day.to_ship.extend((order.number, s.id, i) for i, s in enumerate(open_))
+    day.to_ship.extend((order.id, order.number, s.id, i) for i, s in enumerate(open_))
 
 
 def _wave(day: _Day, *, fill_backorders: bool) -> None:
@@ -313,43 +296,14 @@ def _wave(day: _Day, *, fill_backorders: bool) -> None:
                 result.backorders_filled += 1
                 _queue(day, after)
         day.backorders.clear()
-    for number, shipment_id, index in day.to_ship:
+    for order_id, number, shipment_id, index in day.to_ship:
         if day.rng.random() >= SHIP_SHARE:
+            day.unshipped.append(shipment_id)
             continue
         carrier, service, number_, url = tracking(day.rng, number, index)
         ship_shipment(db, shipment_id, ShipIn(
             tracking_number=number_, carrier=carrier, service=service, tracking_url=url,
         ), "warehouse")  # fmt: skip
         result.shipped_shipments += 1
+        day.shipped.append((order_id, day.clock.at))
     day.to_ship.clear()
-
-
-def _summary(console: Console, r: DemoResult, attempted: int, pending_events: int) -> None:
-    table = Table(title="A day at the demo store", show_header=False, title_justify="left")
-    table.add_column(style="bold")
-    table.add_column(justify="right")
-    rows = [
-        ("Orders attempted", f"{attempted:,}"),
-        ("Placed", f"{r.placed:,}"),
-        ("  held for stock (backorder)", f"{r.backordered:,}"),
-        ("  filled after the mid-day delivery", f"{r.backorders_filled:,}"),
-        ("Rejected (insufficient stock)", f"{r.rejected:,}"),
-        ("Cancelled", f"{r.cancelled:,}"),
-        ("On manual hold", f"{r.held:,}"),
-        ("Shipments shipped", f"{r.shipped_shipments:,}"),
-        ("SKUs restocked mid-day", f"{r.restocked_skus:,}"),
-        ("Orders/s (the whole day, through the services)", f"{r.orders_per_second:,.1f}"),
-        ("Simulated day took", f"{r.seconds:.1f} s (store set-up {r.setup_seconds:.1f} s)"),
-        ("podium doctor", "[green]ok[/green]" if r.doctor_ok else "[red]violations[/red]"),
-        ("Events waiting in the outbox", f"{pending_events:,} (podium serve delivers them)"),
-    ]
-    for label, value in rows:
-        table.add_row(label, value)
-    console.print(table)
-    console.print(
-        f"Start the server with [bold]{escape(r.serve_command)}[/bold], then open "
-        f"[bold]{r.url}[/bold] (API docs: {r.url}docs; use the key below with Authorize).",
-        soft_wrap=True,
-    )
-    console.print("Admin API key 'demo' (shown only once):")
-    console.print(r.api_key, highlight=False, soft_wrap=True)

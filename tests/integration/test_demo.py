@@ -13,10 +13,22 @@ from podium.bootstrap import bootstrap
 from podium.catalog.service import list_channels, list_warehouses
 from podium.config import Settings
 from podium.db.database import as_utc
-from podium.db.tables import order_events, order_holds, orders, shipments, stock_movements
+from podium.db.tables import (
+    order_events,
+    order_holds,
+    orders,
+    payment_transactions,
+    returns,
+    shipments,
+    stock_movements,
+)
 from podium.demo import run_demo
+from podium.demo_followups import ERP_WEBHOOK
+from podium.fulfillment.queue import late_shipments
 from podium.inventory.doctor import examine
+from podium.notify.webhooks import list_subscriptions
 from podium.orders.lifecycle import list_orders
+from podium.returns.service import list_returns
 
 
 def test_demo_seeds_a_store_and_places_orders_that_keep_the_ledger_balanced(
@@ -42,6 +54,19 @@ def test_demo_seeds_a_store_and_places_orders_that_keep_the_ledger_balanced(
         assert result.url == "http://127.0.0.1:8000/" and result.url in text
         assert result.api_key in text
 
+        # Every dashboard page has something to show: returns at their stages with refunds,
+        # captured payments, a short pick, late parcels, a webhook that will fail.
+        after = result.after
+        rmas, _ = list_returns(p.db, limit=100)
+        assert len(rmas) == after.returns >= 3
+        assert after.refunds >= 1 and after.refunded_cents > 0
+        assert sum(len(r.refunds) for r in rmas) == after.refunds
+        assert "Returns opened" in text and "Refunds" in text
+        assert all(o.payment_status != "pending" for o in orders if o.status != "cancelled")
+        assert after.short_picked >= 1 and after.late >= 1
+        assert late_shipments(p.db) >= after.late
+        assert [w.url for w in list_subscriptions(p.db)] == [ERP_WEBHOOK]
+
         # A second run finds the store, adds another day with fresh external ids, stays balanced.
         again = run_demo(p, orders=20, seed=1, console=Console(file=io.StringIO()))
         assert again.reused_store and not result.reused_store
@@ -50,6 +75,7 @@ def test_demo_seeds_a_store_and_places_orders_that_keep_the_ledger_balanced(
         assert len(orders) == result.placed + again.placed
         assert len({(o.channel, o.external_id) for o in orders}) == len(orders)
         assert examine(p.db).ok
+        assert [w.url for w in list_subscriptions(p.db)] == [ERP_WEBHOOK]  # not a second one
     finally:
         p.close()
 
@@ -74,10 +100,14 @@ def test_demo_stamps_every_step_with_the_time_it_happens_in_the_story(database_u
                     shipments.c.shipped_at.is_not(None)
                 )
             ).all()
-        assert placed and events and holds and shipped
+            returned = conn.execute(sa.select(returns.c.order_id, returns.c.created_at)).all()
+            paid = conn.execute(
+                sa.select(payment_transactions.c.order_id, payment_transactions.c.created_at)
+            ).all()
+        assert placed and events and holds and shipped and returned and paid
         by_number = dict(placed.values())
         first = min(at for _, at in placed.values())
-        for order_id, at in [*events, *holds, *shipped]:
+        for order_id, at in [*events, *holds, *shipped, *returned, *paid]:
             # Nothing happens to an order before it is placed, nor after the story's day ends.
             assert placed[order_id][1] <= as_utc(at) <= day_ends
         for reference, at in moved:
