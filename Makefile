@@ -16,7 +16,7 @@ TEST_WORKERS ?= auto
 HOST ?=
 PORT ?=
 DEMO_DB ?= demo.db
-SERVE_FLAGS = $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT))
+SERVE_FLAGS = $(strip $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT)))
 
 .PHONY: run run-demo test lint typecheck pytest bench demo clean chromium
 
