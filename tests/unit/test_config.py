@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from podium.config import DEFAULT_DATABASE_URL, Settings, database_url_for
 
@@ -127,3 +130,12 @@ def test_database_option_takes_a_file_path_or_a_url() -> None:
     assert database_url_for("demo.db") == "sqlite:///demo.db"
     assert database_url_for("/tmp/demo.db") == "sqlite:////tmp/demo.db"
     assert database_url_for("postgresql://u@h/db") == "postgresql://u@h/db"
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1))
+def test_any_file_path_becomes_an_sqlite_url_for_that_path(path: str) -> None:
+    # "?" would start SQLAlchemy's query string; such a file is given as a URL instead.
+    assume(path.strip() and "://" not in path and "?" not in path)
+    url = database_url_for(path)
+    assert url == f"sqlite:///{path.strip()}"
+    assert sa.make_url(url).database == path.strip()
