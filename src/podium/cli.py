@@ -332,7 +332,11 @@ def demo(
     is refused): `podium demo --database demo.db`, then `podium serve --database demo.db`."""
     from podium.demo import run_demo
 
-    serve = f"{_command()} serve" + (f" --database {database}" if database else "")
+    serve = f"{_command()} serve"
+    if database:
+        serve += f" --database {database}"
+    elif os.environ.get("PODIUM_DATABASE_URL"):  # it must be set again where the server starts
+        serve = f"PODIUM_DATABASE_URL={os.environ['PODIUM_DATABASE_URL']} {serve}"
     with _opened(database=database) as podium:
         run_demo(podium, orders=orders, seed=seed, console=out, serve_command=serve)
 

@@ -141,10 +141,10 @@ def run_demo(
         delivery = restock(rng, products, stock.scarce, orders)
         state = _Day(podium, rng, result, clock)
         _simulate(state, day, delivery, f"PO-{now:%y%m%d}-2", lambda: progress.advance(task))
+        result.seconds = time.perf_counter() - day_started
         result.after = follow_up(
             podium, rng, clock.set, shipped=state.shipped, unshipped=state.unshipped, end=end
         )
-        result.seconds = time.perf_counter() - day_started
     result.doctor_ok = examine(db).ok
     _, result.api_key = create_key(db, "demo", "admin")
     host = "127.0.0.1" if podium.settings.host in ("0.0.0.0", "::") else podium.settings.host

@@ -59,3 +59,10 @@ def test_demo_on_its_own_database_prints_the_command_and_url_to_look_at_it(
     # The server it names serves that store.
     listed = _podium(tmp_path, "keys", "list", PODIUM_DATABASE_URL="sqlite:///demo.db")
     assert "demo" in listed.stdout
+
+
+def test_demo_on_a_database_from_the_environment_says_to_serve_with_it(tmp_path: Path) -> None:
+    ran = _podium(tmp_path, "demo", "--orders", "10", PODIUM_DATABASE_URL="sqlite:///env.db")
+
+    assert ran.returncode == 0, ran.stderr
+    assert "PODIUM_DATABASE_URL=sqlite:///env.db " in " ".join(ran.stdout.split())
