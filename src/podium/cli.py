@@ -18,7 +18,7 @@ from rich.table import Table
 
 from podium.carriers.cli import carriers_app
 from podium.channels.cli import channels_app
-from podium.config import Settings, database_url_for
+from podium.config import Settings, browse_url, database_url_for
 from podium.fulfillment.cli import shipments_app, warehouse_app
 from podium.imports.cli import import_app
 from podium.notify.cli import notify_app, webhooks_app
@@ -155,8 +155,10 @@ def serve(
     p = port or settings.port
     # The app is built afresh in each uvicorn process, from the environment.
     os.environ.update(PODIUM_DATABASE_URL=settings.database_url, PODIUM_HOST=h, PODIUM_PORT=str(p))
-    out.print(f"Podium is serving on [bold]http://{h}:{p}/[/bold]", soft_wrap=True)
-    out.print(f"Dashboard: http://{h}:{p}/", soft_wrap=True)
+    url = browse_url(h, p)
+    where = "" if url == f"http://{h}:{p}/" else f" (listening on {h}, port {p})"
+    out.print(f"Podium is serving on [bold]{url}[/bold]{where}", soft_wrap=True)
+    out.print(f"Dashboard: {url}", soft_wrap=True)
     if first_user is not None:
         out.print(
             f"First start: sign in to the dashboard as {first_user[0]} with password "
@@ -165,7 +167,7 @@ def serve(
             highlight=False,
             markup=False,
         )
-    out.print(f"API docs: http://{h}:{p}/docs", soft_wrap=True)
+    out.print(f"API docs: {url}docs", soft_wrap=True)
     out.print(f"Database: {_safe_url(settings.database_url)}", soft_wrap=True, highlight=False)
     uvicorn.run(
         "podium.api.asgi:app",

@@ -7,9 +7,16 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_DATABASE_URL", "Settings", "database_url_for"]
+__all__ = ["DEFAULT_DATABASE_URL", "Settings", "browse_url", "database_url_for"]
 
 DEFAULT_DATABASE_URL = "sqlite:///./podium.db"
+
+
+def browse_url(host: str, port: int) -> str:
+    """The URL to open for a server listening on ``host``: a wildcard address is reached
+    through this machine's loopback, and an IPv6 address goes in brackets."""
+    shown = {"0.0.0.0": "127.0.0.1", "::": "::1", "": "127.0.0.1"}.get(host, host)
+    return f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
 
 
 def database_url_for(value: str) -> str:

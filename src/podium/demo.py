@@ -28,6 +28,7 @@ from podium.access.service import create_key
 from podium.bootstrap import Podium
 from podium.catalog import service as catalog
 from podium.catalog.model import ChannelIn, ProductIn, WarehouseAddress, WarehouseIn
+from podium.config import browse_url
 from podium.db.clock import clock_set
 from podium.db.database import Database
 from podium.demo_data import (
@@ -147,9 +148,7 @@ def run_demo(
         )
     result.doctor_ok = examine(db).ok
     _, result.api_key = create_key(db, "demo", "admin")
-    host = "127.0.0.1" if podium.settings.host in ("0.0.0.0", "::") else podium.settings.host
-    host = f"[{host}]" if ":" in host else host  # an IPv6 address in a URL
-    result.url = f"http://{host}:{podium.settings.port}/"
+    result.url = browse_url(podium.settings.host, podium.settings.port)
     result.serve_command = serve_command
     print_summary(console, result, len(day), event_counts(db).get("pending", 0))
     return result

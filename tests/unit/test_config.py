@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from podium.config import DEFAULT_DATABASE_URL, Settings, database_url_for
+from podium.config import DEFAULT_DATABASE_URL, Settings, browse_url, database_url_for
 
 INT_VARS = [
     ("PODIUM_PORT", "port"),
@@ -139,3 +139,11 @@ def test_any_file_path_becomes_an_sqlite_url_for_that_path(path: str) -> None:
     url = database_url_for(path)
     assert url == f"sqlite:///{path.strip()}"
     assert sa.make_url(url).database == path.strip()
+
+
+def test_the_url_to_open_names_a_reachable_address_for_wildcard_and_ipv6_hosts() -> None:
+    assert browse_url("127.0.0.1", 8000) == "http://127.0.0.1:8000/"
+    assert browse_url("0.0.0.0", 8001) == "http://127.0.0.1:8001/"
+    assert browse_url("::", 8002) == "http://[::1]:8002/"
+    assert browse_url("fe80::1", 80) == "http://[fe80::1]:80/"
+    assert browse_url("shop.example", 8080) == "http://shop.example:8080/"
