@@ -261,7 +261,7 @@ def events_list(
     from podium.events.service import event_counts, list_events
 
     with _opened() as podium:
-        items, _ = list_events(podium.db, status=status, limit=limit)
+        items = list_events(podium.db, status=status, limit=limit).items
         counts = event_counts(podium.db)
     table = Table("id", "type", "aggregate", "status", "attempts", "last error")
     for e in items:

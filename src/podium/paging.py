@@ -196,9 +196,7 @@ def keyset_page(
     backward = position is not None and position.backward
     query = stmt
     if position is not None:
-        query = query.where(
-            keyset.before(position.key) if backward else keyset.after(position.key)
-        )
+        query = query.where(keyset.before(position.key) if backward else keyset.after(position.key))
     query = query.order_by(*keyset.order(reverse=backward)).limit(limit + 1)
     rows = list(conn.execute(query).mappings())
     more = len(rows) > limit

@@ -13,6 +13,7 @@ from podium.config import Settings
 from podium.demo import run_demo
 from podium.inventory.doctor import examine
 from podium.orders.lifecycle import list_orders
+from podium.orders.queue import QueueQuery
 
 
 def test_demo_seeds_a_store_and_places_orders_that_keep_the_ledger_balanced(
@@ -29,7 +30,7 @@ def test_demo_seeds_a_store_and_places_orders_that_keep_the_ledger_balanced(
         assert result.placed + result.rejected == 150  # every order either placed or refused
         assert result.shipped_shipments > 0
         assert result.doctor_ok and examine(p.db).ok
-        orders, _ = list_orders(p.db, limit=200)
+        orders = list_orders(p.db, QueueQuery(limit=200)).items
         assert len(orders) == result.placed
         assert {o.status for o in orders} >= {"ready", "shipped"}
         key = authenticate(p.db, result.api_key)
@@ -42,7 +43,7 @@ def test_demo_seeds_a_store_and_places_orders_that_keep_the_ledger_balanced(
         again = run_demo(p, orders=20, seed=1, console=Console(file=io.StringIO()))
         assert again.reused_store and not result.reused_store
         assert again.placed > 0
-        orders, _ = list_orders(p.db, limit=500)
+        orders = list_orders(p.db, QueueQuery(limit=500)).items
         assert len(orders) == result.placed + again.placed
         assert len({(o.channel, o.external_id) for o in orders}) == len(orders)
         assert examine(p.db).ok

@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 from podium.catalog import store as catalog_store
 from podium.db.database import Database, as_utc
 from podium.db.tables import orders
-from podium.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from podium.errors import Conflict, InvalidTransition, NotFound
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import (
     OPEN_STATUSES,
@@ -22,8 +22,8 @@ from podium.inventory import service as inventory
 from podium.inventory.model import Movement, MovementKind
 from podium.orders import journal, store
 from podium.orders.backorders import allocate_backorder
-from podium.orders.queue import QueueQuery, order_number, orders_page
 from podium.orders.model import HoldIn, NoteIn, OrderView, TimelineEntry
+from podium.orders.queue import QueueQuery, order_number, orders_page
 from podium.orders.status import (
     HoldReason,
     OrderStatus,

@@ -167,7 +167,6 @@ class QueueQuery:
         values.update(override)
         return {k: str(v) for k, v in values.items() if v is not None}
 
-
     def position(self) -> Position | None:
         return decode_cursor(self.cursor, _shape(self.sort)) if self.cursor else None
 

@@ -1,11 +1,12 @@
-"""The returns list: filters, search and keyset pagination for the dashboard.
+"""The returns list: filters, search and keyset pagination for the dashboard and the API.
 
 ``ReturnsQuery.parse`` (pure) checks what a user typed; ``returns_filter`` (pure) builds the SQL;
-``search_returns`` (dashboard) and ``service.list_returns`` (API) run it and adds each page's units and refunds in two more queries (never one
-per row). Pages are keyset-paginated on (created_at, id), newest first, along
-``ix_returns_created_at_id`` (or ``ix_returns_status_created_at_id`` with a status), so page 500
-costs what page 1 costs, going forward or back (``podium.paging``). A search is one exact, indexed match: an RMA id, an order number, an
-e-mail, or an order's id or external id.
+``search_returns`` (dashboard) and ``service.list_returns`` (API) run it; the dashboard adds
+each page's units and refunds in two more queries (never one per row). Pages are keyset-paginated
+on (created_at, id), newest first, along ``ix_returns_created_at_id`` (or
+``ix_returns_status_created_at_id`` with a status), so page 500 costs what page 1 costs, going
+forward or back (``podium.paging``). A search is one exact, indexed match: an RMA id, an order
+number, an e-mail, or an order's id or external id.
 """
 
 from __future__ import annotations
@@ -96,7 +97,6 @@ class ReturnsQuery:
         }
         values.update(override)
         return {k: str(v) for k, v in values.items() if v is not None}
-
 
     def position(self) -> Position | None:
         return decode_cursor(self.cursor, _SHAPE) if self.cursor else None

@@ -13,8 +13,8 @@ from podium.returns import policies, receiving, refunds, service
 from podium.returns.exchanges import ExchangeIn, ExchangeView, create_exchange
 from podium.returns.model import ReceiveIn, RefundIn, RefundView, ReturnIn, ReturnView, ShipBackIn
 from podium.returns.policies import PaymentPolicyIn, Policies, ReturnPolicyIn
-from podium.returns.refunds import OrderRefundIn
 from podium.returns.queue import ReturnsQuery
+from podium.returns.refunds import OrderRefundIn
 from podium.validation import Input
 
 router = APIRouter(tags=["returns"])
