@@ -91,7 +91,7 @@ def test_a_cursor_keeps_its_filters_and_sort(api: Api) -> None:
 
 def test_an_order_is_found_by_its_number_as_well_as_its_id(api: Api) -> None:
     seed_store(api, {("TEE", "EAST"): 50})
-    first, second = _place(api, 2)
+    _first, second = _place(api, 2)
     number = second["number"]
     assert api.ok("get", f"/orders/{number}")["id"] == second["id"]
     assert api.ok("get", f"/orders/{number.lower()}")["id"] == second["id"]
