@@ -7,8 +7,10 @@ from typing import Any
 
 import pytest
 import sqlalchemy as sa
+from typer.testing import CliRunner
 
 from podium.bootstrap import Podium
+from podium.cli import app as cli
 from podium.db.tables import orders
 from podium.paging import count_capped, encode_cursor
 from support import Api, order_body, seed_store
@@ -221,3 +223,24 @@ def test_the_openapi_document_describes_paging_search_and_totals(api: Api) -> No
     page = spec["components"]["schemas"]["OrderList"]["properties"]
     assert {"items", "next_cursor", "prev_cursor", "total"} <= set(page)
     assert "number" in spec["paths"]["/api/v1/orders/{order_id}"]["get"]["description"]
+
+
+def test_the_cli_finds_orders_by_number_and_search_and_pages_on(
+    api: Api, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_store(api, {("TEE", "EAST"): 50})
+    first, second, third = _place(api, 3)
+    monkeypatch.setenv("PODIUM_DATABASE_URL", database_url)
+    shown = CliRunner().invoke(cli, ["orders", "show", second["number"]])
+    assert shown.exit_code == 0, shown.output
+    assert second["id"] in shown.output
+    found = CliRunner().invoke(cli, ["orders", "list", "--q", third["number"]])
+    assert found.exit_code == 0, found.output
+    assert third["id"] in found.output and first["id"] not in found.output
+    paged = CliRunner().invoke(cli, ["orders", "list", "--limit", "2"])
+    assert "3 order(s) match" in paged.output
+    cursor = paged.output.split("next: --cursor ")[1].split()[0]
+    rest = CliRunner().invoke(cli, ["orders", "list", "--limit", "2", "--cursor", cursor])
+    assert first["id"] in rest.output and "prev: --cursor" in rest.output
+    forged = CliRunner().invoke(cli, ["orders", "list", "--cursor", "é"])
+    assert forged.exit_code != 0 and "cursor" in forged.output

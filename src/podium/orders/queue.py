@@ -315,10 +315,10 @@ class QueueRow:
     placed_at: datetime
 
 
-def search_orders_page(db: Database, query: QueueQuery) -> Page[QueueRow]:
-    """One page of the queue, its neighbours' cursors and its (capped) total."""
+def search_orders_page(db: Database, query: QueueQuery, *, total: bool = True) -> Page[QueueRow]:
+    """One page of the queue, its neighbours' cursors and (unless not wanted) its capped total."""
     with db.read() as conn:
-        page = orders_page(conn, query)
+        page = orders_page(conn, query, total=total)
     rows = [
         QueueRow(
             r["id"],
@@ -340,5 +340,5 @@ def search_orders_page(db: Database, query: QueueQuery) -> Page[QueueRow]:
 
 def search_orders(db: Database, query: QueueQuery) -> tuple[list[QueueRow], str | None]:
     """One page of the queue and the cursor of the next page (None on the last)."""
-    page = search_orders_page(db, query)
+    page = search_orders_page(db, query, total=False)  # the queue shows no total: skip the count
     return page.items, page.next_cursor

@@ -165,12 +165,15 @@ def returns_select(query: ReturnsQuery) -> sa.Select[Any]:
 
 
 def returns_page(
-    conn: sa.Connection, query: ReturnsQuery, columns: tuple[Any, ...] = LIST_COLUMNS
+    conn: sa.Connection,
+    query: ReturnsQuery,
+    columns: tuple[Any, ...] = LIST_COLUMNS,
+    *,
+    total: bool = True,
 ) -> Page[sa.RowMapping]:
     """One page of rows (forward or backward from the query's cursor) with its total."""
-    return keyset_page(
-        conn, returns_filter(query, columns), KEYSET, query.position(), query.limit, _key_of
-    )
+    stmt = returns_filter(query, columns)
+    return keyset_page(conn, stmt, KEYSET, query.position(), query.limit, _key_of, total=total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,14 +195,16 @@ class ReturnRow:
 
 def search_returns(db: Database, query: ReturnsQuery) -> tuple[list[ReturnRow], str | None]:
     """One page of returns and the cursor of the next page (None on the last)."""
-    page = search_returns_page(db, query)
+    page = search_returns_page(db, query, total=False)  # the list shows no total: skip the count
     return page.items, page.next_cursor
 
 
-def search_returns_page(db: Database, query: ReturnsQuery) -> Page[ReturnRow]:
-    """One page of returns, its neighbours' cursors and its (capped) total."""
+def search_returns_page(
+    db: Database, query: ReturnsQuery, *, total: bool = True
+) -> Page[ReturnRow]:
+    """One page of returns, its neighbours' cursors and (unless not wanted) its capped total."""
     with db.read() as conn:
-        found = returns_page(conn, query)
+        found = returns_page(conn, query, total=total)
         rows = found.items
         ids = [r["id"] for r in rows]
         units: dict[str, int] = {}
