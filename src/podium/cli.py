@@ -22,6 +22,7 @@ from podium.config import Settings, browse_url, database_url_for
 from podium.fulfillment.cli import shipments_app, warehouse_app
 from podium.imports.cli import import_app
 from podium.notify.cli import notify_app, webhooks_app
+from podium.orders import cli as orders_cli
 from podium.payments.cli import app as export_app
 from podium.payments.cli import payments_app
 from podium.returns.cli import app as returns_app
@@ -53,6 +54,7 @@ app.add_typer(carriers_app, name="carriers")
 app.add_typer(channels_app, name="channels")
 app.add_typer(import_app, name="import")
 app.add_typer(returns_app, name="returns")
+app.add_typer(orders_cli.app, name="orders")
 app.add_typer(export_app, name="export")
 app.add_typer(payments_app, name="payments")
 app.add_typer(users_app, name="users")
@@ -292,7 +294,7 @@ def events_list(
     from podium.events.service import event_counts, list_events
 
     with _opened() as podium:
-        items, _ = list_events(podium.db, status=status, limit=limit)
+        items = list_events(podium.db, status=status, limit=limit).items
         counts = event_counts(podium.db)
     table = Table("id", "type", "aggregate", "status", "attempts", "last error")
     for e in items:

@@ -53,6 +53,7 @@ from podium.inventory.model import AdjustmentIn
 from podium.orders import lifecycle
 from podium.orders.model import HoldIn, NoteIn, OrderView
 from podium.orders.placement import place_order
+from podium.orders.queue import QueueQuery
 from podium.payments.service import settle_orders
 
 __all__ = ["DemoResult", "run_demo"]
@@ -202,7 +203,7 @@ def _store_exists(db: Database, products: list[ProductSpec]) -> bool:
 
 def _next_external_id(db: Database, channel: str, first: int) -> int:
     """Carry on after the newest order's external id, so a second day never repeats one."""
-    items, _ = lifecycle.list_orders(db, channel=channel, limit=1)
+    items = lifecycle.list_orders(db, QueueQuery(channel=channel, limit=1)).items
     digits = re.sub(r"\D", "", items[0].external_id or "") if items else ""
     return max(first, int(digits) + 1) if digits else first
 

@@ -16,6 +16,7 @@ from podium.db.migrate import upgrade
 from podium.inventory.model import AdjustmentIn
 from podium.inventory.service import adjust, availability
 from podium.orders.lifecycle import list_orders
+from podium.orders.queue import QueueQuery
 
 PODIUM = Path(sys.executable).with_name("podium")
 
@@ -74,12 +75,12 @@ def test_import_orders_dry_runs_then_imports_with_a_json_report(
     dry = _podium(database_url, "import", "orders", str(file), "--channel", "shop", "--dry-run")
     assert dry.returncode == 0, dry.stdout + dry.stderr
     assert "would create" in dry.stdout and "Dry run" in dry.stdout
-    assert list_orders(db, status=None, channel="shop", email=None, cursor=None, limit=10)[0] == []
+    assert list_orders(db, QueueQuery(channel="shop", limit=10)).items == []
     done = _podium(database_url, "import", "orders", str(file), "--channel", "shop", "--json")
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads(done.stdout)
     assert (report["created"], report["rows_read"], report["written"]) == (2, 3, True)
-    orders, _ = list_orders(db, status=None, channel="shop", email=None, cursor=None, limit=10)
+    orders = list_orders(db, QueueQuery(channel="shop", limit=10)).items
     assert sorted(o.external_id or "" for o in orders) == ["#1001", "#1002"]
     assert availability(db, "TEE").reserved == 4
     db.dispose()
@@ -97,7 +98,7 @@ def test_rejected_rows_exit_1_with_their_lines_and_nothing_written(
     assert "unknown_sku" in r.stdout and "invalid_money" in r.stdout
     rows = [ln for ln in r.stdout.splitlines() if ln.strip().startswith("│ 5")]
     assert len(rows) == 2  # both rejects name physical line 5
-    assert list_orders(db, status=None, channel="shop", email=None, cursor=None, limit=10)[0] == []
+    assert list_orders(db, QueueQuery(channel="shop", limit=10)).items == []
     assert availability(db, "TEE").reserved == 0
     db.dispose()
 

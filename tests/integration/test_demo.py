@@ -28,6 +28,8 @@ from podium.fulfillment.queue import late_shipments
 from podium.inventory.doctor import examine
 from podium.notify.webhooks import list_subscriptions
 from podium.orders.lifecycle import list_orders
+from podium.orders.queue import QueueQuery
+from podium.returns.queue import ReturnsQuery
 from podium.returns.service import list_returns
 
 
@@ -45,7 +47,7 @@ def test_demo_seeds_a_store_and_places_orders_that_keep_the_ledger_balanced(
         assert result.placed + result.rejected == 150  # every order either placed or refused
         assert result.shipped_shipments > 0
         assert result.doctor_ok and examine(p.db).ok
-        orders, _ = list_orders(p.db, limit=200)
+        orders = list_orders(p.db, QueueQuery(limit=200)).items
         assert len(orders) == result.placed
         assert {o.status for o in orders} >= {"ready", "shipped"}
         key = authenticate(p.db, result.api_key)
@@ -57,7 +59,7 @@ def test_demo_seeds_a_store_and_places_orders_that_keep_the_ledger_balanced(
         # Every dashboard page has something to show: returns at their stages with refunds,
         # captured payments, a short pick, late parcels, a webhook that will fail.
         after = result.after
-        rmas, _ = list_returns(p.db, limit=100)
+        rmas = list_returns(p.db, ReturnsQuery(limit=100)).items
         assert len(rmas) == after.returns >= 3
         assert after.refunds >= 1 and after.refunded_cents > 0
         assert sum(len(r.refunds) for r in rmas) == after.refunds
@@ -71,7 +73,7 @@ def test_demo_seeds_a_store_and_places_orders_that_keep_the_ledger_balanced(
         again = run_demo(p, orders=20, seed=1, console=Console(file=io.StringIO()))
         assert again.reused_store and not result.reused_store
         assert again.placed > 0
-        orders, _ = list_orders(p.db, limit=500)
+        orders = list_orders(p.db, QueueQuery(limit=500)).items
         assert len(orders) == result.placed + again.placed
         assert len({(o.channel, o.external_id) for o in orders}) == len(orders)
         assert examine(p.db).ok

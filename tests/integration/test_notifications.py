@@ -113,7 +113,7 @@ def test_a_relay_redelivery_sends_nothing_twice(
     _drain(podium)
     assert len(inbox.messages) == 1
     # The relay is at-least-once: hand every event to the subscriber again.
-    created, _ = events.list_events(podium.db, limit=50)
+    created = events.list_events(podium.db, limit=50).items
     for view in created:
         assert view.status == "delivered"
         with podium.db.write() as conn:
@@ -269,7 +269,7 @@ def test_while_the_mail_server_is_down_events_wait_and_are_sent_once_it_is_back(
         order = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="d1"))
         while p.relay.run_once():
             pass
-        pending, _ = events.list_events(p.db, status="pending")
+        pending = events.list_events(p.db, status="pending").items
         # Later events of the order (the warehouse release, …) wait behind the failed one.
         [created] = [e for e in pending if e.type == "order.created"]
         assert "customer-email" in (created.last_error or "")

@@ -93,7 +93,7 @@ def test_failures_are_retried_with_backoff_until_delivered_once(podium: Podium) 
     assert calls == [1, 2, 3]
     assert len(happy) == 1  # the subscriber that succeeded first time was not called again
     with podium.db.read() as conn:
-        row = store.list_events(conn, status=None, before=None, limit=1)[0]
+        row = store.list_events(conn, status=None, position=None, limit=1).items[0]
     assert (row["status"], row["attempts"], row["last_error"]) == ("delivered", 3, None)
 
 

@@ -7,11 +7,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 import anyio
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 
 from podium import __version__
 from podium.api.errors import install_error_handlers
 from podium.api.limits import BodySizeLimit
+from podium.api.paging import refuse_unknown_query
 from podium.api.routers import (
     carriers,
     catalog,
@@ -90,7 +91,9 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
         users,
         return_labels_router,
     ):
-        app.include_router(module.router, prefix=API_PREFIX)
+        app.include_router(
+            module.router, prefix=API_PREFIX, dependencies=[Depends(refuse_unknown_query)]
+        )
     app.add_middleware(
         BodySizeLimit,
         max_bytes=podium.settings.max_body_bytes,

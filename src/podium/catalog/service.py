@@ -17,6 +17,7 @@ from podium.catalog.model import (
 from podium.channels.settings import validate_settings
 from podium.db.database import Database
 from podium.errors import Conflict, NotFound, ValidationFailed
+from podium.paging import Page, decode_cursor
 
 __all__ = [
     "channel_settings",
@@ -223,9 +224,10 @@ def get_product(db: Database, sku: str) -> Product:
     return found
 
 
-def list_products(db: Database, *, after: str | None = None, limit: int = 50) -> list[Product]:
+def list_products(db: Database, *, cursor: str | None = None, limit: int = 50) -> Page[Product]:
+    position = decode_cursor(cursor, (str,)) if cursor is not None else None
     with db.read() as conn:
-        return store.list_products(conn, after=after, limit=limit)
+        return store.list_products(conn, position=position, limit=limit)
 
 
 def channel_settings(db: Database, code: str) -> dict[str, Any]:

@@ -12,6 +12,7 @@ from podium.catalog.model import Channel, Product, Warehouse
 from podium.channels.settings import masked
 from podium.db.database import as_utc, utcnow
 from podium.db.tables import channels, products, warehouses
+from podium.paging import Keyset, Page, Position, keyset_page
 from podium.validation import Address
 
 __all__ = [
@@ -152,8 +153,8 @@ def products_by_sku(conn: Connection, skus: Iterable[str]) -> dict[str, Product]
     return {r["sku"]: _product(r) for r in rows}
 
 
-def list_products(conn: Connection, *, after: str | None, limit: int) -> list[Product]:
-    query = sa.select(products).order_by(products.c.sku).limit(limit)
-    if after is not None:
-        query = query.where(products.c.sku > after)
-    return [_product(r) for r in conn.execute(query).mappings()]
+def list_products(conn: Connection, *, position: Position | None, limit: int) -> Page[Product]:
+    """Products by SKU, keyset-paged both ways."""
+    by_sku = Keyset((products.c.sku,), descending=False)
+    page = keyset_page(conn, sa.select(products), by_sku, position, limit, lambda r: (r["sku"],))
+    return page.map([_product(r) for r in page.items])

@@ -22,6 +22,7 @@ from podium.errors import DomainError, NotFound, ValidationFailed
 from podium.events import store as outbox
 from podium.events.model import DomainEvent
 from podium.orders import store as orders_store
+from podium.paging import Page, decode_cursor
 from podium.routing.geo import Geocoder
 from podium.validation import Input
 
@@ -220,11 +221,13 @@ def get_listing(db: Database, code: str, sku: str) -> ListingView:
 
 
 def list_listings(
-    db: Database, code: str, *, after: str | None = None, limit: int = 100
-) -> list[ListingView]:
+    db: Database, code: str, *, cursor: str | None = None, limit: int = 100
+) -> Page[ListingView]:
+    position = decode_cursor(cursor, (str,)) if cursor is not None else None
     with db.read() as conn:
         channel_or_404(conn, code)
-        return [_listing_view(r) for r in store.listings(conn, code, after=after, limit=limit)]
+        page = store.listings_page(conn, code, position=position, limit=limit)
+    return page.map([_listing_view(r) for r in page.items])
 
 
 def update_settings(db: Database, code: str, changes: dict[str, Any]) -> dict[str, Any]:

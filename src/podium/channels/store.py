@@ -17,6 +17,7 @@ from podium.db.tables import (
     channel_state,
     channels,
 )
+from podium.paging import Keyset, Page, Position, keyset_page
 
 __all__ = [
     "bump_state",
@@ -95,6 +96,15 @@ def listings(
     if after is not None:
         query = query.where(_l.sku > after)
     return list(conn.execute(query).mappings())
+
+
+def listings_page(
+    conn: Connection, channel: str, *, position: Position | None, limit: int
+) -> Page[sa.RowMapping]:
+    """A channel's listings by SKU, keyset-paged both ways."""
+    query = sa.select(channel_listings).where(_l.channel == channel)
+    by_sku = Keyset((_l.sku,), descending=False)
+    return keyset_page(conn, query, by_sku, position, limit, lambda r: (r["sku"],))
 
 
 def listings_for_skus(conn: Connection, skus: Iterable[str]) -> list[sa.RowMapping]:

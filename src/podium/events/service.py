@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from podium.db.database import Database, as_utc
 from podium.errors import Conflict, NotFound, ValidationFailed
 from podium.events import store
+from podium.paging import Page, decode_cursor
 
 __all__ = ["EventView", "event_counts", "list_events", "retry_event"]
 
@@ -56,21 +57,17 @@ def _event_id(value: str) -> int:
 
 def list_events(
     db: Database, *, status: str | None = None, cursor: str | None = None, limit: int = 50
-) -> tuple[list[EventView], str | None]:
+) -> Page[EventView]:
     if status is not None and status not in STATUSES:
         raise ValidationFailed(
             f"status must be one of {', '.join(STATUSES)}.",
             code="invalid_status",
             details={"field": "status"},
         )
-    if cursor is not None and not cursor.isdigit():
-        raise ValidationFailed("Bad cursor.", code="invalid_cursor", details={"field": "cursor"})
+    position = decode_cursor(cursor, (int,)) if cursor is not None else None
     with db.read() as conn:
-        rows = store.list_events(
-            conn, status=status, before=int(cursor) if cursor else None, limit=limit + 1
-        )
-    views = [_view(r) for r in rows[:limit]]
-    return views, (views[-1].id if len(rows) > limit else None)
+        page = store.list_events(conn, status=status, position=position, limit=limit)
+    return page.map([_view(r) for r in page.items])
 
 
 def retry_event(db: Database, event_id: str) -> EventView:

@@ -23,6 +23,7 @@ from podium.db.database import (
 )
 from podium.db.tables import outbox
 from podium.events.model import DomainEvent
+from podium.paging import Keyset, Page, Position, keyset_page
 
 __all__ = [
     "DEAD",
@@ -204,15 +205,17 @@ def event(conn: Connection, event_id: int) -> sa.RowMapping | None:
     return conn.execute(sa.select(outbox).where(outbox.c.id == event_id)).mappings().first()
 
 
+_NEWEST = Keyset((outbox.c.id,), descending=True)
+
+
 def list_events(
-    conn: Connection, *, status: str | None, before: int | None, limit: int
-) -> list[sa.RowMapping]:
-    query = sa.select(outbox).order_by(outbox.c.id.desc()).limit(limit)
+    conn: Connection, *, status: str | None, position: Position | None, limit: int
+) -> Page[sa.RowMapping]:
+    """Newest first, keyset-paged on the id."""
+    query = sa.select(outbox)
     if status is not None:
         query = query.where(outbox.c.status == status)
-    if before is not None:
-        query = query.where(outbox.c.id < before)
-    return list(conn.execute(query).mappings())
+    return keyset_page(conn, query, _NEWEST, position, limit, lambda r: (r["id"],))
 
 
 def status_counts(conn: Connection) -> dict[str, int]:

@@ -146,7 +146,7 @@ def history(
         if kind not in (None, "orders", "inventory"):
             raise ValueError("--kind must be orders or inventory")
         with _opened() as podium:
-            runs = list_runs(podium.db, kind=kind, limit=limit)
+            runs = list_runs(podium.db, kind=kind, limit=limit).items
         table = Table("id", "at", "kind", "channel", "file", "rows", "created", "movements", "by")
         for r in runs:
             table.add_row(

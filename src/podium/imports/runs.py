@@ -11,6 +11,7 @@ from podium.errors import Conflict, ValidationFailed
 from podium.ids import new_id
 from podium.imports import store
 from podium.imports.model import ImportReport, ImportRun, codec_name
+from podium.paging import Page, decode_cursor
 
 __all__ = ["Discard", "Progress", "check_encoding", "list_runs", "record_run", "refuse_repeat"]
 
@@ -66,11 +67,14 @@ def record_run(
 
 def list_runs(
     db: Database, *, kind: str | None = None, cursor: str | None = None, limit: int = 50
-) -> list[ImportRun]:
+) -> Page[ImportRun]:
     """Imports that wrote something, newest first."""
+    position = decode_cursor(cursor, (str,)) if cursor is not None else None
     with db.read() as conn:
-        rows = store.list_runs(conn, kind=kind, before=cursor, limit=limit)
-    return [ImportRun.model_validate({**r, "created_at": as_utc(r["created_at"])}) for r in rows]
+        page = store.list_runs(conn, kind=kind, position=position, limit=limit)
+    return page.map(
+        [ImportRun.model_validate({**r, "created_at": as_utc(r["created_at"])}) for r in page.items]
+    )
 
 
 def check_encoding(encoding: str | None) -> None:

@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from podium.db.tables import import_runs
+from podium.paging import Keyset, Page, Position, keyset_page
 
 __all__ = ["find_run", "insert_run", "list_runs"]
 
@@ -29,11 +30,11 @@ def find_run(conn: Connection, kind: str, digest: str) -> sa.RowMapping | None:
 
 
 def list_runs(
-    conn: Connection, *, kind: str | None, before: str | None, limit: int
-) -> list[sa.RowMapping]:
-    query = sa.select(import_runs).order_by(_c.id.desc()).limit(limit)
+    conn: Connection, *, kind: str | None, position: Position | None, limit: int
+) -> Page[sa.RowMapping]:
+    """Import runs, newest first, keyset-paged both ways."""
+    query = sa.select(import_runs)
     if kind is not None:
         query = query.where(_c.kind == kind)
-    if before is not None:
-        query = query.where(_c.id < before)
-    return list(conn.execute(query).mappings())
+    newest = Keyset((_c.id,), descending=True)
+    return keyset_page(conn, query, newest, position, limit, lambda r: (r["id"],))

@@ -31,6 +31,7 @@ from podium.inventory.model import (
     TransferIn,
     kind_for_reason,
 )
+from podium.paging import Page, decode_cursor
 
 __all__ = [
     "adjust",
@@ -267,24 +268,28 @@ def availability(db: Database, sku: str) -> InventoryView:
 
 
 def history(
-    db: Database, sku: str, *, before: int | None = None, limit: int = 50
-) -> list[MovementView]:
+    db: Database, sku: str, *, cursor: str | None = None, limit: int = 50
+) -> Page[MovementView]:
+    """The SKU's ledger, newest first, in keyset pages both ways."""
+    position = decode_cursor(cursor, (int,)) if cursor is not None else None
     with db.read() as conn:
         if catalog.product(conn, sku) is None:
             raise NotFound(f"No product {sku}.", code="product_not_found")
-        rows = store.movements(conn, sku, before=before, limit=limit)
-    return [
-        MovementView(
-            id=str(r["id"]),
-            at=as_utc(r["at"]),
-            sku=r["sku"],
-            warehouse=r["warehouse"],
-            kind=r["kind"],
-            on_hand_delta=r["on_hand_delta"],
-            reserved_delta=r["reserved_delta"],
-            reason=r["reason"],
-            reference=r["reference"],
-            actor=r["actor"],
-        )
-        for r in rows
-    ]
+        page = store.movements(conn, sku, position=position, limit=limit)
+    return page.map(
+        [
+            MovementView(
+                id=str(r["id"]),
+                at=as_utc(r["at"]),
+                sku=r["sku"],
+                warehouse=r["warehouse"],
+                kind=r["kind"],
+                on_hand_delta=r["on_hand_delta"],
+                reserved_delta=r["reserved_delta"],
+                reason=r["reason"],
+                reference=r["reference"],
+                actor=r["actor"],
+            )
+            for r in page.items
+        ]
+    )

@@ -19,6 +19,7 @@ from podium.db.database import insert_many, utcnow
 from podium.db.raw import array_literal, run_raw
 from podium.db.tables import stock_levels, stock_movements
 from podium.inventory.model import Level, Movement, MovementKind
+from podium.paging import Keyset, Page, Position, keyset_page
 
 __all__ = [
     "all_levels",
@@ -243,13 +244,10 @@ def ledger_balances(conn: Connection) -> dict[Key, tuple[int, int]]:
     return {(r[0], r[1]): (int(r[2]), int(r[3])) for r in conn.execute(query)}
 
 
-def movements(conn: Connection, sku: str, *, before: int | None, limit: int) -> list[sa.RowMapping]:
-    query = (
-        sa.select(stock_movements)
-        .where(stock_movements.c.sku == sku)
-        .order_by(stock_movements.c.id.desc())
-        .limit(limit)
-    )
-    if before is not None:
-        query = query.where(stock_movements.c.id < before)
-    return list(conn.execute(query).mappings())
+def movements(
+    conn: Connection, sku: str, *, position: Position | None, limit: int
+) -> Page[sa.RowMapping]:
+    """A SKU's ledger, newest first, keyset-paged on the movement id."""
+    query = sa.select(stock_movements).where(stock_movements.c.sku == sku)
+    newest = Keyset((stock_movements.c.id,), descending=True)
+    return keyset_page(conn, query, newest, position, limit, lambda r: (r["id"],))

@@ -185,7 +185,7 @@ def webhooks_deliveries(
 
     def run() -> None:
         with _opened() as podium:
-            items, _ = list_deliveries(podium.db, webhook_id, status=status, limit=limit)
+            items = list_deliveries(podium.db, webhook_id, status=status, limit=limit).items
         table = Table(
             Column("id", no_wrap=True),
             "event",

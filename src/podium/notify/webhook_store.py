@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 
 from podium.db.tables import webhook_attempts, webhook_deliveries, webhook_subscriptions
 from podium.notify.store import insert_ignoring_duplicates
+from podium.paging import Keyset, Page, Position, keyset_page
 
 __all__ = [
     "ACTIVE",
@@ -153,19 +154,14 @@ def delivery(conn: Connection, delivery_id: str) -> sa.RowMapping | None:
 
 
 def deliveries(
-    conn: Connection, sub_id: str, *, status: str | None, before: str | None, limit: int
-) -> list[sa.RowMapping]:
-    query = (
-        sa.select(webhook_deliveries)
-        .where(_d.subscription_id == sub_id)
-        .order_by(_d.id.desc())
-        .limit(limit)
-    )
+    conn: Connection, sub_id: str, *, status: str | None, position: Position | None, limit: int
+) -> Page[sa.RowMapping]:
+    """A subscription's deliveries, newest first, keyset-paged both ways."""
+    query = sa.select(webhook_deliveries).where(_d.subscription_id == sub_id)
     if status is not None:
         query = query.where(_d.status == status)
-    if before is not None:
-        query = query.where(_d.id < before)
-    return list(conn.execute(query).mappings())
+    newest = Keyset((_d.id,), descending=True)
+    return keyset_page(conn, query, newest, position, limit, lambda r: (r["id"],))
 
 
 def update_delivery(conn: Connection, delivery_id: str, values: Mapping[str, Any]) -> None:

@@ -15,6 +15,7 @@ from podium.events.store import emit
 from podium.ids import new_id
 from podium.notify import webhook_store as store
 from podium.notify.model import PING, check_event_types, check_url, new_secret
+from podium.paging import Page, decode_cursor
 from podium.validation import Input
 
 __all__ = [
@@ -281,22 +282,21 @@ def list_deliveries(
     status: str | None = None,
     cursor: str | None = None,
     limit: int = 50,
-) -> tuple[list[DeliveryView], str | None]:
+) -> Page[DeliveryView]:
     if status is not None and status not in DELIVERY_STATUSES:
         raise ValidationFailed(
             f"status must be one of {', '.join(DELIVERY_STATUSES)}.",
             code="invalid_status",
             details={"field": "status"},
         )
+    position = decode_cursor(cursor, (str,)) if cursor is not None else None
     with db.read() as conn:
         _found(conn, sub_id)
-        rows = store.deliveries(conn, sub_id, status=status, before=cursor, limit=limit + 1)
-        page = rows[:limit]
-        log: dict[str, list[Any]] = {r["id"]: [] for r in page}
+        page = store.deliveries(conn, sub_id, status=status, position=position, limit=limit)
+        log: dict[str, list[Any]] = {r["id"]: [] for r in page.items}
         for a in store.attempts_for(conn, list(log)):
             log[a["delivery_id"]].append(a)
-    views = [_delivery_view(r, log[r["id"]]) for r in page]
-    return views, (views[-1].id if len(rows) > limit else None)
+    return page.map([_delivery_view(r, log[r["id"]]) for r in page.items])
 
 
 def replay_delivery(db: Database, sub_id: str, delivery_id: str) -> DeliveryView:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import base64
-import binascii
 from collections import defaultdict
 
 import sqlalchemy as sa
@@ -11,7 +9,8 @@ from sqlalchemy import Connection
 
 from podium.catalog import store as catalog_store
 from podium.db.database import Database, as_utc
-from podium.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from podium.db.tables import orders
+from podium.errors import Conflict, InvalidTransition, NotFound
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import (
     OPEN_STATUSES,
@@ -24,6 +23,7 @@ from podium.inventory.model import Movement, MovementKind
 from podium.orders import journal, store
 from podium.orders.backorders import allocate_backorder
 from podium.orders.model import HoldIn, NoteIn, OrderView, TimelineEntry
+from podium.orders.queue import QueueQuery, order_number, orders_page
 from podium.orders.status import (
     HoldReason,
     OrderStatus,
@@ -32,12 +32,11 @@ from podium.orders.status import (
 )
 from podium.orders.store import TimelineRow
 from podium.orders.views import order_views
+from podium.paging import Page
 
 __all__ = [
     "add_note",
     "cancel_order",
-    "decode_cursor",
-    "encode_cursor",
     "get_order",
     "hold_in_transaction",
     "hold_order",
@@ -50,21 +49,6 @@ __all__ = [
 ]
 
 
-def encode_cursor(value: str) -> str:
-    return base64.urlsafe_b64encode(value.encode()).decode().rstrip("=")
-
-
-def decode_cursor(cursor: str) -> str:
-    try:
-        return base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError) as exc:
-        raise ValidationFailed(
-            "cursor is not one this API handed out.",
-            code="invalid_cursor",
-            details={"field": "cursor"},
-        ) from exc
-
-
 def locked_order(conn: Connection, order_id: str) -> sa.RowMapping:
     row = store.lock_order(conn, order_id)
     if row is None:
@@ -72,39 +56,28 @@ def locked_order(conn: Connection, order_id: str) -> sa.RowMapping:
     return row
 
 
-def _view(conn: Connection, order_id: str) -> OrderView:
+def _view(conn: Connection, order_id: str, *, by_number: bool = False) -> OrderView:
     row = store.order(conn, order_id)
+    number = order_number(order_id) if by_number and row is None else None
+    if number is not None:
+        row = conn.execute(sa.select(orders).where(orders.c.number == number)).mappings().first()
     if row is None:
         raise NotFound(f"No order {order_id}.", code="order_not_found")
     return order_views(conn, [row])[0]
 
 
 def get_order(db: Database, order_id: str) -> OrderView:
+    """The order with this id or, failing that, this number (``PD-100001``, ``#100001``)."""
     with db.read() as conn:
-        return _view(conn, order_id)
+        return _view(conn, order_id, by_number=True)
 
 
-def list_orders(
-    db: Database,
-    *,
-    status: str | None = None,
-    channel: str | None = None,
-    email: str | None = None,
-    cursor: str | None = None,
-    limit: int = 50,
-) -> tuple[list[OrderView], str | None]:
-    if status is not None and status not in {s.value for s in OrderStatus}:
-        raise ValidationFailed(
-            f"Unknown status {status}.", code="invalid_status", details={"field": "status"}
-        )
-    before = decode_cursor(cursor) if cursor else None
+def list_orders(db: Database, query: QueueQuery) -> Page[OrderView]:
+    """One page of orders for the API: the dashboard queue's filters, search and keyset pages
+    (both ways), each order in full, and the page's (capped) total."""
     with db.read() as conn:
-        rows = store.list_orders(
-            conn, status=status, channel=channel, email=email, before=before, limit=limit + 1
-        )
-        views = order_views(conn, rows[:limit])
-    next_cursor = encode_cursor(rows[limit - 1]["id"]) if len(rows) > limit else None
-    return views, next_cursor
+        page = orders_page(conn, query, (orders,))
+        return page.map(order_views(conn, page.items))
 
 
 def timeline(db: Database, order_id: str) -> list[TimelineEntry]:

@@ -1,14 +1,13 @@
 """The order queue: filters, search, sorting and keyset pagination for the dashboard.
 
-``QueueQuery.parse`` (pure) checks what a user typed; ``queue_select`` (pure) builds the SQL;
-``search_orders`` runs it. Pages are keyset-paginated on (sort key, id), so page 500 costs what
-page 1 costs.
+``QueueQuery.parse`` (pure) checks what a user typed; ``queue_filter`` (pure) builds the SQL;
+``orders_page`` runs it (the dashboard through ``search_orders``, the API's ``GET /orders``
+through ``lifecycle.list_orders``). Pages are keyset-paginated on (sort key, id) both ways with
+``podium.paging``, so page 500 costs what page 1 costs.
 """
 
 from __future__ import annotations
 
-import base64
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -22,15 +21,19 @@ from podium.errors import ValidationFailed
 from podium.fulfillment.queue import late_order_ids
 from podium.orders.status import HoldReason, OrderStatus
 from podium.orders.store import NUMBER_PREFIX
+from podium.paging import Keyset, Page, Position, decode_cursor, keyset_page
 
 __all__ = [
     "SORTS",
     "QueueQuery",
     "QueueRow",
+    "order_number",
     "param_date",
     "param_error",
+    "queue_filter",
     "queue_select",
     "search_orders",
+    "search_orders_page",
 ]
 
 # sort name -> (column, descending)
@@ -45,6 +48,17 @@ MAX_LIMIT = 200
 
 def param_error(field: str, message: str) -> ValidationFailed:
     return ValidationFailed(message, code=f"invalid_{field}", details={"field": field})
+
+
+def order_number(raw: str) -> str | None:
+    """``PD-100001``, ``pd-100001``, ``#100001`` or ``100001`` as the number ``PD-100001``;
+    None when ``raw`` is not shaped like an order number."""
+    number = raw.strip().lstrip("#").upper()
+    if number.startswith(NUMBER_PREFIX):
+        number = number[len(NUMBER_PREFIX) :]
+    if not number.isascii() or not number.isdigit() or len(number) > 18:
+        return None
+    return f"{NUMBER_PREFIX}{number}"
 
 
 def param_date(raw: str | None, field: str) -> date | None:
@@ -66,6 +80,8 @@ class QueueQuery:
     placed_from: date | None = None
     placed_to: date | None = None
     q: str | None = None
+    email: str | None = None  # exact (the API's filter; the dashboard searches with q)
+    number: str | None = None  # exact order number, normalised to PD-…
     late: bool = False  # only orders with an open shipment past its promise
     sort: str = "newest"
     cursor: str | None = None
@@ -93,6 +109,14 @@ class QueueQuery:
         q = value.get("q")
         if q is not None and len(q) > 320:
             raise param_error("q", "The search is too long.")
+        email = value.get("email")
+        if email is not None and len(email) > 320:
+            raise param_error("email", "email is too long.")
+        number = value.get("number")
+        if number is not None:
+            number = order_number(number)
+            if number is None:
+                raise param_error("number", "number must be an order number such as PD-100001.")
         for field in ("channel", "warehouse", "tag"):
             if value.get(field) is not None and len(value[field] or "") > 200:
                 raise param_error(field, f"{field} is too long.")
@@ -105,7 +129,7 @@ class QueueQuery:
             raise param_error("late", "late must be 1 (late orders only) or 0.")
         cursor = value.get("cursor")
         if cursor is not None:
-            decode_key(cursor)  # refuse a cursor we never handed out now, not mid-query
+            decode_cursor(cursor, _shape(sort))  # refuse a foreign cursor now, not mid-query
         return cls(
             status=status,
             channel=value.get("channel"),
@@ -115,6 +139,8 @@ class QueueQuery:
             placed_from=placed_from,
             placed_to=placed_to,
             q=q,
+            email=email.lower() if email else None,
+            number=number,
             late=late in ("1", "true", "on", "yes"),
             sort=sort,
             cursor=cursor,
@@ -132,6 +158,8 @@ class QueueQuery:
             "from": self.placed_from.isoformat() if self.placed_from else None,
             "to": self.placed_to.isoformat() if self.placed_to else None,
             "q": self.q,
+            "email": self.email,
+            "number": self.number,
             "late": "1" if self.late else None,
             "sort": self.sort if self.sort != "newest" else None,
             "cursor": self.cursor,
@@ -139,31 +167,20 @@ class QueueQuery:
         values.update(override)
         return {k: str(v) for k, v in values.items() if v is not None}
 
+    def position(self) -> Position | None:
+        return decode_cursor(self.cursor, _shape(self.sort)) if self.cursor else None
 
-def encode_key(value: Any, order_id: str) -> str:
-    raw = value.isoformat() if isinstance(value, datetime) else value
-    return base64.urlsafe_b64encode(json.dumps([raw, order_id]).encode()).decode().rstrip("=")
+    def keyset(self) -> Keyset:
+        column_name, descending = SORTS[self.sort]
+        return Keyset((orders.c[column_name], orders.c.id), descending)
 
-
-def decode_key(cursor: str) -> tuple[Any, str]:
-    try:
-        raw, order_id = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        if not isinstance(order_id, str) or not isinstance(raw, str | int):
-            raise ValueError
-    except (ValueError, TypeError):
-        raise param_error("cursor", "That page link is not one Podium made.") from None
-    return raw, order_id
+    def key_of(self, row: Mapping[str, Any]) -> tuple[Any, ...]:
+        value = row[SORTS[self.sort][0]]
+        return (as_utc(value) if isinstance(value, datetime) else value, row["id"])
 
 
-def _key_value(column: str, raw: Any) -> Any:
-    if column == "placed_at":
-        try:
-            return as_utc(datetime.fromisoformat(str(raw)))
-        except ValueError:
-            raise param_error("cursor", "That page link is not one Podium made.") from None
-    if not isinstance(raw, int):
-        raise param_error("cursor", "That page link is not one Podium made.")
-    return raw
+def _shape(sort: str) -> tuple[type, ...]:
+    return (datetime if SORTS[sort][0] == "placed_at" else int, str)
 
 
 def _search(q: str) -> sa.ColumnElement[bool]:
@@ -199,27 +216,34 @@ def _has_tag(tag: str, dialect: str) -> sa.ColumnElement[bool]:
     return sa.exists(sa.select(1).select_from(each).where(each.c.value == tag))
 
 
-def queue_select(query: QueueQuery, dialect: str) -> sa.Select[Any]:
-    """The SELECT for one page of the queue (one row more than the page, to know if more)."""
-    column_name, descending = SORTS[query.sort]
-    column = orders.c[column_name]
-    stmt = sa.select(
-        orders.c.id,
-        orders.c.number,
-        orders.c.channel,
-        orders.c.external_id,
-        orders.c.status,
-        orders.c.currency,
-        orders.c.total,
-        orders.c.customer_email,
-        orders.c.customer_name,
-        orders.c.tags,
-        orders.c.placed_at,
-    )
+QUEUE_COLUMNS: tuple[sa.ColumnElement[Any], ...] = (
+    orders.c.id,
+    orders.c.number,
+    orders.c.channel,
+    orders.c.external_id,
+    orders.c.status,
+    orders.c.currency,
+    orders.c.total,
+    orders.c.customer_email,
+    orders.c.customer_name,
+    orders.c.tags,
+    orders.c.placed_at,
+)
+
+
+def queue_filter(
+    query: QueueQuery, dialect: str, columns: tuple[Any, ...] = QUEUE_COLUMNS
+) -> sa.Select[Any]:
+    """The queue's filters (no cursor, order or limit): the page and its total share it."""
+    stmt = sa.select(*columns)
     if query.status:
         stmt = stmt.where(orders.c.status == query.status)
     if query.channel:
         stmt = stmt.where(orders.c.channel == query.channel)
+    if query.email:
+        stmt = stmt.where(orders.c.customer_email == query.email)
+    if query.number:
+        stmt = stmt.where(orders.c.number == query.number)
     if query.warehouse:
         stmt = stmt.where(
             sa.exists(
@@ -250,15 +274,30 @@ def queue_select(query: QueueQuery, dialect: str) -> sa.Select[Any]:
         stmt = stmt.where(_search(query.q))
     if query.late:
         stmt = stmt.where(orders.c.id.in_(late_order_ids()))
-    if query.cursor:
-        raw, after_id = decode_key(query.cursor)
-        key = _key_value(column_name, raw)
-        if descending:
-            stmt = stmt.where(sa.tuple_(column, orders.c.id) < sa.tuple_(key, after_id))
-        else:
-            stmt = stmt.where(sa.tuple_(column, orders.c.id) > sa.tuple_(key, after_id))
-    order = (column.desc(), orders.c.id.desc()) if descending else (column.asc(), orders.c.id)
-    return stmt.order_by(*order).limit(query.limit + 1)
+    return stmt
+
+
+def queue_select(query: QueueQuery, dialect: str) -> sa.Select[Any]:
+    """The SELECT for one forward page of the queue (one row more, to know if there are more)."""
+    stmt = queue_filter(query, dialect)
+    keyset, position = query.keyset(), query.position()
+    if position is not None:
+        stmt = stmt.where(keyset.after(position.key))
+    return stmt.order_by(*keyset.order()).limit(query.limit + 1)
+
+
+def orders_page(
+    conn: sa.Connection,
+    query: QueueQuery,
+    columns: tuple[Any, ...] = QUEUE_COLUMNS,
+    *,
+    total: bool = True,
+) -> Page[sa.RowMapping]:
+    """One page of orders rows (forward or backward from the query's cursor), with a total."""
+    stmt = queue_filter(query, conn.dialect.name, columns)
+    return keyset_page(
+        conn, stmt, query.keyset(), query.position(), query.limit, query.key_of, total=total
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,12 +315,11 @@ class QueueRow:
     placed_at: datetime
 
 
-def search_orders(db: Database, query: QueueQuery) -> tuple[list[QueueRow], str | None]:
-    """One page of the queue and the cursor of the next page (None on the last)."""
+def search_orders_page(db: Database, query: QueueQuery, *, total: bool = True) -> Page[QueueRow]:
+    """One page of the queue, its neighbours' cursors and (unless not wanted) its capped total."""
     with db.read() as conn:
-        stmt = queue_select(query, conn.dialect.name)
-        rows = list(conn.execute(stmt).mappings())
-    page = [
+        page = orders_page(conn, query, total=total)
+    rows = [
         QueueRow(
             r["id"],
             r["number"],
@@ -295,11 +333,12 @@ def search_orders(db: Database, query: QueueQuery) -> tuple[list[QueueRow], str 
             list(r["tags"]),
             as_utc(r["placed_at"]),
         )
-        for r in rows[: query.limit]
+        for r in page.items
     ]
-    next_cursor = None
-    if len(rows) > query.limit:
-        last = page[-1]
-        column_name = SORTS[query.sort][0]
-        next_cursor = encode_key(getattr(last, column_name), last.id)
-    return page, next_cursor
+    return page.map(rows)
+
+
+def search_orders(db: Database, query: QueueQuery) -> tuple[list[QueueRow], str | None]:
+    """One page of the queue and the cursor of the next page (None on the last)."""
+    page = search_orders_page(db, query, total=False)  # the queue shows no total: skip the count
+    return page.items, page.next_cursor

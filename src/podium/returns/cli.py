@@ -45,12 +45,16 @@ def list_returns(
 ) -> None:
     """List returns, newest first."""
     from podium.cli import _opened, friendly, out
+    from podium.returns.queue import ReturnsQuery
     from podium.returns.service import list_returns as listing
 
     @friendly
     def run() -> None:
         with _opened() as podium:
-            items, _ = listing(podium.db, status=status, order_id=order, limit=limit)
+            query = ReturnsQuery.parse(
+                {"status": status or "", "order_id": order or "", "limit": str(limit)}
+            )
+            items = listing(podium.db, query).items
         for r in items:  # one line per return: whole ids, easy to grep
             refunded = ", ".join(f"{x.currency} {x.amount}" for x in r.refunds) or "-"
             units = sum(ln.quantity for ln in r.lines)

@@ -1,11 +1,12 @@
-"""The returns list: filters, search and keyset pagination for the dashboard.
+"""The returns list: filters, search and keyset pagination for the dashboard and the API.
 
-``ReturnsQuery.parse`` (pure) checks what a user typed; ``returns_select`` (pure) builds the SQL;
-``search_returns`` runs it and adds each page's units and refunds in two more queries (never one
-per row). Pages are keyset-paginated on (created_at, id), newest first, along
-``ix_returns_created_at_id`` (or ``ix_returns_status_created_at_id`` with a status), so page 500
-costs what page 1 costs. A search is one exact, indexed match: an RMA id, an order number, an
-e-mail, or an order's id or external id.
+``ReturnsQuery.parse`` (pure) checks what a user typed; ``returns_filter`` (pure) builds the SQL;
+``search_returns`` (dashboard) and ``service.list_returns`` (API) run it; the dashboard adds
+each page's units and refunds in two more queries (never one per row). Pages are keyset-paginated
+on (created_at, id), newest first, along ``ix_returns_created_at_id`` (or
+``ix_returns_status_created_at_id`` with a status), so page 500 costs what page 1 costs, going
+forward or back (``podium.paging``). A search is one exact, indexed match: an RMA id, an order
+number, an e-mail, or an order's id or external id.
 """
 
 from __future__ import annotations
@@ -19,11 +20,23 @@ import sqlalchemy as sa
 
 from podium.db.database import Database, as_utc
 from podium.db.tables import orders, refunds, return_lines, returns
-from podium.orders.queue import decode_key, encode_key, param_date, param_error
+from podium.orders.queue import param_date, param_error
 from podium.orders.store import NUMBER_PREFIX
+from podium.paging import Keyset, Page, Position, decode_cursor, keyset_page
 from podium.returns.model import ReturnStatus
 
-__all__ = ["ReturnRow", "ReturnsQuery", "returns_select", "search_returns"]
+__all__ = [
+    "ReturnRow",
+    "ReturnsQuery",
+    "returns_filter",
+    "returns_page",
+    "returns_select",
+    "search_returns",
+    "search_returns_page",
+]
+
+_SHAPE = (datetime, str)  # (created_at, id)
+KEYSET = Keyset((returns.c.created_at, returns.c.id), descending=True)
 
 MAX_LIMIT = 200
 RMA_PREFIX = "rma_"
@@ -38,6 +51,7 @@ class ReturnsQuery:
     q: str | None = None
     cursor: str | None = None
     limit: int = 50
+    order_id: str | None = None  # one order's returns (the API's filter)
 
     @classmethod
     def parse(cls, params: Mapping[str, str]) -> ReturnsQuery:
@@ -64,8 +78,11 @@ class ReturnsQuery:
             raise param_error("to", "The end date is before the start date.")
         cursor = value.get("cursor")
         if cursor is not None:
-            _cursor_key(cursor)  # refuse a cursor we never handed out now, not mid-query
-        return cls(status, channel, created_from, created_to, q, cursor, limit)
+            decode_cursor(cursor, _SHAPE)  # refuse a foreign cursor now, not mid-query
+        order_id = value.get("order_id")
+        if order_id is not None and len(order_id) > 40:
+            raise param_error("order_id", "order_id is too long.")
+        return cls(status, channel, created_from, created_to, q, cursor, limit, order_id)
 
     def params(self, **override: Any) -> dict[str, str]:
         """The query as query-string values (to link to the next page)."""
@@ -75,18 +92,18 @@ class ReturnsQuery:
             "from": self.created_from.isoformat() if self.created_from else None,
             "to": self.created_to.isoformat() if self.created_to else None,
             "q": self.q,
+            "order_id": self.order_id,
             "cursor": self.cursor,
         }
         values.update(override)
         return {k: str(v) for k, v in values.items() if v is not None}
 
+    def position(self) -> Position | None:
+        return decode_cursor(self.cursor, _SHAPE) if self.cursor else None
 
-def _cursor_key(cursor: str) -> tuple[datetime, str]:
-    raw, return_id = decode_key(cursor)
-    try:
-        return as_utc(datetime.fromisoformat(str(raw))), return_id
-    except ValueError:
-        raise param_error("cursor", "That page link is not one Podium made.") from None
+
+def _key_of(row: Mapping[str, Any]) -> tuple[Any, ...]:
+    return (as_utc(row["created_at"]), row["id"])
 
 
 def _search(q: str) -> sa.ColumnElement[bool]:
@@ -104,22 +121,27 @@ def _search(q: str) -> sa.ColumnElement[bool]:
     return sa.or_(orders.c.id == text, orders.c.external_id == text)
 
 
-def returns_select(query: ReturnsQuery) -> sa.Select[Any]:
-    """The SELECT for one page (one row more than the page, to know if there are more)."""
-    stmt = sa.select(
-        returns.c.id,
-        returns.c.order_id,
-        returns.c.status,
-        returns.c.tracking_number,
-        returns.c.created_at,
-        orders.c.number,
-        orders.c.channel,
-        orders.c.currency,
-        orders.c.customer_email,
-        orders.c.customer_name,
-    ).join(orders, orders.c.id == returns.c.order_id)
+LIST_COLUMNS: tuple[Any, ...] = (
+    returns.c.id,
+    returns.c.order_id,
+    returns.c.status,
+    returns.c.tracking_number,
+    returns.c.created_at,
+    orders.c.number,
+    orders.c.channel,
+    orders.c.currency,
+    orders.c.customer_email,
+    orders.c.customer_name,
+)
+
+
+def returns_filter(query: ReturnsQuery, columns: tuple[Any, ...] = LIST_COLUMNS) -> sa.Select[Any]:
+    """The list's filters (no cursor, order or limit): the page and its total share it."""
+    stmt = sa.select(*columns).join(orders, orders.c.id == returns.c.order_id)
     if query.status:
         stmt = stmt.where(returns.c.status == query.status)
+    if query.order_id:
+        stmt = stmt.where(returns.c.order_id == query.order_id)
     if query.channel:
         stmt = stmt.where(orders.c.channel == query.channel)
     if query.created_from:
@@ -130,11 +152,28 @@ def returns_select(query: ReturnsQuery) -> sa.Select[Any]:
         stmt = stmt.where(returns.c.created_at < end)
     if query.q:
         stmt = stmt.where(_search(query.q))
-    if query.cursor:
-        at, after_id = _cursor_key(query.cursor)
-        stmt = stmt.where(sa.tuple_(returns.c.created_at, returns.c.id) < sa.tuple_(at, after_id))
-    order = (returns.c.created_at.desc(), returns.c.id.desc())
-    return stmt.order_by(*order).limit(query.limit + 1)
+    return stmt
+
+
+def returns_select(query: ReturnsQuery) -> sa.Select[Any]:
+    """The SELECT for one forward page (one row more than the page, to know if there are more)."""
+    stmt = returns_filter(query)
+    position = query.position()
+    if position is not None:
+        stmt = stmt.where(KEYSET.after(position.key))
+    return stmt.order_by(*KEYSET.order()).limit(query.limit + 1)
+
+
+def returns_page(
+    conn: sa.Connection,
+    query: ReturnsQuery,
+    columns: tuple[Any, ...] = LIST_COLUMNS,
+    *,
+    total: bool = True,
+) -> Page[sa.RowMapping]:
+    """One page of rows (forward or backward from the query's cursor) with its total."""
+    stmt = returns_filter(query, columns)
+    return keyset_page(conn, stmt, KEYSET, query.position(), query.limit, _key_of, total=total)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,9 +195,18 @@ class ReturnRow:
 
 def search_returns(db: Database, query: ReturnsQuery) -> tuple[list[ReturnRow], str | None]:
     """One page of returns and the cursor of the next page (None on the last)."""
+    page = search_returns_page(db, query, total=False)  # the list shows no total: skip the count
+    return page.items, page.next_cursor
+
+
+def search_returns_page(
+    db: Database, query: ReturnsQuery, *, total: bool = True
+) -> Page[ReturnRow]:
+    """One page of returns, its neighbours' cursors and (unless not wanted) its capped total."""
     with db.read() as conn:
-        rows = list(conn.execute(returns_select(query)).mappings())[: query.limit + 1]
-        ids = [r["id"] for r in rows[: query.limit]]
+        found = returns_page(conn, query, total=total)
+        rows = found.items
+        ids = [r["id"] for r in rows]
         units: dict[str, int] = {}
         reasons: dict[str, list[str]] = {}
         refunded: dict[str, int] = {}
@@ -192,10 +240,6 @@ def search_returns(db: Database, query: ReturnsQuery) -> tuple[list[ReturnRow], 
             refunded=refunded.get(r["id"], 0),
             created_at=as_utc(r["created_at"]),
         )
-        for r in rows[: query.limit]
+        for r in rows
     ]
-    next_cursor = None
-    if len(rows) > query.limit:
-        last = page[-1]
-        next_cursor = encode_key(last.created_at, last.id)
-    return page, next_cursor
+    return found.map(page)

@@ -13,15 +13,13 @@ from sqlalchemy import Connection
 
 from podium.catalog import store as catalog
 from podium.db.database import Database, utcnow
+from podium.db.tables import returns
 from podium.errors import Conflict, NotFound, ValidationFailed
 from podium.ids import new_id
 from podium.orders import journal
 from podium.orders.facts import OrderFacts, order_facts, order_for_customer
-from podium.orders.lifecycle import (
-    decode_cursor,
-    encode_cursor,
-    locked_order,
-)
+from podium.orders.lifecycle import locked_order
+from podium.paging import Page
 from podium.returns import label_store, store
 from podium.returns.model import (
     ReturnIn,
@@ -32,6 +30,7 @@ from podium.returns.model import (
     check_return_transition,
     return_policy,
 )
+from podium.returns.queue import ReturnsQuery, returns_page
 from podium.returns.views import return_view, return_views
 
 __all__ = [
@@ -304,23 +303,9 @@ def get_return(db: Database, return_id: str) -> ReturnView:
         return return_view(conn, return_id)
 
 
-def list_returns(
-    db: Database,
-    *,
-    status: str | None = None,
-    order_id: str | None = None,
-    cursor: str | None = None,
-    limit: int = 50,
-) -> tuple[list[ReturnView], str | None]:
-    if status is not None and status not in {s.value for s in ReturnStatus}:
-        raise ValidationFailed(
-            f"Unknown status {status}.", code="invalid_status", details={"field": "status"}
-        )
-    before = decode_cursor(cursor) if cursor else None
+def list_returns(db: Database, query: ReturnsQuery) -> Page[ReturnView]:
+    """One page of returns in full for the API: the dashboard list's filters and search, keyset
+    pages both ways, and the page's (capped) total."""
     with db.read() as conn:
-        rows = store.list_returns(
-            conn, status=status, order_id=order_id, before=before, limit=limit + 1
-        )
-        views = return_views(conn, rows[:limit])
-    next_cursor = encode_cursor(rows[limit - 1]["id"]) if len(rows) > limit else None
-    return views, next_cursor
+        page = returns_page(conn, query, (returns,))
+        return page.map(return_views(conn, page.items))

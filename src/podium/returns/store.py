@@ -15,7 +15,6 @@ from podium.db.tables import refund_lines, refunds, return_lines, returns
 __all__ = [
     "insert_refund",
     "insert_return",
-    "list_returns",
     "lock_return",
     "refund_by_channel_id",
     "refund_lines_for",
@@ -57,19 +56,6 @@ def lock_return(conn: Connection, return_id: str) -> sa.RowMapping | None:
 
 def returns_for_order(conn: Connection, order_id: str) -> list[sa.RowMapping]:
     query = sa.select(returns).where(returns.c.order_id == order_id).order_by(returns.c.id)
-    return list(conn.execute(query).mappings())
-
-
-def list_returns(
-    conn: Connection, *, status: str | None, order_id: str | None, before: str | None, limit: int
-) -> list[sa.RowMapping]:
-    query = sa.select(returns).order_by(returns.c.id.desc()).limit(limit)
-    if status is not None:
-        query = query.where(returns.c.status == status)
-    if order_id is not None:
-        query = query.where(returns.c.order_id == order_id)
-    if before is not None:
-        query = query.where(returns.c.id < before)
     return list(conn.execute(query).mappings())
 
 

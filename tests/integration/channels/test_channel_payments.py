@@ -193,7 +193,7 @@ def test_a_refund_podium_cannot_record_is_noted_not_retried(shop: Api, podium: P
 def _events(podium: Podium) -> list[Envelope]:
     from podium.events.service import list_events
 
-    found, _ = list_events(podium.db, limit=200)
+    found = list_events(podium.db, limit=200).items
     return [
         Envelope(
             id=int(e.id),

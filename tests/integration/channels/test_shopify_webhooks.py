@@ -142,7 +142,7 @@ def test_refund_is_recorded_on_the_timeline_and_announced(store: Api, podium: Po
     assert entry["data"]["amount"] == "10.00"
     from podium.events.service import list_events
 
-    events, _ = list_events(podium.db, limit=50)
+    events = list_events(podium.db, limit=50).items
     assert any(e.type == "channel.refund_received" for e in events)
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy.dialects import postgresql
 
 from podium.errors import ValidationFailed
-from podium.orders.queue import encode_key
+from podium.paging import encode_cursor
 from podium.returns.queue import ReturnsQuery, returns_select
 
 PG = postgresql.dialect()  # type: ignore[no-untyped-call]
@@ -33,7 +33,7 @@ def test_blank_means_any_and_params_round_trip() -> None:
         ({"from": "monday"}, "from"),
         ({"from": "2026-11-02", "to": "2026-11-01"}, "to"),
         ({"cursor": "!!"}, "cursor"),
-        ({"cursor": encode_key("yesterday", "rma_1")}, "cursor"),
+        ({"cursor": encode_cursor(("yesterday", "rma_1"))}, "cursor"),
         ({"limit": "500"}, "limit"),
         ({"q": "x" * 400}, "q"),
     ],
@@ -48,7 +48,7 @@ def test_newest_first_on_the_indexed_key_with_one_exact_search() -> None:
     plain = _sql(ReturnsQuery())
     assert "ORDER BY returns.created_at DESC, returns.id DESC" in plain
     assert "LIMIT" in plain and "WHERE" not in plain
-    cursor = encode_key(datetime(2026, 11, 25, tzinfo=UTC), "rma_01")
+    cursor = encode_cursor((datetime(2026, 11, 25, tzinfo=UTC), "rma_01"))
     paged = _sql(ReturnsQuery(cursor=cursor))
     assert "(returns.created_at, returns.id) < (" in paged
     assert "returns.id = " in _sql(ReturnsQuery(q="RMA_01abc"))

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Query
 
 from podium.access.model import Permission
 from podium.api.deps import Caller, get_podium, require
+from podium.api.paging import CURSOR_HELP, ListPage
 from podium.bootstrap import Podium
 from podium.catalog import service
 from podium.catalog.model import (
@@ -17,7 +18,6 @@ from podium.catalog.model import (
     WarehouseIn,
     WarehousePatch,
 )
-from podium.validation import Sku
 
 router = APIRouter(tags=["catalogue"])
 
@@ -83,15 +83,19 @@ def create_product(
     return service.create_product(podium.db, data)
 
 
-@router.get("/products", response_model=dict[str, object])
+class ProductList(ListPage):
+    items: list[Product]
+
+
+@router.get("/products", response_model=ProductList)
 def list_products(
-    cursor: Sku | None = None,
+    cursor: str | None = Query(None, description=CURSOR_HELP),
     limit: int = Query(50, ge=1, le=500),
     _: Caller = READ,
     podium: Podium = Depends(get_podium),
 ) -> dict[str, object]:
-    items = service.list_products(podium.db, after=cursor, limit=limit)
-    return {"items": items, "next_cursor": items[-1].sku if len(items) == limit else None}
+    """Products by SKU, in pages both ways with a capped `total`."""
+    return service.list_products(podium.db, cursor=cursor, limit=limit).body()
 
 
 @router.get("/products/{sku}", response_model=Product)

@@ -10,6 +10,7 @@ from pydantic import BaseModel
 
 from podium.access.model import Permission
 from podium.api.deps import Caller, get_podium, require
+from podium.api.paging import CURSOR_HELP, ListPage
 from podium.bootstrap import Podium
 from podium.channels import service
 from podium.channels.health import Health
@@ -97,16 +98,20 @@ def get_listing(
     return service.get_listing(podium.db, code, sku)
 
 
-@router.get("/channels/{code}/listings", response_model=dict[str, object])
+class ListingList(ListPage):
+    items: list[ListingView]
+
+
+@router.get("/channels/{code}/listings", response_model=ListingList)
 def list_listings(
     code: str,
-    cursor: Sku | None = None,
+    cursor: str | None = Query(None, description=CURSOR_HELP),
     limit: int = Query(100, ge=1, le=1000),
     _: Caller = READ,
     podium: Podium = Depends(get_podium),
 ) -> dict[str, object]:
-    items = service.list_listings(podium.db, code, after=cursor, limit=limit)
-    return {"items": items, "next_cursor": items[-1].sku if len(items) == limit else None}
+    """The channel's listings by SKU, in pages both ways with a capped `total`."""
+    return service.list_listings(podium.db, code, cursor=cursor, limit=limit).body()
 
 
 @router.patch("/channels/{code}/settings", response_model=dict[str, Any])

@@ -14,10 +14,11 @@ from starlette.datastructures import UploadFile
 from podium.access.model import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.api.errors import error_response
+from podium.api.paging import CURSOR_HELP, ListPage
 from podium.bootstrap import Podium
 from podium.errors import DomainError, ValidationFailed
 from podium.imports import service
-from podium.imports.model import ImportReport
+from podium.imports.model import ImportReport, ImportRun
 from podium.validation import Code
 
 router = APIRouter(tags=["imports"])
@@ -198,14 +199,17 @@ async def import_inventory(
     return _answer(report)
 
 
-@router.get("/imports", response_model=dict[str, object])
+class ImportRunList(ListPage):
+    items: list[ImportRun]
+
+
+@router.get("/imports", response_model=ImportRunList)
 def list_imports(
     kind: Literal["orders", "inventory"] | None = None,
-    cursor: str | None = Query(None, max_length=40),
+    cursor: str | None = Query(None, description=CURSOR_HELP),
     limit: int = Query(50, ge=1, le=200),
     _: Caller = READ,
     podium: Podium = Depends(get_podium),
 ) -> dict[str, object]:
-    """Imports that wrote something, newest first."""
-    items = service.list_runs(podium.db, kind=kind, cursor=cursor, limit=limit)
-    return {"items": items, "next_cursor": items[-1].id if len(items) == limit else None}
+    """Imports that wrote something, newest first, in pages both ways with a capped `total`."""
+    return service.list_runs(podium.db, kind=kind, cursor=cursor, limit=limit).body()

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, Query
 
 from podium.access.model import Permission
 from podium.api.deps import Caller, get_podium, require
+from podium.api.paging import CURSOR_HELP, ListPage
 from podium.bootstrap import Podium
 from podium.inventory import doctor, service
 from podium.inventory.model import (
@@ -53,16 +54,20 @@ def availability(sku: str, _: Caller = READ, podium: Podium = Depends(get_podium
     return service.availability(podium.db, sku)
 
 
-@router.get("/inventory/{sku}/movements", response_model=dict[str, object])
+class MovementList(ListPage):
+    items: list[MovementView]
+
+
+@router.get("/inventory/{sku}/movements", response_model=MovementList)
 def movements(
     sku: str,
-    cursor: int | None = Query(None, ge=1),
+    cursor: str | None = Query(None, description=CURSOR_HELP),
     limit: int = Query(50, ge=1, le=500),
     _: Caller = READ,
     podium: Podium = Depends(get_podium),
 ) -> dict[str, object]:
-    items: list[MovementView] = service.history(podium.db, sku, before=cursor, limit=limit)
-    return {"items": items, "next_cursor": items[-1].id if len(items) == limit else None}
+    """The SKU's stock ledger, newest first, in pages both ways with a capped `total`."""
+    return service.history(podium.db, sku, cursor=cursor, limit=limit).body()
 
 
 @router.get("/doctor", response_model=dict[str, object])

@@ -7,6 +7,7 @@ from pydantic import BaseModel
 
 from podium.access.model import Permission
 from podium.api.deps import Caller, get_podium, require
+from podium.api.paging import CURSOR_HELP, ListPage
 from podium.bootstrap import Podium
 from podium.notify import webhooks
 from podium.notify.emails import NotificationView, list_notifications
@@ -40,9 +41,8 @@ class WebhookList(BaseModel):
     items: list[WebhookView]
 
 
-class DeliveryList(BaseModel):
+class DeliveryList(ListPage):
     items: list[DeliveryView]
-    next_cursor: str | None
 
 
 @router.get(
@@ -162,15 +162,16 @@ def resume_webhook(
 def list_deliveries(
     webhook_id: str,
     status: str | None = None,
-    cursor: str | None = Query(None, max_length=40),
+    cursor: str | None = Query(None, description=CURSOR_HELP),
     limit: int = Query(50, ge=1, le=200),
     _: Caller = ADMIN,
     podium: Podium = Depends(get_podium),
-) -> DeliveryList:
-    items, next_cursor = webhooks.list_deliveries(
+) -> dict[str, object]:
+    """Deliveries, newest first, in pages both ways with a capped `total`."""
+    page = webhooks.list_deliveries(
         podium.db, webhook_id, status=status, cursor=cursor, limit=limit
     )
-    return DeliveryList(items=items, next_cursor=next_cursor)
+    return page.body()
 
 
 @router.post(

@@ -7,17 +7,23 @@ from pydantic import Field
 
 from podium.access.model import Permission
 from podium.api.deps import Caller, get_podium, require
+from podium.api.paging import CURSOR_HELP, ListPage
 from podium.bootstrap import Podium
 from podium.orders import lifecycle
 from podium.orders.model import HoldIn, NoteIn, OrderIntake, OrderView, TimelineEntry
 from podium.orders.placement import place_order
-from podium.validation import Code, Input
+from podium.orders.queue import QueueQuery
+from podium.validation import Input
 
 router = APIRouter(tags=["orders"])
 
 READ = Depends(require(Permission.READ))
 NOTE = Depends(require(Permission.NOTE))
 OPERATE = Depends(require(Permission.OPERATE))
+
+
+class OrderList(ListPage):
+    items: list[OrderView]
 
 
 class CancelIn(Input):
@@ -55,24 +61,59 @@ def create_order(
     )
 
 
-@router.get("/orders", response_model=dict[str, object])
+@router.get("/orders", response_model=OrderList)
 def list_orders(
-    status: str | None = None,
-    channel: Code | None = None,
-    email: str | None = Query(None, max_length=320),
-    cursor: str | None = Query(None, max_length=200),
+    status: str | None = Query(None, description="An order status, e.g. `on_hold`."),
+    channel: str | None = Query(None, max_length=200),
+    email: str | None = Query(None, max_length=320, description="Customer e-mail, exact."),
+    number: str | None = Query(
+        None, max_length=40, description="Order number, exact: `PD-100001` (or `#100001`)."
+    ),
+    q: str | None = Query(
+        None,
+        max_length=320,
+        description="Search as the dashboard does: an order number, external id, order id or "
+        "e-mail matches exactly; anything else matches customer names by substring.",
+    ),
+    warehouse: str | None = Query(None, max_length=200, description="Ships from this warehouse."),
+    tag: str | None = Query(None, max_length=200),
+    hold_reason: str | None = Query(None, description="Has an open hold with this reason."),
+    placed_from: str | None = Query(None, alias="from", description="Placed on or after (date)."),
+    placed_to: str | None = Query(None, alias="to", description="Placed on or before (date)."),
+    late: str | None = Query(None, description="`1`: only orders with a shipment past due."),
+    sort: str | None = Query(
+        None, description="`newest` (default), `oldest`, `total_desc` or `total_asc`."
+    ),
+    cursor: str | None = Query(None, description=CURSOR_HELP),
     limit: int = Query(50, ge=1, le=200),
     _: Caller = READ,
     podium: Podium = Depends(get_podium),
 ) -> dict[str, object]:
-    items, next_cursor = lifecycle.list_orders(
-        podium.db, status=status, channel=channel, email=email, cursor=cursor, limit=limit
-    )
-    return {"items": items, "next_cursor": next_cursor}
+    """Orders, newest first, in keyset pages both ways (`next_cursor`, `prev_cursor`), with a
+    `total` counted up to 10,000 (`{"value": 10000, "exact": false}` means more than that)."""
+    params = {
+        "status": status,
+        "channel": channel,
+        "email": email,
+        "number": number,
+        "q": q,
+        "warehouse": warehouse,
+        "tag": tag,
+        "hold_reason": hold_reason,
+        "from": placed_from,
+        "to": placed_to,
+        "late": late,
+        "sort": sort,
+        "cursor": cursor,
+        "limit": str(limit),
+    }
+    query = QueueQuery.parse({k: v for k, v in params.items() if v is not None})
+    return lifecycle.list_orders(podium.db, query).body()
 
 
 @router.get("/orders/{order_id}", response_model=OrderView)
 def get_order(order_id: str, _: Caller = READ, podium: Podium = Depends(get_podium)) -> OrderView:
+    """The order with this id (`ord_…`) or this number (`PD-100001`)."""
     return lifecycle.get_order(podium.db, order_id)
 
 

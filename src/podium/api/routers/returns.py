@@ -7,11 +7,13 @@ from pydantic import Field
 
 from podium.access.model import Permission
 from podium.api.deps import Caller, get_podium, require
+from podium.api.paging import CURSOR_HELP, ListPage
 from podium.bootstrap import Podium
 from podium.returns import policies, receiving, refunds, service
 from podium.returns.exchanges import ExchangeIn, ExchangeView, create_exchange
 from podium.returns.model import ReceiveIn, RefundIn, RefundView, ReturnIn, ReturnView, ShipBackIn
 from podium.returns.policies import PaymentPolicyIn, Policies, ReturnPolicyIn
+from podium.returns.queue import ReturnsQuery
 from podium.returns.refunds import OrderRefundIn
 from podium.validation import Input
 
@@ -22,6 +24,10 @@ NOTE = Depends(require(Permission.NOTE))
 FULFIL = Depends(require(Permission.FULFIL))
 OPERATE = Depends(require(Permission.OPERATE))
 ADMIN = Depends(require(Permission.ADMIN))
+
+
+class ReturnList(ListPage):
+    items: list[ReturnView]
 
 
 class RejectIn(Input):
@@ -35,27 +41,45 @@ def create_return(
     return service.create_return(podium.db, order_id, data, caller.actor)
 
 
-@router.get("/orders/{order_id}/returns", response_model=dict[str, object])
+@router.get("/orders/{order_id}/returns", response_model=dict[str, list[ReturnView]])
 def order_returns(
     order_id: str, _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> dict[str, object]:
-    items, _cursor = service.list_returns(podium.db, order_id=order_id, limit=200)
-    return {"items": items}
+    page = service.list_returns(podium.db, ReturnsQuery(order_id=order_id, limit=200))
+    return {"items": page.items}
 
 
-@router.get("/returns", response_model=dict[str, object])
+@router.get("/returns", response_model=ReturnList)
 def list_returns(
-    status: str | None = None,
+    status: str | None = Query(None, description="A return status, e.g. `requested`."),
     order_id: str | None = Query(None, max_length=40),
-    cursor: str | None = Query(None, max_length=200),
+    channel: str | None = Query(None, max_length=64),
+    q: str | None = Query(
+        None,
+        max_length=320,
+        description="An RMA id, order number, e-mail, order id or external id (exact match).",
+    ),
+    created_from: str | None = Query(None, alias="from", description="Created on or after."),
+    created_to: str | None = Query(None, alias="to", description="Created on or before."),
+    cursor: str | None = Query(None, description=CURSOR_HELP),
     limit: int = Query(50, ge=1, le=200),
     _: Caller = READ,
     podium: Podium = Depends(get_podium),
 ) -> dict[str, object]:
-    items, next_cursor = service.list_returns(
-        podium.db, status=status, order_id=order_id, cursor=cursor, limit=limit
-    )
-    return {"items": items, "next_cursor": next_cursor}
+    """Returns, newest first, in keyset pages both ways (`next_cursor`, `prev_cursor`), with a
+    `total` counted up to 10,000."""
+    params = {
+        "status": status,
+        "order_id": order_id,
+        "channel": channel,
+        "q": q,
+        "from": created_from,
+        "to": created_to,
+        "cursor": cursor,
+        "limit": str(limit),
+    }
+    query = ReturnsQuery.parse({k: v for k, v in params.items() if v is not None})
+    return service.list_returns(podium.db, query).body()
 
 
 @router.get("/returns/{return_id}", response_model=ReturnView)

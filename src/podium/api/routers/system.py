@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from podium.access import service as keys
 from podium.access.model import Permission
 from podium.api.deps import Caller, get_podium, require
+from podium.api.paging import CURSOR_HELP, ListPage
 from podium.bootstrap import Podium
 from podium.events import service as events
 from podium.events.service import EventView
@@ -26,16 +27,21 @@ def health() -> dict[str, str]:
     return {"status": "ok"}
 
 
-@router.get("/events", tags=["events"], response_model=dict[str, object])
+class EventList(ListPage):
+    items: list[EventView]
+    counts: dict[str, int] = Field(description="Events by status, over the whole outbox.")
+
+
+@router.get("/events", tags=["events"], response_model=EventList)
 def list_events(
     status: str | None = None,
-    cursor: str | None = Query(None, max_length=20),
+    cursor: str | None = Query(None, description=CURSOR_HELP),
     limit: int = Query(50, ge=1, le=500),
     _: Caller = READ,
     podium: Podium = Depends(get_podium),
 ) -> dict[str, object]:
-    items, next_cursor = events.list_events(podium.db, status=status, cursor=cursor, limit=limit)
-    return {"items": items, "next_cursor": next_cursor, "counts": events.event_counts(podium.db)}
+    page = events.list_events(podium.db, status=status, cursor=cursor, limit=limit)
+    return {**page.body(), "counts": events.event_counts(podium.db)}
 
 
 @router.post("/events/{event_id}/retry", tags=["events"], response_model=EventView)

@@ -35,7 +35,7 @@ def sku_page(sku: str, request: Request, viewer: Viewer = page()) -> HTMLRespons
     try:
         product = get_product(db, sku)
         stock = service.availability(db, sku)
-        history = service.history(db, sku, limit=100)
+        history = service.history(db, sku, limit=100).items
     except NotFound as exc:
         return render(request, "error.html", viewer, status=404, message=exc.message)
     return render(
