@@ -45,6 +45,7 @@ from podium.inventory.model import AdjustmentIn
 from podium.orders import lifecycle
 from podium.orders.model import HoldIn, NoteIn, OrderView
 from podium.orders.placement import place_order
+from podium.returns import cancellation
 
 __all__ = ["DemoResult", "run_demo"]
 
@@ -253,7 +254,7 @@ def _wave(day: _Day, *, fill_backorders: bool) -> None:
     """Cancellations that came in, backorders the delivery can fill, then a shipping wave."""
     db, result = day.podium.db, day.result
     for order_id, reason in day.to_cancel:
-        lifecycle.cancel_order(db, order_id, "support", reason)
+        cancellation.cancel_order(db, order_id, "support", day.podium.gateways, reason)
         result.cancelled += 1
     day.to_cancel.clear()
     if fill_backorders:

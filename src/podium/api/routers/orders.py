@@ -11,6 +11,7 @@ from podium.bootstrap import Podium
 from podium.orders import lifecycle
 from podium.orders.model import HoldIn, NoteIn, OrderIntake, OrderView, TimelineEntry
 from podium.orders.placement import place_order
+from podium.returns import cancellation
 from podium.validation import Code, Input
 
 router = APIRouter(tags=["orders"])
@@ -91,7 +92,7 @@ def cancel(
     podium: Podium = Depends(get_podium),
 ) -> OrderView:
     reason = data.reason if data else None
-    return lifecycle.cancel_order(podium.db, order_id, caller.actor, reason)
+    return cancellation.cancel_order(podium.db, order_id, caller.actor, podium.gateways, reason)
 
 
 @router.post("/orders/{order_id}/hold", response_model=OrderView)
