@@ -33,7 +33,25 @@ class ReleaseIn(Input):
     "/orders",
     status_code=201,
     response_model=OrderView,
-    responses={200: {"description": "The same order was placed before (idempotent replay)."}},
+    responses={
+        200: {
+            "description": "The same order was placed before (idempotent replay): the same "
+            "channel + external_id, or the same Idempotency-Key, with the same lines and money."
+        },
+        409: {
+            "description": "`idempotency_conflict`: an order with this channel + external_id "
+            "(or this Idempotency-Key) exists and the request's lines or money differ "
+            "(`details.differs` names them; nothing is written). `idempotency_key_reused`: the "
+            "key was used for a request that differs elsewhere. `insufficient_stock`: a "
+            "shortage with `on_shortage: reject`."
+        },
+    },
+    description="Place an order. Idempotent on channel + external_id and on the optional "
+    "`Idempotency-Key` header: a re-delivery with the same lines and money answers 200 with "
+    "the order placed before (concurrent re-deliveries still make one order); one whose lines "
+    "(SKU, quantity, unit price), currency, shipping, tax or discount differ answers 409 "
+    "`idempotency_conflict`, with or without a key. Channel webhooks are not refused this way: "
+    "a platform's order update for the same external id updates the order.",
 )
 def create_order(
     intake: OrderIntake,
@@ -47,6 +65,7 @@ def create_order(
         geocoder=podium.geocoder,
         idempotency_key=idempotency_key,
         actor=caller.actor,
+        refuse_changes=True,
     )
     # The view is already validated: serialise it once, skipping FastAPI's second pass.
     return Response(
