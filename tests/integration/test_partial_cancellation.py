@@ -7,6 +7,7 @@ from typing import Any
 
 from fulfilment_fakes import drain
 from podium.bootstrap import Podium
+from podium.orders import store as orders_store
 from support import Api, order_body, seed_store
 
 
@@ -194,3 +195,17 @@ def test_a_partly_shipped_order_cannot_be_edited(api: Api, podium: Podium) -> No
     )
     assert r.status_code == 409, r.text
     assert r.json()["error"]["code"] == "order_not_editable"
+
+
+def test_a_reroute_cannot_put_a_final_order_on_hold(api: Api, podium: Podium) -> None:
+    seed_store(api, {("TEE", "WEST"): 5})
+    order = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="final"))
+    # A shipment left open on an order the machine calls final (data from before this fix):
+    # re-routing it must not set on_hold behind the status machine's back.
+    with podium.db.write() as conn:
+        orders_store.set_status(conn, order["id"], "delivered")
+    r = api.post(f"/shipments/{order['shipments'][0]['id']}/reject", {"reason": "flood"})
+    assert r.status_code == 409, r.text
+    assert r.json()["error"]["code"] == "invalid_transition"
+    assert api.ok("get", f"/orders/{order['id']}")["status"] == "delivered"
+    assert api.ok("get", "/doctor")["ok"] is True
