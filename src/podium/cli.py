@@ -21,6 +21,7 @@ from podium.imports.cli import import_app
 from podium.notify.cli import notify_app, webhooks_app
 from podium.payments.cli import app as export_app
 from podium.payments.cli import payments_app
+from podium.returns.cancel_cli import orders_app
 from podium.returns.cli import app as returns_app
 from podium.routing import cli as routing_cli
 from podium.users.cli import users_app
@@ -52,6 +53,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(returns_app, name="returns")
 app.add_typer(export_app, name="export")
 app.add_typer(payments_app, name="payments")
+app.add_typer(orders_app, name="orders")
 app.add_typer(users_app, name="users")
 
 FIRST_ADMIN_EMAIL = "admin@podium.localhost"

@@ -5,8 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from dashboard_support import cheap_passwords, sign_in
+from fastapi import FastAPI
+from typer.testing import CliRunner
+
 from fulfilment_fakes import drain
 from podium.bootstrap import Podium
+from podium.cli import app
 from podium.orders import store as orders_store
 from support import Api, order_body, seed_store
 
@@ -209,3 +215,29 @@ def test_a_reroute_cannot_put_a_final_order_on_hold(api: Api, podium: Podium) ->
     assert r.json()["error"]["code"] == "invalid_transition"
     assert api.ok("get", f"/orders/{order['id']}")["status"] == "delivered"
     assert api.ok("get", "/doctor")["ok"] is True
+
+
+def test_the_cli_cancels_the_same_way(
+    api: Api, podium: Podium, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PODIUM_DATABASE_URL", database_url)
+    order = _backordered_and_partly_shipped(api, podium)
+    done = CliRunner().invoke(app, ["orders", "cancel", order["id"], "--reason", "out of stock"])
+    assert done.exit_code == 0, done.output
+    assert "7 unit(s) cancelled, 3 shipped unit(s) kept" in done.output
+    assert "partially_refunded" in done.output
+    again = CliRunner().invoke(app, ["orders", "cancel", order["id"]])
+    assert again.exit_code != 0 and "invalid_transition" in again.output
+
+
+def test_the_dashboard_cancels_only_the_unshipped_units(api: Api, podium: Podium) -> None:
+    order = _backordered_and_partly_shipped(api, podium)
+    assert isinstance(api.client.app, FastAPI)
+    browser = sign_in(cheap_passwords(api.client.app), podium, "operator")
+    page = browser.get(f"/orders/{order['id']}").text
+    assert "Cancel unshipped units" in page
+    assert browser.post(f"/orders/{order['id']}/cancel", {"reason": "x"}).status_code == 303
+    flash = browser.get(f"/orders/{order['id']}").text
+    assert "Unshipped units cancelled; 3 shipped unit(s) stay." in flash
+    got = api.ok("get", f"/orders/{order['id']}")
+    assert (got["status"], got["lines"][0]["quantity_cancelled"]) == ("shipped", 7)
