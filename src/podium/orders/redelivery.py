@@ -21,8 +21,8 @@ __all__ = ["money_differences"]
 def money_differences(
     intake: OrderIntake,
     priced: Priced,
-    order: Mapping[str, Any],
-    lines: Sequence[Mapping[str, Any]],
+    order: Mapping[Any, Any],
+    lines: Sequence[Mapping[Any, Any]],
 ) -> list[str]:
     """The fields where ``intake`` differs from the stored ``order`` and its ``lines``:
     ``currency``, ``lines`` (SKU, quantity, unit price; order does not matter),
