@@ -103,7 +103,23 @@ def get_timeline(
     return {"items": lifecycle.timeline(podium.db, order_id)}
 
 
-@router.post("/orders/{order_id}/cancel", response_model=OrderView)
+@router.post(
+    "/orders/{order_id}/cancel",
+    response_model=OrderView,
+    description="Cancel every unit that has not shipped, and only those. Nothing shipped: the "
+    "order becomes `cancelled`. Some units shipped (a partly shipped order, held or not): only "
+    "the unshipped units are cancelled (`lines[].quantity_cancelled`), the total shrinks by what "
+    "they were worth, the status is derived again (`shipped`) and the event is "
+    "`order.partially_cancelled`. Reservations are released; what was paid beyond the value of "
+    "the kept units is refunded (or the authorization voided) by the channel's payment policy.",
+    responses={
+        409: {
+            "description": "`invalid_transition`: the order is shipped, delivered or cancelled. "
+            "`nothing_to_cancel`: every unit has shipped. `refund_declined`: the gateway "
+            "refused the refund (nothing is cancelled)."
+        }
+    },
+)
 def cancel(
     order_id: str,
     data: CancelIn | None = None,
