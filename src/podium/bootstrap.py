@@ -64,6 +64,11 @@ class Podium:
         self.db.dispose()
 
 
+# A cancellation (whole, or of a partly shipped order's unshipped units) cancels shipments:
+# the 3PL hears of them, their labels are voided, the payment policy runs again.
+CANCELLED_EVENTS = frozenset({"order.cancelled", "order.partially_cancelled"})
+
+
 def _log_event(envelope: Envelope) -> None:
     logging.getLogger("podium.events").debug(
         "%s %s/%s %s",
@@ -89,10 +94,8 @@ def bootstrap(
     registry.subscribe_batch(
         "warehouse-handoff", on_released(db, carriers.http), {"shipment.released"}
     )
-    registry.subscribe(
-        "warehouse-cancel", on_order_cancelled(db, carriers.http), {"order.cancelled"}
-    )
-    registry.subscribe("label-void", void_labels(db, carriers), {"order.cancelled"})
+    registry.subscribe("warehouse-cancel", on_order_cancelled(db, carriers.http), CANCELLED_EVENTS)
+    registry.subscribe("label-void", void_labels(db, carriers), CANCELLED_EVENTS)
     registry.subscribe("return-label-void", void_return_labels(db, carriers), {"return.rejected"})
     emailer = Emailer(db, Mailer(settings), Renderer(settings.templates_dir))
     if emailer.mailer.enabled:
@@ -109,7 +112,7 @@ def bootstrap(
     registry.subscribe_batch(
         "payments",
         on_order_events(db, gateways),
-        {"order.created", "order.edited", "order.cancelled", "shipment.shipped"},
+        {"order.created", "order.edited", *CANCELLED_EVENTS, "shipment.shipped"},
     )
     registry.subscribe(
         "channel-refunds", on_channel_refund(db, gateways), {"channel.refund_received"}

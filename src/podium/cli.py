@@ -25,6 +25,7 @@ from podium.notify.cli import notify_app, webhooks_app
 from podium.orders import cli as orders_cli
 from podium.payments.cli import app as export_app
 from podium.payments.cli import payments_app
+from podium.returns import cancel_cli
 from podium.returns.cli import app as returns_app
 from podium.routing import cli as routing_cli
 from podium.users.cli import users_app
@@ -54,6 +55,7 @@ app.add_typer(carriers_app, name="carriers")
 app.add_typer(channels_app, name="channels")
 app.add_typer(import_app, name="import")
 app.add_typer(returns_app, name="returns")
+orders_cli.app.command("cancel")(cancel_cli.cancel)
 app.add_typer(orders_cli.app, name="orders")
 app.add_typer(export_app, name="export")
 app.add_typer(payments_app, name="payments")

@@ -55,6 +55,7 @@ from podium.orders.model import HoldIn, NoteIn, OrderView
 from podium.orders.placement import place_order
 from podium.orders.queue import QueueQuery
 from podium.payments.service import settle_orders
+from podium.returns import cancellation
 
 __all__ = ["DemoResult", "run_demo"]
 
@@ -283,7 +284,7 @@ def _wave(day: _Day, *, fill_backorders: bool) -> None:
     """Cancellations that came in, backorders the delivery can fill, then a shipping wave."""
     db, result = day.podium.db, day.result
     for order_id, reason in day.to_cancel:
-        lifecycle.cancel_order(db, order_id, "support", reason)
+        cancellation.cancel_order(db, order_id, "support", day.podium.gateways, reason)
         result.cancelled += 1
     day.to_cancel.clear()
     if fill_backorders:

@@ -26,8 +26,10 @@ from podium.inventory import service as inventory
 from podium.inventory.doctor import examine
 from podium.inventory.model import AdjustmentIn
 from podium.orders import lifecycle
-from podium.orders.model import OrderIntake
+from podium.orders.model import HoldIn, OrderIntake
 from podium.orders.placement import place_order
+from podium.payments.service import paid_summary
+from podium.returns import cancellation
 
 _runs = itertools.count()
 WAREHOUSES = ("W1", "W2", "W3")
@@ -118,7 +120,7 @@ def machine_for(podium: Podium) -> type[RuleBasedStateMachine]:
                 return
             order_id = data.draw(st.sampled_from(self.orders))
             with contextlib.suppress(Conflict):
-                lifecycle.cancel_order(podium.db, order_id, "test")
+                cancellation.cancel_order(podium.db, order_id, "test", podium.gateways)
 
         @rule(data=st.data())
         def release(self, data: st.DataObject) -> None:
@@ -127,6 +129,14 @@ def machine_for(podium: Podium) -> type[RuleBasedStateMachine]:
             order_id = data.draw(st.sampled_from(self.orders))
             with contextlib.suppress(Conflict):
                 lifecycle.release_order(podium.db, order_id, "test")
+
+        @rule(data=st.data())
+        def hold(self, data: st.DataObject) -> None:
+            if not self.orders:
+                return
+            order_id = data.draw(st.sampled_from(self.orders))
+            with contextlib.suppress(Conflict):
+                lifecycle.hold_order(podium.db, order_id, HoldIn(reason="manual"), "test")
 
         @rule(data=st.data())
         def ship(self, data: st.DataObject) -> None:
@@ -148,6 +158,20 @@ def machine_for(podium: Podium) -> type[RuleBasedStateMachine]:
             """The relay runs: backorders fill from whatever stock arrived."""
             while podium.relay.run_once():
                 pass
+
+        @invariant()
+        def units_and_money_add_up(self) -> None:
+            """Shipped units are never cancelled, and what the customer paid (captured less
+            refunded) is never more than what they keep: nothing once cancelled."""
+            for order_id in getattr(self, "orders", []):
+                order = lifecycle.get_order(podium.db, order_id)
+                for ln in order.lines:
+                    assert 0 <= ln.quantity_shipped <= ln.quantity
+                    assert ln.quantity_shipped + ln.quantity_cancelled <= ln.quantity
+                with podium.db.read() as conn:
+                    paid = paid_summary(conn, order_id)
+                kept = 0 if order.status == "cancelled" else int(order.total.replace(".", ""))
+                assert 0 <= paid.captured - paid.refunded <= kept, (order.status, paid, kept)
 
         @invariant()
         def ledger_balances(self) -> None:

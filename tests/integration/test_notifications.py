@@ -351,3 +351,22 @@ def test_a_broken_channel_template_is_reported_on_the_timeline_not_retried(
     assert failed["data"]["to"] == "ann@example.com"
     preview = api.get(f"/orders/{order['id']}/notifications/preview?event=order.created")
     assert preview.status_code == 422 and preview.json()["error"]["code"] == "template_error"
+
+
+def test_a_partly_shipped_order_cancelled_gets_a_partial_cancellation_email(
+    api: Api, podium: Podium, smtp: tuple[Inbox, int]
+) -> None:
+    inbox, _ = smtp
+    seed_store(api, {("TEE", "EAST"): 1, ("CAP", "WEST"): 1})
+    order = api.ok("post", "/orders", order_body([("TEE", 1), ("CAP", 1)], external_id="p"))
+    _drain(podium)
+    shipment = order["shipments"][0]["id"]
+    api.ok("post", f"/shipments/{shipment}/ship", {}, "warehouse")
+    api.ok("post", f"/orders/{order['id']}/cancel", {})
+    _drain(podium)
+
+    subjects = [m["Subject"] for m in inbox.messages]
+    assert f"Part of order {order['number']} was cancelled" in subjects
+    assert f"Order {order['number']} was cancelled" not in subjects
+    partial = next(m for m in inbox.messages if m["Subject"].startswith("Part of"))
+    assert "1 × " in parts(partial)["plain"]

@@ -64,10 +64,15 @@ def test_idempotency_key_replays_and_refuses_a_different_body(api: Api) -> None:
     first = api.post("/orders", order_body([("TEE", 1)]), headers=h)
     again = api.post("/orders", order_body([("TEE", 1)]), headers=h)
     other = api.post("/orders", order_body([("TEE", 2)]), headers=h)
+    renamed = order_body([("TEE", 1)])
+    renamed["customer"]["name"] = "Someone Else"
+    reused = api.post("/orders", renamed, headers=h)
     assert (first.status_code, again.status_code) == (201, 200)
     assert first.json()["id"] == again.json()["id"]
     assert other.status_code == 409
-    assert other.json()["error"]["code"] == "idempotency_key_reused"
+    assert other.json()["error"]["code"] == "idempotency_conflict"  # the lines differ
+    assert reused.status_code == 409
+    assert reused.json()["error"]["code"] == "idempotency_key_reused"  # only the name differs
 
 
 def test_shortage_with_reject_writes_nothing(api: Api) -> None:

@@ -16,7 +16,7 @@ from podium.channels.model import ChannelOrder, ChannelRefund
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import DomainError, NotFound, ValidationFailed
 from podium.money import format_amount
-from podium.orders import journal, lifecycle
+from podium.orders import cancellation, journal, lifecycle
 from podium.orders.model import HoldIn, OrderIntake
 from podium.orders.placement import place_order
 from podium.orders.store import TimelineRow, add_timeline
@@ -197,7 +197,7 @@ def _cancel(db: Database, order_id: str, actor: str, status: str) -> None:
     if current.status == "cancelled":
         return
     try:
-        lifecycle.cancel_order(db, order_id, actor, f"cancelled on the channel ({status})")
+        cancellation.cancel_order(db, order_id, actor, f"cancelled on the channel ({status})")
     except DomainError as exc:  # e.g. already shipped: a fact for a human, not an error
         log.warning("channel cancelled order %s but Podium cannot: %s", order_id, exc.message)
         with db.write() as conn:

@@ -45,6 +45,7 @@ EMAIL_TEMPLATES: dict[str, str] = {
     "shipment.out_for_delivery": "shipment_out_for_delivery",
     "shipment.delivered": "shipment_delivered",
     "order.cancelled": "order_cancelled",
+    "order.partially_cancelled": "order_partially_cancelled",
     "refund.issued": "refund_issued",
 }
 
@@ -54,6 +55,7 @@ EVENT_TYPES: frozenset[str] = frozenset(
         "order.created",
         "order.held",
         "order.cancelled",
+        "order.partially_cancelled",
         "order.ready",
         "order.partially_shipped",
         "order.shipped",

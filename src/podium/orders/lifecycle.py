@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
@@ -13,13 +11,9 @@ from podium.db.tables import orders
 from podium.errors import Conflict, InvalidTransition, NotFound
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import (
-    OPEN_STATUSES,
     SHIPPED_STATUSES,
     ShipmentStatus,
-    check_shipment_transition,
 )
-from podium.inventory import service as inventory
-from podium.inventory.model import Movement, MovementKind
 from podium.orders import journal, store
 from podium.orders.backorders import allocate_backorder
 from podium.orders.model import HoldIn, NoteIn, OrderView, TimelineEntry
@@ -36,7 +30,6 @@ from podium.paging import Page
 
 __all__ = [
     "add_note",
-    "cancel_order",
     "get_order",
     "hold_in_transaction",
     "hold_order",
@@ -95,60 +88,6 @@ def timeline(db: Database, order_id: str) -> list[TimelineEntry]:
         )
         for r in rows
     ]
-
-
-def _release_open_shipments(conn: Connection, order: sa.RowMapping, actor: str) -> dict[int, int]:
-    """Cancel every open shipment of the order and release its stock; units per line."""
-    ships = [
-        s
-        for s in shipments_store.shipments_for_orders(conn, [order["id"]])
-        if ShipmentStatus(s["status"]) in OPEN_STATUSES
-    ]
-    lines = shipments_store.shipment_lines_for(conn, [s["id"] for s in ships])
-    warehouse = {s["id"]: s["warehouse"] for s in ships}
-    moves = [
-        Movement(
-            ln["sku"],
-            warehouse[ln["shipment_id"]],
-            MovementKind.RELEASE,
-            0,
-            -ln["quantity"],
-            "order_cancelled",
-            order["number"],
-        )
-        for ln in lines
-    ]
-    inventory.apply(conn, moves, actor)
-    for s in ships:
-        check_shipment_transition(s["status"], ShipmentStatus.CANCELLED)
-        shipments_store.update_shipment(conn, s["id"], {"status": ShipmentStatus.CANCELLED.value})
-    released: dict[int, int] = defaultdict(int)
-    for ln in lines:
-        released[ln["line_no"]] += ln["quantity"]
-    return released
-
-
-def cancel_order(db: Database, order_id: str, actor: str, reason: str | None = None) -> OrderView:
-    with db.write() as conn:
-        order = locked_order(conn, order_id)
-        check_transition(order["status"], OrderStatus.CANCELLED)
-        _release_open_shipments(conn, order, actor)
-        # Every unit not shipped is cancelled (shipped units cannot be, by the status machine).
-        store.set_lines_cancelled(
-            conn, order_id, {ln["line_no"]: ln["quantity"] for ln in store.lines(conn, [order_id])}
-        )
-        store.release_holds(conn, order_id, actor)
-        store.set_status(conn, order_id, OrderStatus.CANCELLED.value)
-        journal.record(
-            conn,
-            order,
-            actor,
-            "order.cancelled",
-            f"Order {order['number']} cancelled" + (f": {reason}." if reason else "."),
-            {"reason": reason, "from": order["status"]},
-            payload={"reason": reason},
-        )
-        return _view(conn, order_id)
 
 
 def hold_order(db: Database, order_id: str, data: HoldIn, actor: str) -> OrderView:

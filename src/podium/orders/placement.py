@@ -24,6 +24,7 @@ from podium.ids import new_id
 from podium.orders import store
 from podium.orders.allocation import Want, plan_for, reserve_and_ship, routing_entry
 from podium.orders.model import OrderIntake, OrderView, Priced, money, price
+from podium.orders.redelivery import money_differences
 from podium.orders.status import HoldReason, OrderStatus, check_transition
 from podium.orders.store import TimelineRow
 from podium.orders.views import assemble_view, order_views
@@ -56,15 +57,21 @@ def place_order(
     idempotency_key: str | None = None,
     actor: str = "api",
     hold_unknown_skus: bool = False,
+    refuse_changes: bool = False,
 ) -> Placed:
     """``hold_unknown_skus`` (channel orders are facts): capture lines of SKUs not in the
-    catalogue as sent and hold the order with reason ``unknown_sku`` instead of refusing it."""
+    catalogue as sent and hold the order with reason ``unknown_sku`` instead of refusing it.
+
+    ``refuse_changes`` (API callers): a re-delivery of channel + external id whose lines or
+    money differ from the stored order is 409 ``idempotency_conflict`` rather than the old
+    order. With an Idempotency-Key that is always so; a key reused for a request that differs
+    only elsewhere is 409 ``idempotency_key_reused``."""
     priced = price(intake)
     fingerprint = intake.fingerprint()
     destination = destination_of(intake, geocoder)  # outside the transaction: may be slow once
     try:
         with db.write(batch_inserts=True) as conn:
-            found = _existing(conn, intake, idempotency_key, fingerprint)
+            found = _existing(conn, intake, priced, idempotency_key, fingerprint, refuse_changes)
             if found is not None:
                 return Placed(found, created=False)
             view = _place(
@@ -81,7 +88,7 @@ def place_order(
     except IntegrityError:
         # Lost a race with a concurrent delivery of the same order: answer with the winner's.
         with db.read() as conn:
-            found = _existing(conn, intake, idempotency_key, fingerprint)
+            found = _existing(conn, intake, priced, idempotency_key, fingerprint, refuse_changes)
         if found is None:
             raise
         return Placed(found, created=False)
@@ -100,27 +107,44 @@ def place_within(
     :func:`destination_of`, computed before the transaction.
     """
     fingerprint = intake.fingerprint()
-    found = _existing(conn, intake, None, fingerprint)
+    priced = price(intake)
+    found = _existing(conn, intake, priced, None, fingerprint, refuse_changes=False)
     if found is not None:
         return Placed(found, created=False)
-    view = _place(conn, intake, price(intake), fingerprint, None, destination, actor)
+    view = _place(conn, intake, priced, fingerprint, None, destination, actor)
     return Placed(view, created=True)
 
 
 def _existing(
-    conn: Connection, intake: OrderIntake, key: str | None, fingerprint: str
+    conn: Connection,
+    intake: OrderIntake,
+    priced: Priced,
+    key: str | None,
+    fingerprint: str,
+    refuse_changes: bool,
 ) -> OrderView | None:
     found = store.find_existing(conn, intake.channel, intake.external_id, key)
     if found is None:
         return None
-    if found.by_key and found.request_hash != fingerprint:
-        raise Conflict(
-            "This Idempotency-Key was already used for a different request.",
-            code="idempotency_key_reused",
-            details={"header": "Idempotency-Key"},
-        )
     row = store.order(conn, found.id)
     assert row is not None
+    if found.request_hash != fingerprint and (refuse_changes or found.by_key):
+        differs = money_differences(intake, priced, row, store.lines(conn, [found.id]))
+        if differs:
+            by = "Idempotency-Key" if found.by_key else "channel and external_id"
+            raise Conflict(
+                f"Order {row['number']} was placed with this {by} and different "
+                f"{', '.join(differs)}; send a new external_id (or key) for a new order, or "
+                "edit the order.",
+                code="idempotency_conflict",
+                details={"field": differs[0], "differs": differs, "order_id": row["id"]},
+            )
+        if found.by_key:
+            raise Conflict(
+                "This Idempotency-Key was already used for a different request.",
+                code="idempotency_key_reused",
+                details={"header": "Idempotency-Key"},
+            )
     return order_views(conn, [row])[0]
 
 

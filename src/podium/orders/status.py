@@ -7,6 +7,8 @@
        │          │  └──► on_hold ◄┘ (hold a partly shipped order)
        └──► on_hold ──┘
     pending | ready | on_hold ──► cancelled
+    on_hold | partially_shipped ──► shipped (the unshipped units cancelled: a partial
+                                             cancellation; shipped units are never cancelled)
 
 ``pending``: being placed (never visible after placement commits). ``ready``: stock allocated,
 awaiting fulfilment. ``on_hold``: stopped for a reason (backorder, manual, fraud review…) until
@@ -48,7 +50,7 @@ S = OrderStatus
 _ALLOWED: dict[OrderStatus, frozenset[OrderStatus]] = {
     S.PENDING: frozenset({S.READY, S.ON_HOLD, S.CANCELLED}),
     S.READY: frozenset({S.ON_HOLD, S.PARTIALLY_SHIPPED, S.SHIPPED, S.CANCELLED}),
-    S.ON_HOLD: frozenset({S.READY, S.PARTIALLY_SHIPPED, S.CANCELLED}),
+    S.ON_HOLD: frozenset({S.READY, S.PARTIALLY_SHIPPED, S.SHIPPED, S.CANCELLED}),
     S.PARTIALLY_SHIPPED: frozenset({S.SHIPPED, S.ON_HOLD}),
     S.SHIPPED: frozenset({S.DELIVERED}),
     S.DELIVERED: frozenset(),

@@ -27,7 +27,7 @@ from podium.orders import store as orders_store
 from podium.orders.allocation import plan_for, reserve_and_ship, routing_entry
 from podium.orders.backorders import unallocated
 from podium.orders.model import OrderView
-from podium.orders.status import HoldReason, OrderStatus
+from podium.orders.status import HoldReason, OrderStatus, check_transition
 from podium.orders.store import TimelineRow
 from podium.orders.views import order_views
 from podium.routing.geo import Coordinates
@@ -119,6 +119,8 @@ def _reroute(conn: Connection, order_id: str, shipment_id: str, why: str, actor:
                 conn, order_id, HoldReason.BACKORDER.value, "waiting for stock", actor
             )
         if order["status"] != OrderStatus.ON_HOLD:
+            # Through the status machine like every other hold: a final order is never held.
+            check_transition(order["status"], OrderStatus.ON_HOLD)
             orders_store.set_status(conn, order_id, OrderStatus.ON_HOLD.value)
         entries.append(
             TimelineRow(

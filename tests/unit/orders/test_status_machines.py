@@ -19,7 +19,7 @@ from podium.orders.status import OrderStatus, check_transition, derive_fulfilmen
 ORDER_EXITS: dict[str, set[str]] = {
     "pending": {"ready", "on_hold", "cancelled"},
     "ready": {"on_hold", "partially_shipped", "shipped", "cancelled"},
-    "on_hold": {"ready", "partially_shipped", "cancelled"},
+    "on_hold": {"ready", "partially_shipped", "shipped", "cancelled"},  # shipped: partial cancel
     "partially_shipped": {"shipped", "on_hold"},
     "shipped": {"delivered"},
     "delivered": set(),

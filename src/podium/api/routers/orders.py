@@ -13,6 +13,7 @@ from podium.orders import lifecycle
 from podium.orders.model import HoldIn, NoteIn, OrderIntake, OrderView, TimelineEntry
 from podium.orders.placement import place_order
 from podium.orders.queue import QueueQuery
+from podium.returns import cancellation
 from podium.validation import Input
 
 router = APIRouter(tags=["orders"])
@@ -38,7 +39,25 @@ class ReleaseIn(Input):
     "/orders",
     status_code=201,
     response_model=OrderView,
-    responses={200: {"description": "The same order was placed before (idempotent replay)."}},
+    responses={
+        200: {
+            "description": "The same order was placed before (idempotent replay): the same "
+            "channel + external_id, or the same Idempotency-Key, with the same lines and money."
+        },
+        409: {
+            "description": "`idempotency_conflict`: an order with this channel + external_id "
+            "(or this Idempotency-Key) exists and the request's lines or money differ "
+            "(`details.differs` names them; nothing is written). `idempotency_key_reused`: the "
+            "key was used for a request that differs elsewhere. `insufficient_stock`: a "
+            "shortage with `on_shortage: reject`."
+        },
+    },
+    description="Place an order. Idempotent on channel + external_id and on the optional "
+    "`Idempotency-Key` header: a re-delivery with the same lines and money answers 200 with "
+    "the order placed before (concurrent re-deliveries still make one order); one whose lines "
+    "(SKU, quantity, unit price), currency, shipping, tax or discount differ answers 409 "
+    "`idempotency_conflict`, with or without a key. Channel webhooks are not refused this way: "
+    "a platform's order update for the same external id updates the order.",
 )
 def create_order(
     intake: OrderIntake,
@@ -52,6 +71,7 @@ def create_order(
         geocoder=podium.geocoder,
         idempotency_key=idempotency_key,
         actor=caller.actor,
+        refuse_changes=True,
     )
     # The view is already validated: serialise it once, skipping FastAPI's second pass.
     return Response(
@@ -124,7 +144,23 @@ def get_timeline(
     return {"items": lifecycle.timeline(podium.db, order_id)}
 
 
-@router.post("/orders/{order_id}/cancel", response_model=OrderView)
+@router.post(
+    "/orders/{order_id}/cancel",
+    response_model=OrderView,
+    description="Cancel every unit that has not shipped, and only those. Nothing shipped: the "
+    "order becomes `cancelled`. Some units shipped (a partly shipped order, held or not): only "
+    "the unshipped units are cancelled (`lines[].quantity_cancelled`), the total shrinks by what "
+    "they were worth, the status is derived again (`shipped`) and the event is "
+    "`order.partially_cancelled`. Reservations are released; what was paid beyond the value of "
+    "the kept units is refunded (or the authorization voided) by the channel's payment policy.",
+    responses={
+        409: {
+            "description": "`invalid_transition`: the order is shipped, delivered or cancelled. "
+            "`nothing_to_cancel`: every unit has shipped. `refund_declined`: the gateway "
+            "refused the refund (nothing is cancelled)."
+        }
+    },
+)
 def cancel(
     order_id: str,
     data: CancelIn | None = None,
@@ -132,7 +168,7 @@ def cancel(
     podium: Podium = Depends(get_podium),
 ) -> OrderView:
     reason = data.reason if data else None
-    return lifecycle.cancel_order(podium.db, order_id, caller.actor, reason)
+    return cancellation.cancel_order(podium.db, order_id, caller.actor, podium.gateways, reason)
 
 
 @router.post("/orders/{order_id}/hold", response_model=OrderView)

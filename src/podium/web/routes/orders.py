@@ -16,6 +16,7 @@ from podium.orders.model import HoldIn, NoteIn
 from podium.orders.queue import SORTS, QueueQuery, search_orders
 from podium.orders.status import HoldReason, OrderStatus
 from podium.payments.recording import list_payments
+from podium.returns import cancellation
 from podium.returns.summary import order_returns
 from podium.routing.reroute import REROUTABLE
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
@@ -85,7 +86,8 @@ def order_page(order_id: str, request: Request, viewer: Viewer = page()) -> HTML
         order=order,
         timeline=list(reversed(timeline)),
         hold_reasons=MANUAL_REASONS,
-        can_cancel=order.status in {"ready", "on_hold", "pending"},
+        can_cancel=order.status in {"ready", "on_hold", "pending", "partially_shipped"},
+        shipped_units=sum(ln.quantity_shipped for ln in order.lines),
         labels=labels_for_order(podium.db, order_id),
         payments=payments,
         returns=returns,
@@ -133,12 +135,19 @@ def release(order_id: str, request: Request, posted: Posted = action(Permission.
 def cancel(
     order_id: str, request: Request, posted: Posted = action(Permission.OPERATE)
 ) -> Response:
-    db = dashboard(request).podium.db
+    podium = dashboard(request).podium
     reason = posted.get("reason")[:500] or None
     try:
-        lifecycle.cancel_order(db, order_id, posted.viewer.actor, reason)
+        view = cancellation.cancel_order(
+            podium.db, order_id, posted.viewer.actor, podium.gateways, reason
+        )
     except DomainError as exc:
         return _back(request, order_id, "", exc)
+    if view.status != "cancelled":  # shipped units stay: only the rest was cancelled
+        kept = sum(ln.quantity_shipped for ln in view.lines)
+        return _back(
+            request, order_id, f"Unshipped units cancelled; {kept} shipped unit(s) stay.", None
+        )
     return _back(request, order_id, "The order is cancelled.", None)
 
 
