@@ -236,6 +236,7 @@ def render(
             "settings_nav": board.nav.visible(role, "settings") if viewer else [],
             "flash": flash,
             "path": request.url.path,
+            "status_code": status,
             "Markup": Markup,
             **context,
         },
