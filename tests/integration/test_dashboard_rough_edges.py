@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from dashboard_support import cheap_passwords, sign_in
@@ -10,7 +11,7 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from podium.bootstrap import Podium
-from support import Api, seed_store
+from support import Api, order_body, seed_store
 
 
 @pytest.fixture
@@ -76,3 +77,53 @@ def test_api_docs_load_every_asset_from_podium_itself(app: FastAPI, path: str) -
         assert asset.startswith("/"), asset
         assert client.get(asset).status_code == 200, asset
     assert client.get("/api/v1/openapi.json").status_code == 200
+
+
+def _big_backorder(api: Api) -> dict[str, Any]:
+    body = order_body([("SKU-1", 13)], external_id="A-1001", on_shortage="backorder")
+    body["lines"][0]["unit_price"] = "1234.50"
+    body["shipping_total"] = "1000.00"
+    placed: dict[str, Any] = api.ok("post", "/orders", body)
+    return placed
+
+
+def test_order_page_money_has_thousands_separators_and_a_currency_on_every_row(
+    app: FastAPI, podium: Podium, api: Api
+) -> None:
+    order = _big_backorder(api)
+    page = sign_in(app, podium, "readonly").get(f"/orders/{order['id']}").text
+    assert '<td class="num">16,048.50 USD</td>' in page  # the line, and the subtotal
+    assert '<th scope="row" colspan="6">Shipping</th><td class="num">1,000.00 USD</td>' in page
+    assert '<th scope="row" colspan="6">Tax</th><td class="num">0.00 USD</td>' in page
+    assert "17,048.50 USD" in page
+    assert not re.search(r">\s*\d{4,}\.\d\d", page), "an amount without grouping"
+
+
+def test_pages_name_the_channel_label_the_external_id_and_spell_out_hold_reasons(
+    app: FastAPI, podium: Podium, api: Api
+) -> None:
+    order = _big_backorder(api)
+    browser = sign_in(app, podium, "operator")
+    page = browser.get(f"/orders/{order['id']}").text
+    assert '<span id="order-channel">Web store</span>' in page
+    assert 'external id <span id="external-id">A-1001</span>' in page
+    assert "<strong>Waiting for stock</strong>" in page
+    assert '<option value="fraud_review">Fraud review</option>' in page
+    queue = browser.get("/orders").text
+    assert "<td>Web store</td>" in queue and "<td>web</td>" not in queue
+    assert "external id A-1001" in queue
+    assert ">Waiting for stock</option>" in queue
+    assert "Waiting for stock" in browser.get("/exceptions").text
+
+
+def test_a_backorder_hold_says_what_is_short_on_the_order_page_and_in_exceptions(
+    app: FastAPI, podium: Podium, api: Api
+) -> None:
+    order = _big_backorder(api)
+    assert order["status"] == "on_hold"
+    browser = sign_in(app, podium, "readonly")
+    page = browser.get(f"/orders/{order['id']}").text
+    assert '<span class="shortage">SKU-1 × 3 (10 of 13 allocated)</span>' in page
+    exceptions = browser.get("/exceptions").text
+    assert '<th scope="col">Short</th>' in exceptions
+    assert "<td>SKU-1 × 3 (10 of 13 allocated)</td>" in exceptions

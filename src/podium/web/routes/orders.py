@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from podium.access.model import Permission
 from podium.carriers.service import labels_for_order
 from podium.catalog.service import list_channels, list_warehouses
+from podium.db.database import Database
 from podium.errors import DomainError, NotFound
 from podium.fulfillment.model import OPEN_STATUSES, ShipmentStatus
 from podium.orders import lifecycle
@@ -29,8 +30,14 @@ NAV = [NavItem("Orders", "/orders", order=10)]
 MANUAL_REASONS = ("manual", "fraud_review", "address", "payment")
 
 
+def _channel_names(db: Database) -> dict[str, str]:
+    """Pages show a channel's name ("Web store"), not its code ("web")."""
+    return {c.code: c.name for c in list_channels(db)}
+
+
 def _queue(request: Request, viewer: Viewer, template: str) -> HTMLResponse:
     db = dashboard(request).podium.db
+    channels = list_channels(db)
     error = None
     try:
         query = QueueQuery.parse(dict(request.query_params))
@@ -49,7 +56,8 @@ def _queue(request: Request, viewer: Viewer, template: str) -> HTMLResponse:
         statuses=[s.value for s in OrderStatus if s is not OrderStatus.PENDING],
         reasons=[r.value for r in HoldReason],
         sorts=list(SORTS),
-        channels=list_channels(db) if template == "orders.html" else [],
+        channels=channels,
+        channel_names={c.code: c.name for c in channels},
         warehouses=list_warehouses(db) if template == "orders.html" else [],
     )
 
@@ -83,6 +91,7 @@ def order_page(order_id: str, request: Request, viewer: Viewer = page()) -> HTML
         "order.html",
         viewer,
         order=order,
+        channel_name=_channel_names(podium.db).get(order.channel, order.channel),
         timeline=list(reversed(timeline)),
         hold_reasons=MANUAL_REASONS,
         can_cancel=order.status in {"ready", "on_hold", "pending"},
