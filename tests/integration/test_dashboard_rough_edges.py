@@ -69,6 +69,7 @@ def test_api_docs_load_every_asset_from_podium_itself(app: FastAPI, path: str) -
     client = TestClient(app)
     page = client.get(path)
     assert page.status_code == 200
+    assert page.headers["content-security-policy"] == "img-src 'self' data:"
     assets = re.findall(r"""(?:src|href)=["']([^"']+)["']""", page.text)
     assets += re.findall(r"""url:\s*['"]([^'"]+)['"]""", page.text)
     assert assets, page.text
