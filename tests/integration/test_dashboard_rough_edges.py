@@ -128,3 +128,6 @@ def test_a_backorder_hold_says_what_is_short_on_the_order_page_and_in_exceptions
     exceptions = browser.get("/exceptions").text
     assert '<th scope="col">Short</th>' in exceptions
     assert "<td>SKU-1 × 3 (10 of 13 allocated)</td>" in exceptions
+    queue = browser.get("/orders?status=on_hold").text
+    assert "Waiting for stock: SKU-1 × 3 (10 of 13 allocated)" in queue
+    assert "Waiting for stock: SKU-1" in browser.get("/orders/rows").text

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import RowMapping
 
 from podium.catalog.service import list_channels
@@ -30,10 +30,14 @@ class Health(BaseModel):
     type: str
     active: bool
     listings: int
-    last_order_at: datetime | None
+    last_order_at: datetime | None = Field(
+        description="When the channel's newest order arrived, however it came in."
+    )
     last_push_at: datetime | None
     last_poll_at: datetime | None
-    orders: int
+    orders: int = Field(
+        description="Orders of this channel: by webhook, poll, import, the API or the demo."
+    )
     pushes: int
     push_errors: int
     last_error: str | None

@@ -13,6 +13,7 @@ from podium.errors import DomainError, NotFound
 from podium.fulfillment.model import OPEN_STATUSES, ShipmentStatus
 from podium.orders import lifecycle
 from podium.orders.edits import EDITABLE
+from podium.orders.exceptions import short_lines
 from podium.orders.model import HoldIn, NoteIn
 from podium.orders.queue import SORTS, QueueQuery, search_orders
 from podium.orders.status import HoldReason, OrderStatus
@@ -44,6 +45,8 @@ def _queue(request: Request, viewer: Viewer, template: str) -> HTMLResponse:
         rows, next_cursor = search_orders(db, query)
     except DomainError as exc:
         error, query, rows, next_cursor = exc, QueueQuery(), [], None
+    # What held rows wait for, said in the row (only on-hold rows of this page are read).
+    short = short_lines(db, [r.id for r in rows if r.status == OrderStatus.ON_HOLD])
     return render(
         request,
         template,
@@ -53,6 +56,7 @@ def _queue(request: Request, viewer: Viewer, template: str) -> HTMLResponse:
         query=query,
         rows=rows,
         next_cursor=next_cursor,
+        short=short,
         statuses=[s.value for s in OrderStatus if s is not OrderStatus.PENDING],
         reasons=[r.value for r in HoldReason],
         sorts=list(SORTS),
