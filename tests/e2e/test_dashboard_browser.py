@@ -56,7 +56,7 @@ def _operator_finds_holds_releases_and_adjusts(
     expect(page.locator("#timeline li").first).to_contain_text("user:ops@example.com")
 
     # release it
-    page.get_by_role("button", name="Release address hold").click()
+    page.get_by_role("button", name="Release “Address to check” hold").click()
     expect(page.locator("#order-status")).to_have_text("ready")
     expect(page.locator("#timeline")).to_contain_text("Hold released (address).")
 

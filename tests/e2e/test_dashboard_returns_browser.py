@@ -62,7 +62,7 @@ def test_an_operator_returns_part_of_a_shipped_order_in_a_browser(
     zpl = Path(download.value.path()).read_text()
     assert zpl.startswith("^XA") and label["tracking_number"] in zpl
     expect(page.locator("#payments")).to_contain_text("capture")
-    expect(page.locator("#net-paid")).to_have_text("59.97")
+    expect(page.locator("#net-paid")).to_have_text("59.97 USD")
 
     # create a return of one tee from the order page
     page.locator("#create-return summary").click()
@@ -104,7 +104,7 @@ def test_an_operator_returns_part_of_a_shipped_order_in_a_browser(
     page.get_by_role("link", name=f"#{order['number']}").click()
     expect(page.locator("#returns")).to_contain_text(rma_id)
     expect(page.locator("#returns")).to_contain_text("19.99 USD")
-    expect(page.locator("#net-paid")).to_have_text("39.98")
+    expect(page.locator("#net-paid")).to_have_text("39.98 USD")
     screenshot(page, "order-full.png")
     context.close()
 

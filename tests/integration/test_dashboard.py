@@ -331,7 +331,7 @@ def test_bulk_release_from_exceptions(app: FastAPI, podium: Podium, api: Api) ->
         api.ok("post", f"/orders/{o['id']}/hold", {"reason": "fraud_review"})
     browser = sign_in(app, podium, "support")
     page = browser.get("/exceptions").text
-    assert "fraud review" in page and page.count('name="hold"') == 3
+    assert "Fraud review" in page and page.count('name="hold"') == 3
     boxes = re.findall(r'name="hold" value="([^"]+)"', page)
     assert (
         browser.client.post(

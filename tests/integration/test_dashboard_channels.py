@@ -15,7 +15,7 @@ from channel_support import add_shopify_channel, drain
 from podium.bootstrap import Podium
 from podium.channels.fakes.shopify import FakeShopify
 from podium.db.tables import outbox
-from support import Api, seed_store
+from support import Api, order_body, seed_store
 
 
 @pytest.fixture
@@ -157,3 +157,21 @@ def test_readonly_and_warehouse_see_no_channel_actions_and_their_posts_are_refus
     operator = sign_in(app, podium, "operator")
     assert operator.post("/channels/shop/reconcile", {"fix": "1"}, csrf="forged").status_code == 403
     assert shop.level("501", "1001") == 99 and len(shop.received) == before
+
+
+def test_channel_list_and_channel_page_count_the_same_orders_however_they_came_in(
+    app: FastAPI, podium: Podium, api: Api
+) -> None:
+    for n in range(3):  # through the API, not a connector: the connector's counter missed these
+        api.ok("post", "/orders", order_body([("TEE-M", 1)], external_id=f"api-{n}"))
+    browser = sign_in(app, podium, "readonly")
+    card = _card(browser.get("/channels").text, "web")
+    page = browser.get("/channels/web").text
+    assert '<dd class="orders-count">3</dd>' in card
+    assert '<dd class="orders-count">3</dd>' in page
+    last = re.search(r"<dt>Last order</dt><dd>([^<]*)</dd>", card)
+    assert last and last.group(1) != "none yet"
+    assert f"<dt>Last order</dt><dd>{last.group(1)}</dd>" in page
+    assert "<h1>Web store <small>web ·" in page
+    health = api.ok("get", "/channels/web/health")
+    assert health["orders"] == 3

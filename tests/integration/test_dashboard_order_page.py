@@ -65,8 +65,8 @@ def test_a_shipped_order_shows_carrier_tracking_promise_documents_and_payments(
         f'href="{base}/label.zpl"',
         f'href="{base}/packing-slip.pdf"',
         'id="payments"',
-        'id="net-paid">39.98<',
-        'id="balance-due">0.00<',
+        'id="net-paid">39.98 USD<',
+        'id="balance-due">0.00 USD<',
         "capture",
         "No return.",
     ):

@@ -14,7 +14,7 @@ from fastapi import FastAPI
 
 from podium.bootstrap import Podium
 from podium.routing.rules import DEFAULT_RULES
-from support import Api, seed_store
+from support import Api, order_body, seed_store
 
 PATH = "/settings/routing-rules"
 
@@ -136,3 +136,46 @@ def test_only_admins_change_routing_rules(app: FastAPI, podium: Podium, api: Api
         assert browser.post(f"{PATH}/rollback", {"version": "0"}).status_code == 403
     assert admin.post(f"{PATH}/rollback", {"version": "0"}, csrf="forged").status_code == 403
     assert _versions(api) == [1, 0]
+
+
+def test_test_this_change_replays_recent_orders_under_the_edit_and_saves_nothing(
+    app: FastAPI, podium: Podium, api: Api
+) -> None:
+    api.ok(
+        "post",
+        "/inventory/adjustments",
+        {"sku": "TEE", "warehouse": "WEST", "quantity": 5, "reason": "receipt"},
+    )
+    placed = [api.ok("post", "/orders", order_body([("TEE", 1)])) for _ in range(2)]
+    assert {o["shipments"][0]["warehouse"] for o in placed} == {"WEST"}  # Seattle: nearest
+    admin = sign_in(app, podium, "admin")
+    text = json.dumps(_rules())
+    done = admin.post(f"{PATH}/test", {"rules": text, "last": "50"})
+    assert done.status_code == 200
+    page = done.text
+    assert 'id="rules-trial"' in page and "2 recent order(s) replayed under version 0" in page
+    assert "2 of 2 order(s) would ship from somewhere else" in page
+    rows = re.findall(
+        r"<tr><td><a href=\"/orders/(\w+)\">#[^<]+</a></td><td>(\w+)</td><td>(\w+)</td>", page
+    )
+    assert sorted(rows) == sorted((o["id"], "WEST", "EAST") for o in placed)
+    assert re.search(r'id="trial-cost"><span class="warn-text">\+[\d,.]+ USD', page)
+    assert "east-first" in page.split('id="rules-json"')[1]  # the edit is kept to go on with
+    assert _versions(api) == [0]  # nothing saved
+    assert api.ok("get", "/routing/rules")["version"] == 0
+
+
+def test_test_this_change_names_the_bad_field_and_is_for_admins_only(
+    app: FastAPI, podium: Podium, api: Api
+) -> None:
+    admin = sign_in(app, podium, "admin")
+    bad = admin.post(f"{PATH}/test", {"rules": json.dumps(_rules(split_penalty="two"))})
+    assert bad.status_code == 422 and 'id="rules-error"' in bad.text
+    assert "split_penalty" in bad.text and 'id="rules-trial"' not in bad.text
+    too_many = admin.post(f"{PATH}/test", {"rules": json.dumps(_rules()), "last": "999999"})
+    assert too_many.status_code == 422 and "last: between 1 and 2,000 orders." in too_many.text
+    empty = admin.post(f"{PATH}/test", {"rules": json.dumps(_rules())})
+    assert empty.status_code == 200 and "There is no recent order to replay yet." in empty.text
+    operator = sign_in(app, podium, "operator")
+    assert operator.post(f"{PATH}/test", {"rules": json.dumps(_rules())}).status_code == 403
+    assert _versions(api) == [0]

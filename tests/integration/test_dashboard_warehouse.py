@@ -16,6 +16,7 @@ from fastapi import FastAPI
 from document_checks import pdf_text
 from fulfilment_fakes import drain
 from podium.bootstrap import Podium
+from podium.web.routes import warehouse as warehouse_routes
 from support import Api, order_body, seed_store
 
 
@@ -302,3 +303,65 @@ def test_readonly_sees_no_actions_and_forged_or_cross_role_posts_change_nothing(
     assert view["lines"][0]["quantity"] == 1
     assert api.ok("get", f"/orders/{order['id']}")["status"] == "ready"
     assert "Recent pick lists" not in readonly.get("/warehouse?warehouse=EAST").text
+
+
+def _numbers(page: str) -> list[str]:
+    return re.findall(
+        r'<th scope="row" id="title-\w+" data-label="Order"><a href="/orders/\w+">#(\S+?)</a>', page
+    )
+
+
+def _link(page: str, rel: str) -> str:
+    found = re.search(rf'<a href="([^"]+)" rel="{rel}">', page)
+    assert found, rel
+    return found.group(1).replace("&amp;", "&")
+
+
+def test_shipments_are_a_dense_table_paged_forward_and_back_with_actions_kept_per_page(
+    app: FastAPI, podium: Podium, api: Api, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(warehouse_routes, "PAGE", 2)
+    orders = [_order(api, podium, [("TEE", 1)]) for _ in range(5)]
+    numbers = [o["number"] for o in orders]
+    browser = sign_in(app, podium, "warehouse")
+    first = browser.get("/warehouse?warehouse=EAST&status=released").text
+    assert '<table class="shiptable"' in first and 'class="card ship' not in first
+    assert _numbers(first) == numbers[:2]
+    assert "2 on this page of 5" in first and 'rel="prev"' not in first
+    second = browser.get(_link(first, "next")).text
+    assert _numbers(second) == numbers[2:4] and "First page" in second
+    third = browser.get(_link(second, "next")).text
+    assert _numbers(third) == numbers[4:] and 'rel="next"' not in third
+    assert _numbers(browser.get(_link(third, "prev")).text) == numbers[2:4]
+    assert _numbers(browser.get(_link(second, "prev")).text) == numbers[:2]
+
+    # the row's actions and the pick-list selection work from any page and come back to it
+    after = parse_qs(urlparse(_link(first, "next")).query)["after"][0]
+    shipment = _shipment(orders[2])
+    assert f'id="sel-{shipment}" form="pick-form" name="shipment"' in second
+    done = browser.post(
+        f"/warehouse/shipments/{shipment}/pick",
+        {"warehouse": "EAST", "status": "released", "after": after},
+    )
+    assert done.status_code == 303
+    assert parse_qs(urlparse(done.headers["location"]).query)["after"] == [after]
+    assert _status(api, shipment) == "picking"
+    picked = browser.post(
+        "/warehouse/EAST/pick-lists",
+        {
+            "warehouse": "EAST",
+            "status": "released",
+            "mode": "selected",
+            "shipment": _shipment(orders[3]),
+        },
+    )
+    assert picked.status_code == 303 and "pick_list=" in picked.headers["location"]
+
+
+@pytest.mark.parametrize("query", ["after=%C3%A9", "before=bm90LWpzb24", "after=" + "A" * 300])
+def test_a_page_link_podium_did_not_make_is_a_422_page(
+    app: FastAPI, podium: Podium, query: str
+) -> None:
+    page = sign_in(app, podium, "readonly").get(f"/warehouse?warehouse=EAST&{query}")
+    assert page.status_code == 422 and "text/html" in page.headers["content-type"]
+    assert "That page link is not one Podium made" in page.text

@@ -10,6 +10,7 @@ import anyio
 from fastapi import Depends, FastAPI
 
 from podium import __version__
+from podium.api.docs import install_docs
 from podium.api.errors import install_error_handlers
 from podium.api.limits import BodySizeLimit
 from podium.api.paging import refuse_unknown_query
@@ -66,12 +67,14 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
         title="Podium",
         version=__version__,
         summary="Open-source order management: capture, reserve, route, ship, return.",
-        docs_url="/docs",
+        docs_url=None,  # served by podium.api.docs from local assets
+        redoc_url=None,
         openapi_url=f"{API_PREFIX}/openapi.json",
         lifespan=lifespan,
     )
     app.state.podium = podium
     install_error_handlers(app)
+    install_docs(app)
     for module in (
         system,
         catalog,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 from sqlalchemy import RowMapping
 
 from podium.catalog.service import list_channels
@@ -20,6 +20,7 @@ from podium.channels import health_store, store
 from podium.channels.service import channel_or_404
 from podium.channels.sync import SUBSCRIBER, SYNC_EVENTS, lag
 from podium.db.database import Database, as_utc, utcnow
+from podium.orders.stats import channel_orders
 
 __all__ = ["ChannelSummary", "Health", "SyncLag", "health", "overview", "sync_lags", "worst_lag"]
 
@@ -29,10 +30,14 @@ class Health(BaseModel):
     type: str
     active: bool
     listings: int
-    last_order_at: datetime | None
+    last_order_at: datetime | None = Field(
+        description="When the channel's newest order arrived, however it came in."
+    )
     last_push_at: datetime | None
     last_poll_at: datetime | None
-    orders: int
+    orders: int = Field(
+        description="Orders of this channel: by webhook, poll, import, the API or the demo."
+    )
     pushes: int
     push_errors: int
     last_error: str | None
@@ -57,6 +62,7 @@ class ChannelSummary(BaseModel):
     type: str
     active: bool
     listings: int
+    orders: int  # orders of this channel, however they came in (same figure as Health.orders)
     last_order_at: datetime | None
     last_push_at: datetime | None  # the last successful push
     last_poll_at: datetime | None
@@ -85,15 +91,16 @@ def health(db: Database, code: str) -> Health:
         pending, oldest = lag(conn, code)
         dead = health_store.sync_backlog(conn, "dead", SYNC_EVENTS, SUBSCRIBER).get(code)
     now = utcnow()
+    placed = channel_orders(db, [code])[code]
     return Health(
         channel=code,
         type=row["type"],
         active=row["active"],
         listings=listed,
-        last_order_at=_at(st, "last_order_at"),
+        last_order_at=placed.last_at,
         last_push_at=_at(st, "last_push_at"),
         last_poll_at=_at(st, "last_poll_at"),
-        orders=st["orders"] if st else 0,
+        orders=placed.count,
         pushes=st["pushes"] if st else 0,
         push_errors=st["push_errors"] if st else 0,
         last_error=st["last_error"] if st else None,
@@ -141,6 +148,7 @@ def overview(db: Database, now: datetime | None = None) -> list[ChannelSummary]:
         failed = health_store.failed_delivery_counts(conn)
         pending = health_store.sync_backlog(conn, "pending", SYNC_EVENTS, SUBSCRIBER)
         dead = health_store.sync_backlog(conn, "dead", SYNC_EVENTS, SUBSCRIBER)
+    placed = channel_orders(db, [ch.code for ch in channels])
     when = now or utcnow()
     found = []
     for ch in channels:
@@ -152,7 +160,8 @@ def overview(db: Database, now: datetime | None = None) -> list[ChannelSummary]:
                 type=ch.type,
                 active=ch.active,
                 listings=listed.get(ch.code, 0),
-                last_order_at=_at(st, "last_order_at"),
+                orders=placed[ch.code].count,
+                last_order_at=placed[ch.code].last_at,
                 last_push_at=_at(st, "last_push_at"),
                 last_poll_at=_at(st, "last_poll_at"),
                 pushes=st["pushes"] if st else 0,

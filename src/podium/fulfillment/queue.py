@@ -25,6 +25,7 @@ from podium.orders.status import OrderStatus
 __all__ = [
     "OPEN",
     "PickListSummary",
+    "ShipKey",
     "ToShip",
     "late_order_ids",
     "late_shipments",
@@ -44,6 +45,9 @@ _ORDER_OPEN = tuple(
         OrderStatus.PARTIALLY_SHIPPED,
     )
 )
+
+
+ShipKey = tuple[datetime, str]  # (created_at, id): the order the warehouse view walks
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,9 +132,14 @@ def to_ship(
     statuses: Sequence[str] = OPEN,
     limit: int = 100,
     now: datetime | None = None,
+    after: ShipKey | None = None,
+    before: ShipKey | None = None,
 ) -> list[ToShip]:
     """Open shipments (oldest first) in ``statuses``, optionally of one warehouse, with their
-    lines, bins (when one warehouse is shown), promise and lateness."""
+    lines, bins (when one warehouse is shown), promise and lateness.
+
+    Pages by keyset on (created_at, id): ``after`` the last of a page for the next one,
+    ``before`` the first of a page for the previous one (still returned oldest first)."""
     wanted = [s for s in statuses if s in OPEN] or list(OPEN)
     promised = sa.func.coalesce(shipments.c.promised_by, orders.c.promised_date)
     stmt = (
@@ -149,14 +158,23 @@ def to_ship(
         )
         .join(orders, orders.c.id == shipments.c.order_id)
         .where(shipments.c.status.in_(wanted))
-        .order_by(shipments.c.created_at, shipments.c.id)
         .limit(limit)
     )
+    key = sa.tuple_(shipments.c.created_at, shipments.c.id)
+    if before is not None:
+        stmt = stmt.where(key < sa.tuple_(*before))
+        stmt = stmt.order_by(shipments.c.created_at.desc(), shipments.c.id.desc())
+    else:
+        if after is not None:
+            stmt = stmt.where(key > sa.tuple_(*after))
+        stmt = stmt.order_by(shipments.c.created_at, shipments.c.id)
     if warehouse:
         stmt = stmt.where(shipments.c.warehouse == warehouse)
     lines: dict[str, list[tuple[str, int]]] = defaultdict(list)
     with db.read() as conn:
         rows = list(conn.execute(stmt).mappings())
+        if before is not None:
+            rows.reverse()
         if rows:
             for ln in conn.execute(
                 sa.select(shipment_lines)

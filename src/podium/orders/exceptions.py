@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -9,8 +10,11 @@ import sqlalchemy as sa
 
 from podium.db.database import Database, as_utc
 from podium.db.tables import order_holds, orders
+from podium.orders import store
+from podium.orders.model import LineView
+from podium.orders.views import order_views
 
-__all__ = ["OpenHold", "open_hold_counts", "open_holds"]
+__all__ = ["OpenHold", "open_hold_counts", "open_holds", "short_lines"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,3 +74,17 @@ def open_holds(db: Database, *, limit_per_reason: int = 100) -> dict[str, list[O
                 for r in rows
             ]
     return grouped
+
+
+def short_lines(db: Database, order_ids: Sequence[str]) -> dict[str, list[LineView]]:
+    """Per order, the lines still waiting for stock, computed the way the order's own view is
+    (ordered minus cancelled minus what live shipments hold), so the two never disagree."""
+    if not order_ids:
+        return {}
+    with db.read() as conn:
+        views = order_views(conn, store.orders_by_id(conn, list(order_ids)))
+    return {
+        v.id: [ln for ln in v.lines if ln.quantity_backordered > 0]
+        for v in views
+        if any(ln.quantity_backordered > 0 for ln in v.lines)
+    }

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from podium.routing.engine import Location, route
+from podium.routing.model import Plan
 from podium.routing.optimiser import WaveOrder
 from podium.routing.rules import RuleSet
 
@@ -68,8 +69,11 @@ def replay(
     stock: Mapping[tuple[str, str], int],
     locations: Sequence[Location],
     rules: RuleSet,
+    on_plan: Callable[[WaveOrder, Plan], None] | None = None,
 ) -> Metrics:
-    """Route ``orders`` in turn under ``rules``; stock and capacity run down as they would."""
+    """Route ``orders`` in turn under ``rules``; stock and capacity run down as they would.
+
+    ``on_plan`` sees each order's plan, for callers that compare orders one by one."""
     left = dict(stock)
     capacity = {loc.code: loc.capacity_left for loc in locations}
     out = Metrics()
@@ -81,6 +85,8 @@ def replay(
         started = time.perf_counter()
         plan = route(order.facts, order.demand, left, current, rules, order.destination)
         out.decision_ms.append((time.perf_counter() - started) * 1000)
+        if on_plan is not None:
+            on_plan(order, plan)
         out.orders += 1
         out.cost += plan.cost or 0
         out.short_units += sum(plan.shortages.values())

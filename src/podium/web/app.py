@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException
 
 from podium.bootstrap import Podium
 from podium.web.core import Dashboard, Forbidden, LoginRequired, current_viewer, render
@@ -65,6 +67,42 @@ async def _forbidden(request: Request, exc: Exception) -> HTMLResponse:
     return render(request, "error.html", viewer, status=403, message=exc.message)
 
 
+def _api_path(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/")
+
+
+def _not_found_page(app: FastAPI) -> None:
+    """A 404 outside the API is a person following a link: show a page, not JSON.
+
+    The API's own handler (installed before the dashboard) keeps every other case.
+    """
+    api_handler = app.exception_handlers[HTTPException]
+
+    async def handler(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, HTTPException)
+        if exc.status_code != 404 or _api_path(request.url.path):
+            response = api_handler(request, exc)
+            return await response if inspect.isawaitable(response) else response
+        viewer = await current_viewer(request)
+        return render(
+            request,
+            "error.html",
+            viewer,
+            status=404,
+            message=f"There is no page at {request.url.path}.",
+        )
+
+    app.add_exception_handler(HTTPException, handler)
+
+
+def _favicon() -> FileResponse:
+    return FileResponse(
+        STATIC / "favicon.ico",
+        media_type="image/x-icon",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
+
+
 def install_dashboard(app: FastAPI, podium: Podium) -> Dashboard:
     board = Dashboard(podium)
     app.state.dashboard = board
@@ -73,6 +111,8 @@ def install_dashboard(app: FastAPI, podium: Podium) -> Dashboard:
         for item in area.NAV:
             board.nav.add(item)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.add_api_route("/favicon.ico", _favicon, include_in_schema=False)
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(Forbidden, _forbidden)
+    _not_found_page(app)
     return board

@@ -21,9 +21,9 @@ from starlette.datastructures import FormData
 
 from podium.access.model import Permission, allows
 from podium.bootstrap import Podium
-from podium.money import format_amount
 from podium.users.model import User
 from podium.users.service import DEFAULT_HASHER, get_user, session_secret
+from podium.web.formats import hold_reason, money, waiting_for_stock
 from podium.web.nav import NavRegistry
 from podium.web.ratelimit import LoginLimiter
 from podium.web.session import Session, csrf_matches, read_session, sign, unsign
@@ -52,10 +52,6 @@ CSP = (
 )
 
 
-def money(minor: int, currency: str) -> str:
-    return f"{format_amount(minor, currency)} {currency}"
-
-
 def when(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value else ""
 
@@ -82,7 +78,15 @@ def safe_url(url: str | None) -> str | None:
 def _templates() -> Jinja2Templates:
     """One template environment per process: templates compile once, not per app."""
     templates = Jinja2Templates(directory=str(TEMPLATES))
-    templates.env.filters.update(money=money, when=when, label=label, safe_url=safe_url, ago=ago)
+    templates.env.filters.update(
+        money=money,
+        when=when,
+        label=label,
+        safe_url=safe_url,
+        ago=ago,
+        hold_reason=hold_reason,
+        waiting_for_stock=waiting_for_stock,
+    )
     templates.env.globals.update(quote=quote)
     return templates
 
@@ -236,6 +240,7 @@ def render(
             "settings_nav": board.nav.visible(role, "settings") if viewer else [],
             "flash": flash,
             "path": request.url.path,
+            "status_code": status,
             "Markup": Markup,
             **context,
         },

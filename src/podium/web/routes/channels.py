@@ -10,10 +10,10 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from podium.access.model import Permission
+from podium.catalog.service import list_channels
 from podium.channels import health as channel_health
 from podium.channels import service as channel_service
 from podium.errors import DomainError
-from podium.orders.stats import last_order_at
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
 from podium.web.nav import NavItem
 
@@ -41,7 +41,6 @@ def _page(request: Request, viewer: Viewer, *, status: int = 200, **extra: Any) 
         viewer,
         status=status,
         channels=summaries,
-        last_order=last_order_at(podium.db, [s.channel for s in summaries]),
         connected={s.channel for s in summaries if podium.connectors.for_type(s.type)},
         kinds=KINDS,
         polled=POLLED,
@@ -69,6 +68,7 @@ def channel(code: str, request: Request, viewer: Viewer = page()) -> HTMLRespons
         "channel.html",
         viewer,
         h=found,
+        channel_name=next((c.name for c in list_channels(podium.db) if c.code == code), code),
         kind=KINDS.get(found.type, found.type),
         connected=podium.connectors.for_type(found.type) is not None,
         polled=found.type in POLLED,

@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from podium.access.model import Permission
 from podium.errors import DomainError
 from podium.orders import lifecycle
-from podium.orders.exceptions import open_hold_counts, open_holds
+from podium.orders.exceptions import open_hold_counts, open_holds, short_lines
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
 from podium.web.nav import NavItem
 
@@ -22,7 +22,9 @@ MAX_BULK = 500
 def exceptions(request: Request, viewer: Viewer = page()) -> HTMLResponse:
     db = dashboard(request).podium.db
     counts = open_hold_counts(db)
-    return render(request, "exceptions.html", viewer, groups=open_holds(db), counts=counts)
+    groups = open_holds(db)
+    short = short_lines(db, [h.order_id for h in groups.get("backorder", [])])
+    return render(request, "exceptions.html", viewer, groups=groups, counts=counts, short=short)
 
 
 @router.post("/exceptions/release", response_model=None)

@@ -18,6 +18,7 @@ from podium.orders.status import OrderStatus
 from podium.returns import service as returns
 from podium.routing.reroute import reroute_shipment
 from podium.web.core import Posted, action, dashboard, redirect
+from podium.web.formats import money
 from podium.web.nav import NavItem
 from podium.web.order_forms import edit_input, return_input
 
@@ -38,7 +39,7 @@ def edit(order_id: str, request: Request, posted: Posted = action(Permission.OPE
         after = edit_order(podium.db, order_id, data, posted.viewer.actor, geocoder=podium.geocoder)
     except DomainError as exc:
         return _back(request, order_id, exc.message, "error")
-    message = f"Order edited: total {after.total} {after.currency}."
+    message = f"Order edited: total {money(after.total, after.currency)}."
     if after.status == OrderStatus.ON_HOLD and before.status != OrderStatus.ON_HOLD:
         message += " Some units wait for stock (backorder hold)."
     return _back(request, order_id, message)

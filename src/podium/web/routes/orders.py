@@ -8,10 +8,12 @@ from fastapi.responses import HTMLResponse, Response
 from podium.access.model import Permission
 from podium.carriers.service import labels_for_order
 from podium.catalog.service import list_channels, list_warehouses
+from podium.db.database import Database
 from podium.errors import DomainError, NotFound
 from podium.fulfillment.model import OPEN_STATUSES, ShipmentStatus
 from podium.orders import lifecycle
 from podium.orders.edits import EDITABLE
+from podium.orders.exceptions import short_lines
 from podium.orders.model import HoldIn, NoteIn
 from podium.orders.queue import SORTS, QueueQuery, search_orders
 from podium.orders.status import HoldReason, OrderStatus
@@ -30,14 +32,22 @@ NAV = [NavItem("Orders", "/orders", order=10)]
 MANUAL_REASONS = ("manual", "fraud_review", "address", "payment")
 
 
+def _channel_names(db: Database) -> dict[str, str]:
+    """Pages show a channel's name ("Web store"), not its code ("web")."""
+    return {c.code: c.name for c in list_channels(db)}
+
+
 def _queue(request: Request, viewer: Viewer, template: str) -> HTMLResponse:
     db = dashboard(request).podium.db
+    channels = list_channels(db)
     error = None
     try:
         query = QueueQuery.parse(dict(request.query_params))
         rows, next_cursor = search_orders(db, query)
     except DomainError as exc:
         error, query, rows, next_cursor = exc, QueueQuery(), [], None
+    # What held rows wait for, said in the row (only on-hold rows of this page are read).
+    short = short_lines(db, [r.id for r in rows if r.status == OrderStatus.ON_HOLD])
     return render(
         request,
         template,
@@ -47,10 +57,12 @@ def _queue(request: Request, viewer: Viewer, template: str) -> HTMLResponse:
         query=query,
         rows=rows,
         next_cursor=next_cursor,
+        short=short,
         statuses=[s.value for s in OrderStatus if s is not OrderStatus.PENDING],
         reasons=[r.value for r in HoldReason],
         sorts=list(SORTS),
-        channels=list_channels(db) if template == "orders.html" else [],
+        channels=channels,
+        channel_names={c.code: c.name for c in channels},
         warehouses=list_warehouses(db) if template == "orders.html" else [],
     )
 
@@ -84,6 +96,7 @@ def order_page(order_id: str, request: Request, viewer: Viewer = page()) -> HTML
         "order.html",
         viewer,
         order=order,
+        channel_name=_channel_names(podium.db).get(order.channel, order.channel),
         timeline=list(reversed(timeline)),
         hold_reasons=MANUAL_REASONS,
         can_cancel=order.status in {"ready", "on_hold", "pending", "partially_shipped"},

@@ -16,6 +16,7 @@ from podium.returns import labels, receiving, refunds, service
 from podium.returns.exchanges import create_exchange
 from podium.returns.label_purchase import buy_return_label
 from podium.web.core import Posted, action, dashboard, redirect
+from podium.web.formats import money
 from podium.web.nav import NavItem
 from podium.web.return_forms import (
     exchange_input,
@@ -131,7 +132,7 @@ def refund(
             podium.db, return_id, refund_input(posted), podium.gateways, posted.viewer.actor
         )
         how = " as store credit" if done.method == "store_credit" else ""
-        return f"Refunded {done.amount} {done.currency}{how}."
+        return f"Refunded {money(done.amount, done.currency)}{how}."
 
     return _do(request, return_id, step)
 

@@ -34,6 +34,7 @@ def returns_list(request: Request, viewer: Viewer = page()) -> HTMLResponse:
         rows, next_cursor = search_returns(db, query)
     except DomainError as exc:
         error, query, rows, next_cursor = exc, ReturnsQuery(), [], None
+    channels = list_channels(db)
     return render(
         request,
         "returns.html",
@@ -44,7 +45,8 @@ def returns_list(request: Request, viewer: Viewer = page()) -> HTMLResponse:
         rows=rows,
         next_cursor=next_cursor,
         statuses=[s.value for s in ReturnStatus],
-        channels=list_channels(db),
+        channels=channels,
+        channel_names={c.code: c.name for c in channels},
     )
 
 
@@ -71,6 +73,7 @@ def return_page(return_id: str, request: Request, viewer: Viewer = page()) -> HT
         viewer,
         rma=rma,
         order=order,
+        channel_name={c.code: c.name for c in list_channels(db)}.get(order.channel, order.channel),
         label=label,
         timeline=[e for e in reversed(timeline) if e.data.get("return_id") == return_id],
         warehouses=list_warehouses(db),

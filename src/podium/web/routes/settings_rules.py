@@ -15,6 +15,7 @@ from podium.access.model import Permission
 from podium.errors import DomainError, ValidationFailed
 from podium.routing import service
 from podium.routing.rules import RuleSet
+from podium.routing.trial import MAX_ORDERS, try_rules
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
 from podium.web.forms import int_field
 from podium.web.nav import NavItem
@@ -23,6 +24,7 @@ router = APIRouter(include_in_schema=False)
 NAV = [NavItem("Routing rules", "/settings/routing-rules", order=25, section="settings")]
 PATH = "/settings/routing-rules"
 MAX_TEXT = 200_000  # characters of JSON a rule set may take
+DEFAULT_LAST = 200  # recent orders "Test this change" replays unless told otherwise
 
 
 def as_json(rules: RuleSet) -> str:
@@ -79,7 +81,14 @@ def _page(request: Request, viewer: Viewer, *, status: int = 200, **extra: Any) 
             shown = service.rule_version(db, int(raw))
         except DomainError:
             shown = active
-    context: dict[str, Any] = {"text": as_json(active.rule_set), "error": None, **extra}
+    context: dict[str, Any] = {
+        "text": as_json(active.rule_set),
+        "error": None,
+        "trial": None,
+        "last": DEFAULT_LAST,
+        "max_last": MAX_ORDERS,
+        **extra,
+    }
     return render(
         request,
         "settings/routing_rules.html",
@@ -130,3 +139,23 @@ def rollback(request: Request, posted: Posted = action(Permission.ADMIN)) -> Res
     return redirect(
         request, PATH, f"Version {number} is active again, saved as version {saved.version}."
     )
+
+
+@router.post(f"{PATH}/test", response_model=None)
+def test_change(request: Request, posted: Posted = action(Permission.ADMIN)) -> Response:
+    """Replay recent orders under the active rules and the edited text, as
+    ``podium routing simulate --last N --rules FILE`` does, and show the difference with the
+    text kept for editing; nothing is saved."""
+    text = str(posted.form.get("rules") or "")
+    raw_last = posted.get("last")
+    try:
+        last = int_field(raw_last, "last") if raw_last else DEFAULT_LAST
+        if not 1 <= last <= MAX_ORDERS:
+            raise ValidationFailed(
+                f"last: between 1 and {MAX_ORDERS:,} orders.", details={"field": "last"}
+            )
+        rules = parse_rules(text)
+        trial = try_rules(dashboard(request).podium.db, rules, last)
+    except DomainError as exc:
+        return _page(request, posted.viewer, status=exc.status, text=text, error=exc)
+    return _page(request, posted.viewer, text=text, trial=trial, last=last, candidate=rules)

@@ -8,7 +8,8 @@ refusal from a service comes back as a flash message.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
@@ -20,17 +21,21 @@ from podium.carriers.accounts import list_accounts
 from podium.carriers.service import current_labels
 from podium.carriers.tablerate import SERVICES
 from podium.catalog.service import list_warehouses
+from podium.db.database import Database
 from podium.errors import DomainError, NotFound, ValidationFailed
 from podium.fulfillment import picking, release
 from podium.fulfillment.model import PickListView, ShortPickIn
-from podium.fulfillment.queue import OPEN, open_counts, recent_pick_lists, to_ship
+from podium.fulfillment.queue import OPEN, ToShip, open_counts, recent_pick_lists, to_ship
 from podium.fulfillment.service import ShipIn, pack_shipment, pick_shipment, ship_shipment
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
 from podium.web.forms import int_field, invalid
 from podium.web.nav import NavItem
+from podium.web.paging import MAX_TOKEN, decode_key, encode_key
 
 router = APIRouter(include_in_schema=False)
 NAV = [NavItem("Warehouse", "/warehouse", order=40)]
+
+PAGE = 50  # rows of the shipments table per page
 
 STATUS_NAMES = {
     "pending": "Waiting for release",
@@ -48,8 +53,46 @@ def view_url(warehouse: str | None, status: str | None, **extra: str) -> str:
 
 
 def back(posted: Posted, **extra: str) -> str:
+    """Where a step's form returns: the same warehouse, step and page of the table."""
     status = posted.get("status")
+    for name in ("after", "before"):
+        token = posted.get(name)
+        if token and len(token) <= MAX_TOKEN and name not in extra:
+            extra[name] = token
     return view_url(posted.get("warehouse")[:64], status if status in OPEN else None, **extra)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    shipments: list[ToShip]
+    next: str | None  # token of the page after this one
+    previous: str | None  # token of the page before this one
+    first: bool  # this is the first page
+
+
+def _page_of(
+    db: Database, code: str | None, statuses: Sequence[str], after: str, before: str
+) -> Page:
+    """One page of the table, oldest first, PAGE rows, with its neighbours' tokens."""
+    if before:
+        rows = to_ship(
+            db, code, statuses=statuses, limit=PAGE + 1, before=decode_key(before, "before")
+        )
+        more_before = len(rows) > PAGE
+        rows = rows[1:] if more_before else rows
+        more_after = True
+    else:
+        key = decode_key(after, "after") if after else None
+        rows = to_ship(db, code, statuses=statuses, limit=PAGE + 1, after=key)
+        more_after = len(rows) > PAGE
+        rows = rows[:PAGE]
+        more_before = key is not None
+    return Page(
+        rows,
+        encode_key(rows[-1].created_at, rows[-1].id) if rows and more_after else None,
+        encode_key(rows[0].created_at, rows[0].id) if rows and more_before else None,
+        not more_before,
+    )
 
 
 def _pick_list(request: Request, raw: str | None) -> PickListView | None:
@@ -71,13 +114,26 @@ def warehouse(request: Request, viewer: Viewer = page()) -> HTMLResponse:
     warehouses = list_warehouses(db)
     if code and code not in {w.code for w in warehouses}:
         return render(request, "error.html", viewer, status=404, message=f"No warehouse {code}.")
-    shipments = to_ship(db, code, statuses=[status] if status else OPEN)
+    try:
+        found = _page_of(
+            db,
+            code,
+            [status] if status else OPEN,
+            request.query_params.get("after") or "",
+            request.query_params.get("before") or "",
+        )
+    except DomainError as exc:
+        return render(request, "error.html", viewer, status=exc.status, message=exc.message)
+    shipments = found.shipments
     fulfil = viewer.can(Permission.FULFIL)
     return render(
         request,
         "warehouse.html",
         viewer,
         shipments=shipments,
+        paging=found,
+        page_size=PAGE,
+        here={k: request.query_params.get(k) or "" for k in ("after", "before")},
         labels=current_labels(db, [s.id for s in shipments]),
         counts=open_counts(db, code),
         warehouses=warehouses,

@@ -22,6 +22,7 @@ from podium.errors import DomainError, ValidationFailed
 from podium.fulfillment import documents, picking
 from podium.fulfillment.model import PickListIn
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
+from podium.web.formats import money
 from podium.web.forms import int_field, invalid
 from podium.web.nav import NavItem
 from podium.web.routes import documents as files
@@ -111,8 +112,8 @@ def buy_label(
     return redirect(
         request,
         back(posted),
-        f"Label bought: {label.carrier_name} {label.service}, {label.rate.amount} "
-        f"{label.rate.currency}, tracking {label.tracking_number}.",
+        f"Label bought: {label.carrier_name} {label.service}, "
+        f"{money(label.rate.amount, label.rate.currency)}, tracking {label.tracking_number}.",
     )
 
 
