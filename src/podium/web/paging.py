@@ -3,6 +3,7 @@ every list uses (``podium.paging``), refused with the dashboard's own wording.""
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 
 from podium.errors import ValidationFailed
@@ -20,10 +21,8 @@ def encode_key(at: datetime, row_id: str) -> str:
 def decode_key(token: str, field: str) -> tuple[datetime, str]:
     """The key in ``token``, or ValidationFailed naming ``field`` for one Podium did not make."""
     key: tuple[object, ...] = ()
-    try:
+    with contextlib.suppress(ValidationFailed):
         key = decode_cursor(token, (datetime, str)).key
-    except ValidationFailed:
-        pass
     match key:
         case (datetime() as at, str() as row_id):
             return at, row_id
