@@ -16,6 +16,7 @@ from podium.inventory.model import (
     SafetyStockIn,
     TransferIn,
 )
+from podium.numbers import DbInt
 
 router = APIRouter(tags=["inventory"])
 
@@ -56,7 +57,7 @@ def availability(sku: str, _: Caller = READ, podium: Podium = Depends(get_podium
 @router.get("/inventory/{sku}/movements", response_model=dict[str, object])
 def movements(
     sku: str,
-    cursor: int | None = Query(None, ge=1),
+    cursor: DbInt | None = Query(None, ge=1),
     limit: int = Query(50, ge=1, le=500),
     _: Caller = READ,
     podium: Podium = Depends(get_podium),
