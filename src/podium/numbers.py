@@ -20,8 +20,9 @@ BIGINT_MAX = 2**63 - 1
 
 # A whole number from a path or query string ("42"), within a signed 64-bit column.
 DbInt = Annotated[int, Ge(0), Le(BIGINT_MAX)]
-# A whole number in a JSON body: 42, not true and not "42"; bounded like a BIGINT column.
-JsonInt = Annotated[int, Strict(), Ge(-BIGINT_MAX), Le(BIGINT_MAX)]
+# A whole number in a JSON body: 42, not true and not "42". Bounds stay with each field's
+# Field(ge=…, le=…): bounds here would replace those rather than add to them.
+JsonInt = Annotated[int, Strict()]
 # A measure in a JSON body: 40 or 40.5, not false and not "40".
 JsonFloat = Annotated[float, Strict()]
 

@@ -235,3 +235,73 @@ def test_a_json_body_with_a_charset_or_a_json_suffix_is_taken(api: Api) -> None:
 def test_a_missing_body_is_still_a_422_naming_it(api: Api) -> None:
     got = api.client.post("/api/v1/channels", headers=api.headers("admin"))
     _error(got, 422, "validation_error", "body")
+
+
+# --- 405s name every method the path takes ---------------------------------------------------
+
+_PROBES = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+def test_an_api_405_lists_exactly_the_methods_its_path_accepts(podium: Podium, api: Api) -> None:
+    app = create_app(podium, run_relay=False)
+    declared: dict[str, set[str]] = {}
+    for route in iter_route_contexts(app.routes):
+        if route.path and route.path.startswith("/api/") and route.methods:
+            declared.setdefault(route.path, set()).update(route.methods)
+    checked = 0
+    for path in declared:
+        url = path.replace("{fmt}", "csv")
+        url = "/".join("x1" if "{" in part else part for part in url.split("/"))
+        # Everything a concrete URL matches counts: /pick-lists/x1.pdf is also /pick-lists/{id}.
+        accepts = {
+            m for other, methods in declared.items() for m in methods if _matches(other, url)
+        }
+        for method in _PROBES:
+            if method in accepts:
+                continue
+            got = api.client.request(method, url, headers=api.headers("admin"))
+            assert got.status_code == 405, (method, url, got.status_code)
+            allow = {m.strip() for m in got.headers["allow"].split(",")}
+            expected = accepts | ({"HEAD"} if "GET" in accepts else set())
+            assert allow == expected, (method, url, allow, expected)
+            assert got.json()["error"]["code"] == "method_not_allowed"
+            checked += 1
+    assert checked > 300
+
+
+def _matches(template: str, url: str) -> bool:
+    import re
+
+    pattern = re.sub(
+        r"\{[^}]+\}", "[^/]+", re.escape(template).replace(r"\{", "{").replace(r"\}", "}")
+    )
+    return re.fullmatch(pattern, url) is not None
+
+
+# --- the OpenAPI document names the errors --------------------------------------------------
+
+
+def test_every_operation_documents_its_errors_in_the_error_shape(api: Api) -> None:
+    doc = api.client.get("/api/v1/openapi.json").json()
+    assert "HTTPValidationError" not in doc["components"]["schemas"]
+    error = doc["components"]["schemas"]["Error"]
+    assert error["properties"]["error"]["required"] == ["code", "message", "details"]
+    operations = 0
+    for path, item in doc["paths"].items():
+        for method, op in item.items():
+            operations += 1
+            responses = op["responses"]
+            if op.get("security"):
+                assert {"401", "403"} <= responses.keys(), (method, path)
+            if "{" in path:
+                assert "404" in responses, (method, path)
+            if "requestBody" in op:
+                assert {"413", "422"} <= responses.keys(), (method, path)
+            if method in ("post", "put", "patch", "delete"):
+                assert "409" in responses, (method, path)
+            for status, response in responses.items():
+                if (status >= "400" and status != "422") or status == "422":
+                    schema = response.get("content", {}).get("application/json", {}).get("schema")
+                    if schema is not None and "$ref" in schema:
+                        assert not schema["$ref"].endswith("HTTPValidationError"), (method, path)
+    assert operations > 100

@@ -12,6 +12,7 @@ from fastapi import FastAPI
 from podium import __version__
 from podium.api.errors import install_error_handlers
 from podium.api.limits import BodySizeLimit
+from podium.api.openapi import install_openapi
 from podium.api.routers import (
     carriers,
     catalog,
@@ -98,4 +99,5 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
     )
 
     install_dashboard(app, podium)  # the operations dashboard takes over `/`
+    install_openapi(app)
     return app
