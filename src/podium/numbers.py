@@ -14,12 +14,15 @@ from typing import Annotated
 from annotated_types import Ge, Le
 from pydantic import Strict
 
-__all__ = ["BIGINT_MAX", "DbInt", "JsonFloat", "JsonInt", "parse_db_int"]
+__all__ = ["BIGINT_MAX", "INT_MAX", "DbInt", "DbInt32", "JsonFloat", "JsonInt", "parse_db_int"]
 
 BIGINT_MAX = 2**63 - 1
+INT_MAX = 2**31 - 1  # an INTEGER column on PostgreSQL (routing rule versions)
 
 # A whole number from a path or query string ("42"), within a signed 64-bit column.
 DbInt = Annotated[int, Ge(0), Le(BIGINT_MAX)]
+# The same for a number kept in an INTEGER column.
+DbInt32 = Annotated[int, Ge(0), Le(INT_MAX)]
 # A whole number in a JSON body: 42, not true and not "42". Bounds stay with each field's
 # Field(ge=…, le=…): bounds here would replace those rather than add to them.
 JsonInt = Annotated[int, Strict()]
@@ -27,8 +30,8 @@ JsonInt = Annotated[int, Strict()]
 JsonFloat = Annotated[float, Strict()]
 
 
-def parse_db_int(text: str) -> int | None:
-    """``text`` as a row number if it is ASCII digits within a BIGINT, else None.
+def parse_db_int(text: str, limit: int = BIGINT_MAX) -> int | None:
+    """``text`` as a row number if it is ASCII digits up to ``limit`` (a BIGINT), else None.
 
     ``str.isdigit`` says yes to "¹" and "٥", which ``int`` then refuses or reads as another
     number, so the check is on ASCII explicitly.
@@ -36,4 +39,4 @@ def parse_db_int(text: str) -> int | None:
     if not text or len(text) > 19 or not (text.isascii() and text.isdigit()):
         return None
     value = int(text)
-    return value if value <= BIGINT_MAX else None
+    return value if value <= limit else None

@@ -36,15 +36,32 @@ def _error(response: Any, status: int, code: str, field: str | None = None) -> d
 # --- ids beyond a BIGINT, and digits that are not ASCII -----------------------------------
 
 
-@pytest.mark.parametrize("version", [HUGE, JUST_PAST_BIGINT, "¹", "-1"])
+# Rule versions are an INTEGER column: 2**31 and 2**63 - 2 overflowed on PostgreSQL.
+@pytest.mark.parametrize("version", [HUGE, JUST_PAST_BIGINT, str(2**63 - 2), str(2**31), "¹", "-1"])
 def test_a_rules_version_beyond_a_bigint_is_a_422_naming_it(api: Api, version: str) -> None:
     _error(api.get(f"/routing/rules/versions/{version}"), 422, "validation_error", "version")
 
 
-@pytest.mark.parametrize("version", [int(HUGE), 2**63])
+@pytest.mark.parametrize("version", [int(HUGE), 2**63, 2**31])
 def test_rollback_to_a_version_beyond_a_bigint_is_a_422(api: Api, version: int) -> None:
     _error(api.post("/routing/rules/rollback", {"version": version}), 422, "validation_error")
     assert api.ok("get", "/routing/rules")["version"] == 0  # nothing saved
+
+
+def test_the_dashboard_shows_the_active_rules_for_a_version_beyond_the_column(
+    podium: Podium, api: Api
+) -> None:
+    browser = sign_in(cheap_passwords(create_app(podium, run_relay=False)), podium, "admin")
+    for version in (str(2**63 - 2), str(2**31), "¹"):
+        assert browser.get(f"/settings/routing-rules?version={version}").status_code == 200
+
+
+def test_the_cli_refuses_to_roll_back_to_a_version_beyond_the_column(podium: Podium) -> None:
+    from podium.errors import NotFound
+    from podium.routing import service
+
+    with pytest.raises(NotFound):
+        service.rollback(podium.db, 2**31, "test")
 
 
 @pytest.mark.parametrize("event_id", [HUGE, JUST_PAST_BIGINT, "¹", "٥"])

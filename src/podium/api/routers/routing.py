@@ -11,7 +11,7 @@ from podium.access.model import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.bootstrap import Podium
 from podium.catalog.service import get_warehouse
-from podium.numbers import BIGINT_MAX, DbInt, JsonFloat, JsonInt
+from podium.numbers import INT_MAX, DbInt32, JsonFloat, JsonInt
 from podium.orders.model import OrderView
 from podium.routing import queues, reroute, service, waves
 from podium.routing.rules import RuleSet
@@ -27,7 +27,7 @@ ADMIN = Depends(require(Permission.ADMIN))
 
 
 class RollbackIn(Input):
-    version: JsonInt = Field(ge=0, le=BIGINT_MAX)
+    version: JsonInt = Field(ge=0, le=INT_MAX)
 
 
 class OptimiseIn(Input):
@@ -62,7 +62,7 @@ def rules_history(
 
 @router.get("/routing/rules/versions/{version}", response_model=RuleSetVersion)
 def rules_version(
-    version: DbInt, _: Caller = READ, podium: Podium = Depends(get_podium)
+    version: DbInt32, _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> RuleSetVersion:
     return service.rule_version(podium.db, version)
 

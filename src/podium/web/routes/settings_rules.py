@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from podium.access.model import Permission
 from podium.errors import DomainError, ValidationFailed
-from podium.numbers import parse_db_int
+from podium.numbers import INT_MAX, parse_db_int
 from podium.routing import service
 from podium.routing.rules import RuleSet
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
@@ -75,7 +75,7 @@ def _page(request: Request, viewer: Viewer, *, status: int = 200, **extra: Any) 
     active = service.get_rules(db)
     shown = active
     raw = request.query_params.get("version")
-    wanted = parse_db_int(raw or "")
+    wanted = parse_db_int(raw or "", INT_MAX)
     if wanted is not None and wanted != active.version:
         try:
             shown = service.rule_version(db, wanted)
