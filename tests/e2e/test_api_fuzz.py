@@ -1,11 +1,11 @@
 """A bounded schemathesis run over every API operation: no 5xx, and every answer's status and
 body as the OpenAPI document says.
 
-Against the ASGI app in process (no server to wait for), on an SQLite store seeded with a
-channel, warehouses, products, stock and an order, with an admin key, so that operations reach
-their real code rather than a 404. Deterministic (fixed seed, derandomised) and bounded by
-FUZZ_EXAMPLES per operation (default 3) so the run stays near two minutes on two cores;
-raise it to fuzz harder locally, e.g. ``FUZZ_EXAMPLES=200 pytest tests/e2e/test_api_fuzz.py``.
+Against the ASGI app in process (no server to wait for), on PostgreSQL when the run has one
+(else SQLite), seeded with a channel, warehouses, products, stock and an order, with an admin
+key, so that operations reach their real code rather than a 404. Deterministic (fixed seed,
+derandomised) and bounded by FUZZ_EXAMPLES per operation (default 3) so the run stays near
+two minutes on two cores; ``FUZZ_EXAMPLES=200 pytest tests/e2e/test_api_fuzz.py`` fuzzes harder.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from schemathesis.specs.openapi.checks import (  # noqa: E402
     status_code_conformance,
 )
 
+from conftest import PG_URL, reset_postgres  # noqa: E402
 from podium.access.service import create_key  # noqa: E402
 from podium.api.app import create_app  # noqa: E402
 from podium.bootstrap import bootstrap  # noqa: E402
@@ -48,7 +49,7 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "3"))
 # TODO(lists branch, issue 12): list cursors that are not ASCII (`?cursor=%C3%A9`) are still a
 # 500 on GET /orders and GET /returns; the "lists" engineer replaces the cursor format. Until
 # that branch is merged these two operations run without their `cursor` parameter being fuzzed
-# (see _without_list_cursor); remove that hook after the merge.
+# (the two lines marked TODO in the test); remove them after the merge.
 LIST_CURSOR_500S = {("GET", "/api/v1/orders"), ("GET", "/api/v1/returns")}
 
 
@@ -59,11 +60,17 @@ CALLS: dict[str, int] = {"requests": 0}
 def fuzz_app(
     sqlite_template: Path, tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> Iterator[Any]:
-    target = tmp_path_factory.mktemp("fuzz") / "podium.db"
-    shutil.copyfile(sqlite_template, target)
+    # PostgreSQL when the run has one: its INTEGER and BIGINT columns overflow where SQLite's
+    # do not (rule version 2**31 was a 500 there only).
+    if PG_URL:
+        url: str = request.getfixturevalue("postgres_url")
+        reset_postgres(url)
+    else:
+        target = tmp_path_factory.mktemp("fuzz") / "podium.db"
+        shutil.copyfile(sqlite_template, target)
+        url = f"sqlite:///{target}"
     podium = bootstrap(
-        Settings(database_url=f"sqlite:///{target}", relay_poll_seconds=0.05),
-        geocoder=default_geocoder(),
+        Settings(database_url=url, relay_poll_seconds=0.05), geocoder=default_geocoder()
     )
     app = create_app(podium, run_relay=False)
     key = create_key(podium.db, "fuzz admin", "admin")[1]
