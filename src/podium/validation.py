@@ -13,6 +13,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from pydantic_core import PydanticCustomError
 
 from podium.money import InvalidMoney, normalise_currency
+from podium.numbers import JsonFloat
 
 __all__ = [
     "Address",
@@ -104,5 +105,5 @@ class Address(BaseModel):
     postal_code: str | None = Field(default=None, max_length=20)
     country: CountryCode
     phone: str | None = Field(default=None, max_length=50)
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
+    latitude: JsonFloat | None = Field(default=None, ge=-90, le=90)
+    longitude: JsonFloat | None = Field(default=None, ge=-180, le=180)

@@ -135,3 +135,16 @@ def test_import_inventory_from_stdin_counts_and_adjusts(database_url: str) -> No
     runs = _podium(database_url, "import", "history")
     assert runs.returncode == 0 and "inventory" in runs.stdout
     db.dispose()
+
+
+def test_an_encoding_that_is_not_text_exits_2_naming_it(database_url: str, tmp_path: Path) -> None:
+    _store(database_url).dispose()
+    file = tmp_path / "orders.csv"
+    file.write_text(ORDERS)
+    for encoding in ("rot13", "base64", "zlib_codec"):
+        got = _podium(
+            database_url, "import", "orders", str(file), "--channel", "shop", "--encoding", encoding
+        )
+        assert got.returncode == 2, got.stderr
+        assert "not a text encoding" in got.stderr and "invalid_encoding" in got.stderr
+        assert "Traceback" not in got.stdout + got.stderr

@@ -13,6 +13,7 @@ from podium import __version__
 from podium.api.docs import install_docs
 from podium.api.errors import install_error_handlers
 from podium.api.limits import BodySizeLimit
+from podium.api.openapi import install_openapi
 from podium.api.paging import refuse_unknown_query
 from podium.api.routers import (
     carriers,
@@ -104,4 +105,5 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
     )
 
     install_dashboard(app, podium)  # the operations dashboard takes over `/`
+    install_openapi(app)
     return app

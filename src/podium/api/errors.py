@@ -11,6 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 
+from podium.api.allow import allowed_methods
 from podium.errors import DomainError
 
 __all__ = ["error_response", "install_error_handlers"]
@@ -60,10 +61,33 @@ def _field(loc: tuple[Any, ...]) -> str:
     return ".".join(parts) or "body"
 
 
-async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+def _is_json(content_type: str) -> bool:
+    kind = content_type.split(";")[0].strip().lower()
+    return kind == "application/json" or (
+        kind.startswith("application/") and kind.endswith("+json")
+    )
+
+
+async def _validation(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = exc.errors()
     if any(e.get("type") == "json_invalid" for e in errors):
         return error_response(400, "malformed_json", "The request body is not valid JSON.")
+    # FastAPI hands a route the raw bytes when the body is not labelled JSON, and the model
+    # then fails with "Input should be a valid dictionary": say what is really wrong.
+    content_type = request.headers.get("content-type", "")
+    if (
+        request.url.path.startswith("/api/")
+        and not _is_json(content_type)
+        and any(
+            tuple(e.get("loc", ()))[:1] == ("body",) and e.get("type") != "missing" for e in errors
+        )
+    ):
+        return error_response(
+            415,
+            "unsupported_media_type",
+            "This operation takes a JSON body: send it with `Content-Type: application/json`.",
+            {"field": "body", "content_type": content_type or None},
+        )
     items = [
         {
             "field": _field(tuple(e.get("loc", ()))),
@@ -89,10 +113,13 @@ async def _domain(_: Request, exc: DomainError) -> JSONResponse:
     return error_response(exc.status, exc.code, exc.message, exc.details)
 
 
-async def _http(_: Request, exc: HTTPException) -> JSONResponse:
+async def _http(request: Request, exc: HTTPException) -> JSONResponse:
     code = _HTTP_CODES.get(exc.status_code, "error")
     message = exc.detail if isinstance(exc.detail, str) else code.replace("_", " ")
     headers = dict(exc.headers) if exc.headers else None
+    if exc.status_code == 405 and (allowed := allowed_methods(request)):
+        headers = {**(headers or {}), "Allow": ", ".join(allowed)}
+        message = f"{request.method} is not allowed here; this path accepts {', '.join(allowed)}."
     return error_response(exc.status_code, code, message, headers=headers)
 
 

@@ -9,14 +9,26 @@ from datetime import date
 
 from podium.carriers import store
 from podium.db.database import Database, as_utc
+from podium.errors import ValidationFailed
 from podium.fulfillment import paperwork
 from podium.fulfillment.documents import ManifestDoc, ManifestRow
 from podium.money import format_amount
 
-__all__ = ["manifest", "manifest_csv"]
+__all__ = ["FIRST_DAY", "LAST_DAY", "manifest", "manifest_csv"]
+
+# A manifest covers one UTC day, [day, day + 1): the day after 9999-12-31 does not exist, and
+# nothing shipped before the epoch. Outside this range the answer is a 422, not an overflow.
+FIRST_DAY = date(1970, 1, 1)
+LAST_DAY = date(9998, 12, 31)
 
 
 def manifest(db: Database, code: str, day: date) -> ManifestDoc:
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationFailed(
+            f"date must be a day from {FIRST_DAY} to {LAST_DAY}.",
+            code="invalid_date",
+            details={"field": "date"},
+        )
     shipped = paperwork.shipped_on(db, code, day)
     ids = [r["id"] for r, _ in shipped]
     with db.read() as conn:

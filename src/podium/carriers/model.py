@@ -13,6 +13,7 @@ from typing import Any, Literal, Protocol
 
 from pydantic import BaseModel, Field
 
+from podium.numbers import JsonInt
 from podium.validation import Code, Input
 
 __all__ = [
@@ -207,4 +208,4 @@ class LabelIn(Input):
     carrier: Code | None = None
     service: str | None = Field(default=None, min_length=1, max_length=64)
     deliver_by: date | None = None
-    weight_grams: int | None = Field(default=None, ge=1, le=150_000)
+    weight_grams: JsonInt | None = Field(default=None, ge=1, le=150_000)

@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
+from podium.numbers import JsonFloat, JsonInt
 from podium.validation import Address, Code, CountryCode, Input, Sku
 
 __all__ = [
@@ -66,7 +67,7 @@ class _WhereAndWhen(Input):
     time_zone: str | None = Field(
         default=None, max_length=64, description="IANA, e.g. America/New_York."
     )
-    working_days: list[int] | None = Field(
+    working_days: list[JsonInt] | None = Field(
         default=None, max_length=7, description="ISO weekdays it ships on (Monday = 1)."
     )
     serves_channels: list[Code] | None = Field(default=None, description="null: every channel.")
@@ -88,11 +89,11 @@ class WarehouseIn(_WhereAndWhen):
     code: Code
     name: str = Field(min_length=1, max_length=200)
     address: WarehouseAddress
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
-    priority: int = Field(default=100, ge=0, le=1_000_000, description="Lower ships first.")
+    latitude: JsonFloat | None = Field(default=None, ge=-90, le=90)
+    longitude: JsonFloat | None = Field(default=None, ge=-180, le=180)
+    priority: JsonInt = Field(default=100, ge=0, le=1_000_000, description="Lower ships first.")
     active: bool = True
-    daily_order_capacity: int | None = Field(default=None, ge=0, le=10_000_000)
+    daily_order_capacity: JsonInt | None = Field(default=None, ge=0, le=10_000_000)
 
 
 class WarehousePatch(_WhereAndWhen):
@@ -100,11 +101,11 @@ class WarehousePatch(_WhereAndWhen):
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
     address: WarehouseAddress | None = None
-    latitude: float | None = Field(default=None, ge=-90, le=90)
-    longitude: float | None = Field(default=None, ge=-180, le=180)
-    priority: int | None = Field(default=None, ge=0, le=1_000_000)
+    latitude: JsonFloat | None = Field(default=None, ge=-90, le=90)
+    longitude: JsonFloat | None = Field(default=None, ge=-180, le=180)
+    priority: JsonInt | None = Field(default=None, ge=0, le=1_000_000)
     active: bool | None = None
-    daily_order_capacity: int | None = Field(default=None, ge=0, le=10_000_000)
+    daily_order_capacity: JsonInt | None = Field(default=None, ge=0, le=10_000_000)
 
 
 class Warehouse(BaseModel):
@@ -128,10 +129,10 @@ class Warehouse(BaseModel):
 class ProductIn(Input):
     sku: Sku
     name: str = Field(min_length=1, max_length=300)
-    weight_grams: int | None = Field(default=None, ge=0, le=10_000_000)
-    length_mm: int | None = Field(default=None, ge=0, le=100_000)
-    width_mm: int | None = Field(default=None, ge=0, le=100_000)
-    height_mm: int | None = Field(default=None, ge=0, le=100_000)
+    weight_grams: JsonInt | None = Field(default=None, ge=0, le=10_000_000)
+    length_mm: JsonInt | None = Field(default=None, ge=0, le=100_000)
+    width_mm: JsonInt | None = Field(default=None, ge=0, le=100_000)
+    height_mm: JsonInt | None = Field(default=None, ge=0, le=100_000)
 
 
 class Product(BaseModel):

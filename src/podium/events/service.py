@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from podium.db.database import Database, as_utc
 from podium.errors import Conflict, NotFound, ValidationFailed
 from podium.events import store
+from podium.numbers import parse_db_int
 from podium.paging import Page, decode_cursor
 
 __all__ = ["EventView", "event_counts", "list_events", "retry_event"]
@@ -50,9 +51,10 @@ def _view(r: Any) -> EventView:
 
 
 def _event_id(value: str) -> int:
-    if not value.isdigit():
+    eid = parse_db_int(value)
+    if eid is None:
         raise NotFound(f"No event {value}.", code="event_not_found")
-    return int(value)
+    return eid
 
 
 def list_events(

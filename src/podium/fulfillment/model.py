@@ -20,6 +20,7 @@ from enum import StrEnum
 from pydantic import BaseModel, Field
 
 from podium.errors import InvalidTransition
+from podium.numbers import JsonInt
 from podium.validation import Input, Sku
 
 __all__ = [
@@ -164,7 +165,7 @@ class BinIn(Input):
 
 
 class PickListIn(Input):
-    max_shipments: int = Field(default=50, ge=1, le=1000)
+    max_shipments: JsonInt = Field(default=50, ge=1, le=1000)
     shipment_ids: list[str] | None = Field(
         default=None,
         min_length=1,
@@ -181,7 +182,7 @@ class PickListView(BaseModel):
 
 class ShortLineIn(Input):
     sku: Sku
-    quantity: int = Field(ge=1, le=1_000_000)
+    quantity: JsonInt = Field(ge=1, le=1_000_000)
 
 
 class ShortPickIn(Input):

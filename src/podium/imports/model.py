@@ -168,12 +168,32 @@ class Sheet:
     header_line: int = 1
 
 
+# Registered as text encodings, yet no file is written in them: "undefined" refuses every byte.
+_NOT_TEXT = frozenset({"undefined"})
+
+
 def codec_name(encoding: str) -> str | None:
-    """Python's name for a text encoding ("Windows-1252" → "cp1252"), or None if unknown."""
+    """Python's name for a text encoding ("Windows-1252" → "cp1252"), or None if unknown.
+
+    Python's codec registry also holds bytes-to-bytes and str-to-str transforms (rot13,
+    base64, hex, zlib_codec…) that cannot turn a file into text; those count as unknown here.
+    """
     try:
-        return codecs.lookup(encoding.strip()).name
+        info = codecs.lookup(encoding.strip())
     except (LookupError, ValueError):
         return None
+    if not getattr(info, "_is_text_encoding", True) or info.name in _NOT_TEXT:
+        return None
+    return info.name
+
+
+def is_codec(encoding: str) -> bool:
+    """Whether Python knows ``encoding`` at all, text or not (to say which mistake it is)."""
+    try:
+        codecs.lookup(encoding.strip())
+    except (LookupError, ValueError):
+        return False
+    return True
 
 
 def _decode(data: bytes, encoding: str | None = None) -> tuple[str, Reject | None]:
@@ -183,6 +203,10 @@ def _decode(data: bytes, encoding: str | None = None) -> tuple[str, Reject | Non
             return data.decode(codec), None
         except UnicodeDecodeError as exc:
             return "", _bad_byte(data, exc, f"The file is not {encoding}")
+        except UnicodeError:  # idna and friends fail on the text as a whole, not at a byte
+            return "", Reject(
+                line=1, field="file", code="invalid_encoding", message=f"Not valid {encoding}."
+            )
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
         return "", Reject(
             line=1,

@@ -10,7 +10,7 @@ from podium.db.database import Database, as_utc, utcnow
 from podium.errors import Conflict, ValidationFailed
 from podium.ids import new_id
 from podium.imports import store
-from podium.imports.model import ImportReport, ImportRun, codec_name
+from podium.imports.model import ImportReport, ImportRun, codec_name, is_codec
 from podium.paging import Page, decode_cursor
 
 __all__ = ["Discard", "Progress", "check_encoding", "list_runs", "record_run", "refuse_repeat"]
@@ -78,7 +78,14 @@ def list_runs(
 
 
 def check_encoding(encoding: str | None) -> None:
-    """Refuse an encoding name Python does not know (an operator mistake, not a bad row)."""
+    """Refuse an encoding name Python does not know, or a codec that does not make text
+    (rot13, base64, zlib_codec…): an operator mistake, not a bad row."""
+    if encoding is not None and codec_name(encoding) is None and is_codec(encoding):
+        raise ValidationFailed(
+            f"{encoding!r} is not a text encoding (try utf-8, cp1252 or latin-1).",
+            code="invalid_encoding",
+            details={"field": "encoding", "encoding": encoding},
+        )
     if encoding is not None and codec_name(encoding) is None:
         raise ValidationFailed(
             f"Unknown text encoding {encoding!r} (try utf-8, cp1252 or latin-1).",

@@ -15,6 +15,7 @@ from podium.events.store import emit
 from podium.ids import new_id
 from podium.notify import webhook_store as store
 from podium.notify.model import PING, check_event_types, check_url, new_secret
+from podium.numbers import JsonInt
 from podium.paging import Page, decode_cursor
 from podium.validation import Input
 
@@ -220,7 +221,7 @@ MAX_OVERLAP_SECONDS = 7 * 24 * 3600
 
 
 class RotateIn(Input):
-    previous_valid_for_seconds: int = Field(default=24 * 3600, ge=0, le=MAX_OVERLAP_SECONDS)
+    previous_valid_for_seconds: JsonInt = Field(default=24 * 3600, ge=0, le=MAX_OVERLAP_SECONDS)
 
 
 def rotate_secret(db: Database, sub_id: str, data: RotateIn) -> WebhookView:

@@ -13,6 +13,7 @@ from pydantic import AwareDatetime, BaseModel, Field, StrictInt
 from podium.errors import ValidationFailed
 from podium.inventory.model import MAX_QUANTITY
 from podium.money import MAX_MINOR, InvalidMoney, format_amount, parse_amount
+from podium.numbers import JsonInt
 from podium.validation import Address, Code, CurrencyCode, Email, Input, MoneyString, Sku
 
 __all__ = [
@@ -69,7 +70,7 @@ class OrderIntake(Input):
     # Smart routing (issue 4): the delivery promise and how urgent the order is.
     promised_date: date | None = Field(default=None, description="Deliver by this date.")
     service_level: Literal["standard", "express", "next_day"] | None = None
-    priority: int | None = Field(default=None, ge=0, le=9, description="9 is most urgent.")
+    priority: JsonInt | None = Field(default=None, ge=0, le=9, description="9 is most urgent.")
 
     def fingerprint(self) -> str:
         """A digest of what was asked, to tell a retry from a different request."""

@@ -10,6 +10,7 @@ from podium.catalog import cache as catalogue
 from podium.catalog import store as catalog
 from podium.db.database import Database
 from podium.errors import NotFound, ValidationFailed
+from podium.numbers import JsonInt
 from podium.payments.model import payment_policy
 from podium.returns.model import return_policy
 from podium.validation import Code, Input
@@ -27,7 +28,7 @@ __all__ = [
 
 
 class ReturnPolicyIn(Input):
-    window_days: int = Field(ge=0, le=3650)
+    window_days: JsonInt = Field(ge=0, le=3650)
     reasons: list[str] = Field(
         min_length=1, max_length=50, description="snake_case words customers and staff pick from"
     )

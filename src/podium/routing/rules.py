@@ -20,6 +20,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
+from podium.numbers import JsonFloat, JsonInt
 from podium.routing.costs import ServiceLevel
 from podium.validation import Code, CountryCode, CurrencyCode, Input, MoneyString
 
@@ -50,7 +51,7 @@ class OrderFilter(Input):
     max_value: MoneyString | None = Field(default=None, description="Order total, at most.")
     service_levels: list[ServiceLevel] | None = None
     tags_any: list[str] | None = Field(default=None, max_length=50)
-    min_priority: int | None = Field(default=None, ge=0, le=9)
+    min_priority: JsonInt | None = Field(default=None, ge=0, le=9)
 
 
 class LocationFilter(Input):
@@ -62,7 +63,7 @@ class LocationFilter(Input):
     meets_promise: bool = Field(
         default=False, description="Only locations that can deliver by the order's promise."
     )
-    min_units_after_safety: int = Field(
+    min_units_after_safety: JsonInt = Field(
         default=0,
         ge=0,
         le=1_000_000,
@@ -71,7 +72,7 @@ class LocationFilter(Input):
     ship_from_store: bool | None = Field(
         default=None, description="true: stores only; false: no stores; null: either."
     )
-    max_distance_km: float | None = Field(default=None, gt=0, le=40_000)
+    max_distance_km: JsonFloat | None = Field(default=None, gt=0, le=40_000)
     warehouses: list[Code] | None = Field(default=None, description="Only these locations.")
 
 
@@ -83,7 +84,7 @@ class Rule(Input):
     action: Action = "allow_split"
     if_unfilled: Literal["next_rule", "hold"] = "next_rule"
     queue: Code | None = Field(default=None, description="Hold queue for hold actions.")
-    scarcity_weight: int = Field(
+    scarcity_weight: JsonInt = Field(
         default=SCARCITY_WEIGHT,
         ge=0,
         le=1_000_000,

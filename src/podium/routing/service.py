@@ -22,6 +22,7 @@ from podium.catalog.model import Warehouse
 from podium.db.database import Database
 from podium.errors import Conflict, NotFound
 from podium.fulfillment import store as shipments_store
+from podium.numbers import INT_MAX
 from podium.routing import store
 from podium.routing.costs import DEFAULT_RATES, WEEKDAYS, Calendar, RateTable
 from podium.routing.engine import Location
@@ -103,6 +104,8 @@ def get_rules(db: Database) -> RuleSetVersion:
 
 
 def rule_version(db: Database, number: int) -> RuleSetVersion:
+    if not 0 <= number <= INT_MAX:  # versions are an INTEGER column: beyond it, none exists
+        raise NotFound(f"No routing rules version {number}.", code="rules_version_not_found")
     with db.read() as conn:
         row = store.latest(conn)
         latest = row["version"] if row else 0

@@ -11,6 +11,7 @@ from podium.access.model import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.bootstrap import Podium
 from podium.catalog.service import get_warehouse
+from podium.numbers import INT_MAX, DbInt32, JsonFloat, JsonInt
 from podium.orders.model import OrderView
 from podium.routing import queues, reroute, service, waves
 from podium.routing.rules import RuleSet
@@ -26,14 +27,14 @@ ADMIN = Depends(require(Permission.ADMIN))
 
 
 class RollbackIn(Input):
-    version: int = Field(ge=0)
+    version: JsonInt = Field(ge=0, le=INT_MAX)
 
 
 class OptimiseIn(Input):
     warehouse: str | None = Field(default=None, description="Only orders with a shipment here.")
     apply: bool = Field(default=False, description="Re-plan the orders (else: a dry run).")
-    time_budget_seconds: float = Field(default=10.0, gt=0, le=300)
-    limit: int = Field(default=2000, ge=1, le=5000, description="Most orders in the wave.")
+    time_budget_seconds: JsonFloat = Field(default=10.0, gt=0, le=300)
+    limit: JsonInt = Field(default=2000, ge=1, le=5000, description="Most orders in the wave.")
 
 
 class RejectIn(Input):
@@ -61,7 +62,7 @@ def rules_history(
 
 @router.get("/routing/rules/versions/{version}", response_model=RuleSetVersion)
 def rules_version(
-    version: int, _: Caller = READ, podium: Podium = Depends(get_podium)
+    version: DbInt32, _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> RuleSetVersion:
     return service.rule_version(podium.db, version)
 

@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from podium.access.model import Permission
 from podium.errors import DomainError, ValidationFailed
+from podium.numbers import INT_MAX, parse_db_int
 from podium.routing import service
 from podium.routing.rules import RuleSet
 from podium.routing.trial import MAX_ORDERS, try_rules
@@ -76,9 +77,10 @@ def _page(request: Request, viewer: Viewer, *, status: int = 200, **extra: Any) 
     active = service.get_rules(db)
     shown = active
     raw = request.query_params.get("version")
-    if raw and raw.isdigit() and int(raw) != active.version:
+    wanted = parse_db_int(raw or "", INT_MAX)
+    if wanted is not None and wanted != active.version:
         try:
-            shown = service.rule_version(db, int(raw))
+            shown = service.rule_version(db, wanted)
         except DomainError:
             shown = active
     context: dict[str, Any] = {
