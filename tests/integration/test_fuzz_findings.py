@@ -73,7 +73,7 @@ def test_retrying_an_event_id_beyond_a_bigint_or_not_ascii_is_a_404(
 
 def test_a_movements_cursor_beyond_a_bigint_is_a_422(store: Api) -> None:
     got = store.get(f"/inventory/TEE/movements?cursor={JUST_PAST_BIGINT}")
-    _error(got, 422, "validation_error", "cursor")
+    _error(got, 422, "invalid_cursor", "cursor")
 
 
 # --- booleans are not numbers ------------------------------------------------------------
