@@ -86,6 +86,9 @@ class Settings:
     max_import_bytes: int = 32 * 1024 * 1024
     # Signs dashboard session cookies; when unset, a key kept in the database is used.
     secret_key: str | None = None
+    # 3PL CSV drops (handoff_dir) must lie under this directory; relative ones are taken
+    # relative to it. Relative itself to the server's working directory.
+    handoff_root: str = "handoff"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -117,4 +120,5 @@ class Settings:
             webhook_pause_after_seconds=_float(e, "PODIUM_WEBHOOK_PAUSE_AFTER_SECONDS", 3600.0),
             max_import_bytes=_int(e, "PODIUM_MAX_IMPORT_BYTES", 32 * 1024 * 1024),
             secret_key=e.get("PODIUM_SECRET_KEY") or None,
+            handoff_root=e.get("PODIUM_HANDOFF_ROOT") or "handoff",
         )

@@ -18,7 +18,7 @@ users_app = typer.Typer(
 def users_create(
     email: str = typer.Option(..., "--email", help="The user's e-mail; they sign in with it."),
     role: str = typer.Option(
-        ..., "--role", help="admin, operator, warehouse, support or readonly."
+        "readonly", "--role", help="admin, operator, warehouse, support or readonly."
     ),
     password: str = typer.Option(
         ..., "--password", help="At least 10 characters; '-' reads it from stdin."

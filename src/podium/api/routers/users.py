@@ -7,7 +7,7 @@ from datetime import datetime
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from podium.access.model import Permission
+from podium.access.model import DEFAULT_ROLE, Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.bootstrap import Podium
 from podium.users import service
@@ -21,7 +21,11 @@ ADMIN = Depends(require(Permission.ADMIN))
 
 class UserIn(Input):
     email: str = Field(min_length=3, max_length=320)
-    role: str
+    role: str = Field(
+        default=DEFAULT_ROLE.value,
+        description="admin, operator, warehouse, support or readonly (the default: least "
+        "privilege).",
+    )
     password: str = Field(min_length=1, max_length=256)
 
 
