@@ -11,7 +11,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 
-from podium.errors import DomainError
+from podium.errors import DomainError, TooManyRequests
 
 __all__ = ["error_response", "install_error_handlers"]
 
@@ -86,7 +86,8 @@ async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
 
 
 async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-    return error_response(exc.status, exc.code, exc.message, exc.details)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
+    return error_response(exc.status, exc.code, exc.message, exc.details, headers)
 
 
 async def _http(_: Request, exc: HTTPException) -> JSONResponse:
