@@ -146,6 +146,7 @@ def serve(
         log_level="warning",
         access_log=False,
         factory=False,
+        proxy_headers=False,  # the app applies PODIUM_TRUSTED_PROXIES itself
     )
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "list_sessions",
     "revoke_session",
     "revoke_sessions",
+    "session_id",
     "start_session",
     "token_hash",
 ]
@@ -102,6 +103,13 @@ def check_session(
         as_utc(row["created_at"]),
         as_utc(row["last_login_at"]) if row["last_login_at"] else None,
     )
+
+
+def session_id(db: Database, token: str) -> str | None:
+    """The id of the session ``token`` opens (to mark "this browser" in a list)."""
+    with db.read() as conn:
+        row = store.with_user(conn, token_hash(token))
+    return str(row["id"]) if row is not None else None
 
 
 def end_session(db: Database, token: str) -> None:

@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 from podium.bootstrap import Podium
 from podium.web.core import Dashboard, Forbidden, LoginRequired, current_viewer, render
 from podium.web.routes import (
+    account,
     auth,
     channels,
     documents,
@@ -33,6 +34,7 @@ __all__ = ["AREAS", "install_dashboard"]
 # Each area is a module with ``router`` and ``NAV``; a new capability adds its module here.
 AREAS = (
     auth,
+    account,
     home,
     orders,
     order_actions,

@@ -13,6 +13,7 @@ from podium.errors import DomainError
 from podium.events.lag import outbox_lag
 from podium.orders.stats import last_order_at
 from podium.users import service as users
+from podium.users import sessions
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
 from podium.web.forms import int_field, invalid
 from podium.web.nav import NavItem
@@ -143,6 +144,18 @@ def create_user(request: Request, posted: Posted = action(Permission.ADMIN)) -> 
     except DomainError as exc:
         return redirect(request, "/settings/users", exc.message, "error")
     return redirect(request, "/settings/users", f"User {made.email} created.")
+
+
+@router.post("/settings/users/{user_id}/sessions/revoke", response_model=None)
+def revoke_user_sessions(
+    user_id: str, request: Request, posted: Posted = action(Permission.ADMIN)
+) -> Response:
+    """Sign a user out everywhere (their own sessions included, if it is the admin)."""
+    try:
+        ended = sessions.revoke_sessions(dashboard(request).podium.db, user_id)
+    except DomainError as exc:
+        return redirect(request, "/settings/users", exc.message, "error")
+    return redirect(request, "/settings/users", f"{ended} session(s) signed out.")
 
 
 @router.post("/settings/users/{user_id}/disable", response_model=None)
