@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 
 __all__ = [
     "LOGIN_PER_ACCOUNT",
@@ -58,12 +59,14 @@ def retry_after(previous: int, current: int, now: float, limit: Limit) -> int:
     """Whole seconds until the estimate drops below the limit again (0 if it is below now)."""
     if estimate(previous, current, now, limit.window) < limit.limit:
         return 0
-    start = window_start(now, limit.window)
+    # Exact fractions: the wait must end strictly past the point where the estimate equals
+    # the limit, and float rounding could land it exactly there.
+    start, window = Fraction(window_start(now, limit.window)), Fraction(limit.window)
     if current >= limit.limit:  # wait for this window to pass and its weight to drop enough
-        until = start + limit.window + limit.window * (1.0 - limit.limit / (current + 1))
+        until = start + window + window * (1 - Fraction(limit.limit, current + 1))
     else:  # the previous window's weight must drop until the sum is under the limit
-        until = start + limit.window * (1.0 - (limit.limit - current) / previous)
-    return max(1, math.ceil(until - now))
+        until = start + window * (1 - Fraction(limit.limit - current, previous))
+    return max(1, math.floor(until - Fraction(now)) + 1)
 
 
 def counter_key(limit: Limit, subject: str) -> str:
