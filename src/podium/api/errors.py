@@ -24,6 +24,7 @@ _SPECIFIC = {
     "invalid_sku",
     "invalid_code",
     "invalid_reason",
+    "invalid_characters",
 }
 _HTTP_CODES = {
     400: "bad_request",
