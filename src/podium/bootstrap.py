@@ -92,9 +92,11 @@ def bootstrap(
     carriers = Carriers(httpx.Client(timeout=30))
     registry.subscribe_batch("fulfilment-release", on_order_ready(db), RELEASE_TRIGGERS)
     registry.subscribe_batch(
-        "warehouse-handoff", on_released(db, carriers.http), {"shipment.released"}
+        "warehouse-handoff", on_released(db, carriers.http, settings), {"shipment.released"}
     )
-    registry.subscribe("warehouse-cancel", on_order_cancelled(db, carriers.http), CANCELLED_EVENTS)
+    registry.subscribe(
+        "warehouse-cancel", on_order_cancelled(db, carriers.http, settings), CANCELLED_EVENTS
+    )
     registry.subscribe("label-void", void_labels(db, carriers), CANCELLED_EVENTS)
     registry.subscribe("return-label-void", void_return_labels(db, carriers), {"return.rejected"})
     emailer = Emailer(db, Mailer(settings), Renderer(settings.templates_dir))

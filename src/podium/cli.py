@@ -181,6 +181,7 @@ def serve(
         log_level="warning",
         access_log=False,
         factory=False,
+        proxy_headers=False,  # the app applies PODIUM_TRUSTED_PROXIES itself
     )
 
 
@@ -223,7 +224,7 @@ def db_upgrade(revision: str = typer.Argument("head")) -> None:
 def keys_create(
     name: str = typer.Option(..., "--name", help="Who or what uses the key."),
     role: str = typer.Option(
-        ..., "--role", help="admin, operator, warehouse, support or readonly."
+        "readonly", "--role", help="admin, operator, warehouse, support or readonly."
     ),
 ) -> None:
     """Create an API key; the key is printed alone on the last line."""

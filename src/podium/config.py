@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_DATABASE_URL", "Settings", "browse_url", "database_url_for"]
+__all__ = [
+    "DEFAULT_DATABASE_URL",
+    "DEFAULT_TRUSTED_PROXIES",
+    "Settings",
+    "browse_url",
+    "database_url_for",
+]
 
 DEFAULT_DATABASE_URL = "sqlite:///./podium.db"
 
@@ -65,6 +72,27 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
     raise ValueError(f"{name} must be 1/0, true/false, yes/no or on/off, got {raw!r}")
 
 
+DEFAULT_TRUSTED_PROXIES = ("127.0.0.1", "::1")
+
+
+def _networks(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    """Comma-separated addresses or CIDR networks; ``none`` trusts no proxy at all."""
+    raw = (env.get(name) or "").strip()
+    if raw == "":
+        return default
+    if raw.lower() == "none":
+        return ()
+    found = []
+    for item in (part.strip() for part in raw.split(",")):
+        try:
+            found.append(str(ipaddress.ip_network(item, strict=False)))
+        except ValueError as exc:
+            raise ValueError(
+                f"{name} must list IP addresses or CIDR networks, got {item!r}"
+            ) from exc
+    return tuple(found)
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     """Everything Podium can be told through its environment."""
@@ -102,6 +130,12 @@ class Settings:
     max_import_bytes: int = 32 * 1024 * 1024
     # Signs dashboard session cookies; when unset, a key kept in the database is used.
     secret_key: str | None = None
+    # 3PL CSV drops (handoff_dir) must lie under this directory; relative ones are taken
+    # relative to it. Relative itself to the server's working directory.
+    handoff_root: str = "handoff"
+    # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or CIDRs).
+    # Anyone else's forwarded headers are ignored: the connecting address is the client's.
+    trusted_proxies: tuple[str, ...] = DEFAULT_TRUSTED_PROXIES
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -133,4 +167,6 @@ class Settings:
             webhook_pause_after_seconds=_float(e, "PODIUM_WEBHOOK_PAUSE_AFTER_SECONDS", 3600.0),
             max_import_bytes=_int(e, "PODIUM_MAX_IMPORT_BYTES", 32 * 1024 * 1024),
             secret_key=e.get("PODIUM_SECRET_KEY") or None,
+            handoff_root=e.get("PODIUM_HANDOFF_ROOT") or "handoff",
+            trusted_proxies=_networks(e, "PODIUM_TRUSTED_PROXIES", DEFAULT_TRUSTED_PROXIES),
         )

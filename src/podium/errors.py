@@ -13,6 +13,7 @@ __all__ = [
     "InsufficientStock",
     "InvalidTransition",
     "NotFound",
+    "TooManyRequests",
     "ValidationFailed",
 ]
 
@@ -48,6 +49,17 @@ class NotFound(DomainError):
 class Conflict(DomainError):
     status = 409
     code = "conflict"
+
+
+class TooManyRequests(DomainError):
+    """A rate limit was reached (429); ``retry_after`` seconds until the next try may pass."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int, details: dict[str, Any] | None = None):
+        super().__init__(message, details={"retry_after": retry_after, **(details or {})})
+        self.retry_after = retry_after
 
 
 class InsufficientStock(Conflict):

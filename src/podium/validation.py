@@ -1,7 +1,8 @@
 """Reusable field types for inputs: codes, SKUs, addresses, e-mail, money strings.
 
 Errors raised here carry machine-readable codes (``invalid_currency``, ``invalid_email``…) that
-the API puts in its error body.
+the API puts in its error body. Every request model derives from :class:`Input`, which refuses
+control characters in text fields once, for all of them (``invalid_characters``).
 """
 
 from __future__ import annotations
@@ -9,13 +10,22 @@ from __future__ import annotations
 import re
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from podium.money import InvalidMoney, normalise_currency
 from podium.numbers import JsonFloat
 
 __all__ = [
+    "MULTILINE_FIELDS",
     "Address",
     "Code",
     "CountryCode",
@@ -24,6 +34,8 @@ __all__ = [
     "Input",
     "MoneyString",
     "Sku",
+    "clean_text",
+    "strip_control",
 ]
 
 _CODE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
@@ -36,10 +48,72 @@ _EMAIL = re.compile(
 _MONEY = re.compile(r"^-?\d{1,16}(\.\d{1,6})?$")
 
 
+# Control characters (Unicode category Cc: U+0000-U+001F, U+007F-U+009F). A NUL byte or an
+# escape sequence in a name or an address ends up in labels, CSV files, e-mails and terminals.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# Multi-line text keeps its line breaks and tabs (a browser's textarea sends CRLF, kept as LF).
+_CONTROL_MULTILINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Fields of free text that may span lines, by name, wherever they appear; every other text
+# field is one line. Nested JSON objects (settings, rule sets) may hold templates: multi-line.
+MULTILINE_FIELDS = frozenset({"note", "notes", "message", "description", "comment", "body"})
+
+
+def _control_error(multiline: bool) -> PydanticCustomError:
+    allowed = " (line breaks and tabs are fine)" if multiline else ""
+    return PydanticCustomError(
+        "invalid_characters", f"must not contain control characters{allowed}"
+    )
+
+
+def clean_text(value: Any, *, multiline: bool) -> Any:
+    """``value`` with every string in it checked for control characters (lists, tuples and
+    dicts are looked into); raises ``invalid_characters``. Multi-line CRLF becomes LF."""
+    if isinstance(value, str):
+        if multiline:
+            value = value.replace("\r\n", "\n")
+            if _CONTROL_MULTILINE.search(value):
+                raise _control_error(True)
+        elif _CONTROL.search(value):
+            raise _control_error(False)
+        return value
+    if isinstance(value, list | tuple):
+        return type(value)(clean_text(v, multiline=multiline) for v in value)
+    if isinstance(value, dict):
+        return {
+            clean_text(k, multiline=False): clean_text(v, multiline=True) for k, v in value.items()
+        }
+    return value
+
+
+def strip_control(value: Any, *, multiline_keys: frozenset[str] = MULTILINE_FIELDS) -> Any:
+    """``value`` with control characters replaced by spaces (kept: line breaks and tabs under
+    multi-line keys). For what platforms send: an order must not be lost to a stray byte."""
+    if isinstance(value, str):
+        return _CONTROL.sub(" ", value)
+    if isinstance(value, list):
+        return [strip_control(v, multiline_keys=multiline_keys) for v in value]
+    if isinstance(value, dict):
+        return {
+            k: _CONTROL_MULTILINE.sub(" ", v.replace("\r\n", "\n"))
+            if k in multiline_keys and isinstance(v, str)
+            else strip_control(v, multiline_keys=multiline_keys)
+            for k, v in value.items()
+        }
+    return value
+
+
 class Input(BaseModel):
-    """Base for request bodies: unknown fields are refused, strings are stripped."""
+    """Base for request bodies: unknown fields are refused, strings are stripped, and control
+    characters in any text field are refused (422 ``invalid_characters`` naming the field)."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _no_control_characters(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, BaseModel) or value is None:
+            return value  # a nested model checks its own fields
+        return clean_text(value, multiline=info.field_name in MULTILINE_FIELDS)
 
 
 def _code(value: str) -> str:
@@ -91,10 +165,8 @@ CurrencyCode = Annotated[str, BeforeValidator(_currency)]
 MoneyString = Annotated[str, BeforeValidator(_money_string)]
 
 
-class Address(BaseModel):
+class Address(Input):
     """A postal address; coordinates are optional and win over geocoding when given."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     name: str | None = Field(default=None, max_length=200)
     company: str | None = Field(default=None, max_length=200)

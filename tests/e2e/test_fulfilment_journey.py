@@ -11,6 +11,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+import pytest
+
 from document_checks import barcodes
 from fulfilment_fakes import receiver
 from podium.carriers.model import easypost_signature
@@ -25,6 +27,12 @@ def _until(check: Callable[[], bool], seconds: float = 20.0) -> None:
     while not check():
         assert time.monotonic() < deadline, "condition not met in time"
         time.sleep(0.05)
+
+
+@pytest.fixture(autouse=True)
+def _loopback_3pl(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fake 3PL listens on loopback; the server must be allowed to call it."""
+    monkeypatch.setenv("PODIUM_WEBHOOKS_ALLOW_PRIVATE", "1")
 
 
 def test_a_parcel_goes_from_order_to_doorstep_through_a_real_server(server: Any) -> None:

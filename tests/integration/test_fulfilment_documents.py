@@ -168,3 +168,16 @@ def test_the_manifest_lists_what_left_today_as_pdf_and_csv(api: Api) -> None:
     assert all(t in text for t in tracking) and "2 parcel(s)" in text
     assert api.get("/warehouses/EAST/manifest.xls").status_code == 404
     assert api.get("/warehouses/EAST/manifest.csv?date=yesterday").status_code == 422
+
+
+def test_the_manifest_csv_neutralises_formula_text_from_outside(api: Api) -> None:
+    seed_store(api, {("TEE", "EAST"): 5})
+    order = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="inject"))
+    sid = order["shipments"][0]["id"]
+    shipped = api.post(
+        f"/shipments/{sid}/ship", {"tracking_number": "@1Z999", "carrier": "=cmd"}, "warehouse"
+    )
+    assert shipped.status_code == 200, shipped.text
+    r = api.get("/warehouses/EAST/manifest.csv", "warehouse")
+    (row,) = list(csv.DictReader(io.StringIO(r.text)))
+    assert (row["tracking_number"], row["carrier"]) == ("'@1Z999", "'=cmd")

@@ -7,15 +7,48 @@ import csv
 import hashlib
 import hmac
 import json
+import socket
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pytest
+from fastapi.testclient import TestClient
+
 from fulfilment_fakes import drain, fake_easypost, receiver
-from podium.bootstrap import Podium
+from podium.access.service import create_key
+from podium.api.app import create_app
+from podium.bootstrap import Podium, bootstrap
+from podium.config import Settings
+from podium.notify.model import is_private_address
+from podium.routing.geo import default_geocoder
 from support import Api, order_body, seed_store
 
 SECRET = "3pl-shared-secret-0001"
+
+
+def _podium(database_url: str, root: Path, *, allow_private: bool) -> Podium:
+    return bootstrap(
+        Settings(
+            database_url=database_url,
+            relay_poll_seconds=0.05,
+            webhooks_allow_private=allow_private,
+            handoff_root=str(root),
+        ),
+        geocoder=default_geocoder(),
+    )
+
+
+@pytest.fixture
+def podium(database_url: str, tmp_path: Path) -> Iterator[Podium]:
+    """The fake 3PL listens on loopback, so private addresses are allowed here; drops go
+    under this test's own directory."""
+    p = _podium(database_url, tmp_path, allow_private=True)
+    try:
+        yield p
+    finally:
+        p.close()
 
 
 def _configure(api: Api, body: dict[str, Any]) -> None:
@@ -120,3 +153,125 @@ def test_cancelling_an_order_tells_the_3pl_and_voids_its_label(api: Api, podium:
     types = [e["type"] for e in api.ok("get", f"/orders/{order['id']}/timeline")["items"]]
     assert "shipment.label_voided" in types
     assert api.ok("get", f"/shipments/{shipment_id}")["tracking_number"] is None
+
+
+def test_customer_text_in_the_csv_drop_cannot_start_a_spreadsheet_formula(
+    api: Api, podium: Podium, tmp_path: Path
+) -> None:
+    seed_store(api, {("TEE", "EAST"): 5})
+    folder = tmp_path / "outbound"
+    _configure(api, {"handoff": "csv_drop", "handoff_dir": "outbound"})
+    body = order_body([("TEE", 1)], external_id="inject")
+    body["customer"]["name"] = '=HYPERLINK("http://evil.example","x")'
+    body["shipping_address"]["line1"] = "@SUM(1+1)*cmd|' /C calc'!A0"
+    body["shipping_address"]["line2"] = "-2+3"
+    body["shipping_address"]["phone"] = "+1 555 0100"
+    api.ok("post", "/orders", body)
+    drain(podium)
+    (dropped,) = folder.iterdir()
+    (row,) = list(csv.DictReader(dropped.open()))
+    assert row["ship_to_name"] == '\'=HYPERLINK("http://evil.example","x")'
+    assert row["line1"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
+    assert row["line2"] == "'-2+3"
+    assert row["phone"] == "'+1 555 0100"
+    assert row["quantity"] == "1"
+
+
+@pytest.mark.parametrize("where", ["../elsewhere", "/etc", "inside/../../out", "link"])
+def test_a_drop_directory_outside_the_hand_off_root_is_refused_naming_the_field(
+    api: Api, tmp_path: Path, where: str
+) -> None:
+    seed_store(api, {("TEE", "EAST"): 1})
+    outside = tmp_path.parent / f"{tmp_path.name}-outside"
+    outside.mkdir()
+    (tmp_path / "link").symlink_to(outside)
+    r = api.client.put(
+        "/api/v1/warehouses/EAST/fulfillment",
+        json={"handoff": "csv_drop", "handoff_dir": where},
+        headers=api.headers(),
+    )
+    assert r.status_code == 422, r.text
+    error = r.json()["error"]
+    assert error["code"] == "handoff_dir_outside_root"
+    assert error["details"]["field"] == "handoff_dir"
+    assert api.ok("get", "/warehouses/EAST/fulfillment")["handoff"] == "none"
+    inside = str(tmp_path / "drops" / "east")
+    _configure(api, {"handoff": "csv_drop", "handoff_dir": inside})  # absolute, but inside
+
+
+def test_a_drop_directory_that_becomes_a_symlink_out_is_refused_at_hand_off(
+    api: Api, podium: Podium, tmp_path: Path
+) -> None:
+    seed_store(api, {("TEE", "EAST"): 5})
+    _configure(api, {"handoff": "csv_drop", "handoff_dir": "drops"})
+    outside = tmp_path.parent / f"{tmp_path.name}-escape"
+    outside.mkdir()
+    (tmp_path / "drops").symlink_to(outside)
+    api.ok("post", "/orders", order_body([("TEE", 1)], external_id="escape"))
+    drain(podium)
+    assert list(outside.iterdir()) == []
+    failed = [
+        e
+        for e in api.ok("get", "/events?status=pending")["items"]
+        if e["type"] == "shipment.released"
+    ]
+    assert len(failed) == 1 and "hand-off root" in failed[0]["last_error"]
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:9/in", "http://localhost/in", "http://[::1]/in", "http://10.0.0.5/"]
+)
+def test_a_hand_off_url_on_a_private_address_is_refused_like_outgoing_webhooks(
+    database_url: str, tmp_path: Path, url: str
+) -> None:
+    strict = _podium(database_url, tmp_path, allow_private=False)
+    try:
+        key = create_key(strict.db, "admin", "admin")[1]
+        with TestClient(create_app(strict, run_relay=False)) as client:
+            api = Api(client, {"admin": key})
+            seed_store(api, {("TEE", "EAST"): 1})
+            body = {"handoff": "webhook", "handoff_url": url, "handoff_secret": SECRET}
+            r = client.put("/api/v1/warehouses/EAST/fulfillment", json=body, headers=api.headers())
+            assert r.status_code == 422, r.text
+            assert r.json()["error"]["code"] == "private_url"
+            assert r.json()["error"]["details"]["field"] == "handoff_url"
+    finally:
+        strict.close()
+
+
+def test_a_hand_off_host_that_resolves_inward_is_refused_when_called(
+    database_url: str, tmp_path: Path
+) -> None:
+    host = socket.gethostname()
+    try:
+        resolved = socket.getaddrinfo(host, 80, proto=socket.IPPROTO_TCP)[0][4][0]
+    except OSError:
+        pytest.skip("this machine's own name does not resolve")
+    if not is_private_address(str(resolved)):
+        pytest.skip("this machine's own name resolves to a public address")
+    strict = _podium(database_url, tmp_path, allow_private=False)
+    try:
+        key = create_key(strict.db, "admin", "admin")[1]
+        with TestClient(create_app(strict, run_relay=False)) as client, receiver() as wms:
+            api = Api(client, {"admin": key})
+            seed_store(api, {("TEE", "EAST"): 1})
+            port = wms.url.split(":")[2]  # "<port>/wms/releases"
+            _configure(
+                api,
+                {
+                    "handoff": "webhook",
+                    "handoff_url": f"http://{host}:{port}",
+                    "handoff_secret": SECRET,
+                },
+            )
+            api.ok("post", "/orders", order_body([("TEE", 1)], external_id="inward"))
+            drain(strict)
+            assert wms.attempts == 0
+            failed = [
+                e
+                for e in api.ok("get", "/events?status=pending")["items"]
+                if e["type"] == "shipment.released"
+            ]
+            assert len(failed) == 1 and resolved in failed[0]["last_error"]
+    finally:
+        strict.close()

@@ -147,3 +147,18 @@ def test_the_url_to_open_names_a_reachable_address_for_wildcard_and_ipv6_hosts()
     assert browse_url("::", 8002) == "http://[::1]:8002/"
     assert browse_url("fe80::1", 80) == "http://[fe80::1]:80/"
     assert browse_url("shop.example", 8080) == "http://shop.example:8080/"
+
+
+def test_trusted_proxies_and_the_hand_off_root_are_read_from_their_variables() -> None:
+    settings = Settings.from_env(
+        {"PODIUM_TRUSTED_PROXIES": "10.0.0.0/8, 192.168.1.7", "PODIUM_HANDOFF_ROOT": "/srv/3pl"}
+    )
+    assert settings.trusted_proxies == ("10.0.0.0/8", "192.168.1.7/32")
+    assert settings.handoff_root == "/srv/3pl"
+    assert Settings.from_env({"PODIUM_TRUSTED_PROXIES": "none"}).trusted_proxies == ()
+    assert Settings.from_env({}).trusted_proxies == ("127.0.0.1", "::1")
+
+
+def test_a_trusted_proxy_that_is_not_an_address_is_refused_by_name() -> None:
+    with pytest.raises(ValueError, match="PODIUM_TRUSTED_PROXIES"):
+        Settings.from_env({"PODIUM_TRUSTED_PROXIES": "proxy.internal"})

@@ -24,6 +24,11 @@ class Role(StrEnum):
     READONLY = "readonly"
 
 
+# What a new key or user gets when no role is named: least privilege (issue 12). Only the
+# first-start key and user are made admin, explicitly.
+DEFAULT_ROLE = Role.READONLY
+
+
 class Permission(StrEnum):
     READ = "read"
     NOTE = "note"  # notes and holds on orders

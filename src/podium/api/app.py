@@ -8,6 +8,7 @@ from contextlib import asynccontextmanager
 
 import anyio
 from fastapi import Depends, FastAPI
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from podium import __version__
 from podium.api.docs import install_docs
@@ -106,4 +107,8 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
 
     install_dashboard(app, podium)  # the operations dashboard takes over `/`
     install_openapi(app)
+    # Outermost, so every handler sees the real client: forwarded headers count only when the
+    # connection comes from a proxy in PODIUM_TRUSTED_PROXIES (`podium serve` turns uvicorn's
+    # own handling off, which would trust 127.0.0.1 regardless).
+    app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(podium.settings.trusted_proxies))
     return app

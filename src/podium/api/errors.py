@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException
 
 from podium.api.allow import allowed_methods
-from podium.errors import DomainError
+from podium.errors import DomainError, TooManyRequests
 
 __all__ = ["error_response", "install_error_handlers"]
 
@@ -25,6 +25,7 @@ _SPECIFIC = {
     "invalid_sku",
     "invalid_code",
     "invalid_reason",
+    "invalid_characters",
 }
 _HTTP_CODES = {
     400: "bad_request",
@@ -110,7 +111,8 @@ async def _validation(request: Request, exc: RequestValidationError) -> JSONResp
 
 
 async def _domain(_: Request, exc: DomainError) -> JSONResponse:
-    return error_response(exc.status, exc.code, exc.message, exc.details)
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, TooManyRequests) else None
+    return error_response(exc.status, exc.code, exc.message, exc.details, headers)
 
 
 async def _http(request: Request, exc: HTTPException) -> JSONResponse:

@@ -3,11 +3,11 @@ CSV (what the driver signs, and what a carrier's upload form takes)."""
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import date
 
 from podium.carriers import store
+from podium.csvsafe import SafeWriter
 from podium.db.database import Database, as_utc
 from podium.errors import ValidationFailed
 from podium.fulfillment import paperwork
@@ -54,7 +54,7 @@ def manifest(db: Database, code: str, day: date) -> ManifestDoc:
 
 def manifest_csv(doc: ManifestDoc) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeWriter(out)
     writer.writerow(
         [
             "tracking_number",

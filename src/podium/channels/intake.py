@@ -23,6 +23,7 @@ from podium.orders.store import TimelineRow, add_timeline
 from podium.payments.channel import record_channel_payments
 from podium.payments.model import CHANNEL_PAID_TAG
 from podium.routing.geo import Geocoder
+from podium.validation import strip_control
 
 __all__ = ["Applied", "apply_order", "apply_refund", "intake_for"]
 
@@ -42,8 +43,10 @@ _DROPPABLE = {("customer", "email"), ("customer", "name"), ("customer", "phone")
 def intake_for(channel: str, order: ChannelOrder, skus: dict[str, str]) -> OrderIntake:
     """The Podium intake of a channel order, platform SKUs translated where mapped. A contact
     detail or optional address field Podium cannot hold is dropped (and noted); anything else
-    wrong is a 422 naming the field."""
-    body = _intake_body(channel, order, skus)
+    wrong is a 422 naming the field. Control characters are replaced by spaces first: what a
+    platform sent is a fact, and an order must not be lost to a stray byte (the API refuses
+    them instead, with 422 ``invalid_characters``)."""
+    body = strip_control(_intake_body(channel, order, skus))
     for _ in range(10):
         try:
             return OrderIntake.model_validate(body)

@@ -19,9 +19,12 @@ __all__ = [
     "validate_settings",
 ]
 
+# Every credential a connector holds. WooCommerce's consumer key is half of its API credential
+# pair (it authenticates REST calls with the secret), so it is masked like the secret.
 SECRET_FIELDS = frozenset(
     {
         "access_token",
+        "consumer_key",
         "webhook_secret",
         "previous_webhook_secret",
         "consumer_secret",

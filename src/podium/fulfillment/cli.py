@@ -209,7 +209,9 @@ def settings(
                 if row is not None:
                     merged["handoff_secret"] = row["handoff_secret"]
                 merged.update({k: v for k, v in asked.items() if v is not None})
-                current = release.put_settings(podium.db, code, SettingsIn(**merged))
+                current = release.put_settings(
+                    podium.db, code, SettingsIn(**merged), podium.settings
+                )
         for key, value in current.model_dump().items():
             out.print(f"{key}: {value if value is not None else '-'}", highlight=False)
 

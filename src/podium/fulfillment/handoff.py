@@ -4,7 +4,6 @@ delivered at least once and retried with backoff; receivers dedupe on the event 
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import hmac
 import io
@@ -13,15 +12,18 @@ import os
 import tempfile
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import httpx
 
+from podium.config import Settings
+from podium.csvsafe import SafeWriter, csv_text
 from podium.db.database import Database
+from podium.errors import ValidationFailed
 from podium.events.model import Envelope
 from podium.fulfillment import store
 from podium.fulfillment import warehouse_store as wstore
+from podium.fulfillment.handoff_targets import confine_dir, refused_url
 from podium.fulfillment.model import Handoff
 from podium.orders import store as orders_store
 
@@ -84,7 +86,7 @@ def document(db: Database, shipment_id: str) -> dict[str, Any] | None:
 
 def _csv(doc: dict[str, Any]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = SafeWriter(out)
     writer.writerow(CSV_COLUMNS)
     to = doc["ship_to"]
     for ln in doc["lines"]:
@@ -96,10 +98,15 @@ def _csv(doc: dict[str, Any]) -> str:
     return out.getvalue()
 
 
-def _drop(directory: str, name: str, text: str) -> None:
-    """Write atomically: a reader never sees half a file (temp file, then rename)."""
-    folder = Path(directory)
-    folder.mkdir(parents=True, exist_ok=True)
+def _drop(directory: str, root: str, name: str, text: str) -> None:
+    """Write atomically: a reader never sees half a file (temp file, then rename). The
+    directory is confined under the hand-off root again now: it may have become a symlink."""
+    try:
+        folder = confine_dir(directory, root)
+        folder.mkdir(parents=True, exist_ok=True)
+        confine_dir(directory, root)
+    except ValidationFailed as exc:
+        raise HandoffFailed(exc.message) from exc
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-", suffix=".csv")
     with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
         f.write(text)
@@ -107,8 +114,17 @@ def _drop(directory: str, name: str, text: str) -> None:
 
 
 def _post(
-    http: httpx.Client, settings: Any, code: str, kind: str, event_id: str, doc: dict[str, Any]
+    http: httpx.Client,
+    settings: Any,
+    code: str,
+    kind: str,
+    event_id: str,
+    doc: dict[str, Any],
+    config: Settings,
 ) -> None:
+    refused = refused_url(settings["handoff_url"], allow_private=config.webhooks_allow_private)
+    if refused:
+        raise HandoffFailed(f"{code} hand-off {refused}")
     body = json.dumps(
         {"id": event_id, "type": kind, "shipment": doc}, separators=(",", ":")
     ).encode()
@@ -131,7 +147,9 @@ def _post(
         raise HandoffFailed(f"{code} hand-off answered {r.status_code}")
 
 
-def on_released(db: Database, http: httpx.Client) -> Callable[[list[Envelope]], None]:
+def on_released(
+    db: Database, http: httpx.Client, config: Settings
+) -> Callable[[list[Envelope]], None]:
     """The relay's batch subscriber: one read of the settings for a whole batch (most
     warehouses hand nothing off), then each hand-off. If one fails the batch is retried, and
     receivers dedupe the others on the event id."""
@@ -147,7 +165,7 @@ def on_released(db: Database, http: httpx.Client) -> Callable[[list[Envelope]], 
             if row is None or row["handoff"] == Handoff.NONE:
                 continue
             try:
-                _hand_off(db, http, row, code, event)
+                _hand_off(db, http, row, code, event, config)
             except (HandoffFailed, OSError) as exc:
                 failures.append(str(exc))
         if failures:
@@ -156,17 +174,21 @@ def on_released(db: Database, http: httpx.Client) -> Callable[[list[Envelope]], 
     return handle
 
 
-def _hand_off(db: Database, http: httpx.Client, row: Any, code: str, event: Envelope) -> None:
+def _hand_off(
+    db: Database, http: httpx.Client, row: Any, code: str, event: Envelope, config: Settings
+) -> None:
     doc = document(db, str(event.payload["shipment_id"]))
     if doc is None:
         return
     if row["handoff"] == Handoff.CSV_DROP:
-        _drop(row["handoff_dir"], f"{code}-{doc['id']}.csv", _csv(doc))
+        _drop(row["handoff_dir"], config.handoff_root, f"{code}-{doc['id']}.csv", _csv(doc))
         return
-    _post(http, row, code, "shipment.released", f"evt_{event.id}", doc)
+    _post(http, row, code, "shipment.released", f"evt_{event.id}", doc, config)
 
 
-def on_order_cancelled(db: Database, http: httpx.Client) -> Callable[[Envelope], None]:
+def on_order_cancelled(
+    db: Database, http: httpx.Client, config: Settings
+) -> Callable[[Envelope], None]:
     """An order was cancelled: every external warehouse that had been given one of its
     shipments is told to stop (``shipment.cancelled`` webhook, or a ``.cancel.csv`` file)."""
 
@@ -185,12 +207,14 @@ def on_order_cancelled(db: Database, http: httpx.Client) -> Callable[[Envelope],
             doc = document(db, s["id"])
             assert doc is not None
             if row["handoff"] == Handoff.CSV_DROP:
-                text = (
-                    f"shipment_id,order_number,action\n{doc['id']},{doc['order_number']},cancel\n"
+                text = csv_text(
+                    ["shipment_id", "order_number", "action"],
+                    [[doc["id"], doc["order_number"], "cancel"]],
                 )
-                _drop(row["handoff_dir"], f"{s['warehouse']}-{doc['id']}.cancel.csv", text)
+                name = f"{s['warehouse']}-{doc['id']}.cancel.csv"
+                _drop(row["handoff_dir"], config.handoff_root, name, text)
             else:
                 event_id = f"evt_{event.id}_{s['id']}"  # one id per shipment told
-                _post(http, row, s["warehouse"], "shipment.cancelled", event_id, doc)
+                _post(http, row, s["warehouse"], "shipment.cancelled", event_id, doc, config)
 
     return handle

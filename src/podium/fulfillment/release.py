@@ -9,11 +9,13 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from podium.catalog import service as catalog
+from podium.config import Settings
 from podium.db.database import Database, utcnow
 from podium.errors import ValidationFailed
 from podium.events.model import Envelope
 from podium.fulfillment import store
 from podium.fulfillment import warehouse_store as wstore
+from podium.fulfillment.handoff_targets import check_handoff_url, confine_dir
 from podium.fulfillment.model import (
     BinIn,
     Handoff,
@@ -71,7 +73,9 @@ def get_settings(db: Database, code: str) -> SettingsView:
         return _settings_view(code, wstore.settings(conn, code))
 
 
-def put_settings(db: Database, code: str, data: SettingsIn) -> SettingsView:
+def put_settings(db: Database, code: str, data: SettingsIn, settings: Settings) -> SettingsView:
+    """Store a warehouse's settings. The hand-off URL must be public (unless
+    PODIUM_WEBHOOKS_ALLOW_PRIVATE) and the drop directory must lie under PODIUM_HANDOFF_ROOT."""
     catalog.get_warehouse(db, code)
     needs = {
         Handoff.WEBHOOK: ("handoff_url", "handoff_secret"),
@@ -85,6 +89,10 @@ def put_settings(db: Database, code: str, data: SettingsIn) -> SettingsView:
                 code="handoff_incomplete",
                 details={"field": name},
             )
+    if data.handoff_url is not None:
+        check_handoff_url(data.handoff_url, allow_private=settings.webhooks_allow_private)
+    if data.handoff_dir is not None:
+        confine_dir(data.handoff_dir, settings.handoff_root)
     with db.write() as conn:
         wstore.put_settings(conn, code, data.model_dump(mode="json"))
         return _settings_view(code, wstore.settings(conn, code))

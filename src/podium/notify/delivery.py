@@ -121,7 +121,7 @@ class Deliverer:
             "Podium-Delivery-Id": row["id"],
         }
         started = time.perf_counter()
-        refused = None if self.settings.webhooks_allow_private else _private_target(sub["url"])
+        refused = None if self.settings.webhooks_allow_private else private_target(sub["url"])
         if refused:
             return _Result(False, None, 0, refused)
         try:
@@ -251,8 +251,9 @@ def _aware(value: datetime, like: datetime) -> datetime:
     return value.replace(tzinfo=like.tzinfo) if value.tzinfo is None else value
 
 
-def _private_target(url: str) -> str | None:
-    """Why the URL may not be called (it resolves to a private address), or None."""
+def private_target(url: str) -> str | None:
+    """Why the URL may not be called (it resolves to a private address), or None. The 3PL
+    hand-off (fulfillment/handoff.py) applies the same rule before each call."""
     parts = urlsplit(url)
     host = parts.hostname or ""
     try:

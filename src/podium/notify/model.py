@@ -126,31 +126,36 @@ def is_private_address(address: str) -> bool:
     return not ip.is_global or ip.is_multicast
 
 
-def check_url(url: str, *, allow_private: bool) -> str:
+def check_url(url: str, *, allow_private: bool, field_name: str = "url") -> str:
     """A webhook target: http(s), a host, and (unless allowed) not a private/loopback one.
 
     Host names are resolved again before every attempt, so a name that later points inward
-    is refused then (see ``delivery``)."""
+    is refused then (see ``delivery``). ``field_name`` is the field errors name (the 3PL
+    hand-off's ``handoff_url`` uses the same rule)."""
     parts = urlsplit(url)
-    field = {"field": "url"}
+    field = {"field": field_name}
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValidationFailed(
-            "url must be an absolute http:// or https:// URL.", code="invalid_url", details=field
+            f"{field_name} must be an absolute http:// or https:// URL.",
+            code="invalid_url",
+            details=field,
         )
     try:
         _ = parts.port
     except ValueError as exc:
-        raise ValidationFailed("url has a bad port.", code="invalid_url", details=field) from exc
+        raise ValidationFailed(
+            f"{field_name} has a bad port.", code="invalid_url", details=field
+        ) from exc
     if parts.username or parts.password:
         raise ValidationFailed(
-            "url must not carry credentials; the signature authenticates Podium.",
+            f"{field_name} must not carry credentials; the signature authenticates Podium.",
             code="invalid_url",
             details=field,
         )
     host = parts.hostname
     if not allow_private and (is_private_address(host) or _PRIVATE_NAMES.search(host)):
         raise ValidationFailed(
-            f"{host} is a private or loopback address; webhooks go to public hosts "
+            f"{host} is a private or loopback address; webhooks and hand-offs go to public hosts "
             "(set PODIUM_WEBHOOKS_ALLOW_PRIVATE=1 to allow it).",
             code="private_url",
             details=field,

@@ -9,12 +9,12 @@ integer sum of minor units before it is rendered, so the rows add up exactly to 
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
+from podium.csvsafe import SafeWriter
 from podium.db.database import Database, as_utc
 from podium.errors import ValidationFailed
 from podium.money import format_amount
@@ -79,7 +79,7 @@ def aggregate(
 
 def render(figures: dict[Key, Figures]) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = SafeWriter(buffer)
     writer.writerow(COLUMNS)
     totals: dict[str, Figures] = {}
     for (day, channel, cur), f in sorted(figures.items()):

@@ -9,18 +9,21 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from podium.db.database import Database, as_utc, utcnow
-from podium.errors import Conflict, NotFound
+from podium.errors import Conflict, NotFound, ValidationFailed
 from podium.ids import new_id
-from podium.users import store
+from podium.users import session_store, store
 from podium.users.model import User, check_email, check_password, check_role
 
 __all__ = [
     "DEFAULT_HASHER",
+    "change_password",
     "create_user",
     "disable_user",
+    "find_user",
     "get_user",
     "list_users",
     "session_secret",
+    "set_password",
     "sign_in",
 ]
 
@@ -78,7 +81,8 @@ def get_user(db: Database, user_id: str) -> User | None:
     return _user(row) if row is not None else None
 
 
-def _find(conn: sa.Connection, who: str) -> sa.RowMapping:
+def find_user(conn: sa.Connection, who: str) -> sa.RowMapping:
+    """The user row by id (``usr_…``) or e-mail, else 404 ``user_not_found``."""
     row = store.by_id(conn, who) if who.startswith("usr_") else store.by_email(conn, who.lower())
     if row is None:
         raise NotFound(f"No user {who}.", code="user_not_found")
@@ -86,13 +90,55 @@ def _find(conn: sa.Connection, who: str) -> sa.RowMapping:
 
 
 def disable_user(db: Database, who: str) -> User:
-    """Disable a user by id or e-mail; their sessions stop working at their next request."""
+    """Disable a user by id or e-mail; every session of theirs ends with it."""
     with db.write() as conn:
-        row = _find(conn, who)
+        row = find_user(conn, who)
         store.update_user(conn, row["id"], {"active": False})
+        session_store.delete_for_user(conn, row["id"])
         found = store.by_id(conn, row["id"])
     assert found is not None
     return _user(found)
+
+
+def change_password(
+    db: Database,
+    user_id: str,
+    current: str,
+    new: str,
+    *,
+    keep_token_hash: str | None,
+    hasher: PasswordHasher = DEFAULT_HASHER,
+) -> int:
+    """A user changes their own password, proving the current one (422 ``wrong_password``
+    otherwise). Every other session of theirs ends; returns how many did."""
+    with db.read() as conn:
+        row = find_user(conn, user_id)
+    try:
+        hasher.verify(row["password_hash"], current)
+    except (VerificationError, InvalidHashError):
+        raise ValidationFailed(
+            "The current password is wrong.",
+            code="wrong_password",
+            details={"field": "current_password"},
+        ) from None
+    check_password(new, row["email"])
+    return _store_password(db, row["id"], hasher.hash(new), keep_token_hash)
+
+
+def set_password(
+    db: Database, who: str, new: str, *, hasher: PasswordHasher = DEFAULT_HASHER
+) -> int:
+    """An administrator sets a user's password (by e-mail or id); all their sessions end."""
+    with db.read() as conn:
+        row = find_user(conn, who)
+    check_password(new, row["email"])
+    return _store_password(db, row["id"], hasher.hash(new), None)
+
+
+def _store_password(db: Database, user_id: str, hashed: str, keep: str | None) -> int:
+    with db.write() as conn:
+        store.update_user(conn, user_id, {"password_hash": hashed})
+        return session_store.delete_for_user(conn, user_id, keep_hash=keep)
 
 
 def sign_in(

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException
 from podium.bootstrap import Podium
 from podium.web.core import Dashboard, Forbidden, LoginRequired, current_viewer, render
 from podium.web.routes import (
+    account,
     auth,
     channels,
     documents,
@@ -35,6 +36,7 @@ __all__ = ["AREAS", "install_dashboard"]
 # Each area is a module with ``router`` and ``NAV``; a new capability adds its module here.
 AREAS = (
     auth,
+    account,
     home,
     orders,
     order_actions,

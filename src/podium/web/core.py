@@ -21,11 +21,12 @@ from starlette.datastructures import FormData
 
 from podium.access.model import Permission, allows
 from podium.bootstrap import Podium
+from podium.throttle.service import Throttle
 from podium.users.model import User
-from podium.users.service import DEFAULT_HASHER, get_user, session_secret
+from podium.users.service import DEFAULT_HASHER, session_secret
+from podium.users.sessions import check_session
 from podium.web.formats import hold_reason, money, waiting_for_stock
 from podium.web.nav import NavRegistry
-from podium.web.ratelimit import LoginLimiter
 from podium.web.session import Session, csrf_matches, read_session, sign, unsign
 
 __all__ = [
@@ -36,6 +37,7 @@ __all__ = [
     "Posted",
     "Viewer",
     "action",
+    "client_address",
     "current_viewer",
     "dashboard",
     "page",
@@ -50,6 +52,12 @@ CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
 )
+
+
+def client_address(request: Request) -> str:
+    """The caller's address; behind a proxy in PODIUM_TRUSTED_PROXIES, the one it forwarded
+    (the proxy-headers middleware has put it in place already)."""
+    return request.client.host if request.client else "-"
 
 
 def when(value: datetime | None) -> str:
@@ -95,11 +103,15 @@ def _templates() -> Jinja2Templates:
 class Dashboard:
     podium: Podium
     nav: NavRegistry = field(default_factory=NavRegistry)
-    limiter: LoginLimiter = field(default_factory=LoginLimiter)
     templates: Jinja2Templates = field(default_factory=lambda: _templates())
     hasher: PasswordHasher = DEFAULT_HASHER
     _secret: str | None = None
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    # Sign-in throttling kept in the database, so every process counts the same failures.
+    throttle: Throttle = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.throttle = Throttle(self.podium.db)
 
     @property
     def secret(self) -> str:
@@ -149,8 +161,8 @@ async def current_viewer(request: Request) -> Viewer | None:
     session = read_session(request.cookies.get(SESSION_COOKIE), board.secret, time.time())
     if session is None:
         return None
-    user = await run_in_threadpool(get_user, board.podium.db, session.user_id)
-    if user is None or not user.active:
+    user = await run_in_threadpool(check_session, board.podium.db, session.user_id, session.token)
+    if user is None:  # signed out, revoked, expired, or the user was disabled
         return None
     return Viewer(user, session)
 

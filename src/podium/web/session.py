@@ -1,9 +1,12 @@
 """Signed session cookies and CSRF tokens (pure).
 
-A session is ``base64(json) . base64(hmac-sha256)``: the server keeps nothing, any process that
-knows the secret can check it. The CSRF token lives inside the signed session, and every POST
-must echo it (a form field or the ``X-CSRF-Token`` header), so a page on another site cannot
-post on a signed-in user's behalf.
+A session cookie is ``base64(json) . base64(hmac-sha256)``: the signature turns away forged
+cookies without a database read. The cookie also carries a random token whose SHA-256 names
+the server-side session record (users/sessions.py): deleting that record ends the session, so
+signing out (or a password change, a disabled user, "sign out everywhere") is final even for a
+copy of the cookie. The CSRF token lives inside the signed session, and every POST must echo it
+(a form field or the ``X-CSRF-Token`` header), so a page on another site cannot post on a
+signed-in user's behalf.
 """
 
 from __future__ import annotations
@@ -66,10 +69,11 @@ class Session:
     user_id: str
     csrf: str
     issued_at: int
+    token: str  # the server-side record is found by its SHA-256 (never stored raw)
 
 
 def new_session(user_id: str, now: float) -> Session:
-    return Session(user_id, secrets.token_urlsafe(32), int(now))
+    return Session(user_id, secrets.token_urlsafe(32), int(now), secrets.token_urlsafe(32))
 
 
 def read_session(
@@ -82,15 +86,19 @@ def read_session(
     if payload is None:
         return None
     user, csrf, issued = payload.get("u"), payload.get("c"), payload.get("t")
+    token = payload.get("s")
     if not isinstance(user, str) or not isinstance(csrf, str) or not isinstance(issued, int):
+        return None
+    if not isinstance(token, str) or not token:  # a cookie from before server-side sessions
         return None
     if not issued <= now < issued + max_age:
         return None
-    return Session(user, csrf, issued)
+    return Session(user, csrf, issued, token)
 
 
 def session_token(session: Session, secret: str) -> str:
-    return sign({"u": session.user_id, "c": session.csrf, "t": session.issued_at}, secret)
+    payload = {"u": session.user_id, "c": session.csrf, "t": session.issued_at, "s": session.token}
+    return sign(payload, secret)
 
 
 def csrf_matches(session: Session | None, submitted: str | None) -> bool:

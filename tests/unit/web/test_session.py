@@ -60,3 +60,14 @@ def test_csrf_must_match_the_sessions_token() -> None:
     assert not csrf_matches(session, None)
     assert not csrf_matches(None, session.csrf)
     assert new_session("usr_1", 1000.0).csrf != session.csrf
+
+
+def test_a_session_carries_a_fresh_random_token_for_its_server_side_record() -> None:
+    first, second = new_session("usr_1", 1000.0), new_session("usr_1", 1000.0)
+    assert len(first.token) >= 40 and first.token != second.token
+    assert read_session(session_token(first, SECRET), SECRET, 1001.0) == first
+
+
+def test_a_cookie_without_a_session_token_is_refused() -> None:
+    old_style = sign({"u": "usr_1", "c": "csrf", "t": 1000}, SECRET)
+    assert read_session(old_style, SECRET, 1001.0) is None

@@ -1,16 +1,23 @@
 """The customer-facing return request: no API key; the order number and the customer's e-mail
 identify the order. The return starts as ``requested`` inside the channel's window; staff
-approve it. A wrong number or e-mail gets the same 404, so nothing about other orders leaks."""
+approve it. A wrong number or e-mail gets the same 404, so nothing about other orders leaks.
+
+Order numbers are sequential, so guessing is slowed down: every request counts against the
+caller's address and against the order number (throttle/model.py), shared by every process;
+over either limit is 429 ``rate_limited`` with ``Retry-After``."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Depends, Request
 from pydantic import BaseModel, Field
 
 from podium.api.deps import get_podium
 from podium.bootstrap import Podium
+from podium.errors import TooManyRequests
 from podium.returns.model import ReturnLineIn
 from podium.returns.service import request_return
+from podium.throttle.model import RETURNS_PER_ADDRESS, RETURNS_PER_ORDER
+from podium.throttle.service import Throttle
 from podium.validation import Email, Input
 
 router = APIRouter(tags=["returns"])
@@ -35,10 +42,33 @@ class CustomerReturnView(BaseModel):
     lines: list[CustomerLineView]
 
 
-@router.post("/returns/request", status_code=201, response_model=CustomerReturnView)
+def _throttle(request: Request, podium: Podium = Depends(get_podium)) -> Throttle:
+    found = getattr(request.app.state, "throttle", None)
+    if not isinstance(found, Throttle):
+        found = request.app.state.throttle = Throttle(podium.db)
+    return found
+
+
+@router.post(
+    "/returns/request",
+    status_code=201,
+    response_model=CustomerReturnView,
+    responses={429: {"description": "Too many requests from this address or for this order."}},
+)
 def customer_request(
-    data: CustomerReturnIn, podium: Podium = Depends(get_podium)
+    data: CustomerReturnIn,
+    request: Request,
+    podium: Podium = Depends(get_podium),
+    throttle: Throttle = Depends(_throttle),
 ) -> CustomerReturnView:
+    """A shopper asks for a return (no API key). Limited per address and per order number."""
+    address = request.client.host if request.client else "-"
+    checks = [(RETURNS_PER_ADDRESS, address), (RETURNS_PER_ORDER, data.order_number.upper())]
+    wait = throttle.hit(checks)
+    if wait:
+        raise TooManyRequests(
+            f"Too many return requests; try again in {wait} seconds.", retry_after=wait
+        )
     view = request_return(podium.db, data.order_number, data.email, data.lines, data.note)
     return CustomerReturnView(
         id=view.id,

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
 from podium.access import service as keys
-from podium.access.model import Permission
+from podium.access.model import DEFAULT_ROLE, Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.api.paging import CURSOR_HELP, ListPage
 from podium.bootstrap import Podium
@@ -55,7 +55,11 @@ def retry_event(
 
 class KeyIn(Input):
     name: str = Field(min_length=1, max_length=200)
-    role: str
+    role: str = Field(
+        default=DEFAULT_ROLE.value,
+        description="admin, operator, warehouse, support or readonly (the default: least "
+        "privilege).",
+    )
 
 
 class KeyView(BaseModel):

@@ -1,4 +1,5 @@
-"""Dashboard users over the API (admin only): list, create, disable."""
+"""Dashboard users over the API (admin only): list, create, disable, set a password, and their
+sessions (list, sign out everywhere)."""
 
 from __future__ import annotations
 
@@ -7,10 +8,10 @@ from datetime import datetime
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from podium.access.model import Permission
+from podium.access.model import DEFAULT_ROLE, Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.bootstrap import Podium
-from podium.users import service
+from podium.users import service, sessions
 from podium.users.model import User
 from podium.validation import Input
 
@@ -21,7 +22,11 @@ ADMIN = Depends(require(Permission.ADMIN))
 
 class UserIn(Input):
     email: str = Field(min_length=3, max_length=320)
-    role: str
+    role: str = Field(
+        default=DEFAULT_ROLE.value,
+        description="admin, operator, warehouse, support or readonly (the default: least "
+        "privilege).",
+    )
     password: str = Field(min_length=1, max_length=256)
 
 
@@ -59,4 +64,58 @@ def create_user(data: UserIn, _: Caller = ADMIN, podium: Podium = Depends(get_po
 
 @router.post("/users/{user_id}/disable", response_model=UserView)
 def disable_user(user_id: str, _: Caller = ADMIN, podium: Podium = Depends(get_podium)) -> UserView:
+    """Disable a user (id or e-mail); every session of theirs ends."""
     return _view(service.disable_user(podium.db, user_id))
+
+
+class PasswordIn(Input):
+    password: str = Field(min_length=1, max_length=256)
+
+
+class SessionView(BaseModel):
+    id: str
+    created_at: datetime
+    last_seen_at: datetime
+    expires_at: datetime
+    user_agent: str | None
+    ip: str | None
+
+
+class RevokedView(BaseModel):
+    revoked: int
+
+
+@router.post("/users/{user_id}/password", response_model=RevokedView)
+def set_password(
+    user_id: str, data: PasswordIn, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
+) -> RevokedView:
+    """Set a user's password (id or e-mail); all their sessions end (``revoked`` counts them)."""
+    return RevokedView(revoked=service.set_password(podium.db, user_id, data.password))
+
+
+@router.get("/users/{user_id}/sessions", response_model=dict[str, list[SessionView]])
+def list_sessions(
+    user_id: str, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
+) -> dict[str, list[SessionView]]:
+    """A user's live dashboard sessions, most recently seen first (never their tokens)."""
+    return {
+        "items": [
+            SessionView(
+                id=s.id,
+                created_at=s.created_at,
+                last_seen_at=s.last_seen_at,
+                expires_at=s.expires_at,
+                user_agent=s.user_agent,
+                ip=s.ip,
+            )
+            for s in sessions.list_sessions(podium.db, user_id)
+        ]
+    }
+
+
+@router.post("/users/{user_id}/sessions/revoke", response_model=RevokedView)
+def revoke_sessions(
+    user_id: str, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
+) -> RevokedView:
+    """Sign a user out everywhere: every session of theirs ends at once."""
+    return RevokedView(revoked=sessions.revoke_sessions(podium.db, user_id))

@@ -34,7 +34,7 @@ def put_settings(
     code: str, data: SettingsIn, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
 ) -> SettingsView:
     """``release_mode`` (auto | wave) and ``handoff`` (none | webhook | csv_drop)."""
-    return release.put_settings(podium.db, code, data)
+    return release.put_settings(podium.db, code, data, podium.settings)
 
 
 @router.put("/warehouses/{code}/bins/{sku}", response_model=dict[str, str])

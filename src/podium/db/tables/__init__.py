@@ -56,6 +56,7 @@ from podium.db.tables.returns import (
     store_credits,
 )
 from podium.db.tables.routing import routing_rule_sets
+from podium.db.tables.security import throttle_counters, user_sessions
 
 __all__ = [
     "api_keys",
@@ -93,6 +94,8 @@ __all__ = [
     "stock_levels",
     "stock_movements",
     "store_credits",
+    "throttle_counters",
+    "user_sessions",
     "users",
     "warehouses",
     "webhook_attempts",

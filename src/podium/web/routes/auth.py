@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import secrets
 import time
+from datetime import timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from podium.access.model import Permission
+from podium.throttle.model import LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS
 from podium.users.service import sign_in
+from podium.users.sessions import end_session, start_session
 from podium.web.core import (
     SESSION_COOKIE,
     Posted,
     action,
+    client_address,
     current_viewer,
     dashboard,
     redirect,
@@ -79,8 +83,9 @@ async def login(request: Request) -> Response:
     submitted = str(form.get("csrf_token") or "")
     if not cookie or not secrets.compare_digest(cookie.encode(), submitted.encode()):
         return _form(request, error="The sign-in form expired; please try again.", status=403)
-    key = f"{email}|{request.client.host if request.client else '-'}"
-    wait = board.limiter.blocked(key, time.monotonic())
+    address = client_address(request)
+    checks = [(LOGIN_PER_ACCOUNT, f"{email}|{address}"), (LOGIN_PER_ADDRESS, address)]
+    wait = await run_in_threadpool(board.throttle.wait, checks)
     if wait > 0:
         refused = _form(
             request,
@@ -94,10 +99,20 @@ async def login(request: Request) -> Response:
         lambda: sign_in(board.podium.db, email, password, hasher=board.hasher)
     )
     if user is None:
-        board.limiter.failed(key, time.monotonic())
+        await run_in_threadpool(board.throttle.hit, checks)
         return _form(request, error="Wrong e-mail or password.", status=401, email=email)
-    board.limiter.succeeded(key)
+    await run_in_threadpool(board.throttle.clear, LOGIN_PER_ACCOUNT, f"{email}|{address}")
     session = new_session(user.id, time.time())
+    await run_in_threadpool(
+        lambda: start_session(
+            board.podium.db,
+            user.id,
+            session.token,
+            timedelta(seconds=SESSION_SECONDS),
+            user_agent=request.headers.get("user-agent"),
+            ip=address,
+        )
+    )
     response = RedirectResponse(_next(str(form.get("next") or "")), status_code=303)
     response.set_cookie(
         SESSION_COOKIE,
@@ -114,6 +129,7 @@ async def login(request: Request) -> Response:
 
 @router.post("/logout", response_model=None)
 def logout(request: Request, posted: Posted = action(Permission.READ)) -> Response:
+    end_session(dashboard(request).podium.db, posted.viewer.session.token)
     response = redirect(request, "/login", "You are signed out.")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response

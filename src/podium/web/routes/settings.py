@@ -6,13 +6,14 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from podium.access import service as keys
-from podium.access.model import Permission, Role
+from podium.access.model import DEFAULT_ROLE, Permission, Role
 from podium.catalog.model import WarehousePatch
 from podium.catalog.service import list_channels, list_warehouses, update_warehouse
 from podium.errors import DomainError
 from podium.events.lag import outbox_lag
 from podium.orders.stats import last_order_at
 from podium.users import service as users
+from podium.users import sessions
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
 from podium.web.forms import int_field, invalid
 from podium.web.nav import NavItem
@@ -71,14 +72,22 @@ def channels(request: Request, viewer: Viewer = page()) -> HTMLResponse:
 @router.get("/settings/keys", response_class=HTMLResponse)
 def api_keys(request: Request, viewer: Viewer = page(Permission.ADMIN)) -> HTMLResponse:
     found = keys.list_keys(dashboard(request).podium.db)
-    return render(request, "settings/keys.html", viewer, keys=found, roles=ROLES, secret=None)
+    return render(
+        request,
+        "settings/keys.html",
+        viewer,
+        keys=found,
+        roles=ROLES,
+        default_role=DEFAULT_ROLE.value,
+        secret=None,
+    )
 
 
 @router.post("/settings/keys", response_model=None)
 def create_key(request: Request, posted: Posted = action(Permission.ADMIN)) -> Response:
     db = dashboard(request).podium.db
     try:
-        made, secret = keys.create_key(db, posted.get("name"), posted.get("role"))
+        made, secret = keys.create_key(db, posted.get("name"), posted.get("role") or DEFAULT_ROLE)
     except DomainError as exc:
         return redirect(request, "/settings/keys", exc.message, "error")
     # The secret is shown once, on this response, and never again.
@@ -89,6 +98,7 @@ def create_key(request: Request, posted: Posted = action(Permission.ADMIN)) -> R
         status=201,
         keys=keys.list_keys(db),
         roles=ROLES,
+        default_role=DEFAULT_ROLE.value,
         secret=secret,
         made=made,
     )
@@ -110,7 +120,14 @@ def revoke_key(
 @router.get("/settings/users", response_class=HTMLResponse)
 def user_list(request: Request, viewer: Viewer = page(Permission.ADMIN)) -> HTMLResponse:
     found = users.list_users(dashboard(request).podium.db)
-    return render(request, "settings/users.html", viewer, users=found, roles=ROLES)
+    return render(
+        request,
+        "settings/users.html",
+        viewer,
+        users=found,
+        roles=ROLES,
+        default_role=DEFAULT_ROLE.value,
+    )
 
 
 @router.post("/settings/users", response_model=None)
@@ -120,13 +137,25 @@ def create_user(request: Request, posted: Posted = action(Permission.ADMIN)) -> 
         made = users.create_user(
             board.podium.db,
             posted.get("email"),
-            posted.get("role"),
+            posted.get("role") or DEFAULT_ROLE,
             str(posted.form.get("password") or ""),
             hasher=board.hasher,
         )
     except DomainError as exc:
         return redirect(request, "/settings/users", exc.message, "error")
     return redirect(request, "/settings/users", f"User {made.email} created.")
+
+
+@router.post("/settings/users/{user_id}/sessions/revoke", response_model=None)
+def revoke_user_sessions(
+    user_id: str, request: Request, posted: Posted = action(Permission.ADMIN)
+) -> Response:
+    """Sign a user out everywhere (their own sessions included, if it is the admin)."""
+    try:
+        ended = sessions.revoke_sessions(dashboard(request).podium.db, user_id)
+    except DomainError as exc:
+        return redirect(request, "/settings/users", exc.message, "error")
+    return redirect(request, "/settings/users", f"{ended} session(s) signed out.")
 
 
 @router.post("/settings/users/{user_id}/disable", response_model=None)

@@ -1,0 +1,1 @@
+"""Rate limits every process agrees on: fixed-window counters kept in the database."""
