@@ -7,6 +7,8 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from dashboard_support import cheap_passwords, sign_in
+from fastapi import FastAPI
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -133,3 +135,24 @@ def test_paid_money_kept_never_exceeds_the_edited_total(api: Api, podium: Podium
             lowest[0] = min(lowest[0], q)
 
     run()
+
+
+def test_the_dashboard_edit_refunds_the_same_way(api: Api, podium: Podium) -> None:
+    seed_store(api, {("TEE", "EAST"): 10}, warehouses=("EAST",))
+    order = _paid_order(api, podium)
+    assert isinstance(api.client.app, FastAPI)
+    browser = sign_in(cheap_passwords(api.client.app), podium, "operator")
+    form = {
+        "line_sku": "TEE",
+        "line_quantity": "2",
+        "address_line1": "1 Pike St",
+        "address_city": "Seattle",
+        "address_region": "WA",
+        "address_postal_code": "98101",
+        "address_country": "US",
+        "address_name": "",
+        "note": "",
+    }
+    assert browser.post(f"/orders/{order['id']}/edit", form).status_code == 303
+    paid = api.ok("get", f"/orders/{order['id']}/payments")
+    assert (paid["refunded"], paid["net_paid"]) == ("39.98", "39.98")
