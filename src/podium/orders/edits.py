@@ -29,7 +29,14 @@ from podium.orders.status import HoldReason, OrderStatus, check_transition
 from podium.routing.geo import Coordinates, Geocoder
 from podium.validation import Address, Input, MoneyString, Sku
 
-__all__ = ["EDITABLE", "EditLineIn", "OrderEditIn", "edit_order"]
+__all__ = [
+    "EDITABLE",
+    "EditLineIn",
+    "OrderEditIn",
+    "edit_in_transaction",
+    "edit_order",
+    "locate",
+]
 
 EDITABLE = frozenset({OrderStatus.READY, OrderStatus.ON_HOLD})
 
@@ -111,164 +118,173 @@ def _snapshot(order: Any, lines: list[dict[str, Any]]) -> dict[str, Any]:
 def edit_order(
     db: Database, order_id: str, data: OrderEditIn, actor: str, *, geocoder: Geocoder
 ) -> OrderView:
-    destination: Coordinates | None = None
-    if data.shipping_address is not None:
-        a = data.shipping_address
-        destination = (
-            Coordinates(a.latitude, a.longitude)
-            if a.latitude is not None and a.longitude is not None
-            else geocoder.locate(
-                postal_code=a.postal_code, city=a.city, region=a.region, country=a.country
-            )
-        )
+    """Edit without settling money; callers that hold gateways use ``returns.edits`` so a
+    lowered total is refunded in the same transaction."""
+    destination = locate(data, geocoder)
     with db.write() as conn:
-        order = locked_order(conn, order_id)
-        if OrderStatus(order["status"]) not in EDITABLE:
-            raise Conflict(
-                f"An order that is {order['status']} cannot be edited.",
-                code="order_not_editable",
-                details={"status": order["status"]},
-            )
-        cur = order["currency"]
-        before_lines = [dict(ln) for ln in store.lines(conn, [order_id])]
-        before = _snapshot(order, before_lines)
-        _release(conn, order, actor)
-        lines = {ln["line_no"]: dict(ln) for ln in before_lines}
-        by_sku = {
-            ln["sku"]: ln for ln in lines.values() if ln["quantity"] > ln["quantity_cancelled"]
-        }
-        new_skus = [e.sku for e in data.lines if e.sku not in by_sku and e.quantity > 0]
-        products = catalogue.products_by_sku(conn, new_skus)
-        next_no = max(lines, default=0) + 1
-        for i, e in enumerate(data.lines):
-            line = by_sku.get(e.sku)
-            price = _money(e.unit_price, cur, f"lines.{i}.unit_price") if e.unit_price else None
-            if line is not None:
-                if e.quantity == 0:
-                    line["quantity_cancelled"] = line["quantity"]
-                else:
-                    line["quantity"] = line["quantity_cancelled"] + e.quantity
-                if price is not None:
-                    line["unit_price"] = price
-                continue
-            if e.quantity == 0:
-                continue
-            if e.sku not in products:
-                raise ValidationFailed(
-                    f"Unknown SKU {e.sku}.",
-                    code="unknown_sku",
-                    details={"field": f"lines.{i}.sku", "sku": e.sku},
-                )
-            if price is None:
-                raise ValidationFailed(
-                    f"A new line for {e.sku} needs a unit_price.",
-                    code="unit_price_required",
-                    details={"field": f"lines.{i}.unit_price"},
-                )
-            lines[next_no] = by_sku[e.sku] = {
-                "order_id": order_id,
-                "line_no": next_no,
-                "sku": e.sku,
-                "name": products[e.sku].name,
-                "quantity": e.quantity,
-                "unit_price": price,
-                "quantity_cancelled": 0,
-                "new": True,
-            }
-            next_no += 1
-        live = [ln for ln in lines.values() if ln["quantity"] > ln["quantity_cancelled"]]
-        if not live:
-            raise ValidationFailed(
-                "An order keeps at least one line; cancel it instead.",
-                code="no_lines_left",
-                details={"field": "lines"},
-            )
-        values: dict[str, Any] = {}
-        for field in ("shipping_total", "tax_total", "discount_total"):
-            raw = getattr(data, field)
-            if raw is not None:
-                values[field] = _money(raw, cur, field)
-        subtotal = sum(
-            ln["unit_price"] * (ln["quantity"] - ln["quantity_cancelled"]) for ln in live
-        )
-        shipping = values.get("shipping_total", order["shipping_total"])
-        tax = values.get("tax_total", order["tax_total"])
-        discount = values.get("discount_total", order["discount_total"])
-        total = subtotal + shipping + tax - discount
-        if not 0 <= total <= MAX_MINOR:
-            raise ValidationFailed(
-                "The edited order's total would be out of range.",
-                code="invalid_money",
-                details={"field": "discount_total"},
-            )
-        values.update(subtotal=subtotal, total=total)
-        if data.shipping_address is not None:
-            values["shipping_address"] = data.shipping_address.model_dump(exclude_none=True)
-            values["destination_latitude"] = destination.latitude if destination else None
-            values["destination_longitude"] = destination.longitude if destination else None
-        else:
-            lat, lon = order["destination_latitude"], order["destination_longitude"]
-            destination = Coordinates(lat, lon) if lat is not None and lon is not None else None
-        for ln in lines.values():
-            if ln.pop("new", False):
-                store.insert_lines(conn, [ln])
-            else:
-                store.update_line(
-                    conn,
-                    order_id,
-                    ln["line_no"],
-                    {k: ln[k] for k in ("quantity", "quantity_cancelled", "unit_price")},
-                )
-        store.update_order(conn, order_id, values)
-        channel = catalogue.channel(conn, order["channel"])
-        assert channel is not None
-        demand: dict[str, int] = defaultdict(int)
-        wants = []
-        for ln in live:
-            q = ln["quantity"] - ln["quantity_cancelled"]
-            demand[ln["sku"]] += q
-            wants.append(Want(ln["line_no"], ln["sku"], q))
-        plan = plan_for(conn, channel, demand, destination)
-        if plan.shortages and data.on_shortage == "reject":
-            raise InsufficientStock(
-                "Not enough stock for the edited order.",
-                details={
-                    "lines": [
-                        {"sku": sku, "requested": demand[sku], "available": demand[sku] - short}
-                        for sku, short in sorted(plan.shortages.items())
-                    ]
-                },
-            )
-        allocated = reserve_and_ship(conn, order_id, order["number"], wants, plan, actor)
-        holds = store.holds(conn, [order_id])
-        backorder = [h for h in holds if h["reason"] == HoldReason.BACKORDER]
-        if plan.shortages and not backorder:
-            store.insert_hold(
-                conn, order_id, HoldReason.BACKORDER.value, "waiting for stock", actor
-            )
-            if order["status"] != OrderStatus.ON_HOLD:
-                check_transition(order["status"], OrderStatus.ON_HOLD)
-                store.set_status(conn, order_id, OrderStatus.ON_HOLD.value)
-        elif not plan.shortages and backorder:
-            store.release_holds(conn, order_id, actor, hold_ids=[h["id"] for h in backorder])
-            if len(backorder) == len(holds):
-                check_transition(order["status"], OrderStatus.READY)
-                store.set_status(conn, order_id, OrderStatus.READY.value)
-        after_order = store.order(conn, order_id)
-        assert after_order is not None
-        after = _snapshot(after_order, [dict(ln) for ln in store.lines(conn, [order_id])])
-        store.add_timeline(
-            conn, order_id, [routing_entry(plan, allocated.shipment_ids, destination)], actor
-        )
-        journal.record(
-            conn,
-            after_order,
-            actor,
-            "order.edited",
-            f"Order {order['number']} edited"
-            + (f": {data.note}" if data.note else "")
-            + f" (total {cur} {before['total']} → {after['total']}).",
-            {"before": before, "after": after},
-            payload={"before": before, "after": after, "total": after["total"], "currency": cur},
-        )
+        edit_in_transaction(conn, order_id, data, actor, destination)
     return get_order(db, order_id)
+
+
+def locate(data: OrderEditIn, geocoder: Geocoder) -> Coordinates | None:
+    """Where a new address is, found before the transaction (a geocoder may be slow)."""
+    if data.shipping_address is None:
+        return None
+    a = data.shipping_address
+    if a.latitude is not None and a.longitude is not None:
+        return Coordinates(a.latitude, a.longitude)
+    return geocoder.locate(
+        postal_code=a.postal_code, city=a.city, region=a.region, country=a.country
+    )
+
+
+def edit_in_transaction(
+    conn: Connection,
+    order_id: str,
+    data: OrderEditIn,
+    actor: str,
+    destination: Coordinates | None,
+) -> None:
+    order = locked_order(conn, order_id)
+    if OrderStatus(order["status"]) not in EDITABLE:
+        raise Conflict(
+            f"An order that is {order['status']} cannot be edited.",
+            code="order_not_editable",
+            details={"status": order["status"]},
+        )
+    cur = order["currency"]
+    before_lines = [dict(ln) for ln in store.lines(conn, [order_id])]
+    before = _snapshot(order, before_lines)
+    _release(conn, order, actor)
+    lines = {ln["line_no"]: dict(ln) for ln in before_lines}
+    by_sku = {ln["sku"]: ln for ln in lines.values() if ln["quantity"] > ln["quantity_cancelled"]}
+    new_skus = [e.sku for e in data.lines if e.sku not in by_sku and e.quantity > 0]
+    products = catalogue.products_by_sku(conn, new_skus)
+    next_no = max(lines, default=0) + 1
+    for i, e in enumerate(data.lines):
+        line = by_sku.get(e.sku)
+        price = _money(e.unit_price, cur, f"lines.{i}.unit_price") if e.unit_price else None
+        if line is not None:
+            if e.quantity == 0:
+                line["quantity_cancelled"] = line["quantity"]
+            else:
+                line["quantity"] = line["quantity_cancelled"] + e.quantity
+            if price is not None:
+                line["unit_price"] = price
+            continue
+        if e.quantity == 0:
+            continue
+        if e.sku not in products:
+            raise ValidationFailed(
+                f"Unknown SKU {e.sku}.",
+                code="unknown_sku",
+                details={"field": f"lines.{i}.sku", "sku": e.sku},
+            )
+        if price is None:
+            raise ValidationFailed(
+                f"A new line for {e.sku} needs a unit_price.",
+                code="unit_price_required",
+                details={"field": f"lines.{i}.unit_price"},
+            )
+        lines[next_no] = by_sku[e.sku] = {
+            "order_id": order_id,
+            "line_no": next_no,
+            "sku": e.sku,
+            "name": products[e.sku].name,
+            "quantity": e.quantity,
+            "unit_price": price,
+            "quantity_cancelled": 0,
+            "new": True,
+        }
+        next_no += 1
+    live = [ln for ln in lines.values() if ln["quantity"] > ln["quantity_cancelled"]]
+    if not live:
+        raise ValidationFailed(
+            "An order keeps at least one line; cancel it instead.",
+            code="no_lines_left",
+            details={"field": "lines"},
+        )
+    values: dict[str, Any] = {}
+    for field in ("shipping_total", "tax_total", "discount_total"):
+        raw = getattr(data, field)
+        if raw is not None:
+            values[field] = _money(raw, cur, field)
+    subtotal = sum(ln["unit_price"] * (ln["quantity"] - ln["quantity_cancelled"]) for ln in live)
+    shipping = values.get("shipping_total", order["shipping_total"])
+    tax = values.get("tax_total", order["tax_total"])
+    discount = values.get("discount_total", order["discount_total"])
+    total = subtotal + shipping + tax - discount
+    if not 0 <= total <= MAX_MINOR:
+        raise ValidationFailed(
+            "The edited order's total would be out of range.",
+            code="invalid_money",
+            details={"field": "discount_total"},
+        )
+    values.update(subtotal=subtotal, total=total)
+    if data.shipping_address is not None:
+        values["shipping_address"] = data.shipping_address.model_dump(exclude_none=True)
+        values["destination_latitude"] = destination.latitude if destination else None
+        values["destination_longitude"] = destination.longitude if destination else None
+    else:
+        lat, lon = order["destination_latitude"], order["destination_longitude"]
+        destination = Coordinates(lat, lon) if lat is not None and lon is not None else None
+    for ln in lines.values():
+        if ln.pop("new", False):
+            store.insert_lines(conn, [ln])
+        else:
+            store.update_line(
+                conn,
+                order_id,
+                ln["line_no"],
+                {k: ln[k] for k in ("quantity", "quantity_cancelled", "unit_price")},
+            )
+    store.update_order(conn, order_id, values)
+    channel = catalogue.channel(conn, order["channel"])
+    assert channel is not None
+    demand: dict[str, int] = defaultdict(int)
+    wants = []
+    for ln in live:
+        q = ln["quantity"] - ln["quantity_cancelled"]
+        demand[ln["sku"]] += q
+        wants.append(Want(ln["line_no"], ln["sku"], q))
+    plan = plan_for(conn, channel, demand, destination)
+    if plan.shortages and data.on_shortage == "reject":
+        raise InsufficientStock(
+            "Not enough stock for the edited order.",
+            details={
+                "lines": [
+                    {"sku": sku, "requested": demand[sku], "available": demand[sku] - short}
+                    for sku, short in sorted(plan.shortages.items())
+                ]
+            },
+        )
+    allocated = reserve_and_ship(conn, order_id, order["number"], wants, plan, actor)
+    holds = store.holds(conn, [order_id])
+    backorder = [h for h in holds if h["reason"] == HoldReason.BACKORDER]
+    if plan.shortages and not backorder:
+        store.insert_hold(conn, order_id, HoldReason.BACKORDER.value, "waiting for stock", actor)
+        if order["status"] != OrderStatus.ON_HOLD:
+            check_transition(order["status"], OrderStatus.ON_HOLD)
+            store.set_status(conn, order_id, OrderStatus.ON_HOLD.value)
+    elif not plan.shortages and backorder:
+        store.release_holds(conn, order_id, actor, hold_ids=[h["id"] for h in backorder])
+        if len(backorder) == len(holds):
+            check_transition(order["status"], OrderStatus.READY)
+            store.set_status(conn, order_id, OrderStatus.READY.value)
+    after_order = store.order(conn, order_id)
+    assert after_order is not None
+    after = _snapshot(after_order, [dict(ln) for ln in store.lines(conn, [order_id])])
+    store.add_timeline(
+        conn, order_id, [routing_entry(plan, allocated.shipment_ids, destination)], actor
+    )
+    journal.record(
+        conn,
+        after_order,
+        actor,
+        "order.edited",
+        f"Order {order['number']} edited"
+        + (f": {data.note}" if data.note else "")
+        + f" (total {cur} {before['total']} → {after['total']}).",
+        {"before": before, "after": after},
+        payload={"before": before, "after": after, "total": after["total"], "currency": cur},
+    )

@@ -7,8 +7,9 @@ from fastapi import APIRouter, Depends
 from podium.access.model import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.bootstrap import Podium
-from podium.orders.edits import OrderEditIn, edit_order
+from podium.orders.edits import OrderEditIn
 from podium.orders.model import OrderView
+from podium.returns.edits import edit_order
 
 router = APIRouter(tags=["orders"])
 
@@ -20,8 +21,17 @@ def patch_order(
     order_id: str, data: OrderEditIn, caller: Caller = OPERATE, podium: Podium = Depends(get_podium)
 ) -> OrderView:
     """Change quantities (0 removes a line), add lines, change the address or totals; stock is
-    re-reserved and routing re-run in the same transaction."""
-    return edit_order(podium.db, order_id, data, caller.actor, geocoder=podium.geocoder)
+    re-reserved and routing re-run in the same transaction. A lowered total refunds what was
+    paid beyond it (409 `refund_declined` if the gateway refuses: nothing changes); a raised
+    total is a balance due, which the channel's capture policy then collects."""
+    return edit_order(
+        podium.db,
+        order_id,
+        data,
+        caller.actor,
+        geocoder=podium.geocoder,
+        gateways=podium.gateways,
+    )
 
 
 @router.post("/orders/{order_id}/edit", response_model=OrderView)
@@ -29,4 +39,11 @@ def post_edit(
     order_id: str, data: OrderEditIn, caller: Caller = OPERATE, podium: Podium = Depends(get_podium)
 ) -> OrderView:
     """The same as ``PATCH /orders/{id}``, for clients that cannot send PATCH."""
-    return edit_order(podium.db, order_id, data, caller.actor, geocoder=podium.geocoder)
+    return edit_order(
+        podium.db,
+        order_id,
+        data,
+        caller.actor,
+        geocoder=podium.geocoder,
+        gateways=podium.gateways,
+    )

@@ -13,9 +13,9 @@ from fastapi.responses import Response
 from podium.access.model import Permission
 from podium.errors import DomainError
 from podium.orders import lifecycle
-from podium.orders.edits import edit_order
 from podium.orders.status import OrderStatus
 from podium.returns import service as returns
+from podium.returns.edits import edit_order
 from podium.routing.reroute import reroute_shipment
 from podium.web.core import Posted, action, dashboard, redirect
 from podium.web.formats import money
@@ -36,7 +36,14 @@ def edit(order_id: str, request: Request, posted: Posted = action(Permission.OPE
     try:
         before = lifecycle.get_order(podium.db, order_id)
         data = edit_input(posted, before)
-        after = edit_order(podium.db, order_id, data, posted.viewer.actor, geocoder=podium.geocoder)
+        after = edit_order(
+            podium.db,
+            order_id,
+            data,
+            posted.viewer.actor,
+            geocoder=podium.geocoder,
+            gateways=podium.gateways,
+        )
     except DomainError as exc:
         return _back(request, order_id, exc.message, "error")
     message = f"Order edited: total {money(after.total, after.currency)}."
