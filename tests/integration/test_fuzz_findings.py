@@ -104,6 +104,30 @@ def test_a_warehouse_still_takes_whole_numbers_as_coordinates(api: Api) -> None:
     assert (made.json()["latitude"], made.json()["priority"]) == (40.0, 3)
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("ship_from_store", 0), ("ship_from_store", "yes"), ("active", 1), ("active", "true")],
+)
+def test_a_warehouse_refuses_numbers_and_strings_as_booleans(
+    api: Api, field: str, value: Any
+) -> None:
+    body = {"code": "EAST", "name": "East", "address": {"country": "US"}, field: value}
+    _error(api.post("/warehouses", body), 422, "validation_error", field)
+    assert api.get("/warehouses/EAST").status_code == 404
+
+
+def test_a_warehouse_still_takes_true_and_false(api: Api) -> None:
+    body = {"code": "EAST", "name": "East", "address": {"country": "US"}}
+    made = api.post("/warehouses", {**body, "ship_from_store": True, "active": False})
+    assert made.status_code == 201, made.text
+    assert (made.json()["ship_from_store"], made.json()["active"]) == (True, False)
+
+
+@pytest.mark.parametrize("apply", [0, 1, "true"])
+def test_optimise_refuses_a_number_or_a_string_for_apply(api: Api, apply: Any) -> None:
+    _error(api.post("/routing/optimise", {"apply": apply}), 422, "validation_error", "apply")
+
+
 def test_an_order_refuses_a_boolean_longitude_and_writes_nothing(store: Api) -> None:
     body = order_body([("TEE", 1)], external_id="b1")
     body["shipping_address"]["longitude"] = False
