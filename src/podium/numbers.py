@@ -1,4 +1,4 @@
-"""Numbers as inputs: bounded to what the database stores, and never a boolean in disguise.
+"""Numbers and booleans as inputs: bounded to what the database stores, and never in disguise.
 
 Python's ``bool`` is an ``int``, and pydantic's lax mode turns ``false`` into ``0`` and
 ``"5"`` into ``5``: ``{"version": false}`` once rolled the routing rules back to version 0.
@@ -14,7 +14,16 @@ from typing import Annotated
 from annotated_types import Ge, Le
 from pydantic import Strict
 
-__all__ = ["BIGINT_MAX", "INT_MAX", "DbInt", "DbInt32", "JsonFloat", "JsonInt", "parse_db_int"]
+__all__ = [
+    "BIGINT_MAX",
+    "INT_MAX",
+    "DbInt",
+    "DbInt32",
+    "JsonBool",
+    "JsonFloat",
+    "JsonInt",
+    "parse_db_int",
+]
 
 BIGINT_MAX = 2**63 - 1
 INT_MAX = 2**31 - 1  # an INTEGER column on PostgreSQL (routing rule versions)
@@ -28,6 +37,9 @@ DbInt32 = Annotated[int, Ge(0), Le(INT_MAX)]
 JsonInt = Annotated[int, Strict()]
 # A measure in a JSON body: 40 or 40.5, not false and not "40".
 JsonFloat = Annotated[float, Strict()]
+# A yes/no in a JSON body: true or false, not 0, 1, "true" or "yes" (lax mode takes all of
+# those). Query parameters stay plain ``bool``: they arrive as text ("true", "1").
+JsonBool = Annotated[bool, Strict()]
 
 
 def parse_db_int(text: str, limit: int = BIGINT_MAX) -> int | None:

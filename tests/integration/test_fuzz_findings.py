@@ -104,6 +104,30 @@ def test_a_warehouse_still_takes_whole_numbers_as_coordinates(api: Api) -> None:
     assert (made.json()["latitude"], made.json()["priority"]) == (40.0, 3)
 
 
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("ship_from_store", 0), ("ship_from_store", "yes"), ("active", 1), ("active", "true")],
+)
+def test_a_warehouse_refuses_numbers_and_strings_as_booleans(
+    api: Api, field: str, value: Any
+) -> None:
+    body = {"code": "EAST", "name": "East", "address": {"country": "US"}, field: value}
+    _error(api.post("/warehouses", body), 422, "validation_error", field)
+    assert api.get("/warehouses/EAST").status_code == 404
+
+
+def test_a_warehouse_still_takes_true_and_false(api: Api) -> None:
+    body = {"code": "EAST", "name": "East", "address": {"country": "US"}}
+    made = api.post("/warehouses", {**body, "ship_from_store": True, "active": False})
+    assert made.status_code == 201, made.text
+    assert (made.json()["ship_from_store"], made.json()["active"]) == (True, False)
+
+
+@pytest.mark.parametrize("apply", [0, 1, "true"])
+def test_optimise_refuses_a_number_or_a_string_for_apply(api: Api, apply: Any) -> None:
+    _error(api.post("/routing/optimise", {"apply": apply}), 422, "validation_error", "apply")
+
+
 def test_an_order_refuses_a_boolean_longitude_and_writes_nothing(store: Api) -> None:
     body = order_body([("TEE", 1)], external_id="b1")
     body["shipping_address"]["longitude"] = False
@@ -120,10 +144,35 @@ def test_a_product_refuses_a_boolean_weight(api: Api) -> None:
 
 def test_every_number_in_a_request_body_refuses_a_boolean(podium: Podium) -> None:
     """The rule holds for fields added later too: walk every JSON body the API takes."""
-    from pydantic import BaseModel, TypeAdapter, ValidationError
+    lax = [
+        where
+        for model, name, field, where in _request_body_fields(podium)
+        if _numeric(field.annotation) and _accepts(model, name, True)
+    ]
+    assert lax == []
+
+
+def test_every_boolean_in_a_request_body_refuses_numbers_and_strings(podium: Podium) -> None:
+    """The reverse of the rule above: ``{"apply": 0}`` or ``"yes"`` is not a boolean."""
+    lax: list[str] = []
+    strict_enough: list[str] = []
+    for model, name, field, where in _request_body_fields(podium):
+        if not _boolean(field.annotation):
+            continue
+        lax += [f"{where} took {v!r}" for v in (0, 1, "true", "yes") if _accepts(model, name, v)]
+        strict_enough += [
+            f"{where} refused {v!r}" for v in (True, False) if not _accepts(model, name, v)
+        ]
+    assert lax == []
+    assert strict_enough == []
+
+
+def _request_body_fields(podium: Podium) -> list[tuple[type[Any], str, Any, str]]:
+    """(model, field name, field info, where) for every field of every JSON request body."""
+    from pydantic import BaseModel
 
     app = create_app(podium, run_relay=False)
-    lax: list[str] = []
+    found: list[tuple[type[Any], str, Any, str]] = []
     seen: set[type[BaseModel]] = set()
 
     def walk(model: type[BaseModel], where: str) -> None:
@@ -133,14 +182,7 @@ def test_every_number_in_a_request_body_refuses_a_boolean(podium: Podium) -> Non
         for name, field in model.model_fields.items():
             for nested in _models(field.annotation):
                 walk(nested, f"{where}.{name}")
-            if not _numeric(field.annotation):
-                continue
-            try:
-                TypeAdapter(model).validate_python({name: True})
-            except ValidationError as exc:
-                if any(tuple(e["loc"])[:1] == (name,) for e in exc.errors()):
-                    continue
-            lax.append(f"{where}: {model.__name__}.{name}")
+            found.append((model, name, field, f"{where}: {model.__name__}.{name}"))
 
     for route in iter_route_contexts(app.routes):
         body = getattr(route, "body_field", None)
@@ -148,7 +190,30 @@ def test_every_number_in_a_request_body_refuses_a_boolean(podium: Podium) -> Non
             for model in _models(body.field_info.annotation):
                 walk(model, f"{sorted(route.methods or ())} {route.path}")
     assert seen, "no request bodies found"
-    assert lax == []
+    return found
+
+
+def _accepts(model: type[Any], name: str, value: Any) -> bool:
+    """Whether ``value`` passes as field ``name`` (other fields' errors do not count)."""
+    from pydantic import TypeAdapter, ValidationError
+
+    try:
+        TypeAdapter(model).validate_python({name: value})
+    except ValidationError as exc:
+        return not any(tuple(e["loc"])[:1] == (name,) for e in exc.errors())
+    return True
+
+
+def _boolean(annotation: Any) -> bool:
+    from typing import get_args
+
+    stack = [annotation]
+    while stack:
+        a = stack.pop()
+        if a is bool:
+            return True
+        stack.extend(get_args(a))
+    return False
 
 
 def _models(annotation: Any) -> list[type[Any]]:

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field, field_validator
 
-from podium.numbers import JsonFloat, JsonInt
+from podium.numbers import JsonBool, JsonFloat, JsonInt
 from podium.validation import Address, Code, CountryCode, Input, Sku
 
 __all__ = [
@@ -72,7 +72,7 @@ class _WhereAndWhen(Input):
     )
     serves_channels: list[Code] | None = Field(default=None, description="null: every channel.")
     serves_countries: list[CountryCode] | None = Field(default=None, description="null: all.")
-    ship_from_store: bool | None = None
+    ship_from_store: JsonBool | None = None
     shipping_rates: dict[str, Any] | None = Field(
         default=None, description="Rate table by distance band × weight band (routing.costs)."
     )
@@ -92,7 +92,7 @@ class WarehouseIn(_WhereAndWhen):
     latitude: JsonFloat | None = Field(default=None, ge=-90, le=90)
     longitude: JsonFloat | None = Field(default=None, ge=-180, le=180)
     priority: JsonInt = Field(default=100, ge=0, le=1_000_000, description="Lower ships first.")
-    active: bool = True
+    active: JsonBool = True
     daily_order_capacity: JsonInt | None = Field(default=None, ge=0, le=10_000_000)
 
 
@@ -104,7 +104,7 @@ class WarehousePatch(_WhereAndWhen):
     latitude: JsonFloat | None = Field(default=None, ge=-90, le=90)
     longitude: JsonFloat | None = Field(default=None, ge=-180, le=180)
     priority: JsonInt | None = Field(default=None, ge=0, le=1_000_000)
-    active: bool | None = None
+    active: JsonBool | None = None
     daily_order_capacity: JsonInt | None = Field(default=None, ge=0, le=10_000_000)
 
 

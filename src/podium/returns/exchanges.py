@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field, StrictInt
 from podium.db.database import Database
 from podium.errors import Conflict, NotFound
 from podium.inventory.model import MAX_QUANTITY
+from podium.numbers import JsonBool
 from podium.orders import journal
 from podium.orders.lifecycle import get_order, hold_in_transaction
 from podium.orders.model import OrderIntake
@@ -39,7 +40,7 @@ class ExchangeLineIn(Input):
 
 class ExchangeIn(Input):
     lines: list[ExchangeLineIn] = Field(min_length=1, max_length=500)
-    advance: bool = Field(default=False, description="Ship now; hold until the return arrives.")
+    advance: JsonBool = Field(default=False, description="Ship now; hold until the return arrives.")
 
 
 class ExchangeView(BaseModel):

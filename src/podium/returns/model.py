@@ -22,6 +22,7 @@ from pydantic import BaseModel, Field, StrictInt
 
 from podium.errors import InvalidTransition
 from podium.inventory.model import MAX_QUANTITY
+from podium.numbers import JsonBool
 from podium.validation import Code, Input, MoneyString, Sku
 
 __all__ = [
@@ -130,8 +131,8 @@ class ReturnLineIn(Input):
 class ReturnIn(Input):
     lines: list[ReturnLineIn] = Field(min_length=1, max_length=500)
     note: str | None = Field(default=None, max_length=1000)
-    approve: bool = Field(default=False, description="Approve at once (staff-created RMAs).")
-    ignore_window: bool = Field(default=False, description="Accept outside the return window.")
+    approve: JsonBool = Field(default=False, description="Approve at once (staff-created RMAs).")
+    ignore_window: JsonBool = Field(default=False, description="Accept outside the return window.")
 
 
 class ReceiveLineIn(Input):
@@ -152,7 +153,7 @@ class ShipBackIn(Input):
 
 class RefundIn(Input):
     amount: MoneyString | None = None
-    include_shipping: bool = False
+    include_shipping: JsonBool = False
     method: Literal["original_payment", "store_credit"] = "original_payment"
     reason: str | None = Field(default=None, max_length=500)
 

@@ -20,7 +20,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from podium.numbers import JsonFloat, JsonInt
+from podium.numbers import JsonBool, JsonFloat, JsonInt
 from podium.routing.costs import ServiceLevel
 from podium.validation import Code, CountryCode, CurrencyCode, Input, MoneyString
 
@@ -57,10 +57,10 @@ class OrderFilter(Input):
 class LocationFilter(Input):
     """Which locations may ship under a rule (inactive ones never do)."""
 
-    capacity_left: bool = Field(
+    capacity_left: JsonBool = Field(
         default=True, description="Only locations under today's daily_order_capacity."
     )
-    meets_promise: bool = Field(
+    meets_promise: JsonBool = Field(
         default=False, description="Only locations that can deliver by the order's promise."
     )
     min_units_after_safety: JsonInt = Field(
@@ -69,7 +69,7 @@ class LocationFilter(Input):
         le=1_000_000,
         description="Units each line must leave behind, above safety stock, at the location.",
     )
-    ship_from_store: bool | None = Field(
+    ship_from_store: JsonBool | None = Field(
         default=None, description="true: stores only; false: no stores; null: either."
     )
     max_distance_km: JsonFloat | None = Field(default=None, gt=0, le=40_000)

@@ -11,7 +11,7 @@ from podium.access.model import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.bootstrap import Podium
 from podium.catalog.service import get_warehouse
-from podium.numbers import INT_MAX, DbInt32, JsonFloat, JsonInt
+from podium.numbers import INT_MAX, DbInt32, JsonBool, JsonFloat, JsonInt
 from podium.orders.model import OrderView
 from podium.routing import queues, reroute, service, waves
 from podium.routing.rules import RuleSet
@@ -32,7 +32,7 @@ class RollbackIn(Input):
 
 class OptimiseIn(Input):
     warehouse: str | None = Field(default=None, description="Only orders with a shipment here.")
-    apply: bool = Field(default=False, description="Re-plan the orders (else: a dry run).")
+    apply: JsonBool = Field(default=False, description="Re-plan the orders (else: a dry run).")
     time_budget_seconds: JsonFloat = Field(default=10.0, gt=0, le=300)
     limit: JsonInt = Field(default=2000, ge=1, le=5000, description="Most orders in the wave.")
 
