@@ -41,6 +41,8 @@ _REASONS = (("size_fit", 40), ("changed_mind", 25), ("damaged", 10), ("defective
 # parcel is on its way back), received, refunded, rejected.
 _STAGES = (("requested", 20), ("approved", 20), ("received", 15), ("refunded", 40),
            ("rejected", 5))  # fmt: skip
+# The first returns of the day, one at each stage (a refund first: a small demo has few returns).
+_FIRST_STAGES = ("refunded", "received", "approved", "requested", "rejected")
 
 
 @dataclass
@@ -123,6 +125,8 @@ def _return(
         return
     reason = rng.choices([r for r, _ in _REASONS], weights=[w for _, w in _REASONS])[0]
     stage = rng.choices([s for s, _ in _STAGES], weights=[w for _, w in _STAGES])[0]
+    if done.returns < len(_FIRST_STAGES):  # the first returns show every stage, whatever the dice
+        stage = _FIRST_STAGES[done.returns]
     at_till = order.channel == "pos"  # brought back to the store: approved and received at once
     if at_till and stage in ("requested", "approved"):
         stage = "refunded"

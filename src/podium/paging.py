@@ -41,8 +41,10 @@ __all__ = [
 ]
 
 VERSION = 1
-MAX_CURSOR_CHARS = 512
 MAX_PART_CHARS = 200
+# Room for a time and two text parts of MAX_PART_CHARS characters of up to 4 UTF-8 bytes each,
+# as base64: every cursor a list hands out decodes (a 60-character non-ASCII SKU did not fit 512).
+MAX_CURSOR_CHARS = 2400
 TOTAL_CAP = 10_000
 _INT_MIN, _INT_MAX = -(2**63), 2**63 - 1  # a BIGINT column: anything wider is not a position
 _TOKEN = re.compile(r"[A-Za-z0-9_-]+")
@@ -70,7 +72,9 @@ def _utc(at: datetime) -> datetime:
 
 def encode_cursor(key: Sequence[KeyPart], *, backward: bool = False) -> str:
     parts = [_utc(p).isoformat() if isinstance(p, datetime) else p for p in key]
-    body = json.dumps([VERSION, "b" if backward else "a", parts], separators=(",", ":"))
+    body = json.dumps(
+        [VERSION, "b" if backward else "a", parts], separators=(",", ":"), ensure_ascii=False
+    )
     return base64.urlsafe_b64encode(body.encode()).decode().rstrip("=")
 
 
