@@ -39,11 +39,4 @@ def post_edit(
     order_id: str, data: OrderEditIn, caller: Caller = OPERATE, podium: Podium = Depends(get_podium)
 ) -> OrderView:
     """The same as ``PATCH /orders/{id}``, for clients that cannot send PATCH."""
-    return edit_order(
-        podium.db,
-        order_id,
-        data,
-        caller.actor,
-        geocoder=podium.geocoder,
-        gateways=podium.gateways,
-    )
+    return patch_order(order_id, data, caller, podium)
