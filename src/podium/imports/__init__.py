@@ -1,0 +1,1 @@
+"""Bulk imports of orders and stock from CSV files."""
