@@ -43,11 +43,13 @@ import psycopg
 from rich.console import Console
 from rich.table import Table
 
-from podium.channels.fakes.shopify import FakeShopify, shopify_webhook
-from podium.channels.model import published_quantity
-from podium.channels.settings import Availability
-
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))  # the fake platform servers live with the tests
+
+from fakes.channels.shopify import FakeShopify, shopify_webhook  # noqa: E402
+from podium.channels.model import published_quantity  # noqa: E402
+from podium.channels.settings import Availability  # noqa: E402
+
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "sync_latency.json"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
 SECRET = "bench-webhook-secret"

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from fakes.channels.shopify import FakeShopify, shopify_webhook
 from podium.bootstrap import Podium
-from podium.channels.fakes.shopify import FakeShopify, shopify_webhook
 from support import Api
 
 SECRET = "shpss_secret_0123456789"

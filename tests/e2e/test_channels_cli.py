@@ -8,7 +8,7 @@ from typing import Any
 
 from channel_support import SECRET, shopify_order
 from conftest import Server
-from podium.channels.fakes.shopify import FakeShopify, shopify_webhook
+from fakes.channels.shopify import FakeShopify, shopify_webhook
 from support import seed_http
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from browser_support import add_users, needs_chromium, screenshot, sign_in
-from podium.channels.fakes.shopify import FakeShopify
+from fakes.channels.shopify import FakeShopify
 from support import order_body, seed_http
 
 pytestmark = needs_chromium

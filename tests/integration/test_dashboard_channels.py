@@ -12,8 +12,8 @@ from dashboard_support import cheap_passwords, sign_in
 from fastapi import FastAPI
 
 from channel_support import add_shopify_channel, drain
+from fakes.channels.shopify import FakeShopify
 from podium.bootstrap import Podium
-from podium.channels.fakes.shopify import FakeShopify
 from podium.db.tables import outbox
 from support import Api, order_body, seed_store
 

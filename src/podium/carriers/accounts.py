@@ -105,7 +105,8 @@ def create_account(db: Database, data: AccountIn) -> AccountView:
             },
         )
         row = store.account(conn, data.code)
-    assert row is not None
+    if row is None:
+        raise RuntimeError(f"carrier account {data.code} not found after it was saved")
     return _account_view(row)
 
 

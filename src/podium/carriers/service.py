@@ -103,11 +103,13 @@ def _prepare(db: Database, shipment_id: str, data: LabelIn) -> _Job:
                 details={"shipment_id": shipment_id},
             )
         order = orders_store.order(conn, shipment["order_id"])
-        assert order is not None
+        if order is None:
+            raise RuntimeError(f"order {shipment['order_id']} of shipment {shipment_id} not found")
         lines = shipments_store.shipment_lines_for(conn, [shipment_id])
         products = catalog_store.products_by_sku(conn, [ln["sku"] for ln in lines])
         warehouse = catalog_store.warehouse(conn, shipment["warehouse"])
-    assert warehouse is not None  # a shipment's warehouse is a foreign key
+    if warehouse is None:  # a shipment's warehouse is a foreign key
+        raise RuntimeError(f"warehouse {shipment['warehouse']} of shipment {shipment_id} not found")
     weight = (
         data.weight_grams
         or sum(
@@ -184,7 +186,8 @@ def buy_label(
                 row = store.current_label(conn, shipment_id)
         except IntegrityError:
             continue  # a tracking number drawn twice: draw again
-        assert row is not None
+        if row is None:
+            raise RuntimeError(f"label of shipment {shipment_id} not found after it was stored")
         return _label_view(row, purchase.tracking_url)
     raise CarrierUnavailable("Could not get a unique tracking number.")
 
@@ -256,7 +259,8 @@ def label_document(db: Database, shipment_id: str) -> LabelDoc:
         if row is None:
             raise NotFound("This shipment has no label yet.", code="label_not_found")
         order = orders_store.order(conn, shipment["order_id"])
-        assert order is not None
+        if order is None:
+            raise RuntimeError(f"order {shipment['order_id']} of shipment {shipment_id} not found")
     warehouse = catalog.get_warehouse(db, shipment["warehouse"])
     return LabelDoc(
         tracking_number=row["tracking_number"],

@@ -64,7 +64,8 @@ def create_channel(db: Database, data: ChannelIn) -> Channel:
         )
         created = store.channel(conn, data.code)
     cache.forget(db.engine)
-    assert created is not None
+    if created is None:
+        raise RuntimeError(f"channel {data.code} not found after it was created")
     return created
 
 
@@ -162,7 +163,8 @@ def create_warehouse(db: Database, data: WarehouseIn) -> Warehouse:
         )
         created = store.warehouse(conn, data.code)
     cache.forget(db.engine)
-    assert created is not None
+    if created is None:
+        raise RuntimeError(f"warehouse {data.code} not found after it was created")
     return created
 
 
@@ -185,7 +187,8 @@ def update_warehouse(db: Database, code: str, patch: WarehousePatch) -> Warehous
             store.update_warehouse(conn, code, values)
         updated = store.warehouse(conn, code)
     cache.forget(db.engine)
-    assert updated is not None
+    if updated is None:
+        raise RuntimeError(f"warehouse {code} not found after it was updated")
     return updated
 
 
@@ -212,7 +215,8 @@ def create_product(db: Database, data: ProductIn) -> Product:
             )
         store.insert_product(conn, data.model_dump())
         created = store.product(conn, data.sku)
-    assert created is not None
+    if created is None:
+        raise RuntimeError(f"product {data.sku} not found after it was created")
     return created
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -147,7 +147,8 @@ class ChannelSync:
         report: SyncReport,
     ) -> None:
         connector = self.connectors.for_type(row["type"])
-        assert connector is not None
+        if connector is None:
+            raise RuntimeError(f"no connector for channel type {row['type']}")
         try:
             result = connector.push(
                 code, typed(row["type"], row["settings"]), [p for p, _ in items]
@@ -251,14 +252,11 @@ def lag(conn: Connection, code: str) -> tuple[int, datetime | None]:
     if not listed:
         return 0, None
     row = store.channel_row(conn, code)
-    assert row is not None
+    if row is None:
+        raise RuntimeError(f"channel {code} not found")
     picture = _picture(conn, [dict(r, type=row["type"]) for r in listed])
     behind = [r for r in listed if r["pushed_available"] != picture.told(code, r["sku"])]
     if not behind:
         return 0, None
     oldest = min(as_utc(r["pushed_at"] or r["created_at"]) for r in behind)
     return len(behind), oldest
-
-
-def skus_of(events: Iterable[Envelope]) -> list[str]:
-    return sorted({str(e.payload.get("sku") or e.aggregate_id) for e in events})

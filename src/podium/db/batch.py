@@ -10,8 +10,12 @@ statement of data-modifying CTEs just before the commit:
 
 PostgreSQL checks foreign keys at the end of the statement, so the order of the parts does not
 matter; they follow the schema's dependency order anyway. The SQL text is cached per shape
-(tables, columns and row counts), so the server can reuse a prepared plan. Only PostgreSQL has
-data-modifying CTEs, so ``Database.write`` batches only there.
+(tables, columns and row counts), so the server can reuse a prepared plan.
+
+SQLite has no data-modifying CTEs, but it defers the rows all the same and sends them at the
+commit as one multi-row INSERT per table, parents first (it checks foreign keys as each INSERT
+runs). Deferring on both engines means code that reads back what it batched fails on the
+default engine too, not only on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -73,6 +77,10 @@ class BatchedInserts:
             return
         parts = sorted(self._rows.items(), key=lambda item: _rank(item[0][0]))
         self._rows = {}
+        if conn.dialect.name != "postgresql":
+            for (table, _cols), rows in parts:
+                conn.execute(table.insert(), rows)
+            return
         shape: Shape = tuple((t.name, cols, len(rows)) for (t, cols), rows in parts)
         sql = _SQL.get(shape)
         if sql is None:

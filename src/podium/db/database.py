@@ -49,9 +49,9 @@ def insert_many(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     more client CPU than the database spends; asking for RETURNING of the primary key makes
     SQLAlchemy batch the rows into one ``INSERT … VALUES (…), (…)`` on both engines.
 
-    In a ``Database.write(batch_inserts=True)`` transaction on PostgreSQL the rows are only
-    gathered, and every table's rows go to the server in one statement just before the commit
-    (see ``db/batch.py``): the caller must not read them back in the same transaction.
+    In a ``Database.write(batch_inserts=True)`` transaction the rows are only gathered, and
+    every table's rows go to the database just before the commit (on PostgreSQL in one
+    statement; see ``db/batch.py``): the caller must not read them back in the same transaction.
     """
     if not rows:
         return
@@ -112,14 +112,15 @@ class Database:
     def write(self, *, batch_inserts: bool = False) -> Iterator[Connection]:
         """A write transaction, committed when the block ends without an exception.
 
-        ``batch_inserts``: the block only inserts what it will not read back, so on
-        PostgreSQL ``insert_many`` rows may wait and go to the server in one statement.
+        ``batch_inserts``: the block only inserts what it will not read back, so
+        ``insert_many`` rows wait and go to the database just before the commit (on PostgreSQL
+        in one statement). SQLite defers them too, so a read-after-batch bug fails on both.
         """
         if self._writer is None:
             with self._write(batch_inserts) as conn:
                 yield conn
         else:
-            with self._writer, self._write(False) as conn:
+            with self._writer, self._write(batch_inserts) as conn:
                 yield conn
 
     @contextmanager

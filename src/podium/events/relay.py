@@ -73,9 +73,6 @@ class Registry:
     def subscriptions(self) -> list[Subscription]:
         return list(self._subs)
 
-    def for_event(self, event_type: str) -> list[Subscription]:
-        return [s for s in self._subs if s.wants(event_type)]
-
 
 def _types(event_types: set[str] | frozenset[str] | None) -> frozenset[str] | None:
     return frozenset(event_types) if event_types is not None else None

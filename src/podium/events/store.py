@@ -64,7 +64,8 @@ def emit(conn: Connection, events: Sequence[DomainEvent]) -> None:
         scratch[_PENDING] = gathered
         before_commit(conn, lambda: _insert(conn, gathered))
         pending = gathered
-    assert isinstance(pending, list)
+    if not isinstance(pending, list):
+        raise RuntimeError(f"transaction scratch {_PENDING!r} holds {type(pending).__name__}")
     pending.extend(events)
 
 

@@ -61,7 +61,10 @@ def document(db: Database, shipment_id: str) -> dict[str, Any] | None:
         if shipment is None:
             return None
         order = orders_store.order(conn, shipment["order_id"])
-        assert order is not None
+        if order is None:
+            raise RuntimeError(
+                f"order {shipment['order_id']} of shipment {shipment['id']} not found"
+            )
         names = {ln["line_no"]: ln["name"] for ln in orders_store.lines(conn, [order["id"]])}
         lines = store.shipment_lines_for(conn, [shipment_id])
     return {
@@ -205,7 +208,8 @@ def on_order_cancelled(
             if row is None or row["handoff"] == Handoff.NONE:
                 continue
             doc = document(db, s["id"])
-            assert doc is not None
+            if doc is None:
+                raise RuntimeError(f"no hand-off document for shipment {s['id']}")
             if row["handoff"] == Handoff.CSV_DROP:
                 text = csv_text(
                     ["shipment_id", "order_number", "action"],

@@ -30,7 +30,8 @@ def packing_slip_document(db: Database, shipment_id: str) -> PackingSlipDoc:
         if shipment is None:
             raise NotFound(f"No shipment {shipment_id}.", code="shipment_not_found")
         order = orders_store.order(conn, shipment["order_id"])
-        assert order is not None
+        if order is None:
+            raise RuntimeError(f"order {shipment['order_id']} of shipment {shipment_id} not found")
         lines = store.shipment_lines_for(conn, [shipment_id])
         names = {
             ln["line_no"]: ln["name"] for ln in orders_store.lines(conn, [shipment["order_id"]])

@@ -255,7 +255,8 @@ def short_pick(db: Database, shipment_id: str, data: ShortPickIn, actor: str) ->
             )
         _backorder(conn, order, actor, shorts)
         row = store.shipment(conn, shipment_id)
-        assert row is not None
+        if row is None:
+            raise RuntimeError(f"shipment {shipment_id} not found")
         view = shipment_view(row, store.shipment_lines_for(conn, [shipment_id]))
     # Re-plan at once: another warehouse may have the units now. The backorder filler does it
     # in its own transactions (stock rows locked in key order), oldest waiting order first.

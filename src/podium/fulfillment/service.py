@@ -76,7 +76,8 @@ def locked(conn: Connection, shipment_id: str) -> tuple[sa.RowMapping, sa.RowMap
         raise _missing(shipment_id)
     order = lifecycle.locked_order(conn, found["order_id"])
     shipment = store.lock_shipment(conn, shipment_id)
-    assert shipment is not None
+    if shipment is None:
+        raise RuntimeError(f"shipment {shipment_id} not found")
     return order, shipment
 
 
@@ -186,7 +187,8 @@ def ship_locked(
 
 def _view(conn: Connection, shipment_id: str) -> ShipmentView:
     row = store.shipment(conn, shipment_id)
-    assert row is not None
+    if row is None:
+        raise RuntimeError(f"shipment {shipment_id} not found")
     return shipment_view(row, store.shipment_lines_for(conn, [shipment_id]))
 
 
@@ -239,7 +241,8 @@ def advance_locked(
     steps = path_to(shipment["status"], target)
     for step in steps:
         current = store.shipment(conn, shipment["id"])
-        assert current is not None
+        if current is None:
+            raise RuntimeError(f"shipment {shipment['id']} not found")
         if step is ShipmentStatus.SHIPPED and ShipmentStatus(current["status"]) in OPEN_STATUSES:
             ship_locked(conn, order, current, actor, {})
             continue

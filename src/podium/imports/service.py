@@ -87,7 +87,8 @@ def import_orders(
     for order in [o for o in todo if o.external_id in present]:
         # Placed before (by an earlier import or the channel itself): nothing to write.
         ref = present[order.external_id]
-        assert order.intake is not None
+        if order.intake is None:
+            raise RuntimeError(f"order {order.external_id} was parsed without intake")
         differs = ref.request_hash != order.intake.fingerprint()
         report.already_present += 1
         report.differs += differs
@@ -139,7 +140,8 @@ def _sorted(report: ImportReport) -> ImportReport:
 
 
 def _destination(order: ParsedOrder, geocoder: Geocoder) -> Coordinates | None:
-    assert order.intake is not None
+    if order.intake is None:
+        raise RuntimeError(f"order {order.external_id} was parsed without intake")
     return destination_of(order.intake, geocoder)
 
 
@@ -177,7 +179,8 @@ def _place(
     partial: bool,
     report: ImportReport,
 ) -> OrderOutcome | None:
-    assert order.intake is not None
+    if order.intake is None:
+        raise RuntimeError(f"order {order.external_id} was parsed without intake")
     try:
         if partial:
             with conn.begin_nested():

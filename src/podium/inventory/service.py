@@ -210,7 +210,8 @@ def set_safety_stock(db: Database, sku: str, warehouse: str, safety: int) -> Loc
         _require(conn, sku, [("warehouse", warehouse)])
         store.ensure_levels(conn, [(sku, warehouse)])
         level = store.set_safety_stock(conn, sku, warehouse, safety)
-        assert level is not None
+        if level is None:
+            raise RuntimeError(f"no stock level for {sku} at {warehouse}")
         outbox.emit(conn, [_changed(level, ["safety_stock"])])
     return _location(level)
 

@@ -45,7 +45,8 @@ def allocate_backorder(
     if not wants:
         return {}
     channel = catalog.channel(conn, order["channel"])
-    assert channel is not None
+    if channel is None:
+        raise RuntimeError(f"channel {order['channel']} of order {order['id']} not found")
     demand: dict[str, int] = defaultdict(int)
     for w in wants:
         demand[w.sku] += w.quantity

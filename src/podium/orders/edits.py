@@ -240,7 +240,8 @@ def edit_in_transaction(
             )
     store.update_order(conn, order_id, values)
     channel = catalogue.channel(conn, order["channel"])
-    assert channel is not None
+    if channel is None:
+        raise RuntimeError(f"channel {order['channel']} of order {order_id} not found")
     demand: dict[str, int] = defaultdict(int)
     wants = []
     for ln in live:
@@ -272,7 +273,8 @@ def edit_in_transaction(
             check_transition(order["status"], OrderStatus.READY)
             store.set_status(conn, order_id, OrderStatus.READY.value)
     after_order = store.order(conn, order_id)
-    assert after_order is not None
+    if after_order is None:
+        raise RuntimeError(f"order {order_id} not found after it was edited")
     after = _snapshot(after_order, [dict(ln) for ln in store.lines(conn, [order_id])])
     store.add_timeline(
         conn, order_id, [routing_entry(plan, allocated.shipment_ids, destination)], actor

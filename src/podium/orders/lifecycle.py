@@ -238,7 +238,8 @@ _STATUS_FOR_FULFILMENT = {
 def sync_status(conn: Connection, order_id: str, actor: str, *, released: bool = False) -> str:
     """Derive the order's status from its shipments (call with the order row locked)."""
     order = store.order(conn, order_id)
-    assert order is not None
+    if order is None:
+        raise RuntimeError(f"order {order_id} not found")
     current = OrderStatus(order["status"])
     if current in (OrderStatus.CANCELLED, OrderStatus.DELIVERED):
         return current.value

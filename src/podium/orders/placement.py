@@ -127,7 +127,8 @@ def _existing(
     if found is None:
         return None
     row = store.order(conn, found.id)
-    assert row is not None
+    if row is None:
+        raise RuntimeError(f"order {found.id} not found")
     if found.request_hash != fingerprint and (refuse_changes or found.by_key):
         differs = money_differences(intake, priced, row, store.lines(conn, [found.id]))
         if differs:

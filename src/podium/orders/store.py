@@ -106,7 +106,8 @@ def insert_order(conn: Connection, values: dict[str, Any]) -> str:
     if conn.dialect.name == "postgresql":
         # A sequence: concurrent orders never queue on a counter row.
         found = fetch_raw(conn, "SELECT nextval('order_number_seq')", ())
-        assert found is not None
+        if found is None:
+            raise RuntimeError("order_number_seq returned no value")
         value = int(found[0])
     else:
         value = int(conn.execute(_NEXT_COUNTER).scalar_one())

@@ -92,7 +92,8 @@ def record_payment(
 
 def _payments_view(conn: Connection, order_id: str) -> PaymentsView:
     order = orders.order(conn, order_id)
-    assert order is not None
+    if order is None:
+        raise RuntimeError(f"order {order_id} not found")
     cur = order["currency"]
     rows = store.transactions(conn, order_id)
     s = summarise(

@@ -88,14 +88,17 @@ def _request(db: Database, return_id: str, data: ReturnLabelIn) -> tuple[RateReq
     with db.read() as conn:
         _labellable(conn, return_id)
         row = store.return_row(conn, return_id)
-        assert row is not None
+        if row is None:
+            raise RuntimeError(f"return {return_id} not found")
         order = orders_store.order(conn, row["order_id"])
-        assert order is not None
+        if order is None:
+            raise RuntimeError(f"order {row['order_id']} of return {return_id} not found")
         lines = store.return_lines_for(conn, [return_id])
         products = catalog.products_by_sku(conn, [ln["sku"] for ln in lines])
         code = _warehouse_for(conn, order, {ln["sku"] for ln in lines}, data.warehouse)
         warehouse = catalog.warehouse(conn, code)
-    assert warehouse is not None
+    if warehouse is None:
+        raise RuntimeError(f"warehouse {code} not found")
     weight = (
         sum(
             (products[ln["sku"]].weight_grams or 0) * ln["quantity"]
@@ -185,7 +188,8 @@ def buy_return_label(
         except Conflict:
             _void_quietly(carrier, purchase.tracking_number, purchase.external_id)
             raise
-        assert row is not None
+        if row is None:
+            raise RuntimeError(f"label of return {return_id} not found after it was stored")
         return label_view(row)
     raise CarrierUnavailable("Could not get a unique tracking number.")
 

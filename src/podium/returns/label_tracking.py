@@ -43,7 +43,8 @@ def apply_return_tracking(db: Database, tracking: Tracking, actor: str) -> str |
     with db.write() as conn:
         order, row = locked_return(conn, return_id)
         label = label_store.label_by_tracking(conn, tracking.tracking_number)
-        assert label is not None
+        if label is None:
+            raise RuntimeError(f"no return label with tracking number {tracking.tracking_number}")
         facts = {
             "return_id": return_id,
             "tracking_number": label["tracking_number"],

@@ -163,10 +163,14 @@ def return_label_document(db: Database, return_id: str) -> LabelDoc:
     row = _label(db, return_id)
     with db.read() as conn:
         ret = store.return_row(conn, return_id)
-        assert ret is not None
+        if ret is None:
+            raise RuntimeError(f"return {return_id} not found")
         order = orders_store.order(conn, ret["order_id"])
         warehouse = catalog.warehouse(conn, row["warehouse"])
-    assert order is not None and warehouse is not None
+    if order is None:
+        raise RuntimeError(f"order {ret['order_id']} of return {return_id} not found")
+    if warehouse is None:
+        raise RuntimeError(f"warehouse {row['warehouse']} of return {return_id}'s label not found")
     return LabelDoc(
         tracking_number=row["tracking_number"],
         carrier_name=row["carrier_name"],

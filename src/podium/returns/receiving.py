@@ -66,7 +66,8 @@ def receive_return(db: Database, return_id: str, data: ReceiveIn, actor: str) ->
             counts[rl.disposition.value] += rl.quantity
             if rl.disposition is Disposition.RESTOCK:
                 warehouse = rl.warehouse or facts.shipped_from.get(rl.sku)
-                assert warehouse is not None  # returned units were shipped from somewhere
+                if warehouse is None:  # returned units were shipped from somewhere
+                    raise RuntimeError(f"no warehouse to restock {rl.sku} of return {return_id}")
                 moves.append(
                     Movement(
                         rl.sku, warehouse, MovementKind.RETURN, rl.quantity, 0, "return", return_id

@@ -57,7 +57,8 @@ def locked_return(conn: Connection, return_id: str) -> tuple[sa.RowMapping, sa.R
         raise NotFound(f"No return {return_id}.", code="return_not_found")
     order = locked_order(conn, found["order_id"])
     row = store.lock_return(conn, return_id)
-    assert row is not None
+    if row is None:
+        raise RuntimeError(f"return {return_id} not found")
     return order, row
 
 

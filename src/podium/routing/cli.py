@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -13,10 +14,13 @@ app = typer.Typer(help="Smart order routing: rules, optimiser, simulation.", no_
 rules_app = typer.Typer(help="The routing rule set (versioned).", no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
 
+if TYPE_CHECKING:
+    from podium.routing.rules import RuleSet
+
 ACTOR = "cli"
 
 
-def _read_rules(path: Path) -> object:
+def _read_rules(path: Path) -> RuleSet:
     from pydantic import ValidationError
 
     from podium.routing.rules import RuleSet
@@ -60,12 +64,10 @@ def rules_set(file: Path = typer.Argument(..., help="A JSON rule set.")) -> None
     """Save FILE as the new active version."""
     from podium.cli import _opened, friendly, out
     from podium.routing import service
-    from podium.routing.rules import RuleSet
 
     @friendly
     def run() -> None:
         rules = _read_rules(file)
-        assert isinstance(rules, RuleSet)
         with _opened() as podium:
             saved = service.save_rules(podium.db, rules, ACTOR)
         out.print(f"Routing rules version {saved.version} is active ({len(rules.rules)} rules).")
@@ -180,7 +182,6 @@ def simulate(
     """Replay orders under the current rules and a candidate, and compare the figures."""
     from podium.cli import _opened, friendly, out
     from podium.routing.replays import compare, orders_from_file, recent_orders
-    from podium.routing.rules import RuleSet
     from podium.routing.simulate import Metrics, percentile
 
     @friendly
@@ -188,7 +189,6 @@ def simulate(
         if (orders is None) == (last is None):
             raise ValueError("give exactly one of --orders FILE or --last N")
         candidate = _read_rules(rules) if rules is not None else None
-        assert candidate is None or isinstance(candidate, RuleSet)
         with _opened() as podium:
             replayed = (
                 recent_orders(podium.db, last)

@@ -131,7 +131,8 @@ def _replan(conn: Connection, member: Member, option: Option, saving: int, actor
 def _release(conn: Connection, member: Member, actor: str, *, also: Option | None = None) -> bool:
     """Cancel the order's pending shipments and release their stock (order row locked)."""
     order = orders_store.order(conn, member.order.id)
-    assert order is not None
+    if order is None:
+        raise RuntimeError(f"order {member.order.id} not found")
     ships = [
         s
         for s in shipments_store.shipments_for_orders(conn, [order["id"]])
@@ -172,7 +173,8 @@ def _release(conn: Connection, member: Member, actor: str, *, also: Option | Non
 def _reserve(conn: Connection, member: Member, option: Option, saving: int, actor: str) -> None:
     """Reserve the new plan's units and create its shipments (guarded: may refuse)."""
     order = orders_store.order(conn, member.order.id)
-    assert order is not None
+    if order is None:
+        raise RuntimeError(f"order {member.order.id} not found")
     stock_store.levels(
         conn,
         {a.sku for a in option.allocations},

@@ -42,9 +42,11 @@ REROUTABLE = frozenset({ShipmentStatus.PENDING, ShipmentStatus.RELEASED})
 def _reroute(conn: Connection, order_id: str, shipment_id: str, why: str, actor: str) -> None:
     """Cancel one open shipment of a locked order and route its units elsewhere."""
     order = orders_store.order(conn, order_id)
-    assert order is not None
+    if order is None:
+        raise RuntimeError(f"order {order_id} not found")
     shipment = shipments_store.lock_shipment(conn, shipment_id)
-    assert shipment is not None
+    if shipment is None:
+        raise RuntimeError(f"shipment {shipment_id} not found")
     if ShipmentStatus(shipment["status"]) not in REROUTABLE:
         raise Conflict(
             f"Shipment {shipment_id} is {shipment['status']}; only pending or released "
@@ -82,7 +84,8 @@ def _reroute(conn: Connection, order_id: str, shipment_id: str, why: str, actor:
     for w in wants:
         demand[w.sku] += w.quantity
     channel = catalogue.channel(conn, order["channel"])
-    assert channel is not None
+    if channel is None:
+        raise RuntimeError(f"channel {order['channel']} of order {order_id} not found")
     lat, lon = order["destination_latitude"], order["destination_longitude"]
     destination = Coordinates(lat, lon) if lat is not None and lon is not None else None
     facts = facts_of_order(conn, order, list(demand))
@@ -170,7 +173,8 @@ def _reroute_one(
         lifecycle.locked_order(conn, found["order_id"])  # the order row first, then the rest
         _reroute(conn, found["order_id"], shipment_id, why, actor)
         row = orders_store.order(conn, found["order_id"])
-        assert row is not None
+        if row is None:
+            raise RuntimeError(f"order {found['order_id']} not found")
         return order_views(conn, [row])[0]
 
 

@@ -8,7 +8,6 @@ distance, promise misses, shortages, how full each location gets, and decision t
 from __future__ import annotations
 
 import time
-from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -105,12 +104,3 @@ def replay(
                 out.distance_km += plan.distances_km[w]
                 out.located += 1
     return out
-
-
-def capacity_table(metrics: Mapping[str, Metrics]) -> dict[str, dict[str, int]]:
-    """Location → rule set name → parcels, for printing side by side."""
-    table: dict[str, dict[str, int]] = defaultdict(dict)
-    for name, m in metrics.items():
-        for w, n in m.capacity_use.items():
-            table[w][name] = n
-    return dict(sorted(table.items()))

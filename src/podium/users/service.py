@@ -66,7 +66,8 @@ def create_user(
             )
         store.insert_user(conn, row)
         found = store.by_id(conn, str(row["id"]))
-    assert found is not None
+    if found is None:
+        raise RuntimeError(f"user {row['id']} not found after it was created")
     return _user(found)
 
 
@@ -96,7 +97,8 @@ def disable_user(db: Database, who: str) -> User:
         store.update_user(conn, row["id"], {"active": False})
         session_store.delete_for_user(conn, row["id"])
         found = store.by_id(conn, row["id"])
-    assert found is not None
+    if found is None:
+        raise RuntimeError(f"user {row['id']} not found after it was deactivated")
     return _user(found)
 
 
@@ -161,7 +163,8 @@ def sign_in(
     with db.write() as conn:
         store.update_user(conn, row["id"], values)
         fresh = store.by_id(conn, row["id"])
-    assert fresh is not None
+    if fresh is None:
+        raise RuntimeError(f"user {row['id']} not found after it was updated")
     return _user(fresh)
 
 
@@ -196,5 +199,6 @@ def session_secret(db: Database, configured: str | None) -> str:
         pass  # another process stored one first; use theirs
     with db.read() as conn:
         stored = store.secret(conn, SECRET_NAME)
-    assert stored is not None
+    if stored is None:
+        raise RuntimeError(f"secret {SECRET_NAME} not found after it was stored")
     return stored

@@ -55,7 +55,8 @@ STATIC = Path(__file__).parent / "static"
 
 
 async def _login_required(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, LoginRequired)
+    if not isinstance(exc, LoginRequired):  # registered for LoginRequired only
+        raise exc
     if request.headers.get("hx-request"):  # a poll after the session ended: reload whole page
         return Response(status_code=401, headers={"HX-Redirect": "/login"})
     if exc.next_path == "/":
@@ -64,7 +65,8 @@ async def _login_required(request: Request, exc: Exception) -> Response:
 
 
 async def _forbidden(request: Request, exc: Exception) -> HTMLResponse:
-    assert isinstance(exc, Forbidden)
+    if not isinstance(exc, Forbidden):  # registered for Forbidden only
+        raise exc
     viewer = await current_viewer(request)
     return render(request, "error.html", viewer, status=403, message=exc.message)
 
@@ -81,7 +83,8 @@ def _not_found_page(app: FastAPI) -> None:
     api_handler = app.exception_handlers[HTTPException]
 
     async def handler(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, HTTPException)
+        if not isinstance(exc, HTTPException):  # registered for HTTPException only
+            raise exc
         if exc.status_code != 404 or _api_path(request.url.path):
             response = api_handler(request, exc)
             return await response if inspect.isawaitable(response) else response

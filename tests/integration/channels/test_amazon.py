@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from channel_support import drain
+from fakes.channels.amazon import FakeAmazon
 from podium.bootstrap import Podium
-from podium.channels.fakes.amazon import FakeAmazon
 from support import Api, seed_store
 
 

@@ -13,9 +13,9 @@ import pytest
 
 from channel_support import add_shopify_channel, drain, post_webhook, shopify_order
 from conftest import SHARED
+from fakes.channels.shopify import FakeShopify
+from fakes.channels.woocommerce import FakeWooCommerce, woo_webhook
 from podium.bootstrap import Podium
-from podium.channels.fakes.shopify import FakeShopify
-from podium.channels.fakes.woocommerce import FakeWooCommerce, woo_webhook
 from podium.events.model import Envelope
 from podium.returns.channel_subscriber import on_channel_refund
 from support import Api, seed_store

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from channel_support import SECRET, add_shopify_channel, post_webhook, shopify_order
+from fakes.channels.shopify import FakeShopify
 from podium.bootstrap import Podium
-from podium.channels.fakes.shopify import FakeShopify
 from support import Api, seed_store
 
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from channel_support import add_shopify_channel, drain, post_webhook, shopify_order
+from fakes.channels.shopify import FakeShopify
 from podium.bootstrap import Podium
-from podium.channels.fakes.shopify import FakeShopify
 from support import Api, seed_store
 
 

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 
 from channel_support import drain
+from fakes.channels.woocommerce import FakeWooCommerce, woo_webhook
 from podium.bootstrap import Podium
-from podium.channels.fakes.woocommerce import FakeWooCommerce, woo_webhook
 from support import Api, seed_store
 
 SECRET = "woo-webhook-secret"

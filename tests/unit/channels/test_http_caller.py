@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
+from fakes.channels.base import FakeServer, Reply
 from podium.channels.connector import PlatformError
-from podium.channels.fakes.base import FakeServer, Reply
 from podium.channels.http import Bucket, Caller
 
 

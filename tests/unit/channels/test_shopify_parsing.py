@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 
 from channel_support import SECRET, shopify_order
 from conftest import SHARED
+from fakes.channels.base import sign_b64
 from podium.channels.connector import BadSignature
-from podium.channels.fakes.base import sign_b64
 from podium.channels.http import Caller
 from podium.channels.model import exact_minor, published_quantity
 from podium.channels.settings import Availability, ShopifySettings

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from conftest import SHARED
+from fakes.channels.woocommerce import woo_webhook
 from podium.channels.connector import BadSignature
-from podium.channels.fakes.woocommerce import woo_webhook
 from podium.channels.http import Caller
 from podium.channels.settings import WooCommerceSettings
 from podium.channels.woocommerce import WooCommerceConnector, order_from_woo, refund_from_woo

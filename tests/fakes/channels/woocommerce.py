@@ -8,7 +8,7 @@ import json
 import uuid
 from typing import Any
 
-from podium.channels.fakes.base import FakeServer, Reply, sign_b64
+from fakes.channels.base import FakeServer, Reply, sign_b64
 
 __all__ = ["FakeWooCommerce", "woo_webhook"]
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from podium.channels.fakes.base import FakeServer, Reply
+from fakes.channels.base import FakeServer, Reply
 from podium.channels.http import Bucket
 
 __all__ = ["FakeAmazon"]

@@ -9,7 +9,7 @@ import time
 import uuid
 from typing import Any
 
-from podium.channels.fakes.base import FakeServer, Reply, sign_b64
+from fakes.channels.base import FakeServer, Reply, sign_b64
 
 __all__ = ["FakeShopify", "shopify_webhook"]
 

@@ -1,0 +1,1 @@
+"""Fakes used only by tests and benchmarks (kept out of the installed package)."""
