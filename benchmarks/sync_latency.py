@@ -44,8 +44,7 @@ from rich.console import Console
 from rich.table import Table
 
 from podium.channels.fakes.shopify import FakeShopify, shopify_webhook
-from podium.channels.model import published_quantity
-from podium.channels.settings import Availability
+from podium.inventory.availability import Availability, published_quantity
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "sync_latency.json"
