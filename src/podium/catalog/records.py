@@ -14,6 +14,7 @@ from podium.catalog._store import (
     list_warehouses,
     product,
     products_by_sku,
+    search_products,
     set_channel_setting,
     warehouse,
 )
@@ -25,6 +26,7 @@ __all__ = [
     "list_warehouses",
     "product",
     "products_by_sku",
+    "search_products",
     "set_channel_setting",
     "warehouse",
 ]
