@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from support import Api, order_body, seed_store
-
 from podium.bootstrap import Podium
 from podium.inventory.summary import stock_by_sku
+from support import Api, order_body, seed_store
 
 
 def test_adjustments_write_the_ledger_with_reason_reference_and_actor(api: Api) -> None:
