@@ -47,8 +47,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))  # the fake platform servers live with the tests
 
 from fakes.channels.shopify import FakeShopify, shopify_webhook  # noqa: E402
-from podium.channels.model import published_quantity  # noqa: E402
-from podium.channels.settings import Availability  # noqa: E402
+from podium.inventory.availability import Availability, published_quantity  # noqa: E402
 
 DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "sync_latency.json"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"

@@ -36,6 +36,7 @@ from podium.orders.replenish import on_inventory_changed
 from podium.payments.gateways import Gateways
 from podium.payments.service import on_order_events
 from podium.returns.channel_subscriber import on_channel_refund
+from podium.returns.label_tracking import ReturnParcels
 from podium.returns.labels import on_return_rejected as void_return_labels
 from podium.routing.geo import Geocoder
 
@@ -90,6 +91,7 @@ def bootstrap(
     registry.subscribe("event-log", _log_event)
     registry.subscribe_batch("backorders", on_inventory_changed(db), {"inventory.changed"})
     carriers = Carriers(httpx.Client(timeout=30))
+    carriers.track_also(ReturnParcels())
     registry.subscribe_batch("fulfilment-release", on_order_ready(db), RELEASE_TRIGGERS)
     registry.subscribe_batch(
         "warehouse-handoff", on_released(db, carriers.http, settings), {"shipment.released"}

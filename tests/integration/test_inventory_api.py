@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from podium.bootstrap import Podium
+from podium.inventory.summary import stock_by_sku
 from support import Api, order_body, seed_store
 
 
@@ -94,3 +96,32 @@ def test_patching_a_warehouse_changes_only_what_is_sent(api: Api) -> None:
     assert w["daily_order_capacity"] is None
     assert w["priority"] == 5
     assert api.patch("/warehouses/EAST", {"priority": 1}, "operator").status_code == 403
+
+
+def test_the_dashboard_stock_list_sums_per_sku_searches_and_pages(api: Api, podium: Podium) -> None:
+    seed_store(
+        api,
+        {("TEE", "EAST"): 10, ("TEE", "WEST"): 4, ("MUG", "EAST"): 2},
+        skus=["CAP"],
+        warehouses=("EAST", "WEST"),
+    )
+    r = api.client.put(
+        "/api/v1/inventory/MUG/locations/EAST", json={"safety_stock": 5}, headers=api.headers()
+    )
+    assert r.status_code == 200
+    api.patch("/warehouses/WEST", {"active": False})
+    assert api.post("/orders", order_body([("TEE", 3)], external_id="d")).status_code == 201
+    page, after = stock_by_sku(podium.db)
+    assert after is None
+    assert [(s.sku, s.on_hand, s.reserved, s.available, s.locations) for s in page] == [
+        ("CAP", 0, 0, 0, 0),
+        ("MUG", 2, 0, 0, 1),  # safety stock above on hand: never below zero
+        ("TEE", 14, 3, 7, 2),  # WEST is inactive: its units are not available
+    ]
+    assert page[0].name == "Product CAP"
+    first, after = stock_by_sku(podium.db, limit=2)
+    assert [s.sku for s in first] == ["CAP", "MUG"] and after == "MUG"
+    rest, after = stock_by_sku(podium.db, after="MUG", limit=2)
+    assert [s.sku for s in rest] == ["TEE"] and after is None
+    assert [s.sku for s in stock_by_sku(podium.db, q="product t")[0]] == ["TEE"]
+    assert [s.sku for s in stock_by_sku(podium.db, q="m")[0]] == ["MUG"]

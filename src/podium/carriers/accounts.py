@@ -6,9 +6,10 @@ from __future__ import annotations
 import httpx
 import sqlalchemy as sa
 
-from podium.carriers import store
+from podium.carriers import _store as store
 from podium.carriers.easypost import DEFAULT_BASE_URL, EasyPostCarrier
 from podium.carriers.model import AccountIn, AccountView, Carrier
+from podium.carriers.parcels import ParcelTracker
 from podium.carriers.tablerate import BUILTIN_CODE, TableRateCarrier
 from podium.db.database import Database
 from podium.errors import Conflict, DomainError, ValidationFailed
@@ -23,10 +24,16 @@ class CarrierUnavailable(DomainError):
 
 
 class Carriers:
-    """Builds carrier clients from accounts; one shared HTTP client (made in bootstrap)."""
+    """Builds carrier clients from accounts; one shared HTTP client (made in bootstrap).
+    Also carries the other capabilities' parcel trackers (return labels), registered in
+    bootstrap, that tracking serves next to shipment labels."""
 
     def __init__(self, http: httpx.Client | None = None) -> None:
         self.http = http or httpx.Client(timeout=30)
+        self.trackers: list[ParcelTracker] = []
+
+    def track_also(self, tracker: ParcelTracker) -> None:
+        self.trackers.append(tracker)
 
     def build(self, row: sa.RowMapping | None) -> Carrier:
         if row is None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from podium.carriers import store
+from podium.carriers import _store as store
 from podium.csvsafe import SafeWriter
 from podium.db.database import Database, as_utc
 from podium.errors import ValidationFailed

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 
-from podium.carriers import store
+from podium.carriers import _store as store
 from podium.carriers.accounts import Carriers, CarrierUnavailable
 from podium.carriers.model import (
     CarrierError,
@@ -19,8 +19,8 @@ from podium.carriers.model import (
     RateRequest,
 )
 from podium.carriers.shopping import shop
+from podium.catalog import records as catalog_store
 from podium.catalog import service as catalog
-from podium.catalog import store as catalog_store
 from podium.db.database import Database, as_utc
 from podium.errors import Conflict, NotFound
 from podium.fulfillment import service as fulfilment

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import UTC, date, datetime
 
-from podium.carriers import store
+from podium.carriers import _store as store
 from podium.carriers.accounts import Carriers, CarrierUnavailable
 from podium.carriers.model import Carrier, CarrierError, Rate, RateRequest, choose_rate
 from podium.carriers.tablerate import BUILTIN_CODE

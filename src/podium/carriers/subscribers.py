@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from podium.carriers import service, store
+from podium.carriers import _store as store
+from podium.carriers import service
 from podium.carriers.accounts import Carriers
 from podium.db.database import Database
 from podium.events.model import Envelope

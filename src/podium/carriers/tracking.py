@@ -6,18 +6,17 @@ from __future__ import annotations
 
 import json
 import logging
-from dataclasses import dataclass
 from typing import Any
 
-from podium.carriers import store
+from podium.carriers import _store as store
 from podium.carriers.accounts import Carriers
 from podium.carriers.easypost import parse_tracker
 from podium.carriers.model import CarrierError, Tracking, verify_easypost_signature
+from podium.carriers.parcels import PollResult
 from podium.db.database import Database, as_utc
 from podium.errors import DomainError, NotFound, ValidationFailed
 from podium.fulfillment import service as fulfilment
 from podium.fulfillment import warehouse_store as wstore
-from podium.returns.label_tracking import apply_return_tracking, poll_return_labels
 
 __all__ = ["InvalidSignature", "PollResult", "poll", "receive_webhook"]
 
@@ -30,12 +29,16 @@ class InvalidSignature(DomainError):
     code = "invalid_signature"
 
 
-def _apply(db: Database, tracking: Tracking, actor: str) -> str:
+def _apply(db: Database, carriers: Carriers, tracking: Tracking, actor: str) -> str:
     """``updated``, ``no_change`` or ``unknown_tracking_number``."""
     with db.read() as conn:
         label = store.label_by_tracking(conn, tracking.tracking_number)
     if label is None:
-        return apply_return_tracking(db, tracking, actor) or "unknown_tracking_number"
+        for tracker in carriers.trackers:  # return labels' parcels (see carriers/parcels.py)
+            outcome = tracker.apply(db, tracking, actor)
+            if outcome is not None:
+                return outcome
+        return "unknown_tracking_number"
     if label["voided_at"] is not None:
         return "unknown_tracking_number"
     if tracking.status is None:
@@ -58,7 +61,9 @@ def _apply(db: Database, tracking: Tracking, actor: str) -> str:
     return "updated" if changed else "no_change"
 
 
-def receive_webhook(db: Database, code: str, body: bytes, signature: str | None) -> dict[str, Any]:
+def receive_webhook(
+    db: Database, carriers: Carriers, code: str, body: bytes, signature: str | None
+) -> dict[str, Any]:
     """An EasyPost event delivery: signature checked over the exact bytes, then applied.
     Unknown parcels and other events are acknowledged (200) so EasyPost stops retrying."""
     with db.read() as conn:
@@ -91,15 +96,8 @@ def receive_webhook(db: Database, code: str, body: bytes, signature: str | None)
             code="invalid_payload",
             details={"field": "result.tracking_code"},
         )
-    outcome = _apply(db, tracking, f"carrier:{code}")
+    outcome = _apply(db, carriers, tracking, f"carrier:{code}")
     return {"status": outcome, "tracking_number": tracking.tracking_number}
-
-
-@dataclass(frozen=True, slots=True)
-class PollResult:
-    checked: int
-    updated: int
-    failed: int
 
 
 def poll(db: Database, carriers: Carriers, *, limit: int = 500) -> PollResult:
@@ -122,7 +120,14 @@ def poll(db: Database, carriers: Carriers, *, limit: int = 500) -> PollResult:
             log.warning("tracking %s failed: %s", label["tracking_number"], exc)
             failed += 1
             continue
-        if _apply(db, tracking, f"carrier:{label['carrier']}") == "updated":
+        if _apply(db, carriers, tracking, f"carrier:{label['carrier']}") == "updated":
             updated += 1
-    back = poll_return_labels(db, carriers, limit=limit)  # return parcels on their way back
-    return PollResult(len(moving) + back.checked, updated + back.updated, failed + back.failed)
+    checked = len(moving)
+    for tracker in carriers.trackers:  # return parcels on their way back
+        back = tracker.poll(db, carriers, limit=limit)
+        checked, updated, failed = (
+            checked + back.checked,
+            updated + back.updated,
+            failed + back.failed,
+        )
+    return PollResult(checked, updated, failed)

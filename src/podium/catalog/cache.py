@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, Engine
 
-from podium.catalog import store
+from podium.catalog import _store as store
 from podium.catalog.model import Channel, Product, Warehouse
 
 __all__ = ["PRODUCT_TTL", "TTL", "channel", "forget", "products_by_sku", "warehouses"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from podium.catalog import cache, store
+from podium.catalog import _store as store
+from podium.catalog import cache
 from podium.catalog.model import (
     Channel,
     ChannelIn,

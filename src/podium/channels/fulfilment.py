@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from podium.channels import store
+from podium.channels import _store as store
 from podium.channels.connector import Connectors, Fulfilment
 from podium.channels.settings import typed
 from podium.db.database import Database

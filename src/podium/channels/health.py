@@ -16,7 +16,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy import RowMapping
 
 from podium.catalog.service import list_channels
-from podium.channels import health_store, store
+from podium.channels import _health_store as health_store
+from podium.channels import _store as store
 from podium.channels.service import channel_or_404
 from podium.channels.sync import SUBSCRIBER, SYNC_EVENTS, lag
 from podium.db.database import Database, as_utc, utcnow

@@ -10,8 +10,8 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import Connection
 
-from podium.catalog import store as catalog
-from podium.channels import store
+from podium.catalog import records as catalog
+from podium.channels import _store as store
 from podium.channels.model import ChannelOrder, ChannelRefund
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import DomainError, NotFound, ValidationFailed

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from podium.channels.settings import Availability
 from podium.money import CURRENCY_EXPONENTS
 from podium.payments.model import PaymentFact
 
@@ -20,7 +18,6 @@ __all__ = [
     "LevelPush",
     "PushResult",
     "exact_minor",
-    "published_quantity",
 ]
 
 
@@ -110,12 +107,3 @@ def exact_minor(amount: Any, currency: str) -> int | None:
     if scaled != scaled.to_integral_value():
         return None
     return int(scaled)
-
-
-def published_quantity(available: int, rules: Availability) -> int:
-    """What a channel is told: available less the buffer, never below 0, at most the cap."""
-    held_back = max(rules.buffer, math.ceil(max(available, 0) * rules.buffer_percent / 100))
-    told = max(0, available - held_back)
-    if rules.cap is not None:
-        told = min(told, rules.cap)
-    return told

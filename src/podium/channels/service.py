@@ -11,8 +11,8 @@ from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 
 from podium.catalog import cache
-from podium.catalog import store as catalog
-from podium.channels import store
+from podium.catalog import records as catalog
+from podium.channels import _store as store
 from podium.channels.connector import Connector, Connectors, Unsupported
 from podium.channels.intake import Applied, apply_order, apply_refund
 from podium.channels.model import ChannelOrder, ChannelRefund

@@ -7,11 +7,11 @@ from typing import Annotated, Any
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
 
 from podium.errors import ValidationFailed
+from podium.inventory.availability import Availability
 
 __all__ = [
     "SECRET_FIELDS",
     "AmazonSettings",
-    "Availability",
     "IdString",
     "ShopifySettings",
     "WooCommerceSettings",
@@ -44,14 +44,6 @@ IdString = Annotated[str, BeforeValidator(_id_text)]
 
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class Availability(_Strict):
-    """What a channel is told: available minus a buffer (units or percent), at most ``cap``."""
-
-    buffer: int = Field(default=0, ge=0, le=1_000_000)
-    buffer_percent: int = Field(default=0, ge=0, le=100)
-    cap: int | None = Field(default=None, ge=0, le=10_000_000)
 
 
 class _Base(_Strict):

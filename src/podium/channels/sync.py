@@ -21,9 +21,9 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from podium.catalog import store as catalog
+from podium.catalog import records as catalog
 from podium.catalog.model import Channel, Warehouse
-from podium.channels import store
+from podium.channels import _store as store
 from podium.channels.connector import Connectors, PlatformError
 from podium.channels.model import LevelPush
 from podium.channels.settings import typed

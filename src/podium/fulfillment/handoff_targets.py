@@ -1,5 +1,5 @@
-"""Where a 3PL hand-off may go: a public URL (the outgoing-webhook address rule, shared with
-notify/) and a drop directory under the configured root (``PODIUM_HANDOFF_ROOT``).
+"""Where a 3PL hand-off may go: a public URL (podium.outbound: the rule outgoing webhooks
+follow too) and a drop directory under the configured root (``PODIUM_HANDOFF_ROOT``).
 
 Both are checked when the settings are saved (422 naming the field) and again at every
 hand-off: a host name can later resolve inward and a directory can later become a symlink.
@@ -11,8 +11,7 @@ import os
 from pathlib import Path, PurePath
 
 from podium.errors import ValidationFailed
-from podium.notify.delivery import private_target
-from podium.notify.model import check_url
+from podium.outbound import check_url, private_target
 
 __all__ = ["check_handoff_url", "confine_dir", "refused_url"]
 

@@ -6,8 +6,8 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import sqlalchemy as sa
 
+from podium.catalog import records as catalog_store
 from podium.catalog import service as catalog
-from podium.catalog import store as catalog_store
 from podium.db.database import Database, as_utc
 from podium.errors import NotFound
 from podium.fulfillment import store

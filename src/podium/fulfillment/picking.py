@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from podium.catalog import records as catalog_store
 from podium.catalog import service as catalog
-from podium.catalog import store as catalog_store
 from podium.db.database import Database, as_utc
 from podium.errors import Conflict, NotFound, ValidationFailed
 from podium.fulfillment import store

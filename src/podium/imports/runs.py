@@ -9,7 +9,7 @@ from sqlalchemy import Connection
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import Conflict, ValidationFailed
 from podium.ids import new_id
-from podium.imports import store
+from podium.imports import _store as store
 from podium.imports.model import ImportReport, ImportRun, codec_name, is_codec
 from podium.paging import Page, decode_cursor
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from podium.db.database import Database
 from podium.fulfillment import store as shipments_store
-from podium.inventory import store
+from podium.inventory import _store as store
 
 __all__ = ["Report", "Violation", "examine"]
 

@@ -10,15 +10,14 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection
 
-from podium.catalog import store as catalog
+from podium.catalog import records as catalog
 from podium.catalog.model import Channel, Warehouse
-from podium.channels.model import published_quantity
-from podium.channels.settings import Availability
 from podium.db.database import Database, as_utc
 from podium.errors import InsufficientStock, NotFound, ValidationFailed
 from podium.events import store as outbox
 from podium.events.model import DomainEvent
-from podium.inventory import store
+from podium.inventory import _store as store
+from podium.inventory.availability import Availability, published_quantity
 from podium.inventory.model import (
     AdjustmentIn,
     ChannelAvailability,

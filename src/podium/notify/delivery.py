@@ -9,14 +9,12 @@ several may share one database (deliveries are leased, ``SKIP LOCKED`` on Postgr
 from __future__ import annotations
 
 import logging
-import socket
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 import httpx
 
@@ -24,14 +22,14 @@ from podium import __version__
 from podium.config import Settings
 from podium.db.database import Database, utcnow
 from podium.events.model import backoff_delay
-from podium.notify import webhook_store as store
+from podium.notify import _webhook_store as store
 from podium.notify.model import (
     SIGNATURE_HEADER,
     PausePolicy,
     encode_body,
-    is_private_address,
     signature_header,
 )
+from podium.outbound import private_target
 
 __all__ = ["Deliverer"]
 
@@ -249,19 +247,3 @@ def _ms(started: float) -> int:
 def _aware(value: datetime, like: datetime) -> datetime:
     """SQLite hands back naive UTC timestamps."""
     return value.replace(tzinfo=like.tzinfo) if value.tzinfo is None else value
-
-
-def private_target(url: str) -> str | None:
-    """Why the URL may not be called (it resolves to a private address), or None. The 3PL
-    hand-off (fulfillment/handoff.py) applies the same rule before each call."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    try:
-        infos = socket.getaddrinfo(host, parts.port or 443, proto=socket.IPPROTO_TCP)
-    except OSError as exc:
-        return f"cannot resolve {host}: {exc}"
-    for info in infos:
-        address = str(info[4][0])
-        if is_private_address(address):
-            return f"refused: {host} resolves to the private address {address}"
-    return None

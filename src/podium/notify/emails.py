@@ -22,7 +22,7 @@ from podium.db.database import Database, as_utc, utcnow
 from podium.errors import NotFound, ValidationFailed
 from podium.events.model import Envelope
 from podium.ids import new_id
-from podium.notify import store
+from podium.notify import _store as store
 from podium.notify.mailer import Mailer, MailFailed
 from podium.notify.model import EMAIL_TEMPLATES
 from podium.notify.templates import Rendered, Renderer

@@ -8,14 +8,11 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import ipaddress
 import json
-import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import urlsplit
 
 from podium.errors import ValidationFailed
 
@@ -27,10 +24,8 @@ __all__ = [
     "TOLERANCE_SECONDS",
     "PausePolicy",
     "check_event_types",
-    "check_url",
     "delivery_body",
     "encode_body",
-    "is_private_address",
     "matches",
     "new_secret",
     "sign",
@@ -110,57 +105,6 @@ def check_event_types(types: list[str]) -> list[str]:
 def matches(subscribed: list[str], event_type: str) -> bool:
     family = event_type.split(".", 1)[0]
     return any(s in ("*", event_type, f"{family}.*") for s in subscribed)
-
-
-_PRIVATE_NAMES = re.compile(r"(^|\.)(localhost|localdomain|internal|local)$", re.IGNORECASE)
-
-
-def is_private_address(address: str) -> bool:
-    """Loopback, private, link-local, reserved… anything that is not the public internet."""
-    try:
-        ip = ipaddress.ip_address(address.split("%", 1)[0])
-    except ValueError:
-        return False
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return not ip.is_global or ip.is_multicast
-
-
-def check_url(url: str, *, allow_private: bool, field_name: str = "url") -> str:
-    """A webhook target: http(s), a host, and (unless allowed) not a private/loopback one.
-
-    Host names are resolved again before every attempt, so a name that later points inward
-    is refused then (see ``delivery``). ``field_name`` is the field errors name (the 3PL
-    hand-off's ``handoff_url`` uses the same rule)."""
-    parts = urlsplit(url)
-    field = {"field": field_name}
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValidationFailed(
-            f"{field_name} must be an absolute http:// or https:// URL.",
-            code="invalid_url",
-            details=field,
-        )
-    try:
-        _ = parts.port
-    except ValueError as exc:
-        raise ValidationFailed(
-            f"{field_name} has a bad port.", code="invalid_url", details=field
-        ) from exc
-    if parts.username or parts.password:
-        raise ValidationFailed(
-            f"{field_name} must not carry credentials; the signature authenticates Podium.",
-            code="invalid_url",
-            details=field,
-        )
-    host = parts.hostname
-    if not allow_private and (is_private_address(host) or _PRIVATE_NAMES.search(host)):
-        raise ValidationFailed(
-            f"{host} is a private or loopback address; webhooks and hand-offs go to public hosts "
-            "(set PODIUM_WEBHOOKS_ALLOW_PRIVATE=1 to allow it).",
-            code="private_url",
-            details=field,
-        )
-    return url
 
 
 def new_secret() -> str:

@@ -13,9 +13,10 @@ from podium.errors import Conflict, NotFound, ValidationFailed
 from podium.events.model import DomainEvent
 from podium.events.store import emit
 from podium.ids import new_id
-from podium.notify import webhook_store as store
-from podium.notify.model import PING, check_event_types, check_url, new_secret
+from podium.notify import _webhook_store as store
+from podium.notify.model import PING, check_event_types, new_secret
 from podium.numbers import JsonInt
+from podium.outbound import check_url
 from podium.paging import Page, decode_cursor
 from podium.validation import Input
 

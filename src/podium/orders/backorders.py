@@ -7,7 +7,7 @@ from collections import defaultdict
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from podium.catalog import store as catalog
+from podium.catalog import records as catalog
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import ShipmentStatus
 from podium.orders import store

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from podium.catalog import store as catalog_store
+from podium.catalog import records as catalog_store
 from podium.db.database import Database, as_utc
 from podium.db.tables import orders
 from podium.errors import Conflict, InvalidTransition, NotFound

@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 
 from podium.db.database import utcnow
 from podium.db.tables import orders
-from podium.payments import store
+from podium.payments import _store as store
 
 __all__ = ["Book"]
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from podium.orders.lifecycle import locked_order
-from podium.payments import store
+from podium.payments import _store as store
 from podium.payments.gateways import Gateways
 from podium.payments.model import PaymentFact, TxKind
 from podium.payments.service import paid_summary, record_transaction

@@ -20,7 +20,7 @@ def accounting(
 ) -> None:
     """Sales, discounts, shipping, tax and refunds per day, channel and currency, as CSV."""
     from podium.cli import _opened, err, friendly
-    from podium.payments.accounting import accounting_csv
+    from podium.returns.accounting import accounting_csv
 
     @friendly
     def run() -> None:

@@ -10,7 +10,7 @@ from podium.errors import Conflict, NotFound, ValidationFailed
 from podium.money import InvalidMoney, format_amount, parse_amount
 from podium.orders import store as orders
 from podium.orders.lifecycle import locked_order
-from podium.payments import store
+from podium.payments import _store as store
 from podium.payments.gateways import Gateways
 from podium.payments.model import (
     CreditEntryView,

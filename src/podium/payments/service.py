@@ -17,7 +17,7 @@ from podium.orders import journal
 from podium.orders import store as orders
 from podium.orders.model import OrderView
 from podium.orders.views import order_views
-from podium.payments import store
+from podium.payments import _store as store
 from podium.payments.book import Book
 from podium.payments.gateways import Gateways
 from podium.payments.model import (
@@ -35,6 +35,7 @@ from podium.payments.model import (
 __all__ = [
     "grant_store_credit",
     "on_order_events",
+    "order_transactions",
     "paid_summary",
     "record_transaction",
     "refund_payment",
@@ -62,6 +63,11 @@ def _channel_settings(conn: Connection, code: str) -> dict[str, Any]:
 
 def paid_summary(conn: Connection, order_id: str) -> PaymentSummary:
     return summarise(_transactions(conn, order_id))
+
+
+def order_transactions(conn: Connection, order_id: str) -> list[Transaction]:
+    """The order's payment transactions (kind, amount, whether it succeeded)."""
+    return _transactions(conn, order_id)
 
 
 def _last_reference(rows: Sequence[Mapping[Any, Any]], kinds: set[str]) -> str | None:

@@ -23,7 +23,7 @@ from podium.orders.model import OrderView
 from podium.payments import service as payments
 from podium.payments.gateways import Gateways
 from podium.payments.model import CHANNEL_PAID_TAG, CapturePolicy, payment_policy
-from podium.returns import store
+from podium.returns import _store as store
 from podium.returns.model import RefundIn
 from podium.returns.refunds import Plan, issue_refund
 

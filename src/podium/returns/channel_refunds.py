@@ -22,7 +22,7 @@ from podium.money import normalise_currency
 from podium.orders.facts import OrderFacts, order_facts
 from podium.orders.lifecycle import locked_order
 from podium.payments.gateways import Gateways
-from podium.returns import store
+from podium.returns import _store as store
 from podium.returns.model import RefundIn, RefundView, ReturnLineIn, ReturnStatus
 from podium.returns.refunds import Plan, issue_refund, units_by_sku
 from podium.returns.service import open_return

@@ -19,7 +19,7 @@ from podium.orders.lifecycle import get_order, hold_in_transaction
 from podium.orders.model import OrderIntake
 from podium.orders.placement import place_order
 from podium.orders.status import HoldReason
-from podium.returns import store
+from podium.returns import _store as store
 from podium.returns.model import ReturnStatus
 from podium.returns.service import close_settled, locked_return
 from podium.routing.geo import Geocoder

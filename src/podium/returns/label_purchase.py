@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from podium.carriers.accounts import Carriers, CarrierUnavailable
 from podium.carriers.model import Carrier, CarrierError, RateRequest
 from podium.carriers.shopping import shop
-from podium.catalog import store as catalog
+from podium.catalog import records as catalog
 from podium.db.database import Database
 from podium.errors import Conflict, NotFound, ValidationFailed
 from podium.fulfillment import store as shipments_store
@@ -20,7 +20,8 @@ from podium.ids import new_id
 from podium.money import format_amount
 from podium.orders import journal
 from podium.orders import store as orders_store
-from podium.returns import label_store, store
+from podium.returns import _label_store as label_store
+from podium.returns import _store as store
 from podium.returns.labels import ReturnLabelIn, ReturnLabelView, label_view
 from podium.returns.model import ReturnStatus, return_policy
 from podium.returns.service import locked_return

@@ -6,19 +6,19 @@ return: counting what arrived stays a warehouse action."""
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from podium.carriers.accounts import Carriers
 from podium.carriers.model import CarrierError, Tracking
+from podium.carriers.parcels import PollResult
 from podium.carriers.shopping import carrier_for
 from podium.db.database import Database, as_utc, utcnow
 from podium.orders import journal
-from podium.returns import label_store
+from podium.returns import _label_store as label_store
 from podium.returns.model import ReturnStatus
 from podium.returns.service import locked_return, move
 
-__all__ = ["ReturnPoll", "apply_return_tracking", "poll_return_labels"]
+__all__ = ["ReturnParcels", "apply_return_tracking", "poll_return_labels"]
 
 log = logging.getLogger("podium.returns.tracking")
 MOVING = frozenset({"in_transit", "out_for_delivery", "delivered"})
@@ -83,14 +83,7 @@ def apply_return_tracking(db: Database, tracking: Tracking, actor: str) -> str |
     return "updated" if changed else "no_change"
 
 
-@dataclass(frozen=True, slots=True)
-class ReturnPoll:
-    checked: int
-    updated: int
-    failed: int
-
-
-def poll_return_labels(db: Database, carriers: Carriers, *, limit: int = 500) -> ReturnPoll:
+def poll_return_labels(db: Database, carriers: Carriers, *, limit: int = 500) -> PollResult:
     """Ask the carriers about every return parcel not yet delivered."""
     with db.read() as conn:
         labels = label_store.labels_to_track(conn, ON_THE_WAY, limit=limit)
@@ -106,4 +99,15 @@ def poll_return_labels(db: Database, carriers: Carriers, *, limit: int = 500) ->
             continue
         if apply_return_tracking(db, tracking, f"carrier:{label['carrier']}") == "updated":
             updated += 1
-    return ReturnPoll(len(labels), updated, failed)
+    return PollResult(len(labels), updated, failed)
+
+
+class ReturnParcels:
+    """Return parcels as a carriers ``ParcelTracker``: bootstrap registers one on ``Carriers``
+    so carrier webhooks and ``podium carriers poll`` serve return labels too."""
+
+    def apply(self, db: Database, tracking: Tracking, actor: str) -> str | None:
+        return apply_return_tracking(db, tracking, actor)
+
+    def poll(self, db: Database, carriers: Carriers, *, limit: int) -> PollResult:
+        return poll_return_labels(db, carriers, limit=limit)

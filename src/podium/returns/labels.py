@@ -19,7 +19,7 @@ from pydantic import BaseModel, Field
 from podium.carriers.accounts import Carriers, CarrierUnavailable
 from podium.carriers.model import CarrierError
 from podium.carriers.shopping import carrier_for
-from podium.catalog import store as catalog
+from podium.catalog import records as catalog
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import Conflict, NotFound
 from podium.events.model import Envelope
@@ -28,7 +28,8 @@ from podium.fulfillment.paperwork import address_lines
 from podium.money import format_amount
 from podium.orders import journal
 from podium.orders import store as orders_store
-from podium.returns import label_store, store
+from podium.returns import _label_store as label_store
+from podium.returns import _store as store
 from podium.returns.service import locked_return
 from podium.validation import Code, Input
 

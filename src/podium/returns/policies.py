@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from podium.catalog import cache as catalogue
-from podium.catalog import store as catalog
+from podium.catalog import records as catalog
 from podium.db.database import Database
 from podium.errors import NotFound, ValidationFailed
 from podium.numbers import JsonInt

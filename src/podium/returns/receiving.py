@@ -14,7 +14,7 @@ from podium.orders import journal
 from podium.orders.facts import order_facts
 from podium.orders.lifecycle import release_in_transaction
 from podium.orders.status import HoldReason
-from podium.returns import store
+from podium.returns import _store as store
 from podium.returns.model import (
     RECEIVABLE,
     Disposition,

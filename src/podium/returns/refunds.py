@@ -25,7 +25,7 @@ from podium.orders.lifecycle import locked_order
 from podium.payments import service as payments
 from podium.payments.gateways import Gateways
 from podium.payments.model import TxKind
-from podium.returns import store
+from podium.returns import _store as store
 from podium.returns.amounts import RefundQuote, quote_refund
 from podium.returns.model import (
     REFUNDABLE,

@@ -11,7 +11,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from podium.catalog import store as catalog
+from podium.catalog import records as catalog
 from podium.db.database import Database, utcnow
 from podium.db.tables import returns
 from podium.errors import Conflict, NotFound, ValidationFailed
@@ -20,7 +20,8 @@ from podium.orders import journal
 from podium.orders.facts import OrderFacts, order_facts, order_for_customer
 from podium.orders.lifecycle import locked_order
 from podium.paging import Page
-from podium.returns import label_store, store
+from podium.returns import _label_store as label_store
+from podium.returns import _store as store
 from podium.returns.model import (
     ReturnIn,
     ReturnLineIn,

@@ -11,7 +11,7 @@ from sqlalchemy import Connection
 from podium.db.database import as_utc
 from podium.errors import NotFound
 from podium.money import format_amount
-from podium.returns import store
+from podium.returns import _store as store
 from podium.returns.model import RefundLineView, RefundView, ReturnLineView, ReturnView
 
 __all__ = ["refund_views", "return_view", "return_views"]

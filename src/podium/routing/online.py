@@ -15,7 +15,7 @@ from podium.catalog import cache as catalogue
 from podium.catalog.model import Channel
 from podium.db.database import as_utc, utcnow
 from podium.events.model import DomainEvent
-from podium.inventory import store as stock
+from podium.inventory import stock as stock
 from podium.orders import store as orders_store
 from podium.orders.model import OrderIntake
 from podium.orders.status import HoldReason

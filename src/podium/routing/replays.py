@@ -17,7 +17,7 @@ from pydantic import ValidationError
 
 from podium.catalog import cache as catalogue
 from podium.db.database import Database, utcnow
-from podium.inventory import store as stock_store
+from podium.inventory import stock as stock_store
 from podium.orders import store as orders_store
 from podium.orders.model import OrderIntake, price
 from podium.orders.placement import destination_of

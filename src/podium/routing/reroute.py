@@ -20,7 +20,7 @@ from podium.events.model import DomainEvent
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import ShipmentStatus, check_shipment_transition
 from podium.inventory import service as inventory
-from podium.inventory import store as stock_store
+from podium.inventory import stock as stock_store
 from podium.inventory.model import Movement, MovementKind
 from podium.orders import lifecycle
 from podium.orders import store as orders_store

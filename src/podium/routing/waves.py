@@ -19,7 +19,7 @@ from sqlalchemy import Connection
 from podium.db.database import Database, as_utc, utcnow
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import ShipmentStatus
-from podium.inventory import store as stock_store
+from podium.inventory import stock as stock_store
 from podium.money import format_amount
 from podium.orders import store as orders_store
 from podium.orders.status import OrderStatus

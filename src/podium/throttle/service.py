@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from sqlalchemy import Connection
 
 from podium.db.database import Database
-from podium.throttle import store
+from podium.throttle import _store as store
 from podium.throttle.model import Limit, counter_key, retry_after, window_start
 
 __all__ = ["Throttle"]

@@ -11,7 +11,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import Conflict, NotFound, ValidationFailed
 from podium.ids import new_id
-from podium.users import session_store, store
+from podium.users import _session_store as session_store
+from podium.users import _store as store
 from podium.users.model import User, check_email, check_password, check_role
 
 __all__ = [

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from podium.db.database import Database, as_utc, utcnow
 from podium.ids import new_id
-from podium.users import session_store as store
+from podium.users import _session_store as store
 from podium.users.model import User
 from podium.users.service import find_user
 

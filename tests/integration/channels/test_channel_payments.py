@@ -345,8 +345,8 @@ def test_recording_channel_facts_writes_only_what_is_new_and_never_more(
 
     from podium.orders.lifecycle import locked_order
     from podium.payments.channel import record_channel_payments
-    from podium.payments.model import PaymentFact, Transaction, TxKind, derive_status
-    from podium.payments.store import transactions
+    from podium.payments.model import PaymentFact, TxKind, derive_status
+    from podium.payments.service import order_transactions
     from support import order_body
 
     seed_store(api, {("TEE", "EAST"): 1000}, warehouses=("EAST",))
@@ -381,14 +381,11 @@ def test_recording_channel_facts_writes_only_what_is_new_and_never_more(
                     most[kind], sum(f.amount for f in facts if f.kind is kind and f.succeeded)
                 )
         with podium.db.read() as conn:
-            rows = transactions(conn, order_id)
+            txs = order_transactions(conn, order_id)
             order = locked_order(conn, order_id)
-        ok = [r for r in rows if r["status"] == "succeeded"]
+        ok = [t for t in txs if t.succeeded]
         for kind, amount in most.items():
-            assert sum(r["amount"] for r in ok if r["kind"] == kind) == amount
-        txs = [
-            Transaction(TxKind(r["kind"]), r["amount"], r["status"] == "succeeded") for r in rows
-        ]
+            assert sum(t.amount for t in ok if t.kind is kind) == amount
         assert order["payment_status"] == derive_status(order["total"], txs).value
 
     run()

@@ -14,9 +14,10 @@ from conftest import SHARED
 from fakes.channels.base import sign_b64
 from podium.channels.connector import BadSignature
 from podium.channels.http import Caller
-from podium.channels.model import exact_minor, published_quantity
-from podium.channels.settings import Availability, ShopifySettings
+from podium.channels.model import exact_minor
+from podium.channels.settings import ShopifySettings
 from podium.channels.shopify import ShopifyConnector, order_from_shopify, refund_from_shopify
+from podium.inventory.availability import Availability, published_quantity
 
 FIXTURES = SHARED / "fixtures" / "channels" / "shopify"
 

@@ -14,11 +14,11 @@ from podium.errors import ValidationFailed
 from podium.notify.model import (
     PausePolicy,
     check_event_types,
-    check_url,
     matches,
     signature_header,
     verify,
 )
+from podium.outbound import check_url
 
 SECRET = "whsec_test"
 

@@ -46,7 +46,7 @@ def carrier_webhook(
     podium: Podium = Depends(get_podium),
 ) -> dict[str, Any]:
     """EasyPost event deliveries (``tracker.updated``), signed with ``X-Hmac-Signature``."""
-    return tracking.receive_webhook(podium.db, code, body, x_hmac_signature)
+    return tracking.receive_webhook(podium.db, podium.carriers, code, body, x_hmac_signature)
 
 
 @router.post("/carriers/poll", response_model=dict[str, int])

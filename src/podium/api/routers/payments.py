@@ -10,8 +10,8 @@ from podium.access.model import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.bootstrap import Podium
 from podium.payments import recording as service
-from podium.payments.accounting import accounting_csv
 from podium.payments.model import CreditView, PaymentIn, PaymentsView
+from podium.returns.accounting import accounting_csv
 from podium.validation import Email
 
 router = APIRouter(tags=["payments"])

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from podium.db.tables import webhook_attempts, webhook_deliveries, webhook_subscriptions
-from podium.notify.store import insert_ignoring_duplicates
+from podium.notify._store import insert_ignoring_duplicates
 from podium.paging import Keyset, Page, Position, keyset_page
 
 __all__ = [

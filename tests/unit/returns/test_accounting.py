@@ -11,7 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from podium.money import parse_amount
-from podium.payments.accounting import COLUMNS, MONEY, aggregate, render
+from podium.returns.accounting import COLUMNS, MONEY, aggregate, render
 
 
 def test_rows_per_day_channel_and_currency_with_totals_per_currency() -> None:

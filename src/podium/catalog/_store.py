@@ -26,6 +26,7 @@ __all__ = [
     "list_warehouses",
     "product",
     "products_by_sku",
+    "search_products",
     "set_channel_setting",
     "update_warehouse",
     "warehouse",
@@ -151,6 +152,25 @@ def products_by_sku(conn: Connection, skus: Iterable[str]) -> dict[str, Product]
         return {}
     rows = conn.execute(_PRODUCTS, {"skus": wanted}).mappings()
     return {r["sku"]: _product(r) for r in rows}
+
+
+def search_products(
+    conn: Connection, *, q: str | None = None, after: str | None = None, limit: int = 50
+) -> list[Product]:
+    """Products by SKU after ``after``; ``q`` matches a SKU prefix or part of the name."""
+    stmt = sa.select(products).order_by(products.c.sku).limit(limit)
+    if q:
+        text = q.strip()
+        escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        stmt = stmt.where(
+            sa.or_(
+                products.c.sku.like(f"{escaped}%", escape="\\"),
+                sa.func.lower(products.c.name).like(f"%{escaped.lower()}%", escape="\\"),
+            )
+        )
+    if after:
+        stmt = stmt.where(products.c.sku > after)
+    return [_product(r) for r in conn.execute(stmt).mappings()]
 
 
 def list_products(conn: Connection, *, position: Position | None, limit: int) -> Page[Product]:
