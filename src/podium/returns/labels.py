@@ -29,6 +29,7 @@ from podium.money import format_amount
 from podium.orders import journal
 from podium.orders import store as orders_store
 from podium.returns import label_store, store
+from podium.returns.events import ReturnLabelVoided
 from podium.returns.service import locked_return
 from podium.validation import Code, Input
 
@@ -139,7 +140,12 @@ def void_return_label(db: Database, carriers: Carriers, return_id: str, actor: s
             "return.label_voided",
             f"Return label {row['tracking_number']} for {return_id} voided.",
             facts,
-            payload=facts,
+            event=ReturnLabelVoided(
+                id=order["id"],
+                number=order["number"],
+                return_id=return_id,
+                tracking_number=row["tracking_number"],
+            ),
         )
 
 

@@ -21,6 +21,7 @@ from podium.orders.facts import OrderFacts, order_facts, order_for_customer
 from podium.orders.lifecycle import locked_order
 from podium.paging import Page
 from podium.returns import label_store, store
+from podium.returns.events import STATUS_EVENTS, ReturnCreated
 from podium.returns.model import (
     ReturnIn,
     ReturnLineIn,
@@ -151,12 +152,14 @@ def open_return(
             "return_id": return_id,
             "lines": [{k: r[k] for k in ("sku", "quantity", "reason")} for r in rows],
         },
-        payload={
-            "return_id": return_id,
-            "order_id": order["id"],
-            "status": status.value,
-            "lines": [{"sku": r["sku"], "quantity": r["quantity"]} for r in rows],
-        },
+        event=ReturnCreated(
+            id=order["id"],
+            number=order["number"],
+            return_id=return_id,
+            order_id=order["id"],
+            status=status.value,
+            lines=[{"sku": r["sku"], "quantity": r["quantity"]} for r in rows],
+        ),
     )
     return return_id
 
@@ -231,12 +234,14 @@ def move(
         f"return.{target.value}",
         f"Return {return_id} is now {target.value.replace('_', ' ')}.",
         {"return_id": return_id, "from": current, **(data or {})},
-        payload={
-            "return_id": return_id,
-            "order_id": order["id"],
-            "status": target.value,
-            **(data or {}),
-        },
+        event=STATUS_EVENTS[target](
+            id=order["id"],
+            number=order["number"],
+            return_id=return_id,
+            order_id=order["id"],
+            status=target.value,
+            extra=data or {},
+        ),
     )
 
 
