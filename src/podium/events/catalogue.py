@@ -4,17 +4,17 @@ An event class belongs to the capability that emits it (``podium/orders/events.p
 ``podium/inventory/events.py``…) and declares, in its class statement, its wire type (the
 outbox ``event_type`` string) and its aggregate::
 
-    @dataclass(frozen=True, slots=True)
-    class OrderEdited(OrderEvent, type="order.edited"):
-        \"\"\"An order's lines or addresses were edited.\"\"\"
-        before: dict[str, Any]
-        ...
+    @dataclass(frozen=True, kw_only=True)
+    class OrderHeld(OrderEvent, type="order.held"):
+        # the docstring: what happened, used in docs/webhooks.md
+        reason: str
 
 Defining the class registers it here (``__init_subclass__``): this module is the bottom
 layer and imports no capability, so the catalogue holds the classes of the events modules
-that have been imported. ``podium.event_types`` (an entrypoint-level module) imports every
-capability's events module, and the composition root, the webhook list and the docs
-generator go through it, so by the time anything reads the catalogue it is complete.
+that have been imported. The composition root (``podium.bootstrap.EVENT_MODULES``) imports
+every capability's events module, and notify imports those of the capabilities below it for
+its webhook list, so by the time anything reads the catalogue it is complete (a test checks
+that every ``podium/*/events.py`` is in ``EVENT_MODULES``).
 
 The outbox row stays as it was: ``event_type`` is the class's wire type and ``payload`` is its
 fields as JSON, in field order, under their wire keys. A field's ``metadata`` may rename its
@@ -79,7 +79,11 @@ class Event:
                 return
         cls.TYPE = type
         known = _CATALOGUE.get(type)
-        if known is not None and known.__qualname__ != cls.__qualname__:
+        same = known is not None and (known.__module__, known.__qualname__) == (
+            cls.__module__,
+            cls.__qualname__,
+        )
+        if known is not None and not same:
             raise RuntimeError(f"event type {type} is declared twice: {known} and {cls}")
         _CATALOGUE[type] = cls
 
