@@ -43,7 +43,7 @@ from podium.bootstrap import Podium, bootstrap  # noqa: E402
 from podium.config import Settings  # noqa: E402
 from podium.events.model import DomainEvent  # noqa: E402
 from podium.events.relay import Registry, Relay  # noqa: E402
-from podium.events.store import emit  # noqa: E402
+from podium.events.store import emit_records  # noqa: E402
 from podium.notify.delivery import Deliverer  # noqa: E402
 from podium.notify.fanout import enqueue_deliveries  # noqa: E402
 from podium.notify.webhooks import WebhookIn, create_subscription  # noqa: E402
@@ -67,7 +67,7 @@ class EngineResult:
 
 def _emit(podium: Podium, n: int, tag: str) -> None:
     with podium.db.write() as conn:
-        emit(
+        emit_records(
             conn,
             [
                 DomainEvent("order", f"ord_{tag}_{i}", "order.created", {"id": f"ord_{tag}_{i}"})

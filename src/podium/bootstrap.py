@@ -7,13 +7,16 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from types import ModuleType
 
 import httpx
 
 from podium.access.service import KeyCache
 from podium.carriers.accounts import Carriers
 from podium.carriers.subscribers import on_order_cancelled as void_labels
+from podium.channels import events as channels_events
 from podium.channels.connector import Connectors
+from podium.channels.events import ChannelRefundReceived
 from podium.channels.fulfilment import on_shipment_shipped
 from podium.channels.registry import build_connectors
 from podium.channels.sync import SUBSCRIBER as SYNC_SUBSCRIBER
@@ -22,22 +25,34 @@ from podium.config import Settings
 from podium.db.database import Database
 from podium.db.engine import build_engine
 from podium.db.migrate import upgrade
+from podium.events.catalogue import Event
 from podium.events.model import Envelope
 from podium.events.relay import Registry, Relay
+from podium.fulfillment import events as fulfillment_events
+from podium.fulfillment.events import ShipmentReleased, ShipmentShipped
 from podium.fulfillment.handoff import on_order_cancelled, on_released
 from podium.fulfillment.release import RELEASE_TRIGGERS, on_order_ready
+from podium.inventory import events as inventory_events
+from podium.inventory.events import InventoryChanged
+from podium.notify import events as notify_events
 from podium.notify.delivery import Deliverer
 from podium.notify.emails import Emailer
 from podium.notify.fanout import enqueue_deliveries
 from podium.notify.mailer import Mailer
-from podium.notify.model import EMAIL_TEMPLATES
+from podium.notify.model import EMAIL_EVENTS
 from podium.notify.templates import Renderer
+from podium.orders import events as orders_events
+from podium.orders.events import OrderCancelled, OrderCreated, OrderEdited, OrderPartiallyCancelled
 from podium.orders.replenish import on_inventory_changed
+from podium.payments import events as payments_events
 from podium.payments.gateways import Gateways
 from podium.payments.service import on_order_events
+from podium.returns import events as returns_events
 from podium.returns.channel_subscriber import on_channel_refund
+from podium.returns.events import ReturnRejected
 from podium.returns.label_tracking import ReturnParcels
 from podium.returns.labels import on_return_rejected as void_return_labels
+from podium.routing import events as routing_events
 from podium.routing.geo import Geocoder
 
 __all__ = ["Podium", "bootstrap"]
@@ -67,7 +82,21 @@ class Podium:
 
 # A cancellation (whole, or of a partly shipped order's unshipped units) cancels shipments:
 # the 3PL hears of them, their labels are voided, the payment policy runs again.
-CANCELLED_EVENTS = frozenset({"order.cancelled", "order.partially_cancelled"})
+CANCELLED_EVENTS: tuple[type[Event], ...] = (OrderCancelled, OrderPartiallyCancelled)
+
+# Every capability's events module. Importing them registers their classes in the event
+# catalogue (podium.events.catalogue, the bottom layer, imports no capability): the
+# composition root is where the catalogue is known to be complete.
+EVENT_MODULES: tuple[ModuleType, ...] = (
+    channels_events,
+    fulfillment_events,
+    inventory_events,
+    notify_events,
+    orders_events,
+    payments_events,
+    returns_events,
+    routing_events,
+)
 
 
 def _log_event(envelope: Envelope) -> None:
@@ -89,38 +118,34 @@ def bootstrap(
         upgrade(db.engine)
     registry = Registry()
     registry.subscribe("event-log", _log_event)
-    registry.subscribe_batch("backorders", on_inventory_changed(db), {"inventory.changed"})
+    registry.subscribe_batch("backorders", on_inventory_changed(db), [InventoryChanged])
     carriers = Carriers(httpx.Client(timeout=30))
     carriers.track_also(ReturnParcels())
     registry.subscribe_batch("fulfilment-release", on_order_ready(db), RELEASE_TRIGGERS)
     registry.subscribe_batch(
-        "warehouse-handoff", on_released(db, carriers.http, settings), {"shipment.released"}
+        "warehouse-handoff", on_released(db, carriers.http, settings), [ShipmentReleased]
     )
     registry.subscribe(
         "warehouse-cancel", on_order_cancelled(db, carriers.http, settings), CANCELLED_EVENTS
     )
     registry.subscribe("label-void", void_labels(db, carriers), CANCELLED_EVENTS)
-    registry.subscribe("return-label-void", void_return_labels(db, carriers), {"return.rejected"})
+    registry.subscribe("return-label-void", void_return_labels(db, carriers), [ReturnRejected])
     emailer = Emailer(db, Mailer(settings), Renderer(settings.templates_dir))
     if emailer.mailer.enabled:
-        registry.subscribe("customer-email", emailer.on_event, set(EMAIL_TEMPLATES))
+        registry.subscribe("customer-email", emailer.on_event, EMAIL_EVENTS)
     webhooks = Deliverer(db, settings)
     registry.subscribe_batch("webhooks", enqueue_deliveries(db, webhooks.notify))
     connectors = build_connectors()
     channel_sync = ChannelSync(db, connectors)
     registry.subscribe_batch(SYNC_SUBSCRIBER, channel_sync.on_events, SYNC_EVENTS)
-    registry.subscribe(
-        "channel-fulfilment", on_shipment_shipped(db, connectors), {"shipment.shipped"}
-    )
+    registry.subscribe("channel-fulfilment", on_shipment_shipped(db, connectors), [ShipmentShipped])
     gateways = Gateways()
     registry.subscribe_batch(
         "payments",
         on_order_events(db, gateways),
-        {"order.created", "order.edited", *CANCELLED_EVENTS, "shipment.shipped"},
+        [OrderCreated, OrderEdited, *CANCELLED_EVENTS, ShipmentShipped],
     )
-    registry.subscribe(
-        "channel-refunds", on_channel_refund(db, gateways), {"channel.refund_received"}
-    )
+    registry.subscribe("channel-refunds", on_channel_refund(db, gateways), [ChannelRefundReceived])
     relay = Relay(db, registry, settings)
     db.on_commit(relay.notify)
     return Podium(

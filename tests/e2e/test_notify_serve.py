@@ -16,7 +16,7 @@ from notify_fakes import Inbox, Receiver, parts, smtp_server, wait_for, webhook_
 from podium.bootstrap import bootstrap
 from podium.config import Settings
 from podium.events.model import DomainEvent
-from podium.events.store import emit
+from podium.events.store import emit_records
 from podium.notify.model import verify
 from podium.notify.webhooks import WebhookIn, create_subscription
 from support import order_body, seed_http
@@ -103,7 +103,9 @@ def test_podium_worker_delivers_webhooks_too(database_url: str) -> None:
                 podium.db, WebhookIn(url=receiver.url, event_types=["order.*"]), allow_private=True
             )
             with podium.db.write() as conn:
-                emit(conn, [DomainEvent("order", "ord_w1", "order.created", {"id": "ord_w1"})])
+                emit_records(
+                    conn, [DomainEvent("order", "ord_w1", "order.created", {"id": "ord_w1"})]
+                )
             env = {
                 **os.environ,
                 "PODIUM_DATABASE_URL": database_url,

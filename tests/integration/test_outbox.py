@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from typer.testing import CliRunner
@@ -13,8 +13,11 @@ from podium.bootstrap import Podium
 from podium.cli import app as cli
 from podium.db.database import utcnow
 from podium.events import store
+from podium.events.catalogue import Event
 from podium.events.model import DomainEvent, Envelope
 from podium.events.relay import Registry, Relay
+from podium.inventory.events import InventoryChanged
+from podium.orders.events import OrderCreated
 from support import Api, order_body, seed_store
 
 
@@ -32,8 +35,22 @@ class Clock:
 
 
 def _emit(podium: Podium, *events: tuple[str, str]) -> None:
+    """Raw records of the outbox's own test types (``emit`` takes catalogue events)."""
     with podium.db.write() as conn:
-        store.emit(conn, [DomainEvent("test", agg, kind, {"n": kind}) for agg, kind in events])
+        store.emit_records(
+            conn, [DomainEvent("test", agg, kind, {"n": kind}) for agg, kind in events]
+        )
+
+
+# Subscribers name event classes: these stand for the raw test types above.
+@dataclass(frozen=True, kw_only=True)
+class _Ping(Event, type="ping", aggregate="test", webhook=False):
+    """A test event."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class _X(Event, type="x", aggregate="test", webhook=False):
+    """A test event."""
 
 
 def _relay(
@@ -54,7 +71,7 @@ def test_placing_an_order_writes_its_events_and_a_rejection_writes_none(
     seed_store(api, {("TEE", "EAST"): 1})
     received: list[Envelope] = []
     registry = Registry()
-    registry.subscribe("spy", received.append, {"order.created", "inventory.changed"})
+    registry.subscribe("spy", received.append, [OrderCreated, InventoryChanged])
     _drain(_relay(podium, registry))  # the seeding's stock events
     received.clear()
     order = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="a"))
@@ -181,7 +198,7 @@ def test_several_workers_share_the_outbox_without_delivering_twice(podium: Podiu
 
 def test_the_background_relay_delivers_soon_after_commit(podium: Podium) -> None:
     got = threading.Event()
-    podium.registry.subscribe("waiter", lambda e: got.set(), {"ping"})
+    podium.registry.subscribe("waiter", lambda e: got.set(), [_Ping])
     podium.relay.start()
     try:
         _emit(podium, ("A", "ping"))
@@ -204,7 +221,7 @@ def test_a_batch_subscriber_gets_a_pass_worth_of_events_and_retries_them_togethe
             raise RuntimeError("flaky")
 
     registry = Registry()
-    registry.subscribe_batch("coalescer", batch, {"x"})
+    registry.subscribe_batch("coalescer", batch, [_X])
     relay = _relay(podium, registry, clock)
     _emit(podium, ("A", "x"), ("B", "x"), ("A", "x"), ("C", "other"))
     _drain(relay)

@@ -19,7 +19,7 @@ from podium.catalog.service import list_channels
 from podium.channels import _health_store as health_store
 from podium.channels import _store as store
 from podium.channels.service import channel_or_404
-from podium.channels.sync import SUBSCRIBER, SYNC_EVENTS, lag
+from podium.channels.sync import SUBSCRIBER, SYNC_TYPES, lag
 from podium.db.database import Database, as_utc, utcnow
 from podium.orders.stats import channel_orders
 
@@ -90,7 +90,7 @@ def health(db: Database, code: str) -> Health:
         listed = len(store.listings(conn, code, limit=1_000_000))
         failed = len(store.deliveries(conn, code, status="failed", limit=10_000))
         pending, oldest = lag(conn, code)
-        dead = health_store.sync_backlog(conn, "dead", SYNC_EVENTS, SUBSCRIBER).get(code)
+        dead = health_store.sync_backlog(conn, "dead", SYNC_TYPES, SUBSCRIBER).get(code)
     now = utcnow()
     placed = channel_orders(db, [code])[code]
     return Health(
@@ -127,7 +127,7 @@ def _lag(found: tuple[int, datetime] | None, now: datetime) -> SyncLag:
 def sync_lags(db: Database, now: datetime | None = None) -> dict[str, SyncLag]:
     """Each channel's sync lag (channels with nothing waiting are left out)."""
     with db.read() as conn:
-        found = health_store.sync_backlog(conn, "pending", SYNC_EVENTS, SUBSCRIBER)
+        found = health_store.sync_backlog(conn, "pending", SYNC_TYPES, SUBSCRIBER)
     when = now or utcnow()
     return {code: _lag(item, when) for code, item in found.items()}
 
@@ -147,8 +147,8 @@ def overview(db: Database, now: datetime | None = None) -> list[ChannelSummary]:
         states = health_store.states(conn)
         listed = health_store.listing_counts(conn)
         failed = health_store.failed_delivery_counts(conn)
-        pending = health_store.sync_backlog(conn, "pending", SYNC_EVENTS, SUBSCRIBER)
-        dead = health_store.sync_backlog(conn, "dead", SYNC_EVENTS, SUBSCRIBER)
+        pending = health_store.sync_backlog(conn, "pending", SYNC_TYPES, SUBSCRIBER)
+        dead = health_store.sync_backlog(conn, "dead", SYNC_TYPES, SUBSCRIBER)
     placed = channel_orders(db, [ch.code for ch in channels])
     when = now or utcnow()
     found = []

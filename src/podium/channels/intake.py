@@ -12,6 +12,7 @@ from sqlalchemy import Connection
 
 from podium.catalog import records as catalog
 from podium.channels import _store as store
+from podium.channels.events import ChannelRefundReceived
 from podium.channels.model import ChannelOrder, ChannelRefund
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import DomainError, NotFound, ValidationFailed
@@ -237,19 +238,21 @@ def apply_refund(db: Database, channel: str, refund: ChannelRefund, actor: str) 
                 "currency": refund.currency,
                 "lines": refund.lines,
             },
-            payload={
-                "channel": channel,
-                "external_id": refund.external_id,
-                "refund_id": refund.refund_id,
-                "amount": amount,
-                "currency": refund.currency,
-                "lines": refund.lines,
-                "note": refund.note,
+            event=ChannelRefundReceived(
+                id=order["id"],
+                number=order["number"],
+                channel=channel,
+                external_id=refund.external_id,
+                refund_id=refund.refund_id,
+                amount=amount,
+                currency=refund.currency,
+                lines=refund.lines,
+                note=refund.note,
                 # Added for the refund subscriber: exact facts in Podium's terms.
-                "order_id": known["order_id"],
-                "amount_minor": refund.amount,
-                "refund_lines": refund_lines,
-            },
+                order_id=known["order_id"],
+                amount_minor=refund.amount,
+                refund_lines=refund_lines,
+            ),
         )
     return Applied("recorded", known["order_id"])
 

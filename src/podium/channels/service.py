@@ -14,13 +14,13 @@ from podium.catalog import cache
 from podium.catalog import records as catalog
 from podium.channels import _store as store
 from podium.channels.connector import Connector, Connectors, Unsupported
+from podium.channels.events import ListingChanged
 from podium.channels.intake import Applied, apply_order, apply_refund
 from podium.channels.model import ChannelOrder, ChannelRefund
 from podium.channels.settings import IdString, masked, typed, validate_settings
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import DomainError, NotFound
 from podium.events import store as outbox
-from podium.events.model import DomainEvent
 from podium.orders import store as orders_store
 from podium.paging import Page, decode_cursor
 from podium.routing.geo import Geocoder
@@ -177,7 +177,7 @@ def put_listing(db: Database, code: str, sku: str, data: ListingIn) -> tuple[Lis
         # The sync subscriber hears of it and tells the platform the count at once.
         outbox.emit(
             conn,
-            [DomainEvent("sku", sku, "channel.listing_changed", {"sku": sku, "channel": code})],
+            [ListingChanged(sku=sku, channel=code)],
         )
         row = store.listing(conn, code, sku)
     if row is None:
@@ -245,12 +245,7 @@ def update_settings(db: Database, code: str, changes: dict[str, Any]) -> dict[st
             outbox.emit(
                 conn,
                 [
-                    DomainEvent(
-                        "sku",
-                        r["sku"],
-                        "channel.listing_changed",
-                        {"sku": r["sku"], "channel": code},
-                    )
+                    ListingChanged(sku=r["sku"], channel=code)
                     for r in store.listings(conn, code, limit=1_000_000)
                 ],
             )

@@ -25,18 +25,22 @@ from podium.catalog import records as catalog
 from podium.catalog.model import Channel, Warehouse
 from podium.channels import _store as store
 from podium.channels.connector import Connectors, PlatformError
+from podium.channels.events import ListingChanged
 from podium.channels.model import LevelPush
 from podium.channels.settings import typed
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import DomainError, NotFound
+from podium.events.catalogue import Event, event_types
 from podium.events.model import Envelope
 from podium.inventory import service as inventory
+from podium.inventory.events import InventoryChanged
 from podium.inventory.model import Level
 
-__all__ = ["SUBSCRIBER", "SYNC_EVENTS", "ChannelSync", "Drift", "SyncFailed", "lag"]
+__all__ = ["SUBSCRIBER", "SYNC_EVENTS", "SYNC_TYPES", "ChannelSync", "Drift", "SyncFailed", "lag"]
 
 log = logging.getLogger("podium.channels.sync")
-SYNC_EVENTS = frozenset({"inventory.changed", "channel.listing_changed"})
+SYNC_EVENTS: tuple[type[Event], ...] = (InventoryChanged, ListingChanged)
+SYNC_TYPES = event_types(SYNC_EVENTS)  # their wire types, as the outbox stores them
 SUBSCRIBER = "channel-sync"  # the relay's name for ``ChannelSync.on_events``
 
 

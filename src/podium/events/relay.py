@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -19,6 +19,7 @@ from sqlalchemy import RowMapping
 from podium.config import Settings
 from podium.db.database import Database, as_utc, utcnow
 from podium.events import store
+from podium.events.catalogue import Event, event_types
 from podium.events.model import Envelope, backoff_delay
 
 __all__ = ["Registry", "Relay", "Subscription"]
@@ -52,17 +53,15 @@ class Registry:
         self._subs: list[Subscription] = []
 
     def subscribe(
-        self, name: str, handler: Handler, event_types: set[str] | frozenset[str] | None = None
+        self, name: str, handler: Handler, events: Iterable[type[Event]] | None = None
     ) -> None:
-        self._add(Subscription(name, handler, _types(event_types)))
+        """``handler`` hears of every event of the ``events`` classes (None: every event)."""
+        self._add(Subscription(name, handler, _types(events)))
 
     def subscribe_batch(
-        self,
-        name: str,
-        handler: BatchHandler,
-        event_types: set[str] | frozenset[str] | None = None,
+        self, name: str, handler: BatchHandler, events: Iterable[type[Event]] | None = None
     ) -> None:
-        self._add(Subscription(name, None, _types(event_types), handler))
+        self._add(Subscription(name, None, _types(events), handler))
 
     def _add(self, sub: Subscription) -> None:
         if any(s.name == sub.name for s in self._subs):
@@ -74,8 +73,9 @@ class Registry:
         return list(self._subs)
 
 
-def _types(event_types: set[str] | frozenset[str] | None) -> frozenset[str] | None:
-    return frozenset(event_types) if event_types is not None else None
+def _types(events: Iterable[type[Event]] | None) -> frozenset[str] | None:
+    """Subscribers name event classes; the relay matches the wire types they declare."""
+    return event_types(events) if events is not None else None
 
 
 @dataclass(frozen=True, slots=True)

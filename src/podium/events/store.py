@@ -22,6 +22,7 @@ from podium.db.database import (
     utcnow,
 )
 from podium.db.tables import outbox
+from podium.events.catalogue import Event
 from podium.events.model import DomainEvent
 from podium.paging import Keyset, Page, Position, keyset_page
 
@@ -32,6 +33,7 @@ __all__ = [
     "PENDING_SQL",
     "claim",
     "emit",
+    "emit_records",
     "event",
     "list_events",
     "mark_delivered",
@@ -45,12 +47,26 @@ DELIVERED = "delivered"
 DEAD = "dead"
 
 
-def emit(conn: Connection, events: Sequence[DomainEvent]) -> None:
-    """Write events to the outbox in the caller's transaction, in the given order.
+def emit(conn: Connection, events: Sequence[Event]) -> None:
+    """Write events (catalogue classes, see ``events.catalogue``) to the outbox in the
+    caller's transaction, in the given order.
 
     Inside ``Database.write()`` the events are gathered and written in one INSERT just before
     the commit, however many places in the transaction emit them.
     """
+    emit_records(conn, [record_of(e) for e in events])
+
+
+def record_of(event: Event) -> DomainEvent:
+    """The outbox record of an event: its aggregate, wire type and JSON payload."""
+    if not event.TYPE:
+        raise RuntimeError(f"{type(event).__name__} is not a concrete event class")
+    return DomainEvent(event.AGGREGATE, event.aggregate_id(), event.TYPE, event.payload())
+
+
+def emit_records(conn: Connection, events: Sequence[DomainEvent]) -> None:
+    """Write raw outbox records: for the outbox's own tests and benchmarks, which need event
+    types of their own. Podium's code emits catalogue events through ``emit``."""
     if not events:
         return
     scratch = transaction_scratch(conn)

@@ -24,7 +24,6 @@ from podium.numbers import JsonInt
 from podium.validation import Input, Sku
 
 __all__ = [
-    "EVENT_FOR",
     "OPEN_STATUSES",
     "SHIPPED_STATUSES",
     "BinIn",
@@ -85,22 +84,6 @@ def check_shipment_transition(current: str, target: str) -> ShipmentStatus:
     if then not in _ALLOWED[now]:
         raise InvalidTransition("shipment", now.value, then.value)
     return then
-
-
-# The outbox event each status change raises (aggregate: the order, so per-order order holds).
-EVENT_FOR: dict[ShipmentStatus, str] = {
-    S.PENDING: "shipment.unreleased",
-    S.RELEASED: "shipment.released",
-    S.PICKING: "shipment.picking",
-    S.PACKED: "shipment.packed",
-    S.SHIPPED: "shipment.shipped",
-    S.IN_TRANSIT: "shipment.in_transit",
-    S.OUT_FOR_DELIVERY: "shipment.out_for_delivery",
-    S.DELIVERED: "shipment.delivered",
-    S.EXCEPTION: "shipment.exception",
-    S.RETURNED_TO_SENDER: "shipment.returned_to_sender",
-    S.CANCELLED: "shipment.cancelled",
-}
 
 
 def path_to(current: str, target: str) -> list[ShipmentStatus]:

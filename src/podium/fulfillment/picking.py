@@ -13,6 +13,7 @@ from podium.db.database import Database, as_utc
 from podium.errors import Conflict, NotFound, ValidationFailed
 from podium.fulfillment import store
 from podium.fulfillment import warehouse_store as wstore
+from podium.fulfillment.events import ShipmentShortPicked
 from podium.fulfillment.model import (
     OPEN_STATUSES,
     PickListIn,
@@ -28,6 +29,7 @@ from podium.inventory import service as inventory
 from podium.inventory.model import Movement, MovementKind
 from podium.orders import journal
 from podium.orders import store as orders_store
+from podium.orders.events import OrderHeld
 from podium.orders.model import ShipmentView
 from podium.orders.replenish import fill_backorders
 from podium.orders.status import HoldReason, OrderStatus, check_transition
@@ -238,11 +240,13 @@ def short_pick(db: Database, shipment_id: str, data: ShortPickIn, actor: str) ->
             "shipment.short_picked",
             f"Short pick at {shipment['warehouse']}: {summary} not found; back-ordered.",
             {"shipment_id": shipment_id, "short": shorts},
-            payload={
-                "shipment_id": shipment_id,
-                "warehouse": shipment["warehouse"],
-                "short": shorts,
-            },
+            event=ShipmentShortPicked(
+                id=order["id"],
+                number=order["number"],
+                shipment_id=shipment_id,
+                warehouse=shipment["warehouse"],
+                short=shorts,
+            ),
         )
         if left_in_shipment == 0:
             move(
@@ -283,5 +287,5 @@ def _backorder(
         + ", ".join(f"{q} × {s}" for s, q in sorted(short.items()))
         + " short-picked.",
         {"reason": "backorder", "short": short},
-        payload={"reason": "backorder"},
+        event=OrderHeld(id=order["id"], number=order["number"], reason="backorder"),
     )

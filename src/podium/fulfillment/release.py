@@ -12,6 +12,7 @@ from podium.catalog import service as catalog
 from podium.config import Settings
 from podium.db.database import Database, utcnow
 from podium.errors import ValidationFailed
+from podium.events.catalogue import Event
 from podium.events.model import Envelope
 from podium.fulfillment import store
 from podium.fulfillment import warehouse_store as wstore
@@ -29,6 +30,7 @@ from podium.fulfillment.model import (
 from podium.fulfillment.service import announce, move
 from podium.orders import lifecycle
 from podium.orders import store as orders_store
+from podium.orders.events import OrderCreated, OrderPartiallyShipped, OrderReady
 from podium.orders.status import OrderStatus
 
 __all__ = [
@@ -44,7 +46,7 @@ __all__ = [
 
 ACTOR = "system:release"
 # Events after which an order's pending shipments may go to an auto-release warehouse.
-RELEASE_TRIGGERS = frozenset({"order.created", "order.ready", "order.partially_shipped"})
+RELEASE_TRIGGERS: tuple[type[Event], ...] = (OrderCreated, OrderReady, OrderPartiallyShipped)
 
 
 def _settings_view(code: str, row: sa.RowMapping | None) -> SettingsView:

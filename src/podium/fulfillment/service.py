@@ -16,8 +16,13 @@ from sqlalchemy import Connection
 from podium.db.database import Database, utcnow
 from podium.errors import Conflict, NotFound
 from podium.fulfillment import store
+from podium.fulfillment.events import (
+    STATUS_EVENTS,
+    ShipmentLabelCreated,
+    ShipmentLabelVoided,
+    ShipmentPromiseChanged,
+)
 from podium.fulfillment.model import (
-    EVENT_FOR,
     OPEN_STATUSES,
     ShipmentStatus,
     check_shipment_transition,
@@ -116,16 +121,20 @@ def announce(
         conn,
         order,
         actor,
-        EVENT_FOR[target],
+        STATUS_EVENTS[target].TYPE,
         message,
         detail,
-        payload={
-            **detail,
-            "order_id": order["id"],
-            "warehouse": shipment["warehouse"],
-            "status": target.value,
-            "tracking_number": (values or {}).get("tracking_number", shipment["tracking_number"]),
-        },
+        event=STATUS_EVENTS[target](
+            id=order["id"],
+            number=order["number"],
+            shipment_id=shipment["id"],
+            from_=shipment["status"],
+            extra=data or {},
+            order_id=order["id"],
+            warehouse=shipment["warehouse"],
+            status=target.value,
+            tracking_number=(values or {}).get("tracking_number", shipment["tracking_number"]),
+        ),
     )
 
 
@@ -310,7 +319,13 @@ def attach_label(
         kind,
         message,
         {"shipment_id": shipment_id, **data},
-        payload={"shipment_id": shipment_id, "order_id": order["id"], **data},
+        event=(ShipmentLabelCreated if tracking_number else ShipmentLabelVoided)(
+            id=order["id"],
+            number=order["number"],
+            shipment_id=shipment_id,
+            order_id=order["id"],
+            extra=data,
+        ),
     )
 
 
@@ -331,6 +346,12 @@ def set_promise(db: Database, shipment_id: str, data: PromiseIn, actor: str) -> 
             "shipment.promise_changed",
             f"Shipment from {shipment['warehouse']} promised by {when or 'no particular date'}.",
             {"shipment_id": shipment_id, "promised_by": when},
-            payload={"shipment_id": shipment_id, "order_id": order["id"], "promised_by": when},
+            event=ShipmentPromiseChanged(
+                id=order["id"],
+                number=order["number"],
+                shipment_id=shipment_id,
+                order_id=order["id"],
+                promised_by=when,
+            ),
         )
         return _view(conn, shipment_id)

@@ -15,9 +15,9 @@ from podium.catalog.model import Channel, Warehouse
 from podium.db.database import Database, as_utc
 from podium.errors import InsufficientStock, NotFound, ValidationFailed
 from podium.events import store as outbox
-from podium.events.model import DomainEvent
 from podium.inventory import _store as store
 from podium.inventory.availability import Availability, published_quantity
+from podium.inventory.events import InventoryChanged
 from podium.inventory.model import (
     AdjustmentIn,
     ChannelAvailability,
@@ -49,19 +49,14 @@ __all__ = [
 Key = tuple[str, str]
 
 
-def _changed(level: Level, kinds: Iterable[str] = ()) -> DomainEvent:
-    return DomainEvent(
-        "sku",
-        level.sku,
-        "inventory.changed",
-        {
-            "sku": level.sku,
-            "warehouse": level.warehouse,
-            "on_hand": level.on_hand,
-            "reserved": level.reserved,
-            "available": level.available,
-            "movements": sorted(set(kinds)),
-        },
+def _changed(level: Level, kinds: Iterable[str] = ()) -> InventoryChanged:
+    return InventoryChanged(
+        sku=level.sku,
+        warehouse=level.warehouse,
+        on_hand=level.on_hand,
+        reserved=level.reserved,
+        available=level.available,
+        movements=sorted(set(kinds)),
     )
 
 

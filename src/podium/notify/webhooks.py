@@ -10,11 +10,11 @@ from pydantic import BaseModel, Field
 
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import Conflict, NotFound, ValidationFailed
-from podium.events.model import DomainEvent
 from podium.events.store import emit
 from podium.ids import new_id
 from podium.notify import _webhook_store as store
-from podium.notify.model import PING, check_event_types, new_secret
+from podium.notify.events import WebhookPing
+from podium.notify.model import check_event_types, new_secret
 from podium.numbers import JsonInt
 from podium.outbound import check_url
 from podium.paging import Page, decode_cursor
@@ -215,7 +215,7 @@ def ping(db: Database, sub_id: str) -> None:
                 code="webhook_paused",
                 details={"status": sub["status"]},
             )
-        emit(conn, [DomainEvent("webhook", sub_id, PING, {"subscription_id": sub_id})])
+        emit(conn, [WebhookPing(subscription_id=sub_id)])
 
 
 MAX_OVERLAP_SECONDS = 7 * 24 * 3600

@@ -33,6 +33,7 @@ from podium.inventory import service as inventory
 from podium.inventory.model import Movement, MovementKind
 from podium.money import format_amount
 from podium.orders import journal, store
+from podium.orders.events import OrderCancelled, OrderPartiallyCancelled
 from podium.orders.lifecycle import get_order, locked_order, sync_status
 from podium.orders.model import OrderView
 from podium.orders.status import OrderStatus, check_transition
@@ -142,7 +143,13 @@ def _cancel_whole(
         "order.cancelled",
         f"Order {order['number']} cancelled" + (f": {reason}." if reason else "."),
         {"reason": reason, "from": order["status"]},
-        payload={"reason": reason, "partial": False, "lines": _lines_payload(lines, units)},
+        event=OrderCancelled(
+            id=order["id"],
+            number=order["number"],
+            reason=reason,
+            partial=False,
+            lines=_lines_payload(lines, units),
+        ),
     )
     return Cancellation(order["id"], False, units, 0)
 
@@ -196,13 +203,15 @@ def _cancel_unshipped(
         f"({cur} {format_amount(quote.total, cur)}); shipped units stay"
         + (f": {reason}." if reason else "."),
         {"reason": reason, "from": order["status"], "lines": _lines_payload(lines, todo)},
-        payload={
-            "reason": reason,
-            "partial": True,
-            "lines": _lines_payload(lines, todo),
-            "amount": format_amount(quote.total, cur),
-            "currency": cur,
-        },
+        event=OrderPartiallyCancelled(
+            id=order["id"],
+            number=order["number"],
+            reason=reason,
+            partial=True,
+            lines=_lines_payload(lines, todo),
+            amount=format_amount(quote.total, cur),
+            currency=cur,
+        ),
     )
     sync_status(conn, order["id"], actor, released=True)
     return Cancellation(order["id"], True, dict(todo), quote.total)

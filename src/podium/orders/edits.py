@@ -23,6 +23,7 @@ from podium.inventory.model import MAX_QUANTITY, Movement, MovementKind
 from podium.money import MAX_MINOR, InvalidMoney, format_amount, parse_amount
 from podium.orders import journal, store
 from podium.orders.allocation import Want, plan_for, reserve_and_ship, routing_entry
+from podium.orders.events import OrderEdited
 from podium.orders.lifecycle import get_order, locked_order
 from podium.orders.model import OrderView
 from podium.orders.status import HoldReason, OrderStatus, check_transition
@@ -288,5 +289,12 @@ def edit_in_transaction(
         + (f": {data.note}" if data.note else "")
         + f" (total {cur} {before['total']} → {after['total']}).",
         {"before": before, "after": after},
-        payload={"before": before, "after": after, "total": after["total"], "currency": cur},
+        event=OrderEdited(
+            id=after_order["id"],
+            number=after_order["number"],
+            before=before,
+            after=after,
+            total=after["total"],
+            currency=cur,
+        ),
     )

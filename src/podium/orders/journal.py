@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import Connection
 
 from podium.events import store as outbox
-from podium.events.model import DomainEvent
 from podium.orders import store
+from podium.orders.events import OrderEvent
 from podium.orders.store import TimelineRow
 
 __all__ = ["add_entry", "record"]
@@ -27,16 +27,13 @@ def record(
     message: str,
     data: dict[str, Any],
     *,
-    event: str | None = None,
-    payload: dict[str, Any] | None = None,
+    event: OrderEvent,
 ) -> None:
-    """Add ``kind`` to the order's timeline and emit ``event`` (default: ``kind``).
-
-    The event's payload always carries the order's id and number, plus ``payload``.
-    """
+    """Add ``kind`` to the order's timeline and emit ``event`` (about that order)."""
+    if event.id != order["id"]:
+        raise RuntimeError(f"{event.TYPE} is about {event.id}, not {order['id']}")
     store.add_timeline(conn, order["id"], [TimelineRow(kind, message, data)], actor)
-    body = {"id": order["id"], "number": order["number"], **(payload or {})}
-    outbox.emit(conn, [DomainEvent("order", order["id"], event or kind, body)])
+    outbox.emit(conn, [event])
 
 
 def add_entry(

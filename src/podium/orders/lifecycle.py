@@ -16,6 +16,7 @@ from podium.fulfillment.model import (
 )
 from podium.orders import journal, store
 from podium.orders.backorders import allocate_backorder
+from podium.orders.events import STATUS_EVENTS, OrderHeld
 from podium.orders.model import HoldIn, NoteIn, OrderView, TimelineEntry
 from podium.orders.queue import QueueQuery, order_number, orders_page
 from podium.orders.status import (
@@ -104,7 +105,7 @@ def hold_order(db: Database, order_id: str, data: HoldIn, actor: str) -> OrderVi
             "order.held",
             f"On hold ({data.reason})" + (f": {data.note}" if data.note else "."),
             {"reason": data.reason, "hold_id": hold_id},
-            payload={"reason": data.reason},
+            event=OrderHeld(id=order["id"], number=order["number"], reason=data.reason),
         )
         return _view(conn, order_id)
 
@@ -125,7 +126,7 @@ def hold_in_transaction(
         "order.held",
         f"On hold ({reason})" + (f": {note}" if note else "."),
         {"reason": reason, "hold_id": hold_id},
-        payload={"reason": reason},
+        event=OrderHeld(id=order["id"], number=order["number"], reason=reason),
     )
 
 
@@ -278,7 +279,6 @@ def sync_status(conn: Connection, order_id: str, actor: str, *, released: bool =
         "order.status_changed",
         f"Order is now {target.value.replace('_', ' ')}.",
         {"from": order["status"], "to": target.value},
-        event=f"order.{target.value}",
-        payload={"status": target.value},
+        event=STATUS_EVENTS[target](id=order["id"], number=order["number"], status=target.value),
     )
     return target.value

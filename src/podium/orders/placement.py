@@ -19,10 +19,10 @@ from podium.catalog import cache as catalogue
 from podium.db.database import Database, utcnow
 from podium.errors import Conflict, InsufficientStock, ValidationFailed
 from podium.events import store as outbox
-from podium.events.model import DomainEvent
 from podium.ids import new_id
 from podium.orders import store
 from podium.orders.allocation import Want, plan_for, reserve_and_ship, routing_entry
+from podium.orders.events import OrderCreated, OrderEvent, OrderHeld
 from podium.orders.model import OrderIntake, OrderView, Priced, money, price
 from podium.orders.redelivery import money_differences
 from podium.orders.status import HoldReason, OrderStatus, check_transition
@@ -256,19 +256,14 @@ def _place(
         ),
         routing_entry(plan, allocated.shipment_ids, destination),
     ]
-    events = [
-        DomainEvent(
-            "order",
-            order_id,
-            "order.created",
-            {
-                "id": order_id,
-                "number": number,
-                "channel": channel.code,
-                "status": status.value,
-                "total": money(priced.total, intake.currency),
-                "currency": intake.currency,
-            },
+    events: list[OrderEvent] = [
+        OrderCreated(
+            id=order_id,
+            number=number,
+            channel=channel.code,
+            status=status.value,
+            total=money(priced.total, intake.currency),
+            currency=intake.currency,
         ),
     ]
     if intake.note:
@@ -289,14 +284,7 @@ def _place(
                 {"reason": "backorder", "short": dict(plan.shortages)},
             )
         )
-        events.append(
-            DomainEvent(
-                "order",
-                order_id,
-                "order.held",
-                {"id": order_id, "number": number, "reason": "backorder"},
-            )
-        )
+        events.append(OrderHeld(id=order_id, number=number, reason="backorder"))
     if plan.hold_queue:  # a routing rule holds it in a named queue
         hold, entry, event = routing_hold(conn, order_id, number, plan, actor)
         holds.append(hold)
@@ -317,14 +305,7 @@ def _place(
                 {"reason": "unknown_sku", "skus": skus},
             )
         )
-        events.append(
-            DomainEvent(
-                "order",
-                order_id,
-                "order.held",
-                {"id": order_id, "number": number, "reason": "unknown_sku"},
-            )
-        )
+        events.append(OrderHeld(id=order_id, number=number, reason="unknown_sku"))
     store.add_timeline(conn, order_id, timeline, actor)
     outbox.emit(conn, events)
     by_shipment: dict[str, list[dict[str, Any]]] = defaultdict(list)

@@ -19,6 +19,7 @@ from podium.orders.model import OrderView
 from podium.orders.views import order_views
 from podium.payments import _store as store
 from podium.payments.book import Book
+from podium.payments.events import PaymentRecorded
 from podium.payments.gateways import Gateways
 from podium.payments.model import (
     CHANNEL_PAID_TAG,
@@ -139,15 +140,16 @@ def record_transaction(
         f"{cur} {format_amount(amount, cur)} {_VERB[kind.value]} via {name}"
         + ("." if succeeded else " — FAILED."),
         {"transaction_id": row["id"], "status": row["status"], "from": before, "to": status},
-        event="payment.recorded",
-        payload={
-            "transaction_id": row["id"],
-            "kind": kind.value,
-            "status": row["status"],
-            "amount": format_amount(amount, cur),
-            "currency": cur,
-            "payment_status": status,
-        },
+        event=PaymentRecorded(
+            id=order["id"],
+            number=order["number"],
+            transaction_id=row["id"],
+            kind=kind.value,
+            status=row["status"],
+            amount=format_amount(amount, cur),
+            currency=cur,
+            payment_status=status,
+        ),
     )
     return row
 

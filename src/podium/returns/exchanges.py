@@ -20,6 +20,7 @@ from podium.orders.model import OrderIntake
 from podium.orders.placement import place_order
 from podium.orders.status import HoldReason
 from podium.returns import _store as store
+from podium.returns.events import ExchangeCreated
 from podium.returns.model import ReturnStatus
 from podium.returns.service import close_settled, locked_return
 from podium.routing.geo import Geocoder
@@ -109,12 +110,14 @@ def create_exchange(
                 f"Replacement order {replacement.number} for return {return_id}"
                 + (" (advance exchange, held until the return arrives)." if held else "."),
                 {"return_id": return_id, "replacement_id": replacement.id, "advance": held},
-                payload={
-                    "return_id": return_id,
-                    "order_id": order["id"],
-                    "replacement_id": replacement.id,
-                    "advance": held,
-                },
+                event=ExchangeCreated(
+                    id=order["id"],
+                    number=order["number"],
+                    return_id=return_id,
+                    order_id=order["id"],
+                    replacement_id=replacement.id,
+                    advance=held,
+                ),
             )
             if locked["status"] == ReturnStatus.INSPECTED:  # every unit is back: settled
                 close_settled(conn, order, return_id, actor)

@@ -22,6 +22,7 @@ from podium.orders import journal
 from podium.orders import store as orders_store
 from podium.returns import _label_store as label_store
 from podium.returns import _store as store
+from podium.returns.events import ReturnLabelCreated
 from podium.returns.labels import ReturnLabelIn, ReturnLabelView, label_view
 from podium.returns.model import ReturnStatus, return_policy
 from podium.returns.service import locked_return
@@ -181,7 +182,17 @@ def buy_return_label(
                     f"{rate.currency} {price}, tracking {purchase.tracking_number}, "
                     f"back to {warehouse}.",
                     facts,
-                    payload=facts,
+                    event=ReturnLabelCreated(
+                        id=order["id"],
+                        number=order["number"],
+                        return_id=return_id,
+                        carrier=rate.carrier,
+                        service=rate.service,
+                        tracking_number=purchase.tracking_number,
+                        rate=price,
+                        currency=rate.currency,
+                        warehouse=warehouse,
+                    ),
                 )
                 row = label_store.current_label(conn, return_id)
         except IntegrityError:

@@ -15,6 +15,7 @@ from podium.carriers.shopping import carrier_for
 from podium.db.database import Database, as_utc, utcnow
 from podium.orders import journal
 from podium.returns import _label_store as label_store
+from podium.returns.events import ReturnParcelDelivered
 from podium.returns.model import ReturnStatus
 from podium.returns.service import locked_return, move
 
@@ -77,7 +78,14 @@ def apply_return_tracking(db: Database, tracking: Tracking, actor: str) -> str |
                 f"Return {return_id}'s parcel {label['tracking_number']} was delivered to "
                 f"{label['warehouse']} ({tracking.detail}); it waits to be received.",
                 {**facts, "warehouse": label["warehouse"]},
-                payload={**facts, "warehouse": label["warehouse"]},
+                event=ReturnParcelDelivered(
+                    id=order["id"],
+                    number=order["number"],
+                    return_id=return_id,
+                    tracking_number=label["tracking_number"],
+                    detail=tracking.detail,
+                    warehouse=label["warehouse"],
+                ),
             )
             changed = True
     return "updated" if changed else "no_change"

@@ -30,6 +30,7 @@ from podium.orders import journal
 from podium.orders import store as orders_store
 from podium.returns import _label_store as label_store
 from podium.returns import _store as store
+from podium.returns.events import ReturnLabelVoided
 from podium.returns.service import locked_return
 from podium.validation import Code, Input
 
@@ -140,7 +141,12 @@ def void_return_label(db: Database, carriers: Carriers, return_id: str, actor: s
             "return.label_voided",
             f"Return label {row['tracking_number']} for {return_id} voided.",
             facts,
-            payload=facts,
+            event=ReturnLabelVoided(
+                id=order["id"],
+                number=order["number"],
+                return_id=return_id,
+                tracking_number=row["tracking_number"],
+            ),
         )
 
 

@@ -15,6 +15,7 @@ from podium.orders.facts import order_facts
 from podium.orders.lifecycle import release_in_transaction
 from podium.orders.status import HoldReason
 from podium.returns import _store as store
+from podium.returns.events import ReturnReceived
 from podium.returns.model import (
     RECEIVABLE,
     Disposition,
@@ -99,16 +100,18 @@ def receive_return(db: Database, return_id: str, data: ReceiveIn, actor: str) ->
             + ", ".join(f"{q} {d}" for d, q in sorted(counts.items()))
             + ".",
             {"return_id": return_id, "dispositions": dict(counts), "status": target.value},
-            payload={
-                "return_id": return_id,
-                "order_id": order["id"],
-                "status": target.value,
-                "dispositions": dict(counts),
-                "restocked": [
+            event=ReturnReceived(
+                id=order["id"],
+                number=order["number"],
+                return_id=return_id,
+                order_id=order["id"],
+                status=target.value,
+                dispositions=dict(counts),
+                restocked=[
                     {"sku": m.sku, "warehouse": m.warehouse, "quantity": m.on_hand_delta}
                     for m in moves
                 ],
-            },
+            ),
         )
         if target is ReturnStatus.INSPECTED and row["exchange_order_id"] is not None:
             move(conn, order, return_id, target, ReturnStatus.CLOSED, actor)  # settled

@@ -27,6 +27,7 @@ from podium.payments.gateways import Gateways
 from podium.payments.model import TxKind
 from podium.returns import _store as store
 from podium.returns.amounts import RefundQuote, quote_refund
+from podium.returns.events import RefundIssued, ReturnClosed
 from podium.returns.model import (
     REFUNDABLE,
     RefundIn,
@@ -200,16 +201,18 @@ def issue_refund(
         + (" as store credit" if data.method == "store_credit" else "")
         + (f" for return {return_id}." if return_id else "."),
         {"refund_id": refund_id, "return_id": return_id, "method": data.method},
-        payload={
-            "order_id": order["id"],
-            "refund_id": refund_id,
-            "return_id": return_id,
-            "amount": format_amount(amount, cur),
-            "currency": cur,
-            "method": data.method,
-            "email": order["customer_email"],
-            "source": "channel" if channel_refund_id else "podium",
-        },
+        event=RefundIssued(
+            id=order["id"],
+            number=order["number"],
+            order_id=order["id"],
+            refund_id=refund_id,
+            return_id=return_id,
+            amount=format_amount(amount, cur),
+            currency=cur,
+            method=data.method,
+            email=order["customer_email"],
+            source="channel" if channel_refund_id else "podium",
+        ),
     )
     return refund_views(conn, store.refunds_for(conn, order_id=order["id"])[-1:])[0]
 
@@ -261,7 +264,13 @@ def _close_if_settled(conn: Connection, return_id: str, actor: str) -> None:
             "return.closed",
             f"Return {return_id} closed: received, inspected and refunded.",
             {"return_id": return_id},
-            payload={"return_id": return_id, "order_id": order["id"], "status": "closed"},
+            event=ReturnClosed(
+                id=order["id"],
+                number=order["number"],
+                return_id=return_id,
+                order_id=order["id"],
+                status="closed",
+            ),
         )
 
 

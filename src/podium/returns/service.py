@@ -22,6 +22,7 @@ from podium.orders.lifecycle import locked_order
 from podium.paging import Page
 from podium.returns import _label_store as label_store
 from podium.returns import _store as store
+from podium.returns.events import STATUS_EVENTS, ReturnCreated
 from podium.returns.model import (
     ReturnIn,
     ReturnLineIn,
@@ -153,12 +154,14 @@ def open_return(
             "return_id": return_id,
             "lines": [{k: r[k] for k in ("sku", "quantity", "reason")} for r in rows],
         },
-        payload={
-            "return_id": return_id,
-            "order_id": order["id"],
-            "status": status.value,
-            "lines": [{"sku": r["sku"], "quantity": r["quantity"]} for r in rows],
-        },
+        event=ReturnCreated(
+            id=order["id"],
+            number=order["number"],
+            return_id=return_id,
+            order_id=order["id"],
+            status=status.value,
+            lines=[{"sku": r["sku"], "quantity": r["quantity"]} for r in rows],
+        ),
     )
     return return_id
 
@@ -233,12 +236,14 @@ def move(
         f"return.{target.value}",
         f"Return {return_id} is now {target.value.replace('_', ' ')}.",
         {"return_id": return_id, "from": current, **(data or {})},
-        payload={
-            "return_id": return_id,
-            "order_id": order["id"],
-            "status": target.value,
-            **(data or {}),
-        },
+        event=STATUS_EVENTS[target](
+            id=order["id"],
+            number=order["number"],
+            return_id=return_id,
+            order_id=order["id"],
+            status=target.value,
+            extra=data or {},
+        ),
     )
 
 

@@ -14,9 +14,9 @@ from sqlalchemy import Connection
 from podium.catalog import cache as catalogue
 from podium.catalog.model import Channel
 from podium.db.database import as_utc, utcnow
-from podium.events.model import DomainEvent
 from podium.inventory import stock as stock
 from podium.orders import store as orders_store
+from podium.orders.events import OrderHeld
 from podium.orders.model import OrderIntake
 from podium.orders.status import HoldReason
 from podium.orders.store import TimelineRow
@@ -128,7 +128,7 @@ def plan_order(
 
 def routing_hold(
     conn: Connection, order_id: str, number: str, plan: Plan, actor: str
-) -> tuple[dict[str, Any], TimelineRow, DomainEvent]:
+) -> tuple[dict[str, Any], TimelineRow, OrderHeld]:
     """Hold a just-placed order in the queue its routing rule named (its stock stays reserved)."""
     hold = orders_store.insert_hold(
         conn, order_id, HoldReason.ROUTING.value, plan.hold_queue, actor
@@ -138,10 +138,5 @@ def routing_hold(
         f"On hold (routing): rule {plan.rule} put it in the {plan.hold_queue} queue.",
         {"reason": "routing", "queue": plan.hold_queue, "rule": plan.rule},
     )
-    event = DomainEvent(
-        "order",
-        order_id,
-        "order.held",
-        {"id": order_id, "number": number, "reason": "routing", "queue": plan.hold_queue},
-    )
+    event = OrderHeld(id=order_id, number=number, reason="routing", queue=plan.hold_queue)
     return hold, entry, event

@@ -17,7 +17,6 @@ from sqlalchemy import Connection
 from podium.db.database import Database
 from podium.errors import InsufficientStock
 from podium.events import store as outbox
-from podium.events.model import DomainEvent
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import ShipmentStatus, check_shipment_transition
 from podium.inventory import service as inventory
@@ -29,6 +28,7 @@ from podium.orders import store as orders_store
 from podium.orders.allocation import reserve_and_ship, routing_entry
 from podium.orders.backorders import unallocated
 from podium.orders.status import OrderStatus
+from podium.routing.events import OrderRerouted
 from podium.routing.model import Allocation, Plan
 from podium.routing.optimiser import Option, WaveOrder
 
@@ -207,16 +207,11 @@ def _reserve(conn: Connection, member: Member, option: Option, saving: int, acto
     outbox.emit(
         conn,
         [
-            DomainEvent(
-                "order",
-                order["id"],
-                "order.rerouted",
-                {
-                    "id": order["id"],
-                    "number": order["number"],
-                    "reason": "optimised",
-                    "shipments": allocated.shipment_ids,
-                },
+            OrderRerouted(
+                id=order["id"],
+                number=order["number"],
+                reason="optimised",
+                shipments=allocated.shipment_ids,
             )
         ],
     )

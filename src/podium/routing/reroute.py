@@ -16,7 +16,6 @@ from podium.catalog import cache as catalogue
 from podium.db.database import Database
 from podium.errors import Conflict, NotFound
 from podium.events import store as outbox
-from podium.events.model import DomainEvent
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import ShipmentStatus, check_shipment_transition
 from podium.inventory import service as inventory
@@ -26,10 +25,12 @@ from podium.orders import lifecycle
 from podium.orders import store as orders_store
 from podium.orders.allocation import plan_for, reserve_and_ship, routing_entry
 from podium.orders.backorders import unallocated
+from podium.orders.events import OrderEvent, OrderHeld
 from podium.orders.model import OrderView
 from podium.orders.status import HoldReason, OrderStatus, check_transition
 from podium.orders.store import TimelineRow
 from podium.orders.views import order_views
+from podium.routing.events import OrderRerouted
 from podium.routing.geo import Coordinates
 from podium.routing.online import facts_of_order
 
@@ -100,19 +101,14 @@ def _reroute(conn: Connection, order_id: str, shipment_id: str, why: str, actor:
             prefix=f"Re-routed away from {warehouse} ({why})",
         )
     ]
-    events = [
-        DomainEvent(
-            "order",
-            order_id,
-            "order.rerouted",
-            {
-                "id": order_id,
-                "number": order["number"],
-                "from": warehouse,
-                "reason": why,
-                "cancelled_shipment": shipment_id,
-                "shipments": allocated.shipment_ids,
-            },
+    events: list[OrderEvent] = [
+        OrderRerouted(
+            id=order_id,
+            number=order["number"],
+            from_=warehouse,
+            reason=why,
+            cancelled_shipment=shipment_id,
+            shipments=allocated.shipment_ids,
         )
     ]
     if plan.shortages:
@@ -134,14 +130,7 @@ def _reroute(conn: Connection, order_id: str, shipment_id: str, why: str, actor:
                 {"reason": "backorder", "short": dict(plan.shortages)},
             )
         )
-        events.append(
-            DomainEvent(
-                "order",
-                order_id,
-                "order.held",
-                {"id": order_id, "number": order["number"], "reason": "backorder"},
-            )
-        )
+        events.append(OrderHeld(id=order_id, number=order["number"], reason="backorder"))
     orders_store.add_timeline(conn, order_id, entries, actor)
     outbox.emit(conn, events)
 

@@ -1,0 +1,25 @@
+"""The events inventory emits (registered in the catalogue on import)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from podium.events.catalogue import Event
+
+__all__ = ["InventoryChanged"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class InventoryChanged(Event, type="inventory.changed", aggregate="sku"):
+    """A SKU's stock at one warehouse changed: its ``on_hand``, ``reserved`` and
+    ``available`` units now, and the ``movements`` (kinds) that changed it."""
+
+    sku: str
+    warehouse: str
+    on_hand: int
+    reserved: int
+    available: int
+    movements: list[str]
+
+    def aggregate_id(self) -> str:
+        return self.sku

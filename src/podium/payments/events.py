@@ -1,0 +1,23 @@
+"""The events payments emits (registered in the catalogue on import)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from podium.orders.events import OrderEvent
+
+__all__ = ["PaymentRecorded"]
+
+
+@dataclass(frozen=True, kw_only=True)
+class PaymentRecorded(OrderEvent, type="payment.recorded"):
+    """A payment transaction was recorded against an order (``kind``: authorize, capture,
+    refund or void; ``status``: succeeded or failed); ``payment_status`` is the order's
+    payment status after it."""
+
+    transaction_id: str
+    kind: str
+    status: str
+    amount: str
+    currency: str
+    payment_status: str
