@@ -26,18 +26,19 @@ from podium.events.model import Envelope
 from podium.events.relay import Registry, Relay
 from podium.fulfillment.handoff import on_order_cancelled, on_released
 from podium.fulfillment.release import RELEASE_TRIGGERS, on_order_ready
+from podium.geo.geocoder import Geocoder
 from podium.notify.delivery import Deliverer
 from podium.notify.emails import Emailer
 from podium.notify.fanout import enqueue_deliveries
 from podium.notify.mailer import Mailer
 from podium.notify.model import EMAIL_TEMPLATES
 from podium.notify.templates import Renderer
-from podium.orders.replenish import on_inventory_changed
 from podium.payments.gateways import Gateways
 from podium.payments.service import on_order_events
 from podium.returns.channel_subscriber import on_channel_refund
 from podium.returns.labels import on_return_rejected as void_return_labels
-from podium.routing.geo import Geocoder
+from podium.routing.allocator import RoutingAllocator
+from podium.routing.replenish import on_inventory_changed
 
 __all__ = ["Podium", "bootstrap"]
 
@@ -49,6 +50,8 @@ class Podium:
     registry: Registry
     relay: Relay
     geocoder: Geocoder
+    # Routing's side of orders.allocator.Allocator: placement, edits and hold release take it.
+    allocator: RoutingAllocator
     keys: KeyCache
     emailer: Emailer
     webhooks: Deliverer
@@ -121,12 +124,14 @@ def bootstrap(
     )
     relay = Relay(db, registry, settings)
     db.on_commit(relay.notify)
+    geocoder = geocoder or Geocoder()
     return Podium(
         settings,
         db,
         registry,
         relay,
-        geocoder or Geocoder(),
+        geocoder,
+        RoutingAllocator(geocoder),
         KeyCache(db),
         emailer=emailer,
         webhooks=webhooks,

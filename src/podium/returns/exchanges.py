@@ -15,6 +15,7 @@ from podium.errors import Conflict, NotFound
 from podium.inventory.model import MAX_QUANTITY
 from podium.numbers import JsonBool
 from podium.orders import journal
+from podium.orders.allocator import Allocator
 from podium.orders.lifecycle import get_order, hold_in_transaction
 from podium.orders.model import OrderIntake
 from podium.orders.placement import place_order
@@ -22,7 +23,6 @@ from podium.orders.status import HoldReason
 from podium.returns import store
 from podium.returns.model import ReturnStatus
 from podium.returns.service import close_settled, locked_return
-from podium.routing.geo import Geocoder
 from podium.validation import Input, MoneyString, Sku
 
 __all__ = ["ExchangeIn", "ExchangeLineIn", "ExchangeView", "create_exchange"]
@@ -52,7 +52,7 @@ class ExchangeView(BaseModel):
 
 
 def create_exchange(
-    db: Database, return_id: str, data: ExchangeIn, actor: str, *, geocoder: Geocoder
+    db: Database, return_id: str, data: ExchangeIn, actor: str, *, allocator: Allocator
 ) -> ExchangeView:
     with db.read() as conn:
         row = store.return_row(conn, return_id)
@@ -85,7 +85,7 @@ def create_exchange(
         }
     )
     placed = place_order(
-        db, intake, geocoder=geocoder, idempotency_key=f"exchange:{return_id}", actor=actor
+        db, intake, allocator=allocator, idempotency_key=f"exchange:{return_id}", actor=actor
     )
     replacement = placed.order
     with db.write() as conn:

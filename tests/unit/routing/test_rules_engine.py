@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from podium.geo.coordinates import Coordinates
 from podium.routing.costs import (
     DEFAULT_RATES,
     Calendar,
@@ -16,7 +17,6 @@ from podium.routing.costs import (
     ship_date,
 )
 from podium.routing.engine import Location, OrderFacts, route
-from podium.routing.geo import Coordinates
 from podium.routing.rules import DEFAULT_RULES, LocationFilter, OrderFilter, Rule, RuleSet
 
 SEATTLE = Coordinates(47.6062, -122.3321)
