@@ -7,11 +7,11 @@ from typing import Any
 
 import pytest
 
+from podium.catalog.rates import RateTable
 from podium.geo.coordinates import Coordinates
 from podium.routing.costs import (
     DEFAULT_RATES,
     Calendar,
-    RateTable,
     delivery_date,
     promise_for,
     ship_date,
