@@ -134,7 +134,9 @@ def seed(podium: Podium, shipments: int, rng: random.Random) -> list[str]:
                 "lines": lines,
             }
         )
-        order_ids.append(place_order(db, intake, geocoder=podium.geocoder, actor="bench").order.id)
+        order_ids.append(
+            place_order(db, intake, allocator=podium.allocator, actor="bench").order.id
+        )
     for order_id in order_ids:
         release.release_order(db, order_id, "bench")
     return order_ids

@@ -203,7 +203,7 @@ def run_engine(engine: str, args: argparse.Namespace, data: bytes, orders: int) 
             result.steps.append(step)
             common: dict[str, Any] = {
                 "channel": "oldshop",
-                "geocoder": podium.geocoder,
+                "allocator": podium.allocator,
                 "actor": "bench",
             }
             for name, kwargs in (

@@ -38,9 +38,9 @@ from typing import Any
 
 import zipcodes
 
+from podium.geo.coordinates import Coordinates
 from podium.routing.costs import promise_for
 from podium.routing.engine import Location, OrderFacts, plan_cost, sites_for
-from podium.routing.geo import Coordinates
 from podium.routing.model import Allocation, Candidate, plan_shipments
 from podium.routing.optimiser import (
     LATE_PENALTY,
@@ -162,7 +162,7 @@ def _figures(
         opt = options[o.id]
         for w in opt.warehouses:
             loc = next(x for x in locations if x.code == w)
-            from podium.routing.geo import haversine_km
+            from podium.geo.coordinates import haversine_km
 
             if loc.coords and o.destination:
                 distance += haversine_km(loc.coords, o.destination)

@@ -32,7 +32,7 @@ from podium.config import Settings
 from podium.db.engine import build_engine, normalise_url
 from podium.db.migrate import upgrade
 from podium.db.tables import metadata
-from podium.routing.geo import default_geocoder
+from podium.geo.geocoder import default_geocoder
 from support import Api, stop, wait_until_serving
 
 PG_URL = os.environ.get("PODIUM_TEST_POSTGRES_URL", "").strip()

@@ -32,6 +32,7 @@ from podium.fulfillment import events as fulfillment_events
 from podium.fulfillment.events import ShipmentReleased, ShipmentShipped
 from podium.fulfillment.handoff import on_order_cancelled, on_released
 from podium.fulfillment.release import RELEASE_TRIGGERS, on_order_ready
+from podium.geo.geocoder import Geocoder
 from podium.inventory import events as inventory_events
 from podium.inventory.events import InventoryChanged
 from podium.notify import events as notify_events
@@ -43,7 +44,6 @@ from podium.notify.model import EMAIL_EVENTS
 from podium.notify.templates import Renderer
 from podium.orders import events as orders_events
 from podium.orders.events import OrderCancelled, OrderCreated, OrderEdited, OrderPartiallyCancelled
-from podium.orders.replenish import on_inventory_changed
 from podium.payments import events as payments_events
 from podium.payments.gateways import Gateways
 from podium.payments.service import on_order_events
@@ -53,7 +53,8 @@ from podium.returns.events import ReturnRejected
 from podium.returns.label_tracking import ReturnParcels
 from podium.returns.labels import on_return_rejected as void_return_labels
 from podium.routing import events as routing_events
-from podium.routing.geo import Geocoder
+from podium.routing.allocator import RoutingAllocator
+from podium.routing.replenish import on_inventory_changed
 
 __all__ = ["Podium", "bootstrap"]
 
@@ -65,6 +66,8 @@ class Podium:
     registry: Registry
     relay: Relay
     geocoder: Geocoder
+    # Routing's side of orders.allocator.Allocator: placement, edits and hold release take it.
+    allocator: RoutingAllocator
     keys: KeyCache
     emailer: Emailer
     webhooks: Deliverer
@@ -148,12 +151,14 @@ def bootstrap(
     registry.subscribe("channel-refunds", on_channel_refund(db, gateways), [ChannelRefundReceived])
     relay = Relay(db, registry, settings)
     db.on_commit(relay.notify)
+    geocoder = geocoder or Geocoder()
     return Podium(
         settings,
         db,
         registry,
         relay,
-        geocoder or Geocoder(),
+        geocoder,
+        RoutingAllocator(geocoder),
         KeyCache(db),
         emailer=emailer,
         webhooks=webhooks,

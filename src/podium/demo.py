@@ -239,7 +239,7 @@ def _receive(db: Database, receipts: _Receipts, ref: str, step: _Step) -> None:
 def _place(day: _Day, planned: PlannedOrder) -> None:
     db, result = day.podium.db, day.result
     try:
-        placed = place_order(db, planned.intake, geocoder=day.podium.geocoder, actor=ACTOR)
+        placed = place_order(db, planned.intake, allocator=day.podium.allocator, actor=ACTOR)
     except InsufficientStock:
         result.rejected += 1
         return
@@ -292,7 +292,9 @@ def _wave(day: _Day, *, fill_backorders: bool) -> None:
             held = [h for h in lifecycle.get_order(db, order_id).holds if h.reason == "backorder"]
             if not held:
                 continue
-            after = lifecycle.release_order(db, order_id, "ops", hold_id=held[0].id)
+            after = lifecycle.release_order(
+                db, order_id, "ops", allocator=day.podium.allocator, hold_id=held[0].id
+            )
             if after.status == "ready":
                 result.backorders_filled += 1
                 _queue(day, after)

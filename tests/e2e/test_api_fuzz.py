@@ -34,7 +34,7 @@ from podium.access.service import create_key  # noqa: E402
 from podium.api.app import create_app  # noqa: E402
 from podium.bootstrap import bootstrap  # noqa: E402
 from podium.config import Settings  # noqa: E402
-from podium.routing.geo import default_geocoder  # noqa: E402
+from podium.geo.geocoder import default_geocoder  # noqa: E402
 from support import Api, order_body, seed_store  # noqa: E402
 
 CHECKS = [

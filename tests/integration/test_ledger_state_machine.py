@@ -109,7 +109,7 @@ def machine_for(podium: Podium) -> type[RuleBasedStateMachine]:
                 }
             )
             try:
-                placed = place_order(podium.db, intake, geocoder=podium.geocoder, actor="test")
+                placed = place_order(podium.db, intake, allocator=podium.allocator, actor="test")
             except Conflict:
                 return
             self.orders.append(placed.order.id)
@@ -128,7 +128,7 @@ def machine_for(podium: Podium) -> type[RuleBasedStateMachine]:
                 return
             order_id = data.draw(st.sampled_from(self.orders))
             with contextlib.suppress(Conflict):
-                lifecycle.release_order(podium.db, order_id, "test")
+                lifecycle.release_order(podium.db, order_id, "test", allocator=podium.allocator)
 
         @rule(data=st.data())
         def hold(self, data: st.DataObject) -> None:

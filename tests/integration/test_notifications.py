@@ -13,7 +13,7 @@ from podium.bootstrap import Podium, bootstrap
 from podium.cli import app as cli
 from podium.config import Settings
 from podium.events import service as events
-from podium.routing.geo import default_geocoder
+from podium.geo.geocoder import default_geocoder
 from support import Api, order_body, seed_store
 
 

@@ -69,7 +69,7 @@ def test_concurrent_identical_redeliveries_make_one_order(api: Api, podium: Podi
 
     def place(_: int) -> tuple[str, bool]:
         placed = place_order(
-            podium.db, intake, geocoder=podium.geocoder, actor="test", refuse_changes=True
+            podium.db, intake, allocator=podium.allocator, actor="test", refuse_changes=True
         )
         return placed.order.id, placed.created
 

@@ -100,7 +100,7 @@ def machine_for(podium: Podium) -> type[RuleBasedStateMachine]:
                     "shipping_total": cents(shipping),
                 }
             )
-            order = place_order(podium.db, intake, geocoder=podium.geocoder).order
+            order = place_order(podium.db, intake, allocator=podium.allocator).order
             for s in order.shipments:
                 ship_shipment(podium.db, s.id, ShipIn(), "test")
             self.orders.append(order.id)

@@ -16,7 +16,7 @@ from podium.api.app import create_app
 from podium.bootstrap import Podium, bootstrap
 from podium.config import Settings
 from podium.db.tables import throttle_counters
-from podium.routing.geo import default_geocoder
+from podium.geo.geocoder import default_geocoder
 from podium.throttle.model import (
     LOGIN_PER_ACCOUNT,
     LOGIN_PER_ADDRESS,

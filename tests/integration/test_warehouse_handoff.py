@@ -21,8 +21,8 @@ from podium.access.service import create_key
 from podium.api.app import create_app
 from podium.bootstrap import Podium, bootstrap
 from podium.config import Settings
+from podium.geo.geocoder import default_geocoder
 from podium.outbound import is_private_address
-from podium.routing.geo import default_geocoder
 from support import Api, order_body, seed_store
 
 SECRET = "3pl-shared-secret-0001"

@@ -15,9 +15,9 @@ from notify_fakes import Clock, Receiver, webhook_receiver
 from podium.bootstrap import Podium, bootstrap
 from podium.cli import app as cli
 from podium.config import Settings
+from podium.geo.geocoder import default_geocoder
 from podium.notify.delivery import Deliverer
 from podium.notify.model import verify
-from podium.routing.geo import default_geocoder
 from support import Api, order_body, seed_store
 
 

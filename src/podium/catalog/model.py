@@ -74,7 +74,7 @@ class _WhereAndWhen(Input):
     serves_countries: list[CountryCode] | None = Field(default=None, description="null: all.")
     ship_from_store: JsonBool | None = None
     shipping_rates: dict[str, Any] | None = Field(
-        default=None, description="Rate table by distance band × weight band (routing.costs)."
+        default=None, description="Rate table by distance band × weight band (catalog.rates)."
     )
 
     @field_validator("working_days")

@@ -15,6 +15,7 @@ from podium.catalog.model import (
     WarehouseIn,
     WarehousePatch,
 )
+from podium.catalog.rates import RateTable
 from podium.channels.settings import validate_settings
 from podium.db.database import Database
 from podium.errors import Conflict, NotFound, ValidationFailed
@@ -109,8 +110,6 @@ ROUTING_NULLABLE = frozenset(
 def _routing_columns(changes: dict[str, Any]) -> dict[str, Any]:
     """Routing settings (issue 4), checked: a real time zone, a well-formed rate table."""
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-    from podium.routing.costs import RateTable
 
     out = {k: changes[k] for k in (*ROUTING_NULLABLE, "ship_from_store") if k in changes}
     if out.get("ship_from_store", False) is None:

@@ -155,7 +155,7 @@ def poll(code: str) -> None:
     @friendly
     def run() -> None:
         with _opened() as podium:
-            counts = poll_orders(podium.db, podium.connectors, podium.geocoder, code)
+            counts = poll_orders(podium.db, podium.connectors, podium.allocator, code)
         out.print(
             f"{counts['orders']} order(s) from {code}: {counts['created']} new, "
             f"{counts['updated']} updated."

@@ -18,12 +18,12 @@ from podium.db.database import Database, as_utc, utcnow
 from podium.errors import DomainError, NotFound, ValidationFailed
 from podium.money import format_amount
 from podium.orders import cancellation, journal, lifecycle
+from podium.orders.allocator import Allocator
 from podium.orders.model import HoldIn, OrderIntake
 from podium.orders.placement import place_order
 from podium.orders.store import TimelineRow, add_timeline
 from podium.payments.channel import record_channel_payments
 from podium.payments.model import CHANNEL_PAID_TAG
-from podium.routing.geo import Geocoder
 from podium.validation import strip_control
 
 __all__ = ["Applied", "apply_order", "apply_refund", "intake_for"]
@@ -99,7 +99,7 @@ def _gross(order: ChannelOrder) -> int:
 
 
 def apply_order(
-    db: Database, geocoder: Geocoder, channel: str, order: ChannelOrder, actor: str
+    db: Database, allocator: Allocator, channel: str, order: ChannelOrder, actor: str
 ) -> Applied:
     with db.read() as conn:
         known = store.channel_order(conn, channel, order.external_id)
@@ -107,7 +107,7 @@ def apply_order(
         products = catalog.products_by_sku(conn, remotes)
         mapped = {r: r for r in products} | store.sku_for_remote(conn, channel, remotes)
     if known is None:
-        return _capture(db, geocoder, channel, order, mapped, actor)
+        return _capture(db, allocator, channel, order, mapped, actor)
     seen = known["remote_updated_at"]
     if seen is not None and order.updated_at is not None and order.updated_at <= as_utc(seen):
         return Applied("stale", known["order_id"])  # an older update arriving late
@@ -139,14 +139,14 @@ def apply_order(
 
 def _capture(
     db: Database,
-    geocoder: Geocoder,
+    allocator: Allocator,
     channel: str,
     order: ChannelOrder,
     mapped: dict[str, str],
     actor: str,
 ) -> Applied:
     intake = intake_for(channel, order, mapped)
-    placed = place_order(db, intake, geocoder=geocoder, actor=actor, hold_unknown_skus=True)
+    placed = place_order(db, intake, allocator=allocator, actor=actor, hold_unknown_skus=True)
     order_id = placed.order.id
     with db.write() as conn:
         _record_payments(conn, channel, order, order_id, actor)  # before a refund can find it

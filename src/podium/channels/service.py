@@ -22,8 +22,8 @@ from podium.db.database import Database, as_utc, utcnow
 from podium.errors import DomainError, NotFound
 from podium.events import store as outbox
 from podium.orders import store as orders_store
+from podium.orders.allocator import Allocator
 from podium.paging import Page, decode_cursor
-from podium.routing.geo import Geocoder
 from podium.validation import Input
 
 __all__ = [
@@ -89,7 +89,7 @@ def connector_for(connectors: Connectors, row: Mapping[Any, Any]) -> Connector:
 def receive_webhook(
     db: Database,
     connectors: Connectors,
-    geocoder: Geocoder,
+    allocator: Allocator,
     code: str,
     headers: Mapping[str, str],
     body: bytes,
@@ -121,7 +121,7 @@ def receive_webhook(
             status="duplicate", topic=delivery.topic, delivery_id=delivery.delivery_id
         )
     try:
-        applied = _apply(db, geocoder, code, connector.parse(delivery.topic, body))
+        applied = _apply(db, allocator, code, connector.parse(delivery.topic, body))
     except DomainError as exc:
         with db.write() as conn:
             store.finish_delivery(conn, pk, "failed", error=f"{exc.code}: {exc.message}")
@@ -141,10 +141,10 @@ def receive_webhook(
 
 
 def _apply(
-    db: Database, geocoder: Geocoder, code: str, parsed: ChannelOrder | ChannelRefund | None
+    db: Database, allocator: Allocator, code: str, parsed: ChannelOrder | ChannelRefund | None
 ) -> Applied:
     if isinstance(parsed, ChannelOrder):
-        return apply_order(db, geocoder, code, parsed, ACTOR)
+        return apply_order(db, allocator, code, parsed, ACTOR)
     if isinstance(parsed, ChannelRefund):
         return apply_refund(db, code, parsed, ACTOR)
     return Applied("ignored", None)
@@ -253,7 +253,7 @@ def update_settings(db: Database, code: str, changes: dict[str, Any]) -> dict[st
     return masked(stored)
 
 
-def poll(db: Database, connectors: Connectors, geocoder: Geocoder, code: str) -> dict[str, int]:
+def poll(db: Database, connectors: Connectors, allocator: Allocator, code: str) -> dict[str, int]:
     """Fetch orders changed since the stored cursor; the cursor moves only after every
     order of a page is applied (a crash re-reads the page; intake is idempotent)."""
     with db.read() as conn:
@@ -272,7 +272,7 @@ def poll(db: Database, connectors: Connectors, geocoder: Geocoder, code: str) ->
             store.bump_state(conn, code, last_error=exc.message, last_error_at=utcnow())
         raise
     for order in orders:
-        applied = apply_order(db, geocoder, code, order, ACTOR)
+        applied = apply_order(db, allocator, code, order, ACTOR)
         counts["orders"] += 1
         if applied.status in counts:
             counts[applied.status] += 1

@@ -31,9 +31,9 @@ from podium.orders import journal
 from podium.orders import store as orders_store
 from podium.orders.events import OrderHeld
 from podium.orders.model import ShipmentView
-from podium.orders.replenish import fill_backorders
 from podium.orders.status import HoldReason, OrderStatus, check_transition
 from podium.orders.views import shipment_view
+from podium.routing.replenish import fill_backorders
 
 __all__ = [
     "PickListDoc",

@@ -85,7 +85,7 @@ def import_orders(
                 podium.db,
                 data,
                 channel=channel,
-                geocoder=podium.geocoder,
+                allocator=podium.allocator,
                 actor="cli:import",
                 dry_run=dry_run,
                 partial=partial,

@@ -21,13 +21,15 @@ from podium.catalog import cache as catalogue
 from podium.catalog.model import Channel
 from podium.db.database import Database
 from podium.errors import DomainError, ValidationFailed
+from podium.geo.coordinates import Coordinates
+from podium.geo.geocoder import Geocoder
 from podium.imports.model import Columns, ImportReport, OrderOutcome, Reject
 from podium.imports.order_rows import ParsedOrder, parse_orders
 from podium.imports.runs import Discard, Progress, check_encoding, list_runs, record_run
 from podium.imports.stock_service import import_inventory
+from podium.orders.allocator import Allocator
 from podium.orders.lookup import by_external_ids
 from podium.orders.placement import destination_of, place_within
-from podium.routing.geo import Coordinates, Geocoder
 
 __all__ = ["Progress", "import_inventory", "import_orders", "list_runs"]
 
@@ -49,7 +51,7 @@ def import_orders(
     data: bytes,
     *,
     channel: str,
-    geocoder: Geocoder,
+    allocator: Allocator,
     actor: str,
     dry_run: bool = False,
     partial: bool = False,
@@ -62,7 +64,7 @@ def import_orders(
     parsed = parse_orders(
         data,
         channel,
-        geocoder.country_code,
+        allocator.geocoder.country_code,
         platform_ids=found.type == "shopify",
         encoding=encoding,
     )
@@ -106,11 +108,13 @@ def import_orders(
     todo = [o for o in todo if o.external_id not in present]
     if not todo:
         return _sorted(report)
-    destinations = {id(o): _destination(o, geocoder) for o in todo}
+    destinations = {id(o): _destination(o, allocator.geocoder) for o in todo}
     try:
         with db.write() as conn:
             for done, order in enumerate(todo, 1):
-                outcome = _place(conn, order, destinations[id(order)], actor, partial, report)
+                outcome = _place(
+                    conn, order, destinations[id(order)], allocator, actor, partial, report
+                )
                 if outcome is not None:
                     report.orders.append(outcome)
                 if progress is not None:
@@ -175,6 +179,7 @@ def _place(
     conn: Connection,
     order: ParsedOrder,
     destination: Coordinates | None,
+    allocator: Allocator,
     actor: str,
     partial: bool,
     report: ImportReport,
@@ -184,9 +189,13 @@ def _place(
     try:
         if partial:
             with conn.begin_nested():
-                placed = place_within(conn, order.intake, destination=destination, actor=actor)
+                placed = place_within(
+                    conn, order.intake, destination=destination, allocator=allocator, actor=actor
+                )
         else:
-            placed = place_within(conn, order.intake, destination=destination, actor=actor)
+            placed = place_within(
+                conn, order.intake, destination=destination, allocator=allocator, actor=actor
+            )
     except (DomainError, IntegrityError) as exc:
         code, message = (
             (exc.code, exc.message)

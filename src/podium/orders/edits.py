@@ -1,8 +1,8 @@
 """Editing an order before it ships: quantities, lines added or removed, the address, totals.
 
 One transaction: the order's open shipments are cancelled and their reservations released,
-routing re-plans every unit against current stock (orders/allocation.py), the new plan is
-reserved, totals are recomputed, and an ``order.edited`` timeline entry records before and after.
+routing re-plans every unit against current stock (through ``orders.allocator``), the new plan
+is reserved, totals are recomputed, and an ``order.edited`` timeline entry records before and after.
 """
 
 from __future__ import annotations
@@ -18,16 +18,17 @@ from podium.db.database import Database
 from podium.errors import Conflict, InsufficientStock, ValidationFailed
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import OPEN_STATUSES, ShipmentStatus, check_shipment_transition
+from podium.geo.coordinates import Coordinates
+from podium.geo.geocoder import Geocoder
 from podium.inventory import service as inventory
 from podium.inventory.model import MAX_QUANTITY, Movement, MovementKind
 from podium.money import MAX_MINOR, InvalidMoney, format_amount, parse_amount
 from podium.orders import journal, store
-from podium.orders.allocation import Want, plan_for, reserve_and_ship, routing_entry
+from podium.orders.allocator import Allocator, Want
 from podium.orders.events import OrderEdited
 from podium.orders.lifecycle import get_order, locked_order
 from podium.orders.model import OrderView
 from podium.orders.status import HoldReason, OrderStatus, check_transition
-from podium.routing.geo import Coordinates, Geocoder
 from podium.validation import Address, Input, MoneyString, Sku
 
 __all__ = [
@@ -117,13 +118,13 @@ def _snapshot(order: Any, lines: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def edit_order(
-    db: Database, order_id: str, data: OrderEditIn, actor: str, *, geocoder: Geocoder
+    db: Database, order_id: str, data: OrderEditIn, actor: str, *, allocator: Allocator
 ) -> OrderView:
     """Edit without settling money; callers that hold gateways use ``returns.edits`` so a
     lowered total is refunded in the same transaction."""
-    destination = locate(data, geocoder)
+    destination = locate(data, allocator.geocoder)
     with db.write() as conn:
-        edit_in_transaction(conn, order_id, data, actor, destination)
+        edit_in_transaction(conn, order_id, data, actor, destination, allocator)
     return get_order(db, order_id)
 
 
@@ -145,6 +146,7 @@ def edit_in_transaction(
     data: OrderEditIn,
     actor: str,
     destination: Coordinates | None,
+    allocator: Allocator,
 ) -> None:
     order = locked_order(conn, order_id)
     if OrderStatus(order["status"]) not in EDITABLE:
@@ -249,7 +251,7 @@ def edit_in_transaction(
         q = ln["quantity"] - ln["quantity_cancelled"]
         demand[ln["sku"]] += q
         wants.append(Want(ln["line_no"], ln["sku"], q))
-    plan = plan_for(conn, channel, demand, destination)
+    plan = allocator.plan(conn, channel, demand, destination)
     if plan.shortages and data.on_shortage == "reject":
         raise InsufficientStock(
             "Not enough stock for the edited order.",
@@ -260,7 +262,7 @@ def edit_in_transaction(
                 ]
             },
         )
-    allocated = reserve_and_ship(conn, order_id, order["number"], wants, plan, actor)
+    allocated = allocator.reserve_and_ship(conn, order_id, order["number"], wants, plan, actor)
     holds = store.holds(conn, [order_id])
     backorder = [h for h in holds if h["reason"] == HoldReason.BACKORDER]
     if plan.shortages and not backorder:
@@ -278,7 +280,10 @@ def edit_in_transaction(
         raise RuntimeError(f"order {order_id} not found after it was edited")
     after = _snapshot(after_order, [dict(ln) for ln in store.lines(conn, [order_id])])
     store.add_timeline(
-        conn, order_id, [routing_entry(plan, allocated.shipment_ids, destination)], actor
+        conn,
+        order_id,
+        [allocator.routing_entry(plan, allocated.shipment_ids, destination)],
+        actor,
     )
     journal.record(
         conn,

@@ -15,7 +15,7 @@ from podium.fulfillment.model import (
     ShipmentStatus,
 )
 from podium.orders import journal, store
-from podium.orders.backorders import allocate_backorder
+from podium.orders.allocator import Allocator
 from podium.orders.events import STATUS_EVENTS, OrderHeld
 from podium.orders.model import HoldIn, NoteIn, OrderView, TimelineEntry
 from podium.orders.queue import QueueQuery, order_number, orders_page
@@ -149,9 +149,16 @@ def release_in_transaction(conn: Connection, order_id: str, reason: str, actor: 
 
 
 def release_order(
-    db: Database, order_id: str, actor: str, *, hold_id: str | None = None
+    db: Database,
+    order_id: str,
+    actor: str,
+    *,
+    allocator: Allocator,
+    hold_id: str | None = None,
 ) -> OrderView:
-    """Release one hold (or all); when none remain the order carries on where it was."""
+    """Release one hold (or all); when none remain the order carries on where it was.
+
+    ``allocator`` allocates the units a backorder or unknown-SKU hold was waiting for."""
     with db.write() as conn:
         order = locked_order(conn, order_id)
         if order["status"] != OrderStatus.ON_HOLD:
@@ -169,12 +176,12 @@ def release_order(
             # Every line's SKU must exist now; then reservation runs again for what is missing.
             require_known_skus(conn, order_id)
             releasing += unknown
-            short = allocate_backorder(conn, order, actor, entries)
+            short = allocator.allocate_backorder(conn, order, actor, entries)
             if short and not backorder and not _open_backorder(conn, order_id):
                 store.insert_hold(
                     conn, order_id, HoldReason.BACKORDER.value, "waiting for stock", actor
                 )
-        if backorder and not allocate_backorder(conn, order, actor, entries):
+        if backorder and not allocator.allocate_backorder(conn, order, actor, entries):
             releasing += backorder
         if releasing:
             store.release_holds(conn, order_id, actor, hold_ids=[h["id"] for h in releasing])

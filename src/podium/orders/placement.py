@@ -19,17 +19,17 @@ from podium.catalog import cache as catalogue
 from podium.db.database import Database, utcnow
 from podium.errors import Conflict, InsufficientStock, ValidationFailed
 from podium.events import store as outbox
+from podium.geo.coordinates import Coordinates
+from podium.geo.geocoder import Geocoder
 from podium.ids import new_id
 from podium.orders import store
-from podium.orders.allocation import Want, plan_for, reserve_and_ship, routing_entry
+from podium.orders.allocator import Allocator, Want
 from podium.orders.events import OrderCreated, OrderEvent, OrderHeld
 from podium.orders.model import OrderIntake, OrderView, Priced, money, price
 from podium.orders.redelivery import money_differences
 from podium.orders.status import HoldReason, OrderStatus, check_transition
 from podium.orders.store import TimelineRow
 from podium.orders.views import assemble_view, order_views
-from podium.routing.geo import Coordinates, Geocoder
-from podium.routing.online import intake_facts, routing_hold
 
 __all__ = ["Placed", "place_order", "place_within"]
 
@@ -53,7 +53,7 @@ def place_order(
     db: Database,
     intake: OrderIntake,
     *,
-    geocoder: Geocoder,
+    allocator: Allocator,
     idempotency_key: str | None = None,
     actor: str = "api",
     hold_unknown_skus: bool = False,
@@ -68,7 +68,8 @@ def place_order(
     only elsewhere is 409 ``idempotency_key_reused``."""
     priced = price(intake)
     fingerprint = intake.fingerprint()
-    destination = destination_of(intake, geocoder)  # outside the transaction: may be slow once
+    # Outside the transaction: the geocoder may be slow once.
+    destination = destination_of(intake, allocator.geocoder)
     try:
         with db.write(batch_inserts=True) as conn:
             found = _existing(conn, intake, priced, idempotency_key, fingerprint, refuse_changes)
@@ -82,6 +83,7 @@ def place_order(
                 idempotency_key,
                 destination,
                 actor,
+                allocator,
                 hold_unknown_skus,
             )
         return Placed(view, created=True)
@@ -99,6 +101,7 @@ def place_within(
     intake: OrderIntake,
     *,
     destination: Coordinates | None,
+    allocator: Allocator,
     actor: str = "api",
 ) -> Placed:
     """Place inside the caller's write transaction (imports): nothing is committed here.
@@ -111,7 +114,7 @@ def place_within(
     found = _existing(conn, intake, priced, None, fingerprint, refuse_changes=False)
     if found is not None:
         return Placed(found, created=False)
-    view = _place(conn, intake, priced, fingerprint, None, destination, actor)
+    view = _place(conn, intake, priced, fingerprint, None, destination, actor, allocator)
     return Placed(view, created=True)
 
 
@@ -157,6 +160,7 @@ def _place(
     idempotency_key: str | None,
     destination: Coordinates | None,
     actor: str,
+    allocator: Allocator,
     hold_unknown_skus: bool = False,
 ) -> OrderView:
     channel = catalogue.channel(conn, intake.channel)
@@ -182,8 +186,7 @@ def _place(
     for ln in intake.lines:
         if ln.sku in products:
             demand[ln.sku] += ln.quantity
-    facts = intake_facts(conn, intake, priced.total, list(demand))
-    plan = plan_for(conn, channel, demand, destination, facts)
+    plan = allocator.plan_intake(conn, channel, intake, priced.total, demand, destination)
     if plan.shortages and intake.on_shortage == "reject":
         raise InsufficientStock(
             "Not enough stock to place this order.",
@@ -224,7 +227,7 @@ def _place(
         "placed_at": intake.placed_at or now,
         "created_at": now,
         "updated_at": now,
-        "promised_date": facts.promised,
+        "promised_date": plan.promised,
         "service_level": intake.service_level,
         "priority": intake.priority,
     }
@@ -245,7 +248,7 @@ def _place(
     wants = [
         Want(i + 1, ln.sku, ln.quantity) for i, ln in enumerate(intake.lines) if ln.sku in products
     ]
-    allocated = reserve_and_ship(conn, order_id, number, wants, plan, actor)
+    allocated = allocator.reserve_and_ship(conn, order_id, number, wants, plan, actor)
     timeline = [
         TimelineRow(
             "order.placed",
@@ -254,7 +257,7 @@ def _place(
             f"{intake.currency} {money(priced.total, intake.currency)}.",
             {"channel": channel.code, "external_id": intake.external_id},
         ),
-        routing_entry(plan, allocated.shipment_ids, destination),
+        allocator.routing_entry(plan, allocated.shipment_ids, destination),
     ]
     events: list[OrderEvent] = [
         OrderCreated(
@@ -286,7 +289,7 @@ def _place(
         )
         events.append(OrderHeld(id=order_id, number=number, reason="backorder"))
     if plan.hold_queue:  # a routing rule holds it in a named queue
-        hold, entry, event = routing_hold(conn, order_id, number, plan, actor)
+        hold, entry, event = allocator.routing_hold(conn, order_id, number, plan, actor)
         holds.append(hold)
         timeline.append(entry)
         events.append(event)

@@ -209,7 +209,7 @@ def exchange(
             lines.append(entry)
         data = ExchangeIn.model_validate({"lines": lines, "advance": advance})
         with _opened() as podium:
-            made = create_exchange(podium.db, return_id, data, "cli", geocoder=podium.geocoder)
+            made = create_exchange(podium.db, return_id, data, "cli", allocator=podium.allocator)
         out.print(
             f"Replacement order {made.number} ({made.order_id}) is {made.status}.",
             highlight=False,

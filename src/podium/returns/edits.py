@@ -15,6 +15,7 @@ from sqlalchemy import Connection
 
 from podium.catalog import cache as catalogue
 from podium.db.database import Database
+from podium.orders.allocator import Allocator
 from podium.orders.edits import OrderEditIn, edit_in_transaction, locate
 from podium.orders.facts import order_facts
 from podium.orders.lifecycle import get_order, locked_order
@@ -25,7 +26,6 @@ from podium.payments.model import CHANNEL_PAID_TAG, CapturePolicy, payment_polic
 from podium.returns import _store as store
 from podium.returns.model import RefundIn
 from podium.returns.refunds import Plan, issue_refund
-from podium.routing.geo import Geocoder
 
 __all__ = ["edit_order", "settle_edit"]
 
@@ -36,13 +36,13 @@ def edit_order(
     data: OrderEditIn,
     actor: str,
     *,
-    geocoder: Geocoder,
+    allocator: Allocator,
     gateways: Gateways,
 ) -> OrderView:
     """Edit the order; refund what was paid beyond its new total."""
-    destination = locate(data, geocoder)
+    destination = locate(data, allocator.geocoder)
     with db.write() as conn:
-        edit_in_transaction(conn, order_id, data, actor, destination)
+        edit_in_transaction(conn, order_id, data, actor, destination, allocator)
         settle_edit(conn, order_id, gateways, actor)
     return get_order(db, order_id)
 

@@ -15,6 +15,7 @@ from podium.errors import Conflict, NotFound
 from podium.inventory.model import MAX_QUANTITY
 from podium.numbers import JsonBool
 from podium.orders import journal
+from podium.orders.allocator import Allocator
 from podium.orders.lifecycle import get_order, hold_in_transaction
 from podium.orders.model import OrderIntake
 from podium.orders.placement import place_order
@@ -23,7 +24,6 @@ from podium.returns import _store as store
 from podium.returns.events import ExchangeCreated
 from podium.returns.model import ReturnStatus
 from podium.returns.service import close_settled, locked_return
-from podium.routing.geo import Geocoder
 from podium.validation import Input, MoneyString, Sku
 
 __all__ = ["ExchangeIn", "ExchangeLineIn", "ExchangeView", "create_exchange"]
@@ -53,7 +53,7 @@ class ExchangeView(BaseModel):
 
 
 def create_exchange(
-    db: Database, return_id: str, data: ExchangeIn, actor: str, *, geocoder: Geocoder
+    db: Database, return_id: str, data: ExchangeIn, actor: str, *, allocator: Allocator
 ) -> ExchangeView:
     with db.read() as conn:
         row = store.return_row(conn, return_id)
@@ -86,7 +86,7 @@ def create_exchange(
         }
     )
     placed = place_order(
-        db, intake, geocoder=geocoder, idempotency_key=f"exchange:{return_id}", actor=actor
+        db, intake, allocator=allocator, idempotency_key=f"exchange:{return_id}", actor=actor
     )
     replacement = placed.order
     with db.write() as conn:

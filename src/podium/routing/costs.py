@@ -1,25 +1,26 @@
 """The carrier cost model routing decides with: pure data and functions, no I/O.
 
-A rate table prices one parcel by distance band × weight band, in integer minor units. Service
-levels (standard, express, next day) scale the price and set the transit days per distance band.
-A location ships the day an order arrives when that is a working day before its cut-off time, else
-on its next working day; carriers deliver on weekdays. An order's promise is the date it gave at
+A location's rate table (``catalog.rates.RateTable``) prices one parcel by distance band, weight
+band and service level (standard, express, next day); the service level also sets the transit
+days per distance band, here, next to the default table for locations that have none. A location
+ships the day an order arrives when that is a working day before its cut-off time, else on its
+next working day; carriers deliver on weekdays. An order's promise is the date it gave at
 intake, or the date its service level implies.
 """
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from podium.catalog.rates import RateTable, band_of
+
 __all__ = [
     "DEFAULT_RATES",
     "SERVICE_LEVELS",
     "Calendar",
-    "RateTable",
     "ServiceLevel",
     "add_business_days",
     "delivery_date",
@@ -31,75 +32,15 @@ __all__ = [
 ServiceLevel = Literal["standard", "express", "next_day"]
 SERVICE_LEVELS: tuple[ServiceLevel, ...] = ("standard", "express", "next_day")
 
-# Upper bounds (km) of the distance bands, nearest first; the last band is open-ended.
-DISTANCE_BANDS_KM: tuple[int, ...] = (150, 500, 1000, 1800, 3000)
 # Carrier transit days (weekdays) per distance band, for each service level.
 _TRANSIT: dict[str, tuple[int, ...]] = {
     "standard": (1, 2, 3, 4, 5, 6),
     "express": (1, 1, 2, 2, 2, 3),
     "next_day": (1, 1, 1, 1, 1, 2),
 }
-# Price multiplier per service level, in percent.
-_SERVICE_PERCENT = {"standard": 100, "express": 180, "next_day": 300}
 # Business days from the order date to the promise when the intake gave none.
 _PROMISE_DAYS = {"standard": 5, "express": 2, "next_day": 1}
 WEEKDAYS = (1, 2, 3, 4, 5)
-
-
-def band_of(distance_km: float | None) -> int:
-    """The distance band's index; an unknown distance counts as the farthest band."""
-    if distance_km is None:
-        return len(DISTANCE_BANDS_KM)
-    for i, limit in enumerate(DISTANCE_BANDS_KM):
-        if distance_km <= limit:
-            return i
-    return len(DISTANCE_BANDS_KM)
-
-
-@dataclass(frozen=True, slots=True)
-class RateTable:
-    """Standard-service parcel prices (minor units) by distance band × weight band.
-
-    ``weights_g`` are the weight bands' upper bounds; a parcel above the last one pays the last
-    price plus ``extra_per_kg`` for each started kilogram beyond it.
-    """
-
-    weights_g: tuple[int, ...]
-    prices: tuple[tuple[int, ...], ...]  # one row per distance band (len(DISTANCE_BANDS_KM)+1)
-    extra_per_kg: tuple[int, ...]  # per distance band
-
-    def price(self, distance_km: float | None, weight_g: int, service: str = "standard") -> int:
-        band = band_of(distance_km)
-        row = self.prices[min(band, len(self.prices) - 1)]
-        for i, limit in enumerate(self.weights_g):
-            if weight_g <= limit:
-                base = row[i]
-                break
-        else:
-            over = weight_g - self.weights_g[-1]
-            base = row[-1] + -(-over // 1000) * self.extra_per_kg[min(band, len(row) - 1)]
-        return base * _SERVICE_PERCENT.get(service, 100) // 100
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "weights_g": list(self.weights_g),
-            "prices": [list(r) for r in self.prices],
-            "extra_per_kg": list(self.extra_per_kg),
-        }
-
-    @classmethod
-    def from_json(cls, data: dict[str, object]) -> RateTable:
-        weights = tuple(int(w) for w in data["weights_g"])  # type: ignore[attr-defined]
-        prices = tuple(tuple(int(p) for p in row) for row in data["prices"])  # type: ignore[attr-defined]
-        extra = tuple(int(x) for x in data["extra_per_kg"])  # type: ignore[attr-defined]
-        bands = len(DISTANCE_BANDS_KM) + 1
-        if not weights or any(b <= a for a, b in itertools.pairwise(weights)):
-            raise ValueError("weights_g must be increasing and not empty")
-        if len(prices) != bands or any(len(r) != len(weights) for r in prices):
-            raise ValueError(f"prices must be {bands} rows (distance bands) of {len(weights)}")
-        if len(extra) != bands or any(p < 0 for r in prices for p in r) or min(extra) < 0:
-            raise ValueError(f"extra_per_kg must be {bands} non-negative prices")
-        return cls(weights, prices, extra)
 
 
 # A ground-parcel table in US cents, shaped like the big carriers' zone charts.

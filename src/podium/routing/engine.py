@@ -13,9 +13,10 @@ from datetime import date, datetime
 from itertools import combinations
 from typing import Any
 
+from podium.catalog.rates import RateTable
+from podium.geo.coordinates import Coordinates, haversine_km
 from podium.money import parse_amount
-from podium.routing.costs import DEFAULT_RATES, Calendar, RateTable, delivery_date
-from podium.routing.geo import Coordinates, haversine_km
+from podium.routing.costs import DEFAULT_RATES, Calendar, delivery_date
 from podium.routing.model import Allocation, Candidate, Plan, plan_shipments
 from podium.routing.rules import LocationFilter, OrderFilter, Rule, RuleSet
 from podium.routing.scarcity import Scarcity

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from itertools import combinations
 
-from podium.routing.geo import Coordinates, haversine_km
+from podium.geo.coordinates import Coordinates, haversine_km
 
 __all__ = ["Allocation", "Candidate", "Plan", "plan_shipments", "rank_candidates"]
 
@@ -50,6 +51,8 @@ class Plan:
     late: tuple[str, ...] = ()
     candidates: tuple[Mapping[str, object], ...] = ()
     rules_version: int | None = None
+    # The delivery date promised to the order it was routed for (set by online.plan_order).
+    promised: date | None = None
 
     @property
     def warehouses(self) -> list[str]:

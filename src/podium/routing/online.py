@@ -14,6 +14,7 @@ from sqlalchemy import Connection
 from podium.catalog import cache as catalogue
 from podium.catalog.model import Channel
 from podium.db.database import as_utc, utcnow
+from podium.geo.coordinates import Coordinates
 from podium.inventory import stock as stock
 from podium.orders import store as orders_store
 from podium.orders.events import OrderHeld
@@ -23,7 +24,6 @@ from podium.orders.store import TimelineRow
 from podium.routing import service as routing
 from podium.routing.costs import promise_for
 from podium.routing.engine import OrderFacts, route
-from podium.routing.geo import Coordinates
 from podium.routing.model import Plan
 
 __all__ = ["facts_of_order", "intake_facts", "order_facts", "plan_order", "routing_hold"]
@@ -123,7 +123,7 @@ def plan_order(
         facts = OrderFacts(channel=channel.code, placed_at=now)
     version, rules = routing.active_rules(conn)
     plan = route(facts, demand, available, locations, rules, destination)
-    return replace(plan, rules_version=version)
+    return replace(plan, rules_version=version, promised=facts.promised)
 
 
 def routing_hold(

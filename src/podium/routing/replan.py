@@ -25,9 +25,9 @@ from podium.inventory.model import Movement, MovementKind
 from podium.money import format_amount
 from podium.orders import lifecycle
 from podium.orders import store as orders_store
-from podium.orders.allocation import reserve_and_ship, routing_entry
-from podium.orders.backorders import unallocated
 from podium.orders.status import OrderStatus
+from podium.routing.allocation import reserve_and_ship, routing_entry
+from podium.routing.backorders import unallocated
 from podium.routing.events import OrderRerouted
 from podium.routing.model import Allocation, Plan
 from podium.routing.optimiser import Option, WaveOrder

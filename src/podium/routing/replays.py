@@ -17,13 +17,14 @@ from pydantic import ValidationError
 
 from podium.catalog import cache as catalogue
 from podium.db.database import Database, utcnow
+from podium.geo.coordinates import Coordinates
+from podium.geo.geocoder import Geocoder
 from podium.inventory import stock as stock_store
 from podium.orders import store as orders_store
 from podium.orders.model import OrderIntake, price
 from podium.orders.placement import destination_of
 from podium.routing import service as routing
 from podium.routing.engine import Location
-from podium.routing.geo import Coordinates, Geocoder
 from podium.routing.online import facts_of_order, intake_facts
 from podium.routing.optimiser import WaveOrder
 from podium.routing.rules import RuleSet

@@ -18,20 +18,20 @@ from podium.errors import Conflict, NotFound
 from podium.events import store as outbox
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import ShipmentStatus, check_shipment_transition
+from podium.geo.coordinates import Coordinates
 from podium.inventory import service as inventory
 from podium.inventory import stock as stock_store
 from podium.inventory.model import Movement, MovementKind
 from podium.orders import lifecycle
 from podium.orders import store as orders_store
-from podium.orders.allocation import plan_for, reserve_and_ship, routing_entry
-from podium.orders.backorders import unallocated
 from podium.orders.events import OrderEvent, OrderHeld
 from podium.orders.model import OrderView
 from podium.orders.status import HoldReason, OrderStatus, check_transition
 from podium.orders.store import TimelineRow
 from podium.orders.views import order_views
+from podium.routing.allocation import plan_for, reserve_and_ship, routing_entry
+from podium.routing.backorders import unallocated
 from podium.routing.events import OrderRerouted
-from podium.routing.geo import Coordinates
 from podium.routing.online import facts_of_order
 
 __all__ = ["REROUTABLE", "reject_shipment", "reroute_shipment", "reroute_warehouse"]

@@ -29,8 +29,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
+from podium.geo.coordinates import Coordinates, haversine_km
 from podium.routing.costs import Calendar, add_business_days, ship_date, transit_days
-from podium.routing.geo import Coordinates, haversine_km
 
 if TYPE_CHECKING:
     from podium.routing.engine import Location

@@ -19,14 +19,15 @@ from sqlalchemy.exc import IntegrityError
 
 from podium.catalog import cache as catalogue
 from podium.catalog.model import Warehouse
+from podium.catalog.rates import RateTable
 from podium.db.database import Database
 from podium.errors import Conflict, NotFound
 from podium.fulfillment import store as shipments_store
+from podium.geo.coordinates import Coordinates
 from podium.numbers import INT_MAX
-from podium.routing import store
-from podium.routing.costs import DEFAULT_RATES, WEEKDAYS, Calendar, RateTable
+from podium.routing import _store as store
+from podium.routing.costs import DEFAULT_RATES, WEEKDAYS, Calendar
 from podium.routing.engine import Location
-from podium.routing.geo import Coordinates
 from podium.routing.rules import DEFAULT_RULES, RuleSet
 
 __all__ = [

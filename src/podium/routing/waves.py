@@ -19,12 +19,12 @@ from sqlalchemy import Connection
 from podium.db.database import Database, as_utc, utcnow
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import ShipmentStatus
+from podium.geo.coordinates import Coordinates
 from podium.inventory import stock as stock_store
 from podium.money import format_amount
 from podium.orders import store as orders_store
 from podium.orders.status import OrderStatus
 from podium.routing import service as routing
-from podium.routing.geo import Coordinates
 from podium.routing.model import Allocation
 from podium.routing.online import facts_of_order
 from podium.routing.optimiser import Option, WaveOrder, optimise

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from podium.geo.coordinates import Coordinates
 from podium.routing.engine import Location, OrderFacts
-from podium.routing.geo import Coordinates
 from podium.routing.optimiser import WaveOrder, optimise, over_capacity
 from podium.routing.rules import DEFAULT_RULES
 

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from podium.routing.geo import Coordinates, haversine_km
+from podium.geo.coordinates import Coordinates, haversine_km
 from podium.routing.model import (
     _EXACT_SEARCH_LIMIT,
     Allocation,

@@ -7,16 +7,16 @@ from typing import Any
 
 import pytest
 
+from podium.catalog.rates import RateTable
+from podium.geo.coordinates import Coordinates
 from podium.routing.costs import (
     DEFAULT_RATES,
     Calendar,
-    RateTable,
     delivery_date,
     promise_for,
     ship_date,
 )
 from podium.routing.engine import Location, OrderFacts, route
-from podium.routing.geo import Coordinates
 from podium.routing.rules import DEFAULT_RULES, LocationFilter, OrderFilter, Rule, RuleSet
 
 SEATTLE = Coordinates(47.6062, -122.3321)

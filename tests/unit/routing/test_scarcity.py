@@ -14,9 +14,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import ValidationError
 
+from podium.geo.coordinates import Coordinates
 from podium.routing.costs import promise_for
 from podium.routing.engine import Location, OrderFacts, route
-from podium.routing.geo import Coordinates
 from podium.routing.optimiser import LATE_PENALTY
 from podium.routing.rules import DEFAULT_RULES, SCARCITY_WEIGHT, LocationFilter, Rule, RuleSet
 from podium.routing.scarcity import Scarcity

@@ -55,7 +55,7 @@ async def webhook(code: str, request: Request) -> Response:
         service.receive_webhook,
         podium.db,
         podium.connectors,
-        podium.geocoder,
+        podium.allocator,
         code,
         headers,
         body,
@@ -159,4 +159,4 @@ def reconcile(
 @router.post("/channels/{code}/poll", response_model=dict[str, int])
 def poll(code: str, _: Caller = OPERATE, podium: Podium = Depends(get_podium)) -> dict[str, int]:
     """Fetch orders changed on the platform since the last poll (Amazon)."""
-    return service.poll(podium.db, podium.connectors, podium.geocoder, code)
+    return service.poll(podium.db, podium.connectors, podium.allocator, code)

@@ -152,7 +152,7 @@ async def import_orders(
             podium.db,
             data,
             channel=channel,
-            geocoder=podium.geocoder,
+            allocator=podium.allocator,
             actor=caller.actor,
             dry_run=dry_run,
             partial=partial,

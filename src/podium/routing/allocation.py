@@ -1,13 +1,13 @@
 """Allocating units of an order to warehouses: plan, reserve, and create shipments.
 
-Used when an order is placed and again when a backorder hold is released.
+Used when an order is placed or edited (through ``routing.allocator``), when a backorder hold
+is released, and when routing re-plans or re-routes an order.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Connection
@@ -15,25 +15,17 @@ from sqlalchemy import Connection
 from podium.catalog.model import Channel
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import ShipmentStatus
+from podium.geo.coordinates import Coordinates
 from podium.ids import new_id
 from podium.inventory import service as inventory
 from podium.inventory.model import Movement, MovementKind
+from podium.orders.allocator import Allocated, Want
 from podium.orders.store import TimelineRow
 from podium.routing.engine import OrderFacts
-from podium.routing.geo import Coordinates
 from podium.routing.model import Plan
 from podium.routing.online import plan_order
 
-__all__ = ["Allocated", "Want", "plan_for", "reserve_and_ship", "routing_entry"]
-
-
-@dataclass(frozen=True, slots=True)
-class Want:
-    """Units of one order line still to allocate."""
-
-    line_no: int
-    sku: str
-    quantity: int
+__all__ = ["plan_for", "reserve_and_ship", "routing_entry"]
 
 
 def plan_for(
@@ -47,18 +39,6 @@ def plan_for(
 ) -> Plan:
     """Lock the stock rows the channel may sell from (key order) and route by the rules."""
     return plan_order(conn, channel, demand, destination, facts, exclude=exclude)
-
-
-@dataclass(frozen=True, slots=True)
-class Allocated:
-    """The shipments an allocation created, as written."""
-
-    shipments: list[dict[str, Any]]
-    lines: list[dict[str, Any]]
-
-    @property
-    def shipment_ids(self) -> list[str]:
-        return [s["id"] for s in self.shipments]
 
 
 def reserve_and_ship(

@@ -10,10 +10,11 @@ from sqlalchemy import Connection
 from podium.catalog import records as catalog
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import ShipmentStatus
+from podium.geo.coordinates import Coordinates
 from podium.orders import store
-from podium.orders.allocation import Want, plan_for, reserve_and_ship, routing_entry
+from podium.orders.allocator import Want
 from podium.orders.store import TimelineRow
-from podium.routing.geo import Coordinates
+from podium.routing.allocation import plan_for, reserve_and_ship, routing_entry
 from podium.routing.online import facts_of_order
 
 __all__ = ["allocate_backorder", "unallocated"]

@@ -6,7 +6,8 @@ import threading
 
 import pytest
 
-from podium.routing.geo import Coordinates, Geocoder, default_geocoder, haversine_km
+from podium.geo.coordinates import Coordinates, haversine_km
+from podium.geo.geocoder import Geocoder, default_geocoder
 
 SEATTLE = Coordinates(47.6, -122.3)
 BERLIN = Coordinates(52.52, 13.40)
@@ -122,7 +123,7 @@ def test_unknown_input_gives_none(geocoder: Geocoder, address: dict[str, object]
 
 
 def test_city_index_ranks_primary_names_then_population() -> None:
-    from podium.routing import geo
+    from podium.geo import geocoder as geo
 
     def city(name: str, population: int, lat: float, *alternates: str) -> dict[str, object]:
         return {
@@ -147,7 +148,7 @@ def test_city_index_ranks_primary_names_then_population() -> None:
 
 
 def test_indexes_are_built_once_across_threads(monkeypatch: pytest.MonkeyPatch) -> None:
-    from podium.routing import geo
+    from podium.geo import geocoder as geo
 
     calls: list[str] = []
     real_countries = geo._build_countries

@@ -13,10 +13,10 @@ from collections.abc import Callable, Sequence
 from podium.db.database import Database
 from podium.events.model import Envelope
 from podium.orders import store
-from podium.orders.backorders import allocate_backorder
 from podium.orders.lifecycle import locked_order, sync_status
 from podium.orders.status import HoldReason, OrderStatus
 from podium.orders.store import TimelineRow
+from podium.routing.backorders import allocate_backorder
 
 __all__ = ["BATCH", "fill_backorders", "on_inventory_changed"]
 

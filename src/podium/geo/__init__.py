@@ -1,0 +1,1 @@
+"""Geography shared by every capability: coordinates, distances and an offline geocoder."""
