@@ -28,9 +28,10 @@ from podium.inventory import service as inventory
 from podium.inventory.model import Movement, MovementKind
 from podium.orders import journal
 from podium.orders import store as orders_store
+from podium.orders.holds import open_holds, put_on_hold
 from podium.orders.model import ShipmentView
 from podium.orders.replenish import fill_backorders
-from podium.orders.status import HoldReason, OrderStatus, check_transition
+from podium.orders.status import HoldReason
 from podium.orders.views import shipment_view
 
 __all__ = [
@@ -266,21 +267,16 @@ def short_pick(db: Database, shipment_id: str, data: ShortPickIn, actor: str) ->
 def _backorder(
     conn: sa.Connection, order: sa.RowMapping, actor: str, short: dict[str, int]
 ) -> None:
-    holds = orders_store.holds(conn, [order["id"]])
-    if any(h["reason"] == HoldReason.BACKORDER for h in holds):
+    if any(h.reason == HoldReason.BACKORDER for h in open_holds(conn, [order["id"]])):
         return
-    if order["status"] != OrderStatus.ON_HOLD:
-        check_transition(order["status"], OrderStatus.ON_HOLD)
-        orders_store.set_status(conn, order["id"], OrderStatus.ON_HOLD.value)
-    orders_store.insert_hold(conn, order["id"], HoldReason.BACKORDER.value, "short pick", actor)
-    journal.record(
+    put_on_hold(
         conn,
         order,
-        actor,
-        "order.held",
-        "On hold (backorder): "
+        HoldReason.BACKORDER.value,
+        "short pick",
+        actor=actor,
+        message="On hold (backorder): "
         + ", ".join(f"{q} × {s}" for s, q in sorted(short.items()))
         + " short-picked.",
-        {"reason": "backorder", "short": short},
-        payload={"reason": "backorder"},
+        data={"reason": "backorder", "short": short},
     )

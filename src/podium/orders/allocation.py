@@ -18,7 +18,7 @@ from podium.fulfillment.model import ShipmentStatus
 from podium.ids import new_id
 from podium.inventory import service as inventory
 from podium.inventory.model import Movement, MovementKind
-from podium.orders.store import TimelineRow
+from podium.orders.timeline import TimelineRow
 from podium.routing.engine import OrderFacts
 from podium.routing.geo import Coordinates
 from podium.routing.model import Plan

@@ -12,7 +12,7 @@ from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import ShipmentStatus
 from podium.orders import store
 from podium.orders.allocation import Want, plan_for, reserve_and_ship, routing_entry
-from podium.orders.store import TimelineRow
+from podium.orders.timeline import TimelineRow
 from podium.routing.geo import Coordinates
 from podium.routing.online import facts_of_order
 

@@ -1,22 +1,35 @@
 """Recording what happened to an order: a timeline entry and, for others to hear, an event.
 
 Every state change goes through ``record`` so the two are always written together, in the
-caller's transaction.
+caller's transaction. A use case that writes several entries at once (placement, a re-route)
+collects them in a ``Batch`` and writes it at the end, so they keep their order.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection
 
 from podium.events import store as outbox
 from podium.events.model import DomainEvent
-from podium.orders import store
-from podium.orders.store import TimelineRow
+from podium.orders.timeline import TimelineRow, add_timeline
 
-__all__ = ["add_entry", "record"]
+__all__ = ["Batch", "add_entry", "record"]
+
+
+@dataclass(slots=True)
+class Batch:
+    """Timeline entries and events collected to be written together, in this order."""
+
+    entries: list[TimelineRow] = field(default_factory=list)
+    events: list[DomainEvent] = field(default_factory=list)
+
+    def write(self, conn: Connection, order_id: str, actor: str) -> None:
+        add_timeline(conn, order_id, self.entries, actor)
+        outbox.emit(conn, self.events)
 
 
 def record(
@@ -29,14 +42,22 @@ def record(
     *,
     event: str | None = None,
     payload: dict[str, Any] | None = None,
+    batch: Batch | None = None,
 ) -> None:
-    """Add ``kind`` to the order's timeline and emit ``event`` (default: ``kind``).
+    """Add ``kind`` to the order's timeline and emit ``event`` (default: ``kind``); into
+    ``batch`` when given, for the caller to write.
 
     The event's payload always carries the order's id and number, plus ``payload``.
     """
-    store.add_timeline(conn, order["id"], [TimelineRow(kind, message, data)], actor)
+    entry = TimelineRow(kind, message, data)
     body = {"id": order["id"], "number": order["number"], **(payload or {})}
-    outbox.emit(conn, [DomainEvent("order", order["id"], event or kind, body)])
+    emitted = DomainEvent("order", order["id"], event or kind, body)
+    if batch is not None:
+        batch.entries.append(entry)
+        batch.events.append(emitted)
+        return
+    add_timeline(conn, order["id"], [entry], actor)
+    outbox.emit(conn, [emitted])
 
 
 def add_entry(
@@ -44,4 +65,4 @@ def add_entry(
 ) -> None:
     """A timeline entry alone, with no event: other capabilities' records about the order
     (an e-mail sent to the customer, say), written in their own transaction."""
-    store.add_timeline(conn, order_id, [TimelineRow(kind, message, data)], actor)
+    add_timeline(conn, order_id, [TimelineRow(kind, message, data)], actor)

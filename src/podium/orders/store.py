@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,13 +11,11 @@ from sqlalchemy import Connection
 
 from podium.db.database import insert_many, utcnow
 from podium.db.raw import fetch_raw, run_raw
-from podium.db.tables import counters, order_events, order_holds, order_lines, orders
+from podium.db.tables import counters, order_holds, order_lines, orders
 from podium.ids import new_id
 
 __all__ = [
     "Existing",
-    "TimelineRow",
-    "add_timeline",
     "awaiting_stock",
     "find_existing",
     "held_by_reason",
@@ -36,7 +33,6 @@ __all__ = [
     "set_lines_cancelled",
     "set_payment_status",
     "set_status",
-    "timeline",
     "update_line",
     "update_order",
 ]
@@ -47,13 +43,6 @@ class Existing:
     id: str
     request_hash: str
     by_key: bool
-
-
-@dataclass(frozen=True, slots=True)
-class TimelineRow:
-    type: str
-    message: str
-    data: dict[str, Any]
 
 
 NUMBER_PREFIX = "PD-"
@@ -253,40 +242,6 @@ def release_holds(
     if hold_ids is not None:
         query = query.where(order_holds.c.id.in_(hold_ids))
     return conn.execute(query.values(released_at=utcnow(), released_by=actor)).rowcount
-
-
-def add_timeline(
-    conn: Connection,
-    order_id: str,
-    entries: Sequence[TimelineRow],
-    actor: str,
-    at: datetime | None = None,
-) -> None:
-    when = at or utcnow()
-    insert_many(
-        conn,
-        order_events,
-        [
-            {
-                "order_id": order_id,
-                "at": when,
-                "type": e.type,
-                "message": e.message,
-                "data": e.data,
-                "actor": actor,
-            }
-            for e in entries
-        ],
-    )
-
-
-def timeline(conn: Connection, order_id: str) -> list[sa.RowMapping]:
-    query = (
-        sa.select(order_events)
-        .where(order_events.c.order_id == order_id)
-        .order_by(order_events.c.id)
-    )
-    return list(conn.execute(query).mappings())
 
 
 def list_orders(

@@ -29,6 +29,7 @@ from podium.orders import store as orders_store
 from podium.orders.allocation import reserve_and_ship, routing_entry
 from podium.orders.backorders import unallocated
 from podium.orders.status import OrderStatus
+from podium.orders.timeline import add_timeline
 from podium.routing.model import Allocation, Plan
 from podium.routing.optimiser import Option, WaveOrder
 
@@ -188,7 +189,7 @@ def _reserve(conn: Connection, member: Member, option: Option, saving: int, acto
     wants = unallocated(conn, order["id"])
     allocated = reserve_and_ship(conn, order["id"], order["number"], wants, plan, actor)
     before = sorted({a.warehouse for a in member.current})
-    orders_store.add_timeline(
+    add_timeline(
         conn,
         order["id"],
         [

@@ -15,7 +15,6 @@ from sqlalchemy import Connection
 from podium.catalog import cache as catalogue
 from podium.db.database import Database
 from podium.errors import Conflict, NotFound
-from podium.events import store as outbox
 from podium.events.model import DomainEvent
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import ShipmentStatus, check_shipment_transition
@@ -26,9 +25,10 @@ from podium.orders import lifecycle
 from podium.orders import store as orders_store
 from podium.orders.allocation import plan_for, reserve_and_ship, routing_entry
 from podium.orders.backorders import unallocated
+from podium.orders.holds import put_on_hold
+from podium.orders.journal import Batch
 from podium.orders.model import OrderView
-from podium.orders.status import HoldReason, OrderStatus, check_transition
-from podium.orders.store import TimelineRow
+from podium.orders.status import HoldReason
 from podium.orders.views import order_views
 from podium.routing.geo import Coordinates
 from podium.routing.online import facts_of_order
@@ -112,35 +112,23 @@ def _reroute(conn: Connection, order_id: str, shipment_id: str, why: str, actor:
             },
         )
     ]
+    batch = Batch(entries, events)
     if plan.shortages:
-        held = {h["reason"] for h in orders_store.holds(conn, [order_id])}
-        if HoldReason.BACKORDER not in held:
-            orders_store.insert_hold(
-                conn, order_id, HoldReason.BACKORDER.value, "waiting for stock", actor
-            )
-        if order["status"] != OrderStatus.ON_HOLD:
-            # Through the status machine like every other hold: a final order is never held.
-            check_transition(order["status"], OrderStatus.ON_HOLD)
-            orders_store.set_status(conn, order_id, OrderStatus.ON_HOLD.value)
-        entries.append(
-            TimelineRow(
-                "order.held",
-                "On hold (backorder): "
-                + ", ".join(f"{q} × {s}" for s, q in sorted(plan.shortages.items()))
-                + " cannot ship from any other location.",
-                {"reason": "backorder", "short": dict(plan.shortages)},
-            )
+        # One backorder hold however many re-routes come short (an open one stays the hold).
+        put_on_hold(
+            conn,
+            order,
+            HoldReason.BACKORDER.value,
+            "waiting for stock",
+            actor=actor,
+            message="On hold (backorder): "
+            + ", ".join(f"{q} × {s}" for s, q in sorted(plan.shortages.items()))
+            + " cannot ship from any other location.",
+            data={"reason": "backorder", "short": dict(plan.shortages)},
+            batch=batch,
+            reuse_open=True,
         )
-        events.append(
-            DomainEvent(
-                "order",
-                order_id,
-                "order.held",
-                {"id": order_id, "number": order["number"], "reason": "backorder"},
-            )
-        )
-    orders_store.add_timeline(conn, order_id, entries, actor)
-    outbox.emit(conn, events)
+    batch.write(conn, order_id, actor)
 
 
 def _unshipped(conn: Connection, order_id: str) -> set[str]:
