@@ -30,7 +30,7 @@ from podium.fulfillment.model import OPEN_STATUSES, ShipmentStatus
 from podium.fulfillment.paperwork import address_lines
 from podium.ids import new_id
 from podium.money import format_amount
-from podium.orders import store as orders_store
+from podium.orders.records import find_order
 
 __all__ = [
     "LabelView",
@@ -102,7 +102,7 @@ def _prepare(db: Database, shipment_id: str, data: LabelIn) -> _Job:
                 code="label_exists",
                 details={"shipment_id": shipment_id},
             )
-        order = orders_store.order(conn, shipment["order_id"])
+        order = find_order(conn, shipment["order_id"])
         assert order is not None
         lines = shipments_store.shipment_lines_for(conn, [shipment_id])
         products = catalog_store.products_by_sku(conn, [ln["sku"] for ln in lines])
@@ -255,7 +255,7 @@ def label_document(db: Database, shipment_id: str) -> LabelDoc:
         row = store.current_label(conn, shipment_id)
         if row is None:
             raise NotFound("This shipment has no label yet.", code="label_not_found")
-        order = orders_store.order(conn, shipment["order_id"])
+        order = find_order(conn, shipment["order_id"])
         assert order is not None
     warehouse = catalog.get_warehouse(db, shipment["warehouse"])
     return LabelDoc(

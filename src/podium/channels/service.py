@@ -21,7 +21,7 @@ from podium.db.database import Database, as_utc, utcnow
 from podium.errors import DomainError, NotFound, ValidationFailed
 from podium.events import store as outbox
 from podium.events.model import DomainEvent
-from podium.orders import store as orders_store
+from podium.orders.records import rename_line_sku
 from podium.paging import Page, decode_cursor
 from podium.routing.geo import Geocoder
 from podium.validation import Input
@@ -172,7 +172,7 @@ def put_listing(db: Database, code: str, sku: str, data: ListingIn) -> tuple[Lis
         store.upsert_listing(conn, code, sku, data.model_dump())
         for remote in {data.remote_sku, data.remote_id} - {None, sku}:
             assert remote is not None
-            orders_store.rename_line_sku(conn, code, remote, sku)
+            rename_line_sku(conn, code, remote, sku)
         # The sync subscriber hears of it and tells the platform the count at once.
         outbox.emit(
             conn,

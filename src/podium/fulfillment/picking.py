@@ -27,9 +27,9 @@ from podium.ids import new_id
 from podium.inventory import service as inventory
 from podium.inventory.model import Movement, MovementKind
 from podium.orders import journal
-from podium.orders import store as orders_store
 from podium.orders.holds import open_holds, put_on_hold
 from podium.orders.model import ShipmentView
+from podium.orders.records import order_numbers
 from podium.orders.replenish import fill_backorders
 from podium.orders.status import HoldReason
 from podium.orders.views import shipment_view
@@ -151,13 +151,7 @@ def pick_list_document(db: Database, pick_list_id: str) -> PickListDoc:
         ids = list(row["shipment_ids"])
         ships = {s["id"]: s for s in _shipments(conn, ids)}
         lines = store.shipment_lines_for(conn, ids)
-        numbers = {
-            o["id"]: o["number"]
-            for o in (
-                orders_store.order(conn, oid) for oid in {s["order_id"] for s in ships.values()}
-            )
-            if o is not None
-        }
+        numbers = order_numbers(conn, sorted({s["order_id"] for s in ships.values()}))
         skus = sorted({ln["sku"] for ln in lines})
         names = {sku: p.name for sku, p in catalog_store.products_by_sku(conn, skus).items()}
         bins = wstore.bins(conn, row["warehouse"], skus)

@@ -6,6 +6,7 @@ same transaction; the order's status follows through ``lifecycle.sync_status``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -99,7 +100,7 @@ def move(
 
 def announce(
     conn: Connection,
-    order: sa.RowMapping,
+    order: Mapping[Any, Any],
     shipment: sa.RowMapping,
     target: ShipmentStatus,
     actor: str,

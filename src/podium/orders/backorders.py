@@ -10,7 +10,7 @@ from sqlalchemy import Connection
 from podium.catalog import store as catalog
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import ShipmentStatus
-from podium.orders import store
+from podium.orders import _store as store
 from podium.orders.allocation import Want, plan_for, reserve_and_ship, routing_entry
 from podium.orders.timeline import TimelineRow
 from podium.routing.geo import Coordinates

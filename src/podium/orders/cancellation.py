@@ -32,7 +32,8 @@ from podium.fulfillment.model import (
 from podium.inventory import service as inventory
 from podium.inventory.model import Movement, MovementKind
 from podium.money import format_amount
-from podium.orders import journal, store
+from podium.orders import _store as store
+from podium.orders import journal
 from podium.orders.holds import release_holds
 from podium.orders.lifecycle import get_order, locked_order, sync_status
 from podium.orders.model import OrderView

@@ -21,7 +21,8 @@ from podium.fulfillment.model import OPEN_STATUSES, ShipmentStatus, check_shipme
 from podium.inventory import service as inventory
 from podium.inventory.model import MAX_QUANTITY, Movement, MovementKind
 from podium.money import MAX_MINOR, InvalidMoney, format_amount, parse_amount
-from podium.orders import journal, store
+from podium.orders import _store as store
+from podium.orders import journal
 from podium.orders.allocation import Want, plan_for, reserve_and_ship, routing_entry
 from podium.orders.holds import open_holds, put_on_hold, release_holds
 from podium.orders.lifecycle import get_order, locked_order

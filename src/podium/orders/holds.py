@@ -15,7 +15,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from podium.orders import journal, store
+from podium.orders import _store as store
+from podium.orders import journal
 from podium.orders.journal import Batch
 from podium.orders.status import OrderStatus, change_status
 

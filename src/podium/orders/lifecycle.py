@@ -14,7 +14,8 @@ from podium.fulfillment.model import (
     SHIPPED_STATUSES,
     ShipmentStatus,
 )
-from podium.orders import journal, store
+from podium.orders import _store as store
+from podium.orders import journal
 from podium.orders.backorders import allocate_backorder
 from podium.orders.holds import open_holds, put_on_hold, release_holds
 from podium.orders.model import HoldIn, NoteIn, OrderView, TimelineEntry

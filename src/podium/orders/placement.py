@@ -20,7 +20,8 @@ from podium.db.database import Database, utcnow
 from podium.errors import Conflict, InsufficientStock, ValidationFailed
 from podium.events.model import DomainEvent
 from podium.ids import new_id
-from podium.orders import journal, store
+from podium.orders import _store as store
+from podium.orders import journal
 from podium.orders.allocation import Want, plan_for, reserve_and_ship, routing_entry
 from podium.orders.holds import put_on_hold
 from podium.orders.model import OrderIntake, OrderView, Priced, money, price

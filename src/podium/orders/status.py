@@ -26,7 +26,7 @@ from enum import StrEnum
 from sqlalchemy import Connection
 
 from podium.errors import InvalidTransition
-from podium.orders import store
+from podium.orders import _store as store
 
 __all__ = [
     "HoldReason",

@@ -27,7 +27,7 @@ from podium.fulfillment.documents import LabelDoc
 from podium.fulfillment.paperwork import address_lines
 from podium.money import format_amount
 from podium.orders import journal
-from podium.orders import store as orders_store
+from podium.orders.records import find_order
 from podium.returns import label_store, store
 from podium.returns.service import locked_return
 from podium.validation import Code, Input
@@ -164,7 +164,7 @@ def return_label_document(db: Database, return_id: str) -> LabelDoc:
     with db.read() as conn:
         ret = store.return_row(conn, return_id)
         assert ret is not None
-        order = orders_store.order(conn, ret["order_id"])
+        order = find_order(conn, ret["order_id"])
         warehouse = catalog.warehouse(conn, row["warehouse"])
     assert order is not None and warehouse is not None
     return LabelDoc(

@@ -25,9 +25,9 @@ from podium.inventory import store as stock_store
 from podium.inventory.model import Movement, MovementKind
 from podium.money import format_amount
 from podium.orders import lifecycle
-from podium.orders import store as orders_store
 from podium.orders.allocation import reserve_and_ship, routing_entry
 from podium.orders.backorders import unallocated
+from podium.orders.records import find_order
 from podium.orders.status import OrderStatus
 from podium.orders.timeline import add_timeline
 from podium.routing.model import Allocation, Plan
@@ -131,7 +131,7 @@ def _replan(conn: Connection, member: Member, option: Option, saving: int, actor
 
 def _release(conn: Connection, member: Member, actor: str, *, also: Option | None = None) -> bool:
     """Cancel the order's pending shipments and release their stock (order row locked)."""
-    order = orders_store.order(conn, member.order.id)
+    order = find_order(conn, member.order.id)
     assert order is not None
     ships = [
         s
@@ -172,7 +172,7 @@ def _release(conn: Connection, member: Member, actor: str, *, also: Option | Non
 
 def _reserve(conn: Connection, member: Member, option: Option, saving: int, actor: str) -> None:
     """Reserve the new plan's units and create its shipments (guarded: may refuse)."""
-    order = orders_store.order(conn, member.order.id)
+    order = find_order(conn, member.order.id)
     assert order is not None
     stock_store.levels(
         conn,

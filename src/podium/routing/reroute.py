@@ -22,12 +22,12 @@ from podium.inventory import service as inventory
 from podium.inventory import store as stock_store
 from podium.inventory.model import Movement, MovementKind
 from podium.orders import lifecycle
-from podium.orders import store as orders_store
 from podium.orders.allocation import plan_for, reserve_and_ship, routing_entry
 from podium.orders.backorders import unallocated
 from podium.orders.holds import put_on_hold
 from podium.orders.journal import Batch
 from podium.orders.model import OrderView
+from podium.orders.records import find_order
 from podium.orders.status import HoldReason
 from podium.orders.views import order_views
 from podium.routing.geo import Coordinates
@@ -41,7 +41,7 @@ REROUTABLE = frozenset({ShipmentStatus.PENDING, ShipmentStatus.RELEASED})
 
 def _reroute(conn: Connection, order_id: str, shipment_id: str, why: str, actor: str) -> None:
     """Cancel one open shipment of a locked order and route its units elsewhere."""
-    order = orders_store.order(conn, order_id)
+    order = find_order(conn, order_id)
     assert order is not None
     shipment = shipments_store.lock_shipment(conn, shipment_id)
     assert shipment is not None
@@ -157,7 +157,7 @@ def _reroute_one(
             raise NotFound(f"No shipment {shipment_id}.", code="shipment_not_found")
         lifecycle.locked_order(conn, found["order_id"])  # the order row first, then the rest
         _reroute(conn, found["order_id"], shipment_id, why, actor)
-        row = orders_store.order(conn, found["order_id"])
+        row = find_order(conn, found["order_id"])
         assert row is not None
         return order_views(conn, [row])[0]
 

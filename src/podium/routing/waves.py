@@ -21,7 +21,7 @@ from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import ShipmentStatus
 from podium.inventory import store as stock_store
 from podium.money import format_amount
-from podium.orders import store as orders_store
+from podium.orders.records import latest_orders
 from podium.orders.status import OrderStatus
 from podium.routing import service as routing
 from podium.routing.geo import Coordinates
@@ -78,9 +78,7 @@ class WaveReport:
 
 
 def _wave(conn: Connection, warehouse: str | None, limit: int) -> list[Member]:
-    rows = orders_store.list_orders(
-        conn, status=OrderStatus.READY.value, channel=None, email=None, before=None, limit=limit
-    )
+    rows = latest_orders(conn, status=OrderStatus.READY.value, limit=limit)
     ids = [r["id"] for r in rows]
     ships: dict[str, list[Any]] = defaultdict(list)
     for s in shipments_store.shipments_for_orders(conn, ids) if ids else []:

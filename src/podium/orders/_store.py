@@ -1,8 +1,10 @@
-"""SQL for orders, their lines, holds and timeline."""
+"""SQL for orders, their lines and holds (private: other packages use orders' public modules,
+``records``, ``holds``, ``timeline``, ``payment_status``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -13,6 +15,7 @@ from podium.db.database import insert_many, utcnow
 from podium.db.raw import fetch_raw, run_raw
 from podium.db.tables import counters, order_holds, order_lines, orders
 from podium.ids import new_id
+from podium.orders.model import NUMBER_PREFIX
 
 __all__ = [
     "Existing",
@@ -31,7 +34,7 @@ __all__ = [
     "orders_by_id",
     "release_holds",
     "set_lines_cancelled",
-    "set_payment_status",
+    "set_payment_statuses",
     "set_status",
     "update_line",
     "update_order",
@@ -45,7 +48,6 @@ class Existing:
     by_key: bool
 
 
-NUMBER_PREFIX = "PD-"
 _NEXT_COUNTER = (
     counters.update()
     .where(counters.c.name == "order_number")
@@ -163,12 +165,18 @@ def update_line(conn: Connection, order_id: str, line_no: int, values: dict[str,
     )
 
 
-def set_payment_status(conn: Connection, order_id: str, payment_status: str) -> None:
-    conn.execute(
-        orders.update()
-        .where(orders.c.id == order_id)
-        .values(payment_status=payment_status, updated_at=utcnow())
-    )
+def set_payment_statuses(conn: Connection, statuses: Mapping[str, str]) -> None:
+    """Each order's new payment status (by order id): one UPDATE per status."""
+    by_status: dict[str, list[str]] = defaultdict(list)
+    for order_id, status in statuses.items():
+        by_status[status].append(order_id)
+    now = utcnow()
+    for status, ids in sorted(by_status.items()):
+        conn.execute(
+            orders.update()
+            .where(orders.c.id.in_(sorted(ids)))
+            .values(payment_status=status, updated_at=now)
+        )
 
 
 def lines(conn: Connection, order_ids: Sequence[str]) -> list[sa.RowMapping]:
