@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from fulfilment_fakes import drain
 from podium.bootstrap import Podium
 from podium.cli import app
-from podium.orders import store as orders_store
+from podium.orders import _store as orders_store
 from support import Api, order_body, seed_store
 
 

@@ -30,7 +30,7 @@ from podium.fulfillment.model import OPEN_STATUSES, ShipmentStatus
 from podium.fulfillment.paperwork import address_lines
 from podium.ids import new_id
 from podium.money import format_amount
-from podium.orders import store as orders_store
+from podium.orders.records import require_order
 
 __all__ = [
     "LabelView",
@@ -102,9 +102,7 @@ def _prepare(db: Database, shipment_id: str, data: LabelIn) -> _Job:
                 code="label_exists",
                 details={"shipment_id": shipment_id},
             )
-        order = orders_store.order(conn, shipment["order_id"])
-        if order is None:
-            raise RuntimeError(f"order {shipment['order_id']} of shipment {shipment_id} not found")
+        order = require_order(conn, shipment["order_id"])
         lines = shipments_store.shipment_lines_for(conn, [shipment_id])
         products = catalog_store.products_by_sku(conn, [ln["sku"] for ln in lines])
         warehouse = catalog_store.warehouse(conn, shipment["warehouse"])
@@ -258,9 +256,7 @@ def label_document(db: Database, shipment_id: str) -> LabelDoc:
         row = store.current_label(conn, shipment_id)
         if row is None:
             raise NotFound("This shipment has no label yet.", code="label_not_found")
-        order = orders_store.order(conn, shipment["order_id"])
-        if order is None:
-            raise RuntimeError(f"order {shipment['order_id']} of shipment {shipment_id} not found")
+        order = require_order(conn, shipment["order_id"])
     warehouse = catalog.get_warehouse(db, shipment["warehouse"])
     return LabelDoc(
         tracking_number=row["tracking_number"],

@@ -12,7 +12,7 @@ from podium.db.database import Database
 from podium.events.model import Envelope
 from podium.fulfillment import service as shipments
 from podium.orders import lifecycle
-from podium.orders.store import TimelineRow, add_timeline
+from podium.orders.timeline import TimelineRow, add_timeline
 
 __all__ = ["on_shipment_shipped"]
 

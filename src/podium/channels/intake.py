@@ -21,7 +21,7 @@ from podium.orders import cancellation, journal, lifecycle
 from podium.orders.allocator import Allocator
 from podium.orders.model import HoldIn, OrderIntake
 from podium.orders.placement import place_order
-from podium.orders.store import TimelineRow, add_timeline
+from podium.orders.timeline import TimelineRow, add_timeline
 from podium.payments.channel import record_channel_payments
 from podium.payments.model import CHANNEL_PAID_TAG
 from podium.validation import strip_control

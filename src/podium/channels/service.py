@@ -21,8 +21,8 @@ from podium.channels.settings import IdString, masked, typed, validate_settings
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import DomainError, NotFound
 from podium.events import store as outbox
-from podium.orders import store as orders_store
 from podium.orders.allocator import Allocator
+from podium.orders.records import rename_line_sku
 from podium.paging import Page, decode_cursor
 from podium.validation import Input
 
@@ -173,7 +173,7 @@ def put_listing(db: Database, code: str, sku: str, data: ListingIn) -> tuple[Lis
         for remote in {data.remote_sku, data.remote_id} - {None, sku}:
             if remote is None:  # removed by the set difference; narrows the type
                 continue
-            orders_store.rename_line_sku(conn, code, remote, sku)
+            rename_line_sku(conn, code, remote, sku)
         # The sync subscriber hears of it and tells the platform the count at once.
         outbox.emit(
             conn,

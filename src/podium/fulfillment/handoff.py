@@ -25,7 +25,7 @@ from podium.fulfillment import store
 from podium.fulfillment import warehouse_store as wstore
 from podium.fulfillment.handoff_targets import confine_dir, refused_url
 from podium.fulfillment.model import Handoff
-from podium.orders import store as orders_store
+from podium.orders.records import order_lines, require_order
 
 __all__ = [
     "CSV_COLUMNS",
@@ -60,12 +60,8 @@ def document(db: Database, shipment_id: str) -> dict[str, Any] | None:
         shipment = store.shipment(conn, shipment_id)
         if shipment is None:
             return None
-        order = orders_store.order(conn, shipment["order_id"])
-        if order is None:
-            raise RuntimeError(
-                f"order {shipment['order_id']} of shipment {shipment['id']} not found"
-            )
-        names = {ln["line_no"]: ln["name"] for ln in orders_store.lines(conn, [order["id"]])}
+        order = require_order(conn, shipment["order_id"])
+        names = {ln.line_no: ln.name for ln in order_lines(conn, [order.id])}
         lines = store.shipment_lines_for(conn, [shipment_id])
     return {
         "id": shipment_id,

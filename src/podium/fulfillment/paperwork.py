@@ -13,7 +13,7 @@ from podium.errors import NotFound
 from podium.fulfillment import store
 from podium.fulfillment import warehouse_store as wstore
 from podium.fulfillment.documents import PackingSlipDoc
-from podium.orders import store as orders_store
+from podium.orders.records import order_lines, order_numbers, require_order
 
 __all__ = ["address_lines", "packing_slip_document", "shipped_on", "weights"]
 
@@ -29,13 +29,9 @@ def packing_slip_document(db: Database, shipment_id: str) -> PackingSlipDoc:
         shipment = store.shipment(conn, shipment_id)
         if shipment is None:
             raise NotFound(f"No shipment {shipment_id}.", code="shipment_not_found")
-        order = orders_store.order(conn, shipment["order_id"])
-        if order is None:
-            raise RuntimeError(f"order {shipment['order_id']} of shipment {shipment_id} not found")
+        order = require_order(conn, shipment["order_id"])
         lines = store.shipment_lines_for(conn, [shipment_id])
-        names = {
-            ln["line_no"]: ln["name"] for ln in orders_store.lines(conn, [shipment["order_id"]])
-        }
+        names = {ln.line_no: ln.name for ln in order_lines(conn, [shipment["order_id"]])}
     return PackingSlipDoc(
         order_number=order["number"],
         shipment_id=shipment_id,
@@ -53,11 +49,7 @@ def shipped_on(db: Database, code: str, day: date) -> list[tuple[sa.RowMapping, 
     start = datetime.combine(day, time(0), tzinfo=UTC)
     with db.read() as conn:
         rows = wstore.shipped_between(conn, code, start, start + timedelta(days=1))
-        numbers = {
-            r["order_id"]: o["number"]
-            for r in rows
-            if (o := orders_store.order(conn, r["order_id"])) is not None
-        }
+        numbers = order_numbers(conn, sorted({r["order_id"] for r in rows}))
     return [(r, numbers[r["order_id"]]) for r in rows]
 
 

@@ -28,10 +28,10 @@ from podium.ids import new_id
 from podium.inventory import service as inventory
 from podium.inventory.model import Movement, MovementKind
 from podium.orders import journal
-from podium.orders import store as orders_store
-from podium.orders.events import OrderHeld
+from podium.orders.holds import open_holds, put_on_hold
 from podium.orders.model import ShipmentView
-from podium.orders.status import HoldReason, OrderStatus, check_transition
+from podium.orders.records import order_numbers
+from podium.orders.status import HoldReason
 from podium.orders.views import shipment_view
 from podium.routing.replenish import fill_backorders
 
@@ -152,13 +152,7 @@ def pick_list_document(db: Database, pick_list_id: str) -> PickListDoc:
         ids = list(row["shipment_ids"])
         ships = {s["id"]: s for s in _shipments(conn, ids)}
         lines = store.shipment_lines_for(conn, ids)
-        numbers = {
-            o["id"]: o["number"]
-            for o in (
-                orders_store.order(conn, oid) for oid in {s["order_id"] for s in ships.values()}
-            )
-            if o is not None
-        }
+        numbers = order_numbers(conn, sorted({s["order_id"] for s in ships.values()}))
         skus = sorted({ln["sku"] for ln in lines})
         names = {sku: p.name for sku, p in catalog_store.products_by_sku(conn, skus).items()}
         bins = wstore.bins(conn, row["warehouse"], skus)
@@ -271,21 +265,16 @@ def short_pick(db: Database, shipment_id: str, data: ShortPickIn, actor: str) ->
 def _backorder(
     conn: sa.Connection, order: sa.RowMapping, actor: str, short: dict[str, int]
 ) -> None:
-    holds = orders_store.holds(conn, [order["id"]])
-    if any(h["reason"] == HoldReason.BACKORDER for h in holds):
+    if any(h.reason == HoldReason.BACKORDER for h in open_holds(conn, [order["id"]])):
         return
-    if order["status"] != OrderStatus.ON_HOLD:
-        check_transition(order["status"], OrderStatus.ON_HOLD)
-        orders_store.set_status(conn, order["id"], OrderStatus.ON_HOLD.value)
-    orders_store.insert_hold(conn, order["id"], HoldReason.BACKORDER.value, "short pick", actor)
-    journal.record(
+    put_on_hold(
         conn,
         order,
-        actor,
-        "order.held",
-        "On hold (backorder): "
+        HoldReason.BACKORDER.value,
+        "short pick",
+        actor=actor,
+        message="On hold (backorder): "
         + ", ".join(f"{q} × {s}" for s, q in sorted(short.items()))
         + " short-picked.",
-        {"reason": "backorder", "short": short},
-        event=OrderHeld(id=order["id"], number=order["number"], reason="backorder"),
+        data={"reason": "backorder", "short": short},
     )

@@ -29,8 +29,8 @@ from podium.fulfillment.model import (
 )
 from podium.fulfillment.service import announce, move
 from podium.orders import lifecycle
-from podium.orders import store as orders_store
 from podium.orders.events import OrderCreated, OrderPartiallyShipped, OrderReady
+from podium.orders.records import lock_order_heads
 from podium.orders.status import OrderStatus
 
 __all__ = [
@@ -120,10 +120,6 @@ def _release(conn: Connection, order: sa.RowMapping, shipment: sa.RowMapping, ac
     )
 
 
-# What releasing needs of an order (its timeline entry and event name it by id and number).
-_ORDER_COLUMNS = ("id", "number", "status")
-
-
 def _auto(modes: dict[str, sa.RowMapping], shipment: sa.RowMapping) -> bool:
     row = modes.get(shipment["warehouse"])
     return row is None or row["release_mode"] != ReleaseMode.WAVE
@@ -144,7 +140,7 @@ def release_orders(db: Database, order_ids: list[str], actor: str = ACTOR) -> in
     with db.write(batch_inserts=True) as conn:
         ready = {
             o["id"]: o
-            for o in orders_store.lock_orders(conn, order_ids, _ORDER_COLUMNS)
+            for o in lock_order_heads(conn, order_ids)
             if o["status"] in (OrderStatus.READY, OrderStatus.PARTIALLY_SHIPPED)
         }
         pending = store.lock_pending(conn, list(ready))

@@ -6,6 +6,7 @@ same transaction; the order's status follows through ``lifecycle.sync_status``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -31,7 +32,7 @@ from podium.fulfillment.model import (
 from podium.inventory import service as inventory
 from podium.inventory.model import Movement, MovementKind
 from podium.orders import journal, lifecycle
-from podium.orders import store as orders_store
+from podium.orders.holds import open_holds
 from podium.orders.model import ShipmentView
 from podium.orders.status import HoldReason, OrderStatus
 from podium.orders.views import shipment_view
@@ -105,7 +106,7 @@ def move(
 
 def announce(
     conn: Connection,
-    order: sa.RowMapping,
+    order: Mapping[Any, Any],
     shipment: sa.RowMapping,
     target: ShipmentStatus,
     actor: str,
@@ -143,7 +144,7 @@ def _refuse_if_held(conn: Connection, order: sa.RowMapping) -> None:
     (a short pick or a backorder): then what is here ships and the rest follows."""
     if order["status"] != OrderStatus.ON_HOLD:
         return
-    reasons = {h["reason"] for h in orders_store.holds(conn, [order["id"]])}
+    reasons = {h.reason for h in open_holds(conn, [order["id"]])}
     if reasons - {HoldReason.BACKORDER.value}:
         raise Conflict(
             f"Order {order['number']} is on hold; release it before shipping.",

@@ -21,9 +21,10 @@ from sqlalchemy import Connection
 from podium.catalog.model import Channel
 from podium.geo.coordinates import Coordinates
 from podium.geo.geocoder import Geocoder
-from podium.orders.events import OrderHeld
+from podium.orders.holds import Hold
+from podium.orders.journal import Batch
 from podium.orders.model import OrderIntake
-from podium.orders.store import TimelineRow
+from podium.orders.timeline import TimelineRow
 
 __all__ = ["Allocated", "Allocator", "RoutePlan", "Want"]
 
@@ -119,8 +120,8 @@ class Allocator(Protocol):
         ...
 
     def routing_hold(
-        self, conn: Connection, order_id: str, number: str, plan: RoutePlan, actor: str
-    ) -> tuple[dict[str, Any], TimelineRow, OrderHeld]:
+        self, conn: Connection, order: Mapping[str, Any], plan: RoutePlan, actor: str, batch: Batch
+    ) -> Hold:
         """Hold a just-placed order in the queue its routing rule named."""
         ...
 

@@ -32,11 +32,13 @@ from podium.fulfillment.model import (
 from podium.inventory import service as inventory
 from podium.inventory.model import Movement, MovementKind
 from podium.money import format_amount
-from podium.orders import journal, store
+from podium.orders import _store as store
+from podium.orders import journal
 from podium.orders.events import OrderCancelled, OrderPartiallyCancelled
+from podium.orders.holds import release_holds
 from podium.orders.lifecycle import get_order, locked_order, sync_status
 from podium.orders.model import OrderView
-from podium.orders.status import OrderStatus, check_transition
+from podium.orders.status import OrderStatus, change_status, check_transition
 from podium.returns.amounts import OrderMoney, PricedLine, quote_refund
 
 __all__ = ["Cancellation", "cancel_in_transaction", "cancel_order", "shipped_units"]
@@ -134,8 +136,8 @@ def _cancel_whole(
         if ln["quantity"] > ln["quantity_cancelled"]
     }
     store.set_lines_cancelled(conn, order["id"], {ln["line_no"]: ln["quantity"] for ln in lines})
-    store.release_holds(conn, order["id"], actor)
-    store.set_status(conn, order["id"], OrderStatus.CANCELLED.value)
+    release_holds(conn, order["id"], actor)
+    change_status(conn, order["id"], order["status"], OrderStatus.CANCELLED)
     journal.record(
         conn,
         order,
@@ -192,7 +194,7 @@ def _cancel_unshipped(
             "total": order["total"] - quote.total,
         },
     )
-    store.release_holds(conn, order["id"], actor)
+    release_holds(conn, order["id"], actor)
     count = sum(todo.values())
     journal.record(
         conn,

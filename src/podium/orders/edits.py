@@ -23,12 +23,15 @@ from podium.geo.geocoder import Geocoder
 from podium.inventory import service as inventory
 from podium.inventory.model import MAX_QUANTITY, Movement, MovementKind
 from podium.money import MAX_MINOR, InvalidMoney, format_amount, parse_amount
-from podium.orders import journal, store
+from podium.orders import _store as store
+from podium.orders import journal
 from podium.orders.allocator import Allocator, Want
 from podium.orders.events import OrderEdited
+from podium.orders.holds import open_holds, put_on_hold, release_holds
 from podium.orders.lifecycle import get_order, locked_order
 from podium.orders.model import OrderView
-from podium.orders.status import HoldReason, OrderStatus, check_transition
+from podium.orders.status import HoldReason, OrderStatus, change_status
+from podium.orders.timeline import add_timeline
 from podium.validation import Address, Input, MoneyString, Sku
 
 __all__ = [
@@ -263,27 +266,28 @@ def edit_in_transaction(
             },
         )
     allocated = allocator.reserve_and_ship(conn, order_id, order["number"], wants, plan, actor)
-    holds = store.holds(conn, [order_id])
-    backorder = [h for h in holds if h["reason"] == HoldReason.BACKORDER]
+    holds = open_holds(conn, [order_id])
+    backorder = [h for h in holds if h.reason == HoldReason.BACKORDER]
     if plan.shortages and not backorder:
-        store.insert_hold(conn, order_id, HoldReason.BACKORDER.value, "waiting for stock", actor)
-        if order["status"] != OrderStatus.ON_HOLD:
-            check_transition(order["status"], OrderStatus.ON_HOLD)
-            store.set_status(conn, order_id, OrderStatus.ON_HOLD.value)
+        # The edit's own entry and event say what changed (no separate order.held).
+        put_on_hold(
+            conn,
+            order,
+            HoldReason.BACKORDER.value,
+            "waiting for stock",
+            actor=actor,
+            announce=False,
+        )
     elif not plan.shortages and backorder:
-        store.release_holds(conn, order_id, actor, hold_ids=[h["id"] for h in backorder])
+        release_holds(conn, order_id, actor, backorder)
         if len(backorder) == len(holds):
-            check_transition(order["status"], OrderStatus.READY)
-            store.set_status(conn, order_id, OrderStatus.READY.value)
+            change_status(conn, order_id, order["status"], OrderStatus.READY)
     after_order = store.order(conn, order_id)
     if after_order is None:
         raise RuntimeError(f"order {order_id} not found after it was edited")
     after = _snapshot(after_order, [dict(ln) for ln in store.lines(conn, [order_id])])
-    store.add_timeline(
-        conn,
-        order_id,
-        [allocator.routing_entry(plan, allocated.shipment_ids, destination)],
-        actor,
+    add_timeline(
+        conn, order_id, [allocator.routing_entry(plan, allocated.shipment_ids, destination)], actor
     )
     journal.record(
         conn,

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from podium.db.database import Database, as_utc
 from podium.db.tables import order_holds, orders
-from podium.orders import store
+from podium.orders import _store as store
 from podium.orders.model import LineView
 from podium.orders.views import order_views
 

@@ -18,7 +18,7 @@ from podium.db.database import as_utc
 from podium.db.tables import orders
 from podium.errors import NotFound
 from podium.fulfillment import store as shipments_store
-from podium.orders import store
+from podium.orders import _store as store
 from podium.returns.amounts import OrderMoney, PricedLine
 
 __all__ = ["OrderFacts", "order_facts", "order_for_customer"]

@@ -14,25 +14,26 @@ from podium.fulfillment.model import (
     SHIPPED_STATUSES,
     ShipmentStatus,
 )
-from podium.orders import journal, store
+from podium.orders import _store as store
+from podium.orders import journal
 from podium.orders.allocator import Allocator
-from podium.orders.events import STATUS_EVENTS, OrderHeld
+from podium.orders.events import STATUS_EVENTS
+from podium.orders.holds import open_holds, put_on_hold, release_holds
 from podium.orders.model import HoldIn, NoteIn, OrderView, TimelineEntry
 from podium.orders.queue import QueueQuery, order_number, orders_page
 from podium.orders.status import (
     HoldReason,
     OrderStatus,
-    check_transition,
+    change_status,
     derive_fulfilment_status,
 )
-from podium.orders.store import TimelineRow
+from podium.orders.timeline import TimelineRow, add_timeline, timeline_rows
 from podium.orders.views import order_views
 from podium.paging import Page
 
 __all__ = [
     "add_note",
     "get_order",
-    "hold_in_transaction",
     "hold_order",
     "list_orders",
     "locked_order",
@@ -78,72 +79,33 @@ def timeline(db: Database, order_id: str) -> list[TimelineEntry]:
     with db.read() as conn:
         if store.order(conn, order_id) is None:
             raise NotFound(f"No order {order_id}.", code="order_not_found")
-        rows = store.timeline(conn, order_id)
+        rows = timeline_rows(conn, order_id)
     return [
-        TimelineEntry(
-            at=as_utc(r["at"]),
-            type=r["type"],
-            message=r["message"],
-            data=r["data"],
-            actor=r["actor"],
-        )
+        TimelineEntry(at=as_utc(r.at), type=r.type, message=r.message, data=r.data, actor=r.actor)
         for r in rows
     ]
 
 
 def hold_order(db: Database, order_id: str, data: HoldIn, actor: str) -> OrderView:
     with db.write() as conn:
-        order = locked_order(conn, order_id)
-        if order["status"] != OrderStatus.ON_HOLD:
-            check_transition(order["status"], OrderStatus.ON_HOLD)
-            store.set_status(conn, order_id, OrderStatus.ON_HOLD.value)
-        hold_id = store.insert_hold(conn, order_id, data.reason, data.note, actor)["id"]
-        journal.record(
-            conn,
-            order,
-            actor,
-            "order.held",
-            f"On hold ({data.reason})" + (f": {data.note}" if data.note else "."),
-            {"reason": data.reason, "hold_id": hold_id},
-            event=OrderHeld(id=order["id"], number=order["number"], reason=data.reason),
-        )
+        put_on_hold(conn, locked_order(conn, order_id), data.reason, data.note, actor=actor)
         return _view(conn, order_id)
-
-
-def hold_in_transaction(
-    conn: Connection, order_id: str, reason: str, note: str | None, actor: str
-) -> None:
-    """Hold an order inside the caller's transaction (other capabilities' system holds)."""
-    order = locked_order(conn, order_id)
-    if order["status"] != OrderStatus.ON_HOLD:
-        check_transition(order["status"], OrderStatus.ON_HOLD)
-        store.set_status(conn, order_id, OrderStatus.ON_HOLD.value)
-    hold_id = store.insert_hold(conn, order_id, reason, note, actor)["id"]
-    journal.record(
-        conn,
-        order,
-        actor,
-        "order.held",
-        f"On hold ({reason})" + (f": {note}" if note else "."),
-        {"reason": reason, "hold_id": hold_id},
-        event=OrderHeld(id=order["id"], number=order["number"], reason=reason),
-    )
 
 
 def release_in_transaction(conn: Connection, order_id: str, reason: str, actor: str) -> bool:
     """Release this order's open holds for ``reason``; the order carries on when none remain."""
     order = locked_order(conn, order_id)
-    targets = [h for h in store.holds(conn, [order_id]) if h["reason"] == reason]
+    targets = [h for h in open_holds(conn, [order_id]) if h.reason == reason]
     if not targets:
         return False
-    store.release_holds(conn, order_id, actor, hold_ids=[h["id"] for h in targets])
-    store.add_timeline(
+    release_holds(conn, order_id, actor, targets)
+    add_timeline(
         conn,
         order_id,
         [TimelineRow("order.hold_released", f"Hold released ({reason}).", {"reasons": [reason]})],
         actor,
     )
-    if order["status"] == OrderStatus.ON_HOLD and not store.holds(conn, [order_id]):
+    if order["status"] == OrderStatus.ON_HOLD and not open_holds(conn, [order_id]):
         sync_status(conn, order_id, actor, released=True)
     return True
 
@@ -163,29 +125,34 @@ def release_order(
         order = locked_order(conn, order_id)
         if order["status"] != OrderStatus.ON_HOLD:
             raise InvalidTransition("order", order["status"], "released")
-        open_holds = store.holds(conn, [order_id])
-        targets = [h for h in open_holds if hold_id is None or h["id"] == hold_id]
+        targets = [h for h in open_holds(conn, [order_id]) if hold_id is None or h.id == hold_id]
         if not targets:
             raise NotFound(f"No open hold {hold_id} on this order.", code="hold_not_found")
         # A backorder hold goes only once the missing units are allocated; other holds go now.
         entries: list[TimelineRow] = []
-        releasing = [h for h in targets if h["reason"] not in _ALLOCATING]
-        backorder = [h for h in targets if h["reason"] == HoldReason.BACKORDER]
-        unknown = [h for h in targets if h["reason"] == HoldReason.UNKNOWN_SKU]
+        releasing = [h for h in targets if h.reason not in _ALLOCATING]
+        backorder = [h for h in targets if h.reason == HoldReason.BACKORDER]
+        unknown = [h for h in targets if h.reason == HoldReason.UNKNOWN_SKU]
         if unknown:
             # Every line's SKU must exist now; then reservation runs again for what is missing.
             require_known_skus(conn, order_id)
             releasing += unknown
             short = allocator.allocate_backorder(conn, order, actor, entries)
             if short and not backorder and not _open_backorder(conn, order_id):
-                store.insert_hold(
-                    conn, order_id, HoldReason.BACKORDER.value, "waiting for stock", actor
+                # Still on hold: the release's own entries say what is missing.
+                put_on_hold(
+                    conn,
+                    order,
+                    HoldReason.BACKORDER.value,
+                    "waiting for stock",
+                    actor=actor,
+                    announce=False,
                 )
         if backorder and not allocator.allocate_backorder(conn, order, actor, entries):
             releasing += backorder
         if releasing:
-            store.release_holds(conn, order_id, actor, hold_ids=[h["id"] for h in releasing])
-            reasons = sorted({h["reason"] for h in releasing})
+            release_holds(conn, order_id, actor, releasing)
+            reasons = sorted({h.reason for h in releasing})
             entries.insert(
                 0,
                 TimelineRow(
@@ -194,8 +161,8 @@ def release_order(
                     {"reasons": reasons},
                 ),
             )
-        store.add_timeline(conn, order_id, entries, actor)
-        if not store.holds(conn, [order_id]):
+        add_timeline(conn, order_id, entries, actor)
+        if not open_holds(conn, [order_id]):
             sync_status(conn, order_id, actor, released=True)
         return _view(conn, order_id)
 
@@ -204,7 +171,7 @@ _ALLOCATING = frozenset({HoldReason.BACKORDER.value, HoldReason.UNKNOWN_SKU.valu
 
 
 def _open_backorder(conn: Connection, order_id: str) -> bool:
-    return any(h["reason"] == HoldReason.BACKORDER for h in store.holds(conn, [order_id]))
+    return any(h.reason == HoldReason.BACKORDER for h in open_holds(conn, [order_id]))
 
 
 def require_known_skus(conn: Connection, order_id: str) -> None:
@@ -224,14 +191,10 @@ def require_known_skus(conn: Connection, order_id: str) -> None:
 def add_note(db: Database, order_id: str, data: NoteIn, actor: str) -> TimelineEntry:
     with db.write() as conn:
         locked_order(conn, order_id)
-        store.add_timeline(conn, order_id, [TimelineRow("note.added", data.message, {})], actor)
-        row = store.timeline(conn, order_id)[-1]
+        add_timeline(conn, order_id, [TimelineRow("note.added", data.message, {})], actor)
+        row = timeline_rows(conn, order_id)[-1]
     return TimelineEntry(
-        at=as_utc(row["at"]),
-        type=row["type"],
-        message=row["message"],
-        data=row["data"],
-        actor=row["actor"],
+        at=as_utc(row.at), type=row.type, message=row.message, data=row.data, actor=row.actor
     )
 
 
@@ -247,7 +210,7 @@ def sync_status(conn: Connection, order_id: str, actor: str, *, released: bool =
     """Derive the order's status from its shipments (call with the order row locked)."""
     order = store.order(conn, order_id)
     if order is None:
-        raise RuntimeError(f"order {order_id} not found")
+        raise NotFound(f"No order {order_id}.", code="order_not_found")
     current = OrderStatus(order["status"])
     if current in (OrderStatus.CANCELLED, OrderStatus.DELIVERED):
         return current.value
@@ -274,11 +237,8 @@ def sync_status(conn: Connection, order_id: str, actor: str, *, released: bool =
     if target is current:
         return current.value
     if target is OrderStatus.DELIVERED and current is not OrderStatus.SHIPPED:
-        check_transition(current, OrderStatus.SHIPPED)
-        store.set_status(conn, order_id, OrderStatus.SHIPPED.value)
-        current = OrderStatus.SHIPPED
-    check_transition(current, target)
-    store.set_status(conn, order_id, target.value)
+        current = change_status(conn, order_id, current, OrderStatus.SHIPPED)
+    change_status(conn, order_id, current, target)
     journal.record(
         conn,
         order,

@@ -18,6 +18,7 @@ from podium.validation import Address, Code, CurrencyCode, Email, Input, MoneySt
 
 __all__ = [
     "MAX_LINES",
+    "NUMBER_PREFIX",
     "CustomerIn",
     "HoldIn",
     "HoldView",
@@ -35,6 +36,7 @@ __all__ = [
 ]
 
 MAX_LINES = 500
+NUMBER_PREFIX = "PD-"  # order numbers are PD-100001, PD-100002…
 # Intake fields added after the first release: left out of the fingerprint when not given, so
 # a retry of an order sent before they existed is still recognised as the same request.
 _ADDED_SINCE_V1 = ("promised_date", "service_level", "priority")

@@ -18,17 +18,18 @@ from sqlalchemy.exc import IntegrityError
 from podium.catalog import cache as catalogue
 from podium.db.database import Database, utcnow
 from podium.errors import Conflict, InsufficientStock, ValidationFailed
-from podium.events import store as outbox
 from podium.geo.coordinates import Coordinates
 from podium.geo.geocoder import Geocoder
 from podium.ids import new_id
-from podium.orders import store
+from podium.orders import _store as store
+from podium.orders import journal
 from podium.orders.allocator import Allocator, Want
-from podium.orders.events import OrderCreated, OrderEvent, OrderHeld
+from podium.orders.events import OrderCreated, OrderEvent
+from podium.orders.holds import put_on_hold
 from podium.orders.model import OrderIntake, OrderView, Priced, money, price
 from podium.orders.redelivery import money_differences
 from podium.orders.status import HoldReason, OrderStatus, check_transition
-from podium.orders.store import TimelineRow
+from podium.orders.timeline import TimelineRow
 from podium.orders.views import assemble_view, order_views
 
 __all__ = ["Placed", "place_order", "place_within"]
@@ -271,46 +272,40 @@ def _place(
     ]
     if intake.note:
         timeline.append(TimelineRow("note.added", intake.note, {}))
+    batch = journal.Batch(timeline, events)
+    order = {"id": order_id, "number": number, "status": status.value}
     holds = []
     if plan.shortages:
-        holds.append(
-            store.insert_hold(
-                conn, order_id, HoldReason.BACKORDER.value, "waiting for stock", actor
-            )
+        hold = put_on_hold(
+            conn,
+            order,
+            HoldReason.BACKORDER.value,
+            "waiting for stock",
+            actor=actor,
+            message="On hold (backorder): "
+            + ", ".join(f"{q} × {s}" for s, q in sorted(plan.shortages.items()))
+            + " not in stock.",
+            data={"reason": "backorder", "short": dict(plan.shortages)},
+            batch=batch,
         )
-        timeline.append(
-            TimelineRow(
-                "order.held",
-                "On hold (backorder): "
-                + ", ".join(f"{q} × {s}" for s, q in sorted(plan.shortages.items()))
-                + " not in stock.",
-                {"reason": "backorder", "short": dict(plan.shortages)},
-            )
-        )
-        events.append(OrderHeld(id=order_id, number=number, reason="backorder"))
+        holds.append(hold.row())
     if plan.hold_queue:  # a routing rule holds it in a named queue
-        hold, entry, event = allocator.routing_hold(conn, order_id, number, plan, actor)
-        holds.append(hold)
-        timeline.append(entry)
-        events.append(event)
+        holds.append(allocator.routing_hold(conn, order, plan, actor, batch).row())
     if unknown:
         skus = sorted({u["sku"] for u in unknown})
-        holds.append(
-            store.insert_hold(
-                conn, order_id, HoldReason.UNKNOWN_SKU.value, "unknown: " + ", ".join(skus), actor
-            )
+        hold = put_on_hold(
+            conn,
+            order,
+            HoldReason.UNKNOWN_SKU.value,
+            "unknown: " + ", ".join(skus),
+            actor=actor,
+            message=f"On hold (unknown_sku): {', '.join(skus)} not in the catalogue; create or "
+            "map the SKU, then release the hold.",
+            data={"reason": "unknown_sku", "skus": skus},
+            batch=batch,
         )
-        timeline.append(
-            TimelineRow(
-                "order.held",
-                f"On hold (unknown_sku): {', '.join(skus)} not in the catalogue; create or map "
-                "the SKU, then release the hold.",
-                {"reason": "unknown_sku", "skus": skus},
-            )
-        )
-        events.append(OrderHeld(id=order_id, number=number, reason="unknown_sku"))
-    store.add_timeline(conn, order_id, timeline, actor)
-    outbox.emit(conn, events)
+        holds.append(hold.row())
+    batch.write(conn, order_id, actor)
     by_shipment: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for sl in allocated.lines:
         by_shipment[sl["shipment_id"]].append(sl)

@@ -19,8 +19,8 @@ from podium.db.database import Database, as_utc
 from podium.db.tables import order_holds, orders, shipments
 from podium.errors import ValidationFailed
 from podium.fulfillment.queue import late_order_ids
+from podium.orders.model import NUMBER_PREFIX
 from podium.orders.status import HoldReason, OrderStatus
-from podium.orders.store import NUMBER_PREFIX
 from podium.paging import Keyset, Page, Position, decode_cursor, keyset_page
 
 __all__ = [

@@ -14,15 +14,27 @@
 awaiting fulfilment. ``on_hold``: stopped for a reason (backorder, manual, fraud review…) until
 every hold is released. ``partially_shipped``/``shipped``/``delivered`` follow the shipments.
 ``cancelled`` and ``delivered`` are final.
+
+``change_status`` is the one way an order's status changes after placement: it always checks
+the transition first.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 
-from podium.errors import InvalidTransition
+from sqlalchemy import Connection
 
-__all__ = ["HoldReason", "OrderStatus", "check_transition", "derive_fulfilment_status"]
+from podium.errors import InvalidTransition
+from podium.orders import _store as store
+
+__all__ = [
+    "HoldReason",
+    "OrderStatus",
+    "change_status",
+    "check_transition",
+    "derive_fulfilment_status",
+]
 
 
 class OrderStatus(StrEnum):
@@ -63,6 +75,14 @@ def check_transition(current: str, target: str) -> OrderStatus:
     now, then = OrderStatus(current), OrderStatus(target)
     if then not in _ALLOWED[now]:
         raise InvalidTransition("order", now.value, then.value)
+    return then
+
+
+def change_status(conn: Connection, order_id: str, current: str, target: str) -> OrderStatus:
+    """Move the order (locked by the caller) from ``current`` to ``target``, or raise
+    InvalidTransition (409) if the machine forbids it; returns the new status."""
+    then = check_transition(current, target)
+    store.set_status(conn, order_id, then.value)
     return then
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import Connection
 from podium.db.database import as_utc
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import SHIPPED_STATUSES, ShipmentStatus
-from podium.orders import store
+from podium.orders import _store as store
 from podium.orders.model import (
     HoldView,
     LineView,
@@ -42,7 +42,7 @@ def shipment_view(row: Mapping[Any, Any], lines: Sequence[Mapping[Any, Any]]) ->
     )
 
 
-def order_views(conn: Connection, rows: Sequence[sa.RowMapping]) -> list[OrderView]:
+def order_views(conn: Connection, rows: Sequence[Mapping[Any, Any]]) -> list[OrderView]:
     if not rows:
         return []
     ids = [r["id"] for r in rows]

@@ -17,8 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from podium.db.database import utcnow
-from podium.db.tables import orders
+from podium.orders.payment_status import set_payment_statuses
 from podium.payments import _store as store
 
 __all__ = ["Book"]
@@ -49,14 +48,5 @@ class Book:
 
     def flush(self) -> None:
         """Write the status changes: one UPDATE per status."""
-        by_status: dict[str, list[str]] = defaultdict(list)
-        for order_id, status in self._status.items():
-            by_status[status].append(order_id)
-        self._status = {}
-        now = utcnow()
-        for status, ids in sorted(by_status.items()):
-            self._conn.execute(
-                orders.update()
-                .where(orders.c.id.in_(sorted(ids)))
-                .values(payment_status=status, updated_at=now)
-            )
+        changed, self._status = self._status, {}
+        set_payment_statuses(self._conn, changed)

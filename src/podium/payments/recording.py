@@ -8,8 +8,8 @@ from sqlalchemy import Connection
 from podium.db.database import Database, as_utc
 from podium.errors import Conflict, NotFound, ValidationFailed
 from podium.money import InvalidMoney, format_amount, parse_amount
-from podium.orders import store as orders
 from podium.orders.lifecycle import locked_order
+from podium.orders.records import find_order, require_order
 from podium.payments import _store as store
 from podium.payments.gateways import Gateways
 from podium.payments.model import (
@@ -91,9 +91,7 @@ def record_payment(
 
 
 def _payments_view(conn: Connection, order_id: str) -> PaymentsView:
-    order = orders.order(conn, order_id)
-    if order is None:
-        raise RuntimeError(f"order {order_id} not found")
+    order = require_order(conn, order_id)
     cur = order["currency"]
     rows = store.transactions(conn, order_id)
     s = summarise(
@@ -130,7 +128,7 @@ def _payments_view(conn: Connection, order_id: str) -> PaymentsView:
 
 def list_payments(db: Database, order_id: str) -> PaymentsView:
     with db.read() as conn:
-        if orders.order(conn, order_id) is None:
+        if find_order(conn, order_id) is None:
             raise NotFound(f"No order {order_id}.", code="order_not_found")
         return _payments_view(conn, order_id)
 

@@ -14,8 +14,8 @@ from podium.errors import Conflict, ValidationFailed
 from podium.events.model import Envelope
 from podium.money import format_amount
 from podium.orders import journal
-from podium.orders import store as orders
 from podium.orders.model import OrderView
+from podium.orders.records import lock_order_heads, orders_by_id
 from podium.orders.views import order_views
 from podium.payments import _store as store
 from podium.payments.book import Book
@@ -210,7 +210,7 @@ def _settle(
     if not txs and total > 0:
         record_transaction(conn, order, TxKind.AUTHORIZE, total, gateways, ACTOR, book=book)
     if view is None:
-        view = order_views(conn, [order])[0]  # type: ignore[list-item]
+        view = order_views(conn, [order])[0]
     wanted = sum(ln.quantity - ln.quantity_cancelled for ln in view.lines)
     shipped = sum(ln.quantity_shipped for ln in view.lines)
     due = capture_target(total, shipped, wanted) - paid.captured if shipped else 0
@@ -223,26 +223,13 @@ def settle_orders(db: Database, order_ids: Sequence[str], gateways: Gateways) ->
     one statement, their transactions read by one, the views the capture-on-shipment orders
     need by one batch, every new row sent with the others and one UPDATE per new status."""
     with db.write(batch_inserts=True) as conn:
-        rows = orders.lock_orders(conn, order_ids, _ORDER_COLUMNS)
+        rows = lock_order_heads(conn, order_ids)
         book = Book(conn, [r["id"] for r in rows])
         on_shipment = [r["id"] for r in rows if _needs_view(conn, r)]
-        views = {v.id: v for v in order_views(conn, orders.orders_by_id(conn, on_shipment))}
+        views = {v.id: v for v in order_views(conn, orders_by_id(conn, on_shipment))}
         for row in rows:
             settle_policy(conn, row, gateways, book=book, view=views.get(row["id"]))
         book.flush()
-
-
-# What settling needs of an order (capture on shipment also reads the order's full view).
-_ORDER_COLUMNS = (
-    "id",
-    "number",
-    "status",
-    "tags",
-    "total",
-    "currency",
-    "channel",
-    "payment_status",
-)
 
 
 def _needs_view(conn: Connection, order: Mapping[Any, Any]) -> bool:

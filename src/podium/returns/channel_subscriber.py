@@ -18,7 +18,7 @@ from podium.errors import DomainError, NotFound
 from podium.events.model import Envelope
 from podium.money import InvalidMoney, parse_amount
 from podium.orders.lifecycle import locked_order
-from podium.orders.store import TimelineRow, add_timeline
+from podium.orders.timeline import TimelineRow, add_timeline
 from podium.payments.channel import cover_channel_refund
 from podium.payments.gateways import Gateways
 from podium.payments.model import CHANNEL_PAID_TAG

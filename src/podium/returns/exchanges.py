@@ -16,7 +16,8 @@ from podium.inventory.model import MAX_QUANTITY
 from podium.numbers import JsonBool
 from podium.orders import journal
 from podium.orders.allocator import Allocator
-from podium.orders.lifecycle import get_order, hold_in_transaction
+from podium.orders.holds import put_on_hold
+from podium.orders.lifecycle import get_order, locked_order
 from podium.orders.model import OrderIntake
 from podium.orders.placement import place_order
 from podium.orders.status import HoldReason
@@ -95,12 +96,12 @@ def create_exchange(
             store.update_return(conn, return_id, {"exchange_order_id": replacement.id})
             held = data.advance and ReturnStatus(locked["status"]) not in ARRIVED
             if held:
-                hold_in_transaction(
+                put_on_hold(
                     conn,
-                    replacement.id,
+                    locked_order(conn, replacement.id),
                     HoldReason.AWAITING_RETURN.value,
                     f"advance exchange: waiting for return {return_id}",
-                    actor,
+                    actor=actor,
                 )
             journal.record(
                 conn,

@@ -4,6 +4,8 @@ through the carrier interface, and the label stored on the return (one write).""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -19,7 +21,7 @@ from podium.fulfillment import store as shipments_store
 from podium.ids import new_id
 from podium.money import format_amount
 from podium.orders import journal
-from podium.orders import store as orders_store
+from podium.orders.records import require_order
 from podium.returns import _label_store as label_store
 from podium.returns import _store as store
 from podium.returns.events import ReturnLabelCreated
@@ -53,7 +55,7 @@ def _labellable(conn: Connection, return_id: str) -> sa.RowMapping:
 
 
 def _warehouse_for(
-    conn: Connection, order: sa.RowMapping, skus: set[str], wanted: str | None
+    conn: Connection, order: Mapping[Any, Any], skus: set[str], wanted: str | None
 ) -> str:
     """The body's warehouse, else the channel's return policy's, else the one that shipped
     the returned units (the first such parcel)."""
@@ -92,9 +94,7 @@ def _request(db: Database, return_id: str, data: ReturnLabelIn) -> tuple[RateReq
         row = store.return_row(conn, return_id)
         if row is None:
             raise RuntimeError(f"return {return_id} not found")
-        order = orders_store.order(conn, row["order_id"])
-        if order is None:
-            raise RuntimeError(f"order {row['order_id']} of return {return_id} not found")
+        order = require_order(conn, row["order_id"])
         lines = store.return_lines_for(conn, [return_id])
         products = catalog.products_by_sku(conn, [ln["sku"] for ln in lines])
         code = _warehouse_for(conn, order, {ln["sku"] for ln in lines}, data.warehouse)

@@ -27,7 +27,7 @@ from podium.fulfillment.documents import LabelDoc
 from podium.fulfillment.paperwork import address_lines
 from podium.money import format_amount
 from podium.orders import journal
-from podium.orders import store as orders_store
+from podium.orders.records import find_order
 from podium.returns import _label_store as label_store
 from podium.returns import _store as store
 from podium.returns.events import ReturnLabelVoided
@@ -172,7 +172,7 @@ def return_label_document(db: Database, return_id: str) -> LabelDoc:
         ret = store.return_row(conn, return_id)
         if ret is None:
             raise RuntimeError(f"return {return_id} not found")
-        order = orders_store.order(conn, ret["order_id"])
+        order = find_order(conn, ret["order_id"])
         warehouse = catalog.warehouse(conn, row["warehouse"])
     if order is None:
         raise RuntimeError(f"order {ret['order_id']} of return {return_id} not found")

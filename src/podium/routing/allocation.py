@@ -20,7 +20,7 @@ from podium.ids import new_id
 from podium.inventory import service as inventory
 from podium.inventory.model import Movement, MovementKind
 from podium.orders.allocator import Allocated, Want
-from podium.orders.store import TimelineRow
+from podium.orders.timeline import TimelineRow
 from podium.routing.engine import OrderFacts
 from podium.routing.model import Plan
 from podium.routing.online import plan_order

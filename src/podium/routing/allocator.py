@@ -17,9 +17,10 @@ from podium.catalog.model import Channel
 from podium.geo.coordinates import Coordinates
 from podium.geo.geocoder import Geocoder
 from podium.orders.allocator import Allocated, RoutePlan, Want
-from podium.orders.events import OrderHeld
+from podium.orders.holds import Hold
+from podium.orders.journal import Batch
 from podium.orders.model import OrderIntake
-from podium.orders.store import TimelineRow
+from podium.orders.timeline import TimelineRow
 from podium.routing.allocation import plan_for, reserve_and_ship, routing_entry
 from podium.routing.backorders import allocate_backorder
 from podium.routing.model import Plan
@@ -79,9 +80,9 @@ class RoutingAllocator:
         return routing_entry(_own(plan), shipment_ids, destination)
 
     def routing_hold(
-        self, conn: Connection, order_id: str, number: str, plan: RoutePlan, actor: str
-    ) -> tuple[dict[str, Any], TimelineRow, OrderHeld]:
-        return routing_hold(conn, order_id, number, _own(plan), actor)
+        self, conn: Connection, order: Mapping[str, Any], plan: RoutePlan, actor: str, batch: Batch
+    ) -> Hold:
+        return routing_hold(conn, order, _own(plan), actor, batch)
 
     def allocate_backorder(
         self, conn: Connection, order: sa.RowMapping, actor: str, entries: list[TimelineRow]

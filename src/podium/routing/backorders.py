@@ -11,9 +11,9 @@ from podium.catalog import records as catalog
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import ShipmentStatus
 from podium.geo.coordinates import Coordinates
-from podium.orders import store
+from podium.orders import _store as store
 from podium.orders.allocator import Want
-from podium.orders.store import TimelineRow
+from podium.orders.timeline import TimelineRow
 from podium.routing.allocation import plan_for, reserve_and_ship, routing_entry
 from podium.routing.online import facts_of_order
 

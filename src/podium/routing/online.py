@@ -16,11 +16,10 @@ from podium.catalog.model import Channel
 from podium.db.database import as_utc, utcnow
 from podium.geo.coordinates import Coordinates
 from podium.inventory import stock as stock
-from podium.orders import store as orders_store
-from podium.orders.events import OrderHeld
+from podium.orders.holds import Hold, put_on_hold
+from podium.orders.journal import Batch
 from podium.orders.model import OrderIntake
 from podium.orders.status import HoldReason
-from podium.orders.store import TimelineRow
 from podium.routing import service as routing
 from podium.routing.costs import promise_for
 from podium.routing.engine import OrderFacts, route
@@ -127,16 +126,17 @@ def plan_order(
 
 
 def routing_hold(
-    conn: Connection, order_id: str, number: str, plan: Plan, actor: str
-) -> tuple[dict[str, Any], TimelineRow, OrderHeld]:
+    conn: Connection, order: Mapping[str, Any], plan: Plan, actor: str, batch: Batch
+) -> Hold:
     """Hold a just-placed order in the queue its routing rule named (its stock stays reserved)."""
-    hold = orders_store.insert_hold(
-        conn, order_id, HoldReason.ROUTING.value, plan.hold_queue, actor
+    return put_on_hold(
+        conn,
+        order,
+        HoldReason.ROUTING.value,
+        plan.hold_queue,
+        actor=actor,
+        message=f"On hold (routing): rule {plan.rule} put it in the {plan.hold_queue} queue.",
+        data={"reason": "routing", "queue": plan.hold_queue, "rule": plan.rule},
+        queue=plan.hold_queue,
+        batch=batch,
     )
-    entry = TimelineRow(
-        "order.held",
-        f"On hold (routing): rule {plan.rule} put it in the {plan.hold_queue} queue.",
-        {"reason": "routing", "queue": plan.hold_queue, "rule": plan.rule},
-    )
-    event = OrderHeld(id=order_id, number=number, reason="routing", queue=plan.hold_queue)
-    return hold, entry, event

@@ -6,8 +6,9 @@ from collections import Counter
 
 from podium.db.database import Database
 from podium.errors import NotFound
-from podium.orders import store as orders_store
+from podium.orders.holds import held_by_reason
 from podium.orders.model import OrderView
+from podium.orders.records import orders_by_id
 from podium.orders.status import HoldReason
 from podium.orders.views import order_views
 
@@ -19,7 +20,7 @@ _MAX = 10_000
 def queues(db: Database) -> list[dict[str, object]]:
     """Every queue with orders in it, and how many."""
     with db.read() as conn:
-        held = orders_store.held_by_reason(conn, HoldReason.ROUTING.value, limit=_MAX)
+        held = held_by_reason(conn, HoldReason.ROUTING.value, limit=_MAX)
     counts = Counter(note or "" for _, note in held)
     return [{"queue": q, "orders": n} for q, n in sorted(counts.items())]
 
@@ -27,9 +28,9 @@ def queues(db: Database) -> list[dict[str, object]]:
 def queue_orders(db: Database, queue: str, *, limit: int = 100) -> list[OrderView]:
     """The orders held in ``queue``, oldest hold first."""
     with db.read() as conn:
-        held = orders_store.held_by_reason(conn, HoldReason.ROUTING.value, limit=_MAX)
+        held = held_by_reason(conn, HoldReason.ROUTING.value, limit=_MAX)
         ids = list(dict.fromkeys(oid for oid, note in held if note == queue))[:limit]
         if not ids:
             raise NotFound(f"No orders held in routing queue {queue}.", code="queue_empty")
-        rows = [orders_store.order(conn, oid) for oid in ids]
-        return order_views(conn, [r for r in rows if r is not None])
+        rows = {r.id: r for r in orders_by_id(conn, ids)}
+        return order_views(conn, [rows[oid] for oid in ids if oid in rows])

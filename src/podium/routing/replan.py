@@ -24,8 +24,9 @@ from podium.inventory import stock as stock_store
 from podium.inventory.model import Movement, MovementKind
 from podium.money import format_amount
 from podium.orders import lifecycle
-from podium.orders import store as orders_store
+from podium.orders.records import require_order
 from podium.orders.status import OrderStatus
+from podium.orders.timeline import add_timeline
 from podium.routing.allocation import reserve_and_ship, routing_entry
 from podium.routing.backorders import unallocated
 from podium.routing.events import OrderRerouted
@@ -130,9 +131,7 @@ def _replan(conn: Connection, member: Member, option: Option, saving: int, actor
 
 def _release(conn: Connection, member: Member, actor: str, *, also: Option | None = None) -> bool:
     """Cancel the order's pending shipments and release their stock (order row locked)."""
-    order = orders_store.order(conn, member.order.id)
-    if order is None:
-        raise RuntimeError(f"order {member.order.id} not found")
+    order = require_order(conn, member.order.id)
     ships = [
         s
         for s in shipments_store.shipments_for_orders(conn, [order["id"]])
@@ -172,9 +171,7 @@ def _release(conn: Connection, member: Member, actor: str, *, also: Option | Non
 
 def _reserve(conn: Connection, member: Member, option: Option, saving: int, actor: str) -> None:
     """Reserve the new plan's units and create its shipments (guarded: may refuse)."""
-    order = orders_store.order(conn, member.order.id)
-    if order is None:
-        raise RuntimeError(f"order {member.order.id} not found")
+    order = require_order(conn, member.order.id)
     stock_store.levels(
         conn,
         {a.sku for a in option.allocations},
@@ -190,7 +187,7 @@ def _reserve(conn: Connection, member: Member, option: Option, saving: int, acto
     wants = unallocated(conn, order["id"])
     allocated = reserve_and_ship(conn, order["id"], order["number"], wants, plan, actor)
     before = sorted({a.warehouse for a in member.current})
-    orders_store.add_timeline(
+    add_timeline(
         conn,
         order["id"],
         [

@@ -20,9 +20,9 @@ from podium.db.database import Database, utcnow
 from podium.geo.coordinates import Coordinates
 from podium.geo.geocoder import Geocoder
 from podium.inventory import stock as stock_store
-from podium.orders import store as orders_store
 from podium.orders.model import OrderIntake, price
 from podium.orders.placement import destination_of
+from podium.orders.records import latest_orders, order_lines
 from podium.routing import service as routing
 from podium.routing.engine import Location
 from podium.routing.online import facts_of_order, intake_facts
@@ -36,15 +36,13 @@ __all__ = ["compare", "orders_from_file", "recent_orders"]
 def recent_orders(db: Database, last: int) -> list[WaveOrder]:
     """The last ``last`` orders placed (not cancelled), oldest first."""
     with db.read() as conn:
-        rows = orders_store.list_orders(
-            conn, status=None, channel=None, email=None, before=None, limit=last * 2
-        )
-        rows = [r for r in rows if r["status"] != "cancelled"][:last]
+        rows = latest_orders(conn, status=None, limit=last * 2)
+        rows = [r for r in rows if r.status != "cancelled"][:last]
         lines: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for ln in orders_store.lines(conn, [r["id"] for r in rows]):
-            left = ln["quantity"] - ln["quantity_cancelled"]
+        for ln in order_lines(conn, [r.id for r in rows]):
+            left = ln.quantity - ln.quantity_cancelled
             if left > 0:
-                lines[ln["order_id"]][ln["sku"]] += left
+                lines[ln.order_id][ln.sku] += left
         out = []
         for r in reversed(rows):
             demand = dict(lines[r["id"]])

@@ -12,10 +12,10 @@ from collections.abc import Callable, Sequence
 
 from podium.db.database import Database
 from podium.events.model import Envelope
-from podium.orders import store
+from podium.orders.holds import awaiting_stock, open_holds, release_holds
 from podium.orders.lifecycle import locked_order, sync_status
 from podium.orders.status import HoldReason, OrderStatus
-from podium.orders.store import TimelineRow
+from podium.orders.timeline import TimelineRow, add_timeline
 from podium.routing.backorders import allocate_backorder
 
 __all__ = ["BATCH", "fill_backorders", "on_inventory_changed"]
@@ -32,14 +32,12 @@ def fill_backorders(db: Database, skus: Sequence[str]) -> int:
     if not skus:
         return 0
     with db.read() as conn:
-        waiting = store.awaiting_stock(conn, skus, limit=BATCH)
+        waiting = awaiting_stock(conn, skus, limit=BATCH)
     released = 0
     for order_id in waiting:
         with db.write() as conn:
             order = locked_order(conn, order_id)
-            holds = [
-                h for h in store.holds(conn, [order_id]) if h["reason"] == HoldReason.BACKORDER
-            ]
+            holds = [h for h in open_holds(conn, [order_id]) if h.reason == HoldReason.BACKORDER]
             if order["status"] != OrderStatus.ON_HOLD or not holds:
                 continue
             entries: list[TimelineRow] = []
@@ -47,7 +45,7 @@ def fill_backorders(db: Database, skus: Sequence[str]) -> int:
             if not entries:
                 continue  # nothing could be allocated: leave the order untouched
             if not short:
-                store.release_holds(conn, order_id, ACTOR, hold_ids=[h["id"] for h in holds])
+                release_holds(conn, order_id, ACTOR, holds)
                 entries.append(
                     TimelineRow(
                         "order.hold_released",
@@ -56,8 +54,8 @@ def fill_backorders(db: Database, skus: Sequence[str]) -> int:
                     )
                 )
                 released += 1
-            store.add_timeline(conn, order_id, entries, ACTOR)
-            if not store.holds(conn, [order_id]):
+            add_timeline(conn, order_id, entries, ACTOR)
+            if not open_holds(conn, [order_id]):
                 sync_status(conn, order_id, ACTOR, released=True)
     return released
 

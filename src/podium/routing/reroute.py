@@ -15,7 +15,6 @@ from sqlalchemy import Connection
 from podium.catalog import cache as catalogue
 from podium.db.database import Database
 from podium.errors import Conflict, NotFound
-from podium.events import store as outbox
 from podium.fulfillment import store as shipments_store
 from podium.fulfillment.model import ShipmentStatus, check_shipment_transition
 from podium.geo.coordinates import Coordinates
@@ -23,11 +22,12 @@ from podium.inventory import service as inventory
 from podium.inventory import stock as stock_store
 from podium.inventory.model import Movement, MovementKind
 from podium.orders import lifecycle
-from podium.orders import store as orders_store
-from podium.orders.events import OrderEvent, OrderHeld
+from podium.orders.events import OrderEvent
+from podium.orders.holds import put_on_hold
+from podium.orders.journal import Batch
 from podium.orders.model import OrderView
-from podium.orders.status import HoldReason, OrderStatus, check_transition
-from podium.orders.store import TimelineRow
+from podium.orders.records import require_order
+from podium.orders.status import HoldReason
 from podium.orders.views import order_views
 from podium.routing.allocation import plan_for, reserve_and_ship, routing_entry
 from podium.routing.backorders import unallocated
@@ -42,9 +42,7 @@ REROUTABLE = frozenset({ShipmentStatus.PENDING, ShipmentStatus.RELEASED})
 
 def _reroute(conn: Connection, order_id: str, shipment_id: str, why: str, actor: str) -> None:
     """Cancel one open shipment of a locked order and route its units elsewhere."""
-    order = orders_store.order(conn, order_id)
-    if order is None:
-        raise RuntimeError(f"order {order_id} not found")
+    order = require_order(conn, order_id)
     shipment = shipments_store.lock_shipment(conn, shipment_id)
     if shipment is None:
         raise RuntimeError(f"shipment {shipment_id} not found")
@@ -111,28 +109,23 @@ def _reroute(conn: Connection, order_id: str, shipment_id: str, why: str, actor:
             shipments=allocated.shipment_ids,
         )
     ]
+    batch = Batch(entries, events)
     if plan.shortages:
-        held = {h["reason"] for h in orders_store.holds(conn, [order_id])}
-        if HoldReason.BACKORDER not in held:
-            orders_store.insert_hold(
-                conn, order_id, HoldReason.BACKORDER.value, "waiting for stock", actor
-            )
-        if order["status"] != OrderStatus.ON_HOLD:
-            # Through the status machine like every other hold: a final order is never held.
-            check_transition(order["status"], OrderStatus.ON_HOLD)
-            orders_store.set_status(conn, order_id, OrderStatus.ON_HOLD.value)
-        entries.append(
-            TimelineRow(
-                "order.held",
-                "On hold (backorder): "
-                + ", ".join(f"{q} × {s}" for s, q in sorted(plan.shortages.items()))
-                + " cannot ship from any other location.",
-                {"reason": "backorder", "short": dict(plan.shortages)},
-            )
+        # One backorder hold however many re-routes come short (an open one stays the hold).
+        put_on_hold(
+            conn,
+            order,
+            HoldReason.BACKORDER.value,
+            "waiting for stock",
+            actor=actor,
+            message="On hold (backorder): "
+            + ", ".join(f"{q} × {s}" for s, q in sorted(plan.shortages.items()))
+            + " cannot ship from any other location.",
+            data={"reason": "backorder", "short": dict(plan.shortages)},
+            batch=batch,
+            reuse_open=True,
         )
-        events.append(OrderHeld(id=order_id, number=order["number"], reason="backorder"))
-    orders_store.add_timeline(conn, order_id, entries, actor)
-    outbox.emit(conn, events)
+    batch.write(conn, order_id, actor)
 
 
 def _unshipped(conn: Connection, order_id: str) -> set[str]:
@@ -161,9 +154,7 @@ def _reroute_one(
             raise NotFound(f"No shipment {shipment_id}.", code="shipment_not_found")
         lifecycle.locked_order(conn, found["order_id"])  # the order row first, then the rest
         _reroute(conn, found["order_id"], shipment_id, why, actor)
-        row = orders_store.order(conn, found["order_id"])
-        if row is None:
-            raise RuntimeError(f"order {found['order_id']} not found")
+        row = require_order(conn, found["order_id"])
         return order_views(conn, [row])[0]
 
 

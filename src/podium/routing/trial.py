@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from podium.db.database import Database
-from podium.orders import store as orders_store
+from podium.orders.records import order_numbers
 from podium.routing import service as routing
 from podium.routing.engine import Location
 from podium.routing.model import Plan
@@ -78,6 +78,6 @@ def try_rules(db: Database, candidate: RuleSet, last: int) -> Trial:
     changed_ids = [o.id for o in orders if before.get(o.id) != after.get(o.id)]
     shown_ids = changed_ids[:MAX_SHOWN]
     with db.read() as conn:
-        numbers = {r["id"]: r["number"] for r in orders_store.orders_by_id(conn, shown_ids)}
+        numbers = order_numbers(conn, shown_ids)
     shown = [ChangedOrder(i, numbers.get(i, i), before[i], after[i]) for i in shown_ids]
     return Trial(version, current, trial, len(changed_ids), shown)

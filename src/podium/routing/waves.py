@@ -22,7 +22,7 @@ from podium.fulfillment.model import ShipmentStatus
 from podium.geo.coordinates import Coordinates
 from podium.inventory import stock as stock_store
 from podium.money import format_amount
-from podium.orders import store as orders_store
+from podium.orders.records import latest_orders
 from podium.orders.status import OrderStatus
 from podium.routing import service as routing
 from podium.routing.model import Allocation
@@ -78,9 +78,7 @@ class WaveReport:
 
 
 def _wave(conn: Connection, warehouse: str | None, limit: int) -> list[Member]:
-    rows = orders_store.list_orders(
-        conn, status=OrderStatus.READY.value, channel=None, email=None, before=None, limit=limit
-    )
+    rows = latest_orders(conn, status=OrderStatus.READY.value, limit=limit)
     ids = [r["id"] for r in rows]
     ships: dict[str, list[Any]] = defaultdict(list)
     for s in shipments_store.shipments_for_orders(conn, ids) if ids else []:

@@ -1,10 +1,11 @@
-"""SQL for orders, their lines, holds and timeline."""
+"""SQL for orders, their lines and holds (private: other packages use orders' public modules,
+``records``, ``holds``, ``timeline``, ``payment_status``)."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -12,13 +13,12 @@ from sqlalchemy import Connection
 
 from podium.db.database import insert_many, utcnow
 from podium.db.raw import fetch_raw, run_raw
-from podium.db.tables import counters, order_events, order_holds, order_lines, orders
+from podium.db.tables import counters, order_holds, order_lines, orders
 from podium.ids import new_id
+from podium.orders.model import NUMBER_PREFIX
 
 __all__ = [
     "Existing",
-    "TimelineRow",
-    "add_timeline",
     "awaiting_stock",
     "find_existing",
     "held_by_reason",
@@ -34,9 +34,8 @@ __all__ = [
     "orders_by_id",
     "release_holds",
     "set_lines_cancelled",
-    "set_payment_status",
+    "set_payment_statuses",
     "set_status",
-    "timeline",
     "update_line",
     "update_order",
 ]
@@ -49,14 +48,6 @@ class Existing:
     by_key: bool
 
 
-@dataclass(frozen=True, slots=True)
-class TimelineRow:
-    type: str
-    message: str
-    data: dict[str, Any]
-
-
-NUMBER_PREFIX = "PD-"
 _NEXT_COUNTER = (
     counters.update()
     .where(counters.c.name == "order_number")
@@ -175,12 +166,18 @@ def update_line(conn: Connection, order_id: str, line_no: int, values: dict[str,
     )
 
 
-def set_payment_status(conn: Connection, order_id: str, payment_status: str) -> None:
-    conn.execute(
-        orders.update()
-        .where(orders.c.id == order_id)
-        .values(payment_status=payment_status, updated_at=utcnow())
-    )
+def set_payment_statuses(conn: Connection, statuses: Mapping[str, str]) -> None:
+    """Each order's new payment status (by order id): one UPDATE per status."""
+    by_status: dict[str, list[str]] = defaultdict(list)
+    for order_id, status in statuses.items():
+        by_status[status].append(order_id)
+    now = utcnow()
+    for status, ids in sorted(by_status.items()):
+        conn.execute(
+            orders.update()
+            .where(orders.c.id.in_(sorted(ids)))
+            .values(payment_status=status, updated_at=now)
+        )
 
 
 def lines(conn: Connection, order_ids: Sequence[str]) -> list[sa.RowMapping]:
@@ -254,40 +251,6 @@ def release_holds(
     if hold_ids is not None:
         query = query.where(order_holds.c.id.in_(hold_ids))
     return conn.execute(query.values(released_at=utcnow(), released_by=actor)).rowcount
-
-
-def add_timeline(
-    conn: Connection,
-    order_id: str,
-    entries: Sequence[TimelineRow],
-    actor: str,
-    at: datetime | None = None,
-) -> None:
-    when = at or utcnow()
-    insert_many(
-        conn,
-        order_events,
-        [
-            {
-                "order_id": order_id,
-                "at": when,
-                "type": e.type,
-                "message": e.message,
-                "data": e.data,
-                "actor": actor,
-            }
-            for e in entries
-        ],
-    )
-
-
-def timeline(conn: Connection, order_id: str) -> list[sa.RowMapping]:
-    query = (
-        sa.select(order_events)
-        .where(order_events.c.order_id == order_id)
-        .order_by(order_events.c.id)
-    )
-    return list(conn.execute(query).mappings())
 
 
 def list_orders(
