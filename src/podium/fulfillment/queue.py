@@ -18,16 +18,15 @@ import sqlalchemy as sa
 
 from podium.db.database import Database, as_utc
 from podium.db.tables import orders, shipment_lines, shipments
-from podium.fulfillment import warehouse_store as wstore
-from podium.fulfillment.model import OPEN_STATUSES, ShipmentStatus
+from podium.fulfillment import _store as wstore
 from podium.orders.status import OrderStatus
+from podium.shipments.model import OPEN_STATUSES, ShipmentStatus
 
 __all__ = [
     "OPEN",
     "PickListSummary",
     "ShipKey",
     "ToShip",
-    "late_order_ids",
     "late_shipments",
     "open_counts",
     "recent_pick_lists",
@@ -91,14 +90,6 @@ def _late_by_order(today: date) -> sa.Select[Any]:
             shipments.c.promised_by.is_(None),
         )
     )
-
-
-def late_order_ids(now: datetime | None = None) -> sa.Select[Any]:
-    """A SELECT of the ids of orders with a late shipment (for the order queue's filter)."""
-    today = _today(now)
-    own = _late_own(today).with_only_columns(shipments.c.order_id)
-    by_order = _late_by_order(today).with_only_columns(shipments.c.order_id)
-    return sa.union(own, by_order)  # type: ignore[return-value]
 
 
 def late_shipments(db: Database, now: datetime | None = None) -> int:

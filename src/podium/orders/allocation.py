@@ -13,8 +13,6 @@ from typing import Any
 from sqlalchemy import Connection
 
 from podium.catalog.model import Channel
-from podium.fulfillment import store as shipments_store
-from podium.fulfillment.model import ShipmentStatus
 from podium.ids import new_id
 from podium.inventory import service as inventory
 from podium.inventory.model import Movement, MovementKind
@@ -23,6 +21,8 @@ from podium.routing.engine import OrderFacts
 from podium.routing.geo import Coordinates
 from podium.routing.model import Plan
 from podium.routing.online import plan_order
+from podium.shipments import service as shipment_records
+from podium.shipments.model import Shipment, ShipmentLine, ShipmentStatus
 
 __all__ = ["Allocated", "Want", "plan_for", "reserve_and_ship", "routing_entry"]
 
@@ -53,12 +53,12 @@ def plan_for(
 class Allocated:
     """The shipments an allocation created, as written."""
 
-    shipments: list[dict[str, Any]]
-    lines: list[dict[str, Any]]
+    shipments: list[Shipment]
+    lines: list[ShipmentLine]
 
     @property
     def shipment_ids(self) -> list[str]:
-        return [s["id"] for s in self.shipments]
+        return [s.id for s in self.shipments]
 
 
 def reserve_and_ship(
@@ -108,7 +108,8 @@ def reserve_and_ship(
                 left -= take
             if not left:
                 break
-    return Allocated(shipments_store.insert_shipments(conn, rows, lines), lines)
+    made = shipment_records.create_shipments(conn, rows, lines)
+    return Allocated(made, [ShipmentLine.of(ln) for ln in lines])
 
 
 def routing_entry(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
@@ -30,6 +29,7 @@ from podium.orders.store import TimelineRow
 from podium.orders.views import assemble_view, order_views
 from podium.routing.geo import Coordinates, Geocoder
 from podium.routing.online import intake_facts, routing_hold
+from podium.shipments.model import ShipmentLine
 
 __all__ = ["Placed", "place_order", "place_within"]
 
@@ -326,7 +326,7 @@ def _place(
         )
     store.add_timeline(conn, order_id, timeline, actor)
     outbox.emit(conn, events)
-    by_shipment: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_shipment: dict[str, list[ShipmentLine]] = defaultdict(list)
     for sl in allocated.lines:
-        by_shipment[sl["shipment_id"]].append(sl)
+        by_shipment[sl.shipment_id].append(sl)
     return assemble_view(header, lines, holds, allocated.shipments, by_shipment)

@@ -17,8 +17,6 @@ from podium.db.database import Database
 from podium.errors import Conflict, NotFound
 from podium.events import store as outbox
 from podium.events.model import DomainEvent
-from podium.fulfillment import store as shipments_store
-from podium.fulfillment.model import ShipmentStatus, check_shipment_transition
 from podium.inventory import service as inventory
 from podium.inventory import store as stock_store
 from podium.inventory.model import Movement, MovementKind
@@ -32,6 +30,8 @@ from podium.orders.store import TimelineRow
 from podium.orders.views import order_views
 from podium.routing.geo import Coordinates
 from podium.routing.online import facts_of_order
+from podium.shipments import service as shipment_records
+from podium.shipments.model import ShipmentStatus, check_shipment_transition
 
 __all__ = ["REROUTABLE", "reject_shipment", "reroute_shipment", "reroute_warehouse"]
 
@@ -43,31 +43,31 @@ def _reroute(conn: Connection, order_id: str, shipment_id: str, why: str, actor:
     """Cancel one open shipment of a locked order and route its units elsewhere."""
     order = orders_store.order(conn, order_id)
     assert order is not None
-    shipment = shipments_store.lock_shipment(conn, shipment_id)
+    shipment = shipment_records.lock_shipment(conn, shipment_id)
     assert shipment is not None
-    if ShipmentStatus(shipment["status"]) not in REROUTABLE:
+    if ShipmentStatus(shipment.status) not in REROUTABLE:
         raise Conflict(
-            f"Shipment {shipment_id} is {shipment['status']}; only pending or released "
+            f"Shipment {shipment_id} is {shipment.status}; only pending or released "
             "shipments can be re-routed.",
             code="invalid_transition",
-            details={"shipment_id": shipment_id, "status": shipment["status"]},
+            details={"shipment_id": shipment_id, "status": shipment.status},
         )
-    warehouse = shipment["warehouse"]
-    lines = shipments_store.shipment_lines_for(conn, [shipment_id])
+    warehouse = shipment.warehouse
+    lines = shipment_records.lines_for(conn, [shipment_id])
     # Every stock row this may touch, locked once in key order (as placement does): no deadlock.
     every = [w.code for w in catalogue.warehouses(conn)]
     stock_store.levels(
-        conn, {ln["sku"] for ln in lines} | _unshipped(conn, order_id), every, lock=True
+        conn, {ln.sku for ln in lines} | _unshipped(conn, order_id), every, lock=True
     )
     inventory.apply(
         conn,
         [
             Movement(
-                ln["sku"],
+                ln.sku,
                 warehouse,
                 MovementKind.RELEASE,
                 0,
-                -ln["quantity"],
+                -ln.quantity,
                 "rerouted",
                 order["number"],
             )
@@ -75,8 +75,8 @@ def _reroute(conn: Connection, order_id: str, shipment_id: str, why: str, actor:
         ],
         actor,
     )
-    check_shipment_transition(shipment["status"], ShipmentStatus.CANCELLED)
-    shipments_store.update_shipment(conn, shipment_id, {"status": ShipmentStatus.CANCELLED.value})
+    check_shipment_transition(shipment.status, ShipmentStatus.CANCELLED)
+    shipment_records.update_shipment(conn, shipment_id, {"status": ShipmentStatus.CANCELLED.value})
     wants = unallocated(conn, order_id)
     demand: dict[str, int] = defaultdict(int)
     for w in wants:
@@ -164,12 +164,12 @@ def _reroute_one(
     db: Database, shipment_id: str, why: str, actor: str, order_id: str | None = None
 ) -> OrderView:
     with db.write() as conn:
-        found = shipments_store.shipment(conn, shipment_id)
-        if found is None or order_id not in (None, found["order_id"]):
+        found = shipment_records.get_shipment(conn, shipment_id)
+        if found is None or order_id not in (None, found.order_id):
             raise NotFound(f"No shipment {shipment_id}.", code="shipment_not_found")
-        lifecycle.locked_order(conn, found["order_id"])  # the order row first, then the rest
-        _reroute(conn, found["order_id"], shipment_id, why, actor)
-        row = orders_store.order(conn, found["order_id"])
+        lifecycle.locked_order(conn, found.order_id)  # the order row first, then the rest
+        _reroute(conn, found.order_id, shipment_id, why, actor)
+        row = orders_store.order(conn, found.order_id)
         assert row is not None
         return order_views(conn, [row])[0]
 
@@ -177,13 +177,13 @@ def _reroute_one(
 def reroute_warehouse(db: Database, warehouse: str, why: str, actor: str) -> list[str]:
     """Move every not-yet-started shipment off ``warehouse``; returns the orders re-planned."""
     with db.read() as conn:
-        affected = shipments_store.open_shipments_at(conn, warehouse, REROUTABLE)
+        affected = shipment_records.open_shipments_at(conn, warehouse, REROUTABLE)
     moved = []
     for order_id, shipment_id in affected:
         with db.write() as conn:
             lifecycle.locked_order(conn, order_id)
-            current = shipments_store.shipment(conn, shipment_id)
-            if current is None or ShipmentStatus(current["status"]) not in REROUTABLE:
+            current = shipment_records.get_shipment(conn, shipment_id)
+            if current is None or ShipmentStatus(current.status) not in REROUTABLE:
                 continue  # it moved on meanwhile
             _reroute(conn, order_id, shipment_id, why, actor)
         moved.append(order_id)

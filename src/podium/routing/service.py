@@ -21,13 +21,13 @@ from podium.catalog import cache as catalogue
 from podium.catalog.model import Warehouse
 from podium.db.database import Database
 from podium.errors import Conflict, NotFound
-from podium.fulfillment import store as shipments_store
 from podium.numbers import INT_MAX
 from podium.routing import store
 from podium.routing.costs import DEFAULT_RATES, WEEKDAYS, Calendar, RateTable
 from podium.routing.engine import Location
 from podium.routing.geo import Coordinates
 from podium.routing.rules import DEFAULT_RULES, RuleSet
+from podium.shipments import service as shipment_records
 
 __all__ = [
     "TTL",
@@ -194,5 +194,5 @@ def locations(
         for w in found
         if w.active and w.daily_order_capacity is not None
     }
-    used = shipments_store.shipments_since(conn, capped)
+    used = shipment_records.shipments_since(conn, capped)
     return [location_of(w, used.get(w.code, 0)) for w in found]
