@@ -32,6 +32,7 @@ __all__ = [
     "order_number",
     "param_date",
     "param_error",
+    "past_promise_ids",
     "queue_filter",
     "queue_select",
     "search_orders",
@@ -284,14 +285,19 @@ _ORDER_OPEN = tuple(
 )
 
 
+def past_promise_ids(today: date) -> sa.Select[Any]:
+    """A SELECT of the ids of orders that may still have open shipments and whose promised
+    date is before ``today`` (their shipments without a promise of their own are late)."""
+    return sa.select(orders.c.id).where(
+        orders.c.status.in_(_ORDER_OPEN), orders.c.promised_date < today
+    )
+
+
 def late_order_ids(now: datetime | None = None) -> sa.Select[Any]:
     """A SELECT of the ids of orders with an open shipment past its promise: its own, else the
     order's ``promised_date`` (for the queue's *late* filter)."""
     today = (now or datetime.now(UTC)).astimezone(UTC).date()
-    past_promise = sa.select(orders.c.id).where(
-        orders.c.status.in_(_ORDER_OPEN), orders.c.promised_date < today
-    )
-    return shipment_records.late_order_ids(today, past_promise)
+    return shipment_records.late_order_ids(today, past_promise_ids(today))
 
 
 def held_order_ids() -> sa.Select[Any]:

@@ -16,6 +16,7 @@ from podium.shipments import _store
 from podium.shipments.model import Shipment, ShipmentLine, ShipmentView, shipment_view
 
 __all__ = [
+    "count_late",
     "create_shipments",
     "delete_line",
     "get_shipment",
@@ -25,6 +26,8 @@ __all__ = [
     "lock_pending",
     "lock_shipment",
     "open_allocations",
+    "open_counts",
+    "open_page",
     "open_shipments_at",
     "order_ids_at",
     "set_line_quantity",
@@ -148,3 +151,29 @@ def set_line_quantity(conn: Connection, shipment_id: str, line_no: int, quantity
 
 def delete_line(conn: Connection, shipment_id: str, line_no: int) -> None:
     _store.delete_shipment_line(conn, shipment_id, line_no)
+
+
+def open_counts(conn: Connection, warehouse: str | None = None) -> dict[str, int]:
+    """Open shipments per status (of one warehouse, or all); absent statuses left out."""
+    return _store.open_counts(conn, warehouse)
+
+
+def count_late(conn: Connection, today: date, past_promise: sa.Select[Any]) -> int:
+    """Open shipments past their promise: their own ``promised_by`` before ``today``, or none
+    of their own and their order in ``past_promise`` (a SELECT of order ids)."""
+    return _store.count_late(conn, today, past_promise)
+
+
+def open_page(
+    conn: Connection,
+    statuses: Sequence[str],
+    warehouse: str | None = None,
+    *,
+    limit: int,
+    after: tuple[datetime, str] | None = None,
+    before: tuple[datetime, str] | None = None,
+) -> list[Shipment]:
+    """Shipments in ``statuses`` (optionally of one warehouse), oldest first, keyset-paged on
+    (created_at, id): ``after`` the last of a page, ``before`` the first of one."""
+    rows = _store.open_page(conn, statuses, warehouse, limit=limit, after=after, before=before)
+    return [Shipment.of(r) for r in rows]
