@@ -12,7 +12,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from podium.shipments import _store
+from podium.shipments import _queries, _store
 from podium.shipments.model import Shipment, ShipmentLine, ShipmentView, shipment_view
 
 __all__ = [
@@ -108,12 +108,12 @@ def open_shipments_at(
 
 def order_ids_at(warehouse: str) -> sa.Select[Any]:
     """A SELECT of the ids of orders with a shipment from ``warehouse``."""
-    return _store.order_ids_at(warehouse)
+    return _queries.order_ids_at(warehouse)
 
 
 def late_order_ids(today: date, past_promise: sa.Select[Any]) -> sa.Select[Any]:
     """A SELECT of the ids of orders with an open shipment past its promise (see ``_store``)."""
-    return _store.late_order_ids(today, past_promise)
+    return _queries.late_order_ids(today, past_promise)
 
 
 def shipments_in(
@@ -155,13 +155,13 @@ def delete_line(conn: Connection, shipment_id: str, line_no: int) -> None:
 
 def open_counts(conn: Connection, warehouse: str | None = None) -> dict[str, int]:
     """Open shipments per status (of one warehouse, or all); absent statuses left out."""
-    return _store.open_counts(conn, warehouse)
+    return _queries.open_counts(conn, warehouse)
 
 
 def count_late(conn: Connection, today: date, past_promise: sa.Select[Any]) -> int:
     """Open shipments past their promise: their own ``promised_by`` before ``today``, or none
     of their own and their order in ``past_promise`` (a SELECT of order ids)."""
-    return _store.count_late(conn, today, past_promise)
+    return _queries.count_late(conn, today, past_promise)
 
 
 def open_page(
@@ -175,5 +175,5 @@ def open_page(
 ) -> list[Shipment]:
     """Shipments in ``statuses`` (optionally of one warehouse), oldest first, keyset-paged on
     (created_at, id): ``after`` the last of a page, ``before`` the first of one."""
-    rows = _store.open_page(conn, statuses, warehouse, limit=limit, after=after, before=before)
+    rows = _queries.open_page(conn, statuses, warehouse, limit=limit, after=after, before=before)
     return [Shipment.of(r) for r in rows]
