@@ -30,23 +30,25 @@ def manifest(db: Database, code: str, day: date) -> ManifestDoc:
             details={"field": "date"},
         )
     shipped = paperwork.shipped_on(db, code, day)
-    ids = [r["id"] for r, _ in shipped]
+    ids = [r.id for r, _ in shipped]
     with db.read() as conn:
         labels = store.labels_for(conn, ids)
     fallback = paperwork.weights(db, [i for i in ids if i not in labels])
     rows = []
     for s, number in shipped:
-        label = labels.get(s["id"])
+        label = labels.get(s.id)
         rows.append(
             ManifestRow(
-                tracking_number=s["tracking_number"] or "",
+                tracking_number=s.tracking_number or "",
                 order_number=number,
-                carrier=(label["carrier_name"] if label else s["carrier"]) or "",
-                service=(label["service"] if label else s["service"]) or "",
-                weight_grams=label["weight_grams"] if label else fallback.get(s["id"], 0),
+                carrier=(label["carrier_name"] if label else s.carrier) or "",
+                service=(label["service"] if label else s.service) or "",
+                weight_grams=label["weight_grams"] if label else fallback.get(s.id, 0),
                 rate=format_amount(label["rate_amount"], label["currency"]) if label else "",
                 currency=label["currency"] if label else "",
-                shipped_at=as_utc(s["shipped_at"]).isoformat(timespec="seconds"),
+                shipped_at=as_utc(s.shipped_at).isoformat(timespec="seconds")
+                if s.shipped_at
+                else "",
             )
         )
     return ManifestDoc(code, day.isoformat(), rows)

@@ -24,13 +24,13 @@ from podium.catalog import service as catalog
 from podium.db.database import Database, as_utc
 from podium.errors import Conflict, NotFound
 from podium.fulfillment import service as fulfilment
-from podium.fulfillment import store as shipments_store
 from podium.fulfillment.documents import LabelDoc
-from podium.fulfillment.model import OPEN_STATUSES, ShipmentStatus
 from podium.fulfillment.paperwork import address_lines
 from podium.ids import new_id
 from podium.money import format_amount
 from podium.orders.records import require_order
+from podium.shipments import service as shipment_records
+from podium.shipments.model import OPEN_STATUSES, ShipmentStatus
 
 __all__ = [
     "LabelView",
@@ -87,14 +87,14 @@ class _Job:
 
 def _prepare(db: Database, shipment_id: str, data: LabelIn) -> _Job:
     with db.read() as conn:
-        shipment = shipments_store.shipment(conn, shipment_id)
+        shipment = shipment_records.get_shipment(conn, shipment_id)
         if shipment is None:
             raise NotFound(f"No shipment {shipment_id}.", code="shipment_not_found")
-        if ShipmentStatus(shipment["status"]) not in OPEN_STATUSES:
+        if ShipmentStatus(shipment.status) not in OPEN_STATUSES:
             raise Conflict(
-                f"A {shipment['status']} shipment cannot get a new label.",
+                f"A {shipment.status} shipment cannot get a new label.",
                 code="invalid_transition",
-                details={"entity": "shipment", "from": shipment["status"], "to": "labelled"},
+                details={"entity": "shipment", "from": shipment.status, "to": "labelled"},
             )
         if store.current_label(conn, shipment_id) is not None:
             raise Conflict(
@@ -102,18 +102,16 @@ def _prepare(db: Database, shipment_id: str, data: LabelIn) -> _Job:
                 code="label_exists",
                 details={"shipment_id": shipment_id},
             )
-        order = require_order(conn, shipment["order_id"])
-        lines = shipments_store.shipment_lines_for(conn, [shipment_id])
-        products = catalog_store.products_by_sku(conn, [ln["sku"] for ln in lines])
-        warehouse = catalog_store.warehouse(conn, shipment["warehouse"])
+        order = require_order(conn, shipment.order_id)
+        lines = shipment_records.lines_for(conn, [shipment_id])
+        products = catalog_store.products_by_sku(conn, [ln.sku for ln in lines])
+        warehouse = catalog_store.warehouse(conn, shipment.warehouse)
     if warehouse is None:  # a shipment's warehouse is a foreign key
-        raise RuntimeError(f"warehouse {shipment['warehouse']} of shipment {shipment_id} not found")
+        raise RuntimeError(f"warehouse {shipment.warehouse} of shipment {shipment_id} not found")
     weight = (
         data.weight_grams
         or sum(
-            (products[ln["sku"]].weight_grams or 0) * ln["quantity"]
-            for ln in lines
-            if ln["sku"] in products
+            (products[ln.sku].weight_grams or 0) * ln.quantity for ln in lines if ln.sku in products
         )
         or DEFAULT_WEIGHT_GRAMS
     )
@@ -126,7 +124,7 @@ def _prepare(db: Database, shipment_id: str, data: LabelIn) -> _Job:
         weight_grams=weight,
         currency=order["currency"],
     )
-    return _Job(request, data.deliver_by or shipment["promised_by"])
+    return _Job(request, data.deliver_by or shipment.promised_by)
 
 
 def buy_label(
@@ -193,19 +191,19 @@ def buy_label(
 def get_label(db: Database, shipment_id: str) -> LabelView:
     with db.read() as conn:
         row = store.current_label(conn, shipment_id)
-        shipment = shipments_store.shipment(conn, shipment_id)
+        shipment = shipment_records.get_shipment(conn, shipment_id)
     if row is None or shipment is None:
         raise NotFound("This shipment has no label.", code="label_not_found")
-    return _label_view(row, shipment["tracking_url"])
+    return _label_view(row, shipment.tracking_url)
 
 
 def labels_for_order(db: Database, order_id: str) -> dict[str, LabelView]:
     """The live (not voided) label of each of the order's shipments that has one, by shipment
     id, in one read."""
     with db.read() as conn:
-        ships = {s["id"]: s for s in shipments_store.shipments_for_orders(conn, [order_id])}
+        ships = {s.id: s for s in shipment_records.shipments_for_orders(conn, [order_id])}
         rows = store.labels_for(conn, list(ships))
-    return {sid: _label_view(row, ships[sid]["tracking_url"]) for sid, row in rows.items()}
+    return {sid: _label_view(row, ships[sid].tracking_url) for sid, row in rows.items()}
 
 
 def current_labels(db: Database, shipment_ids: list[str]) -> dict[str, LabelView]:
@@ -219,15 +217,15 @@ def current_labels(db: Database, shipment_ids: list[str]) -> dict[str, LabelView
 def void_label(db: Database, carriers: Carriers, shipment_id: str, actor: str) -> None:
     with db.read() as conn:
         row = store.current_label(conn, shipment_id)
-        shipment = shipments_store.shipment(conn, shipment_id)
+        shipment = shipment_records.get_shipment(conn, shipment_id)
         account = store.account(conn, row["carrier"]) if row is not None else None
     if row is None or shipment is None:
         raise NotFound("This shipment has no label.", code="label_not_found")
-    if ShipmentStatus(shipment["status"]) not in {*OPEN_STATUSES, ShipmentStatus.CANCELLED}:
+    if ShipmentStatus(shipment.status) not in {*OPEN_STATUSES, ShipmentStatus.CANCELLED}:
         raise Conflict(
             "The parcel has left; its label cannot be voided.",
             code="invalid_transition",
-            details={"entity": "shipment", "from": shipment["status"], "to": "voided"},
+            details={"entity": "shipment", "from": shipment.status, "to": "voided"},
         )
     try:
         carriers.build(account).void(row["tracking_number"], row["external_id"])
@@ -250,14 +248,14 @@ def void_label(db: Database, carriers: Carriers, shipment_id: str, actor: str) -
 
 def label_document(db: Database, shipment_id: str) -> LabelDoc:
     with db.read() as conn:
-        shipment = shipments_store.shipment(conn, shipment_id)
+        shipment = shipment_records.get_shipment(conn, shipment_id)
         if shipment is None:
             raise NotFound(f"No shipment {shipment_id}.", code="shipment_not_found")
         row = store.current_label(conn, shipment_id)
         if row is None:
             raise NotFound("This shipment has no label yet.", code="label_not_found")
-        order = require_order(conn, shipment["order_id"])
-    warehouse = catalog.get_warehouse(db, shipment["warehouse"])
+        order = require_order(conn, shipment.order_id)
+    warehouse = catalog.get_warehouse(db, shipment.warehouse)
     return LabelDoc(
         tracking_number=row["tracking_number"],
         carrier_name=row["carrier_name"],

@@ -9,7 +9,7 @@ from podium.carriers import service
 from podium.carriers.accounts import Carriers
 from podium.db.database import Database
 from podium.events.model import Envelope
-from podium.fulfillment import store as shipments_store
+from podium.shipments import service as shipment_records
 
 __all__ = ["ACTOR", "on_order_cancelled"]
 
@@ -24,9 +24,9 @@ def on_order_cancelled(db: Database, carriers: Carriers) -> Callable[[Envelope],
     def handle(event: Envelope) -> None:
         with db.read() as conn:
             ships = [
-                s["id"]
-                for s in shipments_store.shipments_for_orders(conn, [event.aggregate_id])
-                if s["status"] == "cancelled"
+                s.id
+                for s in shipment_records.shipments_for_orders(conn, [event.aggregate_id])
+                if s.status == "cancelled"
             ]
             labelled = store.labels_for(conn, ships)
         for shipment_id in sorted(labelled):

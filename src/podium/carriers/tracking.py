@@ -16,7 +16,7 @@ from podium.carriers.parcels import PollResult
 from podium.db.database import Database, as_utc
 from podium.errors import DomainError, NotFound, ValidationFailed
 from podium.fulfillment import service as fulfilment
-from podium.fulfillment import warehouse_store as wstore
+from podium.shipments import service as shipment_records
 
 __all__ = ["InvalidSignature", "PollResult", "poll", "receive_webhook"]
 
@@ -104,16 +104,16 @@ def poll(db: Database, carriers: Carriers, *, limit: int = 500) -> PollResult:
     """Ask each carrier about every parcel still on its way (for carriers that cannot call
     back, or webhooks that went missing)."""
     with db.read() as conn:
-        moving = wstore.in_flight(conn, IN_FLIGHT, limit=limit)
-        labels = store.labels_for(conn, [s["id"] for s in moving])
+        moving = shipment_records.in_flight(conn, IN_FLIGHT, limit=limit)
+        labels = store.labels_for(conn, [s.id for s in moving])
         accounts = {r["code"]: r for r in store.accounts(conn)}
     updated = failed = 0
     for s in moving:
-        label = labels.get(s["id"])
+        label = labels.get(s.id)
         if label is None:
             continue
         carrier = carriers.build(accounts.get(label["carrier"]))
-        shipped_at = as_utc(s["shipped_at"]) if s["shipped_at"] else None
+        shipped_at = as_utc(s.shipped_at) if s.shipped_at else None
         try:
             tracking = carrier.track(label["tracking_number"], shipped_at)
         except CarrierError as exc:

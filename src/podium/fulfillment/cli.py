@@ -187,8 +187,8 @@ def settings(
     """Show a warehouse's fulfilment settings, or change them (unnamed ones keep their value;
     a stored secret is kept unless a new one is given)."""
     from podium.cli import _opened, friendly, out
+    from podium.fulfillment import _store as wstore
     from podium.fulfillment import release
-    from podium.fulfillment import warehouse_store as wstore
     from podium.fulfillment.model import SettingsIn
 
     @friendly

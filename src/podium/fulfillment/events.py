@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from podium.events.catalogue import SPREAD, key
-from podium.fulfillment.model import ShipmentStatus
 from podium.orders.events import OrderEvent
+from podium.shipments.model import ShipmentStatus
 
 __all__ = [
     "STATUS_EVENTS",

@@ -21,11 +21,11 @@ from podium.csvsafe import SafeWriter, csv_text
 from podium.db.database import Database
 from podium.errors import ValidationFailed
 from podium.events.model import Envelope
-from podium.fulfillment import store
-from podium.fulfillment import warehouse_store as wstore
+from podium.fulfillment import _store as wstore
 from podium.fulfillment.handoff_targets import confine_dir, refused_url
 from podium.fulfillment.model import Handoff
 from podium.orders.records import order_lines, require_order
+from podium.shipments import service as shipment_records
 
 __all__ = [
     "CSV_COLUMNS",
@@ -57,26 +57,26 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
 
 def document(db: Database, shipment_id: str) -> dict[str, Any] | None:
     with db.read() as conn:
-        shipment = store.shipment(conn, shipment_id)
+        shipment = shipment_records.get_shipment(conn, shipment_id)
         if shipment is None:
             return None
-        order = require_order(conn, shipment["order_id"])
+        order = require_order(conn, shipment.order_id)
         names = {ln.line_no: ln.name for ln in order_lines(conn, [order.id])}
-        lines = store.shipment_lines_for(conn, [shipment_id])
+        lines = shipment_records.lines_for(conn, [shipment_id])
     return {
         "id": shipment_id,
         "order_id": order["id"],
         "order_number": order["number"],
-        "warehouse": shipment["warehouse"],
-        "status": shipment["status"],
-        "promised_by": shipment["promised_by"].isoformat() if shipment["promised_by"] else None,
+        "warehouse": shipment.warehouse,
+        "status": shipment.status,
+        "promised_by": shipment.promised_by.isoformat() if shipment.promised_by else None,
         "ship_to": {"name": order["customer_name"], **dict(order["shipping_address"])},
         "lines": [
             {
-                "line_no": ln["line_no"],
-                "sku": ln["sku"],
-                "name": names.get(ln["line_no"]),
-                "quantity": ln["quantity"],
+                "line_no": ln.line_no,
+                "sku": ln.sku,
+                "name": names.get(ln.line_no),
+                "quantity": ln.quantity,
             }
             for ln in lines
         ],
@@ -195,26 +195,26 @@ def on_order_cancelled(
         with db.read() as conn:
             ships = [
                 s
-                for s in store.shipments_for_orders(conn, [event.aggregate_id])
-                if s["status"] == "cancelled" and s["released_at"] is not None
+                for s in shipment_records.shipments_for_orders(conn, [event.aggregate_id])
+                if s.status == "cancelled" and s.released_at is not None
             ]
-            settings = wstore.settings_for(conn, sorted({s["warehouse"] for s in ships}))
+            settings = wstore.settings_for(conn, sorted({s.warehouse for s in ships}))
         for s in ships:
-            row = settings.get(s["warehouse"])
+            row = settings.get(s.warehouse)
             if row is None or row["handoff"] == Handoff.NONE:
                 continue
-            doc = document(db, s["id"])
+            doc = document(db, s.id)
             if doc is None:
-                raise RuntimeError(f"no hand-off document for shipment {s['id']}")
+                raise RuntimeError(f"no hand-off document for shipment {s.id}")
             if row["handoff"] == Handoff.CSV_DROP:
                 text = csv_text(
                     ["shipment_id", "order_number", "action"],
                     [[doc["id"], doc["order_number"], "cancel"]],
                 )
-                name = f"{s['warehouse']}-{doc['id']}.cancel.csv"
+                name = f"{s.warehouse}-{doc['id']}.cancel.csv"
                 _drop(row["handoff_dir"], config.handoff_root, name, text)
             else:
-                event_id = f"evt_{event.id}_{s['id']}"  # one id per shipment told
-                _post(http, row, s["warehouse"], "shipment.cancelled", event_id, doc, config)
+                event_id = f"evt_{event.id}_{s.id}"  # one id per shipment told
+                _post(http, row, s.warehouse, "shipment.cancelled", event_id, doc, config)
 
     return handle

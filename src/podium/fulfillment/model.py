@@ -1,15 +1,6 @@
-"""The shipment status machine (pure).
+"""Warehouse inputs and views (pure): release settings, bins, pick lists, short picks.
 
-::
-
-    pending ─► released ─► picking ─► packed ─► shipped
-    shipped ─► in_transit ─► out_for_delivery ─► delivered
-    shipped | in_transit | out_for_delivery ─► exception
-    exception ─► in_transit | out_for_delivery | delivered | returned_to_sender
-    pending | released | picking | packed ─► cancelled
-
-Stock stays reserved while a shipment is pending, released, picking or packed ("open"); shipping
-it turns the reservation into a shipment movement; cancelling releases it.
+The shipment status machine lives in ``podium.shipments.model``.
 """
 
 from __future__ import annotations
@@ -19,13 +10,10 @@ from enum import StrEnum
 
 from pydantic import BaseModel, Field
 
-from podium.errors import InvalidTransition
 from podium.numbers import JsonInt
 from podium.validation import Input, Sku
 
 __all__ = [
-    "OPEN_STATUSES",
-    "SHIPPED_STATUSES",
     "BinIn",
     "Handoff",
     "PickListIn",
@@ -34,82 +22,11 @@ __all__ = [
     "ReleaseMode",
     "SettingsIn",
     "SettingsView",
-    "ShipmentStatus",
     "ShortLineIn",
     "ShortPickIn",
-    "check_shipment_transition",
     "mask",
-    "path_to",
     "pick_rows",
 ]
-
-
-class ShipmentStatus(StrEnum):
-    PENDING = "pending"
-    RELEASED = "released"
-    PICKING = "picking"
-    PACKED = "packed"
-    SHIPPED = "shipped"
-    IN_TRANSIT = "in_transit"
-    OUT_FOR_DELIVERY = "out_for_delivery"
-    DELIVERED = "delivered"
-    EXCEPTION = "exception"
-    RETURNED_TO_SENDER = "returned_to_sender"
-    CANCELLED = "cancelled"
-
-
-S = ShipmentStatus
-OPEN_STATUSES = frozenset({S.PENDING, S.RELEASED, S.PICKING, S.PACKED})
-SHIPPED_STATUSES = frozenset(
-    {S.SHIPPED, S.IN_TRANSIT, S.OUT_FOR_DELIVERY, S.DELIVERED, S.EXCEPTION, S.RETURNED_TO_SENDER}
-)
-_IN_FLIGHT = {S.IN_TRANSIT, S.OUT_FOR_DELIVERY, S.DELIVERED, S.EXCEPTION}
-_ALLOWED: dict[ShipmentStatus, frozenset[ShipmentStatus]] = {
-    S.PENDING: frozenset({S.RELEASED, S.PICKING, S.PACKED, S.SHIPPED, S.CANCELLED}),
-    S.RELEASED: frozenset({S.PENDING, S.PICKING, S.PACKED, S.SHIPPED, S.CANCELLED}),
-    S.PICKING: frozenset({S.PACKED, S.SHIPPED, S.CANCELLED}),
-    S.PACKED: frozenset({S.SHIPPED, S.CANCELLED}),
-    S.SHIPPED: frozenset(_IN_FLIGHT),
-    S.IN_TRANSIT: frozenset(_IN_FLIGHT - {S.IN_TRANSIT}),
-    S.OUT_FOR_DELIVERY: frozenset({S.DELIVERED, S.EXCEPTION, S.IN_TRANSIT}),
-    S.EXCEPTION: frozenset({S.IN_TRANSIT, S.OUT_FOR_DELIVERY, S.DELIVERED, S.RETURNED_TO_SENDER}),
-    S.DELIVERED: frozenset(),
-    S.RETURNED_TO_SENDER: frozenset(),
-    S.CANCELLED: frozenset(),
-}
-
-
-def check_shipment_transition(current: str, target: str) -> ShipmentStatus:
-    now, then = ShipmentStatus(current), ShipmentStatus(target)
-    if then not in _ALLOWED[now]:
-        raise InvalidTransition("shipment", now.value, then.value)
-    return then
-
-
-def path_to(current: str, target: str) -> list[ShipmentStatus]:
-    """The shortest walk through the machine from ``current`` to ``target``: a carrier may
-    report ``delivered`` for a parcel we only knew as ``packed``, or ``returned_to_sender``
-    (via ``exception``) for one in transit. Empty when already there; InvalidTransition when
-    the machine allows no way. Never walks through ``cancelled``."""
-    now, then = ShipmentStatus(current), ShipmentStatus(target)
-    if now is then:
-        return []
-    previous: dict[ShipmentStatus, ShipmentStatus] = {}
-    frontier = [now]
-    while frontier and then not in previous:
-        nxt = []
-        for status in frontier:
-            for step in sorted(_ALLOWED[status] - {S.CANCELLED, S.PENDING, S.RELEASED}):
-                if step not in previous and step is not now:
-                    previous[step] = status
-                    nxt.append(step)
-        frontier = nxt
-    if then not in previous:
-        raise InvalidTransition("shipment", now.value, then.value)
-    path = [then]
-    while previous[path[-1]] is not now:
-        path.append(previous[path[-1]])
-    return path[::-1]
 
 
 # --- warehouse inputs and views (pure) ----------------------------------------------------

@@ -11,29 +11,27 @@ from podium.catalog import records as catalog_store
 from podium.catalog import service as catalog
 from podium.db.database import Database, as_utc
 from podium.errors import Conflict, NotFound, ValidationFailed
-from podium.fulfillment import store
-from podium.fulfillment import warehouse_store as wstore
+from podium.fulfillment import _store as wstore
 from podium.fulfillment.events import ShipmentShortPicked
-from podium.fulfillment.model import (
-    OPEN_STATUSES,
-    PickListIn,
-    PickListView,
-    PickRow,
-    ShipmentStatus,
-    ShortPickIn,
-    pick_rows,
-)
+from podium.fulfillment.model import PickListIn, PickListView, PickRow, ShortPickIn, pick_rows
 from podium.fulfillment.service import locked, move
 from podium.ids import new_id
 from podium.inventory import service as inventory
 from podium.inventory.model import Movement, MovementKind
 from podium.orders import journal
 from podium.orders.holds import open_holds, put_on_hold
-from podium.orders.model import ShipmentView
 from podium.orders.records import order_numbers
 from podium.orders.status import HoldReason
-from podium.orders.views import shipment_view
 from podium.routing.replenish import fill_backorders
+from podium.shipments import service as shipment_records
+from podium.shipments.model import (
+    OPEN_STATUSES,
+    Shipment,
+    ShipmentLine,
+    ShipmentStatus,
+    ShipmentView,
+    shipment_view,
+)
 
 __all__ = [
     "PickListDoc",
@@ -52,7 +50,7 @@ def create_pick_list(db: Database, code: str, data: PickListIn, actor: str) -> P
     catalog.get_warehouse(db, code)
     with db.read() as conn:
         if data.shipment_ids is None:
-            candidates = wstore.shipments_in(
+            candidates = shipment_records.shipments_in(
                 conn, code, ShipmentStatus.RELEASED.value, limit=data.max_shipments
             )
         else:
@@ -66,9 +64,9 @@ def create_pick_list(db: Database, code: str, data: PickListIn, actor: str) -> P
     pick_list_id = new_id("pck")
     taken: list[str] = []
     with db.write() as conn:
-        for s in sorted(candidates, key=lambda r: (r["order_id"], r["id"])):
-            order, shipment = locked(conn, s["id"])
-            if shipment["status"] != ShipmentStatus.RELEASED:
+        for s in sorted(candidates, key=lambda r: (r.order_id, r.id)):
+            order, shipment = locked(conn, s.id)
+            if shipment.status != ShipmentStatus.RELEASED:
                 continue
             move(
                 conn,
@@ -79,30 +77,30 @@ def create_pick_list(db: Database, code: str, data: PickListIn, actor: str) -> P
                 f"On pick list {pick_list_id} at {code}.",
                 data={"pick_list_id": pick_list_id},
             )
-            taken.append(s["id"])
+            taken.append(s.id)
         if not taken:
             raise Conflict(
                 f"Warehouse {code} has no released shipments to pick.",
                 code="nothing_to_pick",
                 details={"warehouse": code},
             )
-        order_of = {s["id"]: (s["created_at"], s["id"]) for s in candidates}
+        order_of = {s.id: (s.created_at, s.id) for s in candidates}
         taken.sort(key=lambda i: order_of[i])
         wstore.insert_pick_list(conn, pick_list_id, code, taken, actor)
     return PickListView(id=pick_list_id, warehouse=code, shipments=taken)
 
 
-def _named(conn: sa.Connection, code: str, ids: list[str]) -> list[sa.RowMapping]:
-    found: dict[str, sa.RowMapping] = {}
+def _named(conn: sa.Connection, code: str, ids: list[str]) -> list[Shipment]:
+    found: dict[str, Shipment] = {}
     for i, shipment_id in enumerate(ids):
-        row = store.shipment(conn, shipment_id)
-        if row is None or row["warehouse"] != code:
+        row = shipment_records.get_shipment(conn, shipment_id)
+        if row is None or row.warehouse != code:
             raise ValidationFailed(
                 f"Shipment {shipment_id} is not one of warehouse {code}'s.",
                 code="shipment_not_in_warehouse",
                 details={"field": f"shipment_ids.{i}", "shipment_id": shipment_id},
             )
-        if row["status"] == ShipmentStatus.RELEASED:
+        if row.status == ShipmentStatus.RELEASED:
             found[shipment_id] = row
     return list(found.values())
 
@@ -117,12 +115,12 @@ def warehouse_queue(db: Database, code: str, status: str, limit: int) -> list[Sh
             f"Unknown shipment status {status}.", code="invalid_status", details={"field": "status"}
         ) from exc
     with db.read() as conn:
-        rows = wstore.shipments_in(conn, code, wanted.value, limit=limit)
-        lines = store.shipment_lines_for(conn, [r["id"] for r in rows])
-    by_shipment: dict[str, list[sa.RowMapping]] = defaultdict(list)
+        rows = shipment_records.shipments_in(conn, code, wanted.value, limit=limit)
+        lines = shipment_records.lines_for(conn, [r.id for r in rows])
+    by_shipment: dict[str, list[ShipmentLine]] = defaultdict(list)
     for ln in lines:
-        by_shipment[ln["shipment_id"]].append(ln)
-    return [shipment_view(r, by_shipment[r["id"]]) for r in rows]
+        by_shipment[ln.shipment_id].append(ln)
+    return [shipment_view(r, by_shipment[r.id]) for r in rows]
 
 
 def get_pick_list(db: Database, pick_list_id: str) -> PickListView:
@@ -150,29 +148,29 @@ def pick_list_document(db: Database, pick_list_id: str) -> PickListDoc:
         if row is None:
             raise NotFound(f"No pick list {pick_list_id}.", code="pick_list_not_found")
         ids = list(row["shipment_ids"])
-        ships = {s["id"]: s for s in _shipments(conn, ids)}
-        lines = store.shipment_lines_for(conn, ids)
-        numbers = order_numbers(conn, sorted({s["order_id"] for s in ships.values()}))
-        skus = sorted({ln["sku"] for ln in lines})
+        ships = {s.id: s for s in _shipments(conn, ids)}
+        lines = shipment_records.lines_for(conn, ids)
+        numbers = order_numbers(conn, sorted({s.order_id for s in ships.values()}))
+        skus = sorted({ln.sku for ln in lines})
         names = {sku: p.name for sku, p in catalog_store.products_by_sku(conn, skus).items()}
         bins = wstore.bins(conn, row["warehouse"], skus)
     units: dict[str, int] = defaultdict(int)
     flat = []
     for ln in lines:
-        number = numbers[ships[ln["shipment_id"]]["order_id"]]
-        units[ln["shipment_id"]] += ln["quantity"]
-        flat.append((ln["sku"], ln["shipment_id"], ln["quantity"], number))
+        number = numbers[ships[ln.shipment_id].order_id]
+        units[ln.shipment_id] += ln.quantity
+        flat.append((ln.sku, ln.shipment_id, ln.quantity, number))
     return PickListDoc(
         id=pick_list_id,
         warehouse=row["warehouse"],
         created_at=as_utc(row["created_at"]).strftime("%Y-%m-%d %H:%M UTC"),
         rows=pick_rows(flat, bins, names),
-        shipments=[(i, numbers[ships[i]["order_id"]], units[i]) for i in ids if i in ships],
+        shipments=[(i, numbers[ships[i].order_id], units[i]) for i in ids if i in ships],
     )
 
 
-def _shipments(conn: sa.Connection, ids: list[str]) -> list[sa.RowMapping]:
-    return [r for r in (store.shipment(conn, i) for i in ids) if r is not None]
+def _shipments(conn: sa.Connection, ids: list[str]) -> list[Shipment]:
+    return [r for r in (shipment_records.get_shipment(conn, i) for i in ids) if r is not None]
 
 
 def short_pick(db: Database, shipment_id: str, data: ShortPickIn, actor: str) -> ShipmentView:
@@ -181,18 +179,18 @@ def short_pick(db: Database, shipment_id: str, data: ShortPickIn, actor: str) ->
     another warehouse has them), and the rest can ship."""
     with db.write() as conn:
         order, shipment = locked(conn, shipment_id)
-        if ShipmentStatus(shipment["status"]) not in OPEN_STATUSES:
+        if ShipmentStatus(shipment.status) not in OPEN_STATUSES:
             raise Conflict(
-                f"A {shipment['status']} shipment cannot be short-picked.",
+                f"A {shipment.status} shipment cannot be short-picked.",
                 code="invalid_transition",
-                details={"entity": "shipment", "from": shipment["status"], "to": "short_picked"},
+                details={"entity": "shipment", "from": shipment.status, "to": "short_picked"},
             )
-        lines = store.shipment_lines_for(conn, [shipment_id])
+        lines = shipment_records.lines_for(conn, [shipment_id])
         missing: dict[str, int] = defaultdict(int)
         for i, short_line in enumerate(data.lines):
             sku = short_line.sku
             missing[sku] += short_line.quantity
-            have = sum(x["quantity"] for x in lines if x["sku"] == sku)
+            have = sum(x.quantity for x in lines if x.sku == sku)
             if missing[sku] > have:
                 raise ValidationFailed(
                     f"The shipment holds {have} × {sku}; cannot be short {missing[sku]}.",
@@ -202,20 +200,20 @@ def short_pick(db: Database, shipment_id: str, data: ShortPickIn, actor: str) ->
         shorts = dict(missing)
         left_in_shipment = 0
         for ln in lines:
-            take = min(missing.get(ln["sku"], 0), ln["quantity"])
-            missing[ln["sku"]] = missing.get(ln["sku"], 0) - take
-            rest = ln["quantity"] - take
+            take = min(missing.get(ln.sku, 0), ln.quantity)
+            missing[ln.sku] = missing.get(ln.sku, 0) - take
+            rest = ln.quantity - take
             left_in_shipment += rest
             if take and rest:
-                wstore.set_line_quantity(conn, shipment_id, ln["line_no"], rest)
+                shipment_records.set_line_quantity(conn, shipment_id, ln.line_no, rest)
             elif take:
-                wstore.delete_shipment_line(conn, shipment_id, ln["line_no"])
+                shipment_records.delete_line(conn, shipment_id, ln.line_no)
         inventory.apply(
             conn,
             [
                 Movement(
                     sku,
-                    shipment["warehouse"],
+                    shipment.warehouse,
                     MovementKind.ADJUSTMENT,
                     -q,
                     -q,
@@ -232,13 +230,13 @@ def short_pick(db: Database, shipment_id: str, data: ShortPickIn, actor: str) ->
             order,
             actor,
             "shipment.short_picked",
-            f"Short pick at {shipment['warehouse']}: {summary} not found; back-ordered.",
+            f"Short pick at {shipment.warehouse}: {summary} not found; back-ordered.",
             {"shipment_id": shipment_id, "short": shorts},
             event=ShipmentShortPicked(
                 id=order["id"],
                 number=order["number"],
                 shipment_id=shipment_id,
-                warehouse=shipment["warehouse"],
+                warehouse=shipment.warehouse,
                 short=shorts,
             ),
         )
@@ -252,10 +250,10 @@ def short_pick(db: Database, shipment_id: str, data: ShortPickIn, actor: str) ->
                 "Shipment cancelled: nothing left to pick.",
             )
         _backorder(conn, order, actor, shorts)
-        row = store.shipment(conn, shipment_id)
+        row = shipment_records.get_shipment(conn, shipment_id)
         if row is None:
             raise RuntimeError(f"shipment {shipment_id} not found")
-        view = shipment_view(row, store.shipment_lines_for(conn, [shipment_id]))
+        view = shipment_view(row, shipment_records.lines_for(conn, [shipment_id]))
     # Re-plan at once: another warehouse may have the units now. The backorder filler does it
     # in its own transactions (stock rows locked in key order), oldest waiting order first.
     fill_backorders(db, sorted(shorts))

@@ -14,24 +14,17 @@ from podium.db.database import Database, utcnow
 from podium.errors import ValidationFailed
 from podium.events.catalogue import Event
 from podium.events.model import Envelope
-from podium.fulfillment import store
-from podium.fulfillment import warehouse_store as wstore
+from podium.fulfillment import _store as wstore
 from podium.fulfillment.handoff_targets import check_handoff_url, confine_dir
-from podium.fulfillment.model import (
-    BinIn,
-    Handoff,
-    ReleaseMode,
-    SettingsIn,
-    SettingsView,
-    ShipmentStatus,
-    check_shipment_transition,
-    mask,
-)
+from podium.fulfillment.model import BinIn, Handoff, ReleaseMode, SettingsIn, SettingsView, mask
 from podium.fulfillment.service import announce, move
 from podium.orders import lifecycle
 from podium.orders.events import OrderCreated, OrderPartiallyShipped, OrderReady
+from podium.orders.queue import held_order_ids
 from podium.orders.records import lock_order_heads
 from podium.orders.status import OrderStatus
+from podium.shipments import service as shipment_records
+from podium.shipments.model import Shipment, ShipmentStatus, check_shipment_transition
 
 __all__ = [
     "RELEASE_TRIGGERS",
@@ -108,20 +101,20 @@ def put_bin(db: Database, code: str, sku: str, data: BinIn) -> dict[str, str]:
     return {"warehouse": code, "sku": sku, "bin": data.bin}
 
 
-def _release(conn: Connection, order: sa.RowMapping, shipment: sa.RowMapping, actor: str) -> None:
+def _release(conn: Connection, order: sa.RowMapping, shipment: Shipment, actor: str) -> None:
     move(
         conn,
         order,
         shipment,
         ShipmentStatus.RELEASED,
         actor,
-        f"Released to warehouse {shipment['warehouse']}.",
+        f"Released to warehouse {shipment.warehouse}.",
         values={"released_at": utcnow()},
     )
 
 
-def _auto(modes: dict[str, sa.RowMapping], shipment: sa.RowMapping) -> bool:
-    row = modes.get(shipment["warehouse"])
+def _auto(modes: dict[str, sa.RowMapping], shipment: Shipment) -> bool:
+    row = modes.get(shipment.warehouse)
     return row is None or row["release_mode"] != ReleaseMode.WAVE
 
 
@@ -143,23 +136,23 @@ def release_orders(db: Database, order_ids: list[str], actor: str = ACTOR) -> in
             for o in lock_order_heads(conn, order_ids)
             if o["status"] in (OrderStatus.READY, OrderStatus.PARTIALLY_SHIPPED)
         }
-        pending = store.lock_pending(conn, list(ready))
-        modes = wstore.settings_for(conn, sorted({s["warehouse"] for s in pending}))
+        pending = shipment_records.lock_pending(conn, list(ready))
+        modes = wstore.settings_for(conn, sorted({s.warehouse for s in pending}))
         chosen = [s for s in pending if _auto(modes, s)]
         values = {"released_at": utcnow()}
         for s in chosen:
-            check_shipment_transition(s["status"], ShipmentStatus.RELEASED)
-        store.update_shipments(
-            conn, [s["id"] for s in chosen], {"status": ShipmentStatus.RELEASED.value, **values}
+            check_shipment_transition(s.status, ShipmentStatus.RELEASED)
+        shipment_records.update_shipments(
+            conn, [s.id for s in chosen], {"status": ShipmentStatus.RELEASED.value, **values}
         )
         for s in chosen:
             announce(
                 conn,
-                ready[s["order_id"]],
+                ready[s.order_id],
                 s,
                 ShipmentStatus.RELEASED,
                 actor,
-                f"Released to warehouse {s['warehouse']}.",
+                f"Released to warehouse {s.warehouse}.",
                 values=values,
             )
         return len(chosen)
@@ -179,21 +172,21 @@ def release_wave(db: Database, code: str, actor: str, *, limit: int = 500) -> li
     whatever its release mode (a wave warehouse runs this on a schedule)."""
     catalog.get_warehouse(db, code)
     with db.read() as conn:
-        candidates = wstore.shipments_in(
-            conn, code, ShipmentStatus.PENDING.value, limit=limit, unheld_only=True
+        candidates = shipment_records.shipments_in(
+            conn, code, ShipmentStatus.PENDING.value, limit=limit, skip_orders=held_order_ids()
         )
     released: list[str] = []
     # Lock orders in id order so two waves (or a wave and a cancel) cannot deadlock.
-    for s in sorted(candidates, key=lambda r: (r["order_id"], r["id"])):
+    for s in sorted(candidates, key=lambda r: (r.order_id, r.id)):
         with db.write() as conn:
-            order = lifecycle.locked_order(conn, s["order_id"])
-            shipment = store.lock_shipment(conn, s["id"])
+            order = lifecycle.locked_order(conn, s.order_id)
+            shipment = shipment_records.lock_shipment(conn, s.id)
             if (
                 shipment is None
-                or shipment["status"] != ShipmentStatus.PENDING
+                or shipment.status != ShipmentStatus.PENDING
                 or order["status"] not in (OrderStatus.READY, OrderStatus.PARTIALLY_SHIPPED)
             ):
                 continue
             _release(conn, order, shipment, actor)
-            released.append(s["id"])
+            released.append(s.id)
     return released

@@ -16,26 +16,27 @@ from sqlalchemy import Connection
 
 from podium.db.database import Database, utcnow
 from podium.errors import Conflict, NotFound
-from podium.fulfillment import store
 from podium.fulfillment.events import (
     STATUS_EVENTS,
     ShipmentLabelCreated,
     ShipmentLabelVoided,
     ShipmentPromiseChanged,
 )
-from podium.fulfillment.model import (
-    OPEN_STATUSES,
-    ShipmentStatus,
-    check_shipment_transition,
-    path_to,
-)
 from podium.inventory import service as inventory
 from podium.inventory.model import Movement, MovementKind
 from podium.orders import journal, lifecycle
 from podium.orders.holds import open_holds
-from podium.orders.model import ShipmentView
 from podium.orders.status import HoldReason, OrderStatus
-from podium.orders.views import shipment_view
+from podium.shipments import service as shipment_records
+from podium.shipments.model import (
+    OPEN_STATUSES,
+    Shipment,
+    ShipmentStatus,
+    ShipmentView,
+    check_shipment_transition,
+    path_to,
+    shipment_view,
+)
 from podium.validation import Input
 
 __all__ = [
@@ -69,19 +70,19 @@ def _missing(shipment_id: str) -> NotFound:
 
 def get_shipment(db: Database, shipment_id: str) -> ShipmentView:
     with db.read() as conn:
-        row = store.shipment(conn, shipment_id)
+        row = shipment_records.get_shipment(conn, shipment_id)
         if row is None:
             raise _missing(shipment_id)
-        return shipment_view(row, store.shipment_lines_for(conn, [shipment_id]))
+        return shipment_view(row, shipment_records.lines_for(conn, [shipment_id]))
 
 
-def locked(conn: Connection, shipment_id: str) -> tuple[sa.RowMapping, sa.RowMapping]:
+def locked(conn: Connection, shipment_id: str) -> tuple[sa.RowMapping, Shipment]:
     """Lock the shipment's order, then the shipment (always in that order)."""
-    found = store.shipment(conn, shipment_id)
+    found = shipment_records.get_shipment(conn, shipment_id)
     if found is None:
         raise _missing(shipment_id)
-    order = lifecycle.locked_order(conn, found["order_id"])
-    shipment = store.lock_shipment(conn, shipment_id)
+    order = lifecycle.locked_order(conn, found.order_id)
+    shipment = shipment_records.lock_shipment(conn, shipment_id)
     if shipment is None:
         raise RuntimeError(f"shipment {shipment_id} not found")
     return order, shipment
@@ -90,7 +91,7 @@ def locked(conn: Connection, shipment_id: str) -> tuple[sa.RowMapping, sa.RowMap
 def move(
     conn: Connection,
     order: sa.RowMapping,
-    shipment: sa.RowMapping,
+    shipment: Shipment,
     target: ShipmentStatus,
     actor: str,
     message: str,
@@ -99,15 +100,15 @@ def move(
     data: dict[str, Any] | None = None,
 ) -> None:
     """Change a shipment's status (checked), with its timeline entry and outbox event."""
-    check_shipment_transition(shipment["status"], target)
-    store.update_shipment(conn, shipment["id"], {"status": target.value, **(values or {})})
+    check_shipment_transition(shipment.status, target)
+    shipment_records.update_shipment(conn, shipment.id, {"status": target.value, **(values or {})})
     announce(conn, order, shipment, target, actor, message, values=values, data=data)
 
 
 def announce(
     conn: Connection,
     order: Mapping[Any, Any],
-    shipment: sa.RowMapping,
+    shipment: Shipment,
     target: ShipmentStatus,
     actor: str,
     message: str,
@@ -117,7 +118,7 @@ def announce(
 ) -> None:
     """The timeline entry and outbox event of a shipment moved to ``target`` (``values`` as
     written to its row)."""
-    detail = {"shipment_id": shipment["id"], "from": shipment["status"], **(data or {})}
+    detail = {"shipment_id": shipment.id, "from": shipment.status, **(data or {})}
     journal.record(
         conn,
         order,
@@ -128,13 +129,13 @@ def announce(
         event=STATUS_EVENTS[target](
             id=order["id"],
             number=order["number"],
-            shipment_id=shipment["id"],
-            from_=shipment["status"],
+            shipment_id=shipment.id,
+            from_=shipment.status,
             extra=data or {},
             order_id=order["id"],
-            warehouse=shipment["warehouse"],
+            warehouse=shipment.warehouse,
             status=target.value,
-            tracking_number=(values or {}).get("tracking_number", shipment["tracking_number"]),
+            tracking_number=(values or {}).get("tracking_number", shipment.tracking_number),
         ),
     )
 
@@ -156,23 +157,23 @@ def _refuse_if_held(conn: Connection, order: sa.RowMapping) -> None:
 def ship_locked(
     conn: Connection,
     order: sa.RowMapping,
-    shipment: sa.RowMapping,
+    shipment: Shipment,
     actor: str,
     values: dict[str, Any],
 ) -> None:
     """Ship: the reservation becomes a shipment movement (rows locked by ``locked``)."""
     _refuse_if_held(conn, order)
-    check_shipment_transition(shipment["status"], ShipmentStatus.SHIPPED)
-    lines = store.shipment_lines_for(conn, [shipment["id"]])
+    check_shipment_transition(shipment.status, ShipmentStatus.SHIPPED)
+    lines = shipment_records.lines_for(conn, [shipment.id])
     inventory.apply(
         conn,
         [
             Movement(
-                ln["sku"],
-                shipment["warehouse"],
+                ln.sku,
+                shipment.warehouse,
                 MovementKind.SHIPMENT,
-                -ln["quantity"],
-                -ln["quantity"],
+                -ln.quantity,
+                -ln.quantity,
                 "shipped",
                 order["number"],
             )
@@ -180,15 +181,15 @@ def ship_locked(
         ],
         actor,
     )
-    tracking = values.get("tracking_number") or shipment["tracking_number"]
-    units = sum(ln["quantity"] for ln in lines)
+    tracking = values.get("tracking_number") or shipment.tracking_number
+    units = sum(ln.quantity for ln in lines)
     move(
         conn,
         order,
         shipment,
         ShipmentStatus.SHIPPED,
         actor,
-        f"{units} unit(s) shipped from {shipment['warehouse']}"
+        f"{units} unit(s) shipped from {shipment.warehouse}"
         + (f", tracking {tracking}." if tracking else "."),
         values={**values, "shipped_at": utcnow()},
         data={"tracking_number": tracking},
@@ -196,10 +197,10 @@ def ship_locked(
 
 
 def _view(conn: Connection, shipment_id: str) -> ShipmentView:
-    row = store.shipment(conn, shipment_id)
+    row = shipment_records.get_shipment(conn, shipment_id)
     if row is None:
         raise RuntimeError(f"shipment {shipment_id} not found")
-    return shipment_view(row, store.shipment_lines_for(conn, [shipment_id]))
+    return shipment_view(row, shipment_records.lines_for(conn, [shipment_id]))
 
 
 def ship_shipment(db: Database, shipment_id: str, data: ShipIn, actor: str) -> ShipmentView:
@@ -225,7 +226,7 @@ def _step(db: Database, shipment_id: str, target: ShipmentStatus, actor: str) ->
             shipment,
             target,
             actor,
-            f"Shipment from {shipment['warehouse']} is {words[target]}.",
+            f"Shipment from {shipment.warehouse} is {words[target]}.",
         )
         return _view(conn, shipment_id)
 
@@ -241,19 +242,19 @@ def pack_shipment(db: Database, shipment_id: str, actor: str) -> ShipmentView:
 def advance_locked(
     conn: Connection,
     order: sa.RowMapping,
-    shipment: sa.RowMapping,
+    shipment: Shipment,
     target: ShipmentStatus,
     actor: str,
     note: str,
 ) -> bool:
     """Follow a carrier's report to ``target`` (shipping first if the parcel was still in the
     warehouse); False when the shipment is already there."""
-    steps = path_to(shipment["status"], target)
+    steps = path_to(shipment.status, target)
     for step in steps:
-        current = store.shipment(conn, shipment["id"])
+        current = shipment_records.get_shipment(conn, shipment.id)
         if current is None:
-            raise RuntimeError(f"shipment {shipment['id']} not found")
-        if step is ShipmentStatus.SHIPPED and ShipmentStatus(current["status"]) in OPEN_STATUSES:
+            raise RuntimeError(f"shipment {shipment.id} not found")
+        if step is ShipmentStatus.SHIPPED and ShipmentStatus(current.status) in OPEN_STATUSES:
             ship_locked(conn, order, current, actor, {})
             continue
         values: dict[str, Any] = {}
@@ -277,9 +278,9 @@ def apply_tracking(
     """A carrier reported ``status`` for this shipment (webhook or poll); False when it
     changes nothing (a repeat, or news older than what we know)."""
     order, shipment = locked(conn, shipment_id)
-    if tracking_url and not shipment["tracking_url"]:
-        store.update_shipment(conn, shipment_id, {"tracking_url": tracking_url})
-    current = ShipmentStatus(shipment["status"])
+    if tracking_url and not shipment.tracking_url:
+        shipment_records.update_shipment(conn, shipment_id, {"tracking_url": tracking_url})
+    current = ShipmentStatus(shipment.status)
     target = ShipmentStatus(status)
     if current in (ShipmentStatus.CANCELLED, ShipmentStatus.DELIVERED):
         return False
@@ -311,7 +312,7 @@ def attach_label(
     }
     if promised_by is not None:
         values["promised_by"] = promised_by
-    store.update_shipment(conn, shipment_id, values)
+    shipment_records.update_shipment(conn, shipment_id, values)
     kind = "shipment.label_created" if tracking_number else "shipment.label_voided"
     journal.record(
         conn,
@@ -338,14 +339,14 @@ def set_promise(db: Database, shipment_id: str, data: PromiseIn, actor: str) -> 
     """Record the promised delivery date (rate shopping then picks a service that makes it)."""
     with db.write() as conn:
         order, shipment = locked(conn, shipment_id)
-        store.update_shipment(conn, shipment_id, {"promised_by": data.promised_by})
+        shipment_records.update_shipment(conn, shipment_id, {"promised_by": data.promised_by})
         when = data.promised_by.isoformat() if data.promised_by else None
         journal.record(
             conn,
             order,
             actor,
             "shipment.promise_changed",
-            f"Shipment from {shipment['warehouse']} promised by {when or 'no particular date'}.",
+            f"Shipment from {shipment.warehouse} promised by {when or 'no particular date'}.",
             {"shipment_id": shipment_id, "promised_by": when},
             event=ShipmentPromiseChanged(
                 id=order["id"],

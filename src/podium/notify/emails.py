@@ -27,7 +27,8 @@ from podium.notify.mailer import Mailer, MailFailed
 from podium.notify.model import EMAIL_TEMPLATES
 from podium.notify.templates import Rendered, Renderer
 from podium.orders import journal, lifecycle
-from podium.orders.model import OrderView, ShipmentView
+from podium.orders.model import OrderView
+from podium.shipments.model import ShipmentView
 from podium.validation import Email
 
 __all__ = ["Emailer", "NotificationView", "list_notifications"]

@@ -25,6 +25,7 @@ from podium.orders.holds import Hold
 from podium.orders.journal import Batch
 from podium.orders.model import OrderIntake
 from podium.orders.timeline import TimelineRow
+from podium.shipments.model import Shipment, ShipmentLine
 
 __all__ = ["Allocated", "Allocator", "RoutePlan", "Want"]
 
@@ -42,12 +43,12 @@ class Want:
 class Allocated:
     """The shipments an allocation created, as written."""
 
-    shipments: list[dict[str, Any]]
-    lines: list[dict[str, Any]]
+    shipments: list[Shipment]
+    lines: list[ShipmentLine]
 
     @property
     def shipment_ids(self) -> list[str]:
-        return [s["id"] for s in self.shipments]
+        return [s.id for s in self.shipments]
 
 
 class RoutePlan(Protocol):

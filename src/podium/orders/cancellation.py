@@ -22,13 +22,6 @@ from sqlalchemy import Connection
 
 from podium.db.database import Database
 from podium.errors import Conflict, InvalidTransition
-from podium.fulfillment import store as shipments_store
-from podium.fulfillment.model import (
-    OPEN_STATUSES,
-    SHIPPED_STATUSES,
-    ShipmentStatus,
-    check_shipment_transition,
-)
 from podium.inventory import service as inventory
 from podium.inventory.model import Movement, MovementKind
 from podium.money import format_amount
@@ -38,8 +31,15 @@ from podium.orders.events import OrderCancelled, OrderPartiallyCancelled
 from podium.orders.holds import release_holds
 from podium.orders.lifecycle import get_order, locked_order, sync_status
 from podium.orders.model import OrderView
+from podium.orders.money import OrderMoney, PricedLine, quote_refund
 from podium.orders.status import OrderStatus, change_status, check_transition
-from podium.returns.amounts import OrderMoney, PricedLine, quote_refund
+from podium.shipments import service as shipment_records
+from podium.shipments.model import (
+    OPEN_STATUSES,
+    SHIPPED_STATUSES,
+    ShipmentStatus,
+    check_shipment_transition,
+)
 
 __all__ = ["Cancellation", "cancel_in_transaction", "cancel_order", "shipped_units"]
 
@@ -59,12 +59,12 @@ def shipped_units(conn: Connection, order_id: str) -> dict[int, int]:
     """Units per order line on shipments that have left the building."""
     ships = [
         s
-        for s in shipments_store.shipments_for_orders(conn, [order_id])
-        if ShipmentStatus(s["status"]) in SHIPPED_STATUSES
+        for s in shipment_records.shipments_for_orders(conn, [order_id])
+        if ShipmentStatus(s.status) in SHIPPED_STATUSES
     ]
     shipped: dict[int, int] = defaultdict(int)
-    for sl in shipments_store.shipment_lines_for(conn, [s["id"] for s in ships]):
-        shipped[sl["line_no"]] += sl["quantity"]
+    for sl in shipment_records.lines_for(conn, [s.id for s in ships]):
+        shipped[sl.line_no] += sl.quantity
     return dict(shipped)
 
 
@@ -72,18 +72,18 @@ def _release_open_shipments(conn: Connection, order: sa.RowMapping, actor: str) 
     """Cancel every open shipment of the order and release its reservations in the ledger."""
     ships = [
         s
-        for s in shipments_store.shipments_for_orders(conn, [order["id"]])
-        if ShipmentStatus(s["status"]) in OPEN_STATUSES
+        for s in shipment_records.shipments_for_orders(conn, [order["id"]])
+        if ShipmentStatus(s.status) in OPEN_STATUSES
     ]
-    lines = shipments_store.shipment_lines_for(conn, [s["id"] for s in ships])
-    warehouse = {s["id"]: s["warehouse"] for s in ships}
+    lines = shipment_records.lines_for(conn, [s.id for s in ships])
+    warehouse = {s.id: s.warehouse for s in ships}
     moves = [
         Movement(
-            ln["sku"],
-            warehouse[ln["shipment_id"]],
+            ln.sku,
+            warehouse[ln.shipment_id],
             MovementKind.RELEASE,
             0,
-            -ln["quantity"],
+            -ln.quantity,
             "order_cancelled",
             order["number"],
         )
@@ -91,8 +91,8 @@ def _release_open_shipments(conn: Connection, order: sa.RowMapping, actor: str) 
     ]
     inventory.apply(conn, moves, actor)
     for s in ships:
-        check_shipment_transition(s["status"], ShipmentStatus.CANCELLED)
-        shipments_store.update_shipment(conn, s["id"], {"status": ShipmentStatus.CANCELLED.value})
+        check_shipment_transition(s.status, ShipmentStatus.CANCELLED)
+        shipment_records.update_shipment(conn, s.id, {"status": ShipmentStatus.CANCELLED.value})
 
 
 def cancel_in_transaction(

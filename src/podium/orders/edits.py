@@ -16,8 +16,6 @@ from sqlalchemy import Connection
 from podium.catalog import cache as catalogue
 from podium.db.database import Database
 from podium.errors import Conflict, InsufficientStock, ValidationFailed
-from podium.fulfillment import store as shipments_store
-from podium.fulfillment.model import OPEN_STATUSES, ShipmentStatus, check_shipment_transition
 from podium.geo.coordinates import Coordinates
 from podium.geo.geocoder import Geocoder
 from podium.inventory import service as inventory
@@ -32,6 +30,8 @@ from podium.orders.lifecycle import get_order, locked_order
 from podium.orders.model import OrderView
 from podium.orders.status import HoldReason, OrderStatus, change_status
 from podium.orders.timeline import add_timeline
+from podium.shipments import service as shipment_records
+from podium.shipments.model import OPEN_STATUSES, ShipmentStatus, check_shipment_transition
 from podium.validation import Address, Input, MoneyString, Sku
 
 __all__ = [
@@ -74,26 +74,26 @@ def _money(value: str, currency: str, field: str) -> int:
 def _release(conn: Connection, order: Any, actor: str) -> list[dict[str, Any]]:
     ships = [
         s
-        for s in shipments_store.shipments_for_orders(conn, [order["id"]])
-        if s["status"] != ShipmentStatus.CANCELLED
+        for s in shipment_records.shipments_for_orders(conn, [order["id"]])
+        if s.status != ShipmentStatus.CANCELLED
     ]
-    if any(ShipmentStatus(s["status"]) not in OPEN_STATUSES for s in ships):
+    if any(ShipmentStatus(s.status) not in OPEN_STATUSES for s in ships):
         raise Conflict(
             f"Order {order['number']} has shipped units; only unshipped orders can be edited.",
             code="order_not_editable",
             details={"status": order["status"]},
         )
-    lines = shipments_store.shipment_lines_for(conn, [s["id"] for s in ships])
-    warehouse = {s["id"]: s["warehouse"] for s in ships}
+    lines = shipment_records.lines_for(conn, [s.id for s in ships])
+    warehouse = {s.id: s.warehouse for s in ships}
     inventory.apply(
         conn,
         [
             Movement(
-                ln["sku"],
-                warehouse[ln["shipment_id"]],
+                ln.sku,
+                warehouse[ln.shipment_id],
                 MovementKind.RELEASE,
                 0,
-                -ln["quantity"],
+                -ln.quantity,
                 "order_edited",
                 order["number"],
             )
@@ -102,9 +102,9 @@ def _release(conn: Connection, order: Any, actor: str) -> list[dict[str, Any]]:
         actor,
     )
     for s in ships:
-        check_shipment_transition(s["status"], ShipmentStatus.CANCELLED)
-        shipments_store.update_shipment(conn, s["id"], {"status": ShipmentStatus.CANCELLED.value})
-    return [{"warehouse": s["warehouse"], "id": s["id"]} for s in ships]
+        check_shipment_transition(s.status, ShipmentStatus.CANCELLED)
+        shipment_records.update_shipment(conn, s.id, {"status": ShipmentStatus.CANCELLED.value})
+    return [{"warehouse": s.warehouse, "id": s.id} for s in ships]
 
 
 def _snapshot(order: Any, lines: list[dict[str, Any]]) -> dict[str, Any]:

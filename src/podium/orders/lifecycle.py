@@ -9,11 +9,6 @@ from podium.catalog import records as catalog_store
 from podium.db.database import Database, as_utc
 from podium.db.tables import orders
 from podium.errors import Conflict, InvalidTransition, NotFound
-from podium.fulfillment import store as shipments_store
-from podium.fulfillment.model import (
-    SHIPPED_STATUSES,
-    ShipmentStatus,
-)
 from podium.orders import _store as store
 from podium.orders import journal
 from podium.orders.allocator import Allocator
@@ -30,6 +25,8 @@ from podium.orders.status import (
 from podium.orders.timeline import TimelineRow, add_timeline, timeline_rows
 from podium.orders.views import order_views
 from podium.paging import Page
+from podium.shipments import service as shipment_records
+from podium.shipments.model import SHIPPED_STATUSES, ShipmentStatus
 
 __all__ = [
     "add_note",
@@ -218,20 +215,16 @@ def sync_status(conn: Connection, order_id: str, actor: str, *, released: bool =
         return current.value
     ships = [
         s
-        for s in shipments_store.shipments_for_orders(conn, [order_id])
-        if s["status"] != ShipmentStatus.CANCELLED
+        for s in shipment_records.shipments_for_orders(conn, [order_id])
+        if s.status != ShipmentStatus.CANCELLED
     ]
     lines = store.lines(conn, [order_id])
     wanted = sum(ln["quantity"] - ln["quantity_cancelled"] for ln in lines)
-    ship_lines = shipments_store.shipment_lines_for(conn, [s["id"] for s in ships])
-    status_of = {s["id"]: ShipmentStatus(s["status"]) for s in ships}
-    shipped = sum(
-        sl["quantity"] for sl in ship_lines if status_of[sl["shipment_id"]] in SHIPPED_STATUSES
-    )
+    ship_lines = shipment_records.lines_for(conn, [s.id for s in ships])
+    status_of = {s.id: ShipmentStatus(s.status) for s in ships}
+    shipped = sum(sl.quantity for sl in ship_lines if status_of[sl.shipment_id] in SHIPPED_STATUSES)
     delivered = sum(
-        sl["quantity"]
-        for sl in ship_lines
-        if status_of[sl["shipment_id"]] is ShipmentStatus.DELIVERED
+        sl.quantity for sl in ship_lines if status_of[sl.shipment_id] is ShipmentStatus.DELIVERED
     )
     target = _STATUS_FOR_FULFILMENT[derive_fulfilment_status(wanted, shipped, delivered)]
     if target is current:

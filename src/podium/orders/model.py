@@ -14,6 +14,7 @@ from podium.errors import ValidationFailed
 from podium.inventory.model import MAX_QUANTITY
 from podium.money import MAX_MINOR, InvalidMoney, format_amount, parse_amount
 from podium.numbers import JsonInt
+from podium.shipments.model import ShipmentView
 from podium.validation import Address, Code, CurrencyCode, Email, Input, MoneyString, Sku
 
 __all__ = [
@@ -28,8 +29,6 @@ __all__ = [
     "OrderIntake",
     "OrderView",
     "Priced",
-    "ShipmentLineView",
-    "ShipmentView",
     "TimelineEntry",
     "money",
     "price",
@@ -136,25 +135,6 @@ class HoldIn(Input):
 
 class NoteIn(Input):
     message: str = Field(min_length=1, max_length=2000)
-
-
-class ShipmentLineView(BaseModel):
-    sku: str
-    quantity: int
-
-
-class ShipmentView(BaseModel):
-    id: str
-    order_id: str
-    warehouse: str
-    status: str
-    lines: list[ShipmentLineView]
-    carrier: str | None
-    service: str | None
-    tracking_number: str | None
-    tracking_url: str | None
-    shipped_at: datetime | None = None
-    promised_by: date | None = None
 
 
 class LineView(BaseModel):

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
@@ -31,6 +30,7 @@ from podium.orders.redelivery import money_differences
 from podium.orders.status import HoldReason, OrderStatus, check_transition
 from podium.orders.timeline import TimelineRow
 from podium.orders.views import assemble_view, order_views
+from podium.shipments.model import ShipmentLine
 
 __all__ = ["Placed", "place_order", "place_within"]
 
@@ -306,7 +306,7 @@ def _place(
         )
         holds.append(hold.row())
     batch.write(conn, order_id, actor)
-    by_shipment: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    by_shipment: dict[str, list[ShipmentLine]] = defaultdict(list)
     for sl in allocated.lines:
-        by_shipment[sl["shipment_id"]].append(sl)
+        by_shipment[sl.shipment_id].append(sl)
     return assemble_view(header, lines, holds, allocated.shipments, by_shipment)

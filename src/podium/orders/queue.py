@@ -16,20 +16,23 @@ from typing import Any
 import sqlalchemy as sa
 
 from podium.db.database import Database, as_utc
-from podium.db.tables import order_holds, orders, shipments
+from podium.db.tables import order_holds, orders
 from podium.errors import ValidationFailed
-from podium.fulfillment.queue import late_order_ids
 from podium.orders.model import NUMBER_PREFIX
 from podium.orders.status import HoldReason, OrderStatus
 from podium.paging import Keyset, Page, Position, decode_cursor, keyset_page
+from podium.shipments import service as shipment_records
 
 __all__ = [
     "SORTS",
     "QueueQuery",
     "QueueRow",
+    "held_order_ids",
+    "late_order_ids",
     "order_number",
     "param_date",
     "param_error",
+    "past_promise_ids",
     "queue_filter",
     "queue_select",
     "search_orders",
@@ -245,14 +248,7 @@ def queue_filter(
     if query.number:
         stmt = stmt.where(orders.c.number == query.number)
     if query.warehouse:
-        stmt = stmt.where(
-            sa.exists(
-                sa.select(1).where(
-                    shipments.c.order_id == orders.c.id,
-                    shipments.c.warehouse == query.warehouse,
-                )
-            )
-        )
+        stmt = stmt.where(orders.c.id.in_(shipment_records.order_ids_at(query.warehouse)))
     if query.hold_reason:
         stmt = stmt.where(
             sa.exists(
@@ -275,6 +271,38 @@ def queue_filter(
     if query.late:
         stmt = stmt.where(orders.c.id.in_(late_order_ids()))
     return stmt
+
+
+# An order with an open shipment is in one of these (shipped/delivered/cancelled have none).
+_ORDER_OPEN = tuple(
+    s.value
+    for s in (
+        OrderStatus.PENDING,
+        OrderStatus.READY,
+        OrderStatus.ON_HOLD,
+        OrderStatus.PARTIALLY_SHIPPED,
+    )
+)
+
+
+def past_promise_ids(today: date) -> sa.Select[Any]:
+    """A SELECT of the ids of orders that may still have open shipments and whose promised
+    date is before ``today`` (their shipments without a promise of their own are late)."""
+    return sa.select(orders.c.id).where(
+        orders.c.status.in_(_ORDER_OPEN), orders.c.promised_date < today
+    )
+
+
+def late_order_ids(now: datetime | None = None) -> sa.Select[Any]:
+    """A SELECT of the ids of orders with an open shipment past its promise: its own, else the
+    order's ``promised_date`` (for the queue's *late* filter)."""
+    today = (now or datetime.now(UTC)).astimezone(UTC).date()
+    return shipment_records.late_order_ids(today, past_promise_ids(today))
+
+
+def held_order_ids() -> sa.Select[Any]:
+    """A SELECT of the ids of orders with a hold not yet released (a wave skips them)."""
+    return sa.select(order_holds.c.order_id).where(order_holds.c.released_at.is_(None))
 
 
 def queue_select(query: QueueQuery, dialect: str) -> sa.Select[Any]:

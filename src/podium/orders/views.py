@@ -10,36 +10,24 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from podium.db.database import as_utc
-from podium.fulfillment import store as shipments_store
-from podium.fulfillment.model import SHIPPED_STATUSES, ShipmentStatus
 from podium.orders import _store as store
 from podium.orders.model import (
     HoldView,
     LineView,
     OrderView,
-    ShipmentLineView,
-    ShipmentView,
     money,
 )
 from podium.orders.status import derive_fulfilment_status
+from podium.shipments import service as shipment_records
+from podium.shipments.model import (
+    SHIPPED_STATUSES,
+    Shipment,
+    ShipmentLine,
+    ShipmentStatus,
+    shipment_view,
+)
 
-__all__ = ["assemble_view", "order_views", "shipment_view"]
-
-
-def shipment_view(row: Mapping[Any, Any], lines: Sequence[Mapping[Any, Any]]) -> ShipmentView:
-    return ShipmentView(
-        id=row["id"],
-        order_id=row["order_id"],
-        warehouse=row["warehouse"],
-        status=row["status"],
-        lines=[ShipmentLineView(sku=ln["sku"], quantity=ln["quantity"]) for ln in lines],
-        carrier=row["carrier"],
-        service=row["service"],
-        tracking_number=row["tracking_number"],
-        tracking_url=row["tracking_url"],
-        shipped_at=as_utc(row["shipped_at"]) if row["shipped_at"] else None,
-        promised_by=row.get("promised_by"),
-    )
+__all__ = ["assemble_view", "order_views"]
 
 
 def order_views(conn: Connection, rows: Sequence[Mapping[Any, Any]]) -> list[OrderView]:
@@ -52,13 +40,13 @@ def order_views(conn: Connection, rows: Sequence[Mapping[Any, Any]]) -> list[Ord
     holds_by_order: dict[str, list[sa.RowMapping]] = defaultdict(list)
     for h in store.holds(conn, ids):
         holds_by_order[h["order_id"]].append(h)
-    ship_rows = shipments_store.shipments_for_orders(conn, ids)
-    ship_lines: dict[str, list[sa.RowMapping]] = defaultdict(list)
-    for sl in shipments_store.shipment_lines_for(conn, [s["id"] for s in ship_rows]):
-        ship_lines[sl["shipment_id"]].append(sl)
-    ships_by_order: dict[str, list[sa.RowMapping]] = defaultdict(list)
+    ship_rows = shipment_records.shipments_for_orders(conn, ids)
+    ship_lines: dict[str, list[ShipmentLine]] = defaultdict(list)
+    for sl in shipment_records.lines_for(conn, [s.id for s in ship_rows]):
+        ship_lines[sl.shipment_id].append(sl)
+    ships_by_order: dict[str, list[Shipment]] = defaultdict(list)
     for s in ship_rows:
-        ships_by_order[s["order_id"]].append(s)
+        ships_by_order[s.order_id].append(s)
     return [
         assemble_view(
             r, lines_by_order[r["id"]], holds_by_order[r["id"]], ships_by_order[r["id"]], ship_lines
@@ -71,8 +59,8 @@ def assemble_view(
     row: Mapping[Any, Any],
     lines: Sequence[Mapping[Any, Any]],
     holds: Sequence[Mapping[Any, Any]],
-    ships: Sequence[Mapping[Any, Any]],
-    ship_lines: Mapping[str, Sequence[Mapping[Any, Any]]],
+    ships: Sequence[Shipment],
+    ship_lines: Mapping[str, Sequence[ShipmentLine]],
 ) -> OrderView:
     """An order's view from its rows (as read back, or as just written)."""
     cur = row["currency"]
@@ -80,15 +68,15 @@ def assemble_view(
     shipped: dict[int, int] = defaultdict(int)
     delivered: dict[int, int] = defaultdict(int)
     for s in ships:
-        status = ShipmentStatus(s["status"])
+        status = ShipmentStatus(s.status)
         if status is ShipmentStatus.CANCELLED:
             continue
-        for sl in ship_lines[s["id"]]:
-            allocated[sl["line_no"]] += sl["quantity"]
+        for sl in ship_lines[s.id]:
+            allocated[sl.line_no] += sl.quantity
             if status in SHIPPED_STATUSES:
-                shipped[sl["line_no"]] += sl["quantity"]
+                shipped[sl.line_no] += sl.quantity
             if status is ShipmentStatus.DELIVERED:
-                delivered[sl["line_no"]] += sl["quantity"]
+                delivered[sl.line_no] += sl.quantity
     line_views = [
         LineView(
             line_no=ln["line_no"],
@@ -127,7 +115,7 @@ def assemble_view(
         },
         shipping_address=address,
         lines=line_views,
-        shipments=[shipment_view(s, ship_lines[s["id"]]) for s in ships],
+        shipments=[shipment_view(s, list(ship_lines[s.id])) for s in ships],
         tags=list(row["tags"]),
         holds=[
             HoldView(

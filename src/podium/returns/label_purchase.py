@@ -17,7 +17,6 @@ from podium.carriers.shopping import shop
 from podium.catalog import records as catalog
 from podium.db.database import Database
 from podium.errors import Conflict, NotFound, ValidationFailed
-from podium.fulfillment import store as shipments_store
 from podium.ids import new_id
 from podium.money import format_amount
 from podium.orders import journal
@@ -28,6 +27,7 @@ from podium.returns.events import ReturnLabelCreated
 from podium.returns.labels import ReturnLabelIn, ReturnLabelView, label_view
 from podium.returns.model import ReturnStatus, return_policy
 from podium.returns.service import locked_return
+from podium.shipments import service as shipment_records
 
 __all__ = ["buy_return_label"]
 
@@ -71,16 +71,16 @@ def _warehouse_for(
         return wanted
     parcels = [
         s
-        for s in shipments_store.shipments_for_orders(conn, [order["id"]])
-        if s["shipped_at"] is not None
+        for s in shipment_records.shipments_for_orders(conn, [order["id"]])
+        if s.shipped_at is not None
     ]
     carrying = {
-        ln["shipment_id"]
-        for ln in shipments_store.shipment_lines_for(conn, [s["id"] for s in parcels])
-        if ln["sku"] in skus
+        ln.shipment_id
+        for ln in shipment_records.lines_for(conn, [s.id for s in parcels])
+        if ln.sku in skus
     }
-    for s in sorted(parcels, key=lambda s: (s["id"] not in carrying, s["id"])):
-        return str(s["warehouse"])
+    for s in sorted(parcels, key=lambda s: (s.id not in carrying, s.id)):
+        return str(s.warehouse)
     raise Conflict(
         "Nothing on this order was shipped from a warehouse; name one.",
         code="no_return_warehouse",

@@ -22,11 +22,11 @@ from podium.money import InvalidMoney, format_amount, parse_amount
 from podium.orders import journal
 from podium.orders.facts import OrderFacts, order_facts
 from podium.orders.lifecycle import locked_order
+from podium.orders.money import RefundQuote, quote_refund
 from podium.payments import service as payments
 from podium.payments.gateways import Gateways
 from podium.payments.model import TxKind
 from podium.returns import _store as store
-from podium.returns.amounts import RefundQuote, quote_refund
 from podium.returns.events import RefundIssued, ReturnClosed
 from podium.returns.model import (
     REFUNDABLE,

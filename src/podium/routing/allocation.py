@@ -13,8 +13,6 @@ from typing import Any
 from sqlalchemy import Connection
 
 from podium.catalog.model import Channel
-from podium.fulfillment import store as shipments_store
-from podium.fulfillment.model import ShipmentStatus
 from podium.geo.coordinates import Coordinates
 from podium.ids import new_id
 from podium.inventory import service as inventory
@@ -24,6 +22,8 @@ from podium.orders.timeline import TimelineRow
 from podium.routing.engine import OrderFacts
 from podium.routing.model import Plan
 from podium.routing.online import plan_order
+from podium.shipments import service as shipment_records
+from podium.shipments.model import ShipmentLine, ShipmentStatus
 
 __all__ = ["plan_for", "reserve_and_ship", "routing_entry"]
 
@@ -88,7 +88,8 @@ def reserve_and_ship(
                 left -= take
             if not left:
                 break
-    return Allocated(shipments_store.insert_shipments(conn, rows, lines), lines)
+    made = shipment_records.create_shipments(conn, rows, lines)
+    return Allocated(made, [ShipmentLine.of(ln) for ln in lines])
 
 
 def routing_entry(

@@ -8,14 +8,14 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from podium.catalog import records as catalog
-from podium.fulfillment import store as shipments_store
-from podium.fulfillment.model import ShipmentStatus
 from podium.geo.coordinates import Coordinates
 from podium.orders import _store as store
 from podium.orders.allocator import Want
 from podium.orders.timeline import TimelineRow
 from podium.routing.allocation import plan_for, reserve_and_ship, routing_entry
 from podium.routing.online import facts_of_order
+from podium.shipments import service as shipment_records
+from podium.shipments.model import ShipmentStatus
 
 __all__ = ["allocate_backorder", "unallocated"]
 
@@ -24,12 +24,12 @@ def unallocated(conn: Connection, order_id: str) -> list[Want]:
     """Units per line neither cancelled nor in a live shipment."""
     ships = [
         s
-        for s in shipments_store.shipments_for_orders(conn, [order_id])
-        if s["status"] != ShipmentStatus.CANCELLED
+        for s in shipment_records.shipments_for_orders(conn, [order_id])
+        if s.status != ShipmentStatus.CANCELLED
     ]
     allocated: dict[int, int] = defaultdict(int)
-    for sl in shipments_store.shipment_lines_for(conn, [s["id"] for s in ships]):
-        allocated[sl["line_no"]] += sl["quantity"]
+    for sl in shipment_records.lines_for(conn, [s.id for s in ships]):
+        allocated[sl.line_no] += sl.quantity
     wants = []
     for ln in store.lines(conn, [order_id]):
         left = ln["quantity"] - ln["quantity_cancelled"] - allocated[ln["line_no"]]

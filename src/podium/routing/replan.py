@@ -17,8 +17,6 @@ from sqlalchemy import Connection
 from podium.db.database import Database
 from podium.errors import InsufficientStock
 from podium.events import store as outbox
-from podium.fulfillment import store as shipments_store
-from podium.fulfillment.model import ShipmentStatus, check_shipment_transition
 from podium.inventory import service as inventory
 from podium.inventory import stock as stock_store
 from podium.inventory.model import Movement, MovementKind
@@ -32,6 +30,8 @@ from podium.routing.backorders import unallocated
 from podium.routing.events import OrderRerouted
 from podium.routing.model import Allocation, Plan
 from podium.routing.optimiser import Option, WaveOrder
+from podium.shipments import service as shipment_records
+from podium.shipments.model import ShipmentStatus, check_shipment_transition
 
 __all__ = ["Change", "Member", "apply_changes"]
 
@@ -134,28 +134,28 @@ def _release(conn: Connection, member: Member, actor: str, *, also: Option | Non
     order = require_order(conn, member.order.id)
     ships = [
         s
-        for s in shipments_store.shipments_for_orders(conn, [order["id"]])
-        if s["status"] != ShipmentStatus.CANCELLED
+        for s in shipment_records.shipments_for_orders(conn, [order["id"]])
+        if s.status != ShipmentStatus.CANCELLED
     ]
     if (
         order["status"] != OrderStatus.READY
-        or sorted(s["id"] for s in ships) != sorted(member.shipment_ids)
-        or any(s["status"] != ShipmentStatus.PENDING for s in ships)
+        or sorted(s.id for s in ships) != sorted(member.shipment_ids)
+        or any(s.status != ShipmentStatus.PENDING for s in ships)
     ):
         return False
-    lines = shipments_store.shipment_lines_for(conn, list(member.shipment_ids))
-    where = {s["id"]: s["warehouse"] for s in ships}
+    lines = shipment_records.lines_for(conn, list(member.shipment_ids))
+    where = {s.id: s.warehouse for s in ships}
     touched_wh = {*where.values(), *(a.warehouse for a in (also.allocations if also else ()))}
-    stock_store.levels(conn, {ln["sku"] for ln in lines}, touched_wh, lock=True)  # key order
+    stock_store.levels(conn, {ln.sku for ln in lines}, touched_wh, lock=True)  # key order
     inventory.apply(
         conn,
         [
             Movement(
-                ln["sku"],
-                where[ln["shipment_id"]],
+                ln.sku,
+                where[ln.shipment_id],
                 MovementKind.RELEASE,
                 0,
-                -ln["quantity"],
+                -ln.quantity,
                 "replanned",
                 order["number"],
             )
@@ -164,8 +164,8 @@ def _release(conn: Connection, member: Member, actor: str, *, also: Option | Non
         actor,
     )
     for s in ships:
-        check_shipment_transition(s["status"], ShipmentStatus.CANCELLED)
-        shipments_store.update_shipment(conn, s["id"], {"status": "cancelled"})
+        check_shipment_transition(s.status, ShipmentStatus.CANCELLED)
+        shipment_records.update_shipment(conn, s.id, {"status": "cancelled"})
     return True
 
 

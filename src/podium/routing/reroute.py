@@ -15,8 +15,6 @@ from sqlalchemy import Connection
 from podium.catalog import cache as catalogue
 from podium.db.database import Database
 from podium.errors import Conflict, NotFound
-from podium.fulfillment import store as shipments_store
-from podium.fulfillment.model import ShipmentStatus, check_shipment_transition
 from podium.geo.coordinates import Coordinates
 from podium.inventory import service as inventory
 from podium.inventory import stock as stock_store
@@ -33,6 +31,8 @@ from podium.routing.allocation import plan_for, reserve_and_ship, routing_entry
 from podium.routing.backorders import unallocated
 from podium.routing.events import OrderRerouted
 from podium.routing.online import facts_of_order
+from podium.shipments import service as shipment_records
+from podium.shipments.model import ShipmentStatus, check_shipment_transition
 
 __all__ = ["REROUTABLE", "reject_shipment", "reroute_shipment", "reroute_warehouse"]
 
@@ -43,32 +43,32 @@ REROUTABLE = frozenset({ShipmentStatus.PENDING, ShipmentStatus.RELEASED})
 def _reroute(conn: Connection, order_id: str, shipment_id: str, why: str, actor: str) -> None:
     """Cancel one open shipment of a locked order and route its units elsewhere."""
     order = require_order(conn, order_id)
-    shipment = shipments_store.lock_shipment(conn, shipment_id)
+    shipment = shipment_records.lock_shipment(conn, shipment_id)
     if shipment is None:
         raise RuntimeError(f"shipment {shipment_id} not found")
-    if ShipmentStatus(shipment["status"]) not in REROUTABLE:
+    if ShipmentStatus(shipment.status) not in REROUTABLE:
         raise Conflict(
-            f"Shipment {shipment_id} is {shipment['status']}; only pending or released "
+            f"Shipment {shipment_id} is {shipment.status}; only pending or released "
             "shipments can be re-routed.",
             code="invalid_transition",
-            details={"shipment_id": shipment_id, "status": shipment["status"]},
+            details={"shipment_id": shipment_id, "status": shipment.status},
         )
-    warehouse = shipment["warehouse"]
-    lines = shipments_store.shipment_lines_for(conn, [shipment_id])
+    warehouse = shipment.warehouse
+    lines = shipment_records.lines_for(conn, [shipment_id])
     # Every stock row this may touch, locked once in key order (as placement does): no deadlock.
     every = [w.code for w in catalogue.warehouses(conn)]
     stock_store.levels(
-        conn, {ln["sku"] for ln in lines} | _unshipped(conn, order_id), every, lock=True
+        conn, {ln.sku for ln in lines} | _unshipped(conn, order_id), every, lock=True
     )
     inventory.apply(
         conn,
         [
             Movement(
-                ln["sku"],
+                ln.sku,
                 warehouse,
                 MovementKind.RELEASE,
                 0,
-                -ln["quantity"],
+                -ln.quantity,
                 "rerouted",
                 order["number"],
             )
@@ -76,8 +76,8 @@ def _reroute(conn: Connection, order_id: str, shipment_id: str, why: str, actor:
         ],
         actor,
     )
-    check_shipment_transition(shipment["status"], ShipmentStatus.CANCELLED)
-    shipments_store.update_shipment(conn, shipment_id, {"status": ShipmentStatus.CANCELLED.value})
+    check_shipment_transition(shipment.status, ShipmentStatus.CANCELLED)
+    shipment_records.update_shipment(conn, shipment_id, {"status": ShipmentStatus.CANCELLED.value})
     wants = unallocated(conn, order_id)
     demand: dict[str, int] = defaultdict(int)
     for w in wants:
@@ -149,25 +149,25 @@ def _reroute_one(
     db: Database, shipment_id: str, why: str, actor: str, order_id: str | None = None
 ) -> OrderView:
     with db.write() as conn:
-        found = shipments_store.shipment(conn, shipment_id)
-        if found is None or order_id not in (None, found["order_id"]):
+        found = shipment_records.get_shipment(conn, shipment_id)
+        if found is None or order_id not in (None, found.order_id):
             raise NotFound(f"No shipment {shipment_id}.", code="shipment_not_found")
-        lifecycle.locked_order(conn, found["order_id"])  # the order row first, then the rest
-        _reroute(conn, found["order_id"], shipment_id, why, actor)
-        row = require_order(conn, found["order_id"])
+        lifecycle.locked_order(conn, found.order_id)  # the order row first, then the rest
+        _reroute(conn, found.order_id, shipment_id, why, actor)
+        row = require_order(conn, found.order_id)
         return order_views(conn, [row])[0]
 
 
 def reroute_warehouse(db: Database, warehouse: str, why: str, actor: str) -> list[str]:
     """Move every not-yet-started shipment off ``warehouse``; returns the orders re-planned."""
     with db.read() as conn:
-        affected = shipments_store.open_shipments_at(conn, warehouse, REROUTABLE)
+        affected = shipment_records.open_shipments_at(conn, warehouse, REROUTABLE)
     moved = []
     for order_id, shipment_id in affected:
         with db.write() as conn:
             lifecycle.locked_order(conn, order_id)
-            current = shipments_store.shipment(conn, shipment_id)
-            if current is None or ShipmentStatus(current["status"]) not in REROUTABLE:
+            current = shipment_records.get_shipment(conn, shipment_id)
+            if current is None or ShipmentStatus(current.status) not in REROUTABLE:
                 continue  # it moved on meanwhile
             _reroute(conn, order_id, shipment_id, why, actor)
         moved.append(order_id)

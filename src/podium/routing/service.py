@@ -22,13 +22,13 @@ from podium.catalog.model import Warehouse
 from podium.catalog.rates import RateTable
 from podium.db.database import Database
 from podium.errors import Conflict, NotFound
-from podium.fulfillment import store as shipments_store
 from podium.geo.coordinates import Coordinates
 from podium.numbers import INT_MAX
 from podium.routing import _store as store
 from podium.routing.costs import DEFAULT_RATES, WEEKDAYS, Calendar
 from podium.routing.engine import Location
 from podium.routing.rules import DEFAULT_RULES, RuleSet
+from podium.shipments import service as shipment_records
 
 __all__ = [
     "TTL",
@@ -195,5 +195,5 @@ def locations(
         for w in found
         if w.active and w.daily_order_capacity is not None
     }
-    used = shipments_store.shipments_since(conn, capped)
+    used = shipment_records.shipments_since(conn, capped)
     return [location_of(w, used.get(w.code, 0)) for w in found]

@@ -17,8 +17,6 @@ from typing import Any
 from sqlalchemy import Connection
 
 from podium.db.database import Database, as_utc, utcnow
-from podium.fulfillment import store as shipments_store
-from podium.fulfillment.model import ShipmentStatus
 from podium.geo.coordinates import Coordinates
 from podium.inventory import stock as stock_store
 from podium.money import format_amount
@@ -29,6 +27,8 @@ from podium.routing.model import Allocation
 from podium.routing.online import facts_of_order
 from podium.routing.optimiser import Option, WaveOrder, optimise
 from podium.routing.replan import Change, Member, apply_changes
+from podium.shipments import service as shipment_records
+from podium.shipments.model import Shipment, ShipmentLine, ShipmentStatus
 
 __all__ = ["Change", "WaveReport", "optimise_wave"]
 
@@ -80,26 +80,24 @@ class WaveReport:
 def _wave(conn: Connection, warehouse: str | None, limit: int) -> list[Member]:
     rows = latest_orders(conn, status=OrderStatus.READY.value, limit=limit)
     ids = [r["id"] for r in rows]
-    ships: dict[str, list[Any]] = defaultdict(list)
-    for s in shipments_store.shipments_for_orders(conn, ids) if ids else []:
-        if s["status"] != ShipmentStatus.CANCELLED:
-            ships[s["order_id"]].append(s)
-    all_ids = [s["id"] for group in ships.values() for s in group]
-    lines: dict[str, list[Any]] = defaultdict(list)
-    for ln in shipments_store.shipment_lines_for(conn, all_ids):
-        lines[ln["shipment_id"]].append(ln)
+    ships: dict[str, list[Shipment]] = defaultdict(list)
+    for s in shipment_records.shipments_for_orders(conn, ids) if ids else []:
+        if s.status != ShipmentStatus.CANCELLED:
+            ships[s.order_id].append(s)
+    all_ids = [s.id for group in ships.values() for s in group]
+    lines: dict[str, list[ShipmentLine]] = defaultdict(list)
+    for ln in shipment_records.lines_for(conn, all_ids):
+        lines[ln.shipment_id].append(ln)
     midnight = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
     members = []
     for row in reversed(rows):  # oldest first
         group = ships.get(row["id"], [])
-        if not group or any(s["status"] != ShipmentStatus.PENDING for s in group):
+        if not group or any(s.status != ShipmentStatus.PENDING for s in group):
             continue
-        if warehouse is not None and all(s["warehouse"] != warehouse for s in group):
+        if warehouse is not None and all(s.warehouse != warehouse for s in group):
             continue
         current = tuple(
-            Allocation(s["warehouse"], ln["sku"], ln["quantity"])
-            for s in group
-            for ln in lines[s["id"]]
+            Allocation(s.warehouse, ln.sku, ln.quantity) for s in group for ln in lines[s.id]
         )
         demand: dict[str, int] = defaultdict(int)
         for a in current:
@@ -115,9 +113,9 @@ def _wave(conn: Connection, warehouse: str | None, limit: int) -> list[Member]:
                     current,
                 ),
                 row["number"],
-                tuple(s["id"] for s in group),
+                tuple(s.id for s in group),
                 current,
-                frozenset(s["warehouse"] for s in group if as_utc(s["created_at"]) >= midnight),
+                frozenset(s.warehouse for s in group if as_utc(s.created_at) >= midnight),
             )
         )
     return members

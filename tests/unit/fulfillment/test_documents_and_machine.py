@@ -7,8 +7,9 @@ import pytest
 
 from podium.errors import InvalidTransition
 from podium.fulfillment.documents import LabelDoc, label_pdf
-from podium.fulfillment.model import mask, path_to, pick_rows
+from podium.fulfillment.model import mask, pick_rows
 from podium.fulfillment.zpl import field, label_zpl
+from podium.shipments.model import path_to
 
 
 def test_a_carrier_report_walks_the_machine_the_shortest_way() -> None:

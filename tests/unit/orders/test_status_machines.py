@@ -7,13 +7,13 @@ from itertools import product
 import pytest
 
 from podium.errors import Conflict, DomainError, InvalidTransition
-from podium.fulfillment.model import (
+from podium.orders.status import OrderStatus, check_transition, derive_fulfilment_status
+from podium.shipments.model import (
     OPEN_STATUSES,
     SHIPPED_STATUSES,
     ShipmentStatus,
     check_shipment_transition,
 )
-from podium.orders.status import OrderStatus, check_transition, derive_fulfilment_status
 
 # Written out independently of the modules' own tables, so a change to either is noticed.
 ORDER_EXITS: dict[str, set[str]] = {

@@ -16,7 +16,7 @@ from podium.carriers.service import LabelView
 from podium.fulfillment import documents, paperwork, picking, service, zpl
 from podium.fulfillment.model import ShortPickIn
 from podium.fulfillment.service import PromiseIn, ShipIn
-from podium.orders.model import ShipmentView
+from podium.shipments.model import ShipmentView
 
 router = APIRouter(tags=["fulfilment"])
 

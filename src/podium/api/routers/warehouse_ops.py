@@ -14,7 +14,7 @@ from podium.bootstrap import Podium
 from podium.carriers.manifest import manifest, manifest_csv
 from podium.fulfillment import documents, picking, release
 from podium.fulfillment.model import BinIn, PickListIn, PickListView, SettingsIn, SettingsView
-from podium.orders.model import ShipmentView
+from podium.shipments.model import ShipmentView
 from podium.validation import Sku
 
 router = APIRouter(tags=["warehouse"])

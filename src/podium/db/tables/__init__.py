@@ -25,8 +25,6 @@ from podium.db.tables.core import (
     orders,
     outbox,
     products,
-    shipment_lines,
-    shipments,
     stock_levels,
     stock_movements,
     warehouses,
@@ -57,6 +55,7 @@ from podium.db.tables.returns import (
 )
 from podium.db.tables.routing import routing_rule_sets
 from podium.db.tables.security import throttle_counters, user_sessions
+from podium.db.tables.shipments import shipment_lines, shipments
 
 __all__ = [
     "api_keys",

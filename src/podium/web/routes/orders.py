@@ -10,7 +10,6 @@ from podium.carriers.service import labels_for_order
 from podium.catalog.service import list_channels, list_warehouses
 from podium.db.database import Database
 from podium.errors import DomainError, NotFound
-from podium.fulfillment.model import OPEN_STATUSES, ShipmentStatus
 from podium.orders import lifecycle
 from podium.orders.edits import EDITABLE
 from podium.orders.exceptions import short_lines
@@ -21,6 +20,7 @@ from podium.payments.recording import list_payments
 from podium.returns import cancellation
 from podium.returns.summary import order_returns
 from podium.routing.reroute import REROUTABLE
+from podium.shipments.model import OPEN_STATUSES, ShipmentStatus
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
 from podium.web.forms import invalid
 from podium.web.nav import NavItem

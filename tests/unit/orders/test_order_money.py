@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from podium.returns.amounts import (
+from podium.orders.money import (
     OrderMoney,
     PricedLine,
     largest_remainder,

@@ -1,27 +1,33 @@
-"""SQL for shipments and their lines."""
+"""SQL for shipments and their lines (private: other packages go through ``service``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from podium.db.database import insert_many, utcnow
-from podium.db.tables import shipment_lines, shipments
-from podium.fulfillment.model import OPEN_STATUSES
+from podium.db.tables.shipments import shipment_lines, shipments
+from podium.shipments.model import OPEN_STATUSES
 
 __all__ = [
+    "delete_shipment_line",
+    "in_flight",
     "insert_shipments",
     "lock_pending",
     "lock_shipment",
     "open_allocations",
     "open_shipments_at",
+    "set_line_quantity",
     "shipment",
     "shipment_lines_for",
     "shipments_for_orders",
+    "shipments_in",
     "shipments_since",
+    "shipped_between",
     "update_shipment",
     "update_shipments",
 ]
@@ -128,7 +134,7 @@ def open_allocations(conn: Connection) -> dict[tuple[str, str], int]:
     return {(r[0], r[1]): int(r[2]) for r in conn.execute(query)}
 
 
-def shipments_since(conn: Connection, since: dict[str, Any]) -> dict[str, int]:
+def shipments_since(conn: Connection, since: dict[str, datetime]) -> dict[str, int]:
     """Live shipments created per warehouse since its own moment (``{warehouse: datetime}``).
 
     Routing uses it for daily capacity: what each location was given since its local midnight.
@@ -161,3 +167,69 @@ def open_shipments_at(
         .order_by(shipments.c.created_at, shipments.c.id)
     )
     return [(r[0], r[1]) for r in conn.execute(query)]
+
+
+def shipments_in(
+    conn: Connection,
+    warehouse: str,
+    status: str,
+    *,
+    limit: int,
+    lock: bool = False,
+    skip_orders: sa.Select[Any] | None = None,
+) -> list[sa.RowMapping]:
+    """Shipments of a warehouse in one status, oldest first (optionally skipping the orders of
+    ``skip_orders``, a SELECT of order ids)."""
+    query = (
+        sa.select(shipments)
+        .where(shipments.c.warehouse == warehouse, shipments.c.status == status)
+        .order_by(shipments.c.created_at, shipments.c.id)
+        .limit(limit)
+    )
+    if skip_orders is not None:
+        query = query.where(shipments.c.order_id.not_in(skip_orders))
+    if lock:
+        query = query.with_for_update()
+    return list(conn.execute(query).mappings())
+
+
+def shipped_between(
+    conn: Connection, warehouse: str, start: datetime, end: datetime
+) -> list[sa.RowMapping]:
+    query = (
+        sa.select(shipments)
+        .where(
+            shipments.c.warehouse == warehouse,
+            shipments.c.shipped_at >= start,
+            shipments.c.shipped_at < end,
+        )
+        .order_by(shipments.c.shipped_at, shipments.c.id)
+    )
+    return list(conn.execute(query).mappings())
+
+
+def set_line_quantity(conn: Connection, shipment_id: str, line_no: int, quantity: int) -> None:
+    conn.execute(
+        shipment_lines.update()
+        .where(shipment_lines.c.shipment_id == shipment_id, shipment_lines.c.line_no == line_no)
+        .values(quantity=quantity)
+    )
+
+
+def delete_shipment_line(conn: Connection, shipment_id: str, line_no: int) -> None:
+    conn.execute(
+        shipment_lines.delete().where(
+            shipment_lines.c.shipment_id == shipment_id, shipment_lines.c.line_no == line_no
+        )
+    )
+
+
+def in_flight(conn: Connection, statuses: Sequence[str], *, limit: int) -> list[sa.RowMapping]:
+    """Shipments on their way (for tracking polls), oldest first."""
+    query = (
+        sa.select(shipments)
+        .where(shipments.c.status.in_(statuses), shipments.c.tracking_number.is_not(None))
+        .order_by(shipments.c.shipped_at, shipments.c.id)
+        .limit(limit)
+    )
+    return list(conn.execute(query).mappings())

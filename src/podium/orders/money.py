@@ -1,4 +1,5 @@
-"""Exact refund amounts (pure): integer minor units, shares that always add up.
+"""What an order charged and what refunding part of it is worth (pure): integer minor units,
+shares that always add up. Orders own it (cancelling refunds too); returns quote refunds with it.
 
 An order's discount is shared over its lines in proportion to their value, and its tax over the
 lines' value after discount, both by largest remainder, so the shares sum exactly to the order's

@@ -1,38 +1,26 @@
-"""SQL for the warehouse side of fulfilment: settings, bin locations, pick lists, queues."""
+"""SQL for the warehouse side of fulfilment: settings, bin locations, pick lists (private to
+``podium.fulfillment``; shipments themselves belong to ``podium.shipments``)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from podium.db.database import utcnow
-from podium.db.tables import (
-    bin_locations,
-    fulfilment_settings,
-    order_holds,
-    pick_lists,
-    shipment_lines,
-    shipments,
-)
+from podium.db.tables import bin_locations, fulfilment_settings, pick_lists
 
 __all__ = [
     "bins",
-    "delete_shipment_line",
-    "in_flight",
     "insert_pick_list",
     "pick_list",
     "pick_lists_of",
     "put_bin",
     "put_settings",
-    "set_line_quantity",
     "settings",
     "settings_for",
-    "shipments_in",
-    "shipped_between",
 ]
 
 
@@ -81,45 +69,6 @@ def bins(conn: Connection, warehouse: str, skus: Sequence[str]) -> dict[str, str
     return {r[0]: r[1] for r in conn.execute(query)}
 
 
-def shipments_in(
-    conn: Connection,
-    warehouse: str,
-    status: str,
-    *,
-    limit: int,
-    lock: bool = False,
-    unheld_only: bool = False,
-) -> list[sa.RowMapping]:
-    """Shipments of a warehouse in one status, oldest first (optionally skipping held orders)."""
-    query = (
-        sa.select(shipments)
-        .where(shipments.c.warehouse == warehouse, shipments.c.status == status)
-        .order_by(shipments.c.created_at, shipments.c.id)
-        .limit(limit)
-    )
-    if unheld_only:
-        held = sa.select(order_holds.c.order_id).where(order_holds.c.released_at.is_(None))
-        query = query.where(shipments.c.order_id.not_in(held))
-    if lock:
-        query = query.with_for_update()
-    return list(conn.execute(query).mappings())
-
-
-def shipped_between(
-    conn: Connection, warehouse: str, start: datetime, end: datetime
-) -> list[sa.RowMapping]:
-    query = (
-        sa.select(shipments)
-        .where(
-            shipments.c.warehouse == warehouse,
-            shipments.c.shipped_at >= start,
-            shipments.c.shipped_at < end,
-        )
-        .order_by(shipments.c.shipped_at, shipments.c.id)
-    )
-    return list(conn.execute(query).mappings())
-
-
 def insert_pick_list(
     conn: Connection, pick_list_id: str, warehouse: str, shipment_ids: list[str], actor: str
 ) -> None:
@@ -145,33 +94,6 @@ def pick_lists_of(conn: Connection, warehouse: str, *, limit: int) -> list[sa.Ro
         sa.select(pick_lists)
         .where(pick_lists.c.warehouse == warehouse)
         .order_by(pick_lists.c.id.desc())
-        .limit(limit)
-    )
-    return list(conn.execute(query).mappings())
-
-
-def set_line_quantity(conn: Connection, shipment_id: str, line_no: int, quantity: int) -> None:
-    conn.execute(
-        shipment_lines.update()
-        .where(shipment_lines.c.shipment_id == shipment_id, shipment_lines.c.line_no == line_no)
-        .values(quantity=quantity)
-    )
-
-
-def delete_shipment_line(conn: Connection, shipment_id: str, line_no: int) -> None:
-    conn.execute(
-        shipment_lines.delete().where(
-            shipment_lines.c.shipment_id == shipment_id, shipment_lines.c.line_no == line_no
-        )
-    )
-
-
-def in_flight(conn: Connection, statuses: Sequence[str], *, limit: int) -> list[sa.RowMapping]:
-    """Shipments on their way (for tracking polls), oldest first."""
-    query = (
-        sa.select(shipments)
-        .where(shipments.c.status.in_(statuses), shipments.c.tracking_number.is_not(None))
-        .order_by(shipments.c.shipped_at, shipments.c.id)
         .limit(limit)
     )
     return list(conn.execute(query).mappings())
