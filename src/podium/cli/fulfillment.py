@@ -18,7 +18,6 @@ from podium.fulfillment import paperwork, picking, release
 from podium.fulfillment import warehouse_store as wstore
 from podium.fulfillment.documents import label_pdf, manifest_pdf, packing_slip_pdf, pick_list_pdf
 from podium.fulfillment.model import BinIn, PickListIn, SettingsIn
-from podium.fulfillment.release import release_wave
 from podium.fulfillment.service import ShipIn, ship_shipment
 from podium.fulfillment.zpl import label_zpl
 
@@ -41,7 +40,7 @@ def wave(
     podium: Podium, code: str, limit: int = typer.Option(500, min=1, help="At most this many.")
 ) -> None:
     """Release a wave: the warehouse's pending shipments of orders not on hold."""
-    released = release_wave(podium.db, code, ACTOR, limit=limit)
+    released = release.release_wave(podium.db, code, ACTOR, limit=limit)
     out.print(f"Released {len(released)} shipment(s) to {code}.")
 
 
