@@ -8,17 +8,15 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import wraps
-from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 from sqlalchemy.exc import OperationalError
 
+from podium.bootstrap import Podium, bootstrap
 from podium.config import Settings, database_url_for
 from podium.errors import DomainError
-
-if TYPE_CHECKING:
-    from podium.bootstrap import Podium
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -61,10 +59,6 @@ def settings_for(database: str | None = None) -> Settings:
 @contextmanager
 def opened(migrate: bool = True, database: str | None = None) -> Iterator[Podium]:
     """Podium on PODIUM_DATABASE_URL (or ``--database``) for one command, closed afterwards."""
-    # Imported here: bootstrap wires every capability (the API's too), and `podium --help` or a
-    # mistyped option should not pay for that.
-    from podium.bootstrap import bootstrap
-
     podium = bootstrap(settings_for(database), migrate=migrate)
     try:
         yield podium
