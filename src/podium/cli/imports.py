@@ -4,14 +4,20 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from podium.cli.common import err, out, with_podium
 from podium.imports.model import ImportReport
+from podium.imports.runs import list_runs
+from podium.imports.service import import_inventory as run_inventory
+from podium.imports.service import import_orders as run_orders
 
-__all__ = ["import_app"]
+if TYPE_CHECKING:
+    from podium.bootstrap import Podium
 
 import_app = typer.Typer(
     help="Import orders or stock from a CSV file (all or nothing, with a reject report).",
@@ -51,8 +57,6 @@ def _name(path: Path) -> str | None:
 
 
 def _progress() -> Progress:
-    from podium.cli import err
-
     return Progress(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
@@ -64,7 +68,9 @@ def _progress() -> Progress:
 
 
 @import_app.command("orders")
+@with_podium
 def import_orders(
+    podium: Podium,
     file: Path = _FILE,
     channel: str = typer.Option(..., "--channel", help="The channel the orders were sold on."),
     dry_run: bool = _DRY,
@@ -73,32 +79,28 @@ def import_orders(
     encoding: str = _ENCODING,
 ) -> None:
     """Import orders: one row per order line, rows grouped into orders by order id."""
-    from podium.cli import _opened, friendly
-    from podium.imports.service import import_orders as run
-
-    @friendly
-    def go() -> ImportReport:
-        data = _read(file)
-        with _opened() as podium, _progress() as bar:
-            task = bar.add_task("Placing orders", total=None)
-            return run(
-                podium.db,
-                data,
-                channel=channel,
-                allocator=podium.allocator,
-                actor="cli:import",
-                dry_run=dry_run,
-                partial=partial,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-                filename=_name(file),
-                encoding=encoding,
-            )
-
-    _finish(go(), as_json)
+    data = _read(file)
+    with _progress() as bar:
+        task = bar.add_task("Placing orders", total=None)
+        report = run_orders(
+            podium.db,
+            data,
+            channel=channel,
+            allocator=podium.allocator,
+            actor="cli:import",
+            dry_run=dry_run,
+            partial=partial,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+            filename=_name(file),
+            encoding=encoding,
+        )
+    _finish(report, as_json)
 
 
 @import_app.command("inventory")
+@with_podium
 def import_inventory(
+    podium: Podium,
     file: Path = _FILE,
     dry_run: bool = _DRY,
     partial: bool = _PARTIAL,
@@ -109,64 +111,51 @@ def import_inventory(
     ),
 ) -> None:
     """Import stock: per SKU × warehouse an on_hand count (adjusts the difference) or a delta."""
-    from podium.cli import _opened, friendly
-    from podium.imports.service import import_inventory as run
-
-    @friendly
-    def go() -> ImportReport:
-        data = _read(file)
-        with _opened() as podium, _progress() as bar:
-            task = bar.add_task("Applying stock", total=None)
-            return run(
-                podium.db,
-                data,
-                actor="cli:import",
-                dry_run=dry_run,
-                partial=partial,
-                progress=lambda done, total: bar.update(task, completed=done, total=total),
-                filename=_name(file),
-                encoding=encoding,
-                force=force,
-            )
-
-    _finish(go(), as_json)
+    data = _read(file)
+    with _progress() as bar:
+        task = bar.add_task("Applying stock", total=None)
+        report = run_inventory(
+            podium.db,
+            data,
+            actor="cli:import",
+            dry_run=dry_run,
+            partial=partial,
+            progress=lambda done, total: bar.update(task, completed=done, total=total),
+            filename=_name(file),
+            encoding=encoding,
+            force=force,
+        )
+    _finish(report, as_json)
 
 
 @import_app.command("history")
+@with_podium
 def history(
+    podium: Podium,
     kind: str = typer.Option(None, "--kind", help="orders or inventory."),
     limit: int = typer.Option(20, min=1, max=200),
 ) -> None:
     """Imports that wrote something, newest first."""
-    from podium.cli import _opened, friendly, out
-    from podium.imports.runs import list_runs
-
-    @friendly
-    def go() -> None:
-        if kind not in (None, "orders", "inventory"):
-            raise ValueError("--kind must be orders or inventory")
-        with _opened() as podium:
-            runs = list_runs(podium.db, kind=kind, limit=limit).items
-        table = Table("id", "at", "kind", "channel", "file", "rows", "created", "movements", "by")
-        for r in runs:
-            table.add_row(
-                r.id,
-                r.created_at.isoformat(timespec="seconds"),
-                r.kind,
-                r.channel or "",
-                r.filename or r.digest[:12],
-                str(r.rows_read),
-                str(r.created),
-                str(r.movements),
-                r.actor,
-            )
-        out.print(table)
-
-    go()
+    if kind not in (None, "orders", "inventory"):
+        raise ValueError("--kind must be orders or inventory")
+    runs = list_runs(podium.db, kind=kind, limit=limit).items
+    table = Table("id", "at", "kind", "channel", "file", "rows", "created", "movements", "by")
+    for r in runs:
+        table.add_row(
+            r.id,
+            r.created_at.isoformat(timespec="seconds"),
+            r.kind,
+            r.channel or "",
+            r.filename or r.digest[:12],
+            str(r.rows_read),
+            str(r.created),
+            str(r.movements),
+            r.actor,
+        )
+    out.print(table)
 
 
 def _finish(report: ImportReport, as_json: bool) -> None:
-
     if as_json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
@@ -176,8 +165,6 @@ def _finish(report: ImportReport, as_json: bool) -> None:
 
 
 def _print(report: ImportReport) -> None:
-    from podium.cli import out
-
     summary = Table("", "", show_header=False, box=None)
     summary.add_row("rows read", str(report.rows_read))
     if report.kind == "orders":

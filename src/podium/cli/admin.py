@@ -1,0 +1,125 @@
+"""``podium db``, ``podium keys``, ``podium events`` and ``podium doctor``: the schema, API keys,
+the outbox and the stock ledger check."""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING
+
+import typer
+from rich.table import Table
+
+from podium.access.service import create_key, list_keys, revoke_key
+from podium.cli.common import err, friendly, out, settings_for, with_podium
+from podium.db.database import Database
+from podium.db.engine import build_engine
+from podium.db.migrate import current_revision, upgrade
+from podium.events.service import event_counts, list_events, retry_event
+from podium.inventory.doctor import examine
+
+if TYPE_CHECKING:
+    from podium.bootstrap import Podium
+
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+keys_app = typer.Typer(help="API keys.", no_args_is_help=True)
+events_app = typer.Typer(
+    help="The outbox: delivered, pending and dead-lettered events.", no_args_is_help=True
+)
+
+
+@db_app.command("upgrade")
+@friendly
+def db_upgrade(revision: str = typer.Argument("head")) -> None:
+    """Apply migrations to PODIUM_DATABASE_URL."""
+    db = Database(build_engine(settings_for().database_url))
+    upgrade(db.engine, revision)
+    out.print(f"Database at revision {current_revision(db.engine)}.")
+    db.dispose()
+
+
+@keys_app.command("create")
+@with_podium
+def keys_create(
+    podium: Podium,
+    name: str = typer.Option(..., "--name", help="Who or what uses the key."),
+    role: str = typer.Option(
+        "readonly", "--role", help="admin, operator, warehouse, support or readonly."
+    ),
+) -> None:
+    """Create an API key; the key is printed alone on the last line."""
+    api_key, key = create_key(podium.db, name, role)
+    err.print(f"Created {api_key.role} key {api_key.id} ({api_key.name}).")
+    sys.stdout.write(key + "\n")
+
+
+@keys_app.command("list")
+@with_podium
+def keys_list(podium: Podium) -> None:
+    """List API keys (never their secrets)."""
+    table = Table("id", "name", "role", "prefix", "created", "revoked")
+    for k in list_keys(podium.db):
+        table.add_row(
+            k.id,
+            k.name,
+            k.role,
+            k.prefix,
+            k.created_at.isoformat(timespec="seconds"),
+            k.revoked_at.isoformat(timespec="seconds") if k.revoked_at else "",
+        )
+    out.print(table)
+
+
+@keys_app.command("revoke")
+@with_podium
+def keys_revoke(podium: Podium, key_id: str) -> None:
+    """Revoke an API key by id."""
+    revoke_key(podium.db, key_id)
+    out.print(f"Revoked {key_id}.")
+
+
+@with_podium
+def doctor(podium: Podium) -> None:
+    """Recompute every stock balance from the ledger; exit 1 on any violation."""
+    report = examine(podium.db)
+    if report.ok:
+        out.print(
+            f"[green]ok[/green]: {report.balances_checked} stock balances match the "
+            "ledger and open shipments; nothing negative."
+        )
+        return
+    for v in report.violations:
+        out.print(f"[red]violation[/red] {v}", highlight=False)
+    out.print(f"{len(report.violations)} violation(s) in {report.balances_checked} balances.")
+    raise typer.Exit(1)
+
+
+@events_app.command("list")
+@with_podium
+def events_list(
+    podium: Podium,
+    status: str = typer.Option(None, help="pending, delivered or dead."),
+    limit: int = typer.Option(20, min=1, max=500),
+) -> None:
+    """List outbox events, newest first."""
+    items = list_events(podium.db, status=status, limit=limit).items
+    counts = event_counts(podium.db)
+    table = Table("id", "type", "aggregate", "status", "attempts", "last error")
+    for e in items:
+        table.add_row(
+            e.id,
+            e.type,
+            f"{e.aggregate_type}/{e.aggregate_id}",
+            e.status,
+            str(e.attempts),
+            (e.last_error or "")[:60],
+        )
+    out.print(table)
+    out.print(", ".join(f"{k}: {v}" for k, v in counts.items()))
+
+
+@events_app.command("retry")
+@with_podium
+def events_retry(podium: Podium, event_id: str) -> None:
+    """Put a dead-lettered event back in line."""
+    retry_event(podium.db, event_id)
+    out.print(f"Event {event_id} will be delivered again.")
