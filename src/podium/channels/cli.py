@@ -52,8 +52,7 @@ def add(
     warehouse: list[str] = typer.Option([], "--warehouse", "-w", help="Feeding warehouse."),
 ) -> None:
     """Create a channel; settings are checked for its type, secrets never printed."""
-    from podium.catalog.model import ChannelIn
-    from podium.catalog.service import create_channel
+    from podium.channels.records import ChannelIn, create_channel
     from podium.cli import _opened, friendly, out
 
     @friendly

@@ -26,7 +26,7 @@ from podium.catalog.model import Channel, Warehouse
 from podium.channels import store
 from podium.channels.connector import Connectors, PlatformError
 from podium.channels.model import LevelPush
-from podium.channels.settings import typed
+from podium.channels.registry import typed
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import DomainError, NotFound
 from podium.events.model import Envelope
