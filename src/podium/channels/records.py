@@ -20,7 +20,11 @@ __all__ = ["ChannelIn", "create_channel", "get_channel", "list_channels", "shown
 class ChannelIn(Input):
     code: Code
     name: str = Field(min_length=1, max_length=200)
-    type: str = Field(default="manual", description="A registered channel type.")
+    type: str = Field(
+        default="manual",
+        description="A registered channel type.",
+        json_schema_extra=lambda schema: schema.update(enum=[s.type for s in specs()]),
+    )
     warehouses: list[Code] | None = Field(
         default=None, description="Warehouses feeding this channel; omitted means all."
     )
