@@ -42,7 +42,9 @@ from podium.bootstrap import Podium, bootstrap
 from podium.carriers import service as carriers
 from podium.carriers.model import LabelIn
 from podium.catalog import service as catalog
-from podium.catalog.model import ChannelIn, ProductIn, WarehouseAddress, WarehouseIn
+from podium.catalog.model import ProductIn, WarehouseAddress, WarehouseIn
+from podium.channels import records as channels
+from podium.channels.records import ChannelIn
 from podium.config import Settings
 from podium.fulfillment import documents, picking, release
 from podium.fulfillment.model import BinIn, PickListIn
@@ -87,7 +89,7 @@ def database(engine: str, admin_url: str) -> Iterator[str]:
 
 def seed(podium: Podium, shipments: int, rng: random.Random) -> list[str]:
     db = podium.db
-    catalog.create_channel(db, ChannelIn(code="web", name="Web store"))
+    channels.create_channel(db, ChannelIn(code="web", name="Web store"))
     catalog.create_warehouse(
         db,
         WarehouseIn(

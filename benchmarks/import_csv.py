@@ -42,8 +42,9 @@ from rich.console import Console
 from rich.table import Table
 
 from podium.bootstrap import Podium, bootstrap
-from podium.catalog.model import ChannelIn, ProductIn, WarehouseIn
-from podium.catalog.service import create_channel, create_product, create_warehouse
+from podium.catalog.model import ProductIn, WarehouseIn
+from podium.catalog.service import create_product, create_warehouse
+from podium.channels.records import ChannelIn, create_channel
 from podium.config import Settings
 from podium.imports.model import ImportReport
 from podium.imports.service import import_inventory, import_orders

@@ -27,7 +27,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from podium.access.service import create_key
 from podium.bootstrap import Podium
 from podium.catalog import service as catalog
-from podium.catalog.model import ChannelIn, ProductIn, WarehouseAddress, WarehouseIn
+from podium.catalog.model import ProductIn, WarehouseAddress, WarehouseIn
+from podium.channels import records as channels
+from podium.channels.records import ChannelIn
 from podium.config import browse_url
 from podium.db.clock import clock_set
 from podium.db.database import Database
@@ -217,8 +219,8 @@ def _create_store(db: Database, products: list[ProductSpec], step: _Step) -> Non
             code=w.code, name=w.name, address=address, latitude=w.latitude,
             longitude=w.longitude, priority=w.priority,
         ))  # fmt: skip
-    catalog.create_channel(db, ChannelIn(code="web", name="Web store", type="manual"))
-    catalog.create_channel(
+    channels.create_channel(db, ChannelIn(code="web", name="Web store", type="manual"))
+    channels.create_channel(
         db, ChannelIn(code="pos", name="Atlanta store till", type="pos", warehouses=[STORE.code])
     )
     for p in products:

@@ -8,8 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from podium.catalog.model import ChannelIn
-from podium.catalog.service import create_channel
+from podium.channels.records import ChannelIn, create_channel
 from podium.db.database import Database
 from podium.db.engine import build_engine
 from podium.db.migrate import upgrade

@@ -8,8 +8,9 @@ import subprocess
 import sys
 from pathlib import Path
 
-from podium.catalog.model import ChannelIn, ProductIn, WarehouseIn
-from podium.catalog.service import create_channel, create_product, create_warehouse
+from podium.catalog.model import ProductIn, WarehouseIn
+from podium.catalog.service import create_product, create_warehouse
+from podium.channels.records import ChannelIn, create_channel
 from podium.db.database import Database
 from podium.db.engine import build_engine
 from podium.db.migrate import upgrade

@@ -19,7 +19,9 @@ from hypothesis.stateful import (
 
 from podium.bootstrap import Podium
 from podium.catalog import service as catalog
-from podium.catalog.model import ChannelIn, ProductIn, WarehouseIn
+from podium.catalog.model import ProductIn, WarehouseIn
+from podium.channels import records as channels
+from podium.channels.records import ChannelIn
 from podium.errors import Conflict
 from podium.fulfillment.service import ShipIn, ship_shipment
 from podium.inventory import service as inventory
@@ -44,7 +46,7 @@ def machine_for(podium: Podium) -> type[RuleBasedStateMachine]:
             self.on_hand: dict[tuple[str, str], int] = defaultdict(int)
             self.orders: list[str] = []
             db = podium.db
-            catalog.create_channel(db, ChannelIn(code=self.p, name="web"))
+            channels.create_channel(db, ChannelIn(code=self.p, name="web"))
             for i, w in enumerate(WAREHOUSES):
                 catalog.create_warehouse(
                     db,

@@ -21,7 +21,9 @@ from hypothesis.stateful import (
 
 from podium.bootstrap import Podium
 from podium.catalog import service as catalog
-from podium.catalog.model import ChannelIn, ProductIn, WarehouseIn
+from podium.catalog.model import ProductIn, WarehouseIn
+from podium.channels import records as channels
+from podium.channels.records import ChannelIn
 from podium.errors import DomainError
 from podium.fulfillment.service import ShipIn, ship_shipment
 from podium.inventory import service as inventory
@@ -56,7 +58,7 @@ def machine_for(podium: Podium) -> type[RuleBasedStateMachine]:
             self.orders: list[str] = []
             self.returns: list[str] = []
             db = podium.db
-            catalog.create_channel(db, ChannelIn(code=self.p, name="web"))
+            channels.create_channel(db, ChannelIn(code=self.p, name="web"))
             catalog.create_warehouse(
                 db,
                 WarehouseIn.model_validate(

@@ -9,7 +9,6 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from podium.catalog.model import Channel, Product, Warehouse
-from podium.channels.settings import masked
 from podium.db.database import as_utc, utcnow
 from podium.db.tables import channels, products, warehouses
 from podium.paging import Keyset, Page, Position, keyset_page
@@ -41,7 +40,7 @@ def _channel(row: sa.RowMapping) -> Channel:
         warehouses=row["warehouse_codes"],
         active=row["active"],
         created_at=as_utc(row["created_at"]),
-        settings=masked(row["settings"] or {}),
+        settings=dict(row["settings"] or {}),
     )
 
 

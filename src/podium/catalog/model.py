@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, Field, field_validator
 
@@ -11,28 +11,13 @@ from podium.numbers import JsonBool, JsonFloat, JsonInt
 from podium.validation import Address, Code, CountryCode, Input, Sku
 
 __all__ = [
-    "CHANNEL_TYPES",
     "Channel",
-    "ChannelIn",
     "Product",
     "ProductIn",
     "Warehouse",
     "WarehouseIn",
     "WarehousePatch",
 ]
-
-CHANNEL_TYPES = ("manual", "pos", "shopify", "woocommerce", "amazon", "csv")
-ChannelType = Literal["manual", "pos", "shopify", "woocommerce", "amazon", "csv"]
-
-
-class ChannelIn(Input):
-    code: Code
-    name: str = Field(min_length=1, max_length=200)
-    type: ChannelType = "manual"
-    warehouses: list[Code] | None = Field(
-        default=None, description="Warehouses feeding this channel; omitted means all."
-    )
-    settings: dict[str, Any] = Field(default_factory=dict)
 
 
 class Channel(BaseModel):
@@ -42,7 +27,8 @@ class Channel(BaseModel):
     warehouses: list[str] | None
     active: bool
     created_at: datetime
-    # The connector's settings, secrets masked (issue 3).
+    # The connector's settings as stored, secrets included: for Podium's own use. What is
+    # shown (API, CLI, dashboard) comes through podium.channels.records, secrets masked.
     settings: dict[str, Any] = Field(default_factory=dict)
 
 

@@ -8,7 +8,6 @@ from podium.catalog import _store as store
 from podium.catalog import cache
 from podium.catalog.model import (
     Channel,
-    ChannelIn,
     Product,
     ProductIn,
     Warehouse,
@@ -16,14 +15,13 @@ from podium.catalog.model import (
     WarehousePatch,
 )
 from podium.catalog.rates import RateTable
-from podium.channels.settings import validate_settings
 from podium.db.database import Database
 from podium.errors import Conflict, NotFound, ValidationFailed
 from podium.paging import Page, decode_cursor
 
 __all__ = [
+    "add_channel",
     "channel_settings",
-    "create_channel",
     "create_product",
     "create_warehouse",
     "get_channel",
@@ -36,17 +34,27 @@ __all__ = [
 ]
 
 
-def create_channel(db: Database, data: ChannelIn) -> Channel:
+def add_channel(
+    db: Database,
+    *,
+    code: str,
+    name: str,
+    type_: str,
+    warehouses: list[str] | None,
+    settings: dict[str, Any],
+) -> Channel:
+    """Record a new channel. ``settings`` come already checked for the type: that is the
+    channels capability's knowledge (``podium.channels.records.create_channel``)."""
     with db.write() as conn:
-        if store.channel(conn, data.code) is not None:
+        if store.channel(conn, code) is not None:
             raise Conflict(
-                f"Channel {data.code} already exists.",
+                f"Channel {code} already exists.",
                 code="already_exists",
                 details={"field": "code"},
             )
-        if data.warehouses is not None:
+        if warehouses is not None:
             known = {w.code for w in store.list_warehouses(conn)}
-            missing = sorted(set(data.warehouses) - known)
+            missing = sorted(set(warehouses) - known)
             if missing:
                 raise ValidationFailed(
                     f"Unknown warehouse(s): {', '.join(missing)}.",
@@ -56,18 +64,18 @@ def create_channel(db: Database, data: ChannelIn) -> Channel:
         store.insert_channel(
             conn,
             {
-                "code": data.code,
-                "name": data.name,
-                "type": data.type,
-                "warehouse_codes": sorted(set(data.warehouses)) if data.warehouses else None,
-                "settings": validate_settings(data.type, data.settings),
+                "code": code,
+                "name": name,
+                "type": type_,
+                "warehouse_codes": sorted(set(warehouses)) if warehouses else None,
+                "settings": settings,
                 "active": True,
             },
         )
-        created = store.channel(conn, data.code)
+        created = store.channel(conn, code)
     cache.forget(db.engine)
     if created is None:
-        raise RuntimeError(f"channel {data.code} not found after it was created")
+        raise RuntimeError(f"Channel {code} vanished in the transaction that inserted it")
     return created
 
 

@@ -23,10 +23,11 @@ from podium.channels.http import Bucket, Caller
 from podium.channels.model import ChannelLine, ChannelOrder, Delivery, LevelPush, PushResult
 from podium.channels.parsing import MoneyReader, clean_sku, parse_time, text
 from podium.channels.settings import AmazonSettings
+from podium.channels.spec import ConnectorSpec
 from podium.errors import ValidationFailed
 from podium.payments.model import PaymentFact, TxKind
 
-__all__ = ["AmazonConnector", "order_from_amazon"]
+__all__ = ["SPEC", "AmazonConnector", "order_from_amazon"]
 
 # Orders Amazon says not to ship (yet): payment pending, pre-orders. Polled again when they move.
 NOT_YET = frozenset({"Pending", "PendingAvailability"})
@@ -310,3 +311,13 @@ class AmazonConnector:
             f"/orders/v0/orders/{f.external_id}/shipmentConfirmation",
             json=body,
         )
+
+
+SPEC = ConnectorSpec(
+    type="amazon",
+    label="Amazon SP-API: orders polled, stock pushed to listings",
+    settings=AmazonSettings,
+    secret_fields=frozenset({"access_token"}),
+    build=AmazonConnector,
+    polled=True,
+)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from podium.channels import _store as store
 from podium.channels.connector import Connectors, Fulfilment
-from podium.channels.settings import typed
+from podium.channels.registry import typed
 from podium.db.database import Database
 from podium.events.model import Envelope
 from podium.fulfillment import service as shipments

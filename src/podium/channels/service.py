@@ -17,7 +17,8 @@ from podium.channels.connector import Connector, Connectors, Unsupported
 from podium.channels.events import ListingChanged
 from podium.channels.intake import Applied, apply_order, apply_refund
 from podium.channels.model import ChannelOrder, ChannelRefund
-from podium.channels.settings import IdString, masked, typed, validate_settings
+from podium.channels.registry import masked, typed, validate_settings
+from podium.channels.settings import IdString
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import DomainError, NotFound
 from podium.events import store as outbox
@@ -250,7 +251,7 @@ def update_settings(db: Database, code: str, changes: dict[str, Any]) -> dict[st
                 ],
             )
     cache.forget(db.engine)
-    return masked(stored)
+    return masked(row["type"], stored)
 
 
 def poll(db: Database, connectors: Connectors, allocator: Allocator, code: str) -> dict[str, int]:

@@ -17,9 +17,10 @@ from podium.channels.model import ChannelOrder, Delivery, LevelPush, PushResult
 from podium.channels.parsing import as_json, hmac_b64_matches
 from podium.channels.settings import ShopifySettings
 from podium.channels.shopify_payloads import order_from_shopify, refund_from_shopify
+from podium.channels.spec import ConnectorSpec
 from podium.errors import ValidationFailed
 
-__all__ = ["ShopifyConnector", "gid", "order_from_shopify", "refund_from_shopify"]
+__all__ = ["SPEC", "ShopifyConnector", "gid", "order_from_shopify", "refund_from_shopify"]
 
 ORDER_TOPICS = frozenset({"orders/create", "orders/updated", "orders/cancelled", "orders/paid"})
 SET_QUANTITIES = """
@@ -254,3 +255,12 @@ class ShopifyConnector:
         errors = (result.get("fulfillmentCreateV2") or {}).get("userErrors") or []
         if errors:
             raise PlatformError(f"Shopify refused the fulfilment: {errors[0].get('message')}")
+
+
+SPEC = ConnectorSpec(
+    type="shopify",
+    label="Shopify: orders by webhook, stock pushed by GraphQL",
+    settings=ShopifySettings,
+    secret_fields=frozenset({"access_token", "webhook_secret", "previous_webhook_secret"}),
+    build=ShopifyConnector,
+)

@@ -27,7 +27,7 @@ from podium.channels import _store as store
 from podium.channels.connector import Connectors, PlatformError
 from podium.channels.events import ListingChanged
 from podium.channels.model import LevelPush
-from podium.channels.settings import typed
+from podium.channels.registry import typed
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import DomainError, NotFound
 from podium.events.catalogue import Event, event_types

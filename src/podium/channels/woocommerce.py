@@ -33,10 +33,11 @@ from podium.channels.parsing import (
     text,
 )
 from podium.channels.settings import WooCommerceSettings
+from podium.channels.spec import ConnectorSpec
 from podium.errors import ValidationFailed
 from podium.payments.model import PaymentFact, TxKind
 
-__all__ = ["WooCommerceConnector", "order_from_woo", "refund_from_woo"]
+__all__ = ["SPEC", "WooCommerceConnector", "order_from_woo", "refund_from_woo"]
 
 ORDER_TOPICS = frozenset({"order.created", "order.updated", "order.restored"})
 CANCELLED = frozenset({"cancelled", "trash", "failed"})
@@ -338,3 +339,16 @@ class WooCommerceConnector:
             f"/orders/{f.external_id}/notes",
             json={"note": note, "customer_note": True},
         )
+
+
+# WooCommerce's consumer key is half of its API credential pair (it authenticates REST calls
+# with the secret), so it is masked like the secret.
+SPEC = ConnectorSpec(
+    type="woocommerce",
+    label="WooCommerce: orders by webhook, stock pushed by REST",
+    settings=WooCommerceSettings,
+    secret_fields=frozenset(
+        {"consumer_key", "consumer_secret", "webhook_secret", "previous_webhook_secret"}
+    ),
+    build=WooCommerceConnector,
+)

@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from podium.catalog.model import ChannelIn
-from podium.catalog.service import create_channel
 from podium.catalog.service import list_channels as all_channels
 from podium.channels.health import health as channel_health
+from podium.channels.records import ChannelIn, create_channel
 from podium.channels.service import learn_listings
 from podium.channels.service import poll as poll_orders
 from podium.cli.common import out, with_podium

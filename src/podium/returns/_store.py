@@ -10,7 +10,15 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from podium.db.database import insert_many, utcnow
-from podium.db.tables import refund_lines, refunds, return_lines, returns
+from podium.db.tables import (
+    refund_lines,
+    refunds,
+    return_line_dispositions,
+    return_lines,
+    returns,
+)
+from podium.returns.dispositions import EFFECTS
+from podium.returns.model import Disposition
 
 __all__ = [
     "insert_refund",
@@ -25,6 +33,7 @@ __all__ = [
     "return_row",
     "returned_units",
     "returns_for_order",
+    "set_dispositions",
     "update_line",
     "update_return",
 ]
@@ -35,14 +44,7 @@ def insert_return(
 ) -> None:
     now = utcnow()
     insert_many(conn, returns, [{**header, "created_at": now, "updated_at": now}])
-    blank = {
-        "quantity_received": 0,
-        "quantity_restocked": 0,
-        "quantity_damaged": 0,
-        "quantity_scrapped": 0,
-        "quantity_refurbished": 0,
-    }
-    insert_many(conn, return_lines, [{**blank, **ln} for ln in lines])
+    insert_many(conn, return_lines, [{"quantity_received": 0, **ln} for ln in lines])
 
 
 def return_row(conn: Connection, return_id: str) -> sa.RowMapping | None:
@@ -59,7 +61,9 @@ def returns_for_order(conn: Connection, order_id: str) -> list[sa.RowMapping]:
     return list(conn.execute(query).mappings())
 
 
-def return_lines_for(conn: Connection, return_ids: Sequence[str]) -> list[sa.RowMapping]:
+def return_lines_for(conn: Connection, return_ids: Sequence[str]) -> list[dict[str, Any]]:
+    """The lines, each with its units per disposition under the disposition's counter
+    (``quantity_restocked``…, 0 when none)."""
     if not return_ids:
         return []
     query = (
@@ -67,7 +71,38 @@ def return_lines_for(conn: Connection, return_ids: Sequence[str]) -> list[sa.Row
         .where(return_lines.c.return_id.in_(return_ids))
         .order_by(return_lines.c.return_id, return_lines.c.line_no)
     )
-    return list(conn.execute(query).mappings())
+    lines = [dict(r) for r in conn.execute(query).mappings()]
+    d = return_line_dispositions.c
+    counted: dict[tuple[str, int], dict[str, int]] = defaultdict(dict)
+    rows = conn.execute(
+        sa.select(d.return_id, d.line_no, d.disposition, d.quantity).where(
+            d.return_id.in_(return_ids)
+        )
+    )
+    for return_id, line_no, disposition, quantity in rows:
+        counted[(return_id, line_no)][disposition] = quantity
+    for ln in lines:
+        found = counted.get((ln["return_id"], ln["line_no"]), {})
+        for disposition, effect in EFFECTS.items():
+            ln[effect.counter] = found.get(disposition.value, 0)
+    return lines
+
+
+def set_dispositions(
+    conn: Connection, return_id: str, line_no: int, units: dict[Disposition, int]
+) -> None:
+    """Replace a line's units per disposition (dispositions with no units have no row)."""
+    d = return_line_dispositions.c
+    conn.execute(
+        return_line_dispositions.delete().where(d.return_id == return_id, d.line_no == line_no)
+    )
+    rows = [
+        {"return_id": return_id, "line_no": line_no, "disposition": k.value, "quantity": q}
+        for k, q in units.items()
+        if q > 0
+    ]
+    if rows:
+        conn.execute(return_line_dispositions.insert(), rows)
 
 
 def update_return(conn: Connection, return_id: str, values: dict[str, Any]) -> None:

@@ -23,7 +23,7 @@ from podium.orders.facts import OrderFacts, order_facts
 from podium.orders.lifecycle import locked_order
 from podium.payments.gateways import Gateways
 from podium.returns import _store as store
-from podium.returns.model import RefundIn, RefundView, ReturnLineIn, ReturnStatus
+from podium.returns.model import Disposition, RefundIn, RefundView, ReturnLineIn, ReturnStatus
 from podium.returns.refunds import Plan, issue_refund, units_by_sku
 from podium.returns.service import open_return
 from podium.returns.views import refund_views
@@ -149,12 +149,8 @@ def record_channel_refund_in(
         for rl in store.return_lines_for(conn, [return_id]):
             take = min(rl["quantity"], restocked.get(rl["sku"], 0))
             restocked[rl["sku"]] = restocked.get(rl["sku"], 0) - take
-            store.update_line(
-                conn,
-                return_id,
-                rl["line_no"],
-                {"quantity_received": take, "quantity_restocked": take},
-            )
+            store.update_line(conn, return_id, rl["line_no"], {"quantity_received": take})
+            store.set_dispositions(conn, return_id, rl["line_no"], {Disposition.RESTOCK: take})
     data = RefundIn(reason=note or f"channel refund {channel_refund_id}")
     return issue_refund(
         conn,

@@ -1,6 +1,6 @@
-"""Receiving returned units, each with its disposition: restocked units go back on hand
-through the inventory service (ledger movement ``return``); damaged, scrapped and refurbished
-units are counted on the return line."""
+"""Receiving returned units, each with its disposition, whose effect ``dispositions.EFFECTS``
+says: restocked units go back on hand through the inventory service (ledger movement
+``return``); the others are counted on the return line."""
 
 from __future__ import annotations
 
@@ -15,10 +15,10 @@ from podium.orders.facts import order_facts
 from podium.orders.lifecycle import release_in_transaction
 from podium.orders.status import HoldReason
 from podium.returns import _store as store
+from podium.returns.dispositions import EFFECTS
 from podium.returns.events import ReturnReceived
 from podium.returns.model import (
     RECEIVABLE,
-    Disposition,
     ReceiveIn,
     ReturnStatus,
     ReturnView,
@@ -28,13 +28,6 @@ from podium.returns.service import locked_return, move
 from podium.returns.views import return_view
 
 __all__ = ["receive_return"]
-
-_COUNTER = {
-    Disposition.RESTOCK: "quantity_restocked",
-    Disposition.DAMAGED: "quantity_damaged",
-    Disposition.SCRAP: "quantity_scrapped",
-    Disposition.REFURBISH: "quantity_refurbished",
-}
 
 
 def receive_return(db: Database, return_id: str, data: ReceiveIn, actor: str) -> ReturnView:
@@ -56,7 +49,7 @@ def receive_return(db: Database, return_id: str, data: ReceiveIn, actor: str) ->
                 if take <= 0:
                     continue
                 ln["quantity_received"] += take
-                ln[_COUNTER[rl.disposition]] += take
+                ln[EFFECTS[rl.disposition].counter] += take
                 todo -= take
             if todo:
                 raise Conflict(
@@ -65,10 +58,10 @@ def receive_return(db: Database, return_id: str, data: ReceiveIn, actor: str) ->
                     details={"field": f"lines.{i}.quantity", "sku": rl.sku},
                 )
             counts[rl.disposition.value] += rl.quantity
-            if rl.disposition is Disposition.RESTOCK:
+            if EFFECTS[rl.disposition].restocks:
                 warehouse = rl.warehouse or facts.shipped_from.get(rl.sku)
                 if warehouse is None:  # returned units were shipped from somewhere
-                    raise RuntimeError(f"no warehouse to restock {rl.sku} of return {return_id}")
+                    raise RuntimeError(f"Return {return_id}: {rl.sku} was never shipped")
                 moves.append(
                     Movement(
                         rl.sku, warehouse, MovementKind.RETURN, rl.quantity, 0, "return", return_id
@@ -78,10 +71,10 @@ def receive_return(db: Database, return_id: str, data: ReceiveIn, actor: str) ->
             inventory.restock(conn, moves, actor, field="lines.warehouse")
         for line_no, ln in lines.items():
             store.update_line(
-                conn,
-                return_id,
-                line_no,
-                {k: ln[k] for k in ("quantity_received", *_COUNTER.values())},
+                conn, return_id, line_no, {"quantity_received": ln["quantity_received"]}
+            )
+            store.set_dispositions(
+                conn, return_id, line_no, {d: ln[e.counter] for d, e in EFFECTS.items()}
             )
         done = all(ln["quantity_received"] >= ln["quantity"] for ln in lines.values())
         target = ReturnStatus.INSPECTED if done else ReturnStatus.RECEIVED

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -56,7 +57,7 @@ def refund_views(conn: Connection, rows: Sequence[sa.RowMapping]) -> list[Refund
 
 def return_views(conn: Connection, rows: Sequence[sa.RowMapping]) -> list[ReturnView]:
     ids = [r["id"] for r in rows]
-    lines: dict[str, list[sa.RowMapping]] = defaultdict(list)
+    lines: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for ln in store.return_lines_for(conn, ids):
         lines[ln["return_id"]].append(ln)
     refunds: dict[str, list[RefundView]] = defaultdict(list)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from podium.channels.settings import validate_settings
+from podium.channels.registry import validate_settings
 from podium.errors import ValidationFailed
 
 SECTIONS = {

@@ -11,13 +11,14 @@ from podium.bootstrap import Podium
 from podium.catalog import service
 from podium.catalog.model import (
     Channel,
-    ChannelIn,
     Product,
     ProductIn,
     Warehouse,
     WarehouseIn,
     WarehousePatch,
 )
+from podium.channels import records as channels
+from podium.channels.records import ChannelIn
 
 router = APIRouter(tags=["catalogue"])
 
@@ -30,19 +31,19 @@ ADMIN = Depends(require(Permission.ADMIN))
 def create_channel(
     data: ChannelIn, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
 ) -> Channel:
-    return service.create_channel(podium.db, data)
+    return channels.create_channel(podium.db, data)
 
 
 @router.get("/channels", response_model=dict[str, list[Channel]])
 def list_channels(
     _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> dict[str, list[Channel]]:
-    return {"items": service.list_channels(podium.db)}
+    return {"items": channels.list_channels(podium.db)}
 
 
 @router.get("/channels/{code}", response_model=Channel)
 def get_channel(code: str, _: Caller = READ, podium: Podium = Depends(get_podium)) -> Channel:
-    return service.get_channel(podium.db, code)
+    return channels.get_channel(podium.db, code)
 
 
 @router.post("/warehouses", status_code=201, response_model=Warehouse)

@@ -10,6 +10,7 @@ __all__ = [
     "payment_transactions",
     "refund_lines",
     "refunds",
+    "return_line_dispositions",
     "return_lines",
     "returns",
     "store_credits",
@@ -46,10 +47,20 @@ return_lines = sa.Table(
     sa.Column("quantity", sa.Integer, nullable=False),
     sa.Column("reason", sa.String(64), nullable=False),
     sa.Column("quantity_received", sa.Integer, nullable=False),
-    sa.Column("quantity_restocked", sa.Integer, nullable=False),
-    sa.Column("quantity_damaged", sa.Integer, nullable=False),
-    sa.Column("quantity_scrapped", sa.Integer, nullable=False),
-    sa.Column("quantity_refurbished", sa.Integer, nullable=False),
+)
+
+# Units received per return line and disposition (migration 0015): a new disposition is a new
+# value here and an entry in podium.returns.dispositions, not a column.
+return_line_dispositions = sa.Table(
+    "return_line_dispositions",
+    metadata,
+    sa.Column("return_id", sa.String(40), primary_key=True),
+    sa.Column("line_no", sa.Integer, primary_key=True),
+    sa.Column("disposition", sa.String(16), primary_key=True),
+    sa.Column("quantity", sa.Integer, nullable=False),
+    sa.ForeignKeyConstraint(
+        ["return_id", "line_no"], ["return_lines.return_id", "return_lines.line_no"]
+    ),
 )
 
 refunds = sa.Table(

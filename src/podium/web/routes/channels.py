@@ -13,22 +13,13 @@ from podium.access.model import Permission
 from podium.catalog.service import list_channels
 from podium.channels import health as channel_health
 from podium.channels import service as channel_service
+from podium.channels.registry import spec_for, specs
 from podium.errors import DomainError
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
 from podium.web.nav import NavItem
 
 router = APIRouter(include_in_schema=False)
 NAV = [NavItem("Channels", "/channels", order=45)]
-
-KINDS = {
-    "shopify": "Shopify: orders by webhook, stock pushed by GraphQL",
-    "woocommerce": "WooCommerce: orders by webhook, stock pushed by REST",
-    "amazon": "Amazon SP-API: orders polled, stock pushed to listings",
-    "manual": "Manual / API: no connector, nothing to push",
-    "csv": "CSV import: no connector, nothing to push",
-    "pos": "Point of sale: orders through the API",
-}
-POLLED = {"amazon"}
 
 
 def _page(request: Request, viewer: Viewer, *, status: int = 200, **extra: Any) -> HTMLResponse:
@@ -42,8 +33,8 @@ def _page(request: Request, viewer: Viewer, *, status: int = 200, **extra: Any) 
         status=status,
         channels=summaries,
         connected={s.channel for s in summaries if podium.connectors.for_type(s.type)},
-        kinds=KINDS,
-        polled=POLLED,
+        kinds={s.type: s.label for s in specs()},
+        polled={s.type for s in specs() if s.polled},
         worst=worst,
         lag_of=lambda seconds: timedelta(seconds=seconds),
         **{"reconciled": None, **extra},
@@ -63,15 +54,16 @@ def channel(code: str, request: Request, viewer: Viewer = page()) -> HTMLRespons
         found = channel_health.health(podium.db, code)
     except DomainError as exc:
         return render(request, "error.html", viewer, status=exc.status, message=exc.message)
+    spec = spec_for(found.type)
     return render(
         request,
         "channel.html",
         viewer,
         h=found,
         channel_name=next((c.name for c in list_channels(podium.db) if c.code == code), code),
-        kind=KINDS.get(found.type, found.type),
+        kind=spec.label if spec is not None else found.type,
         connected=podium.connectors.for_type(found.type) is not None,
-        polled=found.type in POLLED,
+        polled=spec is not None and spec.polled,
         lag=timedelta(seconds=found.lag_seconds or 0),
     )
 
