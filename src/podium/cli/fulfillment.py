@@ -14,10 +14,9 @@ from podium.carriers.manifest import manifest as build_manifest
 from podium.carriers.manifest import manifest_csv
 from podium.carriers.model import LabelIn
 from podium.cli.common import ACTOR, out, with_podium
-from podium.fulfillment import _store as wstore
 from podium.fulfillment import paperwork, picking, release
 from podium.fulfillment.documents import label_pdf, manifest_pdf, packing_slip_pdf, pick_list_pdf
-from podium.fulfillment.model import BinIn, PickListIn, SettingsIn
+from podium.fulfillment.model import BinIn, PickListIn
 from podium.fulfillment.service import ShipIn, ship_shipment
 from podium.fulfillment.zpl import label_zpl
 
@@ -168,13 +167,7 @@ def settings(
         "handoff_secret": handoff_secret,
     }
     if any(v is not None for v in asked.values()):
-        with podium.db.read() as conn:
-            row = wstore.settings(conn, code)
-        merged = {**current.model_dump(exclude={"warehouse"}), "handoff_secret": None}
-        if row is not None:
-            merged["handoff_secret"] = row["handoff_secret"]
-        merged.update({k: v for k, v in asked.items() if v is not None})
-        current = release.put_settings(podium.db, code, SettingsIn(**merged), podium.settings)
+        current = release.change_settings(podium.db, code, asked, podium.settings)
     for key, value in current.model_dump().items():
         out.print(f"{key}: {value if value is not None else '-'}", highlight=False)
 

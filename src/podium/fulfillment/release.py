@@ -3,7 +3,8 @@ warehouse's fulfilment settings (release mode, hand-off, bin locations)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
@@ -28,6 +29,7 @@ from podium.shipments.model import Shipment, ShipmentStatus, check_shipment_tran
 
 __all__ = [
     "RELEASE_TRIGGERS",
+    "change_settings",
     "get_settings",
     "on_order_ready",
     "put_bin",
@@ -66,6 +68,22 @@ def get_settings(db: Database, code: str) -> SettingsView:
     catalog.get_warehouse(db, code)  # 404 for an unknown warehouse
     with db.read() as conn:
         return _settings_view(code, wstore.settings(conn, code))
+
+
+def change_settings(
+    db: Database, code: str, changes: Mapping[str, Any], settings: Settings
+) -> SettingsView:
+    """Change only the settings named in ``changes`` (``None``: unchanged); the others, and a
+    stored hand-off secret, keep their value."""
+    current = get_settings(db, code)
+    with db.read() as conn:
+        row = wstore.settings(conn, code)
+    merged = {
+        **current.model_dump(exclude={"warehouse"}),
+        "handoff_secret": row["handoff_secret"] if row is not None else None,
+    }
+    merged.update({k: v for k, v in changes.items() if v is not None})
+    return put_settings(db, code, SettingsIn(**merged), settings)
 
 
 def put_settings(db: Database, code: str, data: SettingsIn, settings: Settings) -> SettingsView:

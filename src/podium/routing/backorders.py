@@ -9,8 +9,8 @@ from sqlalchemy import Connection
 
 from podium.catalog import records as catalog
 from podium.geo.coordinates import Coordinates
-from podium.orders import _store as store
 from podium.orders.allocator import Want
+from podium.orders.records import order_lines
 from podium.orders.timeline import TimelineRow
 from podium.routing.allocation import plan_for, reserve_and_ship, routing_entry
 from podium.routing.online import facts_of_order
@@ -31,7 +31,7 @@ def unallocated(conn: Connection, order_id: str) -> list[Want]:
     for sl in shipment_records.lines_for(conn, [s.id for s in ships]):
         allocated[sl.line_no] += sl.quantity
     wants = []
-    for ln in store.lines(conn, [order_id]):
+    for ln in order_lines(conn, [order_id]):
         left = ln["quantity"] - ln["quantity_cancelled"] - allocated[ln["line_no"]]
         if left > 0:
             wants.append(Want(ln["line_no"], ln["sku"], left))
