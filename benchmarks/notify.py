@@ -41,9 +41,9 @@ sys.path.insert(0, str(ROOT / "tests"))
 from notify_fakes import smtp_server, webhook_receiver  # noqa: E402
 from podium.bootstrap import Podium, bootstrap  # noqa: E402
 from podium.config import Settings  # noqa: E402
+from podium.events._store import emit_records  # noqa: E402
 from podium.events.model import DomainEvent  # noqa: E402
 from podium.events.relay import Registry, Relay  # noqa: E402
-from podium.events.store import emit_records  # noqa: E402
 from podium.notify.delivery import Deliverer  # noqa: E402
 from podium.notify.fanout import enqueue_deliveries  # noqa: E402
 from podium.notify.webhooks import WebhookIn, create_subscription  # noqa: E402

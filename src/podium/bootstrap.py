@@ -11,50 +11,47 @@ from types import ModuleType
 
 import httpx
 
-from podium.access.service import KeyCache
-from podium.carriers.accounts import Carriers
-from podium.carriers.subscribers import on_order_cancelled as void_labels
+from podium.access import KeyCache
+from podium.carriers import Carriers
+from podium.carriers import on_order_cancelled as void_labels
+from podium.channels import SUBSCRIBER as SYNC_SUBSCRIBER
+from podium.channels import (
+    SYNC_EVENTS,
+    ChannelRefundReceived,
+    ChannelSync,
+    Connectors,
+    build_connectors,
+    on_shipment_shipped,
+)
 from podium.channels import events as channels_events
-from podium.channels.connector import Connectors
-from podium.channels.events import ChannelRefundReceived
-from podium.channels.fulfilment import on_shipment_shipped
-from podium.channels.registry import build_connectors
-from podium.channels.sync import SUBSCRIBER as SYNC_SUBSCRIBER
-from podium.channels.sync import SYNC_EVENTS, ChannelSync
 from podium.config import Settings
 from podium.db.database import Database
 from podium.db.engine import build_engine
 from podium.db.migrate import upgrade
-from podium.events.catalogue import Event
-from podium.events.model import Envelope
-from podium.events.relay import Registry, Relay
+from podium.events import Envelope, Event, Registry, Relay
+from podium.fulfillment import (
+    RELEASE_TRIGGERS,
+    ShipmentReleased,
+    ShipmentShipped,
+    on_order_cancelled,
+    on_order_ready,
+    on_released,
+)
 from podium.fulfillment import events as fulfillment_events
-from podium.fulfillment.events import ShipmentReleased, ShipmentShipped
-from podium.fulfillment.handoff import on_order_cancelled, on_released
-from podium.fulfillment.release import RELEASE_TRIGGERS, on_order_ready
-from podium.geo.geocoder import Geocoder
+from podium.geo import Geocoder
+from podium.inventory import InventoryChanged
 from podium.inventory import events as inventory_events
-from podium.inventory.events import InventoryChanged
+from podium.notify import EMAIL_EVENTS, Deliverer, Emailer, Mailer, Renderer, enqueue_deliveries
 from podium.notify import events as notify_events
-from podium.notify.delivery import Deliverer
-from podium.notify.emails import Emailer
-from podium.notify.fanout import enqueue_deliveries
-from podium.notify.mailer import Mailer
-from podium.notify.model import EMAIL_EVENTS
-from podium.notify.templates import Renderer
+from podium.orders import OrderCancelled, OrderCreated, OrderEdited, OrderPartiallyCancelled
 from podium.orders import events as orders_events
-from podium.orders.events import OrderCancelled, OrderCreated, OrderEdited, OrderPartiallyCancelled
+from podium.payments import Gateways, on_order_events
 from podium.payments import events as payments_events
-from podium.payments.gateways import Gateways
-from podium.payments.service import on_order_events
+from podium.returns import ReturnParcels, ReturnRejected, on_channel_refund
 from podium.returns import events as returns_events
-from podium.returns.channel_subscriber import on_channel_refund
-from podium.returns.events import ReturnRejected
-from podium.returns.label_tracking import ReturnParcels
-from podium.returns.labels import on_return_rejected as void_return_labels
+from podium.returns import on_return_rejected as void_return_labels
+from podium.routing import RoutingAllocator, on_inventory_changed
 from podium.routing import events as routing_events
-from podium.routing.allocator import RoutingAllocator
-from podium.routing.replenish import on_inventory_changed
 
 __all__ = ["Podium", "bootstrap"]
 

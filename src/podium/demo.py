@@ -24,12 +24,12 @@ from random import Random
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from podium.access.service import create_key
+from podium import catalog, channels, inventory, returns
+from podium import orders as lifecycle
+from podium.access import create_key
 from podium.bootstrap import Podium
-from podium.catalog import service as catalog
-from podium.catalog.model import ProductIn, WarehouseAddress, WarehouseIn
-from podium.channels import records as channels
-from podium.channels.records import ChannelIn
+from podium.catalog import ProductIn, WarehouseAddress, WarehouseIn
+from podium.channels import ChannelIn
 from podium.config import browse_url
 from podium.db.clock import clock_set
 from podium.db.database import Database
@@ -47,17 +47,11 @@ from podium.demo_data import (
 from podium.demo_followups import follow_up
 from podium.demo_report import DemoResult, print_summary
 from podium.errors import Conflict, InsufficientStock, NotFound
-from podium.events.service import event_counts
-from podium.fulfillment.service import ShipIn, ship_shipment
-from podium.inventory import service as inventory
-from podium.inventory.doctor import examine
-from podium.inventory.model import AdjustmentIn
-from podium.orders import lifecycle
-from podium.orders.model import HoldIn, NoteIn, OrderView
-from podium.orders.placement import place_order
-from podium.orders.queue import QueueQuery
-from podium.payments.service import settle_orders
-from podium.returns import cancellation
+from podium.events import event_counts
+from podium.fulfillment import ShipIn, ship_shipment
+from podium.inventory import AdjustmentIn, examine
+from podium.orders import HoldIn, NoteIn, OrderView, QueueQuery, place_order
+from podium.payments import settle_orders
 
 __all__ = ["DemoResult", "run_demo"]
 
@@ -183,7 +177,7 @@ def _store_exists(db: Database, products: list[ProductSpec]) -> bool:
         catalog.get_channel(db, "web")
     except NotFound:
         return False
-    known = {w.code for w in catalog.list_warehouses(db)}
+    known = {w.code for w in catalog.read_warehouses(db)}
     missing = [w.code for w in WAREHOUSES if w.code not in known]
     try:
         catalog.get_channel(db, "pos")
@@ -286,7 +280,7 @@ def _wave(day: _Day, *, fill_backorders: bool) -> None:
     """Cancellations that came in, backorders the delivery can fill, then a shipping wave."""
     db, result = day.podium.db, day.result
     for order_id, reason in day.to_cancel:
-        cancellation.cancel_order(db, order_id, "support", day.podium.gateways, reason)
+        returns.cancel_order(db, order_id, "support", day.podium.gateways, reason)
         result.cancelled += 1
     day.to_cancel.clear()
     if fill_backorders:

@@ -15,7 +15,7 @@ from decimal import Decimal
 from random import Random
 
 from podium.money import format_amount
-from podium.orders.model import CustomerIn, LineIn, OrderIntake
+from podium.orders import CustomerIn, LineIn, OrderIntake
 from podium.validation import Address
 
 __all__ = [

@@ -15,17 +15,29 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from random import Random
 
+from podium import orders
 from podium.bootstrap import Podium
 from podium.errors import DomainError
-from podium.fulfillment.model import ShortLineIn, ShortPickIn
-from podium.fulfillment.picking import short_pick
-from podium.fulfillment.service import PromiseIn, get_shipment, set_promise
-from podium.notify.webhooks import WebhookIn, create_subscription, list_subscriptions
-from podium.orders import lifecycle
-from podium.returns.model import ReceiveIn, ReceiveLineIn, RefundIn, ReturnIn, ReturnLineIn
-from podium.returns.receiving import receive_return
-from podium.returns.refunds import refund_return
-from podium.returns.service import create_return, reject_return
+from podium.fulfillment import (
+    PromiseIn,
+    ShortLineIn,
+    ShortPickIn,
+    get_shipment,
+    set_promise,
+    short_pick,
+)
+from podium.notify import WebhookIn, create_subscription, list_subscriptions
+from podium.returns import (
+    ReceiveIn,
+    ReceiveLineIn,
+    RefundIn,
+    ReturnIn,
+    ReturnLineIn,
+    create_return,
+    receive_return,
+    refund_return,
+    reject_return,
+)
 
 __all__ = ["ERP_WEBHOOK", "FollowUps", "follow_up"]
 
@@ -119,7 +131,7 @@ def _return(
     set_clock: Callable[[datetime], None],
 ) -> None:
     db = podium.db
-    order = lifecycle.get_order(db, order_id)
+    order = orders.get_order(db, order_id)
     line = next((ln for ln in order.lines if ln.quantity_shipped > 0), None)
     if line is None:
         return

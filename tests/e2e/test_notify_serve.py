@@ -15,8 +15,8 @@ from conftest import PODIUM, Server
 from notify_fakes import Inbox, Receiver, parts, smtp_server, wait_for, webhook_receiver
 from podium.bootstrap import bootstrap
 from podium.config import Settings
+from podium.events._store import emit_records
 from podium.events.model import DomainEvent
-from podium.events.store import emit_records
 from podium.notify.model import verify
 from podium.notify.webhooks import WebhookIn, create_subscription
 from support import order_body, seed_http

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from podium.bootstrap import Podium
 from podium.cli import app as cli
 from podium.db.database import utcnow
-from podium.events import store
+from podium.events import _store as store
 from podium.events.catalogue import Event
 from podium.events.model import DomainEvent, Envelope
 from podium.events.relay import Registry, Relay

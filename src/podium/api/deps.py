@@ -9,8 +9,7 @@ from fastapi import Depends, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from podium.access.model import Permission, allows
-from podium.access.service import ApiKey
+from podium.access import ApiKey, Permission, allows
 from podium.bootstrap import Podium
 from podium.errors import DomainError
 

@@ -13,7 +13,7 @@ from podium.carriers.parcels import ParcelTracker
 from podium.carriers.tablerate import BUILTIN_CODE, TableRateCarrier
 from podium.db.database import Database
 from podium.errors import Conflict, DomainError, ValidationFailed
-from podium.fulfillment.model import mask
+from podium.fulfillment import mask
 
 __all__ = ["BUILTIN", "CarrierUnavailable", "Carriers", "create_account", "list_accounts"]
 

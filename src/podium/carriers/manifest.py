@@ -6,12 +6,12 @@ from __future__ import annotations
 import io
 from datetime import date
 
+from podium import fulfillment
 from podium.carriers import _store as store
 from podium.csvsafe import SafeWriter
 from podium.db.database import Database, as_utc
 from podium.errors import ValidationFailed
-from podium.fulfillment import paperwork
-from podium.fulfillment.documents import ManifestDoc, ManifestRow
+from podium.fulfillment import ManifestDoc, ManifestRow
 from podium.money import format_amount
 
 __all__ = ["FIRST_DAY", "LAST_DAY", "manifest", "manifest_csv"]
@@ -29,11 +29,11 @@ def manifest(db: Database, code: str, day: date) -> ManifestDoc:
             code="invalid_date",
             details={"field": "date"},
         )
-    shipped = paperwork.shipped_on(db, code, day)
+    shipped = fulfillment.shipped_on(db, code, day)
     ids = [r.id for r, _ in shipped]
     with db.read() as conn:
         labels = store.labels_for(conn, ids)
-    fallback = paperwork.weights(db, [i for i in ids if i not in labels])
+    fallback = fulfillment.weights(db, [i for i in ids if i not in labels])
     rows = []
     for s, number in shipped:
         label = labels.get(s.id)

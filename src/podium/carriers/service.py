@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel
 from sqlalchemy.exc import IntegrityError
 
+from podium import catalog, fulfillment, shipments
 from podium.carriers import _store as store
 from podium.carriers.accounts import Carriers, CarrierUnavailable
 from podium.carriers.model import (
@@ -19,18 +20,13 @@ from podium.carriers.model import (
     RateRequest,
 )
 from podium.carriers.shopping import shop
-from podium.catalog import records as catalog_store
-from podium.catalog import service as catalog
 from podium.db.database import Database, as_utc
 from podium.errors import Conflict, NotFound
-from podium.fulfillment import service as fulfilment
-from podium.fulfillment.documents import LabelDoc
-from podium.fulfillment.paperwork import address_lines
+from podium.fulfillment import LabelDoc, address_lines
 from podium.ids import new_id
 from podium.money import format_amount
-from podium.orders.records import require_order
-from podium.shipments import service as shipment_records
-from podium.shipments.model import OPEN_STATUSES, ShipmentStatus
+from podium.orders import require_order
+from podium.shipments import OPEN_STATUSES, ShipmentStatus
 
 __all__ = [
     "LabelView",
@@ -87,7 +83,7 @@ class _Job:
 
 def _prepare(db: Database, shipment_id: str, data: LabelIn) -> _Job:
     with db.read() as conn:
-        shipment = shipment_records.get_shipment(conn, shipment_id)
+        shipment = shipments.get_shipment(conn, shipment_id)
         if shipment is None:
             raise NotFound(f"No shipment {shipment_id}.", code="shipment_not_found")
         if ShipmentStatus(shipment.status) not in OPEN_STATUSES:
@@ -103,9 +99,9 @@ def _prepare(db: Database, shipment_id: str, data: LabelIn) -> _Job:
                 details={"shipment_id": shipment_id},
             )
         order = require_order(conn, shipment.order_id)
-        lines = shipment_records.lines_for(conn, [shipment_id])
-        products = catalog_store.products_by_sku(conn, [ln.sku for ln in lines])
-        warehouse = catalog_store.warehouse(conn, shipment.warehouse)
+        lines = shipments.lines_for(conn, [shipment_id])
+        products = catalog.products_by_sku(conn, [ln.sku for ln in lines])
+        warehouse = catalog.warehouse(conn, shipment.warehouse)
     if warehouse is None:  # a shipment's warehouse is a foreign key
         raise RuntimeError(f"warehouse {shipment.warehouse} of shipment {shipment_id} not found")
     weight = (
@@ -160,7 +156,7 @@ def buy_label(
                     },
                 )
                 price = format_amount(rate.amount, rate.currency)
-                fulfilment.attach_label(
+                fulfillment.attach_label(
                     conn,
                     shipment_id,
                     actor,
@@ -191,7 +187,7 @@ def buy_label(
 def get_label(db: Database, shipment_id: str) -> LabelView:
     with db.read() as conn:
         row = store.current_label(conn, shipment_id)
-        shipment = shipment_records.get_shipment(conn, shipment_id)
+        shipment = shipments.get_shipment(conn, shipment_id)
     if row is None or shipment is None:
         raise NotFound("This shipment has no label.", code="label_not_found")
     return _label_view(row, shipment.tracking_url)
@@ -201,7 +197,7 @@ def labels_for_order(db: Database, order_id: str) -> dict[str, LabelView]:
     """The live (not voided) label of each of the order's shipments that has one, by shipment
     id, in one read."""
     with db.read() as conn:
-        ships = {s.id: s for s in shipment_records.shipments_for_orders(conn, [order_id])}
+        ships = {s.id: s for s in shipments.shipments_for_orders(conn, [order_id])}
         rows = store.labels_for(conn, list(ships))
     return {sid: _label_view(row, ships[sid].tracking_url) for sid, row in rows.items()}
 
@@ -217,7 +213,7 @@ def current_labels(db: Database, shipment_ids: list[str]) -> dict[str, LabelView
 def void_label(db: Database, carriers: Carriers, shipment_id: str, actor: str) -> None:
     with db.read() as conn:
         row = store.current_label(conn, shipment_id)
-        shipment = shipment_records.get_shipment(conn, shipment_id)
+        shipment = shipments.get_shipment(conn, shipment_id)
         account = store.account(conn, row["carrier"]) if row is not None else None
     if row is None or shipment is None:
         raise NotFound("This shipment has no label.", code="label_not_found")
@@ -233,7 +229,7 @@ def void_label(db: Database, carriers: Carriers, shipment_id: str, actor: str) -
         raise CarrierUnavailable(str(exc)) from exc
     with db.write() as conn:
         store.void_label(conn, row["id"])
-        fulfilment.attach_label(
+        fulfillment.attach_label(
             conn,
             shipment_id,
             actor,
@@ -248,7 +244,7 @@ def void_label(db: Database, carriers: Carriers, shipment_id: str, actor: str) -
 
 def label_document(db: Database, shipment_id: str) -> LabelDoc:
     with db.read() as conn:
-        shipment = shipment_records.get_shipment(conn, shipment_id)
+        shipment = shipments.get_shipment(conn, shipment_id)
         if shipment is None:
             raise NotFound(f"No shipment {shipment_id}.", code="shipment_not_found")
         row = store.current_label(conn, shipment_id)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from podium import shipments
 from podium.carriers import _store as store
 from podium.carriers import service
 from podium.carriers.accounts import Carriers
 from podium.db.database import Database
-from podium.events.model import Envelope
-from podium.shipments import service as shipment_records
+from podium.events import Envelope
 
 __all__ = ["ACTOR", "on_order_cancelled"]
 
@@ -25,7 +25,7 @@ def on_order_cancelled(db: Database, carriers: Carriers) -> Callable[[Envelope],
         with db.read() as conn:
             ships = [
                 s.id
-                for s in shipment_records.shipments_for_orders(conn, [event.aggregate_id])
+                for s in shipments.shipments_for_orders(conn, [event.aggregate_id])
                 if s.status == "cancelled"
             ]
             labelled = store.labels_for(conn, ships)

@@ -8,6 +8,7 @@ import json
 import logging
 from typing import Any
 
+from podium import fulfillment, shipments
 from podium.carriers import _store as store
 from podium.carriers.accounts import Carriers
 from podium.carriers.easypost import parse_tracker
@@ -15,8 +16,6 @@ from podium.carriers.model import CarrierError, Tracking, verify_easypost_signat
 from podium.carriers.parcels import PollResult
 from podium.db.database import Database, as_utc
 from podium.errors import DomainError, NotFound, ValidationFailed
-from podium.fulfillment import service as fulfilment
-from podium.shipments import service as shipment_records
 
 __all__ = ["InvalidSignature", "PollResult", "poll", "receive_webhook"]
 
@@ -45,7 +44,7 @@ def _apply(db: Database, carriers: Carriers, tracking: Tracking, actor: str) -> 
         return "no_change"
     try:
         with db.write() as conn:
-            changed = fulfilment.apply_tracking(
+            changed = fulfillment.apply_tracking(
                 conn,
                 label["shipment_id"],
                 tracking.status,
@@ -104,7 +103,7 @@ def poll(db: Database, carriers: Carriers, *, limit: int = 500) -> PollResult:
     """Ask each carrier about every parcel still on its way (for carriers that cannot call
     back, or webhooks that went missing)."""
     with db.read() as conn:
-        moving = shipment_records.in_flight(conn, IN_FLIGHT, limit=limit)
+        moving = shipments.in_flight(conn, IN_FLIGHT, limit=limit)
         labels = store.labels_for(conn, [s.id for s in moving])
         accounts = {r["code"]: r for r in store.accounts(conn)}
     updated = failed = 0

@@ -1,2 +1,80 @@
 """Channel connectors: capture orders from Shopify, WooCommerce and Amazon, and push every
 channel the stock it may sell, within a second of each change."""
+
+from podium.channels.connector import (
+    Connectors,
+)
+from podium.channels.events import (
+    ChannelRefundReceived,
+)
+from podium.channels.fulfilment import (
+    on_shipment_shipped,
+)
+from podium.channels.health import (
+    Health,
+    health,
+    overview,
+    sync_lags,
+    worst_lag,
+)
+from podium.channels.records import (
+    ChannelIn,
+    create_channel,
+    get_channel,
+    list_channels,
+)
+from podium.channels.registry import (
+    build_connectors,
+    spec_for,
+    specs,
+)
+from podium.channels.service import (
+    ListingIn,
+    ListingView,
+    WebhookResult,
+    delete_listing,
+    get_listing,
+    learn_listings,
+    list_listings,
+    poll,
+    put_listing,
+    receive_webhook,
+    update_settings,
+)
+from podium.channels.sync import (
+    SUBSCRIBER,
+    SYNC_EVENTS,
+    ChannelSync,
+)
+
+__all__ = [
+    "SUBSCRIBER",
+    "SYNC_EVENTS",
+    "ChannelIn",
+    "ChannelRefundReceived",
+    "ChannelSync",
+    "Connectors",
+    "Health",
+    "ListingIn",
+    "ListingView",
+    "WebhookResult",
+    "build_connectors",
+    "create_channel",
+    "delete_listing",
+    "get_channel",
+    "get_listing",
+    "health",
+    "learn_listings",
+    "list_channels",
+    "list_listings",
+    "on_shipment_shipped",
+    "overview",
+    "poll",
+    "put_listing",
+    "receive_webhook",
+    "spec_for",
+    "specs",
+    "sync_lags",
+    "update_settings",
+    "worst_lag",
+]

@@ -25,7 +25,7 @@ from podium.channels.parsing import MoneyReader, clean_sku, parse_time, text
 from podium.channels.settings import AmazonSettings
 from podium.channels.spec import ConnectorSpec
 from podium.errors import ValidationFailed
-from podium.payments.model import PaymentFact, TxKind
+from podium.payments import PaymentFact, TxKind
 
 __all__ = ["SPEC", "AmazonConnector", "order_from_amazon"]
 

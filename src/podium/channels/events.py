@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from podium.events.catalogue import Event
-from podium.orders.events import OrderEvent
+from podium.events import Event
+from podium.orders import OrderEvent
 
 __all__ = ["ChannelRefundReceived", "ListingChanged"]
 

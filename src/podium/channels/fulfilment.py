@@ -5,14 +5,13 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
+from podium import fulfillment, orders
 from podium.channels import _store as store
 from podium.channels.connector import Connectors, Fulfilment
 from podium.channels.registry import typed
 from podium.db.database import Database
-from podium.events.model import Envelope
-from podium.fulfillment import service as shipments
-from podium.orders import lifecycle
-from podium.orders.timeline import TimelineRow, add_timeline
+from podium.events import Envelope
+from podium.orders import TimelineRow, add_timeline
 
 __all__ = ["on_shipment_shipped"]
 
@@ -33,7 +32,7 @@ def on_shipment_shipped(db: Database, connectors: Connectors) -> Callable[[Envel
     def handle(event: Envelope) -> None:
         order_id = str(event.payload.get("order_id") or event.aggregate_id)
         shipment_id = str(event.payload["shipment_id"])
-        order = lifecycle.get_order(db, order_id)
+        order = orders.get_order(db, order_id)
         if order.external_id is None:
             return
         with db.read() as conn:
@@ -46,7 +45,7 @@ def on_shipment_shipped(db: Database, connectors: Connectors) -> Callable[[Envel
         connector = connectors.for_type(row["type"]) if row is not None else None
         if connector is None or known is None or row is None:
             return  # not an order a connector captured
-        shipment = shipments.get_shipment(db, shipment_id)
+        shipment = fulfillment.get_shipment(db, shipment_id)
         fulfilment = Fulfilment(
             external_id=order.external_id,
             lines=[_line(listed, ln.sku, ln.quantity) for ln in shipment.lines],

@@ -15,13 +15,13 @@ from datetime import datetime
 from pydantic import BaseModel, Field
 from sqlalchemy import RowMapping
 
-from podium.catalog.service import list_channels
+from podium.catalog import read_channels
 from podium.channels import _health_store as health_store
 from podium.channels import _store as store
 from podium.channels.service import channel_or_404
 from podium.channels.sync import SUBSCRIBER, SYNC_TYPES, lag
 from podium.db.database import Database, as_utc, utcnow
-from podium.orders.stats import channel_orders
+from podium.orders import channel_orders
 
 __all__ = ["ChannelSummary", "Health", "SyncLag", "health", "overview", "sync_lags", "worst_lag"]
 
@@ -142,7 +142,7 @@ def worst_lag(lags: dict[str, SyncLag]) -> tuple[str, SyncLag] | None:
 
 def overview(db: Database, now: datetime | None = None) -> list[ChannelSummary]:
     """Every channel's health, from a handful of grouped queries (not one per channel)."""
-    channels = list_channels(db)
+    channels = read_channels(db)
     with db.read() as conn:
         states = health_store.states(conn)
         listed = health_store.listing_counts(conn)

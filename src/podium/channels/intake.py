@@ -10,20 +10,15 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import Connection
 
-from podium.catalog import records as catalog
+from podium import catalog, orders
 from podium.channels import _store as store
 from podium.channels.events import ChannelRefundReceived
 from podium.channels.model import ChannelOrder, ChannelRefund
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import DomainError, NotFound, ValidationFailed
 from podium.money import format_amount
-from podium.orders import cancellation, journal, lifecycle
-from podium.orders.allocator import Allocator
-from podium.orders.model import HoldIn, OrderIntake
-from podium.orders.placement import place_order
-from podium.orders.timeline import TimelineRow, add_timeline
-from podium.payments.channel import record_channel_payments
-from podium.payments.model import CHANNEL_PAID_TAG
+from podium.orders import Allocator, HoldIn, OrderIntake, TimelineRow, add_timeline, place_order
+from podium.payments import CHANNEL_PAID_TAG, record_channel_payments
 from podium.validation import strip_control
 
 __all__ = ["Applied", "apply_order", "apply_refund", "intake_for"]
@@ -162,9 +157,7 @@ def _capture(
                 actor,
             )
     if order.review and placed.created:
-        lifecycle.hold_order(
-            db, order_id, HoldIn(reason="payment", note=order.review[:1000]), actor
-        )
+        orders.hold_order(db, order_id, HoldIn(reason="payment", note=order.review[:1000]), actor)
     _record_refunds(db, channel, order, order_id, actor)
     if order.cancelled:
         _cancel(db, order_id, actor, order.status)
@@ -175,7 +168,7 @@ def _record_payments(
     conn: Connection, channel: str, order: ChannelOrder, order_id: str, actor: str
 ) -> None:
     """The channel's payment facts on an order whose money the channel handles."""
-    row = lifecycle.locked_order(conn, order_id)
+    row = orders.locked_order(conn, order_id)
     if CHANNEL_PAID_TAG in (row["tags"] or []):
         record_channel_payments(conn, row, channel, order.payments, actor)
 
@@ -188,7 +181,7 @@ def _record_refunds(
         return
     seen = {
         str(e.data.get("refund_id"))
-        for e in lifecycle.timeline(db, order_id)
+        for e in orders.timeline(db, order_id)
         if e.type == "channel.refund_received"
     }
     for refund in order.refunds:
@@ -197,11 +190,11 @@ def _record_refunds(
 
 
 def _cancel(db: Database, order_id: str, actor: str, status: str) -> None:
-    current = lifecycle.get_order(db, order_id)
+    current = orders.get_order(db, order_id)
     if current.status == "cancelled":
         return
     try:
-        cancellation.cancel_order(db, order_id, actor, f"cancelled on the channel ({status})")
+        orders.cancel_order(db, order_id, actor, f"cancelled on the channel ({status})")
     except DomainError as exc:  # e.g. already shipped: a fact for a human, not an error
         log.warning("channel cancelled order %s but Podium cannot: %s", order_id, exc.message)
         with db.write() as conn:
@@ -222,10 +215,10 @@ def apply_refund(db: Database, channel: str, refund: ChannelRefund, actor: str) 
                 code="order_not_found",
                 details={"field": "order_id"},
             )
-        order = lifecycle.locked_order(conn, known["order_id"])
+        order = orders.locked_order(conn, known["order_id"])
         amount = format_amount(refund.amount, refund.currency)
         refund_lines = _refund_lines(conn, channel, refund)
-        journal.record(
+        orders.record(
             conn,
             order,
             actor,

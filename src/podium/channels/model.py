@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from podium.money import CURRENCY_EXPONENTS
-from podium.payments.model import PaymentFact
+from podium.payments import PaymentFact
 
 __all__ = [
     "ChannelLine",

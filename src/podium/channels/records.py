@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import Field, field_validator
 
-from podium.catalog import service as catalog
-from podium.catalog.model import Channel
+from podium import catalog
+from podium.catalog import Channel
 from podium.channels.registry import masked, specs, validate_settings
 from podium.db.database import Database
 from podium.validation import Code, Input
@@ -62,4 +62,4 @@ def get_channel(db: Database, code: str) -> Channel:
 
 
 def list_channels(db: Database) -> list[Channel]:
-    return [shown(c) for c in catalog.list_channels(db)]
+    return [shown(c) for c in catalog.read_channels(db)]

@@ -10,8 +10,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 from sqlalchemy.exc import IntegrityError
 
-from podium.catalog import cache
-from podium.catalog import records as catalog
+from podium import catalog, events
 from podium.channels import _store as store
 from podium.channels.connector import Connector, Connectors, Unsupported
 from podium.channels.events import ListingChanged
@@ -21,9 +20,7 @@ from podium.channels.registry import masked, typed, validate_settings
 from podium.channels.settings import IdString
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import DomainError, NotFound
-from podium.events import store as outbox
-from podium.orders.allocator import Allocator
-from podium.orders.records import rename_line_sku
+from podium.orders import Allocator, rename_line_sku
 from podium.paging import Page, decode_cursor
 from podium.validation import Input
 
@@ -176,7 +173,7 @@ def put_listing(db: Database, code: str, sku: str, data: ListingIn) -> tuple[Lis
                 continue
             rename_line_sku(conn, code, remote, sku)
         # The sync subscriber hears of it and tells the platform the count at once.
-        outbox.emit(
+        events.emit(
             conn,
             [ListingChanged(sku=sku, channel=code)],
         )
@@ -243,14 +240,14 @@ def update_settings(db: Database, code: str, changes: dict[str, Any]) -> dict[st
         stored = validate_settings(row["type"], merged)
         store.set_settings(conn, code, stored)
         if stored.get("availability") != row["settings"].get("availability"):
-            outbox.emit(
+            events.emit(
                 conn,
                 [
                     ListingChanged(sku=r["sku"], channel=code)
                     for r in store.listings(conn, code, limit=1_000_000)
                 ],
             )
-    cache.forget(db.engine)
+    catalog.forget(db.engine)
     return masked(row["type"], stored)
 
 

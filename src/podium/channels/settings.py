@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
 
-from podium.inventory.availability import Availability
+from podium.inventory import Availability
 
 __all__ = [
     "AmazonSettings",

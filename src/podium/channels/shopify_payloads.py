@@ -11,7 +11,7 @@ from typing import Any
 from podium.channels.model import ChannelLine, ChannelOrder, ChannelRefund
 from podium.channels.parsing import MoneyReader, clean_sku, parse_time, text
 from podium.errors import ValidationFailed
-from podium.payments.model import PaymentFact, TxKind
+from podium.payments import PaymentFact, TxKind
 
 __all__ = ["order_from_shopify", "refund_from_shopify"]
 

@@ -21,8 +21,8 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from podium.catalog import records as catalog
-from podium.catalog.model import Channel, Warehouse
+from podium import catalog, inventory
+from podium.catalog import Channel, Warehouse
 from podium.channels import _store as store
 from podium.channels.connector import Connectors, PlatformError
 from podium.channels.events import ListingChanged
@@ -30,11 +30,8 @@ from podium.channels.model import LevelPush
 from podium.channels.registry import typed
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import DomainError, NotFound
-from podium.events.catalogue import Event, event_types
-from podium.events.model import Envelope
-from podium.inventory import service as inventory
-from podium.inventory.events import InventoryChanged
-from podium.inventory.model import Level
+from podium.events import Envelope, Event, event_types
+from podium.inventory import InventoryChanged, Level
 
 __all__ = ["SUBSCRIBER", "SYNC_EVENTS", "SYNC_TYPES", "ChannelSync", "Drift", "SyncFailed", "lag"]
 

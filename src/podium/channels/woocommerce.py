@@ -35,7 +35,7 @@ from podium.channels.parsing import (
 from podium.channels.settings import WooCommerceSettings
 from podium.channels.spec import ConnectorSpec
 from podium.errors import ValidationFailed
-from podium.payments.model import PaymentFact, TxKind
+from podium.payments import PaymentFact, TxKind
 
 __all__ = ["SPEC", "WooCommerceConnector", "order_from_woo", "refund_from_woo"]
 

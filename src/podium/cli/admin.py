@@ -9,13 +9,13 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from podium.access.service import create_key, list_keys, revoke_key
+from podium.access import create_key, list_keys, revoke_key
 from podium.cli.common import err, friendly, out, settings_for, with_podium
 from podium.db.database import Database
 from podium.db.engine import build_engine
 from podium.db.migrate import current_revision, upgrade
-from podium.events.service import event_counts, list_events, retry_event
-from podium.inventory.doctor import examine
+from podium.events import event_counts, list_events, retry_event
+from podium.inventory import examine
 
 if TYPE_CHECKING:
     from podium.bootstrap import Podium

@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from podium.carriers.accounts import create_account, list_accounts
-from podium.carriers.model import AccountIn
-from podium.carriers.tracking import poll as run_poll
+from podium.carriers import AccountIn, create_account, list_accounts
+from podium.carriers import poll as run_poll
 from podium.cli.common import out, with_podium
 
 if TYPE_CHECKING:

@@ -8,11 +8,10 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from podium.catalog.service import list_channels as all_channels
-from podium.channels.health import health as channel_health
-from podium.channels.records import ChannelIn, create_channel
-from podium.channels.service import learn_listings
-from podium.channels.service import poll as poll_orders
+from podium.catalog import read_channels as all_channels
+from podium.channels import ChannelIn, create_channel, learn_listings
+from podium.channels import health as channel_health
+from podium.channels import poll as poll_orders
 from podium.cli.common import out, with_podium
 
 if TYPE_CHECKING:

@@ -9,16 +9,21 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
-from podium.carriers import service as carriers
-from podium.carriers.manifest import manifest as build_manifest
-from podium.carriers.manifest import manifest_csv
-from podium.carriers.model import LabelIn
+from podium import carriers, fulfillment
+from podium.carriers import LabelIn, manifest_csv
+from podium.carriers import manifest as build_manifest
 from podium.cli.common import ACTOR, out, with_podium
-from podium.fulfillment import paperwork, picking, release
-from podium.fulfillment.documents import label_pdf, manifest_pdf, packing_slip_pdf, pick_list_pdf
-from podium.fulfillment.model import BinIn, PickListIn
-from podium.fulfillment.service import ShipIn, ship_shipment
-from podium.fulfillment.zpl import label_zpl
+from podium.fulfillment import (
+    BinIn,
+    PickListIn,
+    ShipIn,
+    label_pdf,
+    label_zpl,
+    manifest_pdf,
+    packing_slip_pdf,
+    pick_list_pdf,
+    ship_shipment,
+)
 
 if TYPE_CHECKING:
     from podium.bootstrap import Podium
@@ -39,7 +44,7 @@ def wave(
     podium: Podium, code: str, limit: int = typer.Option(500, min=1, help="At most this many.")
 ) -> None:
     """Release a wave: the warehouse's pending shipments of orders not on hold."""
-    released = release.release_wave(podium.db, code, ACTOR, limit=limit)
+    released = fulfillment.release_wave(podium.db, code, ACTOR, limit=limit)
     out.print(f"Released {len(released)} shipment(s) to {code}.")
 
 
@@ -55,13 +60,13 @@ def pick_list(
     out_file: Path = _OUT_PDF,
 ) -> None:
     """Take released shipments into a pick list (they move to picking) and write its PDF."""
-    made = picking.create_pick_list(
+    made = fulfillment.create_pick_list(
         podium.db,
         code,
         PickListIn(max_shipments=max_shipments, shipment_ids=shipment or None),
         ACTOR,
     )
-    doc = picking.pick_list_document(podium.db, made.id)
+    doc = fulfillment.pick_list_document(podium.db, made.id)
     rows = [(r.bin, r.sku, r.name, r.quantity, r.orders) for r in doc.rows]
     target = out_file or Path(f"pick-list-{made.id}.pdf")
     target.write_bytes(pick_list_pdf(doc.id, doc.warehouse, doc.created_at, rows, doc.shipments))
@@ -139,7 +144,7 @@ def bin_location(
     podium: Podium, code: str, sku: str, bin_code: str = typer.Argument(..., metavar="BIN")
 ) -> None:
     """Record where a SKU lives in a warehouse (pick lists walk the bins in order)."""
-    release.put_bin(podium.db, code, sku, BinIn(bin=bin_code))
+    fulfillment.put_bin(podium.db, code, sku, BinIn(bin=bin_code))
     out.print(f"{sku} lives in bin {bin_code} at {code}.", highlight=False)
 
 
@@ -158,7 +163,7 @@ def settings(
 ) -> None:
     """Show a warehouse's fulfilment settings, or change them (unnamed ones keep their value;
     a stored secret is kept unless a new one is given)."""
-    current = release.get_settings(podium.db, code)
+    current = fulfillment.get_settings(podium.db, code)
     asked = {
         "release_mode": release_mode,
         "handoff": handoff,
@@ -167,7 +172,7 @@ def settings(
         "handoff_secret": handoff_secret,
     }
     if any(v is not None for v in asked.values()):
-        current = release.change_settings(podium.db, code, asked, podium.settings)
+        current = fulfillment.change_settings(podium.db, code, asked, podium.settings)
     for key, value in current.model_dump().items():
         out.print(f"{key}: {value if value is not None else '-'}", highlight=False)
 
@@ -176,7 +181,7 @@ def settings(
 @with_podium
 def packing_slip(podium: Podium, shipment_id: str, out_file: Path = _OUT_PDF) -> None:
     """Print a shipment's packing slip (PDF)."""
-    doc = paperwork.packing_slip_document(podium.db, shipment_id)
+    doc = fulfillment.packing_slip_document(podium.db, shipment_id)
     target = out_file or Path(f"packing-slip-{doc.order_number}.pdf")
     target.write_bytes(packing_slip_pdf(doc))
     out.print(f"Packing slip for order {doc.order_number} at {target}")

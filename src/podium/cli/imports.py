@@ -11,10 +11,9 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from podium.cli.common import err, out, with_podium
-from podium.imports.model import ImportReport
-from podium.imports.runs import list_runs
-from podium.imports.service import import_inventory as run_inventory
-from podium.imports.service import import_orders as run_orders
+from podium.imports import ImportReport, list_runs
+from podium.imports import import_inventory as run_inventory
+from podium.imports import import_orders as run_orders
 
 if TYPE_CHECKING:
     from podium.bootstrap import Podium

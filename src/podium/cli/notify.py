@@ -8,7 +8,7 @@ import typer
 from rich.table import Column, Table
 
 from podium.cli.common import err, out, with_podium
-from podium.notify.webhooks import (
+from podium.notify import (
     RotateIn,
     WebhookIn,
     create_subscription,

@@ -9,10 +9,9 @@ from typing import TYPE_CHECKING
 import typer
 
 from podium.cli.common import out, with_podium
-from podium.orders.lifecycle import get_order
-from podium.orders.lifecycle import list_orders as listing
-from podium.orders.queue import QueueQuery
-from podium.returns.cancellation import cancel_order
+from podium.orders import QueueQuery, get_order
+from podium.orders import list_orders as listing
+from podium.returns import cancel_order
 
 if TYPE_CHECKING:
     from podium.bootstrap import Podium

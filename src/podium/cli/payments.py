@@ -10,9 +10,8 @@ from typing import TYPE_CHECKING
 import typer
 
 from podium.cli.common import err, out, with_podium
-from podium.payments.model import PaymentIn
-from podium.payments.recording import list_payments, record_payment
-from podium.returns.accounting import accounting_csv
+from podium.payments import PaymentIn, list_payments, record_payment
+from podium.returns import accounting_csv
 
 if TYPE_CHECKING:
     from podium.bootstrap import Podium

@@ -8,19 +8,26 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
+from podium import returns
 from podium.cli.common import out, with_podium
 from podium.errors import NotFound
-from podium.fulfillment.documents import label_pdf
-from podium.fulfillment.zpl import label_zpl
-from podium.returns import labels
-from podium.returns.exchanges import ExchangeIn, create_exchange
-from podium.returns.label_purchase import buy_return_label
-from podium.returns.model import ReceiveIn, RefundIn, ReturnView
-from podium.returns.queue import ReturnsQuery
-from podium.returns.receiving import receive_return
-from podium.returns.refunds import refund_return
-from podium.returns.service import approve_return, close_return, get_return, reject_return
-from podium.returns.service import list_returns as listing
+from podium.fulfillment import label_pdf, label_zpl
+from podium.returns import (
+    ExchangeIn,
+    ReceiveIn,
+    RefundIn,
+    ReturnsQuery,
+    ReturnView,
+    approve_return,
+    buy_return_label,
+    close_return,
+    create_exchange,
+    get_return,
+    receive_return,
+    refund_return,
+    reject_return,
+)
+from podium.returns import list_returns as listing
 
 if TYPE_CHECKING:
     from podium.bootstrap import Podium
@@ -190,14 +197,14 @@ def label(
 ) -> None:
     """Buy the return label of an approved return (or reuse the one it has) and write it as
     PDF or ZPL."""
-    data = labels.ReturnLabelIn(carrier=carrier, service=service, warehouse=warehouse)
+    data = returns.ReturnLabelIn(carrier=carrier, service=service, warehouse=warehouse)
     try:
-        bought = labels.get_return_label(podium.db, return_id)
+        bought = returns.get_return_label(podium.db, return_id)
     except NotFound as exc:
         if exc.code != "label_not_found":
             raise
         bought = buy_return_label(podium.db, podium.carriers, return_id, data, "cli")
-    doc = labels.return_label_document(podium.db, return_id)
+    doc = returns.return_label_document(podium.db, return_id)
     target = out_file or Path(f"return-label-{bought.tracking_number}.pdf")
     if target.suffix == ".zpl":
         target.write_text(label_zpl(doc))

@@ -11,15 +11,15 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
-from podium.catalog.service import get_warehouse
+from podium import routing
+from podium.catalog import get_warehouse
 from podium.cli.common import ACTOR, out, with_podium
 from podium.money import format_amount
-from podium.routing import service
-from podium.routing.rules import RuleSet
+from podium.routing import RuleSet
 
 if TYPE_CHECKING:
     from podium.bootstrap import Podium
-    from podium.routing.simulate import Metrics
+    from podium.routing import Metrics
 
 routing_app = typer.Typer(
     help="Smart order routing: rules, optimiser, simulation.", no_args_is_help=True
@@ -47,9 +47,9 @@ def rules_show(
 ) -> None:
     """Print the rule set as JSON (the shape `set` reads)."""
     found = (
-        service.get_rules(podium.db)
+        routing.get_rules(podium.db)
         if version is None
-        else service.rule_version(podium.db, version)
+        else routing.rule_version(podium.db, version)
     )
     out.print(f"# version {found.version}{' (active)' if found.active else ''}", highlight=False)
     out.print_json(found.rule_set.model_dump_json())
@@ -60,7 +60,7 @@ def rules_show(
 def rules_set(podium: Podium, file: Path = typer.Argument(..., help="A JSON rule set.")) -> None:
     """Save FILE as the new active version."""
     rules = _read_rules(file)
-    saved = service.save_rules(podium.db, rules, ACTOR)
+    saved = routing.save_rules(podium.db, rules, ACTOR)
     out.print(f"Routing rules version {saved.version} is active ({len(rules.rules)} rules).")
 
 
@@ -69,7 +69,7 @@ def rules_set(podium: Podium, file: Path = typer.Argument(..., help="A JSON rule
 def rules_history(podium: Podium) -> None:
     """Every saved version, newest first."""
     table = Table("version", "active", "saved", "by", "rules", "note")
-    for v in service.rule_history(podium.db):
+    for v in routing.rule_history(podium.db):
         table.add_row(
             str(v.version),
             "yes" if v.active else "",
@@ -85,7 +85,7 @@ def rules_history(podium: Podium) -> None:
 @with_podium
 def rules_rollback(podium: Podium, version: int = typer.Argument(..., min=0)) -> None:
     """Make VERSION active again (saved as a new version)."""
-    saved = service.rollback(podium.db, version, ACTOR)
+    saved = routing.rollback(podium.db, version, ACTOR)
     out.print(f"Version {version} is active again as version {saved.version}.")
 
 
@@ -102,7 +102,7 @@ def optimise(
     """Re-plan not-yet-released orders at the least total cost (MILP, HiGHS)."""
     # Imported here: the optimiser imports numpy and scipy (HiGHS), too slow to load for every
     # other command.
-    from podium.routing.waves import optimise_wave
+    from podium.routing import optimise_wave
 
     if warehouse is not None:
         get_warehouse(podium.db, warehouse)
@@ -154,8 +154,7 @@ def simulate(
     """Replay orders under the current rules and a candidate, and compare the figures."""
     # Imported here: replays share the optimiser's types, and the optimiser imports numpy and
     # scipy, too slow to load for every other command.
-    from podium.routing.replays import compare, orders_from_file, recent_orders
-    from podium.routing.simulate import percentile
+    from podium.routing import compare, orders_from_file, percentile, recent_orders
 
     if (orders is None) == (last is None):
         raise ValueError("give exactly one of --orders FILE or --last N")

@@ -12,11 +12,11 @@ from contextlib import suppress
 import typer
 from sqlalchemy.engine import make_url
 
-from podium.access.service import count_keys, create_key
+from podium.access import count_keys, create_key
 from podium.cli.common import DATABASE_HELP, friendly, opened, out, settings_for
 from podium.config import browse_url
 from podium.db.engine import normalise_url
-from podium.users.service import create_user, list_users
+from podium.users import create_user, list_users
 
 FIRST_ADMIN_EMAIL = "admin@podium.localhost"
 

@@ -10,8 +10,14 @@ import typer
 from rich.table import Table
 
 from podium.cli.common import err, out, with_podium
-from podium.users.service import create_user, disable_user, list_users, set_password
-from podium.users.sessions import list_sessions, revoke_sessions
+from podium.users import (
+    create_user,
+    disable_user,
+    list_sessions,
+    list_users,
+    revoke_sessions,
+    set_password,
+)
 
 if TYPE_CHECKING:
     from podium.bootstrap import Podium

@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from podium.db.database import Database, as_utc
 from podium.db.tables import outbox
-from podium.events.store import PENDING_SQL
+from podium.events._store import PENDING_SQL
 
 __all__ = ["outbox_lag"]
 
@@ -23,7 +23,7 @@ def outbox_lag(db: Database, now: datetime | None = None) -> timedelta | None:
     with db.read() as conn:
         oldest = conn.execute(
             sa.select(outbox.c.created_at)
-            .where(outbox.c.status == PENDING_SQL)  # a literal: see events/store.py
+            .where(outbox.c.status == PENDING_SQL)  # a literal: see events/_store.py
             .order_by(outbox.c.id)
             .limit(1)
         ).scalar_one_or_none()

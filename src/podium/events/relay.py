@@ -18,7 +18,7 @@ from sqlalchemy import RowMapping
 
 from podium.config import Settings
 from podium.db.database import Database, as_utc, utcnow
-from podium.events import store
+from podium.events import _store as store
 from podium.events.catalogue import Event, event_types
 from podium.events.model import Envelope, backoff_delay
 

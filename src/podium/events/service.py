@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from podium.db.database import Database, as_utc
 from podium.errors import Conflict, NotFound, ValidationFailed
-from podium.events import store
+from podium.events import _store as store
 from podium.numbers import parse_db_int
 from podium.paging import Page, decode_cursor
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from podium.events.catalogue import SPREAD, key
-from podium.orders.events import OrderEvent
-from podium.shipments.model import ShipmentStatus
+from podium.events import SPREAD, key
+from podium.orders import OrderEvent
+from podium.shipments import ShipmentStatus
 
 __all__ = [
     "STATUS_EVENTS",

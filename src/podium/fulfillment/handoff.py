@@ -16,16 +16,16 @@ from typing import Any
 
 import httpx
 
+from podium import shipments
 from podium.config import Settings
 from podium.csvsafe import SafeWriter, csv_text
 from podium.db.database import Database
 from podium.errors import ValidationFailed
-from podium.events.model import Envelope
+from podium.events import Envelope
 from podium.fulfillment import _store as wstore
 from podium.fulfillment.handoff_targets import confine_dir, refused_url
 from podium.fulfillment.model import Handoff
-from podium.orders.records import order_lines, require_order
-from podium.shipments import service as shipment_records
+from podium.orders import order_lines, require_order
 
 __all__ = [
     "CSV_COLUMNS",
@@ -57,12 +57,12 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
 
 def document(db: Database, shipment_id: str) -> dict[str, Any] | None:
     with db.read() as conn:
-        shipment = shipment_records.get_shipment(conn, shipment_id)
+        shipment = shipments.get_shipment(conn, shipment_id)
         if shipment is None:
             return None
         order = require_order(conn, shipment.order_id)
         names = {ln.line_no: ln.name for ln in order_lines(conn, [order.id])}
-        lines = shipment_records.lines_for(conn, [shipment_id])
+        lines = shipments.lines_for(conn, [shipment_id])
     return {
         "id": shipment_id,
         "order_id": order["id"],
@@ -195,7 +195,7 @@ def on_order_cancelled(
         with db.read() as conn:
             ships = [
                 s
-                for s in shipment_records.shipments_for_orders(conn, [event.aggregate_id])
+                for s in shipments.shipments_for_orders(conn, [event.aggregate_id])
                 if s.status == "cancelled" and s.released_at is not None
             ]
             settings = wstore.settings_for(conn, sorted({s.warehouse for s in ships}))

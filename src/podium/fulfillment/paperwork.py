@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from podium.catalog import records as catalog_store
-from podium.catalog import service as catalog
+from podium import catalog, shipments
 from podium.db.database import Database, as_utc
 from podium.errors import NotFound
 from podium.fulfillment.documents import PackingSlipDoc
-from podium.orders.records import order_lines, order_numbers, require_order
-from podium.shipments import service as shipment_records
-from podium.shipments.model import Shipment
+from podium.orders import order_lines, order_numbers, require_order
+from podium.shipments import Shipment
 
 __all__ = ["address_lines", "packing_slip_document", "shipped_on", "weights"]
 
@@ -24,11 +22,11 @@ def address_lines(name: str | None, a: dict[str, object]) -> list[str]:
 
 def packing_slip_document(db: Database, shipment_id: str) -> PackingSlipDoc:
     with db.read() as conn:
-        shipment = shipment_records.get_shipment(conn, shipment_id)
+        shipment = shipments.get_shipment(conn, shipment_id)
         if shipment is None:
             raise NotFound(f"No shipment {shipment_id}.", code="shipment_not_found")
         order = require_order(conn, shipment.order_id)
-        lines = shipment_records.lines_for(conn, [shipment_id])
+        lines = shipments.lines_for(conn, [shipment_id])
         names = {ln.line_no: ln.name for ln in order_lines(conn, [shipment.order_id])}
     return PackingSlipDoc(
         order_number=order["number"],
@@ -46,7 +44,7 @@ def shipped_on(db: Database, code: str, day: date) -> list[tuple[Shipment, str]]
     catalog.get_warehouse(db, code)
     start = datetime.combine(day, time(0), tzinfo=UTC)
     with db.read() as conn:
-        rows = shipment_records.shipped_between(conn, code, start, start + timedelta(days=1))
+        rows = shipments.shipped_between(conn, code, start, start + timedelta(days=1))
         numbers = order_numbers(conn, sorted({r.order_id for r in rows}))
     return [(r, numbers[r.order_id]) for r in rows]
 
@@ -54,8 +52,8 @@ def shipped_on(db: Database, code: str, day: date) -> list[tuple[Shipment, str]]
 def weights(db: Database, shipment_ids: list[str]) -> dict[str, int]:
     """Catalogue weight of each shipment's contents, in grams."""
     with db.read() as conn:
-        lines = shipment_records.lines_for(conn, shipment_ids)
-        products = catalog_store.products_by_sku(conn, sorted({ln.sku for ln in lines}))
+        lines = shipments.lines_for(conn, shipment_ids)
+        products = catalog.products_by_sku(conn, sorted({ln.sku for ln in lines}))
     out: dict[str, int] = dict.fromkeys(shipment_ids, 0)
     for ln in lines:
         p = products.get(ln.sku)

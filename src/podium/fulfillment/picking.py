@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from podium.catalog import records as catalog_store
-from podium.catalog import service as catalog
+from podium import catalog, inventory, orders
+from podium import shipments as shipment_records
 from podium.db.database import Database, as_utc
 from podium.errors import Conflict, NotFound, ValidationFailed
 from podium.fulfillment import _store as wstore
@@ -16,15 +16,10 @@ from podium.fulfillment.events import ShipmentShortPicked
 from podium.fulfillment.model import PickListIn, PickListView, PickRow, ShortPickIn, pick_rows
 from podium.fulfillment.service import locked, move
 from podium.ids import new_id
-from podium.inventory import service as inventory
-from podium.inventory.model import Movement, MovementKind
-from podium.orders import journal
-from podium.orders.holds import open_holds, put_on_hold
-from podium.orders.records import order_numbers
-from podium.orders.status import HoldReason
-from podium.routing.replenish import fill_backorders
-from podium.shipments import service as shipment_records
-from podium.shipments.model import (
+from podium.inventory import Movement, MovementKind
+from podium.orders import HoldReason, open_holds, order_numbers, put_on_hold
+from podium.routing import fill_backorders
+from podium.shipments import (
     OPEN_STATUSES,
     Shipment,
     ShipmentLine,
@@ -152,7 +147,7 @@ def pick_list_document(db: Database, pick_list_id: str) -> PickListDoc:
         lines = shipment_records.lines_for(conn, ids)
         numbers = order_numbers(conn, sorted({s.order_id for s in ships.values()}))
         skus = sorted({ln.sku for ln in lines})
-        names = {sku: p.name for sku, p in catalog_store.products_by_sku(conn, skus).items()}
+        names = {sku: p.name for sku, p in catalog.products_by_sku(conn, skus).items()}
         bins = wstore.bins(conn, row["warehouse"], skus)
     units: dict[str, int] = defaultdict(int)
     flat = []
@@ -225,7 +220,7 @@ def short_pick(db: Database, shipment_id: str, data: ShortPickIn, actor: str) ->
             actor,
         )
         summary = ", ".join(f"{q} × {s}" for s, q in sorted(shorts.items()))
-        journal.record(
+        orders.record(
             conn,
             order,
             actor,

@@ -13,12 +13,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
+from podium import shipments as shipment_records
 from podium.db.database import Database, as_utc
 from podium.fulfillment import _store as wstore
-from podium.orders.lookup import briefs
-from podium.orders.queue import past_promise_ids
-from podium.shipments import service as shipment_records
-from podium.shipments.model import OPEN_STATUSES, ShipmentStatus
+from podium.orders import briefs, past_promise_ids
+from podium.shipments import OPEN_STATUSES, ShipmentStatus
 
 __all__ = [
     "OPEN",

@@ -9,23 +9,24 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from podium.catalog import service as catalog
+from podium import catalog, orders, shipments
 from podium.config import Settings
 from podium.db.database import Database, utcnow
 from podium.errors import ValidationFailed
-from podium.events.catalogue import Event
-from podium.events.model import Envelope
+from podium.events import Envelope, Event
 from podium.fulfillment import _store as wstore
 from podium.fulfillment.handoff_targets import check_handoff_url, confine_dir
 from podium.fulfillment.model import BinIn, Handoff, ReleaseMode, SettingsIn, SettingsView, mask
 from podium.fulfillment.service import announce, move
-from podium.orders import lifecycle
-from podium.orders.events import OrderCreated, OrderPartiallyShipped, OrderReady
-from podium.orders.queue import held_order_ids
-from podium.orders.records import lock_order_heads
-from podium.orders.status import OrderStatus
-from podium.shipments import service as shipment_records
-from podium.shipments.model import Shipment, ShipmentStatus, check_shipment_transition
+from podium.orders import (
+    OrderCreated,
+    OrderPartiallyShipped,
+    OrderReady,
+    OrderStatus,
+    held_order_ids,
+    lock_order_heads,
+)
+from podium.shipments import Shipment, ShipmentStatus, check_shipment_transition
 
 __all__ = [
     "RELEASE_TRIGGERS",
@@ -154,13 +155,13 @@ def release_orders(db: Database, order_ids: list[str], actor: str = ACTOR) -> in
             for o in lock_order_heads(conn, order_ids)
             if o["status"] in (OrderStatus.READY, OrderStatus.PARTIALLY_SHIPPED)
         }
-        pending = shipment_records.lock_pending(conn, list(ready))
+        pending = shipments.lock_pending(conn, list(ready))
         modes = wstore.settings_for(conn, sorted({s.warehouse for s in pending}))
         chosen = [s for s in pending if _auto(modes, s)]
         values = {"released_at": utcnow()}
         for s in chosen:
             check_shipment_transition(s.status, ShipmentStatus.RELEASED)
-        shipment_records.update_shipments(
+        shipments.update_shipments(
             conn, [s.id for s in chosen], {"status": ShipmentStatus.RELEASED.value, **values}
         )
         for s in chosen:
@@ -190,15 +191,15 @@ def release_wave(db: Database, code: str, actor: str, *, limit: int = 500) -> li
     whatever its release mode (a wave warehouse runs this on a schedule)."""
     catalog.get_warehouse(db, code)
     with db.read() as conn:
-        candidates = shipment_records.shipments_in(
+        candidates = shipments.shipments_in(
             conn, code, ShipmentStatus.PENDING.value, limit=limit, skip_orders=held_order_ids()
         )
     released: list[str] = []
     # Lock orders in id order so two waves (or a wave and a cancel) cannot deadlock.
     for s in sorted(candidates, key=lambda r: (r.order_id, r.id)):
         with db.write() as conn:
-            order = lifecycle.locked_order(conn, s.order_id)
-            shipment = shipment_records.lock_shipment(conn, s.id)
+            order = orders.locked_order(conn, s.order_id)
+            shipment = shipments.lock_shipment(conn, s.id)
             if (
                 shipment is None
                 or shipment.status != ShipmentStatus.PENDING

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from pydantic import Field
 from sqlalchemy import Connection
 
+from podium import inventory, orders, shipments
 from podium.db.database import Database, utcnow
 from podium.errors import Conflict, NotFound
 from podium.fulfillment.events import (
@@ -22,13 +23,9 @@ from podium.fulfillment.events import (
     ShipmentLabelVoided,
     ShipmentPromiseChanged,
 )
-from podium.inventory import service as inventory
-from podium.inventory.model import Movement, MovementKind
-from podium.orders import journal, lifecycle
-from podium.orders.holds import open_holds
-from podium.orders.status import HoldReason, OrderStatus
-from podium.shipments import service as shipment_records
-from podium.shipments.model import (
+from podium.inventory import Movement, MovementKind
+from podium.orders import HoldReason, OrderStatus, open_holds
+from podium.shipments import (
     OPEN_STATUSES,
     Shipment,
     ShipmentStatus,
@@ -70,19 +67,19 @@ def _missing(shipment_id: str) -> NotFound:
 
 def get_shipment(db: Database, shipment_id: str) -> ShipmentView:
     with db.read() as conn:
-        row = shipment_records.get_shipment(conn, shipment_id)
+        row = shipments.get_shipment(conn, shipment_id)
         if row is None:
             raise _missing(shipment_id)
-        return shipment_view(row, shipment_records.lines_for(conn, [shipment_id]))
+        return shipment_view(row, shipments.lines_for(conn, [shipment_id]))
 
 
 def locked(conn: Connection, shipment_id: str) -> tuple[sa.RowMapping, Shipment]:
     """Lock the shipment's order, then the shipment (always in that order)."""
-    found = shipment_records.get_shipment(conn, shipment_id)
+    found = shipments.get_shipment(conn, shipment_id)
     if found is None:
         raise _missing(shipment_id)
-    order = lifecycle.locked_order(conn, found.order_id)
-    shipment = shipment_records.lock_shipment(conn, shipment_id)
+    order = orders.locked_order(conn, found.order_id)
+    shipment = shipments.lock_shipment(conn, shipment_id)
     if shipment is None:
         raise RuntimeError(f"shipment {shipment_id} not found")
     return order, shipment
@@ -101,7 +98,7 @@ def move(
 ) -> None:
     """Change a shipment's status (checked), with its timeline entry and outbox event."""
     check_shipment_transition(shipment.status, target)
-    shipment_records.update_shipment(conn, shipment.id, {"status": target.value, **(values or {})})
+    shipments.update_shipment(conn, shipment.id, {"status": target.value, **(values or {})})
     announce(conn, order, shipment, target, actor, message, values=values, data=data)
 
 
@@ -119,7 +116,7 @@ def announce(
     """The timeline entry and outbox event of a shipment moved to ``target`` (``values`` as
     written to its row)."""
     detail = {"shipment_id": shipment.id, "from": shipment.status, **(data or {})}
-    journal.record(
+    orders.record(
         conn,
         order,
         actor,
@@ -164,7 +161,7 @@ def ship_locked(
     """Ship: the reservation becomes a shipment movement (rows locked by ``locked``)."""
     _refuse_if_held(conn, order)
     check_shipment_transition(shipment.status, ShipmentStatus.SHIPPED)
-    lines = shipment_records.lines_for(conn, [shipment.id])
+    lines = shipments.lines_for(conn, [shipment.id])
     inventory.apply(
         conn,
         [
@@ -197,10 +194,10 @@ def ship_locked(
 
 
 def _view(conn: Connection, shipment_id: str) -> ShipmentView:
-    row = shipment_records.get_shipment(conn, shipment_id)
+    row = shipments.get_shipment(conn, shipment_id)
     if row is None:
         raise RuntimeError(f"shipment {shipment_id} not found")
-    return shipment_view(row, shipment_records.lines_for(conn, [shipment_id]))
+    return shipment_view(row, shipments.lines_for(conn, [shipment_id]))
 
 
 def ship_shipment(db: Database, shipment_id: str, data: ShipIn, actor: str) -> ShipmentView:
@@ -212,7 +209,7 @@ def ship_shipment(db: Database, shipment_id: str, data: ShipIn, actor: str) -> S
             if getattr(data, f) is not None
         }
         ship_locked(conn, order, shipment, actor, values)
-        lifecycle.sync_status(conn, order["id"], actor)
+        orders.sync_status(conn, order["id"], actor)
         return _view(conn, shipment_id)
 
 
@@ -251,7 +248,7 @@ def advance_locked(
     warehouse); False when the shipment is already there."""
     steps = path_to(shipment.status, target)
     for step in steps:
-        current = shipment_records.get_shipment(conn, shipment.id)
+        current = shipments.get_shipment(conn, shipment.id)
         if current is None:
             raise RuntimeError(f"shipment {shipment.id} not found")
         if step is ShipmentStatus.SHIPPED and ShipmentStatus(current.status) in OPEN_STATUSES:
@@ -263,7 +260,7 @@ def advance_locked(
         label = step.value.replace("_", " ")
         move(conn, order, current, step, actor, f"Carrier: {label}. {note}".strip(), values=values)
     if steps:
-        lifecycle.sync_status(conn, order["id"], actor)
+        orders.sync_status(conn, order["id"], actor)
     return bool(steps)
 
 
@@ -279,7 +276,7 @@ def apply_tracking(
     changes nothing (a repeat, or news older than what we know)."""
     order, shipment = locked(conn, shipment_id)
     if tracking_url and not shipment.tracking_url:
-        shipment_records.update_shipment(conn, shipment_id, {"tracking_url": tracking_url})
+        shipments.update_shipment(conn, shipment_id, {"tracking_url": tracking_url})
     current = ShipmentStatus(shipment.status)
     target = ShipmentStatus(status)
     if current in (ShipmentStatus.CANCELLED, ShipmentStatus.DELIVERED):
@@ -312,9 +309,9 @@ def attach_label(
     }
     if promised_by is not None:
         values["promised_by"] = promised_by
-    shipment_records.update_shipment(conn, shipment_id, values)
+    shipments.update_shipment(conn, shipment_id, values)
     kind = "shipment.label_created" if tracking_number else "shipment.label_voided"
-    journal.record(
+    orders.record(
         conn,
         order,
         actor,
@@ -339,9 +336,9 @@ def set_promise(db: Database, shipment_id: str, data: PromiseIn, actor: str) -> 
     """Record the promised delivery date (rate shopping then picks a service that makes it)."""
     with db.write() as conn:
         order, shipment = locked(conn, shipment_id)
-        shipment_records.update_shipment(conn, shipment_id, {"promised_by": data.promised_by})
+        shipments.update_shipment(conn, shipment_id, {"promised_by": data.promised_by})
         when = data.promised_by.isoformat() if data.promised_by else None
-        journal.record(
+        orders.record(
             conn,
             order,
             actor,

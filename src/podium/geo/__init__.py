@@ -1,1 +1,15 @@
 """Geography shared by every capability: coordinates, distances and an offline geocoder."""
+
+from podium.geo.coordinates import (
+    Coordinates,
+    haversine_km,
+)
+from podium.geo.geocoder import (
+    Geocoder,
+)
+
+__all__ = [
+    "Coordinates",
+    "Geocoder",
+    "haversine_km",
+]

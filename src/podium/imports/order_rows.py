@@ -28,7 +28,7 @@ from podium.imports.model import (
     read_sheet,
 )
 from podium.money import InvalidMoney, normalise_currency, parse_amount
-from podium.orders.model import OrderIntake, price
+from podium.orders import OrderIntake, price
 
 __all__ = ["ORDER_COLUMNS", "ParsedOrder", "ParsedOrders", "parse_orders", "parse_timestamp"]
 

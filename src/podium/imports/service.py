@@ -17,26 +17,23 @@ from collections.abc import Iterable
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from podium.catalog import cache as catalogue
-from podium.catalog.model import Channel
+from podium import catalog
+from podium.catalog import Channel
 from podium.db.database import Database
 from podium.errors import DomainError, ValidationFailed
-from podium.geo.coordinates import Coordinates
-from podium.geo.geocoder import Geocoder
+from podium.geo import Coordinates, Geocoder
 from podium.imports.model import Columns, ImportReport, OrderOutcome, Reject
 from podium.imports.order_rows import ParsedOrder, parse_orders
 from podium.imports.runs import Discard, Progress, check_encoding, list_runs, record_run
 from podium.imports.stock_service import import_inventory
-from podium.orders.allocator import Allocator
-from podium.orders.lookup import by_external_ids
-from podium.orders.placement import destination_of, place_within
+from podium.orders import Allocator, by_external_ids, destination_of, place_within
 
 __all__ = ["Progress", "import_inventory", "import_orders", "list_runs"]
 
 
 def _check_channel(db: Database, channel: str) -> Channel:
     with db.read() as conn:
-        found = catalogue.channel(conn, channel)
+        found = catalog.cached_channel(conn, channel)
     if found is None or not found.active:
         raise ValidationFailed(
             f"Unknown or inactive channel {channel}.",
@@ -162,7 +159,7 @@ def _unknown_skus(
         if (sku := columns.value(row, "sku"))
         and not any(r.line == row.line and r.field == columns.label("sku") for r in order.rejects)
     ]
-    known = catalogue.products_by_sku(conn, {sku for _, sku in wanted})
+    known = catalog.cached_products(conn, {sku for _, sku in wanted})
     return [
         Reject(
             line=line,

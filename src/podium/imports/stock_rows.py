@@ -27,7 +27,7 @@ from podium.imports.model import (
     missing_columns,
     read_sheet,
 )
-from podium.inventory.model import MAX_QUANTITY
+from podium.inventory import MAX_QUANTITY
 
 __all__ = ["STOCK_COLUMNS", "ParsedStock", "StockRow", "parse_stock"]
 

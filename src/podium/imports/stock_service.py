@@ -7,13 +7,12 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
-from podium.catalog import cache as catalogue
+from podium import catalog
 from podium.db.database import Database
 from podium.imports.model import ImportReport, MovementOutcome, Reject
 from podium.imports.runs import Discard, Progress, check_encoding, record_run, refuse_repeat
 from podium.imports.stock_rows import ParsedStock, StockRow, parse_stock
-from podium.inventory.model import Level, Movement, kind_for_reason
-from podium.inventory.service import apply, lock_levels
+from podium.inventory import Level, Movement, apply, kind_for_reason, lock_levels
 
 __all__ = ["import_inventory"]
 
@@ -75,8 +74,8 @@ def import_inventory(
 
 
 def _known_rows(conn: Connection, parsed: ParsedStock, report: ImportReport) -> list[StockRow]:
-    products = catalogue.products_by_sku(conn, {r.sku for r in parsed.rows})
-    warehouses = {w.code for w in catalogue.warehouses(conn)}
+    products = catalog.cached_products(conn, {r.sku for r in parsed.rows})
+    warehouses = {w.code for w in catalog.warehouses(conn)}
     label = parsed.columns.label
     kept = []
     for row in parsed.rows:

@@ -1,1 +1,73 @@
 """Stock per SKU and warehouse, the append-only stock ledger, reservations and availability."""
+
+from podium.inventory.availability import (
+    Availability,
+)
+from podium.inventory.doctor import (
+    examine,
+)
+from podium.inventory.events import (
+    InventoryChanged,
+)
+from podium.inventory.model import (
+    MAX_QUANTITY,
+    AdjustmentIn,
+    InventoryView,
+    Level,
+    LocationView,
+    Movement,
+    MovementKind,
+    MovementView,
+    SafetyStockIn,
+    TransferIn,
+    kind_for_reason,
+)
+from podium.inventory.service import (
+    adjust,
+    apply,
+    availability,
+    channel_available,
+    channel_levels,
+    history,
+    lock_levels,
+    published_for,
+    restock,
+    set_safety_stock,
+    transfer,
+)
+from podium.inventory.stock import (
+    levels,
+)
+from podium.inventory.summary import (
+    stock_by_sku,
+)
+
+__all__ = [
+    "MAX_QUANTITY",
+    "AdjustmentIn",
+    "Availability",
+    "InventoryChanged",
+    "InventoryView",
+    "Level",
+    "LocationView",
+    "Movement",
+    "MovementKind",
+    "MovementView",
+    "SafetyStockIn",
+    "TransferIn",
+    "adjust",
+    "apply",
+    "availability",
+    "channel_available",
+    "channel_levels",
+    "examine",
+    "history",
+    "kind_for_reason",
+    "levels",
+    "lock_levels",
+    "published_for",
+    "restock",
+    "set_safety_stock",
+    "stock_by_sku",
+    "transfer",
+]

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from podium import shipments
 from podium.db.database import Database
 from podium.inventory import _store as store
-from podium.shipments import service as shipment_records
 
 __all__ = ["Report", "Violation", "examine"]
 
@@ -36,7 +36,7 @@ def examine(db: Database) -> Report:
     with db.read() as conn:
         levels = {(lv.sku, lv.warehouse): lv for lv in store.all_levels(conn)}
         ledger = store.ledger_balances(conn)
-        held = shipment_records.open_allocations(conn)
+        held = shipments.open_allocations(conn)
     found: list[Violation] = []
     for key in sorted(set(levels) | set(ledger) | set(held)):
         sku, wh = key

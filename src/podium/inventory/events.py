@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from podium.events.catalogue import Event
+from podium.events import Event
 
 __all__ = ["InventoryChanged"]
 

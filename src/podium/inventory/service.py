@@ -10,11 +10,10 @@ from collections.abc import Iterable, Sequence
 
 from sqlalchemy import Connection
 
-from podium.catalog import records as catalog
-from podium.catalog.model import Channel, Warehouse
+from podium import catalog, events
+from podium.catalog import Channel, Warehouse
 from podium.db.database import Database, as_utc
 from podium.errors import InsufficientStock, NotFound, ValidationFailed
-from podium.events import store as outbox
 from podium.inventory import _store as store
 from podium.inventory.availability import Availability, published_quantity
 from podium.inventory.events import InventoryChanged
@@ -89,7 +88,7 @@ def apply(
         if missing:
             raise _refused(missing[0])
     store.insert_movements(conn, moves, actor)
-    outbox.emit(conn, [_changed(level, kinds[key]) for key, level in after.items()])
+    events.emit(conn, [_changed(level, kinds[key]) for key, level in after.items()])
     return after
 
 
@@ -206,7 +205,7 @@ def set_safety_stock(db: Database, sku: str, warehouse: str, safety: int) -> Loc
         level = store.set_safety_stock(conn, sku, warehouse, safety)
         if level is None:
             raise RuntimeError(f"no stock level for {sku} at {warehouse}")
-        outbox.emit(conn, [_changed(level, ["safety_stock"])])
+        events.emit(conn, [_changed(level, ["safety_stock"])])
     return _location(level)
 
 

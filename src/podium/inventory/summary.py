@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from podium.catalog import records as catalog
+from podium import catalog
 from podium.db.database import Database
 from podium.inventory import _store as store
 from podium.inventory.model import Level

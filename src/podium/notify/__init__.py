@@ -1,3 +1,69 @@
 """Telling people and systems what happened: customer e-mails from templates over SMTP, and
 signed outgoing webhooks with retries, pausing and replay. Both hear about events from the
 outbox relay."""
+
+from podium.notify.delivery import (
+    Deliverer,
+)
+from podium.notify.emails import (
+    Emailer,
+    NotificationView,
+    list_notifications,
+)
+from podium.notify.fanout import (
+    enqueue_deliveries,
+)
+from podium.notify.mailer import (
+    Mailer,
+)
+from podium.notify.model import (
+    EMAIL_EVENTS,
+    PING,
+)
+from podium.notify.templates import (
+    Renderer,
+)
+from podium.notify.webhooks import (
+    DeliveryView,
+    RotateIn,
+    WebhookIn,
+    WebhookPatch,
+    WebhookView,
+    create_subscription,
+    delete_subscription,
+    get_subscription,
+    list_deliveries,
+    list_subscriptions,
+    ping,
+    replay_delivery,
+    resume_subscription,
+    rotate_secret,
+    update_subscription,
+)
+
+__all__ = [
+    "EMAIL_EVENTS",
+    "PING",
+    "Deliverer",
+    "DeliveryView",
+    "Emailer",
+    "Mailer",
+    "NotificationView",
+    "Renderer",
+    "RotateIn",
+    "WebhookIn",
+    "WebhookPatch",
+    "WebhookView",
+    "create_subscription",
+    "delete_subscription",
+    "enqueue_deliveries",
+    "get_subscription",
+    "list_deliveries",
+    "list_notifications",
+    "list_subscriptions",
+    "ping",
+    "replay_delivery",
+    "resume_subscription",
+    "rotate_secret",
+    "update_subscription",
+]

@@ -21,7 +21,7 @@ import httpx
 from podium import __version__
 from podium.config import Settings
 from podium.db.database import Database, utcnow
-from podium.events.model import backoff_delay
+from podium.events import backoff_delay
 from podium.notify import _webhook_store as store
 from podium.notify.model import (
     SIGNATURE_HEADER,

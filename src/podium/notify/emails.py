@@ -17,18 +17,17 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
-from podium.catalog import service as catalog
+from podium import catalog, orders
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import NotFound, ValidationFailed
-from podium.events.model import Envelope
+from podium.events import Envelope
 from podium.ids import new_id
 from podium.notify import _store as store
 from podium.notify.mailer import Mailer, MailFailed
 from podium.notify.model import EMAIL_TEMPLATES
 from podium.notify.templates import Rendered, Renderer
-from podium.orders import journal, lifecycle
-from podium.orders.model import OrderView
-from podium.shipments.model import ShipmentView
+from podium.orders import OrderView
+from podium.shipments import ShipmentView
 from podium.validation import Email
 
 __all__ = ["Emailer", "NotificationView", "list_notifications"]
@@ -53,7 +52,7 @@ class NotificationView(BaseModel):
 
 
 def list_notifications(db: Database, order_id: str) -> list[NotificationView]:
-    lifecycle.get_order(db, order_id)  # 404 for an unknown order
+    orders.get_order(db, order_id)  # 404 for an unknown order
     with db.read() as conn:
         rows = store.for_order(conn, order_id)
     return [
@@ -107,7 +106,7 @@ class Emailer:
     def _channel_settings(self, code: str) -> tuple[str, dict[str, Any]]:
         try:
             channel = catalog.get_channel(self.db, code)
-            found = catalog.channel_settings(self.db, code).get("notifications")
+            found = catalog.read_channel_settings(self.db, code).get("notifications")
         except NotFound:
             return code, {}
         return channel.name, dict(found) if isinstance(found, dict) else {}
@@ -151,7 +150,7 @@ class Emailer:
                 code="invalid_event_type",
                 details={"field": "event"},
             )
-        order = lifecycle.get_order(self.db, order_id)
+        order = orders.get_order(self.db, order_id)
         return self.render(template, order, {})[0]
 
     def send_test(self, to: str) -> str:
@@ -177,7 +176,7 @@ class Emailer:
     def _failed(self, order_id: str, message: str, data: dict[str, Any]) -> None:
         log.warning("order %s: %s", order_id, message)
         with self.db.write() as conn:
-            journal.add_entry(conn, order_id, "notification.failed", message[:2000], data, ACTOR)
+            orders.add_entry(conn, order_id, "notification.failed", message[:2000], data, ACTOR)
 
     def on_event(self, envelope: Envelope) -> None:
         """Relay subscriber: send the customer the e-mail this event calls for, once."""
@@ -189,7 +188,7 @@ class Emailer:
             if store.already_sent(conn, envelope.id, template):
                 return
         try:
-            order = lifecycle.get_order(self.db, order_id)
+            order = orders.get_order(self.db, order_id)
         except NotFound:
             log.warning("event %s: order %s is gone; no e-mail", envelope.id, order_id)
             return
@@ -242,7 +241,7 @@ class Emailer:
                 },
             )
             if fresh:
-                journal.add_entry(
+                orders.add_entry(
                     conn,
                     order_id,
                     "notification.sent",

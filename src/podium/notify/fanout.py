@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from podium.db.database import Database, as_utc, utcnow
-from podium.events.model import Envelope
+from podium.events import Envelope
 from podium.ids import new_id
 from podium.notify import _webhook_store as store
 from podium.notify.model import PING, delivery_body, matches

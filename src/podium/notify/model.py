@@ -15,15 +15,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from podium.errors import ValidationFailed
-from podium.events.catalogue import Event, webhook_types
-from podium.fulfillment import events as _fulfillment_events  # noqa: F401  (registers them)
-from podium.fulfillment.events import ShipmentDelivered, ShipmentOutForDelivery, ShipmentShipped
-from podium.inventory import events as _inventory_events  # noqa: F401  (registers them)
+from podium.events import Event, webhook_types
+from podium.fulfillment import ShipmentDelivered, ShipmentOutForDelivery, ShipmentShipped
 from podium.notify.events import WebhookPing
-from podium.orders.events import OrderCancelled, OrderCreated, OrderPartiallyCancelled
-from podium.payments import events as _payments_events  # noqa: F401  (registers them)
-from podium.returns.events import RefundIssued
-from podium.routing import events as _routing_events  # noqa: F401  (registers them)
+from podium.orders import OrderCancelled, OrderCreated, OrderPartiallyCancelled
+from podium.returns import RefundIssued
 
 __all__ = [
     "EMAIL_EVENTS",

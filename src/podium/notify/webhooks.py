@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import Conflict, NotFound, ValidationFailed
-from podium.events.store import emit
+from podium.events import emit
 from podium.ids import new_id
 from podium.notify import _webhook_store as store
 from podium.notify.events import WebhookPing

@@ -1,1 +1,217 @@
 """The order aggregate: placement, status machine, holds, notes, cancellation, timeline."""
+
+from podium.orders.allocator import (
+    Allocated,
+    Allocator,
+    RoutePlan,
+    Want,
+)
+from podium.orders.cancellation import (
+    Cancellation,
+    cancel_in_transaction,
+    cancel_order,
+)
+from podium.orders.edits import (
+    EDITABLE,
+    OrderEditIn,
+    edit_in_transaction,
+    locate,
+)
+from podium.orders.events import (
+    OrderCancelled,
+    OrderCreated,
+    OrderEdited,
+    OrderEvent,
+    OrderPartiallyCancelled,
+    OrderPartiallyShipped,
+    OrderReady,
+)
+from podium.orders.exceptions import (
+    open_hold_counts,
+    short_lines,
+)
+from podium.orders.exceptions import (
+    open_holds as held_orders_by_reason,
+)
+from podium.orders.facts import (
+    OrderFacts,
+    order_facts,
+    order_for_customer,
+)
+from podium.orders.holds import (
+    Hold,
+    awaiting_stock,
+    held_by_reason,
+    open_holds,
+    put_on_hold,
+    release_holds,
+)
+from podium.orders.journal import (
+    Batch,
+    add_entry,
+    record,
+)
+from podium.orders.lifecycle import (
+    add_note,
+    get_order,
+    hold_order,
+    list_orders,
+    locked_order,
+    release_in_transaction,
+    release_order,
+    sync_status,
+    timeline,
+)
+from podium.orders.lookup import (
+    briefs,
+    by_external_ids,
+)
+from podium.orders.model import (
+    NUMBER_PREFIX,
+    CustomerIn,
+    HoldIn,
+    LineIn,
+    NoteIn,
+    OrderIntake,
+    OrderView,
+    TimelineEntry,
+    price,
+)
+from podium.orders.money import (
+    RefundQuote,
+    quote_refund,
+)
+from podium.orders.payment_status import (
+    set_payment_statuses,
+)
+from podium.orders.placement import (
+    destination_of,
+    place_order,
+    place_within,
+)
+from podium.orders.queue import (
+    SORTS,
+    QueueQuery,
+    held_order_ids,
+    param_date,
+    param_error,
+    past_promise_ids,
+    search_orders,
+)
+from podium.orders.records import (
+    find_order,
+    latest_orders,
+    lock_order_heads,
+    order_lines,
+    order_numbers,
+    orders_by_id,
+    rename_line_sku,
+    require_order,
+)
+from podium.orders.reports import (
+    order_channels,
+    orders_placed,
+)
+from podium.orders.stats import (
+    channel_orders,
+    last_order_at,
+    overview,
+)
+from podium.orders.status import (
+    HoldReason,
+    OrderStatus,
+)
+from podium.orders.timeline import (
+    TimelineRow,
+    add_timeline,
+)
+from podium.orders.views import (
+    order_views,
+)
+
+__all__ = [
+    "EDITABLE",
+    "NUMBER_PREFIX",
+    "SORTS",
+    "Allocated",
+    "Allocator",
+    "Batch",
+    "Cancellation",
+    "CustomerIn",
+    "Hold",
+    "HoldIn",
+    "HoldReason",
+    "LineIn",
+    "NoteIn",
+    "OrderCancelled",
+    "OrderCreated",
+    "OrderEditIn",
+    "OrderEdited",
+    "OrderEvent",
+    "OrderFacts",
+    "OrderIntake",
+    "OrderPartiallyCancelled",
+    "OrderPartiallyShipped",
+    "OrderReady",
+    "OrderStatus",
+    "OrderView",
+    "QueueQuery",
+    "RefundQuote",
+    "RoutePlan",
+    "TimelineEntry",
+    "TimelineRow",
+    "Want",
+    "add_entry",
+    "add_note",
+    "add_timeline",
+    "awaiting_stock",
+    "briefs",
+    "by_external_ids",
+    "cancel_in_transaction",
+    "cancel_order",
+    "channel_orders",
+    "destination_of",
+    "edit_in_transaction",
+    "find_order",
+    "get_order",
+    "held_by_reason",
+    "held_order_ids",
+    "held_orders_by_reason",
+    "hold_order",
+    "last_order_at",
+    "latest_orders",
+    "list_orders",
+    "locate",
+    "lock_order_heads",
+    "locked_order",
+    "open_hold_counts",
+    "open_holds",
+    "order_channels",
+    "order_facts",
+    "order_for_customer",
+    "order_lines",
+    "order_numbers",
+    "order_views",
+    "orders_by_id",
+    "orders_placed",
+    "overview",
+    "param_date",
+    "param_error",
+    "past_promise_ids",
+    "place_order",
+    "place_within",
+    "price",
+    "put_on_hold",
+    "quote_refund",
+    "record",
+    "release_holds",
+    "release_in_transaction",
+    "release_order",
+    "rename_line_sku",
+    "require_order",
+    "search_orders",
+    "set_payment_statuses",
+    "short_lines",
+    "sync_status",
+    "timeline",
+]

@@ -18,14 +18,13 @@ from typing import Any, Protocol
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from podium.catalog.model import Channel
-from podium.geo.coordinates import Coordinates
-from podium.geo.geocoder import Geocoder
+from podium.catalog import Channel
+from podium.geo import Coordinates, Geocoder
 from podium.orders.holds import Hold
 from podium.orders.journal import Batch
 from podium.orders.model import OrderIntake
 from podium.orders.timeline import TimelineRow
-from podium.shipments.model import Shipment, ShipmentLine
+from podium.shipments import Shipment, ShipmentLine
 
 __all__ = ["Allocated", "Allocator", "RoutePlan", "Want"]
 

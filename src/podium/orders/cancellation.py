@@ -20,10 +20,10 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from podium import inventory, shipments
 from podium.db.database import Database
 from podium.errors import Conflict, InvalidTransition
-from podium.inventory import service as inventory
-from podium.inventory.model import Movement, MovementKind
+from podium.inventory import Movement, MovementKind
 from podium.money import format_amount
 from podium.orders import _store as store
 from podium.orders import journal
@@ -33,8 +33,7 @@ from podium.orders.lifecycle import get_order, locked_order, sync_status
 from podium.orders.model import OrderView
 from podium.orders.money import OrderMoney, PricedLine, quote_refund
 from podium.orders.status import OrderStatus, change_status, check_transition
-from podium.shipments import service as shipment_records
-from podium.shipments.model import (
+from podium.shipments import (
     OPEN_STATUSES,
     SHIPPED_STATUSES,
     ShipmentStatus,
@@ -59,11 +58,11 @@ def shipped_units(conn: Connection, order_id: str) -> dict[int, int]:
     """Units per order line on shipments that have left the building."""
     ships = [
         s
-        for s in shipment_records.shipments_for_orders(conn, [order_id])
+        for s in shipments.shipments_for_orders(conn, [order_id])
         if ShipmentStatus(s.status) in SHIPPED_STATUSES
     ]
     shipped: dict[int, int] = defaultdict(int)
-    for sl in shipment_records.lines_for(conn, [s.id for s in ships]):
+    for sl in shipments.lines_for(conn, [s.id for s in ships]):
         shipped[sl.line_no] += sl.quantity
     return dict(shipped)
 
@@ -72,10 +71,10 @@ def _release_open_shipments(conn: Connection, order: sa.RowMapping, actor: str) 
     """Cancel every open shipment of the order and release its reservations in the ledger."""
     ships = [
         s
-        for s in shipment_records.shipments_for_orders(conn, [order["id"]])
+        for s in shipments.shipments_for_orders(conn, [order["id"]])
         if ShipmentStatus(s.status) in OPEN_STATUSES
     ]
-    lines = shipment_records.lines_for(conn, [s.id for s in ships])
+    lines = shipments.lines_for(conn, [s.id for s in ships])
     warehouse = {s.id: s.warehouse for s in ships}
     moves = [
         Movement(
@@ -92,7 +91,7 @@ def _release_open_shipments(conn: Connection, order: sa.RowMapping, actor: str) 
     inventory.apply(conn, moves, actor)
     for s in ships:
         check_shipment_transition(s.status, ShipmentStatus.CANCELLED)
-        shipment_records.update_shipment(conn, s.id, {"status": ShipmentStatus.CANCELLED.value})
+        shipments.update_shipment(conn, s.id, {"status": ShipmentStatus.CANCELLED.value})
 
 
 def cancel_in_transaction(

@@ -13,13 +13,11 @@ from typing import Any, Literal
 from pydantic import Field, StrictInt
 from sqlalchemy import Connection
 
-from podium.catalog import cache as catalogue
+from podium import catalog, inventory, shipments
 from podium.db.database import Database
 from podium.errors import Conflict, InsufficientStock, ValidationFailed
-from podium.geo.coordinates import Coordinates
-from podium.geo.geocoder import Geocoder
-from podium.inventory import service as inventory
-from podium.inventory.model import MAX_QUANTITY, Movement, MovementKind
+from podium.geo import Coordinates, Geocoder
+from podium.inventory import MAX_QUANTITY, Movement, MovementKind
 from podium.money import MAX_MINOR, InvalidMoney, format_amount, parse_amount
 from podium.orders import _store as store
 from podium.orders import journal
@@ -30,8 +28,7 @@ from podium.orders.lifecycle import get_order, locked_order
 from podium.orders.model import OrderView
 from podium.orders.status import HoldReason, OrderStatus, change_status
 from podium.orders.timeline import add_timeline
-from podium.shipments import service as shipment_records
-from podium.shipments.model import OPEN_STATUSES, ShipmentStatus, check_shipment_transition
+from podium.shipments import OPEN_STATUSES, ShipmentStatus, check_shipment_transition
 from podium.validation import Address, Input, MoneyString, Sku
 
 __all__ = [
@@ -74,7 +71,7 @@ def _money(value: str, currency: str, field: str) -> int:
 def _release(conn: Connection, order: Any, actor: str) -> list[dict[str, Any]]:
     ships = [
         s
-        for s in shipment_records.shipments_for_orders(conn, [order["id"]])
+        for s in shipments.shipments_for_orders(conn, [order["id"]])
         if s.status != ShipmentStatus.CANCELLED
     ]
     if any(ShipmentStatus(s.status) not in OPEN_STATUSES for s in ships):
@@ -83,7 +80,7 @@ def _release(conn: Connection, order: Any, actor: str) -> list[dict[str, Any]]:
             code="order_not_editable",
             details={"status": order["status"]},
         )
-    lines = shipment_records.lines_for(conn, [s.id for s in ships])
+    lines = shipments.lines_for(conn, [s.id for s in ships])
     warehouse = {s.id: s.warehouse for s in ships}
     inventory.apply(
         conn,
@@ -103,7 +100,7 @@ def _release(conn: Connection, order: Any, actor: str) -> list[dict[str, Any]]:
     )
     for s in ships:
         check_shipment_transition(s.status, ShipmentStatus.CANCELLED)
-        shipment_records.update_shipment(conn, s.id, {"status": ShipmentStatus.CANCELLED.value})
+        shipments.update_shipment(conn, s.id, {"status": ShipmentStatus.CANCELLED.value})
     return [{"warehouse": s.warehouse, "id": s.id} for s in ships]
 
 
@@ -165,7 +162,7 @@ def edit_in_transaction(
     lines = {ln["line_no"]: dict(ln) for ln in before_lines}
     by_sku = {ln["sku"]: ln for ln in lines.values() if ln["quantity"] > ln["quantity_cancelled"]}
     new_skus = [e.sku for e in data.lines if e.sku not in by_sku and e.quantity > 0]
-    products = catalogue.products_by_sku(conn, new_skus)
+    products = catalog.cached_products(conn, new_skus)
     next_no = max(lines, default=0) + 1
     for i, e in enumerate(data.lines):
         line = by_sku.get(e.sku)
@@ -245,7 +242,7 @@ def edit_in_transaction(
                 {k: ln[k] for k in ("quantity", "quantity_cancelled", "unit_price")},
             )
     store.update_order(conn, order_id, values)
-    channel = catalogue.channel(conn, order["channel"])
+    channel = catalog.cached_channel(conn, order["channel"])
     if channel is None:
         raise RuntimeError(f"channel {order['channel']} of order {order_id} not found")
     demand: dict[str, int] = defaultdict(int)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from podium.events.catalogue import Event, omit_none
+from podium.events import Event, omit_none
 from podium.orders.status import OrderStatus
 
 __all__ = [

@@ -14,12 +14,12 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from podium import shipments
 from podium.db.database import as_utc
 from podium.db.tables import orders
 from podium.errors import NotFound
 from podium.orders import _store as store
 from podium.orders.money import OrderMoney, PricedLine
-from podium.shipments import service as shipment_records
 
 __all__ = ["OrderFacts", "order_facts", "order_for_customer"]
 
@@ -46,14 +46,12 @@ def order_facts(conn: Connection, order_id: str) -> OrderFacts:
         raise NotFound(f"No order {order_id}.", code="order_not_found")
     lines = store.lines(conn, [order_id])
     ships = [
-        s
-        for s in shipment_records.shipments_for_orders(conn, [order_id])
-        if s.shipped_at is not None
+        s for s in shipments.shipments_for_orders(conn, [order_id]) if s.shipped_at is not None
     ]
     warehouse = {s.id: s.warehouse for s in ships}
     shipped: dict[str, int] = defaultdict(int)
     shipped_from: dict[str, str] = {}
-    for sl in shipment_records.lines_for(conn, [s.id for s in ships]):
+    for sl in shipments.lines_for(conn, [s.id for s in ships]):
         shipped[sl.sku] += sl.quantity
         shipped_from.setdefault(sl.sku, warehouse[sl.shipment_id])
     last = max((as_utc(s.shipped_at) for s in ships if s.shipped_at), default=None)

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from podium.events import store as outbox
+from podium import events as outbox
 from podium.orders.events import OrderEvent
 from podium.orders.timeline import TimelineRow, add_timeline
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from podium.catalog import records as catalog_store
+from podium import catalog, shipments
 from podium.db.database import Database, as_utc
 from podium.db.tables import orders
 from podium.errors import Conflict, InvalidTransition, NotFound
@@ -25,8 +25,7 @@ from podium.orders.status import (
 from podium.orders.timeline import TimelineRow, add_timeline, timeline_rows
 from podium.orders.views import order_views
 from podium.paging import Page
-from podium.shipments import service as shipment_records
-from podium.shipments.model import SHIPPED_STATUSES, ShipmentStatus
+from podium.shipments import SHIPPED_STATUSES, ShipmentStatus
 
 __all__ = [
     "add_note",
@@ -174,7 +173,7 @@ def _open_backorder(conn: Connection, order_id: str) -> bool:
 def require_known_skus(conn: Connection, order_id: str) -> None:
     """Refuse (409 ``unknown_sku``) while a line names a SKU the catalogue does not have."""
     lines = store.lines(conn, [order_id])
-    known = catalog_store.products_by_sku(conn, [ln["sku"] for ln in lines])
+    known = catalog.products_by_sku(conn, [ln["sku"] for ln in lines])
     missing = sorted({ln["sku"] for ln in lines if ln["sku"] not in known})
     if missing:
         raise Conflict(
@@ -215,12 +214,12 @@ def sync_status(conn: Connection, order_id: str, actor: str, *, released: bool =
         return current.value
     ships = [
         s
-        for s in shipment_records.shipments_for_orders(conn, [order_id])
+        for s in shipments.shipments_for_orders(conn, [order_id])
         if s.status != ShipmentStatus.CANCELLED
     ]
     lines = store.lines(conn, [order_id])
     wanted = sum(ln["quantity"] - ln["quantity_cancelled"] for ln in lines)
-    ship_lines = shipment_records.lines_for(conn, [s.id for s in ships])
+    ship_lines = shipments.lines_for(conn, [s.id for s in ships])
     status_of = {s.id: ShipmentStatus(s.status) for s in ships}
     shipped = sum(sl.quantity for sl in ship_lines if status_of[sl.shipment_id] in SHIPPED_STATUSES)
     delivered = sum(

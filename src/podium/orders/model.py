@@ -11,10 +11,10 @@ from typing import Any, Literal
 from pydantic import AwareDatetime, BaseModel, Field, StrictInt
 
 from podium.errors import ValidationFailed
-from podium.inventory.model import MAX_QUANTITY
+from podium.inventory import MAX_QUANTITY
 from podium.money import MAX_MINOR, InvalidMoney, format_amount, parse_amount
 from podium.numbers import JsonInt
-from podium.shipments.model import ShipmentView
+from podium.shipments import ShipmentView
 from podium.validation import Address, Code, CurrencyCode, Email, Input, MoneyString, Sku
 
 __all__ = [

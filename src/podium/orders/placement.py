@@ -14,11 +14,10 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from podium.catalog import cache as catalogue
+from podium import catalog
 from podium.db.database import Database, utcnow
 from podium.errors import Conflict, InsufficientStock, ValidationFailed
-from podium.geo.coordinates import Coordinates
-from podium.geo.geocoder import Geocoder
+from podium.geo import Coordinates, Geocoder
 from podium.ids import new_id
 from podium.orders import _store as store
 from podium.orders import journal
@@ -30,7 +29,7 @@ from podium.orders.redelivery import money_differences
 from podium.orders.status import HoldReason, OrderStatus, check_transition
 from podium.orders.timeline import TimelineRow
 from podium.orders.views import assemble_view, order_views
-from podium.shipments.model import ShipmentLine
+from podium.shipments import ShipmentLine
 
 __all__ = ["Placed", "place_order", "place_within"]
 
@@ -164,14 +163,14 @@ def _place(
     allocator: Allocator,
     hold_unknown_skus: bool = False,
 ) -> OrderView:
-    channel = catalogue.channel(conn, intake.channel)
+    channel = catalog.cached_channel(conn, intake.channel)
     if channel is None or not channel.active:
         raise ValidationFailed(
             f"Unknown or inactive channel {intake.channel}.",
             code="unknown_channel",
             details={"field": "channel", "channel": intake.channel},
         )
-    products = catalogue.products_by_sku(conn, (ln.sku for ln in intake.lines))
+    products = catalog.cached_products(conn, (ln.sku for ln in intake.lines))
     unknown = [
         {"field": f"lines.{i}.sku", "sku": ln.sku}
         for i, ln in enumerate(intake.lines)

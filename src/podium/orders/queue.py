@@ -15,13 +15,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from podium import shipments
 from podium.db.database import Database, as_utc
 from podium.db.tables import order_holds, orders
 from podium.errors import ValidationFailed
 from podium.orders.model import NUMBER_PREFIX
 from podium.orders.status import HoldReason, OrderStatus
 from podium.paging import Keyset, Page, Position, decode_cursor, keyset_page
-from podium.shipments import service as shipment_records
 
 __all__ = [
     "SORTS",
@@ -248,7 +248,7 @@ def queue_filter(
     if query.number:
         stmt = stmt.where(orders.c.number == query.number)
     if query.warehouse:
-        stmt = stmt.where(orders.c.id.in_(shipment_records.order_ids_at(query.warehouse)))
+        stmt = stmt.where(orders.c.id.in_(shipments.order_ids_at(query.warehouse)))
     if query.hold_reason:
         stmt = stmt.where(
             sa.exists(
@@ -297,7 +297,7 @@ def late_order_ids(now: datetime | None = None) -> sa.Select[Any]:
     """A SELECT of the ids of orders with an open shipment past its promise: its own, else the
     order's ``promised_date`` (for the queue's *late* filter)."""
     today = (now or datetime.now(UTC)).astimezone(UTC).date()
-    return shipment_records.late_order_ids(today, past_promise_ids(today))
+    return shipments.late_order_ids(today, past_promise_ids(today))
 
 
 def held_order_ids() -> sa.Select[Any]:

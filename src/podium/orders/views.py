@@ -9,6 +9,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from podium import shipments
 from podium.db.database import as_utc
 from podium.orders import _store as store
 from podium.orders.model import (
@@ -18,14 +19,7 @@ from podium.orders.model import (
     money,
 )
 from podium.orders.status import derive_fulfilment_status
-from podium.shipments import service as shipment_records
-from podium.shipments.model import (
-    SHIPPED_STATUSES,
-    Shipment,
-    ShipmentLine,
-    ShipmentStatus,
-    shipment_view,
-)
+from podium.shipments import SHIPPED_STATUSES, Shipment, ShipmentLine, ShipmentStatus, shipment_view
 
 __all__ = ["assemble_view", "order_views"]
 
@@ -40,9 +34,9 @@ def order_views(conn: Connection, rows: Sequence[Mapping[Any, Any]]) -> list[Ord
     holds_by_order: dict[str, list[sa.RowMapping]] = defaultdict(list)
     for h in store.holds(conn, ids):
         holds_by_order[h["order_id"]].append(h)
-    ship_rows = shipment_records.shipments_for_orders(conn, ids)
+    ship_rows = shipments.shipments_for_orders(conn, ids)
     ship_lines: dict[str, list[ShipmentLine]] = defaultdict(list)
-    for sl in shipment_records.lines_for(conn, [s.id for s in ship_rows]):
+    for sl in shipments.lines_for(conn, [s.id for s in ship_rows]):
         ship_lines[sl.shipment_id].append(sl)
     ships_by_order: dict[str, list[Shipment]] = defaultdict(list)
     for s in ship_rows:

@@ -17,7 +17,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from podium.orders.payment_status import set_payment_statuses
+from podium.orders import set_payment_statuses
 from podium.payments import _store as store
 
 __all__ = ["Book"]

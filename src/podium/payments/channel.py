@@ -15,7 +15,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from podium.orders.lifecycle import locked_order
+from podium.orders import locked_order
 from podium.payments import _store as store
 from podium.payments.gateways import Gateways
 from podium.payments.model import PaymentFact, TxKind

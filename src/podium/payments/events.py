@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from podium.orders.events import OrderEvent
+from podium.orders import OrderEvent
 
 __all__ = ["PaymentRecorded"]
 

@@ -8,8 +8,7 @@ from sqlalchemy import Connection
 from podium.db.database import Database, as_utc
 from podium.errors import Conflict, NotFound, ValidationFailed
 from podium.money import InvalidMoney, format_amount, parse_amount
-from podium.orders.lifecycle import locked_order
-from podium.orders.records import find_order, require_order
+from podium.orders import find_order, locked_order, require_order
 from podium.payments import _store as store
 from podium.payments.gateways import Gateways
 from podium.payments.model import (

@@ -8,15 +8,12 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from podium.catalog import cache as catalogue
+from podium import catalog, orders
 from podium.db.database import Database
 from podium.errors import Conflict, ValidationFailed
-from podium.events.model import Envelope
+from podium.events import Envelope
 from podium.money import format_amount
-from podium.orders import journal
-from podium.orders.model import OrderView
-from podium.orders.records import lock_order_heads, orders_by_id
-from podium.orders.views import order_views
+from podium.orders import OrderView, lock_order_heads, order_views, orders_by_id
 from podium.payments import _store as store
 from podium.payments.book import Book
 from podium.payments.events import PaymentRecorded
@@ -58,7 +55,7 @@ def _transactions(conn: Connection, order_id: str) -> list[Transaction]:
 def _channel_settings(conn: Connection, code: str) -> dict[str, Any]:
     """The channel's settings through the per-process catalogue copy (policies hold no secret;
     a policy changed in another process applies here within the copy's 2 s)."""
-    found = catalogue.channel(conn, code)
+    found = catalog.cached_channel(conn, code)
     return dict(found.settings) if found is not None else {}
 
 
@@ -132,7 +129,7 @@ def record_transaction(
         book.set_payment_status(order, status)
     if own:
         book.flush()
-    journal.record(
+    orders.record(
         conn,
         order,
         actor,

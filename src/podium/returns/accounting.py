@@ -18,7 +18,7 @@ from podium.csvsafe import SafeWriter
 from podium.db.database import Database, as_utc
 from podium.errors import ValidationFailed
 from podium.money import format_amount
-from podium.orders.reports import order_channels, orders_placed
+from podium.orders import order_channels, orders_placed
 from podium.returns.refunds import refunds_issued
 
 __all__ = ["COLUMNS", "Figures", "accounting_csv", "aggregate", "render"]

@@ -14,15 +14,17 @@ from __future__ import annotations
 
 from sqlalchemy import Connection
 
-from podium.catalog import cache as catalogue
+from podium import catalog, payments
 from podium.db.database import Database
-from podium.orders.cancellation import Cancellation, cancel_in_transaction
-from podium.orders.facts import order_facts
-from podium.orders.lifecycle import get_order, locked_order
-from podium.orders.model import OrderView
-from podium.payments import service as payments
-from podium.payments.gateways import Gateways
-from podium.payments.model import CHANNEL_PAID_TAG, CapturePolicy, payment_policy
+from podium.orders import (
+    Cancellation,
+    OrderView,
+    cancel_in_transaction,
+    get_order,
+    locked_order,
+    order_facts,
+)
+from podium.payments import CHANNEL_PAID_TAG, CapturePolicy, Gateways, payment_policy
 from podium.returns import _store as store
 from podium.returns.model import RefundIn
 from podium.returns.refunds import Plan, issue_refund
@@ -47,7 +49,7 @@ def settle_cancellation(
     order = locked_order(conn, done.order_id)
     if CHANNEL_PAID_TAG in (order["tags"] or []):
         return 0
-    channel = catalogue.channel(conn, order["channel"])
+    channel = catalog.cached_channel(conn, order["channel"])
     policy = payment_policy(dict(channel.settings) if channel is not None else {})
     if policy.capture is CapturePolicy.MANUAL:
         return 0

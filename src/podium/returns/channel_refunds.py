@@ -14,14 +14,13 @@ from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
+from podium import inventory
 from podium.db.database import Database
 from podium.errors import ValidationFailed
-from podium.inventory import service as inventory
-from podium.inventory.model import Movement, MovementKind
+from podium.inventory import Movement, MovementKind
 from podium.money import normalise_currency
-from podium.orders.facts import OrderFacts, order_facts
-from podium.orders.lifecycle import locked_order
-from podium.payments.gateways import Gateways
+from podium.orders import OrderFacts, locked_order, order_facts
+from podium.payments import Gateways
 from podium.returns import _store as store
 from podium.returns.model import Disposition, RefundIn, RefundView, ReturnLineIn, ReturnStatus
 from podium.returns.refunds import Plan, issue_refund, units_by_sku

@@ -15,13 +15,10 @@ from typing import Any
 
 from podium.db.database import Database
 from podium.errors import DomainError, NotFound
-from podium.events.model import Envelope
+from podium.events import Envelope
 from podium.money import InvalidMoney, parse_amount
-from podium.orders.lifecycle import locked_order
-from podium.orders.timeline import TimelineRow, add_timeline
-from podium.payments.channel import cover_channel_refund
-from podium.payments.gateways import Gateways
-from podium.payments.model import CHANNEL_PAID_TAG
+from podium.orders import TimelineRow, add_timeline, locked_order
+from podium.payments import CHANNEL_PAID_TAG, Gateways, cover_channel_refund
 from podium.returns.channel_refunds import ChannelRefundLine, record_channel_refund_in
 
 __all__ = ["on_channel_refund", "refund_lines"]

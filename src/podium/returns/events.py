@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from podium.events.catalogue import SPREAD, omit_none
-from podium.orders.events import OrderEvent
+from podium.events import SPREAD, omit_none
+from podium.orders import OrderEvent
 from podium.returns.model import ReturnStatus
 
 __all__ = [

@@ -10,17 +10,20 @@ from __future__ import annotations
 
 from pydantic import BaseModel, Field, StrictInt
 
+from podium import orders
 from podium.db.database import Database
 from podium.errors import Conflict, NotFound
-from podium.inventory.model import MAX_QUANTITY
+from podium.inventory import MAX_QUANTITY
 from podium.numbers import JsonBool
-from podium.orders import journal
-from podium.orders.allocator import Allocator
-from podium.orders.holds import put_on_hold
-from podium.orders.lifecycle import get_order, locked_order
-from podium.orders.model import OrderIntake
-from podium.orders.placement import place_order
-from podium.orders.status import HoldReason
+from podium.orders import (
+    Allocator,
+    HoldReason,
+    OrderIntake,
+    get_order,
+    locked_order,
+    place_order,
+    put_on_hold,
+)
 from podium.returns import _store as store
 from podium.returns.events import ExchangeCreated
 from podium.returns.model import ReturnStatus
@@ -103,7 +106,7 @@ def create_exchange(
                     f"advance exchange: waiting for return {return_id}",
                     actor=actor,
                 )
-            journal.record(
+            orders.record(
                 conn,
                 order,
                 actor,

@@ -11,23 +11,19 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from podium.carriers.accounts import Carriers, CarrierUnavailable
-from podium.carriers.model import Carrier, CarrierError, RateRequest
-from podium.carriers.shopping import shop
-from podium.catalog import records as catalog
+from podium import catalog, orders, shipments
+from podium.carriers import Carrier, CarrierError, Carriers, CarrierUnavailable, RateRequest, shop
 from podium.db.database import Database
 from podium.errors import Conflict, NotFound, ValidationFailed
 from podium.ids import new_id
 from podium.money import format_amount
-from podium.orders import journal
-from podium.orders.records import require_order
+from podium.orders import require_order
 from podium.returns import _label_store as label_store
 from podium.returns import _store as store
 from podium.returns.events import ReturnLabelCreated
 from podium.returns.labels import ReturnLabelIn, ReturnLabelView, label_view
 from podium.returns.model import ReturnStatus, return_policy
 from podium.returns.service import locked_return
-from podium.shipments import service as shipment_records
 
 __all__ = ["buy_return_label"]
 
@@ -70,13 +66,11 @@ def _warehouse_for(
             )
         return wanted
     parcels = [
-        s
-        for s in shipment_records.shipments_for_orders(conn, [order["id"]])
-        if s.shipped_at is not None
+        s for s in shipments.shipments_for_orders(conn, [order["id"]]) if s.shipped_at is not None
     ]
     carrying = {
         ln.shipment_id
-        for ln in shipment_records.lines_for(conn, [s.id for s in parcels])
+        for ln in shipments.lines_for(conn, [s.id for s in parcels])
         if ln.sku in skus
     }
     for s in sorted(parcels, key=lambda s: (s.id not in carrying, s.id)):
@@ -173,7 +167,7 @@ def buy_return_label(
                     "currency": rate.currency,
                     "warehouse": warehouse,
                 }
-                journal.record(
+                orders.record(
                     conn,
                     order,
                     actor,

@@ -8,12 +8,9 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from podium.carriers.accounts import Carriers
-from podium.carriers.model import CarrierError, Tracking
-from podium.carriers.parcels import PollResult
-from podium.carriers.shopping import carrier_for
+from podium import orders
+from podium.carriers import CarrierError, Carriers, PollResult, Tracking, carrier_for
 from podium.db.database import Database, as_utc, utcnow
-from podium.orders import journal
 from podium.returns import _label_store as label_store
 from podium.returns.events import ReturnParcelDelivered
 from podium.returns.model import ReturnStatus
@@ -70,7 +67,7 @@ def apply_return_tracking(db: Database, tracking: Tracking, actor: str) -> str |
             changed = True
         if tracking.status == "delivered" and label["delivered_at"] is None:
             label_store.update_label(conn, label["id"], {"delivered_at": utcnow()})
-            journal.record(
+            orders.record(
                 conn,
                 order,
                 actor,

@@ -16,18 +16,14 @@ from typing import Any
 import sqlalchemy as sa
 from pydantic import BaseModel, Field
 
-from podium.carriers.accounts import Carriers, CarrierUnavailable
-from podium.carriers.model import CarrierError
-from podium.carriers.shopping import carrier_for
-from podium.catalog import records as catalog
+from podium import catalog, orders
+from podium.carriers import CarrierError, Carriers, CarrierUnavailable, carrier_for
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import Conflict, NotFound
-from podium.events.model import Envelope
-from podium.fulfillment.documents import LabelDoc
-from podium.fulfillment.paperwork import address_lines
+from podium.events import Envelope
+from podium.fulfillment import LabelDoc, address_lines
 from podium.money import format_amount
-from podium.orders import journal
-from podium.orders.records import find_order
+from podium.orders import find_order
 from podium.returns import _label_store as label_store
 from podium.returns import _store as store
 from podium.returns.events import ReturnLabelVoided
@@ -134,7 +130,7 @@ def void_return_label(db: Database, carriers: Carriers, return_id: str, actor: s
         if ret["tracking_number"] == row["tracking_number"]:
             store.update_return(conn, return_id, {"carrier": None, "tracking_number": None})
         facts = {"return_id": return_id, "tracking_number": row["tracking_number"]}
-        journal.record(
+        orders.record(
             conn,
             order,
             actor,

@@ -21,7 +21,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field, StrictInt
 
 from podium.errors import InvalidTransition
-from podium.inventory.model import MAX_QUANTITY
+from podium.inventory import MAX_QUANTITY
 from podium.numbers import JsonBool
 from podium.validation import Code, Input, MoneyString, Sku
 

@@ -6,12 +6,11 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from podium.catalog import cache as catalogue
-from podium.catalog import records as catalog
+from podium import catalog
 from podium.db.database import Database
 from podium.errors import NotFound, ValidationFailed
 from podium.numbers import JsonInt
-from podium.payments.model import payment_policy
+from podium.payments import payment_policy
 from podium.returns.model import return_policy
 from podium.validation import Code, Input
 
@@ -83,7 +82,7 @@ def _set(db: Database, code: str, key: str, value: dict[str, object]) -> Policie
     with db.write() as conn:
         if not catalog.set_channel_setting(conn, code, key, value):
             raise NotFound(f"No channel {code}.", code="channel_not_found")
-    catalogue.forget(db.engine)  # this process's copy of the channel is stale now
+    catalog.forget(db.engine)  # this process's copy of the channel is stale now
     return get_policies(db, code)
 
 

@@ -20,8 +20,7 @@ import sqlalchemy as sa
 
 from podium.db.database import Database, as_utc
 from podium.db.tables import orders, refunds, return_lines, returns
-from podium.orders.model import NUMBER_PREFIX
-from podium.orders.queue import param_date, param_error
+from podium.orders import NUMBER_PREFIX, param_date, param_error
 from podium.paging import Keyset, Page, Position, decode_cursor, keyset_page
 from podium.returns.model import ReturnStatus
 

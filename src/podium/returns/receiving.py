@@ -6,14 +6,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from podium import inventory, orders
 from podium.db.database import Database
 from podium.errors import Conflict, InvalidTransition
-from podium.inventory import service as inventory
-from podium.inventory.model import Movement, MovementKind
-from podium.orders import journal
-from podium.orders.facts import order_facts
-from podium.orders.lifecycle import release_in_transaction
-from podium.orders.status import HoldReason
+from podium.inventory import Movement, MovementKind
+from podium.orders import HoldReason, order_facts, release_in_transaction
 from podium.returns import _store as store
 from podium.returns.dispositions import EFFECTS
 from podium.returns.events import ReturnReceived
@@ -84,7 +81,7 @@ def receive_return(db: Database, return_id: str, data: ReceiveIn, actor: str) ->
             release_in_transaction(
                 conn, row["exchange_order_id"], HoldReason.AWAITING_RETURN.value, actor
             )
-        journal.record(
+        orders.record(
             conn,
             order,
             actor,

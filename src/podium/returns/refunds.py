@@ -14,18 +14,14 @@ from typing import Any
 from pydantic import Field, StrictInt
 from sqlalchemy import Connection
 
+from podium import orders, payments
 from podium.db.database import Database
 from podium.errors import Conflict, InvalidTransition, ValidationFailed
 from podium.ids import new_id
-from podium.inventory.model import MAX_QUANTITY
+from podium.inventory import MAX_QUANTITY
 from podium.money import InvalidMoney, format_amount, parse_amount
-from podium.orders import journal
-from podium.orders.facts import OrderFacts, order_facts
-from podium.orders.lifecycle import locked_order
-from podium.orders.money import RefundQuote, quote_refund
-from podium.payments import service as payments
-from podium.payments.gateways import Gateways
-from podium.payments.model import TxKind
+from podium.orders import OrderFacts, RefundQuote, locked_order, order_facts, quote_refund
+from podium.payments import Gateways, TxKind
 from podium.returns import _store as store
 from podium.returns.events import RefundIssued, ReturnClosed
 from podium.returns.model import (
@@ -192,7 +188,7 @@ def issue_refund(
     else:
         payments.refund_payment(conn, order, amount, refund_id, gateways, actor)
     order = locked_order(conn, order["id"])
-    journal.record(
+    orders.record(
         conn,
         order,
         actor,
@@ -257,7 +253,7 @@ def _close_if_settled(conn: Connection, return_id: str, actor: str) -> None:
     lines = store.return_lines_for(conn, [return_id])
     if all(by_return_line.get((return_id, ln["line_no"]), 0) >= ln["quantity"] for ln in lines):
         store.update_return(conn, return_id, {"status": ReturnStatus.CLOSED.value})
-        journal.record(
+        orders.record(
             conn,
             order,
             actor,

@@ -11,14 +11,12 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from podium.catalog import records as catalog
+from podium import catalog, orders
 from podium.db.database import Database, utcnow
 from podium.db.tables import returns
 from podium.errors import Conflict, NotFound, ValidationFailed
 from podium.ids import new_id
-from podium.orders import journal
-from podium.orders.facts import OrderFacts, order_facts, order_for_customer
-from podium.orders.lifecycle import locked_order
+from podium.orders import OrderFacts, locked_order, order_facts, order_for_customer
 from podium.paging import Page
 from podium.returns import _label_store as label_store
 from podium.returns import _store as store
@@ -144,7 +142,7 @@ def open_return(
         [{**r, "return_id": return_id} for r in rows],
     )
     units = sum(r["quantity"] for r in rows)
-    journal.record(
+    orders.record(
         conn,
         order,
         actor,
@@ -229,7 +227,7 @@ def move(
     if current != target:
         check_return_transition(current, target)
     store.update_return(conn, return_id, {"status": target.value, **(values or {})})
-    journal.record(
+    orders.record(
         conn,
         order,
         actor,

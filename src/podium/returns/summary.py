@@ -6,9 +6,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from podium.catalog import records as catalog
+from podium import catalog
 from podium.db.database import Database
-from podium.orders.facts import order_facts
+from podium.orders import order_facts
 from podium.returns import _store as store
 from podium.returns.model import RefundView, ReturnView, return_policy
 from podium.returns.views import refund_views, return_views

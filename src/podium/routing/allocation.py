@@ -12,18 +12,16 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from podium.catalog.model import Channel
-from podium.geo.coordinates import Coordinates
+from podium import inventory, shipments
+from podium.catalog import Channel
+from podium.geo import Coordinates
 from podium.ids import new_id
-from podium.inventory import service as inventory
-from podium.inventory.model import Movement, MovementKind
-from podium.orders.allocator import Allocated, Want
-from podium.orders.timeline import TimelineRow
+from podium.inventory import Movement, MovementKind
+from podium.orders import Allocated, TimelineRow, Want
 from podium.routing.engine import OrderFacts
 from podium.routing.model import Plan
 from podium.routing.online import plan_order
-from podium.shipments import service as shipment_records
-from podium.shipments.model import ShipmentLine, ShipmentStatus
+from podium.shipments import ShipmentLine, ShipmentStatus
 
 __all__ = ["plan_for", "reserve_and_ship", "routing_entry"]
 
@@ -88,7 +86,7 @@ def reserve_and_ship(
                 left -= take
             if not left:
                 break
-    made = shipment_records.create_shipments(conn, rows, lines)
+    made = shipments.create_shipments(conn, rows, lines)
     return Allocated(made, [ShipmentLine.of(ln) for ln in lines])
 
 

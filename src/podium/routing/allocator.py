@@ -13,14 +13,9 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from podium.catalog.model import Channel
-from podium.geo.coordinates import Coordinates
-from podium.geo.geocoder import Geocoder
-from podium.orders.allocator import Allocated, RoutePlan, Want
-from podium.orders.holds import Hold
-from podium.orders.journal import Batch
-from podium.orders.model import OrderIntake
-from podium.orders.timeline import TimelineRow
+from podium.catalog import Channel
+from podium.geo import Coordinates, Geocoder
+from podium.orders import Allocated, Batch, Hold, OrderIntake, RoutePlan, TimelineRow, Want
 from podium.routing.allocation import plan_for, reserve_and_ship, routing_entry
 from podium.routing.backorders import allocate_backorder
 from podium.routing.model import Plan

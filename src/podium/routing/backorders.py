@@ -7,15 +7,12 @@ from collections import defaultdict
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from podium.catalog import records as catalog
-from podium.geo.coordinates import Coordinates
-from podium.orders.allocator import Want
-from podium.orders.records import order_lines
-from podium.orders.timeline import TimelineRow
+from podium import catalog, shipments
+from podium.geo import Coordinates
+from podium.orders import TimelineRow, Want, order_lines
 from podium.routing.allocation import plan_for, reserve_and_ship, routing_entry
 from podium.routing.online import facts_of_order
-from podium.shipments import service as shipment_records
-from podium.shipments.model import ShipmentStatus
+from podium.shipments import ShipmentStatus
 
 __all__ = ["allocate_backorder", "unallocated"]
 
@@ -24,11 +21,11 @@ def unallocated(conn: Connection, order_id: str) -> list[Want]:
     """Units per line neither cancelled nor in a live shipment."""
     ships = [
         s
-        for s in shipment_records.shipments_for_orders(conn, [order_id])
+        for s in shipments.shipments_for_orders(conn, [order_id])
         if s.status != ShipmentStatus.CANCELLED
     ]
     allocated: dict[int, int] = defaultdict(int)
-    for sl in shipment_records.lines_for(conn, [s.id for s in ships]):
+    for sl in shipments.lines_for(conn, [s.id for s in ships]):
         allocated[sl.line_no] += sl.quantity
     wants = []
     for ln in order_lines(conn, [order_id]):

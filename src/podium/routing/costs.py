@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from podium.catalog.rates import RateTable, band_of
+from podium.catalog import RateTable, band_of
 
 __all__ = [
     "DEFAULT_RATES",

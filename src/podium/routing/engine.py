@@ -13,8 +13,8 @@ from datetime import date, datetime
 from itertools import combinations
 from typing import Any
 
-from podium.catalog.rates import RateTable
-from podium.geo.coordinates import Coordinates, haversine_km
+from podium.catalog import RateTable
+from podium.geo import Coordinates, haversine_km
 from podium.money import parse_amount
 from podium.routing.costs import DEFAULT_RATES, Calendar, delivery_date
 from podium.routing.model import Allocation, Candidate, Plan, plan_shipments

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from podium.events.catalogue import omit_none
-from podium.orders.events import OrderEvent
+from podium.events import omit_none
+from podium.orders import OrderEvent
 
 __all__ = ["OrderRerouted"]
 

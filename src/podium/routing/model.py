@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import combinations
 
-from podium.geo.coordinates import Coordinates, haversine_km
+from podium.geo import Coordinates, haversine_km
 
 __all__ = ["Allocation", "Candidate", "Plan", "plan_shipments", "rank_candidates"]
 

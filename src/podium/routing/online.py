@@ -11,15 +11,11 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from podium.catalog import cache as catalogue
-from podium.catalog.model import Channel
+from podium import catalog, inventory
+from podium.catalog import Channel
 from podium.db.database import as_utc, utcnow
-from podium.geo.coordinates import Coordinates
-from podium.inventory import stock as stock
-from podium.orders.holds import Hold, put_on_hold
-from podium.orders.journal import Batch
-from podium.orders.model import OrderIntake
-from podium.orders.status import HoldReason
+from podium.geo import Coordinates
+from podium.orders import Batch, Hold, HoldReason, OrderIntake, put_on_hold
 from podium.routing import service as routing
 from podium.routing.costs import promise_for
 from podium.routing.engine import OrderFacts, route
@@ -43,7 +39,7 @@ def order_facts(
     priority: int | None,
 ) -> OrderFacts:
     """What the routing rules may look at in an order."""
-    products = catalogue.products_by_sku(conn, skus)
+    products = catalog.cached_products(conn, skus)
     return OrderFacts(
         channel=channel,
         placed_at=placed_at,
@@ -116,7 +112,7 @@ def plan_order(
         for loc in routing.locations(conn, now, allowed=feeds)
         if loc.active and loc.code not in exclude
     ]
-    levels = stock.levels(conn, demand, [loc.code for loc in locations], lock=True)
+    levels = inventory.levels(conn, demand, [loc.code for loc in locations], lock=True)
     available = {(wh, sku): lv.available for (sku, wh), lv in levels.items()}
     if facts is None:
         facts = OrderFacts(channel=channel.code, placed_at=now)

@@ -23,7 +23,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array
 
-from podium.geo.coordinates import Coordinates
+from podium.geo import Coordinates
 from podium.money import parse_amount
 from podium.routing.engine import Location, OrderFacts, Site, plan_cost, route, sites_for
 from podium.routing.model import Allocation, Plan

@@ -6,11 +6,7 @@ from collections import Counter
 
 from podium.db.database import Database
 from podium.errors import NotFound
-from podium.orders.holds import held_by_reason
-from podium.orders.model import OrderView
-from podium.orders.records import orders_by_id
-from podium.orders.status import HoldReason
-from podium.orders.views import order_views
+from podium.orders import HoldReason, OrderView, held_by_reason, order_views, orders_by_id
 
 __all__ = ["queue_orders", "queues"]
 

@@ -14,24 +14,18 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from podium import events, inventory, orders, shipments
 from podium.db.database import Database
 from podium.errors import InsufficientStock
-from podium.events import store as outbox
-from podium.inventory import service as inventory
-from podium.inventory import stock as stock_store
-from podium.inventory.model import Movement, MovementKind
+from podium.inventory import Movement, MovementKind
 from podium.money import format_amount
-from podium.orders import lifecycle
-from podium.orders.records import require_order
-from podium.orders.status import OrderStatus
-from podium.orders.timeline import add_timeline
+from podium.orders import OrderStatus, add_timeline, require_order
 from podium.routing.allocation import reserve_and_ship, routing_entry
 from podium.routing.backorders import unallocated
 from podium.routing.events import OrderRerouted
 from podium.routing.model import Allocation, Plan
 from podium.routing.optimiser import Option, WaveOrder
-from podium.shipments import service as shipment_records
-from podium.shipments.model import ShipmentStatus, check_shipment_transition
+from podium.shipments import ShipmentStatus, check_shipment_transition
 
 __all__ = ["Change", "Member", "apply_changes"]
 
@@ -94,11 +88,11 @@ def apply_changes(
         with db.write() as conn:
             released = []
             for change in sorted(pending, key=lambda c: c.order_id):
-                lifecycle.locked_order(conn, change.order_id)
+                orders.locked_order(conn, change.order_id)
             skus = {a.sku for c in pending for a in members[c.order_id].current}
             places = {a.warehouse for c in pending for a in members[c.order_id].current}
             places |= {a.warehouse for c in pending for a in chosen[c.order_id].allocations}
-            stock_store.levels(conn, skus, places, lock=True)  # all at once, in key order
+            inventory.levels(conn, skus, places, lock=True)  # all at once, in key order
             for change in pending:
                 member = members[change.order_id]
                 if not _release(conn, member, actor):
@@ -122,7 +116,7 @@ class _Moved(Exception):
 
 def _replan(conn: Connection, member: Member, option: Option, saving: int, actor: str) -> bool:
     """Swap one order's plan; False when the order moved on since the wave was read."""
-    lifecycle.locked_order(conn, member.order.id)
+    orders.locked_order(conn, member.order.id)
     if not _release(conn, member, actor, also=option):
         return False
     _reserve(conn, member, option, saving, actor)
@@ -134,7 +128,7 @@ def _release(conn: Connection, member: Member, actor: str, *, also: Option | Non
     order = require_order(conn, member.order.id)
     ships = [
         s
-        for s in shipment_records.shipments_for_orders(conn, [order["id"]])
+        for s in shipments.shipments_for_orders(conn, [order["id"]])
         if s.status != ShipmentStatus.CANCELLED
     ]
     if (
@@ -143,10 +137,10 @@ def _release(conn: Connection, member: Member, actor: str, *, also: Option | Non
         or any(s.status != ShipmentStatus.PENDING for s in ships)
     ):
         return False
-    lines = shipment_records.lines_for(conn, list(member.shipment_ids))
+    lines = shipments.lines_for(conn, list(member.shipment_ids))
     where = {s.id: s.warehouse for s in ships}
     touched_wh = {*where.values(), *(a.warehouse for a in (also.allocations if also else ()))}
-    stock_store.levels(conn, {ln.sku for ln in lines}, touched_wh, lock=True)  # key order
+    inventory.levels(conn, {ln.sku for ln in lines}, touched_wh, lock=True)  # key order
     inventory.apply(
         conn,
         [
@@ -165,14 +159,14 @@ def _release(conn: Connection, member: Member, actor: str, *, also: Option | Non
     )
     for s in ships:
         check_shipment_transition(s.status, ShipmentStatus.CANCELLED)
-        shipment_records.update_shipment(conn, s.id, {"status": "cancelled"})
+        shipments.update_shipment(conn, s.id, {"status": "cancelled"})
     return True
 
 
 def _reserve(conn: Connection, member: Member, option: Option, saving: int, actor: str) -> None:
     """Reserve the new plan's units and create its shipments (guarded: may refuse)."""
     order = require_order(conn, member.order.id)
-    stock_store.levels(
+    inventory.levels(
         conn,
         {a.sku for a in option.allocations},
         {a.warehouse for a in option.allocations},
@@ -201,7 +195,7 @@ def _reserve(conn: Connection, member: Member, option: Option, saving: int, acto
         ],
         actor,
     )
-    outbox.emit(
+    events.emit(
         conn,
         [
             OrderRerouted(

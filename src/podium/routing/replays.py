@@ -15,14 +15,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from podium.catalog import cache as catalogue
+from podium import catalog, inventory
 from podium.db.database import Database, utcnow
-from podium.geo.coordinates import Coordinates
-from podium.geo.geocoder import Geocoder
-from podium.inventory import stock as stock_store
-from podium.orders.model import OrderIntake, price
-from podium.orders.placement import destination_of
-from podium.orders.records import latest_orders, order_lines
+from podium.geo import Coordinates, Geocoder
+from podium.orders import OrderIntake, destination_of, latest_orders, order_lines, price
 from podium.routing import service as routing
 from podium.routing.engine import Location
 from podium.routing.online import facts_of_order, intake_facts
@@ -85,9 +81,9 @@ def orders_from_file(db: Database, path: Path, geocoder: Geocoder) -> list[WaveO
 
 def network(db: Database, skus: set[str]) -> tuple[dict[tuple[str, str], int], list[Location]]:
     with db.read() as conn:
-        levels = stock_store.levels(conn, skus) if skus else {}
+        levels = inventory.levels(conn, skus) if skus else {}
         locations = routing.locations(conn, utcnow())
-        warehouses = {w.code: w for w in catalogue.warehouses(conn)}
+        warehouses = {w.code: w for w in catalog.warehouses(conn)}
     stock = {(wh, sku): max(0, lv.on_hand - lv.safety_stock) for (sku, wh), lv in levels.items()}
     full_day = [
         replace(loc, capacity_left=warehouses[loc.code].daily_order_capacity)

@@ -11,11 +11,18 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from podium.db.database import Database
-from podium.events.model import Envelope
-from podium.orders.holds import awaiting_stock, open_holds, release_holds
-from podium.orders.lifecycle import locked_order, sync_status
-from podium.orders.status import HoldReason, OrderStatus
-from podium.orders.timeline import TimelineRow, add_timeline
+from podium.events import Envelope
+from podium.orders import (
+    HoldReason,
+    OrderStatus,
+    TimelineRow,
+    add_timeline,
+    awaiting_stock,
+    locked_order,
+    open_holds,
+    release_holds,
+    sync_status,
+)
 from podium.routing.backorders import allocate_backorder
 
 __all__ = ["BATCH", "fill_backorders", "on_inventory_changed"]

@@ -12,27 +12,25 @@ from collections import defaultdict
 
 from sqlalchemy import Connection
 
-from podium.catalog import cache as catalogue
+from podium import catalog, inventory, orders, shipments
 from podium.db.database import Database
 from podium.errors import Conflict, NotFound
-from podium.geo.coordinates import Coordinates
-from podium.inventory import service as inventory
-from podium.inventory import stock as stock_store
-from podium.inventory.model import Movement, MovementKind
-from podium.orders import lifecycle
-from podium.orders.events import OrderEvent
-from podium.orders.holds import put_on_hold
-from podium.orders.journal import Batch
-from podium.orders.model import OrderView
-from podium.orders.records import require_order
-from podium.orders.status import HoldReason
-from podium.orders.views import order_views
+from podium.geo import Coordinates
+from podium.inventory import Movement, MovementKind
+from podium.orders import (
+    Batch,
+    HoldReason,
+    OrderEvent,
+    OrderView,
+    order_views,
+    put_on_hold,
+    require_order,
+)
 from podium.routing.allocation import plan_for, reserve_and_ship, routing_entry
 from podium.routing.backorders import unallocated
 from podium.routing.events import OrderRerouted
 from podium.routing.online import facts_of_order
-from podium.shipments import service as shipment_records
-from podium.shipments.model import ShipmentStatus, check_shipment_transition
+from podium.shipments import ShipmentStatus, check_shipment_transition
 
 __all__ = ["REROUTABLE", "reject_shipment", "reroute_shipment", "reroute_warehouse"]
 
@@ -43,7 +41,7 @@ REROUTABLE = frozenset({ShipmentStatus.PENDING, ShipmentStatus.RELEASED})
 def _reroute(conn: Connection, order_id: str, shipment_id: str, why: str, actor: str) -> None:
     """Cancel one open shipment of a locked order and route its units elsewhere."""
     order = require_order(conn, order_id)
-    shipment = shipment_records.lock_shipment(conn, shipment_id)
+    shipment = shipments.lock_shipment(conn, shipment_id)
     if shipment is None:
         raise RuntimeError(f"shipment {shipment_id} not found")
     if ShipmentStatus(shipment.status) not in REROUTABLE:
@@ -54,12 +52,10 @@ def _reroute(conn: Connection, order_id: str, shipment_id: str, why: str, actor:
             details={"shipment_id": shipment_id, "status": shipment.status},
         )
     warehouse = shipment.warehouse
-    lines = shipment_records.lines_for(conn, [shipment_id])
+    lines = shipments.lines_for(conn, [shipment_id])
     # Every stock row this may touch, locked once in key order (as placement does): no deadlock.
-    every = [w.code for w in catalogue.warehouses(conn)]
-    stock_store.levels(
-        conn, {ln.sku for ln in lines} | _unshipped(conn, order_id), every, lock=True
-    )
+    every = [w.code for w in catalog.warehouses(conn)]
+    inventory.levels(conn, {ln.sku for ln in lines} | _unshipped(conn, order_id), every, lock=True)
     inventory.apply(
         conn,
         [
@@ -77,12 +73,12 @@ def _reroute(conn: Connection, order_id: str, shipment_id: str, why: str, actor:
         actor,
     )
     check_shipment_transition(shipment.status, ShipmentStatus.CANCELLED)
-    shipment_records.update_shipment(conn, shipment_id, {"status": ShipmentStatus.CANCELLED.value})
+    shipments.update_shipment(conn, shipment_id, {"status": ShipmentStatus.CANCELLED.value})
     wants = unallocated(conn, order_id)
     demand: dict[str, int] = defaultdict(int)
     for w in wants:
         demand[w.sku] += w.quantity
-    channel = catalogue.channel(conn, order["channel"])
+    channel = catalog.cached_channel(conn, order["channel"])
     if channel is None:
         raise RuntimeError(f"channel {order['channel']} of order {order_id} not found")
     lat, lon = order["destination_latitude"], order["destination_longitude"]
@@ -149,10 +145,10 @@ def _reroute_one(
     db: Database, shipment_id: str, why: str, actor: str, order_id: str | None = None
 ) -> OrderView:
     with db.write() as conn:
-        found = shipment_records.get_shipment(conn, shipment_id)
+        found = shipments.get_shipment(conn, shipment_id)
         if found is None or order_id not in (None, found.order_id):
             raise NotFound(f"No shipment {shipment_id}.", code="shipment_not_found")
-        lifecycle.locked_order(conn, found.order_id)  # the order row first, then the rest
+        orders.locked_order(conn, found.order_id)  # the order row first, then the rest
         _reroute(conn, found.order_id, shipment_id, why, actor)
         row = require_order(conn, found.order_id)
         return order_views(conn, [row])[0]
@@ -161,12 +157,12 @@ def _reroute_one(
 def reroute_warehouse(db: Database, warehouse: str, why: str, actor: str) -> list[str]:
     """Move every not-yet-started shipment off ``warehouse``; returns the orders re-planned."""
     with db.read() as conn:
-        affected = shipment_records.open_shipments_at(conn, warehouse, REROUTABLE)
+        affected = shipments.open_shipments_at(conn, warehouse, REROUTABLE)
     moved = []
     for order_id, shipment_id in affected:
         with db.write() as conn:
-            lifecycle.locked_order(conn, order_id)
-            current = shipment_records.get_shipment(conn, shipment_id)
+            orders.locked_order(conn, order_id)
+            current = shipments.get_shipment(conn, shipment_id)
             if current is None or ShipmentStatus(current.status) not in REROUTABLE:
                 continue  # it moved on meanwhile
             _reroute(conn, order_id, shipment_id, why, actor)

@@ -29,7 +29,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING
 
-from podium.geo.coordinates import Coordinates, haversine_km
+from podium.geo import Coordinates, haversine_km
 from podium.routing.costs import Calendar, add_business_days, ship_date, transit_days
 
 if TYPE_CHECKING:

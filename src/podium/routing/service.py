@@ -17,18 +17,16 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError
 
-from podium.catalog import cache as catalogue
-from podium.catalog.model import Warehouse
-from podium.catalog.rates import RateTable
+from podium import catalog, shipments
+from podium.catalog import RateTable, Warehouse
 from podium.db.database import Database
 from podium.errors import Conflict, NotFound
-from podium.geo.coordinates import Coordinates
+from podium.geo import Coordinates
 from podium.numbers import INT_MAX
 from podium.routing import _store as store
 from podium.routing.costs import DEFAULT_RATES, WEEKDAYS, Calendar
 from podium.routing.engine import Location
 from podium.routing.rules import DEFAULT_RULES, RuleSet
-from podium.shipments import service as shipment_records
 
 __all__ = [
     "TTL",
@@ -189,11 +187,11 @@ def locations(
     conn: Connection, now: datetime, *, allowed: set[str] | None = None
 ) -> list[Location]:
     """Every warehouse (``allowed``: only these) with today's capacity use counted."""
-    found = [w for w in catalogue.warehouses(conn) if allowed is None or w.code in allowed]
+    found = [w for w in catalog.warehouses(conn) if allowed is None or w.code in allowed]
     capped = {
         w.code: _local_midnight(_calendar(w), now)
         for w in found
         if w.active and w.daily_order_capacity is not None
     }
-    used = shipment_records.shipments_since(conn, capped)
+    used = shipments.shipments_since(conn, capped)
     return [location_of(w, used.get(w.code, 0)) for w in found]

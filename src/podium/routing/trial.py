@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from podium.db.database import Database
-from podium.orders.records import order_numbers
+from podium.orders import order_numbers
 from podium.routing import service as routing
 from podium.routing.engine import Location
 from podium.routing.model import Plan

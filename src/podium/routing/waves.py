@@ -16,19 +16,17 @@ from typing import Any
 
 from sqlalchemy import Connection
 
+from podium import inventory, shipments
 from podium.db.database import Database, as_utc, utcnow
-from podium.geo.coordinates import Coordinates
-from podium.inventory import stock as stock_store
+from podium.geo import Coordinates
 from podium.money import format_amount
-from podium.orders.records import latest_orders
-from podium.orders.status import OrderStatus
+from podium.orders import OrderStatus, latest_orders
 from podium.routing import service as routing
 from podium.routing.model import Allocation
 from podium.routing.online import facts_of_order
 from podium.routing.optimiser import Option, WaveOrder, optimise
 from podium.routing.replan import Change, Member, apply_changes
-from podium.shipments import service as shipment_records
-from podium.shipments.model import Shipment, ShipmentLine, ShipmentStatus
+from podium.shipments import Shipment, ShipmentLine, ShipmentStatus
 
 __all__ = ["Change", "WaveReport", "optimise_wave"]
 
@@ -81,12 +79,12 @@ def _wave(conn: Connection, warehouse: str | None, limit: int) -> list[Member]:
     rows = latest_orders(conn, status=OrderStatus.READY.value, limit=limit)
     ids = [r["id"] for r in rows]
     ships: dict[str, list[Shipment]] = defaultdict(list)
-    for s in shipment_records.shipments_for_orders(conn, ids) if ids else []:
+    for s in shipments.shipments_for_orders(conn, ids) if ids else []:
         if s.status != ShipmentStatus.CANCELLED:
             ships[s.order_id].append(s)
     all_ids = [s.id for group in ships.values() for s in group]
     lines: dict[str, list[ShipmentLine]] = defaultdict(list)
-    for ln in shipment_records.lines_for(conn, all_ids):
+    for ln in shipments.lines_for(conn, all_ids):
         lines[ln.shipment_id].append(ln)
     midnight = utcnow().replace(hour=0, minute=0, second=0, microsecond=0)
     members = []
@@ -143,7 +141,7 @@ def optimise_wave(
         _, rules = routing.active_rules(conn)
         locations = routing.locations(conn, utcnow())
         skus = sorted({s for m in members for s in m.order.demand})
-        levels = stock_store.levels(conn, skus) if skus else {}
+        levels = inventory.levels(conn, skus) if skus else {}
     stock = {(wh, sku): lv.available for (sku, wh), lv in levels.items()}
     held_today: dict[str, int] = defaultdict(int)
     for m in members:

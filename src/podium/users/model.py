@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from podium.access.model import Role
+from podium.access import Role
 from podium.errors import ValidationFailed
 
 __all__ = [

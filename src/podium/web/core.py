@@ -19,12 +19,10 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 from starlette.datastructures import FormData
 
-from podium.access.model import Permission, allows
+from podium.access import Permission, allows
 from podium.bootstrap import Podium
-from podium.throttle.service import Throttle
-from podium.users.model import User
-from podium.users.service import DEFAULT_HASHER, session_secret
-from podium.users.sessions import check_session
+from podium.throttle import Throttle
+from podium.users import DEFAULT_HASHER, User, check_session, session_secret
 from podium.web.formats import hold_reason, money, waiting_for_stock
 from podium.web.nav import NavRegistry
 from podium.web.session import Session, csrf_matches, read_session, sign, unsign

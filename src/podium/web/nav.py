@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from podium.access.model import Permission, allows
+from podium.access import Permission, allows
 
 __all__ = ["NavItem", "NavRegistry"]
 

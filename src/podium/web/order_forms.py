@@ -10,9 +10,8 @@ from __future__ import annotations
 from typing import Any
 
 from podium.errors import ValidationFailed
-from podium.orders.edits import OrderEditIn
-from podium.orders.model import OrderView
-from podium.returns.model import ReturnIn
+from podium.orders import OrderEditIn, OrderView
+from podium.returns import ReturnIn
 from podium.web.forms import Form, invalid, rows, whole
 
 __all__ = ["ADDRESS_FIELDS", "ADDRESS_LABELS", "edit_input", "live_quantities", "return_input"]

@@ -7,9 +7,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel
 
 from podium.errors import ValidationFailed
-from podium.returns.exchanges import ExchangeIn
-from podium.returns.labels import ReturnLabelIn
-from podium.returns.model import ReceiveIn, RefundIn, ShipBackIn
+from podium.returns import ExchangeIn, ReceiveIn, RefundIn, ReturnLabelIn, ShipBackIn
 from podium.web.forms import Form, invalid, rows, whole
 
 __all__ = ["exchange_input", "label_input", "receive_input", "refund_input", "ship_back_input"]

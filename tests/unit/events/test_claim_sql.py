@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 
-from podium.events.store import _CLAIM
+from podium.events._store import _CLAIM
 
 
 def test_the_claim_names_pending_as_a_literal_on_both_engines() -> None:

@@ -6,11 +6,11 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Header, Request
 
-from podium.access.model import Permission
+from podium import carriers
+from podium.access import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.bootstrap import Podium
-from podium.carriers import accounts, tracking
-from podium.carriers.model import AccountIn, AccountView
+from podium.carriers import AccountIn, AccountView
 
 router = APIRouter(tags=["carriers"])
 
@@ -28,14 +28,14 @@ def create_account(
     data: AccountIn, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
 ) -> AccountView:
     """Configure a carrier account; secrets are stored and never shown again (masked)."""
-    return accounts.create_account(podium.db, data)
+    return carriers.create_account(podium.db, data)
 
 
 @router.get("/carriers", response_model=dict[str, list[AccountView]])
 def list_accounts(
     _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> dict[str, list[AccountView]]:
-    return {"items": accounts.list_accounts(podium.db)}
+    return {"items": carriers.list_accounts(podium.db)}
 
 
 @router.post("/carriers/{code}/webhooks")
@@ -46,11 +46,11 @@ def carrier_webhook(
     podium: Podium = Depends(get_podium),
 ) -> dict[str, Any]:
     """EasyPost event deliveries (``tracker.updated``), signed with ``X-Hmac-Signature``."""
-    return tracking.receive_webhook(podium.db, podium.carriers, code, body, x_hmac_signature)
+    return carriers.receive_webhook(podium.db, podium.carriers, code, body, x_hmac_signature)
 
 
 @router.post("/carriers/poll", response_model=dict[str, int])
 def poll(_: Caller = FULFIL, podium: Podium = Depends(get_podium)) -> dict[str, int]:
     """Ask carriers about every parcel on its way (the fallback for missed webhooks)."""
-    r = tracking.poll(podium.db, podium.carriers)
+    r = carriers.poll(podium.db, podium.carriers)
     return {"checked": r.checked, "updated": r.updated, "failed": r.failed}

@@ -4,21 +4,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
 
-from podium.access.model import Permission
+from podium import catalog, channels
+from podium.access import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.api.paging import CURSOR_HELP, ListPage
 from podium.bootstrap import Podium
-from podium.catalog import service
-from podium.catalog.model import (
-    Channel,
-    Product,
-    ProductIn,
-    Warehouse,
-    WarehouseIn,
-    WarehousePatch,
-)
-from podium.channels import records as channels
-from podium.channels.records import ChannelIn
+from podium.catalog import Channel, Product, ProductIn, Warehouse, WarehouseIn, WarehousePatch
+from podium.channels import ChannelIn
 
 router = APIRouter(tags=["catalogue"])
 
@@ -50,28 +42,28 @@ def get_channel(code: str, _: Caller = READ, podium: Podium = Depends(get_podium
 def create_warehouse(
     data: WarehouseIn, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
 ) -> Warehouse:
-    return service.create_warehouse(podium.db, data)
+    return catalog.create_warehouse(podium.db, data)
 
 
 @router.get("/warehouses", response_model=dict[str, list[Warehouse]])
 def list_warehouses(
     _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> dict[str, list[Warehouse]]:
-    return {"items": service.list_warehouses(podium.db)}
+    return {"items": catalog.read_warehouses(podium.db)}
 
 
 @router.get("/warehouses/{code}", response_model=Warehouse)
 def get_warehouse(code: str, _: Caller = READ, podium: Podium = Depends(get_podium)) -> Warehouse:
-    return service.get_warehouse(podium.db, code)
+    return catalog.get_warehouse(podium.db, code)
 
 
 @router.patch("/warehouses/{code}", response_model=Warehouse)
 def update_warehouse(
     code: str, patch: WarehousePatch, caller: Caller = ADMIN, podium: Podium = Depends(get_podium)
 ) -> Warehouse:
-    updated = service.update_warehouse(podium.db, code, patch)
+    updated = catalog.update_warehouse(podium.db, code, patch)
     if patch.active is False:  # its not-yet-started shipments go elsewhere (issue 4)
-        from podium.routing.reroute import reroute_warehouse
+        from podium.routing import reroute_warehouse
 
         reroute_warehouse(podium.db, code, "location deactivated", caller.actor)
     return updated
@@ -81,7 +73,7 @@ def update_warehouse(
 def create_product(
     data: ProductIn, _: Caller = OPERATE, podium: Podium = Depends(get_podium)
 ) -> Product:
-    return service.create_product(podium.db, data)
+    return catalog.create_product(podium.db, data)
 
 
 class ProductList(ListPage):
@@ -96,9 +88,9 @@ def list_products(
     podium: Podium = Depends(get_podium),
 ) -> dict[str, object]:
     """Products by SKU, in pages both ways with a capped `total`."""
-    return service.list_products(podium.db, cursor=cursor, limit=limit).body()
+    return catalog.list_products(podium.db, cursor=cursor, limit=limit).body()
 
 
 @router.get("/products/{sku}", response_model=Product)
 def get_product(sku: str, _: Caller = READ, podium: Podium = Depends(get_podium)) -> Product:
-    return service.get_product(podium.db, sku)
+    return catalog.get_product(podium.db, sku)

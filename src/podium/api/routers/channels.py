@@ -8,14 +8,13 @@ from typing import Any
 from fastapi import APIRouter, Body, Depends, Query, Request, Response
 from pydantic import BaseModel
 
-from podium.access.model import Permission
+from podium import channels
+from podium.access import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.api.paging import CURSOR_HELP, ListPage
 from podium.bootstrap import Podium
-from podium.channels import service
-from podium.channels.health import Health
-from podium.channels.health import health as channel_health
-from podium.channels.service import ListingIn, ListingView, WebhookResult
+from podium.channels import Health, ListingIn, ListingView, WebhookResult
+from podium.channels import health as channel_health
 from podium.validation import Sku
 
 router = APIRouter(tags=["channels"])
@@ -52,7 +51,7 @@ async def webhook(code: str, request: Request) -> Response:
     from anyio import to_thread
 
     result = await to_thread.run_sync(
-        service.receive_webhook,
+        channels.receive_webhook,
         podium.db,
         podium.connectors,
         podium.allocator,
@@ -71,7 +70,7 @@ def put_listing(
     _: Caller = OPERATE,
     podium: Podium = Depends(get_podium),
 ) -> ListingView:
-    view, _created = service.put_listing(podium.db, code, sku, data)
+    view, _created = channels.put_listing(podium.db, code, sku, data)
     return view
 
 
@@ -80,14 +79,14 @@ def learn_listings(
     code: str, _: Caller = OPERATE, podium: Podium = Depends(get_podium)
 ) -> dict[str, int]:
     """List every SKU the platform sells that Podium knows (matched on SKU), and push it."""
-    return service.learn_listings(podium.db, podium.connectors, code)
+    return channels.learn_listings(podium.db, podium.connectors, code)
 
 
 @router.delete("/channels/{code}/listings/{sku}", status_code=204)
 def delete_listing(
     code: str, sku: str, _: Caller = OPERATE, podium: Podium = Depends(get_podium)
 ) -> Response:
-    service.delete_listing(podium.db, code, sku)
+    channels.delete_listing(podium.db, code, sku)
     return Response(status_code=204)
 
 
@@ -95,7 +94,7 @@ def delete_listing(
 def get_listing(
     code: str, sku: str, _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> ListingView:
-    return service.get_listing(podium.db, code, sku)
+    return channels.get_listing(podium.db, code, sku)
 
 
 class ListingList(ListPage):
@@ -111,7 +110,7 @@ def list_listings(
     podium: Podium = Depends(get_podium),
 ) -> dict[str, object]:
     """The channel's listings by SKU, in pages both ways with a capped `total`."""
-    return service.list_listings(podium.db, code, cursor=cursor, limit=limit).body()
+    return channels.list_listings(podium.db, code, cursor=cursor, limit=limit).body()
 
 
 @router.patch("/channels/{code}/settings", response_model=dict[str, Any])
@@ -123,7 +122,7 @@ def patch_settings(
 ) -> dict[str, Any]:
     """Change settings (e.g. rotate ``webhook_secret`` keeping ``previous_webhook_secret``);
     ``null`` removes a key. Secrets come back masked."""
-    return service.update_settings(podium.db, code, changes)
+    return channels.update_settings(podium.db, code, changes)
 
 
 @router.get("/channels/{code}/health", response_model=Health)
@@ -159,4 +158,4 @@ def reconcile(
 @router.post("/channels/{code}/poll", response_model=dict[str, int])
 def poll(code: str, _: Caller = OPERATE, podium: Podium = Depends(get_podium)) -> dict[str, int]:
     """Fetch orders changed on the platform since the last poll (Amazon)."""
-    return service.poll(podium.db, podium.connectors, podium.allocator, code)
+    return channels.poll(podium.db, podium.connectors, podium.allocator, code)

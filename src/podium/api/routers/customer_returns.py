@@ -14,10 +14,8 @@ from pydantic import BaseModel, Field
 from podium.api.deps import get_podium
 from podium.bootstrap import Podium
 from podium.errors import TooManyRequests
-from podium.returns.model import ReturnLineIn
-from podium.returns.service import request_return
-from podium.throttle.model import RETURNS_PER_ADDRESS, RETURNS_PER_ORDER
-from podium.throttle.service import Throttle
+from podium.returns import ReturnLineIn, request_return
+from podium.throttle import RETURNS_PER_ADDRESS, RETURNS_PER_ORDER, Throttle
 from podium.validation import Email, Input
 
 router = APIRouter(tags=["returns"])

@@ -7,16 +7,13 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
-from podium.access.model import Permission
+from podium import carriers, fulfillment
+from podium.access import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.bootstrap import Podium
-from podium.carriers import service as carriers
-from podium.carriers.model import LabelIn
-from podium.carriers.service import LabelView
-from podium.fulfillment import documents, paperwork, picking, service, zpl
-from podium.fulfillment.model import ShortPickIn
-from podium.fulfillment.service import PromiseIn, ShipIn
-from podium.shipments.model import ShipmentView
+from podium.carriers import LabelIn, LabelView
+from podium.fulfillment import PromiseIn, ShipIn, ShortPickIn
+from podium.shipments import ShipmentView
 
 router = APIRouter(tags=["fulfilment"])
 
@@ -38,7 +35,7 @@ def pdf(body: bytes, name: str) -> Response:
 def get_shipment(
     shipment_id: str, _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> ShipmentView:
-    return service.get_shipment(podium.db, shipment_id)
+    return fulfillment.get_shipment(podium.db, shipment_id)
 
 
 @router.patch("/shipments/{shipment_id}", response_model=ShipmentView)
@@ -49,7 +46,7 @@ def set_promise(
     podium: Podium = Depends(get_podium),
 ) -> ShipmentView:
     """Set (or clear, with null) the date the customer was promised the parcel."""
-    return service.set_promise(podium.db, shipment_id, data, caller.actor)
+    return fulfillment.set_promise(podium.db, shipment_id, data, caller.actor)
 
 
 @router.post("/shipments/{shipment_id}/ship", response_model=ShipmentView)
@@ -59,7 +56,7 @@ def ship(
     caller: Caller = FULFIL,
     podium: Podium = Depends(get_podium),
 ) -> ShipmentView:
-    return service.ship_shipment(podium.db, shipment_id, data or ShipIn(), caller.actor)
+    return fulfillment.ship_shipment(podium.db, shipment_id, data or ShipIn(), caller.actor)
 
 
 @router.post("/shipments/{shipment_id}/pick", response_model=ShipmentView)
@@ -67,7 +64,7 @@ def pick(
     shipment_id: str, caller: Caller = FULFIL, podium: Podium = Depends(get_podium)
 ) -> ShipmentView:
     """The warehouse started picking this shipment."""
-    return service.pick_shipment(podium.db, shipment_id, caller.actor)
+    return fulfillment.pick_shipment(podium.db, shipment_id, caller.actor)
 
 
 @router.post("/shipments/{shipment_id}/pack", response_model=ShipmentView)
@@ -75,7 +72,7 @@ def pack(
     shipment_id: str, caller: Caller = FULFIL, podium: Podium = Depends(get_podium)
 ) -> ShipmentView:
     """The shipment is packed and waiting for the carrier."""
-    return service.pack_shipment(podium.db, shipment_id, caller.actor)
+    return fulfillment.pack_shipment(podium.db, shipment_id, caller.actor)
 
 
 @router.post("/shipments/{shipment_id}/short-pick", response_model=ShipmentView)
@@ -86,7 +83,7 @@ def short_pick(
     podium: Podium = Depends(get_podium),
 ) -> ShipmentView:
     """Units the warehouse could not find: back-ordered; the rest of the shipment ships."""
-    return picking.short_pick(podium.db, shipment_id, data, caller.actor)
+    return fulfillment.short_pick(podium.db, shipment_id, data, caller.actor)
 
 
 @router.post("/shipments/{shipment_id}/label", status_code=201, response_model=LabelView)
@@ -121,18 +118,18 @@ def void_label(
 @router.get("/shipments/{shipment_id}/label.pdf", response_class=Response, responses=PDF)
 def label_pdf(shipment_id: str, _: Caller = READ, podium: Podium = Depends(get_podium)) -> Response:
     doc = carriers.label_document(podium.db, shipment_id)
-    return pdf(documents.label_pdf(doc), f"label-{doc.tracking_number}.pdf")
+    return pdf(fulfillment.label_pdf(doc), f"label-{doc.tracking_number}.pdf")
 
 
 @router.get("/shipments/{shipment_id}/label.zpl", response_class=Response)
 def label_zpl(shipment_id: str, _: Caller = READ, podium: Podium = Depends(get_podium)) -> Response:
     doc = carriers.label_document(podium.db, shipment_id)
-    return Response(zpl.label_zpl(doc), media_type="application/zpl")
+    return Response(fulfillment.label_zpl(doc), media_type="application/zpl")
 
 
 @router.get("/shipments/{shipment_id}/packing-slip.pdf", response_class=Response, responses=PDF)
 def packing_slip(
     shipment_id: str, _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> Response:
-    doc = paperwork.packing_slip_document(podium.db, shipment_id)
-    return pdf(documents.packing_slip_pdf(doc), f"packing-slip-{doc.order_number}.pdf")
+    doc = fulfillment.packing_slip_document(podium.db, shipment_id)
+    return pdf(fulfillment.packing_slip_pdf(doc), f"packing-slip-{doc.order_number}.pdf")

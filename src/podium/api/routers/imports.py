@@ -11,14 +11,14 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from podium.access.model import Permission
+from podium import imports
+from podium.access import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.api.errors import error_response
 from podium.api.paging import CURSOR_HELP, ListPage
 from podium.bootstrap import Podium
 from podium.errors import DomainError, ValidationFailed
-from podium.imports import service
-from podium.imports.model import ImportReport, ImportRun
+from podium.imports import ImportReport, ImportRun
 from podium.validation import Code
 
 router = APIRouter(tags=["imports"])
@@ -148,7 +148,7 @@ async def import_orders(
     data, filename = await _csv_body(request)
     encoding = encoding or _charset(request.headers.get("content-type", ""))
     report = await run_in_threadpool(
-        lambda: service.import_orders(
+        lambda: imports.import_orders(
             podium.db,
             data,
             channel=channel,
@@ -185,7 +185,7 @@ async def import_inventory(
     data, filename = await _csv_body(request)
     encoding = encoding or _charset(request.headers.get("content-type", ""))
     report = await run_in_threadpool(
-        lambda: service.import_inventory(
+        lambda: imports.import_inventory(
             podium.db,
             data,
             actor=caller.actor,
@@ -212,4 +212,4 @@ def list_imports(
     podium: Podium = Depends(get_podium),
 ) -> dict[str, object]:
     """Imports that wrote something, newest first, in pages both ways with a capped `total`."""
-    return service.list_runs(podium.db, kind=kind, cursor=cursor, limit=limit).body()
+    return imports.list_runs(podium.db, kind=kind, cursor=cursor, limit=limit).body()

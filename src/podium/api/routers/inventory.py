@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
 
-from podium.access.model import Permission
+from podium import inventory
+from podium.access import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.api.paging import CURSOR_HELP, ListPage
 from podium.bootstrap import Podium
-from podium.inventory import doctor, service
-from podium.inventory.model import (
+from podium.inventory import (
     AdjustmentIn,
     InventoryView,
     LocationView,
@@ -28,14 +28,14 @@ OPERATE = Depends(require(Permission.OPERATE))
 def adjust(
     data: AdjustmentIn, caller: Caller = OPERATE, podium: Podium = Depends(get_podium)
 ) -> LocationView:
-    return service.adjust(podium.db, data, caller.actor)
+    return inventory.adjust(podium.db, data, caller.actor)
 
 
 @router.post("/inventory/transfers", status_code=201, response_model=dict[str, list[LocationView]])
 def transfer(
     data: TransferIn, caller: Caller = OPERATE, podium: Podium = Depends(get_podium)
 ) -> dict[str, list[LocationView]]:
-    return {"locations": service.transfer(podium.db, data, caller.actor)}
+    return {"locations": inventory.transfer(podium.db, data, caller.actor)}
 
 
 @router.put("/inventory/{sku}/locations/{warehouse}", response_model=LocationView)
@@ -46,12 +46,12 @@ def set_safety_stock(
     _: Caller = OPERATE,
     podium: Podium = Depends(get_podium),
 ) -> LocationView:
-    return service.set_safety_stock(podium.db, sku, warehouse, data.safety_stock)
+    return inventory.set_safety_stock(podium.db, sku, warehouse, data.safety_stock)
 
 
 @router.get("/inventory/{sku}", response_model=InventoryView)
 def availability(sku: str, _: Caller = READ, podium: Podium = Depends(get_podium)) -> InventoryView:
-    return service.availability(podium.db, sku)
+    return inventory.availability(podium.db, sku)
 
 
 class MovementList(ListPage):
@@ -67,12 +67,12 @@ def movements(
     podium: Podium = Depends(get_podium),
 ) -> dict[str, object]:
     """The SKU's stock ledger, newest first, in pages both ways with a capped `total`."""
-    return service.history(podium.db, sku, cursor=cursor, limit=limit).body()
+    return inventory.history(podium.db, sku, cursor=cursor, limit=limit).body()
 
 
 @router.get("/doctor", response_model=dict[str, object])
 def run_doctor(_: Caller = READ, podium: Podium = Depends(get_podium)) -> dict[str, object]:
-    report = doctor.examine(podium.db)
+    report = inventory.examine(podium.db)
     return {
         "ok": report.ok,
         "balances_checked": report.balances_checked,

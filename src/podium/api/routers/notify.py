@@ -5,19 +5,20 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel
 
-from podium.access.model import Permission
+from podium import notify
+from podium.access import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.api.paging import CURSOR_HELP, ListPage
 from podium.bootstrap import Podium
-from podium.notify import webhooks
-from podium.notify.emails import NotificationView, list_notifications
-from podium.notify.model import PING
-from podium.notify.webhooks import (
+from podium.notify import (
+    PING,
     DeliveryView,
+    NotificationView,
     RotateIn,
     WebhookIn,
     WebhookPatch,
     WebhookView,
+    list_notifications,
 )
 from podium.validation import Email, Input
 
@@ -90,28 +91,28 @@ def send_test_email(
 def create_webhook(
     data: WebhookIn, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
 ) -> WebhookView:
-    return webhooks.create_subscription(
+    return notify.create_subscription(
         podium.db, data, allow_private=podium.settings.webhooks_allow_private
     )
 
 
 @router.get("/webhooks", tags=["webhooks"], response_model=WebhookList)
 def list_webhooks(_: Caller = ADMIN, podium: Podium = Depends(get_podium)) -> WebhookList:
-    return WebhookList(items=webhooks.list_subscriptions(podium.db))
+    return WebhookList(items=notify.list_subscriptions(podium.db))
 
 
 @router.get("/webhooks/{webhook_id}", tags=["webhooks"], response_model=WebhookView)
 def get_webhook(
     webhook_id: str, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
 ) -> WebhookView:
-    return webhooks.get_subscription(podium.db, webhook_id)
+    return notify.get_subscription(podium.db, webhook_id)
 
 
 @router.patch("/webhooks/{webhook_id}", tags=["webhooks"], response_model=WebhookView)
 def update_webhook(
     webhook_id: str, data: WebhookPatch, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
 ) -> WebhookView:
-    return webhooks.update_subscription(
+    return notify.update_subscription(
         podium.db, webhook_id, data, allow_private=podium.settings.webhooks_allow_private
     )
 
@@ -120,7 +121,7 @@ def update_webhook(
 def delete_webhook(
     webhook_id: str, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
 ) -> WebhookView:
-    return webhooks.delete_subscription(podium.db, webhook_id)
+    return notify.delete_subscription(podium.db, webhook_id)
 
 
 @router.post("/webhooks/{webhook_id}/rotate-secret", tags=["webhooks"], response_model=WebhookView)
@@ -131,7 +132,7 @@ def rotate_webhook_secret(
     podium: Podium = Depends(get_podium),
 ) -> WebhookView:
     """A new signing secret (in this answer only); the old one also signs until it expires."""
-    return webhooks.rotate_secret(podium.db, webhook_id, data or RotateIn())
+    return notify.rotate_secret(podium.db, webhook_id, data or RotateIn())
 
 
 class PingQueued(BaseModel):
@@ -145,7 +146,7 @@ def ping_webhook(
     webhook_id: str, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
 ) -> PingQueued:
     """Send a signed ``webhook.ping`` event to this subscription (see its deliveries)."""
-    webhooks.ping(podium.db, webhook_id)
+    notify.ping(podium.db, webhook_id)
     return PingQueued(queued=PING)
 
 
@@ -153,7 +154,7 @@ def ping_webhook(
 def resume_webhook(
     webhook_id: str, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
 ) -> WebhookView:
-    view = webhooks.resume_subscription(podium.db, webhook_id)
+    view = notify.resume_subscription(podium.db, webhook_id)
     podium.webhooks.notify()
     return view
 
@@ -168,9 +169,7 @@ def list_deliveries(
     podium: Podium = Depends(get_podium),
 ) -> dict[str, object]:
     """Deliveries, newest first, in pages both ways with a capped `total`."""
-    page = webhooks.list_deliveries(
-        podium.db, webhook_id, status=status, cursor=cursor, limit=limit
-    )
+    page = notify.list_deliveries(podium.db, webhook_id, status=status, cursor=cursor, limit=limit)
     return page.body()
 
 
@@ -182,6 +181,6 @@ def list_deliveries(
 def replay_delivery(
     webhook_id: str, delivery_id: str, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
 ) -> DeliveryView:
-    view = webhooks.replay_delivery(podium.db, webhook_id, delivery_id)
+    view = notify.replay_delivery(podium.db, webhook_id, delivery_id)
     podium.webhooks.notify()
     return view

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends
 
-from podium.access.model import Permission
+from podium.access import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.bootstrap import Podium
-from podium.orders.edits import OrderEditIn
-from podium.orders.model import OrderView
-from podium.returns.edits import edit_order
+from podium.orders import OrderEditIn, OrderView
+from podium.returns import edit_order
 
 router = APIRouter(tags=["orders"])
 

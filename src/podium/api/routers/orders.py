@@ -5,15 +5,20 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Header, Query, Response
 from pydantic import Field
 
-from podium.access.model import Permission
+from podium import orders, returns
+from podium.access import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.api.paging import CURSOR_HELP, ListPage
 from podium.bootstrap import Podium
-from podium.orders import lifecycle
-from podium.orders.model import HoldIn, NoteIn, OrderIntake, OrderView, TimelineEntry
-from podium.orders.placement import place_order
-from podium.orders.queue import QueueQuery
-from podium.returns import cancellation
+from podium.orders import (
+    HoldIn,
+    NoteIn,
+    OrderIntake,
+    OrderView,
+    QueueQuery,
+    TimelineEntry,
+    place_order,
+)
 from podium.validation import Input
 
 router = APIRouter(tags=["orders"])
@@ -128,20 +133,20 @@ def list_orders(
         "limit": str(limit),
     }
     query = QueueQuery.parse({k: v for k, v in params.items() if v is not None})
-    return lifecycle.list_orders(podium.db, query).body()
+    return orders.list_orders(podium.db, query).body()
 
 
 @router.get("/orders/{order_id}", response_model=OrderView)
 def get_order(order_id: str, _: Caller = READ, podium: Podium = Depends(get_podium)) -> OrderView:
     """The order with this id (`ord_…`) or this number (`PD-100001`)."""
-    return lifecycle.get_order(podium.db, order_id)
+    return orders.get_order(podium.db, order_id)
 
 
 @router.get("/orders/{order_id}/timeline", response_model=dict[str, list[TimelineEntry]])
 def get_timeline(
     order_id: str, _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> dict[str, list[TimelineEntry]]:
-    return {"items": lifecycle.timeline(podium.db, order_id)}
+    return {"items": orders.timeline(podium.db, order_id)}
 
 
 @router.post(
@@ -168,7 +173,7 @@ def cancel(
     podium: Podium = Depends(get_podium),
 ) -> OrderView:
     reason = data.reason if data else None
-    return cancellation.cancel_order(podium.db, order_id, caller.actor, podium.gateways, reason)
+    return returns.cancel_order(podium.db, order_id, caller.actor, podium.gateways, reason)
 
 
 @router.post("/orders/{order_id}/hold", response_model=OrderView)
@@ -178,7 +183,7 @@ def hold(
     caller: Caller = NOTE,
     podium: Podium = Depends(get_podium),
 ) -> OrderView:
-    return lifecycle.hold_order(podium.db, order_id, data or HoldIn(), caller.actor)
+    return orders.hold_order(podium.db, order_id, data or HoldIn(), caller.actor)
 
 
 @router.post("/orders/{order_id}/release", response_model=OrderView)
@@ -189,7 +194,7 @@ def release(
     podium: Podium = Depends(get_podium),
 ) -> OrderView:
     hold_id = data.hold_id if data else None
-    return lifecycle.release_order(
+    return orders.release_order(
         podium.db, order_id, caller.actor, allocator=podium.allocator, hold_id=hold_id
     )
 
@@ -198,4 +203,4 @@ def release(
 def add_note(
     order_id: str, data: NoteIn, caller: Caller = NOTE, podium: Podium = Depends(get_podium)
 ) -> TimelineEntry:
-    return lifecycle.add_note(podium.db, order_id, data, caller.actor)
+    return orders.add_note(podium.db, order_id, data, caller.actor)

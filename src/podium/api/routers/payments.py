@@ -6,12 +6,12 @@ from datetime import date
 
 from fastapi import APIRouter, Depends, Query, Response
 
-from podium.access.model import Permission
+from podium import payments
+from podium.access import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.bootstrap import Podium
-from podium.payments import recording as service
-from podium.payments.model import CreditView, PaymentIn, PaymentsView
-from podium.returns.accounting import accounting_csv
+from podium.payments import CreditView, PaymentIn, PaymentsView
+from podium.returns import accounting_csv
 from podium.validation import Email
 
 router = APIRouter(tags=["payments"])
@@ -24,21 +24,21 @@ OPERATE = Depends(require(Permission.OPERATE))
 def list_payments(
     order_id: str, _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> PaymentsView:
-    return service.list_payments(podium.db, order_id)
+    return payments.list_payments(podium.db, order_id)
 
 
 @router.post("/orders/{order_id}/payments", status_code=201, response_model=PaymentsView)
 def record_payment(
     order_id: str, data: PaymentIn, caller: Caller = OPERATE, podium: Podium = Depends(get_podium)
 ) -> PaymentsView:
-    return service.record_payment(podium.db, order_id, data, podium.gateways, caller.actor)
+    return payments.record_payment(podium.db, order_id, data, podium.gateways, caller.actor)
 
 
 @router.get("/store-credit/{email}", response_model=CreditView)
 def store_credit(
     email: Email, _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> CreditView:
-    return service.store_credit(podium.db, email)
+    return payments.store_credit(podium.db, email)
 
 
 @router.get("/exports/accounting", response_class=Response)

@@ -5,14 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
 
-from podium.access.model import Permission
+from podium import fulfillment, returns
+from podium.access import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.api.routers.fulfillment import PDF, pdf
 from podium.bootstrap import Podium
-from podium.fulfillment import documents, zpl
-from podium.returns import labels
-from podium.returns.label_purchase import buy_return_label
-from podium.returns.labels import ReturnLabelIn, ReturnLabelView
+from podium.returns import ReturnLabelIn, ReturnLabelView, buy_return_label
 
 router = APIRouter(tags=["returns"])
 
@@ -39,24 +37,24 @@ def buy_label(
 def get_label(
     return_id: str, _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> ReturnLabelView:
-    return labels.get_return_label(podium.db, return_id)
+    return returns.get_return_label(podium.db, return_id)
 
 
 @router.post("/returns/{return_id}/label/void", status_code=204)
 def void_label(
     return_id: str, caller: Caller = NOTE, podium: Podium = Depends(get_podium)
 ) -> Response:
-    labels.void_return_label(podium.db, podium.carriers, return_id, caller.actor)
+    returns.void_return_label(podium.db, podium.carriers, return_id, caller.actor)
     return Response(status_code=204)
 
 
 @router.get("/returns/{return_id}/label.pdf", response_class=Response, responses=PDF)
 def label_pdf(return_id: str, _: Caller = READ, podium: Podium = Depends(get_podium)) -> Response:
-    doc = labels.return_label_document(podium.db, return_id)
-    return pdf(documents.label_pdf(doc), f"return-label-{doc.tracking_number}.pdf")
+    doc = returns.return_label_document(podium.db, return_id)
+    return pdf(fulfillment.label_pdf(doc), f"return-label-{doc.tracking_number}.pdf")
 
 
 @router.get("/returns/{return_id}/label.zpl", response_class=Response)
 def label_zpl(return_id: str, _: Caller = READ, podium: Podium = Depends(get_podium)) -> Response:
-    doc = labels.return_label_document(podium.db, return_id)
-    return Response(zpl.label_zpl(doc), media_type="application/zpl")
+    doc = returns.return_label_document(podium.db, return_id)
+    return Response(fulfillment.label_zpl(doc), media_type="application/zpl")

@@ -5,16 +5,27 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 from pydantic import Field
 
-from podium.access.model import Permission
+from podium import returns
+from podium.access import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.api.paging import CURSOR_HELP, ListPage
 from podium.bootstrap import Podium
-from podium.returns import policies, receiving, refunds, service
-from podium.returns.exchanges import ExchangeIn, ExchangeView, create_exchange
-from podium.returns.model import ReceiveIn, RefundIn, RefundView, ReturnIn, ReturnView, ShipBackIn
-from podium.returns.policies import PaymentPolicyIn, Policies, ReturnPolicyIn
-from podium.returns.queue import ReturnsQuery
-from podium.returns.refunds import OrderRefundIn
+from podium.returns import (
+    ExchangeIn,
+    ExchangeView,
+    OrderRefundIn,
+    PaymentPolicyIn,
+    Policies,
+    ReceiveIn,
+    RefundIn,
+    RefundView,
+    ReturnIn,
+    ReturnPolicyIn,
+    ReturnsQuery,
+    ReturnView,
+    ShipBackIn,
+    create_exchange,
+)
 from podium.validation import Input
 
 router = APIRouter(tags=["returns"])
@@ -38,14 +49,14 @@ class RejectIn(Input):
 def create_return(
     order_id: str, data: ReturnIn, caller: Caller = NOTE, podium: Podium = Depends(get_podium)
 ) -> ReturnView:
-    return service.create_return(podium.db, order_id, data, caller.actor)
+    return returns.create_return(podium.db, order_id, data, caller.actor)
 
 
 @router.get("/orders/{order_id}/returns", response_model=dict[str, list[ReturnView]])
 def order_returns(
     order_id: str, _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> dict[str, object]:
-    page = service.list_returns(podium.db, ReturnsQuery(order_id=order_id, limit=200))
+    page = returns.list_returns(podium.db, ReturnsQuery(order_id=order_id, limit=200))
     return {"items": page.items}
 
 
@@ -79,21 +90,21 @@ def list_returns(
         "limit": str(limit),
     }
     query = ReturnsQuery.parse({k: v for k, v in params.items() if v is not None})
-    return service.list_returns(podium.db, query).body()
+    return returns.list_returns(podium.db, query).body()
 
 
 @router.get("/returns/{return_id}", response_model=ReturnView)
 def get_return(
     return_id: str, _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> ReturnView:
-    return service.get_return(podium.db, return_id)
+    return returns.get_return(podium.db, return_id)
 
 
 @router.post("/returns/{return_id}/approve", response_model=ReturnView)
 def approve(
     return_id: str, caller: Caller = NOTE, podium: Podium = Depends(get_podium)
 ) -> ReturnView:
-    return service.approve_return(podium.db, return_id, caller.actor)
+    return returns.approve_return(podium.db, return_id, caller.actor)
 
 
 @router.post("/returns/{return_id}/reject", response_model=ReturnView)
@@ -103,7 +114,7 @@ def reject(
     caller: Caller = NOTE,
     podium: Podium = Depends(get_podium),
 ) -> ReturnView:
-    return service.reject_return(podium.db, return_id, caller.actor, data.note if data else None)
+    return returns.reject_return(podium.db, return_id, caller.actor, data.note if data else None)
 
 
 @router.post("/returns/{return_id}/ship", response_model=ReturnView)
@@ -113,21 +124,21 @@ def ship_back(
     caller: Caller = NOTE,
     podium: Podium = Depends(get_podium),
 ) -> ReturnView:
-    return service.ship_back(podium.db, return_id, data or ShipBackIn(), caller.actor)
+    return returns.ship_back(podium.db, return_id, data or ShipBackIn(), caller.actor)
 
 
 @router.post("/returns/{return_id}/receive", response_model=ReturnView)
 def receive(
     return_id: str, data: ReceiveIn, caller: Caller = FULFIL, podium: Podium = Depends(get_podium)
 ) -> ReturnView:
-    return receiving.receive_return(podium.db, return_id, data, caller.actor)
+    return returns.receive_return(podium.db, return_id, data, caller.actor)
 
 
 @router.post("/returns/{return_id}/close", response_model=ReturnView)
 def close(
     return_id: str, caller: Caller = OPERATE, podium: Podium = Depends(get_podium)
 ) -> ReturnView:
-    return service.close_return(podium.db, return_id, caller.actor)
+    return returns.close_return(podium.db, return_id, caller.actor)
 
 
 @router.post("/returns/{return_id}/refund", status_code=201, response_model=RefundView)
@@ -137,7 +148,7 @@ def refund_return(
     caller: Caller = OPERATE,
     podium: Podium = Depends(get_podium),
 ) -> RefundView:
-    return refunds.refund_return(
+    return returns.refund_return(
         podium.db, return_id, data or RefundIn(), podium.gateways, caller.actor
     )
 
@@ -149,14 +160,14 @@ def refund_order(
     caller: Caller = OPERATE,
     podium: Podium = Depends(get_podium),
 ) -> RefundView:
-    return refunds.refund_order(podium.db, order_id, data, podium.gateways, caller.actor)
+    return returns.refund_order(podium.db, order_id, data, podium.gateways, caller.actor)
 
 
 @router.get("/orders/{order_id}/refunds", response_model=dict[str, list[RefundView]])
 def order_refunds(
     order_id: str, _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> dict[str, list[RefundView]]:
-    return {"items": refunds.list_refunds(podium.db, order_id)}
+    return {"items": returns.list_refunds(podium.db, order_id)}
 
 
 @router.post("/returns/{return_id}/exchange", status_code=201, response_model=ExchangeView)
@@ -171,18 +182,18 @@ def exchange(
 @router.get("/channels/{code}/policies", response_model=Policies)
 def channel_policies(code: str, _: Caller = READ, podium: Podium = Depends(get_podium)) -> Policies:
     """The channel's return window and reasons, and its payment capture policy."""
-    return policies.get_policies(podium.db, code)
+    return returns.get_policies(podium.db, code)
 
 
 @router.put("/channels/{code}/return-policy", response_model=Policies)
 def put_return_policy(
     code: str, data: ReturnPolicyIn, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
 ) -> Policies:
-    return policies.set_return_policy(podium.db, code, data)
+    return returns.set_return_policy(podium.db, code, data)
 
 
 @router.put("/channels/{code}/payment-policy", response_model=Policies)
 def put_payment_policy(
     code: str, data: PaymentPolicyIn, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
 ) -> Policies:
-    return policies.set_payment_policy(podium.db, code, data)
+    return returns.set_payment_policy(podium.db, code, data)

@@ -7,15 +7,14 @@ from typing import Any
 from fastapi import APIRouter, Depends, Query
 from pydantic import Field
 
-from podium.access.model import Permission
+from podium import routing
+from podium.access import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.bootstrap import Podium
-from podium.catalog.service import get_warehouse
+from podium.catalog import get_warehouse
 from podium.numbers import INT_MAX, DbInt32, JsonBool, JsonFloat, JsonInt
-from podium.orders.model import OrderView
-from podium.routing import queues, reroute, service, waves
-from podium.routing.rules import RuleSet
-from podium.routing.service import RuleSetVersion
+from podium.orders import OrderView
+from podium.routing import RuleSet, RuleSetVersion
 from podium.validation import Input
 
 router = APIRouter(tags=["routing"])
@@ -43,35 +42,35 @@ class RejectIn(Input):
 
 @router.get("/routing/rules", response_model=RuleSetVersion)
 def get_rules(_: Caller = READ, podium: Podium = Depends(get_podium)) -> RuleSetVersion:
-    return service.get_rules(podium.db)
+    return routing.get_rules(podium.db)
 
 
 @router.put("/routing/rules", response_model=RuleSetVersion)
 def put_rules(
     rules: RuleSet, caller: Caller = ADMIN, podium: Podium = Depends(get_podium)
 ) -> RuleSetVersion:
-    return service.save_rules(podium.db, rules, caller.actor)
+    return routing.save_rules(podium.db, rules, caller.actor)
 
 
 @router.get("/routing/rules/history", response_model=dict[str, list[RuleSetVersion]])
 def rules_history(
     _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> dict[str, list[RuleSetVersion]]:
-    return {"items": service.rule_history(podium.db)}
+    return {"items": routing.rule_history(podium.db)}
 
 
 @router.get("/routing/rules/versions/{version}", response_model=RuleSetVersion)
 def rules_version(
     version: DbInt32, _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> RuleSetVersion:
-    return service.rule_version(podium.db, version)
+    return routing.rule_version(podium.db, version)
 
 
 @router.post("/routing/rules/rollback", response_model=RuleSetVersion)
 def rollback(
     data: RollbackIn, caller: Caller = ADMIN, podium: Podium = Depends(get_podium)
 ) -> RuleSetVersion:
-    return service.rollback(podium.db, data.version, caller.actor)
+    return routing.rollback(podium.db, data.version, caller.actor)
 
 
 @router.post("/routing/optimise", response_model=dict[str, Any])
@@ -84,7 +83,7 @@ def optimise(
     data = data or OptimiseIn()
     if data.warehouse is not None:
         get_warehouse(podium.db, data.warehouse)  # 404 for an unknown one
-    report = waves.optimise_wave(
+    report = routing.optimise_wave(
         podium.db,
         warehouse=data.warehouse,
         apply=data.apply,
@@ -100,7 +99,7 @@ def list_queues(
     _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> dict[str, list[dict[str, Any]]]:
     """Hold queues routing rules put orders in, with how many orders each holds."""
-    return {"items": queues.queues(podium.db)}
+    return {"items": routing.queues(podium.db)}
 
 
 @router.get("/routing/queues/{queue}", response_model=dict[str, list[OrderView]])
@@ -111,7 +110,7 @@ def queue_orders(
     podium: Podium = Depends(get_podium),
 ) -> dict[str, list[OrderView]]:
     """The orders held in one queue, oldest first; release them with /orders/{id}/release."""
-    return {"items": queues.queue_orders(podium.db, queue, limit=limit)}
+    return {"items": routing.queue_orders(podium.db, queue, limit=limit)}
 
 
 @router.post("/shipments/{shipment_id}/reject", response_model=OrderView)
@@ -122,4 +121,4 @@ def reject(
     podium: Podium = Depends(get_podium),
 ) -> OrderView:
     """The warehouse cannot ship this: its units are routed to another location."""
-    return reroute.reject_shipment(podium.db, shipment_id, data.reason, caller.actor)
+    return routing.reject_shipment(podium.db, shipment_id, data.reason, caller.actor)

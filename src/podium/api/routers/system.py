@@ -7,13 +7,12 @@ from datetime import datetime
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field
 
-from podium.access import service as keys
-from podium.access.model import DEFAULT_ROLE, Permission
+from podium import access, events
+from podium.access import DEFAULT_ROLE, Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.api.paging import CURSOR_HELP, ListPage
 from podium.bootstrap import Podium
-from podium.events import service as events
-from podium.events.service import EventView
+from podium.events import EventView
 from podium.validation import Input
 
 router = APIRouter()
@@ -72,7 +71,7 @@ class KeyView(BaseModel):
     key: str | None = None
 
 
-def _key_view(k: keys.ApiKey, secret: str | None = None) -> KeyView:
+def _key_view(k: access.ApiKey, secret: str | None = None) -> KeyView:
     return KeyView(
         id=k.id,
         name=k.name,
@@ -86,17 +85,17 @@ def _key_view(k: keys.ApiKey, secret: str | None = None) -> KeyView:
 
 @router.post("/keys", tags=["keys"], status_code=201, response_model=KeyView)
 def create_key(data: KeyIn, _: Caller = ADMIN, podium: Podium = Depends(get_podium)) -> KeyView:
-    key, secret = keys.create_key(podium.db, data.name, data.role)
+    key, secret = access.create_key(podium.db, data.name, data.role)
     return _key_view(key, secret)
 
 
 @router.get("/keys", tags=["keys"], response_model=dict[str, list[KeyView]])
 def list_keys(_: Caller = ADMIN, podium: Podium = Depends(get_podium)) -> dict[str, list[KeyView]]:
-    return {"items": [_key_view(k) for k in keys.list_keys(podium.db)]}
+    return {"items": [_key_view(k) for k in access.list_keys(podium.db)]}
 
 
 @router.delete("/keys/{key_id}", tags=["keys"], response_model=KeyView)
 def revoke_key(key_id: str, _: Caller = ADMIN, podium: Podium = Depends(get_podium)) -> KeyView:
-    revoked = keys.revoke_key(podium.db, key_id)
+    revoked = access.revoke_key(podium.db, key_id)
     podium.keys.forget()
     return _key_view(revoked)

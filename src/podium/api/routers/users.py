@@ -8,11 +8,11 @@ from datetime import datetime
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from podium.access.model import DEFAULT_ROLE, Permission
+from podium import users
+from podium.access import DEFAULT_ROLE, Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.bootstrap import Podium
-from podium.users import service, sessions
-from podium.users.model import User
+from podium.users import User
 from podium.validation import Input
 
 router = APIRouter(tags=["users"])
@@ -54,18 +54,18 @@ def _view(u: User) -> UserView:
 def list_users(
     _: Caller = ADMIN, podium: Podium = Depends(get_podium)
 ) -> dict[str, list[UserView]]:
-    return {"items": [_view(u) for u in service.list_users(podium.db)]}
+    return {"items": [_view(u) for u in users.list_users(podium.db)]}
 
 
 @router.post("/users", status_code=201, response_model=UserView)
 def create_user(data: UserIn, _: Caller = ADMIN, podium: Podium = Depends(get_podium)) -> UserView:
-    return _view(service.create_user(podium.db, data.email, data.role, data.password))
+    return _view(users.create_user(podium.db, data.email, data.role, data.password))
 
 
 @router.post("/users/{user_id}/disable", response_model=UserView)
 def disable_user(user_id: str, _: Caller = ADMIN, podium: Podium = Depends(get_podium)) -> UserView:
     """Disable a user (id or e-mail); every session of theirs ends."""
-    return _view(service.disable_user(podium.db, user_id))
+    return _view(users.disable_user(podium.db, user_id))
 
 
 class PasswordIn(Input):
@@ -90,7 +90,7 @@ def set_password(
     user_id: str, data: PasswordIn, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
 ) -> RevokedView:
     """Set a user's password (id or e-mail); all their sessions end (``revoked`` counts them)."""
-    return RevokedView(revoked=service.set_password(podium.db, user_id, data.password))
+    return RevokedView(revoked=users.set_password(podium.db, user_id, data.password))
 
 
 @router.get("/users/{user_id}/sessions", response_model=dict[str, list[SessionView]])
@@ -108,7 +108,7 @@ def list_sessions(
                 user_agent=s.user_agent,
                 ip=s.ip,
             )
-            for s in sessions.list_sessions(podium.db, user_id)
+            for s in users.list_sessions(podium.db, user_id)
         ]
     }
 
@@ -118,4 +118,4 @@ def revoke_sessions(
     user_id: str, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
 ) -> RevokedView:
     """Sign a user out everywhere: every session of theirs ends at once."""
-    return RevokedView(revoked=sessions.revoke_sessions(podium.db, user_id))
+    return RevokedView(revoked=users.revoke_sessions(podium.db, user_id))

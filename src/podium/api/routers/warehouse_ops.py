@@ -7,14 +7,14 @@ from datetime import UTC, date, datetime
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import Response
 
-from podium.access.model import Permission
+from podium import fulfillment
+from podium.access import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.api.routers.fulfillment import PDF, pdf
 from podium.bootstrap import Podium
-from podium.carriers.manifest import manifest, manifest_csv
-from podium.fulfillment import documents, picking, release
-from podium.fulfillment.model import BinIn, PickListIn, PickListView, SettingsIn, SettingsView
-from podium.shipments.model import ShipmentView
+from podium.carriers import manifest, manifest_csv
+from podium.fulfillment import BinIn, PickListIn, PickListView, SettingsIn, SettingsView
+from podium.shipments import ShipmentView
 from podium.validation import Sku
 
 router = APIRouter(tags=["warehouse"])
@@ -26,7 +26,7 @@ ADMIN = Depends(require(Permission.ADMIN))
 
 @router.get("/warehouses/{code}/fulfillment", response_model=SettingsView)
 def get_settings(code: str, _: Caller = READ, podium: Podium = Depends(get_podium)) -> SettingsView:
-    return release.get_settings(podium.db, code)
+    return fulfillment.get_settings(podium.db, code)
 
 
 @router.put("/warehouses/{code}/fulfillment", response_model=SettingsView)
@@ -34,14 +34,14 @@ def put_settings(
     code: str, data: SettingsIn, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
 ) -> SettingsView:
     """``release_mode`` (auto | wave) and ``handoff`` (none | webhook | csv_drop)."""
-    return release.put_settings(podium.db, code, data, podium.settings)
+    return fulfillment.put_settings(podium.db, code, data, podium.settings)
 
 
 @router.put("/warehouses/{code}/bins/{sku}", response_model=dict[str, str])
 def put_bin(
     code: str, sku: Sku, data: BinIn, _: Caller = FULFIL, podium: Podium = Depends(get_podium)
 ) -> dict[str, str]:
-    return release.put_bin(podium.db, code, sku, data)
+    return fulfillment.put_bin(podium.db, code, sku, data)
 
 
 @router.get("/warehouses/{code}/shipments", response_model=dict[str, list[ShipmentView]])
@@ -53,7 +53,7 @@ def warehouse_queue(
     podium: Podium = Depends(get_podium),
 ) -> dict[str, list[ShipmentView]]:
     """The warehouse's work queue: its shipments in one status, oldest first."""
-    return {"items": picking.warehouse_queue(podium.db, code, status, limit)}
+    return {"items": fulfillment.warehouse_queue(podium.db, code, status, limit)}
 
 
 @router.post("/warehouses/{code}/waves", status_code=201, response_model=dict[str, list[str]])
@@ -64,7 +64,7 @@ def release_wave(
     podium: Podium = Depends(get_podium),
 ) -> dict[str, list[str]]:
     """Release a wave: pending shipments of orders not on hold, oldest first."""
-    return {"shipments": release.release_wave(podium.db, code, caller.actor, limit=limit)}
+    return {"shipments": fulfillment.release_wave(podium.db, code, caller.actor, limit=limit)}
 
 
 @router.post("/warehouses/{code}/pick-lists", status_code=201, response_model=PickListView)
@@ -74,16 +74,16 @@ def create_pick_list(
     caller: Caller = FULFIL,
     podium: Podium = Depends(get_podium),
 ) -> PickListView:
-    return picking.create_pick_list(podium.db, code, data or PickListIn(), caller.actor)
+    return fulfillment.create_pick_list(podium.db, code, data or PickListIn(), caller.actor)
 
 
 @router.get("/pick-lists/{pick_list_id}.pdf", response_class=Response, responses=PDF)
 def pick_list_pdf(
     pick_list_id: str, _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> Response:
-    doc = picking.pick_list_document(podium.db, pick_list_id)
+    doc = fulfillment.pick_list_document(podium.db, pick_list_id)
     rows = [(r.bin, r.sku, r.name, r.quantity, r.orders) for r in doc.rows]
-    body = documents.pick_list_pdf(doc.id, doc.warehouse, doc.created_at, rows, doc.shipments)
+    body = fulfillment.pick_list_pdf(doc.id, doc.warehouse, doc.created_at, rows, doc.shipments)
     return pdf(body, f"pick-list-{doc.id}.pdf")
 
 
@@ -92,7 +92,7 @@ def pick_list_pdf(
 def get_pick_list(
     pick_list_id: str, _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> PickListView:
-    return picking.get_pick_list(podium.db, pick_list_id)
+    return fulfillment.get_pick_list(podium.db, pick_list_id)
 
 
 @router.get("/warehouses/{code}/manifest.{fmt}", response_class=Response, responses=PDF)
@@ -110,5 +110,5 @@ def get_manifest(
     if fmt == "csv":
         return Response(manifest_csv(doc), media_type="text/csv")
     if fmt == "pdf":
-        return pdf(documents.manifest_pdf(doc), f"manifest-{code}-{doc.day}.pdf")
+        return pdf(fulfillment.manifest_pdf(doc), f"manifest-{code}-{doc.day}.pdf")
     raise NotFound("Manifests come as .pdf or .csv.", code="not_found")

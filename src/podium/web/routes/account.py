@@ -6,10 +6,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from podium.access.model import Permission
+from podium import users
+from podium.access import Permission
 from podium.errors import DomainError
-from podium.users import sessions
-from podium.users.service import change_password
+from podium.users import change_password
 from podium.web.core import (
     SESSION_COOKIE,
     Posted,
@@ -33,8 +33,8 @@ def account(request: Request, viewer: Viewer = page()) -> HTMLResponse:
         request,
         "account.html",
         viewer,
-        sessions=sessions.list_sessions(db, viewer.user.id),
-        current=sessions.session_id(db, viewer.session.token),
+        sessions=users.list_sessions(db, viewer.user.id),
+        current=users.session_id(db, viewer.session.token),
     )
 
 
@@ -47,7 +47,7 @@ def password(request: Request, posted: Posted = action(Permission.READ)) -> Resp
             posted.viewer.user.id,
             str(posted.form.get("current_password") or ""),
             str(posted.form.get("new_password") or ""),
-            keep_token_hash=sessions.token_hash(posted.viewer.session.token),
+            keep_token_hash=users.token_hash(posted.viewer.session.token),
             hasher=board.hasher,
         )
     except DomainError as exc:
@@ -57,7 +57,7 @@ def password(request: Request, posted: Posted = action(Permission.READ)) -> Resp
 
 @router.post("/account/sessions/revoke", response_model=None)
 def sign_out_everywhere(request: Request, posted: Posted = action(Permission.READ)) -> Response:
-    sessions.revoke_sessions(dashboard(request).podium.db, posted.viewer.user.id)
+    users.revoke_sessions(dashboard(request).podium.db, posted.viewer.user.id)
     response = redirect(request, "/login", "You are signed out everywhere.")
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
@@ -67,6 +67,6 @@ def sign_out_everywhere(request: Request, posted: Posted = action(Permission.REA
 def sign_out_one(
     session_id: str, request: Request, posted: Posted = action(Permission.READ)
 ) -> Response:
-    ended = sessions.revoke_session(dashboard(request).podium.db, posted.viewer.user.id, session_id)
+    ended = users.revoke_session(dashboard(request).podium.db, posted.viewer.user.id, session_id)
     message = "That session is signed out." if ended else "No such session."
     return redirect(request, "/account", message, "ok" if ended else "error")

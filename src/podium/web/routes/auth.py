@@ -10,10 +10,9 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from podium.access.model import Permission
-from podium.throttle.model import LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS
-from podium.users.service import sign_in
-from podium.users.sessions import end_session, start_session
+from podium.access import Permission
+from podium.throttle import LOGIN_PER_ACCOUNT, LOGIN_PER_ADDRESS
+from podium.users import end_session, sign_in, start_session
 from podium.web.core import (
     SESSION_COOKIE,
     Posted,

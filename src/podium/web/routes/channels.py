@@ -9,11 +9,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from podium.access.model import Permission
-from podium.catalog.service import list_channels
-from podium.channels import health as channel_health
-from podium.channels import service as channel_service
-from podium.channels.registry import spec_for, specs
+from podium import channels as channel_health
+from podium import channels as channel_service
+from podium.access import Permission
+from podium.catalog import read_channels
+from podium.channels import spec_for, specs
 from podium.errors import DomainError
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
 from podium.web.nav import NavItem
@@ -60,7 +60,7 @@ def channel(code: str, request: Request, viewer: Viewer = page()) -> HTMLRespons
         "channel.html",
         viewer,
         h=found,
-        channel_name=next((c.name for c in list_channels(podium.db) if c.code == code), code),
+        channel_name=next((c.name for c in read_channels(podium.db) if c.code == code), code),
         kind=spec.label if spec is not None else found.type,
         connected=podium.connectors.for_type(found.type) is not None,
         polled=spec is not None and spec.polled,

@@ -9,12 +9,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from podium.carriers.service import label_document
+from podium import fulfillment
+from podium.carriers import label_document
 from podium.db.database import Database
 from podium.errors import NotFound
-from podium.fulfillment import documents, paperwork, zpl
-from podium.fulfillment.service import get_shipment
-from podium.returns.labels import return_label_document
+from podium.fulfillment import get_shipment
+from podium.returns import return_label_document
 from podium.web.core import Viewer, dashboard, harden, page, render
 from podium.web.nav import NavItem
 
@@ -42,15 +42,15 @@ def label_file(db: Database, shipment_id: str, fmt: str, *, attachment: bool = F
     """A shipment's label as ``pdf`` or ``zpl`` (NotFound without a live label)."""
     doc = label_document(db, shipment_id)
     if fmt == "zpl":
-        return send_file(zpl.label_zpl(doc), ZPL, f"label-{doc.tracking_number}.zpl")
+        return send_file(fulfillment.label_zpl(doc), ZPL, f"label-{doc.tracking_number}.zpl")
     name = f"label-{doc.tracking_number}.pdf"
-    return send_file(documents.label_pdf(doc), PDF, name, attachment=attachment)
+    return send_file(fulfillment.label_pdf(doc), PDF, name, attachment=attachment)
 
 
 def packing_slip_file(db: Database, shipment_id: str, *, attachment: bool = False) -> Response:
-    doc = paperwork.packing_slip_document(db, shipment_id)
+    doc = fulfillment.packing_slip_document(db, shipment_id)
     name = f"packing-slip-{doc.order_number}.pdf"
-    return send_file(documents.packing_slip_pdf(doc), PDF, name, attachment=attachment)
+    return send_file(fulfillment.packing_slip_pdf(doc), PDF, name, attachment=attachment)
 
 
 def _missing(request: Request, viewer: Viewer, exc: NotFound) -> Response:
@@ -102,7 +102,7 @@ def return_label_pdf(return_id: str, request: Request, viewer: Viewer = page()) 
         doc = return_label_document(dashboard(request).podium.db, return_id)
     except NotFound as exc:
         return _missing(request, viewer, exc)
-    return send_file(documents.label_pdf(doc), PDF, f"return-label-{doc.tracking_number}.pdf")
+    return send_file(fulfillment.label_pdf(doc), PDF, f"return-label-{doc.tracking_number}.pdf")
 
 
 @router.get("/returns/{return_id}/label.zpl", response_model=None)
@@ -111,4 +111,4 @@ def return_label_zpl(return_id: str, request: Request, viewer: Viewer = page()) 
         doc = return_label_document(dashboard(request).podium.db, return_id)
     except NotFound as exc:
         return _missing(request, viewer, exc)
-    return send_file(zpl.label_zpl(doc), ZPL, f"return-label-{doc.tracking_number}.zpl")
+    return send_file(fulfillment.label_zpl(doc), ZPL, f"return-label-{doc.tracking_number}.zpl")

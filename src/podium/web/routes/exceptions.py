@@ -5,10 +5,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from podium.access.model import Permission
+from podium import orders
+from podium.access import Permission
 from podium.errors import DomainError
-from podium.orders import lifecycle
-from podium.orders.exceptions import open_hold_counts, open_holds, short_lines
+from podium.orders import held_orders_by_reason, open_hold_counts, short_lines
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
 from podium.web.nav import NavItem
 
@@ -22,7 +22,7 @@ MAX_BULK = 500
 def exceptions(request: Request, viewer: Viewer = page()) -> HTMLResponse:
     db = dashboard(request).podium.db
     counts = open_hold_counts(db)
-    groups = open_holds(db)
+    groups = held_orders_by_reason(db)
     short = short_lines(db, [h.order_id for h in groups.get("backorder", [])])
     return render(request, "exceptions.html", viewer, groups=groups, counts=counts, short=short)
 
@@ -36,14 +36,14 @@ def bulk_release(request: Request, posted: Posted = action(Permission.NOTE)) -> 
     targets = [(order_id, hold_id) for order_id, _, hold_id in pairs if order_id and hold_id]
     reason = posted.get("reason")
     if reason:
-        holds = open_holds(db, limit_per_reason=MAX_BULK).get(reason, [])
+        holds = held_orders_by_reason(db, limit_per_reason=MAX_BULK).get(reason, [])
         targets = [(h.order_id, h.id) for h in holds]
     if not targets:
         return redirect(request, "/exceptions", "Tick the holds to release first.", "error")
     released, failed = 0, []
     for order_id, hold_id in targets:
         try:
-            lifecycle.release_order(
+            orders.release_order(
                 db, order_id, posted.viewer.actor, allocator=podium.allocator, hold_id=hold_id
             )
             released += 1

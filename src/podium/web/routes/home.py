@@ -8,11 +8,10 @@ from datetime import timedelta
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from podium.channels.health import sync_lags, worst_lag
-from podium.events.lag import outbox_lag
-from podium.events.service import event_counts
-from podium.fulfillment.queue import late_shipments
-from podium.orders.stats import overview
+from podium.channels import sync_lags, worst_lag
+from podium.events import event_counts, outbox_lag
+from podium.fulfillment import late_shipments
+from podium.orders import overview
 from podium.web.chart import hourly_bars
 from podium.web.core import Viewer, dashboard, page, render
 from podium.web.nav import NavItem

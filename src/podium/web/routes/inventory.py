@@ -5,12 +5,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from podium.access.model import Permission
-from podium.catalog.service import get_product, list_warehouses
+from podium import inventory as service
+from podium.access import Permission
+from podium.catalog import get_product, read_warehouses
 from podium.errors import DomainError, NotFound
-from podium.inventory import service
-from podium.inventory.model import AdjustmentIn
-from podium.inventory.summary import stock_by_sku
+from podium.inventory import AdjustmentIn, stock_by_sku
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
 from podium.web.forms import int_field, invalid
 from podium.web.nav import NavItem
@@ -45,7 +44,7 @@ def sku_page(sku: str, request: Request, viewer: Viewer = page()) -> HTMLRespons
         product=product,
         stock=stock,
         history=history,
-        warehouses=list_warehouses(db),
+        warehouses=read_warehouses(db),
         reasons=REASONS,
     )
 

@@ -10,13 +10,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from podium.access.model import Permission
+from podium import orders, returns
+from podium.access import Permission
 from podium.errors import DomainError
-from podium.orders import lifecycle
-from podium.orders.status import OrderStatus
-from podium.returns import service as returns
-from podium.returns.edits import edit_order
-from podium.routing.reroute import reroute_shipment
+from podium.orders import OrderStatus
+from podium.returns import edit_order
+from podium.routing import reroute_shipment
 from podium.web.core import Posted, action, dashboard, redirect
 from podium.web.formats import money
 from podium.web.nav import NavItem
@@ -34,7 +33,7 @@ def _back(request: Request, order_id: str, message: str, kind: str = "ok") -> Re
 def edit(order_id: str, request: Request, posted: Posted = action(Permission.OPERATE)) -> Response:
     podium = dashboard(request).podium
     try:
-        before = lifecycle.get_order(podium.db, order_id)
+        before = orders.get_order(podium.db, order_id)
         data = edit_input(posted, before)
         after = edit_order(
             podium.db,
@@ -64,7 +63,7 @@ def reroute(
     if not reason:
         return _back(request, order_id, "Say why the shipment moves (reason).", "error")
     try:
-        before = lifecycle.get_order(podium.db, order_id)
+        before = orders.get_order(podium.db, order_id)
         after = reroute_shipment(
             podium.db, shipment_id, reason, posted.viewer.actor, order_id=order_id
         )

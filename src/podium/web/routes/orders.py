@@ -5,22 +5,28 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from podium.access.model import Permission
-from podium.carriers.service import labels_for_order
-from podium.catalog.service import list_channels, list_warehouses
+from podium import orders
+from podium import returns as cancellation
+from podium.access import Permission
+from podium.carriers import labels_for_order
+from podium.catalog import read_channels, read_warehouses
 from podium.db.database import Database
 from podium.errors import DomainError, NotFound
-from podium.orders import lifecycle
-from podium.orders.edits import EDITABLE
-from podium.orders.exceptions import short_lines
-from podium.orders.model import HoldIn, NoteIn
-from podium.orders.queue import SORTS, QueueQuery, search_orders
-from podium.orders.status import HoldReason, OrderStatus
-from podium.payments.recording import list_payments
-from podium.returns import cancellation
-from podium.returns.summary import order_returns
-from podium.routing.reroute import REROUTABLE
-from podium.shipments.model import OPEN_STATUSES, ShipmentStatus
+from podium.orders import (
+    EDITABLE,
+    SORTS,
+    HoldIn,
+    HoldReason,
+    NoteIn,
+    OrderStatus,
+    QueueQuery,
+    search_orders,
+    short_lines,
+)
+from podium.payments import list_payments
+from podium.returns import order_returns
+from podium.routing import REROUTABLE
+from podium.shipments import OPEN_STATUSES, ShipmentStatus
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
 from podium.web.forms import invalid
 from podium.web.nav import NavItem
@@ -34,12 +40,12 @@ MANUAL_REASONS = ("manual", "fraud_review", "address", "payment")
 
 def _channel_names(db: Database) -> dict[str, str]:
     """Pages show a channel's name ("Web store"), not its code ("web")."""
-    return {c.code: c.name for c in list_channels(db)}
+    return {c.code: c.name for c in read_channels(db)}
 
 
 def _queue(request: Request, viewer: Viewer, template: str) -> HTMLResponse:
     db = dashboard(request).podium.db
-    channels = list_channels(db)
+    channels = read_channels(db)
     error = None
     try:
         query = QueueQuery.parse(dict(request.query_params))
@@ -63,7 +69,7 @@ def _queue(request: Request, viewer: Viewer, template: str) -> HTMLResponse:
         sorts=list(SORTS),
         channels=channels,
         channel_names={c.code: c.name for c in channels},
-        warehouses=list_warehouses(db) if template == "orders.html" else [],
+        warehouses=read_warehouses(db) if template == "orders.html" else [],
     )
 
 
@@ -84,8 +90,8 @@ def order_page(order_id: str, request: Request, viewer: Viewer = page()) -> HTML
     holds, the timeline, and the actions the viewer's role allows."""
     podium = dashboard(request).podium
     try:
-        order = lifecycle.get_order(podium.db, order_id)
-        timeline = lifecycle.timeline(podium.db, order_id)
+        order = orders.get_order(podium.db, order_id)
+        timeline = orders.timeline(podium.db, order_id)
         payments = list_payments(podium.db, order_id)
         returns = order_returns(podium.db, order_id)
     except NotFound as exc:
@@ -126,7 +132,7 @@ def hold(order_id: str, request: Request, posted: Posted = action(Permission.NOT
     except ValueError as exc:
         return _back(request, order_id, "", invalid(exc))
     try:
-        lifecycle.hold_order(db, order_id, data, posted.viewer.actor)
+        orders.hold_order(db, order_id, data, posted.viewer.actor)
     except DomainError as exc:
         return _back(request, order_id, "", exc)
     return _back(request, order_id, "The order is on hold.", None)
@@ -136,7 +142,7 @@ def hold(order_id: str, request: Request, posted: Posted = action(Permission.NOT
 def release(order_id: str, request: Request, posted: Posted = action(Permission.NOTE)) -> Response:
     podium = dashboard(request).podium
     try:
-        lifecycle.release_order(
+        orders.release_order(
             podium.db,
             order_id,
             posted.viewer.actor,
@@ -176,7 +182,7 @@ def add_note(order_id: str, request: Request, posted: Posted = action(Permission
     except ValueError as exc:
         return _back(request, order_id, "", invalid(exc, "message"))
     try:
-        lifecycle.add_note(db, order_id, data, posted.viewer.actor)
+        orders.add_note(db, order_id, data, posted.viewer.actor)
     except DomainError as exc:
         return _back(request, order_id, "", exc)
     return _back(request, order_id, "Note added.", None)

@@ -10,11 +10,10 @@ from collections.abc import Callable
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from podium.access.model import Permission
+from podium import returns
+from podium.access import Permission
 from podium.errors import DomainError
-from podium.returns import labels, receiving, refunds, service
-from podium.returns.exchanges import create_exchange
-from podium.returns.label_purchase import buy_return_label
+from podium.returns import buy_return_label, create_exchange
 from podium.web.core import Posted, action, dashboard, redirect
 from podium.web.formats import money
 from podium.web.nav import NavItem
@@ -44,7 +43,7 @@ def approve(return_id: str, request: Request, posted: Posted = action(Permission
     db = dashboard(request).podium.db
 
     def step() -> str:
-        service.approve_return(db, return_id, posted.viewer.actor)
+        returns.approve_return(db, return_id, posted.viewer.actor)
         return "Return approved."
 
     return _do(request, return_id, step)
@@ -56,7 +55,7 @@ def reject(return_id: str, request: Request, posted: Posted = action(Permission.
     note = posted.get("note")[:1000] or None
 
     def step() -> str:
-        service.reject_return(db, return_id, posted.viewer.actor, note)
+        returns.reject_return(db, return_id, posted.viewer.actor, note)
         return "Return rejected."
 
     return _do(request, return_id, step)
@@ -87,7 +86,7 @@ def void_label(
     podium = dashboard(request).podium
 
     def step() -> str:
-        labels.void_return_label(podium.db, podium.carriers, return_id, posted.viewer.actor)
+        returns.void_return_label(podium.db, podium.carriers, return_id, posted.viewer.actor)
         return "Return label voided."
 
     return _do(request, return_id, step)
@@ -100,7 +99,7 @@ def ship_back(
     db = dashboard(request).podium.db
 
     def step() -> str:
-        service.ship_back(db, return_id, ship_back_input(posted), posted.viewer.actor)
+        returns.ship_back(db, return_id, ship_back_input(posted), posted.viewer.actor)
         return "The return is on its way back."
 
     return _do(request, return_id, step)
@@ -114,7 +113,7 @@ def receive(
 
     def step() -> str:
         data = receive_input(posted)
-        done = receiving.receive_return(db, return_id, data, posted.viewer.actor)
+        done = returns.receive_return(db, return_id, data, posted.viewer.actor)
         units = sum(ln.quantity for ln in data.lines)
         return f"Received {units} unit(s); the return is {done.status.replace('_', ' ')}."
 
@@ -128,7 +127,7 @@ def refund(
     podium = dashboard(request).podium
 
     def step() -> str:
-        done = refunds.refund_return(
+        done = returns.refund_return(
             podium.db, return_id, refund_input(posted), podium.gateways, posted.viewer.actor
         )
         how = " as store credit" if done.method == "store_credit" else ""
@@ -144,7 +143,7 @@ def close(
     db = dashboard(request).podium.db
 
     def step() -> str:
-        service.close_return(db, return_id, posted.viewer.actor)
+        returns.close_return(db, return_id, posted.viewer.actor)
         return "Return closed."
 
     return _do(request, return_id, step)

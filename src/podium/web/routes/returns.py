@@ -9,13 +9,19 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from podium.catalog.service import list_channels, list_warehouses
+from podium import orders, returns
+from podium.catalog import read_channels, read_warehouses
 from podium.errors import DomainError, NotFound
-from podium.orders import lifecycle
-from podium.returns import labels, service
-from podium.returns.exchanges import ARRIVED, WAITING
-from podium.returns.model import RECEIVABLE, REFUNDABLE, Disposition, ReturnStatus
-from podium.returns.queue import ReturnsQuery, search_returns
+from podium.returns import (
+    ARRIVED,
+    RECEIVABLE,
+    REFUNDABLE,
+    WAITING,
+    Disposition,
+    ReturnsQuery,
+    ReturnStatus,
+    search_returns,
+)
 from podium.web.core import Viewer, dashboard, page, render
 from podium.web.nav import NavItem
 
@@ -34,7 +40,7 @@ def returns_list(request: Request, viewer: Viewer = page()) -> HTMLResponse:
         rows, next_cursor = search_returns(db, query)
     except DomainError as exc:
         error, query, rows, next_cursor = exc, ReturnsQuery(), [], None
-    channels = list_channels(db)
+    channels = read_channels(db)
     return render(
         request,
         "returns.html",
@@ -54,13 +60,13 @@ def returns_list(request: Request, viewer: Viewer = page()) -> HTMLResponse:
 def return_page(return_id: str, request: Request, viewer: Viewer = page()) -> HTMLResponse:
     db = dashboard(request).podium.db
     try:
-        rma = service.get_return(db, return_id)
-        order = lifecycle.get_order(db, rma.order_id)
-        timeline = lifecycle.timeline(db, rma.order_id)
+        rma = returns.get_return(db, return_id)
+        order = orders.get_order(db, rma.order_id)
+        timeline = orders.timeline(db, rma.order_id)
     except NotFound as exc:
         return render(request, "error.html", viewer, status=404, message=exc.message)
     try:
-        label = labels.get_return_label(db, return_id)
+        label = returns.get_return_label(db, return_id)
     except NotFound:
         label = None
     status = ReturnStatus(rma.status)
@@ -73,10 +79,10 @@ def return_page(return_id: str, request: Request, viewer: Viewer = page()) -> HT
         viewer,
         rma=rma,
         order=order,
-        channel_name={c.code: c.name for c in list_channels(db)}.get(order.channel, order.channel),
+        channel_name={c.code: c.name for c in read_channels(db)}.get(order.channel, order.channel),
         label=label,
         timeline=[e for e in reversed(timeline) if e.data.get("return_id") == return_id],
-        warehouses=list_warehouses(db),
+        warehouses=read_warehouses(db),
         dispositions=[d.value for d in Disposition],
         expected={ln.line_no: ln.quantity - ln.quantity_received for ln in rma.lines},
         can={

@@ -5,15 +5,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from podium.access import service as keys
-from podium.access.model import DEFAULT_ROLE, Permission, Role
-from podium.catalog.model import WarehousePatch
-from podium.catalog.service import list_channels, list_warehouses, update_warehouse
+from podium import access, users
+from podium.access import DEFAULT_ROLE, Permission, Role
+from podium.catalog import WarehousePatch, read_channels, read_warehouses, update_warehouse
 from podium.errors import DomainError
-from podium.events.lag import outbox_lag
-from podium.orders.stats import last_order_at
-from podium.users import service as users
-from podium.users import sessions
+from podium.events import outbox_lag
+from podium.orders import last_order_at
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
 from podium.web.forms import int_field, invalid
 from podium.web.nav import NavItem
@@ -30,7 +27,7 @@ ROLES = [r.value for r in Role]
 
 @router.get("/settings/warehouses", response_class=HTMLResponse)
 def warehouses(request: Request, viewer: Viewer = page()) -> HTMLResponse:
-    found = list_warehouses(dashboard(request).podium.db)
+    found = read_warehouses(dashboard(request).podium.db)
     return render(request, "settings/warehouses.html", viewer, warehouses=found)
 
 
@@ -58,7 +55,7 @@ def edit_warehouse(
 @router.get("/settings/channels", response_class=HTMLResponse)
 def channels(request: Request, viewer: Viewer = page()) -> HTMLResponse:
     db = dashboard(request).podium.db
-    found = list_channels(db)
+    found = read_channels(db)
     return render(
         request,
         "settings/channels.html",
@@ -71,7 +68,7 @@ def channels(request: Request, viewer: Viewer = page()) -> HTMLResponse:
 
 @router.get("/settings/keys", response_class=HTMLResponse)
 def api_keys(request: Request, viewer: Viewer = page(Permission.ADMIN)) -> HTMLResponse:
-    found = keys.list_keys(dashboard(request).podium.db)
+    found = access.list_keys(dashboard(request).podium.db)
     return render(
         request,
         "settings/keys.html",
@@ -87,7 +84,7 @@ def api_keys(request: Request, viewer: Viewer = page(Permission.ADMIN)) -> HTMLR
 def create_key(request: Request, posted: Posted = action(Permission.ADMIN)) -> Response:
     db = dashboard(request).podium.db
     try:
-        made, secret = keys.create_key(db, posted.get("name"), posted.get("role") or DEFAULT_ROLE)
+        made, secret = access.create_key(db, posted.get("name"), posted.get("role") or DEFAULT_ROLE)
     except DomainError as exc:
         return redirect(request, "/settings/keys", exc.message, "error")
     # The secret is shown once, on this response, and never again.
@@ -96,7 +93,7 @@ def create_key(request: Request, posted: Posted = action(Permission.ADMIN)) -> R
         "settings/keys.html",
         posted.viewer,
         status=201,
-        keys=keys.list_keys(db),
+        keys=access.list_keys(db),
         roles=ROLES,
         default_role=DEFAULT_ROLE.value,
         secret=secret,
@@ -110,7 +107,7 @@ def revoke_key(
 ) -> Response:
     board = dashboard(request)
     try:
-        revoked = keys.revoke_key(board.podium.db, key_id)
+        revoked = access.revoke_key(board.podium.db, key_id)
     except DomainError as exc:
         return redirect(request, "/settings/keys", exc.message, "error")
     board.podium.keys.forget()
@@ -152,7 +149,7 @@ def revoke_user_sessions(
 ) -> Response:
     """Sign a user out everywhere (their own sessions included, if it is the admin)."""
     try:
-        ended = sessions.revoke_sessions(dashboard(request).podium.db, user_id)
+        ended = users.revoke_sessions(dashboard(request).podium.db, user_id)
     except DomainError as exc:
         return redirect(request, "/settings/users", exc.message, "error")
     return redirect(request, "/settings/users", f"{ended} session(s) signed out.")

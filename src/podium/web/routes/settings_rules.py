@@ -11,12 +11,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from podium.access.model import Permission
+from podium import routing
+from podium.access import Permission
 from podium.errors import DomainError, ValidationFailed
 from podium.numbers import INT_MAX, parse_db_int
-from podium.routing import service
-from podium.routing.rules import RuleSet
-from podium.routing.trial import MAX_ORDERS, try_rules
+from podium.routing import MAX_ORDERS, RuleSet, try_rules
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
 from podium.web.forms import int_field
 from podium.web.nav import NavItem
@@ -74,13 +73,13 @@ def parse_rules(text: str) -> RuleSet:
 
 def _page(request: Request, viewer: Viewer, *, status: int = 200, **extra: Any) -> HTMLResponse:
     db = dashboard(request).podium.db
-    active = service.get_rules(db)
+    active = routing.get_rules(db)
     shown = active
     raw = request.query_params.get("version")
     wanted = parse_db_int(raw or "", INT_MAX)
     if wanted is not None and wanted != active.version:
         try:
-            shown = service.rule_version(db, wanted)
+            shown = routing.rule_version(db, wanted)
         except DomainError:
             shown = active
     context: dict[str, Any] = {
@@ -98,7 +97,7 @@ def _page(request: Request, viewer: Viewer, *, status: int = 200, **extra: Any) 
         status=status,
         active=active,
         shown=shown,
-        history=service.rule_history(db),
+        history=routing.rule_history(db),
         **context,
     )
 
@@ -118,7 +117,7 @@ def save(request: Request, posted: Posted = action(Permission.ADMIN)) -> Respons
         if note is not None and len(note) > 500:
             raise ValidationFailed("note: at most 500 characters.", details={"field": "note"})
         rules = parse_rules(text)
-        saved = service.save_rules(
+        saved = routing.save_rules(
             dashboard(request).podium.db, rules, posted.viewer.actor, note=note
         )
     except DomainError as exc:
@@ -135,7 +134,7 @@ def rollback(request: Request, posted: Posted = action(Permission.ADMIN)) -> Res
     """Make an older version active again (saved as the newest version, as the CLI does)."""
     try:
         number = int_field(posted.get("version"), "version")
-        saved = service.rollback(dashboard(request).podium.db, number, posted.viewer.actor)
+        saved = routing.rollback(dashboard(request).podium.db, number, posted.viewer.actor)
     except DomainError as exc:
         return redirect(request, PATH, exc.message, "error")
     return redirect(

@@ -16,17 +16,25 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from podium.access.model import Permission
-from podium.carriers.accounts import list_accounts
-from podium.carriers.service import current_labels
-from podium.carriers.tablerate import SERVICES
-from podium.catalog.service import list_warehouses
+from podium import fulfillment
+from podium.access import Permission
+from podium.carriers import SERVICES, current_labels, list_accounts
+from podium.catalog import read_warehouses
 from podium.db.database import Database
 from podium.errors import DomainError, NotFound, ValidationFailed
-from podium.fulfillment import picking, release
-from podium.fulfillment.model import PickListView, ShortPickIn
-from podium.fulfillment.queue import OPEN, ToShip, open_counts, recent_pick_lists, to_ship
-from podium.fulfillment.service import ShipIn, pack_shipment, pick_shipment, ship_shipment
+from podium.fulfillment import (
+    OPEN,
+    PickListView,
+    ShipIn,
+    ShortPickIn,
+    ToShip,
+    open_counts,
+    pack_shipment,
+    pick_shipment,
+    recent_pick_lists,
+    ship_shipment,
+    to_ship,
+)
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
 from podium.web.forms import int_field, invalid
 from podium.web.nav import NavItem
@@ -99,7 +107,7 @@ def _pick_list(request: Request, raw: str | None) -> PickListView | None:
     if not raw:
         return None
     try:
-        return picking.get_pick_list(dashboard(request).podium.db, raw[:64])
+        return fulfillment.get_pick_list(dashboard(request).podium.db, raw[:64])
     except NotFound:
         return None
 
@@ -111,7 +119,7 @@ def warehouse(request: Request, viewer: Viewer = page()) -> HTMLResponse:
     status = request.query_params.get("status") or None
     if status not in OPEN:
         status = None
-    warehouses = list_warehouses(db)
+    warehouses = read_warehouses(db)
     if code and code not in {w.code for w in warehouses}:
         return render(request, "error.html", viewer, status=404, message=f"No warehouse {code}.")
     try:
@@ -140,7 +148,7 @@ def warehouse(request: Request, viewer: Viewer = page()) -> HTMLResponse:
         selected=code or "",
         step=status or "",
         status_names=STATUS_NAMES,
-        release_mode=release.get_settings(db, code).release_mode if code else None,
+        release_mode=fulfillment.get_settings(db, code).release_mode if code else None,
         pick_lists=recent_pick_lists(db, code) if code else [],
         new_pick_list=_pick_list(request, request.query_params.get("pick_list")),
         carriers=[(a.code, a.name) for a in list_accounts(db) if a.active] if fulfil else [],
@@ -172,7 +180,7 @@ def release_wave(
 ) -> Response:
     db = dashboard(request).podium.db
     try:
-        released = release.release_wave(db, code, posted.viewer.actor)
+        released = fulfillment.release_wave(db, code, posted.viewer.actor)
     except DomainError as exc:
         return redirect(request, back(posted), exc.message, "error")
     if not released:
@@ -238,7 +246,7 @@ def short_pick(
 
     def run() -> None:
         data = ShortPickIn.model_validate({"lines": _short_lines(posted)})
-        picking.short_pick(db, shipment_id, data, posted.viewer.actor)
+        fulfillment.short_pick(db, shipment_id, data, posted.viewer.actor)
 
     return _step(
         request,

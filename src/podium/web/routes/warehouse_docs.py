@@ -14,13 +14,11 @@ from datetime import UTC, date, datetime
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from podium.access.model import Permission
-from podium.carriers import service as carriers
-from podium.carriers.manifest import manifest, manifest_csv
-from podium.carriers.model import LabelIn
+from podium import carriers, fulfillment
+from podium.access import Permission
+from podium.carriers import LabelIn, manifest, manifest_csv
 from podium.errors import DomainError, ValidationFailed
-from podium.fulfillment import documents, picking
-from podium.fulfillment.model import PickListIn
+from podium.fulfillment import PickListIn
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
 from podium.web.formats import money
 from podium.web.forms import int_field, invalid
@@ -61,7 +59,7 @@ def create_pick_list(
         else:
             count = posted.get("max_shipments")
             data = PickListIn(max_shipments=int_field(count, "max_shipments") if count else 50)
-        made = picking.create_pick_list(db, code, data, posted.viewer.actor)
+        made = fulfillment.create_pick_list(db, code, data, posted.viewer.actor)
     except DomainError as exc:
         return redirect(request, back(posted), exc.message, "error")
     except ValueError as exc:
@@ -83,9 +81,9 @@ def pick_list_pdf(
     db = dashboard(request).podium.db
 
     def make() -> Response:
-        doc = picking.pick_list_document(db, pick_list_id)
+        doc = fulfillment.pick_list_document(db, pick_list_id)
         rows = [(r.bin, r.sku, r.name, r.quantity, r.orders) for r in doc.rows]
-        body = documents.pick_list_pdf(doc.id, doc.warehouse, doc.created_at, rows, doc.shipments)
+        body = fulfillment.pick_list_pdf(doc.id, doc.warehouse, doc.created_at, rows, doc.shipments)
         return files.send_file(body, files.PDF, f"pick-list-{doc.id}.pdf", attachment=True)
 
     return _document(request, viewer, make)
@@ -183,6 +181,6 @@ def manifest_file(
         name = f"manifest-{code}-{doc.day}.{fmt}"
         if fmt == "csv":
             return files.send_file(manifest_csv(doc), "text/csv", name, attachment=True)
-        return files.send_file(documents.manifest_pdf(doc), files.PDF, name, attachment=True)
+        return files.send_file(fulfillment.manifest_pdf(doc), files.PDF, name, attachment=True)
 
     return _document(request, viewer, make)
