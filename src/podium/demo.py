@@ -25,7 +25,6 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from podium import catalog, channels, inventory, returns
-from podium import orders as lifecycle
 from podium.access import create_key
 from podium.bootstrap import Podium
 from podium.catalog import ProductIn, WarehouseAddress, WarehouseIn
@@ -50,7 +49,18 @@ from podium.errors import Conflict, InsufficientStock, NotFound
 from podium.events import event_counts
 from podium.fulfillment import ShipIn, ship_shipment
 from podium.inventory import AdjustmentIn, examine
-from podium.orders import HoldIn, NoteIn, OrderView, QueueQuery, place_order
+from podium.orders import (
+    HoldIn,
+    NoteIn,
+    OrderView,
+    QueueQuery,
+    add_note,
+    get_order,
+    hold_order,
+    list_orders,
+    place_order,
+    release_order,
+)
 from podium.payments import settle_orders
 
 __all__ = ["DemoResult", "run_demo"]
@@ -200,7 +210,7 @@ def _store_exists(db: Database, products: list[ProductSpec]) -> bool:
 
 def _next_external_id(db: Database, channel: str, first: int) -> int:
     """Carry on after the newest order's external id, so a second day never repeats one."""
-    items = lifecycle.list_orders(db, QueueQuery(channel=channel, limit=1)).items
+    items = list_orders(db, QueueQuery(channel=channel, limit=1)).items
     digits = re.sub(r"\D", "", items[0].external_id or "") if items else ""
     return max(first, int(digits) + 1) if digits else first
 
@@ -249,12 +259,12 @@ def _place(day: _Day, planned: PlannedOrder) -> None:
     placed_at, clock = day.clock.at, day.clock
     if planned.note:  # support's call comes in a little later
         clock.set(placed_at + timedelta(minutes=day.rng.randint(5, 45)))
-        lifecycle.add_note(db, order.id, NoteIn(message=planned.note), "support")
+        add_note(db, order.id, NoteIn(message=planned.note), "support")
         result.notes += 1
         clock.set(placed_at)
     if planned.hold:
         clock.set(placed_at + timedelta(minutes=day.rng.randint(2, 20)))
-        lifecycle.hold_order(db, order.id, HoldIn(reason="manual", note=planned.hold), "ops")
+        hold_order(db, order.id, HoldIn(reason="manual", note=planned.hold), "ops")
         result.held += 1
     elif planned.cancel:
         day.to_cancel.append((order.id, planned.cancel))  # the customer writes in later
@@ -285,10 +295,10 @@ def _wave(day: _Day, *, fill_backorders: bool) -> None:
     day.to_cancel.clear()
     if fill_backorders:
         for order_id in day.backorders:
-            held = [h for h in lifecycle.get_order(db, order_id).holds if h.reason == "backorder"]
+            held = [h for h in get_order(db, order_id).holds if h.reason == "backorder"]
             if not held:
                 continue
-            after = lifecycle.release_order(
+            after = release_order(
                 db, order_id, "ops", allocator=day.podium.allocator, hold_id=held[0].id
             )
             if after.status == "ready":

@@ -7,7 +7,9 @@ from podium.carriers.accounts import (
     list_accounts,
 )
 from podium.carriers.manifest import (
-    manifest,
+    manifest as build_manifest,
+)
+from podium.carriers.manifest import (
     manifest_csv,
 )
 from podium.carriers.model import (
@@ -59,6 +61,7 @@ __all__ = [
     "PollResult",
     "RateRequest",
     "Tracking",
+    "build_manifest",
     "buy_label",
     "carrier_for",
     "create_account",
@@ -67,7 +70,6 @@ __all__ = [
     "label_document",
     "labels_for_order",
     "list_accounts",
-    "manifest",
     "manifest_csv",
     "on_order_cancelled",
     "poll",

@@ -12,10 +12,12 @@ from podium.channels.fulfilment import (
 )
 from podium.channels.health import (
     Health,
-    health,
     overview,
     sync_lags,
     worst_lag,
+)
+from podium.channels.health import (
+    health as channel_health,
 )
 from podium.channels.records import (
     ChannelIn,
@@ -59,11 +61,11 @@ __all__ = [
     "ListingView",
     "WebhookResult",
     "build_connectors",
+    "channel_health",
     "create_channel",
     "delete_listing",
     "get_channel",
     "get_listing",
-    "health",
     "learn_listings",
     "list_channels",
     "list_listings",

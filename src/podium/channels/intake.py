@@ -181,7 +181,7 @@ def _record_refunds(
         return
     seen = {
         str(e.data.get("refund_id"))
-        for e in orders.timeline(db, order_id)
+        for e in orders.order_timeline(db, order_id)
         if e.type == "channel.refund_received"
     }
     for refund in order.refunds:

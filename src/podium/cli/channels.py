@@ -9,8 +9,7 @@ import typer
 from rich.table import Table
 
 from podium.catalog import read_channels as all_channels
-from podium.channels import ChannelIn, create_channel, learn_listings
-from podium.channels import health as channel_health
+from podium.channels import ChannelIn, channel_health, create_channel, learn_listings
 from podium.channels import poll as poll_orders
 from podium.cli.common import out, with_podium
 

@@ -10,8 +10,7 @@ import typer
 from rich.table import Table
 
 from podium import carriers, fulfillment
-from podium.carriers import LabelIn, manifest_csv
-from podium.carriers import manifest as build_manifest
+from podium.carriers import LabelIn, build_manifest, manifest_csv
 from podium.cli.common import ACTOR, out, with_podium
 from podium.fulfillment import (
     BinIn,

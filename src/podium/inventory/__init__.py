@@ -25,7 +25,6 @@ from podium.inventory.model import (
 from podium.inventory.service import (
     adjust,
     apply,
-    availability,
     channel_available,
     channel_levels,
     history,
@@ -34,6 +33,9 @@ from podium.inventory.service import (
     restock,
     set_safety_stock,
     transfer,
+)
+from podium.inventory.service import (
+    availability as sku_availability,
 )
 from podium.inventory.stock import (
     levels,
@@ -57,7 +59,6 @@ __all__ = [
     "TransferIn",
     "adjust",
     "apply",
-    "availability",
     "channel_available",
     "channel_levels",
     "examine",
@@ -68,6 +69,7 @@ __all__ = [
     "published_for",
     "restock",
     "set_safety_stock",
+    "sku_availability",
     "stock_by_sku",
     "transfer",
 ]

@@ -60,7 +60,9 @@ from podium.orders.lifecycle import (
     release_in_transaction,
     release_order,
     sync_status,
-    timeline,
+)
+from podium.orders.lifecycle import (
+    timeline as order_timeline,
 )
 from podium.orders.lookup import (
     briefs,
@@ -191,6 +193,7 @@ __all__ = [
     "order_for_customer",
     "order_lines",
     "order_numbers",
+    "order_timeline",
     "order_views",
     "orders_by_id",
     "orders_placed",
@@ -213,5 +216,4 @@ __all__ = [
     "set_payment_statuses",
     "short_lines",
     "sync_status",
-    "timeline",
 ]

@@ -3,7 +3,9 @@ from podium.routing.allocator import (
 )
 from podium.routing.queues import (
     queue_orders,
-    queues,
+)
+from podium.routing.queues import (
+    queues as hold_queues,
 )
 from podium.routing.replays import (
     compare,
@@ -53,12 +55,12 @@ __all__ = [
     "compare",
     "fill_backorders",
     "get_rules",
+    "hold_queues",
     "on_inventory_changed",
     "optimise_wave",
     "orders_from_file",
     "percentile",
     "queue_orders",
-    "queues",
     "recent_orders",
     "reject_shipment",
     "reroute_shipment",

@@ -13,8 +13,7 @@ from podium.access import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.api.paging import CURSOR_HELP, ListPage
 from podium.bootstrap import Podium
-from podium.channels import Health, ListingIn, ListingView, WebhookResult
-from podium.channels import health as channel_health
+from podium.channels import Health, ListingIn, ListingView, WebhookResult, channel_health
 from podium.validation import Sku
 
 router = APIRouter(tags=["channels"])

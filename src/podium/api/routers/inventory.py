@@ -51,7 +51,7 @@ def set_safety_stock(
 
 @router.get("/inventory/{sku}", response_model=InventoryView)
 def availability(sku: str, _: Caller = READ, podium: Podium = Depends(get_podium)) -> InventoryView:
-    return inventory.availability(podium.db, sku)
+    return inventory.sku_availability(podium.db, sku)
 
 
 class MovementList(ListPage):

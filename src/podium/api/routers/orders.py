@@ -146,7 +146,7 @@ def get_order(order_id: str, _: Caller = READ, podium: Podium = Depends(get_podi
 def get_timeline(
     order_id: str, _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> dict[str, list[TimelineEntry]]:
-    return {"items": orders.timeline(podium.db, order_id)}
+    return {"items": orders.order_timeline(podium.db, order_id)}
 
 
 @router.post(

@@ -99,7 +99,7 @@ def list_queues(
     _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> dict[str, list[dict[str, Any]]]:
     """Hold queues routing rules put orders in, with how many orders each holds."""
-    return {"items": routing.queues(podium.db)}
+    return {"items": routing.hold_queues(podium.db)}
 
 
 @router.get("/routing/queues/{queue}", response_model=dict[str, list[OrderView]])

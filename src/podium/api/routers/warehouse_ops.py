@@ -12,7 +12,7 @@ from podium.access import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.api.routers.fulfillment import PDF, pdf
 from podium.bootstrap import Podium
-from podium.carriers import manifest, manifest_csv
+from podium.carriers import build_manifest, manifest_csv
 from podium.fulfillment import BinIn, PickListIn, PickListView, SettingsIn, SettingsView
 from podium.shipments import ShipmentView
 from podium.validation import Sku
@@ -106,7 +106,7 @@ def get_manifest(
     """The end-of-day carrier manifest (``.pdf`` or ``.csv``); ``date`` defaults to today."""
     from podium.errors import NotFound
 
-    doc = manifest(podium.db, code, day or datetime.now(UTC).date())
+    doc = build_manifest(podium.db, code, day or datetime.now(UTC).date())
     if fmt == "csv":
         return Response(manifest_csv(doc), media_type="text/csv")
     if fmt == "pdf":

@@ -9,7 +9,6 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from podium import channels as channel_health
 from podium import channels as channel_service
 from podium.access import Permission
 from podium.catalog import read_channels
@@ -24,8 +23,8 @@ NAV = [NavItem("Channels", "/channels", order=45)]
 
 def _page(request: Request, viewer: Viewer, *, status: int = 200, **extra: Any) -> HTMLResponse:
     podium = dashboard(request).podium
-    summaries = channel_health.overview(podium.db)
-    worst = channel_health.worst_lag({s.channel: s.lag for s in summaries if s.lag.pending})
+    summaries = channel_service.overview(podium.db)
+    worst = channel_service.worst_lag({s.channel: s.lag for s in summaries if s.lag.pending})
     return render(
         request,
         "channels.html",
@@ -51,7 +50,7 @@ def channel(code: str, request: Request, viewer: Viewer = page()) -> HTMLRespons
     """One channel looked at closely: every listing's figure against what Podium publishes."""
     podium = dashboard(request).podium
     try:
-        found = channel_health.health(podium.db, code)
+        found = channel_service.channel_health(podium.db, code)
     except DomainError as exc:
         return render(request, "error.html", viewer, status=exc.status, message=exc.message)
     spec = spec_for(found.type)

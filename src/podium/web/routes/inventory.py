@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from podium import inventory as service
+from podium import inventory as stock_service
 from podium.access import Permission
 from podium.catalog import get_product, read_warehouses
 from podium.errors import DomainError, NotFound
@@ -33,8 +33,8 @@ def sku_page(sku: str, request: Request, viewer: Viewer = page()) -> HTMLRespons
     db = dashboard(request).podium.db
     try:
         product = get_product(db, sku)
-        stock = service.availability(db, sku)
-        history = service.history(db, sku, limit=100).items
+        stock = stock_service.sku_availability(db, sku)
+        history = stock_service.history(db, sku, limit=100).items
     except NotFound as exc:
         return render(request, "error.html", viewer, status=404, message=exc.message)
     return render(
@@ -66,7 +66,7 @@ def adjust(sku: str, request: Request, posted: Posted = action(Permission.OPERAT
     except ValueError as exc:
         return redirect(request, back, invalid(exc).message, "error")
     try:
-        after = service.adjust(db, data, posted.viewer.actor)
+        after = stock_service.adjust(db, data, posted.viewer.actor)
     except DomainError as exc:
         return redirect(request, back, exc.message, "error")
     return redirect(

@@ -6,7 +6,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from podium import orders
-from podium import returns as cancellation
 from podium.access import Permission
 from podium.carriers import labels_for_order
 from podium.catalog import read_channels, read_warehouses
@@ -24,7 +23,7 @@ from podium.orders import (
     short_lines,
 )
 from podium.payments import list_payments
-from podium.returns import order_returns
+from podium.returns import cancel_order, order_returns
 from podium.routing import REROUTABLE
 from podium.shipments import OPEN_STATUSES, ShipmentStatus
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
@@ -91,7 +90,7 @@ def order_page(order_id: str, request: Request, viewer: Viewer = page()) -> HTML
     podium = dashboard(request).podium
     try:
         order = orders.get_order(podium.db, order_id)
-        timeline = orders.timeline(podium.db, order_id)
+        timeline = orders.order_timeline(podium.db, order_id)
         payments = list_payments(podium.db, order_id)
         returns = order_returns(podium.db, order_id)
     except NotFound as exc:
@@ -161,9 +160,7 @@ def cancel(
     podium = dashboard(request).podium
     reason = posted.get("reason")[:500] or None
     try:
-        view = cancellation.cancel_order(
-            podium.db, order_id, posted.viewer.actor, podium.gateways, reason
-        )
+        view = cancel_order(podium.db, order_id, posted.viewer.actor, podium.gateways, reason)
     except DomainError as exc:
         return _back(request, order_id, "", exc)
     if view.status != "cancelled":  # shipped units stay: only the rest was cancelled

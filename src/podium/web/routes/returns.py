@@ -62,7 +62,7 @@ def return_page(return_id: str, request: Request, viewer: Viewer = page()) -> HT
     try:
         rma = returns.get_return(db, return_id)
         order = orders.get_order(db, rma.order_id)
-        timeline = orders.timeline(db, rma.order_id)
+        timeline = orders.order_timeline(db, rma.order_id)
     except NotFound as exc:
         return render(request, "error.html", viewer, status=404, message=exc.message)
     try:

@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from podium import carriers, fulfillment
 from podium.access import Permission
-from podium.carriers import LabelIn, manifest, manifest_csv
+from podium.carriers import LabelIn, build_manifest, manifest_csv
 from podium.errors import DomainError, ValidationFailed
 from podium.fulfillment import PickListIn
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
@@ -177,7 +177,7 @@ def manifest_file(
     def make() -> Response:
         if fmt not in ("pdf", "csv"):
             raise ValidationFailed("Manifests come as .pdf or .csv.", details={"field": "format"})
-        doc = manifest(db, code, _day(request.query_params.get("date")))
+        doc = build_manifest(db, code, _day(request.query_params.get("date")))
         name = f"manifest-{code}-{doc.day}.{fmt}"
         if fmt == "csv":
             return files.send_file(manifest_csv(doc), "text/csv", name, attachment=True)
