@@ -43,6 +43,7 @@ from podium.orders.holds import (
     awaiting_stock,
     held_by_reason,
     open_holds,
+    put_on_backorder,
     put_on_hold,
     release_holds,
 )
@@ -204,6 +205,7 @@ __all__ = [
     "place_order",
     "place_within",
     "price",
+    "put_on_backorder",
     "put_on_hold",
     "quote_refund",
     "record",

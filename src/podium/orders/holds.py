@@ -19,13 +19,14 @@ from podium.orders import _store as store
 from podium.orders import journal
 from podium.orders.events import OrderHeld
 from podium.orders.journal import Batch
-from podium.orders.status import OrderStatus, change_status
+from podium.orders.status import HoldReason, OrderStatus, change_status
 
 __all__ = [
     "Hold",
     "awaiting_stock",
     "held_by_reason",
     "open_holds",
+    "put_on_backorder",
     "put_on_hold",
     "release_holds",
 ]
@@ -98,6 +99,34 @@ def put_on_hold(
             batch=batch,
         )
     return hold
+
+
+def put_on_backorder(
+    conn: Connection,
+    order: Mapping[Any, Any],
+    shortages: Mapping[str, int],
+    *,
+    actor: str,
+    batch: Batch | None = None,
+    why: str = "not in stock",
+    reuse_open: bool = False,
+) -> Hold:
+    """Hold ``order`` for stock: ``shortages`` (SKU → units short) are on the timeline and the
+    hold's data; ``why`` ends the sentence ("not in stock", "cannot ship from any other
+    location")."""
+    return put_on_hold(
+        conn,
+        order,
+        HoldReason.BACKORDER.value,
+        "waiting for stock",
+        actor=actor,
+        message="On hold (backorder): "
+        + ", ".join(f"{q} × {s}" for s, q in sorted(shortages.items()))
+        + f" {why}.",
+        data={"reason": "backorder", "short": dict(shortages)},
+        batch=batch,
+        reuse_open=reuse_open,
+    )
 
 
 def open_holds(conn: Connection, order_ids: Sequence[str]) -> list[Hold]:

@@ -23,7 +23,7 @@ from podium.orders import _store as store
 from podium.orders import journal
 from podium.orders.allocator import Allocator, Want
 from podium.orders.events import OrderCreated, OrderEvent
-from podium.orders.holds import put_on_hold
+from podium.orders.holds import put_on_backorder, put_on_hold
 from podium.orders.model import OrderIntake, OrderView, Priced, money, price
 from podium.orders.redelivery import money_differences
 from podium.orders.status import HoldReason, OrderStatus, check_transition
@@ -275,18 +275,7 @@ def _place(
     order = {"id": order_id, "number": number, "status": status.value}
     holds = []
     if plan.shortages:
-        hold = put_on_hold(
-            conn,
-            order,
-            HoldReason.BACKORDER.value,
-            "waiting for stock",
-            actor=actor,
-            message="On hold (backorder): "
-            + ", ".join(f"{q} × {s}" for s, q in sorted(plan.shortages.items()))
-            + " not in stock.",
-            data={"reason": "backorder", "short": dict(plan.shortages)},
-            batch=batch,
-        )
+        hold = put_on_backorder(conn, order, plan.shortages, actor=actor, batch=batch)
         holds.append(hold.row())
     if plan.hold_queue:  # a routing rule holds it in a named queue
         holds.append(allocator.routing_hold(conn, order, plan, actor, batch).row())

@@ -19,11 +19,10 @@ from podium.geo import Coordinates
 from podium.inventory import Movement, MovementKind
 from podium.orders import (
     Batch,
-    HoldReason,
     OrderEvent,
     OrderView,
     order_views,
-    put_on_hold,
+    put_on_backorder,
     require_order,
 )
 from podium.routing.allocation import plan_for, reserve_and_ship, routing_entry
@@ -108,17 +107,13 @@ def _reroute(conn: Connection, order_id: str, shipment_id: str, why: str, actor:
     batch = Batch(entries, events)
     if plan.shortages:
         # One backorder hold however many re-routes come short (an open one stays the hold).
-        put_on_hold(
+        put_on_backorder(
             conn,
             order,
-            HoldReason.BACKORDER.value,
-            "waiting for stock",
+            plan.shortages,
             actor=actor,
-            message="On hold (backorder): "
-            + ", ".join(f"{q} × {s}" for s, q in sorted(plan.shortages.items()))
-            + " cannot ship from any other location.",
-            data={"reason": "backorder", "short": dict(plan.shortages)},
             batch=batch,
+            why="cannot ship from any other location",
             reuse_open=True,
         )
     batch.write(conn, order_id, actor)
