@@ -19,10 +19,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import combinations
 
-import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import csr_array
-
 from podium.geo import Coordinates
 from podium.money import parse_amount
 from podium.routing.engine import Location, OrderFacts, Site, plan_cost, route, sites_for
@@ -218,6 +214,12 @@ def optimise(
     included); ``locations[i].capacity_left``: parcels each may still take today, likewise.
     ``relax``: solve the linear relaxation only (a lower bound on the optimum).
     """
+    # numpy and scipy take about a second to import: only a wave being optimised pays it,
+    # not every process that imports routing (the CLI, the API's start).
+    import numpy as np
+    from scipy.optimize import Bounds, LinearConstraint, milp
+    from scipy.sparse import csr_array
+
     started = time.perf_counter()
     penalty = parse_amount(rules.split_penalty, rules.currency)
     baseline = rules_wave(orders, stock, locations, rules)
