@@ -1,4 +1,5 @@
-"""Shipments: what leaves which warehouse, and their status machine."""
+"""Fulfilment: shipments through the warehouse (release, pick lists, short picks, packing
+documents, 3PL hand-off). The shipment record itself is ``podium.shipments``."""
 
 from podium.fulfillment.documents import (
     LabelDoc,

@@ -1,3 +1,6 @@
+"""Payments: gateways, captures and voids, the payment book, channel payments; other packages
+use the names below (payment statuses are set through orders)."""
+
 from podium.payments.channel import (
     cover_channel_refund,
     record_channel_payments,

@@ -1,3 +1,6 @@
+"""Returns: requests, receiving and dispositions, refunds, exchanges, return labels, and the
+use cases that move money when an order shrinks (partial cancellation, edits)."""
+
 from podium.returns.accounting import (
     accounting_csv,
 )

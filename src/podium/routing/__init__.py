@@ -1,3 +1,6 @@
+"""Routing: where an order ships from. Rules and the optimiser, allocation (plan, reserve,
+create shipments; ``RoutingAllocator`` is orders' ``Allocator``), backorders, re-routes, waves."""
+
 from podium.routing.allocator import (
     RoutingAllocator,
 )
