@@ -26,6 +26,7 @@ from podium.orders.events import OrderEdited
 from podium.orders.holds import open_holds, put_on_hold, release_holds
 from podium.orders.lifecycle import get_order, locked_order
 from podium.orders.model import OrderView
+from podium.orders.placement import coordinates_of
 from podium.orders.status import HoldReason, OrderStatus, change_status
 from podium.orders.timeline import add_timeline
 from podium.shipments import OPEN_STATUSES, ShipmentStatus, check_shipment_transition
@@ -132,12 +133,7 @@ def locate(data: OrderEditIn, geocoder: Geocoder) -> Coordinates | None:
     """Where a new address is, found before the transaction (a geocoder may be slow)."""
     if data.shipping_address is None:
         return None
-    a = data.shipping_address
-    if a.latitude is not None and a.longitude is not None:
-        return Coordinates(a.latitude, a.longitude)
-    return geocoder.locate(
-        postal_code=a.postal_code, city=a.city, region=a.region, country=a.country
-    )
+    return coordinates_of(data.shipping_address, geocoder)
 
 
 def edit_in_transaction(

@@ -30,6 +30,7 @@ from podium.orders.status import HoldReason, OrderStatus, check_transition
 from podium.orders.timeline import TimelineRow
 from podium.orders.views import assemble_view, order_views
 from podium.shipments import ShipmentLine
+from podium.validation import Address
 
 __all__ = ["Placed", "place_order", "place_within"]
 
@@ -41,7 +42,11 @@ class Placed:
 
 
 def destination_of(intake: OrderIntake, geocoder: Geocoder) -> Coordinates | None:
-    a = intake.shipping_address
+    return coordinates_of(intake.shipping_address, geocoder)
+
+
+def coordinates_of(a: Address, geocoder: Geocoder) -> Coordinates | None:
+    """Where an address is: its own coordinates when it carries them, else the geocoder's."""
     if a.latitude is not None and a.longitude is not None:
         return Coordinates(a.latitude, a.longitude)
     return geocoder.locate(
