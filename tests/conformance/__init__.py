@@ -1,0 +1,1 @@
+"""Conformance: what Podium sends, checked against the platforms' own published schemas."""
