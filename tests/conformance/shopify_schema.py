@@ -32,7 +32,7 @@ def admin_schema(version: str) -> GraphQLSchema:
     # Shopify's schema marks some interface implementations deprecated while the interface
     # field is not, which graphql-core's schema check refuses; Shopify serves it as it is, so
     # the schema is taken as valid and only documents are checked against it.
-    schema._validation_errors = []  # noqa: SLF001
+    schema._validation_errors = []
     return schema
 
 
