@@ -35,7 +35,8 @@ class ChannelLine:
     name: str
     quantity: int
     unit_price: int  # minor units of the order's currency
-    remote_id: str | None = None
+    remote_id: str | None = None  # the platform's listing id (variant, ASIN/SKU, product)
+    line_id: str | None = None  # the platform's id of this line (fulfil, refund by it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,12 @@ class ChannelOrder:
     # ``paid_by_channel``: the channel handles the money, Podium only records its facts.
     payments: list[PaymentFact] = field(default_factory=list)
     paid_by_channel: bool = False
+    # Set when the goods changed hands outside Podium's warehouses, so there is nothing to pick,
+    # pack or label: "in_store" (a POS sale, taken at ``store_location``, the platform's id of
+    # the store) or "by_channel" (the platform fulfilled it from its own stock, e.g. Amazon FBA).
+    handed_over: str | None = None
+    store_location: str | None = None
+    taxes_included: bool = False  # line prices already include ``tax`` (EU/UK/AU shops)
 
 
 @dataclass(frozen=True, slots=True)
