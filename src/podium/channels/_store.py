@@ -13,6 +13,7 @@ from podium.db.database import utcnow
 from podium.db.tables import (
     channel_deliveries,
     channel_listings,
+    channel_order_lines,
     channel_orders,
     channel_state,
     channels,
@@ -22,6 +23,7 @@ from podium.paging import Keyset, Page, Position, keyset_page
 __all__ = [
     "bump_state",
     "channel_order",
+    "channel_order_lines_of",
     "channel_row",
     "delete_listing",
     "delivery",
@@ -31,6 +33,7 @@ __all__ = [
     "listings",
     "listings_for_skus",
     "record_push",
+    "replace_channel_order_lines",
     "set_settings",
     "sku_for_remote",
     "state",
@@ -277,3 +280,29 @@ def bump_state(conn: Connection, channel: str, **changes: Any) -> None:
         else:
             values[key] = value
     conn.execute(channel_state.update().where(_s.channel == channel).values(**values))
+
+
+_ol = channel_order_lines.c
+
+
+def replace_channel_order_lines(
+    conn: Connection, channel: str, external_id: str, lines: list[dict[str, Any]]
+) -> None:
+    """The order's lines as the platform last sent them (``position``, ``line_id``, ``sku``,
+    ``platform_sku``, ``remote_id``, ``quantity``)."""
+    where = (_ol.channel == channel) & (_ol.external_id == external_id)
+    conn.execute(channel_order_lines.delete().where(where))
+    if lines:
+        conn.execute(
+            channel_order_lines.insert(),
+            [{"channel": channel, "external_id": external_id, **ln} for ln in lines],
+        )
+
+
+def channel_order_lines_of(conn: Connection, channel: str, external_id: str) -> list[sa.RowMapping]:
+    query = (
+        sa.select(channel_order_lines)
+        .where(_ol.channel == channel, _ol.external_id == external_id)
+        .order_by(_ol.position)
+    )
+    return list(conn.execute(query).mappings())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from podium.channels.model import ChannelOrder, ChannelRefund, Delivery, LevelPush, PushResult
@@ -15,6 +15,8 @@ __all__ = [
     "Connectors",
     "Fulfilment",
     "PlatformError",
+    "RefundLinePush",
+    "RefundPush",
     "Unsupported",
 ]
 
@@ -43,6 +45,31 @@ class Fulfilment:
     tracking_number: str | None
     carrier: str | None
     tracking_url: str | None
+    # The platform's own line ids this shipment carries, with quantities (from the lines kept
+    # when the order was captured); empty for orders captured before they were kept.
+    line_items: list[tuple[str, int]] = field(default_factory=list)
+    shipment_id: str | None = None  # Podium's shipment (a package reference the platform keeps)
+
+
+@dataclass(frozen=True, slots=True)
+class RefundLinePush:
+    line_id: str | None  # the platform's line id (None: an order captured before ids were kept)
+    sku: str  # the platform's SKU
+    quantity: int
+    restock: bool  # the units came back to stock (a restock disposition)
+
+
+@dataclass(frozen=True, slots=True)
+class RefundPush:
+    """A refund made in Podium, to be made on the platform that took the money."""
+
+    external_id: str  # the platform's order id
+    refund_id: str  # Podium's refund id: the idempotency key on the platform
+    currency: str
+    amount: int  # minor units, everything refunded (lines + shipping)
+    shipping: int  # of which shipping, minor units
+    lines: list[RefundLinePush]
+    note: str | None
 
 
 Parsed = ChannelOrder | ChannelRefund | None

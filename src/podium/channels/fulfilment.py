@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 from podium import fulfillment, orders
 from podium.channels import _store as store
@@ -13,7 +14,7 @@ from podium.db.database import Database
 from podium.events import Envelope
 from podium.orders import TimelineRow, add_timeline
 
-__all__ = ["on_shipment_shipped"]
+__all__ = ["on_shipment_shipped", "platform_lines"]
 
 log = logging.getLogger("podium.channels")
 ACTOR = "system:channels"
@@ -24,6 +25,28 @@ def _line(
 ) -> tuple[str, int, str | None]:
     platform_sku, remote_id = listed.get(sku, (sku, None))
     return platform_sku, quantity, remote_id
+
+
+def platform_lines(
+    kept: Sequence[Mapping[Any, Any]], shipped: Sequence[tuple[str, int]]
+) -> list[tuple[str, int]]:
+    """The platform's line ids (with quantities) that carry ``shipped`` units of Podium SKUs:
+    each SKU's units are spread over the order's lines of that SKU in order. A line the
+    platform gave no id is left out."""
+    room = {i: int(k["quantity"]) for i, k in enumerate(kept)}
+    out: list[tuple[str, int]] = []
+    for sku, quantity in shipped:
+        left = quantity
+        for i, k in enumerate(kept):
+            if left <= 0:
+                break
+            if k["sku"] != sku or not k["line_id"] or room[i] <= 0:
+                continue
+            take = min(left, room[i])
+            room[i] -= take
+            left -= take
+            out.append((str(k["line_id"]), take))
+    return out
 
 
 def on_shipment_shipped(db: Database, connectors: Connectors) -> Callable[[Envelope], None]:
@@ -46,12 +69,16 @@ def on_shipment_shipped(db: Database, connectors: Connectors) -> Callable[[Envel
         if connector is None or known is None or row is None:
             return  # not an order a connector captured
         shipment = fulfillment.get_shipment(db, shipment_id)
+        with db.read() as conn:
+            kept = store.channel_order_lines_of(conn, order.channel, order.external_id)
         fulfilment = Fulfilment(
             external_id=order.external_id,
             lines=[_line(listed, ln.sku, ln.quantity) for ln in shipment.lines],
             tracking_number=shipment.tracking_number,
             carrier=shipment.carrier,
             tracking_url=shipment.tracking_url,
+            line_items=platform_lines(kept, [(ln.sku, ln.quantity) for ln in shipment.lines]),
+            shipment_id=shipment_id,
         )
         connector.mark_shipped(order.channel, typed(row["type"], row["settings"]), fulfilment)
         with db.write() as conn:

@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 from podium import catalog, orders
 from podium.channels import _store as store
 from podium.channels.events import ChannelRefundReceived
-from podium.channels.model import ChannelOrder, ChannelRefund
+from podium.channels.model import ChannelLine, ChannelOrder, ChannelRefund
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import DomainError, NotFound, ValidationFailed
 from podium.money import format_amount
@@ -73,7 +73,7 @@ def _intake_body(channel: str, order: ChannelOrder, skus: dict[str, str]) -> dic
         "shipping_address": address,
         "lines": [
             {
-                "sku": skus.get(ln.sku) or skus.get(ln.remote_id or "") or ln.sku,
+                "sku": _podium_sku(ln, skus),
                 "quantity": ln.quantity,
                 "unit_price": format_amount(ln.unit_price, cur),
                 "name": ln.name[:300],
@@ -87,6 +87,25 @@ def _intake_body(channel: str, order: ChannelOrder, skus: dict[str, str]) -> dic
         "placed_at": order.placed_at,
         "tags": [f"channel:{channel}"] + ([CHANNEL_PAID_TAG] if order.paid_by_channel else []),
     }
+
+
+def _podium_sku(ln: ChannelLine, skus: dict[str, str]) -> str:
+    return skus.get(ln.sku) or skus.get(ln.remote_id or "") or ln.sku
+
+
+def _lines(order: ChannelOrder, skus: dict[str, str]) -> list[dict[str, Any]]:
+    """The order's lines as kept beside it: the platform's ids, and the SKU each became."""
+    return [
+        {
+            "position": i,
+            "line_id": ln.line_id[:200] if ln.line_id else None,
+            "sku": _podium_sku(ln, skus)[:200],
+            "platform_sku": ln.sku[:200],
+            "remote_id": ln.remote_id[:200] if ln.remote_id else None,
+            "quantity": ln.quantity,
+        }
+        for i, ln in enumerate(order.lines)
+    ]
 
 
 def _gross(order: ChannelOrder) -> int:
@@ -116,6 +135,7 @@ def apply_order(
         store.upsert_channel_order(
             conn, channel, order.external_id, order_id, order.status, order.updated_at
         )
+        store.replace_channel_order_lines(conn, channel, order.external_id, _lines(order, mapped))
         if known["remote_status"] != order.status:
             add_timeline(
                 conn,
@@ -148,6 +168,7 @@ def _capture(
         store.upsert_channel_order(
             conn, channel, order.external_id, order_id, order.status, order.updated_at
         )
+        store.replace_channel_order_lines(conn, channel, order.external_id, _lines(order, mapped))
         store.bump_state(conn, channel, orders=1, last_order_at=utcnow())
         if order.notes:
             add_timeline(

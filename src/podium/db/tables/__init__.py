@@ -12,6 +12,7 @@ from podium.db.tables._base import metadata, order_number_seq
 from podium.db.tables.channels import (
     channel_deliveries,
     channel_listings,
+    channel_order_lines,
     channel_orders,
     channel_state,
 )
@@ -65,6 +66,7 @@ __all__ = [
     "carrier_accounts",
     "channel_deliveries",
     "channel_listings",
+    "channel_order_lines",
     "channel_orders",
     "channel_state",
     "channels",

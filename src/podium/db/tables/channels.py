@@ -6,7 +6,13 @@ import sqlalchemy as sa
 
 from podium.db.tables._base import BigId, Timestamp, metadata
 
-__all__ = ["channel_deliveries", "channel_listings", "channel_orders", "channel_state"]
+__all__ = [
+    "channel_deliveries",
+    "channel_listings",
+    "channel_order_lines",
+    "channel_orders",
+    "channel_state",
+]
 
 channel_listings = sa.Table(
     "channel_listings",
@@ -54,6 +60,25 @@ channel_orders = sa.Table(
     sa.Column("remote_updated_at", Timestamp, nullable=True),
     sa.Column("updated_at", Timestamp, nullable=False),
     sa.Index("ix_channel_orders_order_id", "order_id"),
+)
+
+# Each line of a captured channel order as the platform sent it: the platform's line id (what
+# fulfilments and refunds on the platform name), its SKU and listing id, and the Podium SKU the
+# line was captured as. Rewritten whenever the platform sends the order again.
+channel_order_lines = sa.Table(
+    "channel_order_lines",
+    metadata,
+    sa.Column("channel", sa.String(64), primary_key=True),
+    sa.Column("external_id", sa.String(200), primary_key=True),
+    sa.Column("position", sa.Integer, primary_key=True),
+    sa.Column("line_id", sa.String(200), nullable=True),
+    sa.Column("sku", sa.String(200), nullable=False),
+    sa.Column("platform_sku", sa.String(200), nullable=False),
+    sa.Column("remote_id", sa.String(200), nullable=True),
+    sa.Column("quantity", sa.Integer, nullable=False),
+    sa.ForeignKeyConstraint(
+        ["channel", "external_id"], ["channel_orders.channel", "channel_orders.external_id"]
+    ),
 )
 
 channel_state = sa.Table(
