@@ -2,6 +2,6 @@
 it). ``app`` assembles one module per command group; ``common`` holds what they share."""
 
 from podium.cli.app import app, main
-from podium.cli.server import FIRST_ADMIN_EMAIL
+from podium.cli.common import FIRST_ADMIN_EMAIL
 
 __all__ = ["FIRST_ADMIN_EMAIL", "app", "main"]

@@ -8,20 +8,23 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import wraps
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 from sqlalchemy.exc import OperationalError
 
-from podium.bootstrap import Podium, bootstrap
 from podium.config import Settings, database_url_for
 from podium.errors import DomainError
+
+if TYPE_CHECKING:  # bootstrap imports every capability: only a command that opens Podium pays
+    from podium.bootstrap import Podium
 
 P = ParamSpec("P")
 R = TypeVar("R")
 
 ACTOR = "cli"
+FIRST_ADMIN_EMAIL = "admin@podium.localhost"  # the user ``podium serve`` makes on a new database
 DATABASE_HELP = "An SQLite file (demo.db) or a database URL; default PODIUM_DATABASE_URL."
 
 out = Console()
@@ -59,6 +62,8 @@ def settings_for(database: str | None = None) -> Settings:
 @contextmanager
 def opened(migrate: bool = True, database: str | None = None) -> Iterator[Podium]:
     """Podium on PODIUM_DATABASE_URL (or ``--database``) for one command, closed afterwards."""
+    from podium.bootstrap import bootstrap
+
     podium = bootstrap(settings_for(database), migrate=migrate)
     try:
         yield podium

@@ -13,12 +13,17 @@ import typer
 from sqlalchemy.engine import make_url
 
 from podium.access import count_keys, create_key
-from podium.cli.common import DATABASE_HELP, friendly, opened, out, settings_for
+from podium.cli.common import (
+    DATABASE_HELP,
+    FIRST_ADMIN_EMAIL,
+    friendly,
+    opened,
+    out,
+    settings_for,
+)
 from podium.config import browse_url
 from podium.db.engine import normalise_url
 from podium.users import create_user, list_users
-
-FIRST_ADMIN_EMAIL = "admin@podium.localhost"
 
 
 @friendly
