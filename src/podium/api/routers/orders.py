@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, Header, Query, Response
 from pydantic import Field
 
-from podium import orders, returns
+from podium import orders, payments, returns
 from podium.access import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.api.paging import CURSOR_HELP, ListPage
@@ -70,14 +72,24 @@ def create_order(
     caller: Caller = OPERATE,
     podium: Podium = Depends(get_podium),
 ) -> Response:
-    placed = place_order(
-        podium.db,
-        intake,
-        allocator=podium.allocator,
-        idempotency_key=idempotency_key,
-        actor=caller.actor,
-        refuse_changes=True,
-    )
+    if intake.payment is not None:  # authorized by the storefront (a Stripe PaymentIntent)
+        placed: Any = payments.place_paid_order(
+            podium.db,
+            intake,
+            podium.gateways,
+            allocator=podium.allocator,
+            idempotency_key=idempotency_key,
+            actor=caller.actor,
+        )
+    else:
+        placed = place_order(
+            podium.db,
+            intake,
+            allocator=podium.allocator,
+            idempotency_key=idempotency_key,
+            actor=caller.actor,
+            refuse_changes=True,
+        )
     # The view is already validated: serialise it once, skipping FastAPI's second pass.
     return Response(
         placed.order.model_dump_json(),
