@@ -141,10 +141,6 @@ class FakeStripe(FakeServer):
     def _route(self, method: str, path: str, headers: dict[str, str], body: bytes) -> Reply:
         if headers.get("authorization") != f"Bearer {self.secret_key}":
             return _error(401, "invalid_request_error", "Invalid API Key provided.")
-        if self.rate_limit_next > 0:
-            self.rate_limit_next -= 1
-            self.rate_limited += 1
-            return _error(429, "invalid_request_error", "Too many requests.", code="rate_limit")
         params: dict[str, str] = {}
         if method == "POST" and body:
             if not headers.get("content-type", "").startswith("application/x-www-form-urlencoded"):
@@ -153,6 +149,10 @@ class FakeStripe(FakeServer):
         operation, target = self._operation(method, path)
         key = headers.get("idempotency-key")
         self.calls.append((method, path, operation or "", params, key))
+        if self.rate_limit_next > 0:  # refused before it ran: not remembered for the key
+            self.rate_limit_next -= 1
+            self.rate_limited += 1
+            return _error(429, "invalid_request_error", "Too many requests.", code="rate_limit")
         if operation is None:
             return _error(404, "invalid_request_error", f"Unrecognized request URL {path}.")
         unknown = _top(params) - declared(operation)

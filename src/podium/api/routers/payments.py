@@ -10,6 +10,7 @@ from fastapi import APIRouter, Depends, Header, Query, Request, Response
 from podium import payments
 from podium.access import Permission
 from podium.api.deps import Caller, get_podium, require
+from podium.api.openapi import GATEWAY_ERRORS, SIGNED_WEBHOOK
 from podium.bootstrap import Podium
 from podium.payments import CreditView, GatewayIn, GatewayView, PaymentIn, PaymentsView
 from podium.returns import accounting_csv
@@ -43,7 +44,7 @@ def list_gateways(
     return {"items": payments.list_gateways(podium.db)}
 
 
-@router.post("/payments/gateways/{code}/webhooks")
+@router.post("/payments/gateways/{code}/webhooks", responses=SIGNED_WEBHOOK)
 def gateway_webhook(
     code: str,
     body: bytes = Depends(raw_body),
@@ -63,7 +64,12 @@ def list_payments(
     return payments.list_payments(podium.db, order_id)
 
 
-@router.post("/orders/{order_id}/payments", status_code=201, response_model=PaymentsView)
+@router.post(
+    "/orders/{order_id}/payments",
+    status_code=201,
+    response_model=PaymentsView,
+    responses=GATEWAY_ERRORS,
+)
 def record_payment(
     order_id: str, data: PaymentIn, caller: Caller = OPERATE, podium: Podium = Depends(get_podium)
 ) -> PaymentsView:
