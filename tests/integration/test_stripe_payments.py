@@ -265,3 +265,41 @@ def test_a_failed_or_expired_payment_intent_holds_the_order(
     unknown = stripe_event("payment_intent.payment_failed", {"id": "pi_elsewhere"})
     r = _webhook(api, unknown, stripe_signature(WHSEC, unknown))
     assert (r.status_code, r.json()["status"]) == (200, "ignored")
+
+
+def test_a_lowered_total_is_captured_partially_and_later_shipments_capture_nothing_more(
+    api: Api, podium: Podium, stripe_fake: FakeStripe
+) -> None:
+    _store(api, stripe_fake)
+    pi = stripe_fake.create_intent(3998)
+    order = _paid_order(api, pi, [("TEE", 2)], "e1").json()
+    edited = api.patch(f"/orders/{order['id']}", {"lines": [{"sku": "TEE", "quantity": 1}]})
+    assert edited.status_code == 200, edited.text
+    shipment = edited.json()["shipments"][-1]["id"]
+    api.ok("post", f"/shipments/{shipment}/ship", {})
+    _drain(podium)
+    capture = next(c for c in stripe_fake.calls if c[2] == "capture_payment_intent")
+    assert capture[3] == {"amount_to_capture": "1999"}  # a partial capture; the rest released
+    assert (stripe_fake.intents[pi].amount_received, stripe_fake.intents[pi].captures) == (1999, 1)
+    assert api.ok("get", f"/orders/{order['id']}")["payment_status"] == "paid"
+
+
+def test_a_split_order_captures_everything_with_its_first_shipment(
+    api: Api, podium: Podium, stripe_fake: FakeStripe
+) -> None:
+    _store(api, stripe_fake)
+    api.ok("post", "/inventory/adjustments",
+           {"sku": "TEE", "warehouse": "EAST", "quantity": -4, "reason": "count"})  # fmt: skip
+    api.ok("post", "/inventory/adjustments",
+           {"sku": "TEE", "warehouse": "WEST", "quantity": -4, "reason": "count"})  # fmt: skip
+    pi = stripe_fake.create_intent(3998)
+    order = _paid_order(api, pi, [("TEE", 2)], "sp1").json()
+    assert len(order["shipments"]) == 2
+    api.ok("post", f"/shipments/{order['shipments'][0]['id']}/ship", {})
+    _drain(podium)
+    assert stripe_fake.intents[pi].amount_received == 3998  # one capture per PaymentIntent
+    api.ok("post", f"/shipments/{order['shipments'][1]['id']}/ship", {})
+    _drain(podium)
+    assert stripe_fake.intents[pi].captures == 1
+    pays = api.ok("get", f"/orders/{order['id']}/payments")
+    assert [p["kind"] for p in pays["items"]] == ["authorize", "capture"]
