@@ -303,3 +303,22 @@ def test_a_split_order_captures_everything_with_its_first_shipment(
     assert stripe_fake.intents[pi].captures == 1
     pays = api.ok("get", f"/orders/{order['id']}/payments")
     assert [p["kind"] for p in pays["items"]] == ["authorize", "capture"]
+
+
+def test_a_dispute_on_a_shipped_order_is_written_on_the_timeline(
+    api: Api, podium: Podium, stripe_fake: FakeStripe
+) -> None:
+    _store(api, stripe_fake)
+    pi = stripe_fake.create_intent(1999)
+    order = _paid_order(api, pi, [("TEE", 1)], "ds1").json()
+    api.ok("post", f"/shipments/{order['shipments'][0]['id']}/ship", {})
+    _drain(podium)
+    dispute = {"id": "dp_2", "object": "dispute", "amount": 1999, "currency": "usd",
+               "payment_intent": pi, "reason": "product_not_received"}  # fmt: skip
+    body = stripe_event("charge.dispute.created", dispute)
+    assert _webhook(api, body, stripe_signature(WHSEC, body)).json()["status"] == "recorded"
+    view = api.ok("get", f"/orders/{order['id']}")
+    assert view["status"] == "shipped"  # a shipped order cannot be held; the entry says it
+    timeline = api.ok("get", f"/orders/{order['id']}/timeline")["items"]
+    [entry] = [t for t in timeline if t["type"] == "payment.disputed"]
+    assert "product_not_received" in entry["message"]
