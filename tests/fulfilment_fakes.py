@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import io
 import json
 import threading
 from collections.abc import Iterator
@@ -65,11 +66,39 @@ class FakeEasyPost:
     calls: list[tuple[str, str, Any]] = field(default_factory=list)
     tracker_status: str = "pre_transit"
     refunded: list[str] = field(default_factory=list)
+    # options.label_format asked per shipment (EasyPost makes a PNG when none is asked).
+    formats: dict[str, str] = field(default_factory=dict)
+    # A carrier that makes its labels as PNG whatever is asked: only a conversion gives PDF/ZPL.
+    png_only: bool = False
+    base: str = ""
+
+    def postage_label(self, shipment_id: str, formats: set[str]) -> dict[str, Any]:
+        """EasyPost's PostageLabel: ``label_url`` (PNG) always, ``label_pdf_url`` or
+        ``label_zpl_url`` only for a label made (or converted) in that format."""
+        label: dict[str, Any] = {
+            "object": "PostageLabel",
+            "label_file_type": "image/png",
+            "label_url": f"{self.base}/files/{shipment_id}.png",
+            "label_pdf_url": None,
+            "label_zpl_url": None,
+        }
+        if "PDF" in formats:
+            label["label_pdf_url"] = f"{self.base}/files/{shipment_id}.pdf"
+            label["label_file_type"] = "application/pdf"
+        if "ZPL" in formats:
+            label["label_zpl_url"] = f"{self.base}/files/{shipment_id}.zpl"
+            label["label_file_type"] = "application/zpl"
+        return label
 
     def answer(self, method: str, path: str, body: Any) -> tuple[int, Any]:
         self.calls.append((method, path, body))
         shipment = fixture("shipment_create_response_with_rates.json", _SHIPMENT)
         if method == "POST" and path == "/v2/shipments":
+            options = (body or {}).get("shipment", {}).get("options") or {}
+            fmt = options.get("label_format", "PNG")
+            if fmt not in ("PNG", "PDF", "ZPL", "EPL2"):
+                return 422, {"error": {"code": "SHIPMENT.INVALID_PARAMS", "message": fmt}}
+            self.formats[shipment["id"]] = fmt
             return 201, shipment
         if method == "POST" and path.startswith("/v2/shipments/") and path.endswith("/buy"):
             rate_id = (body or {}).get("rate", {}).get("id")
@@ -82,9 +111,17 @@ class FakeEasyPost:
                 "selected_rate": chosen,
                 "tracking_code": tracker["tracking_code"],
                 "tracker": tracker,
-                "postage_label": {"object": "PostageLabel", "label_url": "https://x/l.png"},
+                "postage_label": self.postage_label(
+                    shipment["id"],
+                    set() if self.png_only else {self.formats.get(shipment["id"], "PNG")},
+                ),
             }
             return 200, bought
+        if method == "GET" and path.startswith("/v2/shipments/") and "/label?" in path:
+            fmt = path.partition("file_format=")[2].upper()
+            if fmt not in ("PDF", "ZPL", "EPL2", "PNG"):
+                return 422, {"error": {"code": "SHIPMENT.INVALID_PARAMS", "message": fmt}}
+            return 200, {**shipment, "postage_label": self.postage_label(shipment["id"], {fmt})}
         if method == "POST" and path.endswith("/refund"):
             self.refunded.append(path.split("/")[3])
             return 200, {**shipment, "refund_status": "submitted"}
@@ -93,6 +130,17 @@ class FakeEasyPost:
             tracker["status"] = self.tracker_status
             return 200, tracker
         return 404, {"error": {"code": "NOT_FOUND", "message": path}}
+
+
+def label_pdf_bytes(text: str) -> bytes:
+    """A small real PDF (one 4x6 page saying ``text``), as a carrier's label would be."""
+    from reportlab.pdfgen import canvas
+
+    buf = io.BytesIO()
+    page = canvas.Canvas(buf, pagesize=(288, 432))
+    page.drawString(20, 400, f"CARRIER LABEL {text}")
+    page.save()
+    return buf.getvalue()
 
 
 @dataclass
@@ -119,7 +167,25 @@ def fake_easypost(api_key: str = "EZTK_test_key") -> Iterator[FakeEasyPost]:
         def log_message(self, *args: Any) -> None:
             pass
 
+        def _file(self) -> None:  # the label files, public like EasyPost's S3 links
+            name = self.path.rsplit("/", 1)[1]
+            code = name.rsplit(".", 1)[0]
+            files = {
+                "pdf": ("application/pdf", label_pdf_bytes(code)),
+                "zpl": ("application/zpl", f"^XA^FO50,50^BCN,100^FD{code}^FS^XZ".encode()),
+                "png": ("image/png", b"\x89PNG\r\n\x1a\n" + code.encode()),
+            }
+            media, data = files[name.rsplit(".", 1)[1]]
+            self.send_response(200)
+            self.send_header("Content-Type", media)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
         def _handle(self, method: str) -> None:
+            if method == "GET" and self.path.startswith("/files/"):
+                self._file()
+                return
             expected = "Basic " + base64.b64encode(f"{fake.api_key}:".encode()).decode()
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""
@@ -142,6 +208,7 @@ def fake_easypost(api_key: str = "EZTK_test_key") -> Iterator[FakeEasyPost]:
 
     server, url = _serve(Handler)
     fake.url = f"{url}/v2"
+    fake.base = url
     try:
         yield fake
     finally:

@@ -9,14 +9,14 @@ from podium.payments.gateways import GatewayResult
 class DecliningRefunds:
     name = "declines"
 
-    def authorize(self, order_id: str, amount: int, currency: str) -> GatewayResult:
+    def authorize(self, order_id: str, amount: int, currency: str, **_: str) -> GatewayResult:
         return GatewayResult(True, new_id("dec"))
 
-    def capture(self, reference: str | None, amount: int, currency: str) -> GatewayResult:
+    def capture(self, reference: str | None, amount: int, currency: str, **_: str) -> GatewayResult:
         return GatewayResult(True, new_id("dec"))
 
-    def refund(self, reference: str | None, amount: int, currency: str) -> GatewayResult:
+    def refund(self, reference: str | None, amount: int, currency: str, **_: str) -> GatewayResult:
         return GatewayResult(False, new_id("dec"), "declined")
 
-    def void(self, reference: str | None) -> GatewayResult:
+    def void(self, reference: str | None, **_: str) -> GatewayResult:
         return GatewayResult(False, new_id("dec"), "declined")

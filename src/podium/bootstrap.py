@@ -45,7 +45,7 @@ from podium.notify import EMAIL_EVENTS, Deliverer, Emailer, Mailer, Renderer, en
 from podium.notify import events as notify_events
 from podium.orders import OrderCancelled, OrderCreated, OrderEdited, OrderPartiallyCancelled
 from podium.orders import events as orders_events
-from podium.payments import Gateways, on_order_events
+from podium.payments import Gateways, build_stripe, on_order_events
 from podium.payments import events as payments_events
 from podium.returns import ReturnParcels, ReturnRejected, on_channel_refund
 from podium.returns import events as returns_events
@@ -140,6 +140,7 @@ def bootstrap(
     registry.subscribe_batch(SYNC_SUBSCRIBER, channel_sync.on_events, SYNC_EVENTS)
     registry.subscribe("channel-fulfilment", on_shipment_shipped(db, connectors), [ShipmentShipped])
     gateways = Gateways()
+    gateways.add_type("stripe", build_stripe)  # accounts configured in payment_gateways
     registry.subscribe_batch(
         "payments",
         on_order_events(db, gateways),

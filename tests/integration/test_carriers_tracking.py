@@ -91,7 +91,9 @@ def test_an_easypost_label_is_bought_over_http_and_voided_by_refund(api: Api) ->
         )
         assert label["rate"] == {"amount": "11.01", "currency": "USD"}
         assert label["tracking_number"] == "EZ1000000001"
-        assert label["label_url"] == "https://x/l.png"  # EasyPost's own postage label
+        # EasyPost's own postage label, in the warehouse printer's format (PDF by default)
+        assert label["label_url"] == f"{fake.base}/files/shp_a9b97f431c00435cb16ec2d6a14ed109.pdf"
+        assert label["label_format"] == "PDF"
         assert label["tracking_url"].startswith("https://track.easypost.com/")
         created = fake.calls[0]
         assert created[1] == "/v2/shipments"

@@ -41,7 +41,12 @@ OWNERS = {
     "inventory": {"stock_levels", "stock_movements"},
     "notify": {"notifications", "webhook_subscriptions", "webhook_deliveries", "webhook_attempts"},
     "orders": {"orders", "order_lines", "order_holds", "order_events", "counters"},
-    "payments": {"payment_transactions", "store_credits"},
+    "payments": {
+        "payment_transactions",
+        "store_credits",
+        "payment_gateways",
+        "payment_gateway_events",
+    },
     "returns": {"returns", "return_lines", "refunds", "refund_lines", "return_labels"},
     "routing": {"routing_rule_sets"},
     "shipments": {"shipments", "shipment_lines"},

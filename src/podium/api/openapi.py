@@ -15,7 +15,13 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.openapi.utils import get_openapi
 
-__all__ = ["ERROR_SCHEMA", "install_openapi", "with_error_responses"]
+__all__ = [
+    "ERROR_SCHEMA",
+    "GATEWAY_ERRORS",
+    "SIGNED_WEBHOOK",
+    "install_openapi",
+    "with_error_responses",
+]
 
 ERROR_SCHEMA: dict[str, Any] = {
     "title": "Error",
@@ -39,6 +45,31 @@ ERROR_SCHEMA: dict[str, Any] = {
 
 _REF = {"$ref": "#/components/schemas/Error"}
 _WRITES = {"post", "put", "patch", "delete"}
+
+# Operations that move money through a payment gateway (Stripe) may also answer these.
+GATEWAY_ERRORS: dict[int | str, dict[str, Any]] = {
+    402: {
+        "description": "`card_declined`: the card issuer declined; nothing was recorded.",
+        "content": {"application/json": {"schema": _REF}},
+    },
+    502: {
+        "description": "`gateway_auth_failed`: the gateway refused the account's key.",
+        "content": {"application/json": {"schema": _REF}},
+    },
+    503: {
+        "description": "`gateway_unreachable`, `gateway_rate_limited`, `gateway_error`: try "
+        "again later (the same operation reuses its idempotency key); nothing was recorded.",
+        "content": {"application/json": {"schema": _REF}},
+    },
+}
+# A platform's signed delivery (no API key): a bad signature is 401.
+SIGNED_WEBHOOK: dict[int | str, dict[str, Any]] = {
+    401: {
+        "description": "`invalid_signature`: the signature does not match the body (or is "
+        "older than the tolerance); nothing was written.",
+        "content": {"application/json": {"schema": _REF}},
+    },
+}
 _DESCRIPTIONS = {
     "400": "Malformed JSON, or a request that cannot be read.",
     "401": "No API key, or one that is not valid (or was revoked).",

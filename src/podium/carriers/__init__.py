@@ -27,6 +27,7 @@ from podium.carriers.parcels import (
 from podium.carriers.service import (
     LabelView,
     buy_label,
+    carrier_label,
     current_labels,
     get_label,
     label_document,
@@ -64,6 +65,7 @@ __all__ = [
     "build_manifest",
     "buy_label",
     "carrier_for",
+    "carrier_label",
     "create_account",
     "current_labels",
     "get_label",

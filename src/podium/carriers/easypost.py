@@ -18,7 +18,14 @@ from podium.carriers.model import (
 )
 from podium.money import InvalidMoney, normalise_currency, parse_amount
 
-__all__ = ["DEFAULT_BASE_URL", "EasyPostCarrier", "parse_rates", "parse_tracker"]
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "LABEL_URL_FIELDS",
+    "EasyPostCarrier",
+    "label_url_of",
+    "parse_rates",
+    "parse_tracker",
+]
 
 DEFAULT_BASE_URL = "https://api.easypost.com/v2"
 
@@ -63,6 +70,19 @@ def parse_rates(code: str, shipment: dict[str, Any]) -> list[Rate]:
             )
         )
     return out
+
+
+# Where a bought shipment's postage label says each format's file is.
+LABEL_URL_FIELDS = {"PDF": "label_pdf_url", "ZPL": "label_zpl_url", "PNG": "label_url"}
+
+
+def label_url_of(shipment: dict[str, Any], fmt: str) -> str | None:
+    """The URL of the postage label in ``fmt``, if EasyPost made one."""
+    postage = shipment.get("postage_label")
+    if not isinstance(postage, dict):
+        return None
+    url = postage.get(LABEL_URL_FIELDS.get(fmt, "label_url"))
+    return url if isinstance(url, str) and url else None
 
 
 def parse_tracker(tracker: dict[str, Any]) -> Tracking:
@@ -117,7 +137,8 @@ class EasyPostCarrier:
             "from_address": sender,
             "to_address": receiver,
             "parcel": {"weight": ounces(request.weight_grams)},
-            "options": {"currency": request.currency},
+            # Without label_format EasyPost makes a 4x6 PNG; ask for what the printer takes.
+            "options": {"currency": request.currency, "label_format": request.label_format},
         }
         if request.is_return:
             # EasyPost takes a return with the outbound parcel's addresses and swaps them.
@@ -134,14 +155,39 @@ class EasyPostCarrier:
         if not tracking:
             raise CarrierError("EasyPost bought the label but sent no tracking code.")
         tracker = bought.get("tracker") if isinstance(bought.get("tracker"), dict) else {}
-        postage = bought.get("postage_label")
-        label_url = postage.get("label_url") if isinstance(postage, dict) else None
+        fmt = request.label_format
+        url = label_url_of(bought, fmt)
+        if url is None and fmt != "PNG":
+            # Made in another format (a carrier that ignores the option): EasyPost converts.
+            converted = self._call(
+                "GET", f"/shipments/{bought.get('id') or shipment_id}/label?file_format={fmt}"
+            )
+            url = label_url_of(converted, fmt)
+        if url is None:
+            raise CarrierError(f"EasyPost bought the label but sent no {fmt} of it.")
         return Purchase(
             str(tracking),
             str(bought.get("id") or shipment_id),
             tracker.get("public_url"),
-            label_url if isinstance(label_url, str) else None,
+            url,
+            fmt,
+            self._download(url, fmt),
         )
+
+    def _download(self, url: str, fmt: str) -> bytes:
+        """The label file itself (EasyPost's URLs are public; no key is sent to them)."""
+        try:
+            r = self._client.get(url, timeout=30, follow_redirects=True)
+        except httpx.HTTPError as exc:
+            raise CarrierError(f"The {fmt} label could not be fetched: {exc}") from exc
+        if r.status_code >= 400:
+            raise CarrierError(f"The {fmt} label could not be fetched ({r.status_code}).")
+        body = r.content
+        if fmt == "PDF" and not body.startswith(b"%PDF"):
+            raise CarrierError("EasyPost's PDF label is not a PDF.")
+        if fmt == "ZPL" and b"^XA" not in body[:200].upper():
+            raise CarrierError("EasyPost's ZPL label is not ZPL.")
+        return body
 
     def void(self, tracking_number: str, external_id: str | None) -> None:
         if external_id:

@@ -54,6 +54,8 @@ class RateRequest:
     currency: str = "USD"
     # A return: the customer (``from``) sends the parcel back to the warehouse (``to``).
     is_return: bool = False
+    # What the warehouse's label printer takes (its fulfilment setting): PDF, ZPL or PNG.
+    label_format: str = "PDF"
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,8 @@ class Purchase:
     external_id: str | None = None
     tracking_url: str | None = None
     label_url: str | None = None  # the carrier's own postage label, if it made one
+    label_format: str | None = None  # the format of ``label_file``: PDF, ZPL or PNG
+    label_file: bytes | None = None  # the carrier's postage label as it sent it
 
 
 @dataclass(frozen=True, slots=True)

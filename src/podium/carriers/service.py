@@ -31,6 +31,7 @@ from podium.shipments import OPEN_STATUSES, ShipmentStatus
 __all__ = [
     "LabelView",
     "buy_label",
+    "carrier_label",
     "current_labels",
     "get_label",
     "label_document",
@@ -57,6 +58,8 @@ class LabelView(BaseModel):
     transit_days: int | None
     rate: LabelRate
     label_url: str | None = None  # the carrier's postage label (EasyPost): print that one
+    # The format of the carrier's label Podium keeps and serves (label.pdf / label.zpl).
+    label_format: str | None = None
 
 
 def _label_view(row: sa.RowMapping, url: str | None) -> LabelView:
@@ -72,6 +75,7 @@ def _label_view(row: sa.RowMapping, url: str | None) -> LabelView:
             amount=format_amount(row["rate_amount"], row["currency"]), currency=row["currency"]
         ),
         label_url=row["label_url"],
+        label_format=row["label_format"],
     )
 
 
@@ -104,6 +108,7 @@ def _prepare(db: Database, shipment_id: str, data: LabelIn) -> _Job:
         warehouse = catalog.warehouse(conn, shipment.warehouse)
     if warehouse is None:  # a shipment's warehouse is a foreign key
         raise RuntimeError(f"warehouse {shipment.warehouse} of shipment {shipment_id} not found")
+    printer = fulfillment.get_settings(db, shipment.warehouse).label_format
     weight = (
         data.weight_grams
         or sum(
@@ -119,6 +124,7 @@ def _prepare(db: Database, shipment_id: str, data: LabelIn) -> _Job:
         to_address=dict(order["shipping_address"]),
         weight_grams=weight,
         currency=order["currency"],
+        label_format=printer,
     )
     return _Job(request, data.deliver_by or shipment.promised_by)
 
@@ -153,6 +159,8 @@ def buy_label(
                         "weight_grams": job.request.weight_grams,
                         "external_id": purchase.external_id,
                         "label_url": purchase.label_url,
+                        "label_format": purchase.label_format if purchase.label_file else None,
+                        "label_file": purchase.label_file,
                     },
                 )
                 price = format_amount(rate.amount, rate.currency)
@@ -240,6 +248,16 @@ def void_label(db: Database, carriers: Carriers, shipment_id: str, actor: str) -
             message=f"Label {row['tracking_number']} voided.",
             data={"voided": row["tracking_number"]},
         )
+
+
+def carrier_label(db: Database, shipment_id: str, fmt: str) -> bytes | None:
+    """The postage label the carrier made, when it is kept in ``fmt`` (PDF, ZPL, PNG): that
+    one carries valid postage, so the label endpoints serve it rather than Podium's copy."""
+    with db.read() as conn:
+        row = store.current_label(conn, shipment_id)
+    if row is None or row["label_file"] is None or row["label_format"] != fmt:
+        return None
+    return bytes(row["label_file"])
 
 
 def label_document(db: Database, shipment_id: str) -> LabelDoc:

@@ -113,8 +113,13 @@ def label(
     )
     bought = carriers.buy_label(podium.db, podium.carriers, shipment_id, data, ACTOR)
     doc = carriers.label_document(podium.db, shipment_id)
-    target = out_file or Path(f"label-{bought.tracking_number}.pdf")
-    if target.suffix == ".zpl":
+    default = "zpl" if bought.label_format == "ZPL" else "pdf"
+    target = out_file or Path(f"label-{bought.tracking_number}.{default}")
+    fmt = "ZPL" if target.suffix == ".zpl" else "PDF"
+    real = carriers.carrier_label(podium.db, shipment_id, fmt)  # the carrier's, with postage
+    if real is not None:
+        target.write_bytes(real)
+    elif fmt == "ZPL":
         target.write_text(label_zpl(doc))
     else:
         target.write_bytes(label_pdf(doc))
@@ -159,6 +164,9 @@ def settings(
     handoff_secret: str = typer.Option(
         None, "--handoff-secret", envvar="PODIUM_HANDOFF_SECRET", help="Or the environment."
     ),
+    label_format: str = typer.Option(
+        None, "--label-format", help="What the label printer takes: PDF, ZPL or PNG."
+    ),
 ) -> None:
     """Show a warehouse's fulfilment settings, or change them (unnamed ones keep their value;
     a stored secret is kept unless a new one is given)."""
@@ -169,6 +177,7 @@ def settings(
         "handoff_url": handoff_url,
         "handoff_dir": handoff_dir,
         "handoff_secret": handoff_secret,
+        "label_format": label_format.upper() if label_format else None,
     }
     if any(v is not None for v in asked.values()):
         current = fulfillment.change_settings(podium.db, code, asked, podium.settings)

@@ -10,7 +10,14 @@ from typing import TYPE_CHECKING
 import typer
 
 from podium.cli.common import err, out, with_podium
-from podium.payments import PaymentIn, list_payments, record_payment
+from podium.payments import (
+    GatewayIn,
+    PaymentIn,
+    list_gateways,
+    list_payments,
+    put_gateway,
+    record_payment,
+)
 from podium.returns import accounting_csv
 
 if TYPE_CHECKING:
@@ -83,3 +90,53 @@ def payments_record(
     )
     view = record_payment(podium.db, order_id, data, podium.gateways, "cli")
     out.print(f"Payment status: {view.payment_status}.", highlight=False)
+
+
+@payments_app.command("gateway")
+@with_podium
+def gateway_set(
+    podium: Podium,
+    code: str,
+    secret_key: str = typer.Option(
+        None, "--secret-key", envvar="PODIUM_STRIPE_SECRET_KEY", help="sk_… (or the environment)."
+    ),
+    webhook_secret: str = typer.Option(
+        None,
+        "--webhook-secret",
+        envvar="PODIUM_STRIPE_WEBHOOK_SECRET",
+        help="whsec_… (or the environment).",
+    ),
+    base_url: str = typer.Option(None, "--base-url", help="Another API address (tests)."),
+    inactive: bool = typer.Option(False, "--inactive", help="Stop using this account."),
+) -> None:
+    """Configure a Stripe account as payment gateway CODE (secrets not given are kept)."""
+    data = GatewayIn.model_validate(
+        {
+            "type": "stripe",
+            "secret_key": secret_key,
+            "webhook_secret": webhook_secret,
+            "base_url": base_url,
+            "active": not inactive,
+        }
+    )
+    view = put_gateway(podium.db, code, data)
+    out.print(
+        f"{view.code} ({view.type}): key {view.secret_key}, webhook secret "
+        f"{view.webhook_secret}; Stripe posts to {view.webhook_path}",
+        highlight=False,
+        soft_wrap=True,
+    )
+
+
+@payments_app.command("gateways")
+@with_podium
+def gateways_list(podium: Podium) -> None:
+    """The configured payment gateway accounts (secrets masked)."""
+    for view in list_gateways(podium.db):
+        state = "active" if view.active else "inactive"
+        out.print(
+            f"{view.code}  {view.type}  {state}  key {view.secret_key}  "
+            f"webhook {view.webhook_secret}  {view.webhook_path}",
+            highlight=False,
+            soft_wrap=True,
+        )

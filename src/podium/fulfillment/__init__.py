@@ -22,6 +22,7 @@ from podium.fulfillment.handoff import (
 )
 from podium.fulfillment.model import (
     BinIn,
+    LabelFormat,
     PickListIn,
     PickListView,
     SettingsIn,
@@ -80,6 +81,7 @@ __all__ = [
     "RELEASE_TRIGGERS",
     "BinIn",
     "LabelDoc",
+    "LabelFormat",
     "ManifestDoc",
     "ManifestRow",
     "PickListIn",

@@ -16,6 +16,7 @@ from podium.validation import Input, Sku
 __all__ = [
     "BinIn",
     "Handoff",
+    "LabelFormat",
     "PickListIn",
     "PickListView",
     "PickRow",
@@ -43,12 +44,23 @@ class Handoff(StrEnum):
     CSV_DROP = "csv_drop"  # released shipments are written as CSV files into a directory
 
 
+class LabelFormat(StrEnum):
+    """What the warehouse's label printer takes; carriers are asked for labels in it."""
+
+    PDF = "PDF"  # a 4x6 PDF (office or label printer through a driver)
+    ZPL = "ZPL"  # Zebra thermal printers, printed raw
+    PNG = "PNG"  # an image (EasyPost's default)
+
+
 class SettingsIn(Input):
     release_mode: ReleaseMode = ReleaseMode.AUTO
     handoff: Handoff = Handoff.NONE
     handoff_url: str | None = Field(default=None, max_length=500, pattern=r"^https?://\S+$")
     handoff_secret: str | None = Field(default=None, min_length=8, max_length=200)
     handoff_dir: str | None = Field(default=None, min_length=1, max_length=500)
+    label_format: LabelFormat = Field(
+        default=LabelFormat.PDF, description="What the label printer takes: PDF, ZPL or PNG."
+    )
 
 
 class SettingsView(BaseModel):
@@ -58,6 +70,7 @@ class SettingsView(BaseModel):
     handoff_url: str | None
     handoff_secret: str | None  # masked
     handoff_dir: str | None
+    label_format: str = LabelFormat.PDF.value
 
 
 class BinIn(Input):

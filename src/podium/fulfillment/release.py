@@ -62,6 +62,7 @@ def _settings_view(code: str, row: sa.RowMapping | None) -> SettingsView:
         handoff_url=row["handoff_url"],
         handoff_secret=mask(row["handoff_secret"]),
         handoff_dir=row["handoff_dir"],
+        label_format=row["label_format"],
     )
 
 

@@ -27,6 +27,7 @@ __all__ = [
     "LineView",
     "NoteIn",
     "OrderIntake",
+    "OrderPaymentIn",
     "OrderView",
     "Priced",
     "TimelineEntry",
@@ -38,7 +39,7 @@ MAX_LINES = 500
 NUMBER_PREFIX = "PD-"  # order numbers are PD-100001, PD-100002…
 # Intake fields added after the first release: left out of the fingerprint when not given, so
 # a retry of an order sent before they existed is still recognised as the same request.
-_ADDED_SINCE_V1 = ("promised_date", "service_level", "priority")
+_ADDED_SINCE_V1 = ("promised_date", "service_level", "priority", "payment")
 
 
 class LineIn(Input):
@@ -52,6 +53,17 @@ class CustomerIn(Input):
     email: Email | None = None
     name: str | None = Field(default=None, max_length=200)
     phone: str | None = Field(default=None, max_length=50)
+
+
+class OrderPaymentIn(Input):
+    """The payment the storefront already authorized for this order (issue 14): a Stripe
+    PaymentIntent created with ``capture_method=manual`` and confirmed (``requires_capture``)
+    for exactly the order's total and currency."""
+
+    gateway: Code = Field(description="The payment gateway account's code, e.g. `stripe`.")
+    payment_intent: str = Field(
+        min_length=4, max_length=255, pattern=r"^pi_[A-Za-z0-9_]+$", description="pi_…"
+    )
 
 
 class OrderIntake(Input):
@@ -72,6 +84,9 @@ class OrderIntake(Input):
     promised_date: date | None = Field(default=None, description="Deliver by this date.")
     service_level: Literal["standard", "express", "next_day"] | None = None
     priority: JsonInt | None = Field(default=None, ge=0, le=9, description="9 is most urgent.")
+    payment: OrderPaymentIn | None = Field(
+        default=None, description="A payment the storefront authorized (Stripe PaymentIntent)."
+    )
 
     def fingerprint(self) -> str:
         """A digest of what was asked, to tell a retry from a different request."""

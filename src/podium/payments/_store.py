@@ -9,14 +9,25 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from podium.db.database import insert_many, utcnow
-from podium.db.tables import payment_transactions, store_credits
+from podium.db.tables import (
+    payment_gateway_events,
+    payment_gateways,
+    payment_transactions,
+    store_credits,
+)
 from podium.ids import new_id
 
 __all__ = [
     "credit_balance",
     "credits",
+    "gateway_account",
+    "gateway_accounts",
+    "gateway_event_seen",
     "insert_credit",
     "insert_transaction",
+    "orders_of_reference",
+    "put_gateway_account",
+    "record_gateway_event",
     "transactions",
     "transactions_for",
 ]
@@ -75,3 +86,74 @@ def credit_balance(conn: Connection, email: str) -> dict[str, int]:
         .group_by(store_credits.c.currency)
     )
     return {r[0]: int(r[1]) for r in conn.execute(query)}
+
+
+def gateway_account(conn: Connection, code: str) -> sa.RowMapping | None:
+    query = sa.select(payment_gateways).where(payment_gateways.c.code == code)
+    return conn.execute(query).mappings().first()
+
+
+def gateway_accounts(conn: Connection) -> list[sa.RowMapping]:
+    return list(
+        conn.execute(sa.select(payment_gateways).order_by(payment_gateways.c.code)).mappings()
+    )
+
+
+def put_gateway_account(conn: Connection, values: dict[str, Any]) -> None:
+    now = utcnow()
+    if gateway_account(conn, values["code"]) is None:
+        conn.execute(payment_gateways.insert().values(**values, created_at=now, updated_at=now))
+    else:
+        conn.execute(
+            payment_gateways.update()
+            .where(payment_gateways.c.code == values["code"])
+            .values(**values, updated_at=now)
+        )
+
+
+def orders_of_reference(conn: Connection, gateway: str, reference: str) -> list[str]:
+    """The orders with a transaction of ``gateway`` carrying ``reference`` (a PaymentIntent)."""
+    query = (
+        sa.select(payment_transactions.c.order_id)
+        .where(
+            payment_transactions.c.gateway == gateway,
+            payment_transactions.c.reference == reference,
+        )
+        .distinct()
+    )
+    return [r[0] for r in conn.execute(query)]
+
+
+def gateway_event_seen(conn: Connection, gateway: str, event_id: str) -> bool:
+    found = conn.execute(
+        sa.select(payment_gateway_events.c.event_id).where(
+            payment_gateway_events.c.gateway == gateway,
+            payment_gateway_events.c.event_id == event_id,
+        )
+    ).first()
+    return found is not None
+
+
+def record_gateway_event(
+    conn: Connection, gateway: str, event_id: str, type_: str, order_id: str | None, outcome: str
+) -> bool:
+    """Remember a webhook event; False when it was already recorded (apply it once)."""
+    found = conn.execute(
+        sa.select(payment_gateway_events.c.event_id).where(
+            payment_gateway_events.c.gateway == gateway,
+            payment_gateway_events.c.event_id == event_id,
+        )
+    ).first()
+    if found is not None:
+        return False
+    conn.execute(
+        payment_gateway_events.insert().values(
+            gateway=gateway,
+            event_id=event_id,
+            type=type_,
+            order_id=order_id,
+            outcome=outcome,
+            received_at=utcnow(),
+        )
+    )
+    return True

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from podium.orders import OrderEvent
 
-__all__ = ["PaymentRecorded"]
+__all__ = ["PaymentDisputed", "PaymentRecorded"]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -21,3 +21,14 @@ class PaymentRecorded(OrderEvent, type="payment.recorded"):
     amount: str
     currency: str
     payment_status: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class PaymentDisputed(OrderEvent, type="payment.disputed"):
+    """The customer disputed the card payment with their bank (a Stripe dispute: a
+    chargeback); the order is held with reason ``dispute`` unless it has already shipped."""
+
+    dispute: str
+    reason: str
+    amount: str
+    currency: str

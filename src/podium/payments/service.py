@@ -17,7 +17,7 @@ from podium.orders import OrderView, lock_order_heads, order_views, orders_by_id
 from podium.payments import _store as store
 from podium.payments.book import Book
 from podium.payments.events import PaymentRecorded
-from podium.payments.gateways import Gateways
+from podium.payments.gateways import Gateways, operation_key
 from podium.payments.model import (
     CHANNEL_PAID_TAG,
     CapturePolicy,
@@ -68,6 +68,21 @@ def order_transactions(conn: Connection, order_id: str) -> list[Transaction]:
     return _transactions(conn, order_id)
 
 
+def _order_gateway(
+    conn: Connection, gateways: Gateways, rows: Sequence[Mapping[Any, Any]], policy_gateway: str
+) -> str:
+    """The gateway that holds the order's money: a checkout gateway (Stripe) its authorization
+    went through, where the PaymentIntent is captured, refunded or cancelled; else the
+    channel's gateway, as before."""
+    for r in reversed(rows):
+        if r["kind"] == "authorize" and r["status"] == "succeeded":
+            name = str(r["gateway"])
+            if name != policy_gateway and _authorizes_at_checkout(conn, gateways, name):
+                return name
+            break
+    return policy_gateway
+
+
 def _last_reference(rows: Sequence[Mapping[Any, Any]], kinds: set[str]) -> str | None:
     found = [r for r in rows if r["kind"] in kinds and r["status"] == "succeeded"]
     return found[-1]["reference"] if found else None
@@ -93,21 +108,26 @@ def record_transaction(
     own = book is None
     if book is None:
         book = Book(conn, [order["id"]])
-    name = gateway or payment_policy(_channel_settings(conn, order["channel"])).gateway
     cur = order["currency"]
     earlier = book.rows(order["id"])
+    name = gateway or _order_gateway(
+        conn, gateways, earlier, payment_policy(_channel_settings(conn, order["channel"])).gateway
+    )
+    note = ""
     if succeeded is None:
-        gw = gateways.get(name)
+        gw = gateways.get(name, conn)
         prior = _last_reference(earlier, {"authorize", "capture"})
+        key = operation_key(order["id"], kind.value, len(earlier))
         if kind is TxKind.AUTHORIZE:
-            result = gw.authorize(order["id"], amount, cur)
+            result = gw.authorize(order["id"], amount, cur, idempotency_key=key)
         elif kind is TxKind.CAPTURE:
-            result = gw.capture(prior, amount, cur)
+            result = gw.capture(prior, amount, cur, idempotency_key=key)
         elif kind is TxKind.REFUND:
-            result = gw.refund(prior, amount, cur)
+            result = gw.refund(prior, amount, cur, idempotency_key=key)
         else:
-            result = gw.void(prior)
+            result = gw.void(prior, idempotency_key=key)
         succeeded, reference = result.succeeded, reference or result.reference
+        note = result.message
     row = store.insert_transaction(
         conn,
         {
@@ -135,8 +155,9 @@ def record_transaction(
         actor,
         f"payment.{kind.value}",
         f"{cur} {format_amount(amount, cur)} {_VERB[kind.value]} via {name}"
-        + ("." if succeeded else " — FAILED."),
-        {"transaction_id": row["id"], "status": row["status"], "from": before, "to": status},
+        + ("." if succeeded else " — FAILED" + (f": {note}" if note else "") + "."),
+        {"transaction_id": row["id"], "status": row["status"], "from": before, "to": status}
+        | ({"gateway_message": note} if note and not succeeded else {}),
         event=PaymentRecorded(
             id=order["id"],
             number=order["number"],
@@ -199,6 +220,10 @@ def _settle(
     total = order["total"]
     if status != book.payment_status(order):  # the total changed (an order edit)
         book.set_payment_status(order, status)
+    money_gateway = _order_gateway(conn, gateways, book.rows(order["id"]), policy.gateway)
+    if _authorizes_at_checkout(conn, gateways, money_gateway):
+        _settle_checkout(conn, order, gateways, book, view, policy.capture, paid)
+        return
     if policy.capture is CapturePolicy.ON_PLACEMENT:
         due = total - paid.captured
         if due > 0 and not paid.voided and (not txs or paid.captured > 0):
@@ -212,6 +237,43 @@ def _settle(
     shipped = sum(ln.quantity_shipped for ln in view.lines)
     due = capture_target(total, shipped, wanted) - paid.captured if shipped else 0
     if due > 0 and not paid.voided:
+        record_transaction(conn, order, TxKind.CAPTURE, due, gateways, ACTOR, book=book)
+
+
+def _authorizes_at_checkout(conn: Connection, gateways: Gateways, name: str) -> bool:
+    try:
+        gateway = gateways.get(name, conn)
+    except ValidationFailed:  # an unknown gateway fails where it is used, as before
+        return False
+    return bool(getattr(gateway, "authorizes_at_checkout", False))
+
+
+def _settle_checkout(
+    conn: Connection,
+    order: Mapping[Any, Any],
+    gateways: Gateways,
+    book: Book,
+    view: OrderView | None,
+    capture: CapturePolicy,
+    paid: PaymentSummary,
+) -> None:
+    """A gateway whose payments the storefront authorizes (Stripe: a PaymentIntent with
+    ``capture_method=manual``, recorded at placement). Podium never authorizes there; it
+    captures the authorization once: at placement, or when the first units ship (capture on
+    shipment) for what the order is worth by then (at most what was authorized; a partial
+    capture releases the rest). One capture per PaymentIntent, so later shipments capture
+    nothing more; a total raised after the capture stays a balance due."""
+    if paid.authorized <= 0 or paid.voided or paid.captured > 0:
+        return
+    if any(r["kind"] == "capture" and r["status"] != "succeeded" for r in book.rows(order["id"])):
+        return  # declined once: a person decides (POST /orders/{id}/payments), not each event
+    if capture is CapturePolicy.ON_SHIPMENT:
+        if view is None:
+            view = order_views(conn, [order])[0]
+        if not any(ln.quantity_shipped for ln in view.lines):
+            return
+    due = min(order["total"], paid.authorized)
+    if due > 0:
         record_transaction(conn, order, TxKind.CAPTURE, due, gateways, ACTOR, book=book)
 
 

@@ -11,16 +11,16 @@ from podium.payments.gateways import GatewayResult, Gateways, ManualGateway
 class DecliningGateway:
     name = "declines"
 
-    def authorize(self, order_id: str, amount: int, currency: str) -> GatewayResult:
+    def authorize(self, order_id: str, amount: int, currency: str, **_: str) -> GatewayResult:
         return GatewayResult(False, "d-1", "card declined")
 
-    def capture(self, reference: str | None, amount: int, currency: str) -> GatewayResult:
+    def capture(self, reference: str | None, amount: int, currency: str, **_: str) -> GatewayResult:
         return GatewayResult(False, "d-2", "declined")
 
-    def refund(self, reference: str | None, amount: int, currency: str) -> GatewayResult:
+    def refund(self, reference: str | None, amount: int, currency: str, **_: str) -> GatewayResult:
         return GatewayResult(False, "d-3", "declined")
 
-    def void(self, reference: str | None) -> GatewayResult:
+    def void(self, reference: str | None, **_: str) -> GatewayResult:
         return GatewayResult(False, "d-4", "declined")
 
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import APIRouter, Depends, Header, Query, Response
 from pydantic import Field
 
-from podium import orders, returns
+from podium import orders, payments, returns
 from podium.access import Permission
 from podium.api.deps import Caller, get_podium, require
+from podium.api.openapi import GATEWAY_ERRORS
 from podium.api.paging import CURSOR_HELP, ListPage
 from podium.bootstrap import Podium
 from podium.orders import (
@@ -54,8 +57,11 @@ class ReleaseIn(Input):
             "(or this Idempotency-Key) exists and the request's lines or money differ "
             "(`details.differs` names them; nothing is written). `idempotency_key_reused`: the "
             "key was used for a request that differs elsewhere. `insufficient_stock`: a "
-            "shortage with `on_shortage: reject`."
+            "shortage with `on_shortage: reject`. `payment_not_authorized`, "
+            "`payment_intent_used`: the order's PaymentIntent is not awaiting capture, or pays "
+            "another order."
         },
+        **GATEWAY_ERRORS,
     },
     description="Place an order. Idempotent on channel + external_id and on the optional "
     "`Idempotency-Key` header: a re-delivery with the same lines and money answers 200 with "
@@ -70,14 +76,24 @@ def create_order(
     caller: Caller = OPERATE,
     podium: Podium = Depends(get_podium),
 ) -> Response:
-    placed = place_order(
-        podium.db,
-        intake,
-        allocator=podium.allocator,
-        idempotency_key=idempotency_key,
-        actor=caller.actor,
-        refuse_changes=True,
-    )
+    if intake.payment is not None:  # authorized by the storefront (a Stripe PaymentIntent)
+        placed: Any = payments.place_paid_order(
+            podium.db,
+            intake,
+            podium.gateways,
+            allocator=podium.allocator,
+            idempotency_key=idempotency_key,
+            actor=caller.actor,
+        )
+    else:
+        placed = place_order(
+            podium.db,
+            intake,
+            allocator=podium.allocator,
+            idempotency_key=idempotency_key,
+            actor=caller.actor,
+            refuse_changes=True,
+        )
     # The view is already validated: serialise it once, skipping FastAPI's second pass.
     return Response(
         placed.order.model_dump_json(),

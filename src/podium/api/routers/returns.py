@@ -8,6 +8,7 @@ from pydantic import Field
 from podium import returns
 from podium.access import Permission
 from podium.api.deps import Caller, get_podium, require
+from podium.api.openapi import GATEWAY_ERRORS
 from podium.api.paging import CURSOR_HELP, ListPage
 from podium.bootstrap import Podium
 from podium.returns import (
@@ -141,7 +142,12 @@ def close(
     return returns.close_return(podium.db, return_id, caller.actor)
 
 
-@router.post("/returns/{return_id}/refund", status_code=201, response_model=RefundView)
+@router.post(
+    "/returns/{return_id}/refund",
+    status_code=201,
+    response_model=RefundView,
+    responses=GATEWAY_ERRORS,
+)
 def refund_return(
     return_id: str,
     data: RefundIn | None = None,
@@ -153,7 +159,12 @@ def refund_return(
     )
 
 
-@router.post("/orders/{order_id}/refunds", status_code=201, response_model=RefundView)
+@router.post(
+    "/orders/{order_id}/refunds",
+    status_code=201,
+    response_model=RefundView,
+    responses=GATEWAY_ERRORS,
+)
 def refund_order(
     order_id: str,
     data: OrderRefundIn,

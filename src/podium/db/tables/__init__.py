@@ -47,6 +47,8 @@ from podium.db.tables.notify import (
 )
 from podium.db.tables.return_labels import return_labels
 from podium.db.tables.returns import (
+    payment_gateway_events,
+    payment_gateways,
     payment_transactions,
     refund_lines,
     refunds,
@@ -82,6 +84,8 @@ __all__ = [
     "order_number_seq",
     "orders",
     "outbox",
+    "payment_gateway_events",
+    "payment_gateways",
     "payment_transactions",
     "pick_lists",
     "products",

@@ -18,6 +18,8 @@ fulfilment_settings = sa.Table(
     sa.Column("handoff_url", sa.String(500), nullable=True),
     sa.Column("handoff_secret", sa.String(200), nullable=True),
     sa.Column("handoff_dir", sa.String(500), nullable=True),
+    # What the warehouse's label printer takes: PDF, ZPL or PNG (asked of the carrier).
+    sa.Column("label_format", sa.String(8), nullable=False, server_default="PDF"),
     sa.Column("updated_at", Timestamp, nullable=False),
 )
 
@@ -69,6 +71,9 @@ labels = sa.Table(
     sa.Column("external_id", sa.String(100), nullable=True),
     # The carrier's own postage label (EasyPost), when it made one; Podium renders its own too.
     sa.Column("label_url", sa.String(1000), nullable=True),
+    # The carrier's postage label as it sent it (PDF, ZPL or PNG), served by the label endpoints.
+    sa.Column("label_format", sa.String(8), nullable=True),
+    sa.Column("label_file", sa.LargeBinary, nullable=True),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("voided_at", Timestamp, nullable=True),
     sa.Index("ix_labels_shipment_id", "shipment_id"),

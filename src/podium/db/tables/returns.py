@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from podium.db.tables._base import Timestamp, metadata
+from podium.db.tables._base import Json, Timestamp, metadata
 
 __all__ = [
+    "payment_gateway_events",
+    "payment_gateways",
     "payment_transactions",
     "refund_lines",
     "refunds",
@@ -112,6 +114,31 @@ payment_transactions = sa.Table(
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("created_by", sa.String(200), nullable=False),
     sa.Index("ix_payment_transactions_order_id", "order_id", "created_at"),
+    sa.Index("ix_payment_transactions_gateway", "gateway", "reference"),
+)
+
+# Configured payment gateway accounts (Stripe): the secrets live in ``settings``.
+payment_gateways = sa.Table(
+    "payment_gateways",
+    metadata,
+    sa.Column("code", sa.String(32), primary_key=True),
+    sa.Column("type", sa.String(32), nullable=False),
+    sa.Column("settings", Json, nullable=False),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+)
+
+# A gateway's webhook events already applied: a redelivered event changes nothing.
+payment_gateway_events = sa.Table(
+    "payment_gateway_events",
+    metadata,
+    sa.Column("gateway", sa.String(32), primary_key=True),
+    sa.Column("event_id", sa.String(255), primary_key=True),
+    sa.Column("type", sa.String(100), nullable=False),
+    sa.Column("order_id", sa.String(40), nullable=True),
+    sa.Column("outcome", sa.String(32), nullable=False),
+    sa.Column("received_at", Timestamp, nullable=False),
 )
 
 store_credits = sa.Table(

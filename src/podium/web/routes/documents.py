@@ -10,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from podium import fulfillment
-from podium.carriers import label_document
+from podium.carriers import carrier_label, label_document
 from podium.db.database import Database
 from podium.errors import NotFound
 from podium.fulfillment import get_shipment
@@ -41,10 +41,12 @@ def send_file(
 def label_file(db: Database, shipment_id: str, fmt: str, *, attachment: bool = False) -> Response:
     """A shipment's label as ``pdf`` or ``zpl`` (NotFound without a live label)."""
     doc = label_document(db, shipment_id)
+    real = carrier_label(db, shipment_id, fmt.upper())  # the carrier's, with postage
     if fmt == "zpl":
-        return send_file(fulfillment.label_zpl(doc), ZPL, f"label-{doc.tracking_number}.zpl")
+        body: bytes | str = real or fulfillment.label_zpl(doc)
+        return send_file(body, ZPL, f"label-{doc.tracking_number}.zpl")
     name = f"label-{doc.tracking_number}.pdf"
-    return send_file(fulfillment.label_pdf(doc), PDF, name, attachment=attachment)
+    return send_file(real or fulfillment.label_pdf(doc), PDF, name, attachment=attachment)
 
 
 def packing_slip_file(db: Database, shipment_id: str, *, attachment: bool = False) -> Response:
