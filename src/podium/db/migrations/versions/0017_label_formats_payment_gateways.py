@@ -10,7 +10,7 @@
   PaymentIntent, and one PaymentIntent pays one order.
 
 Revision ID: 0017
-Revises: 0015 (on this branch; 0016 when merged after it)
+Revises: 0016 (on this branch; 0016 when merged after it)
 Create Date: 2026-12-03
 """
 
@@ -21,7 +21,7 @@ from alembic import op
 from sqlalchemy.dialects.postgresql import JSONB
 
 revision = "0017"
-down_revision = "0015"
+down_revision = "0016"
 branch_labels = None
 depends_on = None
 
