@@ -10,7 +10,7 @@
   PaymentIntent, and one PaymentIntent pays one order.
 
 Revision ID: 0017
-Revises: 0016 (on this branch; 0016 when merged after it)
+Revises: 0016
 Create Date: 2026-12-03
 """
 
