@@ -6,7 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +26,7 @@ from graphql import (
 )
 from graphql.execution.values import get_variable_values
 from graphql.language import (
+    DocumentNode,
     FieldNode,
     FragmentDefinitionNode,
     FragmentSpreadNode,
@@ -57,14 +58,22 @@ def admin_schema(version: str) -> GraphQLSchema:
     return schema
 
 
+@lru_cache(maxsize=256)
+def _validated(document: str, version: str) -> tuple[DocumentNode, tuple[str, ...]]:
+    """The parsed document and what validation says of it (the same document is checked once:
+    the fake Shopify checks every request it gets)."""
+    ast = parse(document)
+    return ast, tuple(e.message for e in validate(admin_schema(version), ast))
+
+
 def document_errors(document: str, variables: dict[str, Any], version: str) -> list[str]:
     """Every way Shopify would refuse this request before running it: a syntax error, a
     field or argument the version does not have, a missing directive argument, variables
     that do not coerce to their declared input types, or a mutation this version accepts
     only with ``@idempotent(key:)`` sent without it. Empty when Shopify would accept it."""
     schema = admin_schema(version)
-    ast = parse(document)
-    errors = [e.message for e in validate(schema, ast)]
+    ast, found = _validated(document, version)
+    errors = list(found)
     if errors:
         return errors
     for op in ast.definitions:
