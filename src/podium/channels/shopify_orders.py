@@ -87,7 +87,7 @@ def tracking_info(f: Fulfilment) -> dict[str, Any]:
     info: dict[str, Any] = {}
     if f.tracking_number:
         info["number"] = f.tracking_number
-        company = shopify_company(f.carrier)
+        company = shopify_company(f.carrier_name) or shopify_company(f.carrier)
         if company:
             info["company"] = company
         if f.tracking_url:

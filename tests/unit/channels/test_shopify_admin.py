@@ -17,7 +17,7 @@ from podium.channels.registry import settings_notes
 from podium.channels.settings import ShopifySettings
 from podium.channels.shopify_carriers import shopify_company
 from podium.channels.shopify_graphql import DOCUMENTS
-from podium.channels.shopify_orders import cancel_reason
+from podium.channels.shopify_orders import cancel_reason, tracking_info
 from shopify_admin_support import LINE, connector_for, item, refund_push
 
 
@@ -197,6 +197,17 @@ def test_carrier_codes_map_to_shopifys_tracking_companies() -> None:
     assert shopify_company("royal_mail") == "Royal Mail"
     assert shopify_company("podium") is None and shopify_company("Acme Couriers") is None
     assert shopify_company(None) is None and shopify_company("  ") is None
+
+
+def test_a_bought_labels_carrier_name_wins_over_the_account_code() -> None:
+    bought = _fulfilment("1", 1, carrier="easypost-main")
+    assert "company" not in tracking_info(bought)
+    named = Fulfilment(**{**_asdict(bought), "carrier_name": "USPS"})
+    assert tracking_info(named) == {"number": "1Z999AA10123456784", "company": "USPS"}
+
+
+def _asdict(f: Fulfilment) -> dict[str, Any]:
+    return {name: getattr(f, name) for name in f.__slots__}
 
 
 def test_a_refund_is_made_once_against_the_sale_with_restock_by_disposition(
