@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from podium import fulfillment, orders
+from podium import carriers, fulfillment, orders
 from podium.channels import _store as store
 from podium.channels.connector import Connectors, Fulfilment
 from podium.channels.registry import typed
@@ -71,6 +71,7 @@ def on_shipment_shipped(db: Database, connectors: Connectors) -> Callable[[Envel
         shipment = fulfillment.get_shipment(db, shipment_id)
         with db.read() as conn:
             kept = store.channel_order_lines_of(conn, order.channel, order.external_id)
+        label = carriers.current_labels(db, [shipment_id]).get(shipment_id)
         fulfilment = Fulfilment(
             external_id=order.external_id,
             lines=[_line(listed, ln.sku, ln.quantity) for ln in shipment.lines],
@@ -79,6 +80,9 @@ def on_shipment_shipped(db: Database, connectors: Connectors) -> Callable[[Envel
             tracking_url=shipment.tracking_url,
             line_items=platform_lines(kept, [(ln.sku, ln.quantity) for ln in shipment.lines]),
             shipment_id=shipment_id,
+            carrier_name=label.carrier_name
+            if label is not None and label.tracking_number == shipment.tracking_number
+            else None,
         )
         connector.mark_shipped(order.channel, typed(row["type"], row["settings"]), fulfilment)
         with db.write() as conn:

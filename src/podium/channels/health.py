@@ -18,6 +18,7 @@ from sqlalchemy import RowMapping
 from podium.catalog import read_channels
 from podium.channels import _health_store as health_store
 from podium.channels import _store as store
+from podium.channels.registry import settings_notes
 from podium.channels.service import channel_or_404
 from podium.channels.sync import SUBSCRIBER, SYNC_TYPES, lag
 from podium.db.database import Database, as_utc, utcnow
@@ -49,6 +50,11 @@ class Health(BaseModel):
     throttled: int = 0  # times the platform throttled Podium (429, Shopify THROTTLED)
     last_throttled_at: datetime | None = None
     dead_sync_events: int = 0  # stock changes the relay gave up telling the channel
+    notes: list[str] = Field(
+        default_factory=list,
+        description="What to know about the channel's settings (e.g. an API version no "
+        "longer served, and the one Podium uses instead).",
+    )
 
 
 class SyncLag(BaseModel):
@@ -112,6 +118,7 @@ def health(db: Database, code: str) -> Health:
         throttled=st["throttled"] if st else 0,
         last_throttled_at=_at(st, "last_throttled_at"),
         dead_sync_events=dead[0] if dead else 0,
+        notes=settings_notes(row["type"], row["settings"]),
     )
 
 

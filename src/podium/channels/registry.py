@@ -28,6 +28,7 @@ __all__ = [
     "load_entry_points",
     "masked",
     "register",
+    "settings_notes",
     "spec_for",
     "specs",
     "typed",
@@ -160,3 +161,14 @@ def masked(channel_type: str, settings: dict[str, Any]) -> dict[str, Any]:
 def typed(channel_type: str, settings: dict[str, Any]) -> Any:
     """The settings as their connector's model (for connectors)."""
     return _model(channel_type).model_validate(settings)
+
+
+def settings_notes(channel_type: str, settings: dict[str, Any]) -> list[str]:
+    """What the connector's settings model says about the stored settings as read (e.g. a
+    platform API version no longer served, read as a supported one)."""
+    try:
+        parsed = typed(channel_type, settings)
+    except ValidationError:
+        return ["The stored settings are not valid for this channel type any more."]
+    notes = getattr(parsed, "notes", None)
+    return list(notes()) if callable(notes) else []

@@ -5,11 +5,21 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    field_validator,
+    model_validator,
+)
 
 from podium.inventory import Availability
 
 __all__ = [
+    "SHOPIFY_API_VERSION",
+    "SHOPIFY_OLDEST_SUPPORTED",
     "AmazonSettings",
     "IdString",
     "PlainSettings",
@@ -48,15 +58,40 @@ def _base_url(value: str) -> str:
     return value.rstrip("/")
 
 
+# The Admin API version Podium's Shopify documents are written for, and the oldest one Shopify
+# still serves (it answers an older request with the oldest supported version anyway).
+SHOPIFY_API_VERSION = "2026-04"
+SHOPIFY_OLDEST_SUPPORTED = "2025-07"
+
+
 class ShopifySettings(SettingsBase):
     shop_url: str = Field(min_length=8, max_length=500)
     access_token: str = Field(min_length=1, max_length=500)
     webhook_secret: str = Field(min_length=1, max_length=500)
     previous_webhook_secret: str | None = Field(default=None, min_length=1, max_length=500)
     location_id: IdString = Field(min_length=1, max_length=200)
-    api_version: str = Field(default="2024-04", pattern=r"^\d{4}-\d{2}$")
+    api_version: str = Field(default=SHOPIFY_API_VERSION, pattern=r"^\d{4}-\d{2}$")
 
     _url = field_validator("shop_url")(_base_url)
+    _upgraded_from: str | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _supported_version(self) -> ShopifySettings:
+        """A version Shopify no longer serves (stored before Podium moved on) is read as the
+        one Podium's documents are written for; ``notes`` says so."""
+        if self.api_version < SHOPIFY_OLDEST_SUPPORTED:
+            self._upgraded_from = self.api_version
+            self.api_version = SHOPIFY_API_VERSION
+        return self
+
+    def notes(self) -> list[str]:
+        if self._upgraded_from is None:
+            return []
+        return [
+            f"Shopify API version {self._upgraded_from} is no longer supported "
+            f"(Shopify serves {SHOPIFY_OLDEST_SUPPORTED} or later): Podium uses "
+            f"{SHOPIFY_API_VERSION}. Save the settings to store it."
+        ]
 
 
 class WooCommerceSettings(SettingsBase):

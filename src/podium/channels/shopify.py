@@ -1,5 +1,8 @@
-"""Shopify: webhooks as Shopify sends them, stock through the GraphQL Admin API
-(``inventorySetQuantities`` with compare-and-set), fulfilment with tracking reported back.
+"""Shopify: webhooks as Shopify sends them, stock through the GraphQL Admin API 2026-04
+(``inventorySetQuantities`` with ``changeFromQuantity`` compare-and-set and an idempotency
+key), fulfilment with tracking reported back, Podium's refunds and cancellations pushed.
+The documents are in ``shopify_graphql``; orders' side (fulfil, refund, cancel) in
+``shopify_orders``.
 
 Rate limits: GraphQL cost points (a bucket per shop, refilled at the restore rate the API
 reports in ``extensions.cost.throttleStatus``), ``THROTTLED`` errors and HTTP 429 +
@@ -8,14 +11,27 @@ reports in ``extensions.cost.throttleStatus``), ``THROTTLED`` errors and HTTP 42
 
 from __future__ import annotations
 
+import hashlib
+import json
+import threading
+import uuid
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from podium.channels.connector import BadSignature, Fulfilment, Parsed, PlatformError, Unsupported
+from podium.channels import shopify_orders
+from podium.channels.connector import (
+    BadSignature,
+    Fulfilment,
+    Parsed,
+    PlatformError,
+    RefundPush,
+    Unsupported,
+)
 from podium.channels.http import Bucket, Caller
 from podium.channels.model import ChannelOrder, Delivery, LevelPush, PushResult
 from podium.channels.parsing import as_json, hmac_b64_matches
 from podium.channels.settings import ShopifySettings
+from podium.channels.shopify_graphql import COSTS, DOCUMENTS, gid
 from podium.channels.shopify_payloads import order_from_shopify, refund_from_shopify
 from podium.channels.spec import ConnectorSpec
 from podium.errors import ValidationFailed
@@ -23,46 +39,8 @@ from podium.errors import ValidationFailed
 __all__ = ["SPEC", "ShopifyConnector", "gid", "order_from_shopify", "refund_from_shopify"]
 
 ORDER_TOPICS = frozenset({"orders/create", "orders/updated", "orders/cancelled", "orders/paid"})
-SET_QUANTITIES = """
-mutation inventorySetQuantities($input: InventorySetQuantitiesInput!) {
-  inventorySetQuantities(input: $input) {
-    inventoryAdjustmentGroup { reason changes { name delta } }
-    userErrors { code field message }
-  }
-}"""
-READ_LEVEL = """
-query level($item: ID!, $location: ID!) {
-  inventoryItem(id: $item) {
-    inventoryLevel(locationId: $location) { quantities(names: ["available"]) { name quantity } }
-  }
-}"""
-FULFILMENT_ORDERS = """
-query fulfilmentOrders($id: ID!) {
-  order(id: $id) {
-    fulfillmentOrders(first: 20) {
-      nodes { id status lineItems(first: 100) { nodes { id sku remainingQuantity } } }
-    }
-  }
-}"""
-CREATE_FULFILMENT = """
-mutation fulfillmentCreateV2($fulfillment: FulfillmentV2Input!) {
-  fulfillmentCreateV2(fulfillment: $fulfillment) {
-    fulfillment { id status }
-    userErrors { field message }
-  }
-}"""
-VARIANTS = """
-query variants($after: String) {
-  productVariants(first: 250, after: $after) {
-    nodes { sku inventoryItem { id } }
-    pageInfo { hasNextPage endCursor }
-  }
-}"""
 _BATCH = 250  # inventorySetQuantities takes at most 250 quantities
-
-
-def gid(kind: str, value: str) -> str:
-    return value if value.startswith("gid://") else f"gid://shopify/{kind}/{value}"
+_STALE = frozenset({"CHANGE_FROM_QUANTITY_STALE", "COMPARE_QUANTITY_STALE"})
 
 
 class ShopifyConnector:
@@ -71,6 +49,10 @@ class ShopifyConnector:
     def __init__(self, caller: Caller) -> None:
         self.caller = caller
         self._buckets: dict[str, Bucket] = {}
+        # Idempotency keys of stock updates not yet answered for sure: a retry of the same
+        # update reuses its key (Shopify applies it once); a later update gets a new one.
+        self._keys: dict[str, str] = {}
+        self._keys_lock = threading.Lock()
 
     # --- webhooks ------------------------------------------------------------------------
     def verify(
@@ -151,31 +133,41 @@ class ShopifyConnector:
                 self._set(channel, settings, batch, compare=False)
         return PushResult([p.sku for p in pushes], drift)
 
+    def _key(self, channel: str, variables: dict[str, Any]) -> tuple[str, str]:
+        """(what the update is, its idempotency key): the same update keeps its key until
+        Shopify has answered it."""
+        what = hashlib.sha256(json.dumps([channel, variables], sort_keys=True).encode()).hexdigest()
+        with self._keys_lock:
+            key = self._keys.setdefault(what, f"podium-stock-{what[:16]}-{uuid.uuid4().hex}")
+        return what, key
+
     def _set(
         self, channel: str, s: ShopifySettings, batch: list[LevelPush], *, compare: bool
     ) -> bool:
-        quantities = []
-        for p in batch:
-            q: dict[str, Any] = {
+        quantities = [
+            {
                 "inventoryItemId": gid("InventoryItem", p.remote_id),
                 "locationId": gid("Location", p.remote_location_id or s.location_id),
                 "quantity": p.quantity,
+                # Required in 2026-04, null included: null skips the compare-and-set.
+                "changeFromQuantity": p.previous if compare else None,
             }
-            if compare and p.previous is not None:
-                q["compareQuantity"] = p.previous
-            quantities.append(q)
-        variables = {
+            for p in batch
+        ]
+        variables: dict[str, Any] = {
             "input": {
                 "name": "available",
                 "reason": "correction",
                 "referenceDocumentUri": "podium://channel-sync",
-                "ignoreCompareQuantity": not compare or any(p.previous is None for p in batch),
                 "quantities": quantities,
             }
         }
-        data = self.graphql(channel, s, SET_QUANTITIES, variables, cost=10)
+        what, key = self._key(channel, variables)
+        data = self.run(channel, s, "inventorySetQuantities", {**variables, "key": key})
+        with self._keys_lock:
+            self._keys.pop(what, None)  # answered: the next update of the same figures is new
         errors = (data.get("inventorySetQuantities") or {}).get("userErrors") or []
-        if any(e.get("code") == "COMPARE_QUANTITY_STALE" for e in errors):
+        if any(e.get("code") in _STALE for e in errors):
             return False
         if errors:
             raise PlatformError(f"Shopify refused the stock update: {errors[0].get('message')}")
@@ -190,7 +182,7 @@ class ShopifyConnector:
                 "item": gid("InventoryItem", p.remote_id),
                 "location": gid("Location", p.remote_location_id or settings.location_id),
             }
-            data = self.graphql(channel, settings, READ_LEVEL, variables, cost=2)
+            data = self.run(channel, settings, "level", variables)
             level = (data.get("inventoryItem") or {}).get("inventoryLevel")
             quantities = (level or {}).get("quantities") or []
             shown[p.sku] = next(
@@ -202,7 +194,7 @@ class ShopifyConnector:
         found: list[tuple[str, str]] = []
         after: str | None = None
         while True:
-            data = self.graphql(channel, settings, VARIANTS, {"after": after}, cost=50)
+            data = self.run(channel, settings, "variants", {"after": after})
             page = data.get("productVariants") or {}
             for node in page.get("nodes") or []:
                 item = (node.get("inventoryItem") or {}).get("id")
@@ -213,48 +205,31 @@ class ShopifyConnector:
                 return found
             after = info.get("endCursor")
 
+    def run(
+        self, channel: str, settings: ShopifySettings, name: str, variables: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Send one of Podium's documents (by its name in ``shopify_graphql``)."""
+        return self.graphql(channel, settings, DOCUMENTS[name], variables, COSTS[name])
+
+    def _call(self, channel: str, settings: ShopifySettings) -> shopify_orders.Call:
+        def call(name: str, variables: dict[str, Any]) -> dict[str, Any]:
+            return self.run(channel, settings, name, variables)
+
+        return call
+
     def mark_shipped(self, channel: str, settings: ShopifySettings, f: Fulfilment) -> None:
-        data = self.graphql(
-            channel, settings, FULFILMENT_ORDERS, {"id": gid("Order", f.external_id)}, cost=20
-        )
-        orders = (((data.get("order") or {}).get("fulfillmentOrders") or {}).get("nodes")) or []
-        wanted = {sku: q for sku, q, _ in f.lines}
-        by_order: list[dict[str, Any]] = []
-        for fo in orders:
-            if fo.get("status") not in ("OPEN", "IN_PROGRESS"):
-                continue
-            items = []
-            for li in (fo.get("lineItems") or {}).get("nodes") or []:
-                take = min(wanted.get(li.get("sku") or "", 0), int(li.get("remainingQuantity", 0)))
-                if take > 0:
-                    items.append({"id": li["id"], "quantity": take})
-                    wanted[li["sku"]] -= take
-            if items:
-                by_order.append(
-                    {"fulfillmentOrderId": fo["id"], "fulfillmentOrderLineItems": items}
-                )
-        if not by_order:
-            raise PlatformError(f"Shopify order {f.external_id} has nothing left to fulfil.")
-        tracking = {
-            k: v
-            for k, v in (
-                ("number", f.tracking_number),
-                ("company", f.carrier),
-                ("url", f.tracking_url),
-            )
-            if v
-        }
-        variables = {
-            "fulfillment": {
-                "lineItemsByFulfillmentOrder": by_order,
-                "trackingInfo": tracking,
-                "notifyCustomer": True,
-            }
-        }
-        result = self.graphql(channel, settings, CREATE_FULFILMENT, variables, cost=10)
-        errors = (result.get("fulfillmentCreateV2") or {}).get("userErrors") or []
-        if errors:
-            raise PlatformError(f"Shopify refused the fulfilment: {errors[0].get('message')}")
+        shopify_orders.mark_shipped(self._call(channel, settings), f)
+
+    def refund(self, channel: str, settings: ShopifySettings, push: RefundPush) -> str:
+        """Make Podium's refund on Shopify (``refundCreate``, idempotent on Podium's refund
+        id); Shopify's refund id."""
+        return shopify_orders.refund(self._call(channel, settings), settings, push)
+
+    def cancel(
+        self, channel: str, settings: ShopifySettings, external_id: str, reason: str
+    ) -> None:
+        """Cancel the order on Shopify without refunding; already cancelled is fine."""
+        shopify_orders.cancel(self._call(channel, settings), external_id, reason)
 
 
 SPEC = ConnectorSpec(

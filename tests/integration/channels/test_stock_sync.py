@@ -12,6 +12,7 @@ import pytest
 from channel_support import add_shopify_channel, drain, post_webhook, shopify_order
 from fakes.channels.shopify import FakeShopify
 from podium.bootstrap import Podium
+from podium.channels import _store as channel_store  # to store settings of an older Podium
 from support import Api, seed_store
 
 
@@ -247,3 +248,26 @@ def test_listings_are_learned_from_the_shop(
     drain(podium)
     assert a.level("601", "1001") == 3 and a.level("602", "1001") == 2
     assert api.ok("get", "/channels/a/listings/CAP")["remote_id"] == "999"
+
+
+def test_a_stored_api_version_shopify_no_longer_serves_is_used_as_2026_04_and_noted(
+    api: Api, podium: Podium, two_shops: Any
+) -> None:
+    a, _ = two_shops
+    stored = api.ok("get", "/channels/a")["settings"]
+    assert stored["api_version"] == "2026-04"
+    with podium.db.write() as conn:
+        row = channel_store.channel_row(conn, "a")
+        assert row is not None
+        channel_store.set_settings(conn, "a", {**row["settings"], "api_version": "2024-04"})
+    api.ok(
+        "post",
+        "/inventory/adjustments",
+        {"sku": "TEE-M", "warehouse": "EAST", "quantity": -1, "reason": "damaged"},
+    )
+    drain(podium)
+    assert a.level("501", "1001") == 9 and set(a.versions) == {"2026-04"}
+    (note,) = api.ok("get", "/channels/a/health")["notes"]
+    assert "2024-04 is no longer supported" in note and "2026-04" in note
+    api.ok("patch", "/channels/a/settings", {"availability": {"buffer": 0}})
+    assert api.ok("get", "/channels/a/health")["notes"] == []
