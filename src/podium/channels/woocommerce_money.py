@@ -18,9 +18,12 @@ WooCommerce has no idempotency key: the refund carries Podium's refund id in its
 and in ``meta_data`` (``podium_refund_id``), and before creating one the order's refunds are
 read (``GET /orders/{id}/refunds``) for it, so a retry returns the refund made the first time.
 
-Cancel: ``PUT /orders/{id}`` ``{"status": "cancelled"}``; an order already cancelled is left
-alone, and one WooCommerce says is ``completed`` or ``refunded`` is refused (the goods went, or
-the money came back, on the platform: a human decides).
+Cancel: what the gateway took and was not refunded yet is refunded first (WooCommerce does
+not refund a cancelled order by itself; ``api_restock: false``, as the status change restocks),
+keyed ``cancel:<order id>`` in the same meta; then ``PUT /orders/{id}`` ``{"status":
+"cancelled"}`` and a private order note with Podium's reason. An order already cancelled is not
+changed again; one WooCommerce says is ``completed`` (or ``refunded`` by someone else) is
+refused: the goods went, or the money came back, on the platform, and a human decides.
 """
 
 from __future__ import annotations
@@ -61,16 +64,18 @@ def _minor(value: Any, currency: str) -> int:
         return 0
 
 
-def _existing(woo: Woo, channel: str, s: WooCommerceSettings, push: RefundPush) -> str | None:
-    """The id of the refund a previous attempt made for ``push.refund_id``, if any."""
-    found = woo._send(
-        channel, s, "GET", f"/orders/{push.external_id}/refunds", params={"per_page": 100}
-    )
-    for r in found if isinstance(found, list) else []:
+def _refunds(woo: Woo, channel: str, s: WooCommerceSettings, external_id: str) -> list[Any]:
+    found = woo._send(channel, s, "GET", f"/orders/{external_id}/refunds", params={"per_page": 100})
+    return [r for r in found if isinstance(r, dict)] if isinstance(found, list) else []
+
+
+def _made(refunds: list[Any], key: str) -> str | None:
+    """The id of the refund a previous attempt made for Podium's ``key``, if any."""
+    for r in refunds:
         meta = {
             m.get("key"): m.get("value") for m in r.get("meta_data") or [] if isinstance(m, dict)
         }
-        if meta.get(META_KEY) == push.refund_id or push.refund_id in str(r.get("reason") or ""):
+        if meta.get(META_KEY) == key or key in str(r.get("reason") or ""):
             return str(r.get("id"))
     return None
 
@@ -174,7 +179,7 @@ def _post_once(
 
 def refund(woo: Woo, channel: str, s: WooCommerceSettings, push: RefundPush) -> str:
     """Make ``push`` on WooCommerce; returns WooCommerce's refund id."""
-    made = _existing(woo, channel, s, push)
+    made = _made(_refunds(woo, channel, s, push.external_id), push.refund_id)
     if made is not None:
         return made
     order = woo._send(channel, s, "GET", f"/orders/{push.external_id}")
@@ -186,21 +191,51 @@ def refund(woo: Woo, channel: str, s: WooCommerceSettings, push: RefundPush) -> 
 def cancel(
     woo: Woo, channel: str, s: WooCommerceSettings, external_id: str, reason: str | None
 ) -> None:
+    """Give back what the order's gateway took, then cancel the order: WooCommerce does not
+    refund a cancelled order by itself (and the status change restocks, so the refund does
+    not). Refunding first means a failure leaves the order as it was, for the retry. A
+    refund WooCommerce refuses still cancels the order, and the refusal is raised for a human.
+    Safe to repeat: the refund is found by its key (``cancel:<order id>``) before one is made,
+    and a cancelled order is not changed again."""
     order = woo._send(channel, s, "GET", f"/orders/{external_id}")
-    status = str(order.get("status") or "") if isinstance(order, dict) else ""
-    if status == "cancelled":
-        return
-    if status in _NOT_CANCELLABLE:
+    order = order if isinstance(order, dict) else {}
+    status = str(order.get("status") or "")
+    key = f"cancel:{external_id}"
+    refunds = _refunds(woo, channel, s, external_id)
+    ours = _made(refunds, key)
+    if status == "completed" or (status == "refunded" and ours is None):
         raise PlatformError(
             f"WooCommerce says order {external_id} is {status}: not cancelled there.",
             details={"status": 409, "code": "woocommerce_order_" + status, "refused": True},
         )
-    woo._send(channel, s, "PUT", f"/orders/{external_id}", json={"status": "cancelled"})
-    if reason:
-        woo._send(
-            channel,
-            s,
-            "POST",
-            f"/orders/{external_id}/notes",
-            json={"note": f"Cancelled in Podium: {reason}"[:1000], "customer_note": False},
+    cur = str(order.get("currency") or "USD")
+    paid = order.get("date_paid_gmt") or order.get("date_paid") or status == "processing"
+    left = _minor(order.get("total"), cur) - sum(_minor(r.get("amount"), cur) for r in refunds)
+    refused: PlatformError | None = None
+    if paid and left > 0 and ours is None:
+        why = f"Podium cancellation of order {external_id}" + (f": {reason}" if reason else "")
+        body = {
+            "amount": format_amount(left, cur),
+            "reason": why[:500],
+            "api_refund": True,
+            "api_restock": False,
+            "line_items": [],
+            "meta_data": [{"key": META_KEY, "value": key}],
+        }
+        try:
+            _post_once(woo, channel, s, f"/orders/{external_id}/refunds", body)
+        except PlatformError as exc:
+            if exc.details.get("refused") is not True:
+                raise  # nothing changed yet: the relay retries
+            refused = exc
+    if status != "cancelled":
+        woo._send(channel, s, "PUT", f"/orders/{external_id}", json={"status": "cancelled"})
+        if reason:
+            note = {"note": f"Cancelled in Podium: {reason}"[:1000], "customer_note": False}
+            woo._send(channel, s, "POST", f"/orders/{external_id}/notes", json=note)
+    if refused is not None:
+        raise PlatformError(
+            f"Cancelled on WooCommerce, but it refused to refund "
+            f"{cur} {format_amount(left, cur)}: {refused.message}",
+            details=refused.details,
         )

@@ -177,6 +177,17 @@ def test_a_podium_cancel_reaches_woocommerce_and_a_woo_cancel_does_not_go_back(
     assert woo.orders["604"]["status"] == "cancelled"
     assert "customer asked" in woo.notes[-1]["note"] and woo.notes[-1]["customer_note"] is False
     assert len(_timeline(api, order_id, "channel.cancel_pushed")) == 1
+    [money_back] = woo.refunds["604"]  # WooCommerce refunds nothing on cancel by itself
+    assert money_back["amount"] == "14.00" and money_back["api_restock"] is False
+    assert {"id": 1, "key": META_KEY, "value": "cancel:604"} in money_back["meta_data"]
+    echoed = _order(604, status="cancelled", hour=12) | {
+        "refunds": [{"id": money_back["id"], "reason": money_back["reason"], "total": "-14.00"}]
+    }
+    assert _webhook(api, "order.updated", echoed).status_code == 200
+    drain(podium)
+    [recorded] = api.ok("get", f"/orders/{order_id}/refunds")["items"]  # the channel's fact
+    assert recorded["channel_refund_id"] == str(money_back["id"])
+    assert woo.refund_posts == 1 and len(woo.refunds["604"]) == 1
 
     other = _capture(api, woo, _order(605))
     drain(podium)
@@ -235,3 +246,17 @@ def test_a_channel_can_turn_refund_and_cancel_pushes_off(
     api.ok("post", f"/orders/{order_id}/cancel", {})
     drain(podium)
     assert woo.refund_posts == 0 and woo.orders["608"]["status"] == "processing"
+
+
+def test_a_cancel_whose_refund_woocommerce_refuses_still_cancels_and_shows_the_refusal(
+    api: Api, podium: Podium, woo: FakeWooCommerceMoney
+) -> None:
+    order_id = _capture(api, woo, _order(609))
+    drain(podium)
+    woo.gateway_refunds = False
+    api.ok("post", f"/orders/{order_id}/cancel", {})
+    drain(podium)
+    assert woo.orders["609"]["status"] == "cancelled" and "609" not in woo.refunds
+    [refused] = _timeline(api, order_id, "channel.cancel_push_refused")
+    assert "refused to refund USD 14.00" in refused["message"]
+    assert "does not support automatic refunds" in refused["message"]
