@@ -39,7 +39,7 @@ from podium.channels.http import Caller
 from podium.channels.settings import WooCommerceSettings
 from podium.money import format_amount, minor_unit
 
-__all__ = ["META_KEY", "cancel", "refund", "refund_body"]
+__all__ = ["META_KEY", "cancel", "refund", "refund_body", "refund_made_for"]
 
 META_KEY = "podium_refund_id"
 REFUSAL = "woocommerce_rest_cannot_create_order_refund"
@@ -69,7 +69,7 @@ def _refunds(woo: Woo, channel: str, s: WooCommerceSettings, external_id: str) -
     return [r for r in found if isinstance(r, dict)] if isinstance(found, list) else []
 
 
-def _made(refunds: list[Any], key: str) -> str | None:
+def refund_made_for(refunds: list[Any], key: str) -> str | None:
     """The id of the refund a previous attempt made for Podium's ``key``, if any."""
     for r in refunds:
         meta = {
@@ -78,6 +78,15 @@ def _made(refunds: list[Any], key: str) -> str | None:
         if meta.get(META_KEY) == key or key in str(r.get("reason") or ""):
             return str(r.get("id"))
     return None
+
+
+def _skus_of(item: dict[str, Any]) -> list[str]:
+    """The SKUs Podium may have captured the line under: WooCommerce's, and the stand-in
+    ``wc:<product>[:<variation>]`` ``woocommerce.order_from_woo`` uses for a missing or odd one."""
+    product, variation = item.get("product_id"), item.get("variation_id")
+    stand_in = f"wc:{product}:{variation}" if variation else f"wc:{product}"
+    sku = str(item.get("sku") or "").strip()
+    return [sku, stand_in] if sku else [stand_in]
 
 
 def _share(total: int, part: int, whole: int) -> int:
@@ -90,8 +99,8 @@ def refund_body(push: RefundPush, order: dict[str, Any]) -> dict[str, Any]:
     items = {str(i.get("id")): i for i in order.get("line_items") or [] if isinstance(i, dict)}
     by_sku: dict[str, list[str]] = defaultdict(list)
     for item_id, item in items.items():
-        if item.get("sku"):
-            by_sku[str(item["sku"])].append(item_id)
+        for key in _skus_of(item):
+            by_sku[key].append(item_id)
     units: dict[str, int] = defaultdict(int)
     for ln in push.lines:
         ids = [ln.line_id] if ln.line_id in items else by_sku.get(ln.sku, [])
@@ -179,7 +188,7 @@ def _post_once(
 
 def refund(woo: Woo, channel: str, s: WooCommerceSettings, push: RefundPush) -> str:
     """Make ``push`` on WooCommerce; returns WooCommerce's refund id."""
-    made = _made(_refunds(woo, channel, s, push.external_id), push.refund_id)
+    made = refund_made_for(_refunds(woo, channel, s, push.external_id), push.refund_id)
     if made is not None:
         return made
     order = woo._send(channel, s, "GET", f"/orders/{push.external_id}")
@@ -202,7 +211,7 @@ def cancel(
     status = str(order.get("status") or "")
     key = f"cancel:{external_id}"
     refunds = _refunds(woo, channel, s, external_id)
-    ours = _made(refunds, key)
+    ours = refund_made_for(refunds, key)
     if status == "completed" or (status == "refunded" and ours is None):
         raise PlatformError(
             f"WooCommerce says order {external_id} is {status}: not cancelled there.",

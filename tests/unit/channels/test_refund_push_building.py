@@ -4,9 +4,15 @@ and which platform answers are refusals."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
+import pytest
+
+from conftest import SHARED
 from podium.channels.connector import PlatformError, RefundLinePush, RefundPush
 from podium.channels.refund_push import build_refund_push, is_refusal
-from podium.channels.woocommerce_money import META_KEY, refund_body
+from podium.channels.woocommerce_money import META_KEY, refund_body, refund_made_for
 from podium.errors import Conflict
 from podium.returns import PushableRefund, RefundedUnits
 from podium.returns.pushed import podium_refund_named
@@ -124,3 +130,38 @@ def test_woo_refund_of_another_amount_sends_the_units_and_the_money_at_the_refun
         {"id": 11, "quantity": 1, "refund_total": "0.00", "refund_tax": []},
         {"id": 13, "quantity": 1, "refund_total": "0.00", "refund_tax": []},
     ]
+
+
+def _published(name: str) -> Any:
+    path = SHARED / "fixtures" / "channels" / "woocommerce" / name
+    if not path.exists():
+        pytest.skip("shared channel fixtures are not here")
+    return json.loads(path.read_text())
+
+
+def test_woo_refund_of_a_published_order_finds_a_line_without_sku_and_its_tax() -> None:
+    order = _published("order_retrieve_response_v3.json")  # line 315: no SKU, 2 × 3.00 + tax
+    push = RefundPush(
+        "727", "rfd_01TEST", "USD", 322, 0, [RefundLinePush(None, "wc:93", 1, True)], None
+    )
+    body = refund_body(push, order)
+    assert body["amount"] == "3.22" and body["reason"] == "Podium refund rfd_01TEST"
+    assert body["line_items"] == [
+        {
+            "id": 315,
+            "quantity": 1,
+            "refund_total": "3.00",
+            "refund_tax": [{"id": 75, "refund_total": "0.22"}],
+        }
+    ]
+
+
+def test_a_refund_podium_made_is_found_among_the_orders_published_refunds_by_its_meta() -> None:
+    refunds = _published("order_refunds_list_response_v3.json")
+    assert refund_made_for(refunds, "rfd_01TEST") is None
+    ours = {
+        **refunds[0],
+        "id": 731,
+        "meta_data": [{"id": 9, "key": META_KEY, "value": "rfd_01TEST"}],
+    }
+    assert refund_made_for([*refunds, ours], "rfd_01TEST") == "731"
