@@ -23,6 +23,9 @@ from podium.channels.money_push import (
     on_order_cancelled,
     on_refund_issued,
 )
+from podium.channels.partial_cancel_push import (
+    on_order_partially_cancelled,
+)
 from podium.channels.records import (
     ChannelIn,
     create_channel,
@@ -74,6 +77,7 @@ __all__ = [
     "list_channels",
     "list_listings",
     "on_order_cancelled",
+    "on_order_partially_cancelled",
     "on_refund_issued",
     "on_shipment_shipped",
     "overview",

@@ -26,15 +26,25 @@ from typing import Any
 
 from podium import orders, returns
 from podium.channels import _store as store
-from podium.channels.connector import Connector, Connectors
+from podium.channels.connector import Connector, Connectors, RefundPush
 from podium.channels.refund_push import build_refund_push, is_refusal
 from podium.channels.registry import typed
 from podium.db.database import Database, utcnow
 from podium.errors import DomainError
 from podium.events import Envelope
+from podium.money import format_amount
 from podium.orders import TimelineRow, add_timeline
 
-__all__ = ["CHANNEL_CANCEL_REASON", "on_order_cancelled", "on_refund_issued", "platform_name"]
+__all__ = [
+    "CHANNEL_CANCEL_REASON",
+    "channel_made",
+    "kept_lines",
+    "on_order_cancelled",
+    "on_refund_issued",
+    "platform_name",
+    "push_refund",
+    "target",
+]
 
 log = logging.getLogger("podium.channels")
 ACTOR = "system:channels"
@@ -47,7 +57,7 @@ def platform_name(channel_type: str) -> str:
     return _NAMES.get(channel_type, channel_type)
 
 
-def _target(
+def target(
     db: Database, connectors: Connectors, order_id: str, method: str, setting: str
 ) -> tuple[orders.OrderView, str, str, Any, Callable[..., Any]] | None:
     """The order, its channel type and settings and the connector's ``method``, when the
@@ -97,6 +107,56 @@ def _already(db: Database, order_id: str, kind: str, key: str, value: str) -> bo
     )
 
 
+def kept_lines(db: Database, channel: str, external_id: str) -> tuple[list[Any], dict[str, str]]:
+    """The order's lines as the platform sent them (with the platform's line ids), and the
+    platform's SKU of each listed Podium SKU (for orders captured before lines were kept)."""
+    with db.read() as conn:
+        kept = list(store.channel_order_lines_of(conn, channel, external_id))
+        listed = {
+            r["sku"]: r["remote_sku"] or r["sku"]
+            for r in store.listings(conn, channel, limit=1_000_000)
+        }
+    return kept, listed
+
+
+def push_refund(
+    db: Database,
+    order_id: str,
+    channel: str,
+    channel_type: str,
+    settings: Any,
+    refund: Callable[..., Any],
+    push: RefundPush,
+) -> None:
+    """Ask the platform for ``push``: its refund id on the timeline (and linked to Podium's
+    refund), a refusal on the timeline and health; a failure raises for the relay."""
+    name = platform_name(channel_type)
+    what = f"{push.currency} {format_amount(push.amount, push.currency)}"
+    try:
+        platform_id = str(refund(channel, settings, push))
+    except DomainError as exc:
+        if not is_refusal(exc):
+            raise  # the relay retries; the platform call is idempotent on refund_id
+        _refused(
+            db,
+            order_id,
+            channel,
+            "channel.refund_refused",
+            f"{name} refused refund {push.refund_id} ({what})",
+            exc,
+        )
+        return
+    if push.refund_id.startswith("rfd_"):
+        returns.link_channel_refund(db, push.refund_id, platform_id)
+    _note(
+        db,
+        order_id,
+        "channel.refund_pushed",
+        f"{name} refund {platform_id} created for refund {push.refund_id} ({what}).",
+        {"refund_id": push.refund_id, "platform_refund_id": platform_id, "channel": channel},
+    )
+
+
 def on_refund_issued(db: Database, connectors: Connectors) -> Callable[[Envelope], None]:
     """The relay's subscriber for ``refund.issued``."""
 
@@ -106,51 +166,23 @@ def on_refund_issued(db: Database, connectors: Connectors) -> Callable[[Envelope
             return  # the channel's own refund, or credit that never leaves Podium
         order_id = str(p.get("order_id") or event.aggregate_id)
         refund_id = str(p["refund_id"])
-        target = _target(db, connectors, order_id, "refund", "push_refunds")
-        if target is None:
+        found = target(db, connectors, order_id, "refund", "push_refunds")
+        if found is None:
             return
-        order, external_id, channel_type, settings, refund = target
+        order, external_id, channel_type, settings, refund = found
         facts = returns.refund_to_push(db, refund_id)
         if facts is None or facts.channel_refund_id is not None:
             return  # linked already: the platform made (or was told of) this refund
         if _already(db, order_id, "channel.refund_pushed", "refund_id", refund_id):
             return
-        with db.read() as conn:
-            kept = store.channel_order_lines_of(conn, order.channel, external_id)
-            listed = {
-                r["sku"]: r["remote_sku"] or r["sku"]
-                for r in store.listings(conn, order.channel, limit=1_000_000)
-            }
+        kept, listed = kept_lines(db, order.channel, external_id)
         push = build_refund_push(facts, external_id, kept, listed)
-        name = platform_name(channel_type)
-        try:
-            platform_id = str(refund(order.channel, settings, push))
-        except DomainError as exc:
-            if not is_refusal(exc):
-                raise  # the relay retries; the platform call is idempotent on refund_id
-            _refused(
-                db,
-                order_id,
-                order.channel,
-                "channel.refund_refused",
-                f"{name} refused refund {refund_id} ({p.get('currency')} {p.get('amount')})",
-                exc,
-            )
-            return
-        returns.link_channel_refund(db, refund_id, platform_id)
-        _note(
-            db,
-            order_id,
-            "channel.refund_pushed",
-            f"{name} refund {platform_id} created for refund {refund_id} "
-            f"({p.get('currency')} {p.get('amount')}).",
-            {"refund_id": refund_id, "platform_refund_id": platform_id, "channel": order.channel},
-        )
+        push_refund(db, order_id, order.channel, channel_type, settings, refund, push)
 
     return handle
 
 
-def _channel_made(db: Database, order_id: str, reason: str | None) -> bool:
+def channel_made(db: Database, order_id: str, reason: str | None) -> bool:
     """Channel intake cancelled the order because the platform had (never sent back)."""
     if (reason or "").startswith(CHANNEL_CANCEL_REASON):
         return True
@@ -165,12 +197,12 @@ def on_order_cancelled(db: Database, connectors: Connectors) -> Callable[[Envelo
         p = event.payload
         order_id = str(event.aggregate_id)
         reason = str(p["reason"]) if p.get("reason") else None
-        if _channel_made(db, order_id, reason):
+        if channel_made(db, order_id, reason):
             return
-        target = _target(db, connectors, order_id, "cancel", "push_cancellations")
-        if target is None:
+        found = target(db, connectors, order_id, "cancel", "push_cancellations")
+        if found is None:
             return
-        order, external_id, channel_type, settings, cancel = target
+        order, external_id, channel_type, settings, cancel = found
         if _already(db, order_id, "channel.cancel_pushed", "external_id", external_id):
             return
         name = platform_name(channel_type)

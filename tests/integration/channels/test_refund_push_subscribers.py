@@ -13,7 +13,12 @@ import pytest
 from typer.testing import CliRunner
 
 from podium.bootstrap import Podium
-from podium.channels import Connectors, on_order_cancelled, on_refund_issued
+from podium.channels import (
+    Connectors,
+    on_order_cancelled,
+    on_order_partially_cancelled,
+    on_refund_issued,
+)
 from podium.channels.connector import PlatformError, RefundLinePush, RefundPush
 from podium.channels.intake import apply_order
 from podium.channels.model import ChannelLine, ChannelOrder
@@ -222,3 +227,33 @@ def test_the_cli_turns_a_channels_refund_push_off_and_masks_secrets(
     )
     on_refund_issued(podium.db, Connectors([shop]))(_refund_event(order_id, refund))
     assert shop.refunds == []
+
+
+def test_units_cancelled_on_a_channel_paid_order_are_refunded_on_the_platform_once(
+    api: Api, podium: Podium, shop: FakeShopifyMoney
+) -> None:
+    order_id = _capture(podium, "450789475")
+    payload = {
+        "reason": "out of stock",
+        "partial": True,
+        "lines": [{"line_no": 2, "sku": "MUG", "quantity": 1}],
+        "amount": "8.00",
+        "currency": "USD",
+    }
+    event = Envelope(
+        41, "order", order_id, "order.partially_cancelled", payload, datetime.now(UTC), 1
+    )
+    handle = on_order_partially_cancelled(podium.db, Connectors([shop]))
+    handle(event)
+    handle(event)  # redelivered
+    [push] = shop.refunds
+    assert (push.refund_id, push.amount, push.shipping) == ("cancel-41", 800, 0)
+    assert push.lines == [RefundLinePush("gid://shopify/LineItem/12", "MUG", 1, True)]
+    assert push.note == "Podium cancelled 1 unshipped unit(s): out of stock"
+    channel_made = {**payload, "reason": "cancelled on the channel (partially)"}
+    handle(
+        Envelope(
+            42, "order", order_id, "order.partially_cancelled", channel_made, datetime.now(UTC), 1
+        )
+    )
+    assert len(shop.refunds) == 1
