@@ -21,9 +21,11 @@ from podium.channels import (
     ChannelSync,
     Connectors,
     build_connectors,
+    on_refund_issued,
     on_shipment_shipped,
 )
 from podium.channels import events as channels_events
+from podium.channels import on_order_cancelled as push_cancellations
 from podium.config import Settings
 from podium.db.database import Database
 from podium.db.engine import build_engine
@@ -47,7 +49,7 @@ from podium.orders import OrderCancelled, OrderCreated, OrderEdited, OrderPartia
 from podium.orders import events as orders_events
 from podium.payments import Gateways, build_stripe, on_order_events
 from podium.payments import events as payments_events
-from podium.returns import ReturnParcels, ReturnRejected, on_channel_refund
+from podium.returns import RefundIssued, ReturnParcels, ReturnRejected, on_channel_refund
 from podium.returns import events as returns_events
 from podium.returns import on_return_rejected as void_return_labels
 from podium.routing import RoutingAllocator, on_inventory_changed
@@ -147,6 +149,9 @@ def bootstrap(
         [OrderCreated, OrderEdited, *CANCELLED_EVENTS, ShipmentShipped],
     )
     registry.subscribe("channel-refunds", on_channel_refund(db, gateways), [ChannelRefundReceived])
+    # Refunds and cancellations made in Podium, made on the platform that took the money.
+    registry.subscribe("channel-refund-push", on_refund_issued(db, connectors), [RefundIssued])
+    registry.subscribe("channel-cancel-push", push_cancellations(db, connectors), [OrderCancelled])
     relay = Relay(db, registry, settings)
     db.on_commit(relay.notify)
     geocoder = geocoder or Geocoder()

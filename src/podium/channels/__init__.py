@@ -19,6 +19,13 @@ from podium.channels.health import (
 from podium.channels.health import (
     health as channel_health,
 )
+from podium.channels.money_push import (
+    on_order_cancelled,
+    on_refund_issued,
+)
+from podium.channels.partial_cancel_push import (
+    on_order_partially_cancelled,
+)
 from podium.channels.records import (
     ChannelIn,
     create_channel,
@@ -69,6 +76,9 @@ __all__ = [
     "learn_listings",
     "list_channels",
     "list_listings",
+    "on_order_cancelled",
+    "on_order_partially_cancelled",
+    "on_refund_issued",
     "on_shipment_shipped",
     "overview",
     "poll",

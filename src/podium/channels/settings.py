@@ -50,6 +50,9 @@ class SettingsBase(_Strict):
     notifications: dict[str, Any] | None = None
     payment: dict[str, Any] | None = None
     returns: dict[str, Any] | None = None
+    # Refunds and cancellations made in Podium are made on the platform too (issue 14).
+    push_refunds: bool = True
+    push_cancellations: bool = True
 
 
 def _base_url(value: str) -> str:

@@ -13,7 +13,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qs
 
-from podium.channels.connector import BadSignature, Fulfilment, Parsed, Unsupported
+from podium.channels import woocommerce_money
+from podium.channels.connector import BadSignature, Fulfilment, Parsed, RefundPush, Unsupported
 from podium.channels.http import Bucket, Caller
 from podium.channels.model import (
     ChannelLine,
@@ -339,6 +340,14 @@ class WooCommerceConnector:
             f"/orders/{f.external_id}/notes",
             json={"note": note, "customer_note": True},
         )
+
+    def refund(self, channel: str, settings: WooCommerceSettings, push: RefundPush) -> str:
+        return woocommerce_money.refund(self, channel, settings, push)
+
+    def cancel(
+        self, channel: str, settings: WooCommerceSettings, external_id: str, reason: str | None
+    ) -> None:
+        woocommerce_money.cancel(self, channel, settings, external_id, reason)
 
 
 # WooCommerce's consumer key is half of its API credential pair (it authenticates REST calls

@@ -9,7 +9,13 @@ import typer
 from rich.table import Table
 
 from podium.catalog import read_channels as all_channels
-from podium.channels import ChannelIn, channel_health, create_channel, learn_listings
+from podium.channels import (
+    ChannelIn,
+    channel_health,
+    create_channel,
+    learn_listings,
+    update_settings,
+)
 from podium.channels import poll as poll_orders
 from podium.cli.common import out, with_podium
 
@@ -40,6 +46,19 @@ def list_channels(podium: Podium) -> None:
     out.print(table)
 
 
+def _settings(items: list[str]) -> dict[str, object]:
+    settings: dict[str, object] = {}
+    for item in items:
+        key, sep, raw = item.partition("=")
+        if not sep:
+            raise ValueError(f"--setting {item!r} is not key=value")
+        try:
+            settings[key.strip()] = json.loads(raw)
+        except json.JSONDecodeError:
+            settings[key.strip()] = raw
+    return settings
+
+
 @channels_app.command("add")
 @with_podium
 def add(
@@ -53,15 +72,7 @@ def add(
     warehouse: list[str] = typer.Option([], "--warehouse", "-w", help="Feeding warehouse."),
 ) -> None:
     """Create a channel; settings are checked for its type, secrets never printed."""
-    settings: dict[str, object] = {}
-    for item in setting:
-        key, sep, raw = item.partition("=")
-        if not sep:
-            raise ValueError(f"--setting {item!r} is not key=value")
-        try:
-            settings[key.strip()] = json.loads(raw)
-        except json.JSONDecodeError:
-            settings[key.strip()] = raw
+    settings = _settings(setting)
     data = ChannelIn.model_validate(
         {
             "code": code,
@@ -138,3 +149,18 @@ def health(podium: Podium, code: str) -> None:
     """Last order, last push, lag and errors of one channel, as JSON."""
     h = channel_health(podium.db, code)
     out.print(h.model_dump_json(indent=2), highlight=False, markup=False)
+
+
+@channels_app.command("settings")
+@with_podium
+def settings(
+    podium: Podium,
+    code: str,
+    setting: list[str] = typer.Option(
+        [], "--setting", "-s", help="key=value (repeat); JSON values; null removes the key."
+    ),
+) -> None:
+    """Change a channel's settings (e.g. ``-s push_refunds=false``) and print them, secrets
+    masked; with no ``-s``, only print them."""
+    changed = update_settings(podium.db, code, _settings(setting))
+    out.print(json.dumps(changed, sort_keys=True), highlight=False, markup=False, soft_wrap=True)

@@ -23,9 +23,11 @@ from podium.returns.model import Disposition
 __all__ = [
     "insert_refund",
     "insert_return",
+    "link_channel_refund",
     "lock_return",
     "refund_by_channel_id",
     "refund_lines_for",
+    "refund_row",
     "refunded_units",
     "refunds_between",
     "refunds_for",
@@ -200,3 +202,17 @@ def refunds_between(conn: Connection, start: Any, end: Any) -> list[sa.RowMappin
         .order_by(refunds.c.created_at, refunds.c.id)
     )
     return list(conn.execute(query).mappings())
+
+
+def link_channel_refund(conn: Connection, refund_id: str, channel_refund_id: str) -> bool:
+    """Name the platform's refund that a Podium refund became (pushed to the channel)."""
+    query = (
+        refunds.update()
+        .where(refunds.c.id == refund_id, refunds.c.channel_refund_id.is_(None))
+        .values(channel_refund_id=channel_refund_id)
+    )
+    return bool(conn.execute(query).rowcount)
+
+
+def refund_row(conn: Connection, refund_id: str) -> sa.RowMapping | None:
+    return conn.execute(sa.select(refunds).where(refunds.c.id == refund_id)).mappings().first()

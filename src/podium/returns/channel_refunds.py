@@ -23,6 +23,7 @@ from podium.orders import OrderFacts, locked_order, order_facts
 from podium.payments import Gateways
 from podium.returns import _store as store
 from podium.returns.model import Disposition, RefundIn, RefundView, ReturnLineIn, ReturnStatus
+from podium.returns.pushed import link_named_refund
 from podium.returns.refunds import Plan, issue_refund, units_by_sku
 from podium.returns.service import open_return
 from podium.returns.views import refund_views
@@ -89,7 +90,9 @@ def record_channel_refund_in(
     gateways = gateways or Gateways()
     order = locked_order(conn, order_id)
     found = store.refund_by_channel_id(conn, order_id, channel_refund_id)
-    if found is not None:
+    if found is None and link_named_refund(conn, order_id, channel_refund_id, note):
+        found = store.refund_by_channel_id(conn, order_id, channel_refund_id)
+    if found is not None:  # recorded already, or Podium's own refund echoed by the channel
         return refund_views(conn, [found])[0]
     facts = order_facts(conn, order_id)
     if clip:
