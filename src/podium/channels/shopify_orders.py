@@ -203,7 +203,9 @@ def refund(call: Call, s: ShopifySettings, push: RefundPush) -> str:
     made = result.get("refund") or {}
     if not made.get("id"):
         raise PlatformError("Shopify answered the refund without a refund id.")
-    return str(made["id"])
+    # The bare id, as the ``refunds/create`` webhook names the same refund: its echo then
+    # finds the Podium refund it came from instead of being recorded a second time.
+    return str(made["id"]).rsplit("/", 1)[-1]
 
 
 _REASONS = (
