@@ -6,7 +6,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from podium.channels.model import ChannelOrder, ChannelRefund, Delivery, LevelPush, PushResult
+from podium.channels.model import (
+    ChannelCancellation,
+    ChannelOrder,
+    ChannelRefund,
+    Delivery,
+    LevelPush,
+    PushResult,
+)
 from podium.errors import DomainError
 
 __all__ = [
@@ -45,7 +52,7 @@ class Fulfilment:
     tracking_url: str | None
 
 
-Parsed = ChannelOrder | ChannelRefund | None
+Parsed = ChannelOrder | ChannelRefund | ChannelCancellation | None
 
 
 class Connector(Protocol):

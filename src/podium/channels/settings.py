@@ -3,9 +3,16 @@ which model a type uses, each connector declares in its ``ConnectorSpec``."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 from podium.inventory import Availability
 
@@ -65,8 +72,22 @@ class WooCommerceSettings(SettingsBase):
     consumer_secret: str = Field(min_length=1, max_length=500)
     webhook_secret: str = Field(min_length=1, max_length=500)
     previous_webhook_secret: str | None = Field(default=None, min_length=1, max_length=500)
+    # How the REST API key travels: "basic" (HTTP Basic, the default) or "query"
+    # (``consumer_key``/``consumer_secret`` as query parameters, for servers that strip the
+    # Authorization header). WooCommerce accepts either over HTTPS only.
+    auth: Literal["basic", "query"] = "basic"
 
     _url = field_validator("site_url")(_base_url)
+
+    @field_validator("auth")
+    @classmethod
+    def _query_auth_needs_https(cls, value: str, info: ValidationInfo) -> str:
+        site = str(info.data.get("site_url") or "")
+        if value == "query" and not site.startswith("https://"):
+            raise ValueError(
+                "query-string auth puts the API key in the URL: the site_url must be https://"
+            )
+        return value
 
 
 class AmazonSettings(SettingsBase):

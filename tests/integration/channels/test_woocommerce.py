@@ -18,7 +18,7 @@ SECRET = "woo-webhook-secret"
 
 @pytest.fixture
 def woo(api: Api, podium: Podium) -> Iterator[FakeWooCommerce]:
-    with FakeWooCommerce() as fake:
+    with FakeWooCommerce(products=("93", "22:317")) as fake:
         seed_store(api, {("TEE-M", "EAST"): 8, ("MUG", "EAST"): 3})
         settings = {
             "site_url": fake.url,
@@ -176,3 +176,126 @@ def test_woo_listings_are_learned_from_products_and_variations(
     assert api.ok("get", "/channels/woo/listings/HAT-S")["remote_id"] == "40:41"
     drain(podium)
     assert woo.stock["40:41"] == 0
+
+
+def _list(api: Api, sku: str, remote: str) -> None:
+    r = api.client.put(
+        f"/api/v1/channels/woo/listings/{sku}", json={"remote_id": remote}, headers=api.headers()
+    )
+    assert r.status_code == 200, r.text
+
+
+def test_a_refused_batch_item_is_not_pushed_retried_and_shown_in_health(
+    api: Api, podium: Podium, woo: FakeWooCommerce
+) -> None:
+    api.ok("post", "/products", {"sku": "HAT-S", "name": "Hat S"})
+    api.ok(
+        "post",
+        "/inventory/adjustments",
+        {"sku": "HAT-S", "warehouse": "EAST", "quantity": 4, "reason": "receipt"},
+    )
+    _list(api, "HAT-S", "777")  # a product id the shop does not have (deleted there)
+    api.ok(
+        "post",
+        "/inventory/adjustments",
+        {"sku": "TEE-M", "warehouse": "EAST", "quantity": -1, "reason": "damaged"},
+    )
+    drain(podium)
+    assert woo.stock["93"] == 7 and "777" not in woo.stock  # the rest of the call went through
+    health = api.ok("get", "/channels/woo/health")
+    assert health["push_errors"] >= 1
+    assert "HAT-S: woocommerce_rest_product_invalid_id: Invalid ID." in health["last_error"]
+    assert health["pending_pushes"] == 1  # HAT-S is still owed its count
+    assert api.ok("get", "/channels/woo/listings/HAT-S")["pushed_available"] is None
+    woo.products.add("777")  # the merchant restores the product: the retry goes through
+    assert api.post("/channels/woo/sync", None, role="operator").status_code == 200
+    assert woo.stock["777"] == 4
+    assert api.ok("get", "/channels/woo/health")["pending_pushes"] == 0
+
+
+def test_a_refused_variation_keeps_its_sibling_pushed(
+    api: Api, podium: Podium, woo: FakeWooCommerce
+) -> None:
+    api.ok("post", "/products", {"sku": "MUG-XL", "name": "Mug XL"})
+    _list(api, "MUG-XL", "22:999")  # not a variation of product 22
+    api.ok(
+        "post",
+        "/inventory/adjustments",
+        {"sku": "MUG", "warehouse": "EAST", "quantity": -1, "reason": "damaged"},
+    )
+    drain(podium)
+    assert woo.stock["22:317"] == 2 and "22:999" not in woo.stock
+    health = api.ok("get", "/channels/woo/health")
+    assert "woocommerce_rest_product_variation_invalid_id" in health["last_error"]
+
+
+def test_a_trashed_woo_order_is_cancelled_and_its_stock_released(
+    api: Api, podium: Podium, woo: FakeWooCommerce
+) -> None:
+    order_id = _post(api, "order.created", _order(510, "MUG", 2)).json()["order_id"]
+    drain(podium)
+    assert woo.stock["22:317"] == 1
+    r = _post(api, "order.deleted", {"id": 510})
+    assert r.status_code == 200 and r.json()["status"] == "updated"
+    assert api.ok("get", f"/orders/{order_id}")["status"] == "cancelled"
+    drain(podium)
+    assert woo.stock["22:317"] == 3
+    timeline = api.ok("get", f"/orders/{order_id}/timeline")["items"]
+    assert any(
+        e["type"] == "channel.status_changed" and e["data"]["to"] == "trash" for e in timeline
+    )
+
+
+def test_a_trashed_woo_order_that_already_shipped_is_flagged_for_a_human(
+    api: Api, podium: Podium, woo: FakeWooCommerce
+) -> None:
+    order_id = _post(api, "order.created", _order(511, "TEE-M", 1)).json()["order_id"]
+    shipment = api.ok("get", f"/orders/{order_id}")["shipments"][0]["id"]
+    api.ok("post", f"/shipments/{shipment}/ship", {"tracking_number": "1Z9"}, role="warehouse")
+    r = _post(api, "order.deleted", {"id": "511"})
+    assert r.status_code == 200
+    assert api.ok("get", f"/orders/{order_id}")["status"] == "shipped"
+    timeline = api.ok("get", f"/orders/{order_id}/timeline")["items"]
+    [flag] = [e for e in timeline if e["type"] == "channel.cancel_refused"]
+    assert "every unit has shipped" in flag["message"] and flag["data"]["shipped"] == {"TEE-M": 1}
+
+
+def test_a_trash_arriving_before_its_order_cancels_the_order_when_it_arrives(
+    api: Api, podium: Podium, woo: FakeWooCommerce
+) -> None:
+    early = _post(api, "order.deleted", {"id": 512})
+    assert early.status_code == 200 and early.json()["status"] == "unmatched"
+    order_id = _post(api, "order.created", _order(512, "TEE-M", 1)).json()["order_id"]
+    assert api.ok("get", f"/orders/{order_id}")["status"] == "cancelled"
+
+
+def test_a_trash_with_a_bad_body_is_refused_with_a_reason_not_a_500(
+    api: Api, woo: FakeWooCommerce
+) -> None:
+    r = _post(api, "order.deleted", {"id": None})
+    assert r.status_code == 422 and r.json()["error"]["details"]["field"] == "id"
+
+
+def test_two_bodies_under_one_delivery_id_are_both_applied_and_a_resend_once(
+    api: Api, woo: FakeWooCommerce
+) -> None:
+    def post(payload: Any) -> Any:
+        body, headers = woo_webhook("order.created", payload, SECRET, delivery_id="same-second")
+        return api.client.post("/api/v1/channels/woo/webhooks", content=body, headers=headers)
+
+    first, second = post(_order(520, "TEE-M", 1)), post(_order(521, "TEE-M", 1))
+    assert first.json()["status"] == "created" and second.json()["status"] == "created"
+    again = post(_order(520, "TEE-M", 1))
+    assert again.json()["status"] == "duplicate"
+    assert len(api.ok("get", "/orders?channel=woo")["items"]) == 2
+
+
+def test_query_auth_on_an_http_site_is_refused_with_a_422_naming_the_field(
+    api: Api, woo: FakeWooCommerce
+) -> None:
+    r = api.client.patch(
+        "/api/v1/channels/woo/settings", json={"auth": "query"}, headers=api.headers()
+    )
+    assert r.status_code == 422
+    assert r.json()["error"]["details"]["field"] == "settings.auth"
+    assert "cs_test" not in r.text
