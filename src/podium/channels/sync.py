@@ -104,7 +104,7 @@ class ChannelSync:
             seqs[sku] = max(seqs.get(sku, 0), e.id)
         report = self.sync(seqs)
         if report.errors:
-            raise SyncFailed("; ".join(f"{c}: {m}" for c, m in sorted(report.errors.items())))
+            raise SyncFailed(" | ".join(f"{c}: {m}" for c, m in sorted(report.errors.items())))
 
     def sync(
         self, seqs: Mapping[str, int], *, channel: str | None = None, force: bool = False

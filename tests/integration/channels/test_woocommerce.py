@@ -206,11 +206,15 @@ def test_a_refused_batch_item_is_not_pushed_retried_and_shown_in_health(
     assert health["push_errors"] >= 1
     assert "HAT-S: woocommerce_rest_product_invalid_id: Invalid ID." in health["last_error"]
     assert health["pending_pushes"] == 1  # HAT-S is still owed its count
+    [failed] = health["failed_pushes"]
+    assert (failed["sku"], failed["status"], failed["attempts"]) == ("HAT-S", "retrying", 1)
+    assert failed["reason"] == "woocommerce_rest_product_invalid_id: Invalid ID."
     assert api.ok("get", "/channels/woo/listings/HAT-S")["pushed_available"] is None
     woo.products.add("777")  # the merchant restores the product: the retry goes through
     assert api.post("/channels/woo/sync", None, role="operator").status_code == 200
     assert woo.stock["777"] == 4
-    assert api.ok("get", "/channels/woo/health")["pending_pushes"] == 0
+    health = api.ok("get", "/channels/woo/health")
+    assert health["pending_pushes"] == 0 and health["failed_pushes"] == []
 
 
 def test_a_refused_variation_keeps_its_sibling_pushed(
