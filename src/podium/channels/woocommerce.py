@@ -148,10 +148,11 @@ class WooCommerceConnector:
         variations: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
         failed: dict[str, str] = {}
         for p in pushes:
-            product, _, variation = p.remote_id.partition(":")
-            if not product.isdigit() or (variation and not variation.isdigit()):
+            ids = _listing_ids(p.remote_id)
+            if ids is None:
                 failed[p.sku] = f"listing remote id {p.remote_id!r} is not <product>[:<variation>]"
                 continue
+            product, variation = ids
             update = {
                 "id": int(variation or product),
                 "manage_stock": True,
@@ -177,13 +178,24 @@ class WooCommerceConnector:
     def read_levels(
         self, channel: str, settings: WooCommerceSettings, listings: Sequence[LevelPush]
     ) -> dict[str, int | None]:
+        """What each listing shows; None where the platform has no such product (404) or the
+        listing's id cannot name one (never put in a URL as it is)."""
         shown: dict[str, int | None] = {}
         for p in listings:
-            product, _, variation = p.remote_id.partition(":")
+            shown[p.sku] = None
+            ids = _listing_ids(p.remote_id)
+            if ids is None:
+                continue
+            product, variation = ids
             path = f"/products/{product}" + (f"/variations/{variation}" if variation else "")
-            found = self._send(channel, settings, "GET", path)
+            try:
+                found = self._send(channel, settings, "GET", path)
+            except DomainError as exc:
+                if exc.details.get("status") in (400, 404):  # gone from the shop
+                    continue
+                raise
             q = found.get("stock_quantity") if isinstance(found, dict) else None
-            shown[p.sku] = int(q) if q is not None else None
+            shown[p.sku] = _count(q)
         return shown
 
     def discover(self, channel: str, settings: WooCommerceSettings) -> list[tuple[str, str]]:
@@ -230,6 +242,25 @@ class WooCommerceConnector:
             f"/orders/{f.external_id}/notes",
             json={"note": note, "customer_note": True},
         )
+
+
+def _listing_ids(remote_id: str) -> tuple[str, str] | None:
+    """(product id, variation id or "") of a listing's ``remote_id``, or None when it is not
+    ``<product>[:<variation>]`` in digits."""
+    product, _, variation = remote_id.strip().partition(":")
+    if not product.isdigit() or (variation and not variation.isdigit()):
+        return None
+    return product, variation
+
+
+def _count(value: Any) -> int | None:
+    """A stock count as WooCommerce shows it (negative when backordered), or None."""
+    if isinstance(value, bool) or value is None:
+        return None
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return None
 
 
 def _refused(chunk: Sequence[tuple[str, dict[str, Any]]], answer: Any) -> dict[str, str]:

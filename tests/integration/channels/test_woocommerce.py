@@ -303,3 +303,41 @@ def test_query_auth_on_an_http_site_is_refused_with_a_422_naming_the_field(
     assert r.status_code == 422
     assert r.json()["error"]["details"]["field"] == "settings.auth"
     assert "cs_test" not in r.text
+
+
+def test_a_trashed_woo_order_that_partly_shipped_cancels_the_rest_and_flags_the_shipped(
+    api: Api, podium: Podium, woo: FakeWooCommerce
+) -> None:
+    api.ok("post", "/products", {"sku": "CAP", "name": "Cap"})
+    api.ok(
+        "post",
+        "/inventory/adjustments",
+        {"sku": "CAP", "warehouse": "WEST", "quantity": 2, "reason": "receipt"},
+    )
+    payload = _order(513, "TEE-M", 1)
+    payload["line_items"].append(
+        {
+            "id": 2,
+            "name": "Cap",
+            "product_id": 95,
+            "variation_id": 0,
+            "quantity": 1,
+            "subtotal": "5.00",
+            "total": "5.00",
+            "sku": "CAP",
+            "price": 5,
+        }
+    )
+    payload["total"] = "14.00"
+    order_id = _post(api, "order.created", payload).json()["order_id"]
+    shipments = api.ok("get", f"/orders/{order_id}")["shipments"]
+    assert len(shipments) == 2  # TEE-M from EAST, CAP from WEST
+    east = next(s for s in shipments if s["warehouse"] == "EAST")
+    api.ok("post", f"/shipments/{east['id']}/ship", {"tracking_number": "1Z1"}, role="warehouse")
+    assert _post(api, "order.deleted", {"id": 513}).status_code == 200
+    order = api.ok("get", f"/orders/{order_id}")
+    cap = next(ln for ln in order["lines"] if ln["sku"] == "CAP")
+    assert cap["quantity_cancelled"] == 1  # what had not left is cancelled
+    timeline = api.ok("get", f"/orders/{order_id}/timeline")["items"]
+    [flag] = [e for e in timeline if e["type"] == "channel.cancelled_after_shipment"]
+    assert flag["data"]["shipped"] == {"TEE-M": 1} and "human" in flag["message"]

@@ -256,3 +256,14 @@ def test_a_tax_exclusive_order_is_unchanged() -> None:
     order = order_from_woo(TAX_INCLUSIVE | {"prices_include_tax": False, "total": "29.00"})
     assert not order.taxes_included
     assert order.lines[0].unit_price == 1000 and order.shipping == 417 and order.tax == 483
+
+
+def test_reading_levels_shows_nothing_for_a_product_gone_from_the_shop() -> None:
+    fake = _shop()
+    fake.stock["93"] = -2  # backordered in WooCommerce
+    shown = _connector(fake).read_levels(
+        "woo",
+        _settings(),
+        [_push("TEE-M", "93", 0), _push("GONE", "404", 0), _push("ODD", "93/../x", 0)],
+    )
+    assert shown == {"TEE-M": -2, "GONE": None, "ODD": None}
