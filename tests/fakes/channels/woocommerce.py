@@ -49,6 +49,29 @@ def woo_webhook(
     }
 
 
+ORDER_STATUSES = (
+    "pending",
+    "processing",
+    "on-hold",
+    "completed",
+    "cancelled",
+    "refunded",
+    "failed",
+    "trash",
+)
+
+
+def _invalid_param(field: str, why: str) -> Reply:
+    return Reply(
+        400,
+        {
+            "code": "rest_invalid_param",
+            "message": f"Invalid parameter(s): {field}",
+            "data": {"status": 400, "params": {field: f"{field} {why}."}},
+        },
+    )
+
+
 def _item_error(item_id: Any, code: str, message: str) -> dict[str, Any]:
     return {"id": item_id, "error": {"code": code, "message": message, "data": {"status": 400}}}
 
@@ -166,6 +189,17 @@ class FakeWooCommerce(FakeServer):
             return self._answer(method, parts, data)
 
     def _batch(self, product: str | None, data: dict[str, Any]) -> Reply:
+        for op in ("create", "update"):  # the route's args: arrays of objects
+            listed = data.get(op)
+            if listed is not None and not (
+                isinstance(listed, list) and all(isinstance(i, dict) for i in listed)
+            ):
+                return _invalid_param(op, "is not of type array of objects")
+        for u in data.get("update") or []:
+            if isinstance(u.get("id"), bool) or not isinstance(u.get("id"), int):
+                return _invalid_param("update", "items need an integer id")
+            if "manage_stock" in u and not isinstance(u["manage_stock"], bool):
+                return _invalid_param("update", "manage_stock is not of type boolean")
         items = [i for op in ("create", "update", "delete") for i in (data.get(op) or [])]
         if len(items) > BATCH_LIMIT:
             return Reply(
@@ -222,9 +256,20 @@ class FakeWooCommerce(FakeServer):
                 200, {"id": int(key.split(":")[-1]), "stock_quantity": self.stock.get(key)}
             )
         if parts[0] == "orders" and len(parts) == 2 and method == "PUT":
+            if "status" in data and data["status"] not in ORDER_STATUSES:
+                return _invalid_param("status", f"is not one of {', '.join(ORDER_STATUSES)}")
             self.orders.setdefault(parts[1], {}).update(data)
             return Reply(200, {"id": int(parts[1]), **self.orders[parts[1]]})
         if parts[0] == "orders" and len(parts) == 3 and parts[2] == "notes":
+            if not isinstance(data.get("note"), str) or not data["note"]:
+                return Reply(
+                    400,
+                    {
+                        "code": "rest_missing_callback_param",
+                        "message": "Missing parameter(s): note",
+                        "data": {"status": 400, "params": ["note"]},
+                    },
+                )
             self.notes.append({"order": parts[1], **data})
             return Reply(201, {"id": len(self.notes), **data})
         return Reply(404, {"code": "rest_no_route"})

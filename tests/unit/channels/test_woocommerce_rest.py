@@ -267,3 +267,16 @@ def test_reading_levels_shows_nothing_for_a_product_gone_from_the_shop() -> None
         [_push("TEE-M", "93", 0), _push("GONE", "404", 0), _push("ODD", "93/../x", 0)],
     )
     assert shown == {"TEE-M": -2, "GONE": None, "ODD": None}
+
+
+def test_the_fake_refuses_what_woocommerces_routes_refuse() -> None:
+    fake = _shop()
+    auth = {"authorization": fake.auth}
+    batch = fake.route(
+        "POST", "/wp-json/wc/v3/products/batch", {}, auth, b'{"update": [{"id": "93"}]}'
+    )
+    assert batch.status == 400 and batch.body["code"] == "rest_invalid_param"
+    status = fake.route("PUT", "/wp-json/wc/v3/orders/5", {}, auth, b'{"status": "shipped"}')
+    assert status.status == 400
+    note = fake.route("POST", "/wp-json/wc/v3/orders/5/notes", {}, auth, b"{}")
+    assert note.status == 400
