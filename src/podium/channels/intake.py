@@ -112,10 +112,30 @@ def apply_order(
     _record_refunds(db, channel, order, order_id, actor)
     if order.cancelled:
         _cancel(db, order_id, actor, order.status)
+    reopened = (
+        not order.cancelled
+        and known["remote_status"] != order.status
+        and orders.get_order(db, order_id).status == "cancelled"
+    )
     with db.write() as conn:
         store.upsert_channel_order(
             conn, channel, order.external_id, order_id, order.status, order.updated_at
         )
+        if reopened:  # e.g. restored from WooCommerce's trash: Podium cannot un-cancel
+            log.warning("%s reopened order %s that Podium cancelled", channel, order_id)
+            add_timeline(
+                conn,
+                order_id,
+                [
+                    TimelineRow(
+                        "channel.reopened",
+                        f"{channel} says the order is {order.status} again, but Podium "
+                        f"cancelled it: a human must enter it again or cancel it on {channel}.",
+                        {"from": known["remote_status"], "to": order.status},
+                    )
+                ],
+                actor,
+            )
         if known["remote_status"] != order.status:
             add_timeline(
                 conn,

@@ -341,3 +341,16 @@ def test_a_trashed_woo_order_that_partly_shipped_cancels_the_rest_and_flags_the_
     timeline = api.ok("get", f"/orders/{order_id}/timeline")["items"]
     [flag] = [e for e in timeline if e["type"] == "channel.cancelled_after_shipment"]
     assert flag["data"]["shipped"] == {"TEE-M": 1} and "human" in flag["message"]
+
+
+def test_an_order_restored_from_the_trash_after_podium_cancelled_it_is_flagged(
+    api: Api, woo: FakeWooCommerce
+) -> None:
+    order_id = _post(api, "order.created", _order(514, "TEE-M", 1)).json()["order_id"]
+    _post(api, "order.deleted", {"id": 514})
+    restored = _order(514, "TEE-M", 1, modified="2026-11-20T12:00:00")
+    assert _post(api, "order.restored", restored).json()["status"] == "updated"
+    assert api.ok("get", f"/orders/{order_id}")["status"] == "cancelled"
+    timeline = api.ok("get", f"/orders/{order_id}/timeline")["items"]
+    [flag] = [e for e in timeline if e["type"] == "channel.reopened"]
+    assert flag["data"] == {"from": "trash", "to": "processing"} and "human" in flag["message"]
