@@ -17,14 +17,18 @@ way the key never appears in an error message or a log line.
 from __future__ import annotations
 
 import hashlib
-import logging
-import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qs
 
-from podium.channels.connector import BadSignature, Fulfilment, Parsed, Unsupported
+from podium.channels.connector import (
+    BadSignature,
+    Fulfilment,
+    Parsed,
+    PlatformError,
+    Unsupported,
+)
 from podium.channels.http import Bucket, Caller
 from podium.channels.model import ChannelOrder, Delivery, LevelPush, PushResult
 from podium.channels.parsing import as_json, hmac_b64_matches
@@ -34,6 +38,13 @@ from podium.channels.woocommerce_payloads import (
     cancellation_from_woo,
     order_from_woo,
     refund_from_woo,
+)
+from podium.channels.woocommerce_rest import (
+    count_of,
+    listing_ids,
+    redact_http_logs,
+    refused,
+    without_secrets,
 )
 from podium.errors import DomainError, ValidationFailed
 
@@ -61,32 +72,13 @@ def _is_ping(headers: Mapping[str, str], body: bytes) -> str | None:
     return ids[0] if ids and ids[0].isdigit() else None
 
 
-_CREDENTIAL_PARAM = re.compile(r"(consumer_(?:key|secret)=)[^&\s\"']*")
-
-
-class _RedactQueryCredentials(logging.Filter):
-    """httpx logs every request's URL at INFO, query string included: mask the key there."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        message = record.getMessage()
-        if "consumer_" in message:
-            record.msg, record.args = _CREDENTIAL_PARAM.sub(r"\1****", message), None
-        return True
-
-
-def _redact_http_logs() -> None:
-    logger = logging.getLogger("httpx")
-    if not any(isinstance(f, _RedactQueryCredentials) for f in logger.filters):
-        logger.addFilter(_RedactQueryCredentials())
-
-
 class WooCommerceConnector:
     type = "woocommerce"
 
     def __init__(self, caller: Caller) -> None:
         self.caller = caller
         self._buckets: dict[str, Bucket] = {}
-        _redact_http_logs()
+        redact_http_logs()
 
     def verify(
         self, settings: WooCommerceSettings, headers: Mapping[str, str], body: bytes
@@ -135,8 +127,15 @@ class WooCommerceConnector:
                 method, f"{s.site_url}/wp-json/wc/v3{path}", channel=channel, **kw
             )
         except DomainError as exc:
-            raise _without_secrets(exc, (s.consumer_key, s.consumer_secret)) from None
-        return response.json()
+            raise without_secrets(exc, (s.consumer_key, s.consumer_secret)) from None
+        try:
+            return response.json()
+        except ValueError:  # e.g. a security plugin's HTML page answered 200
+            raise PlatformError(
+                f"{method} {path} on {s.site_url}: WooCommerce's answer is not JSON "
+                f"({response.headers.get('content-type', 'no content type')}).",
+                details={"status": response.status_code},
+            ) from None
 
     def push(
         self, channel: str, settings: WooCommerceSettings, pushes: Sequence[LevelPush]
@@ -148,7 +147,7 @@ class WooCommerceConnector:
         variations: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
         failed: dict[str, str] = {}
         for p in pushes:
-            ids = _listing_ids(p.remote_id)
+            ids = listing_ids(p.remote_id)
             if ids is None:
                 failed[p.sku] = f"listing remote id {p.remote_id!r} is not <product>[:<variation>]"
                 continue
@@ -172,7 +171,7 @@ class WooCommerceConnector:
                 answer = self._send(
                     channel, settings, "POST", path, json={"update": [u for _, u in chunk]}
                 )
-                failed.update(_refused(chunk, answer))
+                failed.update(refused(chunk, answer))
         return PushResult([p.sku for p in pushes], failed=failed)
 
     def read_levels(
@@ -183,7 +182,7 @@ class WooCommerceConnector:
         shown: dict[str, int | None] = {}
         for p in listings:
             shown[p.sku] = None
-            ids = _listing_ids(p.remote_id)
+            ids = listing_ids(p.remote_id)
             if ids is None:
                 continue
             product, variation = ids
@@ -195,7 +194,7 @@ class WooCommerceConnector:
                     continue
                 raise
             q = found.get("stock_quantity") if isinstance(found, dict) else None
-            shown[p.sku] = _count(q)
+            shown[p.sku] = count_of(q)
         return shown
 
     def discover(self, channel: str, settings: WooCommerceSettings) -> list[tuple[str, str]]:
@@ -242,78 +241,6 @@ class WooCommerceConnector:
             f"/orders/{f.external_id}/notes",
             json={"note": note, "customer_note": True},
         )
-
-
-def _listing_ids(remote_id: str) -> tuple[str, str] | None:
-    """(product id, variation id or "") of a listing's ``remote_id``, or None when it is not
-    ``<product>[:<variation>]`` in digits."""
-    product, _, variation = remote_id.strip().partition(":")
-    if not product.isdigit() or (variation and not variation.isdigit()):
-        return None
-    return product, variation
-
-
-def _count(value: Any) -> int | None:
-    """A stock count as WooCommerce shows it (negative when backordered), or None."""
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        return None
-
-
-def _refused(chunk: Sequence[tuple[str, dict[str, Any]]], answer: Any) -> dict[str, str]:
-    """SKUs of ``chunk`` the batch answer refused, with why. The answer lists the updates in
-    the order sent, each the saved object or ``{"id", "error": {"code", "message", "data"}}``;
-    an item the answer does not account for is not counted as pushed either."""
-    listed = answer.get("update") if isinstance(answer, dict) else None
-    answered = listed if isinstance(listed, list) else []
-    out: dict[str, str] = {}
-    for i, (sku, update) in enumerate(chunk):
-        item = answered[i] if i < len(answered) else None
-        if not isinstance(item, dict) or str(item.get("id")) != str(update["id"]):
-            # Out of order or missing: find it by id.
-            item = next(
-                (
-                    a
-                    for a in answered
-                    if isinstance(a, dict) and str(a.get("id")) == str(update["id"])
-                ),
-                None,
-            )
-        if item is None:
-            out[sku] = f"WooCommerce's batch answer does not mention id {update['id']}"
-            continue
-        error = item.get("error")
-        if error is not None:
-            error = error if isinstance(error, dict) else {"message": str(error)}
-            code = str(error.get("code") or "error")
-            message = str(error.get("message") or "").strip()
-            out[sku] = f"{code}: {message}"[:500] if message else code[:500]
-    return out
-
-
-def _without_secrets(exc: DomainError, secrets: Sequence[str]) -> DomainError:
-    """The same error with every secret in its message and details masked (a URL in an
-    error must never carry the API key)."""
-
-    def scrub(value: Any) -> Any:
-        if isinstance(value, str):
-            for secret in secrets:
-                if secret:
-                    value = value.replace(secret, "****")
-            return value
-        if isinstance(value, dict):
-            return {k: scrub(v) for k, v in value.items()}
-        if isinstance(value, list):
-            return [scrub(v) for v in value]
-        return value
-
-    exc.message = scrub(exc.message)
-    exc.details = scrub(exc.details)
-    exc.args = tuple(scrub(a) for a in exc.args)
-    return exc
 
 
 # WooCommerce's consumer key is half of its API credential pair (it authenticates REST calls

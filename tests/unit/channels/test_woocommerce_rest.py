@@ -280,3 +280,14 @@ def test_the_fake_refuses_what_woocommerces_routes_refuse() -> None:
     assert status.status == 400
     note = fake.route("POST", "/wp-json/wc/v3/orders/5/notes", {}, auth, b"{}")
     assert note.status == 400
+
+
+def test_an_html_page_answered_200_is_a_platform_error_not_a_crash() -> None:
+    def html(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, text="<html>Checking your browser…</html>")
+
+    connector = WooCommerceConnector(Caller(httpx.Client(transport=httpx.MockTransport(html))))
+    with pytest.raises(PlatformError) as refused:
+        connector.push("woo", _settings(auth="query"), [_push("TEE-M", "93", 1)])
+    assert "not JSON" in refused.value.message
+    assert "cs_live_9876543210" not in refused.value.message
