@@ -16,7 +16,13 @@ from sqlalchemy import Connection
 from podium.db.database import as_utc
 from podium.db.tables import channel_deliveries, channel_listings, channel_state, outbox
 
-__all__ = ["failed_delivery_counts", "listing_counts", "states", "sync_backlog"]
+__all__ = [
+    "failed_delivery_counts",
+    "listing_counts",
+    "retried_pushes",
+    "states",
+    "sync_backlog",
+]
 
 _l = channel_listings.c
 _o = outbox.c
@@ -69,3 +75,41 @@ def sync_backlog(
         .group_by(_l.channel)
     )
     return {str(c): (int(n), as_utc(at)) for c, n, at in conn.execute(query)}
+
+
+def retried_pushes(
+    conn: Connection, channel: str, event_types: Iterable[str], subscriber: str, limit: int = 100
+) -> list[sa.RowMapping]:
+    """The listed SKUs of ``channel`` whose newest untold stock change ``subscriber`` failed to
+    deliver (being retried, or given up): sku, attempts, status, last_error, next_attempt_at;
+    newest failure first."""
+    query = (
+        sa.select(
+            _l.sku,
+            _o.attempts,
+            _o.status,
+            _o.last_error,
+            _o.next_attempt_at,
+        )
+        .select_from(outbox.join(channel_listings, _l.sku == _o.aggregate_id))
+        .where(
+            _l.channel == channel,
+            _o.status.in_(("pending", "dead")),
+            _o.attempts > 0,
+            _o.aggregate_type == "sku",
+            _o.event_type.in_(sorted(event_types)),
+            _o.id > _l.pushed_seq,
+            # told since (``podium channels sync``), the relay just has not caught up yet
+            sa.or_(_l.pushed_at.is_(None), _l.pushed_at < _o.created_at),
+            _not_delivered_to(subscriber, conn.dialect.name),
+        )
+        .order_by(_o.id.desc())
+        .limit(limit * 5)
+    )
+    seen: set[str] = set()
+    found = []
+    for row in conn.execute(query).mappings():
+        if row["sku"] not in seen:
+            seen.add(row["sku"])
+            found.append(row)
+    return found[:limit]

@@ -6,7 +6,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from podium.channels.model import ChannelOrder, ChannelRefund, Delivery, LevelPush, PushResult
+from podium.channels.model import (
+    ChannelCancellation,
+    ChannelOrder,
+    ChannelRefund,
+    Delivery,
+    LevelPush,
+    PushResult,
+)
 from podium.errors import DomainError
 
 __all__ = [
@@ -75,7 +82,7 @@ class RefundPush:
     note: str | None
 
 
-Parsed = ChannelOrder | ChannelRefund | None
+Parsed = ChannelOrder | ChannelRefund | ChannelCancellation | None
 
 
 class Connector(Protocol):

@@ -10,6 +10,7 @@ told); ``worst_lag`` is the figure home shows.
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from pydantic import BaseModel, Field
@@ -24,7 +25,28 @@ from podium.channels.sync import SUBSCRIBER, SYNC_TYPES, lag
 from podium.db.database import Database, as_utc, utcnow
 from podium.orders import channel_orders
 
-__all__ = ["ChannelSummary", "Health", "SyncLag", "health", "overview", "sync_lags", "worst_lag"]
+__all__ = [
+    "ChannelSummary",
+    "FailedPush",
+    "Health",
+    "SyncLag",
+    "health",
+    "overview",
+    "sync_lags",
+    "worst_lag",
+]
+
+
+class FailedPush(BaseModel):
+    """A listed SKU whose count the channel has not taken: the relay retries it (``retrying``)
+    or has given up (``dead``). ``reason`` is the platform's own code and message where it
+    refused that item (e.g. a WooCommerce batch item error), else the whole call's failure."""
+
+    sku: str
+    status: str  # retrying | dead
+    attempts: int
+    reason: str | None
+    next_attempt_at: datetime | None
 
 
 class Health(BaseModel):
@@ -54,6 +76,10 @@ class Health(BaseModel):
         default_factory=list,
         description="What to know about the channel's settings (e.g. an API version no "
         "longer served, and the one Podium uses instead).",
+    )
+    failed_pushes: list[FailedPush] = Field(
+        default_factory=list,
+        description="Listed SKUs whose stock push failed and is retried or given up, and why.",
     )
 
 
@@ -97,6 +123,7 @@ def health(db: Database, code: str) -> Health:
         failed = len(store.deliveries(conn, code, status="failed", limit=10_000))
         pending, oldest = lag(conn, code)
         dead = health_store.sync_backlog(conn, "dead", SYNC_TYPES, SUBSCRIBER).get(code)
+        retried = health_store.retried_pushes(conn, code, SYNC_TYPES, SUBSCRIBER)
     now = utcnow()
     placed = channel_orders(db, [code])[code]
     return Health(
@@ -119,7 +146,29 @@ def health(db: Database, code: str) -> Health:
         last_throttled_at=_at(st, "last_throttled_at"),
         dead_sync_events=dead[0] if dead else 0,
         notes=settings_notes(row["type"], row["settings"]),
+        failed_pushes=[
+            FailedPush(
+                sku=r["sku"],
+                status="dead" if r["status"] == "dead" else "retrying",
+                attempts=r["attempts"],
+                reason=_reason(code, r["sku"], r["last_error"]),
+                next_attempt_at=_at(r, "next_attempt_at") if r["status"] != "dead" else None,
+            )
+            for r in retried
+        ],
     )
+
+
+def _reason(code: str, sku: str, error: str | None) -> str | None:
+    """This SKU's part of the relay's error: the platform's reason for refusing that item when
+    the error names it (``<sku>: <code>: <message>``), else this channel's part of it."""
+    if not error:
+        return None
+    ours = next(
+        (part for part in error.split(" | ") if f"{code}: " in part), error
+    )  # SyncFailed lists channels as "<channel>: <message>" joined by " | "
+    found = re.search(rf"(?:^|[:;] ){re.escape(sku)}: (.+?)(?=; \S+: |$| \(and \d+ more\))", ours)
+    return (found.group(1) if found else ours)[:1000]
 
 
 def _lag(found: tuple[int, datetime] | None, now: datetime) -> SyncLag:

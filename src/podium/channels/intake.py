@@ -13,7 +13,7 @@ from sqlalchemy import Connection
 from podium import catalog, orders
 from podium.channels import _store as store
 from podium.channels.events import ChannelRefundReceived
-from podium.channels.model import ChannelLine, ChannelOrder, ChannelRefund
+from podium.channels.model import ChannelCancellation, ChannelLine, ChannelOrder, ChannelRefund
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import DomainError, NotFound, ValidationFailed
 from podium.money import format_amount
@@ -21,14 +21,14 @@ from podium.orders import Allocator, HoldIn, OrderIntake, TimelineRow, add_timel
 from podium.payments import CHANNEL_PAID_TAG, record_channel_payments
 from podium.validation import strip_control
 
-__all__ = ["Applied", "apply_order", "apply_refund", "intake_for"]
+__all__ = ["Applied", "apply_cancellation", "apply_order", "apply_refund", "intake_for"]
 
 log = logging.getLogger("podium.channels")
 
 
 @dataclass(frozen=True, slots=True)
 class Applied:
-    status: str  # created | updated | stale | unchanged | recorded
+    status: str  # created | updated | stale | unchanged | recorded | unmatched
     order_id: str | None
 
 
@@ -131,11 +131,31 @@ def apply_order(
     _record_refunds(db, channel, order, order_id, actor)
     if order.cancelled:
         _cancel(db, order_id, actor, order.status)
+    reopened = (
+        not order.cancelled
+        and known["remote_status"] != order.status
+        and orders.get_order(db, order_id).status == "cancelled"
+    )
     with db.write() as conn:
         store.upsert_channel_order(
             conn, channel, order.external_id, order_id, order.status, order.updated_at
         )
         store.replace_channel_order_lines(conn, channel, order.external_id, _lines(order, mapped))
+        if reopened:  # e.g. restored from WooCommerce's trash: Podium cannot un-cancel
+            log.warning("%s reopened order %s that Podium cancelled", channel, order_id)
+            add_timeline(
+                conn,
+                order_id,
+                [
+                    TimelineRow(
+                        "channel.reopened",
+                        f"{channel} says the order is {order.status} again, but Podium "
+                        f"cancelled it: a human must enter it again or cancel it on {channel}.",
+                        {"from": known["remote_status"], "to": order.status},
+                    )
+                ],
+                actor,
+            )
         if known["remote_status"] != order.status:
             add_timeline(
                 conn,
@@ -211,20 +231,91 @@ def _record_refunds(
 
 
 def _cancel(db: Database, order_id: str, actor: str, status: str) -> None:
+    """The platform cancelled (or trashed) the order: cancel what has not shipped. Units that
+    already left are a fact Podium cannot undo: the order is flagged on its timeline for a
+    human (a return or a refund to decide), never silently kept or dropped."""
     current = orders.get_order(db, order_id)
     if current.status == "cancelled":
         return
+    shipped = {ln.sku: ln.quantity_shipped for ln in current.lines if ln.quantity_shipped}
     try:
         orders.cancel_order(db, order_id, actor, f"cancelled on the channel ({status})")
     except DomainError as exc:  # e.g. already shipped: a fact for a human, not an error
         log.warning("channel cancelled order %s but Podium cannot: %s", order_id, exc.message)
+        message = (
+            f"The channel says the order is {status}, but every unit has shipped: "
+            "a human must decide on a return or refund."
+            if shipped
+            else exc.message
+        )
         with db.write() as conn:
             add_timeline(
                 conn,
                 order_id,
-                [TimelineRow("channel.cancel_refused", exc.message, {"code": exc.code})],
+                [
+                    TimelineRow(
+                        "channel.cancel_refused",
+                        message,
+                        {"code": exc.code, "status": status, "shipped": shipped},
+                    )
+                ],
                 actor,
             )
+        return
+    if shipped:
+        units = ", ".join(f"{q} × {sku}" for sku, q in sorted(shipped.items()))
+        with db.write() as conn:
+            add_timeline(
+                conn,
+                order_id,
+                [
+                    TimelineRow(
+                        "channel.cancelled_after_shipment",
+                        f"The channel says the order is {status} after {units} shipped: the "
+                        "rest is cancelled; a human must decide on a return or refund.",
+                        {"status": status, "shipped": shipped},
+                    )
+                ],
+                actor,
+            )
+
+
+def apply_cancellation(
+    db: Database, channel: str, cancellation: ChannelCancellation, actor: str
+) -> Applied:
+    """The platform withdrew an order and sent only its id (WooCommerce's trash): applied like
+    a cancelled status. An order Podium has not captured is ``unmatched`` (the delivery is
+    kept, so that the order is cancelled if it arrives later)."""
+    with db.read() as conn:
+        known = store.channel_order(conn, channel, cancellation.external_id)
+    if known is None:
+        return Applied("unmatched", None)
+    order_id = known["order_id"]
+    _cancel(db, order_id, actor, cancellation.status)
+    with db.write() as conn:
+        # The platform's clock stays where it was: no date came with the id.
+        store.upsert_channel_order(
+            conn,
+            channel,
+            cancellation.external_id,
+            order_id,
+            cancellation.status,
+            as_utc(known["remote_updated_at"]) if known["remote_updated_at"] else None,
+        )
+        if known["remote_status"] != cancellation.status:
+            add_timeline(
+                conn,
+                order_id,
+                [
+                    TimelineRow(
+                        "channel.status_changed",
+                        f"{channel} says the order is {cancellation.status}.",
+                        {"from": known["remote_status"], "to": cancellation.status},
+                    )
+                ],
+                actor,
+            )
+    return Applied("updated", order_id)
 
 
 def apply_refund(db: Database, channel: str, refund: ChannelRefund, actor: str) -> Applied:

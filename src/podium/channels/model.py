@@ -11,6 +11,7 @@ from podium.money import CURRENCY_EXPONENTS
 from podium.payments import PaymentFact
 
 __all__ = [
+    "ChannelCancellation",
     "ChannelLine",
     "ChannelOrder",
     "ChannelRefund",
@@ -84,6 +85,15 @@ class ChannelRefund:
 
 
 @dataclass(frozen=True, slots=True)
+class ChannelCancellation:
+    """The platform withdrew an order and sent only its id (WooCommerce ``order.deleted``: the
+    order went to the trash)."""
+
+    external_id: str
+    status: str  # the platform's word for it, e.g. "trash"
+
+
+@dataclass(frozen=True, slots=True)
 class LevelPush:
     sku: str
     remote_id: str
@@ -94,8 +104,15 @@ class LevelPush:
 
 @dataclass(frozen=True, slots=True)
 class PushResult:
-    pushed: list[str]  # SKUs the platform accepted
+    pushed: list[str]  # SKUs sent; those not in ``failed`` the platform accepted
     drift: dict[str, int | None] = field(default_factory=dict)  # sku -> what it showed instead
+    # sku -> why the platform refused that item (its code and message) while accepting the
+    # rest of the call, e.g. a per-item ``error`` in a WooCommerce batch answered 200.
+    failed: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def accepted(self) -> list[str]:
+        return [sku for sku in self.pushed if sku not in self.failed]
 
 
 def exact_minor(amount: Any, currency: str) -> int | None:

@@ -14,8 +14,8 @@ from podium import catalog, events
 from podium.channels import _store as store
 from podium.channels.connector import Connector, Connectors, Unsupported
 from podium.channels.events import ListingChanged
-from podium.channels.intake import Applied, apply_order, apply_refund
-from podium.channels.model import ChannelOrder, ChannelRefund
+from podium.channels.intake import Applied, apply_cancellation, apply_order, apply_refund
+from podium.channels.model import ChannelCancellation, ChannelOrder, ChannelRefund
 from podium.channels.registry import masked, typed, validate_settings
 from podium.channels.settings import IdString
 from podium.db.database import Database, as_utc, utcnow
@@ -61,7 +61,9 @@ class ListingView(BaseModel):
 
 
 class WebhookResult(BaseModel):
-    status: str  # created | updated | stale | unchanged | recorded | ignored | duplicate | ping
+    # created | updated | stale | unchanged | recorded | ignored | duplicate | ping, or
+    # unmatched: a cancellation of an order Podium has not captured (kept, applied on capture)
+    status: str
     topic: str
     delivery_id: str | None = None
     order_id: str | None = None
@@ -119,7 +121,10 @@ def receive_webhook(
             status="duplicate", topic=delivery.topic, delivery_id=delivery.delivery_id
         )
     try:
-        applied = _apply(db, allocator, code, connector.parse(delivery.topic, body))
+        parsed = connector.parse(delivery.topic, body)
+        applied = _apply(db, allocator, code, parsed)
+        if isinstance(parsed, ChannelOrder) and applied.status == "created":
+            _apply_early_cancellations(db, connector, code, parsed.external_id)
     except DomainError as exc:
         with db.write() as conn:
             store.finish_delivery(conn, pk, "failed", error=f"{exc.code}: {exc.message}")
@@ -139,13 +144,36 @@ def receive_webhook(
 
 
 def _apply(
-    db: Database, allocator: Allocator, code: str, parsed: ChannelOrder | ChannelRefund | None
+    db: Database,
+    allocator: Allocator,
+    code: str,
+    parsed: ChannelOrder | ChannelRefund | ChannelCancellation | None,
 ) -> Applied:
     if isinstance(parsed, ChannelOrder):
         return apply_order(db, allocator, code, parsed, ACTOR)
     if isinstance(parsed, ChannelRefund):
         return apply_refund(db, code, parsed, ACTOR)
+    if isinstance(parsed, ChannelCancellation):
+        return apply_cancellation(db, code, parsed, ACTOR)
     return Applied("ignored", None)
+
+
+def _apply_early_cancellations(
+    db: Database, connector: Connector, code: str, external_id: str
+) -> None:
+    """Webhooks may arrive out of order: a cancellation (trash) received before its order
+    was captured is applied as soon as the order is."""
+    with db.read() as conn:
+        waiting = store.deliveries(conn, code, status="unmatched", limit=1000)
+    for row in waiting:
+        try:
+            parsed = connector.parse(row["topic"], row["body"].encode())
+        except DomainError:
+            continue
+        if isinstance(parsed, ChannelCancellation) and parsed.external_id == external_id:
+            applied = apply_cancellation(db, code, parsed, ACTOR)
+            with db.write() as conn:
+                store.finish_delivery(conn, row["id"], applied.status, order_id=applied.order_id)
 
 
 def _listing_view(row: Mapping[Any, Any]) -> ListingView:

@@ -3,7 +3,7 @@ which model a type uses, each connector declares in its ``ConnectorSpec``."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -11,6 +11,7 @@ from pydantic import (
     ConfigDict,
     Field,
     PrivateAttr,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -103,8 +104,22 @@ class WooCommerceSettings(SettingsBase):
     consumer_secret: str = Field(min_length=1, max_length=500)
     webhook_secret: str = Field(min_length=1, max_length=500)
     previous_webhook_secret: str | None = Field(default=None, min_length=1, max_length=500)
+    # How the REST API key travels: "basic" (HTTP Basic, the default) or "query"
+    # (``consumer_key``/``consumer_secret`` as query parameters, for servers that strip the
+    # Authorization header). WooCommerce accepts either over HTTPS only.
+    auth: Literal["basic", "query"] = "basic"
 
     _url = field_validator("site_url")(_base_url)
+
+    @field_validator("auth")
+    @classmethod
+    def _query_auth_needs_https(cls, value: str, info: ValidationInfo) -> str:
+        site = str(info.data.get("site_url") or "")
+        if value == "query" and not site.startswith("https://"):
+            raise ValueError(
+                "query-string auth puts the API key in the URL: the site_url must be https://"
+            )
+        return value
 
 
 class AmazonSettings(SettingsBase):

@@ -33,7 +33,16 @@ from podium.errors import DomainError, NotFound
 from podium.events import Envelope, Event, event_types
 from podium.inventory import InventoryChanged, Level
 
-__all__ = ["SUBSCRIBER", "SYNC_EVENTS", "SYNC_TYPES", "ChannelSync", "Drift", "SyncFailed", "lag"]
+__all__ = [
+    "SUBSCRIBER",
+    "SYNC_EVENTS",
+    "SYNC_TYPES",
+    "ChannelSync",
+    "Drift",
+    "SyncFailed",
+    "lag",
+    "refusal",
+]
 
 log = logging.getLogger("podium.channels.sync")
 SYNC_EVENTS: tuple[type[Event], ...] = (InventoryChanged, ListingChanged)
@@ -95,7 +104,7 @@ class ChannelSync:
             seqs[sku] = max(seqs.get(sku, 0), e.id)
         report = self.sync(seqs)
         if report.errors:
-            raise SyncFailed("; ".join(f"{c}: {m}" for c, m in sorted(report.errors.items())))
+            raise SyncFailed(" | ".join(f"{c}: {m}" for c, m in sorted(report.errors.items())))
 
     def sync(
         self, seqs: Mapping[str, int], *, channel: str | None = None, force: bool = False
@@ -170,15 +179,25 @@ class ChannelSync:
                     **self._throttles(code),
                 )
             return
+        accepted = set(result.accepted)
+        told = [(push, seq) for push, seq in items if push.sku in accepted]
+        refused = refusal(result.failed)
         with self.db.write() as conn:
-            for push, seq in items:
+            for push, seq in told:
                 store.record_push(conn, code, push.sku, push.quantity, seq)
+            failures: dict[str, Any] = {}
+            if refused:  # the rest went through; these stay pending and are retried
+                failures = {"push_errors": 1, "last_error": refused, "last_error_at": utcnow()}
+            changes = {"last_push_at": utcnow()} if told else {}
             store.bump_state(
-                conn, code, pushes=len(items), last_push_at=utcnow(), **self._throttles(code)
+                conn, code, pushes=len(told), **changes, **failures, **self._throttles(code)
             )
         if result.drift:
             log.warning("channel %s had drifted: %s", code, result.drift)
-        report.pushed[code] = len(items)
+        if refused:
+            log.warning("stock push to %s: %s", code, refused)
+            report.errors[code] = refused
+        report.pushed[code] = len(told)
 
     def _throttles(self, code: str) -> dict[str, Any]:
         """Health-row changes for the times the platform throttled this channel lately."""
@@ -222,14 +241,25 @@ class ChannelSync:
                 for p in wanted
                 if shown.get(p.sku) != p.quantity
             ]
-            connector.push(code, settings, fixes)
+            result = connector.push(code, settings, fixes)
+            accepted = set(result.accepted)
+            refused = refusal(result.failed)
             with self.db.write() as conn:
-                for p in fixes:
+                told = [p for p in fixes if p.sku in accepted]
+                for p in told:
                     row_now = store.listing(conn, code, p.sku)
                     seq = row_now["pushed_seq"] if row_now else 0
                     store.record_push(conn, code, p.sku, p.quantity, seq)
+                failures: dict[str, Any] = {}
+                if refused:
+                    failures = {"push_errors": 1, "last_error": refused, "last_error_at": utcnow()}
                 store.bump_state(
-                    conn, code, pushes=len(fixes), last_push_at=utcnow(), **self._throttles(code)
+                    conn,
+                    code,
+                    pushes=len(told),
+                    last_push_at=utcnow(),
+                    **failures,
+                    **self._throttles(code),
                 )
         return len(wanted), drift
 
@@ -244,6 +274,16 @@ class ChannelSync:
         if report.errors:
             raise SyncFailed(report.errors[code])
         return report.pushed.get(code, 0)
+
+
+def refusal(failed: Mapping[str, str], limit: int = 10) -> str:
+    """One line for health and the relay: which SKUs the platform refused, and why (its own
+    code and message), the first ``limit`` of them."""
+    if not failed:
+        return ""
+    shown = "; ".join(f"{sku}: {why}" for sku, why in sorted(failed.items())[:limit])
+    more = f" (and {len(failed) - limit} more)" if len(failed) > limit else ""
+    return f"the platform refused {len(failed)} SKU(s): {shown}{more}"
 
 
 def lag(conn: Connection, code: str) -> tuple[int, datetime | None]:

@@ -4,191 +4,66 @@ and stock through the REST API batch endpoints (products and variations, 100 per
 A listing's ``remote_id`` is the product id, or ``<product id>:<variation id>`` for a variation.
 Shipping marks the order ``completed`` and adds a customer note with the tracking number
 (WooCommerce has no tracking field of its own).
+
+A batch is answered 200 even when some of its items were refused: each refused item comes back
+as ``{"id": …, "error": {"code", "message", "data"}}``. Those SKUs are reported as failed (the
+sync retries them and channel health shows why), never as pushed.
+
+The API key travels as HTTP Basic or, for servers that strip ``Authorization``, as the
+``consumer_key``/``consumer_secret`` query parameters (``auth: "query"``, HTTPS only). Either
+way the key never appears in an error message or a log line.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import parse_qs
 
 from podium.channels import woocommerce_money
-from podium.channels.connector import BadSignature, Fulfilment, Parsed, RefundPush, Unsupported
+from podium.channels.connector import (
+    BadSignature,
+    Fulfilment,
+    Parsed,
+    PlatformError,
+    RefundPush,
+    Unsupported,
+)
 from podium.channels.http import Bucket, Caller
-from podium.channels.model import (
-    ChannelLine,
-    ChannelOrder,
-    ChannelRefund,
-    Delivery,
-    LevelPush,
-    PushResult,
-    exact_minor,
-)
-from podium.channels.parsing import (
-    MoneyReader,
-    as_json,
-    clean_sku,
-    hmac_b64_matches,
-    parse_time,
-    text,
-)
+from podium.channels.model import ChannelOrder, Delivery, LevelPush, PushResult
+from podium.channels.parsing import as_json, hmac_b64_matches
 from podium.channels.settings import WooCommerceSettings
 from podium.channels.spec import ConnectorSpec
-from podium.errors import ValidationFailed
-from podium.payments import PaymentFact, TxKind
+from podium.channels.woocommerce_payloads import (
+    cancellation_from_woo,
+    order_from_woo,
+    refund_from_woo,
+)
+from podium.channels.woocommerce_rest import (
+    count_of,
+    listing_ids,
+    redact_http_logs,
+    refused,
+    without_secrets,
+)
+from podium.errors import DomainError, ValidationFailed
 
 __all__ = ["SPEC", "WooCommerceConnector", "order_from_woo", "refund_from_woo"]
 
 ORDER_TOPICS = frozenset({"order.created", "order.updated", "order.restored"})
-CANCELLED = frozenset({"cancelled", "trash", "failed"})
-_BATCH = 100
+TRASHED = "order.deleted"  # the order went to the trash; the body is ``{"id": N}``
+_BATCH = 100  # WooCommerce's default ``woocommerce_rest_batch_items_limit``; more is a 413
+_KEY_LEN = 200  # the deliveries table's delivery id
 
 
-def _address(raw: Any) -> dict[str, Any] | None:
-    if not isinstance(raw, dict) or not str(raw.get("country") or "").strip():
-        return None
-    name = " ".join(p for p in (text(raw.get("first_name")), text(raw.get("last_name"))) if p)
-    out = {
-        "name": name or None,
-        "company": text(raw.get("company")),
-        "line1": text(raw.get("address_1")),
-        "line2": text(raw.get("address_2")),
-        "city": text(raw.get("city"), 100),
-        "region": text(raw.get("state"), 100),
-        "postal_code": text(raw.get("postcode"), 20),
-        "country": str(raw["country"]).strip().upper(),
-        "phone": text(raw.get("phone"), 50),
-    }
-    return {k: v for k, v in out.items() if v is not None}
-
-
-def _remote(item: dict[str, Any]) -> str:
-    product, variation = item.get("product_id"), item.get("variation_id")
-    return f"{product}:{variation}" if variation else str(product)
-
-
-def _unit_price(item: dict[str, Any], quantity: int, money: MoneyReader, i: int) -> int:
-    """The line ``subtotal`` (string, before discounts) over the quantity when exact, else the
-    numeric ``price``."""
-    subtotal = exact_minor(item.get("subtotal"), money.currency)
-    if subtotal is not None and quantity and subtotal % quantity == 0:
-        return subtotal // quantity
-    return money.read(item.get("price"), f"line {i + 1} price")
-
-
-def order_from_woo(data: Any) -> ChannelOrder:
-    if not isinstance(data, dict) or "id" not in data or not data.get("currency"):
-        raise ValidationFailed(
-            "Not a WooCommerce order.", code="invalid_payload", details={"field": "id"}
-        )
-    currency = str(data["currency"]).upper()
-    money = MoneyReader(currency)
-    lines = []
-    for i, item in enumerate(data.get("line_items") or []):
-        quantity = int(item.get("quantity") or 0)
-        if quantity <= 0:
-            continue
-        remote = _remote(item)
-        lines.append(
-            ChannelLine(
-                sku=clean_sku(item.get("sku"), f"wc:{remote}"),
-                name=text(item.get("name"), 300) or f"wc:{remote}",
-                quantity=quantity,
-                unit_price=_unit_price(item, quantity, money, i),
-                remote_id=remote,
-            )
-        )
-    shipping = money.read(data.get("shipping_total"), "shipping_total")
-    tax = money.read(data.get("total_tax"), "total_tax")
-    discount = money.read(data.get("discount_total"), "discount_total")
-    total = money.read(data.get("total"), "total")
-    billing: dict[str, Any] = data["billing"] if isinstance(data.get("billing"), dict) else {}
-    address = _address(data.get("shipping")) or _address(billing)
-    notes = list(money.problems)
-    computed = sum(ln.unit_price * ln.quantity for ln in lines) + shipping + tax - discount
-    if total and computed != total:
-        notes.append(f"WooCommerce's total {data.get('total')} ≠ the lines' sum")
-    status = str(data.get("status") or "pending")
-    return ChannelOrder(
-        external_id=str(data["id"]),
-        number=text(data.get("number")),
-        currency=currency,
-        lines=lines,
-        # date_*_gmt is UTC without a zone; date_* is the site's local time: never use it.
-        updated_at=parse_time(data.get("date_modified_gmt")),
-        status=status,
-        cancelled=status in CANCELLED,
-        placed_at=parse_time(data.get("date_created_gmt")),
-        email=text(billing.get("email"), 320),
-        name=(address or {}).get("name"),
-        phone=text(billing.get("phone"), 50),
-        address=address or {},
-        shipping=shipping,
-        tax=tax,
-        discount=discount,
-        total=total,
-        notes=notes,
-        review="; ".join(money.problems) or None,
-        refunds=[
-            ChannelRefund(
-                external_id=str(data["id"]),
-                refund_id=str(r.get("id")),
-                currency=currency,
-                amount=abs(exact_minor(r.get("total"), currency) or 0),  # listed negative
-                lines=[],
-                note=text(r.get("reason"), 1000),
-                created_at=None,
-            )
-            for r in (data.get("refunds") or [])
-            if isinstance(r, dict) and r.get("id") is not None
-        ],
-        payments=_paid(data, status, total),
-        paid_by_channel=True,
-    )
-
-
-# Statuses of an order WooCommerce's gateway has taken the money for.
-_PAID = {"processing", "completed", "refunded"}
-
-
-def _paid(data: dict[str, Any], status: str, total: int) -> list[PaymentFact]:
-    """``date_paid`` (or a paid status) means the total was captured; ``failed``, that the
-    payment failed; pending and on-hold orders are not paid yet."""
-    reference = text(data.get("transaction_id")) or None
-    if total and (data.get("date_paid_gmt") or data.get("date_paid") or status in _PAID):
-        return [PaymentFact(TxKind.CAPTURE, total, reference=reference)]
-    if status == "failed":
-        return [PaymentFact(TxKind.CAPTURE, total, succeeded=False, reference=reference)]
-    return []
-
-
-def refund_from_woo(data: Any, currency: str = "USD") -> ChannelRefund:
-    """A refund as the REST API returns it; its order id is in ``_links.up``."""
-    if not isinstance(data, dict) or "amount" not in data:
-        raise ValidationFailed("Not a WooCommerce refund.", code="invalid_payload")
-    up = ((data.get("_links") or {}).get("up") or [{}])[0].get("href", "")
-    order_id = up.rstrip("/").rsplit("/", 1)[-1] if up else str(data.get("order_id", ""))
-    money = MoneyReader(currency)
-    return ChannelRefund(
-        external_id=order_id,
-        refund_id=str(data.get("id")),
-        currency=currency,
-        amount=money.read(data.get("amount"), "refund amount"),
-        lines=[
-            {  # refund lines come negative
-                "sku": li.get("sku"),
-                "remote_id": _remote(li),
-                "quantity": abs(int(li.get("quantity") or 0)),
-                "total": str(li.get("total")),
-                # WooCommerce restocks refunded items unless told not to (``api_restock``).
-                "restock": data.get("api_restock") is not False,
-            }
-            for li in (data.get("line_items") or [])
-        ],
-        note=text(data.get("reason"), 1000),
-        created_at=parse_time(data.get("date_created_gmt")),
-    )
+def _delivery_key(webhook_id: str, delivery_id: str, body: bytes) -> str:
+    """WooCommerce's delivery id is ``wp_hash(webhook id . time())``: one value per webhook per
+    second, so two different events in the same second share it. The key adds the SHA-256 of
+    the body: a redelivery of the same body is one delivery, a different body is another."""
+    key = f"{webhook_id}:{delivery_id}:{hashlib.sha256(body).hexdigest()}"
+    return key if len(key) <= _KEY_LEN else "sha256:" + hashlib.sha256(key.encode()).hexdigest()
 
 
 def _is_ping(headers: Mapping[str, str], body: bytes) -> str | None:
@@ -205,6 +80,7 @@ class WooCommerceConnector:
     def __init__(self, caller: Caller) -> None:
         self.caller = caller
         self._buckets: dict[str, Bucket] = {}
+        redact_http_logs()
 
     def verify(
         self, settings: WooCommerceSettings, headers: Mapping[str, str], body: bytes
@@ -225,11 +101,14 @@ class WooCommerceConnector:
                     "field": "X-WC-Webhook-Topic" if not topic else "X-WC-Webhook-Delivery-ID"
                 },
             )
-        return Delivery(topic.strip(), f"{headers.get('x-wc-webhook-id', '')}:{delivery.strip()}")
+        webhook = headers.get("x-wc-webhook-id", "").strip()
+        return Delivery(topic.strip(), _delivery_key(webhook, delivery.strip(), body))
 
     def parse(self, topic: str, body: bytes) -> Parsed:
         if topic in ORDER_TOPICS:
             return order_from_woo(as_json(body))
+        if topic == TRASHED:
+            return cancellation_from_woo(as_json(body))
         return None
 
     def fetch(
@@ -240,60 +119,84 @@ class WooCommerceConnector:
     def _send(self, channel: str, s: WooCommerceSettings, method: str, path: str, **kw: Any) -> Any:
         bucket = self._buckets.setdefault(channel, Bucket(rate=10.0, burst=20.0))
         bucket.take(1, self.caller.sleep)
-        response = self.caller.send(
-            method,
-            f"{s.site_url}/wp-json/wc/v3{path}",
-            channel=channel,
-            auth=(s.consumer_key, s.consumer_secret),
-            **kw,
-        )
-        return response.json()
+        if s.auth == "query":  # in the query string, never in the URL Podium reports
+            credentials = {"consumer_key": s.consumer_key, "consumer_secret": s.consumer_secret}
+            kw["params"] = {**(kw.get("params") or {}), **credentials}
+        else:
+            kw["auth"] = (s.consumer_key, s.consumer_secret)
+        try:
+            response = self.caller.send(
+                method, f"{s.site_url}/wp-json/wc/v3{path}", channel=channel, **kw
+            )
+        except DomainError as exc:
+            raise without_secrets(exc, (s.consumer_key, s.consumer_secret)) from None
+        try:
+            return response.json()
+        except ValueError:  # e.g. a security plugin's HTML page answered 200
+            raise PlatformError(
+                f"{method} {path} on {s.site_url}: WooCommerce's answer is not JSON "
+                f"({response.headers.get('content-type', 'no content type')}).",
+                details={"status": response.status_code},
+            ) from None
 
     def push(
         self, channel: str, settings: WooCommerceSettings, pushes: Sequence[LevelPush]
     ) -> PushResult:
-        products: list[dict[str, Any]] = []
-        variations: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        """Products through ``products/batch``, variations through their parent's
+        ``products/{parent}/variations/batch``, at most 100 items a call. An item the answer
+        refuses (or leaves out) is failed with WooCommerce's code and message."""
+        products: list[tuple[str, dict[str, Any]]] = []
+        variations: dict[str, list[tuple[str, dict[str, Any]]]] = defaultdict(list)
+        failed: dict[str, str] = {}
         for p in pushes:
-            product, _, variation = p.remote_id.partition(":")
+            ids = listing_ids(p.remote_id)
+            if ids is None:
+                failed[p.sku] = f"listing remote id {p.remote_id!r} is not <product>[:<variation>]"
+                continue
+            product, variation = ids
             update = {
                 "id": int(variation or product),
                 "manage_stock": True,
                 "stock_quantity": p.quantity,
             }
             if variation:
-                variations[product].append(update)
+                variations[product].append((p.sku, update))
             else:
-                products.append(update)
-        for start in range(0, len(products), _BATCH):
-            self._send(
-                channel,
-                settings,
-                "POST",
-                "/products/batch",
-                json={"update": products[start : start + _BATCH]},
-            )
-        for product, updates in variations.items():
-            for start in range(0, len(updates), _BATCH):
-                self._send(
-                    channel,
-                    settings,
-                    "POST",
-                    f"/products/{product}/variations/batch",
-                    json={"update": updates[start : start + _BATCH]},
+                products.append((p.sku, update))
+        calls = [("/products/batch", products)] + [
+            (f"/products/{product}/variations/batch", items)
+            for product, items in variations.items()
+        ]
+        for path, items in calls:
+            for start in range(0, len(items), _BATCH):
+                chunk = items[start : start + _BATCH]
+                answer = self._send(
+                    channel, settings, "POST", path, json={"update": [u for _, u in chunk]}
                 )
-        return PushResult([p.sku for p in pushes])
+                failed.update(refused(chunk, answer))
+        return PushResult([p.sku for p in pushes], failed=failed)
 
     def read_levels(
         self, channel: str, settings: WooCommerceSettings, listings: Sequence[LevelPush]
     ) -> dict[str, int | None]:
+        """What each listing shows; None where the platform has no such product (404) or the
+        listing's id cannot name one (never put in a URL as it is)."""
         shown: dict[str, int | None] = {}
         for p in listings:
-            product, _, variation = p.remote_id.partition(":")
+            shown[p.sku] = None
+            ids = listing_ids(p.remote_id)
+            if ids is None:
+                continue
+            product, variation = ids
             path = f"/products/{product}" + (f"/variations/{variation}" if variation else "")
-            found = self._send(channel, settings, "GET", path)
+            try:
+                found = self._send(channel, settings, "GET", path)
+            except DomainError as exc:
+                if exc.details.get("status") in (400, 404):  # gone from the shop
+                    continue
+                raise
             q = found.get("stock_quantity") if isinstance(found, dict) else None
-            shown[p.sku] = int(q) if q is not None else None
+            shown[p.sku] = count_of(q)
         return shown
 
     def discover(self, channel: str, settings: WooCommerceSettings) -> list[tuple[str, str]]:

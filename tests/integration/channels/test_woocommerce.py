@@ -18,7 +18,7 @@ SECRET = "woo-webhook-secret"
 
 @pytest.fixture
 def woo(api: Api, podium: Podium) -> Iterator[FakeWooCommerce]:
-    with FakeWooCommerce() as fake:
+    with FakeWooCommerce(products=("93", "22:317")) as fake:
         seed_store(api, {("TEE-M", "EAST"): 8, ("MUG", "EAST"): 3})
         settings = {
             "site_url": fake.url,
@@ -176,3 +176,181 @@ def test_woo_listings_are_learned_from_products_and_variations(
     assert api.ok("get", "/channels/woo/listings/HAT-S")["remote_id"] == "40:41"
     drain(podium)
     assert woo.stock["40:41"] == 0
+
+
+def _list(api: Api, sku: str, remote: str) -> None:
+    r = api.client.put(
+        f"/api/v1/channels/woo/listings/{sku}", json={"remote_id": remote}, headers=api.headers()
+    )
+    assert r.status_code == 200, r.text
+
+
+def test_a_refused_batch_item_is_not_pushed_retried_and_shown_in_health(
+    api: Api, podium: Podium, woo: FakeWooCommerce
+) -> None:
+    api.ok("post", "/products", {"sku": "HAT-S", "name": "Hat S"})
+    api.ok(
+        "post",
+        "/inventory/adjustments",
+        {"sku": "HAT-S", "warehouse": "EAST", "quantity": 4, "reason": "receipt"},
+    )
+    _list(api, "HAT-S", "777")  # a product id the shop does not have (deleted there)
+    api.ok(
+        "post",
+        "/inventory/adjustments",
+        {"sku": "TEE-M", "warehouse": "EAST", "quantity": -1, "reason": "damaged"},
+    )
+    drain(podium)
+    assert woo.stock["93"] == 7 and "777" not in woo.stock  # the rest of the call went through
+    health = api.ok("get", "/channels/woo/health")
+    assert health["push_errors"] >= 1
+    assert "HAT-S: woocommerce_rest_product_invalid_id: Invalid ID." in health["last_error"]
+    assert health["pending_pushes"] == 1  # HAT-S is still owed its count
+    [failed] = health["failed_pushes"]
+    assert (failed["sku"], failed["status"], failed["attempts"]) == ("HAT-S", "retrying", 1)
+    assert failed["reason"] == "woocommerce_rest_product_invalid_id: Invalid ID."
+    assert api.ok("get", "/channels/woo/listings/HAT-S")["pushed_available"] is None
+    woo.products.add("777")  # the merchant restores the product: the retry goes through
+    assert api.post("/channels/woo/sync", None, role="operator").status_code == 200
+    assert woo.stock["777"] == 4
+    health = api.ok("get", "/channels/woo/health")
+    assert health["pending_pushes"] == 0 and health["failed_pushes"] == []
+
+
+def test_a_refused_variation_keeps_its_sibling_pushed(
+    api: Api, podium: Podium, woo: FakeWooCommerce
+) -> None:
+    api.ok("post", "/products", {"sku": "MUG-XL", "name": "Mug XL"})
+    _list(api, "MUG-XL", "22:999")  # not a variation of product 22
+    api.ok(
+        "post",
+        "/inventory/adjustments",
+        {"sku": "MUG", "warehouse": "EAST", "quantity": -1, "reason": "damaged"},
+    )
+    drain(podium)
+    assert woo.stock["22:317"] == 2 and "22:999" not in woo.stock
+    health = api.ok("get", "/channels/woo/health")
+    assert "woocommerce_rest_product_variation_invalid_id" in health["last_error"]
+
+
+def test_a_trashed_woo_order_is_cancelled_and_its_stock_released(
+    api: Api, podium: Podium, woo: FakeWooCommerce
+) -> None:
+    order_id = _post(api, "order.created", _order(510, "MUG", 2)).json()["order_id"]
+    drain(podium)
+    assert woo.stock["22:317"] == 1
+    r = _post(api, "order.deleted", {"id": 510})
+    assert r.status_code == 200 and r.json()["status"] == "updated"
+    assert api.ok("get", f"/orders/{order_id}")["status"] == "cancelled"
+    drain(podium)
+    assert woo.stock["22:317"] == 3
+    timeline = api.ok("get", f"/orders/{order_id}/timeline")["items"]
+    assert any(
+        e["type"] == "channel.status_changed" and e["data"]["to"] == "trash" for e in timeline
+    )
+
+
+def test_a_trashed_woo_order_that_already_shipped_is_flagged_for_a_human(
+    api: Api, podium: Podium, woo: FakeWooCommerce
+) -> None:
+    order_id = _post(api, "order.created", _order(511, "TEE-M", 1)).json()["order_id"]
+    shipment = api.ok("get", f"/orders/{order_id}")["shipments"][0]["id"]
+    api.ok("post", f"/shipments/{shipment}/ship", {"tracking_number": "1Z9"}, role="warehouse")
+    r = _post(api, "order.deleted", {"id": "511"})
+    assert r.status_code == 200
+    assert api.ok("get", f"/orders/{order_id}")["status"] == "shipped"
+    timeline = api.ok("get", f"/orders/{order_id}/timeline")["items"]
+    [flag] = [e for e in timeline if e["type"] == "channel.cancel_refused"]
+    assert "every unit has shipped" in flag["message"] and flag["data"]["shipped"] == {"TEE-M": 1}
+
+
+def test_a_trash_arriving_before_its_order_cancels_the_order_when_it_arrives(
+    api: Api, podium: Podium, woo: FakeWooCommerce
+) -> None:
+    early = _post(api, "order.deleted", {"id": 512})
+    assert early.status_code == 200 and early.json()["status"] == "unmatched"
+    order_id = _post(api, "order.created", _order(512, "TEE-M", 1)).json()["order_id"]
+    assert api.ok("get", f"/orders/{order_id}")["status"] == "cancelled"
+
+
+def test_a_trash_with_a_bad_body_is_refused_with_a_reason_not_a_500(
+    api: Api, woo: FakeWooCommerce
+) -> None:
+    r = _post(api, "order.deleted", {"id": None})
+    assert r.status_code == 422 and r.json()["error"]["details"]["field"] == "id"
+
+
+def test_two_bodies_under_one_delivery_id_are_both_applied_and_a_resend_once(
+    api: Api, woo: FakeWooCommerce
+) -> None:
+    def post(payload: Any) -> Any:
+        body, headers = woo_webhook("order.created", payload, SECRET, delivery_id="same-second")
+        return api.client.post("/api/v1/channels/woo/webhooks", content=body, headers=headers)
+
+    first, second = post(_order(520, "TEE-M", 1)), post(_order(521, "TEE-M", 1))
+    assert first.json()["status"] == "created" and second.json()["status"] == "created"
+    again = post(_order(520, "TEE-M", 1))
+    assert again.json()["status"] == "duplicate"
+    assert len(api.ok("get", "/orders?channel=woo")["items"]) == 2
+
+
+def test_query_auth_on_an_http_site_is_refused_with_a_422_naming_the_field(
+    api: Api, woo: FakeWooCommerce
+) -> None:
+    r = api.client.patch(
+        "/api/v1/channels/woo/settings", json={"auth": "query"}, headers=api.headers()
+    )
+    assert r.status_code == 422
+    assert r.json()["error"]["details"]["field"] == "settings.auth"
+    assert "cs_test" not in r.text
+
+
+def test_a_trashed_woo_order_that_partly_shipped_cancels_the_rest_and_flags_the_shipped(
+    api: Api, podium: Podium, woo: FakeWooCommerce
+) -> None:
+    api.ok("post", "/products", {"sku": "CAP", "name": "Cap"})
+    api.ok(
+        "post",
+        "/inventory/adjustments",
+        {"sku": "CAP", "warehouse": "WEST", "quantity": 2, "reason": "receipt"},
+    )
+    payload = _order(513, "TEE-M", 1)
+    payload["line_items"].append(
+        {
+            "id": 2,
+            "name": "Cap",
+            "product_id": 95,
+            "variation_id": 0,
+            "quantity": 1,
+            "subtotal": "5.00",
+            "total": "5.00",
+            "sku": "CAP",
+            "price": 5,
+        }
+    )
+    payload["total"] = "14.00"
+    order_id = _post(api, "order.created", payload).json()["order_id"]
+    shipments = api.ok("get", f"/orders/{order_id}")["shipments"]
+    assert len(shipments) == 2  # TEE-M from EAST, CAP from WEST
+    east = next(s for s in shipments if s["warehouse"] == "EAST")
+    api.ok("post", f"/shipments/{east['id']}/ship", {"tracking_number": "1Z1"}, role="warehouse")
+    assert _post(api, "order.deleted", {"id": 513}).status_code == 200
+    order = api.ok("get", f"/orders/{order_id}")
+    cap = next(ln for ln in order["lines"] if ln["sku"] == "CAP")
+    assert cap["quantity_cancelled"] == 1  # what had not left is cancelled
+    timeline = api.ok("get", f"/orders/{order_id}/timeline")["items"]
+    [flag] = [e for e in timeline if e["type"] == "channel.cancelled_after_shipment"]
+    assert flag["data"]["shipped"] == {"TEE-M": 1} and "human" in flag["message"]
+
+
+def test_an_order_restored_from_the_trash_after_podium_cancelled_it_is_flagged(
+    api: Api, woo: FakeWooCommerce
+) -> None:
+    order_id = _post(api, "order.created", _order(514, "TEE-M", 1)).json()["order_id"]
+    _post(api, "order.deleted", {"id": 514})
+    restored = _order(514, "TEE-M", 1, modified="2026-11-20T12:00:00")
+    assert _post(api, "order.restored", restored).json()["status"] == "updated"
+    assert api.ok("get", f"/orders/{order_id}")["status"] == "cancelled"
+    timeline = api.ok("get", f"/orders/{order_id}/timeline")["items"]
+    [flag] = [e for e in timeline if e["type"] == "channel.reopened"]
+    assert flag["data"] == {"from": "trash", "to": "processing"} and "human" in flag["message"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from typing import Any
 
@@ -76,7 +77,8 @@ def test_a_bad_woo_signature_is_refused() -> None:
         connector.verify(_settings(), {k.lower(): v for k, v in headers.items()}, body)
     body, headers = woo_webhook("order.created", {"id": 1}, "wh-secret", "d1")
     ok = connector.verify(_settings(), {k.lower(): v for k, v in headers.items()}, body)
-    assert ok.topic == "order.created" and ok.delivery_id == "12:d1"
+    digest = hashlib.sha256(body).hexdigest()
+    assert ok.topic == "order.created" and ok.delivery_id == f"12:d1:{digest}"
 
 
 def test_a_cancelled_status_cancels() -> None:
