@@ -43,6 +43,7 @@ from podium.channels.woocommerce_payloads import (
 )
 from podium.channels.woocommerce_rest import (
     count_of,
+    credentials,
     listing_ids,
     redact_http_logs,
     refused,
@@ -119,11 +120,7 @@ class WooCommerceConnector:
     def _send(self, channel: str, s: WooCommerceSettings, method: str, path: str, **kw: Any) -> Any:
         bucket = self._buckets.setdefault(channel, Bucket(rate=10.0, burst=20.0))
         bucket.take(1, self.caller.sleep)
-        if s.auth == "query":  # in the query string, never in the URL Podium reports
-            credentials = {"consumer_key": s.consumer_key, "consumer_secret": s.consumer_secret}
-            kw["params"] = {**(kw.get("params") or {}), **credentials}
-        else:
-            kw["auth"] = (s.consumer_key, s.consumer_secret)
+        kw = credentials(s.auth, s.consumer_key, s.consumer_secret, **kw)
         try:
             response = self.caller.send(
                 method, f"{s.site_url}/wp-json/wc/v3{path}", channel=channel, **kw

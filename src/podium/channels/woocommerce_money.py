@@ -37,6 +37,7 @@ import httpx
 from podium.channels.connector import PlatformError, RefundPush
 from podium.channels.http import Caller
 from podium.channels.settings import WooCommerceSettings
+from podium.channels.woocommerce_rest import credentials
 from podium.money import format_amount, minor_unit
 
 __all__ = ["META_KEY", "cancel", "refund", "refund_body", "refund_made_for"]
@@ -162,7 +163,7 @@ def _post_once(
     url = f"{s.site_url}/wp-json/wc/v3{path}"
     try:
         response = woo.caller.client.request(
-            "POST", url, json=body, auth=(s.consumer_key, s.consumer_secret)
+            "POST", url, **credentials(s.auth, s.consumer_key, s.consumer_secret, json=body)
         )
     except httpx.TransportError as exc:
         raise PlatformError(f"POST {url} failed: {type(exc).__name__}: {exc}") from exc

@@ -11,7 +11,14 @@ from typing import Any
 
 from podium.errors import DomainError
 
-__all__ = ["count_of", "listing_ids", "redact_http_logs", "refused", "without_secrets"]
+__all__ = [
+    "count_of",
+    "credentials",
+    "listing_ids",
+    "redact_http_logs",
+    "refused",
+    "without_secrets",
+]
 
 
 _CREDENTIAL_PARAM = re.compile(r"(consumer_(?:key|secret)=)[^&\s\"']*")
@@ -25,6 +32,18 @@ class _RedactQueryCredentials(logging.Filter):
         if "consumer_" in message:
             record.msg, record.args = _CREDENTIAL_PARAM.sub(r"\1****", message), None
         return True
+
+
+def credentials(auth: str, key: str, secret: str, **kw: Any) -> dict[str, Any]:
+    """The request's keyword arguments with the REST credentials added: HTTP Basic, or the
+    ``consumer_key``/``consumer_secret`` query parameters (``auth: "query"``, for hosts that
+    strip ``Authorization``) kept out of the URL Podium reports."""
+    if auth == "query":
+        return {
+            **kw,
+            "params": {**(kw.get("params") or {}), "consumer_key": key, "consumer_secret": secret},
+        }
+    return {**kw, "auth": (key, secret)}
 
 
 def redact_http_logs() -> None:

@@ -38,8 +38,10 @@ def _error(status: int, code: str, message: str) -> Reply:
 
 
 class FakeWooCommerceMoney(FakeWooCommerce):
-    def __init__(self, key: str = "ck_test", secret: str = "cs_test") -> None:
-        super().__init__(key, secret)
+    def __init__(
+        self, key: str = "ck_test", secret: str = "cs_test", products: tuple[str, ...] = ("93",)
+    ) -> None:
+        super().__init__(key, secret, products=products)
         self.refunds: dict[str, list[dict[str, Any]]] = {}  # order id -> refunds, newest first
         self.refund_posts = 0  # POSTs to /refunds, accepted or not
         self.gateway_refunds = True  # the order's gateway supports automatic refunds
