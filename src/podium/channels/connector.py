@@ -43,6 +43,10 @@ class Fulfilment:
     tracking_number: str | None
     carrier: str | None
     tracking_url: str | None
+    # Which parcel of the order this is (1, 2, … in the order the shipments were made), and who
+    # carries it as the label names it ("USPS", "FedEx"), when a label was bought in Podium.
+    package: int | None = None
+    carrier_name: str | None = None
 
 
 Parsed = ChannelOrder | ChannelRefund | None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 
-from podium import fulfillment, orders
+from podium import carriers, fulfillment, orders
 from podium.channels import _store as store
 from podium.channels.connector import Connectors, Fulfilment
 from podium.channels.registry import typed
@@ -46,12 +46,16 @@ def on_shipment_shipped(db: Database, connectors: Connectors) -> Callable[[Envel
         if connector is None or known is None or row is None:
             return  # not an order a connector captured
         shipment = fulfillment.get_shipment(db, shipment_id)
+        made = sorted(s.id for s in order.shipments)
+        label = carriers.current_labels(db, [shipment_id]).get(shipment_id)
         fulfilment = Fulfilment(
             external_id=order.external_id,
             lines=[_line(listed, ln.sku, ln.quantity) for ln in shipment.lines],
             tracking_number=shipment.tracking_number,
             carrier=shipment.carrier,
             tracking_url=shipment.tracking_url,
+            package=made.index(shipment_id) + 1 if shipment_id in made else None,
+            carrier_name=label.carrier_name if label is not None else None,
         )
         connector.mark_shipped(order.channel, typed(row["type"], row["settings"]), fulfilment)
         with db.write() as conn:
