@@ -68,9 +68,16 @@ def operation(
     return template, op, params
 
 
+_validators: dict[tuple[int, str], Draft4Validator] = {}
+
+
 def _validator(model: dict[str, Any], schema: dict[str, Any]) -> Draft4Validator:
-    root = {**schema, "definitions": model.get("definitions", {})}
-    return Draft4Validator(root)
+    key = (id(model), json.dumps(schema, sort_keys=True))
+    found = _validators.get(key)
+    if found is None:
+        root = {**schema, "definitions": model.get("definitions", {})}
+        found = _validators[key] = Draft4Validator(root)
+    return found
 
 
 def _errors(model: dict[str, Any], schema: dict[str, Any], value: Any, where: str) -> list[str]:
