@@ -58,7 +58,7 @@ class Sent:
 def sent() -> Iterator[tuple[Sent, AmazonConnector, FakeAmazon]]:
     recorder = Sent()
     client = httpx.Client(timeout=10.0, event_hooks={"request": [recorder]})
-    with FakeAmazon() as fake:
+    with client, FakeAmazon() as fake:
         yield recorder, AmazonConnector(Caller(client, sleep=lambda _: None)), fake
 
 

@@ -257,6 +257,9 @@ class FakeAmazon(FakeServer):
         self.queries.append(query)
         if "NextToken" in query:
             since, start, statuses, channels = json.loads(query["NextToken"][0])
+        elif "LastUpdatedAfter" not in query:
+            # Amazon: CreatedAfter or LastUpdatedAfter is required (the fake serves the latter)
+            return _invalid(["Either CreatedAfter or LastUpdatedAfter must be specified"])
         else:
             since, start = query["LastUpdatedAfter"][0], 0
             statuses = query.get("OrderStatuses", [""])[0].split(",")

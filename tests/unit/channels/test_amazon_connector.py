@@ -38,8 +38,10 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def connector(clock: Clock) -> AmazonConnector:
-    return AmazonConnector(Caller(sleep=lambda s: time.sleep(min(s, 0.1))), clock=clock)
+def connector(clock: Clock) -> Iterator[AmazonConnector]:
+    caller = Caller(sleep=lambda s: time.sleep(min(s, 0.1)))
+    with caller.client:
+        yield AmazonConnector(caller, clock=clock)
 
 
 def _settings(fake: FakeAmazon, **extra: Any) -> AmazonSettings:
@@ -229,12 +231,14 @@ def test_a_stock_push_merges_and_keeps_handling_time_and_restock_date(
 def test_a_burst_answered_429_is_waited_out_and_amazons_rate_is_adopted(
     fake: FakeAmazon,
 ) -> None:
-    connector = AmazonConnector(Caller())  # Amazon sends no Retry-After: the caller waits 1 s
+    caller = Caller()  # Amazon sends no Retry-After: the caller waits 1 s
+    connector = AmazonConnector(caller)
     fake.limits["listings"] = Bucket(2.0, 2.0)
     for n in range(5):
         _push(connector, fake, remote=f"S-{n}", qty=n)
     assert fake.throttled >= 1 and len(fake.quantities) == 5
     assert connector._buckets[("amz", "listings")].rate == 2.0
+    caller.client.close()
 
 
 def _fulfilment(order_id: str, package: int, carrier: str | None, name: str | None) -> Fulfilment:
