@@ -17,7 +17,6 @@ Which orders are work, and how money is read: see ``amazon_payloads``.
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -25,7 +24,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import quote
 
-from podium.channels.amazon_auth import TokenCache, exchange_refresh_token
 from podium.channels.amazon_payloads import (
     NOT_YET,
     ORDER_STATUSES,
@@ -33,8 +31,9 @@ from podium.channels.amazon_payloads import (
     is_news_only,
     order_from_amazon,
 )
+from podium.channels.amazon_session import ORDERS_PATH, SpApi
 from podium.channels.connector import Fulfilment, Parsed, PlatformError, Unsupported
-from podium.channels.http import Bucket, Caller
+from podium.channels.http import Caller
 from podium.channels.model import ChannelOrder, Delivery, LevelPush, PushResult
 from podium.channels.settings import AmazonSettings
 from podium.channels.spec import ConnectorSpec
@@ -42,21 +41,6 @@ from podium.channels.spec import ConnectorSpec
 __all__ = ["SPEC", "AmazonConnector", "order_from_amazon"]
 
 log = logging.getLogger("podium.channels.amazon")
-_RATES = {
-    "getOrders": (0.0167, 20.0),
-    "getOrderItems": (0.5, 30.0),
-    "listings": (5.0, 10.0),
-    "confirmShipment": (2.0, 10.0),
-    "createRestrictedDataToken": (1.0, 10.0),
-}
-RDT_PATH = "/tokens/2021-03-01/restrictedDataToken"
-ORDERS_PATH = "/orders/v0/orders"
-RESTRICTED = {
-    "method": "GET",
-    "path": ORDERS_PATH,
-    "dataElements": ["buyerInfo", "shippingAddress"],
-}
-REFUSAL_KEPT = 900.0  # seconds a refused RDT is remembered before asking again
 
 
 def _path(value: str) -> str:
@@ -74,114 +58,14 @@ class AmazonConnector:
         first_poll_days: int = 30,
         clock: Callable[[], float] = time.time,
     ) -> None:
-        self.caller = caller
+        self.api = SpApi(caller, clock)
         self.first_poll = timedelta(days=first_poll_days)
-        self.tokens = TokenCache(clock)
-        self._buckets: dict[tuple[str, str], Bucket] = {}
 
     def verify(self, settings: AmazonSettings, headers: Mapping[str, str], body: bytes) -> Delivery:
         raise Unsupported("Amazon orders are polled (podium channels poll), not pushed here.")
 
     def parse(self, topic: str, body: bytes) -> Parsed:
         return None
-
-    # --- auth ----------------------------------------------------------------------------------
-
-    def _lwa_key(self, channel: str, s: AmazonSettings) -> tuple[str, ...]:
-        return ("lwa", channel, s.token_endpoint, s.client_id or "", s.refresh_token or "")
-
-    def _access_token(self, channel: str, s: AmazonSettings) -> str:
-        if not s.uses_lwa:
-            return s.access_token or ""  # a channel set up before Login with Amazon
-        key = self._lwa_key(channel, s)
-        token = self.tokens.get(key)
-        if token is None:
-            token, lifetime = exchange_refresh_token(self.caller, channel, s)
-            self.tokens.put(key, token, lifetime)
-        return token
-
-    def _rdt_key(self, channel: str, s: AmazonSettings) -> tuple[str, ...]:
-        return ("rdt", *self._lwa_key(channel, s)[1:], s.access_token or "")
-
-    def _restricted_token(self, channel: str, s: AmazonSettings) -> str | None:
-        """An RDT for getOrders with buyer info and address; None when Amazon refuses one."""
-        key = self._rdt_key(channel, s)
-        token = self.tokens.get(key)
-        if token is not None:
-            return token or None  # "" remembers a refusal
-        try:
-            answer = self._call(
-                channel,
-                s,
-                "createRestrictedDataToken",
-                "POST",
-                RDT_PATH,
-                json={"restrictedResources": [RESTRICTED]},
-            )
-        except PlatformError as exc:
-            if exc.details.get("status") not in (400, 401, 403):
-                raise
-            log.warning("channel %s: Amazon refused a Restricted Data Token: %s", channel, exc)
-            self.tokens.put(key, "", REFUSAL_KEPT)
-            return None
-        token = answer.get("restrictedDataToken") if isinstance(answer, dict) else None
-        if not isinstance(token, str) or not token:
-            return None
-        self.tokens.put(key, token, float(answer.get("expiresIn") or 3600))
-        return token
-
-    # --- calls ---------------------------------------------------------------------------------
-
-    def _bucket(self, channel: str, operation: str) -> Bucket:
-        key = (channel, operation)
-        bucket = self._buckets.get(key)
-        if bucket is None:
-            bucket = self._buckets[key] = Bucket(*_RATES[operation])
-        return bucket
-
-    def _call(
-        self,
-        channel: str,
-        s: AmazonSettings,
-        operation: str,
-        method: str,
-        path: str,
-        *,
-        token: str | None = None,
-        **kw: Any,
-    ) -> Any:
-        """One SP-API call with the channel's access token (or ``token``, an RDT); a 401/403
-        drops the cached token and tries once more with a fresh one."""
-        bucket = self._bucket(channel, operation)
-        for attempt in (1, 2):
-            bucket.take(1, self.caller.sleep)
-            headers = {
-                "x-amz-access-token": token or self._access_token(channel, s),
-                "user-agent": "Podium/0.1 (Language=Python)",
-            }
-            try:
-                response = self.caller.send(
-                    method, f"{s.endpoint}{path}", channel=channel, headers=headers, **kw
-                )
-            except PlatformError as exc:
-                if attempt == 1 and exc.details.get("status") in (401, 403) and s.uses_lwa:
-                    self.tokens.drop(self._lwa_key(channel, s))
-                    if token is None:
-                        continue
-                if not s.uses_lwa and exc.details.get("status") in (401, 403):
-                    raise PlatformError(
-                        f"{exc.message} (this channel has a fixed access_token, which Amazon "
-                        "expires after an hour: set client_id, client_secret and refresh_token "
-                        "for Login with Amazon)",
-                        details=exc.details,
-                    ) from exc
-                raise
-            limit = response.headers.get("x-amzn-RateLimit-Limit")
-            if limit:
-                with contextlib.suppress(ValueError):
-                    bucket.rate = max(0.001, float(limit))
-            return response.json() if response.content else {}
-        raise RuntimeError("unreachable")
 
     # --- orders --------------------------------------------------------------------------------
 
@@ -198,7 +82,7 @@ class AmazonConnector:
         orders: list[ChannelOrder] = []
         newest = since
         while True:
-            rdt = self._restricted_token(channel, settings)
+            rdt = self.api.restricted_token(channel, settings)
             page = self._orders_page(channel, settings, params, rdt)
             payload = page.get("payload") or {}
             for raw in payload.get("Orders") or []:
@@ -221,16 +105,18 @@ class AmazonConnector:
         self, channel: str, s: AmazonSettings, params: dict[str, Any], rdt: str | None
     ) -> Any:
         if rdt is None:
-            return self._call(channel, s, "getOrders", "GET", ORDERS_PATH, params=params)
+            return self.api.call(channel, s, "getOrders", "GET", ORDERS_PATH, params=params)
         try:
-            return self._call(channel, s, "getOrders", "GET", ORDERS_PATH, params=params, token=rdt)
+            return self.api.call(
+                channel, s, "getOrders", "GET", ORDERS_PATH, params=params, token=rdt
+            )
         except PlatformError as exc:
             if exc.details.get("status") not in (401, 403):
                 raise
             # The RDT expired early or was revoked: a fresh one, once.
-            self.tokens.drop(self._rdt_key(channel, s))
-            fresh = self._restricted_token(channel, s)
-            return self._call(
+            self.api.drop_restricted(channel, s)
+            fresh = self.api.restricted_token(channel, s)
+            return self.api.call(
                 channel, s, "getOrders", "GET", ORDERS_PATH, params=params, token=fresh
             )
 
@@ -238,7 +124,7 @@ class AmazonConnector:
         items: list[dict[str, Any]] = []
         params: dict[str, Any] = {}
         while True:
-            page = self._call(
+            page = self.api.call(
                 channel,
                 s,
                 "getOrderItems",
@@ -274,7 +160,7 @@ class AmazonConnector:
                     }
                 ],
             }
-            answer = self._call(
+            answer = self.api.call(
                 channel,
                 settings,
                 "listings",
@@ -293,7 +179,7 @@ class AmazonConnector:
     ) -> dict[str, int | None]:
         shown: dict[str, int | None] = {}
         for p in listings:
-            found = self._call(
+            found = self.api.call(
                 channel,
                 settings,
                 "listings",
@@ -342,7 +228,7 @@ class AmazonConnector:
         if name is not None:
             package["carrierName"] = name
         body = {"marketplaceId": settings.marketplace_id, "packageDetail": package}
-        self._call(
+        self.api.call(
             channel,
             settings,
             "confirmShipment",

@@ -237,7 +237,7 @@ def test_a_burst_answered_429_is_waited_out_and_amazons_rate_is_adopted(
     for n in range(5):
         _push(connector, fake, remote=f"S-{n}", qty=n)
     assert fake.throttled >= 1 and len(fake.quantities) == 5
-    assert connector._buckets[("amz", "listings")].rate == 2.0
+    assert connector.api.buckets[("amz", "listings")].rate == 2.0
     caller.client.close()
 
 
