@@ -1,161 +1,65 @@
 """Amazon SP-API: orders polled (``getOrders`` with ``LastUpdatedAfter`` and ``NextToken``, then
 ``getOrderItems``) behind a durable cursor; stock through the Listings Items API
-(``patchListingsItem``, ``fulfillment_availability``); shipments confirmed with tracking.
+(``patchListingsItem``, ``merge`` on ``fulfillment_availability``); shipments confirmed with
+tracking, one package reference per parcel.
 
-Rate limits are Amazon's documented defaults, kept per channel and operation: getOrders
-0.0167 req/s (burst 20), getOrderItems 0.5/s (burst 30), listings 5/s (burst 10),
-confirmShipment 2/s (burst 10); a 429 is waited out.
+Auth is Login with Amazon (see ``amazon_auth``): a cached access token, refreshed once when
+Amazon answers 401/403. Buyer name, e-mail and address come with a Restricted Data Token for
+getOrders; when Amazon refuses one, orders are still captured and held for their address.
 
-Money: an Amazon order is priced in one marketplace currency (``OrderTotal``'s, else the first
-item's). An amount in another currency, or one that currency cannot hold exactly (``"25.99"``
-JPY), is never converted or rounded: the order is captured with that amount left out, the
-amounts as sent are written on its timeline, and it is held (reason ``payment``) for a human.
+Rate limits are Amazon's documented defaults, kept per channel and operation (and moved to
+what Amazon's ``x-amzn-RateLimit-Limit`` header says): getOrders 0.0167 req/s (burst 20),
+getOrderItems 0.5/s (burst 30), listings 5/s (burst 10), confirmShipment 2/s (burst 10),
+createRestrictedDataToken 1/s (burst 10); a 429 is waited out.
+
+Which orders are work, and how money is read: see ``amazon_payloads``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from urllib.parse import quote
 
+from podium.channels.amazon_payloads import (
+    NOT_YET,
+    ORDER_STATUSES,
+    amazon_carrier,
+    is_news_only,
+    order_from_amazon,
+)
+from podium.channels.amazon_session import ORDERS_PATH, SpApi
 from podium.channels.connector import Fulfilment, Parsed, PlatformError, Unsupported
-from podium.channels.http import Bucket, Caller
-from podium.channels.model import ChannelLine, ChannelOrder, Delivery, LevelPush, PushResult
-from podium.channels.parsing import MoneyReader, clean_sku, parse_time, text
+from podium.channels.http import Caller
+from podium.channels.model import ChannelOrder, Delivery, LevelPush, PushResult
 from podium.channels.settings import AmazonSettings
 from podium.channels.spec import ConnectorSpec
-from podium.errors import ValidationFailed
-from podium.payments import PaymentFact, TxKind
 
 __all__ = ["SPEC", "AmazonConnector", "order_from_amazon"]
 
-# Orders Amazon says not to ship (yet): payment pending, pre-orders. Polled again when they move.
-NOT_YET = frozenset({"Pending", "PendingAvailability"})
-MARKETPLACE_COUNTRY = {
-    "ATVPDKIKX0DER": "US",
-    "A2EUQ1WTGCTBG2": "CA",
-    "A1AM78C64UM0Y8": "MX",
-    "A1F83G8C2ARO7P": "GB",
-    "A1PA6795UKMFR9": "DE",
-    "A13V1IB3VIYZZH": "FR",
-    "APJ6JRA9NG5V4": "IT",
-    "A1RKKUPIHCS9HS": "ES",
-    "A1VC38T7YXB528": "JP",
-    "A39IBJ37TRP1C6": "AU",
-}
-_RATES = {
-    "getOrders": (0.0167, 20.0),
-    "getOrderItems": (0.5, 30.0),
-    "listings": (5.0, 10.0),
-    "confirmShipment": (2.0, 10.0),
-}
+log = logging.getLogger("podium.channels.amazon")
 
 
-def _money(m: Any) -> tuple[Any, str | None]:
-    if not isinstance(m, dict):
-        return None, None
-    return m.get("Amount"), m.get("CurrencyCode")
-
-
-def _address(raw: Any, marketplace: str | None) -> dict[str, Any]:
-    if isinstance(raw, dict) and raw.get("CountryCode"):
-        out = {
-            "name": text(raw.get("Name")),
-            "line1": text(raw.get("AddressLine1")),
-            "line2": text(raw.get("AddressLine2")),
-            "city": text(raw.get("City"), 100),
-            "region": text(raw.get("StateOrRegion"), 100),
-            "postal_code": text(raw.get("PostalCode"), 20),
-            "country": str(raw["CountryCode"]).upper(),
-            "phone": text(raw.get("Phone"), 50),
-        }
-        return {k: v for k, v in out.items() if v is not None}
-    # Restricted data (no address role, or not shipped yet): the marketplace's country.
-    return {"country": MARKETPLACE_COUNTRY.get(marketplace or "", "US")}
-
-
-def order_from_amazon(order: dict[str, Any], items: Sequence[dict[str, Any]]) -> ChannelOrder:
-    if "AmazonOrderId" not in order:
-        raise ValidationFailed("Not an Amazon order.", code="invalid_payload")
-    _, total_currency = _money(order.get("OrderTotal"))
-    first_item = next((_money(i.get("ItemPrice"))[1] for i in items if i.get("ItemPrice")), None)
-    currency = (total_currency or first_item or "USD").upper()
-    money = MoneyReader(currency)
-
-    def read(m: Any, what: str) -> int:
-        amount, cur = _money(m)
-        return money.read(amount, what, cur) if amount is not None else 0
-
-    lines, shipping, tax, discount = [], 0, 0, 0
-    for i, item in enumerate(items):
-        quantity = int(item.get("QuantityOrdered") or 0)
-        if quantity <= 0:
-            continue
-        line_total = read(item.get("ItemPrice"), f"item {item.get('SellerSKU')} ItemPrice")
-        if line_total % quantity:
-            money.problems.append(
-                f"item {item.get('SellerSKU')} ItemPrice does not divide by its quantity"
-            )
-        remote = str(item.get("SellerSKU") or item.get("ASIN") or f"item:{i}")
-        lines.append(
-            ChannelLine(
-                sku=clean_sku(item.get("SellerSKU"), f"asin:{item.get('ASIN')}"),
-                name=text(item.get("Title"), 300) or remote,
-                quantity=quantity,
-                unit_price=line_total // quantity,  # ItemPrice is the line total
-                remote_id=remote,
-            )
-        )
-        shipping += read(item.get("ShippingPrice"), "ShippingPrice")
-        shipping += read((item.get("BuyerInfo") or {}).get("GiftWrapPrice"), "GiftWrapPrice")
-        tax += read(item.get("ItemTax"), "ItemTax") + read(item.get("ShippingTax"), "ShippingTax")
-        discount += read(item.get("PromotionDiscount"), "PromotionDiscount")
-        discount += read(item.get("ShippingDiscount"), "ShippingDiscount")
-    total_amount, _ = _money(order.get("OrderTotal"))
-    total = money.read(total_amount, "OrderTotal") if total_amount is not None else None
-    buyer = order.get("BuyerInfo") if isinstance(order.get("BuyerInfo"), dict) else {}
-    status = str(order.get("OrderStatus") or "Unshipped")
-    address = _address(order.get("ShippingAddress"), order.get("MarketplaceId"))
-    return ChannelOrder(
-        external_id=str(order["AmazonOrderId"]),
-        number=str(order["AmazonOrderId"]),
-        currency=currency,
-        lines=lines,
-        updated_at=parse_time(order.get("LastUpdateDate")),
-        status=status,
-        cancelled=status == "Canceled",
-        placed_at=parse_time(order.get("PurchaseDate")),
-        email=text((buyer or {}).get("BuyerEmail"), 320),
-        name=text((buyer or {}).get("BuyerName")) or address.get("name"),
-        address=address,
-        shipping=shipping,
-        tax=tax,
-        discount=discount,
-        total=total,
-        notes=list(money.problems),
-        review="; ".join(money.problems)[:1000] or None,
-        payments=_paid(status, total, str(order["AmazonOrderId"])),
-        paid_by_channel=True,
-    )
-
-
-# Amazon collects the money: once an order is Unshipped or (Partially)Shipped, it is paid.
-_PAID = {"Unshipped", "PartiallyShipped", "Shipped"}
-
-
-def _paid(status: str, total: int | None, order_id: str) -> list[PaymentFact]:
-    if status in _PAID and total:
-        return [PaymentFact(TxKind.CAPTURE, total, reference=order_id)]
-    return []
+def _path(value: str) -> str:
+    """One URL path segment: ``SKU#1`` → ``SKU%231`` (also ``/``, space, ``?``, ``%``)."""
+    return quote(value, safe="")
 
 
 class AmazonConnector:
     type = "amazon"
 
-    def __init__(self, caller: Caller, *, first_poll_days: int = 30) -> None:
-        self.caller = caller
+    def __init__(
+        self,
+        caller: Caller,
+        *,
+        first_poll_days: int = 30,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.api = SpApi(caller, clock)
         self.first_poll = timedelta(days=first_poll_days)
-        self._buckets: dict[tuple[str, str], Bucket] = {}
 
     def verify(self, settings: AmazonSettings, headers: Mapping[str, str], body: bytes) -> Delivery:
         raise Unsupported("Amazon orders are polled (podium channels poll), not pushed here.")
@@ -163,19 +67,7 @@ class AmazonConnector:
     def parse(self, topic: str, body: bytes) -> Parsed:
         return None
 
-    def _call(
-        self, channel: str, s: AmazonSettings, operation: str, method: str, path: str, **kw: Any
-    ) -> Any:
-        key = (channel, operation)
-        bucket = self._buckets.get(key)
-        if bucket is None:
-            bucket = self._buckets[key] = Bucket(*_RATES[operation])
-        bucket.take(1, self.caller.sleep)
-        headers = {"x-amz-access-token": s.access_token, "user-agent": "Podium/0.1"}
-        response = self.caller.send(
-            method, f"{s.endpoint}{path}", channel=channel, headers=headers, **kw
-        )
-        return response.json() if response.content else {}
+    # --- orders --------------------------------------------------------------------------------
 
     def fetch(
         self, channel: str, settings: AmazonSettings, cursor: str | None
@@ -184,66 +76,96 @@ class AmazonConnector:
         params: dict[str, Any] = {
             "MarketplaceIds": settings.marketplace_id,
             "LastUpdatedAfter": since,
+            "OrderStatuses": ",".join(ORDER_STATUSES),
+            "FulfillmentChannels": "MFN,AFN",
         }
         orders: list[ChannelOrder] = []
         newest = since
         while True:
-            page = self._call(
-                channel, settings, "getOrders", "GET", "/orders/v0/orders", params=params
-            )
+            rdt = self.api.restricted_token(channel, settings)
+            page = self._orders_page(channel, settings, params, rdt)
             payload = page.get("payload") or {}
             for raw in payload.get("Orders") or []:
-                updated = str(raw.get("LastUpdateDate") or "")
-                newest = max(newest, updated)
+                if not isinstance(raw, dict) or not raw.get("AmazonOrderId"):
+                    log.warning("channel %s: an order without AmazonOrderId: %r", channel, raw)
+                    continue
+                newest = max(newest, str(raw.get("LastUpdateDate") or ""))
                 if raw.get("OrderStatus") in NOT_YET:
                     continue
-                items = self._items(channel, settings, str(raw["AmazonOrderId"]))
-                orders.append(order_from_amazon(raw, items))
+                news = is_news_only(raw)  # applied to known orders only: items not needed
+                items = [] if news else self._items(channel, settings, str(raw["AmazonOrderId"]))
+                orders.append(order_from_amazon(raw, items, restricted_refused=rdt is None))
             token = payload.get("NextToken")
             if not token:
                 break
             params = {"MarketplaceIds": settings.marketplace_id, "NextToken": token}
         return orders, newest
 
+    def _orders_page(
+        self, channel: str, s: AmazonSettings, params: dict[str, Any], rdt: str | None
+    ) -> Any:
+        if rdt is None:
+            return self.api.call(channel, s, "getOrders", "GET", ORDERS_PATH, params=params)
+        try:
+            return self.api.call(
+                channel, s, "getOrders", "GET", ORDERS_PATH, params=params, token=rdt
+            )
+        except PlatformError as exc:
+            if exc.details.get("status") not in (401, 403):
+                raise
+            # The RDT expired early or was revoked: a fresh one, once.
+            self.api.drop_restricted(channel, s)
+            fresh = self.api.restricted_token(channel, s)
+            return self.api.call(
+                channel, s, "getOrders", "GET", ORDERS_PATH, params=params, token=fresh
+            )
+
     def _items(self, channel: str, s: AmazonSettings, order_id: str) -> list[dict[str, Any]]:
         items: list[dict[str, Any]] = []
         params: dict[str, Any] = {}
         while True:
-            page = self._call(
+            page = self.api.call(
                 channel,
                 s,
                 "getOrderItems",
                 "GET",
-                f"/orders/v0/orders/{order_id}/orderItems",
+                f"{ORDERS_PATH}/{_path(order_id)}/orderItems",
                 params=params,
             )
             payload = page.get("payload") or {}
-            items.extend(payload.get("OrderItems") or [])
+            items.extend(i for i in payload.get("OrderItems") or [] if isinstance(i, dict))
             token = payload.get("NextToken")
             if not token:
                 return items
             params = {"NextToken": token}
 
+    # --- stock ---------------------------------------------------------------------------------
+
+    def _listing_path(self, s: AmazonSettings, remote_id: str) -> str:
+        return f"/listings/2021-08-01/items/{_path(s.seller_id)}/{_path(remote_id)}"
+
     def push(
         self, channel: str, settings: AmazonSettings, pushes: Sequence[LevelPush]
     ) -> PushResult:
         for p in pushes:
+            # ``merge`` keeps what the listing says besides the count (handling time, restock
+            # date); ``replace`` would wipe them.
             body = {
                 "productType": settings.product_type,
                 "patches": [
                     {
-                        "op": "replace",
+                        "op": "merge",
                         "path": "/attributes/fulfillment_availability",
                         "value": [{"fulfillment_channel_code": "DEFAULT", "quantity": p.quantity}],
                     }
                 ],
             }
-            answer = self._call(
+            answer = self.api.call(
                 channel,
                 settings,
                 "listings",
                 "PATCH",
-                f"/listings/2021-08-01/items/{settings.seller_id}/{p.remote_id}",
+                self._listing_path(settings, p.remote_id),
                 params={"marketplaceIds": settings.marketplace_id},
                 json=body,
             )
@@ -257,12 +179,12 @@ class AmazonConnector:
     ) -> dict[str, int | None]:
         shown: dict[str, int | None] = {}
         for p in listings:
-            found = self._call(
+            found = self.api.call(
                 channel,
                 settings,
                 "listings",
                 "GET",
-                f"/listings/2021-08-01/items/{settings.seller_id}/{p.remote_id}",
+                self._listing_path(settings, p.remote_id),
                 params={
                     "marketplaceIds": settings.marketplace_id,
                     "includedData": "fulfillmentAvailability",
@@ -285,6 +207,8 @@ class AmazonConnector:
             "PUT /channels/{code}/listings/{sku} and remote_id = the seller SKU."
         )
 
+    # --- shipments -----------------------------------------------------------------------------
+
     def mark_shipped(self, channel: str, settings: AmazonSettings, f: Fulfilment) -> None:
         items = self._items(channel, settings, f.external_id)
         by_sku = {str(i.get("SellerSKU")): str(i["OrderItemId"]) for i in items}
@@ -293,22 +217,23 @@ class AmazonConnector:
             for sku, q, remote in f.lines
             if (seller_sku := remote or sku) in by_sku
         ]
-        body = {
-            "marketplaceId": settings.marketplace_id,
-            "packageDetail": {
-                "packageReferenceId": "1",
-                "carrierCode": f.carrier or "Other",
-                "trackingNumber": f.tracking_number or "",
-                "shipDate": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-                "orderItems": order_items,
-            },
+        code, name = amazon_carrier(f.carrier_name, f.carrier)
+        package: dict[str, Any] = {
+            "packageReferenceId": str(f.package or 1),  # unique per parcel of the order
+            "carrierCode": code,
+            "trackingNumber": f.tracking_number or "",
+            "shipDate": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "orderItems": order_items,
         }
-        self._call(
+        if name is not None:
+            package["carrierName"] = name
+        body = {"marketplaceId": settings.marketplace_id, "packageDetail": package}
+        self.api.call(
             channel,
             settings,
             "confirmShipment",
             "POST",
-            f"/orders/v0/orders/{f.external_id}/shipmentConfirmation",
+            f"{ORDERS_PATH}/{_path(f.external_id)}/shipmentConfirmation",
             json=body,
         )
 
@@ -317,7 +242,7 @@ SPEC = ConnectorSpec(
     type="amazon",
     label="Amazon SP-API: orders polled, stock pushed to listings",
     settings=AmazonSettings,
-    secret_fields=frozenset({"access_token"}),
+    secret_fields=frozenset({"access_token", "client_secret", "refresh_token"}),
     build=AmazonConnector,
     polled=True,
 )

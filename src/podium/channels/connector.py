@@ -56,6 +56,8 @@ class Fulfilment:
     # when the order was captured); empty for orders captured before they were kept.
     line_items: list[tuple[str, int]] = field(default_factory=list)
     shipment_id: str | None = None  # Podium's shipment (a package reference the platform keeps)
+    # Which parcel of the order this is (1, 2, … in the order the shipments were made).
+    package: int | None = None
     # Who carries it when Podium bought the label (the label's carrier name: "USPS", "FedEx");
     # ``carrier`` is the shipment's carrier account code or what was typed when shipping.
     carrier_name: str | None = None

@@ -71,6 +71,7 @@ def on_shipment_shipped(db: Database, connectors: Connectors) -> Callable[[Envel
         shipment = fulfillment.get_shipment(db, shipment_id)
         with db.read() as conn:
             kept = store.channel_order_lines_of(conn, order.channel, order.external_id)
+        made = sorted(s.id for s in order.shipments)
         label = carriers.current_labels(db, [shipment_id]).get(shipment_id)
         fulfilment = Fulfilment(
             external_id=order.external_id,
@@ -80,6 +81,7 @@ def on_shipment_shipped(db: Database, connectors: Connectors) -> Callable[[Envel
             tracking_url=shipment.tracking_url,
             line_items=platform_lines(kept, [(ln.sku, ln.quantity) for ln in shipment.lines]),
             shipment_id=shipment_id,
+            package=made.index(shipment_id) + 1 if shipment_id in made else None,
             carrier_name=label.carrier_name
             if label is not None and label.tracking_number == shipment.tracking_number
             else None,

@@ -28,7 +28,7 @@ log = logging.getLogger("podium.channels")
 
 @dataclass(frozen=True, slots=True)
 class Applied:
-    status: str  # created | updated | stale | unchanged | recorded | unmatched
+    status: str  # created | updated | stale | unchanged | recorded | unmatched | ignored
     order_id: str | None
 
 
@@ -121,6 +121,8 @@ def apply_order(
         products = catalog.products_by_sku(conn, remotes)
         mapped = {r: r for r in products} | store.sku_for_remote(conn, channel, remotes)
     if known is None:
+        if order.only_if_known:
+            return Applied("ignored", None)
         return _capture(db, allocator, channel, order, mapped, actor)
     seen = known["remote_updated_at"]
     if seen is not None and order.updated_at is not None and order.updated_at <= as_utc(seen):
@@ -198,7 +200,8 @@ def _capture(
                 actor,
             )
     if order.review and placed.created:
-        orders.hold_order(db, order_id, HoldIn(reason="payment", note=order.review[:1000]), actor)
+        hold = HoldIn.model_validate({"reason": order.review_reason, "note": order.review[:1000]})
+        orders.hold_order(db, order_id, hold, actor)
     _record_refunds(db, channel, order, order_id, actor)
     if order.cancelled:
         _cancel(db, order_id, actor, order.status)

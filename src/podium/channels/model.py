@@ -60,6 +60,7 @@ class ChannelOrder:
     number: str | None = None
     notes: list[str] = field(default_factory=list)  # facts worth a timeline entry
     review: str | None = None  # set when a human must look (e.g. money in two currencies)
+    review_reason: str = "payment"  # the hold's reason when ``review`` is set ("address"…)
     refunds: list[ChannelRefund] = field(default_factory=list)  # as listed on the order
     # What the channel says was paid (authorize/capture/void; refunds come as ``refunds``).
     # ``paid_by_channel``: the channel handles the money, Podium only records its facts.
@@ -71,6 +72,9 @@ class ChannelOrder:
     handed_over: str | None = None
     store_location: str | None = None
     taxes_included: bool = False  # line prices already include ``tax`` (EU/UK/AU shops)
+    # News about an order Podium may have (shipped or cancelled on the platform): applied to
+    # an order Podium has, never captured as new work when it has none.
+    only_if_known: bool = False
 
 
 @dataclass(frozen=True, slots=True)

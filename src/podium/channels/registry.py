@@ -123,10 +123,14 @@ def _plain() -> type[BaseModel]:
     return spec.settings
 
 
-def validate_settings(channel_type: str, settings: dict[str, Any]) -> dict[str, Any]:
-    """The settings as stored (defaults filled in), or 422 naming the field at fault."""
+def validate_settings(
+    channel_type: str, settings: dict[str, Any], *, previous: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """The settings as stored (defaults filled in), or 422 naming the field at fault.
+    ``previous``: what the channel has now (None: a channel being created); a model may keep
+    accepting from an old channel what it refuses from a new one (Amazon's fixed token)."""
     try:
-        parsed = _model(channel_type).model_validate(settings)
+        parsed = _model(channel_type).model_validate(settings, context={"previous": previous})
     except ValidationError as exc:
         first = exc.errors()[0]
         field = ".".join(["settings", *(str(p) for p in first["loc"])])

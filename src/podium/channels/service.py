@@ -265,7 +265,7 @@ def update_settings(db: Database, code: str, changes: dict[str, Any]) -> dict[st
         row = channel_or_404(conn, code)
         merged = {**row["settings"], **changes}
         merged = {k: v for k, v in merged.items() if v is not None}
-        stored = validate_settings(row["type"], merged)
+        stored = validate_settings(row["type"], merged, previous=row["settings"])
         store.set_settings(conn, code, stored)
         if stored.get("availability") != row["settings"].get("availability"):
             events.emit(

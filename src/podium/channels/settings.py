@@ -19,6 +19,7 @@ from pydantic import (
 from podium.inventory import Availability
 
 __all__ = [
+    "LWA_TOKEN_URL",
     "SHOPIFY_API_VERSION",
     "SHOPIFY_OLDEST_SUPPORTED",
     "AmazonSettings",
@@ -122,14 +123,48 @@ class WooCommerceSettings(SettingsBase):
         return value
 
 
+LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"
+
+
 class AmazonSettings(SettingsBase):
+    """Login with Amazon: the app's ``client_id``/``client_secret`` and the seller's
+    ``refresh_token`` are exchanged at ``token_endpoint`` for hour-long access tokens. A fixed
+    ``access_token`` (how channels were set up before) is still read from channels that have
+    one, but a new channel must sign in with Login with Amazon."""
+
     endpoint: str = Field(min_length=8, max_length=500)
-    access_token: str = Field(min_length=1, max_length=2000)
+    token_endpoint: str = Field(default=LWA_TOKEN_URL, min_length=8, max_length=500)
+    client_id: str | None = Field(default=None, min_length=1, max_length=500)
+    client_secret: str | None = Field(default=None, min_length=1, max_length=500)
+    refresh_token: str | None = Field(default=None, min_length=1, max_length=2000)
+    access_token: str | None = Field(default=None, min_length=1, max_length=2000)
     seller_id: IdString = Field(min_length=1, max_length=100)
     marketplace_id: str = Field(min_length=1, max_length=100)
     product_type: str = Field(default="PRODUCT", min_length=1, max_length=100)
 
-    _url = field_validator("endpoint")(_base_url)
+    _url = field_validator("endpoint", "token_endpoint")(_base_url)
+
+    @property
+    def uses_lwa(self) -> bool:
+        return bool(self.client_id and self.client_secret and self.refresh_token)
+
+    @model_validator(mode="after")
+    def _credentials(self, info: ValidationInfo) -> AmazonSettings:
+        lwa = (self.client_id, self.client_secret, self.refresh_token)
+        if any(lwa) and not all(lwa):
+            missing = next(n for n, v in zip(_LWA_FIELDS, lwa, strict=True) if not v)
+            raise ValueError(f"{missing} is needed with the other Login with Amazon settings")
+        # Reading a stored channel (no context), or one that had a fixed token: it may stay.
+        context = info.context
+        kept = context is None or bool((context.get("previous") or {}).get("access_token"))
+        if not self.uses_lwa and not (kept and self.access_token):
+            raise ValueError(
+                "client_id, client_secret and refresh_token (Login with Amazon) are required"
+            )
+        return self
+
+
+_LWA_FIELDS = ("client_id", "client_secret", "refresh_token")
 
 
 class PlainSettings(SettingsBase):

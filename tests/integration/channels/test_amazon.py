@@ -10,6 +10,7 @@ import pytest
 
 from channel_support import drain
 from fakes.channels.amazon import FakeAmazon
+from podium import catalog
 from podium.bootstrap import Podium
 from support import Api, seed_store
 
@@ -18,12 +19,7 @@ from support import Api, seed_store
 def amazon(api: Api, podium: Podium) -> Iterator[FakeAmazon]:
     with FakeAmazon() as fake:
         seed_store(api, {("MUG", "EAST"): 5, ("TEE-M", "EAST"): 5})
-        settings = {
-            "endpoint": fake.url,
-            "access_token": fake.token,
-            "seller_id": "A1SELLER",
-            "marketplace_id": "ATVPDKIKX0DER",
-        }
+        settings = fake.settings()
         api.ok(
             "post",
             "/channels",
@@ -95,7 +91,8 @@ def test_polling_pages_through_next_token_and_keeps_a_durable_cursor(
     amazon.queries.clear()
     again = api.post("/channels/amz/poll", None, role="operator").json()
     assert again["orders"] == 0
-    assert amazon.queries[0]["LastUpdatedAfter"] == ["2026-11-20T10:05:00Z"]
+    # the Pending order was not asked for (OrderStatuses), so the cursor is the newest shown
+    assert amazon.queries[0]["LastUpdatedAfter"] == ["2026-11-20T10:02:00Z"]
     health = api.ok("get", "/channels/amz/health")
     assert health["last_poll_at"] is not None and health["orders"] == 3
 
@@ -131,6 +128,10 @@ def test_shipping_confirms_the_amazon_shipment_with_tracking(
     assert sent["order"] == "333-1"
     assert sent["packageDetail"]["trackingNumber"] == "TBA123"
     assert sent["packageDetail"]["orderItems"] == [{"orderItemId": "item-S-MUG", "quantity": 1}]
+    # the order's first parcel, and Amazon's own code for the carrier
+    assert sent["packageDetail"]["packageReferenceId"] == "1"
+    assert sent["packageDetail"]["carrierCode"] == "UPS"
+    assert amazon.invalid == []
 
 
 def test_amazon_has_no_webhooks_here(api: Api, amazon: FakeAmazon) -> None:
@@ -147,3 +148,108 @@ def test_amazon_429s_are_waited_out(api: Api, podium: Podium, amazon: FakeAmazon
     )
     drain(podium)
     assert amazon.quantities["S-MUG"] == 7 and amazon.throttled >= 2
+
+
+def test_a_new_amazon_channel_must_sign_in_with_login_with_amazon(api: Api) -> None:
+    fixed = {
+        "endpoint": "https://sellingpartnerapi-na.amazon.com",
+        "access_token": "Atza|fixed-0123456789",
+        "seller_id": "A1SELLER",
+        "marketplace_id": "ATVPDKIKX0DER",
+    }
+    r = api.post(
+        "/channels", {"code": "amz2", "name": "Amazon", "type": "amazon", "settings": fixed}
+    )
+    assert r.status_code == 422 and r.json()["error"]["code"] == "invalid_settings"
+    assert "refresh_token" in r.json()["error"]["message"]
+    half = {**fixed, "client_id": "amzn1.application-oa2-client.x"}
+    r = api.post(
+        "/channels", {"code": "amz2", "name": "Amazon", "type": "amazon", "settings": half}
+    )
+    assert r.status_code == 422 and "client_secret" in r.json()["error"]["message"]
+
+
+def test_login_with_amazon_secrets_come_back_masked(api: Api, amazon: FakeAmazon) -> None:
+    shown = api.ok("get", "/channels/amz")["settings"]
+    assert shown["client_secret"] == "****" + amazon.client_secret[-4:]
+    assert shown["refresh_token"] == "****" + amazon.refresh_token[-4:]
+    assert shown["token_endpoint"].endswith("/auth/o2/token")
+    assert "access_token" not in shown
+
+
+def test_a_channel_stored_with_a_fixed_token_keeps_working_and_can_move_to_lwa(
+    api: Api, podium: Podium, amazon: FakeAmazon
+) -> None:
+    catalog.add_channel(
+        podium.db,
+        code="old",
+        name="Amazon (2025)",
+        type_="amazon",
+        warehouses=None,
+        settings={
+            "endpoint": amazon.url,
+            "access_token": amazon.token,
+            "seller_id": "A1SELLER",
+            "marketplace_id": "ATVPDKIKX0DER",
+        },
+    )
+    assert api.post("/channels/old/poll", None, role="operator").status_code == 200
+    kept = api.patch("/channels/old/settings", {"product_type": "HOME"})
+    assert kept.status_code == 200, kept.text  # its stored token may stay
+    moved = api.patch(
+        "/channels/old/settings",
+        {k: amazon.settings()[k] for k in ("client_id", "client_secret", "refresh_token")}
+        | {"access_token": None, "token_endpoint": f"{amazon.url}/auth/o2/token"},
+    )
+    assert moved.status_code == 200, moved.text
+    assert api.post("/channels/old/poll", None, role="operator").status_code == 200
+    assert amazon.exchanges >= 1
+
+
+def test_without_the_buyer_data_role_the_order_is_captured_and_held_for_its_address(
+    api: Api, podium: Podium, amazon: FakeAmazon
+) -> None:
+    amazon.pii_role = False
+    amazon.orders.append(_order("444-1", "2026-11-20T10:00:00Z"))
+    amazon.items["444-1"] = [_item("S-MUG", 1)]
+    assert api.post("/channels/amz/poll", None, role="operator").json()["created"] == 1
+    (listed,) = api.ok("get", "/orders?channel=amz")["items"]
+    order = api.ok("get", f"/orders/{listed['id']}")
+    assert [h["reason"] for h in order["holds"]] == ["address"]
+    assert "Restricted Data Token" in order["holds"][0]["note"]
+
+
+def test_with_an_rdt_the_order_has_the_buyer_and_street_address(
+    api: Api, podium: Podium, amazon: FakeAmazon
+) -> None:
+    amazon.orders.append(_order("444-2", "2026-11-20T10:00:00Z"))
+    amazon.items["444-2"] = [_item("S-MUG", 1)]
+    api.post("/channels/amz/poll", None, role="operator")
+    (listed,) = api.ok("get", "/orders?channel=amz")["items"]
+    order = api.ok("get", f"/orders/{listed['id']}")
+    assert order["holds"] == []
+    assert amazon.rdt_requests == 1
+
+
+def test_orders_shipped_or_cancelled_elsewhere_are_not_new_work(
+    api: Api, podium: Podium, amazon: FakeAmazon
+) -> None:
+    amazon.orders.append(_order("555-1", "2026-11-20T10:00:00Z", status="Canceled"))
+    amazon.orders.append(_order("555-2", "2026-11-20T10:01:00Z", status="Shipped"))
+    r = api.post("/channels/amz/poll", None, role="operator").json()
+    assert r["created"] == 0
+    assert api.ok("get", "/orders?channel=amz")["items"] == []
+    assert api.ok("get", "/inventory/MUG")["reserved"] == 0
+
+
+def test_an_expired_token_mid_poll_is_refreshed_and_nothing_is_lost(
+    api: Api, podium: Podium, amazon: FakeAmazon
+) -> None:
+    amazon.orders.append(_order("666-1", "2026-11-20T10:00:00Z"))
+    amazon.items["666-1"] = [_item("S-MUG", 1)]
+    api.post("/channels/amz/poll", None, role="operator")
+    amazon.advance(2 * 3600)  # every token Amazon gave has expired
+    amazon.orders.append(_order("666-2", "2026-11-20T11:00:00Z"))
+    amazon.items["666-2"] = [_item("S-MUG", 1)]
+    assert api.post("/channels/amz/poll", None, role="operator").json()["created"] == 1
+    assert len(api.ok("get", "/orders?channel=amz")["items"]) == 2
