@@ -40,6 +40,19 @@ class SettingsBase(_Strict):
     notifications: dict[str, Any] | None = None
     payment: dict[str, Any] | None = None
     returns: dict[str, Any] | None = None
+    # Issue 14: the platform's locations whose sales were handed over outside Podium's
+    # warehouses, mapped to the Podium warehouse whose stock they sold: a Shopify POS store
+    # (its location id) or the channel's own fulfilment network (key ``by_channel``, e.g.
+    # Amazon FBA stock kept as a Podium warehouse). An unmapped store location holds the order.
+    locations: dict[IdString, str] = Field(default_factory=dict, max_length=500)
+
+    @field_validator("locations")
+    @classmethod
+    def _location_codes(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, code in value.items():
+            if not key.strip() or not code.strip() or len(key) > 200 or len(code) > 64:
+                raise ValueError("maps a platform location id to a warehouse code")
+        return {k.strip(): c.strip() for k, c in value.items()}
 
 
 def _base_url(value: str) -> str:

@@ -38,6 +38,14 @@ from podium.orders.facts import (
     order_facts,
     order_for_customer,
 )
+from podium.orders.handing import (
+    HandOverIn,
+    hand_over_order,
+)
+from podium.orders.handover import (
+    HANDED_OVER_TAGS,
+    handed_over_of,
+)
 from podium.orders.holds import (
     Hold,
     awaiting_stock,
@@ -79,6 +87,7 @@ from podium.orders.model import (
     OrderView,
     TimelineEntry,
     price,
+    taxes_included_of,
 )
 from podium.orders.money import (
     RefundQuote,
@@ -134,6 +143,7 @@ from podium.orders.views import (
 
 __all__ = [
     "EDITABLE",
+    "HANDED_OVER_TAGS",
     "NUMBER_PREFIX",
     "SORTS",
     "Allocated",
@@ -141,6 +151,7 @@ __all__ = [
     "Batch",
     "Cancellation",
     "CustomerIn",
+    "HandOverIn",
     "Hold",
     "HoldIn",
     "HoldReason",
@@ -177,6 +188,8 @@ __all__ = [
     "edit_in_transaction",
     "find_order",
     "get_order",
+    "hand_over_order",
+    "handed_over_of",
     "held_by_reason",
     "held_order_ids",
     "held_orders_by_reason",
@@ -218,4 +231,5 @@ __all__ = [
     "set_payment_statuses",
     "short_lines",
     "sync_status",
+    "taxes_included_of",
 ]

@@ -56,6 +56,7 @@ class HoldReason(StrEnum):
     MANUAL = "manual"
     ROUTING = "routing"  # a routing rule held the order in a named queue (the hold's note)
     AWAITING_RETURN = "awaiting_return"  # an advance exchange waits for the returned item
+    LOCATION = "location"  # handed over at a store Podium cannot place (unmapped location)
 
 
 S = OrderStatus
