@@ -16,8 +16,8 @@ from podium.channels.events import ChannelRefundReceived
 from podium.channels.intake_body import intake_for, kept_lines, locations_of
 from podium.channels.model import ChannelOrder, ChannelRefund
 from podium.db.database import Database, as_utc, utcnow
-from podium.errors import DomainError, NotFound
-from podium.money import format_amount
+from podium.errors import DomainError, NotFound, ValidationFailed
+from podium.money import CURRENCY_EXPONENTS, format_amount
 from podium.orders import Allocator, HoldIn, TimelineRow, add_timeline, place_order
 from podium.payments import CHANNEL_PAID_TAG, record_channel_payments
 
@@ -155,6 +155,12 @@ def _cancel(db: Database, order_id: str, actor: str, status: str) -> None:
 
 
 def apply_refund(db: Database, channel: str, refund: ChannelRefund, actor: str) -> Applied:
+    if refund.currency.upper() not in CURRENCY_EXPONENTS:
+        raise ValidationFailed(
+            f"The {channel} refund names an unknown currency {refund.currency[:10]!r}.",
+            code="invalid_payload",
+            details={"field": "currency"},
+        )
     with db.write() as conn:
         known = store.channel_order(conn, channel, refund.external_id)
         if known is None:

@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from podium.channels.model import ChannelLine, ChannelOrder
 from podium.errors import ValidationFailed
-from podium.money import format_amount
+from podium.money import CURRENCY_EXPONENTS, format_amount
 from podium.orders import OrderIntake
 from podium.payments import CHANNEL_PAID_TAG
 from podium.validation import strip_control
@@ -33,6 +33,12 @@ def intake_for(
     wrong is a 422 naming the field. Control characters are replaced by spaces first: what a
     platform sent is a fact, and an order must not be lost to a stray byte (the API refuses
     them instead, with 422 ``invalid_characters``)."""
+    if order.currency.upper() not in CURRENCY_EXPONENTS:  # before any amount is formatted
+        raise ValidationFailed(
+            f"The {channel} order cannot be captured: unknown currency {order.currency[:10]!r}.",
+            code="invalid_payload",
+            details={"field": "currency"},
+        )
     body = strip_control(_intake_body(channel, order, skus, locations or {}))
     for _ in range(10):
         try:

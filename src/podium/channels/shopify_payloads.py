@@ -199,8 +199,8 @@ def refund_from_shopify(data: Any) -> ChannelRefund:
     )
     lines = [
         {
-            "sku": (li.get("line_item") or {}).get("sku"),
-            "remote_id": _variant(li.get("line_item") or {}),
+            "sku": _item(li).get("sku"),
+            "remote_id": _variant(_item(li)),
             "line_item_id": str(li.get("line_item_id")),
             "quantity": li.get("quantity"),
             "restock_type": li.get("restock_type"),
@@ -208,6 +208,7 @@ def refund_from_shopify(data: Any) -> ChannelRefund:
             "subtotal": str(li.get("subtotal")),
         }
         for li in (r.get("refund_line_items") or [])
+        if isinstance(li, dict)
     ]
     return ChannelRefund(
         external_id=str(r["order_id"]),
@@ -218,6 +219,11 @@ def refund_from_shopify(data: Any) -> ChannelRefund:
         note=text(r.get("note"), 1000),
         created_at=parse_time(r.get("created_at")),
     )
+
+
+def _item(refund_line: dict[str, Any]) -> dict[str, Any]:
+    item = refund_line.get("line_item")
+    return item if isinstance(item, dict) else {}
 
 
 def _variant(item: dict[str, Any]) -> str | None:
@@ -236,6 +242,8 @@ def _restocked(restock_type: Any, restock: Any) -> bool:
 
 def _currency_of_lines(r: dict[str, Any]) -> str:
     for li in r.get("refund_line_items") or []:
+        if not isinstance(li, dict):
+            continue
         code = ((li.get("subtotal_set") or {}).get("shop_money") or {}).get("currency_code")
         if code:
             return str(code).upper()

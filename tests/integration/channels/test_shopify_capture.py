@@ -160,3 +160,10 @@ def test_a_payload_that_is_not_an_order_is_refused_with_the_field(store: Api) ->
     r = post_webhook(store, "shop", "orders/create", {"currency": "USD", "line_items": []})
     assert r.status_code == 422
     assert r.json()["error"]["details"]["field"] == "id"
+    odd = sample("order_odd.json")
+    odd["currency"] = "XYZ"  # no such ISO 4217 code
+    r = post_webhook(store, "shop", "orders/create", odd, delivery_id="w-odd")
+    assert r.status_code == 422
+    assert r.json()["error"]["details"]["field"] == "currency"
+    # Never lost: both deliveries are kept, marked failed with their reason.
+    assert store.ok("get", "/channels/shop/health")["failed_deliveries"] == 2

@@ -105,3 +105,28 @@ def test_a_payload_without_an_id_is_refused_with_the_field() -> None:
         with pytest.raises(ValidationFailed) as exc:
             order_from_shopify(bad)
         assert exc.value.details == {"field": "id"}
+
+
+def test_an_unknown_currency_is_refused_naming_the_field() -> None:
+    raw = sample("order_odd.json")
+    raw["currency"] = "XYZ"
+    with pytest.raises(ValidationFailed) as exc:
+        intake_for("shop", order_from_shopify(raw), {})
+    assert exc.value.details == {"field": "currency"}
+
+
+def test_refund_lines_that_are_not_objects_are_skipped() -> None:
+    from podium.channels.shopify_payloads import refund_from_shopify
+
+    refund = refund_from_shopify(
+        {
+            "id": 1,
+            "order_id": 2,
+            "refund_line_items": ["x", {"line_item_id": 3, "quantity": 1, "line_item": "y"}],
+            "transactions": [
+                {"kind": "refund", "status": "success", "amount": "1.000", "currency": "KWD"}
+            ],
+        }
+    )
+    assert refund.amount == 1000 and refund.currency == "KWD"
+    assert [ln["line_item_id"] for ln in refund.lines] == ["3"]
