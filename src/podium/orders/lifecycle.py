@@ -180,7 +180,10 @@ def _open_backorder(conn: Connection, order_id: str) -> bool:
 
 def require_known_skus(conn: Connection, order_id: str) -> None:
     """Refuse (409 ``unknown_sku``) while a line names a SKU the catalogue does not have."""
-    lines = store.lines(conn, [order_id])
+    # A line cancelled in full (an unknown SKU edited away) needs no product.
+    lines = [
+        ln for ln in store.lines(conn, [order_id]) if ln["quantity"] > ln["quantity_cancelled"]
+    ]
     known = catalog.products_by_sku(conn, [ln["sku"] for ln in lines])
     missing = sorted({ln["sku"] for ln in lines if ln["sku"] not in known})
     if missing:

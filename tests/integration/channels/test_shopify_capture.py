@@ -148,6 +148,34 @@ def test_a_line_without_sku_is_held_then_mapped_and_its_shipment_names_the_line(
     assert [f.line_items for f in sent] == [[("9007199254740995", 1)]]
 
 
+def test_a_line_without_sku_resolved_by_editing_the_order_ships_under_its_line_id(
+    store: Api, podium: Podium, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    order = _capture(store, "order_null_sku.json")
+    store.ok("post", "/products", {"sku": "BOWL", "name": "Bowl"})
+    store.ok(
+        "post",
+        "/inventory/adjustments",
+        {"sku": "BOWL", "warehouse": "EAST", "quantity": 2, "reason": "receipt"},
+    )
+    lines = [
+        {"sku": "variant:9007199254740997", "quantity": 0},
+        {"sku": "BOWL", "quantity": 1, "unit_price": "40.00"},
+    ]
+    edited = store.post(f"/orders/{order['id']}/edit", {"lines": lines}, role="operator")
+    assert edited.status_code == 200, edited.text
+    released = store.ok("post", f"/orders/{order['id']}/release", {})
+    assert released["status"] == "ready"
+    sent: list[Fulfilment] = []
+    connector = podium.connectors.for_type("shopify")
+    assert connector is not None
+    monkeypatch.setattr(connector, "mark_shipped", lambda _c, _s, f: sent.append(f))
+    shipment = released["shipments"][0]["id"]
+    assert store.post(f"/shipments/{shipment}/ship", {}, role="warehouse").status_code == 200
+    drain(podium)
+    assert [f.line_items for f in sent] == [[("9007199254740995", 1)]]
+
+
 def test_odd_input_is_captured_with_exact_money(store: Api) -> None:
     order = _capture(store, "order_odd.json")
     assert order["external_id"] == "18446744073709551615"
