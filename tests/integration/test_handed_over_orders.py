@@ -73,6 +73,13 @@ def test_a_channel_fulfilled_sale_is_recorded_without_podium_stock(store: Api) -
     assert refused.status_code == 409
 
 
+def test_a_handed_over_tag_sent_on_an_ordinary_order_is_not_taken(store: Api) -> None:
+    body = order_body([("TEE", 1)], tags=["handed_over:by_channel", "vip"])
+    order = store.ok("post", "/orders", body)
+    assert order["handed_over"] is None and order["tags"] == ["vip"]
+    assert order["status"] == "ready" and len(order["shipments"]) == 1
+
+
 def test_a_channel_fulfilled_sale_from_a_mapped_warehouse_takes_its_stock(store: Api) -> None:
     body = order_body([("TEE", 1)], handed_over="by_channel", warehouse="EAST")
     order = store.ok("post", "/orders", body)

@@ -240,12 +240,9 @@ def _place(
         "shipping_address": intake.shipping_address.model_dump(exclude_none=True),
         "destination_latitude": destination.latitude if destination else None,
         "destination_longitude": destination.longitude if destination else None,
-        "tags": intake.tags
-        + (
-            [HANDED_OVER_TAGS[handed]]
-            if handed and HANDED_OVER_TAGS[handed] not in intake.tags
-            else []
-        ),
+        # The handed-over mark is the system's to set: a tag sent alike is not taken.
+        "tags": [t for t in intake.tags if t not in HANDED_OVER_TAGS.values()]
+        + ([HANDED_OVER_TAGS[handed]] if handed else []),
         "placed_at": intake.placed_at or now,
         "created_at": now,
         "updated_at": now,
