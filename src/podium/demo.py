@@ -270,13 +270,9 @@ def _place(day: _Day, planned: PlannedOrder) -> None:
         day.to_cancel.append((order.id, planned.cancel))  # the customer writes in later
     elif backordered:
         day.backorders.append(order.id)
-    elif order.channel == "pos":
-        clock.set(placed_at + timedelta(seconds=day.rng.randint(20, 90)))
-        for s in order.shipments:  # handed over at the till
-            ship_shipment(db, s.id, ShipIn(carrier="in_store", service="counter"), "pos")
-            result.shipped_shipments += 1
-        day.shipped.append((order.id, day.clock.at))
-        clock.set(placed_at)
+    elif order.handed_over == "in_store":  # handed over at the till when it was placed
+        result.shipped_shipments += len(order.shipments)
+        day.shipped.append((order.id, placed_at))
     else:
         _queue(day, order)
 

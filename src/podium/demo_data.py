@@ -359,6 +359,9 @@ def plan_day(
             tags=tags,
             placed_at=at,
             note=note,
+            # Sold at the till: handed over at once from the store's own stock.
+            handed_over="in_store" if pos else None,
+            warehouse=STORE.code if pos else None,
         )
         roll = rng.random()
         cancel = rng.choice(CANCEL_REASONS) if not pos and roll < 0.03 else None

@@ -33,6 +33,7 @@ __all__ = [
     "listings",
     "listings_for_skus",
     "record_push",
+    "rename_kept_line_sku",
     "replace_channel_order_lines",
     "set_settings",
     "sku_for_remote",
@@ -297,6 +298,16 @@ def replace_channel_order_lines(
             channel_order_lines.insert(),
             [{"channel": channel, "external_id": external_id, **ln} for ln in lines],
         )
+
+
+def rename_kept_line_sku(conn: Connection, channel: str, from_sku: str, to_sku: str) -> None:
+    """Captured lines held under ``from_sku`` (a platform SKU, or ``variant:<id>`` for a line
+    without one) now map to Podium's ``to_sku``: a shipment of it names their line ids."""
+    conn.execute(
+        channel_order_lines.update()
+        .where(_ol.channel == channel, _ol.sku == from_sku)
+        .values(sku=to_sku)
+    )
 
 
 def channel_order_lines_of(conn: Connection, channel: str, external_id: str) -> list[sa.RowMapping]:

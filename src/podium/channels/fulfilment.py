@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import Any
 
 from podium import carriers, fulfillment, orders
@@ -28,13 +28,21 @@ def _line(
 
 
 def platform_lines(
-    kept: Sequence[Mapping[Any, Any]], shipped: Sequence[tuple[str, int]]
+    kept: Sequence[Mapping[Any, Any]],
+    shipped: Sequence[tuple[str, int]],
+    live_skus: Collection[str] | None = None,
 ) -> list[tuple[str, int]]:
     """The platform's line ids (with quantities) that carry ``shipped`` units of Podium SKUs:
     each SKU's units are spread over the order's lines of that SKU in order. A line the
-    platform gave no id is left out."""
+    platform gave no id is left out.
+
+    ``live_skus`` (the order's SKUs now): a captured line whose SKU the order no longer has
+    was replaced by an edit (an unknown SKU resolved by editing the order rather than mapping
+    the listing). When exactly one such line is left and exactly one shipped SKU names no
+    captured line, that SKU's units go to it: the one reading that cannot be wrong."""
     room = {i: int(k["quantity"]) for i, k in enumerate(kept)}
     out: list[tuple[str, int]] = []
+    left_over: dict[str, int] = {}
     for sku, quantity in shipped:
         left = quantity
         for i, k in enumerate(kept):
@@ -46,6 +54,16 @@ def platform_lines(
             room[i] -= take
             left -= take
             out.append((str(k["line_id"]), take))
+        if left > 0:
+            left_over[sku] = left_over.get(sku, 0) + left
+    if live_skus is None:
+        return out
+    captured = {k["sku"] for k in kept}
+    stale = [i for i, k in enumerate(kept) if k["sku"] not in live_skus and k["line_id"]]
+    new = [(sku, q) for sku, q in left_over.items() if sku not in captured]
+    if len(stale) == 1 and len(new) == 1 and room[stale[0]] > 0:
+        take = min(new[0][1], room[stale[0]])
+        out.append((str(kept[stale[0]]["line_id"]), take))
     return out
 
 
@@ -79,7 +97,11 @@ def on_shipment_shipped(db: Database, connectors: Connectors) -> Callable[[Envel
             tracking_number=shipment.tracking_number,
             carrier=shipment.carrier,
             tracking_url=shipment.tracking_url,
-            line_items=platform_lines(kept, [(ln.sku, ln.quantity) for ln in shipment.lines]),
+            line_items=platform_lines(
+                kept,
+                [(ln.sku, ln.quantity) for ln in shipment.lines],
+                {ln.sku for ln in order.lines if ln.quantity > ln.quantity_cancelled},
+            ),
             shipment_id=shipment_id,
             package=made.index(shipment_id) + 1 if shipment_id in made else None,
             carrier_name=label.carrier_name

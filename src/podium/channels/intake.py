@@ -4,22 +4,22 @@ cancelled when the platform cancels them, refunds recorded on the timeline."""
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pydantic import ValidationError
 from sqlalchemy import Connection
 
 from podium import catalog, orders
 from podium.channels import _store as store
 from podium.channels.events import ChannelRefundReceived
-from podium.channels.model import ChannelCancellation, ChannelLine, ChannelOrder, ChannelRefund
+from podium.channels.intake_body import intake_for, kept_lines, locations_of
+from podium.channels.model import ChannelCancellation, ChannelOrder, ChannelRefund
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import DomainError, NotFound, ValidationFailed
-from podium.money import format_amount
-from podium.orders import Allocator, HoldIn, OrderIntake, TimelineRow, add_timeline, place_order
+from podium.money import CURRENCY_EXPONENTS, format_amount
+from podium.orders import Allocator, HoldIn, TimelineRow, add_timeline, place_order
 from podium.payments import CHANNEL_PAID_TAG, record_channel_payments
-from podium.validation import strip_control
 
 __all__ = ["Applied", "apply_cancellation", "apply_order", "apply_refund", "intake_for"]
 
@@ -32,86 +32,6 @@ class Applied:
     order_id: str | None
 
 
-# Contact details a platform may send in a shape Podium refuses: dropped, never the order.
-_DROPPABLE = {("customer", "email"), ("customer", "name"), ("customer", "phone")}
-
-
-def intake_for(channel: str, order: ChannelOrder, skus: dict[str, str]) -> OrderIntake:
-    """The Podium intake of a channel order, platform SKUs translated where mapped. A contact
-    detail or optional address field Podium cannot hold is dropped (and noted); anything else
-    wrong is a 422 naming the field. Control characters are replaced by spaces first: what a
-    platform sent is a fact, and an order must not be lost to a stray byte (the API refuses
-    them instead, with 422 ``invalid_characters``)."""
-    body = strip_control(_intake_body(channel, order, skus))
-    for _ in range(10):
-        try:
-            return OrderIntake.model_validate(body)
-        except ValidationError as exc:
-            loc = tuple(str(p) for p in exc.errors()[0]["loc"])
-            optional = loc[:1] == ("shipping_address",) and loc[1:2] != ("country",)
-            if len(loc) == 2 and (loc in _DROPPABLE or optional):
-                body[loc[0]].pop(loc[1], None)
-                order.notes.append(f"{channel} sent a {'.'.join(loc)} Podium cannot hold: dropped")
-                continue
-            field = ".".join(loc)
-            raise ValidationFailed(
-                f"The {channel} order cannot be captured: {field}: {exc.errors()[0]['msg']}.",
-                code="invalid_payload",
-                details={"field": field},
-            ) from None
-    raise ValidationFailed("The order cannot be captured.", code="invalid_payload")
-
-
-def _intake_body(channel: str, order: ChannelOrder, skus: dict[str, str]) -> dict[str, Any]:
-    cur = order.currency
-    address = dict(order.address) or {"country": "US"}
-    return {
-        "channel": channel,
-        "external_id": order.external_id,
-        "currency": cur,
-        "customer": {"email": order.email, "name": order.name, "phone": order.phone},
-        "shipping_address": address,
-        "lines": [
-            {
-                "sku": _podium_sku(ln, skus),
-                "quantity": ln.quantity,
-                "unit_price": format_amount(ln.unit_price, cur),
-                "name": ln.name[:300],
-            }
-            for ln in order.lines
-        ],
-        "shipping_total": format_amount(order.shipping, cur),
-        "tax_total": format_amount(order.tax, cur),
-        "discount_total": format_amount(min(order.discount, _gross(order)), cur),
-        "on_shortage": "backorder",
-        "placed_at": order.placed_at,
-        "tags": [f"channel:{channel}"] + ([CHANNEL_PAID_TAG] if order.paid_by_channel else []),
-    }
-
-
-def _podium_sku(ln: ChannelLine, skus: dict[str, str]) -> str:
-    return skus.get(ln.sku) or skus.get(ln.remote_id or "") or ln.sku
-
-
-def _lines(order: ChannelOrder, skus: dict[str, str]) -> list[dict[str, Any]]:
-    """The order's lines as kept beside it: the platform's ids, and the SKU each became."""
-    return [
-        {
-            "position": i,
-            "line_id": ln.line_id[:200] if ln.line_id else None,
-            "sku": _podium_sku(ln, skus)[:200],
-            "platform_sku": ln.sku[:200],
-            "remote_id": ln.remote_id[:200] if ln.remote_id else None,
-            "quantity": ln.quantity,
-        }
-        for i, ln in enumerate(order.lines)
-    ]
-
-
-def _gross(order: ChannelOrder) -> int:
-    return sum(ln.unit_price * ln.quantity for ln in order.lines) + order.shipping + order.tax
-
-
 def apply_order(
     db: Database, allocator: Allocator, channel: str, order: ChannelOrder, actor: str
 ) -> Applied:
@@ -120,10 +40,12 @@ def apply_order(
         remotes = [ln.sku for ln in order.lines] + [ln.remote_id or "" for ln in order.lines]
         products = catalog.products_by_sku(conn, remotes)
         mapped = {r: r for r in products} | store.sku_for_remote(conn, channel, remotes)
+        row = store.channel_row(conn, channel)
+    locations = locations_of(row["settings"] if row is not None else {})
     if known is None:
         if order.only_if_known:
             return Applied("ignored", None)
-        return _capture(db, allocator, channel, order, mapped, actor)
+        return _capture(db, allocator, channel, order, mapped, locations, actor)
     seen = known["remote_updated_at"]
     if seen is not None and order.updated_at is not None and order.updated_at <= as_utc(seen):
         return Applied("stale", known["order_id"])  # an older update arriving late
@@ -142,7 +64,9 @@ def apply_order(
         store.upsert_channel_order(
             conn, channel, order.external_id, order_id, order.status, order.updated_at
         )
-        store.replace_channel_order_lines(conn, channel, order.external_id, _lines(order, mapped))
+        store.replace_channel_order_lines(
+            conn, channel, order.external_id, kept_lines(order, mapped)
+        )
         if reopened:  # e.g. restored from WooCommerce's trash: Podium cannot un-cancel
             log.warning("%s reopened order %s that Podium cancelled", channel, order_id)
             add_timeline(
@@ -180,9 +104,10 @@ def _capture(
     channel: str,
     order: ChannelOrder,
     mapped: dict[str, str],
+    locations: Mapping[str, str],
     actor: str,
 ) -> Applied:
-    intake = intake_for(channel, order, mapped)
+    intake = intake_for(channel, order, mapped, locations)
     placed = place_order(db, intake, allocator=allocator, actor=actor, hold_unknown_skus=True)
     order_id = placed.order.id
     with db.write() as conn:
@@ -190,7 +115,9 @@ def _capture(
         store.upsert_channel_order(
             conn, channel, order.external_id, order_id, order.status, order.updated_at
         )
-        store.replace_channel_order_lines(conn, channel, order.external_id, _lines(order, mapped))
+        store.replace_channel_order_lines(
+            conn, channel, order.external_id, kept_lines(order, mapped)
+        )
         store.bump_state(conn, channel, orders=1, last_order_at=utcnow())
         if order.notes:
             add_timeline(
@@ -322,6 +249,12 @@ def apply_cancellation(
 
 
 def apply_refund(db: Database, channel: str, refund: ChannelRefund, actor: str) -> Applied:
+    if refund.currency.upper() not in CURRENCY_EXPONENTS:
+        raise ValidationFailed(
+            f"The {channel} refund names an unknown currency {refund.currency[:10]!r}.",
+            code="invalid_payload",
+            details={"field": "currency"},
+        )
     with db.write() as conn:
         known = store.channel_order(conn, channel, refund.external_id)
         if known is None:

@@ -200,6 +200,7 @@ def put_listing(db: Database, code: str, sku: str, data: ListingIn) -> tuple[Lis
             if remote is None:  # removed by the set difference; narrows the type
                 continue
             rename_line_sku(conn, code, remote, sku)
+            store.rename_kept_line_sku(conn, code, remote, sku)
         # The sync subscriber hears of it and tells the platform the count at once.
         events.emit(
             conn,

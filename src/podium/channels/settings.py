@@ -55,6 +55,19 @@ class SettingsBase(_Strict):
     # Refunds and cancellations made in Podium are made on the platform too (issue 14).
     push_refunds: bool = True
     push_cancellations: bool = True
+    # Issue 14: the platform's locations whose sales were handed over outside Podium's
+    # warehouses, mapped to the Podium warehouse whose stock they sold: a Shopify POS store
+    # (its location id) or the channel's own fulfilment network (key ``by_channel``, e.g.
+    # Amazon FBA stock kept as a Podium warehouse). An unmapped store location holds the order.
+    locations: dict[IdString, str] = Field(default_factory=dict, max_length=500)
+
+    @field_validator("locations")
+    @classmethod
+    def _location_codes(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, code in value.items():
+            if not key.strip() or not code.strip() or len(key) > 200 or len(code) > 64:
+                raise ValueError("maps a platform location id to a warehouse code")
+        return {k.strip(): c.strip() for k, c in value.items()}
 
 
 def _base_url(value: str) -> str:

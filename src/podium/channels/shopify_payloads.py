@@ -46,44 +46,71 @@ def _unwrap(data: Any, key: str) -> Any:
     return data
 
 
+def _count(value: Any) -> int:
+    """A quantity as Shopify sends it (a number, rarely a string); anything else is 0."""
+    try:
+        return int(str(value).strip()) if value is not None and not isinstance(value, bool) else 0
+    except ValueError:
+        return 0
+
+
+def _id(value: Any) -> str | None:
+    """A Shopify id as exact text: ids pass 2^53, so never through a float."""
+    if value is None or isinstance(value, bool) or value == "":
+        return None
+    return str(value).strip()[:200] or None
+
+
+def _line(item: dict[str, Any], i: int, money: MoneyReader) -> ChannelLine:
+    variant = _id(item.get("variant_id"))
+    fallback = f"variant:{variant}" if variant else f"line:{i}"
+    return ChannelLine(
+        sku=clean_sku(item.get("sku"), fallback),
+        name=(text(item.get("name") or item.get("title"), 300) or fallback),
+        quantity=_count(item.get("quantity")),
+        unit_price=money.read(item.get("price"), f"line {i + 1} price"),
+        remote_id=variant,
+        line_id=_id(item.get("id")),
+    )
+
+
 def order_from_shopify(data: Any) -> ChannelOrder:
     o = _unwrap(data, "order")
-    if not isinstance(o, dict) or "id" not in o or not o.get("currency"):
+    if not isinstance(o, dict) or _id(o.get("id")) is None or not o.get("currency"):
         raise ValidationFailed(
             "Not a Shopify order.", code="invalid_payload", details={"field": "id"}
         )
-    currency = str(o["currency"]).upper()
+    currency = str(o["currency"]).strip().upper()
     money = MoneyReader(currency)
-    lines = []
-    for i, item in enumerate(o.get("line_items") or []):
-        quantity = int(item.get("quantity") or 0)
-        if quantity <= 0:
-            continue
-        fallback = f"variant:{item['variant_id']}" if item.get("variant_id") else f"line:{i}"
-        lines.append(
-            ChannelLine(
-                sku=clean_sku(item.get("sku"), fallback),
-                name=(text(item.get("name") or item.get("title"), 300) or fallback),
-                quantity=quantity,
-                unit_price=money.read(item.get("price"), f"line {i + 1} price"),
-                remote_id=str(item["variant_id"]) if item.get("variant_id") else None,
-            )
-        )
-    shipping = sum(money.read(s.get("price"), "shipping") for s in (o.get("shipping_lines") or []))
+    items = [item for item in (o.get("line_items") or []) if isinstance(item, dict)]
+    lines = [
+        ln for ln in (_line(item, i, money) for i, item in enumerate(items)) if ln.quantity > 0
+    ]
+    shipping = sum(
+        money.read(s.get("price"), "shipping")
+        for s in (o.get("shipping_lines") or [])
+        if isinstance(s, dict)
+    )
     total = money.read(o.get("total_price"), "total_price")
     tax = money.read(o.get("total_tax"), "total_tax")
     discount = money.read(o.get("total_discounts"), "total_discounts")
+    # Tax-inclusive shops (EU, UK, AU): prices and shipping already carry ``total_tax``, and
+    # ``total_price`` (what the customer paid) is lines + shipping - discounts.
+    included = o.get("taxes_included") is True or o.get("taxes_included") == "true"
     customer: dict[str, Any] = o["customer"] if isinstance(o.get("customer"), dict) else {}
     address = _address(o.get("shipping_address")) or _address(o.get("billing_address"))
     notes = list(money.problems)
-    computed = sum(ln.unit_price * ln.quantity for ln in lines) + shipping + tax - discount
+    computed = sum(ln.unit_price * ln.quantity for ln in lines) + shipping - discount
+    computed += 0 if included else tax
     if total and computed != total:
         notes.append(f"Shopify's total_price {o.get('total_price')} ≠ the lines' sum")
     name = " ".join(
         p for p in (text(customer.get("first_name")), text(customer.get("last_name"))) if p
     )
+    # A POS sale was paid and handed over at the till of ``location_id``.
+    pos = str(o.get("source_name") or "").strip().lower() == "pos"
     return ChannelOrder(
-        external_id=str(o["id"]),
+        external_id=str(_id(o["id"])),
         number=text(o.get("name")),
         currency=currency,
         lines=lines,
@@ -108,6 +135,9 @@ def order_from_shopify(data: Any) -> ChannelOrder:
         ],
         payments=_payments(o, money, total or computed),
         paid_by_channel=True,
+        handed_over="in_store" if pos else None,
+        store_location=_id(o.get("location_id")) if pos else None,
+        taxes_included=included,
     )
 
 
@@ -169,8 +199,8 @@ def refund_from_shopify(data: Any) -> ChannelRefund:
     )
     lines = [
         {
-            "sku": (li.get("line_item") or {}).get("sku"),
-            "remote_id": _variant(li.get("line_item") or {}),
+            "sku": _item(li).get("sku"),
+            "remote_id": _variant(_item(li)),
             "line_item_id": str(li.get("line_item_id")),
             "quantity": li.get("quantity"),
             "restock_type": li.get("restock_type"),
@@ -178,6 +208,7 @@ def refund_from_shopify(data: Any) -> ChannelRefund:
             "subtotal": str(li.get("subtotal")),
         }
         for li in (r.get("refund_line_items") or [])
+        if isinstance(li, dict)
     ]
     return ChannelRefund(
         external_id=str(r["order_id"]),
@@ -188,6 +219,11 @@ def refund_from_shopify(data: Any) -> ChannelRefund:
         note=text(r.get("note"), 1000),
         created_at=parse_time(r.get("created_at")),
     )
+
+
+def _item(refund_line: dict[str, Any]) -> dict[str, Any]:
+    item = refund_line.get("line_item")
+    return item if isinstance(item, dict) else {}
 
 
 def _variant(item: dict[str, Any]) -> str | None:
@@ -206,6 +242,8 @@ def _restocked(restock_type: Any, restock: Any) -> bool:
 
 def _currency_of_lines(r: dict[str, Any]) -> str:
     for li in r.get("refund_line_items") or []:
+        if not isinstance(li, dict):
+            continue
         code = ((li.get("subtotal_set") or {}).get("shop_money") or {}).get("currency_code")
         if code:
             return str(code).upper()

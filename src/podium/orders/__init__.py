@@ -38,6 +38,14 @@ from podium.orders.facts import (
     order_facts,
     order_for_customer,
 )
+from podium.orders.handing import (
+    HandOverIn,
+    hand_over_order,
+)
+from podium.orders.handover import (
+    HANDED_OVER_TAGS,
+    handed_over_of,
+)
 from podium.orders.holds import (
     Hold,
     awaiting_stock,
@@ -80,6 +88,7 @@ from podium.orders.model import (
     OrderView,
     TimelineEntry,
     price,
+    taxes_included_of,
 )
 from podium.orders.money import (
     RefundQuote,
@@ -135,6 +144,7 @@ from podium.orders.views import (
 
 __all__ = [
     "EDITABLE",
+    "HANDED_OVER_TAGS",
     "NUMBER_PREFIX",
     "SORTS",
     "Allocated",
@@ -142,6 +152,7 @@ __all__ = [
     "Batch",
     "Cancellation",
     "CustomerIn",
+    "HandOverIn",
     "Hold",
     "HoldIn",
     "HoldReason",
@@ -179,6 +190,8 @@ __all__ = [
     "edit_in_transaction",
     "find_order",
     "get_order",
+    "hand_over_order",
+    "handed_over_of",
     "held_by_reason",
     "held_order_ids",
     "held_orders_by_reason",
@@ -220,4 +233,5 @@ __all__ = [
     "set_payment_statuses",
     "short_lines",
     "sync_status",
+    "taxes_included_of",
 ]

@@ -30,7 +30,7 @@ from podium.orders import journal
 from podium.orders.events import OrderCancelled, OrderPartiallyCancelled
 from podium.orders.holds import release_holds
 from podium.orders.lifecycle import get_order, locked_order, sync_status
-from podium.orders.model import OrderView
+from podium.orders.model import OrderView, taxes_included_of
 from podium.orders.money import OrderMoney, PricedLine, quote_refund
 from podium.orders.status import OrderStatus, change_status, check_transition
 from podium.shipments import (
@@ -175,6 +175,7 @@ def _cancel_unshipped(
         order["discount_total"],
         order["tax_total"],
         order["shipping_total"],
+        taxes_included_of(order),
     )
     # The cancelled units are the last ones of each line: the shipped ones keep their price.
     quote = quote_refund(money, todo, {n: kept[n] - q for n, q in todo.items()})

@@ -25,7 +25,7 @@ from podium.orders.allocator import Allocator, Want
 from podium.orders.events import OrderEdited
 from podium.orders.holds import open_holds, put_on_hold, release_holds
 from podium.orders.lifecycle import get_order, locked_order
-from podium.orders.model import OrderView
+from podium.orders.model import OrderView, order_total, taxes_included_of
 from podium.orders.placement import coordinates_of
 from podium.orders.status import HoldReason, OrderStatus, change_status
 from podium.orders.timeline import add_timeline
@@ -212,7 +212,8 @@ def edit_in_transaction(
     shipping = values.get("shipping_total", order["shipping_total"])
     tax = values.get("tax_total", order["tax_total"])
     discount = values.get("discount_total", order["discount_total"])
-    total = subtotal + shipping + tax - discount
+    # Prices that included the tax still do (an edit keeps the order's kind of pricing).
+    total = order_total(subtotal, shipping, tax, discount, taxes_included=taxes_included_of(order))
     if not 0 <= total <= MAX_MINOR:
         raise ValidationFailed(
             "The edited order's total would be out of range.",

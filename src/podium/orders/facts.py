@@ -19,6 +19,7 @@ from podium.db.database import as_utc
 from podium.db.tables import orders
 from podium.errors import NotFound
 from podium.orders import _store as store
+from podium.orders.model import taxes_included_of
 from podium.orders.money import OrderMoney, PricedLine
 
 __all__ = ["OrderFacts", "order_facts", "order_for_customer"]
@@ -78,6 +79,7 @@ def order_facts(conn: Connection, order_id: str) -> OrderFacts:
             row["discount_total"],
             row["tax_total"],
             row["shipping_total"],
+            taxes_included_of(row),
         ),
         cancelled={ln["line_no"]: ln["quantity_cancelled"] for ln in lines},
         shipped_by_sku=dict(shipped),

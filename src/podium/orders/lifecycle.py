@@ -13,6 +13,7 @@ from podium.orders import _store as store
 from podium.orders import journal
 from podium.orders.allocator import Allocator
 from podium.orders.events import STATUS_EVENTS
+from podium.orders.handover import handed_over_of
 from podium.orders.holds import open_holds, put_on_hold, release_holds
 from podium.orders.model import HoldIn, NoteIn, OrderView, TimelineEntry
 from podium.orders.queue import QueueQuery, order_number, orders_page
@@ -124,6 +125,13 @@ def release_order(
         targets = [h for h in open_holds(conn, [order_id]) if hold_id is None or h.id == hold_id]
         if not targets:
             raise NotFound(f"No open hold {hold_id} on this order.", code="hold_not_found")
+        if any(h.reason == HoldReason.LOCATION for h in targets):
+            raise Conflict(
+                f"Order {order['number']} was handed over at a store Podium could not place: "
+                "hand it over at its store (POST /orders/{id}/hand-over) instead.",
+                code="hand_over_required",
+                details={"field": "hold_id", "reason": HoldReason.LOCATION.value},
+            )
         # A backorder hold goes only once the missing units are allocated; other holds go now.
         entries: list[TimelineRow] = []
         releasing = [h for h in targets if h.reason not in _ALLOCATING]
@@ -172,7 +180,10 @@ def _open_backorder(conn: Connection, order_id: str) -> bool:
 
 def require_known_skus(conn: Connection, order_id: str) -> None:
     """Refuse (409 ``unknown_sku``) while a line names a SKU the catalogue does not have."""
-    lines = store.lines(conn, [order_id])
+    # A line cancelled in full (an unknown SKU edited away) needs no product.
+    lines = [
+        ln for ln in store.lines(conn, [order_id]) if ln["quantity"] > ln["quantity_cancelled"]
+    ]
     known = catalog.products_by_sku(conn, [ln["sku"] for ln in lines])
     missing = sorted({ln["sku"] for ln in lines if ln["sku"] not in known})
     if missing:
@@ -212,6 +223,8 @@ def sync_status(conn: Connection, order_id: str, actor: str, *, released: bool =
         return current.value
     if current is OrderStatus.ON_HOLD and not released:
         return current.value
+    if current is OrderStatus.SHIPPED and handed_over_of(order["tags"]) == "by_channel":
+        return current.value  # the channel shipped it: no Podium shipment to follow
     ships = [
         s
         for s in shipments.shipments_for_orders(conn, [order_id])

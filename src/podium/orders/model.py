@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, Field, StrictInt
+from pydantic import AwareDatetime, BaseModel, Field, StrictBool, StrictInt
 
 from podium.errors import ValidationFailed
 from podium.inventory import MAX_QUANTITY
@@ -32,14 +33,25 @@ __all__ = [
     "Priced",
     "TimelineEntry",
     "money",
+    "order_total",
     "price",
+    "taxes_included_of",
 ]
 
 MAX_LINES = 500
 NUMBER_PREFIX = "PD-"  # order numbers are PD-100001, PD-100002…
 # Intake fields added after the first release: left out of the fingerprint when not given, so
 # a retry of an order sent before they existed is still recognised as the same request.
-_ADDED_SINCE_V1 = ("promised_date", "service_level", "priority", "payment")
+# Each is dropped while it holds its default (None, or False for ``taxes_included``).
+_ADDED_SINCE_V1: dict[str, object] = {
+    "promised_date": None,
+    "service_level": None,
+    "priority": None,
+    "taxes_included": False,
+    "handed_over": None,
+    "warehouse": None,
+    "payment": None,
+}
 
 
 class LineIn(Input):
@@ -87,12 +99,23 @@ class OrderIntake(Input):
     payment: OrderPaymentIn | None = Field(
         default=None, description="A payment the storefront authorized (Stripe PaymentIntent)."
     )
+    # Issue 14: line prices and shipping already include ``tax_total`` (EU/UK/AU shops), so the
+    # total is subtotal + shipping - discount and the tax is shown as included.
+    taxes_included: StrictBool = False
+    # Issue 14: the goods already changed hands. ``in_store``: sold and handed over at the till
+    # of ``warehouse`` (a store): its stock goes down at once, nothing to pick, pack or label.
+    # ``by_channel``: the channel fulfilled it from its own stock (Amazon FBA): the sale is
+    # recorded, nothing is reserved or shipped from Podium's warehouses.
+    handed_over: Literal["in_store", "by_channel"] | None = None
+    warehouse: Code | None = Field(
+        default=None, description="With handed_over=in_store: the store that handed it over."
+    )
 
     def fingerprint(self) -> str:
         """A digest of what was asked, to tell a retry from a different request."""
         data = self.model_dump(mode="json")
-        for key in _ADDED_SINCE_V1:  # absent means what it meant before they existed
-            if data.get(key) is None:
+        for key, default in _ADDED_SINCE_V1.items():  # absent means what it meant before
+            if data.get(key) == default:
                 data.pop(key, None)
         body = json.dumps(data, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(body.encode()).hexdigest()
@@ -108,6 +131,7 @@ class Priced:
     tax: int
     discount: int
     total: int
+    taxes_included: bool = False
 
 
 def _amount(value: str, currency: str, field: str) -> int:
@@ -129,7 +153,7 @@ def price(intake: OrderIntake) -> Priced:
     shipping = _amount(intake.shipping_total, cur, "shipping_total")
     tax = _amount(intake.tax_total, cur, "tax_total")
     discount = _amount(intake.discount_total, cur, "discount_total")
-    total = subtotal + shipping + tax - discount
+    total = order_total(subtotal, shipping, tax, discount, taxes_included=intake.taxes_included)
     if total < 0:
         raise ValidationFailed(
             "discount_total exceeds the order's value.",
@@ -140,7 +164,23 @@ def price(intake: OrderIntake) -> Priced:
         raise ValidationFailed(
             "The order total is too large.", code="invalid_money", details={"field": "lines"}
         )
-    return Priced(units, subtotal, shipping, tax, discount, total)
+    return Priced(units, subtotal, shipping, tax, discount, total, intake.taxes_included)
+
+
+def order_total(
+    subtotal: int, shipping: int, tax: int, discount: int, *, taxes_included: bool
+) -> int:
+    """What the customer pays: the tax is added on top, unless the prices already include it."""
+    return subtotal + shipping - discount + (0 if taxes_included else tax)
+
+
+def taxes_included_of(row: Mapping[Any, Any]) -> bool:
+    """Whether a stored order's prices include its tax: its total leaves the tax out. (Stored
+    in the totals themselves; with no tax the two readings are the same order.)"""
+    return bool(
+        row["tax_total"] > 0
+        and row["total"] == row["subtotal"] + row["shipping_total"] - row["discount_total"]
+    )
 
 
 class HoldIn(Input):
@@ -200,6 +240,11 @@ class OrderView(BaseModel):
     promised_date: date | None = None
     service_level: str | None = None
     priority: int | None = None
+    # Issue 14: prices include ``tax_total`` (the total does not add it again).
+    taxes_included: bool = False
+    # Issue 14: how the goods reached the customer when Podium did not ship them:
+    # "in_store" (handed over at a store's till) or "by_channel" (the channel fulfilled it).
+    handed_over: str | None = None
 
 
 class TimelineEntry(BaseModel):

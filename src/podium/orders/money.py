@@ -1,6 +1,10 @@
 """What an order charged and what refunding part of it is worth (pure): integer minor units,
 shares that always add up. Orders own it (cancelling refunds too); returns quote refunds with it.
 
+When the order's prices include its tax (``taxes_included``: EU/UK/AU shops), a line's tax share
+is part of its price already: what it is worth is its value after discount, and the tax share
+is only told (how much of that is tax), never added.
+
 An order's discount is shared over its lines in proportion to their value, and its tax over the
 lines' value after discount, both by largest remainder, so the shares sum exactly to the order's
 discount and tax. A line's value, discount share and tax share are then spread over its units
@@ -62,11 +66,12 @@ class OrderMoney:
     discount: int
     tax: int
     shipping: int
+    taxes_included: bool = False
 
     @property
     def total(self) -> int:
         goods = sum(ln.quantity * ln.unit_price for ln in self.lines)
-        return goods - self.discount + self.tax + self.shipping
+        return goods - self.discount + self.shipping + (0 if self.taxes_included else self.tax)
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +84,11 @@ class LineShare:
     gross: int
     discount: int
     tax: int
+    tax_included: bool = False
 
     @property
     def value(self) -> int:
-        return self.gross - self.discount + self.tax
+        return self.gross - self.discount + (0 if self.tax_included else self.tax)
 
 
 def line_shares(order: OrderMoney) -> list[LineShare]:
@@ -91,7 +97,7 @@ def line_shares(order: OrderMoney) -> list[LineShare]:
     net = [g - d for g, d in zip(gross, discount, strict=True)]
     tax = largest_remainder(order.tax, net)
     return [
-        LineShare(ln.line_no, ln.sku, ln.quantity, g, d, t)
+        LineShare(ln.line_no, ln.sku, ln.quantity, g, d, t, order.taxes_included)
         for ln, g, d, t in zip(order.lines, gross, discount, tax, strict=True)
     ]
 
@@ -103,11 +109,12 @@ class RefundedLine:
     quantity: int
     gross: int
     discount: int
-    tax: int
+    tax: int  # of which tax, when the prices include it
+    tax_included: bool = False
 
     @property
     def amount(self) -> int:
-        return self.gross - self.discount + self.tax
+        return self.gross - self.discount + (0 if self.tax_included else self.tax)
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,6 +172,7 @@ def quote_refund(
                 _slice(share.gross, share.quantity, before, q),
                 _slice(share.discount, share.quantity, before, q),
                 _slice(share.tax, share.quantity, before, q),
+                share.tax_included,
             )
         )
     shipping = max(0, order.shipping - shipping_refunded) if include_shipping else 0

@@ -14,15 +14,16 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from podium import catalog
+from podium import catalog, shipments
 from podium.db.database import Database, utcnow
 from podium.errors import Conflict, InsufficientStock, ValidationFailed
 from podium.geo import Coordinates, Geocoder
 from podium.ids import new_id
 from podium.orders import _store as store
 from podium.orders import journal
-from podium.orders.allocator import Allocator, Want
+from podium.orders.allocator import Allocated, Allocator, Want
 from podium.orders.events import OrderCreated, OrderEvent
+from podium.orders.handover import HANDED_OVER_TAGS, hand_over_shipments, pinned_warehouse
 from podium.orders.holds import put_on_backorder, put_on_hold
 from podium.orders.model import OrderIntake, OrderView, Priced, money, price
 from podium.orders.redelivery import money_differences
@@ -76,7 +77,8 @@ def place_order(
     # Outside the transaction: the geocoder may be slow once.
     destination = destination_of(intake, allocator.geocoder)
     try:
-        with db.write(batch_inserts=True) as conn:
+        # A handed-over sale updates the shipments it creates: those inserts cannot wait.
+        with db.write(batch_inserts=intake.handed_over is None) as conn:
             found = _existing(conn, intake, priced, idempotency_key, fingerprint, refuse_changes)
             if found is not None:
                 return Placed(found, created=False)
@@ -109,7 +111,8 @@ def place_within(
     allocator: Allocator,
     actor: str = "api",
 ) -> Placed:
-    """Place inside the caller's write transaction (imports): nothing is committed here.
+    """Place inside the caller's write transaction (imports): nothing is committed here. An
+    intake with ``handed_over`` needs a transaction without ``batch_inserts``.
 
     Idempotent on channel + external id like :func:`place_order`; ``destination`` comes from
     :func:`destination_of`, computed before the transaction.
@@ -187,11 +190,18 @@ def _place(
             code="unknown_sku",
             details={"field": unknown[0]["field"], "lines": unknown},
         )
+    handed = intake.handed_over
+    pinned, unplaced = pinned_warehouse(conn, intake, lenient=hold_unknown_skus)
     demand: dict[str, int] = defaultdict(int)
     for ln in intake.lines:
-        if ln.sku in products:
+        if ln.sku in products and (handed is None or pinned is not None):
             demand[ln.sku] += ln.quantity
+    if pinned is not None:  # a store's till sells the store's stock, nothing else
+        channel = channel.model_copy(update={"warehouses": [pinned]})
     plan = allocator.plan_intake(conn, channel, intake, priced.total, demand, destination)
+    hold_queue = plan.hold_queue if handed is None else None  # the goods are gone already
+    # A channel-fulfilled sale takes no Podium stock: an unknown SKU is noted, not held.
+    holds_unknown = bool(unknown) and (handed != "by_channel" or pinned is not None)
     if plan.shortages and intake.on_shortage == "reject":
         raise InsufficientStock(
             "Not enough stock to place this order.",
@@ -205,7 +215,9 @@ def _place(
     order_id = new_id("ord")
     status = check_transition(
         OrderStatus.PENDING,
-        OrderStatus.ON_HOLD if plan.shortages or plan.hold_queue or unknown else OrderStatus.READY,
+        OrderStatus.ON_HOLD
+        if plan.shortages or hold_queue or holds_unknown or unplaced
+        else OrderStatus.READY,
     )
     now = utcnow()
     header = {
@@ -228,7 +240,9 @@ def _place(
         "shipping_address": intake.shipping_address.model_dump(exclude_none=True),
         "destination_latitude": destination.latitude if destination else None,
         "destination_longitude": destination.longitude if destination else None,
-        "tags": intake.tags,
+        # The handed-over mark is the system's to set: a tag sent alike is not taken.
+        "tags": [t for t in intake.tags if t not in HANDED_OVER_TAGS.values()]
+        + ([HANDED_OVER_TAGS[handed]] if handed else []),
         "placed_at": intake.placed_at or now,
         "created_at": now,
         "updated_at": now,
@@ -254,6 +268,32 @@ def _place(
         Want(i + 1, ln.sku, ln.quantity) for i, ln in enumerate(intake.lines) if ln.sku in products
     ]
     allocated = allocator.reserve_and_ship(conn, order_id, number, wants, plan, actor)
+    handover: list[TimelineRow] = []
+    if handed is not None and status is OrderStatus.READY:
+        if allocated.shipments:
+            handover.append(
+                hand_over_shipments(
+                    conn, header, allocated.shipments, allocated.lines, handed, actor
+                )
+            )
+            allocated = Allocated(
+                shipments.shipments_for_orders(conn, [order_id]), list(allocated.lines)
+            )
+        else:
+            handover.append(
+                TimelineRow(
+                    "order.handed_over",
+                    "Fulfilled by the channel from its own stock: nothing reserved or shipped "
+                    "here.",
+                    {"handed_over": handed, "warehouses": [], "units": 0},
+                )
+            )
+        final = OrderStatus.DELIVERED if allocated.shipments else OrderStatus.SHIPPED
+        store.set_status(conn, order_id, check_transition(status, OrderStatus.SHIPPED).value)
+        if final is OrderStatus.DELIVERED:
+            store.set_status(conn, order_id, check_transition(OrderStatus.SHIPPED, final).value)
+        status = final
+        header["status"] = final.value
     timeline = [
         TimelineRow(
             "order.placed",
@@ -263,6 +303,7 @@ def _place(
             {"channel": channel.code, "external_id": intake.external_id},
         ),
         allocator.routing_entry(plan, allocated.shipment_ids, destination),
+        *handover,
     ]
     events: list[OrderEvent] = [
         OrderCreated(
@@ -282,9 +323,31 @@ def _place(
     if plan.shortages:
         hold = put_on_backorder(conn, order, plan.shortages, actor=actor, batch=batch)
         holds.append(hold.row())
-    if plan.hold_queue:  # a routing rule holds it in a named queue
+    if hold_queue:  # a routing rule holds it in a named queue
         holds.append(allocator.routing_hold(conn, order, plan, actor, batch).row())
-    if unknown:
+    if unknown and not holds_unknown:
+        timeline.append(
+            TimelineRow(
+                "order.unknown_sku_noted",
+                f"{', '.join(sorted({u['sku'] for u in unknown}))} not in the catalogue: "
+                "recorded as sold by the channel (no Podium stock involved).",
+                {"skus": sorted({u["sku"] for u in unknown})},
+            )
+        )
+    if unplaced:
+        hold = put_on_hold(
+            conn,
+            order,
+            HoldReason.LOCATION.value,
+            unplaced,
+            actor=actor,
+            message=f"On hold (location): sold and handed over in store, but {unplaced}; map "
+            "the location in the channel's settings, then hand the order over at its store.",
+            data={"reason": "location", "handed_over": handed},
+            batch=batch,
+        )
+        holds.append(hold.row())
+    if holds_unknown:
         skus = sorted({u["sku"] for u in unknown})
         hold = put_on_hold(
             conn,

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from podium.orders.model import OrderIntake, Priced
+from podium.orders.model import OrderIntake, Priced, taxes_included_of
 
 __all__ = ["money_differences"]
 
@@ -44,4 +44,6 @@ def money_differences(
     ):
         if order[field] != value:
             differs.append(field)
+    if priced.tax and taxes_included_of(order) != priced.taxes_included:
+        differs.append("taxes_included")
     return differs

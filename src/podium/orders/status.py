@@ -57,6 +57,7 @@ class HoldReason(StrEnum):
     ROUTING = "routing"  # a routing rule held the order in a named queue (the hold's note)
     AWAITING_RETURN = "awaiting_return"  # an advance exchange waits for the returned item
     DISPUTE = "dispute"  # the customer disputed the card payment (a chargeback)
+    LOCATION = "location"  # handed over at a store Podium cannot place (unmapped location)
 
 
 S = OrderStatus

@@ -12,11 +12,13 @@ from sqlalchemy import Connection
 from podium import shipments
 from podium.db.database import as_utc
 from podium.orders import _store as store
+from podium.orders.handover import handed_over_of
 from podium.orders.model import (
     HoldView,
     LineView,
     OrderView,
     money,
+    taxes_included_of,
 )
 from podium.orders.status import derive_fulfilment_status
 from podium.shipments import SHIPPED_STATUSES, Shipment, ShipmentLine, ShipmentStatus, shipment_view
@@ -90,6 +92,10 @@ def assemble_view(
     ]
     wanted = sum(ln["quantity"] - ln["quantity_cancelled"] for ln in lines)
     address = dict(row["shipping_address"])
+    handed_over = handed_over_of(row["tags"])
+    fulfilment = derive_fulfilment_status(wanted, sum(shipped.values()), sum(delivered.values()))
+    if handed_over == "by_channel" and not ships and row["status"] != "cancelled":
+        fulfilment = "fulfilled_by_channel"
     return OrderView(
         id=row["id"],
         number=row["number"],
@@ -122,13 +128,13 @@ def assemble_view(
             for h in holds
         ],
         payment_status=row["payment_status"],
-        fulfillment_status=derive_fulfilment_status(
-            wanted, sum(shipped.values()), sum(delivered.values())
-        ),
+        fulfillment_status=fulfilment,
         placed_at=as_utc(row["placed_at"]),
         created_at=as_utc(row["created_at"]),
         updated_at=as_utc(row["updated_at"]),
         promised_date=row.get("promised_date"),
         service_level=row.get("service_level"),
         priority=row.get("priority"),
+        taxes_included=taxes_included_of(row),
+        handed_over=handed_over,
     )

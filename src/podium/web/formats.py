@@ -51,6 +51,7 @@ def money(value: int | str | None, currency: str) -> str:
 HOLD_REASONS = {
     "backorder": "Waiting for stock",
     "unknown_sku": "Unknown SKU",
+    "location": "Unmapped store location",
     "fraud_review": "Fraud review",
     "risk": "Risk review",
     "address": "Address to check",

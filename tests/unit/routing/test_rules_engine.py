@@ -296,7 +296,16 @@ def test_an_intake_without_the_new_routing_fields_keeps_its_old_fingerprint() ->
     }
     intake = OrderIntake.model_validate(body)
     old = intake.model_dump(mode="json")
-    for key in ("promised_date", "service_level", "priority", "payment"):  # added since v1
+    # Fields added since (routing, then issue 14's handed_over/warehouse/taxes_included).
+    for key in (
+        "promised_date",
+        "service_level",
+        "priority",
+        "taxes_included",
+        "handed_over",
+        "warehouse",
+        "payment",
+    ):
         old.pop(key)
     digest = hashlib.sha256(
         json.dumps(old, sort_keys=True, separators=(",", ":")).encode()

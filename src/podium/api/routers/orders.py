@@ -202,6 +202,32 @@ def hold(
     return orders.hold_order(podium.db, order_id, data or HoldIn(), caller.actor)
 
 
+@router.post(
+    "/orders/{order_id}/hand-over",
+    response_model=OrderView,
+    summary="Record a store sale handed over at a store",
+    description="For an order sold and handed over in store whose store Podium could not place "
+    "at capture (held with reason `location`): the named warehouse's stock is taken now, the "
+    "order is recorded handed over (no pick list, label or carrier) and the hold goes.",
+    responses={
+        409: {
+            "description": "`not_handed_over`, `order_not_handable` (shipments or other holds), "
+            "`insufficient_stock` (the store lacks the units)."
+        },
+        422: {"description": "`unknown_warehouse`."},
+    },
+)
+def hand_over(
+    order_id: str,
+    data: orders.HandOverIn,
+    caller: Caller = OPERATE,
+    podium: Podium = Depends(get_podium),
+) -> OrderView:
+    return orders.hand_over_order(
+        podium.db, order_id, data, caller.actor, allocator=podium.allocator
+    )
+
+
 @router.post("/orders/{order_id}/release", response_model=OrderView)
 def release(
     order_id: str,
