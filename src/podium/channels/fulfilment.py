@@ -9,6 +9,7 @@ from typing import Any
 from podium import carriers, fulfillment, orders
 from podium.channels import _store as store
 from podium.channels.connector import Connectors, Fulfilment
+from podium.channels.kept_lines import room_of, spread
 from podium.channels.registry import typed
 from podium.db.database import Database
 from podium.events import Envelope
@@ -40,20 +41,12 @@ def platform_lines(
     was replaced by an edit (an unknown SKU resolved by editing the order rather than mapping
     the listing). When exactly one such line is left and exactly one shipped SKU names no
     captured line, that SKU's units go to it: the one reading that cannot be wrong."""
-    room = {i: int(k["quantity"]) for i, k in enumerate(kept)}
+    room = room_of(kept)
     out: list[tuple[str, int]] = []
     left_over: dict[str, int] = {}
     for sku, quantity in shipped:
-        left = quantity
-        for i, k in enumerate(kept):
-            if left <= 0:
-                break
-            if k["sku"] != sku or not k["line_id"] or room[i] <= 0:
-                continue
-            take = min(left, room[i])
-            room[i] -= take
-            left -= take
-            out.append((str(k["line_id"]), take))
+        taken, left = spread(kept, room, sku, quantity)
+        out.extend((str(kept[i]["line_id"]), take) for i, take in taken)
         if left > 0:
             left_over[sku] = left_over.get(sku, 0) + left
     if live_skus is None:

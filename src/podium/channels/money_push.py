@@ -190,19 +190,28 @@ def channel_made(db: Database, order_id: str, reason: str | None) -> bool:
     return bool(cancelled) and cancelled[-1].actor == ACTOR
 
 
+def cancellation_target(
+    db: Database, connectors: Connectors, event: Envelope, method: str, setting: str
+) -> tuple[str | None, tuple[orders.OrderView, str, str, Any, Callable[..., Any]]] | None:
+    """A cancellation event's reason and ``target``, unless the channel itself made it (never
+    sent back) or there is nothing to tell the platform."""
+    p = event.payload
+    reason = str(p["reason"]) if p.get("reason") else None
+    if channel_made(db, str(event.aggregate_id), reason):
+        return None
+    found = target(db, connectors, str(event.aggregate_id), method, setting)
+    return None if found is None else (reason, found)
+
+
 def on_order_cancelled(db: Database, connectors: Connectors) -> Callable[[Envelope], None]:
     """The relay's subscriber for ``order.cancelled`` (the whole order)."""
 
     def handle(event: Envelope) -> None:
-        p = event.payload
         order_id = str(event.aggregate_id)
-        reason = str(p["reason"]) if p.get("reason") else None
-        if channel_made(db, order_id, reason):
+        aimed = cancellation_target(db, connectors, event, "cancel", "push_cancellations")
+        if aimed is None:
             return
-        found = target(db, connectors, order_id, "cancel", "push_cancellations")
-        if found is None:
-            return
-        order, external_id, channel_type, settings, cancel = found
+        reason, (order, external_id, channel_type, settings, cancel) = aimed
         if _already(db, order_id, "channel.cancel_pushed", "external_id", external_id):
             return
         name = platform_name(channel_type)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from podium.channels.connector import Connectors, RefundPush
-from podium.channels.money_push import channel_made, kept_lines, push_refund, target
+from podium.channels.money_push import cancellation_target, kept_lines, push_refund
 from podium.channels.refund_push import refund_lines
 from podium.db.database import Database
 from podium.events import Envelope
@@ -35,13 +35,10 @@ def on_order_partially_cancelled(
     def handle(event: Envelope) -> None:
         p = event.payload
         order_id = str(event.aggregate_id)
-        reason = str(p["reason"]) if p.get("reason") else None
-        if channel_made(db, order_id, reason):
+        aimed = cancellation_target(db, connectors, event, "refund", "push_refunds")
+        if aimed is None:
             return
-        found = target(db, connectors, order_id, "refund", "push_refunds")
-        if found is None:
-            return
-        order, external_id, channel_type, settings, refund = found
+        reason, (order, external_id, channel_type, settings, refund) = aimed
         if CHANNEL_PAID_TAG not in order.tags:
             return  # Podium refunded them itself: that refund reaches the platform
         key = f"cancel-{event.id}"

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from podium.channels.connector import PlatformError, RefundLinePush, RefundPush
+from podium.channels.kept_lines import room_of, spread
 from podium.errors import DomainError
 from podium.returns import PushableRefund, refund_note
 
@@ -23,18 +24,12 @@ def refund_lines(
     of that SKU in order (as shipments are). Units no kept line can carry (an order captured
     before lines were kept, or a line the platform gave no id) go as a line without an id,
     under the platform's SKU, for the connector to find or to refund as money only."""
-    room = {i: int(k["quantity"]) for i, k in enumerate(kept)}
+    room = room_of(kept)
     out: list[RefundLinePush] = []
     for sku, quantity, restock in refunded:
-        left = quantity
-        for i, k in enumerate(kept):
-            if left <= 0:
-                break
-            if k["sku"] != sku or not k["line_id"] or room[i] <= 0:
-                continue
-            take = min(left, room[i])
-            room[i] -= take
-            left -= take
+        taken, left = spread(kept, room, sku, quantity)
+        for i, take in taken:
+            k = kept[i]
             out.append(
                 RefundLinePush(str(k["line_id"]), str(k["platform_sku"] or sku), take, restock)
             )
