@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 import sqlalchemy as sa
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 
 from podium.db.database import Database
 from podium.errors import NotFound, ValidationFailed
@@ -55,7 +55,7 @@ class GatewayIn(Input):
     base_url: str | None = Field(
         default=None, max_length=500, pattern=r"^https?://\S+$", description="Tests only."
     )
-    active: bool = True
+    active: StrictBool = True
 
 
 class GatewayView(BaseModel):

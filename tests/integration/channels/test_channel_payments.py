@@ -72,12 +72,16 @@ def _refund(order_id: int, refund_id: int, amount: str, lines: list[Any]) -> dic
     }
 
 
-def _ship(api: Api, podium: Podium, order_id: str, fake: FakeShopify) -> None:
-    """Ship every shipment; Shopify (the fake) knows the order, so the fulfilment report
-    back to it succeeds."""
+def _ship(api: Api, podium: Podium, order_id: str, fake: FakeShopify, payload: Any = None) -> None:
+    """Ship every shipment; Shopify (the fake) knows the order, with the line ids of the
+    ``payload`` it was captured from when given, so the fulfilment report back succeeds."""
     drain(podium)
     order = api.ok("get", f"/orders/{order_id}")
-    fake.add_order(order["external_id"], [(ln["sku"], ln["quantity"]) for ln in order["lines"]])
+    if payload is not None:
+        lines = [(li["sku"], li["quantity"], li["id"]) for li in payload["line_items"]]
+    else:
+        lines = [(ln["sku"], ln["quantity"]) for ln in order["lines"]]
+    fake.add_order(order["external_id"], lines)
     for shipment in order["shipments"]:
         api.ok("post", f"/shipments/{shipment['id']}/ship", {})
     drain(podium)
@@ -242,7 +246,7 @@ def test_the_published_refunds_restock_what_shopify_restocked(
     seed_store(api, {(s, "EAST"): 3 for s in IPODS}, warehouses=("EAST",))
     add_shopify_channel(api, "shop", fake)
     order = _placed(api, podium, published)
-    _ship(api, podium, order["id"], fake)
+    _ship(api, podium, order["id"], fake, published["order"])
     for refund in (restocking, keeping, restocking):  # the last one is a redelivery
         assert post_webhook(api, "shop", "refunds/create", refund).status_code == 200
     drain(podium)
