@@ -15,7 +15,7 @@ print(result.output)
 """
 
 
-def test_top_level_help_lists_every_group_without_loading_capabilities():
+def test_top_level_help_lists_every_group_without_loading_capabilities() -> None:
     out = subprocess.run(
         [sys.executable, "-c", CHECK], capture_output=True, text=True, check=True, timeout=60
     ).stdout
@@ -26,7 +26,7 @@ def test_top_level_help_lists_every_group_without_loading_capabilities():
         assert f" {group} " in help_text
 
 
-def test_a_group_loads_when_it_is_used():
+def test_a_group_loads_when_it_is_used() -> None:
     out = subprocess.run(
         [sys.executable, "-m", "podium.cli", "orders", "--help"],
         capture_output=True,

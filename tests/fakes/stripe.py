@@ -286,7 +286,7 @@ class FakeStripe(FakeServer):
                 k[len("metadata[") : -1]: v for k, v in params.items() if k.startswith("metadata[")
             },
         }
-        self.refunds[refund["id"]] = refund
+        self.refunds[str(refund["id"])] = refund
         return Reply(200, refund)
 
     def refund_in_dashboard(self, intent_id: str, amount: int) -> dict[str, Any]:

@@ -3,7 +3,7 @@
 from podium.cli.app import ENTRIES, load
 
 
-def test_each_listed_help_line_is_the_commands_own():
+def test_each_listed_help_line_is_the_commands_own() -> None:
     for name, (_, _, line) in ENTRIES.items():
         command = load(name)
         own = (command.help or "").strip().split("\n\n")[0].replace("\n", " ")

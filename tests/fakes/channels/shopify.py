@@ -54,7 +54,7 @@ def _root(document: str, variables: dict[str, Any]) -> tuple[FieldNode, str | No
     key = None
     for d in field.directives or ():
         if d.name.value == "idempotent":
-            for arg in d.arguments:
+            for arg in d.arguments or ():
                 if arg.name.value == "key":
                     key = value_from_ast_untyped(arg.value, variables)
     return field, key

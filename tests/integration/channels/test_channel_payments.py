@@ -77,6 +77,7 @@ def _ship(api: Api, podium: Podium, order_id: str, fake: FakeShopify, payload: A
     ``payload`` it was captured from when given, so the fulfilment report back succeeds."""
     drain(podium)
     order = api.ok("get", f"/orders/{order_id}")
+    lines: list[tuple[Any, ...]]
     if payload is not None:
         lines = [(li["sku"], li["quantity"], li["id"]) for li in payload["line_items"]]
     else:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from typer.testing import CliRunner
@@ -19,7 +19,7 @@ from podium.channels import (
     on_order_partially_cancelled,
     on_refund_issued,
 )
-from podium.channels.connector import PlatformError, RefundLinePush, RefundPush
+from podium.channels.connector import Connector, PlatformError, RefundLinePush, RefundPush
 from podium.channels.intake import apply_order
 from podium.channels.model import ChannelLine, ChannelOrder
 from podium.cli import app as cli
@@ -131,7 +131,10 @@ def _returned_and_refunded(api: Api, order_id: str) -> dict[str, Any]:
             ]
         },
     )
-    return api.ok("post", f"/returns/{ret['id']}/refund", {"include_shipping": True})
+    refund: dict[str, Any] = api.ok(
+        "post", f"/returns/{ret['id']}/refund", {"include_shipping": True}
+    )
+    return refund
 
 
 def test_a_returned_refund_names_the_platform_lines_and_restocks_only_restocked_units(
@@ -139,7 +142,7 @@ def test_a_returned_refund_names_the_platform_lines_and_restocks_only_restocked_
 ) -> None:
     order_id = _capture(podium, "450789469")
     refund = _returned_and_refunded(api, order_id)
-    handle = on_refund_issued(podium.db, Connectors([shop]))
+    handle = on_refund_issued(podium.db, Connectors([cast(Connector, shop)]))
     handle(_refund_event(order_id, refund))
     handle(_refund_event(order_id, refund))  # redelivered: linked already, not pushed again
     [push] = shop.refunds
@@ -161,7 +164,7 @@ def test_store_credit_and_channel_refunds_stay_in_podium(
     refund = api.ok(
         "post", f"/orders/{order_id}/refunds", {"amount": "3.00", "method": "store_credit"}
     )
-    handle = on_refund_issued(podium.db, Connectors([shop]))
+    handle = on_refund_issued(podium.db, Connectors([cast(Connector, shop)]))
     handle(_refund_event(order_id, refund))
     handle(_refund_event(order_id, {**refund, "method": "original_payment"}, source="channel"))
     assert shop.refunds == []
@@ -174,7 +177,7 @@ def test_a_platform_refusal_is_recorded_and_a_failure_is_raised_for_the_relay(
     refund = api.ok(
         "post", f"/orders/{order_id}/refunds", {"lines": [{"sku": "MUG", "quantity": 1}]}
     )
-    handle = on_refund_issued(podium.db, Connectors([shop]))
+    handle = on_refund_issued(podium.db, Connectors([cast(Connector, shop)]))
     shop.refuse = PlatformError("Shopify is down", details={"status": 503})
     with pytest.raises(PlatformError):
         handle(_refund_event(order_id, refund))
@@ -191,7 +194,7 @@ def test_a_podium_cancel_is_pushed_and_a_channel_cancel_is_not(
 ) -> None:
     ours = _capture(podium, "450789472")
     api.ok("post", f"/orders/{ours}/cancel", {"reason": "customer asked"})
-    handle = on_order_cancelled(podium.db, Connectors([shop]))
+    handle = on_order_cancelled(podium.db, Connectors([cast(Connector, shop)]))
     payload = {"reason": "customer asked", "partial": False, "lines": []}
     handle(_envelope(ours, "order.cancelled", payload))
     handle(_envelope(ours, "order.cancelled", payload))  # redelivered: told once
@@ -225,7 +228,9 @@ def test_the_cli_turns_a_channels_refund_push_off_and_masks_secrets(
     refund = api.ok(
         "post", f"/orders/{order_id}/refunds", {"lines": [{"sku": "MUG", "quantity": 1}]}
     )
-    on_refund_issued(podium.db, Connectors([shop]))(_refund_event(order_id, refund))
+    on_refund_issued(podium.db, Connectors([cast(Connector, shop)]))(
+        _refund_event(order_id, refund)
+    )
     assert shop.refunds == []
 
 
@@ -243,7 +248,7 @@ def test_units_cancelled_on_a_channel_paid_order_are_refunded_on_the_platform_on
     event = Envelope(
         41, "order", order_id, "order.partially_cancelled", payload, datetime.now(UTC), 1
     )
-    handle = on_order_partially_cancelled(podium.db, Connectors([shop]))
+    handle = on_order_partially_cancelled(podium.db, Connectors([cast(Connector, shop)]))
     handle(event)
     handle(event)  # redelivered
     [push] = shop.refunds

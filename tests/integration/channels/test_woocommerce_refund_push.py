@@ -104,11 +104,12 @@ def _timeline(api: Api, order_id: str, kind: str) -> list[dict[str, Any]]:
 
 
 def _refund_one_tee(api: Api, order_id: str) -> dict[str, Any]:
-    return api.ok(
+    refund: dict[str, Any] = api.ok(
         "post",
         f"/orders/{order_id}/refunds",
         {"lines": [{"sku": "TEE-M", "quantity": 1}], "reason": "too small"},
     )
+    return refund
 
 
 def test_a_podium_refund_of_a_woo_order_is_made_on_woocommerce_once(

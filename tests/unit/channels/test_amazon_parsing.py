@@ -143,7 +143,7 @@ def test_shipped_cancelled_and_unfulfillable_orders_are_no_new_work() -> None:
 
 def test_bad_input_is_captured_with_its_problems_never_refused() -> None:
     long_id, odd_currency = _orders("getOrders_bad_input.json")
-    items = [
+    items: list[dict[str, Any]] = [
         {"OrderItemId": "1", "SellerSKU": "MUG", "QuantityOrdered": "two", "IsGift": "false"},
         {
             "OrderItemId": "2",

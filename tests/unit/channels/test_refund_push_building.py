@@ -17,7 +17,7 @@ from podium.errors import Conflict
 from podium.returns import PushableRefund, RefundedUnits
 from podium.returns.pushed import podium_refund_named
 
-KEPT = [
+KEPT: list[dict[str, Any]] = [
     {"sku": "TEE-M", "platform_sku": "WOO-TEE", "line_id": "11", "quantity": 1},
     {"sku": "TEE-M", "platform_sku": "WOO-TEE", "line_id": "12", "quantity": 2},
     {"sku": "MUG", "platform_sku": "MUG", "line_id": None, "quantity": 1},

@@ -101,7 +101,8 @@ def test_an_amount_that_is_not_exact_in_the_currency_is_sent_for_review() -> Non
 
 
 def test_a_payload_without_an_id_is_refused_with_the_field() -> None:
-    for bad in ({"currency": "USD"}, {"id": None, "currency": "USD"}, [], "x"):
+    cases: list[Any] = [{"currency": "USD"}, {"id": None, "currency": "USD"}, [], "x"]
+    for bad in cases:
         with pytest.raises(ValidationFailed) as exc:
             order_from_shopify(bad)
         assert exc.value.details == {"field": "id"}
