@@ -120,6 +120,11 @@ def bootstrap(
         upgrade(db.engine)
     registry = Registry()
     registry.subscribe("event-log", _log_event)
+    # Stock first: subscribers run one after another in each relay pass, and a channel
+    # showing stock that is already sold is the costliest thing to keep waiting.
+    connectors = build_connectors()
+    channel_sync = ChannelSync(db, connectors)
+    registry.subscribe_batch(SYNC_SUBSCRIBER, channel_sync.on_events, SYNC_EVENTS)
     registry.subscribe_batch("backorders", on_inventory_changed(db), [InventoryChanged])
     carriers = Carriers(httpx.Client(timeout=30))
     carriers.track_also(ReturnParcels())
@@ -137,9 +142,6 @@ def bootstrap(
         registry.subscribe("customer-email", emailer.on_event, EMAIL_EVENTS)
     webhooks = Deliverer(db, settings)
     registry.subscribe_batch("webhooks", enqueue_deliveries(db, webhooks.notify))
-    connectors = build_connectors()
-    channel_sync = ChannelSync(db, connectors)
-    registry.subscribe_batch(SYNC_SUBSCRIBER, channel_sync.on_events, SYNC_EVENTS)
     registry.subscribe("channel-fulfilment", on_shipment_shipped(db, connectors), [ShipmentShipped])
     gateways = Gateways()
     gateways.add_type("stripe", build_stripe)  # accounts configured in payment_gateways

@@ -106,7 +106,7 @@ class Settings:
     relay_batch_size: int = 500
     relay_max_attempts: int = 10
     relay_backoff_seconds: float = 1.0
-    relay_lease_seconds: float = 60.0
+    relay_lease_seconds: float = 5.0
     max_body_bytes: int = 1024 * 1024
     db_pool_size: int = 20
     # Customer e-mail (notify/): disabled while smtp_host is unset.
@@ -126,6 +126,7 @@ class Settings:
     webhook_max_attempts: int = 12
     webhook_pause_after_failures: int = 20
     webhook_pause_after_seconds: float = 3600.0
+    webhook_lease_seconds: float = 5.0
     # CSV imports (POST /api/v1/imports/...) may be larger than other request bodies.
     max_import_bytes: int = 32 * 1024 * 1024
     # Signs dashboard session cookies; when unset, a key kept in the database is used.
@@ -148,7 +149,7 @@ class Settings:
             relay_batch_size=_int(e, "PODIUM_RELAY_BATCH_SIZE", 500),
             relay_max_attempts=_int(e, "PODIUM_RELAY_MAX_ATTEMPTS", 10),
             relay_backoff_seconds=_float(e, "PODIUM_RELAY_BACKOFF_SECONDS", 1.0),
-            relay_lease_seconds=_float(e, "PODIUM_RELAY_LEASE_SECONDS", 60.0),
+            relay_lease_seconds=_float(e, "PODIUM_RELAY_LEASE_SECONDS", 5.0),
             max_body_bytes=_int(e, "PODIUM_MAX_BODY_BYTES", 1024 * 1024),
             db_pool_size=_int(e, "PODIUM_DB_POOL_SIZE", 20),
             smtp_host=e.get("PODIUM_SMTP_HOST") or None,
@@ -165,6 +166,7 @@ class Settings:
             webhook_max_attempts=_int(e, "PODIUM_WEBHOOK_MAX_ATTEMPTS", 12),
             webhook_pause_after_failures=_int(e, "PODIUM_WEBHOOK_PAUSE_AFTER_FAILURES", 20),
             webhook_pause_after_seconds=_float(e, "PODIUM_WEBHOOK_PAUSE_AFTER_SECONDS", 3600.0),
+            webhook_lease_seconds=_float(e, "PODIUM_WEBHOOK_LEASE_SECONDS", 5.0),
             max_import_bytes=_int(e, "PODIUM_MAX_IMPORT_BYTES", 32 * 1024 * 1024),
             secret_key=e.get("PODIUM_SECRET_KEY") or None,
             handoff_root=e.get("PODIUM_HANDOFF_ROOT") or "handoff",

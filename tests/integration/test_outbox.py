@@ -174,13 +174,17 @@ def test_dead_letters_are_visible_in_the_api_and_cli_and_can_be_retried(
     assert api.post(f"/events/{event_id}/retry").status_code == 409
 
 
-def test_several_workers_share_the_outbox_without_delivering_twice(podium: Podium) -> None:
+def test_several_workers_share_the_outbox_without_delivering_twice_or_out_of_order(
+    podium: Podium,
+) -> None:
     deliveries: Counter[int] = Counter()
+    order: dict[str, list[int]] = {}
     lock = threading.Lock()
 
     def handler(e: Envelope) -> None:
         with lock:
             deliveries[e.id] += 1
+            order.setdefault(e.aggregate_id, []).append(e.id)
 
     registry = Registry()
     registry.subscribe("count", handler)
@@ -194,6 +198,7 @@ def test_several_workers_share_the_outbox_without_delivering_twice(podium: Podiu
     _drain(relays[0])
     assert len(deliveries) == 400
     assert set(deliveries.values()) == {1}
+    assert all(ids == sorted(ids) for ids in order.values())
 
 
 def test_the_background_relay_delivers_soon_after_commit(podium: Podium) -> None:
@@ -225,7 +230,105 @@ def test_a_batch_subscriber_gets_a_pass_worth_of_events_and_retries_them_togethe
     relay = _relay(podium, registry, clock)
     _emit(podium, ("A", "x"), ("B", "x"), ("A", "x"), ("C", "other"))
     _drain(relay)
-    assert calls == [["Ax", "Bx"]]  # one per aggregate per pass; "other" is not its type
+    assert calls == [["Ax", "Bx", "Ax"]]  # the whole pass, in order; "other" is not its type
     clock.advance(2)
     _drain(relay)
-    assert calls == [["Ax", "Bx"], ["Ax", "Bx"], ["Ax"]]
+    assert calls == [["Ax", "Bx", "Ax"], ["Ax", "Bx", "Ax"]]
+
+
+def test_a_busy_aggregates_backlog_goes_in_one_pass_in_order(podium: Podium) -> None:
+    calls: list[list[str]] = []
+    registry = Registry()
+    registry.subscribe_batch("latest", lambda es: calls.append([e.type for e in es]), [_X])
+    _emit(podium, *[("HOT", "x") for _ in range(30)], ("COLD", "x"))
+    relay = _relay(podium, registry, Clock())
+
+    assert relay.run_once() == 31  # not one event of HOT per pass
+    assert relay.run_once() == 0
+    assert calls == [["x"] * 31]
+    with podium.db.read() as conn:
+        assert store.status_counts(conn) == {"delivered": 31}
+
+
+def test_events_waiting_behind_a_failure_are_not_counted_as_attempts(podium: Podium) -> None:
+    clock = Clock()
+    seen: list[str] = []
+    failing = {"on": True}
+
+    def handler(e: Envelope) -> None:
+        if e.payload["n"] == "1" and failing["on"]:
+            raise RuntimeError("not yet")
+        seen.append(e.payload["n"])
+
+    registry = Registry()
+    registry.subscribe("ordered", handler)
+    other: list[str] = []
+    registry.subscribe("other", lambda e: other.append(e.payload["n"]))
+    relay = _relay(podium, registry, clock)
+    _emit(podium, ("A", "1"), ("A", "2"), ("A", "3"))
+
+    assert relay.run_once() == 3
+    assert seen == [] and other == ["1", "2", "3"]  # only the failing subscriber waits
+    with podium.db.read() as conn:
+        rows = store.list_events(conn, status="pending", position=None, limit=10).items
+    assert {r["event_type"]: r["attempts"] for r in rows} == {"1": 1, "2": 0, "3": 0}
+    assert all(r["locked_until"] is None for r in rows)
+    failing["on"] = False
+    clock.advance(1.1)
+    _drain(relay)
+    assert seen == ["1", "2", "3"]
+    assert other == ["1", "2", "3"]  # not again
+
+
+def test_a_dead_workers_claims_come_back_after_one_short_lease(podium: Podium) -> None:
+    clock = Clock()
+    got: list[str] = []
+    registry = Registry()
+    registry.subscribe("count", lambda e: got.append(e.type))
+    _emit(podium, ("A", "1"), ("A", "2"), ("B", "1"))
+    with podium.db.write() as conn:  # a worker claims, then is killed before it delivers
+        claimed = store.claim(
+            conn, now=clock(), lease_until=clock() + timedelta(seconds=5), limit=500
+        )
+    assert len(claimed) == 3
+    survivor = _relay(podium, registry, clock, relay_lease_seconds=5.0)
+
+    clock.advance(4.9)
+    assert survivor.run_once() == 0  # still the dead worker's, for all anyone knows
+    clock.advance(0.2)
+    assert survivor.run_once() == 3
+    assert got == ["1", "2", "1"]
+
+
+def test_a_live_worker_keeps_its_claim_while_a_subscriber_is_slow(podium: Podium) -> None:
+    """Leases are short, so a long delivery lives on the heartbeat: no other worker may take
+    the events meanwhile."""
+    deliveries: Counter[int] = Counter()
+    started = threading.Event()
+
+    def slow(e: Envelope) -> None:
+        deliveries[e.id] += 1
+        started.set()
+        threading.Event().wait(1.5)  # a platform taking its time, three leases long
+
+    registry = Registry()
+    registry.subscribe("slow", slow)
+    _emit(podium, ("A", "1"))
+    first = _relay(podium, registry, relay_lease_seconds=0.4)
+    second = _relay(podium, registry, relay_lease_seconds=0.4)
+    worker = threading.Thread(target=first.run_once)
+    worker.start()
+    try:
+        assert started.wait(10)
+        taken = 0
+        while worker.is_alive():
+            taken += second.run_once()
+            threading.Event().wait(0.05)
+    finally:
+        worker.join(10)
+        first.leases.stop()
+        second.leases.stop()
+    assert taken == 0
+    assert list(deliveries.values()) == [1]
+    with podium.db.read() as conn:
+        assert store.status_counts(conn) == {"delivered": 1}

@@ -16,6 +16,7 @@ from podium.bootstrap import Podium, bootstrap
 from podium.cli import app as cli
 from podium.config import Settings
 from podium.geo.geocoder import default_geocoder
+from podium.notify import _webhook_store as store
 from podium.notify.delivery import Deliverer
 from podium.notify.model import verify
 from support import Api, order_body, seed_store
@@ -435,3 +436,23 @@ def test_a_ping_reaches_only_the_subscription_it_names(
     assert delivery["status"] == "succeeded"
     assert api.ok("get", f"/webhooks/{other['id']}/deliveries")["items"] == []
     assert api.post("/webhooks/whk_nope/ping").status_code == 404
+
+
+def test_a_delivery_claimed_by_a_dead_worker_goes_out_after_one_short_lease(
+    api: Api, podium: Podium, receiver: Receiver
+) -> None:
+    seed_store(api, {("TEE", "EAST"): 5})
+    _subscribe(api, receiver.url, "order.created")
+    _place(api)
+    _drain(podium)
+    clock = Clock()
+    dead = _deliverer(podium, clock, webhook_lease_seconds=3.0)
+    with podium.db.write() as conn:  # it claimed, then was killed before it sent anything
+        assert len(store.claim(conn, now=clock(), lease_until=dead.leases.until(), limit=50)) == 1
+    survivor = _deliverer(podium, clock, webhook_lease_seconds=3.0)
+
+    clock.advance(2.9)
+    assert survivor.run_once() == 0
+    clock.advance(0.2)
+    assert survivor.run_once() == 1
+    assert len(receiver.requests) == 1

@@ -20,6 +20,7 @@ FLOAT_VARS = [
     ("PODIUM_RELAY_POLL_SECONDS", "relay_poll_seconds"),
     ("PODIUM_RELAY_BACKOFF_SECONDS", "relay_backoff_seconds"),
     ("PODIUM_RELAY_LEASE_SECONDS", "relay_lease_seconds"),
+    ("PODIUM_WEBHOOK_LEASE_SECONDS", "webhook_lease_seconds"),
 ]
 
 
@@ -34,7 +35,8 @@ def test_an_empty_environment_gives_the_defaults() -> None:
     assert settings.relay_batch_size == 500
     assert settings.relay_max_attempts == 10
     assert settings.relay_backoff_seconds == 1.0
-    assert settings.relay_lease_seconds == 60.0
+    assert settings.relay_lease_seconds == 5.0
+    assert settings.webhook_lease_seconds == 5.0
     assert settings.max_body_bytes == 1024 * 1024
     assert settings.db_pool_size == 20
 

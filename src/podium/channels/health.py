@@ -21,7 +21,7 @@ from podium.channels import _health_store as health_store
 from podium.channels import _store as store
 from podium.channels.registry import settings_notes
 from podium.channels.service import channel_or_404
-from podium.channels.sync import SUBSCRIBER, SYNC_TYPES, lag
+from podium.channels.sync import SUBSCRIBER, SYNC_TYPES, behind
 from podium.db.database import Database, as_utc, utcnow
 from podium.orders import channel_orders
 
@@ -66,7 +66,10 @@ class Health(BaseModel):
     push_errors: int
     last_error: str | None
     last_error_at: datetime | None
-    lag_seconds: float | None  # age of the oldest stock change not yet pushed
+    lag_seconds: float | None = Field(
+        description="How long the oldest stock change the channel has not been told yet has "
+        "waited since it was made (retried and given-up ones included); 0 when none waits."
+    )
     pending_pushes: int
     failed_deliveries: int
     throttled: int = 0  # times the platform throttled Podium (429, Shopify THROTTLED)
@@ -121,7 +124,8 @@ def health(db: Database, code: str) -> Health:
         st = store.state(conn, code)
         listed = len(store.listings(conn, code, limit=1_000_000))
         failed = len(store.deliveries(conn, code, status="failed", limit=10_000))
-        pending, oldest = lag(conn, code)
+        pending = behind(conn, code)
+        waiting = health_store.sync_backlog(conn, "pending", SYNC_TYPES, SUBSCRIBER).get(code)
         dead = health_store.sync_backlog(conn, "dead", SYNC_TYPES, SUBSCRIBER).get(code)
         retried = health_store.retried_pushes(conn, code, SYNC_TYPES, SUBSCRIBER)
     now = utcnow()
@@ -139,7 +143,7 @@ def health(db: Database, code: str) -> Health:
         push_errors=st["push_errors"] if st else 0,
         last_error=st["last_error"] if st else None,
         last_error_at=_at(st, "last_error_at"),
-        lag_seconds=(now - oldest).total_seconds() if oldest else 0.0,
+        lag_seconds=_waited(now, waiting, dead),
         pending_pushes=pending,
         failed_deliveries=failed,
         throttled=st["throttled"] if st else 0,
@@ -169,6 +173,13 @@ def _reason(code: str, sku: str, error: str | None) -> str | None:
     )  # SyncFailed lists channels as "<channel>: <message>" joined by " | "
     found = re.search(rf"(?:^|[:;] ){re.escape(sku)}: (.+?)(?=; \S+: |$| \(and \d+ more\))", ours)
     return (found.group(1) if found else ours)[:1000]
+
+
+def _waited(now: datetime, *backlogs: tuple[int, datetime] | None) -> float:
+    """How long the oldest stock change the channel has not been told has waited: from when
+    the change was made (its outbox event), not from the listing's last push."""
+    made = [b[1] for b in backlogs if b is not None]
+    return max(0.0, (now - min(made)).total_seconds()) if made else 0.0
 
 
 def _lag(found: tuple[int, datetime] | None, now: datetime) -> SyncLag:

@@ -16,7 +16,6 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
@@ -28,7 +27,7 @@ from podium.channels.connector import Connectors, PlatformError
 from podium.channels.events import ListingChanged
 from podium.channels.model import LevelPush
 from podium.channels.registry import typed
-from podium.db.database import Database, as_utc, utcnow
+from podium.db.database import Database, utcnow
 from podium.errors import DomainError, NotFound
 from podium.events import Envelope, Event, event_types
 from podium.inventory import InventoryChanged, Level
@@ -40,7 +39,7 @@ __all__ = [
     "ChannelSync",
     "Drift",
     "SyncFailed",
-    "lag",
+    "behind",
     "refusal",
 ]
 
@@ -286,18 +285,13 @@ def refusal(failed: Mapping[str, str], limit: int = 10) -> str:
     return f"the platform refused {len(failed)} SKU(s): {shown}{more}"
 
 
-def lag(conn: Connection, code: str) -> tuple[int, datetime | None]:
-    """Listings whose platform count is not what Podium publishes now, and since when the
-    oldest of them has been waiting."""
+def behind(conn: Connection, code: str) -> int:
+    """How many listings' platform count is not what Podium publishes now."""
     listed = store.listings(conn, code, limit=1_000_000)
     if not listed:
-        return 0, None
+        return 0
     row = store.channel_row(conn, code)
     if row is None:
         raise RuntimeError(f"channel {code} not found")
     picture = _picture(conn, [dict(r, type=row["type"]) for r in listed])
-    behind = [r for r in listed if r["pushed_available"] != picture.told(code, r["sku"])]
-    if not behind:
-        return 0, None
-    oldest = min(as_utc(r["pushed_at"] or r["created_at"]) for r in behind)
-    return len(behind), oldest
+    return sum(1 for r in listed if r["pushed_available"] != picture.told(code, r["sku"]))

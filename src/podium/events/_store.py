@@ -1,26 +1,29 @@
 """SQL for the outbox table: emitting, claiming, settling and inspecting events.
 
-Claiming takes a lease (``locked_until``) so that a worker calls subscribers outside any
-transaction; ``FOR UPDATE SKIP LOCKED`` lets many workers claim side by side on PostgreSQL
-(SQLite has one writer at a time, so a plain claim is already exclusive). Only the oldest
-undelivered event of each aggregate is claimable, which keeps delivery in order per aggregate.
+Claiming takes a short lease (``locked_until``, see ``db/leases.py``) so that a worker calls
+subscribers outside any transaction. A claim takes whole aggregates: the oldest undelivered
+event of each and the due ones queued behind it, which keeps delivery in order per aggregate
+while a busy aggregate's backlog goes in one pass.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from podium.db.database import (
+    as_utc,
     before_commit,
     insert_many,
     notify_after_commit,
     transaction_scratch,
     utcnow,
 )
+from podium.db.leases import due, lease_update
 from podium.db.tables import outbox
 from podium.events.catalogue import Event
 from podium.events.model import DomainEvent
@@ -38,6 +41,7 @@ __all__ = [
     "list_events",
     "mark_delivered",
     "mark_failed",
+    "mark_held",
     "requeue",
     "status_counts",
 ]
@@ -127,39 +131,79 @@ _HEAD_OF_AGGREGATE = ~sa.exists().where(
     _earlier.c.id < _o.id,
 )
 _NOW = sa.bindparam("now", type_=outbox.c.next_attempt_at.type)
-_DUE = (
-    sa.select(_o.id)
+_HEADS = (
+    sa.select(_o.id, _o.aggregate_type, _o.aggregate_id)
     .where(
         _o.status == PENDING_SQL,
         _o.next_attempt_at <= _NOW,
-        sa.or_(_o.locked_until.is_(None), _o.locked_until < _NOW),
+        due(_o.locked_until, _NOW),
         _HEAD_OF_AGGREGATE,
     )
     .order_by(_o.id)
-    .limit(sa.bindparam("limit", type_=sa.Integer))
+    .limit(sa.bindparam("heads", type_=sa.Integer))
 )
 
 
-def _claim_statement(postgres: bool) -> sa.Update:
-    due = _DUE.with_for_update(skip_locked=True, of=outbox) if postgres else _DUE
+def _members_statement(postgres: bool) -> sa.Select[Any]:
+    """The pending events of the aggregates whose oldest pending event is due: those heads
+    (row-locked on PostgreSQL, so a concurrent worker skips their aggregates) and the events
+    queued behind them, oldest first."""
+    heads = (_HEADS.with_for_update(skip_locked=True, of=outbox) if postgres else _HEADS).cte(
+        "heads"
+    )
     return (
-        outbox.update()
-        .where(_o.id.in_(due.scalar_subquery()))
-        .values(locked_until=sa.bindparam("lease_until", type_=_o.locked_until.type))
-        .returning(outbox)
+        sa.select(_o.id, _o.aggregate_type, _o.aggregate_id, _o.next_attempt_at, _o.locked_until)
+        .join(
+            heads,
+            sa.and_(
+                _o.aggregate_type == heads.c.aggregate_type,
+                _o.aggregate_id == heads.c.aggregate_id,
+            ),
+        )
+        .where(_o.status == PENDING_SQL, _o.id >= heads.c.id)
+        .order_by(_o.id)
+        .limit(sa.bindparam("members", type_=sa.Integer))
     )
 
 
-_CLAIM = {True: _claim_statement(True), False: _claim_statement(False)}
+_MEMBERS = {True: _members_statement(True), False: _members_statement(False)}
+_LEASE = lease_update(outbox, sa.bindparam("ids", expanding=True))
 
 
 def claim(
     conn: Connection, *, now: datetime, lease_until: datetime, limit: int
 ) -> list[sa.RowMapping]:
-    """Lease up to ``limit`` due events, each the oldest undelivered one of its aggregate."""
-    statement = _CLAIM[conn.dialect.name == "postgresql"]
-    rows = conn.execute(statement, {"now": now, "lease_until": lease_until, "limit": limit})
+    """Lease up to ``limit`` aggregates' due events: for each, its oldest pending event and the
+    ones queued behind it that are due too, in order (up to ``limit`` of those in all), so a
+    pass delivers a busy aggregate's backlog at once rather than one event per pass.
+
+    Only a worker holding an aggregate's oldest pending event claims any of its events (the
+    others are not heads and their head is leased or row-locked), which keeps delivery in
+    order per aggregate however many workers run."""
+    statement = _MEMBERS[conn.dialect.name == "postgresql"]
+    found = conn.execute(statement, {"now": now, "heads": limit, "members": 2 * limit})
+    ids = _due_prefixes(found.mappings(), now)
+    if not ids:
+        return []
+    rows = conn.execute(_LEASE, {"ids": ids, "lease_until": lease_until})
     return sorted(rows.mappings(), key=lambda r: int(r["id"]))
+
+
+def _due_prefixes(rows: Iterable[sa.RowMapping], now: datetime) -> list[int]:
+    """Per aggregate, its events up to the first one that is not due (backing off, or leased
+    by another worker after a retry): nothing may overtake an event still waiting."""
+    stopped: set[tuple[str, str]] = set()
+    ids: list[int] = []
+    for r in rows:  # oldest first
+        key = (r["aggregate_type"], r["aggregate_id"])
+        if key in stopped:
+            continue
+        held = r["locked_until"] is not None and as_utc(r["locked_until"]) >= now
+        if as_utc(r["next_attempt_at"]) > now or held:
+            stopped.add(key)
+            continue
+        ids.append(int(r["id"]))
+    return ids
 
 
 _MARK_DELIVERED = (
@@ -182,6 +226,16 @@ def mark_delivered(conn: Connection, event_ids: Sequence[int], delivered_to: lis
         return
     conn.execute(
         _MARK_DELIVERED, {"ids": list(event_ids), "subscribers": delivered_to, "now": utcnow()}
+    )
+
+
+def mark_held(conn: Connection, event_id: int, delivered_to: list[str]) -> None:
+    """Give back an event that waited for an earlier one of its aggregate that failed: it keeps
+    what it reached, and neither an attempt nor a backoff is counted against it."""
+    conn.execute(
+        outbox.update()
+        .where(outbox.c.id == event_id)
+        .values(delivered_to=delivered_to, locked_until=None)
     )
 
 

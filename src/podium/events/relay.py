@@ -2,8 +2,9 @@
 aggregate, retrying failures with exponential backoff and dead-lettering after too many.
 
 ``podium serve`` runs one in a background thread (woken right after each commit); ``podium
-worker`` runs it alone. Any number may run against one database: each claims a batch under a
-lease, with ``FOR UPDATE SKIP LOCKED`` on PostgreSQL.
+worker`` runs it alone. Any number may run against one database: each claims whole aggregates'
+due events under a short lease renewed while it works (``db/leases.py``), with ``FOR UPDATE
+SKIP LOCKED`` on PostgreSQL; a dead worker's claims come back within one lease.
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import logging
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import RowMapping
 
 from podium.config import Settings
 from podium.db.database import Database, as_utc, utcnow
+from podium.db.leases import Leases
+from podium.db.tables import outbox
 from podium.events import _store as store
 from podium.events.catalogue import Event, event_types
 from podium.events.model import Envelope, backoff_delay
@@ -34,8 +37,9 @@ _GATHER_SECONDS = 0.02
 @dataclass(frozen=True, slots=True)
 class Subscription:
     """``handler`` takes one event; a batch subscriber's ``batch_handler`` takes every due
-    event of its types in a relay pass at once (at most one per aggregate, oldest first), so
-    it can coalesce work such as one look-up for many SKUs."""
+    event of its types in a relay pass at once (oldest first, so in order per aggregate; a busy
+    aggregate may have many), so it can coalesce work such as one stock push for many
+    changes to one SKU."""
 
     name: str
     handler: Handler | None
@@ -84,6 +88,7 @@ class _Outcome:
     attempt: int
     done: list[str]
     errors: list[str]
+    held: bool  # waited for an earlier event of its aggregate that failed for a subscriber
 
 
 class Relay:
@@ -98,6 +103,7 @@ class Relay:
         self.registry = registry
         self.settings = settings
         self.clock = clock
+        self.leases = Leases(db, outbox, settings.relay_lease_seconds, clock)
         self.wake = threading.Event()
         self.stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -105,19 +111,24 @@ class Relay:
     def run_once(self) -> int:
         """Deliver one batch; returns how many events were attempted."""
         now = self.clock()
-        lease = now + timedelta(seconds=self.settings.relay_lease_seconds)
         with self.db.write() as conn:
             batch = store.claim(
-                conn, now=now, lease_until=lease, limit=self.settings.relay_batch_size
+                conn,
+                now=now,
+                lease_until=self.leases.until(now),
+                limit=self.settings.relay_batch_size,
             )
         if not batch:
             return 0
-        outcomes = self._deliver(batch)
-        self._settle(outcomes)
+        with self.leases.holding([r["id"] for r in batch]):
+            outcomes = self._deliver(batch)
+            self._settle(outcomes)
         return len(batch)
 
     def _deliver(self, rows: list[RowMapping]) -> list[_Outcome]:
-        """Hand each event to every subscriber that has not had it yet."""
+        """Hand each event to every subscriber that has not had it yet, in order per aggregate:
+        once an event fails for a subscriber, the later events of its aggregate wait for it
+        (for that subscriber; the others go on)."""
         envelopes = [
             Envelope(
                 id=r["id"],
@@ -132,37 +143,60 @@ class Relay:
         ]
         done: dict[int, list[str]] = {r["id"]: list(r["delivered_to"]) for r in rows}
         errors: dict[int, list[str]] = {e.id: [] for e in envelopes}
+        held: set[int] = set()
         for sub in self.registry.subscriptions:
             due = [e for e in envelopes if sub.wants(e.type) and sub.name not in done[e.id]]
             if not due:
                 continue
-            groups = [due] if sub.batch_handler is not None else [[e] for e in due]
-            for events in groups:
-                try:
-                    if sub.batch_handler is not None:
-                        sub.batch_handler(events)
-                    elif sub.handler is not None:
-                        sub.handler(events[0])
-                except Exception as exc:  # a subscriber's failure must not stop the relay
-                    log.warning("events %s to %s failed: %s", [e.id for e in events], sub.name, exc)
-                    for e in events:
-                        errors[e.id].append(f"{sub.name}: {type(exc).__name__}: {exc}")
-                else:
-                    for e in events:
-                        done[e.id].append(sub.name)
-        return [_Outcome(e.id, e.attempt, done[e.id], errors[e.id]) for e in envelopes]
+            if sub.batch_handler is not None:
+                self._call(sub, due, done, errors)
+                continue
+            failed: set[tuple[str, str]] = set()
+            for e in due:
+                aggregate = (e.aggregate_type, e.aggregate_id)
+                if aggregate in failed:
+                    held.add(e.id)
+                elif not self._call(sub, [e], done, errors):
+                    failed.add(aggregate)
+        return [
+            _Outcome(e.id, e.attempt, done[e.id], errors[e.id], e.id in held) for e in envelopes
+        ]
+
+    @staticmethod
+    def _call(
+        sub: Subscription,
+        events: list[Envelope],
+        done: dict[int, list[str]],
+        errors: dict[int, list[str]],
+    ) -> bool:
+        try:
+            if sub.batch_handler is not None:
+                sub.batch_handler(events)
+            elif sub.handler is not None:
+                sub.handler(events[0])
+        except Exception as exc:  # a subscriber's failure must not stop the relay
+            log.warning("events %s to %s failed: %s", [e.id for e in events], sub.name, exc)
+            for e in events:
+                errors[e.id].append(f"{sub.name}: {type(exc).__name__}: {exc}")
+            return False
+        for e in events:
+            done[e.id].append(sub.name)
+        return True
 
     def _settle(self, outcomes: list[_Outcome]) -> None:
-        """Record a whole batch in one transaction: delivered ones together, failures each."""
+        """Record a whole batch in one transaction: delivered ones together, failures and
+        held ones each."""
         delivered: dict[tuple[str, ...], list[int]] = {}
         for o in outcomes:
-            if not o.errors:
+            if not o.errors and not o.held:
                 delivered.setdefault(tuple(o.done), []).append(o.event_id)
         with self.db.write() as conn:
             for names, ids in delivered.items():
                 store.mark_delivered(conn, ids, list(names))
             for o in outcomes:
                 if not o.errors:
+                    if o.held:
+                        store.mark_held(conn, o.event_id, o.done)
                     continue
                 dead = o.attempt >= self.settings.relay_max_attempts
                 store.mark_failed(
@@ -210,3 +244,4 @@ class Relay:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        self.leases.stop()

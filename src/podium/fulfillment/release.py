@@ -182,7 +182,7 @@ def on_order_ready(db: Database) -> Callable[[list[Envelope]], None]:
     """The relay's batch subscriber behind automatic release: one transaction per pass."""
 
     def handle(events: list[Envelope]) -> None:
-        release_orders(db, [e.aggregate_id for e in events if e.aggregate_type == "order"])
+        release_orders(db, sorted({e.aggregate_id for e in events if e.aggregate_type == "order"}))
 
     return handle
 

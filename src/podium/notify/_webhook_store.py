@@ -1,8 +1,9 @@
 """SQL for outgoing webhooks: subscriptions, deliveries (one per event and subscription) and
 the log of every attempt.
 
-The delivery worker leases due deliveries of active subscriptions (``locked_until``), with
-``FOR UPDATE SKIP LOCKED`` on PostgreSQL so several workers share the queue.
+The delivery worker leases due deliveries of active subscriptions (``locked_until``, the same
+short, renewed leases as the outbox's: ``db/leases.py``), with ``FOR UPDATE SKIP LOCKED`` on
+PostgreSQL so several workers share the queue.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from podium.db.leases import due, lease_update
 from podium.db.tables import webhook_attempts, webhook_deliveries, webhook_subscriptions
 from podium.notify._store import insert_ignoring_duplicates
 from podium.paging import Keyset, Page, Position, keyset_page
@@ -35,7 +37,6 @@ __all__ = [
     "insert_subscription",
     "list_subscriptions",
     "lock_subscription",
-    "release",
     "requeue",
     "subscription",
     "subscription_types",
@@ -104,7 +105,7 @@ _DUE = (
     .where(
         _d.status == PENDING,
         _d.next_attempt_at <= _NOW,
-        sa.or_(_d.locked_until.is_(None), _d.locked_until < _NOW),
+        due(_d.locked_until, _NOW),
         _s.status == ACTIVE,
     )
 )
@@ -116,15 +117,11 @@ def any_due(conn: Connection, now: datetime) -> bool:
 
 
 def _claim_statement(postgres: bool) -> sa.Update:
-    due = _DUE.order_by(_d.next_attempt_at, _d.id).limit(sa.bindparam("limit", type_=sa.Integer))
+    limit = sa.bindparam("limit", type_=sa.Integer)
+    due_ids = _DUE.order_by(_d.next_attempt_at, _d.id).limit(limit)
     if postgres:
-        due = due.with_for_update(skip_locked=True, of=webhook_deliveries)
-    return (
-        webhook_deliveries.update()
-        .where(_d.id.in_(due.scalar_subquery()))
-        .values(locked_until=sa.bindparam("lease_until", type_=_d.locked_until.type))
-        .returning(webhook_deliveries)
-    )
+        due_ids = due_ids.with_for_update(skip_locked=True, of=webhook_deliveries)
+    return lease_update(webhook_deliveries, due_ids.scalar_subquery())
 
 
 _CLAIM = {True: _claim_statement(True), False: _claim_statement(False)}
@@ -136,16 +133,6 @@ def claim(
     statement = _CLAIM[conn.dialect.name == "postgresql"]
     rows = conn.execute(statement, {"now": now, "lease_until": lease_until, "limit": limit})
     return sorted(rows.mappings(), key=lambda r: (r["next_attempt_at"], r["id"]))
-
-
-def release(conn: Connection, delivery_ids: Sequence[str]) -> None:
-    """Give back leased deliveries untried (their subscription was paused meanwhile)."""
-    if delivery_ids:
-        conn.execute(
-            webhook_deliveries.update()
-            .where(_d.id.in_(list(delivery_ids)))
-            .values(locked_until=None)
-        )
 
 
 def delivery(conn: Connection, delivery_id: str) -> sa.RowMapping | None:

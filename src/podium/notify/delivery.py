@@ -3,7 +3,8 @@ attempt; retries with exponential backoff (``events.model.backoff_delay``); give
 after ``webhook_max_attempts``; pauses a subscription that keeps failing.
 
 ``podium serve`` runs it in its own thread next to the relay, and so does ``podium worker``;
-several may share one database (deliveries are leased, ``SKIP LOCKED`` on PostgreSQL).
+several may share one database (deliveries are leased like outbox events, ``db/leases.py``:
+short leases renewed while a delivery is under way, ``SKIP LOCKED`` on PostgreSQL).
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import httpx
@@ -21,6 +22,8 @@ import httpx
 from podium import __version__
 from podium.config import Settings
 from podium.db.database import Database, utcnow
+from podium.db.leases import Leases
+from podium.db.tables import webhook_deliveries
 from podium.events import backoff_delay
 from podium.notify import _webhook_store as store
 from podium.notify.model import (
@@ -36,7 +39,6 @@ __all__ = ["Deliverer"]
 log = logging.getLogger("podium.webhooks")
 
 _BATCH = 50
-_LEASE_SECONDS = 120.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +69,7 @@ class Deliverer:
             transport=transport,
             headers={"User-Agent": f"Podium-Webhooks/{__version__}"},
         )
+        self.leases = Leases(db, webhook_deliveries, settings.webhook_lease_seconds, clock)
         self.wake = threading.Event()
         self.stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -80,15 +83,14 @@ class Deliverer:
             if not store.any_due(conn, now):
                 return 0
         with self.db.write() as conn:
-            rows = store.claim(
-                conn,
-                now=now,
-                lease_until=now + timedelta(seconds=_LEASE_SECONDS),
-                limit=_BATCH,
-            )
+            rows = store.claim(conn, now=now, lease_until=self.leases.until(now), limit=_BATCH)
             subs = {
                 sid: store.subscription(conn, sid) for sid in {r["subscription_id"] for r in rows}
             }
+        with self.leases.holding([r["id"] for r in rows]):
+            return self._deliver(rows, subs)
+
+    def _deliver(self, rows: list[Any], subs: dict[str, Any]) -> int:
         paused: set[str] = set()
         attempted = 0
         untried: list[str] = []
@@ -101,9 +103,9 @@ class Deliverer:
             attempted += 1
             if self._settle(row, result):
                 paused.add(row["subscription_id"])
-        if untried:
+        if untried:  # a paused subscription, or stopping: due again at once for any worker
             with self.db.write() as conn:
-                store.release(conn, untried)
+                self.leases.release(conn, untried)
         return attempted
 
     def _post(self, sub: Any, row: Any) -> _Result:
@@ -227,6 +229,7 @@ class Deliverer:
         if self._thread is not None:
             self._thread.join(timeout)
             self._thread = None
+        self.leases.stop()
 
     def close(self) -> None:
         self.stop()

@@ -5,6 +5,7 @@ shipments are reported back with tracking."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -13,6 +14,9 @@ from channel_support import add_shopify_channel, drain, post_webhook, shopify_or
 from fakes.channels.shopify import FakeShopify
 from podium.bootstrap import Podium
 from podium.channels import _store as channel_store  # to store settings of an older Podium
+from podium.channels import sync_lags
+from podium.db.database import utcnow
+from podium.db.tables import channel_listings
 from support import Api, seed_store
 
 
@@ -271,3 +275,25 @@ def test_a_stored_api_version_shopify_no_longer_serves_is_used_as_2026_04_and_no
     assert "2024-04 is no longer supported" in note and "2026-04" in note
     api.ok("patch", "/channels/a/settings", {"availability": {"buffer": 0}})
     assert api.ok("get", "/channels/a/health")["notes"] == []
+
+
+def test_sync_lag_counts_from_the_stock_change_not_from_the_last_push(
+    api: Api, podium: Podium, two_shops: Any
+) -> None:
+    """A listing told days ago whose stock changed a moment ago is a moment behind."""
+    with podium.db.write() as conn:
+        conn.execute(channel_listings.update().values(pushed_at=utcnow() - timedelta(days=3)))
+    api.ok(
+        "post",
+        "/inventory/adjustments",
+        {"sku": "TEE-M", "warehouse": "EAST", "quantity": -1, "reason": "damaged"},
+    )
+    health = api.ok("get", "/channels/a/health")  # the relay has not run yet
+    assert health["pending_pushes"] == 1
+    assert 0 <= health["lag_seconds"] < 60
+    home = sync_lags(podium.db)["a"]  # the channels page and home show this one
+    assert (home.pending, home.lag_seconds < 60) == (1, True)
+    drain(podium)
+    health = api.ok("get", "/channels/a/health")
+    assert (health["pending_pushes"], health["lag_seconds"]) == (0, 0.0)
+    assert "a" not in sync_lags(podium.db)

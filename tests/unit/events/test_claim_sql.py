@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect
 
-from podium.events._store import _CLAIM
+from podium.events._store import _MEMBERS
 
 
 def test_the_claim_names_pending_as_a_literal_on_both_engines() -> None:
@@ -16,7 +16,9 @@ def test_the_claim_names_pending_as_a_literal_on_both_engines() -> None:
         (False, sqlite.dialect()),
     ]
     for postgres, dialect in dialects:
-        compiled = _CLAIM[postgres].compile(dialect=dialect)
+        compiled = _MEMBERS[postgres].compile(dialect=dialect)
         sql = str(compiled)
-        assert sql.count("status = 'pending'") == 2, sql  # the candidates and the earlier ones
+        # the heads, the earlier ones they must not have, and the events behind the heads
+        assert sql.count("status = 'pending'") == 3, sql
+        assert ("FOR UPDATE" in sql) is postgres
         assert "pending" not in {str(v) for v in compiled.params.values()}
