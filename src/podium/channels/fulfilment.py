@@ -76,12 +76,11 @@ def on_shipment_shipped(db: Database, connectors: Connectors) -> Callable[[Envel
                 r["sku"]: (r["remote_sku"] or r["sku"], r["remote_id"])
                 for r in store.listings(conn, order.channel, limit=1_000_000)
             }
+            kept = store.channel_order_lines_of(conn, order.channel, order.external_id)
         connector = connectors.for_type(row["type"]) if row is not None else None
         if connector is None or known is None or row is None:
             return  # not an order a connector captured
         shipment = fulfillment.get_shipment(db, shipment_id)
-        with db.read() as conn:
-            kept = store.channel_order_lines_of(conn, order.channel, order.external_id)
         made = sorted(s.id for s in order.shipments)
         label = carriers.current_labels(db, [shipment_id]).get(shipment_id)
         fulfilment = Fulfilment(

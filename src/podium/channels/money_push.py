@@ -37,6 +37,8 @@ from podium.orders import TimelineRow, add_timeline
 
 __all__ = [
     "CHANNEL_CANCEL_REASON",
+    "already_noted",
+    "cancellation_target",
     "channel_made",
     "kept_lines",
     "on_order_cancelled",
@@ -101,7 +103,8 @@ def _refused(
         store.bump_state(conn, channel, last_error=text, last_error_at=utcnow())
 
 
-def _already(db: Database, order_id: str, kind: str, key: str, value: str) -> bool:
+def already_noted(db: Database, order_id: str, kind: str, key: str, value: str) -> bool:
+    """The order's timeline has a ``kind`` entry whose ``key`` is ``value`` (a push done)."""
     return any(
         e.type == kind and e.data.get(key) == value for e in orders.order_timeline(db, order_id)
     )
@@ -173,7 +176,7 @@ def on_refund_issued(db: Database, connectors: Connectors) -> Callable[[Envelope
         facts = returns.refund_to_push(db, refund_id)
         if facts is None or facts.channel_refund_id is not None:
             return  # linked already: the platform made (or was told of) this refund
-        if _already(db, order_id, "channel.refund_pushed", "refund_id", refund_id):
+        if already_noted(db, order_id, "channel.refund_pushed", "refund_id", refund_id):
             return
         kept, listed = kept_lines(db, order.channel, external_id)
         push = build_refund_push(facts, external_id, kept, listed)
@@ -212,7 +215,7 @@ def on_order_cancelled(db: Database, connectors: Connectors) -> Callable[[Envelo
         if aimed is None:
             return
         reason, (order, external_id, channel_type, settings, cancel) = aimed
-        if _already(db, order_id, "channel.cancel_pushed", "external_id", external_id):
+        if already_noted(db, order_id, "channel.cancel_pushed", "external_id", external_id):
             return
         name = platform_name(channel_type)
         try:

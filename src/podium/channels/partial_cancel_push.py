@@ -16,12 +16,16 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from podium.channels.connector import Connectors, RefundPush
-from podium.channels.money_push import cancellation_target, kept_lines, push_refund
+from podium.channels.money_push import (
+    already_noted,
+    cancellation_target,
+    kept_lines,
+    push_refund,
+)
 from podium.channels.refund_push import refund_lines
 from podium.db.database import Database
 from podium.events import Envelope
 from podium.money import parse_amount
-from podium.orders import order_timeline
 from podium.payments import CHANNEL_PAID_TAG
 
 __all__ = ["on_order_partially_cancelled"]
@@ -42,10 +46,7 @@ def on_order_partially_cancelled(
         if CHANNEL_PAID_TAG not in order.tags:
             return  # Podium refunded them itself: that refund reaches the platform
         key = f"cancel-{event.id}"
-        if any(
-            e.type == "channel.refund_pushed" and e.data.get("refund_id") == key
-            for e in order_timeline(db, order_id)
-        ):
+        if already_noted(db, order_id, "channel.refund_pushed", "refund_id", key):
             return
         currency = str(p.get("currency") or order.currency)
         amount = parse_amount(str(p.get("amount")), currency)
