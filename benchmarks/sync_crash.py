@@ -8,7 +8,7 @@ at once on the same port and database while the load goes on (requests that fail
 were never acknowledged, so they are not sales). Side effects outstanding at the kill:
 
 - stock: acknowledged sales (answered before the kill) that a channel ``b``/``c`` had not yet
-  seen (same definition as ``load``);
+  seen (commit times and targets as in ``sync_load``);
 - webhooks: acknowledged orders whose ``order.created`` delivery had not yet arrived.
 
 Measured from the restarted server answering ``/api/v1/health``: when the first and the last of
@@ -38,6 +38,7 @@ from sync_load import (
     shows_all,
     spread,
     start_shops,
+    with_commits,
 )
 from sync_procs import Backlog, LoadGen, Serve, cpu_snapshot, cpu_used, database_name
 
@@ -135,6 +136,8 @@ def _measure(
         "count": count,
         "rate": p.rate,
         "concurrency": p.concurrency,
+        "intake": p.intake,
+        "key": server.key,
         "timeout": 10.0,
         "deadline": p.seconds,
     }
@@ -156,7 +159,7 @@ def _measure(
         out = gen.result(timeout=count / p.rate + 600)
     finally:
         gen.stop()
-    sales = sales_of(out["records"])
+    sales = with_commits(sales_of(out["records"]), url)
     acked = [s for s in sales if s.acknowledged]
     last_answer = max((s.answered for s in sales), default=time.monotonic())
     view = published_view(api, skus)
@@ -200,6 +203,7 @@ def _measure(
         "scenario": "crash",
         "engine": p.engine,
         "workers": p.workers,
+        "intake": p.intake,
         "skus": len(skus),
         "rate_per_second": p.rate,
         "kill_after_seconds": p.kill_after,
@@ -207,6 +211,7 @@ def _measure(
         "sales_sent": len(sales),
         "sales_acknowledged": len(acked),
         "failed_requests": len(sales) - len(acked),
+        "retried_requests": sum(1 for r in out["records"] if r[8] > 1),
         "failures_sample": sorted({s.error for s in sales if not s.acknowledged})[:5],
         "orders_committed_unacknowledged": len(set(hook_at) - acked_ids),
         "restart_startup_seconds": round(ready - server.spawned_at, 2),
@@ -230,14 +235,10 @@ def _measure(
         "duplicate_webhook_deliveries": sum(n - 1 for n in per_event.values()),
         "webhook_deliveries": len(hooks.deliveries),
         "lag_from_commit_before_kill": spread(
-            [max(0.0, t - s.answered) for s in before if (t := seen[s.n]) is not None]
+            [t - s.commit for s in before if (t := seen[s.n]) is not None]
         ),
         "lag_from_commit_after_restart": spread(
-            [
-                max(0.0, t - s.answered)
-                for s in acked
-                if s.answered > ready and (t := seen[s.n]) is not None
-            ]
+            [t - s.commit for s in acked if s.answered > ready and (t := seen[s.n]) is not None]
         ),
         **platform_figures(shops, marks, requests, len(acked)),
         "final_counts_exact": final["exact"],

@@ -210,6 +210,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap.add_argument("--stock", type=int, help="units of each SKU at the start (flash: 3000)")
     ap.add_argument("--seconds", type=float, help="load: 30, crash: 20 (flash: stock / rate)")
     ap.add_argument("--workers", type=int, default=2, help="podium serve --workers (not steady)")
+    ap.add_argument(
+        "--intake",
+        choices=("webhook", "api"),
+        default="webhook",
+        help="not steady: orders as signed Shopify webhooks to channel a (default), or as "
+        "POST /orders on channel a (the API intake path)",
+    )
     ap.add_argument("--concurrency", type=int, default=32, help="requests in flight at most")
     ap.add_argument("--kill-after", type=float, default=10.0, help="crash: seconds into the load")
     ap.add_argument(

@@ -5,36 +5,44 @@ SKUs) sent as signed ``orders/create`` webhooks to channel ``a`` at an open-loop
 (200/s) for ``--seconds`` (30) by a separate process, against ``podium serve --workers 2`` on
 PostgreSQL. ``flash``: one SKU, ``--stock`` (3,000) units, as many one-unit orders: it sells out.
 
-What a sale leaves. Requests run side by side, so the order in which sales of one SKU commit is
-not the order in which they were sent. A sale's commit precedes its response, so when sale *i*
-of a SKU is answered at ``r_i``, at least ``k_i`` sales of that SKU have committed, ``k_i``
-being the number of acknowledged sales of the SKU answered at or before ``r_i`` (itself
-included). Sale *i*'s target on a channel is the count it publishes for ``stock - k_i``; the
-sale is seen once the channel's fake platform has accepted a count at or below that target (a
-later, lower count answers it too: coalescing may skip values, never sales). Counts accepted
-after the sale was sent are considered.
+When a sale committed. The order, its stock reservation and its ``order.created`` outbox row
+are one transaction, and the outbox row's ``created_at`` is taken just before the commit, so it
+stands for the commit (wall clock, turned into ``time.monotonic()`` with the offset between the
+two clocks read here). An acknowledged sale without such a row (none expected) falls back to
+its response's arrival, which is later than the commit.
 
-Lag (the figure the promise is about) is from the commit, taken as the response's arrival
-(the commit is a little earlier), to the moment every *other* channel (``b``, ``c``) has seen
-the sale; a platform that saw it before the response reached the client counts 0. The lag from
-sending is kept for reference.
+What a sale leaves. Sales of one SKU reserve the same stock row, so they commit one after the
+other, in the order of their commit times (which need not be the order they were sent in).
+Sale *i*, the ``k_i``-th acknowledged sale of its SKU to commit, leaves ``stock - k_i``; its
+target on a channel is the count published for that (channel ``c`` keeps a buffer of 2). The
+channel has seen the sale once its fake platform accepted a count at or below the target after
+the sale was sent (a later, lower count answers it too: coalescing may skip values, never
+sales).
+
+Lag (the figure the promise is about) is from the commit to the moment every *other* channel
+(``b``, ``c``) has seen the sale. The lag from the response and from sending are kept for
+reference, and so is the time from the commit to the response (the rest of the intake request).
 """
 
 from __future__ import annotations
 
 import argparse
 import statistics
+import time
 from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import sqlalchemy as sa
 from sync_common import BUFFERS, SECRET, compare, database, ok, seed, wait_until
 from sync_procs import Backlog, LoadGen, Serve, cpu_snapshot, cpu_used, database_name
 
 from fakes.channels.shopify import FakeShopify
+from podium.db.engine import normalise_url
 from podium.inventory.availability import Availability, published_quantity
 
 OTHERS = ("b", "c")
@@ -56,6 +64,7 @@ class Sale:
     acknowledged: bool  # 200 and ``created``: the order exists and the client knows it
     order_id: str | None
     error: str
+    commit: float = 0.0  # when the order committed (monotonic); 0: not known
 
 
 def sales_of(records: Sequence[Sequence[Any]]) -> list[Sale]:
@@ -66,9 +75,9 @@ def sales_of(records: Sequence[Sequence[Any]]) -> list[Sale]:
             float(r[2]),
             float(r[3]),
             float(r[4]),
-            r[5] == 200 and r[6] == "created",
+            r[5] in (200, 201) and r[6] == "created",
             r[7],
-            "" if r[5] == 200 and r[6] == "created" else f"{r[5]} {r[6]}"[:200],
+            "" if r[5] in (200, 201) and r[6] == "created" else f"{r[5]} {r[6]}"[:200],
         )
         for r in records
     ]
@@ -96,14 +105,40 @@ def first_at_or_below(
 
 
 def sold_so_far(sales: Sequence[Sale]) -> dict[int, int]:
-    """Per acknowledged sale (by number): k, the sales of its SKU answered at or before it."""
-    answered: dict[int, list[float]] = defaultdict(list)
+    """Per acknowledged sale (by number): k, the sales of its SKU committed at or before it."""
+    committed: dict[int, list[float]] = defaultdict(list)
     for s in sales:
         if s.acknowledged:
-            answered[s.sku].append(s.answered)
-    for times in answered.values():
+            committed[s.sku].append(s.commit)
+    for times in committed.values():
         times.sort()
-    return {s.n: bisect_right(answered[s.sku], s.answered) for s in sales if s.acknowledged}
+    return {s.n: bisect_right(committed[s.sku], s.commit) for s in sales if s.acknowledged}
+
+
+def with_commits(sales: Sequence[Sale], url: str) -> list[Sale]:
+    """The sales with their commit times, from the ``order.created`` outbox rows."""
+    engine = sa.create_engine(normalise_url(url), poolclass=sa.pool.NullPool)
+    try:
+        with engine.connect() as conn:
+            rows = conn.execute(
+                sa.text(
+                    "SELECT aggregate_id, created_at FROM outbox WHERE event_type = 'order.created'"
+                )
+            ).all()
+    finally:
+        engine.dispose()
+    offset = time.time() - time.monotonic()  # wall clock minus monotonic clock, now
+    stamps: dict[str, float] = {}
+    for order_id, created in rows:
+        if isinstance(created, str):
+            created = datetime.fromisoformat(created)
+        if created.tzinfo is None:
+            created = created.replace(tzinfo=UTC)
+        stamps[str(order_id)] = created.timestamp() - offset
+    return [
+        replace(s, commit=stamps.get(s.order_id or "", s.answered)) if s.acknowledged else s
+        for s in sales
+    ]
 
 
 def seen_at(
@@ -226,7 +261,10 @@ def _measure(
         "count": count,
         "rate": p.rate,
         "concurrency": p.concurrency,
+        "intake": p.intake,
+        "key": server.key,
         "deadline": None if flash else p.seconds,
+        "retries": 2,  # a connection the server closed: sent again, same delivery id
     }
     gen = LoadGen(plan)
     backlog = Backlog(url)
@@ -239,7 +277,7 @@ def _measure(
     finally:
         gen.stop()
     cpu1 = cpu_snapshot(server.session, database_name(url))
-    sales = sales_of(out["records"])
+    sales = with_commits(sales_of(out["records"]), url)
     acked = [s for s in sales if s.acknowledged]
     last_answer = max((s.answered for s in sales), default=cpu1["wall"])
     view = published_view(api, skus)
@@ -250,7 +288,8 @@ def _measure(
     final = compare(api, shops, skus)
     arrivals = arrivals_of(shops, marks)
     seen = seen_at(sales, arrivals, p.stock)
-    from_commit = [max(0.0, t - s.answered) for s in acked if (t := seen[s.n]) is not None]
+    from_commit = [t - s.commit for s in acked if (t := seen[s.n]) is not None]
+    from_response = [max(0.0, t - s.answered) for s in acked if (t := seen[s.n]) is not None]
     from_send = [t - s.sent for s in acked if (t := seen[s.n]) is not None]
     done_at = reached_at(arrivals, view, last_answer)
     first_sent = min((s.sent for s in sales), default=0.0)
@@ -259,6 +298,7 @@ def _measure(
         "scenario": p.scenario,
         "engine": p.engine,
         "workers": p.workers,
+        "intake": p.intake,
         "skus": len(skus),
         "stock_per_sku": p.stock,
         "rate_per_second": p.rate,
@@ -268,15 +308,19 @@ def _measure(
         "sales_sent": len(sales),
         "sales_acknowledged": len(acked),
         "failed_requests": len(sales) - len(acked),
+        "retried_requests": sum(1 for r in out["records"] if r[8] > 1),
         "failures_sample": sorted({s.error for s in sales if not s.acknowledged})[:5],
         "achieved_orders_per_second": achieved,
         "rate_reached": achieved >= 0.9 * p.rate,
         "sends_late_over_50ms": sum(1 for s in sales if s.sent - s.scheduled > 0.05),
         "lag_from_commit": spread(from_commit),
+        "lag_from_response": spread(from_response),
         "lag_from_send": spread(from_send),
         "seen_before_response": sum(
             1 for s in acked if (t := seen[s.n]) is not None and t <= s.answered
         ),
+        "commit_to_response": spread([s.answered - s.commit for s in acked]),
+        "commit_time_from_response": sum(1 for s in acked if s.commit == s.answered),
         "never_seen": sum(1 for s in acked if seen[s.n] is None),
         "webhook_round_trip": spread([s.answered - s.sent for s in acked]),
         "drain_seconds": round(done_at - last_answer, 2) if done_at is not None else None,

@@ -157,6 +157,12 @@ def run_scenario(p: argparse.Namespace) -> int:
         result = sync_load.run(p)
         met = sync_load.target_met(result)
         console.print(load_table(result))
+        gap, late = result["commit_to_response"], result["sends_late_over_50ms"]
+        console.print(
+            f"commit → response p50/p99 {_ms(gap['p50_ms'])}/{_ms(gap['p99_ms'])} ms; "
+            f"sales sent over 50 ms late (32 in flight) {late}; "
+            f"planned {result['sales_planned']}, failed {result['failed_requests']}"
+        )
     phases = {k[4:]: v for k, v in result.items() if k.startswith("cpu_")}
     console.print(machine_table(phases))
     backlog = result["outbox"]
