@@ -223,6 +223,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--settle-timeout", type=float, default=300.0, help="seconds to wait for the channels"
     )
     ap.add_argument(
+        "--outbox-timeout",
+        type=float,
+        default=120.0,
+        help="load, flash: seconds more to wait for the outbox to empty (its drain time)",
+    )
+    ap.add_argument(
         "--shopify-restore",
         type=float,
         default=50.0,

@@ -274,6 +274,11 @@ class Backlog(threading.Thread):
                 }
             )
 
+    def empty(self) -> bool:
+        """Nothing pending in the last sample (taken after the previous call)."""
+        last = self.samples[-1] if self.samples else None
+        return last is not None and not last["pending"] and not last["webhooks_pending"]
+
     def stop(self) -> None:
         self.stopping.set()
         self.join(10)

@@ -60,7 +60,7 @@ def load_table(r: dict[str, Any]) -> Table:
         "pushes/sale",
         "throttled",
         "exact",
-        title="Lag from commit (the order webhook's 200) to both other channels showing it",
+        title="Lag from the order's commit to both other channels (b, c) showing it",
     )
     table.add_row(
         r["scenario"],
@@ -163,6 +163,15 @@ def run_scenario(p: argparse.Namespace) -> int:
             f"sales sent over 50 ms late (32 in flight) {late}; "
             f"planned {result['sales_planned']}, failed {result['failed_requests']}"
         )
+        console.print(
+            "outbox empty (every event delivered) after the load stopped: "
+            f"{result['outbox_drained_after_load_s']} s (None: not within --outbox-timeout)"
+        )
+        if p.scenario == "flash":
+            console.print(
+                "from the last sale's commit until every channel shows what is left "
+                f"{result['left_at_the_end']}: {result['sold_out_shown_after_last_sale_s']} s"
+            )
     phases = {k[4:]: v for k, v in result.items() if k.startswith("cpu_")}
     console.print(machine_table(phases))
     backlog = result["outbox"]
