@@ -14,6 +14,14 @@ equal what Podium publishes to it.
     .venv/bin/python benchmarks/sync_latency.py --sales 200 --output /tmp/smoke.json
 
 Results: a table on the terminal and ``benchmarks/results/sync_latency.json``.
+
+That is ``--scenario steady`` (the default). Under load, on PostgreSQL by default, with
+``podium serve --workers 2`` and the orders sent by a separate process (``sync_load.py``,
+``sync_crash.py``; results in ``benchmarks/results/sync_latency_<scenario>_<engine>.json``):
+
+    .venv/bin/python benchmarks/sync_latency.py --scenario load     # 200 orders/s, 50 SKUs, 30 s
+    .venv/bin/python benchmarks/sync_latency.py --scenario flash    # one SKU, 3,000 units sell out
+    .venv/bin/python benchmarks/sync_latency.py --scenario crash    # kill -9 under load, restart
 """
 
 from __future__ import annotations
@@ -22,157 +30,37 @@ import argparse
 import json
 import os
 import platform
-import secrets
-import socket
 import statistics
 import subprocess
-import sys
-import tempfile
 import time
 import uuid
 from bisect import bisect_left
 from collections import defaultdict
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import httpx
-import psycopg
 from rich.console import Console
 from rich.table import Table
+from sync_common import (
+    BUFFERS,
+    ROOT,
+    SECRET,
+    compare,
+    database,
+    order_payload,
+    seed,
+    serve,
+    wait_until,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))  # the fake platform servers live with the tests
+from fakes.channels.shopify import FakeShopify, shopify_webhook
+from podium.inventory.availability import Availability, published_quantity
 
-from fakes.channels.shopify import FakeShopify, shopify_webhook  # noqa: E402
-from podium.inventory.availability import Availability, published_quantity  # noqa: E402
-
-DEFAULT_OUTPUT = ROOT / "benchmarks" / "results" / "sync_latency.json"
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/test"
-SECRET = "bench-webhook-secret"
-BUFFERS = {"a": 0, "b": 0, "c": 2}
-PODIUM = Path(sys.executable).with_name("podium")
+RESULTS = ROOT / "benchmarks" / "results"
+DEFAULT_OUTPUT = RESULTS / "sync_latency.json"
 console = Console(width=120)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-@contextmanager
-def database(engine: str) -> Iterator[str]:
-    if engine == "sqlite":
-        with tempfile.TemporaryDirectory() as tmp:
-            yield f"sqlite:///{tmp}/bench.db"
-        return
-    name = f"podium_bench_{secrets.token_hex(4)}"
-    with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield PG_ADMIN.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with psycopg.connect(PG_ADMIN, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@contextmanager
-def serve(database_url: str) -> Iterator[tuple[str, str]]:
-    port = _free_port()
-    env = {**os.environ, "PODIUM_DATABASE_URL": database_url, "PODIUM_PORT": str(port)}
-    with tempfile.TemporaryFile("w+") as log:
-        proc = subprocess.Popen(
-            [str(PODIUM), "serve"], env=env, stdout=log, stderr=subprocess.STDOUT, text=True
-        )
-        try:
-            url, key, deadline = f"http://127.0.0.1:{port}", "", time.monotonic() + 60
-            while time.monotonic() < deadline:
-                if proc.poll() is not None:
-                    log.seek(0)
-                    raise SystemExit(f"podium serve exited: {log.read()}")
-                log.seek(0)
-                key = next((ln.strip() for ln in log if ln.startswith("pdm_")), "")
-                try:
-                    if key and httpx.get(f"{url}/api/v1/health", timeout=1).status_code == 200:
-                        break
-                except httpx.TransportError:
-                    pass
-                time.sleep(0.1)
-            else:
-                raise SystemExit("podium serve did not start")
-            yield url, key
-        finally:
-            proc.terminate()
-            proc.wait(15)
-
-
-def _ok(r: httpx.Response) -> Any:
-    if r.status_code >= 300:
-        raise SystemExit(f"{r.request.method} {r.request.url}: {r.status_code} {r.text}")
-    return r.json()
-
-
-def seed(api: httpx.Client, shops: dict[str, FakeShopify], skus: list[str], stock: int) -> None:
-    _ok(
-        api.post(
-            "/warehouses",
-            json={
-                "code": "EAST",
-                "name": "Newark DC",
-                "address": {"city": "Newark", "region": "NJ", "country": "US"},
-                "latitude": 40.73,
-                "longitude": -74.17,
-            },
-        )
-    )
-    for code, shop in shops.items():
-        settings = {
-            "shop_url": shop.url,
-            "access_token": shop.token,
-            "webhook_secret": SECRET,
-            "location_id": "1",
-            "availability": {"buffer": BUFFERS[code]},
-        }
-        body = {"code": code, "name": f"Shop {code}", "type": "shopify", "settings": settings}
-        _ok(api.post("/channels", json=body))
-    for i, sku in enumerate(skus):
-        _ok(api.post("/products", json={"sku": sku, "name": f"Product {sku}"}))
-        _ok(
-            api.post(
-                "/inventory/adjustments",
-                json={"sku": sku, "warehouse": "EAST", "quantity": stock, "reason": "receipt"},
-            )
-        )
-        for code in shops:
-            _ok(api.put(f"/channels/{code}/listings/{sku}", json={"remote_id": str(1000 + i)}))
-
-
-def wait_until(predicate: Any, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
-
-
-def order_payload(n: int, sku: str) -> dict[str, Any]:
-    return {
-        "id": 5_000_000_000_000_000_000 + n,
-        "name": f"#{n}",
-        "email": "bench@example.com",
-        "currency": "USD",
-        "updated_at": "2026-11-20T10:00:00Z",
-        "financial_status": "paid",
-        "total_price": "10.00",
-        "shipping_address": {"country_code": "US", "zip": "10001", "city": "New York"},
-        "line_items": [
-            {"id": n, "variant_id": n, "sku": sku, "name": sku, "quantity": 1, "price": "10.00"}
-        ],
-    }
 
 
 def run(p: argparse.Namespace) -> dict[str, Any]:
@@ -292,35 +180,85 @@ def measure(
     return out
 
 
-def compare(api: httpx.Client, shops: dict[str, FakeShopify], skus: list[str]) -> dict[str, Any]:
-    mismatches = []
-    for i, sku in enumerate(skus):
-        view = _ok(api.get(f"/inventory/{sku}"))
-        told = {c["channel"]: c["published"] for c in view["channels"]}
-        for code, shop in shops.items():
-            shows = shop.level(str(1000 + i), "1")
-            if shows != told[code]:
-                mismatches.append(
-                    {"sku": sku, "channel": code, "podium": told[code], "shows": shows}
-                )
-    return {"exact": not mismatches, "mismatches": mismatches[:20]}
+SCENARIOS = ("steady", "load", "flash", "crash")
+# Per scenario: engine, sales, SKUs, rate, stock (None: enough never to run out), seconds.
+DEFAULTS: dict[str, tuple[str, int, int, float, int | None, float]] = {
+    "steady": ("sqlite", 1000, 100, 25.0, 50, 0.0),
+    "load": ("postgres", 0, 50, 200.0, None, 30.0),
+    "flash": ("postgres", 0, 1, 200.0, 3000, 0.0),
+    "crash": ("postgres", 0, 50, 150.0, None, 20.0),
+}
 
 
-def main(argv: list[str] | None = None) -> int:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--engine", choices=("sqlite", "postgres"), default="sqlite")
-    ap.add_argument("--sales", type=int, default=1000)
-    ap.add_argument("--skus", type=int, default=100)
-    ap.add_argument("--rate", type=float, default=25.0, help="sales per second (steady)")
-    ap.add_argument("--stock", type=int, default=50, help="units of each SKU at the start")
+    ap.add_argument(
+        "--scenario",
+        choices=SCENARIOS,
+        default="steady",
+        help="steady: one sale at a time (default); load: 200 orders/s over 50 SKUs; "
+        "flash: one SKU sells out; crash: kill -9 of the server under load, then a restart",
+    )
+    ap.add_argument(
+        "--engine", choices=("sqlite", "postgres"), help="steady: sqlite; else postgres"
+    )
+    ap.add_argument("--sales", type=int, help="steady only (default 1000)")
+    ap.add_argument("--skus", type=int, help="default 100 (steady), 50 (load, crash), 1 (flash)")
+    ap.add_argument(
+        "--rate", type=float, help="sales per second: 25 steady, 200 load/flash, 150 crash"
+    )
+    ap.add_argument("--stock", type=int, help="units of each SKU at the start (flash: 3000)")
+    ap.add_argument("--seconds", type=float, help="load: 30, crash: 20 (flash: stock / rate)")
+    ap.add_argument("--workers", type=int, default=2, help="podium serve --workers (not steady)")
+    ap.add_argument(
+        "--intake",
+        choices=("webhook", "api"),
+        default="webhook",
+        help="not steady: orders as signed Shopify webhooks to channel a (default), or as "
+        "POST /orders on channel a (the API intake path)",
+    )
+    ap.add_argument("--concurrency", type=int, default=32, help="requests in flight at most")
+    ap.add_argument("--kill-after", type=float, default=10.0, help="crash: seconds into the load")
+    ap.add_argument(
+        "--settle-timeout", type=float, default=300.0, help="seconds to wait for the channels"
+    )
+    ap.add_argument(
+        "--outbox-timeout",
+        type=float,
+        default=120.0,
+        help="load, flash: seconds more to wait for the outbox to empty (its drain time)",
+    )
     ap.add_argument(
         "--shopify-restore",
         type=float,
         default=50.0,
         help="fake shops' GraphQL cost points restored per second (bucket 1000; default 50)",
     )
-    ap.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    ap.add_argument("--output", type=Path)
     p = ap.parse_args(argv)
+    engine, sales, skus, rate, stock, seconds = DEFAULTS[p.scenario]
+    p.engine = p.engine or engine
+    p.sales = p.sales or sales
+    p.skus = p.skus or skus
+    p.rate = p.rate or rate
+    p.seconds = p.seconds or seconds
+    if p.stock is None:  # enough never to run out
+        p.stock = stock if stock is not None else int(2 * p.rate * p.seconds / p.skus) + 100
+    if p.output is None:
+        p.output = (
+            DEFAULT_OUTPUT
+            if p.scenario == "steady"
+            else RESULTS / f"sync_latency_{p.scenario}_{p.engine}.json"
+        )
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = parse_args(argv)
+    if p.scenario != "steady":
+        from sync_report import run_scenario  # the runs under load, in modules of their own
+
+        return run_scenario(p)
     started = datetime.now(UTC)
     result = run(p)
     table = Table(
