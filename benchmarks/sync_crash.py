@@ -1,11 +1,12 @@
 """``sync_latency.py --scenario crash``: ``kill -9`` of ``podium serve`` under load, then a
 restart on the same database. Do the side effects still owed at the kill resume, and how soon?
 
-Orders arrive as in ``load`` (150/s over 50 SKUs for 20 s by default) and a webhook
-subscription to ``order.created`` points at a receiver in this process. ``--kill-after``
-seconds (10) into the load, the server's whole process group gets SIGKILL; it is started again
-at once on the same port and database while the load goes on (requests that fail meanwhile
-were never acknowledged, so they are not sales). Side effects outstanding at the kill:
+Orders arrive as in ``load`` (150/s over 50 SKUs) and a webhook subscription to
+``order.created`` points at a receiver in this process. ``--kill-after`` seconds (10) into the
+load, the server's whole process group gets SIGKILL; it is started again at once on the same
+port and database while the load goes on (requests that fail meanwhile were never
+acknowledged, so they are not sales), for ``--seconds`` (10) after the restarted server
+answers. Side effects outstanding at the kill:
 
 - stock: acknowledged sales (answered before the kill) that a channel ``b``/``c`` had not yet
   seen (commit times and targets as in ``sync_load``);
@@ -128,7 +129,7 @@ def _measure(
         raise SystemExit("initial stock push did not complete")
     marks = {c: len(s.received) for c, s in shops.items()}
     requests = {c: s.requests for c, s in shops.items()}
-    count = int(p.rate * p.seconds)
+    count = int(p.rate * (p.kill_after + 600))  # until told to stop, p.seconds after the restart
     plan = {
         "url": f"{server.base}/api/v1",
         "secret": SECRET,
@@ -139,7 +140,6 @@ def _measure(
         "intake": p.intake,
         "key": server.key,
         "timeout": 10.0,
-        "deadline": p.seconds,
     }
     db_name = database_name(url)
     gen = LoadGen(plan)
@@ -147,7 +147,7 @@ def _measure(
     try:
         backlog.start()
         cpu0 = cpu_snapshot(server.session, db_name)
-        print(f"Sending {count} sales at {p.rate:g}/s; kill -9 after {p.kill_after:g} s…")
+        print(f"Sending sales at {p.rate:g}/s; kill -9 after {p.kill_after:g} s…")
         gen.go()
         time.sleep(max(0.0, cpu0["wall"] + p.kill_after - time.monotonic()))
         cpu_kill = cpu_snapshot(server.session, db_name)
@@ -156,7 +156,10 @@ def _measure(
         print("Killed; restarting…")
         server.start()
         cpu_restart = cpu_snapshot(server.session, db_name)
-        out = gen.result(timeout=count / p.rate + 600)
+        print(f"Back after {server.ready_at - killed_at:.1f} s; {p.seconds:g} s more load…")
+        time.sleep(p.seconds)
+        gen.stop_sending()
+        out = gen.result(timeout=600)
     finally:
         gen.stop()
     sales = with_commits(sales_of(out["records"]), url)

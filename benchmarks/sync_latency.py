@@ -186,7 +186,7 @@ DEFAULTS: dict[str, tuple[str, int, int, float, int | None, float]] = {
     "steady": ("sqlite", 1000, 100, 25.0, 50, 0.0),
     "load": ("postgres", 0, 50, 200.0, None, 30.0),
     "flash": ("postgres", 0, 1, 200.0, 3000, 0.0),
-    "crash": ("postgres", 0, 50, 150.0, None, 20.0),
+    "crash": ("postgres", 0, 50, 150.0, None, 10.0),  # seconds: of load after the restart
 }
 
 
@@ -208,7 +208,7 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         "--rate", type=float, help="sales per second: 25 steady, 200 load/flash, 150 crash"
     )
     ap.add_argument("--stock", type=int, help="units of each SKU at the start (flash: 3000)")
-    ap.add_argument("--seconds", type=float, help="load: 30, crash: 20 (flash: stock / rate)")
+    ap.add_argument("--seconds", type=float, help="load: 30; crash: of load after the restart, 10")
     ap.add_argument("--workers", type=int, default=2, help="podium serve --workers (not steady)")
     ap.add_argument(
         "--intake",
@@ -243,7 +243,8 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     p.rate = p.rate or rate
     p.seconds = p.seconds or seconds
     if p.stock is None:  # enough never to run out
-        p.stock = stock if stock is not None else int(2 * p.rate * p.seconds / p.skus) + 100
+        seconds = p.seconds + (p.kill_after + 60 if p.scenario == "crash" else 0)
+        p.stock = stock if stock is not None else int(2 * p.rate * seconds / p.skus) + 100
     if p.output is None:
         p.output = (
             DEFAULT_OUTPUT

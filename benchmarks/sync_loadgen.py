@@ -1,12 +1,13 @@
 """The load generator of ``sync_latency.py --scenario load|flash|crash``, in its own process.
 
-Run by the benchmark, not by hand: it reads one JSON line on stdin (the plan), signs every
-``orders/create`` webhook up front (with ``intake: api``, builds ``POST /orders`` bodies
-instead), prints ``ready``, waits for a ``go`` line, then sends sale ``n`` at
+Run by the benchmark, not by hand: it reads one JSON line on stdin (the plan), prints
+``ready``, waits for a ``go`` line, then sends sale ``n`` (a signed ``orders/create`` webhook,
+or with ``intake: api`` a ``POST /orders``) at
 ``start + n / rate`` (open loop) with at most ``concurrency`` requests in flight. A sale whose
 turn comes while every slot is busy waits for one (``sent`` later than ``scheduled``: the
 report counts them); with a ``deadline`` (seconds), sales that could not be sent by then are
-dropped, so a server slower than the rate shortens the run rather than stretching it. When
+dropped, so a server slower than the rate shortens the run rather than stretching it; a
+``stop`` line on stdin ends the sending too. When
 every sale has been answered (or failed), it prints one JSON line: the records and its own CPU
 seconds.
 
@@ -119,30 +120,39 @@ async def _send(
         slots.release()
 
 
-async def run(plan: dict[str, Any]) -> dict[str, Any]:
+def _sale(plan: dict[str, Any], i: int) -> tuple[int, int, bytes, dict[str, str]]:
+    """Sale ``i``: its number, SKU index, body and headers (signed like Shopify signs)."""
     skus: list[str] = plan["skus"]
+    n, sku_index = int(plan.get("first", 0)) + i, i % len(skus)
+    if plan.get("intake") == "api":
+        auth = {"Authorization": f"Bearer {plan.get('key')}", "Content-Type": "application/json"}
+        return n, sku_index, api_order(n, skus[sku_index]), auth
+    body, headers = shopify_webhook(
+        "orders/create", order_payload(n, skus[sku_index]), plan["secret"], str(uuid.uuid4())
+    )
+    return n, sku_index, body, headers
+
+
+async def _watch_stdin(stop: asyncio.Event) -> None:
+    """A ``stop`` line ends the sending early (end of input does not)."""
+    loop = asyncio.get_running_loop()
+    while True:
+        line = await loop.run_in_executor(None, sys.stdin.readline)
+        if not line:
+            return
+        if line.strip() == "stop":
+            stop.set()
+            return
+
+
+async def run(plan: dict[str, Any]) -> dict[str, Any]:
     count, rate = int(plan["count"]), float(plan["rate"])
-    first = int(plan.get("first", 0))
-    api = plan.get("intake") == "api"
-    path = "/orders" if api else "/channels/a/webhooks"
-    auth = {"Authorization": f"Bearer {plan.get('key')}", "Content-Type": "application/json"}
-    signed = []
-    for i in range(count):
-        n = first + i
-        sku_index = i % len(skus)
-        if api:
-            body, headers = api_order(n, skus[sku_index]), auth
-        else:
-            body, headers = shopify_webhook(
-                "orders/create",
-                order_payload(n, skus[sku_index]),
-                plan["secret"],
-                str(uuid.uuid4()),
-            )
-        signed.append((n, sku_index, body, headers))
+    path = "/orders" if plan.get("intake") == "api" else "/channels/a/webhooks"
     before = resource.getrusage(resource.RUSAGE_SELF)
     print("ready", flush=True)
     await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
+    stop = asyncio.Event()
+    watcher = asyncio.create_task(_watch_stdin(stop))
     records: list[Record] = []
     slots = asyncio.Semaphore(int(plan["concurrency"]))
     limits = httpx.Limits(  # idle connections dropped before the server's 5 s keep-alive ends
@@ -156,13 +166,14 @@ async def run(plan: dict[str, Any]) -> dict[str, Any]:
         tasks = []
         start = time.monotonic()
         stop_at = start + float(plan["deadline"]) if plan.get("deadline") else float("inf")
-        for i, (n, sku_index, body, headers) in enumerate(signed):
+        for i in range(count):
+            n, sku_index, body, headers = _sale(plan, i)
             scheduled = start + i / rate
             delay = scheduled - time.monotonic()
             if delay > 0:
                 await asyncio.sleep(delay)
             await slots.acquire()
-            if time.monotonic() > stop_at:  # the server fell behind: the rest are never sent
+            if time.monotonic() > stop_at or stop.is_set():  # the rest are never sent
                 slots.release()
                 break
             tasks.append(
@@ -180,6 +191,7 @@ async def run(plan: dict[str, Any]) -> dict[str, Any]:
                 )
             )
         await asyncio.gather(*tasks)
+    watcher.cancel()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     return {
         "records": records,

@@ -153,6 +153,11 @@ class LoadGen:
         self.proc.stdin.write("go\n")
         self.proc.stdin.flush()
 
+    def stop_sending(self) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write("stop\n")
+        self.proc.stdin.flush()
+
     def result(self, timeout: float) -> dict[str, Any]:
         out, _ = self.proc.communicate(timeout=timeout)
         line = out.strip().splitlines()[-1] if out.strip() else ""
