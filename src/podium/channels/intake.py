@@ -15,7 +15,7 @@ from podium.channels import _store as store
 from podium.channels.events import ChannelRefundReceived
 from podium.channels.intake_body import intake_for, kept_lines, locations_of
 from podium.channels.model import ChannelCancellation, ChannelOrder, ChannelRefund
-from podium.db.database import Database, as_utc, utcnow
+from podium.db.database import Database, as_utc
 from podium.errors import DomainError, NotFound, ValidationFailed
 from podium.money import CURRENCY_EXPONENTS, format_amount
 from podium.orders import Allocator, HoldIn, TimelineRow, add_timeline, place_order
@@ -118,7 +118,6 @@ def _capture(
         store.replace_channel_order_lines(
             conn, channel, order.external_id, kept_lines(order, mapped)
         )
-        store.bump_state(conn, channel, orders=1, last_order_at=utcnow())
         if order.notes:
             add_timeline(
                 conn,
