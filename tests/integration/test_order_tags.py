@@ -9,7 +9,10 @@ from support import Api, order_body, seed_store
 
 
 def _order(api: Api, external_id: str) -> dict[str, Any]:
-    return api.ok("post", "/orders", order_body([("TEE", 1)], external_id=external_id))
+    order: dict[str, Any] = api.ok(
+        "post", "/orders", order_body([("TEE", 1)], external_id=external_id)
+    )
+    return order
 
 
 def test_tags_are_added_and_removed_and_the_order_comes_back_with_them(api: Api) -> None:
