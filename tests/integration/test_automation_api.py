@@ -223,3 +223,18 @@ def test_the_dry_run_says_what_each_rule_would_do_and_writes_nothing(
     bad = api.post("/automation/rules/test", {"rules": [{**VIP, "trigger": "x"}]})
     assert bad.status_code == 422
     assert bad.json()["error"]["details"]["field"] == "rules.0.trigger"
+
+
+def test_a_first_order_rule_sees_how_many_orders_the_customer_has(api: Api, podium: Podium) -> None:
+    seed_store(api, {("TEE", "EAST"): 20})
+    first_order = _rule(
+        "welcome",
+        {"field": "customer.orders_count", "op": "==", "value": 1},
+        {"action": "add_tag", "tag": "first-order"},
+    )
+    api.client.put("/api/v1/automation/rules", json={"rules": [first_order]}, headers=api.headers())
+    first = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="c1"))
+    second = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="c2"))
+    drain(podium)
+    assert api.ok("get", f"/orders/{first['id']}")["tags"] == ["first-order"]
+    assert api.ok("get", f"/orders/{second['id']}")["tags"] == []

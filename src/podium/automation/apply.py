@@ -47,7 +47,9 @@ log = logging.getLogger(__name__)
 def facts_in(conn: Connection, order: Mapping[Any, Any]) -> dict[str, Any]:
     """The order's facts as conditions see them, read in the caller's transaction."""
     view = orders.order_views(conn, [order])[0]
-    return order_facts(view, orders.customer_order_count(conn, view.customer.get("email")))
+    email = view.customer.get("email")
+    count = orders.customer_order_count(conn, email, placed_by=view.placed_at)
+    return order_facts(view, count)
 
 
 def _act(
