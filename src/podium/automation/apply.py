@@ -11,7 +11,7 @@ recorded as skipped, not an error.
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection
@@ -44,12 +44,14 @@ _CANCELLABLE = {OrderStatus.READY, OrderStatus.ON_HOLD, OrderStatus.PARTIALLY_SH
 log = logging.getLogger(__name__)
 
 
-def facts_in(conn: Connection, order: Mapping[Any, Any]) -> dict[str, Any]:
-    """The order's facts as conditions see them, read in the caller's transaction."""
-    view = orders.order_views(conn, [order])[0]
-    email = view.customer.get("email")
-    count = orders.customer_order_count(conn, email, placed_by=view.placed_at)
-    return order_facts(view, count)
+def facts_in(conn: Connection, rows: Sequence[Mapping[Any, Any]]) -> list[dict[str, Any]]:
+    """The orders' facts as conditions see them, read in the caller's transaction."""
+    found = []
+    for view in orders.order_views(conn, rows):
+        email = view.customer.get("email")
+        count = orders.customer_order_count(conn, email, placed_by=view.placed_at)
+        found.append(order_facts(view, count))
+    return found
 
 
 def _act(
@@ -159,7 +161,7 @@ class Automation:
             if orders.find_order(conn, order_id) is None:
                 return
             order = orders.locked_order(conn, order_id)
-            fired = evaluate(rules, trigger, facts_in(conn, order))
+            fired = evaluate(rules, trigger, facts_in(conn, [order])[0])
             for firing in fired:
                 apply_firing(conn, order_id, firing, version, trigger, self.gateways)
             store.insert_run(conn, envelope.id, order_id, trigger, version, [f.rule for f in fired])

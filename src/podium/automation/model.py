@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from podium.automation.conditions import Condition, Invalid, holds, read_condition
+from podium.automation.conditions import Condition, Invalid, read_condition
 
 __all__ = [
     "ACTIONS",
@@ -110,6 +110,8 @@ class Rule:
     trigger: str
     when: Condition | None
     then: tuple[Action, ...]
+    # (add_tag | remove_tag, tag) of ``then``, in order: what later rules see change
+    tags: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -178,7 +180,8 @@ def _rule(raw: Any, path: str, seen: set[str]) -> Rule:
     if not isinstance(then, list) or not 0 < len(then) <= MAX_ACTIONS:
         raise Invalid(f"{path}.then", f"then takes a list of 1 to {MAX_ACTIONS} actions")
     actions = tuple(_action(a, f"{path}.then.{i}") for i, a in enumerate(then))
-    return Rule(name, enabled, trigger, condition, actions)
+    tags = tuple((a.kind, a.args["tag"]) for a in actions if a.kind in ("add_tag", "remove_tag"))
+    return Rule(name, enabled, trigger, condition, actions, tags)
 
 
 def read_rule_set(raw: Any) -> RuleSet:
@@ -197,17 +200,22 @@ def read_rule_set(raw: Any) -> RuleSet:
 def evaluate(rules: RuleSet, trigger: str, facts: Mapping[str, Any]) -> list[Firing]:
     """The rules that fire for ``trigger`` over ``facts``, in order (pure, deterministic).
     ``add_tag``/``remove_tag`` of a rule that fired change the tags later rules see."""
-    seen = dict(facts)
+    seen: Mapping[str, Any] = facts
+    tags: list[Any] | None = None  # the tags as fired rules left them (copied on first change)
     fired: list[Firing] = []
     for index, rule in enumerate(rules.rules):
-        if not rule.enabled or rule.trigger != trigger or not holds(rule.when, seen):
+        if not rule.enabled or rule.trigger != trigger:
+            continue
+        if rule.when is not None and not rule.when.check(seen):
             continue
         fired.append(Firing(index, rule.name, rule.then))
-        tags = list(seen.get("tags") or [])
-        for action in rule.then:
-            if action.kind == "add_tag" and action.args["tag"] not in tags:
-                tags.append(action.args["tag"])
-            elif action.kind == "remove_tag" and action.args["tag"] in tags:
-                tags.remove(action.args["tag"])
-        seen["tags"] = tags
+        if rule.tags:
+            if tags is None:
+                tags = list(facts.get("tags") or [])
+                seen = {**facts, "tags": tags}
+            for kind, tag in rule.tags:
+                if kind == "add_tag" and tag not in tags:
+                    tags.append(tag)
+                elif kind == "remove_tag" and tag in tags:
+                    tags.remove(tag)
     return fired

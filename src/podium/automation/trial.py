@@ -78,8 +78,8 @@ def dry_run(db: Database, data: DryRunIn) -> DryRunReport:
             for i, r in enumerate(rules.rules)
         ]
         matched = 0
-        for order in recent:
-            fired = evaluate(rules, data.trigger, facts_in(conn, order))
+        for order, facts in zip(recent, facts_in(conn, recent), strict=True):
+            fired = evaluate(rules, data.trigger, facts)
             matched += bool(fired)
             for firing in fired:
                 entry = per_rule[firing.index]
