@@ -80,3 +80,16 @@ def test_readonly_keys_cannot_tag(api: Api) -> None:
     order = _order(api, "r1")
     r = api.post(f"/orders/{order['id']}/tags", {"add": ["x"]}, role="readonly")
     assert r.status_code == 403
+
+
+def test_podiums_own_tags_are_neither_added_nor_removed_by_hand(api: Api) -> None:
+    seed_store(api, {("TEE", "EAST"): 5})
+    order = _order(api, "own")
+    for body, field in (
+        ({"add": ["payment:channel"]}, "add.0"),
+        ({"remove": ["channel:web"]}, "remove.0"),
+    ):
+        r = api.post(f"/orders/{order['id']}/tags", body)
+        assert r.status_code == 422
+        error = r.json()["error"]
+        assert (error["code"], error["details"]["field"]) == ("reserved_tag", field)

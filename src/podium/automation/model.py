@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from podium.automation.conditions import Condition, Invalid, read_condition
+from podium.orders import RESERVED_TAG_PREFIXES
 
 __all__ = [
     "ACTIONS",
@@ -74,7 +75,15 @@ def _priority(v: Any) -> str | None:
     return None if ok else "a whole number from 0 to 9"
 
 
-_TAG_CHECK = _text(_TAG, "a tag of 1 to 64 characters")
+def _tag(v: Any) -> str | None:
+    if not isinstance(v, str) or _TAG.fullmatch(v) is None:
+        return "a tag of 1 to 64 characters"
+    if v.startswith(RESERVED_TAG_PREFIXES):
+        return f"tags starting {', '.join(RESERVED_TAG_PREFIXES)} are Podium's own"
+    return None
+
+
+_TAG_CHECK = _tag
 _CODE = _text(re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}"), "a warehouse code")
 ACTIONS: dict[str, dict[str, tuple[bool, _Check]]] = {
     "add_tag": {"tag": (True, _TAG_CHECK)},

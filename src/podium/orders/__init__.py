@@ -145,6 +145,7 @@ from podium.orders.status import (
 from podium.orders.tags import (
     MAX_TAG_LENGTH,
     MAX_TAGS,
+    RESERVED_TAG_PREFIXES,
     TagsIn,
     change_tags,
     tag_order,
@@ -163,6 +164,7 @@ __all__ = [
     "MAX_TAGS",
     "MAX_TAG_LENGTH",
     "NUMBER_PREFIX",
+    "RESERVED_TAG_PREFIXES",
     "SERVICE_LEVELS",
     "SORTS",
     "Allocated",

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints
+from pydantic import AfterValidator, Field, StringConstraints
+from pydantic_core import PydanticCustomError
 from sqlalchemy import Connection
 
 from podium.db.database import Database
@@ -21,13 +22,37 @@ from podium.orders.model import OrderView
 from podium.orders.timeline import TimelineRow, add_timeline
 from podium.validation import Input
 
-__all__ = ["MAX_TAGS", "MAX_TAG_LENGTH", "Tag", "TagsIn", "change_tags", "tag_order"]
+__all__ = [
+    "MAX_TAGS",
+    "MAX_TAG_LENGTH",
+    "RESERVED_TAG_PREFIXES",
+    "Tag",
+    "TagsIn",
+    "change_tags",
+    "tag_order",
+]
 
 MAX_TAGS = 50
 MAX_TAG_LENGTH = 64
+# Tags Podium itself sets and reads (the channel, who took the money, how the goods left):
+# nobody adds or removes them by hand or by rule.
+RESERVED_TAG_PREFIXES = ("channel:", "payment:", "handed_over:")
+
+
+def _not_reserved(tag: str) -> str:
+    if tag.startswith(RESERVED_TAG_PREFIXES):
+        raise PydanticCustomError(
+            "reserved_tag",
+            "tags starting {prefixes} are Podium's own",
+            {"prefixes": ", ".join(RESERVED_TAG_PREFIXES)},
+        )
+    return tag
+
 
 Tag = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TAG_LENGTH)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=MAX_TAG_LENGTH),
+    AfterValidator(_not_reserved),
 ]
 
 
@@ -55,6 +80,13 @@ def change_tags(
     """Add and remove tags on ``order`` (its row, locked by the caller) in the caller's
     transaction; returns what was really added and removed. ``why`` and ``data`` say who
     asked (an automation rule names itself) on the timeline entry."""
+    reserved = [t for t in (*add, *remove) if t.startswith(RESERVED_TAG_PREFIXES)]
+    if reserved:
+        raise ValidationFailed(
+            f"Tag {reserved[0]!r} is Podium's own; it is not added or removed by hand.",
+            code="reserved_tag",
+            details={"field": "add" if reserved[0] in add else "remove"},
+        )
     current = list(order["tags"] or [])
     added = [t for t in _unique(add) if t not in current and t not in remove]
     removed = [t for t in _unique(remove) if t in current]

@@ -196,3 +196,9 @@ def test_disabling_every_rule_fires_nothing(
 ) -> None:
     off = [{**r, "enabled": False} for r in raw]
     assert evaluate(read_rule_set({"rules": off}), "order.placed", facts) == []
+
+
+def test_rules_cannot_add_or_remove_podiums_own_tags() -> None:
+    for kind in ("add_tag", "remove_tag"):
+        then = [{"action": kind, "tag": "payment:channel"}]
+        assert fault({"rules": [rule(then=then)]}) == "rules.0.then.0.tag"
