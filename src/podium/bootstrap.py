@@ -12,6 +12,8 @@ from types import ModuleType
 import httpx
 
 from podium.access import KeyCache
+from podium.automation import Automation
+from podium.automation import events as automation_events
 from podium.carriers import Carriers
 from podium.carriers import on_order_cancelled as void_labels
 from podium.channels import SUBSCRIBER as SYNC_SUBSCRIBER
@@ -86,10 +88,20 @@ class Podium:
 # the 3PL hears of them, their labels are voided, the payment policy runs again.
 CANCELLED_EVENTS: tuple[type[Event], ...] = (OrderCancelled, OrderPartiallyCancelled)
 
+# The events automation rules hear (automation.TRIGGER_OF says which trigger each one is).
+AUTOMATION_EVENTS: tuple[type[Event], ...] = (
+    OrderCreated,
+    OrderEdited,
+    payments_events.PaymentRecorded,
+    payments_events.PaymentDisputed,
+    returns_events.ReturnReceived,
+)
+
 # Every capability's events module. Importing them registers their classes in the event
 # catalogue (podium.events.catalogue, the bottom layer, imports no capability): the
 # composition root is where the catalogue is known to be complete.
 EVENT_MODULES: tuple[ModuleType, ...] = (
+    automation_events,
     channels_events,
     fulfillment_events,
     inventory_events,
@@ -128,6 +140,11 @@ def bootstrap(
     registry.subscribe_batch("backorders", on_inventory_changed(db), [InventoryChanged])
     carriers = Carriers(httpx.Client(timeout=30))
     carriers.track_also(ReturnParcels())
+    gateways = Gateways()
+    gateways.add_type("stripe", build_stripe)  # accounts configured in payment_gateways
+    # Automation rules run before the release: a rule's hold lands before the warehouse
+    # is given the order (subscribers run in this order within a relay pass).
+    registry.subscribe("automation", Automation(db, gateways).on_event, AUTOMATION_EVENTS)
     registry.subscribe_batch("fulfilment-release", on_order_ready(db), RELEASE_TRIGGERS)
     registry.subscribe_batch(
         "warehouse-handoff", on_released(db, carriers.http, settings), [ShipmentReleased]
@@ -143,8 +160,6 @@ def bootstrap(
     webhooks = Deliverer(db, settings)
     registry.subscribe_batch("webhooks", enqueue_deliveries(db, webhooks.notify))
     registry.subscribe("channel-fulfilment", on_shipment_shipped(db, connectors), [ShipmentShipped])
-    gateways = Gateways()
-    gateways.add_type("stripe", build_stripe)  # accounts configured in payment_gateways
     registry.subscribe_batch(
         "payments",
         on_order_events(db, gateways),

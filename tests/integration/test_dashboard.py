@@ -30,6 +30,7 @@ PAGES = [
     "/channels",
     "/settings/warehouses",
     "/settings/routing-rules",
+    "/settings/automation-rules",
     "/settings/channels",
     "/settings/keys",
     "/settings/users",

@@ -12,6 +12,7 @@ import pathlib
 SRC = pathlib.Path(__file__).resolve().parents[2] / "src" / "podium"
 CAPABILITIES = (
     "access",
+    "automation",
     "carriers",
     "catalog",
     "channels",
@@ -49,6 +50,7 @@ OWNERS = {
     },
     "returns": {"returns", "return_lines", "refunds", "refund_lines", "return_labels"},
     "routing": {"routing_rule_sets"},
+    "automation": {"automation_rule_sets", "automation_runs"},
     "shipments": {"shipments", "shipment_lines"},
     "throttle": {"throttle_counters"},
     "users": {"users", "user_sessions", "app_secrets"},

@@ -16,6 +16,7 @@ from podium.api.errors import install_error_handlers
 from podium.api.limits import BodySizeLimit
 from podium.api.openapi import install_openapi
 from podium.api.paging import refuse_unknown_query
+from podium.api.routers import automation as automation_router
 from podium.api.routers import (
     carriers,
     catalog,
@@ -95,6 +96,7 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
         customer_returns_router,
         users,
         return_labels_router,
+        automation_router,
     ):
         app.include_router(
             module.router, prefix=API_PREFIX, dependencies=[Depends(refuse_unknown_query)]

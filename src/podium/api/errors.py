@@ -26,6 +26,7 @@ _SPECIFIC = {
     "invalid_code",
     "invalid_reason",
     "invalid_characters",
+    "reserved_tag",
 }
 _HTTP_CODES = {
     400: "bad_request",

@@ -11,7 +11,7 @@ from pydantic import ValidationError
 from podium.channels.model import ChannelLine, ChannelOrder
 from podium.errors import ValidationFailed
 from podium.money import CURRENCY_EXPONENTS, format_amount
-from podium.orders import OrderIntake
+from podium.orders import RESERVED_TAG_PREFIXES, OrderIntake
 from podium.payments import CHANNEL_PAID_TAG
 from podium.validation import strip_control
 
@@ -85,7 +85,9 @@ def _intake_body(
         "discount_total": format_amount(min(order.discount, _gross(order)), cur),
         "on_shortage": "backorder",
         "placed_at": order.placed_at,
-        "tags": [f"channel:{channel}"] + ([CHANNEL_PAID_TAG] if order.paid_by_channel else []),
+        "tags": [f"channel:{channel}"]
+        + ([CHANNEL_PAID_TAG] if order.paid_by_channel else [])
+        + [t for t in order.tags if not t.startswith(RESERVED_TAG_PREFIXES)],
         "taxes_included": order.taxes_included,
         "handed_over": handed,
         "warehouse": warehouse,

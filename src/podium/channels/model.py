@@ -75,6 +75,7 @@ class ChannelOrder:
     # News about an order Podium may have (shipped or cancelled on the platform): applied to
     # an order Podium has, never captured as new work when it has none.
     only_if_known: bool = False
+    tags: list[str] = field(default_factory=list)  # the platform's own tags (Shopify's `tags`)
 
 
 @dataclass(frozen=True, slots=True)

@@ -138,6 +138,7 @@ def order_from_shopify(data: Any) -> ChannelOrder:
         handed_over="in_store" if pos else None,
         store_location=_id(o.get("location_id")) if pos else None,
         taxes_included=included,
+        tags=shopify_tags(o.get("tags")),
     )
 
 
@@ -248,3 +249,15 @@ def _currency_of_lines(r: dict[str, Any]) -> str:
         if code:
             return str(code).upper()
     return "USD"
+
+
+MAX_PLATFORM_TAGS = 40  # an order carries 50 tags at most; Podium's own need a few
+
+
+def shopify_tags(raw: Any) -> list[str]:
+    """Shopify's comma-separated ``tags`` as a list: trimmed, printable, at most 64 characters
+    each, no repeats, the first 40."""
+    if not isinstance(raw, str):
+        return []
+    found = (t.strip()[:64].strip() for t in raw.split(","))
+    return list(dict.fromkeys(t for t in found if t and t.isprintable()))[:MAX_PLATFORM_TAGS]

@@ -51,6 +51,11 @@ ENTRIES: dict[str, tuple[str, str, str]] = {
         "webhooks_app",
         "Outgoing webhooks: signed event deliveries.",
     ),
+    "automation": (
+        "podium.cli.automation",
+        "automation_app",
+        "Automation rules: tag, hold, release, cancel orders.",
+    ),
     "routing": (
         "podium.cli.routing",
         "routing_app",

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 
 from podium.cli.common import out, with_podium
-from podium.orders import QueueQuery, get_order
+from podium.orders import QueueQuery, TagsIn, get_order, tag_order
 from podium.orders import list_orders as listing
 from podium.returns import cancel_order
 
@@ -27,11 +27,12 @@ def list_orders(
     status: str = typer.Option(None, help="ready, on_hold, shipped, …"),
     channel: str = typer.Option(None, help="Only this channel's orders."),
     number: str = typer.Option(None, help="Exact order number, e.g. PD-100001."),
+    tag: str = typer.Option(None, help="Only orders carrying this tag."),
     limit: int = typer.Option(20, min=1, max=200),
     cursor: str = typer.Option(None, help="A next/prev cursor printed by an earlier page."),
 ) -> None:
     """Orders, newest first: one line each, then the total and the cursors of the neighbours."""
-    params = {"q": q, "status": status, "channel": channel, "number": number}
+    params = {"q": q, "status": status, "channel": channel, "number": number, "tag": tag}
     params |= {"cursor": cursor, "limit": str(limit)}
     query = QueueQuery.parse({k: v for k, v in params.items() if v is not None})
     page = listing(podium.db, query)
@@ -87,3 +88,16 @@ def cancel(
         highlight=False,
         soft_wrap=True,
     )
+
+
+@orders_app.command("tag")
+@with_podium
+def tag(
+    podium: Podium,
+    order: str = typer.Argument(..., help="An order id (ord_…) or number (PD-100001)."),
+    add: list[str] = typer.Option([], "--add", help="A tag to add (repeat for more)."),
+    remove: list[str] = typer.Option([], "--remove", help="A tag to remove (repeat for more)."),
+) -> None:
+    """Add and remove an order's tags; prints the tags it now carries."""
+    view = tag_order(podium.db, order, TagsIn(add=add, remove=remove), "cli")
+    out.print(f"{view.number}: {', '.join(view.tags) or '(no tags)'}", highlight=False)

@@ -6,10 +6,18 @@ from podium.orders.allocator import (
     RoutePlan,
     Want,
 )
+from podium.orders.attributes import (
+    SERVICE_LEVELS,
+    set_priority,
+    set_service_level,
+)
 from podium.orders.cancellation import (
     Cancellation,
     cancel_in_transaction,
     cancel_order,
+)
+from podium.orders.customers import (
+    customer_order_count,
 )
 from podium.orders.edits import (
     EDITABLE,
@@ -134,6 +142,14 @@ from podium.orders.status import (
     HoldReason,
     OrderStatus,
 )
+from podium.orders.tags import (
+    MAX_TAG_LENGTH,
+    MAX_TAGS,
+    RESERVED_TAG_PREFIXES,
+    TagsIn,
+    change_tags,
+    tag_order,
+)
 from podium.orders.timeline import (
     TimelineRow,
     add_timeline,
@@ -145,7 +161,11 @@ from podium.orders.views import (
 __all__ = [
     "EDITABLE",
     "HANDED_OVER_TAGS",
+    "MAX_TAGS",
+    "MAX_TAG_LENGTH",
     "NUMBER_PREFIX",
+    "RESERVED_TAG_PREFIXES",
+    "SERVICE_LEVELS",
     "SORTS",
     "Allocated",
     "Allocator",
@@ -174,6 +194,7 @@ __all__ = [
     "QueueQuery",
     "RefundQuote",
     "RoutePlan",
+    "TagsIn",
     "TimelineEntry",
     "TimelineRow",
     "Want",
@@ -185,7 +206,9 @@ __all__ = [
     "by_external_ids",
     "cancel_in_transaction",
     "cancel_order",
+    "change_tags",
     "channel_orders",
+    "customer_order_count",
     "destination_of",
     "edit_in_transaction",
     "find_order",
@@ -231,7 +254,10 @@ __all__ = [
     "require_order",
     "search_orders",
     "set_payment_statuses",
+    "set_priority",
+    "set_service_level",
     "short_lines",
     "sync_status",
+    "tag_order",
     "taxes_included_of",
 ]

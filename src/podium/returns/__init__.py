@@ -6,6 +6,7 @@ from podium.returns.accounting import (
 )
 from podium.returns.cancellation import (
     cancel_order,
+    settle_cancellation,
 )
 from podium.returns.channel_subscriber import (
     on_channel_refund,
@@ -151,6 +152,7 @@ __all__ = [
     "search_returns",
     "set_payment_policy",
     "set_return_policy",
+    "settle_cancellation",
     "ship_back",
     "void_return_label",
 ]

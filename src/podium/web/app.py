@@ -26,6 +26,7 @@ from podium.web.routes import (
     return_actions,
     returns,
     settings,
+    settings_automation,
     settings_rules,
     warehouse,
     warehouse_docs,
@@ -50,6 +51,7 @@ AREAS = (
     channels,
     settings,
     settings_rules,
+    settings_automation,
 )
 STATIC = Path(__file__).parent / "static"
 

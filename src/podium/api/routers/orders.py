@@ -19,6 +19,7 @@ from podium.orders import (
     OrderIntake,
     OrderView,
     QueueQuery,
+    TagsIn,
     TimelineEntry,
     place_order,
 )
@@ -246,3 +247,22 @@ def add_note(
     order_id: str, data: NoteIn, caller: Caller = NOTE, podium: Podium = Depends(get_podium)
 ) -> TimelineEntry:
     return orders.add_note(podium.db, order_id, data, caller.actor)
+
+
+@router.post(
+    "/orders/{order_id}/tags",
+    response_model=OrderView,
+    description="Add and remove tags (each 1–64 characters; an order carries at most 50). "
+    "Adding a tag the order has, or removing one it lacks, changes nothing; each change is an "
+    "`order.tagged` timeline entry. Filter the order list with `GET /orders?tag=`.",
+    responses={
+        422: {
+            "description": "`too_many_tags` (`details.field`: `add`), or a tag "
+            "that is empty or too long (`details.field` names it)."
+        }
+    },
+)
+def tag(
+    order_id: str, data: TagsIn, caller: Caller = NOTE, podium: Podium = Depends(get_podium)
+) -> OrderView:
+    return orders.tag_order(podium.db, order_id, data, caller.actor)

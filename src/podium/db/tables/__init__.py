@@ -9,6 +9,7 @@ the tables as it always has.
 from __future__ import annotations
 
 from podium.db.tables._base import metadata, order_number_seq
+from podium.db.tables.automation import automation_rule_sets, automation_runs
 from podium.db.tables.channels import (
     channel_deliveries,
     channel_listings,
@@ -64,6 +65,8 @@ from podium.db.tables.shipments import shipment_lines, shipments
 __all__ = [
     "api_keys",
     "app_secrets",
+    "automation_rule_sets",
+    "automation_runs",
     "bin_locations",
     "carrier_accounts",
     "channel_deliveries",

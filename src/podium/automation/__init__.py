@@ -1,0 +1,61 @@
+"""Automation rules (issue 15): versioned rule sets of conditions over an order's facts and
+the actions they take (tag, hold, release, priority, service level, notify, cancel), applied
+by a relay subscriber and tried without writing by a dry run."""
+
+from podium.automation.apply import (
+    ACTOR,
+    TRIGGER_OF,
+    Automation,
+)
+from podium.automation.conditions import (
+    FIELDS,
+    OPS,
+)
+from podium.automation.events import (
+    AutomationNotified,
+)
+from podium.automation.model import (
+    ACTIONS,
+    HOLD_REASONS,
+    NOT_YET_ACTIONS,
+    TRIGGERS,
+    WIRED_TRIGGERS,
+)
+from podium.automation.trial import (
+    DryRunIn,
+    DryRunReport,
+    dry_run,
+)
+from podium.automation.versions import (
+    RuleSetIn,
+    RuleSetVersion,
+    get_rules,
+    rollback,
+    rule_history,
+    rule_version,
+    save_rules,
+)
+
+__all__ = [
+    "ACTIONS",
+    "ACTOR",
+    "FIELDS",
+    "HOLD_REASONS",
+    "NOT_YET_ACTIONS",
+    "OPS",
+    "TRIGGERS",
+    "TRIGGER_OF",
+    "WIRED_TRIGGERS",
+    "Automation",
+    "AutomationNotified",
+    "DryRunIn",
+    "DryRunReport",
+    "RuleSetIn",
+    "RuleSetVersion",
+    "dry_run",
+    "get_rules",
+    "rollback",
+    "rule_history",
+    "rule_version",
+    "save_rules",
+]

@@ -1,0 +1,169 @@
+"""Applying the active rule set to an order when an event about it arrives (relay subscriber).
+
+One transaction per event: lock the order, skip it when this event was applied before (the
+``automation_runs`` row, written in the same transaction, makes redelivery harmless), read the
+order's facts, evaluate, apply each firing's actions and put the firing on the timeline
+(``automation.fired``: rule, rule-set version, trigger, what it did). An action that cannot
+apply to the order as it is now (a hold on a shipped order, a release with nothing held) is
+recorded as skipped, not an error.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from sqlalchemy import Connection
+
+from podium import events as outbox
+from podium import orders, returns
+from podium.automation import _store as store
+from podium.automation.events import AutomationNotified
+from podium.automation.facts import order_facts
+from podium.automation.model import Action, Firing, RuleSet, evaluate
+from podium.automation.versions import active_rules
+from podium.db.database import Database
+from podium.events import Envelope
+from podium.orders import OrderStatus
+from podium.payments import Gateways
+
+__all__ = ["ACTOR", "TRIGGER_OF", "Automation", "apply_firing", "facts_in"]
+
+ACTOR = "automation"
+# The wire type of each event the rules hear → the trigger it is.
+TRIGGER_OF: dict[str, str] = {
+    "order.created": "order.placed",
+    "order.edited": "order.updated",
+    "payment.recorded": "payment.changed",
+    "payment.disputed": "payment.changed",
+    "return.received": "return.received",
+}
+_HOLDABLE = {OrderStatus.READY, OrderStatus.ON_HOLD, OrderStatus.PARTIALLY_SHIPPED}
+_CANCELLABLE = {OrderStatus.READY, OrderStatus.ON_HOLD, OrderStatus.PARTIALLY_SHIPPED}
+log = logging.getLogger(__name__)
+
+
+def facts_in(conn: Connection, rows: Sequence[Mapping[Any, Any]]) -> list[dict[str, Any]]:
+    """The orders' facts as conditions see them, read in the caller's transaction."""
+    found = []
+    for view in orders.order_views(conn, rows):
+        email = view.customer.get("email")
+        count = orders.customer_order_count(conn, email, placed_by=view.placed_at)
+        found.append(order_facts(view, count))
+    return found
+
+
+def _act(
+    conn: Connection,
+    order_id: str,
+    action: Action,
+    why: str,
+    data: dict[str, Any],
+    gateways: Gateways,
+) -> str:
+    """Apply one action to the (locked) order; says what happened."""
+    order = orders.locked_order(conn, order_id)
+    status = OrderStatus(order["status"])
+    kind, args = action.kind, action.args
+    if kind in ("add_tag", "remove_tag"):
+        tag = args["tag"]
+        add, remove = ([tag], []) if kind == "add_tag" else ([], [tag])
+        added, removed = orders.change_tags(conn, order, add, remove, ACTOR, why=why, data=data)
+        return f"{kind} {tag}" if added or removed else f"{kind} {tag}: no change"
+    if kind == "hold":
+        reason = args.get("reason", "manual")
+        if status not in _HOLDABLE:
+            return f"hold skipped: the order is {status}"
+        if any(h.reason == reason for h in orders.open_holds(conn, [order_id])):
+            return f"hold ({reason}): already held"
+        note = args.get("note") or why
+        orders.put_on_hold(conn, order, reason, note, actor=ACTOR)
+        return f"hold ({reason})"
+    if kind == "release":
+        reason = args.get("reason", "manual")
+        released = orders.release_in_transaction(conn, order_id, reason, ACTOR)
+        return f"release ({reason})" if released else f"release ({reason}): nothing held"
+    if kind == "set_priority":
+        changed = orders.set_priority(conn, order, args["priority"], ACTOR, why=why, data=data)
+        return f"priority {args['priority']}" + ("" if changed else ": no change")
+    if kind == "set_service_level":
+        level = args["service_level"]
+        changed = orders.set_service_level(conn, order, level, ACTOR, why=why, data=data)
+        return f"service level {level}" + ("" if changed else ": no change")
+    if kind == "notify":
+        event = AutomationNotified(
+            id=order_id,
+            number=order["number"],
+            event=args["event"],
+            rule=data["rule"],
+            version=data["version"],
+        )
+        outbox.emit(conn, [event])
+        return f"notify {args['event']}"
+    if kind == "cancel":
+        if status not in _CANCELLABLE:
+            return f"cancel skipped: the order is {status}"
+        done = orders.cancel_in_transaction(conn, order_id, ACTOR, args.get("reason") or why)
+        returns.settle_cancellation(conn, done, gateways, ACTOR)
+        return "cancel"
+    raise RuntimeError(f"no way to apply {kind}")  # read_rule_set refuses the rest
+
+
+def apply_firing(
+    conn: Connection,
+    order_id: str,
+    firing: Firing,
+    version: int,
+    trigger: str,
+    gateways: Gateways,
+) -> list[str]:
+    """Apply one rule's actions and record the firing on the timeline; returns what it did."""
+    data = {"rule": firing.rule, "version": version}
+    why = f"rule {firing.rule!r}, version {version}"
+    did = [_act(conn, order_id, a, why, data, gateways) for a in firing.actions]
+    orders.add_entry(
+        conn,
+        order_id,
+        "automation.fired",
+        f"Automation rule {firing.rule!r} (version {version}) fired on {trigger}: "
+        + "; ".join(did)
+        + ".",
+        {**data, "index": firing.index, "trigger": trigger, "actions": did},
+        ACTOR,
+    )
+    return did
+
+
+class Automation:
+    """The relay subscriber that applies the active rule set (register it before the
+    fulfilment release, so a ``hold`` lands before the warehouse is given the order)."""
+
+    def __init__(self, db: Database, gateways: Gateways) -> None:
+        self.db = db
+        self.gateways = gateways
+
+    def rules(self) -> tuple[int, RuleSet]:
+        with self.db.read() as conn:
+            return active_rules(conn)
+
+    def on_event(self, envelope: Envelope) -> None:
+        trigger = TRIGGER_OF.get(envelope.type)
+        if trigger is None or envelope.aggregate_type != "order":
+            return
+        version, rules = self.rules()
+        if not any(r.enabled and r.trigger == trigger for r in rules.rules):
+            return  # nothing could fire: no transaction, no row
+        order_id = envelope.aggregate_id
+        with self.db.write() as conn:
+            if store.ran(conn, envelope.id):
+                return  # a redelivery: the rules were applied with the first delivery
+            if orders.find_order(conn, order_id) is None:
+                return
+            order = orders.locked_order(conn, order_id)
+            fired = evaluate(rules, trigger, facts_in(conn, [order])[0])
+            for firing in fired:
+                apply_firing(conn, order_id, firing, version, trigger, self.gateways)
+            store.insert_run(conn, envelope.id, order_id, trigger, version, [f.rule for f in fired])
+        if fired:
+            log.info("automation: %s fired on %s %s", [f.rule for f in fired], trigger, order_id)
