@@ -75,6 +75,13 @@ class ChannelOrder:
     # News about an order Podium may have (shipped or cancelled on the platform): applied to
     # an order Podium has, never captured as new work when it has none.
     only_if_known: bool = False
+    # Issue 15 (risk at placement): the billing address (Podium's address shape), the
+    # shopper's IP as the platform saw it, and the platform's own fraud verdict
+    # ("low" / "medium" / "high") with its reason.
+    billing_address: dict[str, Any] = field(default_factory=dict)
+    client_ip: str | None = None
+    risk: str | None = None
+    risk_detail: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

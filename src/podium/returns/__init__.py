@@ -6,6 +6,7 @@ from podium.returns.accounting import (
 )
 from podium.returns.cancellation import (
     cancel_order,
+    reject_for_risk,
 )
 from podium.returns.channel_subscriber import (
     on_channel_refund,
@@ -145,6 +146,7 @@ __all__ = [
     "refund_order",
     "refund_return",
     "refund_to_push",
+    "reject_for_risk",
     "reject_return",
     "request_return",
     "return_label_document",
