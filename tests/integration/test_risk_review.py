@@ -134,3 +134,14 @@ def test_a_bad_client_ip_is_422_naming_the_field(api: Api) -> None:
     error = r.json()["error"]
     assert error["code"] == "invalid_ip"
     assert error["details"]["field"] == "client_ip"
+
+
+def test_velocity_per_ip_and_email_within_the_window(api: Api) -> None:
+    seed_store(api, {("TEE", "WEST"): 20})
+    for i in range(3):
+        api.ok("post", "/orders", order_body([("TEE", 1)], external_id=f"v{i}", client_ip="::1"))
+    order = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="v3", client_ip="::1"))
+    assert {"velocity_ip", "velocity_email", "velocity_address"} <= _codes(order)
+    assert order["risk"]["level"] == "medium"  # 45 points: noted, not held
+    assert order["status"] == "ready"
+    assert "order.risk_assessed" in _types(api, order["id"])

@@ -352,8 +352,8 @@ def _place(
             batch=batch,
         )
         holds.append(hold.row())
-    if holds_screened:
-        holds += [h.row() for h in hold_for(conn, order, screened, actor=actor, batch=batch)]
+    held = hold_for(conn, order, screened, actor=actor, batch=batch, hold=holds_screened)
+    holds += [h.row() for h in held]
     batch.write(conn, order_id, actor)
     by_shipment: dict[str, list[ShipmentLine]] = defaultdict(list)
     for sl in allocated.lines:

@@ -118,12 +118,14 @@ def screen(
     if not settings.enabled:
         return Screened(Assessment(0, "low"), prepared.address_problems, prepared.address_key)
     email = intake.customer.email
-    since = utcnow() - timedelta(minutes=settings.velocity_window_minutes)
-    cap = settings.velocity_limit
-
-    def recent(by: str, value: str | None) -> int:
-        return risk_store.recent_orders(conn, by, value, since, cap) if value else 0
-
+    seen = risk_store.history(
+        conn,
+        email=email,
+        address=prepared.address_key,
+        ip=intake.client_ip,
+        since=utcnow() - timedelta(minutes=settings.velocity_window_minutes),
+        cap=settings.velocity_limit,
+    )
     billing = intake.billing_address
     facts = RiskFacts(
         total=total,
@@ -132,12 +134,10 @@ def screen(
         shipping_postal=intake.shipping_address.postal_code,
         billing_country=billing.country if billing else None,
         billing_postal=billing.postal_code if billing else None,
-        earlier_orders_by_email=None
-        if email is None
-        else int(risk_store.has_earlier_order(conn, email)),
-        recent_by_email=recent("email", email),
-        recent_by_address=recent("address", prepared.address_key),
-        recent_by_ip=recent("ip", intake.client_ip),
+        earlier_orders_by_email=None if email is None else int(seen.earlier_by_email),
+        recent_by_email=seen.recent_by_email,
+        recent_by_address=seen.recent_by_address,
+        recent_by_ip=seen.recent_by_ip,
         disposable_domain=prepared.disposable_domain,
         forwarder=prepared.forwarder,
         postal_problem=prepared.postal_problem,
@@ -158,9 +158,11 @@ def hold_for(
     *,
     actor: str,
     batch: Batch,
+    hold: bool = True,
 ) -> list[Hold]:
-    """Record the assessment (a medium or high level) and hold the order for what screening
-    found: reason ``risk`` for a high level, ``address`` for a failing address."""
+    """Record the assessment (a medium or high level) and, when ``hold``, hold the order for
+    what screening found: reason ``risk`` for a high level, ``address`` for a failing address
+    (a handed-over sale is not held: its goods are gone)."""
     a = screened.assessment
     holds: list[Hold] = []
     if a.level != "low":
@@ -173,7 +175,7 @@ def hold_for(
                 a.as_dict(),
             )
         )
-    if screened.holds_risk():
+    if hold and screened.holds_risk():
         codes = ", ".join(s.code for s in a.signals)
         holds.append(
             put_on_hold(
@@ -188,7 +190,7 @@ def hold_for(
                 batch=batch,
             )
         )
-    if screened.address_problems:
+    if hold and screened.address_problems:
         note = address_hold_note(screened.address_problems)
         holds.append(
             put_on_hold(
