@@ -34,6 +34,8 @@ def test_review_lists_held_orders_and_approves(app: FastAPI, podium: Podium, api
     assert operator.post(path, {"note": "known customer"}).status_code == 303
     assert api.ok("get", f"/orders/{order['id']}")["status"] == "ready"
     assert "No order is waiting" in operator.get("/risk-review").text
+    page = operator.get(f"/orders/{order['id']}").text
+    assert "Risk <small>" in page and "freight forwarder" in page and "203.0.113.7" in page
 
 
 def test_review_rejects(app: FastAPI, podium: Podium, api: Api) -> None:
