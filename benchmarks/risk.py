@@ -13,7 +13,7 @@ risk signals (disposable e-mail, forwarder, billed abroad, a wrong ZIP code). Th
   (the same orders alternately), to see what screening adds to placement.
 
     .venv/bin/python benchmarks/risk.py --orders 3000
-    .venv/bin/python benchmarks/risk.py --postgres-url postgresql://postgres@127.0.0.1:5432/bench
+    .venv/bin/python benchmarks/risk.py --postgres-url postgresql://postgres@127.0.0.1:5432/bench  # writes risk.json: rename it
 
 Prints a table and writes ``benchmarks/results/risk.json``. The target: scoring under 1 ms p99.
 """
