@@ -64,13 +64,10 @@ def order_body(
         "channel": channel,
         "currency": "USD",
         "customer": {"email": "ann@example.com", "name": "Ann Example"},
-        "shipping_address": {
-            "line1": "1 Pike St",
-            "city": "Seattle",
-            "region": "WA",
-            "postal_code": postal_code,
-            "country": "US",
-        },
+        # Seattle's own ZIP code names the city; another ZIP code goes alone (a ZIP code in
+        # another state under "Seattle, WA" is an address Podium holds, issue 15).
+        "shipping_address": {"line1": "1 Pike St", "postal_code": postal_code, "country": "US"}
+        | ({"city": "Seattle", "region": "WA"} if postal_code.startswith("981") else {}),
         "lines": [{"sku": s, "quantity": q, "unit_price": "19.99"} for s, q in lines],
     }
     if external_id is not None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
+from decimal import Decimal
 from types import ModuleType
 
 import httpx
@@ -54,6 +55,7 @@ from podium.payments import events as payments_events
 from podium.returns import RefundIssued, ReturnParcels, ReturnRejected, on_channel_refund
 from podium.returns import events as returns_events
 from podium.returns import on_return_rejected as void_return_labels
+from podium.risk import RiskSettings
 from podium.routing import RoutingAllocator, on_inventory_changed
 from podium.routing import events as routing_events
 
@@ -82,6 +84,20 @@ class Podium:
         self.webhooks.close()
         self.carriers.close()
         self.db.dispose()
+
+
+def risk_settings(settings: Settings) -> RiskSettings:
+    """Risk thresholds and the address policy from the environment's settings."""
+    return RiskSettings(
+        medium_score=settings.risk_medium_score,
+        high_score=max(settings.risk_high_score, settings.risk_medium_score),
+        first_order_value=Decimal(settings.risk_first_order_value),
+        velocity_window_minutes=settings.risk_velocity_window_minutes,
+        velocity_limit=settings.risk_velocity_limit,
+        po_box_refused_by=frozenset(settings.address_po_box_refused_by),
+        extra_forwarders=settings.risk_forwarders,
+        enabled=settings.risk_enabled,
+    )
 
 
 # A cancellation (whole, or of a partly shipped order's unshipped units) cancels shipments:
@@ -178,7 +194,7 @@ def bootstrap(
         registry,
         relay,
         geocoder,
-        RoutingAllocator(geocoder),
+        RoutingAllocator(geocoder, risk_settings(settings)),
         KeyCache(db),
         emailer=emailer,
         webhooks=webhooks,

@@ -7,6 +7,7 @@ import math
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
@@ -75,6 +76,36 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
 DEFAULT_TRUSTED_PROXIES = ("127.0.0.1", "::1")
 
 
+def _score(env: Mapping[str, str], name: str, default: int) -> int:
+    value = _int(env, name, default)
+    if value > 100:
+        raise ValueError(f"{name} must be a score from 1 to 100, got {value}")
+    return value
+
+
+def _amount(env: Mapping[str, str], name: str, default: str) -> str:
+    raw = (env.get(name) or "").strip()
+    if raw == "":
+        return default
+    try:
+        value = Decimal(raw)
+    except InvalidOperation as exc:
+        raise ValueError(f"{name} must be an amount such as 500 or 499.99, got {raw!r}") from exc
+    if not value.is_finite() or value < 0:
+        raise ValueError(f"{name} must be an amount such as 500 or 499.99, got {raw!r}")
+    return raw
+
+
+def _words(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    """Comma-separated words (lower-cased); ``none`` is the empty list."""
+    raw = (env.get(name) or "").strip()
+    if raw == "":
+        return default
+    if raw.lower() == "none":
+        return ()
+    return tuple(w.strip().lower() for w in raw.split(",") if w.strip())
+
+
 def _networks(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
     """Comma-separated addresses or CIDR networks; ``none`` trusts no proxy at all."""
     raw = (env.get(name) or "").strip()
@@ -137,6 +168,19 @@ class Settings:
     # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or CIDRs).
     # Anyone else's forwarded headers are ignored: the connecting address is the client's.
     trusted_proxies: tuple[str, ...] = DEFAULT_TRUSTED_PROXIES
+    # Risk and address checks at placement (issue 15; docs/operations.md "Risk and address
+    # checks"): score thresholds of the medium and high levels (a high level holds the order),
+    # the first-order value that counts as high (in the order's currency), the velocity window
+    # and how many earlier orders in it raise a velocity signal, the service levels that refuse
+    # PO boxes, and extra freight-forwarder names (or ``zip:<postal code>``).
+    risk_enabled: bool = True
+    risk_medium_score: int = 40
+    risk_high_score: int = 70
+    risk_first_order_value: str = "500"
+    risk_velocity_window_minutes: int = 60
+    risk_velocity_limit: int = 3
+    address_po_box_refused_by: tuple[str, ...] = ("express", "next_day")
+    risk_forwarders: tuple[str, ...] = ()
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -171,4 +215,14 @@ class Settings:
             secret_key=e.get("PODIUM_SECRET_KEY") or None,
             handoff_root=e.get("PODIUM_HANDOFF_ROOT") or "handoff",
             trusted_proxies=_networks(e, "PODIUM_TRUSTED_PROXIES", DEFAULT_TRUSTED_PROXIES),
+            risk_enabled=_bool(e, "PODIUM_RISK_ENABLED", True),
+            risk_medium_score=_score(e, "PODIUM_RISK_MEDIUM_SCORE", 40),
+            risk_high_score=_score(e, "PODIUM_RISK_HIGH_SCORE", 70),
+            risk_first_order_value=_amount(e, "PODIUM_RISK_FIRST_ORDER_VALUE", "500"),
+            risk_velocity_window_minutes=_int(e, "PODIUM_RISK_VELOCITY_WINDOW_MINUTES", 60),
+            risk_velocity_limit=_int(e, "PODIUM_RISK_VELOCITY_LIMIT", 3),
+            address_po_box_refused_by=_words(
+                e, "PODIUM_ADDRESS_PO_BOX_REFUSED_BY", ("express", "next_day")
+            ),
+            risk_forwarders=_words(e, "PODIUM_RISK_FORWARDERS", ()),
         )

@@ -189,7 +189,7 @@ Chicago|IL|60614 60622 60647|6|10.25; Houston|TX|77002 77006|5|8.25; Austin|TX|7
 San Antonio|TX|78205|3|8.25; Dallas|TX|75201 75206|4|8.25; Phoenix|AZ|85004 85016|4|8.6
 Philadelphia|PA|19103 19147|4|8; Pittsburgh|PA|15222|2|7; Boston|MA|02116 02130|3|6.25
 Washington|DC|20001 20009|3|6; Baltimore|MD|21201|2|6; Richmond|VA|23219|1|6
-Atlanta|GA|30308 30306 30318|4|8.9; Miami|FL|33130 33139|4|7; Orlando|FL|32801|2|6.5
+Atlanta|GA|30308 30306 30318|4|8.9; Miami|FL|33130 33131|4|7; Orlando|FL|32801|2|6.5
 Tampa|FL|33602|2|7.5; Tallahassee|FL|32301|1|7.5; Charlotte|NC|28202|2|7.25
 Raleigh|NC|27601|2|7.25; Charleston|SC|29401|1|9; Nashville|TN|37203|2|9.25
 Memphis|TN|38103|1|9.75; Louisville|KY|40202|1|6; Indianapolis|IN|46204|2|7

@@ -7,6 +7,7 @@ control characters in text fields once, for all of them (``invalid_characters``)
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Annotated, Any
 
@@ -32,6 +33,7 @@ __all__ = [
     "CurrencyCode",
     "Email",
     "Input",
+    "IpAddress",
     "MoneyString",
     "Sku",
     "clean_text",
@@ -155,7 +157,18 @@ def _money_string(value: Any) -> str:
     return value.strip()
 
 
+def _ip(value: Any) -> str:
+    """An IPv4 or IPv6 address, written the standard way ("2001:DB8::1" -> "2001:db8::1")."""
+    try:
+        return str(ipaddress.ip_address(str(value).strip()))
+    except ValueError as exc:
+        raise PydanticCustomError(
+            "invalid_ip", "is not an IP address (IPv4 such as 203.0.113.7, or IPv6)"
+        ) from exc
+
+
 Code = Annotated[str, AfterValidator(_code)]
+IpAddress = Annotated[str, Field(max_length=64), AfterValidator(_ip)]
 CountryCode = Annotated[
     str, Field(min_length=2, max_length=2, pattern=r"^[A-Za-z]{2}$"), AfterValidator(str.upper)
 ]

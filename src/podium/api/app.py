@@ -35,6 +35,7 @@ from podium.api.routers import order_edits as order_edits_router
 from podium.api.routers import payments as payments_router
 from podium.api.routers import return_labels as return_labels_router
 from podium.api.routers import returns as returns_router
+from podium.api.routers import risk as risk_router
 from podium.api.routers import routing as routing_router
 from podium.bootstrap import Podium
 from podium.web.app import install_dashboard
@@ -97,6 +98,7 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
         users,
         return_labels_router,
         automation_router,
+        risk_router,
     ):
         app.include_router(
             module.router, prefix=API_PREFIX, dependencies=[Depends(refuse_unknown_query)]

@@ -22,6 +22,7 @@ _SPECIFIC = {
     "invalid_money",
     "invalid_currency",
     "invalid_email",
+    "invalid_ip",
     "invalid_sku",
     "invalid_code",
     "invalid_reason",

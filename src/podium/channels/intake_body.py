@@ -20,6 +20,8 @@ __all__ = ["intake_for", "kept_lines", "locations_of", "podium_sku"]
 
 # Contact details a platform may send in a shape Podium refuses: dropped, never the order.
 _DROPPABLE = {("customer", "email"), ("customer", "name"), ("customer", "phone")}
+# Fields dropped whole when Podium cannot hold them (risk facts, issue 15).
+_DROPPABLE_WHOLE = {("billing_address",), ("client_ip",), ("channel_risk_detail",)}
 
 
 def intake_for(
@@ -46,6 +48,10 @@ def intake_for(
         except ValidationError as exc:
             loc = tuple(str(p) for p in exc.errors()[0]["loc"])
             optional = loc[:1] == ("shipping_address",) and loc[1:2] != ("country",)
+            if loc[:1] in _DROPPABLE_WHOLE:  # a risk fact only: never worth losing an order
+                body.pop(loc[0], None)
+                order.notes.append(f"{channel} sent a {loc[0]} Podium cannot hold: dropped")
+                continue
             if len(loc) == 2 and (loc in _DROPPABLE or optional):
                 body[loc[0]].pop(loc[1], None)
                 order.notes.append(f"{channel} sent a {'.'.join(loc)} Podium cannot hold: dropped")
@@ -91,6 +97,10 @@ def _intake_body(
         "taxes_included": order.taxes_included,
         "handed_over": handed,
         "warehouse": warehouse,
+        "billing_address": dict(order.billing_address) or None,
+        "client_ip": order.client_ip,
+        "channel_risk": order.risk,
+        "channel_risk_detail": order.risk_detail[:500] if order.risk_detail else None,
     }
 
 

@@ -76,6 +76,13 @@ class ChannelOrder:
     # an order Podium has, never captured as new work when it has none.
     only_if_known: bool = False
     tags: list[str] = field(default_factory=list)  # the platform's own tags (Shopify's `tags`)
+    # Issue 15 (risk at placement): the billing address (Podium's address shape), the
+    # shopper's IP as the platform saw it, and the platform's own fraud verdict
+    # ("low" / "medium" / "high") with its reason.
+    billing_address: dict[str, Any] = field(default_factory=dict)
+    client_ip: str | None = None
+    risk: str | None = None
+    risk_detail: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -39,6 +39,39 @@ def _address(raw: Any) -> dict[str, Any] | None:
     return {k: v for k, v in out.items() if v is not None}
 
 
+# Shopify's fraud analysis: REST order risks say "accept" / "investigate" / "cancel" (the
+# GraphQL ``risk.recommendation`` says the same in capitals); the worst one is the verdict.
+_RECOMMENDATION = {"accept": "low", "investigate": "medium", "cancel": "high"}
+_LEVELS = ("low", "medium", "high")
+
+
+def _browser_ip(o: dict[str, Any]) -> str | None:
+    details = o.get("client_details") if isinstance(o.get("client_details"), dict) else {}
+    return text(o.get("browser_ip") or (details or {}).get("browser_ip"), 64)
+
+
+def _risk(o: dict[str, Any]) -> tuple[str | None, str | None]:
+    """Shopify's own verdict on the order (from ``risks`` or ``risk``), if the payload has it."""
+    found: list[tuple[str, str | None]] = []
+    risks = o.get("risks")
+    for r in risks if isinstance(risks, list) else []:
+        if isinstance(r, dict):
+            level = _RECOMMENDATION.get(str(r.get("recommendation") or "").lower())
+            if level:
+                found.append((level, text(r.get("message"), 300)))
+    graph = o.get("risk")
+    if isinstance(graph, dict):
+        level = _RECOMMENDATION.get(str(graph.get("recommendation") or "").lower())
+        if level:
+            found.append((level, None))
+    if not found:
+        return None, None
+    level, message = max(found, key=lambda f: _LEVELS.index(f[0]))
+    return level, f"Shopify recommends {'cancel' if level == 'high' else level}" + (
+        f": {message}" if message else ""
+    )
+
+
 def _unwrap(data: Any, key: str) -> Any:
     """A webhook body is the bare object; a REST response wraps it as ``{key: …}``."""
     if isinstance(data, dict) and isinstance(data.get(key), dict):
@@ -98,7 +131,9 @@ def order_from_shopify(data: Any) -> ChannelOrder:
     # ``total_price`` (what the customer paid) is lines + shipping - discounts.
     included = o.get("taxes_included") is True or o.get("taxes_included") == "true"
     customer: dict[str, Any] = o["customer"] if isinstance(o.get("customer"), dict) else {}
-    address = _address(o.get("shipping_address")) or _address(o.get("billing_address"))
+    billing = _address(o.get("billing_address"))
+    address = _address(o.get("shipping_address")) or billing
+    risk, risk_detail = _risk(o)
     notes = list(money.problems)
     computed = sum(ln.unit_price * ln.quantity for ln in lines) + shipping - discount
     computed += 0 if included else tax
@@ -122,6 +157,10 @@ def order_from_shopify(data: Any) -> ChannelOrder:
         name=name or (address or {}).get("name"),
         phone=text(o.get("phone"), 50),
         address=address or {},
+        billing_address=billing or {},
+        client_ip=_browser_ip(o),
+        risk=risk,
+        risk_detail=risk_detail,
         shipping=shipping,
         tax=tax,
         discount=discount,

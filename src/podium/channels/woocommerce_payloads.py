@@ -131,6 +131,8 @@ def order_from_woo(data: Any) -> ChannelOrder:
         name=(address or {}).get("name"),
         phone=text(billing.get("phone"), 50),
         address=address or {},
+        billing_address=_address(billing) or {},
+        client_ip=text(data.get("customer_ip_address"), 64),
         shipping=shipping,
         tax=tax,
         discount=discount,

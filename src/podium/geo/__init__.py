@@ -6,10 +6,12 @@ from podium.geo.coordinates import (
 )
 from podium.geo.geocoder import (
     Geocoder,
+    ZipPlace,
 )
 
 __all__ = [
     "Coordinates",
     "Geocoder",
+    "ZipPlace",
     "haversine_km",
 ]

@@ -17,7 +17,7 @@ from typing import Any
 
 from podium.geo.coordinates import Coordinates
 
-__all__ = ["Geocoder", "default_geocoder"]
+__all__ = ["Geocoder", "ZipPlace", "default_geocoder"]
 
 _US_ZIP = re.compile(r"([0-9]{5})(?:-[0-9]{4})?")
 _NON_WORD = re.compile(r"[\W_]+")
@@ -58,6 +58,27 @@ class _Place:
 
 
 @dataclass(frozen=True, slots=True)
+class ZipPlace:
+    """A US ZIP code as the postal service knows it: its state and the city names it takes
+    (normalised: case, accents and punctuation folded; "St"/"Ft"/"Mt" spelled out)."""
+
+    state: str
+    cities: frozenset[str]
+
+    def takes_city(self, city: str) -> bool:
+        return city_key(city) in self.cities
+
+
+_ABBREVIATIONS = {"st": "saint", "ste": "sainte", "ft": "fort", "mt": "mount", "pt": "point"}
+
+
+def city_key(name: str) -> str:
+    """A city name compared loosely: "St. Paul" and "Saint Paul" are the same key."""
+    words = _norm(name).split()
+    return " ".join(_ABBREVIATIONS.get(w, w) for w in words)
+
+
+@dataclass(frozen=True, slots=True)
 class _Countries:
     codes: dict[str, str]
     """Normalised ISO-2, ISO-3 or English name -> ISO-2."""
@@ -70,6 +91,8 @@ class _ZipIndex:
     zips: dict[str, Coordinates]
     places: dict[tuple[str, str], Coordinates]
     """(normalised city, normalised state code) -> mean of that city's ZIP coordinates."""
+    postal: dict[str, ZipPlace]
+    """Every known ZIP code (with or without coordinates) -> its state and city names."""
 
 
 _CityIndex = dict[str, tuple[_Place, ...]]
@@ -95,8 +118,14 @@ def _build_zip_index() -> _ZipIndex:
     sums: dict[tuple[str, str], tuple[float, float, int]] = {}
     # ``zipcodes.list_all()`` pins all ~43k records (~100 MB) in a module global for the life
     # of the process; ten prefix queries return the same rows in chunks we can drop.
+    postal: dict[str, ZipPlace] = {}
     for digit in "0123456789":
         for row in similar_to(digit):
+            names = [row.get("city") or "", *(row.get("acceptable_cities") or ())]
+            names += row.get("unacceptable_cities") or ()
+            postal[row["zip_code"]] = ZipPlace(
+                (row.get("state") or "").upper(), frozenset(city_key(n) for n in names if n)
+            )
             try:
                 lat, lon = float(row["lat"]), float(row["long"])
             except (KeyError, TypeError, ValueError):
@@ -106,7 +135,7 @@ def _build_zip_index() -> _ZipIndex:
             total_lat, total_lon, count = sums.get(key, (0.0, 0.0, 0))
             sums[key] = (total_lat + lat, total_lon + lon, count + 1)
     places = {key: Coordinates(la / n, lo / n) for key, (la, lo, n) in sums.items()}
-    return _ZipIndex(zips=zips, places=places)
+    return _ZipIndex(zips=zips, places=places, postal=postal)
 
 
 def _city_key(name: str, country: str) -> str:
@@ -221,6 +250,17 @@ class Geocoder:
     def country_code(self, name: str) -> str | None:
         """The ISO 3166 alpha-2 code for a country name or code ("United Kingdom" -> "GB")."""
         return self._country_index().codes.get(_norm(name))
+
+    def us_zip(self, postal_code: str) -> ZipPlace | None:
+        """The US ZIP code's state and city names (ZIP+4 accepted), or None when no such ZIP
+        code exists (or the text is not a ZIP code)."""
+        found = _US_ZIP.fullmatch(_text(postal_code))
+        return self._zip_index().postal.get(found.group(1)) if found else None
+
+    def us_state(self, region: str) -> str | None:
+        """The two-letter code of a US state or territory given by name or code."""
+        code = self._country_index().us_states.get(_norm(region))
+        return code.upper() if code else None
 
     def _locate_city(self, city: str, iso: str, region: str) -> Coordinates | None:
         candidates = self._city_index().get(_city_key(city, iso), ())

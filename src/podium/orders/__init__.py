@@ -133,6 +133,11 @@ from podium.orders.reports import (
     order_channels,
     orders_placed,
 )
+from podium.orders.risk_review import (
+    approve_risk,
+    reject_risk_in_transaction,
+    risk_review_queue,
+)
 from podium.orders.stats import (
     channel_orders,
     last_order_at,
@@ -201,6 +206,7 @@ __all__ = [
     "add_entry",
     "add_note",
     "add_timeline",
+    "approve_risk",
     "awaiting_stock",
     "briefs",
     "by_external_ids",
@@ -247,11 +253,13 @@ __all__ = [
     "put_on_hold",
     "quote_refund",
     "record",
+    "reject_risk_in_transaction",
     "release_holds",
     "release_in_transaction",
     "release_order",
     "rename_line_sku",
     "require_order",
+    "risk_review_queue",
     "search_orders",
     "set_payment_statuses",
     "set_priority",

@@ -24,6 +24,7 @@ from podium.orders.holds import Hold
 from podium.orders.journal import Batch
 from podium.orders.model import OrderIntake
 from podium.orders.timeline import TimelineRow
+from podium.risk import RiskSettings
 from podium.shipments import Shipment, ShipmentLine
 
 __all__ = ["Allocated", "Allocator", "RoutePlan", "Want"]
@@ -75,6 +76,12 @@ class Allocator(Protocol):
     @property
     def geocoder(self) -> Geocoder:
         """Places addresses (before the transaction: the first look-up may be slow)."""
+        ...
+
+    @property
+    def screening(self) -> RiskSettings:
+        """The risk thresholds and address policy placement and edits check orders against
+        (``PODIUM_RISK_*``; carried here because every placement and edit is handed this)."""
         ...
 
     def plan_intake(

@@ -27,6 +27,7 @@ from podium.orders.holds import open_holds, put_on_hold, release_holds
 from podium.orders.lifecycle import get_order, locked_order
 from podium.orders.model import OrderView, order_total, taxes_included_of
 from podium.orders.placement import coordinates_of
+from podium.orders.screening import address_key, recheck_address
 from podium.orders.status import HoldReason, OrderStatus, change_status
 from podium.orders.timeline import add_timeline
 from podium.shipments import OPEN_STATUSES, ShipmentStatus, check_shipment_transition
@@ -225,6 +226,7 @@ def edit_in_transaction(
         values["shipping_address"] = data.shipping_address.model_dump(exclude_none=True)
         values["destination_latitude"] = destination.latitude if destination else None
         values["destination_longitude"] = destination.longitude if destination else None
+        values["address_key"] = address_key(values["shipping_address"])
     else:
         lat, lon = order["destination_latitude"], order["destination_longitude"]
         destination = Coordinates(lat, lon) if lat is not None and lon is not None else None
@@ -276,6 +278,15 @@ def edit_in_transaction(
         release_holds(conn, order_id, actor, backorder)
         if len(backorder) == len(holds):
             change_status(conn, order_id, order["status"], OrderStatus.READY)
+    if data.shipping_address is not None:  # an address hold goes once the address is right
+        recheck_address(
+            conn,
+            order_id,
+            values["shipping_address"],
+            allocator.screening,
+            allocator.geocoder,
+            actor=actor,
+        )
     after_order = store.order(conn, order_id)
     if after_order is None:
         raise RuntimeError(f"order {order_id} not found after it was edited")

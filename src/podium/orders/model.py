@@ -16,7 +16,16 @@ from podium.inventory import MAX_QUANTITY
 from podium.money import MAX_MINOR, InvalidMoney, format_amount, parse_amount
 from podium.numbers import JsonInt
 from podium.shipments import ShipmentView
-from podium.validation import Address, Code, CurrencyCode, Email, Input, MoneyString, Sku
+from podium.validation import (
+    Address,
+    Code,
+    CurrencyCode,
+    Email,
+    Input,
+    IpAddress,
+    MoneyString,
+    Sku,
+)
 
 __all__ = [
     "MAX_LINES",
@@ -51,6 +60,10 @@ _ADDED_SINCE_V1: dict[str, object] = {
     "handed_over": None,
     "warehouse": None,
     "payment": None,
+    "billing_address": None,
+    "client_ip": None,
+    "channel_risk": None,
+    "channel_risk_detail": None,
 }
 
 
@@ -110,6 +123,14 @@ class OrderIntake(Input):
     warehouse: Code | None = Field(
         default=None, description="With handed_over=in_store: the store that handed it over."
     )
+    # Issue 15: where the card is billed and the shopper's IP (risk signals at placement).
+    billing_address: Address | None = None
+    client_ip: IpAddress | None = Field(
+        default=None, description="The shopper's IP address (IPv4 or IPv6)."
+    )
+    # Issue 15: the channel's own fraud assessment ("low" / "medium" / "high") and why.
+    channel_risk: Literal["low", "medium", "high"] | None = None
+    channel_risk_detail: str | None = Field(default=None, max_length=500)
 
     def fingerprint(self) -> str:
         """A digest of what was asked, to tell a retry from a different request."""
@@ -245,6 +266,12 @@ class OrderView(BaseModel):
     # Issue 14: how the goods reached the customer when Podium did not ship them:
     # "in_store" (handed over at a store's till) or "by_channel" (the channel fulfilled it).
     handed_over: str | None = None
+    # Issue 15: billing address, the shopper's IP, and the risk assessed at placement
+    # (``{"score": 0-100, "level": "low"|"medium"|"high", "signals": [{"code", "points",
+    # "detail"}]}``; None for orders placed before risk was assessed).
+    billing_address: dict[str, Any] | None = None
+    client_ip: str | None = None
+    risk: dict[str, Any] | None = None
 
 
 class TimelineEntry(BaseModel):

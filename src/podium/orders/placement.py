@@ -16,20 +16,21 @@ from sqlalchemy.exc import IntegrityError
 
 from podium import catalog, shipments
 from podium.db.database import Database, utcnow
-from podium.errors import Conflict, InsufficientStock, ValidationFailed
+from podium.errors import InsufficientStock, ValidationFailed
 from podium.geo import Coordinates, Geocoder
 from podium.ids import new_id
 from podium.orders import _store as store
 from podium.orders import journal
 from podium.orders.allocator import Allocated, Allocator, Want
 from podium.orders.events import OrderCreated, OrderEvent
+from podium.orders.existing import existing_order
 from podium.orders.handover import HANDED_OVER_TAGS, hand_over_shipments, pinned_warehouse
 from podium.orders.holds import put_on_backorder, put_on_hold
 from podium.orders.model import OrderIntake, OrderView, Priced, money, price
-from podium.orders.redelivery import money_differences
+from podium.orders.screening import Prepared, hold_for, prepare, screen
 from podium.orders.status import HoldReason, OrderStatus, check_transition
 from podium.orders.timeline import TimelineRow
-from podium.orders.views import assemble_view, order_views
+from podium.orders.views import assemble_view
 from podium.shipments import ShipmentLine
 from podium.validation import Address
 
@@ -76,10 +77,13 @@ def place_order(
     fingerprint = intake.fingerprint()
     # Outside the transaction: the geocoder may be slow once.
     destination = destination_of(intake, allocator.geocoder)
+    prepared = prepare(intake, allocator.screening, allocator.geocoder)
     try:
         # A handed-over sale updates the shipments it creates: those inserts cannot wait.
         with db.write(batch_inserts=intake.handed_over is None) as conn:
-            found = _existing(conn, intake, priced, idempotency_key, fingerprint, refuse_changes)
+            found = existing_order(
+                conn, intake, priced, idempotency_key, fingerprint, refuse_changes
+            )
             if found is not None:
                 return Placed(found, created=False)
             view = _place(
@@ -92,12 +96,15 @@ def place_order(
                 actor,
                 allocator,
                 hold_unknown_skus,
+                prepared,
             )
         return Placed(view, created=True)
     except IntegrityError:
         # Lost a race with a concurrent delivery of the same order: answer with the winner's.
         with db.read() as conn:
-            found = _existing(conn, intake, priced, idempotency_key, fingerprint, refuse_changes)
+            found = existing_order(
+                conn, intake, priced, idempotency_key, fingerprint, refuse_changes
+            )
         if found is None:
             raise
         return Placed(found, created=False)
@@ -119,45 +126,14 @@ def place_within(
     """
     fingerprint = intake.fingerprint()
     priced = price(intake)
-    found = _existing(conn, intake, priced, None, fingerprint, refuse_changes=False)
+    found = existing_order(conn, intake, priced, None, fingerprint, refuse_changes=False)
     if found is not None:
         return Placed(found, created=False)
-    view = _place(conn, intake, priced, fingerprint, None, destination, actor, allocator)
+    prepared = prepare(intake, allocator.screening, allocator.geocoder)
+    view = _place(
+        conn, intake, priced, fingerprint, None, destination, actor, allocator, False, prepared
+    )
     return Placed(view, created=True)
-
-
-def _existing(
-    conn: Connection,
-    intake: OrderIntake,
-    priced: Priced,
-    key: str | None,
-    fingerprint: str,
-    refuse_changes: bool,
-) -> OrderView | None:
-    found = store.find_existing(conn, intake.channel, intake.external_id, key)
-    if found is None:
-        return None
-    row = store.order(conn, found.id)
-    if row is None:
-        raise RuntimeError(f"order {found.id} not found")
-    if found.request_hash != fingerprint and (refuse_changes or found.by_key):
-        differs = money_differences(intake, priced, row, store.lines(conn, [found.id]))
-        if differs:
-            by = "Idempotency-Key" if found.by_key else "channel and external_id"
-            raise Conflict(
-                f"Order {row['number']} was placed with this {by} and different "
-                f"{', '.join(differs)}; send a new external_id (or key) for a new order, or "
-                "edit the order.",
-                code="idempotency_conflict",
-                details={"field": differs[0], "differs": differs, "order_id": row["id"]},
-            )
-        if found.by_key:
-            raise Conflict(
-                "This Idempotency-Key was already used for a different request.",
-                code="idempotency_key_reused",
-                details={"header": "Idempotency-Key"},
-            )
-    return order_views(conn, [row])[0]
 
 
 def _place(
@@ -170,6 +146,7 @@ def _place(
     actor: str,
     allocator: Allocator,
     hold_unknown_skus: bool = False,
+    prepared: Prepared | None = None,
 ) -> OrderView:
     channel = catalog.cached_channel(conn, intake.channel)
     if channel is None or not channel.active:
@@ -212,11 +189,19 @@ def _place(
                 ]
             },
         )
+    screened = screen(
+        conn,
+        intake,
+        priced.total,
+        prepared or prepare(intake, allocator.screening, allocator.geocoder),
+        allocator.screening,
+    )
+    holds_screened = screened.holds and handed is None  # goods handed over are gone already
     order_id = new_id("ord")
     status = check_transition(
         OrderStatus.PENDING,
         OrderStatus.ON_HOLD
-        if plan.shortages or hold_queue or holds_unknown or unplaced
+        if plan.shortages or hold_queue or holds_unknown or unplaced or holds_screened
         else OrderStatus.READY,
     )
     now = utcnow()
@@ -249,6 +234,12 @@ def _place(
         "promised_date": plan.promised,
         "service_level": intake.service_level,
         "priority": intake.priority,
+        "billing_address": intake.billing_address.model_dump(exclude_none=True)
+        if intake.billing_address
+        else None,
+        "client_ip": intake.client_ip,
+        "risk": screened.assessment.as_dict(),
+        "address_key": screened.address_key,
     }
     number = header["number"] = store.insert_order(conn, header)
     lines = [
@@ -361,6 +352,8 @@ def _place(
             batch=batch,
         )
         holds.append(hold.row())
+    held = hold_for(conn, order, screened, actor=actor, batch=batch, hold=holds_screened)
+    holds += [h.row() for h in held]
     batch.write(conn, order_id, actor)
     by_shipment: dict[str, list[ShipmentLine]] = defaultdict(list)
     for sl in allocated.lines:

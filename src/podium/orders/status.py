@@ -51,6 +51,7 @@ class HoldReason(StrEnum):
     BACKORDER = "backorder"
     UNKNOWN_SKU = "unknown_sku"
     FRAUD_REVIEW = "fraud_review"
+    RISK = "risk"  # the risk score at placement is high (issue 15): approve or reject
     ADDRESS = "address"
     PAYMENT = "payment"
     MANUAL = "manual"

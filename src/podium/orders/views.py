@@ -137,4 +137,7 @@ def assemble_view(
         priority=row.get("priority"),
         taxes_included=taxes_included_of(row),
         handed_over=handed_over,
+        billing_address=row.get("billing_address"),
+        client_ip=row.get("client_ip"),
+        risk=row.get("risk"),
     )

@@ -6,6 +6,7 @@ from podium.returns.accounting import (
 )
 from podium.returns.cancellation import (
     cancel_order,
+    reject_for_risk,
     settle_cancellation,
 )
 from podium.returns.channel_subscriber import (
@@ -146,6 +147,7 @@ __all__ = [
     "refund_order",
     "refund_return",
     "refund_to_push",
+    "reject_for_risk",
     "reject_return",
     "request_return",
     "return_label_document",

@@ -23,13 +23,14 @@ from podium.orders import (
     get_order,
     locked_order,
     order_facts,
+    reject_risk_in_transaction,
 )
 from podium.payments import CHANNEL_PAID_TAG, CapturePolicy, Gateways, payment_policy
 from podium.returns import _store as store
 from podium.returns.model import RefundIn
 from podium.returns.refunds import Plan, issue_refund
 
-__all__ = ["cancel_order", "settle_cancellation"]
+__all__ = ["cancel_order", "reject_for_risk", "settle_cancellation"]
 
 
 def cancel_order(
@@ -38,6 +39,19 @@ def cancel_order(
     """Cancel every unshipped unit of the order and give back what was paid for them."""
     with db.write() as conn:
         done = cancel_in_transaction(conn, order_id, actor, reason)
+        settle_cancellation(conn, done, gateways, actor)
+    return get_order(db, order_id)
+
+
+def reject_for_risk(
+    db: Database, order_id: str, actor: str, gateways: Gateways, note: str | None = None
+) -> OrderView:
+    """Risk review's reject (issue 15): the decision on the timeline, the order cancelled and
+    what was paid given back, in one transaction (409 ``not_in_risk_review`` unless the order
+    is held for risk)."""
+    with db.write() as conn:
+        reject_risk_in_transaction(conn, order_id, actor, note)
+        done = cancel_in_transaction(conn, order_id, actor, "rejected in risk review")
         settle_cancellation(conn, done, gateways, actor)
     return get_order(db, order_id)
 

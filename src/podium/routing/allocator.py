@@ -7,7 +7,7 @@ its transaction are as before; only the direction of the import changed.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import sqlalchemy as sa
@@ -16,6 +16,7 @@ from sqlalchemy import Connection
 from podium.catalog import Channel
 from podium.geo import Coordinates, Geocoder
 from podium.orders import Allocated, Batch, Hold, OrderIntake, RoutePlan, TimelineRow, Want
+from podium.risk import RiskSettings
 from podium.routing.allocation import plan_for, reserve_and_ship, routing_entry
 from podium.routing.backorders import allocate_backorder
 from podium.routing.model import Plan
@@ -36,6 +37,7 @@ class RoutingAllocator:
     """Implements ``orders.allocator.Allocator`` with routing's rules and stock locks."""
 
     geocoder: Geocoder
+    screening: RiskSettings = field(default_factory=RiskSettings)
 
     def plan_intake(
         self,

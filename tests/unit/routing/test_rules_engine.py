@@ -296,7 +296,7 @@ def test_an_intake_without_the_new_routing_fields_keeps_its_old_fingerprint() ->
     }
     intake = OrderIntake.model_validate(body)
     old = intake.model_dump(mode="json")
-    # Fields added since (routing, then issue 14's handed_over/warehouse/taxes_included).
+    # Fields added since (routing, issue 14's handed_over/warehouse/taxes_included, issue 15's).
     for key in (
         "promised_date",
         "service_level",
@@ -305,6 +305,11 @@ def test_an_intake_without_the_new_routing_fields_keeps_its_old_fingerprint() ->
         "handed_over",
         "warehouse",
         "payment",
+        # issue 15: risk facts
+        "billing_address",
+        "client_ip",
+        "channel_risk",
+        "channel_risk_detail",
     ):
         old.pop(key)
     digest = hashlib.sha256(

@@ -158,6 +158,14 @@ orders = sa.Table(
     sa.Column("priority", sa.Integer, nullable=True),
     # Dashboard (migration 0013): late orders are found from their promise, per status.
     sa.Index("ix_orders_status_promised", "status", "promised_date"),
+    # Risk and address checks (migration 0019, issue 15).
+    sa.Column("billing_address", Json, nullable=True),
+    sa.Column("client_ip", sa.String(45), nullable=True),
+    sa.Column("risk", Json, nullable=True),
+    sa.Column("address_key", sa.String(64), nullable=True),
+    sa.Index("ix_orders_email_placed_at", "customer_email", "placed_at"),
+    sa.Index("ix_orders_address_key_placed_at", "address_key", "placed_at"),
+    sa.Index("ix_orders_client_ip_placed_at", "client_ip", "placed_at"),
 )
 
 # The order queue (dashboard): newest first, by status, and found by a channel's own id.
