@@ -6,22 +6,18 @@ process saves a new version, so the relay's subscriber reads no rules row per ev
 
 from __future__ import annotations
 
-import threading
-import time
-import weakref
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection
 
-from podium.automation import _store as store
 from podium.automation.conditions import Invalid
 from podium.automation.model import MAX_RULES, RuleSet, read_rule_set
 from podium.db.database import Database
-from podium.errors import Conflict, NotFound, ValidationFailed
-from podium.numbers import INT_MAX
+from podium.db.tables import automation_rule_sets
+from podium.db.versioned import Versions
+from podium.errors import ValidationFailed
 
 __all__ = [
     "TTL",
@@ -101,26 +97,14 @@ def checked(raw: dict[str, Any]) -> RuleSet:
         ) from None
 
 
-_cache: weakref.WeakKeyDictionary[Engine, tuple[float, int, RuleSet]] = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
+RULES: Versions[RuleSet] = Versions(
+    automation_rule_sets, "automation rules", read_rule_set, RuleSet(), TTL
+)
 
 
 def active_rules(conn: Connection) -> tuple[int, RuleSet]:
     """The active rule set and its version (cached briefly per process)."""
-    now = time.monotonic()
-    hit = _cache.get(conn.engine)
-    if hit is not None and hit[0] > now:
-        return hit[1], hit[2]
-    row = store.latest(conn)
-    found = (0, RuleSet()) if row is None else (row["version"], read_rule_set(row["rules"]))
-    with _lock:
-        _cache[conn.engine] = (now + TTL, *found)
-    return found
-
-
-def _forget(engine: Engine) -> None:
-    with _lock:
-        _cache.pop(engine, None)
+    return RULES.active(conn)
 
 
 def _view(row: dict[str, Any] | None, latest: int) -> RuleSetVersion:
@@ -144,28 +128,16 @@ def _view(row: dict[str, Any] | None, latest: int) -> RuleSetVersion:
 
 
 def get_rules(db: Database) -> RuleSetVersion:
-    with db.read() as conn:
-        row = store.latest(conn)
+    row = RULES.newest(db)
     return _view(row, row["version"] if row else 0)
 
 
 def rule_version(db: Database, number: int) -> RuleSetVersion:
-    missing = NotFound(f"No automation rules version {number}.", code="rules_version_not_found")
-    if not 0 <= number <= INT_MAX:
-        raise missing
-    with db.read() as conn:
-        row = store.latest(conn)
-        latest = row["version"] if row else 0
-        found = None if number == 0 else store.version(conn, number)
-    if number != 0 and found is None:
-        raise missing
-    return _view(found, latest)
+    return _view(*RULES.read(db, number))
 
 
 def rule_history(db: Database) -> list[RuleSetVersion]:
-    with db.read() as conn:
-        rows = store.versions(conn)
-    latest = rows[0]["version"] if rows else 0
+    rows, latest = RULES.history(db)
     return [*(_view(r, latest) for r in rows), _view(None, latest)]
 
 
@@ -175,17 +147,8 @@ def save_rules(
     """Check ``raw`` and save it as a new version, which becomes the active one; an invalid
     rule set is a 422 and nothing is saved."""
     rules = checked(raw)
-    try:
-        with db.write() as conn:
-            number = store.insert_version(conn, dict(rules.raw), note, actor)
-            row = store.version(conn, number)
-    except IntegrityError:
-        raise Conflict(
-            "Another change to the automation rules was saved at the same moment; try again.",
-            code="concurrent_change",
-        ) from None
-    _forget(db.engine)
-    return _view(row, number)
+    row = RULES.save(db, dict(rules.raw), note, actor)
+    return _view(row, row["version"])
 
 
 def rollback(db: Database, number: int, actor: str) -> RuleSetVersion:

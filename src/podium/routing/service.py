@@ -6,24 +6,19 @@ dropped at once when this process saves a new version, so online decisions read 
 
 from __future__ import annotations
 
-import threading
-import time
-import weakref
 from datetime import UTC, datetime
 from datetime import time as clock
 from typing import Any
 
 from pydantic import BaseModel
-from sqlalchemy import Connection, Engine
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import Connection
 
 from podium import catalog, shipments
 from podium.catalog import RateTable, Warehouse
 from podium.db.database import Database
-from podium.errors import Conflict, NotFound
+from podium.db.tables import routing_rule_sets
+from podium.db.versioned import Versions
 from podium.geo import Coordinates
-from podium.numbers import INT_MAX
-from podium.routing import _store as store
 from podium.routing.costs import DEFAULT_RATES, WEEKDAYS, Calendar
 from podium.routing.engine import Location
 from podium.routing.rules import DEFAULT_RULES, RuleSet
@@ -54,26 +49,14 @@ class RuleSetVersion(BaseModel):
     rule_set: RuleSet
 
 
-_cache: weakref.WeakKeyDictionary[Engine, tuple[float, int, RuleSet]] = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
+RULES: Versions[RuleSet] = Versions(
+    routing_rule_sets, "routing rules", lambda body: RuleSet(**body), DEFAULT_RULES, TTL
+)
 
 
 def active_rules(conn: Connection) -> tuple[int, RuleSet]:
     """The active rule set and its version (cached briefly per process)."""
-    now = time.monotonic()
-    hit = _cache.get(conn.engine)
-    if hit is not None and hit[0] > now:
-        return hit[1], hit[2]
-    row = store.latest(conn)
-    found = (0, DEFAULT_RULES) if row is None else (row["version"], RuleSet(**row["rules"]))
-    with _lock:
-        _cache[conn.engine] = (now + TTL, *found)
-    return found
-
-
-def _forget(engine: Engine) -> None:
-    with _lock:
-        _cache.pop(engine, None)
+    return RULES.active(conn)
 
 
 def _view(row: dict[str, Any] | None, latest: int) -> RuleSetVersion:
@@ -97,44 +80,23 @@ def _view(row: dict[str, Any] | None, latest: int) -> RuleSetVersion:
 
 
 def get_rules(db: Database) -> RuleSetVersion:
-    with db.read() as conn:
-        row = store.latest(conn)
+    row = RULES.newest(db)
     return _view(row, row["version"] if row else 0)
 
 
 def rule_version(db: Database, number: int) -> RuleSetVersion:
-    if not 0 <= number <= INT_MAX:  # versions are an INTEGER column: beyond it, none exists
-        raise NotFound(f"No routing rules version {number}.", code="rules_version_not_found")
-    with db.read() as conn:
-        row = store.latest(conn)
-        latest = row["version"] if row else 0
-        found = None if number == 0 else store.version(conn, number)
-    if number != 0 and found is None:
-        raise NotFound(f"No routing rules version {number}.", code="rules_version_not_found")
-    return _view(found, latest)
+    return _view(*RULES.read(db, number))
 
 
 def rule_history(db: Database) -> list[RuleSetVersion]:
-    with db.read() as conn:
-        rows = store.versions(conn)
-    latest = rows[0]["version"] if rows else 0
+    rows, latest = RULES.history(db)
     return [*(_view(r, latest) for r in rows), _view(None, latest)]
 
 
 def save_rules(db: Database, rules: RuleSet, actor: str, note: str | None = None) -> RuleSetVersion:
     """Save ``rules`` as a new version, which becomes the active one."""
-    body = rules.model_dump(mode="json")
-    try:
-        with db.write() as conn:
-            number = store.insert_version(conn, body, note or rules.note, actor)
-            row = store.version(conn, number)
-    except IntegrityError:
-        raise Conflict(
-            "Another change to the routing rules was saved at the same moment; try again.",
-            code="concurrent_change",
-        ) from None
-    _forget(db.engine)
-    return _view(row, number)
+    row = RULES.save(db, rules.model_dump(mode="json"), note or rules.note, actor)
+    return _view(row, row["version"])
 
 
 def rollback(db: Database, number: int, actor: str) -> RuleSetVersion:
