@@ -80,11 +80,15 @@ class Received:
 
 @dataclass
 class Receiver:
-    """Answers ``statuses`` in turn (then 200 for ever) and records every request."""
+    """Answers ``statuses`` in turn (then 200 for ever) and records every request; each answer
+    takes ``pause_seconds``, and ``most_in_flight`` is the most requests it held at once."""
 
     statuses: list[int] = field(default_factory=list)
     requests: list[Received] = field(default_factory=list)
     url: str = ""
+    pause_seconds: float = 0.0
+    in_flight: int = 0
+    most_in_flight: int = 0
 
 
 @contextmanager
@@ -98,6 +102,11 @@ def webhook_receiver(statuses: list[int] | None = None) -> Iterator[Receiver]:
             with lock:
                 receiver.requests.append(Received(dict(self.headers.items()), body))
                 status = receiver.statuses.pop(0) if receiver.statuses else 200
+                receiver.in_flight += 1
+                receiver.most_in_flight = max(receiver.most_in_flight, receiver.in_flight)
+            threading.Event().wait(receiver.pause_seconds)
+            with lock:
+                receiver.in_flight -= 1
             payload = b"nope" if status >= 300 else b"ok"
             self.send_response(status)
             self.send_header("Content-Length", str(len(payload)))

@@ -158,6 +158,7 @@ class Settings:
     webhook_pause_after_failures: int = 20
     webhook_pause_after_seconds: float = 3600.0
     webhook_lease_seconds: float = 5.0
+    webhook_concurrency: int = 8
     # CSV imports (POST /api/v1/imports/...) may be larger than other request bodies.
     max_import_bytes: int = 32 * 1024 * 1024
     # Signs dashboard session cookies; when unset, a key kept in the database is used.
@@ -211,6 +212,7 @@ class Settings:
             webhook_pause_after_failures=_int(e, "PODIUM_WEBHOOK_PAUSE_AFTER_FAILURES", 20),
             webhook_pause_after_seconds=_float(e, "PODIUM_WEBHOOK_PAUSE_AFTER_SECONDS", 3600.0),
             webhook_lease_seconds=_float(e, "PODIUM_WEBHOOK_LEASE_SECONDS", 5.0),
+            webhook_concurrency=_int(e, "PODIUM_WEBHOOK_CONCURRENCY", 8),
             max_import_bytes=_int(e, "PODIUM_MAX_IMPORT_BYTES", 32 * 1024 * 1024),
             secret_key=e.get("PODIUM_SECRET_KEY") or None,
             handoff_root=e.get("PODIUM_HANDOFF_ROOT") or "handoff",

@@ -456,3 +456,34 @@ def test_a_delivery_claimed_by_a_dead_worker_goes_out_after_one_short_lease(
     clock.advance(0.2)
     assert survivor.run_once() == 1
     assert len(receiver.requests) == 1
+
+
+def test_a_slow_receiver_gets_several_deliveries_at_once_not_one_after_another(
+    api: Api, podium: Podium, receiver: Receiver
+) -> None:
+    seed_store(api, {("TEE", "EAST"): 10})
+    _subscribe(api, receiver.url, "order.created")
+    for n in range(6):
+        _place(api, external_id=f"slow-{n}")
+    _drain(podium)
+    receiver.pause_seconds = 0.3
+
+    assert _deliverer(podium, Clock(), webhook_concurrency=4).run_once() == 6
+    assert len(receiver.requests) == 6
+    assert receiver.most_in_flight > 1
+    ids = {r.headers["Podium-Event-Id"] for r in receiver.requests}
+    assert len(ids) == 6  # each event once
+
+
+def test_one_at_a_time_when_concurrency_is_one(
+    api: Api, podium: Podium, receiver: Receiver
+) -> None:
+    seed_store(api, {("TEE", "EAST"): 10})
+    _subscribe(api, receiver.url, "order.created")
+    for n in range(3):
+        _place(api, external_id=f"one-{n}")
+    _drain(podium)
+    receiver.pause_seconds = 0.1
+
+    assert _deliverer(podium, Clock(), webhook_concurrency=1).run_once() == 3
+    assert receiver.most_in_flight == 1

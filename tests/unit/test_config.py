@@ -15,6 +15,7 @@ INT_VARS = [
     ("PODIUM_RELAY_MAX_ATTEMPTS", "relay_max_attempts"),
     ("PODIUM_MAX_BODY_BYTES", "max_body_bytes"),
     ("PODIUM_DB_POOL_SIZE", "db_pool_size"),
+    ("PODIUM_WEBHOOK_CONCURRENCY", "webhook_concurrency"),
 ]
 FLOAT_VARS = [
     ("PODIUM_RELAY_POLL_SECONDS", "relay_poll_seconds"),

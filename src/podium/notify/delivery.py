@@ -13,6 +13,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -38,7 +39,7 @@ __all__ = ["Deliverer"]
 
 log = logging.getLogger("podium.webhooks")
 
-_BATCH = 50
+_BATCH = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,9 @@ class Deliverer:
             headers={"User-Agent": f"Podium-Webhooks/{__version__}"},
         )
         self.leases = Leases(db, webhook_deliveries, settings.webhook_lease_seconds, clock)
+        self._pool = ThreadPoolExecutor(
+            max_workers=settings.webhook_concurrency, thread_name_prefix="podium-webhook-post"
+        )
         self.wake = threading.Event()
         self.stopping = threading.Event()
         self._thread: threading.Thread | None = None
@@ -91,18 +95,38 @@ class Deliverer:
             return self._deliver(rows, subs)
 
     def _deliver(self, rows: list[Any], subs: dict[str, Any]) -> int:
+        """POST the claimed deliveries ``webhook_concurrency`` at a time (a slow receiver
+        holds one slot, not the queue), settling each wave in claim order. A subscription that
+        is failing gets one delivery at a time, so a receiver that is down is probed, not
+        hammered, and is paused as soon as its streak says so."""
         paused: set[str] = set()
+        failing = {sid for sid, sub in subs.items() if sub and sub["consecutive_failures"]}
         attempted = 0
         untried: list[str] = []
-        for row in rows:
-            sub = subs[row["subscription_id"]]
-            if sub is None or row["subscription_id"] in paused or self.stopping.is_set():
-                untried.append(row["id"])
+        pending = list(rows)
+        while pending:
+            wave: list[tuple[Any, Any]] = []
+            later: list[Any] = []
+            for row in pending:
+                sid, sub = row["subscription_id"], subs[row["subscription_id"]]
+                if sub is None or sid in paused or self.stopping.is_set():
+                    untried.append(row["id"])
+                elif len(wave) >= self.settings.webhook_concurrency or (
+                    sid in failing and any(r["subscription_id"] == sid for r, _ in wave)
+                ):
+                    later.append(row)
+                else:
+                    wave.append((row, sub))
+            pending = later
+            if not wave:
                 continue
-            result = self._post(sub, row)
-            attempted += 1
-            if self._settle(row, result):
-                paused.add(row["subscription_id"])
+            results = list(self._pool.map(lambda rs: self._post(rs[1], rs[0]), wave))
+            for (row, _), result in zip(wave, results, strict=True):
+                attempted += 1
+                if not result.succeeded:
+                    failing.add(row["subscription_id"])
+                if self._settle(row, result):
+                    paused.add(row["subscription_id"])
         if untried:  # a paused subscription, or stopping: due again at once for any worker
             with self.db.write() as conn:
                 self.leases.release(conn, untried)
@@ -233,6 +257,7 @@ class Deliverer:
 
     def close(self) -> None:
         self.stop()
+        self._pool.shutdown(wait=True)
         self.client.close()
 
 
