@@ -6,6 +6,7 @@ from typing import Any
 
 from risk_support import risky_order_body as _fraudy
 
+from podium.bootstrap import Podium
 from support import Api, order_body, seed_store
 
 
@@ -145,3 +146,32 @@ def test_velocity_per_ip_and_email_within_the_window(api: Api) -> None:
     assert order["risk"]["level"] == "medium"  # 45 points: noted, not held
     assert order["status"] == "ready"
     assert "order.risk_assessed" in _types(api, order["id"])
+
+
+def test_automation_rules_read_the_risk_and_the_billing_address(api: Api, podium: Podium) -> None:
+    """The two halves of issue 15 meet: a rule on ``risk.level`` and ``billing_address.*``
+    tags the risky order and leaves the quiet one alone."""
+    seed_store(api, {("TV", "WEST"): 5, ("TEE", "WEST"): 5}, skus=["TV", "TEE"])
+    rule = {
+        "name": "risky abroad",
+        "enabled": True,
+        "trigger": "order.placed",
+        "when": {
+            "all": [
+                {"field": "risk.level", "op": "==", "value": "high"},
+                {"field": "billing_address.country", "op": "!=", "value": "US"},
+            ]
+        },
+        "then": [{"action": "add_tag", "tag": "risky-abroad"}],
+    }
+    saved = api.client.put(
+        "/api/v1/automation/rules", json={"rules": [rule]}, headers=api.headers()
+    )
+    assert saved.status_code == 200, saved.text
+    risky = api.ok("post", "/orders", _fraudy())
+    quiet = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="quiet"))
+    while podium.relay.run_once():
+        pass
+    assert "risky-abroad" in api.ok("get", f"/orders/{risky['id']}")["tags"]
+    assert "risky-abroad" not in api.ok("get", f"/orders/{quiet['id']}")["tags"]
+    assert "automation.fired" in _types(api, risky["id"])
