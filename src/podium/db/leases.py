@@ -127,8 +127,13 @@ class Leases:
             )
 
     def _run(self) -> None:
+        """Renew until nothing is held any more (the next holding starts a new beat)."""
         interval = self.seconds / _BEATS_PER_LEASE
         while not self._stopping.wait(interval):
+            with self._lock:
+                if not self._held:
+                    self._beat = None
+                    return
             try:
                 self.renew()
             except Exception:  # a database hiccup: the next beat tries again
