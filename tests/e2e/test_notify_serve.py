@@ -85,9 +85,10 @@ def test_a_served_order_emails_the_customer_and_calls_the_webhook(
         ]
         shipped_mail = next(m for m in outside.inbox.messages if "shipped" in m["Subject"])
         assert link in parts(shipped_mail)["plain"]
-        # The first attempt got a 500 and was retried; every request is signed.
+        # The first request got a 500 and was retried. Deliveries are not ordered
+        # (docs/webhooks.md): which event that was depends on the race. Every request is signed.
         types = [json.loads(r.body)["type"] for r in outside.receiver.requests]
-        assert types.count("order.created") == 2
+        assert sorted(types) == sorted(["order.created", "shipment.shipped", types[0]])
         for r in outside.receiver.requests:
             header = r.headers["Podium-Signature"]
             assert verify(hook["secret"], header, r.body, now=int(header[2:].split(",")[0]))
