@@ -16,9 +16,12 @@ from podium.automation.events import (
 )
 from podium.automation.model import (
     ACTIONS,
+    ARGUMENT_CHOICES,
     HOLD_REASONS,
     NOT_YET_ACTIONS,
+    SERVICE_LEVELS,
     TRIGGERS,
+    WHOLE_NUMBER_ARGUMENTS,
     WIRED_TRIGGERS,
 )
 from podium.automation.trial import (
@@ -39,12 +42,15 @@ from podium.automation.versions import (
 __all__ = [
     "ACTIONS",
     "ACTOR",
+    "ARGUMENT_CHOICES",
     "FIELDS",
     "HOLD_REASONS",
     "NOT_YET_ACTIONS",
     "OPS",
+    "SERVICE_LEVELS",
     "TRIGGERS",
     "TRIGGER_OF",
+    "WHOLE_NUMBER_ARGUMENTS",
     "WIRED_TRIGGERS",
     "Automation",
     "AutomationNotified",
