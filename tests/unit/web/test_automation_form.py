@@ -16,11 +16,10 @@ from podium.web.automation_form import (
     Group,
     Row,
     RuleForm,
-    input_of,
     read_form,
-    rule_set,
     rules_of,
 )
+from podium.web.automation_rule_set import input_of, rule_set
 
 RULES: dict[str, Any] = {
     "rules": [

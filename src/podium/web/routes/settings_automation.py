@@ -28,7 +28,8 @@ from podium.automation import (
 from podium.errors import DomainError, ValidationFailed
 from podium.numbers import INT_MAX, parse_db_int
 from podium.web.automation_edits import apply_edit
-from podium.web.automation_form import MATCHES, input_of, read_form, rule_set, rules_of
+from podium.web.automation_form import MATCHES, read_form, rules_of
+from podium.web.automation_rule_set import input_of, rule_set
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
 from podium.web.forms import int_field, invalid
 from podium.web.nav import NavItem
