@@ -10,6 +10,7 @@ from podium.automation.apply import (
 from podium.automation.conditions import (
     FIELDS,
     OPS,
+    ops_of,
 )
 from podium.automation.events import (
     AutomationNotified,
@@ -60,6 +61,7 @@ __all__ = [
     "RuleSetVersion",
     "dry_run",
     "get_rules",
+    "ops_of",
     "rollback",
     "rule_history",
     "rule_version",

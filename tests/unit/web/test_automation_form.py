@@ -248,3 +248,12 @@ def test_the_form_offers_the_models_lists() -> None:
     assert set(offered["actions"]) < set(ACTIONS)
     assert offered["arguments"]["hold"] == [("reason", False), ("note", False)]
     assert "fraud_review" in offered["choices"]["hold.reason"]
+
+
+def test_each_field_offers_only_the_ops_it_takes() -> None:
+    from podium.web.routes.settings_automation import lists
+
+    ops = lists()["ops_of"]
+    assert ops["total"] == ("==", "!=", ">", ">=", "<", "<=", "in", "not_in")
+    assert "matches" in ops["customer.email"] and ">" not in ops["tags"]
+    assert lists()["example"]["total"] == "150.00"

@@ -24,6 +24,7 @@ from podium.automation import (
     OPS,
     TRIGGERS,
     DryRunIn,
+    ops_of,
 )
 from podium.errors import DomainError, ValidationFailed
 from podium.numbers import INT_MAX, parse_db_int
@@ -40,6 +41,14 @@ NAV = [NavItem("Automation rules", PATH, order=26, section="settings")]
 MAX_TEXT = 200_000
 DEFAULT_LAST = 50
 MAX_LAST = 1000
+# what a value looks like, per kind of field (the value box's placeholder)
+EXAMPLES = {
+    "money": "150.00",
+    "number": "a whole number",
+    "numbers": "a whole number",
+    "text": "a text",
+    "texts": "a text",
+}
 
 
 def describe(condition: Any) -> str:
@@ -90,6 +99,8 @@ def lists() -> dict[str, Any]:
         "triggers": TRIGGERS,
         "fields": list(FIELDS),
         "ops": OPS,
+        "ops_of": {f: ops_of(f) for f in FIELDS},
+        "example": {f: EXAMPLES[kind] for f, kind in FIELDS.items()},
         "matches": MATCHES,
         "actions": kinds,
         "arguments": {k: [(n, req) for n, (req, _) in ACTIONS[k].items()] for k in kinds},
