@@ -66,6 +66,7 @@ def test_an_admin_builds_dry_runs_and_saves_a_rule_in_a_browser(server: Any, bro
     expect(page.locator("#rule-set")).to_contain_text("1. big orders")
     expect(page.locator("#history tbody tr")).to_have_count(2)
     expect(page.locator("#history")).to_contain_text("big orders wait")
+    expect(page.get_by_role("button", name="Make version 0 active")).to_be_visible()  # rollback
     expect(page.get_by_label("Rule 0, group 0, condition 0: value")).to_have_value("100.00")
     screenshot(page, "settings-automation.png")
     context.close()
