@@ -10,15 +10,19 @@ from podium.automation.apply import (
 from podium.automation.conditions import (
     FIELDS,
     OPS,
+    ops_of,
 )
 from podium.automation.events import (
     AutomationNotified,
 )
 from podium.automation.model import (
     ACTIONS,
+    ARGUMENT_CHOICES,
     HOLD_REASONS,
     NOT_YET_ACTIONS,
+    SERVICE_LEVELS,
     TRIGGERS,
+    WHOLE_NUMBER_ARGUMENTS,
     WIRED_TRIGGERS,
 )
 from podium.automation.trial import (
@@ -39,12 +43,15 @@ from podium.automation.versions import (
 __all__ = [
     "ACTIONS",
     "ACTOR",
+    "ARGUMENT_CHOICES",
     "FIELDS",
     "HOLD_REASONS",
     "NOT_YET_ACTIONS",
     "OPS",
+    "SERVICE_LEVELS",
     "TRIGGERS",
     "TRIGGER_OF",
+    "WHOLE_NUMBER_ARGUMENTS",
     "WIRED_TRIGGERS",
     "Automation",
     "AutomationNotified",
@@ -54,6 +61,7 @@ __all__ = [
     "RuleSetVersion",
     "dry_run",
     "get_rules",
+    "ops_of",
     "rollback",
     "rule_history",
     "rule_version",

@@ -37,6 +37,7 @@ __all__ = [
     "Not",
     "Test",
     "holds",
+    "ops_of",
     "read_condition",
     "safe_pattern",
 ]
@@ -71,6 +72,14 @@ _OPS_OF = {
     TEXTS: {"==", "!=", "in", "not_in", "contains", "starts_with", "matches"},
 }
 MAX_DEPTH = 8
+
+
+def ops_of(field: str) -> tuple[str, ...]:
+    """The ops a field takes, in ``OPS`` order (every op for a field not known)."""
+    kind = FIELDS.get(field)
+    return OPS if kind is None else tuple(o for o in OPS if o in _OPS_OF[kind])
+
+
 MAX_PATTERN = 200
 MAX_SUBJECT = 1000  # a regular expression reads at most this much of a value
 

@@ -18,9 +18,12 @@ from podium.orders import RESERVED_TAG_PREFIXES
 
 __all__ = [
     "ACTIONS",
+    "ARGUMENT_CHOICES",
     "HOLD_REASONS",
     "NOT_YET_ACTIONS",
+    "SERVICE_LEVELS",
     "TRIGGERS",
+    "WHOLE_NUMBER_ARGUMENTS",
     "WIRED_TRIGGERS",
     "Action",
     "Firing",
@@ -100,6 +103,14 @@ ACTIONS: dict[str, dict[str, tuple[bool, _Check]]] = {
 # Read and checked, but refused when saved: routing offers no way yet to move an order's
 # planned shipments from inside another capability's transaction.
 NOT_YET_ACTIONS = ("route_to", "exclude_warehouse")
+# For editors (the dashboard's form): the arguments picked from a list, and those that are
+# whole numbers; every other argument is a text.
+ARGUMENT_CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
+    ("hold", "reason"): HOLD_REASONS,
+    ("release", "reason"): HOLD_REASONS,
+    ("set_service_level", "service_level"): SERVICE_LEVELS,
+}
+WHOLE_NUMBER_ARGUMENTS = frozenset({("set_priority", "priority")})
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,9 @@
 """Settings → Automation rules: the active rule set shown readably, its versions, and (admins
-only) editing it as JSON, checked as ``PUT /api/v1/automation/rules`` checks it, tried first on
-recent orders (the dry run), and making an older version active again (a rollback).
-
-The form editor (conditions and actions picked from lists) is still to come: the JSON text is
-the editor for now."""
+only) editing it in a form (triggers, fields, ops and actions picked from lists; see
+``web.automation_form``) or as JSON, checked as ``PUT /api/v1/automation/rules`` checks it,
+tried first on recent orders (the dry run), and making an older version active again (a
+rollback). The form's add/remove/move buttons post to ``/edit``, which only shows the rows
+again (htmx swaps the editor in place; without JavaScript the page reloads)."""
 
 from __future__ import annotations
 
@@ -12,14 +12,27 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError as PydanticError
 
 from podium import automation
 from podium.access import Permission
-from podium.automation import DryRunIn
+from podium.automation import (
+    ACTIONS,
+    ARGUMENT_CHOICES,
+    FIELDS,
+    NOT_YET_ACTIONS,
+    OPS,
+    TRIGGERS,
+    DryRunIn,
+    ops_of,
+)
 from podium.errors import DomainError, ValidationFailed
 from podium.numbers import INT_MAX, parse_db_int
+from podium.web.automation_edits import apply_edit
+from podium.web.automation_form import MATCHES, read_form, rules_of
+from podium.web.automation_rule_set import input_of, rule_set
 from podium.web.core import Posted, Viewer, action, dashboard, page, redirect, render
-from podium.web.forms import int_field
+from podium.web.forms import int_field, invalid
 from podium.web.nav import NavItem
 
 router = APIRouter(include_in_schema=False)
@@ -28,6 +41,14 @@ NAV = [NavItem("Automation rules", PATH, order=26, section="settings")]
 MAX_TEXT = 200_000
 DEFAULT_LAST = 50
 MAX_LAST = 1000
+# what a value looks like, per kind of field (the value box's placeholder)
+EXAMPLES = {
+    "money": "150.00",
+    "number": "a whole number",
+    "numbers": "a whole number",
+    "text": "a text",
+    "texts": "a text",
+}
 
 
 def describe(condition: Any) -> str:
@@ -71,6 +92,26 @@ def _parse(text: str) -> dict[str, Any]:
     return raw
 
 
+def lists() -> dict[str, Any]:
+    """What the editor's selects offer, from the automation model (its single source)."""
+    kinds = [a for a in ACTIONS if a not in NOT_YET_ACTIONS]
+    return {
+        "triggers": TRIGGERS,
+        "fields": list(FIELDS),
+        "ops": OPS,
+        "ops_of": {f: ops_of(f) for f in FIELDS},
+        "example": {f: EXAMPLES[kind] for f, kind in FIELDS.items()},
+        "matches": MATCHES,
+        "actions": kinds,
+        "arguments": {k: [(n, req) for n, (req, _) in ACTIONS[k].items()] for k in kinds},
+        "choices": {f"{k}.{n}": options for (k, n), options in ARGUMENT_CHOICES.items()},
+    }
+
+
+def _posted_fields(posted: Posted) -> dict[str, str]:
+    return {k: v for k, v in posted.form.multi_items() if isinstance(v, str)}
+
+
 def _page(request: Request, viewer: Viewer, *, status: int = 200, **extra: Any) -> HTMLResponse:
     db = dashboard(request).podium.db
     active = automation.get_rules(db)
@@ -83,9 +124,13 @@ def _page(request: Request, viewer: Viewer, *, status: int = 200, **extra: Any) 
             shown = active
     context: dict[str, Any] = {
         "text": json.dumps(active.rule_set, indent=2),
+        "editor": rules_of(active.rule_set),
+        "mode": "form",
         "error": None,
+        "error_input": None,
         "trial": None,
         "last": DEFAULT_LAST,
+        "trial_trigger": "order.placed",
         "max_last": MAX_LAST,
         **extra,
     }
@@ -99,8 +144,35 @@ def _page(request: Request, viewer: Viewer, *, status: int = 200, **extra: Any) 
         history=automation.rule_history(db),
         describe=describe,
         said=said,
+        lists=lists(),
         **context,
     )
+
+
+def _edit_in(posted: Posted) -> dict[str, Any]:
+    """The edit as posted, for showing it again: the JSON text, or the form's rows."""
+    if "rules" in posted.form:
+        return {"text": str(posted.form.get("rules") or ""), "mode": "json"}
+    return {"editor": read_form(_posted_fields(posted)), "mode": "form"}
+
+
+def _rules_in(edit: dict[str, Any], paths: dict[str, str]) -> dict[str, Any]:
+    """The rule set the edit says (``paths``: where the form's parts went in it)."""
+    if edit["mode"] == "json":
+        return _parse(edit["text"])
+    raw, found = rule_set(edit["editor"])
+    paths.update(found)
+    return raw
+
+
+def _failed(
+    request: Request, posted: Posted, exc: DomainError, edit: dict[str, Any], paths: Any
+) -> HTMLResponse:
+    field = exc.details.get("field")
+    if edit["mode"] == "form" and isinstance(field, str):
+        at_input = not field.startswith("rules") and field not in ("last", "trigger")
+        edit = {**edit, "error_input": field if at_input else input_of(field, paths)}
+    return _page(request, posted.viewer, status=exc.status, error=exc, **edit)
 
 
 @router.get(PATH, response_class=HTMLResponse)
@@ -110,22 +182,34 @@ def rules_page(request: Request, viewer: Viewer = page()) -> HTMLResponse:
 
 @router.post(PATH, response_model=None)
 def save(request: Request, posted: Posted = action(Permission.ADMIN)) -> Response:
-    """Save the edited rule set as the new active version; a mistake saves nothing and shows
-    the text again with the rule and field at fault."""
-    text = str(posted.form.get("rules") or "")
+    """Save the edited rule set (the form, or the JSON text) as the new active version; a
+    mistake saves nothing and shows the edit again with the rule and field at fault."""
     note = posted.get("note") or None
+    edited, paths = _edit_in(posted), dict[str, str]()
     try:
         if note is not None and len(note) > 500:
             raise ValidationFailed("note: at most 500 characters.", details={"field": "note"})
         saved = automation.save_rules(
-            dashboard(request).podium.db, _parse(text), posted.viewer.actor, note=note
+            dashboard(request).podium.db, _rules_in(edited, paths), posted.viewer.actor, note=note
         )
     except DomainError as exc:
-        return _page(request, posted.viewer, status=exc.status, text=text, error=exc)
+        return _failed(request, posted, exc, edited, paths)
     count = len(saved.rule_set.get("rules", []))
     return redirect(
         request, PATH, f"Automation rules version {saved.version} is active ({count} rules)."
     )
+
+
+@router.post(f"{PATH}/edit", response_model=None)
+def edit(request: Request, posted: Posted = action(Permission.ADMIN)) -> Response:
+    """A button of the form (add, remove, move a part): the rows again, changed; nothing is
+    checked or saved."""
+    editor = read_form(_posted_fields(posted))
+    try:
+        apply_edit(editor, posted.get("edit"))
+    except DomainError as exc:
+        return _page(request, posted.viewer, status=exc.status, error=exc, editor=editor)
+    return _page(request, posted.viewer, editor=editor, last=posted.get("last") or DEFAULT_LAST)
 
 
 @router.post(f"{PATH}/rollback", response_model=None)
@@ -142,19 +226,25 @@ def rollback(request: Request, posted: Posted = action(Permission.ADMIN)) -> Res
 
 @router.post(f"{PATH}/test", response_model=None)
 def test_change(request: Request, posted: Posted = action(Permission.ADMIN)) -> Response:
-    """The dry run of the edited text over the newest orders; nothing is saved."""
-    text = str(posted.form.get("rules") or "")
+    """The dry run of the edit (the form, or the JSON text) over the newest orders; nothing is
+    saved, and the edit is shown again, ready to save."""
     raw_last = posted.get("last")
+    trigger = posted.get("trigger") or "order.placed"
+    edited, paths = _edit_in(posted), dict[str, str]()
     try:
         last = int_field(raw_last, "last") if raw_last else DEFAULT_LAST
         if not 1 <= last <= MAX_LAST:
             raise ValidationFailed(
                 f"last: between 1 and {MAX_LAST:,} orders.", details={"field": "last"}
             )
-        rules = _parse(text).get("rules", [])
+        rules = _rules_in(edited, paths).get("rules", [])
         if not isinstance(rules, list):
             raise ValidationFailed("rules is a list of rules.", details={"field": "rules"})
-        trial = automation.dry_run(dashboard(request).podium.db, DryRunIn(rules=rules, last=last))
+        try:
+            data = DryRunIn(rules=rules, last=last, trigger=trigger[:40])
+        except PydanticError as exc:
+            raise invalid(exc, "rules") from None
+        trial = automation.dry_run(dashboard(request).podium.db, data)
     except DomainError as exc:
-        return _page(request, posted.viewer, status=exc.status, text=text, error=exc)
-    return _page(request, posted.viewer, text=text, trial=trial, last=last)
+        return _failed(request, posted, exc, edited, paths)
+    return _page(request, posted.viewer, trial=trial, last=last, trial_trigger=trigger, **edited)
