@@ -7,7 +7,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
+from typer.testing import CliRunner
+
 from podium.bootstrap import Podium
+from podium.cli import app as cli
 from support import Api, order_body, seed_store
 
 
@@ -167,3 +171,21 @@ def test_a_channel_locale_outside_the_catalogues_is_refused_naming_the_field(api
     refused = api.patch("/channels/web/settings", {"locale": "xx"})
     assert refused.status_code == 422, refused.text
     assert "locale" in refused.text
+
+
+def test_support_gets_the_link_from_the_api_and_the_cli(
+    api: Api, podium: Podium, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    order = _split_order(api)
+    token = podium.shopper.token(order["id"])
+
+    link = api.ok("get", f"/orders/{order['number']}/tracking-link", role="readonly")
+    assert link == {"url": f"http://127.0.0.1:8000/track/{token}", "token": token}
+    assert api.get("/orders/PD-999999/tracking-link").status_code == 404
+    assert api.client.get(f"/api/v1/orders/{order['id']}/tracking-link").status_code == 401
+
+    monkeypatch.setenv("PODIUM_DATABASE_URL", database_url)
+    monkeypatch.setenv("PODIUM_PUBLIC_URL", "https://shop.example.com")
+    printed = CliRunner().invoke(cli, ["orders", "tracking-link", order["number"]])
+    assert printed.exit_code == 0, printed.output
+    assert printed.output.strip() == f"https://shop.example.com/track/{token}"
