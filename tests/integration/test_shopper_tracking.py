@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from podium import fulfillment
 from podium.bootstrap import Podium
 from podium.cli import app as cli
 from support import Api, order_body, seed_store
@@ -189,3 +190,40 @@ def test_support_gets_the_link_from_the_api_and_the_cli(
     printed = CliRunner().invoke(cli, ["orders", "tracking-link", order["number"]])
     assert printed.exit_code == 0, printed.output
     assert printed.output.strip() == f"https://shop.example.com/track/{token}"
+
+
+def test_items_waiting_for_stock_are_said_in_plain_words(api: Api, podium: Podium) -> None:
+    seed_store(api, {("TEE", "EAST"): 1})
+    body = order_body([("TEE", 3)], external_id="1002", on_shortage="backorder")
+    order = api.ok("post", "/orders", body)
+
+    page = api.client.get(f"/track/{podium.shopper.token(order['id'])}")
+
+    assert page.status_code == 200
+    assert "waiting for new stock" in page.text
+
+
+def test_a_carriers_words_are_shown_as_text_never_as_markup(api: Api, podium: Podium) -> None:
+    order = _split_order(api)
+    first = order["shipments"][0]["id"]
+    api.ok("post", f"/shipments/{first}/ship", {"tracking_number": "1Z999", "carrier": "ups"})
+    with podium.db.write() as conn:
+        fulfillment.apply_tracking(
+            conn, first, "in_transit", "<script>alert(1)</script> Memphis", "carrier:ups"
+        )
+
+    page = api.client.get(f"/track/{podium.shopper.token(order['id'])}")
+
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Memphis" in page.text
+    assert "<script>" not in page.text
+
+
+def test_a_cancelled_order_says_so_and_offers_no_return(api: Api, podium: Podium) -> None:
+    order = _split_order(api)
+    api.ok("post", f"/orders/{order['id']}/cancel", {})
+
+    page = api.client.get(f"/track/{podium.shopper.token(order['id'])}?lang=es")
+
+    assert "Este pedido se ha cancelado." in page.text
+    assert "Iniciar una devolución" not in page.text
+    assert "Parcel" not in page.text and "Paquete 1" not in page.text
