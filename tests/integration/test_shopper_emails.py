@@ -83,5 +83,5 @@ def test_the_link_text_is_in_the_channels_language(
     assert re.search(
         r"Sehen Sie, wo Ihre Bestellung ist: https://shop\.example\.com/track/", body["plain"]
     )
-    assert '<html lang="de">' in body["html"]
+    assert '<p lang="de"><a href="https://shop.example.com/track/' in body["html"]
     assert podium.shopper.token(order["id"]) in body["html"]
