@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from dashboard_support import sign_in
 from typer.testing import CliRunner
 
 from podium import fulfillment
@@ -227,3 +228,12 @@ def test_a_cancelled_order_says_so_and_offers_no_return(api: Api, podium: Podium
     assert "Este pedido se ha cancelado." in page.text
     assert "Iniciar una devolución" not in page.text
     assert "Parcel" not in page.text and "Paquete 1" not in page.text
+
+
+def test_the_order_page_links_staff_to_the_customers_status_page(api: Api, podium: Podium) -> None:
+    order = _split_order(api)
+    board = sign_in(api.client.app, podium, "support")  # type: ignore[arg-type]
+
+    page = board.get(f"/orders/{order['id']}")
+
+    assert f'href="/track/{podium.shopper.token(order["id"])}"' in page.text
