@@ -18,7 +18,7 @@ PORT ?=
 DEMO_DB ?= demo.db
 SERVE_FLAGS = $(strip $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT)))
 
-.PHONY: run run-demo test lint typecheck pytest bench demo clean chromium
+.PHONY: run run-demo test lint typecheck pytest bench demo clean chromium messages
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Podium needs Python 3.11+"'
@@ -67,3 +67,13 @@ bench: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
+
+# The shopper pages' message catalogues (docs/shopper.md): extract the English messages, merge
+# them into each language's .po, compile the .mo files that ship in the package.
+LOCALES_DIR := src/podium/shopper/locales
+messages: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k say -k shopper.N_ --no-location --sort-output \
+		--omit-header -w 1000 -o $(LOCALES_DIR)/messages.pot .
+	$(BIN)/pybabel update -i $(LOCALES_DIR)/messages.pot -d $(LOCALES_DIR) -D messages \
+		--no-location -w 1000 --ignore-obsolete
+	$(BIN)/pybabel compile -d $(LOCALES_DIR) -D messages --statistics

@@ -58,6 +58,7 @@ from podium.returns import on_return_rejected as void_return_labels
 from podium.risk import RiskSettings
 from podium.routing import RoutingAllocator, on_inventory_changed
 from podium.routing import events as routing_events
+from podium.shopper import Shopper
 
 __all__ = ["Podium", "bootstrap"]
 
@@ -78,6 +79,8 @@ class Podium:
     channel_sync: ChannelSync
     carriers: Carriers = field(default_factory=Carriers)
     gateways: Gateways = field(default_factory=Gateways)
+    # The shopper's way in (tracking tokens, the look-up by number and e-mail).
+    shopper: Shopper = field(kw_only=True)
 
     def close(self) -> None:
         self.relay.stop()
@@ -170,7 +173,8 @@ def bootstrap(
     )
     registry.subscribe("label-void", void_labels(db, carriers), CANCELLED_EVENTS)
     registry.subscribe("return-label-void", void_return_labels(db, carriers), [ReturnRejected])
-    emailer = Emailer(db, Mailer(settings), Renderer(settings.templates_dir))
+    shopper = Shopper(db, settings.secret_key, settings.shopper_url)
+    emailer = Emailer(db, Mailer(settings), Renderer(settings.templates_dir), shopper)
     if emailer.mailer.enabled:
         registry.subscribe("customer-email", emailer.on_event, EMAIL_EVENTS)
     webhooks = Deliverer(db, settings)
@@ -202,4 +206,5 @@ def bootstrap(
         channel_sync=channel_sync,
         carriers=carriers,
         gateways=gateways,
+        shopper=shopper,
     )

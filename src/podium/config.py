@@ -76,6 +76,16 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
 DEFAULT_TRUSTED_PROXIES = ("127.0.0.1", "::1")
 
 
+def _public_url(env: Mapping[str, str], name: str) -> str | None:
+    """Where shoppers reach this server (links in e-mails): an http(s) URL without a query."""
+    raw = (env.get(name) or "").strip()
+    if raw == "":
+        return None
+    if not raw.lower().startswith(("http://", "https://")) or any(c in raw for c in "?# "):
+        raise ValueError(f"{name} must be an http(s) URL such as https://shop.example.com")
+    return raw.rstrip("/")
+
+
 def _score(env: Mapping[str, str], name: str, default: int) -> int:
     value = _int(env, name, default)
     if value > 100:
@@ -182,6 +192,13 @@ class Settings:
     risk_velocity_limit: int = 3
     address_po_box_refused_by: tuple[str, ...] = ("express", "next_day")
     risk_forwarders: tuple[str, ...] = ()
+    # Where shoppers reach this server: the base of the order-status links in customer
+    # e-mails (docs/shopper.md). Unset: http://<host>:<port>.
+    public_url: str | None = None
+
+    @property
+    def shopper_url(self) -> str:
+        return self.public_url or browse_url(self.host, self.port).rstrip("/")
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -227,4 +244,5 @@ class Settings:
                 e, "PODIUM_ADDRESS_PO_BOX_REFUSED_BY", ("express", "next_day")
             ),
             risk_forwarders=_words(e, "PODIUM_RISK_FORWARDERS", ()),
+            public_url=_public_url(e, "PODIUM_PUBLIC_URL"),
         )

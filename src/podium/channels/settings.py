@@ -60,6 +60,8 @@ class SettingsBase(_Strict):
     # (its location id) or the channel's own fulfilment network (key ``by_channel``, e.g.
     # Amazon FBA stock kept as a Podium warehouse). An unmapped store location holds the order.
     locations: dict[IdString, str] = Field(default_factory=dict, max_length=500)
+    # Issue 17: the language of the shopper's pages and e-mails (podium.shopper.LOCALES).
+    locale: Literal["en", "de", "fr", "es"] = "en"
 
     @field_validator("locations")
     @classmethod

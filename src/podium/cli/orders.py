@@ -70,6 +70,17 @@ def show(
         out.print(f"  shipment {s.id} from {s.warehouse}: {s.status}", highlight=False)
 
 
+@orders_app.command("tracking-link")
+@with_podium
+def tracking_link(
+    podium: Podium,
+    order: str = typer.Argument(..., help="An order id (ord_…) or number (PD-100001)."),
+) -> None:
+    """The shopper's order status page (the link in every customer e-mail), alone on a line."""
+    view = get_order(podium.db, order)
+    out.print(podium.shopper.tracking_url(view.id), highlight=False, soft_wrap=True)
+
+
 @orders_app.command("cancel")
 @with_podium
 def cancel(

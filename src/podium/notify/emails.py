@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
-from podium import catalog, orders
+from podium import catalog, orders, shopper
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import NotFound, ValidationFailed
 from podium.events import Envelope
@@ -98,25 +98,36 @@ def _link(url: object) -> str | None:
 class Emailer:
     """Renders and sends the e-mail an event calls for (see ``model.EMAIL_TEMPLATES``)."""
 
-    def __init__(self, db: Database, mailer: Mailer, renderer: Renderer) -> None:
+    def __init__(
+        self,
+        db: Database,
+        mailer: Mailer,
+        renderer: Renderer,
+        links: shopper.Shopper | None = None,
+    ) -> None:
         self.db = db
         self.mailer = mailer
         self.renderer = renderer
+        self.links = links  # the order-status link in every e-mail (none without it)
 
-    def _channel_settings(self, code: str) -> tuple[str, dict[str, Any]]:
+    def _channel_settings(self, code: str) -> tuple[str, dict[str, Any], str]:
+        """The channel's name, its ``notifications`` settings and its locale."""
         try:
             channel = catalog.get_channel(self.db, code)
-            found = catalog.read_channel_settings(self.db, code).get("notifications")
+            every = catalog.read_channel_settings(self.db, code)
         except NotFound:
-            return code, {}
-        return channel.name, dict(found) if isinstance(found, dict) else {}
+            return code, {}, shopper.DEFAULT_LOCALE
+        found = every.get("notifications")
+        locale = shopper.pick_locale(every.get("locale"))
+        return channel.name, dict(found) if isinstance(found, dict) else {}, locale
 
     def render(
         self, template: str, order: OrderView, payload: dict[str, Any]
     ) -> tuple[Rendered, dict[str, Any]]:
         """The e-mail ``template`` would send for ``order`` (and the channel's settings)."""
-        name, settings = self._channel_settings(order.channel)
+        name, settings, locale = self._channel_settings(order.channel)
         shipment = _shipment(order, payload)
+        say = shopper.translations(locale).gettext
         refund = {k: payload.get(k) for k in ("amount", "currency", "reason")}
         context = {
             "brand": settings.get("brand") or name,
@@ -132,6 +143,9 @@ class Emailer:
             "carrier": payload.get("carrier") or (shipment.carrier if shipment else None),
             "refund": refund,
             "reason": payload.get("reason"),
+            "locale": locale,
+            "track_url": self.links.tracking_url(order.id) if self.links else None,
+            "track_text": say("See where your order is"),
         }
         templates = settings.get("templates")
         rendered = self.renderer.render(

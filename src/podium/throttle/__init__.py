@@ -3,6 +3,8 @@
 from podium.throttle.model import (
     LOGIN_PER_ACCOUNT,
     LOGIN_PER_ADDRESS,
+    LOOKUP_PER_ADDRESS,
+    LOOKUP_PER_ORDER,
     RETURNS_PER_ADDRESS,
     RETURNS_PER_ORDER,
 )
@@ -13,6 +15,8 @@ from podium.throttle.service import (
 __all__ = [
     "LOGIN_PER_ACCOUNT",
     "LOGIN_PER_ADDRESS",
+    "LOOKUP_PER_ADDRESS",
+    "LOOKUP_PER_ORDER",
     "RETURNS_PER_ADDRESS",
     "RETURNS_PER_ORDER",
     "Throttle",

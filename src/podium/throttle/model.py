@@ -18,6 +18,8 @@ from fractions import Fraction
 __all__ = [
     "LOGIN_PER_ACCOUNT",
     "LOGIN_PER_ADDRESS",
+    "LOOKUP_PER_ADDRESS",
+    "LOOKUP_PER_ORDER",
     "RETURNS_PER_ADDRESS",
     "RETURNS_PER_ORDER",
     "Limit",
@@ -43,6 +45,10 @@ LOGIN_PER_ADDRESS = Limit("login-address", 20, 60)
 # are sequential and the e-mail is the only secret.
 RETURNS_PER_ADDRESS = Limit("returns-address", 10, 600)
 RETURNS_PER_ORDER = Limit("returns-order", 5, 600)
+# The shopper's order look-up by number and e-mail (/track, and the returns portal): the same
+# reasoning, counted apart from return requests.
+LOOKUP_PER_ADDRESS = Limit("lookup-address", 10, 600)
+LOOKUP_PER_ORDER = Limit("lookup-order", 5, 600)
 
 
 def window_start(now: float, window: int) -> int:

@@ -29,6 +29,7 @@ from podium.web.routes import (
     settings,
     settings_automation,
     settings_rules,
+    track,
     warehouse,
     warehouse_docs,
 )
@@ -54,6 +55,7 @@ AREAS = (
     settings,
     settings_rules,
     settings_automation,
+    track,
 )
 STATIC = Path(__file__).parent / "static"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from fastapi import APIRouter, Depends, Header, Query, Response
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from podium import orders, payments, returns
 from podium.access import Permission
@@ -164,6 +164,23 @@ def get_timeline(
     order_id: str, _: Caller = READ, podium: Podium = Depends(get_podium)
 ) -> dict[str, list[TimelineEntry]]:
     return {"items": orders.order_timeline(podium.db, order_id)}
+
+
+class TrackingLink(BaseModel):
+    url: str
+    token: str
+
+
+@router.get("/orders/{order_id}/tracking-link", response_model=TrackingLink)
+def get_tracking_link(
+    order_id: str, _: Caller = READ, podium: Podium = Depends(get_podium)
+) -> TrackingLink:
+    """The shopper's order status page (`/track/{token}`, docs/shopper.md), the link every
+    customer e-mail carries: for support to send again."""
+    order = orders.get_order(podium.db, order_id)
+    return TrackingLink(
+        url=podium.shopper.tracking_url(order.id), token=podium.shopper.token(order.id)
+    )
 
 
 @router.post(

@@ -114,6 +114,7 @@ def order_page(order_id: str, request: Request, viewer: Viewer = page()) -> HTML
         quantities=live_quantities(order),
         address_fields=ADDRESS_LABELS,
         reroutable={s.id for s in live if ShipmentStatus(s.status) in REROUTABLE},
+        shopper_link=f"/track/{podium.shopper.token(order.id)}",
     )
 
 
