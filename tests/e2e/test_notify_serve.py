@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -86,9 +87,13 @@ def test_a_served_order_emails_the_customer_and_calls_the_webhook(
         shipped_mail = next(m for m in outside.inbox.messages if "shipped" in m["Subject"])
         assert link in parts(shipped_mail)["plain"]
         # The first request got a 500 and was retried. Deliveries are not ordered
-        # (docs/webhooks.md): which event that was depends on the race. Every request is signed.
+        # (docs/webhooks.md): which event that was depends on the race. `shipment.*` also
+        # hears shipment.released when the warehouse release runs in time. Every request is
+        # signed.
         types = [json.loads(r.body)["type"] for r in outside.receiver.requests]
-        assert sorted(types) == sorted(["order.created", "shipment.shipped", types[0]])
+        delivered = Counter(types) - Counter(types[:1])
+        assert delivered.pop("shipment.released", 0) <= 1
+        assert delivered == Counter({"order.created": 1, "shipment.shipped": 1})
         for r in outside.receiver.requests:
             header = r.headers["Podium-Signature"]
             assert verify(hook["secret"], header, r.body, now=int(header[2:].split(",")[0]))
