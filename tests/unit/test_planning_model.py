@@ -85,12 +85,18 @@ def test_stock_out_days_are_the_days_nothing_was_available_at_the_close() -> Non
 
 def test_series_start_at_the_first_sale_and_lost_days_are_raised_to_the_typical_day() -> None:
     start = date(2026, 1, 1)
-    demand = [("TEE", "EAST", start + timedelta(days=i), 4) for i in range(3, 20) if i != 15]
+    weekly = {5: 9}  # one weekday sells 9, the others 4
+    demand = [
+        ("TEE", "EAST", start + timedelta(days=i), weekly.get(i % 7, 4))
+        for i in range(3, 40)
+        if i not in (33, 34)
+    ]
     demand.append(("TEE", "EAST", start, 0))
-    series = build_series(demand, [("TEE", "EAST", start + timedelta(days=15))], date(2026, 1, 21))
-    (s,) = series
-    assert s.start == date(2026, 1, 4) and len(s.values) == 18
-    assert s.values[12] == 4.0 and s.stockouts == 1  # the stock-out day is not a zero
+    lost = [("TEE", "EAST", start + timedelta(days=d)) for d in (33, 34)]
+    (s,) = build_series(demand, lost, date(2026, 2, 11))
+    assert s.start == date(2026, 1, 4) and len(s.values) == 39
+    # The stock-out days are not zeros: each takes its own weekday's level.
+    assert (s.values[30], s.values[31]) == (9.0, 4.0) and s.stockouts == 2
     assert s.values[-1] == 0.0  # an ordinary day without sales stays zero
 
 

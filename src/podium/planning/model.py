@@ -304,8 +304,9 @@ def build_series(
 
 
 def _fill_lost(values: list[float], lost: Sequence[int]) -> list[float]:
-    """Stock-out days take the mean of the 28 in-stock days before them (or the series'
-    in-stock mean near its start) when that is more than was recorded."""
+    """A stock-out day takes the mean of the in-stock same weekdays of the 8 weeks before it
+    (the weekly pattern kept), or of the series' in-stock days when fewer than 2 are found,
+    when that is more than was recorded."""
     if not lost:
         return values
     gone = set(lost)
@@ -313,8 +314,8 @@ def _fill_lost(values: list[float], lost: Sequence[int]) -> list[float]:
     overall = sum(in_stock) / len(in_stock) if in_stock else 0.0
     filled = list(values)
     for i in lost:
-        window = [values[j] for j in range(max(0, i - 56), i) if j not in gone][-28:]
-        typical = sum(window) / len(window) if len(window) >= 7 else overall
+        same_day = [values[j] for j in range(i - 7, max(-1, i - 57), -7) if j not in gone]
+        typical = sum(same_day) / len(same_day) if len(same_day) >= 2 else overall
         filled[i] = max(values[i], typical)
     return filled
 
