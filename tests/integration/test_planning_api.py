@@ -131,3 +131,27 @@ def test_bad_forecast_requests_name_the_field(api: Api) -> None:
     assert nothing.status_code == 422 and nothing.json()["error"]["code"] == "no_history"
     assert api.get("/planning/forecasts/TEE").status_code == 404
     assert api.get("/planning/backtest").status_code == 404
+
+
+def test_days_nothing_was_available_are_marked_as_stock_outs_from_the_ledger(api: Api) -> None:
+    def on(day: int) -> Any:
+        return clock_set(lambda: datetime(2026, 4, day, 12, tzinfo=UTC))
+
+    with on(1):
+        seed_store(api, {("TEE", "WEST"): 2}, warehouses=("WEST",))
+    with on(2):
+        api.ok("post", "/orders", order_body([("TEE", 2)], external_id="1"))  # none left
+    with on(4):
+        adjustment = {"sku": "TEE", "warehouse": "WEST", "quantity": 5, "reason": "receipt"}
+        api.ok("post", "/inventory/adjustments", adjustment)
+    with on(5):
+        r = api.client.post("/api/v1/planning/history/rebuild", headers=api.headers("operator"))
+    assert r.status_code == 200, r.text
+    assert r.json()["stockout_days"] == 2
+    marked = api.ok("get", "/planning/stockouts?sku=TEE")
+    assert [(d["date"], d["warehouse"], d["source"]) for d in marked] == [
+        ("2026-04-02", "WEST", "orders"),
+        ("2026-04-03", "WEST", "orders"),
+    ]
+    sold = api.ok("get", "/planning/history?sku=TEE")
+    assert [(d["date"], d["warehouse"], d["quantity"]) for d in sold] == [("2026-04-02", "WEST", 2)]

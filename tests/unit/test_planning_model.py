@@ -139,3 +139,12 @@ def test_the_engine_picks_per_series_and_forecasts_from_the_day_after_the_histor
         assert all(0 <= lo <= q <= hi for _, q, lo, hi in r.daily)
     saturday = next(d for d in by_sku["WEEKLY"].daily if d[0].weekday() == (last.weekday() + 6) % 7)
     assert saturday[1] > 13  # the weekly peak carries into the forecast
+
+
+def test_a_file_that_is_not_text_or_not_a_table_is_rejected_not_an_error() -> None:
+    nul = _rejects("date,sku,quantity\n2026-01-01,TEE,1\x00\n")
+    assert nul == [(1, "file", "invalid_encoding")]
+    assert parse_history(b"\xff\xfe\x00", TODAY).rejects[0].code == "invalid_encoding"
+    assert _rejects("") == [(1, "file", "empty_file")]
+    unclosed = _rejects('date,sku,quantity\n"2026-01-01,TEE,1')
+    assert unclosed[0] == (2, "date", "invalid_date")

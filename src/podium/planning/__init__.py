@@ -9,9 +9,11 @@ from podium.planning.forecasting import (
 from podium.planning.history import (
     DemandDay,
     HistoryRebuild,
+    StockoutDay,
     demand_history,
     import_history,
     rebuild_history,
+    stockouts,
 )
 from podium.planning.model import (
     BacktestView,
@@ -33,10 +35,12 @@ __all__ = [
     "HistoryImportReport",
     "HistoryRebuild",
     "Reject",
+    "StockoutDay",
     "backtest",
     "demand_history",
     "forecast_for",
     "import_history",
     "rebuild_history",
     "run_forecast",
+    "stockouts",
 ]

@@ -29,6 +29,7 @@ __all__ = [
     "replace_from_orders",
     "replace_imported",
     "stockout_rows",
+    "stockouts_of",
 ]
 
 _d, _s, _f, _r = (
@@ -116,6 +117,15 @@ def stockout_rows(conn: Connection) -> Iterator[tuple[str, str, date]]:
     query = sa.select(_s.sku, _s.warehouse, _s.day).distinct()
     for row in conn.execute(query):
         yield row[0], row[1], row[2]
+
+
+def stockouts_of(conn: Connection, sku: str | None) -> list[tuple[date, str, str, str]]:
+    """(day, sku, warehouse, source) of the marked stock-out days, by SKU, warehouse, day."""
+    query = sa.select(_s.day, _s.sku, _s.warehouse, _s.source)
+    if sku is not None:
+        query = query.where(_s.sku == sku)
+    query = query.order_by(_s.sku, _s.warehouse, _s.day, _s.source)
+    return [(r[0], r[1], r[2], r[3]) for r in conn.execute(query)]
 
 
 def last_day(conn: Connection) -> date | None:

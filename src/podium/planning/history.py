@@ -27,7 +27,15 @@ from podium.planning.model import (
     stockout_days,
 )
 
-__all__ = ["DemandDay", "HistoryRebuild", "demand_history", "import_history", "rebuild_history"]
+__all__ = [
+    "DemandDay",
+    "HistoryRebuild",
+    "StockoutDay",
+    "demand_history",
+    "import_history",
+    "rebuild_history",
+    "stockouts",
+]
 
 _BATCH = 1000
 
@@ -226,3 +234,17 @@ def demand_history(
         )
         for r in rows
     ]
+
+
+class StockoutDay(BaseModel):
+    date: date
+    sku: str
+    warehouse: str
+    source: str
+
+
+def stockouts(db: Database, *, sku: str | None = None) -> list[StockoutDay]:
+    """The days marked as stock-outs (from the ledger: source "orders"; or imported)."""
+    with db.read() as conn:
+        rows = store.stockouts_of(conn, sku)
+    return [StockoutDay(date=d, sku=s, warehouse=w, source=src) for d, s, w, src in rows]

@@ -15,9 +15,11 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, Field
+
+from podium.numbers import JsonInt
 
 __all__ = [
     "MAX_HISTORY_ROWS",
@@ -110,11 +112,21 @@ def parse_history(data: bytes, today: date) -> ParsedHistory:
     """Rows of a history file, or rejects naming line and column. Days after ``today`` and
     the same day × SKU × warehouse × channel twice are rejected."""
     text = _decode(data)
+    if text is not None and "\x00" in text:
+        text = None
     if text is None:
-        return ParsedHistory(0, rejects=[_reject(1, "file", "invalid_encoding", "Not UTF-8.")])
+        return ParsedHistory(0, rejects=[_reject(1, "file", "invalid_encoding", "Not UTF-8 text.")])
     first = text.split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        return _read_rows(reader, today)
+    except csv.Error as exc:
+        line = reader.line_num or 1
+        return ParsedHistory(0, rejects=[_reject(line, "file", "invalid_csv", f"Not CSV: {exc}.")])
+
+
+def _read_rows(reader: Any, today: date) -> ParsedHistory:
     header = next(reader, None)
     if header is None:
         return ParsedHistory(0, rejects=[_reject(1, "file", "empty_file", "The file is empty.")])
@@ -362,8 +374,8 @@ def combine_forecasts(
 class ForecastRunIn(BaseModel):
     model_config = {"extra": "forbid"}
 
-    horizon_days: int = Field(28, ge=1, le=366, description="Days to forecast, 1 to 366.")
-    level: int = Field(90, ge=50, le=99, description="Prediction interval coverage, percent.")
+    horizon_days: JsonInt = Field(28, ge=1, le=366, description="Days to forecast, 1 to 366.")
+    level: JsonInt = Field(90, ge=50, le=99, description="Prediction interval coverage, percent.")
 
 
 class ForecastRunView(BaseModel):

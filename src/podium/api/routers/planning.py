@@ -24,6 +24,7 @@ from podium.planning import (
     ForecastView,
     HistoryImportReport,
     HistoryRebuild,
+    StockoutDay,
 )
 from podium.validation import Code, Sku
 
@@ -102,6 +103,17 @@ def read_history(
             "`to` is before `from`.", code="invalid_range", details={"field": "to"}
         )
     return planning.demand_history(podium.db, by=by, sku=sku, first=start, last=end)
+
+
+@router.get("/planning/stockouts", response_model=list[StockoutDay])
+def read_stockouts(
+    sku: Sku | None = Query(None),
+    _: Caller = READ,
+    podium: Podium = Depends(get_podium),
+) -> list[StockoutDay]:
+    """Days marked as stock-outs (lost sales, not zero demand): from the stock ledger at each
+    rebuild (`source` "orders") or from an imported file's `stockout` column."""
+    return planning.stockouts(podium.db, sku=sku)
 
 
 @router.post("/planning/forecasts/run", response_model=ForecastRunView, status_code=201)
