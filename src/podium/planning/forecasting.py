@@ -55,6 +55,12 @@ def run_forecast(
                 details={"field": "history"},
             )
         series = build_series(store.demand_rows(conn), store.stockout_rows(conn), last)
+    if not series:
+        raise ValidationFailed(
+            "The demand history has no day with a sale to forecast from.",
+            code="no_history",
+            details={"field": "history"},
+        )
     result = run_engine(series, request.horizon_days, request.level, progress=progress)
     run_id = new_id("fcr")
     summary = _summary(result.results)
