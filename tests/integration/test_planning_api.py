@@ -3,10 +3,14 @@ history from orders net of cancellations, forecast runs kept and read back."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from podium import planning
+from podium.bootstrap import Podium
 from podium.db.clock import clock_set
+from podium.planning import ForecastRunIn
 from support import Api, order_body, seed_store
 
 
@@ -155,3 +159,21 @@ def test_days_nothing_was_available_are_marked_as_stock_outs_from_the_ledger(api
     ]
     sold = api.ok("get", "/planning/history?sku=TEE")
     assert [(d["date"], d["warehouse"], d["quantity"]) for d in sold] == [("2026-04-02", "WEST", 2)]
+
+
+def test_two_forecast_runs_at_once_both_finish_and_one_run_s_forecasts_remain(
+    api: Api, podium: Podium
+) -> None:
+    seed_store(api, {("TEE", "WEST"): 1})
+    assert post_csv(api, history_csv(40, date(2026, 5, 31))).status_code == 201
+    with ThreadPoolExecutor(2) as pool:
+        runs = list(
+            pool.map(
+                lambda _: planning.run_forecast(
+                    podium.db, ForecastRunIn(horizon_days=5), actor="test", rebuild=False
+                ),
+                range(2),
+            )
+        )
+    view = api.ok("get", "/planning/forecasts/TEE")
+    assert view["run_id"] in {r.id for r in runs} and len(view["daily"]) == 5

@@ -154,6 +154,11 @@ def insert_run(conn: Connection, values: Mapping[str, Any]) -> None:
 
 
 def replace_forecasts(conn: Connection, rows: Iterable[Mapping[str, Any]]) -> None:
+    """The new run's rows replace every forecast. On PostgreSQL the table is locked first, so
+    two runs finishing together replace one after the other (SQLite's BEGIN IMMEDIATE already
+    lets one writer in at a time)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("LOCK TABLE planning_forecasts IN SHARE ROW EXCLUSIVE MODE"))
     conn.execute(planning_forecasts.delete())
     insert_chunked(conn, planning_forecasts, list(rows))
 
