@@ -31,6 +31,7 @@ SHORT = "historic_average"  # too little history for a backtest
 # to mostly zeros, cost most of the time and are not what such series need).
 INTERMITTENT_ADI = 1.32
 SMOOTH_ONLY = ("ets", "theta")
+FORWARD = ("seasonal_naive", "ets", "theta")  # can forecast new data with the fitted parameters
 
 Progress = Callable[[int, int], None]
 Day = tuple[date, float, float, float]
@@ -153,10 +154,7 @@ def _backtested(
     from utilsforecast.losses import mase, rmsse
 
     df = _frame(part)
-    cv = _engine(methods).cross_validation(
-        df=df, h=h, n_windows=n_windows, step_size=h, input_size=FIT_DAYS
-    )
-    cv = cv.reset_index(drop=True) if "unique_id" in cv.columns else cv.reset_index()
+    cv = _cross_validate(df, methods, h, n_windows)
     y = cv["y"].to_numpy()
     candidates = list(methods)
     for name, parts in COMBINATIONS.items():
@@ -208,6 +206,28 @@ def _backtested(
             )
         )
     return results
+
+
+def _cross_validate(df: Any, methods: Sequence[str], h: int, n_windows: int) -> Any:
+    """The backtest's forecasts, one column per method. Models that can be applied to new data
+    without refitting (seasonal naive, ETS, Theta) are fitted once, at the first origin, and
+    rolled forward; the intermittent methods (cheap) are refitted at each origin."""
+    frames = []
+    for group, refit in (
+        ([m for m in methods if m in FORWARD], False),
+        ([m for m in methods if m not in FORWARD], True),
+    ):
+        if not group:
+            continue
+        cv = _engine(group).cross_validation(
+            df=df, h=h, n_windows=n_windows, step_size=h, input_size=FIT_DAYS, refit=refit
+        )
+        cv = cv.reset_index(drop=True) if "unique_id" in cv.columns else cv.reset_index()
+        frames.append(cv)
+    merged = frames[0]
+    for more in frames[1:]:
+        merged = merged.merge(more.drop(columns="y"), on=["unique_id", "ds", "cutoff"])
+    return merged.sort_values(["unique_id", "cutoff", "ds"]).reset_index(drop=True)
 
 
 def _forecast_chosen(df: Any, chosen: dict[str, str], horizon: int) -> dict[str, list[float]]:
