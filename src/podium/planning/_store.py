@@ -134,7 +134,12 @@ def last_day(conn: Connection) -> date | None:
 
 
 def demand_summary(
-    conn: Connection, by: str, sku: str | None, first: date | None, last: date | None
+    conn: Connection,
+    by: str,
+    sku: str | None,
+    first: date | None,
+    last: date | None,
+    limit: int,
 ) -> list[tuple[date, str, str, int]]:
     """Daily units per (day, sku, ``by``) where ``by`` is warehouse or channel."""
     column = _d.warehouse if by == "warehouse" else _d.channel
@@ -145,7 +150,7 @@ def demand_summary(
         query = query.where(_d.day >= first)
     if last is not None:
         query = query.where(_d.day <= last)
-    query = query.group_by(_d.day, _d.sku, column).order_by(_d.sku, column, _d.day)
+    query = query.group_by(_d.day, _d.sku, column).order_by(_d.sku, column, _d.day).limit(limit)
     return [(r[0], r[1], r[2], int(r[3])) for r in conn.execute(query)]
 
 

@@ -224,10 +224,12 @@ def demand_history(
     sku: str | None = None,
     first: date | None = None,
     last: date | None = None,
+    limit: int = 10_000,
 ) -> list[DemandDay]:
-    """Daily units per SKU × warehouse (``by="warehouse"``) or per SKU × channel."""
+    """Daily units per SKU × warehouse (``by="warehouse"``) or per SKU × channel, by SKU,
+    then warehouse or channel, then day; at most ``limit`` rows."""
     with db.read() as conn:
-        rows = store.demand_summary(conn, by, sku, first, last)
+        rows = store.demand_summary(conn, by, sku, first, last, limit)
     return [
         DemandDay.model_validate(
             {"date": r[0], "sku": r[1], by: r[2] or None, "quantity": int(r[3])}

@@ -94,15 +94,18 @@ def read_history(
     sku: Sku | None = Query(None),
     start: date | None = Query(None, alias="from"),
     end: date | None = Query(None, alias="to"),
+    limit: int = Query(10_000, ge=1, le=100_000, description="At most this many rows."),
     _: Caller = READ,
     podium: Podium = Depends(get_podium),
 ) -> list[DemandDay]:
-    """Daily units per SKU × warehouse (`by=warehouse`) or SKU × channel (`by=channel`)."""
+    """Daily units per SKU × warehouse (`by=warehouse`) or SKU × channel (`by=channel`),
+    ordered by SKU, warehouse or channel, then day; at most `limit` rows (narrow by `sku`,
+    `from` and `to` for more)."""
     if start is not None and end is not None and end < start:
         raise ValidationFailed(
             "`to` is before `from`.", code="invalid_range", details={"field": "to"}
         )
-    return planning.demand_history(podium.db, by=by, sku=sku, first=start, last=end)
+    return planning.demand_history(podium.db, by=by, sku=sku, first=start, last=end, limit=limit)
 
 
 @router.get("/planning/stockouts", response_model=list[StockoutDay])
