@@ -11,11 +11,11 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from podium.planning.engine import METHODS, run_engine
+from podium.planning.history_file import parse_history
 from podium.planning.model import (
     Series,
     build_series,
     combine_forecasts,
-    parse_history,
     stockout_days,
 )
 

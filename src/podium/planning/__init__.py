@@ -15,14 +15,16 @@ from podium.planning.history import (
     rebuild_history,
     stockouts,
 )
+from podium.planning.history_file import (
+    HistoryImportReport,
+    Reject,
+)
 from podium.planning.model import (
     BacktestView,
     DailyForecast,
     ForecastRunIn,
     ForecastRunView,
     ForecastView,
-    HistoryImportReport,
-    Reject,
 )
 
 __all__ = [

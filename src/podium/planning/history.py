@@ -19,13 +19,13 @@ from sqlalchemy import Connection
 from podium import catalog, inventory, orders, shipments
 from podium.db.database import Database, utcnow
 from podium.planning import _store as store
-from podium.planning.model import (
+from podium.planning.history_file import (
     HistoryImportReport,
     ParsedHistory,
     Reject,
     parse_history,
-    stockout_days,
 )
+from podium.planning.model import stockout_days
 
 __all__ = [
     "DemandDay",
