@@ -33,6 +33,7 @@ from podium.api.routers import (
 from podium.api.routers import customer_returns as customer_returns_router
 from podium.api.routers import order_edits as order_edits_router
 from podium.api.routers import payments as payments_router
+from podium.api.routers import planning as planning_router
 from podium.api.routers import return_labels as return_labels_router
 from podium.api.routers import returns as returns_router
 from podium.api.routers import risk as risk_router
@@ -99,6 +100,7 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
         return_labels_router,
         automation_router,
         risk_router,
+        planning_router,
     ):
         app.include_router(
             module.router, prefix=API_PREFIX, dependencies=[Depends(refuse_unknown_query)]
@@ -106,7 +108,10 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
     app.add_middleware(
         BodySizeLimit,
         max_bytes=podium.settings.max_body_bytes,
-        larger={f"{API_PREFIX}/imports/": podium.settings.max_import_bytes},
+        larger={
+            f"{API_PREFIX}/imports/": podium.settings.max_import_bytes,
+            f"{API_PREFIX}/planning/history": podium.settings.max_import_bytes,
+        },
     )
 
     install_dashboard(app, podium)  # the operations dashboard takes over `/`

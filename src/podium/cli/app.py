@@ -82,6 +82,11 @@ ENTRIES: dict[str, tuple[str, str, str]] = {
         "import_app",
         "Import orders or stock from a CSV file (all or nothing, with a reject report).",
     ),
+    "planning": (
+        "podium.cli.planning",
+        "planning_app",
+        "Demand planning: sales history and forecasts.",
+    ),
     "returns": ("podium.cli.returns", "returns_app", "Returns (RMAs) and refunds."),
     "orders": ("podium.cli.orders", "orders_app", "Find and read orders."),
     "export": ("podium.cli.payments", "export_app", "Exports."),

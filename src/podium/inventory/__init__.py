@@ -1,5 +1,8 @@
 """Stock per SKU and warehouse, the append-only stock ledger, reservations and availability."""
 
+from podium.inventory._store import (
+    ledger_deltas,
+)
 from podium.inventory.availability import (
     Availability,
 )
@@ -64,6 +67,7 @@ __all__ = [
     "examine",
     "history",
     "kind_for_reason",
+    "ledger_deltas",
     "levels",
     "lock_levels",
     "published_for",

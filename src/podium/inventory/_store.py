@@ -7,7 +7,8 @@ while enough is available, whatever another transaction did in between.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -251,3 +252,12 @@ def movements(
     query = sa.select(stock_movements).where(stock_movements.c.sku == sku)
     newest = Keyset((stock_movements.c.id,), descending=True)
     return keyset_page(conn, query, newest, position, limit, lambda r: (r["id"],))
+
+
+def ledger_deltas(conn: Connection) -> Iterator[tuple[datetime, str, str, int, int]]:
+    """Every movement as (at, sku, warehouse, on-hand delta, reserved delta), oldest first
+    (planning replays it into the days nothing was available)."""
+    m = stock_movements.c
+    query = sa.select(m.at, m.sku, m.warehouse, m.on_hand_delta, m.reserved_delta).order_by(m.id)
+    for row in conn.execute(query.execution_options(yield_per=5000)):
+        yield row[0], row[1], row[2], row[3], row[4]

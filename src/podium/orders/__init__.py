@@ -130,6 +130,7 @@ from podium.orders.records import (
     require_order,
 )
 from podium.orders.reports import (
+    demand_lines,
     order_channels,
     orders_placed,
 )
@@ -215,6 +216,7 @@ __all__ = [
     "change_tags",
     "channel_orders",
     "customer_order_count",
+    "demand_lines",
     "destination_of",
     "edit_in_transaction",
     "find_order",

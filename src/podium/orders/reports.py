@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from podium.db.tables import orders
+from podium.db.tables import order_lines, orders
 
-__all__ = ["order_channels", "orders_placed"]
+__all__ = ["demand_lines", "order_channels", "orders_placed"]
 
 
 def orders_placed(conn: Connection, start: datetime, end: datetime) -> list[sa.RowMapping]:
@@ -42,3 +42,21 @@ def order_channels(conn: Connection, order_ids: Sequence[str]) -> dict[str, str]
         return {}
     query = sa.select(orders.c.id, orders.c.channel).where(orders.c.id.in_(sorted(set(order_ids))))
     return {r[0]: r[1] for r in conn.execute(query)}
+
+
+def demand_lines(
+    conn: Connection, since: datetime | None = None
+) -> Iterator[tuple[str, datetime, str, str, int]]:
+    """(order id, placed at, channel, SKU, units) per line of every order not cancelled,
+    net of the line's cancelled units, placed at or after ``since``; oldest first, streamed."""
+    units = order_lines.c.quantity - order_lines.c.quantity_cancelled
+    query = (
+        sa.select(orders.c.id, orders.c.placed_at, orders.c.channel, order_lines.c.sku, units)
+        .join(order_lines, order_lines.c.order_id == orders.c.id)
+        .where(orders.c.status != "cancelled", units > 0)
+        .order_by(orders.c.placed_at, orders.c.id, order_lines.c.line_no)
+    )
+    if since is not None:
+        query = query.where(orders.c.placed_at >= since)
+    for row in conn.execute(query.execution_options(yield_per=5000)):
+        yield row[0], row[1], row[2], row[3], int(row[4])

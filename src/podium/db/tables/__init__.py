@@ -46,6 +46,12 @@ from podium.db.tables.notify import (
     webhook_deliveries,
     webhook_subscriptions,
 )
+from podium.db.tables.planning import (
+    planning_demand,
+    planning_forecast_runs,
+    planning_forecasts,
+    planning_stockouts,
+)
 from podium.db.tables.return_labels import return_labels
 from podium.db.tables.returns import (
     payment_gateway_events,
@@ -91,6 +97,10 @@ __all__ = [
     "payment_gateways",
     "payment_transactions",
     "pick_lists",
+    "planning_demand",
+    "planning_forecast_runs",
+    "planning_forecasts",
+    "planning_stockouts",
     "products",
     "refund_lines",
     "refunds",

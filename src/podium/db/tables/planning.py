@@ -1,0 +1,71 @@
+"""Demand planning (issue 16): daily demand history, stock-out days, forecasts and their runs
+(owned by ``podium.planning``)."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+from podium.db.tables._base import Json, Timestamp, metadata
+
+__all__ = [
+    "planning_demand",
+    "planning_forecast_runs",
+    "planning_forecasts",
+    "planning_stockouts",
+]
+
+# One row per day × SKU × warehouse × channel × source. An empty warehouse or channel means the
+# source did not say (an imported row without that column, or units no shipment carries yet).
+# ``source`` is "orders" (rebuilt from Podium's own orders) or "import" (a merchant's history).
+planning_demand = sa.Table(
+    "planning_demand",
+    metadata,
+    sa.Column("sku", sa.String(64), primary_key=True),
+    sa.Column("warehouse", sa.String(64), primary_key=True),
+    sa.Column("channel", sa.String(64), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("source", sa.String(8), primary_key=True),
+    sa.Column("quantity", sa.Integer, nullable=False),
+    sa.CheckConstraint("quantity >= 0", name="quantity_not_negative"),
+    sa.Index("ix_planning_demand_source_day", "source", "day"),
+)
+
+# Days a SKU could not be sold from a warehouse (nothing available at the day's close, from the
+# stock ledger; or marked in an imported file): their demand is unknown, not zero.
+planning_stockouts = sa.Table(
+    "planning_stockouts",
+    metadata,
+    sa.Column("sku", sa.String(64), primary_key=True),
+    sa.Column("warehouse", sa.String(64), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("source", sa.String(8), primary_key=True),
+)
+
+# Each forecast run: when, how far, and its rolling-origin backtest (overall and per SKU).
+planning_forecast_runs = sa.Table(
+    "planning_forecast_runs",
+    metadata,
+    sa.Column("id", sa.String(40), primary_key=True),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("horizon_days", sa.Integer, nullable=False),
+    sa.Column("first_day", sa.Date, nullable=False),
+    sa.Column("series", sa.Integer, nullable=False),
+    sa.Column("seconds", sa.Float, nullable=False),
+    sa.Column("backtest", Json, nullable=False),
+    sa.Index("ix_planning_forecast_runs_created_at", "created_at"),
+)
+
+# The latest run's daily forecast per SKU × warehouse (a run replaces the previous one).
+planning_forecasts = sa.Table(
+    "planning_forecasts",
+    metadata,
+    sa.Column("sku", sa.String(64), primary_key=True),
+    sa.Column("warehouse", sa.String(64), primary_key=True),
+    sa.Column("day", sa.Date, primary_key=True),
+    sa.Column("run_id", sa.String(40), nullable=False),
+    sa.Column("method", sa.String(32), nullable=False),
+    sa.Column("quantity", sa.Float, nullable=False),
+    sa.Column("lo", sa.Float, nullable=False),
+    sa.Column("hi", sa.Float, nullable=False),
+)
