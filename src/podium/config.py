@@ -76,6 +76,15 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
 DEFAULT_TRUSTED_PROXIES = ("127.0.0.1", "::1")
 
 
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    raw = (env.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
+
+
 def _score(env: Mapping[str, str], name: str, default: int) -> int:
     value = _int(env, name, default)
     if value > 100:
@@ -182,6 +191,11 @@ class Settings:
     risk_velocity_limit: int = 3
     address_po_box_refused_by: tuple[str, ...] = ("express", "next_day")
     risk_forwarders: tuple[str, ...] = ()
+    # Logs (docs/operations.md "Logs"): json, text, or auto (text on a terminal, JSON
+    # elsewhere); the level; one line per HTTP request (the access log).
+    log_format: str = "auto"
+    log_level: str = "INFO"
+    access_log: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -227,4 +241,9 @@ class Settings:
                 e, "PODIUM_ADDRESS_PO_BOX_REFUSED_BY", ("express", "next_day")
             ),
             risk_forwarders=_words(e, "PODIUM_RISK_FORWARDERS", ()),
+            log_format=_choice(e, "PODIUM_LOG_FORMAT", ("auto", "json", "text"), "auto"),
+            log_level=_choice(
+                e, "PODIUM_LOG_LEVEL", ("debug", "info", "warning", "error"), "info"
+            ).upper(),
+            access_log=_bool(e, "PODIUM_ACCESS_LOG", True),
         )
