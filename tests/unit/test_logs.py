@@ -137,3 +137,12 @@ def test_auto_format_is_json_when_the_stream_is_not_a_terminal() -> None:
     assert json.loads(stream.getvalue())["msg"] == "x"
     with pytest.raises(ValueError, match="log format"):
         logs.configure("xml")
+
+
+def test_extras_named_like_secrets_are_masked_whatever_their_type(captured: io.StringIO) -> None:
+    logging.getLogger("podium.test").info(
+        "paid", extra={"cvv": 123, "amount": 12, "card": {"number": STRIPE_TEST_CARD}}
+    )
+    line = json.loads(captured.getvalue())
+    assert line["cvv"] == "[redacted]" and line["amount"] == 12
+    assert line["card"] == {"number": "************4242"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import time
 
+from prometheus_client import Counter, Histogram
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from podium import logs, metrics
@@ -44,6 +45,8 @@ class Observe:
     def __init__(self, app: ASGIApp, *, access_log: bool = True) -> None:
         self.app = app
         self.access_log = access_log
+        self._counters: dict[tuple[str, str, int], Counter] = {}
+        self._timers: dict[tuple[str, str], Histogram] = {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -70,8 +73,15 @@ class Observe:
             elapsed = time.perf_counter() - start
             method = scope.get("method", "GET")
             route = _route(scope)
-            metrics.HTTP_REQUESTS.labels(method, route, str(status)).inc()
-            metrics.HTTP_SECONDS.labels(method, route).observe(elapsed)
+            counted = self._counters.get((method, route, status))
+            if counted is None:  # labels() takes a lock and builds a key: once per series
+                counted = metrics.HTTP_REQUESTS.labels(method, route, str(status))
+                self._counters[(method, route, status)] = counted
+            timed = self._timers.get((method, route))
+            if timed is None:
+                timed = self._timers[(method, route)] = metrics.HTTP_SECONDS.labels(method, route)
+            counted.inc()
+            timed.observe(elapsed)
             if self.access_log and access.isEnabledFor(logging.INFO):
                 access.info(
                     "%s %s %s %.1fms",
