@@ -161,3 +161,24 @@ def test_not_ready_when_the_database_is_unreachable(tmp_path: Path) -> None:
             assert scraped.status_code in (401, 500)  # no key can be checked without a database
     finally:
         podium.close()
+
+
+DASHBOARD = Path(__file__).resolve().parents[2] / "deploy" / "grafana" / "podium.json"
+
+
+def test_the_grafana_dashboard_queries_only_metrics_podium_exports(api: Api) -> None:
+    seed_store(api, {("TEE", "EAST"): 3})
+    api.ok("post", "/orders", order_body([("TEE", 1)]))
+    scraped = _scrape(api)
+    exported = {ln.split("{")[0].split(" ")[0] for ln in scraped.splitlines() if ln[:1] != "#"}
+    # Families with labels appear once something was counted; their HELP lines always do.
+    exported |= set(re.findall(r"^# TYPE (\S+)", scraped, re.MULTILINE))
+    dashboard = json.loads(DASHBOARD.read_text())
+    exprs = [t["expr"] for p in dashboard["panels"] for t in p.get("targets", [])]
+    assert len(exprs) >= 15
+    used = {name for e in exprs for name in re.findall(r"\bpodium_\w+", e)}
+    families = {re.sub(r"_(bucket|total|count|sum)$", "", n) for n in exported}
+    missing = {
+        n for n in used if n not in exported and re.sub(r"_(bucket|total)$", "", n) not in families
+    }
+    assert not missing, missing
