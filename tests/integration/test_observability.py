@@ -102,13 +102,15 @@ def test_a_request_id_is_returned_taken_from_the_caller_when_sane(api: Api) -> N
 @pytest.fixture
 def json_log() -> Iterator[io.StringIO]:
     stream = io.StringIO()
+    root = logging.getLogger()
+    level = root.level
     logs.configure("json", "INFO", stream)
     try:
         yield stream
     finally:
-        root = logging.getLogger()
         for h in [h for h in root.handlers if getattr(h, "_podium_handler", False)]:
             root.removeHandler(h)
+        root.setLevel(level)
 
 
 def test_placing_an_order_writes_json_lines_with_request_order_and_channel(

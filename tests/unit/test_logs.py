@@ -73,18 +73,22 @@ def test_bind_reaches_the_request_context_but_not_a_thread_without_one() -> None
     assert logs.current() == {}
 
 
-@pytest.fixture
-def captured() -> Iterator[io.StringIO]:
-    stream = io.StringIO()
+@pytest.fixture(autouse=True)
+def restored_logging() -> Iterator[None]:
+    """``configure`` changes the root logger: put it back for the tests that follow."""
     root = logging.getLogger()
     level = root.level
+    yield
+    for h in [h for h in root.handlers if getattr(h, "_podium_handler", False)]:
+        root.removeHandler(h)
+    root.setLevel(level)
+
+
+@pytest.fixture
+def captured() -> io.StringIO:
+    stream = io.StringIO()
     logs.configure("json", "INFO", stream)
-    try:
-        yield stream
-    finally:
-        for h in [h for h in root.handlers if getattr(h, "_podium_handler", False)]:
-            root.removeHandler(h)
-        root.setLevel(level)
+    return stream
 
 
 def test_json_lines_carry_the_context_extras_and_masked_message(captured: io.StringIO) -> None:
@@ -114,13 +118,8 @@ def test_a_traceback_is_one_json_line_and_masked(captured: io.StringIO) -> None:
 def test_text_format_is_readable_with_context_after_the_message() -> None:
     stream = io.StringIO()
     logs.configure("text", "INFO", stream)
-    try:
-        with logs.scope(request_id="r-8"):
-            logging.getLogger("podium.test").info("hello %s", "bob@example.com")
-    finally:
-        root = logging.getLogger()
-        for h in [h for h in root.handlers if getattr(h, "_podium_handler", False)]:
-            root.removeHandler(h)
+    with logs.scope(request_id="r-8"):
+        logging.getLogger("podium.test").info("hello %s", "bob@example.com")
     text = stream.getvalue()
     assert "INFO    podium.test: hello b***@example.com  request_id=r-8" in text
 
@@ -128,12 +127,7 @@ def test_text_format_is_readable_with_context_after_the_message() -> None:
 def test_auto_format_is_json_when_the_stream_is_not_a_terminal() -> None:
     stream = io.StringIO()
     logs.configure("auto", "INFO", stream)
-    try:
-        logging.getLogger("podium.test").info("x")
-    finally:
-        root = logging.getLogger()
-        for h in [h for h in root.handlers if getattr(h, "_podium_handler", False)]:
-            root.removeHandler(h)
+    logging.getLogger("podium.test").info("x")
     assert json.loads(stream.getvalue())["msg"] == "x"
     with pytest.raises(ValueError, match="log format"):
         logs.configure("xml")
