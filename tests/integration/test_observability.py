@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from channel_support import add_shopify_channel, drain
+from fakes.channels.shopify import FakeShopify
 from podium import logs
 from podium.api.app import create_app
 from podium.bootstrap import Podium, bootstrap
@@ -88,6 +90,32 @@ def test_the_relay_records_its_lag_when_it_delivers(podium: Podium, api: Api) ->
     after = _scrape(api)
     assert _value(after, "podium_relay_lag_seconds_count") > before
     assert _value(after, "podium_outbox_pending_events", subscriber="webhooks") == 0
+
+
+def test_stock_pushes_are_timed_and_failures_counted_per_channel(api: Api, podium: Podium) -> None:
+    seed_store(api, {("TEE", "EAST"): 10})
+    with FakeShopify(token="tok-a") as shop:
+        add_shopify_channel(api, "shop", shop)
+        before = _scrape(api)
+        pushes = _value(before, "podium_channel_push_duration_seconds_count", channel="shop")
+        failures = _value(before, "podium_channel_push_failures_total", channel="shop")
+        listed = api.client.put(
+            "/api/v1/channels/shop/listings/TEE",
+            json={"remote_id": "501", "remote_location_id": "1001"},
+            headers=api.headers("operator"),
+        )
+        assert listed.status_code == 200, listed.text
+        drain(podium)
+        assert shop.level("501", "1001") == 10
+        shop.token = "revoked"  # the next push gets a 401
+        adjustment = {"sku": "TEE", "warehouse": "EAST", "quantity": -1, "reason": "damaged"}
+        api.ok("post", "/inventory/adjustments", adjustment)
+        drain(podium)
+    after = _scrape(api)
+    assert _value(after, "podium_channel_push_duration_seconds_count", channel="shop") >= (
+        pushes + 2
+    )
+    assert _value(after, "podium_channel_push_failures_total", channel="shop") >= failures + 1
 
 
 def test_a_request_id_is_returned_taken_from_the_caller_when_sane(api: Api) -> None:
