@@ -7,6 +7,7 @@ import json
 import logging
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ from podium.api.app import create_app
 from podium.bootstrap import Podium, bootstrap
 from podium.config import Settings
 from podium.db.migrate import downgrade
+from podium.events import Envelope, Registry, Relay
+from podium.orders.events import OrderCreated
 from support import Api, order_body, seed_store
 
 
@@ -116,6 +119,25 @@ def test_stock_pushes_are_timed_and_failures_counted_per_channel(api: Api, podiu
         pushes + 2
     )
     assert _value(after, "podium_channel_push_failures_total", channel="shop") >= failures + 1
+
+
+def test_dead_letters_are_counted_when_made_and_shown_while_they_wait(
+    api: Api, podium: Podium
+) -> None:
+    seed_store(api, {("TEE", "EAST"): 3})
+    api.ok("post", "/orders", order_body([("TEE", 1)]))
+
+    def refuse(_: Envelope) -> None:
+        raise RuntimeError("the receiving system is down")
+
+    registry = Registry()
+    registry.subscribe("always-fails", refuse, [OrderCreated])
+    relay = Relay(podium.db, registry, replace(podium.settings, relay_max_attempts=1))
+    before = _value(_scrape(api), "podium_events_dead_lettered_total")
+    assert relay.run_once() > 0
+    after = _scrape(api)
+    assert _value(after, "podium_events_dead_lettered_total") == before + 1
+    assert _value(after, "podium_outbox_dead_letters") == 1
 
 
 def test_a_request_id_is_returned_taken_from_the_caller_when_sane(api: Api) -> None:
