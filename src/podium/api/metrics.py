@@ -9,7 +9,13 @@ from datetime import UTC, datetime
 
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import Response
-from prometheus_client import REGISTRY, CollectorRegistry, generate_latest, multiprocess
+from prometheus_client import (
+    REGISTRY,
+    CollectorRegistry,
+    disable_created_metrics,
+    generate_latest,
+    multiprocess,
+)
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import Engine, event
@@ -118,5 +124,7 @@ def get_metrics(request: Request, _: Caller = Depends(require(Permission.READ)))
 
 
 def install_metrics(app: FastAPI, podium: Podium) -> None:
+    # No `_created` twin of every counter and histogram series: half the series, no use here.
+    disable_created_metrics()  # type: ignore[no-untyped-call]
     instrument_pool(podium.db.engine, podium.settings.db_pool_size)
     app.include_router(router)

@@ -14,7 +14,7 @@ from contextlib import suppress
 import typer
 from sqlalchemy.engine import make_url
 
-from podium import logs
+from podium import logs, metrics
 from podium.access import count_keys, create_key
 from podium.cli.common import (
     DATABASE_HELP,
@@ -125,12 +125,20 @@ def _safe_url(url: str) -> str:
 @friendly
 def worker() -> None:
     """Run the outbox relay alone (any number of workers may share one database)."""
+    # Imported here: only the commands that serve or relay count metrics.
+    from podium.api.metrics import instrument_pool
+
     with opened(migrate=False) as podium:
         logs.configure(podium.settings.log_format, podium.settings.log_level)
+        instrument_pool(podium.db.engine, podium.settings.db_pool_size)
         out.print("Relay running; Ctrl-C stops it.")
         podium.webhooks.start()
         with suppress(KeyboardInterrupt):
             podium.relay.run_forever()
+    if metrics.multiprocess_dir() is not None:  # an API process on this machine sums its files
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
 
 
 def _command() -> str:
