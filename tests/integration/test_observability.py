@@ -179,6 +179,9 @@ def test_placing_an_order_writes_json_lines_with_request_order_and_channel(
     assert line["route"] == "/api/v1/orders" and line["status"] == 201
     assert line["method"] == "POST" and line["duration_ms"] > 0
     assert line["order_id"] == response.json()["id"]  # bound by the handler, seen after it
+    # Probes and scrapes, every few seconds, write their access lines at debug level only.
+    api.client.get("/api/v1/health", headers={"X-Request-ID": "probe-1"})
+    assert "probe-1" not in json_log.getvalue()
     # The customer's address and the API key never reach the log.
     assert "ann@example.com" not in json_log.getvalue()
     assert api.keys["admin"] not in json_log.getvalue()

@@ -16,6 +16,7 @@ __all__ = ["REQUEST_ID_HEADER", "Observe"]
 REQUEST_ID_HEADER = "X-Request-ID"
 _HEADER = REQUEST_ID_HEADER.lower().encode()
 _UNMATCHED = "unmatched"  # 404s: raw paths would give every scanner its own series
+_PROBES = frozenset({"/api/v1/health", "/api/v1/ready", "/metrics"})
 
 access = logging.getLogger("podium.access")
 
@@ -82,8 +83,11 @@ class Observe:
                 timed = self._timers[(method, route)] = metrics.HTTP_SECONDS.labels(method, route)
             counted.inc()
             timed.observe(elapsed)
-            if self.access_log and access.isEnabledFor(logging.INFO):
-                access.info(
+            # Probes and scrapes come every few seconds: their lines only at debug level.
+            level = logging.DEBUG if route in _PROBES and status < 400 else logging.INFO
+            if self.access_log and access.isEnabledFor(level):
+                access.log(
+                    level,
                     "%s %s %s %.1fms",
                     method,
                     scope.get("path", ""),
