@@ -79,8 +79,9 @@ DB_POOL_IN_USE = Gauge(
 )
 DB_POOL_SIZE = Gauge(
     "podium_db_pool_size",
-    "Connections each process's pool keeps (PODIUM_DB_POOL_SIZE; overflow comes on top).",
-    multiprocess_mode="livemax",
+    "Connections the pools keep (PODIUM_DB_POOL_SIZE each, summed over live processes; "
+    "overflow comes on top).",
+    multiprocess_mode="livesum",
 )
 
 
