@@ -19,7 +19,7 @@ import sys
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent / "src" / "podium"
 INFRA = {"db", "money", "paging", "numbers", "ids", "errors", "validation", "csvsafe", "config"}
-INFRA |= {"outbound", "__version__"}
+INFRA |= {"outbound", "metrics", "logs", "__version__"}
 ENTRYPOINTS = {"api", "web", "cli", "bootstrap", "demo", "demo_data", "demo_followups"}
 ENTRYPOINTS |= {"demo_report"}
 LABELS = {

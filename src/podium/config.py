@@ -84,6 +84,13 @@ def _public_url(env: Mapping[str, str], name: str) -> str | None:
     if not raw.lower().startswith(("http://", "https://")) or any(c in raw for c in "?# "):
         raise ValueError(f"{name} must be an http(s) URL such as https://shop.example.com")
     return raw.rstrip("/")
+def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
+    raw = (env.get(name) or "").strip().lower()
+    if raw == "":
+        return default
+    if raw not in choices:
+        raise ValueError(f"{name} must be one of {', '.join(choices)}, got {raw!r}")
+    return raw
 
 
 def _score(env: Mapping[str, str], name: str, default: int) -> int:
@@ -199,6 +206,11 @@ class Settings:
     @property
     def shopper_url(self) -> str:
         return self.public_url or browse_url(self.host, self.port).rstrip("/")
+    # Logs (docs/operations.md "Logs"): json, text, or auto (text on a terminal, JSON
+    # elsewhere); the level; one line per HTTP request (the access log).
+    log_format: str = "auto"
+    log_level: str = "INFO"
+    access_log: bool = True
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -245,4 +257,9 @@ class Settings:
             ),
             risk_forwarders=_words(e, "PODIUM_RISK_FORWARDERS", ()),
             public_url=_public_url(e, "PODIUM_PUBLIC_URL"),
+            log_format=_choice(e, "PODIUM_LOG_FORMAT", ("auto", "json", "text"), "auto"),
+            log_level=_choice(
+                e, "PODIUM_LOG_LEVEL", ("debug", "info", "warning", "error"), "info"
+            ).upper(),
+            access_log=_bool(e, "PODIUM_ACCESS_LOG", True),
         )

@@ -165,3 +165,19 @@ def test_trusted_proxies_and_the_hand_off_root_are_read_from_their_variables() -
 def test_a_trusted_proxy_that_is_not_an_address_is_refused_by_name() -> None:
     with pytest.raises(ValueError, match="PODIUM_TRUSTED_PROXIES"):
         Settings.from_env({"PODIUM_TRUSTED_PROXIES": "proxy.internal"})
+
+
+def test_log_settings_are_read_and_refused_when_unknown() -> None:
+    assert (Settings().log_format, Settings().log_level, Settings().access_log) == (
+        "auto",
+        "INFO",
+        True,
+    )
+    read = Settings.from_env(
+        {"PODIUM_LOG_FORMAT": " JSON ", "PODIUM_LOG_LEVEL": "warning", "PODIUM_ACCESS_LOG": "off"}
+    )
+    assert (read.log_format, read.log_level, read.access_log) == ("json", "WARNING", False)
+    with pytest.raises(ValueError, match="PODIUM_LOG_FORMAT must be one of auto, json, text"):
+        Settings.from_env({"PODIUM_LOG_FORMAT": "xml"})
+    with pytest.raises(ValueError, match="PODIUM_LOG_LEVEL"):
+        Settings.from_env({"PODIUM_LOG_LEVEL": "loud"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -10,10 +11,12 @@ import anyio
 from fastapi import Depends, FastAPI
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from podium import __version__
+from podium import __version__, metrics
 from podium.api.docs import install_docs
 from podium.api.errors import install_error_handlers
 from podium.api.limits import BodySizeLimit
+from podium.api.metrics import install_metrics
+from podium.api.observe import Observe
 from podium.api.openapi import install_openapi
 from podium.api.paging import refuse_unknown_query
 from podium.api.routers import automation as automation_router
@@ -67,6 +70,10 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
             if run_relay:
                 podium.relay.stop()
                 podium.webhooks.stop()
+            if metrics.multiprocess_dir() is not None:  # its live gauges leave the sums
+                from prometheus_client import multiprocess
+
+                multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
 
     app = FastAPI(
         title="Podium",
@@ -114,10 +121,13 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
         },
     )
 
+    install_metrics(app, podium)  # GET /metrics
     install_dashboard(app, podium)  # the operations dashboard takes over `/`
     install_openapi(app)
     # Outermost, so every handler sees the real client: forwarded headers count only when the
     # connection comes from a proxy in PODIUM_TRUSTED_PROXIES (`podium serve` turns uvicorn's
     # own handling off, which would trust 127.0.0.1 regardless).
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(podium.settings.trusted_proxies))
+    # Outermost of all: it times the whole request and tags every log line with its id.
+    app.add_middleware(Observe, access_log=podium.settings.access_log)
     return app

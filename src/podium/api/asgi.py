@@ -14,8 +14,11 @@ _app: Any = None
 async def app(scope: Scope, receive: Receive, send: Send) -> None:
     global _app
     if _app is None:
+        from podium import logs
         from podium.api.app import create_app
         from podium.bootstrap import bootstrap
 
-        _app = create_app(bootstrap(migrate=False))
+        podium = bootstrap(migrate=False)
+        logs.configure(podium.settings.log_format, podium.settings.log_level)
+        _app = create_app(podium)
     await _app(scope, receive, send)

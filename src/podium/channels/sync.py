@@ -12,6 +12,7 @@ connectors wait out the platforms' rate limits.
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +21,7 @@ from typing import Any
 
 from sqlalchemy import Connection
 
-from podium import catalog, inventory
+from podium import catalog, inventory, metrics
 from podium.catalog import Channel, Warehouse
 from podium.channels import _store as store
 from podium.channels.connector import Connectors, PlatformError
@@ -158,11 +159,14 @@ class ChannelSync:
         connector = self.connectors.for_type(row["type"])
         if connector is None:
             raise RuntimeError(f"no connector for channel type {row['type']}")
+        started = time.perf_counter()
         try:
             result = connector.push(
                 code, typed(row["type"], row["settings"]), [p for p, _ in items]
             )
         except (DomainError, Exception) as exc:
+            metrics.CHANNEL_PUSH_SECONDS.labels(code).observe(time.perf_counter() - started)
+            metrics.CHANNEL_PUSH_FAILURES.labels(code).inc()
             message = (
                 exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
             )
@@ -178,6 +182,7 @@ class ChannelSync:
                     **self._throttles(code),
                 )
             return
+        metrics.CHANNEL_PUSH_SECONDS.labels(code).observe(time.perf_counter() - started)
         accepted = set(result.accepted)
         told = [(push, seq) for push, seq in items if push.sku in accepted]
         refused = refusal(result.failed)
@@ -194,6 +199,7 @@ class ChannelSync:
         if result.drift:
             log.warning("channel %s had drifted: %s", code, result.drift)
         if refused:
+            metrics.CHANNEL_PUSH_FAILURES.labels(code).inc()
             log.warning("stock push to %s: %s", code, refused)
             report.errors[code] = refused
         report.pushed[code] = len(told)

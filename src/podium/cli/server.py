@@ -3,15 +3,18 @@ than ask it one thing (they take ``--database`` or open it without migrating).""
 
 from __future__ import annotations
 
+import glob
 import os
 import secrets
 import shutil
 import sys
+import tempfile
 from contextlib import suppress
 
 import typer
 from sqlalchemy.engine import make_url
 
+from podium import logs, metrics
 from podium.access import count_keys, create_key
 from podium.cli.common import (
     DATABASE_HELP,
@@ -54,6 +57,7 @@ def serve(
     p = port or settings.port
     # The app is built afresh in each uvicorn process, from the environment.
     os.environ.update(PODIUM_DATABASE_URL=settings.database_url, PODIUM_HOST=h, PODIUM_PORT=str(p))
+    metrics_dir = _multiprocess_metrics(workers)
     url = browse_url(h, p)
     where = "" if url == f"http://{h}:{p}/" else f" (listening on {h}, port {p})"
     out.print(f"Podium is serving on [bold]{url}[/bold]{where}", soft_wrap=True)
@@ -68,6 +72,10 @@ def serve(
         )
     out.print(f"API docs: {url}docs", soft_wrap=True)
     out.print(f"Database: {_safe_url(settings.database_url)}", soft_wrap=True, highlight=False)
+    if metrics_dir is not None:
+        out.print(f"Metrics of all workers: {metrics_dir}", soft_wrap=True, highlight=False)
+    # uvicorn's own lines go through Podium's handler too (JSON or text, masked).
+    logs.configure(settings.log_format, settings.log_level)
     uvicorn.run(
         "podium.api.asgi:app",
         host=h,
@@ -77,7 +85,37 @@ def serve(
         access_log=False,
         factory=False,
         proxy_headers=False,  # the app applies PODIUM_TRUSTED_PROXIES itself
+        log_config=None,
     )
+
+
+def _multiprocess_metrics(workers: int) -> str | None:
+    """With several workers, prometheus-client must count in files one scrape sums: use
+    PROMETHEUS_MULTIPROC_DIR or a fresh temporary directory, set before any worker starts.
+    Files of processes no longer running are removed (a previous run's counts would be added
+    again); a running ``podium worker``'s stay."""
+    path = os.environ.get("PROMETHEUS_MULTIPROC_DIR") or None
+    if path is None and workers == 1:
+        return None
+    if path is None:
+        path = tempfile.mkdtemp(prefix="podium-metrics-")
+        os.environ["PROMETHEUS_MULTIPROC_DIR"] = path
+    os.makedirs(path, exist_ok=True)
+    for name in glob.glob(os.path.join(path, "*.db")):
+        pid = os.path.basename(name).removesuffix(".db").rpartition("_")[2]
+        if not pid.isdigit() or not _running(int(pid)):
+            os.remove(name)
+    return path
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process: alive
+        return True
+    return True
 
 
 def _safe_url(url: str) -> str:
@@ -87,11 +125,20 @@ def _safe_url(url: str) -> str:
 @friendly
 def worker() -> None:
     """Run the outbox relay alone (any number of workers may share one database)."""
+    # Imported here: only the commands that serve or relay count metrics.
+    from podium.api.metrics import instrument_pool
+
     with opened(migrate=False) as podium:
+        logs.configure(podium.settings.log_format, podium.settings.log_level)
+        instrument_pool(podium.db.engine, podium.settings.db_pool_size)
         out.print("Relay running; Ctrl-C stops it.")
         podium.webhooks.start()
         with suppress(KeyboardInterrupt):
             podium.relay.run_forever()
+    if metrics.multiprocess_dir() is not None:  # an API process on this machine sums its files
+        from prometheus_client import multiprocess
+
+        multiprocess.mark_process_dead(os.getpid())  # type: ignore[no-untyped-call]
 
 
 def _command() -> str:

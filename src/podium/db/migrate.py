@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from alembic import command
@@ -10,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-__all__ = ["current_revision", "downgrade", "head_revision", "upgrade"]
+__all__ = ["Readiness", "current_revision", "downgrade", "head_revision", "readiness", "upgrade"]
 
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -58,3 +60,41 @@ def current_revision(engine: Engine) -> str | None:
 
 def head_revision() -> str | None:
     return ScriptDirectory.from_config(_config()).get_current_head()
+
+
+@cache
+def _code_head() -> str | None:
+    """The head of the migrations shipped with this code (read once: the files do not change
+    under a running process)."""
+    return head_revision()
+
+
+@dataclass(frozen=True, slots=True)
+class Readiness:
+    """``problem`` is None when ready, else ``database_unreachable`` or
+    ``migrations_pending``."""
+
+    problem: str | None
+    message: str
+    revision: str | None = None
+    head: str | None = None
+
+
+def readiness(engine: Engine) -> Readiness:
+    """Can this process serve: the database answers and its schema is this code's head (one
+    small read of ``alembic_version``)."""
+    head = _code_head()
+    try:
+        current = current_revision(engine)
+    except Exception as exc:  # whatever the driver raises, the answer is "not ready"
+        return Readiness(
+            "database_unreachable", f"The database is unreachable: {type(exc).__name__}."
+        )
+    if current != head:
+        return Readiness(
+            "migrations_pending",
+            "The database schema is not this version's: run `podium db upgrade`.",
+            current,
+            head,
+        )
+    return Readiness(None, "ready", current, head)

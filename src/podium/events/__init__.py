@@ -12,6 +12,8 @@ from podium.events.catalogue import (
     webhook_types,
 )
 from podium.events.lag import (
+    Backlog,
+    outbox_backlog,
     outbox_lag,
 )
 from podium.events.model import (
@@ -31,6 +33,7 @@ from podium.events.service import (
 
 __all__ = [
     "SPREAD",
+    "Backlog",
     "Envelope",
     "Event",
     "EventView",
@@ -43,6 +46,7 @@ __all__ = [
     "key",
     "list_events",
     "omit_none",
+    "outbox_backlog",
     "outbox_lag",
     "retry_event",
     "webhook_types",

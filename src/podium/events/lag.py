@@ -1,16 +1,18 @@
-"""How far behind the outbox is: the age of the oldest event still waiting (dashboard)."""
+"""How far behind the outbox is: the age of the oldest event still waiting (dashboard), and
+the backlog by event type with the dead letters (metrics, read at scrape time)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 
 from podium.db.database import Database, as_utc
 from podium.db.tables import outbox
-from podium.events._store import PENDING_SQL
+from podium.events._store import DEAD, PENDING_SQL
 
-__all__ = ["outbox_lag"]
+__all__ = ["Backlog", "outbox_backlog", "outbox_lag"]
 
 
 def outbox_lag(db: Database, now: datetime | None = None) -> timedelta | None:
@@ -30,3 +32,26 @@ def outbox_lag(db: Database, now: datetime | None = None) -> timedelta | None:
     if oldest is None:
         return None
     return max(timedelta(0), (now or datetime.now(UTC)) - as_utc(oldest))
+
+
+@dataclass(frozen=True, slots=True)
+class Backlog:
+    """Pending events per event type (how many, the oldest one's commit) and the dead letters."""
+
+    pending: dict[str, tuple[int, datetime]]
+    dead: int
+
+
+def outbox_backlog(db: Database) -> Backlog:
+    """Two statements on the pending and dead rows only (the partial index and the status
+    index): cheap however many delivered events the outbox keeps."""
+    with db.read() as conn:
+        rows = conn.execute(
+            sa.select(outbox.c.event_type, sa.func.count(), sa.func.min(outbox.c.created_at))
+            .where(outbox.c.status == PENDING_SQL)
+            .group_by(outbox.c.event_type)
+        ).all()
+        dead = conn.execute(
+            sa.select(sa.func.count()).select_from(outbox).where(outbox.c.status == DEAD)
+        ).scalar_one()
+    return Backlog({str(t): (int(n), as_utc(oldest)) for t, n, oldest in rows}, int(dead))

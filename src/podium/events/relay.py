@@ -17,6 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import RowMapping
 
+from podium import metrics
 from podium.config import Settings
 from podium.db.database import Database, as_utc, utcnow
 from podium.db.leases import Leases
@@ -89,6 +90,7 @@ class _Outcome:
     done: list[str]
     errors: list[str]
     held: bool  # waited for an earlier event of its aggregate that failed for a subscriber
+    created_at: datetime  # committed then: its delivery measures the relay's lag
 
 
 class Relay:
@@ -159,7 +161,8 @@ class Relay:
                 elif not self._call(sub, [e], done, errors):
                     failed.add(aggregate)
         return [
-            _Outcome(e.id, e.attempt, done[e.id], errors[e.id], e.id in held) for e in envelopes
+            _Outcome(e.id, e.attempt, done[e.id], errors[e.id], e.id in held, e.created_at)
+            for e in envelopes
         ]
 
     @staticmethod
@@ -193,6 +196,7 @@ class Relay:
         with self.db.write() as conn:
             for names, ids in delivered.items():
                 store.mark_delivered(conn, ids, list(names))
+            dead_now = 0
             for o in outcomes:
                 if not o.errors:
                     if o.held:
@@ -209,7 +213,14 @@ class Relay:
                     dead=dead,
                 )
                 if dead:
+                    dead_now += 1
                     log.error("event %s dead-lettered after %s attempts", o.event_id, o.attempt)
+        if dead_now:
+            metrics.DEAD_LETTERED.inc(dead_now)
+        now = self.clock()
+        for o in outcomes:
+            if not o.errors and not o.held:
+                metrics.RELAY_LAG_SECONDS.observe((now - o.created_at).total_seconds())
 
     def run_forever(self) -> None:
         while not self.stopping.is_set():

@@ -8,13 +8,14 @@ index, rolls back, and gets the winner's order back.
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import Connection
 from sqlalchemy.exc import IntegrityError
 
-from podium import catalog, shipments
+from podium import catalog, logs, metrics, shipments
 from podium.db.database import Database, utcnow
 from podium.errors import InsufficientStock, ValidationFailed
 from podium.geo import Coordinates, Geocoder
@@ -33,6 +34,8 @@ from podium.orders.timeline import TimelineRow
 from podium.orders.views import assemble_view
 from podium.shipments import ShipmentLine
 from podium.validation import Address
+
+log = logging.getLogger("podium.orders")
 
 __all__ = ["Placed", "place_order", "place_within"]
 
@@ -78,6 +81,7 @@ def place_order(
     # Outside the transaction: the geocoder may be slow once.
     destination = destination_of(intake, allocator.geocoder)
     prepared = prepare(intake, allocator.screening, allocator.geocoder)
+    logs.bind(channel=intake.channel)
     try:
         # A handed-over sale updates the shipments it creates: those inserts cannot wait.
         with db.write(batch_inserts=intake.handed_over is None) as conn:
@@ -85,6 +89,7 @@ def place_order(
                 conn, intake, priced, idempotency_key, fingerprint, refuse_changes
             )
             if found is not None:
+                logs.bind(order_id=found.id)
                 return Placed(found, created=False)
             view = _place(
                 conn,
@@ -98,7 +103,13 @@ def place_order(
                 hold_unknown_skus,
                 prepared,
             )
+        metrics.ORDERS_PLACED.labels(intake.channel).inc()
+        logs.bind(order_id=view.id)
+        log.info("order %s placed: %s", view.number, view.status)
         return Placed(view, created=True)
+    except InsufficientStock:
+        metrics.RESERVATIONS_REFUSED.labels(intake.channel).inc()
+        raise
     except IntegrityError:
         # Lost a race with a concurrent delivery of the same order: answer with the winner's.
         with db.read() as conn:

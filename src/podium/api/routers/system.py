@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from podium import access, events
@@ -12,6 +13,7 @@ from podium.access import DEFAULT_ROLE, Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.api.paging import CURSOR_HELP, ListPage
 from podium.bootstrap import Podium
+from podium.db.migrate import readiness
 from podium.events import EventView
 from podium.validation import Input
 
@@ -23,7 +25,32 @@ ADMIN = Depends(require(Permission.ADMIN))
 
 @router.get("/health", tags=["system"])
 def health() -> dict[str, str]:
+    """Liveness: the process answers (it does not touch the database)."""
     return {"status": "ok"}
+
+
+class ReadyView(BaseModel):
+    status: str = Field(description="`ready`.")
+    revision: str | None = Field(description="The database's migration revision.")
+
+
+@router.get(
+    "/ready",
+    tags=["system"],
+    response_model=ReadyView,
+    responses={503: {"description": "`database_unreachable` or `migrations_pending`."}},
+)
+def ready(podium: Podium = Depends(get_podium)) -> JSONResponse:
+    """Readiness: 200 when the database answers and its schema is this version's, else 503
+    with `database_unreachable` or `migrations_pending` (no key needed, like `/health`)."""
+    state = readiness(podium.db.engine)
+    if state.problem is None:
+        return JSONResponse({"status": "ready", "revision": state.revision})
+    details = {"revision": state.revision, "head": state.head} if state.head else {}
+    return JSONResponse(
+        {"error": {"code": state.problem, "message": state.message, "details": details}},
+        status_code=503,
+    )
 
 
 class EventList(ListPage):
