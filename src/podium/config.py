@@ -84,6 +84,8 @@ def _public_url(env: Mapping[str, str], name: str) -> str | None:
     if not raw.lower().startswith(("http://", "https://")) or any(c in raw for c in "?# "):
         raise ValueError(f"{name} must be an http(s) URL such as https://shop.example.com")
     return raw.rstrip("/")
+
+
 def _choice(env: Mapping[str, str], name: str, choices: tuple[str, ...], default: str) -> str:
     raw = (env.get(name) or "").strip().lower()
     if raw == "":
@@ -206,6 +208,7 @@ class Settings:
     @property
     def shopper_url(self) -> str:
         return self.public_url or browse_url(self.host, self.port).rstrip("/")
+
     # Logs (docs/operations.md "Logs"): json, text, or auto (text on a terminal, JSON
     # elsewhere); the level; one line per HTTP request (the access log).
     log_format: str = "auto"
