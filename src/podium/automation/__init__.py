@@ -17,7 +17,6 @@ from podium.automation.events import (
 from podium.automation.model import (
     ACTIONS,
     HOLD_REASONS,
-    NOT_YET_ACTIONS,
     TRIGGERS,
     WIRED_TRIGGERS,
 )
@@ -41,7 +40,6 @@ __all__ = [
     "ACTOR",
     "FIELDS",
     "HOLD_REASONS",
-    "NOT_YET_ACTIONS",
     "OPS",
     "TRIGGERS",
     "TRIGGER_OF",

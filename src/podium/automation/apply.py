@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import Connection
 
 from podium import events as outbox
-from podium import orders, returns
+from podium import orders, returns, routing
 from podium.automation import _store as store
 from podium.automation.events import AutomationNotified
 from podium.automation.facts import order_facts
@@ -101,6 +101,12 @@ def _act(
         )
         outbox.emit(conn, [event])
         return f"notify {args['event']}"
+    if kind in ("route_to", "exclude_warehouse"):
+        if status not in _HOLDABLE:
+            return f"{kind} skipped: the order is {status}"
+        return routing.constrain_order(
+            conn, order_id, kind, args["warehouse"], ACTOR, why=why, data=data
+        )
     if kind == "cancel":
         if status not in _CANCELLABLE:
             return f"cancel skipped: the order is {status}"

@@ -19,7 +19,6 @@ from podium.orders import RESERVED_TAG_PREFIXES
 __all__ = [
     "ACTIONS",
     "HOLD_REASONS",
-    "NOT_YET_ACTIONS",
     "TRIGGERS",
     "WIRED_TRIGGERS",
     "Action",
@@ -97,9 +96,6 @@ ACTIONS: dict[str, dict[str, tuple[bool, _Check]]] = {
     "route_to": {"warehouse": (True, _CODE)},
     "exclude_warehouse": {"warehouse": (True, _CODE)},
 }
-# Read and checked, but refused when saved: routing offers no way yet to move an order's
-# planned shipments from inside another capability's transaction.
-NOT_YET_ACTIONS = ("route_to", "exclude_warehouse")
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,8 +143,6 @@ def _action(raw: Any, path: str) -> Action:
     spec = ACTIONS.get(kind)
     if spec is None:
         raise Invalid(f"{path}.action", f"unknown action {kind!r}; one of {', '.join(ACTIONS)}")
-    if kind in NOT_YET_ACTIONS:
-        raise Invalid(f"{path}.action", f"{kind} is not supported yet (routing rules route)")
     args: dict[str, Any] = {}
     for name, value in raw.items():
         if name == "action":
