@@ -111,6 +111,8 @@ AUTOMATION_EVENTS: tuple[type[Event], ...] = (
     payments_events.PaymentRecorded,
     payments_events.PaymentDisputed,
     returns_events.ReturnReceived,
+    automation_events.ShipmentLate,
+    inventory_events.InventoryChanged,
 )
 
 # Every capability's events module. Importing them registers their classes in the event
@@ -172,7 +174,9 @@ def bootstrap(
     registry.subscribe("return-label-void", void_return_labels(db, carriers), [ReturnRejected])
     emailer = Emailer(db, Mailer(settings), Renderer(settings.templates_dir))
     if emailer.mailer.enabled:
-        registry.subscribe("customer-email", emailer.on_event, EMAIL_EVENTS)
+        registry.subscribe(
+            "customer-email", emailer.on_event, [*EMAIL_EVENTS, automation_events.AutomationEmail]
+        )
     webhooks = Deliverer(db, settings)
     registry.subscribe_batch("webhooks", enqueue_deliveries(db, webhooks.notify))
     registry.subscribe("channel-fulfilment", on_shipment_shipped(db, connectors), [ShipmentShipped])

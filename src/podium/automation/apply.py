@@ -19,9 +19,10 @@ from sqlalchemy import Connection
 from podium import events as outbox
 from podium import orders, returns, routing
 from podium.automation import _store as store
-from podium.automation.events import AutomationNotified
+from podium.automation.events import AutomationEmail, AutomationNotified
 from podium.automation.facts import order_facts
 from podium.automation.model import Action, Firing, RuleSet, evaluate
+from podium.automation.stock import STOCK_EVENT, on_stock_event
 from podium.automation.versions import active_rules
 from podium.db.database import Database
 from podium.events import Envelope
@@ -38,6 +39,14 @@ TRIGGER_OF: dict[str, str] = {
     "payment.recorded": "payment.changed",
     "payment.disputed": "payment.changed",
     "return.received": "return.received",
+    "shipment.late": "shipment.late",
+}
+# The facts a shipment.late event adds to its order's: payload key → field.
+_SHIPMENT_FACTS = {
+    "warehouse": "shipment.warehouse",
+    "carrier": "shipment.carrier",
+    "status": "shipment.status",
+    "days_late": "shipment.days_late",
 }
 _HOLDABLE = {OrderStatus.READY, OrderStatus.ON_HOLD, OrderStatus.PARTIALLY_SHIPPED}
 _CANCELLABLE = {OrderStatus.READY, OrderStatus.ON_HOLD, OrderStatus.PARTIALLY_SHIPPED}
@@ -91,6 +100,18 @@ def _act(
         level = args["service_level"]
         changed = orders.set_service_level(conn, order, level, ACTOR, why=why, data=data)
         return f"service level {level}" + ("" if changed else ": no change")
+    if kind == "notify" and "email_template" in args:
+        template, to = args["email_template"], args["to"]
+        mail = AutomationEmail(
+            id=order_id,
+            number=order["number"],
+            template=template,
+            to=to,
+            rule=data["rule"],
+            version=data["version"],
+        )
+        outbox.emit(conn, [mail])
+        return f"notify e-mail {template} to {to}"
     if kind == "notify":
         event = AutomationNotified(
             id=order_id,
@@ -154,11 +175,14 @@ class Automation:
             return active_rules(conn)
 
     def on_event(self, envelope: Envelope) -> None:
+        if envelope.type == STOCK_EVENT:
+            on_stock_event(self.db, envelope, *self.rules())
+            return
         trigger = TRIGGER_OF.get(envelope.type)
         if trigger is None or envelope.aggregate_type != "order":
             return
         version, rules = self.rules()
-        if not any(r.enabled and r.trigger == trigger for r in rules.rules):
+        if not rules.listens(trigger):
             return  # nothing could fire: no transaction, no row
         order_id = envelope.aggregate_id
         with self.db.write() as conn:
@@ -167,7 +191,11 @@ class Automation:
             if orders.find_order(conn, order_id) is None:
                 return
             order = orders.locked_order(conn, order_id)
-            fired = evaluate(rules, trigger, facts_in(conn, [order])[0])
+            facts = facts_in(conn, [order])[0]
+            if trigger == "shipment.late":
+                payload = envelope.payload
+                facts |= {f: payload.get(k) for k, f in _SHIPMENT_FACTS.items()}
+            fired = evaluate(rules, trigger, facts)
             for firing in fired:
                 apply_firing(conn, order_id, firing, version, trigger, self.gateways)
             store.insert_run(conn, envelope.id, order_id, trigger, version, [f.rule for f in fired])

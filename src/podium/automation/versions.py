@@ -62,6 +62,7 @@ class RuleSetIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_EXAMPLE]})
 
     rules: list[dict[str, Any]] = Field(default_factory=list, max_length=MAX_RULES)
+    stock_thresholds: dict[str, Any] | None = None
 
 
 class RuleSetVersion(BaseModel):

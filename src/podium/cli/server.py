@@ -13,6 +13,7 @@ import typer
 from sqlalchemy.engine import make_url
 
 from podium.access import count_keys, create_key
+from podium.automation import LateShipments
 from podium.cli.common import (
     DATABASE_HELP,
     FIRST_ADMIN_EMAIL,
@@ -90,8 +91,11 @@ def worker() -> None:
     with opened(migrate=False) as podium:
         out.print("Relay running; Ctrl-C stops it.")
         podium.webhooks.start()
+        late = LateShipments(podium.db)
+        late.start()
         with suppress(KeyboardInterrupt):
             podium.relay.run_forever()
+        late.stop()
 
 
 def _command() -> str:

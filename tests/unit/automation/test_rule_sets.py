@@ -94,8 +94,66 @@ def test_routing_actions_need_a_warehouse_code() -> None:
 
 def test_every_trigger_is_accepted_and_others_are_not() -> None:
     for trigger in TRIGGERS:
-        read_rule_set({"rules": [rule(trigger=trigger)]})
+        if trigger != "stock.low":
+            read_rule_set({"rules": [rule(trigger=trigger)]})
+    read_rule_set({"rules": [rule(trigger="stock.low", **LOW)]})
     assert fault({"rules": [rule(trigger="order.shipped")]}) == "rules.0.trigger"
+
+
+LOW: dict[str, Any] = {
+    "when": {"field": "available", "op": "<=", "value": 2},
+    "then": [{"action": "notify", "event": "stock.reorder"}],
+}
+
+
+def test_a_stock_low_rule_tests_stock_facts_and_only_notifies() -> None:
+    rules = read_rule_set({"rules": [rule(trigger="stock.low", **LOW)]})
+    facts = {"sku": "TEE", "warehouse": "EAST", "available": 1, "threshold": 5}
+    assert [f.rule for f in evaluate(rules, "stock.low", facts)] == ["r"]
+    order_field = {**LOW, "when": {"field": "total", "op": ">", "value": "1"}}
+    assert fault({"rules": [rule(trigger="stock.low", **order_field)]}) == "rules.0.when.field"
+    tagging = {**LOW, "then": [{"action": "add_tag", "tag": "x"}]}
+    assert fault({"rules": [rule(trigger="stock.low", **tagging)]}) == "rules.0.then.0.action"
+    mail = {**LOW, "then": [{"action": "notify", "email_template": "x", "to": "a@b.co"}]}
+    assert fault({"rules": [rule(trigger="stock.low", **mail)]}) == "rules.0.then.0.email_template"
+    stock_field: dict[str, Any] = {"when": {"field": "available", "op": "<", "value": 3}}
+    assert fault({"rules": [rule(**stock_field)]}) == "rules.0.when.field"
+
+
+def test_a_shipment_late_rule_sees_the_order_and_the_shipment() -> None:
+    when = {"all": [{"field": "shipment.days_late", "op": ">=", "value": 2}, BIG]}
+    rules = read_rule_set({"rules": [rule(trigger="shipment.late", when=when)]})
+    facts = {**FACTS, "shipment.days_late": 3}
+    assert [f.rule for f in evaluate(rules, "shipment.late", facts)] == ["r"]
+    assert evaluate(rules, "shipment.late", {**facts, "shipment.days_late": 1}) == []
+
+
+BIG = {"field": "total", "op": ">", "value": "100"}
+
+
+def test_notify_is_a_webhook_event_or_an_email_to_someone() -> None:
+    def then(**args: Any) -> dict[str, Any]:
+        return {"rules": [rule(then=[{"action": "notify", **args}])]}
+
+    read_rule_set(then(email_template="order_update", to="customer"))
+    read_rule_set(then(email_template="order_update", to="ops@example.com"))
+    assert fault(then()) == "rules.0.then.0.event"
+    assert fault(then(event="a.b", email_template="order_update", to="customer")) == (
+        "rules.0.then.0.event"
+    )
+    assert fault(then(email_template="order_update")) == "rules.0.then.0.to"
+    assert fault(then(email_template="order_update", to="nobody")) == "rules.0.then.0.to"
+    assert fault(then(email_template="../etc", to="customer")) == "rules.0.then.0.email_template"
+    assert fault(then(event="a.b", to="customer")) == "rules.0.then.0.to"
+
+
+def test_stock_thresholds_are_per_sku_with_a_default() -> None:
+    rules = read_rule_set({"rules": [], "stock_thresholds": {"default": 3, "skus": {"TEE": 10}}})
+    assert (rules.threshold("TEE"), rules.threshold("MUG")) == (10, 3)
+    assert read_rule_set({"rules": []}).threshold("MUG") == 5
+    bad = {"rules": [], "stock_thresholds": {"skus": {"TEE": -1}}}
+    assert fault(bad) == "stock_thresholds.skus.TEE"
+    assert fault({"rules": [], "stock_thresholds": {"level": 1}}) == "stock_thresholds"
 
 
 def test_rule_faults_name_the_rule_and_field() -> None:
