@@ -6,10 +6,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
+from typer.testing import CliRunner
 
 from podium import automation, shipments
 from podium.bootstrap import Podium
+from podium.cli import app as cli
+from podium.db.database import utcnow
 from podium.db.tables import outbox
 from support import Api, order_body, seed_store
 
@@ -132,3 +136,19 @@ def test_order_actions_on_a_stock_low_rule_are_a_422_naming_the_rule_and_field(
         "name": "reorder tees",
     }
     assert api.ok("get", "/automation/rules")["version"] == 0
+
+
+def test_the_cli_runs_the_late_check_now(
+    api: Api, podium: Podium, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_store(api, {("TEE", "EAST"): 10})
+    order = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="c1"))
+    with podium.db.write() as conn:
+        yesterday = utcnow().date() - timedelta(days=1)
+        shipments.update_shipment(conn, order["shipments"][0]["id"], {"promised_by": yesterday})
+    monkeypatch.setenv("PODIUM_DATABASE_URL", database_url)
+    first = CliRunner().invoke(cli, ["automation", "late-check"])
+    assert first.exit_code == 0, first.output
+    assert "1 shipment(s) newly late." in first.output
+    again = CliRunner().invoke(cli, ["automation", "late-check"])
+    assert "0 shipment(s) newly late." in again.output
