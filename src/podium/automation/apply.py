@@ -3,7 +3,8 @@
 One transaction per event: lock the order, skip it when this event was applied before (the
 ``automation_runs`` row, written in the same transaction, makes redelivery harmless), read the
 order's facts, evaluate, apply each firing's actions and put the firing on the timeline
-(``automation.fired``: rule, rule-set version, trigger, what it did). An action that cannot
+(``automation.fired``: rule, rule-set version, trigger, what it did). Tag changes of all the
+firings are written once (one ``order.tagged`` entry naming the rules). An action that cannot
 apply to the order as it is now (a hold on a shipped order, a release with nothing held) is
 recorded as skipped, not an error.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import Connection
@@ -26,10 +28,10 @@ from podium.automation.stock import STOCK_EVENT, on_stock_event
 from podium.automation.versions import active_rules
 from podium.db.database import Database
 from podium.events import Envelope
-from podium.orders import OrderStatus
+from podium.orders import OrderStatus, TimelineRow
 from podium.payments import Gateways
 
-__all__ = ["ACTOR", "TRIGGER_OF", "Automation", "apply_firing", "facts_in"]
+__all__ = ["ACTOR", "TRIGGER_OF", "Automation", "apply_firings", "facts_in"]
 
 ACTOR = "automation"
 # The wire type of each event the rules hear → the trigger it is.
@@ -63,6 +65,44 @@ def facts_in(conn: Connection, rows: Sequence[Mapping[Any, Any]]) -> list[dict[s
     return found
 
 
+@dataclass
+class _Tags:
+    """The tag changes of one event's firings, gathered and written once at the end (one
+    order row update and one ``order.tagged`` entry however many rules tag the order)."""
+
+    current: list[str]
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+
+    def change(self, kind: str, tag: str, rule: str) -> bool:
+        if (tag in self.current) == (kind == "add_tag"):
+            return False
+        mine, other = (
+            (self.added, self.removed) if kind == "add_tag" else (self.removed, self.added)
+        )
+        if kind == "add_tag":
+            self.current.append(tag)
+        else:
+            self.current.remove(tag)
+        if tag in other:
+            other.remove(tag)
+        else:
+            mine.append(tag)
+        if rule not in self.rules:
+            self.rules.append(rule)
+        return True
+
+    def write(self, conn: Connection, order_id: str, version: int) -> None:
+        if not self.added and not self.removed:
+            return
+        said = ", ".join(repr(r) for r in self.rules)
+        order = orders.locked_order(conn, order_id)  # fresh: an action may have changed it
+        data = {"rules": self.rules, "version": version}
+        why = f"rule{'s' if len(self.rules) > 1 else ''} {said}, version {version}"
+        orders.change_tags(conn, order, self.added, self.removed, ACTOR, why=why, data=data)
+
+
 def _act(
     conn: Connection,
     order_id: str,
@@ -70,16 +110,16 @@ def _act(
     why: str,
     data: dict[str, Any],
     gateways: Gateways,
+    tags: _Tags,
 ) -> str:
     """Apply one action to the (locked) order; says what happened."""
-    order = orders.locked_order(conn, order_id)
-    status = OrderStatus(order["status"])
     kind, args = action.kind, action.args
     if kind in ("add_tag", "remove_tag"):
         tag = args["tag"]
-        add, remove = ([tag], []) if kind == "add_tag" else ([], [tag])
-        added, removed = orders.change_tags(conn, order, add, remove, ACTOR, why=why, data=data)
-        return f"{kind} {tag}" if added or removed else f"{kind} {tag}: no change"
+        changed = tags.change(kind, tag, data["rule"])
+        return f"{kind} {tag}" if changed else f"{kind} {tag}: no change"
+    order = orders.locked_order(conn, order_id)
+    status = OrderStatus(order["status"])
     if kind == "hold":
         reason = args.get("reason", "manual")
         if status not in _HOLDABLE:
@@ -137,29 +177,34 @@ def _act(
     raise RuntimeError(f"no way to apply {kind}")  # read_rule_set refuses the rest
 
 
-def apply_firing(
+def apply_firings(
     conn: Connection,
-    order_id: str,
-    firing: Firing,
+    order: Mapping[Any, Any],
+    fired: Sequence[Firing],
     version: int,
     trigger: str,
     gateways: Gateways,
-) -> list[str]:
-    """Apply one rule's actions and record the firing on the timeline; returns what it did."""
-    data = {"rule": firing.rule, "version": version}
-    why = f"rule {firing.rule!r}, version {version}"
-    did = [_act(conn, order_id, a, why, data, gateways) for a in firing.actions]
-    orders.add_entry(
-        conn,
-        order_id,
-        "automation.fired",
-        f"Automation rule {firing.rule!r} (version {version}) fired on {trigger}: "
-        + "; ".join(did)
-        + ".",
-        {**data, "index": firing.index, "trigger": trigger, "actions": did},
-        ACTOR,
-    )
-    return did
+) -> None:
+    """Apply the rules' actions, in order, to the locked ``order`` and record each firing on
+    the timeline (``automation.fired``: what each action did), all in one insert."""
+    order_id = order["id"]
+    tags = _Tags(list(order["tags"] or []))
+    entries = []
+    for firing in fired:
+        data = {"rule": firing.rule, "version": version}
+        why = f"rule {firing.rule!r}, version {version}"
+        did = [_act(conn, order_id, a, why, data, gateways, tags) for a in firing.actions]
+        entries.append(
+            TimelineRow(
+                "automation.fired",
+                f"Automation rule {firing.rule!r} (version {version}) fired on {trigger}: "
+                + "; ".join(did)
+                + ".",
+                {**data, "index": firing.index, "trigger": trigger, "actions": did},
+            )
+        )
+    tags.write(conn, order_id, version)
+    orders.add_timeline(conn, order_id, entries, ACTOR)
 
 
 class Automation:
@@ -196,8 +241,8 @@ class Automation:
                 payload = envelope.payload
                 facts |= {f: payload.get(k) for k, f in _SHIPMENT_FACTS.items()}
             fired = evaluate(rules, trigger, facts)
-            for firing in fired:
-                apply_firing(conn, order_id, firing, version, trigger, self.gateways)
+            if fired:
+                apply_firings(conn, order, fired, version, trigger, self.gateways)
             store.insert_run(conn, envelope.id, order_id, trigger, version, [f.rule for f in fired])
         if fired:
             log.info("automation: %s fired on %s %s", [f.rule for f in fired], trigger, order_id)
