@@ -25,7 +25,7 @@ from podium.automation.events import AutomationEmail, AutomationNotified
 from podium.automation.facts import order_facts
 from podium.automation.model import Action, Firing, RuleSet, evaluate
 from podium.automation.stock import STOCK_EVENT, on_stock_event
-from podium.automation.versions import active_rules
+from podium.automation.versions import active_rules, cached_rules
 from podium.db.database import Database
 from podium.events import Envelope
 from podium.orders import OrderStatus, TimelineRow
@@ -216,6 +216,9 @@ class Automation:
         self.gateways = gateways
 
     def rules(self) -> tuple[int, RuleSet]:
+        hit = cached_rules(self.db.engine)  # no transaction per event while the cache is fresh
+        if hit is not None:
+            return hit
         with self.db.read() as conn:
             return active_rules(conn)
 
