@@ -70,7 +70,9 @@ class _Tags:
     """The tag changes of one event's firings, gathered and written once at the end (one
     order row update and one ``order.tagged`` entry however many rules tag the order)."""
 
+    order: Mapping[Any, Any]  # the locked row as the event found it
     current: list[str]
+    moved: bool = False  # another action changed the order row since
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
@@ -97,7 +99,8 @@ class _Tags:
         if not self.added and not self.removed:
             return
         said = ", ".join(repr(r) for r in self.rules)
-        order = orders.locked_order(conn, order_id)  # fresh: an action may have changed it
+        # Read again only when another action changed the row since it was locked.
+        order = orders.locked_order(conn, order_id) if self.moved else self.order
         data = {"rules": self.rules, "version": version}
         why = f"rule{'s' if len(self.rules) > 1 else ''} {said}, version {version}"
         orders.change_tags(conn, order, self.added, self.removed, ACTOR, why=why, data=data)
@@ -118,6 +121,7 @@ def _act(
         tag = args["tag"]
         changed = tags.change(kind, tag, data["rule"])
         return f"{kind} {tag}" if changed else f"{kind} {tag}: no change"
+    tags.moved = True
     order = orders.locked_order(conn, order_id)
     status = OrderStatus(order["status"])
     if kind == "hold":
@@ -188,7 +192,7 @@ def apply_firings(
     """Apply the rules' actions, in order, to the locked ``order`` and record each firing on
     the timeline (``automation.fired``: what each action did), all in one insert."""
     order_id = order["id"]
-    tags = _Tags(list(order["tags"] or []))
+    tags = _Tags(order, list(order["tags"] or []))
     entries = []
     for firing in fired:
         data = {"rule": firing.rule, "version": version}
