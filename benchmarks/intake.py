@@ -96,6 +96,7 @@ class Params:
     lines: int
     pg_admin_url: str
     output: Path
+    automation_rules: tuple[int, ...] = (0,)
 
 
 def _int_list(raw: str, name: str) -> tuple[int, ...]:
@@ -153,6 +154,12 @@ def parse_args(argv: list[str] | None = None) -> Params:
     p.add_argument("--lines", type=int, default=3, help="lines per order")
     p.add_argument("--pg-admin-url", default=DEFAULT_PG_ADMIN_URL)
     p.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
+    p.add_argument(
+        "--automation-rules",
+        default="0",
+        help="enabled order.placed automation rules saved before the run (benchmarks/rules.py's "
+        "mix; each adds a tag when it fires); a list 0,100 runs each (default 0)",
+    )
     a = p.parse_args(argv)
     engines = tuple(e.strip() for e in a.engines.split(",") if e.strip())
     for e in engines:
@@ -179,7 +186,19 @@ def parse_args(argv: list[str] | None = None) -> Params:
         lines=a.lines,
         pg_admin_url=a.pg_admin_url,
         output=a.output,
+        automation_rules=_rule_counts(a.automation_rules),
     )
+
+
+def _rule_counts(raw: str) -> tuple[int, ...]:
+    """``--automation-rules``: 0 is allowed (no rules), unlike the other lists."""
+    try:
+        counts = tuple(int(v) for v in raw.split(",") if v.strip())
+    except ValueError:
+        raise SystemExit(f"--automation-rules: not a list of numbers: {raw!r}") from None
+    if not counts or any(not 0 <= c <= 200 for c in counts):
+        raise SystemExit("--automation-rules takes numbers from 0 to 200")
+    return counts
 
 
 # --------------------------------------------------------------------------- databases
@@ -477,6 +496,32 @@ def seed(base: str, key: str, p: Params) -> float:
     return time.monotonic() - started
 
 
+def save_rules(base: str, key: str, count: int) -> None:
+    """``count`` enabled order.placed rules of benchmarks/rules.py's mix, saved as the API does."""
+    from rules import rule  # benchmarks/rules.py, beside this file
+
+    headers = {"Authorization": f"Bearer {key}"}
+    body = {"rules": [rule(i) for i in range(count)]}
+    r = httpx.put(f"{base}{API}/automation/rules", json=body, headers=headers, timeout=60.0)
+    if r.status_code != 200:
+        raise RuntimeError(f"PUT /automation/rules -> {r.status_code}: {r.text[:500]}")
+
+
+def drain_relay(base: str, key: str, limit: float = 300.0) -> tuple[int, float]:
+    """(events pending when called, seconds until none are) — bounded by ``limit``."""
+    headers = {"Authorization": f"Bearer {key}"}
+    started = time.monotonic()
+    backlog: int | None = None
+    with httpx.Client(base_url=base + API, headers=headers, timeout=60.0) as c:
+        while True:
+            counts = c.get("/events", params={"limit": 1}).json().get("counts") or {}
+            pending = int(counts.get("pending", 0))
+            backlog = pending if backlog is None else backlog
+            if pending == 0 or time.monotonic() - started > limit:
+                return backlog, round(time.monotonic() - started, 2)
+            time.sleep(0.2)
+
+
 # --------------------------------------------------------------------------- wrk
 
 
@@ -526,6 +571,11 @@ class CaseResult:
     engine: str
     workers: int
     connections: int
+    automation_rules: int = 0
+    # after wrk stops: how long the relay took to finish the events the run left pending
+    # (automation rules run there), and how many were pending when wrk stopped
+    relay_backlog: int | None = None
+    relay_drain_seconds: float | None = None
     wrk_threads: int = 0
     seconds: float = 0.0
     seed_seconds: float = 0.0
@@ -555,9 +605,14 @@ class CaseResult:
     wrk_output: list[str] = field(default_factory=list)
 
 
-def run_case(engine: str, workers: int, connections: int, p: Params) -> CaseResult:
-    result = CaseResult(engine=engine, workers=workers, connections=connections)
-    console.rule(f"[bold]{engine}[/bold]: workers={workers}, connections={connections}")
+def run_case(engine: str, workers: int, connections: int, p: Params, rules: int = 0) -> CaseResult:
+    result = CaseResult(
+        engine=engine, workers=workers, connections=connections, automation_rules=rules
+    )
+    console.rule(
+        f"[bold]{engine}[/bold]: workers={workers}, connections={connections}, "
+        f"automation rules={rules}"
+    )
     try:
         with fresh_database(engine, p.pg_admin_url) as url:
             server = Server(url, workers)
@@ -591,6 +646,9 @@ def _measure(server: Server, r: CaseResult, p: Params) -> None:
     )
     r.seed_seconds = round(seed(server.base, key, p), 2)
     console.print(f"seeded in {r.seed_seconds} s")
+    if r.automation_rules:
+        save_rules(server.base, key, r.automation_rules)
+        console.print(f"{r.automation_rules} enabled automation rules saved")
     if p.warmup:
         warm = run_wrk(server.base, key, p, seconds=p.warmup, connections=r.connections, tag="w")
         r.warmup_created = int(warm.get("created", 0))
@@ -607,6 +665,7 @@ def _measure(server: Server, r: CaseResult, p: Params) -> None:
     w = run_wrk(server.base, key, p, seconds=p.seconds, connections=r.connections, tag="m")
     after = cpu_snapshot(server.pid, database)
     r.cpu_cores = cpu_used(before, after)
+    r.relay_backlog, r.relay_drain_seconds = drain_relay(server.base, key)
     duration = w["duration_us"] / 1e6
     r.wrk_threads = int(w["threads"])
     r.seconds = round(duration, 3)
@@ -720,19 +779,21 @@ def _git_modified() -> list[str]:
 
 def print_table(results: list[CaseResult]) -> None:
     table = Table(title="POST /api/v1/orders (podium serve + wrk)")
-    for name in ("engine", "workers", "conns", "orders/s", "p50 ms", "p95 ms", "p99 ms"):
+    for name in ("engine", "workers", "conns", "rules", "orders/s", "p50 ms", "p95 ms", "p99 ms"):
         table.add_column(name, justify="left" if name == "engine" else "right")
     for name in ("errors", "non-2xx", "doctor ok", "SQL count", "cores srv/pg/wrk/other"):
         table.add_column(name, justify="right")
+    table.add_column("relay backlog / drain s", justify="right")
     for r in results:
         if r.failure:
-            table.add_row(r.engine, str(r.workers), str(r.connections), "failed", "", "", "")
+            table.add_row(r.engine, str(r.workers), str(r.connections), "", "failed", "", "", "")
             continue
         cpu = r.cpu_cores
         table.add_row(
             r.engine,
             str(r.workers),
             str(r.connections),
+            str(r.automation_rules),
             f"{r.orders_per_s:.1f}",
             f"{r.latency_ms['p50']:.1f}",
             f"{r.latency_ms['p95']:.1f}",
@@ -742,6 +803,7 @@ def print_table(results: list[CaseResult]) -> None:
             "yes" if r.doctor_ok else "NO",
             f"{r.sql_orders}{'' if r.sql_count_ok else ' (!)'}",
             "/".join(f"{cpu.get(k, 0):.1f}" for k in ("server", "postgres", "wrk", "other")),
+            f"{r.relay_backlog} / {r.relay_drain_seconds}",
         )
     console.print(table)
     for r in results:
@@ -778,6 +840,7 @@ def write_json(
             "warehouses": p.warehouses,
             "lines_per_order": p.lines,
             "stock_per_sku_and_warehouse": 100_000,
+            "automation_rules": list(p.automation_rules),
         },
         "target": {"engine": "postgres", "orders_per_s": 300, "p99_ms_below": 100},
         "results": [asdict(r) for r in results],
@@ -813,9 +876,15 @@ def main(argv: list[str] | None = None) -> int:
     )
     host = machine()  # before the runs: the commit and work tree that were measured
     results: list[CaseResult] = []
-    cases = [(e, w, c) for e in p.engines for w in p.workers[e] for c in p.connections]
-    for engine, workers, connections in cases:
-        results.append(run_case(engine, workers, connections, p))
+    cases = [
+        (e, w, c, n)
+        for e in p.engines
+        for w in p.workers[e]
+        for c in p.connections
+        for n in p.automation_rules
+    ]
+    for engine, workers, connections, rules in cases:
+        results.append(run_case(engine, workers, connections, p, rules))
         write_json(p.output, p, results, started, host)  # keep what we have if a later case hangs
     print_table(results)
     console.print(f"results: {p.output}")

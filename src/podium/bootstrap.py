@@ -114,6 +114,8 @@ AUTOMATION_EVENTS: tuple[type[Event], ...] = (
     payments_events.PaymentRecorded,
     payments_events.PaymentDisputed,
     returns_events.ReturnReceived,
+    automation_events.ShipmentLate,
+    inventory_events.InventoryChanged,
 )
 
 # Every capability's events module. Importing them registers their classes in the event
@@ -176,7 +178,9 @@ def bootstrap(
     shopper = Shopper(db, settings.secret_key, settings.shopper_url)
     emailer = Emailer(db, Mailer(settings), Renderer(settings.templates_dir), shopper)
     if emailer.mailer.enabled:
-        registry.subscribe("customer-email", emailer.on_event, EMAIL_EVENTS)
+        registry.subscribe(
+            "customer-email", emailer.on_event, [*EMAIL_EVENTS, automation_events.AutomationEmail]
+        )
     webhooks = Deliverer(db, settings)
     registry.subscribe_batch("webhooks", enqueue_deliveries(db, webhooks.notify))
     registry.subscribe("channel-fulfilment", on_shipment_shipped(db, connectors), [ShipmentShipped])

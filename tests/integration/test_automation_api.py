@@ -87,7 +87,7 @@ def test_each_kind_of_fault_names_its_field(api: Api) -> None:
             {**VIP, "when": {"field": "customer.email", "op": "matches", "value": "(a+)+$"}},
             "rules.0.when.value",
         ),
-        ({**VIP, "then": [{"action": "route_to", "warehouse": "EAST"}]}, "rules.0.then.0.action"),
+        ({**VIP, "then": [{"action": "route_to", "warehouse": ""}]}, "rules.0.then.0.warehouse"),
         ({**VIP, "enabled": "yes"}, "rules.0.enabled"),
     ]
     for rule, field in cases:
@@ -238,3 +238,28 @@ def test_a_first_order_rule_sees_how_many_orders_the_customer_has(api: Api, podi
     drain(podium)
     assert api.ok("get", f"/orders/{first['id']}")["tags"] == ["first-order"]
     assert api.ok("get", f"/orders/{second['id']}")["tags"] == []
+
+
+def test_the_tags_of_every_rule_that_fired_are_written_once(api: Api, podium: Podium) -> None:
+    seed_store(api, {("TEE", "EAST"): 20})
+    rules = [
+        _rule("a", None, {"action": "add_tag", "tag": "one"}, {"action": "add_tag", "tag": "two"}),
+        _rule("b", None, {"action": "add_tag", "tag": "three"}),
+        _rule("c", {"field": "tags", "op": "contains", "value": "three"}, REMOVE_TWO),
+    ]
+    api.client.put("/api/v1/automation/rules", json={"rules": rules}, headers=api.headers())
+    order = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="tags"))
+    drain(podium)
+    assert api.ok("get", f"/orders/{order['id']}")["tags"] == ["one", "three"]
+    (tagged,) = _timeline(api, order["id"], "order.tagged")
+    assert (tagged["data"]["added"], tagged["data"]["removed"]) == (["one", "three"], [])
+    assert tagged["data"]["rules"] == ["a", "b", "c"]
+    fired = _timeline(api, order["id"], "automation.fired")
+    assert [e["data"]["actions"] for e in fired] == [
+        ["add_tag one", "add_tag two"],
+        ["add_tag three"],
+        ["remove_tag two"],
+    ]
+
+
+REMOVE_TWO = {"action": "remove_tag", "tag": "two"}

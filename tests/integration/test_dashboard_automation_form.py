@@ -134,6 +134,22 @@ def test_the_forms_own_fields_posted_back_save_the_same_rule_set(
     assert saved["version"] == 2 and saved["rule_set"] == RULES
 
 
+def test_saving_from_the_form_keeps_the_stock_thresholds_it_does_not_show(
+    app: FastAPI, podium: Podium, api: Api
+) -> None:
+    thresholds = {"default": 4, "skus": {"TEE": 9}}
+    body = {**RULES, "stock_thresholds": thresholds}
+    put = api.client.put("/api/v1/automation/rules", json=body, headers=api.headers())
+    assert put.status_code == 200, put.text
+    admin = sign_in(app, podium, "admin")
+    page = admin.get(PATH).text
+    assert 'value="route_to"' in page and 'value="exclude_warehouse"' in page
+    form = _editor(page)
+    assert admin.post(PATH, {**form.fields, "note": "same"}).status_code == 303
+    saved = api.ok("get", "/automation/rules")
+    assert saved["version"] == 2 and saved["rule_set"] == body
+
+
 def test_a_rule_built_in_the_form_is_dry_run_then_saved_as_a_new_version(
     app: FastAPI, podium: Podium, api: Api
 ) -> None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from risk_support import risky_order_body as _fraudy
+from typer.testing import CliRunner
 
 from podium.bootstrap import Podium
+from podium.cli import app as cli
 from support import Api, order_body, seed_store
 
 
@@ -175,3 +178,45 @@ def test_automation_rules_read_the_risk_and_the_billing_address(api: Api, podium
     assert "risky-abroad" in api.ok("get", f"/orders/{risky['id']}")["tags"]
     assert "risky-abroad" not in api.ok("get", f"/orders/{quiet['id']}")["tags"]
     assert "automation.fired" in _types(api, risky["id"])
+
+
+def test_releasing_a_risk_hold_the_generic_way_records_the_approval(api: Api) -> None:
+    seed_store(api, {("TV", "WEST"): 5}, skus=["TV"])
+    order = api.ok("post", "/orders", _fraudy())
+    released = api.ok("post", f"/orders/{order['id']}/release", {})
+    assert (released["status"], released["holds"]) == ("ready", [])
+    items = api.ok("get", f"/orders/{order['id']}/timeline")["items"]
+    (approved,) = [e for e in items if e["type"] == "order.risk_approved"]
+    assert approved["data"] == {
+        "decision": "approved",
+        "note": "hold released",
+        "score": order["risk"]["score"],
+    }
+    assert "order.hold_released" in [e["type"] for e in items]
+
+
+def test_releasing_another_hold_records_no_risk_decision(api: Api) -> None:
+    seed_store(api, {("TEE", "WEST"): 5})
+    order = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="plain"))
+    api.ok("post", f"/orders/{order['id']}/hold", {"reason": "manual", "note": "wait"})
+    api.ok("post", f"/orders/{order['id']}/release", {})
+    assert "order.risk_approved" not in _types(api, order["id"])
+
+
+def test_the_cli_shows_the_risk_and_releases_the_hold_as_an_approval(
+    api: Api, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seed_store(api, {("TV", "WEST"): 5}, skus=["TV"])
+    order = api.ok("post", "/orders", _fraudy())
+    monkeypatch.setenv("PODIUM_DATABASE_URL", database_url)
+    shown = CliRunner().invoke(cli, ["orders", "show", order["number"]])
+    assert shown.exit_code == 0, shown.output
+    risk = order["risk"]
+    assert f"risk: {risk['score']}/100 high" in shown.output
+    for signal in risk["signals"]:
+        assert f"+{signal['points']} {signal['code']}" in shown.output
+    assert "(risk)" in shown.output  # the hold
+    done = CliRunner().invoke(cli, ["orders", "release", order["number"]])
+    assert done.exit_code == 0, done.output
+    assert f"{order['number']} is ready." in done.output
+    assert "order.risk_approved" in _types(api, order["id"])

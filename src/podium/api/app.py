@@ -41,6 +41,7 @@ from podium.api.routers import return_labels as return_labels_router
 from podium.api.routers import returns as returns_router
 from podium.api.routers import risk as risk_router
 from podium.api.routers import routing as routing_router
+from podium.automation import LateShipments
 from podium.bootstrap import Podium
 from podium.web.app import install_dashboard
 
@@ -61,13 +62,16 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
         threading.Thread(
             target=podium.geocoder.preload, name="geocoder-preload", daemon=True
         ).start()
+        late = LateShipments(podium.db)
         if run_relay:
             podium.relay.start()
             podium.webhooks.start()
+            late.start()
         try:
             yield
         finally:
             if run_relay:
+                late.stop()
                 podium.relay.stop()
                 podium.webhooks.stop()
             if metrics.multiprocess_dir() is not None:  # its live gauges leave the sums

@@ -1,6 +1,7 @@
 """Automation rules (issue 15): versioned rule sets of conditions over an order's facts and
-the actions they take (tag, hold, release, priority, service level, notify, cancel), applied
-by a relay subscriber and tried without writing by a dry run."""
+the actions they take (tag, hold, release, priority, service level, route, notify, cancel),
+applied by a relay subscriber and tried without writing by a dry run; the late-shipment check
+and low-stock crossings feed the shipment.late and stock.low triggers."""
 
 from podium.automation.apply import (
     ACTOR,
@@ -13,13 +14,19 @@ from podium.automation.conditions import (
     ops_of,
 )
 from podium.automation.events import (
+    AutomationEmail,
     AutomationNotified,
+    ShipmentLate,
+    StockNotified,
+)
+from podium.automation.late import (
+    LateShipments,
+    check_late,
 )
 from podium.automation.model import (
     ACTIONS,
     ARGUMENT_CHOICES,
     HOLD_REASONS,
-    NOT_YET_ACTIONS,
     SERVICE_LEVELS,
     TRIGGERS,
     WHOLE_NUMBER_ARGUMENTS,
@@ -46,7 +53,6 @@ __all__ = [
     "ARGUMENT_CHOICES",
     "FIELDS",
     "HOLD_REASONS",
-    "NOT_YET_ACTIONS",
     "OPS",
     "SERVICE_LEVELS",
     "TRIGGERS",
@@ -54,11 +60,16 @@ __all__ = [
     "WHOLE_NUMBER_ARGUMENTS",
     "WIRED_TRIGGERS",
     "Automation",
+    "AutomationEmail",
     "AutomationNotified",
     "DryRunIn",
     "DryRunReport",
+    "LateShipments",
     "RuleSetIn",
     "RuleSetVersion",
+    "ShipmentLate",
+    "StockNotified",
+    "check_late",
     "dry_run",
     "get_rules",
     "ops_of",

@@ -30,6 +30,8 @@ from typing import Any
 __all__ = [
     "FIELDS",
     "OPS",
+    "SHIPMENT_FIELDS",
+    "STOCK_FIELDS",
     "All",
     "AnyOf",
     "Condition",
@@ -61,6 +63,22 @@ FIELDS: dict[str, str] = {
     "lines.quantity": NUMBERS,
     "risk.score": NUMBER,
     "risk.level": TEXT,
+}
+# What a ``stock.low`` rule sees: one SKU at one warehouse, no order.
+STOCK_FIELDS: dict[str, str] = {
+    "sku": TEXT,
+    "warehouse": TEXT,
+    "available": NUMBER,
+    "on_hand": NUMBER,
+    "reserved": NUMBER,
+    "threshold": NUMBER,
+}
+# What a ``shipment.late`` rule sees besides the order's facts: the late shipment.
+SHIPMENT_FIELDS: dict[str, str] = {
+    "shipment.warehouse": TEXT,
+    "shipment.carrier": TEXT,
+    "shipment.status": TEXT,
+    "shipment.days_late": NUMBER,
 }
 OPS = ("==", "!=", ">", ">=", "<", "<=", "in", "not_in", "contains", "starts_with", "matches")
 _ORDERED = {"==", "!=", ">", ">=", "<", "<=", "in", "not_in"}
@@ -195,14 +213,14 @@ def _scalar(kind: str, op: str, raw: Any, path: str) -> Any:
     return raw if op in (">", ">=", "<", "<=") else raw.casefold()
 
 
-def _test(raw: Mapping[str, Any], path: str) -> Test:
+def _test(raw: Mapping[str, Any], path: str, fields: Mapping[str, str]) -> Test:
     extra = set(raw) - {"field", "op", "value"}
     if extra:
         raise Invalid(f"{path}.{sorted(extra)[0]}", "a test has only field, op and value")
     field, op = raw.get("field"), raw.get("op")
-    if field not in FIELDS:
-        raise Invalid(f"{path}.field", f"unknown field {field!r}; one of {', '.join(FIELDS)}")
-    kind = FIELDS[field]
+    if not isinstance(field, str) or field not in fields:
+        raise Invalid(f"{path}.field", f"unknown field {field!r}; one of {', '.join(fields)}")
+    kind = fields[field]
     if op not in _OPS_OF[kind]:
         allowed = " ".join(o for o in OPS if o in _OPS_OF[kind])
         raise Invalid(f"{path}.op", f"{field} takes the ops {allowed}")
@@ -213,13 +231,16 @@ def _test(raw: Mapping[str, Any], path: str) -> Test:
         if not isinstance(value, list) or not 0 < len(value) <= 500:
             raise Invalid(f"{path}.value", f"{op} takes a list of 1 to 500 values")
         items = tuple(_scalar(kind, op, v, f"{path}.value.{i}") for i, v in enumerate(value))
-        return Test(field, op, items, _compile(field, op, items))
+        return Test(field, op, items, _compile(field, kind, op, items))
     want = _scalar(kind, op, value, f"{path}.value")
-    return Test(field, op, want, _compile(field, op, want))
+    return Test(field, op, want, _compile(field, kind, op, want))
 
 
-def read_condition(raw: Any, path: str = "when", depth: int = 0) -> Condition:
-    """The condition tree ``raw`` (JSON) read and checked; ``Invalid`` names the path."""
+def read_condition(
+    raw: Any, path: str = "when", depth: int = 0, fields: Mapping[str, str] = FIELDS
+) -> Condition:
+    """The condition tree ``raw`` (JSON) read and checked; ``Invalid`` names the path.
+    ``fields``: the fields it may test (an order's, by default) and their kinds."""
     if depth > MAX_DEPTH:
         raise Invalid(path, f"conditions nest at most {MAX_DEPTH} deep")
     if not isinstance(raw, Mapping):
@@ -232,16 +253,17 @@ def read_condition(raw: Any, path: str = "when", depth: int = 0) -> Condition:
             if not isinstance(parts, list) or not 0 < len(parts) <= 100:
                 raise Invalid(f"{path}.{key}", f"{key} takes a list of 1 to 100 conditions")
             read = tuple(
-                read_condition(p, f"{path}.{key}.{i}", depth + 1) for i, p in enumerate(parts)
+                read_condition(p, f"{path}.{key}.{i}", depth + 1, fields)
+                for i, p in enumerate(parts)
             )
             checks = tuple(p.check for p in read)
             return All(read, _all(checks)) if key == "all" else AnyOf(read, _any(checks))
     if "not" in raw:
         if len(raw) != 1:
             raise Invalid(path, "not stands alone in its object")
-        part = read_condition(raw["not"], f"{path}.not", depth + 1)
+        part = read_condition(raw["not"], f"{path}.not", depth + 1, fields)
         return Not(part, lambda facts: not part.check(facts))
-    return _test(raw, path)
+    return _test(raw, path, fields)
 
 
 # Each condition is compiled once, when the rule set is read, into a closure over the facts:
@@ -279,8 +301,7 @@ def _predicate(kind: str, op: str, want: Any) -> Callable[[Any], bool]:
     return lambda h: compare(h, want)
 
 
-def _compile(name: str, op: str, value: Any) -> Check:
-    kind = FIELDS[name]
+def _compile(name: str, kind: str, op: str, value: Any) -> Check:
     listed = kind in (TEXTS, NUMBERS)
     if listed and op == "contains":
 

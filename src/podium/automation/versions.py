@@ -10,7 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
-from sqlalchemy import Connection
+from sqlalchemy import Connection, Engine
 
 from podium.automation.conditions import Invalid
 from podium.automation.model import MAX_RULES, RuleSet, read_rule_set
@@ -24,6 +24,7 @@ __all__ = [
     "RuleSetIn",
     "RuleSetVersion",
     "active_rules",
+    "cached_rules",
     "checked",
     "get_rules",
     "rollback",
@@ -62,6 +63,7 @@ class RuleSetIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [_EXAMPLE]})
 
     rules: list[dict[str, Any]] = Field(default_factory=list, max_length=MAX_RULES)
+    stock_thresholds: dict[str, Any] | None = None
 
 
 class RuleSetVersion(BaseModel):
@@ -105,6 +107,11 @@ RULES: Versions[RuleSet] = Versions(
 def active_rules(conn: Connection) -> tuple[int, RuleSet]:
     """The active rule set and its version (cached briefly per process)."""
     return RULES.active(conn)
+
+
+def cached_rules(engine: Engine) -> tuple[int, RuleSet] | None:
+    """The active rule set while this process's cached copy is fresh, else None."""
+    return RULES.cached(engine)
 
 
 def _view(row: dict[str, Any] | None, latest: int) -> RuleSetVersion:

@@ -106,3 +106,15 @@ def rules_test(
         out.print(f"[bold]{rule.name}[/bold]{off}: fires on {rule.fired}", highlight=False)
         for o in rule.orders:
             out.print(f"  {o.number}  {'; '.join(o.actions)}", highlight=False, soft_wrap=True)
+
+
+@automation_app.command("late-check")
+@with_podium
+def late_check(podium: Podium) -> None:
+    """Announce shipments newly past their promised delivery date (`shipment.late`, once each).
+
+    `podium serve` and `podium worker` run this every 5 minutes; this runs it now (or from
+    cron, where no such process runs)."""
+    found = automation.check_late(podium.db)
+    podium.relay.run_once()  # the rules hear them now, not at the next relay pass
+    out.print(f"{found} shipment(s) newly late.")

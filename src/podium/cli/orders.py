@@ -1,15 +1,15 @@
 """``podium orders …``: find orders as the API and the dashboard do (filters, ``q``, number),
-and cancel one as they do (unshipped units only, what was paid for them refunded by the
-payment policy)."""
+show one (with its risk), release its holds, and cancel one as they do (unshipped units only,
+what was paid for them refunded by the payment policy)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from podium.cli.common import out, with_podium
-from podium.orders import QueueQuery, TagsIn, get_order, tag_order
+from podium.orders import QueueQuery, TagsIn, get_order, release_order, tag_order
 from podium.orders import list_orders as listing
 from podium.returns import cancel_order
 
@@ -58,12 +58,19 @@ def show(
     podium: Podium,
     order: str = typer.Argument(..., help="An order id (ord_…) or number (PD-100001)."),
 ) -> None:
-    """One order: status, lines and shipments."""
+    """One order: status, risk, holds, tags, lines and shipments."""
     view = get_order(podium.db, order)
     out.print(
         f"[bold]{view.number}[/bold] {view.id}: {view.status}, {view.currency} {view.total}",
         highlight=False,
     )
+    for line in _risk_lines(view.risk):
+        out.print(line, highlight=False, soft_wrap=True, markup=False)
+    for h in view.holds:
+        note = f": {h.note}" if h.note else ""
+        out.print(f"  hold {h.id} ({h.reason}){note}", highlight=False, markup=False)
+    if view.tags:
+        out.print(f"  tags: {', '.join(view.tags)}", highlight=False, markup=False)
     for ln in view.lines:
         out.print(f"  {ln.quantity} × {ln.sku}", highlight=False)
     for s in view.shipments:
@@ -79,6 +86,35 @@ def tracking_link(
     """The shopper's order status page (the link in every customer e-mail), alone on a line."""
     view = get_order(podium.db, order)
     out.print(podium.shopper.tracking_url(view.id), highlight=False, soft_wrap=True)
+
+
+def _risk_lines(risk: dict[str, Any] | None) -> list[str]:
+    """``risk: 85/100 high`` and one line per signal (points, code, detail)."""
+    if risk is None:
+        return ["  risk: not assessed"]
+    lines = [f"  risk: {risk.get('score')}/100 {risk.get('level')}"]
+    for signal in risk.get("signals") or []:
+        detail = f" — {signal['detail']}" if signal.get("detail") else ""
+        lines.append(f"    +{signal.get('points')} {signal.get('code')}{detail}")
+    return lines
+
+
+@orders_app.command("release")
+@with_podium
+def release(
+    podium: Podium,
+    order: str = typer.Argument(..., help="An order id (ord_…) or number (PD-100001)."),
+    hold: str = typer.Option(None, "--hold", help="Only this hold (default: every open one)."),
+) -> None:
+    """Release an order's holds (as POST /orders/{id}/release); releasing a risk hold is the
+    reviewer's approval, on the timeline as such."""
+    found = get_order(podium.db, order)
+    view = release_order(podium.db, found.id, "cli", allocator=podium.allocator, hold_id=hold)
+    still = ", ".join(h.reason for h in view.holds)
+    out.print(
+        f"{view.number} is {view.status}" + (f" (still held: {still})." if still else "."),
+        highlight=False,
+    )
 
 
 @orders_app.command("cancel")

@@ -16,6 +16,7 @@ from sqlalchemy.engine import make_url
 
 from podium import logs, metrics
 from podium.access import count_keys, create_key
+from podium.automation import LateShipments
 from podium.cli.common import (
     DATABASE_HELP,
     FIRST_ADMIN_EMAIL,
@@ -133,8 +134,11 @@ def worker() -> None:
         instrument_pool(podium.db.engine, podium.settings.db_pool_size)
         out.print("Relay running; Ctrl-C stops it.")
         podium.webhooks.start()
+        late = LateShipments(podium.db)
+        late.start()
         with suppress(KeyboardInterrupt):
             podium.relay.run_forever()
+        late.stop()
     if metrics.multiprocess_dir() is not None:  # an API process on this machine sums its files
         from prometheus_client import multiprocess
 

@@ -94,6 +94,14 @@ class Versions(Generic[T]):
             self._cache[conn.engine] = (now + self.ttl, *found)
         return found
 
+    def cached(self, engine: Engine) -> tuple[int, T] | None:
+        """The active document while its cache entry is fresh, without a connection (a
+        subscriber that hears every event asks this first); None when it must be read."""
+        hit = self._cache.get(engine)
+        if hit is not None and hit[0] > time.monotonic():
+            return hit[1], hit[2]
+        return None
+
     def forget(self, engine: Engine) -> None:
         with self._lock:
             self._cache.pop(engine, None)

@@ -48,7 +48,18 @@ __all__ = [
 Key = tuple[str, str]
 
 
-def _changed(level: Level, kinds: Iterable[str] = ()) -> InventoryChanged:
+def _changed(
+    level: Level, kinds: Iterable[str] = (), on_hand: int = 0, reserved: int = 0, safety: int = 0
+) -> InventoryChanged:
+    """The event for ``level``; ``on_hand``/``reserved``/``safety`` are what just changed
+    (deltas), so the event can say what was available before."""
+    before = Level(
+        level.sku,
+        level.warehouse,
+        level.on_hand - on_hand,
+        level.reserved - reserved,
+        level.safety_stock - safety,
+    )
     return InventoryChanged(
         sku=level.sku,
         warehouse=level.warehouse,
@@ -56,6 +67,7 @@ def _changed(level: Level, kinds: Iterable[str] = ()) -> InventoryChanged:
         reserved=level.reserved,
         available=level.available,
         movements=sorted(set(kinds)),
+        previous_available=before.available,
     )
 
 
@@ -70,8 +82,12 @@ def apply(
     """
     ordered = sorted(moves, key=lambda m: (m.sku, m.warehouse))
     kinds: dict[Key, set[str]] = {}
+    deltas: dict[Key, list[int]] = {}
     for m in ordered:
         kinds.setdefault((m.sku, m.warehouse), set()).add(m.kind.value)
+        delta = deltas.setdefault((m.sku, m.warehouse), [0, 0])
+        delta[0] += m.on_hand_delta
+        delta[1] += m.reserved_delta
     at_once = None
     if rows_locked and len(kinds) == len(ordered) > 1:
         at_once = store.apply_movements_at_once(conn, ordered)  # None: engine can't
@@ -88,7 +104,7 @@ def apply(
         if missing:
             raise _refused(missing[0])
     store.insert_movements(conn, moves, actor)
-    events.emit(conn, [_changed(level, kinds[key]) for key, level in after.items()])
+    events.emit(conn, [_changed(level, kinds[key], *deltas[key]) for key, level in after.items()])
     return after
 
 
@@ -202,10 +218,12 @@ def set_safety_stock(db: Database, sku: str, warehouse: str, safety: int) -> Loc
     with db.write() as conn:
         _require(conn, sku, [("warehouse", warehouse)])
         store.ensure_levels(conn, [(sku, warehouse)])
+        was = store.levels(conn, [sku], [warehouse], lock=True)[(sku, warehouse)]
         level = store.set_safety_stock(conn, sku, warehouse, safety)
         if level is None:
             raise RuntimeError(f"no stock level for {sku} at {warehouse}")
-        events.emit(conn, [_changed(level, ["safety_stock"])])
+        change = level.safety_stock - was.safety_stock
+        events.emit(conn, [_changed(level, ["safety_stock"], safety=change)])
     return _location(level)
 
 

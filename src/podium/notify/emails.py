@@ -1,9 +1,10 @@
 """Customer e-mails: the relay subscriber that sends them, previews, test sends, the record.
 
-Sent at most once per (event, template): the ``notifications`` table is checked before sending
-and written after, with a ``notification.sent`` entry on the order's timeline in the same
-transaction. (The relay is at-least-once; only a crash between the SMTP hand-off and that
-commit can repeat an e-mail.)
+Also sends the e-mail an automation rule's ``notify`` asks for (``automation.email``: its
+template, to the customer or a given address). Sent at most once per (event, template): the
+``notifications`` table is checked before sending and written after, with a
+``notification.sent`` entry on the order's timeline in the same transaction. (The relay is
+at-least-once; only a crash between the SMTP hand-off and that commit can repeat an e-mail.)
 """
 
 from __future__ import annotations
@@ -37,6 +38,9 @@ log = logging.getLogger("podium.notify")
 ACTOR = "notify"
 _ADDRESS: TypeAdapter[str] = TypeAdapter(Email)
 _EVENT_FOR_TEMPLATE = {v: k for k, v in EMAIL_TEMPLATES.items()}
+# A rule's ``notify`` e-mail (automation.events.AutomationEmail, by wire type: notify and
+# automation are siblings): the payload names the template and the recipient.
+AUTOMATION_EMAIL = "automation.email"
 
 
 class NotificationView(BaseModel):
@@ -195,6 +199,11 @@ class Emailer:
     def on_event(self, envelope: Envelope) -> None:
         """Relay subscriber: send the customer the e-mail this event calls for, once."""
         template = EMAIL_TEMPLATES.get(envelope.type)
+        asked: object = None  # an automation rule's recipient: "customer" or an address
+        if envelope.type == AUTOMATION_EMAIL:
+            template, asked = envelope.payload.get("template"), envelope.payload.get("to")
+            if not isinstance(template, str):
+                return
         order_id = _order_id(envelope)
         if template is None or order_id is None or not self.mailer.enabled:
             return
@@ -206,7 +215,9 @@ class Emailer:
         except NotFound:
             log.warning("event %s: order %s is gone; no e-mail", envelope.id, order_id)
             return
-        to = order.customer.get("email")
+        to = (
+            asked if isinstance(asked, str) and asked != "customer" else order.customer.get("email")
+        )
         if not to:
             return
         data = {"template": template, "event_type": envelope.type, "to": to}

@@ -159,6 +159,7 @@ from podium.orders.tags import (
 from podium.orders.timeline import (
     TimelineRow,
     add_timeline,
+    has_entry,
 )
 from podium.orders.views import (
     order_views,
@@ -223,6 +224,7 @@ __all__ = [
     "get_order",
     "hand_over_order",
     "handed_over_of",
+    "has_entry",
     "held_by_reason",
     "held_order_ids",
     "held_orders_by_reason",

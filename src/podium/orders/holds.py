@@ -20,6 +20,7 @@ from podium.orders import journal
 from podium.orders.events import OrderHeld
 from podium.orders.journal import Batch
 from podium.orders.status import HoldReason, OrderStatus, change_status
+from podium.orders.timeline import TimelineRow
 
 __all__ = [
     "Hold",
@@ -29,6 +30,7 @@ __all__ = [
     "put_on_backorder",
     "put_on_hold",
     "release_holds",
+    "risk_decision",
 ]
 
 
@@ -151,3 +153,14 @@ def held_by_reason(conn: Connection, reason: str, *, limit: int) -> list[tuple[s
 def awaiting_stock(conn: Connection, skus: Sequence[str], *, limit: int) -> list[str]:
     """Orders with an open backorder hold and a line of one of these SKUs, oldest first."""
     return store.awaiting_stock(conn, skus, limit=limit)
+
+
+def risk_decision(decision: str, note: str | None, score: object) -> TimelineRow:
+    """A reviewer's decision on an order held for risk (``order.risk_approved`` /
+    ``order.risk_rejected``), whether taken in the review queue or by releasing the hold."""
+    said = f": {note}" if note else "."
+    return TimelineRow(
+        f"order.risk_{decision}",
+        f"Risk review: {decision}{said}",
+        {"decision": decision, "note": note, "score": score},
+    )

@@ -14,7 +14,7 @@ from podium.orders import journal
 from podium.orders.allocator import Allocator
 from podium.orders.events import STATUS_EVENTS
 from podium.orders.handover import handed_over_of
-from podium.orders.holds import open_holds, put_on_hold, release_holds
+from podium.orders.holds import open_holds, put_on_hold, release_holds, risk_decision
 from podium.orders.model import HoldIn, NoteIn, OrderView, TimelineEntry
 from podium.orders.queue import QueueQuery, order_number, orders_page
 from podium.orders.status import (
@@ -165,6 +165,9 @@ def release_order(
                     {"reasons": reasons},
                 ),
             )
+            if HoldReason.RISK in reasons:  # releasing it is the reviewer's approval
+                score = (order["risk"] or {}).get("score")
+                entries.insert(0, risk_decision("approved", "hold released", score))
         add_timeline(conn, order_id, entries, actor)
         if not open_holds(conn, [order_id]):
             sync_status(conn, order_id, actor, released=True)

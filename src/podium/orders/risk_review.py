@@ -10,11 +10,11 @@ from sqlalchemy import Connection
 from podium.db.database import Database
 from podium.errors import Conflict
 from podium.orders import _store as store
-from podium.orders.holds import Hold, held_by_reason, open_holds
+from podium.orders.holds import Hold, held_by_reason, open_holds, risk_decision
 from podium.orders.lifecycle import get_order, locked_order, release_in_transaction
 from podium.orders.model import OrderView
 from podium.orders.status import HoldReason, OrderStatus
-from podium.orders.timeline import TimelineRow, add_timeline
+from podium.orders.timeline import add_timeline
 from podium.orders.views import order_views
 
 __all__ = ["approve_risk", "reject_risk_in_transaction", "risk_review_queue"]
@@ -32,15 +32,6 @@ def _not_in_review(number: str, order_id: str) -> Conflict:
     )
 
 
-def _decision(decision: str, note: str | None, score: object) -> TimelineRow:
-    said = f": {note}" if note else "."
-    return TimelineRow(
-        f"order.risk_{decision}",
-        f"Risk review: {decision}{said}",
-        {"decision": decision, "note": note, "score": score},
-    )
-
-
 def approve_risk(db: Database, order_id: str, actor: str, note: str | None = None) -> OrderView:
     """Release the order's ``risk`` hold: it carries on when no other hold remains."""
     with db.write() as conn:
@@ -48,7 +39,7 @@ def approve_risk(db: Database, order_id: str, actor: str, note: str | None = Non
         if not _risk_holds(conn, order_id):
             raise _not_in_review(order["number"], order_id)
         score = (order["risk"] or {}).get("score")
-        add_timeline(conn, order_id, [_decision("approved", note, score)], actor)
+        add_timeline(conn, order_id, [risk_decision("approved", note, score)], actor)
         release_in_transaction(conn, order_id, HoldReason.RISK.value, actor)
     return get_order(db, order_id)
 
@@ -63,7 +54,7 @@ def reject_risk_in_transaction(
     if not _risk_holds(conn, order_id):
         raise _not_in_review(order["number"], order_id)
     score = (order["risk"] or {}).get("score")
-    add_timeline(conn, order_id, [_decision("rejected", note, score)], actor)
+    add_timeline(conn, order_id, [risk_decision("rejected", note, score)], actor)
 
 
 def risk_review_queue(db: Database, *, limit: int = 100) -> list[OrderView]:

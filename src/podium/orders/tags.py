@@ -34,9 +34,9 @@ __all__ = [
 
 MAX_TAGS = 50
 MAX_TAG_LENGTH = 64
-# Tags Podium itself sets and reads (the channel, who took the money, how the goods left):
-# nobody adds or removes them by hand or by rule.
-RESERVED_TAG_PREFIXES = ("channel:", "payment:", "handed_over:")
+# Tags Podium itself sets and reads (the channel, who took the money, how the goods left, where
+# an automation rule sent it): nobody adds or removes them by hand or by rule.
+RESERVED_TAG_PREFIXES = ("channel:", "payment:", "handed_over:", "routing:")
 
 
 def _not_reserved(tag: str) -> str:
@@ -76,11 +76,13 @@ def change_tags(
     *,
     why: str | None = None,
     data: dict[str, Any] | None = None,
+    system: bool = False,
 ) -> tuple[list[str], list[str]]:
     """Add and remove tags on ``order`` (its row, locked by the caller) in the caller's
     transaction; returns what was really added and removed. ``why`` and ``data`` say who
-    asked (an automation rule names itself) on the timeline entry."""
-    reserved = [t for t in (*add, *remove) if t.startswith(RESERVED_TAG_PREFIXES)]
+    asked (an automation rule names itself) on the timeline entry; ``system``: Podium itself
+    sets one of its reserved tags (routing's ``routing:only:WH``)."""
+    reserved = [] if system else [t for t in (*add, *remove) if t.startswith(RESERVED_TAG_PREFIXES)]
     if reserved:
         raise ValidationFailed(
             f"Tag {reserved[0]!r} is Podium's own; it is not added or removed by hand.",

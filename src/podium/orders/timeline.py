@@ -17,7 +17,7 @@ from sqlalchemy import Connection
 from podium.db.database import insert_many, utcnow
 from podium.db.tables import order_events
 
-__all__ = ["TimelineRecord", "TimelineRow", "add_timeline", "timeline_rows"]
+__all__ = ["TimelineRecord", "TimelineRow", "add_timeline", "has_entry", "timeline_rows"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,3 +76,12 @@ def timeline_rows(conn: Connection, order_id: str) -> list[TimelineRecord]:
         TimelineRecord(r["at"], r["type"], r["message"], r["data"], r["actor"])
         for r in conn.execute(query).mappings()
     ]
+
+
+def has_entry(conn: Connection, order_id: str, kind: str, key: str, value: Any) -> bool:
+    """Whether the order's timeline has a ``kind`` entry whose data has ``key`` = ``value``
+    (a mark another capability left once, such as a late shipment's)."""
+    query = sa.select(order_events.c.data).where(
+        order_events.c.order_id == order_id, order_events.c.type == kind
+    )
+    return any((d or {}).get(key) == value for d in conn.execute(query).scalars())

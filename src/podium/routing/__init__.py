@@ -21,6 +21,7 @@ from podium.routing.replenish import (
 )
 from podium.routing.reroute import (
     REROUTABLE,
+    constrain_order,
     reject_shipment,
     reroute_shipment,
     reroute_warehouse,
@@ -56,6 +57,7 @@ __all__ = [
     "RuleSet",
     "RuleSetVersion",
     "compare",
+    "constrain_order",
     "fill_backorders",
     "get_rules",
     "hold_queues",

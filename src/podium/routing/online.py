@@ -17,6 +17,7 @@ from podium.db.database import as_utc, utcnow
 from podium.geo import Coordinates
 from podium.orders import Batch, Hold, HoldReason, OrderIntake, put_on_hold
 from podium.routing import service as routing
+from podium.routing.constraints import warehouse_constraint
 from podium.routing.costs import promise_for
 from podium.routing.engine import OrderFacts, route
 from podium.routing.model import Plan
@@ -107,16 +108,23 @@ def plan_order(
     """
     now = utcnow()
     feeds = set(channel.warehouses) if channel.warehouses is not None else None
+    only, never = warehouse_constraint(facts.tags if facts is not None else ())
     locations = [
         loc
         for loc in routing.locations(conn, now, allowed=feeds)
-        if loc.active and loc.code not in exclude
+        if loc.active and loc.code not in exclude and loc.code not in never
     ]
     levels = inventory.levels(conn, demand, [loc.code for loc in locations], lock=True)
     available = {(wh, sku): lv.available for (sku, wh), lv in levels.items()}
     if facts is None:
         facts = OrderFacts(channel=channel.code, placed_at=now)
     version, rules = routing.active_rules(conn)
+    pinned = [loc for loc in locations if loc.code == only]
+    if pinned:  # a rule's route_to: that location when it can ship it all, else as usual
+        plan = route(facts, demand, available, pinned, rules, destination)
+        if not plan.shortages:
+            why = f"{plan.reason}; only {only}, as an automation rule asked"
+            return replace(plan, reason=why, rules_version=version, promised=facts.promised)
     plan = route(facts, demand, available, locations, rules, destination)
     return replace(plan, rules_version=version, promised=facts.promised)
 

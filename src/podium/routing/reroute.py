@@ -9,6 +9,8 @@ Units no location can ship put the order on a backorder hold.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Connection
 
@@ -27,11 +29,23 @@ from podium.orders import (
 )
 from podium.routing.allocation import plan_for, reserve_and_ship, routing_entry
 from podium.routing.backorders import unallocated
+from podium.routing.constraints import NOT, ONLY
 from podium.routing.events import OrderRerouted
 from podium.routing.online import facts_of_order
-from podium.shipments import ShipmentStatus, check_shipment_transition
+from podium.shipments import (
+    OPEN_STATUSES,
+    Shipment,
+    ShipmentStatus,
+    check_shipment_transition,
+)
 
-__all__ = ["REROUTABLE", "reject_shipment", "reroute_shipment", "reroute_warehouse"]
+__all__ = [
+    "REROUTABLE",
+    "constrain_order",
+    "reject_shipment",
+    "reroute_shipment",
+    "reroute_warehouse",
+]
 
 # Shipments the warehouse has not started on may move; picking or later stays.
 REROUTABLE = frozenset({ShipmentStatus.PENDING, ShipmentStatus.RELEASED})
@@ -163,3 +177,70 @@ def reroute_warehouse(db: Database, warehouse: str, why: str, actor: str) -> lis
             _reroute(conn, order_id, shipment_id, why, actor)
         moved.append(order_id)
     return moved
+
+
+def constrain_order(
+    conn: Connection,
+    order_id: str,
+    kind: str,
+    warehouse: str,
+    actor: str,
+    *,
+    why: str,
+    data: dict[str, Any],
+) -> str:
+    """An automation rule's ``route_to`` / ``exclude_warehouse`` on an order the caller locked,
+    in its transaction: leave the constraint on the order (``routing.constraints``) and move
+    its not-yet-started shipments to obey it. Says what happened, for the timeline."""
+    if kind not in ("route_to", "exclude_warehouse"):
+        raise ValueError(f"{kind} is not a routing constraint")
+    found = catalog.warehouse(conn, warehouse)
+    if found is None or not found.active:
+        return f"{kind} {warehouse}: skipped, no active warehouse {warehouse}"
+    order = require_order(conn, order_id)
+    tags = list(order["tags"] or [])
+    if kind == "route_to":
+        add = f"{ONLY}{warehouse}"
+        drop = [t for t in tags if t.startswith(ONLY) and t != add] + [f"{NOT}{warehouse}"]
+    else:
+        add = f"{NOT}{warehouse}"
+        drop = [f"{ONLY}{warehouse}"]
+    orders.change_tags(conn, order, [add], drop, actor, why=why, data=data, system=True)
+    open_ = [
+        s
+        for s in shipments.shipments_for_orders(conn, [order_id])
+        if ShipmentStatus(s.status) in OPEN_STATUSES
+    ]
+    wrong = [s for s in open_ if (s.warehouse != warehouse) == (kind == "route_to")]
+    started = [s.warehouse for s in wrong if ShipmentStatus(s.status) not in REROUTABLE]
+    movable = [s for s in wrong if ShipmentStatus(s.status) in REROUTABLE]
+    said = f"{kind} {warehouse}"
+    if started:
+        said += f" (already being picked at {', '.join(sorted(set(started)))}: stays)"
+    if not movable:
+        return said + (": nothing to move" if not started else "")
+    if kind == "route_to":
+        short = _short_at(conn, warehouse, movable)
+        if short:
+            at = ", ".join(sorted({s.warehouse for s in movable}))
+            return f"{said}: {warehouse} cannot ship {short}; stays at {at}"
+    because = f"automation {kind} {warehouse}: {why}"
+    for s in movable:
+        _reroute(conn, order_id, s.id, because, actor)
+    moved = ", ".join(sorted({s.warehouse for s in movable}))
+    return f"{said}: moved from {moved}"
+
+
+def _short_at(conn: Connection, warehouse: str, movable: Sequence[Shipment]) -> str:
+    """What ``warehouse`` lacks to ship the units of ``movable`` ('' when it has it all)."""
+    demand: dict[str, int] = defaultdict(int)
+    for ln in shipments.lines_for(conn, [s.id for s in movable]):
+        demand[ln.sku] += ln.quantity
+    levels = inventory.levels(conn, demand, [warehouse])
+    lacking = []
+    for sku, wanted in sorted(demand.items()):
+        level = levels.get((sku, warehouse))
+        has = max(level.available, 0) if level is not None else 0
+        if has < wanted:
+            lacking.append(f"{wanted - has} x {sku}")
+    return ", ".join(lacking)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 import sqlalchemy as sa
@@ -21,6 +21,7 @@ __all__ = [
     "lock_shipment",
     "open_allocations",
     "open_shipments_at",
+    "overdue",
     "set_line_quantity",
     "shipment",
     "shipment_lines_for",
@@ -230,6 +231,31 @@ def in_flight(conn: Connection, statuses: Sequence[str], *, limit: int) -> list[
         sa.select(shipments)
         .where(shipments.c.status.in_(statuses), shipments.c.tracking_number.is_not(None))
         .order_by(shipments.c.shipped_at, shipments.c.id)
+        .limit(limit)
+    )
+    return list(conn.execute(query).mappings())
+
+
+def overdue(
+    conn: Connection,
+    statuses: Sequence[str],
+    since: date,
+    before: date,
+    *,
+    after_id: str = "",
+    limit: int,
+) -> list[sa.RowMapping]:
+    """Shipments in ``statuses`` promised from ``since`` up to (not including) ``before``,
+    in id order after ``after_id`` (the late-shipment check's pages)."""
+    query = (
+        sa.select(shipments)
+        .where(
+            shipments.c.status.in_(statuses),
+            shipments.c.promised_by >= since,
+            shipments.c.promised_by < before,
+            shipments.c.id > after_id,
+        )
+        .order_by(shipments.c.id)
         .limit(limit)
     )
     return list(conn.execute(query).mappings())

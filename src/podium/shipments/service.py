@@ -30,6 +30,7 @@ __all__ = [
     "open_page",
     "open_shipments_at",
     "order_ids_at",
+    "overdue",
     "set_line_quantity",
     "shipments_for_orders",
     "shipments_in",
@@ -143,6 +144,20 @@ def shipped_between(
 def in_flight(conn: Connection, statuses: Sequence[str], *, limit: int) -> list[Shipment]:
     """Shipments on their way with a tracking number (for tracking polls), oldest first."""
     return [Shipment.of(r) for r in _store.in_flight(conn, statuses, limit=limit)]
+
+
+def overdue(
+    conn: Connection,
+    statuses: Sequence[str],
+    since: date,
+    before: date,
+    *,
+    after_id: str = "",
+    limit: int,
+) -> list[Shipment]:
+    """Shipments in ``statuses`` promised from ``since`` to before ``before`` (id order)."""
+    rows = _store.overdue(conn, statuses, since, before, after_id=after_id, limit=limit)
+    return [Shipment.of(r) for r in rows]
 
 
 def set_line_quantity(conn: Connection, shipment_id: str, line_no: int, quantity: int) -> None:

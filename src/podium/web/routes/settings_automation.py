@@ -8,6 +8,7 @@ again (htmx swaps the editor in place; without JavaScript the page reloads)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -20,7 +21,6 @@ from podium.automation import (
     ACTIONS,
     ARGUMENT_CHOICES,
     FIELDS,
-    NOT_YET_ACTIONS,
     OPS,
     TRIGGERS,
     DryRunIn,
@@ -94,7 +94,7 @@ def _parse(text: str) -> dict[str, Any]:
 
 def lists() -> dict[str, Any]:
     """What the editor's selects offer, from the automation model (its single source)."""
-    kinds = [a for a in ACTIONS if a not in NOT_YET_ACTIONS]
+    kinds = list(ACTIONS)
     return {
         "triggers": TRIGGERS,
         "fields": list(FIELDS),
@@ -156,13 +156,17 @@ def _edit_in(posted: Posted) -> dict[str, Any]:
     return {"editor": read_form(_posted_fields(posted)), "mode": "form"}
 
 
-def _rules_in(edit: dict[str, Any], paths: dict[str, str]) -> dict[str, Any]:
-    """The rule set the edit says (``paths``: where the form's parts went in it)."""
+def _rules_in(
+    edit: dict[str, Any], paths: dict[str, str], active: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The rule set the edit says (``paths``: where the form's parts went in it). The form
+    edits the rules only: the active set's ``stock_thresholds`` (edited as JSON) are kept."""
     if edit["mode"] == "json":
         return _parse(edit["text"])
     raw, found = rule_set(edit["editor"])
     paths.update(found)
-    return raw
+    thresholds = (active or {}).get("stock_thresholds")
+    return raw if thresholds is None else {**raw, "stock_thresholds": thresholds}
 
 
 def _failed(
@@ -189,9 +193,9 @@ def save(request: Request, posted: Posted = action(Permission.ADMIN)) -> Respons
     try:
         if note is not None and len(note) > 500:
             raise ValidationFailed("note: at most 500 characters.", details={"field": "note"})
-        saved = automation.save_rules(
-            dashboard(request).podium.db, _rules_in(edited, paths), posted.viewer.actor, note=note
-        )
+        db = dashboard(request).podium.db
+        raw = _rules_in(edited, paths, automation.get_rules(db).rule_set)
+        saved = automation.save_rules(db, raw, posted.viewer.actor, note=note)
     except DomainError as exc:
         return _failed(request, posted, exc, edited, paths)
     count = len(saved.rule_set.get("rules", []))
