@@ -143,7 +143,13 @@ def bootstrap(
     settings: Settings | None = None, *, migrate: bool = True, geocoder: Geocoder | None = None
 ) -> Podium:
     settings = settings or Settings.from_env()
-    db = Database(build_engine(settings.database_url, pool_size=settings.db_pool_size))
+    db = Database(
+        build_engine(
+            settings.database_url,
+            pool_size=settings.db_pool_size,
+            busy_timeout_seconds=settings.db_busy_timeout_seconds,
+        )
+    )
     if migrate:
         upgrade(db.engine)
     registry = Registry()

@@ -140,6 +140,9 @@ class Settings:
     relay_lease_seconds: float = 5.0
     max_body_bytes: int = 1024 * 1024
     db_pool_size: int = 20
+    # How long a request waits for the database (SQLite's lock, a PostgreSQL connection)
+    # before it is answered 503 Retry-After instead of hanging.
+    db_busy_timeout_seconds: float = 30.0
     # Customer e-mail (notify/): disabled while smtp_host is unset.
     smtp_host: str | None = None
     smtp_port: int = 25
@@ -197,6 +200,7 @@ class Settings:
             relay_lease_seconds=_float(e, "PODIUM_RELAY_LEASE_SECONDS", 5.0),
             max_body_bytes=_int(e, "PODIUM_MAX_BODY_BYTES", 1024 * 1024),
             db_pool_size=_int(e, "PODIUM_DB_POOL_SIZE", 20),
+            db_busy_timeout_seconds=_float(e, "PODIUM_DB_BUSY_TIMEOUT_SECONDS", 30.0),
             smtp_host=e.get("PODIUM_SMTP_HOST") or None,
             smtp_port=_int(e, "PODIUM_SMTP_PORT", 25),
             smtp_username=e.get("PODIUM_SMTP_USERNAME") or None,

@@ -22,6 +22,7 @@ FLOAT_VARS = [
     ("PODIUM_RELAY_BACKOFF_SECONDS", "relay_backoff_seconds"),
     ("PODIUM_RELAY_LEASE_SECONDS", "relay_lease_seconds"),
     ("PODIUM_WEBHOOK_LEASE_SECONDS", "webhook_lease_seconds"),
+    ("PODIUM_DB_BUSY_TIMEOUT_SECONDS", "db_busy_timeout_seconds"),
 ]
 
 
