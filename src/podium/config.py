@@ -166,6 +166,9 @@ class Settings:
     max_import_bytes: int = 32 * 1024 * 1024
     # Signs dashboard session cookies; when unset, a key kept in the database is used.
     secret_key: str | None = None
+    # Encrypt channel, carrier and gateway secrets in the database (db/secrets.py): Fernet keys,
+    # newest first; older ones only decrypt. Empty: secrets are stored in plaintext.
+    encryption_keys: tuple[str, ...] = ()
     # 3PL CSV drops (handoff_dir) must lie under this directory; relative ones are taken
     # relative to it. Relative itself to the server's working directory.
     handoff_root: str = "handoff"
@@ -219,6 +222,9 @@ class Settings:
             webhook_concurrency=_int(e, "PODIUM_WEBHOOK_CONCURRENCY", 8),
             max_import_bytes=_int(e, "PODIUM_MAX_IMPORT_BYTES", 32 * 1024 * 1024),
             secret_key=e.get("PODIUM_SECRET_KEY") or None,
+            encryption_keys=tuple(
+                k.strip() for k in (e.get("PODIUM_ENCRYPTION_KEYS") or "").split(",") if k.strip()
+            ),
             handoff_root=e.get("PODIUM_HANDOFF_ROOT") or "handoff",
             trusted_proxies=_networks(e, "PODIUM_TRUSTED_PROXIES", DEFAULT_TRUSTED_PROXIES),
             risk_enabled=_bool(e, "PODIUM_RISK_ENABLED", True),
