@@ -19,6 +19,7 @@ from podium.bootstrap import Podium, bootstrap
 from podium.config import Settings
 from podium.db.secret_rotation import rotate_secrets
 from podium.db.secrets import KEYS_SETTING, PREFIX, new_key, use_keys
+from podium.db.tables import webhook_subscriptions
 from podium.geo.geocoder import default_geocoder
 from support import Api, seed_store
 
@@ -150,3 +151,31 @@ def test_a_wrong_key_is_a_clear_error_naming_the_setting(keyed: tuple[Podium, Ap
     assert error["code"] == "encryption_key_mismatch"
     assert KEYS_SETTING in error["message"]
     assert TOKEN not in r.text
+
+
+def test_webhook_subscription_secrets_are_encrypted_and_survive_key_rotation(
+    keyed: tuple[Podium, Api],
+) -> None:
+    podium, api = keyed
+    hook = api.ok(
+        "post", "/webhooks", {"url": "https://hooks.example.com/podium", "event_types": ["*"]}
+    )
+    rotated = api.ok(
+        "post", f"/webhooks/{hook['id']}/rotate-secret", {"previous_valid_for_seconds": 3600}
+    )
+    query = sa.text("SELECT secret, previous_secret FROM webhook_subscriptions WHERE id = :id")
+    with podium.db.engine.connect() as conn:
+        secret, previous = conn.execute(query, {"id": hook["id"]}).one()
+    assert secret.startswith(PREFIX) and previous.startswith(PREFIX)
+    assert rotated["secret"] not in secret and hook["secret"] not in previous
+
+    use_keys([NEW, OLD])
+    assert rotate_secrets(podium.db)["webhook_subscriptions.secret"] == 1
+    use_keys([NEW])
+    with podium.db.engine.connect() as conn:
+        row = conn.execute(
+            sa.select(
+                webhook_subscriptions.c.secret, webhook_subscriptions.c.previous_secret
+            ).where(webhook_subscriptions.c.id == hook["id"])
+        ).one()
+    assert (row.secret, row.previous_secret) == (rotated["secret"], hook["secret"])

@@ -16,6 +16,7 @@ from podium.access import count_keys, create_key
 from podium.cli.common import (
     DATABASE_HELP,
     FIRST_ADMIN_EMAIL,
+    err,
     friendly,
     opened,
     out,
@@ -68,6 +69,15 @@ def serve(
         )
     out.print(f"API docs: {url}docs", soft_wrap=True)
     out.print(f"Database: {_safe_url(settings.database_url)}", soft_wrap=True, highlight=False)
+    if not settings.encryption_keys:
+        err.print(
+            "warning: PODIUM_ENCRYPTION_KEYS is not set, so channel tokens, carrier and gateway "
+            "keys and webhook secrets are stored in plaintext; make a key with "
+            "`podium db new-key` (docs/operations.md, Secrets at rest).",
+            soft_wrap=True,
+            highlight=False,
+            markup=False,
+        )
     uvicorn.run(
         "podium.api.asgi:app",
         host=h,
