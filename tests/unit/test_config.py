@@ -166,3 +166,9 @@ def test_trusted_proxies_and_the_hand_off_root_are_read_from_their_variables() -
 def test_a_trusted_proxy_that_is_not_an_address_is_refused_by_name() -> None:
     with pytest.raises(ValueError, match="PODIUM_TRUSTED_PROXIES"):
         Settings.from_env({"PODIUM_TRUSTED_PROXIES": "proxy.internal"})
+
+
+def test_encryption_keys_are_read_newest_first_and_blanks_dropped() -> None:
+    settings = Settings.from_env({"PODIUM_ENCRYPTION_KEYS": " new-key , old-key ,"})
+    assert settings.encryption_keys == ("new-key", "old-key")
+    assert Settings.from_env({}).encryption_keys == ()
