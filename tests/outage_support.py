@@ -29,6 +29,7 @@ class TcpProxy:
             self.port = int(s.getsockname()[1])
         self._listener: socket.socket | None = None
         self._open: list[socket.socket] = []
+        self._acceptor = threading.Thread()
         self._lock = threading.Lock()
 
     def up(self) -> None:
@@ -38,11 +39,13 @@ class TcpProxy:
         listener.listen(64)
         listener.settimeout(0.05)
         self._listener = listener
-        threading.Thread(target=self._accept, args=(listener,), daemon=True).start()
+        self._acceptor = threading.Thread(target=self._accept, args=(listener,), daemon=True)
+        self._acceptor.start()
 
     def down(self) -> None:
         listener, self._listener = self._listener, None
         if listener is not None:
+            self._acceptor.join()  # it stops within one accept timeout; then the port is free
             listener.close()
         with self._lock:
             conns, self._open = self._open, []
