@@ -1,6 +1,6 @@
 # Podium — two commands on a fresh machine with Python 3.11+ and make:
 #   make run    set up .venv, install, serve the API on the embedded SQLite database
-#   make test   set up .venv, install, run ruff, mypy and the whole test suite
+#   make test   set up .venv, install, run ruff, mypy, pip-audit and the whole test suite
 # and a demo store in a database of its own (demo.db), to look around:
 #   make demo   build it (again: another day of orders)   make run-demo   serve it
 # `make run PORT=8001 HOST=0.0.0.0` picks where the server listens (PODIUM_PORT/PODIUM_HOST too).
@@ -18,7 +18,7 @@ PORT ?=
 DEMO_DB ?= demo.db
 SERVE_FLAGS = $(strip $(if $(HOST),--host $(HOST)) $(if $(PORT),--port $(PORT)))
 
-.PHONY: run run-demo test lint typecheck pytest bench demo clean chromium messages
+.PHONY: run run-demo test lint typecheck audit pytest bench demo clean chromium messages
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Podium needs Python 3.11+"'
@@ -60,7 +60,12 @@ pytest: $(STAMP) chromium
 	if [ -n "$$PG" ]; then echo "PostgreSQL tests: on"; else echo "PostgreSQL tests: off (no server)"; fi; \
 	PODIUM_TEST_POSTGRES_URL="$$PG" $(BIN)/pytest -q -n $(TEST_WORKERS)
 
-test: lint typecheck pytest
+# Known vulnerabilities in the installed dependencies (pip-audit; needs the package index's
+# JSON API: where it is out of reach this fails, or warns with PODIUM_AUDIT_UNREACHABLE=warn).
+audit: $(STAMP)
+	$(BIN)/python scripts/audit.py
+
+test: lint typecheck audit pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/intake.py

@@ -33,6 +33,7 @@ from podium.config import Settings
 from podium.db.database import Database
 from podium.db.engine import build_engine
 from podium.db.migrate import upgrade
+from podium.db.secrets import use_keys
 from podium.events import Envelope, Event, Registry, Relay
 from podium.fulfillment import (
     RELEASE_TRIGGERS,
@@ -148,7 +149,14 @@ def bootstrap(
     settings: Settings | None = None, *, migrate: bool = True, geocoder: Geocoder | None = None
 ) -> Podium:
     settings = settings or Settings.from_env()
-    db = Database(build_engine(settings.database_url, pool_size=settings.db_pool_size))
+    use_keys(settings.encryption_keys)
+    db = Database(
+        build_engine(
+            settings.database_url,
+            pool_size=settings.db_pool_size,
+            busy_timeout_seconds=settings.db_busy_timeout_seconds,
+        )
+    )
     if migrate:
         upgrade(db.engine)
     registry = Registry()

@@ -159,6 +159,9 @@ class Settings:
     relay_lease_seconds: float = 5.0
     max_body_bytes: int = 1024 * 1024
     db_pool_size: int = 20
+    # How long a request waits for the database (SQLite's lock, a PostgreSQL connection)
+    # before it is answered 503 Retry-After instead of hanging.
+    db_busy_timeout_seconds: float = 30.0
     # Customer e-mail (notify/): disabled while smtp_host is unset.
     smtp_host: str | None = None
     smtp_port: int = 25
@@ -182,6 +185,9 @@ class Settings:
     max_import_bytes: int = 32 * 1024 * 1024
     # Signs dashboard session cookies; when unset, a key kept in the database is used.
     secret_key: str | None = None
+    # Encrypt channel, carrier and gateway secrets in the database (db/secrets.py): Fernet keys,
+    # newest first; older ones only decrypt. Empty: secrets are stored in plaintext.
+    encryption_keys: tuple[str, ...] = ()
     # 3PL CSV drops (handoff_dir) must lie under this directory; relative ones are taken
     # relative to it. Relative itself to the server's working directory.
     handoff_root: str = "handoff"
@@ -229,6 +235,7 @@ class Settings:
             relay_lease_seconds=_float(e, "PODIUM_RELAY_LEASE_SECONDS", 5.0),
             max_body_bytes=_int(e, "PODIUM_MAX_BODY_BYTES", 1024 * 1024),
             db_pool_size=_int(e, "PODIUM_DB_POOL_SIZE", 20),
+            db_busy_timeout_seconds=_float(e, "PODIUM_DB_BUSY_TIMEOUT_SECONDS", 30.0),
             smtp_host=e.get("PODIUM_SMTP_HOST") or None,
             smtp_port=_int(e, "PODIUM_SMTP_PORT", 25),
             smtp_username=e.get("PODIUM_SMTP_USERNAME") or None,
@@ -247,6 +254,9 @@ class Settings:
             webhook_concurrency=_int(e, "PODIUM_WEBHOOK_CONCURRENCY", 8),
             max_import_bytes=_int(e, "PODIUM_MAX_IMPORT_BYTES", 32 * 1024 * 1024),
             secret_key=e.get("PODIUM_SECRET_KEY") or None,
+            encryption_keys=tuple(
+                k.strip() for k in (e.get("PODIUM_ENCRYPTION_KEYS") or "").split(",") if k.strip()
+            ),
             handoff_root=e.get("PODIUM_HANDOFF_ROOT") or "handoff",
             trusted_proxies=_networks(e, "PODIUM_TRUSTED_PROXIES", DEFAULT_TRUSTED_PROXIES),
             risk_enabled=_bool(e, "PODIUM_RISK_ENABLED", True),

@@ -22,6 +22,7 @@ FLOAT_VARS = [
     ("PODIUM_RELAY_BACKOFF_SECONDS", "relay_backoff_seconds"),
     ("PODIUM_RELAY_LEASE_SECONDS", "relay_lease_seconds"),
     ("PODIUM_WEBHOOK_LEASE_SECONDS", "webhook_lease_seconds"),
+    ("PODIUM_DB_BUSY_TIMEOUT_SECONDS", "db_busy_timeout_seconds"),
 ]
 
 
@@ -181,3 +182,9 @@ def test_log_settings_are_read_and_refused_when_unknown() -> None:
         Settings.from_env({"PODIUM_LOG_FORMAT": "xml"})
     with pytest.raises(ValueError, match="PODIUM_LOG_LEVEL"):
         Settings.from_env({"PODIUM_LOG_LEVEL": "loud"})
+
+
+def test_encryption_keys_are_read_newest_first_and_blanks_dropped() -> None:
+    settings = Settings.from_env({"PODIUM_ENCRYPTION_KEYS": " new-key , old-key ,"})
+    assert settings.encryption_keys == ("new-key", "old-key")
+    assert Settings.from_env({}).encryption_keys == ()

@@ -8,13 +8,20 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from podium.api.allow import allowed_methods
 from podium.errors import DomainError, TooManyRequests
 
-__all__ = ["error_response", "install_error_handlers"]
+__all__ = [
+    "DATABASE_ERRORS",
+    "DATABASE_RETRY_AFTER",
+    "database_unavailable",
+    "error_response",
+    "install_error_handlers",
+]
 
 log = logging.getLogger("podium.api")
 
@@ -134,6 +141,28 @@ async def _integrity(_: Request, exc: IntegrityError) -> JSONResponse:
     )
 
 
+# The database is down, unreachable, or held by another transaction past the busy timeout:
+# the request's transaction never committed, so the caller may safely send it again.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (OperationalError, InterfaceError, PoolTimeout)
+DATABASE_RETRY_AFTER = 5
+
+
+def database_unavailable() -> JSONResponse:
+    return error_response(
+        503,
+        "database_unavailable",
+        "The database is unavailable or busy; nothing was written. "
+        f"Retry in {DATABASE_RETRY_AFTER} seconds.",
+        {"retry_after": DATABASE_RETRY_AFTER},
+        {"Retry-After": str(DATABASE_RETRY_AFTER)},
+    )
+
+
+async def _database(request: Request, exc: Exception) -> JSONResponse:
+    log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
+    return database_unavailable()
+
+
 async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
     log.exception("unexpected error", exc_info=exc)
     return error_response(
@@ -148,4 +177,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DomainError, _domain)  # type: ignore[arg-type]
     app.add_exception_handler(HTTPException, _http)  # type: ignore[arg-type]
     app.add_exception_handler(IntegrityError, _integrity)  # type: ignore[arg-type]
+    for kind in DATABASE_ERRORS:
+        app.add_exception_handler(kind, _database)
     app.add_exception_handler(Exception, _unexpected)

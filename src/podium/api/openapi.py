@@ -80,6 +80,8 @@ _DESCRIPTIONS = {
     "415": "The body is not sent as JSON (`Content-Type: application/json`).",
     "422": "Input that does not validate; `details.field` names the field.",
     "429": "Too many requests; wait for `Retry-After` seconds.",
+    "503": "`database_unavailable`: the database is down or busy; nothing was written. Send "
+    "the request again after `Retry-After` seconds.",
 }
 
 
@@ -87,7 +89,7 @@ def _statuses(method: str, operation: dict[str, Any]) -> list[str]:
     params = operation.get("parameters", [])
     body = operation.get("requestBody")
     secured = bool(operation.get("security"))
-    wanted: list[str] = []
+    wanted: list[str] = ["503"]  # any operation may meet the database away
     if secured:
         wanted += ["401", "403"]
     if params or body is not None:  # a path id, or a code in the body (a warehouse, a SKU)

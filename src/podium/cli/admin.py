@@ -14,6 +14,8 @@ from podium.cli.common import err, friendly, out, settings_for, with_podium
 from podium.db.database import Database
 from podium.db.engine import build_engine
 from podium.db.migrate import current_revision, upgrade
+from podium.db.secret_rotation import rotate_secrets
+from podium.db.secrets import new_key, use_keys
 from podium.events import event_counts, list_events, retry_event
 from podium.inventory import examine
 
@@ -35,6 +37,29 @@ def db_upgrade(revision: str = typer.Argument("head")) -> None:
     upgrade(db.engine, revision)
     out.print(f"Database at revision {current_revision(db.engine)}.")
     db.dispose()
+
+
+@db_app.command("new-key")
+def db_new_key() -> None:
+    """Print a new encryption key for PODIUM_ENCRYPTION_KEYS (put it first to rotate)."""
+    out.print(new_key(), highlight=False)
+
+
+@db_app.command("rotate-secrets")
+@friendly
+def db_rotate_secrets() -> None:
+    """Re-encrypt every stored secret with the first key of PODIUM_ENCRYPTION_KEYS (plaintext
+    secrets stored before encryption was configured are encrypted too)."""
+    settings = settings_for()
+    use_keys(settings.encryption_keys)
+    db = Database(build_engine(settings.database_url))
+    try:
+        done = rotate_secrets(db)
+    finally:
+        db.dispose()
+    for column, count in done.items():
+        out.print(f"{column}: {count} row(s) re-encrypted", highlight=False)
+    out.print(f"Every secret is now encrypted with the first key ({sum(done.values())} rows).")
 
 
 @keys_app.command("create")

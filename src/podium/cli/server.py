@@ -20,6 +20,7 @@ from podium.automation import LateShipments
 from podium.cli.common import (
     DATABASE_HELP,
     FIRST_ADMIN_EMAIL,
+    err,
     friendly,
     opened,
     out,
@@ -77,6 +78,15 @@ def serve(
         out.print(f"Metrics of all workers: {metrics_dir}", soft_wrap=True, highlight=False)
     # uvicorn's own lines go through Podium's handler too (JSON or text, masked).
     logs.configure(settings.log_format, settings.log_level)
+    if not settings.encryption_keys:
+        err.print(
+            "warning: PODIUM_ENCRYPTION_KEYS is not set, so channel tokens, carrier and gateway "
+            "keys and webhook secrets are stored in plaintext; make a key with "
+            "`podium db new-key` (docs/operations.md, Secrets at rest).",
+            soft_wrap=True,
+            highlight=False,
+            markup=False,
+        )
     uvicorn.run(
         "podium.api.asgi:app",
         host=h,

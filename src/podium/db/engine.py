@@ -7,6 +7,7 @@ plain (deferred) ``BEGIN`` so readers never wait for writers under WAL.
 
 from __future__ import annotations
 
+import math
 import time
 from typing import Any
 
@@ -18,7 +19,7 @@ from sqlalchemy.pool import NullPool
 __all__ = ["READ_ONLY", "build_engine", "is_postgres", "normalise_url"]
 
 READ_ONLY = "podium_read_only"
-SQLITE_BUSY_TIMEOUT_MS = 30_000
+SQLITE_BUSY_TIMEOUT_SECONDS = 30.0
 
 
 def normalise_url(url: str) -> str:
@@ -39,10 +40,15 @@ def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
 
 
-def build_engine(url: str, *, pool_size: int = 10) -> Engine:
+def build_engine(
+    url: str, *, pool_size: int = 10, busy_timeout_seconds: float = SQLITE_BUSY_TIMEOUT_SECONDS
+) -> Engine:
+    """``busy_timeout_seconds`` bounds every wait for the database: SQLite's write lock, a
+    free pooled connection, and opening a PostgreSQL connection. Past it the caller gets an
+    ``OperationalError`` (or the pool's ``TimeoutError``), which the API answers with 503."""
     url = normalise_url(url)
     if make_url(url).get_backend_name() == "sqlite":
-        return _sqlite_engine(url, pool_size)
+        return _sqlite_engine(url, pool_size, busy_timeout_seconds)
     # The API serves at most pool_size requests at once (see api/app.py), so connections are
     # reused rather than opened and closed; the overflow covers the relay and start-up work.
     engine = create_engine(
@@ -50,6 +56,8 @@ def build_engine(url: str, *, pool_size: int = 10) -> Engine:
         pool_size=pool_size,
         max_overflow=10,
         pool_recycle=1800,
+        pool_timeout=busy_timeout_seconds,
+        connect_args={"connect_timeout": max(1, math.ceil(busy_timeout_seconds))},
         json_serializer=_json_dumps,
         json_deserializer=orjson.loads,
     )
@@ -93,15 +101,19 @@ def _ping_when_idle(engine: Engine) -> None:
             raise exc.DisconnectionError("the pooled connection died while idle")
 
 
-def _sqlite_engine(url: str, pool_size: int) -> Engine:
+def _sqlite_engine(url: str, pool_size: int, busy_timeout_seconds: float) -> Engine:
     database = make_url(url).database
     in_memory = database in (None, "", ":memory:")
-    kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
+    kwargs: dict[str, Any] = {
+        "connect_args": {"check_same_thread": False, "timeout": busy_timeout_seconds}
+    }
     if in_memory:
         kwargs["poolclass"] = NullPool
     else:
         kwargs["pool_size"] = pool_size
         kwargs["max_overflow"] = 10
+        kwargs["pool_timeout"] = busy_timeout_seconds
+    busy_ms = max(1, round(busy_timeout_seconds * 1000))
     engine = create_engine(url, **kwargs)
 
     @event.listens_for(engine, "connect")
@@ -112,7 +124,7 @@ def _sqlite_engine(url: str, pool_size: int) -> Engine:
         if not in_memory:
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={busy_ms}")
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import inspect
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from podium.bootstrap import Podium
-from podium.web.core import Dashboard, Forbidden, LoginRequired, current_viewer, render
+from podium.web.core import (
+    Dashboard,
+    Forbidden,
+    LoginRequired,
+    current_viewer,
+    dashboard,
+    harden,
+    render,
+)
 from podium.web.routes import (
     account,
     auth,
@@ -106,6 +117,45 @@ def _not_found_page(app: FastAPI) -> None:
     app.add_exception_handler(HTTPException, handler)
 
 
+DATABASE_ERRORS = (OperationalError, InterfaceError, PoolTimeout)
+RETRY_AFTER_SECONDS = 5
+
+
+def _database_page(app: FastAPI) -> None:
+    """The database is down or locked: a person sees a page saying so (503, Retry-After),
+    not a stack trace; the API keeps its JSON answer. The page needs nothing from the
+    database: no signed-in user, no flash message."""
+    for kind in DATABASE_ERRORS:
+        api_handler = app.exception_handlers[kind]
+
+        async def handler(
+            request: Request, exc: Exception, api_handler: Any = api_handler
+        ) -> Response:
+            if _api_path(request.url.path):
+                answer = api_handler(request, exc)
+                json_answer: Response = await answer if inspect.isawaitable(answer) else answer
+                return json_answer
+            page: Response = dashboard(request).templates.TemplateResponse(
+                request,
+                "unavailable.html",
+                {
+                    "viewer": None,
+                    "nav": [],
+                    "settings_nav": [],
+                    "flash": None,
+                    "path": request.url.path,
+                    "status_code": 503,
+                    "retry_after": RETRY_AFTER_SECONDS,
+                },
+                status_code=503,
+                headers={"Retry-After": str(RETRY_AFTER_SECONDS)},
+            )
+            harden(page)
+            return page
+
+        app.add_exception_handler(kind, handler)
+
+
 def _favicon() -> FileResponse:
     return FileResponse(
         STATIC / "favicon.ico",
@@ -126,4 +176,5 @@ def install_dashboard(app: FastAPI, podium: Podium) -> Dashboard:
     app.add_exception_handler(LoginRequired, _login_required)
     app.add_exception_handler(Forbidden, _forbidden)
     _not_found_page(app)
+    _database_page(app)
     return board

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from podium.db.secrets import SecretJson
 from podium.db.tables._base import BigId, Json, Timestamp, metadata
 
 __all__ = [
@@ -36,7 +37,7 @@ channels = sa.Table(
     sa.Column("type", sa.String(32), nullable=False),
     # Warehouses whose stock this channel may sell; NULL means every active warehouse.
     sa.Column("warehouse_codes", Json, nullable=True),
-    sa.Column("settings", Json, nullable=False),
+    sa.Column("settings", SecretJson(), nullable=False),
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("updated_at", Timestamp, nullable=False),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from podium.db.secrets import SecretJson
 from podium.db.tables._base import Json, Timestamp, metadata
 
 __all__ = ["bin_locations", "carrier_accounts", "fulfilment_settings", "labels", "pick_lists"]
@@ -49,7 +50,7 @@ carrier_accounts = sa.Table(
     sa.Column("code", sa.String(64), primary_key=True),
     sa.Column("type", sa.String(32), nullable=False),
     sa.Column("name", sa.String(200), nullable=False),
-    sa.Column("settings", Json, nullable=False),
+    sa.Column("settings", SecretJson(), nullable=False),
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("updated_at", Timestamp, nullable=False),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from podium.db.secrets import SecretString
 from podium.db.tables._base import BigId, Json, Timestamp, metadata
 
 __all__ = ["notifications", "webhook_attempts", "webhook_deliveries", "webhook_subscriptions"]
@@ -31,7 +32,7 @@ webhook_subscriptions = sa.Table(
     sa.Column("id", sa.String(40), primary_key=True),
     sa.Column("url", sa.String(2000), nullable=False),
     sa.Column("event_types", Json, nullable=False),
-    sa.Column("secret", sa.String(100), nullable=False),
+    sa.Column("secret", SecretString(500), nullable=False),
     sa.Column("description", sa.String(500), nullable=True),
     sa.Column("status", sa.String(16), nullable=False),
     sa.Column("consecutive_failures", sa.Integer, nullable=False),
@@ -41,7 +42,7 @@ webhook_subscriptions = sa.Table(
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("updated_at", Timestamp, nullable=False),
     # After a rotation the old secret signs too, until it expires (receivers switch over).
-    sa.Column("previous_secret", sa.String(100), nullable=True),
+    sa.Column("previous_secret", SecretString(500), nullable=True),
     sa.Column("previous_secret_expires_at", Timestamp, nullable=True),
 )
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from podium.db.tables._base import Json, Timestamp, metadata
+from podium.db.secrets import SecretJson
+from podium.db.tables._base import Timestamp, metadata
 
 __all__ = [
     "payment_gateway_events",
@@ -123,7 +124,7 @@ payment_gateways = sa.Table(
     metadata,
     sa.Column("code", sa.String(32), primary_key=True),
     sa.Column("type", sa.String(32), nullable=False),
-    sa.Column("settings", Json, nullable=False),
+    sa.Column("settings", SecretJson(), nullable=False),
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("updated_at", Timestamp, nullable=False),
