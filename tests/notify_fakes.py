@@ -18,7 +18,10 @@ from typing import Any
 
 from aiosmtpd.controller import Controller
 
+from podium.bootstrap import Podium, bootstrap
+from podium.config import Settings
 from podium.db.database import utcnow
+from podium.geo.geocoder import default_geocoder
 
 
 def free_port() -> int:
@@ -61,6 +64,29 @@ def smtp_server(port: int | None = None) -> Iterator[tuple[Inbox, int]]:
         yield inbox, port
     finally:
         controller.stop()
+
+
+@contextmanager
+def mailing_podium(database_url: str, smtp_port: int, **settings: Any) -> Iterator[Podium]:
+    """A Podium whose relay polls fast and whose e-mails go to the local SMTP server."""
+    made = Settings(
+        database_url=database_url,
+        relay_poll_seconds=0.05,
+        smtp_host="127.0.0.1",
+        smtp_port=smtp_port,
+        **settings,
+    )
+    podium = bootstrap(made, geocoder=default_geocoder())
+    try:
+        yield podium
+    finally:
+        podium.close()
+
+
+def drain(podium: Podium) -> None:
+    """Run the relay until nothing is pending."""
+    while podium.relay.run_once():
+        pass
 
 
 def parts(message: EmailMessage) -> dict[str, str]:

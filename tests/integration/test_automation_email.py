@@ -10,12 +10,10 @@ from typing import Any
 import pytest
 import sqlalchemy as sa
 
-from notify_fakes import Inbox, parts, smtp_server
-from podium.bootstrap import Podium, bootstrap
-from podium.config import Settings
+from notify_fakes import Inbox, drain, mailing_podium, parts, smtp_server
+from podium.bootstrap import Podium
 from podium.db.tables import outbox
 from podium.events import Envelope
-from podium.geo.geocoder import default_geocoder
 from support import Api, order_body, seed_store
 
 
@@ -27,23 +25,8 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 @pytest.fixture
 def podium(database_url: str, smtp: tuple[Inbox, int]) -> Iterator[Podium]:
-    settings = Settings(
-        database_url=database_url,
-        relay_poll_seconds=0.05,
-        smtp_host="127.0.0.1",
-        smtp_port=smtp[1],
-        smtp_from="Acme Shop <shop@acme.example>",
-    )
-    p = bootstrap(settings, geocoder=default_geocoder())
-    try:
-        yield p
-    finally:
-        p.close()
-
-
-def _drain(podium: Podium) -> None:
-    while podium.relay.run_once():
-        pass
+    with mailing_podium(database_url, smtp[1], smtp_from="Acme Shop <shop@acme.example>") as made:
+        yield made
 
 
 RULE: dict[str, Any] = {
@@ -66,7 +49,7 @@ def test_a_rule_emails_the_customer_and_an_address_once(
     r = api.client.put("/api/v1/automation/rules", json={"rules": [RULE]}, headers=api.headers())
     assert r.status_code == 200, r.text
     order = api.ok("post", "/orders", order_body([("TEE", 2)], external_id="m1"))
-    _drain(podium)
+    drain(podium)
     update = f"An update on your order {order['number']}"
     sent = sorted((m["To"], m["Subject"]) for m in inbox.messages if m["Subject"] == update)
     assert sent == [("ann@example.com", update), ("ops@acme.example", update)]
@@ -115,7 +98,7 @@ def test_an_unknown_template_is_said_on_the_timeline_and_sends_nothing(
     rule = {**RULE, "then": [{"action": "notify", "email_template": "nope", "to": "customer"}]}
     api.client.put("/api/v1/automation/rules", json={"rules": [rule]}, headers=api.headers())
     order = api.ok("post", "/orders", order_body([("TEE", 2)], external_id="m2"))
-    _drain(podium)
+    drain(podium)
     assert [m["Subject"] for m in inbox.messages] == [f"Order {order['number']} confirmed"]
     items = api.ok("get", f"/orders/{order['id']}/timeline")["items"]
     (failed,) = [e for e in items if e["type"] == "notification.failed"]

@@ -8,12 +8,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from notify_fakes import Inbox, free_port, parts, smtp_server
+from notify_fakes import Inbox, drain, free_port, mailing_podium, parts, smtp_server
 from podium.bootstrap import Podium, bootstrap
 from podium.cli import app as cli
 from podium.config import Settings
 from podium.events import service as events
-from podium.geo.geocoder import default_geocoder
 from support import Api, order_body, seed_store
 
 
@@ -25,23 +24,8 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 @pytest.fixture
 def podium(database_url: str, smtp: tuple[Inbox, int]) -> Iterator[Podium]:
-    settings = Settings(
-        database_url=database_url,
-        relay_poll_seconds=0.05,
-        smtp_host="127.0.0.1",
-        smtp_port=smtp[1],
-        smtp_from="Acme Shop <shop@acme.example>",
-    )
-    p = bootstrap(settings, geocoder=default_geocoder())
-    try:
-        yield p
-    finally:
-        p.close()
-
-
-def _drain(podium: Podium) -> None:
-    while podium.relay.run_once():
-        pass
+    with mailing_podium(database_url, smtp[1], smtp_from="Acme Shop <shop@acme.example>") as made:
+        yield made
 
 
 def _order(api: Api, **extra: Any) -> Any:
@@ -54,7 +38,7 @@ def test_an_order_confirmation_is_sent_with_text_and_html_parts(
 ) -> None:
     inbox, _ = smtp
     order = _order(api)
-    _drain(podium)
+    drain(podium)
 
     assert len(inbox.messages) == 1
     message = inbox.messages[0]
@@ -81,7 +65,7 @@ def test_the_shipped_email_has_the_tracking_link_and_is_on_the_timeline(
         f"/shipments/{shipment}/ship",
         {"tracking_number": "1Z999", "carrier": "ups", "tracking_url": link},
     )
-    _drain(podium)
+    drain(podium)
 
     shipped = [m for m in inbox.messages if "shipped" in m["Subject"]]
     assert len(shipped) == 1
@@ -110,7 +94,7 @@ def test_a_relay_redelivery_sends_nothing_twice(
 ) -> None:
     inbox, _ = smtp
     order = _order(api)
-    _drain(podium)
+    drain(podium)
     assert len(inbox.messages) == 1
     # The relay is at-least-once: hand every event to the subscriber again.
     created = events.list_events(podium.db, limit=50).items
@@ -121,7 +105,7 @@ def test_a_relay_redelivery_sends_nothing_twice(
                 "UPDATE outbox SET status = 'pending', delivered_to = '[]' WHERE id = "
                 + str(int(view.id))
             )
-    _drain(podium)
+    drain(podium)
 
     assert len(inbox.messages) == 1
     assert len(api.ok("get", f"/orders/{order['id']}/notifications")["items"]) == 1
@@ -136,7 +120,7 @@ def test_a_cancellation_email_escapes_what_the_customer_typed(
     evil = '<img src=x onerror="alert(1)">'
     order = _order(api, customer={"email": "ann@example.com", "name": evil})
     api.ok("post", f"/orders/{order['id']}/cancel", {})
-    _drain(podium)
+    drain(podium)
 
     cancelled = [m for m in inbox.messages if "cancelled" in m["Subject"]]
     assert len(cancelled) == 1
@@ -167,7 +151,7 @@ def test_a_channel_brands_its_emails_and_can_override_a_template(
     )
     seed_store(api, {("TEE", "EAST"): 5})
     order = api.ok("post", "/orders", order_body([("TEE", 1)], channel="pos", external_id="p1"))
-    _drain(podium)
+    drain(podium)
 
     assert len(inbox.messages) == 1
     message = inbox.messages[0]
@@ -181,7 +165,7 @@ def test_an_order_without_an_email_address_gets_no_email(
 ) -> None:
     inbox, _ = smtp
     order = _order(api, customer={"name": "Walk-in"})
-    _drain(podium)
+    drain(podium)
     assert inbox.messages == []
     assert api.ok("get", f"/orders/{order['id']}/notifications") == {"items": []}
 
@@ -245,7 +229,7 @@ def test_a_refused_recipient_is_on_the_timeline_and_not_retried(
 ) -> None:
     inbox, _ = smtp
     order = _order(api, customer={"email": "bounce@example.com", "name": "Bo"})
-    _drain(podium)
+    drain(podium)
 
     assert inbox.messages == []
     timeline = api.ok("get", f"/orders/{order['id']}/timeline")["items"]
@@ -318,7 +302,7 @@ def test_only_web_links_become_tracking_links(
         f"/shipments/{shipment}/ship",
         {"tracking_number": "1Z1", "tracking_url": "javascript:alert(document.cookie)"},
     )
-    _drain(podium)
+    drain(podium)
     shipped = next(m for m in inbox.messages if "shipped" in m["Subject"])
     body = parts(shipped)
     assert "javascript:" not in body["html"] and "javascript:" not in body["plain"]
@@ -341,7 +325,7 @@ def test_a_broken_channel_template_is_reported_on_the_timeline_not_retried(
     )
     seed_store(api, {("TEE", "EAST"): 5})
     order = api.ok("post", "/orders", order_body([("TEE", 1)], channel="pos", external_id="b1"))
-    _drain(podium)
+    drain(podium)
 
     assert inbox.messages == []
     assert events.event_counts(podium.db)["pending"] == 0
@@ -359,11 +343,11 @@ def test_a_partly_shipped_order_cancelled_gets_a_partial_cancellation_email(
     inbox, _ = smtp
     seed_store(api, {("TEE", "EAST"): 1, ("CAP", "WEST"): 1})
     order = api.ok("post", "/orders", order_body([("TEE", 1), ("CAP", 1)], external_id="p"))
-    _drain(podium)
+    drain(podium)
     shipment = order["shipments"][0]["id"]
     api.ok("post", f"/shipments/{shipment}/ship", {}, "warehouse")
     api.ok("post", f"/orders/{order['id']}/cancel", {})
-    _drain(podium)
+    drain(podium)
 
     subjects = [m["Subject"] for m in inbox.messages]
     assert f"Part of order {order['number']} was cancelled" in subjects

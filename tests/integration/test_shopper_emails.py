@@ -8,11 +8,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from notify_fakes import Inbox, parts, smtp_server
+from notify_fakes import Inbox, drain, mailing_podium, parts, smtp_server
 from podium import fulfillment
-from podium.bootstrap import Podium, bootstrap
-from podium.config import Settings
-from podium.geo.geocoder import default_geocoder
+from podium.bootstrap import Podium
 from support import Api, order_body, seed_store
 
 
@@ -24,23 +22,8 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 @pytest.fixture
 def podium(database_url: str, smtp: tuple[Inbox, int]) -> Iterator[Podium]:
-    settings = Settings(
-        database_url=database_url,
-        relay_poll_seconds=0.05,
-        smtp_host="127.0.0.1",
-        smtp_port=smtp[1],
-        public_url="https://shop.example.com/",
-    )
-    p = bootstrap(settings, geocoder=default_geocoder())
-    try:
-        yield p
-    finally:
-        p.close()
-
-
-def _drain(podium: Podium) -> None:
-    while podium.relay.run_once():
-        pass
+    with mailing_podium(database_url, smtp[1], public_url="https://shop.example.com/") as made:
+        yield made
 
 
 def test_every_customer_email_links_to_the_status_page_which_opens_it(
@@ -55,7 +38,7 @@ def test_every_customer_email_links_to_the_status_page_which_opens_it(
         fulfillment.apply_tracking(
             conn, shipment, "out_for_delivery", "On the van, Seattle WA", "carrier:ups"
         )
-    _drain(podium)
+    drain(podium)
 
     url = f"https://shop.example.com/track/{podium.shopper.token(order['id'])}"
     assert len(inbox.messages) == 3  # confirmation, shipped, out for delivery
@@ -76,7 +59,7 @@ def test_the_link_text_is_in_the_channels_language(
     seed_store(api, {("TEE", "EAST"): 5})
     api.ok("patch", "/channels/web/settings", {"locale": "de"})
     order = api.ok("post", "/orders", order_body([("TEE", 1)], external_id="1002"))
-    _drain(podium)
+    drain(podium)
 
     (message,) = inbox.messages
     body = parts(message)
