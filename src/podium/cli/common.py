@@ -4,10 +4,12 @@ one decorator that turns expected failures into a readable line and exit code 2.
 from __future__ import annotations
 
 import inspect
+import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from functools import wraps
+from pathlib import Path
 from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 import typer
@@ -29,6 +31,20 @@ DATABASE_HELP = "An SQLite file (demo.db) or a database URL; default PODIUM_DATA
 
 out = Console()
 err = Console(stderr=True)
+
+
+def read_file(path: Path) -> bytes:
+    """A file's bytes (``-``: standard input), or ValueError saying why not in words."""
+    if str(path) == "-":
+        return sys.stdin.buffer.read()
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ValueError(f"no such file: {path}") from None
+    except IsADirectoryError:
+        raise ValueError(f"{path} is a directory, not a CSV file") from None
+    except OSError as exc:
+        raise ValueError(f"cannot read {path}: {exc.strerror}") from None
 
 
 def friendly(fn: Callable[P, R]) -> Callable[P, R]:

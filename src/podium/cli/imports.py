@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from podium.cli.common import err, out, with_podium
+from podium.cli.common import err, out, read_file, with_podium
 from podium.imports import ImportReport, list_runs
 from podium.imports import import_inventory as run_inventory
 from podium.imports import import_orders as run_orders
@@ -36,19 +36,6 @@ _ENCODING = typer.Option(
     "--encoding",
     help="The file's encoding when not UTF-8/UTF-16, e.g. cp1252 (Excel's 'CSV' on Windows).",
 )
-
-
-def _read(path: Path) -> bytes:
-    if str(path) == "-":
-        return sys.stdin.buffer.read()
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ValueError(f"no such file: {path}") from None
-    except IsADirectoryError:
-        raise ValueError(f"{path} is a directory, not a CSV file") from None
-    except OSError as exc:
-        raise ValueError(f"cannot read {path}: {exc.strerror}") from None
 
 
 def _name(path: Path) -> str | None:
@@ -78,7 +65,7 @@ def import_orders(
     encoding: str = _ENCODING,
 ) -> None:
     """Import orders: one row per order line, rows grouped into orders by order id."""
-    data = _read(file)
+    data = read_file(file)
     with _progress() as bar:
         task = bar.add_task("Placing orders", total=None)
         report = run_orders(
@@ -110,7 +97,7 @@ def import_inventory(
     ),
 ) -> None:
     """Import stock: per SKU × warehouse an on_hand count (adjusts the difference) or a delta."""
-    data = _read(file)
+    data = read_file(file)
     with _progress() as bar:
         task = bar.add_task("Applying stock", total=None)
         report = run_inventory(

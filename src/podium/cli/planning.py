@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from podium import planning
-from podium.cli.common import err, out, with_podium
+from podium.cli.common import err, out, read_file, with_podium
 from podium.planning import ForecastRunIn, HistoryImportReport
 
 if TYPE_CHECKING:
@@ -29,19 +29,6 @@ planning_app.add_typer(history_app, name="history")
 
 MAX_SHOWN = 50
 _JSON = typer.Option(False, "--json", help="Print the answer as JSON on stdout.")
-
-
-def _read(path: Path) -> bytes:
-    if str(path) == "-":
-        return sys.stdin.buffer.read()
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise ValueError(f"no such file: {path}") from None
-    except IsADirectoryError:
-        raise ValueError(f"{path} is a directory, not a CSV file") from None
-    except OSError as exc:
-        raise ValueError(f"cannot read {path}: {exc.strerror}") from None
 
 
 def _day(text: str | None, name: str) -> date | None:
@@ -64,7 +51,7 @@ def history_import(
     as_json: bool = _JSON,
 ) -> None:
     """Import sales history, all or nothing; re-importing a file changes nothing."""
-    report = planning.import_history(podium.db, _read(file), dry_run=dry_run)
+    report = planning.import_history(podium.db, read_file(file), dry_run=dry_run)
     if as_json:
         sys.stdout.write(report.model_dump_json(indent=2) + "\n")
     else:
