@@ -60,12 +60,14 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
         if run_relay:
             podium.relay.start()
             podium.webhooks.start()
+            podium.pushers.start()
         try:
             yield
         finally:
             if run_relay:
                 podium.relay.stop()
                 podium.webhooks.stop()
+                podium.pushers.stop()
 
     app = FastAPI(
         title="Podium",

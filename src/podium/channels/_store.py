@@ -32,6 +32,7 @@ __all__ = [
     "listing",
     "listings",
     "listings_for_skus",
+    "pushable_channels",
     "record_push",
     "rename_kept_line_sku",
     "replace_channel_order_lines",
@@ -47,6 +48,12 @@ _l = channel_listings.c
 
 def channel_row(conn: Connection, code: str) -> sa.RowMapping | None:
     return conn.execute(sa.select(channels).where(channels.c.code == code)).mappings().first()
+
+
+def pushable_channels(conn: Connection) -> list[tuple[str, str]]:
+    """(code, type) of every active channel."""
+    query = sa.select(channels.c.code, channels.c.type).where(channels.c.active.is_(True))
+    return [(str(c), str(t)) for c, t in conn.execute(query.order_by(channels.c.code))]
 
 
 def set_settings(conn: Connection, code: str, settings: dict[str, Any]) -> None:

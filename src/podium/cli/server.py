@@ -90,6 +90,7 @@ def worker() -> None:
     with opened(migrate=False) as podium:
         out.print("Relay running; Ctrl-C stops it.")
         podium.webhooks.start()
+        podium.pushers.start()
         with suppress(KeyboardInterrupt):
             podium.relay.run_forever()
 
