@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-__all__ = ["Backoff", "Pacer", "PushBudget", "batches"]
+__all__ = ["DEFAULT_BUDGET", "Backoff", "Pacer", "PushBudget"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +57,7 @@ class Pacer:
     def wait(self) -> float:
         """Seconds until one call is within budget (0: now)."""
         self._refill()
-        if self.tokens >= 1.0:
+        if self.tokens >= 1.0 - 1e-9:  # float rounding must not leave a call waiting forever
             return 0.0
         return (1.0 - self.tokens) / self.budget.calls_per_second
 
@@ -76,16 +76,6 @@ class Pacer:
             self._refill()
             self.budget = budget
             self.tokens = min(self.tokens, budget.burst)
-
-
-def batches(waiting: int, max_batch: int) -> list[int]:
-    """How many calls ``waiting`` listings take, and the size of each (fullest first)."""
-    if max_batch < 1:
-        raise ValueError("a call must carry at least one listing")
-    sizes = [max_batch] * (waiting // max_batch)
-    if waiting % max_batch:
-        sizes.append(waiting % max_batch)
-    return sizes
 
 
 class Backoff:

@@ -229,14 +229,15 @@ class Pushers:
         return [code for code, kind in rows if self.connectors.for_type(kind) is not None]
 
     def run_once(self) -> int:
-        """Push every channel's due marks now, paced; returns how many marks were settled."""
+        """Push every channel's marks now, paced (waiting for the platform's budget, not for a
+        failed channel's backoff); returns how many marks were settled."""
         settled = 0
         for code in self.active_channels():
             p = self.pusher(code)
             if not p.hold():
                 continue
-            while p.wait() <= 0.05:
-                time.sleep(p.wait())
+            while p.clock() >= p.retry_at:  # not backing off after a failure
+                time.sleep(p.wait())  # the platform's budget: paced, as in the background
                 done = p.push_once()
                 if not done:
                     break
