@@ -199,7 +199,7 @@ class ChannelPusher:
 class Pushers:
     """Every active channel's pusher in this process: ``start`` runs one thread per channel
     (``podium serve``, ``podium worker``); ``run_once`` pushes everything due now, in the
-    caller's thread (tests, ``podium channels push``)."""
+    caller's thread (tests)."""
 
     def __init__(self, db: Database, connectors: Connectors, settings: Settings) -> None:
         self.db = db
