@@ -16,14 +16,14 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from podium.db.leases import due
-from podium.db.tables import channel_listings, channel_pushers, channels
+from podium.db.tables import channel_listings, channel_pushers
 
 __all__ = [
     "claim_pusher",
     "clear_marks",
     "failed_marks",
+    "failing",
     "mark",
-    "marked",
     "release_pusher",
     "wanted",
 ]
@@ -95,17 +95,6 @@ def failed_marks(conn: Connection, channel: str, errors: Mapping[str, str]) -> N
         .values(push_attempts=_l.push_attempts + 1, push_error=sa.bindparam("b_error")),
         [{"b_sku": s, "b_error": e[:2000]} for s, e in sorted(errors.items())],
     )
-
-
-def marked(conn: Connection) -> dict[str, tuple[int, datetime]]:
-    """Per active channel: how many listings wait for a push, and since when the oldest."""
-    query = (
-        sa.select(_l.channel, sa.func.count(), sa.func.min(_l.wanted_at))
-        .join(channels, channels.c.code == _l.channel)
-        .where(_l.wanted_at.is_not(None), channels.c.active.is_(True))
-        .group_by(_l.channel)
-    )
-    return {str(c): (int(n), at) for c, n, at in conn.execute(query)}
 
 
 def failing(conn: Connection, channel: str, limit: int = 100) -> list[sa.RowMapping]:

@@ -129,7 +129,7 @@ def health(db: Database, code: str) -> Health:
         waiting = health_store.sync_backlog(conn, "pending", SYNC_TYPES, SUBSCRIBER).get(code)
         dead = health_store.sync_backlog(conn, "dead", SYNC_TYPES, SUBSCRIBER).get(code)
         retried = health_store.retried_pushes(conn, code, SYNC_TYPES, SUBSCRIBER)
-        marked = marks.marked(conn).get(code)
+        marked = store.marked_listings(conn).get(code)
         failing = marks.failing(conn, code)
     now = utcnow()
     placed = channel_orders(db, [code])[code]
@@ -227,7 +227,8 @@ def sync_lags(db: Database, now: datetime | None = None) -> dict[str, SyncLag]:
     """Each channel's sync lag (channels with nothing waiting are left out)."""
     with db.read() as conn:
         found = _merged(
-            health_store.sync_backlog(conn, "pending", SYNC_TYPES, SUBSCRIBER), marks.marked(conn)
+            health_store.sync_backlog(conn, "pending", SYNC_TYPES, SUBSCRIBER),
+            store.marked_listings(conn),
         )
     when = now or utcnow()
     return {code: _lag(item, when) for code, item in found.items()}
@@ -249,7 +250,8 @@ def overview(db: Database, now: datetime | None = None) -> list[ChannelSummary]:
         listed = health_store.listing_counts(conn)
         failed = health_store.failed_delivery_counts(conn)
         pending = _merged(
-            health_store.sync_backlog(conn, "pending", SYNC_TYPES, SUBSCRIBER), marks.marked(conn)
+            health_store.sync_backlog(conn, "pending", SYNC_TYPES, SUBSCRIBER),
+            store.marked_listings(conn),
         )
         dead = health_store.sync_backlog(conn, "dead", SYNC_TYPES, SUBSCRIBER)
     placed = channel_orders(db, [ch.code for ch in channels])
