@@ -182,6 +182,8 @@ class ChannelSync:
             )
             log.warning("stock push to %s failed: %s", code, message)
             report.errors[code] = message
+            for push, _ in items:  # the marks stay for the channel's pusher
+                self._marks.pop((code, push.sku), None)
             with self.db.write() as conn:
                 store.bump_state(
                     conn,
