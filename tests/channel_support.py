@@ -108,7 +108,9 @@ def post_webhook(api: Api, code: str, topic: str, payload: Any, **kw: Any) -> An
 
 
 def drain(podium: Podium, rounds: int = 50) -> None:
-    """Run the relay until nothing is left to deliver now."""
+    """Run the relay until nothing is left to deliver now, then the channel pushers (the
+    tests' stand-in for the background threads)."""
     for _ in range(rounds):
         if podium.relay.run_once() == 0:
-            return
+            break
+    podium.pushers.run_once()

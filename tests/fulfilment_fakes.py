@@ -248,3 +248,4 @@ def drain(podium: Any) -> None:
     """Run the outbox relay until nothing is due (the tests' stand-in for the background one)."""
     while podium.relay.run_once():
         pass
+    podium.pushers.run_once()

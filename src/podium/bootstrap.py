@@ -23,6 +23,7 @@ from podium.channels import (
     ChannelRefundReceived,
     ChannelSync,
     Connectors,
+    Pushers,
     build_connectors,
     on_refund_issued,
     on_shipment_shipped,
@@ -78,6 +79,7 @@ class Podium:
     webhooks: Deliverer
     connectors: Connectors
     channel_sync: ChannelSync
+    pushers: Pushers
     carriers: Carriers = field(default_factory=Carriers)
     gateways: Gateways = field(default_factory=Gateways)
     # The shopper's way in (tracking tokens, the look-up by number and e-mail).
@@ -85,6 +87,7 @@ class Podium:
 
     def close(self) -> None:
         self.relay.stop()
+        self.pushers.stop()
         self.webhooks.close()
         self.carriers.close()
         self.db.dispose()
@@ -165,6 +168,9 @@ def bootstrap(
     # showing stock that is already sold is the costliest thing to keep waiting.
     connectors = build_connectors()
     channel_sync = ChannelSync(db, connectors)
+    # The relay only marks listings; each channel's pusher tells its platform, paced.
+    pushers = Pushers(db, connectors, settings)
+    channel_sync.on_marked = pushers.notify
     registry.subscribe_batch(SYNC_SUBSCRIBER, channel_sync.on_events, SYNC_EVENTS)
     registry.subscribe_batch("backorders", on_inventory_changed(db), [InventoryChanged])
     carriers = Carriers(httpx.Client(timeout=30))
@@ -216,6 +222,7 @@ def bootstrap(
         webhooks=webhooks,
         connectors=connectors,
         channel_sync=channel_sync,
+        pushers=pushers,
         carriers=carriers,
         gateways=gateways,
         shopper=shopper,

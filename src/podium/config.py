@@ -157,6 +157,13 @@ class Settings:
     relay_max_attempts: int = 10
     relay_backoff_seconds: float = 1.0
     relay_lease_seconds: float = 5.0
+    # Paced channel stock pushes (channels/pusher.py): the lease one process holds on a
+    # channel's pushes (another takes over within it after a crash), how often an idle pusher
+    # looks for marks made by other processes, and the share of the platform's rate budget
+    # stock pushes may use (the rest is left for fulfilments, refunds and the like).
+    push_lease_seconds: float = 3.0
+    push_poll_seconds: float = 0.05
+    push_share: float = 0.8
     max_body_bytes: int = 1024 * 1024
     db_pool_size: int = 20
     # How long a request waits for the database (SQLite's lock, a PostgreSQL connection)
@@ -233,6 +240,9 @@ class Settings:
             relay_max_attempts=_int(e, "PODIUM_RELAY_MAX_ATTEMPTS", 10),
             relay_backoff_seconds=_float(e, "PODIUM_RELAY_BACKOFF_SECONDS", 1.0),
             relay_lease_seconds=_float(e, "PODIUM_RELAY_LEASE_SECONDS", 5.0),
+            push_lease_seconds=_float(e, "PODIUM_PUSH_LEASE_SECONDS", 3.0),
+            push_poll_seconds=_float(e, "PODIUM_PUSH_POLL_SECONDS", 0.05),
+            push_share=min(1.0, max(0.05, _float(e, "PODIUM_PUSH_SHARE", 0.8))),
             max_body_bytes=_int(e, "PODIUM_MAX_BODY_BYTES", 1024 * 1024),
             db_pool_size=_int(e, "PODIUM_DB_POOL_SIZE", 20),
             db_busy_timeout_seconds=_float(e, "PODIUM_DB_BUSY_TIMEOUT_SECONDS", 30.0),

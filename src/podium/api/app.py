@@ -67,6 +67,7 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
             podium.relay.start()
             podium.webhooks.start()
             late.start()
+            podium.pushers.start()
         try:
             yield
         finally:
@@ -74,6 +75,7 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
                 late.stop()
                 podium.relay.stop()
                 podium.webhooks.stop()
+                podium.pushers.stop()
             if metrics.multiprocess_dir() is not None:  # its live gauges leave the sums
                 from prometheus_client import multiprocess
 

@@ -26,6 +26,9 @@ from podium.channels.money_push import (
 from podium.channels.partial_cancel_push import (
     on_order_partially_cancelled,
 )
+from podium.channels.pusher import (
+    Pushers,
+)
 from podium.channels.records import (
     ChannelIn,
     create_channel,
@@ -66,6 +69,7 @@ __all__ = [
     "Health",
     "ListingIn",
     "ListingView",
+    "Pushers",
     "WebhookResult",
     "build_connectors",
     "channel_health",

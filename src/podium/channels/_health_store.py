@@ -58,7 +58,8 @@ def sync_backlog(
 ) -> dict[str, tuple[int, datetime]]:
     """Per channel: how many listed SKUs have stock changes in ``status`` ("pending": waiting,
     or being retried; "dead": given up) that ``subscriber`` has not handled and that are newer
-    than what the listing was last told, and when the oldest such change was made."""
+    than what the listing was last told, and when the oldest such change was made. Pending
+    ones count only listings not marked yet (a mark says the rest: it is at least as old)."""
     if status not in ("pending", "dead"):
         raise ValueError(status)
     query = (
@@ -74,6 +75,8 @@ def sync_backlog(
         )
         .group_by(_l.channel)
     )
+    if status == "pending":  # a marked listing is counted by its mark (_push_store.marked)
+        query = query.where(_l.wanted_at.is_(None))
     return {str(c): (int(n), as_utc(at)) for c, n, at in conn.execute(query)}
 
 

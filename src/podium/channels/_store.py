@@ -32,6 +32,8 @@ __all__ = [
     "listing",
     "listings",
     "listings_for_skus",
+    "marked_listings",
+    "pushable_channels",
     "record_push",
     "rename_kept_line_sku",
     "replace_channel_order_lines",
@@ -47,6 +49,23 @@ _l = channel_listings.c
 
 def channel_row(conn: Connection, code: str) -> sa.RowMapping | None:
     return conn.execute(sa.select(channels).where(channels.c.code == code)).mappings().first()
+
+
+def pushable_channels(conn: Connection) -> list[tuple[str, str]]:
+    """(code, type) of every active channel."""
+    query = sa.select(channels.c.code, channels.c.type).where(channels.c.active.is_(True))
+    return [(str(c), str(t)) for c, t in conn.execute(query.order_by(channels.c.code))]
+
+
+def marked_listings(conn: Connection) -> dict[str, tuple[int, datetime]]:
+    """Per active channel: how many listings wait for a push, and since when the oldest."""
+    query = (
+        sa.select(_l.channel, sa.func.count(), sa.func.min(_l.wanted_at))
+        .join(channels, channels.c.code == _l.channel)
+        .where(_l.wanted_at.is_not(None), channels.c.active.is_(True))
+        .group_by(_l.channel)
+    )
+    return {str(c): (int(n), at) for c, n, at in conn.execute(query)}
 
 
 def set_settings(conn: Connection, code: str, settings: dict[str, Any]) -> None:

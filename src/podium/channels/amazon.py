@@ -35,6 +35,7 @@ from podium.channels.amazon_session import ORDERS_PATH, SpApi
 from podium.channels.connector import Fulfilment, Parsed, PlatformError, Unsupported
 from podium.channels.http import Caller
 from podium.channels.model import ChannelOrder, Delivery, LevelPush, PushResult
+from podium.channels.pacing import PushBudget
 from podium.channels.settings import AmazonSettings
 from podium.channels.spec import ConnectorSpec
 
@@ -143,6 +144,11 @@ class AmazonConnector:
 
     def _listing_path(self, s: AmazonSettings, remote_id: str) -> str:
         return f"/listings/2021-08-01/items/{_path(s.seller_id)}/{_path(remote_id)}"
+
+    def push_budget(self, channel: str) -> PushBudget:
+        """One listings PATCH per SKU at 5 a second (burst 10): calls of 10 SKUs, one every
+        two seconds."""
+        return PushBudget(0.5, 1.0, 10)
 
     def push(
         self, channel: str, settings: AmazonSettings, pushes: Sequence[LevelPush]

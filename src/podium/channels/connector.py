@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, runtime_checkable
 
 from podium.channels.model import (
     ChannelCancellation,
@@ -14,10 +14,12 @@ from podium.channels.model import (
     LevelPush,
     PushResult,
 )
+from podium.channels.pacing import DEFAULT_BUDGET, PushBudget
 from podium.errors import DomainError
 
 __all__ = [
     "BadSignature",
+    "Budgeted",
     "Connector",
     "Connectors",
     "Fulfilment",
@@ -114,6 +116,14 @@ class Connector(Protocol):
         ...
 
 
+@runtime_checkable
+class Budgeted(Protocol):
+    """A connector that knows its platform's rate budget for stock pushes (the paced pusher
+    keeps to it; connectors without one get ``pacing.DEFAULT_BUDGET``)."""
+
+    def push_budget(self, channel: str) -> PushBudget: ...
+
+
 class ThrottleLog(Protocol):
     def take_throttled(self, channel: str) -> int: ...
 
@@ -134,6 +144,13 @@ class Connectors:
 
     def for_type(self, channel_type: str) -> Connector | None:
         return self._by_type.get(channel_type)
+
+    def push_budget(self, channel_type: str, channel: str) -> PushBudget:
+        """What ``channel``'s platform allows stock pushes, as its connector knows it now."""
+        connector = self._by_type.get(channel_type)
+        if isinstance(connector, Budgeted):
+            return connector.push_budget(channel)
+        return DEFAULT_BUDGET
 
     @property
     def types(self) -> list[str]:

@@ -4,8 +4,8 @@ the dashboard.
 ``health`` looks at one channel closely (every listing's figure against what Podium publishes
 now). ``overview`` looks at every channel at once, cheaply, for the channels page: its *sync
 lag* is how long the oldest stock change of a listed SKU has waited without reaching the channel
-(an outbox event the channel sync has not handled yet, newer than what the listing was last
-told); ``worst_lag`` is the figure home shows.
+(a listing marked for a push since then, or an outbox event the relay has not marked yet,
+newer than what the listing was last told); ``worst_lag`` is the figure home shows.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from sqlalchemy import RowMapping
 
 from podium.catalog import read_channels
 from podium.channels import _health_store as health_store
+from podium.channels import _push_store as marks
 from podium.channels import _store as store
 from podium.channels.registry import settings_notes
 from podium.channels.service import channel_or_404
@@ -128,6 +129,8 @@ def health(db: Database, code: str) -> Health:
         waiting = health_store.sync_backlog(conn, "pending", SYNC_TYPES, SUBSCRIBER).get(code)
         dead = health_store.sync_backlog(conn, "dead", SYNC_TYPES, SUBSCRIBER).get(code)
         retried = health_store.retried_pushes(conn, code, SYNC_TYPES, SUBSCRIBER)
+        marked = store.marked_listings(conn).get(code)
+        failing = marks.failing(conn, code)
     now = utcnow()
     placed = channel_orders(db, [code])[code]
     return Health(
@@ -143,7 +146,7 @@ def health(db: Database, code: str) -> Health:
         push_errors=st["push_errors"] if st else 0,
         last_error=st["last_error"] if st else None,
         last_error_at=_at(st, "last_error_at"),
-        lag_seconds=_waited(now, waiting, dead),
+        lag_seconds=_waited(now, waiting, dead, _as_utc(marked)),
         pending_pushes=pending,
         failed_deliveries=failed,
         throttled=st["throttled"] if st else 0,
@@ -159,8 +162,37 @@ def health(db: Database, code: str) -> Health:
                 next_attempt_at=_at(r, "next_attempt_at") if r["status"] != "dead" else None,
             )
             for r in retried
+            if r["sku"] not in {f["sku"] for f in failing}
+        ]
+        + [
+            FailedPush(
+                sku=r["sku"],
+                status="retrying",
+                attempts=r["push_attempts"],
+                reason=_reason(code, r["sku"], r["push_error"]),
+                next_attempt_at=None,
+            )
+            for r in failing
         ],
     )
+
+
+def _as_utc(found: tuple[int, datetime] | None) -> tuple[int, datetime] | None:
+    return (found[0], as_utc(found[1])) if found is not None else None
+
+
+def _merged(
+    pending: dict[str, tuple[int, datetime]], marked: dict[str, tuple[int, datetime]]
+) -> dict[str, tuple[int, datetime]]:
+    """Per channel: listings marked for a push plus listings whose stock changes the relay
+    has not marked yet (the two never overlap), and when the oldest of those changes was made."""
+    merged: dict[str, tuple[int, datetime]] = {}
+    for found in (pending, marked):
+        for code, (count, at) in found.items():
+            at = as_utc(at)
+            was = merged.get(code)
+            merged[code] = (count, at) if was is None else (was[0] + count, min(was[1], at))
+    return merged
 
 
 def _reason(code: str, sku: str, error: str | None) -> str | None:
@@ -194,7 +226,10 @@ def _lag(found: tuple[int, datetime] | None, now: datetime) -> SyncLag:
 def sync_lags(db: Database, now: datetime | None = None) -> dict[str, SyncLag]:
     """Each channel's sync lag (channels with nothing waiting are left out)."""
     with db.read() as conn:
-        found = health_store.sync_backlog(conn, "pending", SYNC_TYPES, SUBSCRIBER)
+        found = _merged(
+            health_store.sync_backlog(conn, "pending", SYNC_TYPES, SUBSCRIBER),
+            store.marked_listings(conn),
+        )
     when = now or utcnow()
     return {code: _lag(item, when) for code, item in found.items()}
 
@@ -214,7 +249,10 @@ def overview(db: Database, now: datetime | None = None) -> list[ChannelSummary]:
         states = health_store.states(conn)
         listed = health_store.listing_counts(conn)
         failed = health_store.failed_delivery_counts(conn)
-        pending = health_store.sync_backlog(conn, "pending", SYNC_TYPES, SUBSCRIBER)
+        pending = _merged(
+            health_store.sync_backlog(conn, "pending", SYNC_TYPES, SUBSCRIBER),
+            store.marked_listings(conn),
+        )
         dead = health_store.sync_backlog(conn, "dead", SYNC_TYPES, SUBSCRIBER)
     placed = channel_orders(db, [ch.code for ch in channels])
     when = now or utcnow()

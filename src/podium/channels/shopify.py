@@ -29,6 +29,7 @@ from podium.channels.connector import (
 )
 from podium.channels.http import Bucket, Caller
 from podium.channels.model import ChannelOrder, Delivery, LevelPush, PushResult
+from podium.channels.pacing import PushBudget
 from podium.channels.parsing import as_json, hmac_b64_matches
 from podium.channels.settings import ShopifySettings
 from podium.channels.shopify_graphql import COSTS, DOCUMENTS, gid
@@ -89,6 +90,13 @@ class ShopifyConnector:
         if found is None:
             found = self._buckets[channel] = Bucket(rate=50.0, burst=1000.0)
         return found
+
+    def push_budget(self, channel: str) -> PushBudget:
+        """Stock calls a second the shop's cost points allow (its restore rate, as Shopify
+        last reported it), each carrying up to 250 quantities."""
+        bucket = self._bucket(channel)
+        cost = COSTS["inventorySetQuantities"]
+        return PushBudget(bucket.rate / cost, bucket.burst / cost, _BATCH)
 
     def graphql(
         self, channel: str, s: ShopifySettings, query: str, variables: dict[str, Any], cost: int

@@ -1,12 +1,14 @@
 """Real-time stock sync: every stock change reaches every channel listing the SKU.
 
 The relay hands ``ChannelSync.on_events`` each pass's ``inventory.changed`` (and
-``channel.listing_changed``) events at once, at most one per SKU and in order per SKU. What a
-channel is told is worked out from the stock as it is *now*, so a burst of changes to one SKU
-costs one push of the latest value (the later events find nothing new to say). Each listing
-remembers the outbox id of the change it last told (``pushed_seq``): an older value never
-overwrites a newer one. A failed push raises, and the relay retries with backoff; the
-connectors wait out the platforms' rate limits.
+``channel.listing_changed``) events at once. It only *marks* the SKUs' listings as wanting a
+push (``channel_listings.wanted_seq`` / ``wanted_at``): one UPDATE, idempotent, never waiting
+for a platform. Each channel's paced pusher (``channels/pusher.py``) then tells the platform
+what the listing may sell *now*, batched and within the platform's rate budget, so a burst of
+changes to one SKU costs one push of the latest value. Each listing remembers the outbox id of
+the change it last told (``pushed_seq``): an older value never overwrites a newer one.
+
+``sync`` pushes at once, outside the pacing (``podium channels sync``, reconciliation).
 """
 
 from __future__ import annotations
@@ -14,15 +16,17 @@ from __future__ import annotations
 import logging
 import time
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection
 
 from podium import catalog, inventory, metrics
 from podium.catalog import Channel, Warehouse
+from podium.channels import _push_store as marks
 from podium.channels import _store as store
 from podium.channels.connector import Connectors, PlatformError
 from podium.channels.events import ListingChanged
@@ -96,21 +100,29 @@ class ChannelSync:
     def __init__(self, db: Database, connectors: Connectors) -> None:
         self.db = db
         self.connectors = connectors
+        # Told when marks were made (the pushers in this process wake at once).
+        self.on_marked: Callable[[], None] | None = None
+        # (channel, sku) -> (mark seen, when) for a ``sync`` under way: a push clears it.
+        self._marks: dict[tuple[str, str], tuple[int, datetime]] = {}
 
     def on_events(self, events: list[Envelope]) -> None:
-        seqs: dict[str, int] = {}
+        """Mark the listings of these events' SKUs as wanting a push (the pushers push)."""
+        changes: dict[str, tuple[int, datetime]] = {}
         for e in events:
             sku = str(e.payload.get("sku") or e.aggregate_id)
-            seqs[sku] = max(seqs.get(sku, 0), e.id)
-        report = self.sync(seqs)
-        if report.errors:
-            raise SyncFailed(" | ".join(f"{c}: {m}" for c, m in sorted(report.errors.items())))
+            seq, at = changes.get(sku, (0, e.created_at))
+            changes[sku] = (max(seq, e.id), min(at, e.created_at))
+        with self.db.write() as conn:
+            count = marks.mark(conn, changes)
+        if count and self.on_marked is not None:
+            self.on_marked()
 
     def sync(
         self, seqs: Mapping[str, int], *, channel: str | None = None, force: bool = False
     ) -> SyncReport:
         """Tell every channel listing these SKUs what it may sell now (changed ones only,
         unless ``force``)."""
+        read_at = utcnow()
         with self.db.read() as conn:
             rows = [
                 r
@@ -133,6 +145,8 @@ class ChannelSync:
                 r["sku"], r["remote_id"], r["remote_location_id"], told, r["pushed_available"]
             )
             plan[r["channel"]].append((push, seq))
+            if r["wanted_seq"] is not None:  # what this push tells settles the mark
+                self._marks[(r["channel"], r["sku"])] = (int(r["wanted_seq"]), read_at)
         report = SyncReport()
         by_channel = {r["channel"]: r for r in rows}
         if len(plan) <= 1:
@@ -172,6 +186,8 @@ class ChannelSync:
             )
             log.warning("stock push to %s failed: %s", code, message)
             report.errors[code] = message
+            for push, _ in items:  # the marks stay for the channel's pusher
+                self._marks.pop((code, push.sku), None)
             with self.db.write() as conn:
                 store.bump_state(
                     conn,
@@ -189,6 +205,9 @@ class ChannelSync:
         with self.db.write() as conn:
             for push, seq in told:
                 store.record_push(conn, code, push.sku, push.quantity, seq)
+                mark = self._marks.pop((code, push.sku), None)
+                if mark is not None:
+                    marks.clear_marks(conn, code, {push.sku: mark[0]}, mark[1])
             failures: dict[str, Any] = {}
             if refused:  # the rest went through; these stay pending and are retried
                 failures = {"push_errors": 1, "last_error": refused, "last_error_at": utcnow()}

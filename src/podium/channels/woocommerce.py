@@ -33,6 +33,7 @@ from podium.channels.connector import (
 )
 from podium.channels.http import Bucket, Caller
 from podium.channels.model import ChannelOrder, Delivery, LevelPush, PushResult
+from podium.channels.pacing import PushBudget
 from podium.channels.parsing import as_json, hmac_b64_matches
 from podium.channels.settings import WooCommerceSettings
 from podium.channels.spec import ConnectorSpec
@@ -116,6 +117,11 @@ class WooCommerceConnector:
         self, channel: str, settings: WooCommerceSettings, cursor: str | None
     ) -> tuple[list[ChannelOrder], str | None]:
         raise Unsupported("WooCommerce orders arrive by webhook; there is nothing to poll.")
+
+    def push_budget(self, channel: str) -> PushBudget:
+        """The client-side limit every call keeps to (10 a second, 20 at once), each stock
+        call carrying up to 100 items."""
+        return PushBudget(10.0, 20.0, _BATCH)
 
     def _send(self, channel: str, s: WooCommerceSettings, method: str, path: str, **kw: Any) -> Any:
         bucket = self._buckets.setdefault(channel, Bucket(rate=10.0, burst=20.0))

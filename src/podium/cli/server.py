@@ -146,6 +146,7 @@ def worker() -> None:
         podium.webhooks.start()
         late = LateShipments(podium.db)
         late.start()
+        podium.pushers.start()
         with suppress(KeyboardInterrupt):
             podium.relay.run_forever()
         late.stop()

@@ -15,6 +15,7 @@ from podium.db.tables.channels import (
     channel_listings,
     channel_order_lines,
     channel_orders,
+    channel_pushers,
     channel_state,
 )
 from podium.db.tables.core import (
@@ -79,6 +80,7 @@ __all__ = [
     "channel_listings",
     "channel_order_lines",
     "channel_orders",
+    "channel_pushers",
     "channel_state",
     "channels",
     "counters",

@@ -11,6 +11,7 @@ __all__ = [
     "channel_listings",
     "channel_order_lines",
     "channel_orders",
+    "channel_pushers",
     "channel_state",
 ]
 
@@ -29,8 +30,26 @@ channel_listings = sa.Table(
     sa.Column("pushed_at", Timestamp, nullable=True),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("updated_at", Timestamp, nullable=False),
+    # The paced pusher's marks (migration 0020): the newest stock change (outbox id) the
+    # platform has not been told yet, and when the oldest untold change was made; NULL when
+    # the platform is up to date. Failed pushes count attempts and keep the platform's reason.
+    sa.Column("wanted_seq", sa.BigInteger, nullable=True),
+    sa.Column("wanted_at", Timestamp, nullable=True),
+    sa.Column("push_attempts", sa.Integer, nullable=False, server_default="0"),
+    sa.Column("push_error", sa.String(2000), nullable=True),
     sa.Index("ix_channel_listings_sku", "sku"),
     sa.Index("ix_channel_listings_remote_sku", "channel", "remote_sku"),
+    sa.Index("ix_channel_listings_channel_wanted_at", "channel", "wanted_at"),
+)
+
+# One row per channel: which process pushes its stock now, under a heartbeat lease
+# (db/leases.py; ``id`` is the channel code). Migration 0020.
+channel_pushers = sa.Table(
+    "channel_pushers",
+    metadata,
+    sa.Column("id", sa.String(64), primary_key=True),
+    sa.Column("holder", sa.String(100), nullable=True),
+    sa.Column("locked_until", Timestamp, nullable=True),
 )
 
 channel_deliveries = sa.Table(
