@@ -27,6 +27,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
+from podium import metrics
 from podium.channels import _push_store as marks
 from podium.channels import _store as store
 from podium.channels.connector import Connectors
@@ -141,9 +142,12 @@ class ChannelPusher:
         seqs: dict[str, int],
         read_at: datetime,
     ) -> int:
+        started = time.perf_counter()
         try:
             result = connector.push(self.code, typed(row["type"], row["settings"]), pushes)
         except Exception as exc:
+            metrics.CHANNEL_PUSH_SECONDS.labels(self.code).observe(time.perf_counter() - started)
+            metrics.CHANNEL_PUSH_FAILURES.labels(self.code).inc()
             message = (
                 exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
             )
@@ -161,6 +165,7 @@ class ChannelPusher:
                     **self._throttles(),
                 )
             return 0
+        metrics.CHANNEL_PUSH_SECONDS.labels(self.code).observe(time.perf_counter() - started)
         accepted = set(result.accepted)
         failed = {sku: why for sku, why in result.failed.items() if sku not in accepted}
         pushed = {p.sku: p for p in pushes}
