@@ -16,7 +16,12 @@ from podium.returns.edits import (
     edit_order,
 )
 from podium.returns.events import (
+    ExchangeCreated,
     RefundIssued,
+    ReturnApproved,
+    ReturnCreated,
+    ReturnLabelCreated,
+    ReturnReceived,
     ReturnRejected,
 )
 from podium.returns.exchanges import (
@@ -102,6 +107,7 @@ __all__ = [
     "REFUNDABLE",
     "WAITING",
     "Disposition",
+    "ExchangeCreated",
     "ExchangeIn",
     "ExchangeView",
     "OrderRefundIn",
@@ -114,12 +120,16 @@ __all__ = [
     "RefundIssued",
     "RefundView",
     "RefundedUnits",
+    "ReturnApproved",
+    "ReturnCreated",
     "ReturnIn",
+    "ReturnLabelCreated",
     "ReturnLabelIn",
     "ReturnLabelView",
     "ReturnLineIn",
     "ReturnParcels",
     "ReturnPolicyIn",
+    "ReturnReceived",
     "ReturnRejected",
     "ReturnStatus",
     "ReturnView",

@@ -55,6 +55,18 @@ class Shopper:
     def tracking_url(self, order_id: str) -> str:
         return f"{self.public_url}/track/{self.token(order_id)}"
 
+    def return_token(self, return_id: str) -> str:
+        """The link to a return's status page (returns portal) carries this token."""
+        return make_token(self.key, return_id)
+
+    def return_url(self, return_id: str) -> str:
+        return f"{self.public_url}/returns/status/{self.return_token(return_id)}"
+
+    def read_return_token(self, token: str) -> str | None:
+        """The return id a return token names (never an order's token)."""
+        found = read_token(self.key, token)
+        return found if found is not None and found.startswith("rma_") else None
+
     def lookup(self, number: str, email: str) -> str | None:
         """The tracking token of order ``number`` if ``email`` is its customer's, else None
         (the same None whether the order is unknown or the e-mail wrong)."""
