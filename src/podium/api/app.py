@@ -39,6 +39,7 @@ from podium.api.routers import risk as risk_router
 from podium.api.routers import routing as routing_router
 from podium.bootstrap import Podium
 from podium.web.app import install_dashboard
+from podium.web.portal_photo import PHOTO_BODY_BYTES
 
 __all__ = ["create_app"]
 
@@ -106,7 +107,10 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
     app.add_middleware(
         BodySizeLimit,
         max_bytes=podium.settings.max_body_bytes,
-        larger={f"{API_PREFIX}/imports/": podium.settings.max_import_bytes},
+        larger={
+            f"{API_PREFIX}/imports/": podium.settings.max_import_bytes,
+            "/returns/submit": PHOTO_BODY_BYTES,  # the returns portal's photo upload
+        },
     )
 
     install_dashboard(app, podium)  # the operations dashboard takes over `/`

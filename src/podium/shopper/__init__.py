@@ -22,6 +22,15 @@ from podium.shopper.model import (
     Step,
     status_page,
 )
+from podium.shopper.portal import (
+    PortalForm,
+    PortalLine,
+    PortalRequest,
+    ReturnPage,
+    portal_form,
+    return_page,
+    submit_return,
+)
 from podium.shopper.service import (
     Shopper,
     channel_look,
@@ -34,8 +43,11 @@ from podium.shopper.tokens import (
 from podium.shopper.words import (
     LANGUAGE_NAMES,
     N_,
+    REASON_NAMES,
+    RETURN_STATUS_NAMES,
     STATUS_NAMES,
     STEP_NAMES,
+    reason_name,
 )
 
 __all__ = [
@@ -43,11 +55,17 @@ __all__ = [
     "LANGUAGE_NAMES",
     "LOCALES",
     "N_",
+    "REASON_NAMES",
+    "RETURN_STATUS_NAMES",
     "STATUS_NAMES",
     "STEPS",
     "STEP_NAMES",
     "Event",
     "Parcel",
+    "PortalForm",
+    "PortalLine",
+    "PortalRequest",
+    "ReturnPage",
     "Shopper",
     "Split",
     "StatusPage",
@@ -60,8 +78,12 @@ __all__ = [
     "moment",
     "money",
     "pick_locale",
+    "portal_form",
     "read_token",
+    "reason_name",
+    "return_page",
     "short_date",
     "status_page",
+    "submit_return",
     "translations",
 ]
