@@ -262,6 +262,8 @@ def test_the_portal_speaks_the_channels_language(api: Api, podium: Podium) -> No
     api.ok("patch", "/channels/web/settings", {"locale": "de"})
     _, page = _form(api, podium, order)
     assert '<html lang="de">' in page.text
+    token = podium.shopper.token(order["id"])
+    assert f'href="/returns/start?order={token}&amp;lang=fr"' in page.text  # keeps the order
     assert "Unsere Rückgaberichtlinie" in page.text
     made = _submit(api, podium, order, {"quantity_TEE": "1", "reason": "size_fit"})
     status = api.client.get(made.headers["location"])

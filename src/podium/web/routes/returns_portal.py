@@ -59,6 +59,7 @@ def _form_page(
         brand=form.brand,
         form=form,
         token=token,
+        lang_prefix=f"{START}?order={quote(token, safe='')}&",
         csrf=csrf,
         error=error,
         asked=asked,
