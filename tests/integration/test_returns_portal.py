@@ -282,3 +282,27 @@ def test_tokens_that_name_nothing_or_an_order_show_no_return(api: Api, podium: P
         page = api.client.get(path)
         assert page.status_code == 404, path
         assert "Ann" not in page.text
+
+
+def test_the_portal_wears_the_channels_colour_and_logo(api: Api, podium: Podium) -> None:
+    order = _shipped(api)
+    look = {"brand": "Tee Shop", "colour": "#0f766e", "logo_url": "https://cdn.example.com/l.png"}
+    api.ok("patch", "/channels/web/settings", {"notifications": look})
+    _, page = _form(api, podium, order)
+    assert '<span class="brand">Tee Shop</span>' in page.text
+    assert '<link rel="stylesheet" href="/returns/brand/web.css">' in page.text
+    assert '<img class="logo" src="https://cdn.example.com/l.png"' in page.text
+    assert "img-src 'self' data: https:" in page.headers["Content-Security-Policy"]
+    css = api.client.get("/returns/brand/web.css")
+    assert css.headers["content-type"].startswith("text/css")
+    assert css.text == ".bar { background: #0f766e; color: #fff; }\n"
+    pale = {"colour": "#fde68a", "logo_url": "http://insecure.example.com/l.png"}
+    api.ok("patch", "/channels/web/settings", {"notifications": pale})
+    assert (
+        api.client.get("/returns/brand/web.css").text
+        == ".bar { background: #fde68a; color: #000; }\n"
+    )
+    _, page = _form(api, podium, order)
+    assert "insecure.example.com" not in page.text  # only https logos
+    api.ok("patch", "/channels/web/settings", {"notifications": {"colour": "red;}body{x"}})
+    assert api.client.get("/returns/brand/web.css").text == ""

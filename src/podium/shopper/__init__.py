@@ -33,7 +33,9 @@ from podium.shopper.portal import (
 )
 from podium.shopper.service import (
     Shopper,
+    Style,
     channel_look,
+    channel_style,
 )
 from podium.shopper.tokens import (
     derive_key,
@@ -70,8 +72,10 @@ __all__ = [
     "Split",
     "StatusPage",
     "Step",
+    "Style",
     "best_locale",
     "channel_look",
+    "channel_style",
     "derive_key",
     "long_date",
     "make_token",

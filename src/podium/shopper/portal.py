@@ -47,6 +47,7 @@ class PortalForm:
     number: str
     brand: str
     locale: str
+    channel: str
     email: str
     lines: list[PortalLine]
     reasons: tuple[str, ...]
@@ -80,6 +81,7 @@ class ReturnPage:
     order_id: str
     number: str
     brand: str
+    channel: str
     status: str
     created_at: datetime
     items: list[tuple[str, int, str]]  # name, units, reason code
@@ -117,6 +119,7 @@ def portal_form(db: Database, order_id: str) -> PortalForm | None:
         number=order.number,
         brand=brand,
         locale=locale,
+        channel=order.channel,
         email=str(order.customer.get("email") or ""),
         lines=lines,
         reasons=side.reasons,
@@ -198,6 +201,7 @@ def return_page(db: Database, return_id: str) -> tuple[ReturnPage, str] | None:
         order_id=order.id,
         number=order.number,
         brand=brand,
+        channel=order.channel,
         status=rma.status,
         created_at=rma.created_at,
         items=[(names.get(ln.sku, ln.sku), ln.quantity, ln.reason) for ln in rma.lines],

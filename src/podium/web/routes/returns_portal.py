@@ -57,6 +57,7 @@ def _form_page(
         "return_form.html",
         status=status,
         brand=form.brand,
+        style=shopper.channel_style(dashboard(request).podium.db, form.channel),
         form=form,
         token=token,
         lang_prefix=f"{START}?order={quote(token, safe='')}&",
@@ -205,6 +206,7 @@ def status_page(request: Request, token: str) -> Response:
         locale,
         "return_status.html",
         brand=page.brand,
+        style=shopper.channel_style(board.podium.db, page.channel),
         page=page,
         token=token,
         order_token=board.podium.shopper.token(page.order_id),
@@ -225,3 +227,14 @@ def label_pdf(request: Request, token: str) -> Response:
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return _private(response)
+
+
+@router.get("/returns/brand/{channel}.css", response_model=None)
+def brand_css(request: Request, channel: str) -> Response:
+    """The channel's header colour for its portal pages (the pages allow no inline style)."""
+    style = shopper.channel_style(dashboard(request).podium.db, channel[:64])
+    body = f".bar {{ background: {style.colour}; color: {style.ink}; }}\n" if style.colour else ""
+    response = Response(body, media_type="text/css")
+    response.headers["Cache-Control"] = "public, max-age=300"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
