@@ -149,23 +149,61 @@ def test_a_forged_or_missing_csrf_token_writes_nothing(api: Api, podium: Podium)
 
 
 @pytest.mark.parametrize(
-    ("fields", "status", "words"),
+    ("fields", "status", "code", "field", "words"),
     [
-        ({"quantity_TEE": "0", "reason": "damaged"}, 422, "Choose at least one item"),
-        ({"quantity_TEE": "3", "reason": "damaged"}, 422, "no larger than you can return"),
-        ({"quantity_TEE": "x", "reason": "damaged"}, 422, "no larger than you can return"),
-        ({"quantity_TEE": "1", "reason": "bored"}, 422, "Choose a reason from the list"),
-        ({"quantity_TEE": "1", "reason": "damaged", "comment": "x" * 900}, 422, "too long"),
+        (
+            {"quantity_TEE": "0", "reason": "damaged"},
+            422,
+            "no_items",
+            "quantity",
+            "Choose at least one item",
+        ),
+        (
+            {"quantity_TEE": "3", "reason": "damaged"},
+            422,
+            "invalid_quantity",
+            "quantity_TEE",
+            "no larger than you can return",
+        ),
+        (
+            {"quantity_TEE": "x", "reason": "damaged"},
+            422,
+            "invalid_quantity",
+            "quantity_TEE",
+            "no larger than you can return",
+        ),
+        (
+            {"quantity_TEE": "1", "reason": "bored"},
+            422,
+            "invalid_return_reason",
+            "reason",
+            "Choose a reason from the list",
+        ),
+        (
+            {"quantity_TEE": "1", "reason": "damaged", "comment": "x" * 900},
+            422,
+            "too_long",
+            "comment",
+            "too long",
+        ),
     ],
 )
 def test_bad_choices_are_named_on_the_form_and_nothing_is_written(
-    api: Api, podium: Podium, fields: dict[str, str], status: int, words: str
+    api: Api,
+    podium: Podium,
+    fields: dict[str, str],
+    status: int,
+    code: str,
+    field: str,
+    words: str,
 ) -> None:
     order = _shipped(api)
     sent = _submit(api, podium, order, fields)
     assert sent.status_code == status, sent.text
     assert words in sent.text
-    assert 'role="alert"' in sent.text
+    assert f'role="alert" id="return-error" data-code="{code}" data-field="{field}"' in sent.text
+    if field != "quantity":
+        assert sent.text.count('aria-invalid="true"') == 1
     assert _returns(api, order) == []
 
 

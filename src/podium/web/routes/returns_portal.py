@@ -47,8 +47,13 @@ def _form_page(
     *,
     status: int = 200,
     error: str | None = None,
+    code: str | None = None,
+    field: str | None = None,
     asked: shopper.PortalRequest | None = None,
 ) -> Response:
+    """The form; after a refusal, with the message, its machine-readable ``code`` and the
+    ``field`` it is about (``data-code``/``data-field`` on the alert, ``aria-invalid`` on
+    the field)."""
     locale = page_locale(request, form.locale)
     csrf = secrets.token_urlsafe(32)
     say = shopper.translations(locale).gettext
@@ -63,6 +68,8 @@ def _form_page(
         lang_prefix=f"{START}?order={quote(token, safe='')}&",
         csrf=csrf,
         error=error,
+        error_code=code,
+        error_field=field,
         asked=asked,
         reason_label=lambda code: say(shopper.reason_name(code)),
         return_status=lambda key: say(shopper.RETURN_STATUS_NAMES.get(key) or key),
@@ -146,15 +153,21 @@ async def submit(request: Request) -> Response:
     if not cookie or not secrets.compare_digest(
         cookie.encode(), str(form.get("csrf_token") or "").encode()
     ):
-        return _form_page(
-            request, token, portal, status=403, error=say("This form expired; please try again.")
-        )
+        words = say("This form expired; please try again.")
+        return _form_page(request, token, portal, status=403, error=words, code="csrf_failed")
     asked = _asked(form, portal)
     try:
         photo = await read_photo(form.get("photo"))
     except PhotoRefused as exc:
         return _form_page(
-            request, token, portal, status=exc.status, error=say(exc.words), asked=asked
+            request,
+            token,
+            portal,
+            status=exc.status,
+            error=say(exc.words),
+            code="photo_refused",
+            field="photo",
+            asked=asked,
         )
     try:
         made = await run_in_threadpool(shopper.submit_return, board.podium.db, portal, asked)
@@ -162,7 +175,17 @@ async def submit(request: Request) -> Response:
         words = _ERRORS.get(
             exc.code, shopper.N_("This return cannot be made; please check your choices.")
         )
-        return _form_page(request, token, portal, status=exc.status, error=say(words), asked=asked)
+        field = exc.details.get("field") if exc.details else None
+        return _form_page(
+            request,
+            token,
+            portal,
+            status=exc.status,
+            error=say(words),
+            code=exc.code,
+            field=field if isinstance(field, str) else None,
+            asked=asked,
+        )
     if photo is not None:
         await run_in_threadpool(save_photo, board.podium.settings, made.id, photo)
     target = f"/returns/status/{board.podium.shopper.return_token(made.id)}"
