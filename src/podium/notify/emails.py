@@ -25,7 +25,7 @@ from podium.ids import new_id
 from podium.notify import _store as store
 from podium.notify.mailer import Mailer, MailFailed
 from podium.notify.model import EMAIL_TEMPLATES, EXCHANGE_SHIPPED
-from podium.notify.return_mail import label_attachments, return_context
+from podium.notify.return_mail import label_attachments, return_context, should_send
 from podium.notify.templates import Rendered, Renderer
 from podium.orders import OrderView
 from podium.shipments import ShipmentView
@@ -199,6 +199,8 @@ class Emailer:
         template = EMAIL_TEMPLATES.get(envelope.type)
         order_id = _order_id(envelope)
         if template is None or order_id is None or not self.mailer.enabled:
+            return
+        if not should_send(template, envelope.payload):
             return
         with self.db.read() as conn:
             if store.already_sent(conn, envelope.id, template):

@@ -11,11 +11,17 @@ from podium.db.database import Database
 from podium.errors import NotFound
 from podium.orders import OrderView
 
-__all__ = ["LABEL_TEMPLATES", "label_attachments", "return_context"]
+__all__ = ["LABEL_TEMPLATES", "label_attachments", "return_context", "should_send"]
 
 # The e-mails that carry the return label (when the return has one when they are sent).
 LABEL_TEMPLATES = frozenset({"return_approved", "return_label"})
 PDF = "application/pdf"
+
+
+def should_send(template: str, payload: dict[str, Any]) -> bool:
+    """False for a "requested" e-mail about a return that did not start as a request: one a
+    sales channel's refund opened already closed (``returns.channel_refunds``)."""
+    return template != "return_requested" or payload.get("status") == "requested"
 
 
 def _return_id(payload: dict[str, Any]) -> str | None:
