@@ -344,3 +344,21 @@ def test_the_portal_wears_the_channels_colour_and_logo(api: Api, podium: Podium)
     assert "insecure.example.com" not in page.text  # only https logos
     api.ok("patch", "/channels/web/settings", {"notifications": {"colour": "red;}body{x"}})
     assert api.client.get("/returns/brand/web.css").text == ""
+
+
+def test_the_json_request_follows_the_same_policy_as_the_portal(api: Api, podium: Podium) -> None:
+    order = _shipped(api)
+    policy = {"window_days": 30, "reasons": ["damaged"], "auto_approve": True}
+    policy["non_returnable"] = ["CAP"]
+    put = api.client.put("/api/v1/channels/web/return-policy", json=policy, headers=api.headers())
+    assert put.status_code == 200, put.text
+    body: dict[str, Any] = {"order_number": order["number"], "email": "ann@example.com"}
+    cap = {**body, "lines": [{"sku": "CAP", "quantity": 1, "reason": "damaged"}]}
+    refused = api.client.post("/api/v1/returns/request", json=cap)
+    assert refused.status_code == 422
+    assert refused.json()["error"]["code"] == "not_returnable"
+    assert refused.json()["error"]["details"]["field"] == "lines.0.sku"
+    tee = {**body, "lines": [{"sku": "TEE", "quantity": 1, "reason": "damaged"}]}
+    made = api.client.post("/api/v1/returns/request", json=tee)
+    assert made.status_code == 201, made.text
+    assert made.json()["status"] == "approved"

@@ -12,6 +12,9 @@ from podium.returns.cancellation import (
 from podium.returns.channel_subscriber import (
     on_channel_refund,
 )
+from podium.returns.customer import (
+    request_return,
+)
 from podium.returns.edits import (
     edit_order,
 )
@@ -94,7 +97,6 @@ from podium.returns.service import (
     get_return,
     list_returns,
     reject_return,
-    request_return,
     ship_back,
 )
 from podium.returns.summary import (
