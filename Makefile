@@ -80,5 +80,5 @@ messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k say -k shopper.N_ --no-location --sort-output \
 		--omit-header -w 1000 -o $(LOCALES_DIR)/messages.pot .
 	$(BIN)/pybabel update -i $(LOCALES_DIR)/messages.pot -d $(LOCALES_DIR) -D messages \
-		--no-location -w 1000 --ignore-obsolete
+		-w 1000 --ignore-obsolete
 	$(BIN)/pybabel compile -d $(LOCALES_DIR) -D messages --statistics

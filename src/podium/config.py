@@ -198,6 +198,9 @@ class Settings:
     # 3PL CSV drops (handoff_dir) must lie under this directory; relative ones are taken
     # relative to it. Relative itself to the server's working directory.
     handoff_root: str = "handoff"
+    # Returns portal photos (docs/shopper.md): stored under <uploads_dir>/returns/<return id>/,
+    # outside the web root; relative to the server's working directory.
+    uploads_dir: str = "uploads"
     # Proxies whose X-Forwarded-For / X-Forwarded-Proto are believed (addresses or CIDRs).
     # Anyone else's forwarded headers are ignored: the connecting address is the client's.
     trusted_proxies: tuple[str, ...] = DEFAULT_TRUSTED_PROXIES
@@ -268,6 +271,7 @@ class Settings:
                 k.strip() for k in (e.get("PODIUM_ENCRYPTION_KEYS") or "").split(",") if k.strip()
             ),
             handoff_root=e.get("PODIUM_HANDOFF_ROOT") or "handoff",
+            uploads_dir=e.get("PODIUM_UPLOADS_DIR") or "uploads",
             trusted_proxies=_networks(e, "PODIUM_TRUSTED_PROXIES", DEFAULT_TRUSTED_PROXIES),
             risk_enabled=_bool(e, "PODIUM_RISK_ENABLED", True),
             risk_medium_score=_score(e, "PODIUM_RISK_MEDIUM_SCORE", 40),

@@ -228,6 +228,9 @@ def test_channel_policies_are_read_and_changed_through_the_api(api: Api) -> None
         "window_days": 14,
         "reasons": ["too_small", "too_big"],
         "warehouse": None,
+        "auto_approve": False,  # the returns portal's (docs/shopper.md)
+        "non_returnable": [],
+        "fee": None,
     }
     path = f"/orders/{order['id']}/returns"
     old = api.post(path, {"lines": [{"sku": "TEE", "quantity": 1, "reason": "size_fit"}]})

@@ -44,6 +44,7 @@ from podium.api.routers import routing as routing_router
 from podium.automation import LateShipments
 from podium.bootstrap import Podium
 from podium.web.app import install_dashboard
+from podium.web.portal_photo import PHOTO_BODY_BYTES
 
 __all__ = ["create_app"]
 
@@ -124,6 +125,7 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
         larger={
             f"{API_PREFIX}/imports/": podium.settings.max_import_bytes,
             f"{API_PREFIX}/planning/history": podium.settings.max_import_bytes,
+            "/returns/submit": PHOTO_BODY_BYTES,  # the returns portal's photo upload
         },
     )
 

@@ -25,7 +25,8 @@ from podium.events import Envelope
 from podium.ids import new_id
 from podium.notify import _store as store
 from podium.notify.mailer import Mailer, MailFailed
-from podium.notify.model import EMAIL_TEMPLATES
+from podium.notify.model import EMAIL_TEMPLATES, EXCHANGE_SHIPPED
+from podium.notify.return_mail import label_attachments, return_context, should_send
 from podium.notify.templates import Rendered, Renderer
 from podium.orders import OrderView
 from podium.shipments import ShipmentView
@@ -150,6 +151,7 @@ class Emailer:
             "locale": locale,
             "track_url": self.links.tracking_url(order.id) if self.links else None,
             "track_text": say("See where your order is"),
+            **return_context(self.db, self.links, order, payload),
         }
         templates = settings.get("templates")
         rendered = self.renderer.render(
@@ -207,6 +209,8 @@ class Emailer:
         order_id = _order_id(envelope)
         if template is None or order_id is None or not self.mailer.enabled:
             return
+        if not should_send(template, envelope.payload):
+            return
         with self.db.read() as conn:
             if store.already_sent(conn, envelope.id, template):
                 return
@@ -220,6 +224,11 @@ class Emailer:
         )
         if not to:
             return
+        if template == "shipment_shipped" and "exchange" in order.tags:
+            template = EXCHANGE_SHIPPED  # the replacement of an exchange is on its way
+            with self.db.read() as conn:
+                if store.already_sent(conn, envelope.id, template):
+                    return
         data = {"template": template, "event_type": envelope.type, "to": to}
         try:
             rendered, settings = self.render(template, order, envelope.payload)
@@ -232,6 +241,7 @@ class Emailer:
                 html=rendered.html,
                 sender=settings.get("from"),
                 reply_to=settings.get("reply_to"),
+                attachments=label_attachments(self.db, template, envelope.payload),
             )
         except (ValidationFailed, ValueError, TypeError) as exc:
             # A broken template or sender in the channel's settings: retrying cannot help.

@@ -6,6 +6,7 @@ import logging
 import smtplib
 import ssl
 import time
+from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
 
@@ -57,8 +58,10 @@ class Mailer:
         html: str,
         sender: str | None = None,
         reply_to: str | None = None,
+        attachments: Sequence[tuple[str, bytes, str]] = (),
     ) -> EmailMessage:
-        """A multipart/alternative message: the text part first, the HTML part preferred."""
+        """A multipart/alternative message: the text part first, the HTML part preferred;
+        then any ``attachments`` (file name, bytes, MIME type), making it multipart/mixed."""
         message = EmailMessage()
         message["From"] = sender or self.sender
         message["To"] = to
@@ -69,6 +72,9 @@ class Mailer:
         message["Message-ID"] = make_msgid(domain=domain)
         message.set_content(text)
         message.add_alternative(html, subtype="html")
+        for filename, data, mime in attachments:
+            maintype, _, subtype = mime.partition("/")
+            message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
         return message
 
     def send(self, message: EmailMessage) -> str:

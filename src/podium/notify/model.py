@@ -19,12 +19,20 @@ from podium.events import Event, webhook_types
 from podium.fulfillment import ShipmentDelivered, ShipmentOutForDelivery, ShipmentShipped
 from podium.notify.events import WebhookPing
 from podium.orders import OrderCancelled, OrderCreated, OrderPartiallyCancelled
-from podium.returns import RefundIssued
+from podium.returns import (
+    RefundIssued,
+    ReturnApproved,
+    ReturnCreated,
+    ReturnLabelCreated,
+    ReturnReceived,
+    ReturnRejected,
+)
 
 __all__ = [
     "EMAIL_EVENTS",
     "EMAIL_TEMPLATES",
     "EVENT_TYPES",
+    "EXCHANGE_SHIPPED",
     "PING",
     "SIGNATURE_HEADER",
     "TOLERANCE_SECONDS",
@@ -48,7 +56,14 @@ EMAIL_EVENTS: dict[type[Event], str] = {
     OrderCancelled: "order_cancelled",
     OrderPartiallyCancelled: "order_partially_cancelled",
     RefundIssued: "refund_issued",
+    ReturnCreated: "return_requested",
+    ReturnApproved: "return_approved",
+    ReturnLabelCreated: "return_label",
+    ReturnRejected: "return_rejected",
+    ReturnReceived: "return_received",
 }
+# A shipment of an exchange's replacement order (tagged ``exchange``) sends this instead.
+EXCHANGE_SHIPPED = "exchange_shipped"
 # The same by wire type (what a stored event or an e-mail row names).
 EMAIL_TEMPLATES: dict[str, str] = {cls.TYPE: t for cls, t in EMAIL_EVENTS.items()}
 

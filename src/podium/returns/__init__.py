@@ -12,11 +12,19 @@ from podium.returns.cancellation import (
 from podium.returns.channel_subscriber import (
     on_channel_refund,
 )
+from podium.returns.customer import (
+    request_return,
+)
 from podium.returns.edits import (
     edit_order,
 )
 from podium.returns.events import (
+    ExchangeCreated,
     RefundIssued,
+    ReturnApproved,
+    ReturnCreated,
+    ReturnLabelCreated,
+    ReturnReceived,
     ReturnRejected,
 )
 from podium.returns.exchanges import (
@@ -89,7 +97,6 @@ from podium.returns.service import (
     get_return,
     list_returns,
     reject_return,
-    request_return,
     ship_back,
 )
 from podium.returns.summary import (
@@ -102,6 +109,7 @@ __all__ = [
     "REFUNDABLE",
     "WAITING",
     "Disposition",
+    "ExchangeCreated",
     "ExchangeIn",
     "ExchangeView",
     "OrderRefundIn",
@@ -114,12 +122,16 @@ __all__ = [
     "RefundIssued",
     "RefundView",
     "RefundedUnits",
+    "ReturnApproved",
+    "ReturnCreated",
     "ReturnIn",
+    "ReturnLabelCreated",
     "ReturnLabelIn",
     "ReturnLabelView",
     "ReturnLineIn",
     "ReturnParcels",
     "ReturnPolicyIn",
+    "ReturnReceived",
     "ReturnRejected",
     "ReturnStatus",
     "ReturnView",

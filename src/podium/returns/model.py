@@ -102,11 +102,15 @@ class ReturnPolicy:
     window_days: int
     reasons: tuple[str, ...]
     warehouse: str | None = None  # where return parcels go; None: the shipping warehouse
+    auto_approve: bool = False  # a shopper's request through the portal is approved at once
+    non_returnable: tuple[str, ...] = ()  # SKUs the portal does not offer to take back
+    fee: str | None = None  # a return fee shown to the shopper before they confirm
 
 
 def return_policy(settings: Mapping[str, Any]) -> ReturnPolicy:
     """A channel's return policy from ``{"returns": {"window_days": 30, "reasons": […],
-    "warehouse": "EAST"}}`` (``warehouse`` optional)."""
+    "warehouse": "EAST", "auto_approve": false, "non_returnable": ["GIFTCARD"], "fee": "4.95"}}``
+    (all but the first two optional)."""
     raw = settings.get("returns")
     conf: Mapping[str, Any] = raw if isinstance(raw, Mapping) else {}
     window = conf.get("window_days")
@@ -119,6 +123,11 @@ def return_policy(settings: Mapping[str, Any]) -> ReturnPolicy:
         if isinstance(reasons, list) and reasons
         else DEFAULT_REASONS,
         warehouse if isinstance(warehouse := conf.get("warehouse"), str) and warehouse else None,
+        conf.get("auto_approve") is True,
+        tuple(s for s in skus if isinstance(s, str))
+        if isinstance(skus := conf.get("non_returnable"), list)
+        else (),
+        fee if isinstance(fee := conf.get("fee"), str) and fee else None,
     )
 
 

@@ -9,10 +9,10 @@ from pydantic import BaseModel, Field
 from podium import catalog
 from podium.db.database import Database
 from podium.errors import NotFound, ValidationFailed
-from podium.numbers import JsonInt
+from podium.numbers import JsonBool, JsonInt
 from podium.payments import payment_policy
 from podium.returns.model import return_policy
-from podium.validation import Code, Input
+from podium.validation import Code, Input, MoneyString, Sku
 
 __all__ = [
     "PaymentPolicyIn",
@@ -34,12 +34,24 @@ class ReturnPolicyIn(Input):
     warehouse: Code | None = Field(
         default=None, description="Where return parcels go (default: the shipping warehouse)."
     )
+    auto_approve: JsonBool = Field(
+        default=False, description="Approve a shopper's request from the returns portal at once."
+    )
+    non_returnable: list[Sku] = Field(
+        default_factory=list, max_length=500, description="SKUs the returns portal refuses."
+    )
+    fee: MoneyString | None = Field(
+        default=None, description="A return fee the returns portal shows before confirming."
+    )
 
 
 class ReturnPolicyView(BaseModel):
     window_days: int
     reasons: list[str]
     warehouse: str | None = None
+    auto_approve: bool = False
+    non_returnable: list[str] = Field(default_factory=list)
+    fee: str | None = None
 
 
 class PaymentPolicyIn(Input):
@@ -72,7 +84,12 @@ def get_policies(db: Database, code: str) -> Policies:
     return Policies(
         channel=code,
         returns=ReturnPolicyView(
-            window_days=r.window_days, reasons=list(r.reasons), warehouse=r.warehouse
+            window_days=r.window_days,
+            reasons=list(r.reasons),
+            warehouse=r.warehouse,
+            auto_approve=r.auto_approve,
+            non_returnable=list(r.non_returnable),
+            fee=r.fee,
         ),
         payment=PaymentPolicyView(capture=p.capture.value, gateway=p.gateway),
     )
@@ -98,6 +115,12 @@ def set_return_policy(db: Database, code: str, data: ReturnPolicyIn) -> Policies
                     details={"field": "warehouse"},
                 )
         value["warehouse"] = data.warehouse
+    if data.auto_approve:
+        value["auto_approve"] = True
+    if data.non_returnable:
+        value["non_returnable"] = sorted(set(data.non_returnable))
+    if data.fee is not None:
+        value["fee"] = data.fee
     return _set(db, code, "returns", value)
 
 

@@ -16,7 +16,7 @@ from podium.db.database import Database, utcnow
 from podium.db.tables import returns
 from podium.errors import Conflict, NotFound, ValidationFailed
 from podium.ids import new_id
-from podium.orders import OrderFacts, locked_order, order_facts, order_for_customer
+from podium.orders import OrderFacts, locked_order, order_facts
 from podium.paging import Page
 from podium.returns import _label_store as label_store
 from podium.returns import _store as store
@@ -45,7 +45,6 @@ __all__ = [
     "move",
     "open_return",
     "reject_return",
-    "request_return",
     "ship_back",
 ]
 
@@ -192,26 +191,6 @@ def create_return(db: Database, order_id: str, data: ReturnIn, actor: str) -> Re
         if data.approve:
             move(conn, order, return_id, ReturnStatus.REQUESTED, ReturnStatus.APPROVED, actor)
         return return_view(conn, return_id)
-
-
-def request_return(
-    db: Database,
-    number: str,
-    email: str,
-    lines: Sequence[ReturnLineIn],
-    note: str | None = None,
-) -> ReturnView:
-    """A customer asks for a return of their own order (identified by number and e-mail)."""
-    with db.read() as conn:
-        order_id = order_for_customer(conn, number, email)
-    if order_id is None:
-        raise NotFound(
-            "No order with that number and e-mail address.",
-            code="order_not_found",
-            details={"field": "order_number"},
-        )
-    data = ReturnIn(lines=list(lines), note=note)
-    return create_return(db, order_id, data, f"customer:{email.strip().lower()}")
 
 
 def move(

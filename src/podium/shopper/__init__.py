@@ -22,9 +22,20 @@ from podium.shopper.model import (
     Step,
     status_page,
 )
+from podium.shopper.portal import (
+    PortalForm,
+    PortalLine,
+    PortalRequest,
+    ReturnPage,
+    portal_form,
+    return_page,
+    submit_return,
+)
 from podium.shopper.service import (
     Shopper,
+    Style,
     channel_look,
+    channel_style,
 )
 from podium.shopper.tokens import (
     derive_key,
@@ -34,8 +45,11 @@ from podium.shopper.tokens import (
 from podium.shopper.words import (
     LANGUAGE_NAMES,
     N_,
+    REASON_NAMES,
+    RETURN_STATUS_NAMES,
     STATUS_NAMES,
     STEP_NAMES,
+    reason_name,
 )
 
 __all__ = [
@@ -43,25 +57,37 @@ __all__ = [
     "LANGUAGE_NAMES",
     "LOCALES",
     "N_",
+    "REASON_NAMES",
+    "RETURN_STATUS_NAMES",
     "STATUS_NAMES",
     "STEPS",
     "STEP_NAMES",
     "Event",
     "Parcel",
+    "PortalForm",
+    "PortalLine",
+    "PortalRequest",
+    "ReturnPage",
     "Shopper",
     "Split",
     "StatusPage",
     "Step",
+    "Style",
     "best_locale",
     "channel_look",
+    "channel_style",
     "derive_key",
     "long_date",
     "make_token",
     "moment",
     "money",
     "pick_locale",
+    "portal_form",
     "read_token",
+    "reason_name",
+    "return_page",
     "short_date",
     "status_page",
+    "submit_return",
     "translations",
 ]

@@ -3,7 +3,9 @@ sent to them. Nothing here changes an order: the shopper's pages only read."""
 
 from __future__ import annotations
 
+import re
 import threading
+from dataclasses import dataclass
 from typing import Any
 
 from podium import catalog, orders, users
@@ -13,7 +15,49 @@ from podium.shopper.locale import pick_locale
 from podium.shopper.model import StatusPage, status_page
 from podium.shopper.tokens import derive_key, make_token, read_token
 
-__all__ = ["Shopper", "channel_look"]
+__all__ = ["Shopper", "Style", "channel_look", "channel_style"]
+
+_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+@dataclass(frozen=True, slots=True)
+class Style:
+    """A channel's look on the returns portal: its header colour (``#rrggbb``) and logo (an
+    https URL), from its ``notifications`` settings (``colour``, ``logo_url``)."""
+
+    channel: str
+    colour: str | None = None
+    logo_url: str | None = None
+
+    @property
+    def ink(self) -> str:
+        """Black or white, whichever reads better on the colour (WCAG relative luminance)."""
+        if self.colour is None:
+            return "#fff"
+
+        def linear(hex2: str) -> float:
+            c = int(hex2, 16) / 255
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+        r, g, b = (linear(self.colour[i : i + 2]) for i in (1, 3, 5))
+        luminance = 0.2126 * r + 0.7152 * g + 0.0722 * b
+        return "#000" if (luminance + 0.05) / 0.05 > 1.05 / (luminance + 0.05) else "#fff"
+
+
+def channel_style(db: Database, code: str) -> Style:
+    try:
+        settings = catalog.read_channel_settings(db, code)
+    except NotFound:
+        return Style(code)
+    found = settings.get("notifications")
+    conf: dict[str, Any] = found if isinstance(found, dict) else {}
+    colour = conf.get("colour")
+    logo = conf.get("logo_url")
+    return Style(
+        code,
+        colour if isinstance(colour, str) and _COLOUR.fullmatch(colour) else None,
+        logo if isinstance(logo, str) and logo.startswith("https://") and len(logo) < 500 else None,
+    )
 
 
 def channel_look(db: Database, code: str) -> tuple[str, str]:
@@ -54,6 +98,18 @@ class Shopper:
 
     def tracking_url(self, order_id: str) -> str:
         return f"{self.public_url}/track/{self.token(order_id)}"
+
+    def return_token(self, return_id: str) -> str:
+        """The link to a return's status page (returns portal) carries this token."""
+        return make_token(self.key, return_id)
+
+    def return_url(self, return_id: str) -> str:
+        return f"{self.public_url}/returns/status/{self.return_token(return_id)}"
+
+    def read_return_token(self, token: str) -> str | None:
+        """The return id a return token names (never an order's token)."""
+        found = read_token(self.key, token)
+        return found if found is not None and found.startswith("rma_") else None
 
     def lookup(self, number: str, email: str) -> str | None:
         """The tracking token of order ``number`` if ``email`` is its customer's, else None

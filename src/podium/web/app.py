@@ -36,6 +36,7 @@ from podium.web.routes import (
     orders,
     return_actions,
     returns,
+    returns_portal,
     risk_review,
     settings,
     settings_automation,
@@ -55,6 +56,7 @@ AREAS = (
     orders,
     order_actions,
     documents,
+    returns_portal,  # before returns: /returns/start is not a return's id
     returns,
     return_actions,
     inventory,

@@ -17,6 +17,7 @@ from podium.fulfillment import get_shipment
 from podium.returns import return_label_document
 from podium.web.core import Viewer, dashboard, harden, page, render
 from podium.web.nav import NavItem
+from podium.web.portal_photo import photo_path
 
 router = APIRouter(include_in_schema=False)
 NAV: list[NavItem] = []
@@ -114,3 +115,16 @@ def return_label_zpl(return_id: str, request: Request, viewer: Viewer = page()) 
     except NotFound as exc:
         return _missing(request, viewer, exc)
     return send_file(fulfillment.label_zpl(doc), ZPL, f"return-label-{doc.tracking_number}.zpl")
+
+
+@router.get("/returns/{return_id}/photo.jpg", response_model=None)
+def return_photo(return_id: str, request: Request, viewer: Viewer = page()) -> Response:
+    """The photo the customer added in the returns portal (re-encoded JPEG; staff only)."""
+    try:
+        path = photo_path(dashboard(request).podium.settings, return_id)
+    except ValueError:
+        path = None
+    if path is None or not path.is_file():
+        return _missing(request, viewer, NotFound("This return has no photo.", code="not_found"))
+    response = Response(path.read_bytes(), media_type="image/jpeg")
+    return harden(response)  # type: ignore[no-any-return]

@@ -24,6 +24,7 @@ from podium.returns import (
 )
 from podium.web.core import Viewer, dashboard, page, render
 from podium.web.nav import NavItem
+from podium.web.portal_photo import photo_path
 
 router = APIRouter(include_in_schema=False)
 NAV = [NavItem("Returns", "/returns", order=25)]
@@ -81,6 +82,7 @@ def return_page(return_id: str, request: Request, viewer: Viewer = page()) -> HT
         order=order,
         channel_name={c.code: c.name for c in read_channels(db)}.get(order.channel, order.channel),
         label=label,
+        photo=photo_path(dashboard(request).podium.settings, return_id).is_file(),
         timeline=[e for e in reversed(timeline) if e.data.get("return_id") == return_id],
         warehouses=read_warehouses(db),
         dispositions=[d.value for d in Disposition],

@@ -1,0 +1,214 @@
+"""The returns portal's reads and its one write: what a shopper may send back from an order
+(shipped minus already returned, minus the policy's non-returnable SKUs), the channel's
+policy shown before confirming, the request itself, and a return's status page.
+
+Exchanges: the catalogue has no product variants (a SKU is a product), so an exchange is for
+the same SKU — a fresh unit for a damaged or faulty one — with the channel's stock checked
+live; staff place the replacement from the return page (docs/shopper.md "Exchanges").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Literal
+
+from podium import inventory, orders, returns
+from podium.db.database import Database
+from podium.errors import Conflict, NotFound, ValidationFailed
+from podium.shopper.service import channel_look
+
+__all__ = [
+    "PortalForm",
+    "PortalLine",
+    "PortalRequest",
+    "ReturnPage",
+    "portal_form",
+    "return_page",
+    "submit_return",
+]
+
+Resolution = Literal["refund", "exchange"]
+EXCHANGE_NOTE = "Shopper asks for an exchange: {items}."
+
+
+@dataclass(frozen=True, slots=True)
+class PortalLine:
+    sku: str
+    name: str
+    returnable: int  # units shipped and not yet on a return
+    allowed: bool  # False: the policy does not take this SKU back
+    in_stock: int  # units the channel could send as an exchange now
+
+
+@dataclass(frozen=True, slots=True)
+class PortalForm:
+    order_id: str
+    number: str
+    brand: str
+    locale: str
+    channel: str
+    email: str
+    lines: list[PortalLine]
+    reasons: tuple[str, ...]
+    window_days: int
+    window_closes: date | None  # None: nothing shipped yet
+    fee: str | None
+    currency: str
+    auto_approve: bool
+    returns: list[tuple[str, str, datetime]]  # earlier returns: id, status, created
+
+    @property
+    def window_open(self) -> bool:
+        return self.window_closes is not None and date.today() <= self.window_closes
+
+    @property
+    def can_return(self) -> bool:
+        return self.window_open and any(ln.allowed and ln.returnable for ln in self.lines)
+
+
+@dataclass(frozen=True, slots=True)
+class PortalRequest:
+    quantities: dict[str, int]  # sku -> units to send back (0: not this one)
+    reason: str
+    comment: str = ""
+    resolution: Resolution = "refund"
+
+
+@dataclass(frozen=True, slots=True)
+class ReturnPage:
+    return_id: str
+    order_id: str
+    number: str
+    brand: str
+    channel: str
+    status: str
+    created_at: datetime
+    items: list[tuple[str, int, str]]  # name, units, reason code
+    note: str | None
+    exchange: bool
+    label: returns.ReturnLabelView | None
+    refunded: list[tuple[str, str]]  # amount, currency
+
+
+def portal_form(db: Database, order_id: str) -> PortalForm | None:
+    try:
+        order = orders.get_order(db, order_id)
+        side = returns.order_returns(db, order_id)
+        policy = returns.get_policies(db, order.channel).returns
+    except NotFound:
+        return None
+    brand, locale = channel_look(db, order.channel)
+    shipped = [s.shipped_at for s in order.shipments if s.shipped_at is not None]
+    closes = (max(shipped) + timedelta(days=policy.window_days)).date() if shipped else None
+    names: dict[str, str] = {}
+    for ln in order.lines:
+        names.setdefault(ln.sku, ln.name)
+    lines = []
+    for sku, left in side.returnable.items():
+        try:
+            stock = inventory.sku_availability(db, sku).channels
+        except NotFound:
+            stock = []
+        here = sum(c.available for c in stock if c.channel == order.channel)
+        lines.append(
+            PortalLine(sku, names.get(sku, sku), left, sku not in policy.non_returnable, here)
+        )
+    return PortalForm(
+        order_id=order.id,
+        number=order.number,
+        brand=brand,
+        locale=locale,
+        channel=order.channel,
+        email=str(order.customer.get("email") or ""),
+        lines=lines,
+        reasons=side.reasons,
+        window_days=policy.window_days,
+        window_closes=closes,
+        fee=policy.fee,
+        currency=order.currency,
+        auto_approve=policy.auto_approve,
+        returns=[(r.id, r.status, r.created_at) for r in side.returns],
+    )
+
+
+def _refuse(message: str, code: str, field: str) -> ValidationFailed:
+    return ValidationFailed(message, code=code, details={"field": field})
+
+
+def submit_return(db: Database, form: PortalForm, asked: PortalRequest) -> returns.ReturnView:
+    """Check the shopper's choices against the form they saw (fresh), then open the return —
+    approved at once when the channel's policy says so."""
+    by_sku = {ln.sku: ln for ln in form.lines}
+    wanted = {sku: q for sku, q in asked.quantities.items() if q}
+    if not form.window_open:
+        raise Conflict(
+            "The return window for this order has closed.",
+            code="return_window_closed",
+            details={"window_days": form.window_days},
+        )
+    if not wanted:
+        raise _refuse("Choose at least one item to return.", "no_items", "quantity")
+    for sku, units in wanted.items():
+        line = by_sku.get(sku)
+        field = f"quantity_{sku}"
+        if line is None or not line.allowed:
+            raise _refuse(f"{sku} cannot be returned.", "not_returnable", field)
+        if units < 0 or units > line.returnable:
+            raise _refuse(
+                f"Choose between 0 and {line.returnable} of {sku}.", "invalid_quantity", field
+            )
+        if asked.resolution == "exchange" and units > line.in_stock:
+            raise Conflict(
+                f"{sku} is out of stock for an exchange; choose a refund.",
+                code="exchange_out_of_stock",
+                details={"field": field, "sku": sku, "in_stock": line.in_stock},
+            )
+    if asked.reason not in form.reasons:
+        raise _refuse("Choose a reason from the list.", "invalid_return_reason", "reason")
+    if len(asked.comment) > 800:
+        raise _refuse("The comment is too long (800 characters at most).", "too_long", "comment")
+    notes = [asked.comment.strip()] if asked.comment.strip() else []
+    if asked.resolution == "exchange":
+        items = ", ".join(f"{sku} × {units}" for sku, units in sorted(wanted.items()))
+        notes.append(EXCHANGE_NOTE.format(items=items))
+    data = returns.ReturnIn(
+        lines=[
+            returns.ReturnLineIn(sku=sku, quantity=units, reason=asked.reason)
+            for sku, units in sorted(wanted.items())
+        ],
+        note="\n".join(notes) or None,
+        approve=form.auto_approve,
+    )
+    return returns.create_return(db, form.order_id, data, f"customer:{form.email.lower()}")
+
+
+def return_page(db: Database, return_id: str) -> tuple[ReturnPage, str] | None:
+    """A return's status page and its channel's locale (None: no such return)."""
+    try:
+        rma = returns.get_return(db, return_id)
+        order = orders.get_order(db, rma.order_id)
+    except NotFound:
+        return None
+    try:
+        label: returns.ReturnLabelView | None = returns.get_return_label(db, return_id)
+    except NotFound:
+        label = None
+    names = {ln.sku: ln.name for ln in order.lines}
+    brand, locale = channel_look(db, order.channel)
+    page = ReturnPage(
+        return_id=rma.id,
+        order_id=order.id,
+        number=order.number,
+        brand=brand,
+        channel=order.channel,
+        status=rma.status,
+        created_at=rma.created_at,
+        items=[(names.get(ln.sku, ln.sku), ln.quantity, ln.reason) for ln in rma.lines],
+        note=rma.note,
+        exchange=bool(rma.note and "Shopper asks for an exchange" in rma.note)
+        or rma.exchange_order_id is not None,
+        label=label if rma.status != "rejected" else None,
+        refunded=[(f.amount, f.currency) for f in rma.refunds],
+    )
+    return page, locale
