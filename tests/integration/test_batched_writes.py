@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
@@ -11,6 +13,7 @@ from podium.db import engine as engine_module
 from podium.db.database import insert_many, utcnow
 from podium.db.engine import build_engine
 from podium.db.raw import array_literal, run_raw
+from podium.db.secrets import PREFIX, new_key, use_keys
 from podium.db.tables import (
     channels,
     counters,
@@ -108,6 +111,22 @@ def test_a_failing_batch_writes_nothing(podium: Podium) -> None:
     with podium.db.read() as conn:
         assert conn.execute(sa.select(sa.func.count()).select_from(channels)).scalar_one() == 0
         assert conn.execute(sa.select(sa.func.count()).select_from(products)).scalar_one() == 0
+
+
+def test_a_batched_secret_is_encrypted_like_any_other_write(podium: Podium) -> None:
+    row = {**_channel_row("c1"), "settings": {"access_token": "shpat_secret", "shop": "a"}}
+    use_keys([new_key()])
+    try:
+        with podium.db.write(batch_inserts=True) as conn:
+            insert_many(conn, channels, [row])
+        with podium.db.read() as conn:
+            stored = conn.execute(sa.text("SELECT settings FROM channels")).scalar_one()
+            read = conn.execute(sa.select(channels.c.settings)).scalar_one()
+    finally:
+        use_keys(())
+    stored = json.loads(stored) if isinstance(stored, str) else stored
+    assert stored["access_token"].startswith(PREFIX) and stored["shop"] == "a"
+    assert read == {"access_token": "shpat_secret", "shop": "a"}
 
 
 def test_an_order_placed_through_the_batch_has_every_row(api: Api, podium: Podium) -> None:

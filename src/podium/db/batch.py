@@ -26,6 +26,7 @@ from typing import Any
 import sqlalchemy as sa
 from psycopg.types.json import Jsonb
 from sqlalchemy import Connection, Table
+from sqlalchemy.engine import Dialect
 
 from podium.db.raw import run_raw
 
@@ -48,11 +49,20 @@ def _jsonb(value: Any) -> Any:
     return None if value is None else Jsonb(value)
 
 
-def _adapter(table: Table, column: str) -> Callable[[Any], Any]:
+def _adapter(table: Table, column: str, dialect: Dialect) -> Callable[[Any], Any]:
+    """How a value of this column becomes a raw parameter: JSON as Jsonb, and a column type
+    with its own bind step (an encrypted secret, db/secrets.py) through that step first, as
+    SQLAlchemy would do it."""
     key = (table.name, column)
     found = _ADAPTERS.get(key)
     if found is None:
-        found = _ADAPTERS[key] = _jsonb if isinstance(table.c[column].type, sa.JSON) else _identity
+        kind = table.c[column].type
+        if isinstance(kind, sa.types.TypeDecorator):
+            inner = _jsonb if isinstance(kind.impl_instance, sa.JSON) else _identity
+            bind = kind.process_bind_param
+            found = _ADAPTERS[key] = lambda value: inner(bind(value, dialect))
+        else:
+            found = _ADAPTERS[key] = _jsonb if isinstance(kind, sa.JSON) else _identity
     return found
 
 
@@ -89,7 +99,7 @@ class BatchedInserts:
             sql = _SQL[shape] = _statement(shape)
         params: list[Any] = []
         for (table, cols), rows in parts:
-            adapters = [_adapter(table, c) for c in cols]
+            adapters = [_adapter(table, c, conn.dialect) for c in cols]
             for row in rows:
                 params.extend(adapt(row[c]) for adapt, c in zip(adapters, cols, strict=True))
         run_raw(conn, sql, params)
