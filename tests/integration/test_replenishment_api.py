@@ -158,3 +158,37 @@ def test_replenishment_pages_with_a_cursor_and_refuses_a_bad_one(api: Api) -> No
     assert keys == [("MUG", "WEST"), ("TEE", "EAST"), ("TEE", "WEST")]
     bad = api.get("/planning/replenishment?cursor=%%%")
     assert bad.status_code == 422 and bad.json()["error"]["code"] == "invalid_cursor"
+
+
+def post_offers(api: Api, data: str, query: str = "") -> Any:
+    headers = {**api.headers("operator"), "Content-Type": "text/csv"}
+    return api.client.post(
+        f"/api/v1/planning/suppliers/products{query}", content=data, headers=headers
+    )
+
+
+def test_supplier_products_import_from_csv_all_or_nothing(api: Api) -> None:
+    seed_store(api, {("TEE", "WEST"): 1, ("MUG", "WEST"): 1})
+    api.ok("post", "/planning/suppliers", supplier("ACME"))
+    bad = "supplier,sku,unit_cost,moq,case_pack,preferred\nACME,TEE,2.50,10,6,1\n"
+    bad += "NOPE,MUG,1.00,,,\nACME,MUG,1;00,,,\nACME,GHOST,1.00,,,\nACME,TEE,2.00,,,maybe\n"
+    r = post_offers(api, bad)
+    assert r.status_code == 422, r.text
+    rejects = r.json()["error"]["details"]["rejects"]
+    assert [(x["line"], x["field"], x["code"]) for x in rejects] == [
+        (3, "supplier", "unknown_supplier"),
+        (4, "unit_cost", "invalid_money"),
+        (5, "sku", "unknown_sku"),
+        (6, "preferred", "invalid_flag"),
+    ]
+    assert api.ok("get", "/planning/suppliers/ACME")["products"] == []
+    good = "supplier,sku,unit_cost,moq,case_pack,lead_time_days,preferred\n"
+    good += "ACME,TEE,2.50,10,6,,yes\nACME,MUG,1.00,,,21,\n"
+    assert post_offers(api, good, "?dry_run=true").status_code == 200
+    assert api.ok("get", "/planning/suppliers/ACME")["products"] == []
+    done = post_offers(api, good)
+    assert done.status_code == 201, done.text
+    assert done.json()["rows"] == 2
+    products = {p["sku"]: p for p in api.ok("get", "/planning/suppliers/ACME")["products"]}
+    assert (products["TEE"]["moq"], products["TEE"]["case_pack"]) == (10, 6)
+    assert products["TEE"]["preferred"] and products["MUG"]["lead_time_days"] == 21

@@ -4,6 +4,7 @@ replenish``: suppliers and their products, a SKU's service level, and what to bu
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import typer
@@ -147,6 +148,31 @@ def link(
         }
     )
     _print(planning.link_product(podium.db, code, body), False)
+
+
+@suppliers_app.command("import")
+@with_podium
+def import_(
+    podium: Podium,
+    file: Path = typer.Argument(
+        ..., help="CSV supplier,sku,unit_cost[,moq][,case_pack][,lead_time_days][,preferred]."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Validate; write nothing."),
+) -> None:
+    """Import supplier products, all or nothing (exit 1 with the rejected lines)."""
+    try:
+        data = file.read_bytes()
+    except OSError as exc:
+        raise ValueError(f"cannot read {file}: {exc.strerror}") from None
+    report = planning.import_offers(podium.db, data, dry_run=dry_run)
+    if report.rejects:
+        table = Table("line", "column", "code", "why", title="Rejected (nothing was imported)")
+        for r in report.rejects[:50]:
+            table.add_row(str(r.line), r.field, r.code, r.message)
+        out.print(table)
+        raise typer.Exit(1)
+    verb = "imported" if report.written else "valid"
+    out.print(f"{report.rows} supplier products {verb}", highlight=False)
 
 
 @suppliers_app.command("unlink")

@@ -34,6 +34,10 @@ from podium.planning.replenish import (
     TransferSuggestion,
     replenishment,
 )
+from podium.planning.supplier_file import (
+    OfferImportReport,
+    import_offers,
+)
 from podium.planning.suppliers import (
     SkuPolicyIn,
     SkuPolicyView,
@@ -61,6 +65,7 @@ __all__ = [
     "ForecastView",
     "HistoryImportReport",
     "HistoryRebuild",
+    "OfferImportReport",
     "Reject",
     "ReplenishmentIn",
     "ReplenishmentPage",
@@ -81,6 +86,7 @@ __all__ = [
     "forecast_for",
     "get_supplier",
     "import_history",
+    "import_offers",
     "link_product",
     "list_suppliers",
     "rebuild_history",
