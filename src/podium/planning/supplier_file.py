@@ -40,8 +40,15 @@ def _text(data: bytes) -> str | None:
 def _row(line: int, cells: dict[str, str], rejects: list[Reject]) -> dict[str, object] | None:
     raw: dict[str, object] = {k: v.strip() for k, v in cells.items() if k != "supplier"}
     for name in ("moq", "case_pack", "lead_time_days"):
-        if raw.get(name) == "":
-            raw.pop(name)
+        value = str(raw.pop(name, ""))
+        if not value:
+            continue
+        if not value.isdigit():
+            rejects.append(
+                Reject(line=line, field=name, code="invalid_number", message="a whole number")
+            )
+            return None
+        raw[name] = int(value)
     flag = str(raw.pop("preferred", "")).lower()
     if flag not in _TRUE | _FALSE:
         rejects.append(Reject(line=line, field="preferred", code="invalid_flag", message="1 or 0"))

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from podium import catalog
 from podium.db.database import Database, as_utc, utcnow
 from podium.errors import Conflict, NotFound, ValidationFailed
+from podium.numbers import JsonBool, JsonFloat, JsonInt
 from podium.planning import _supply_store as store
 from podium.validation import Code, CurrencyCode, Email, Input, MoneyString, Sku
 
@@ -42,23 +43,23 @@ class SupplierIn(Input):
     name: str = Field(min_length=1, max_length=200)
     email: Email | None = None
     currency: CurrencyCode
-    lead_time_days: int = Field(ge=0, le=MAX_LEAD_TIME)
+    lead_time_days: JsonInt = Field(ge=0, le=MAX_LEAD_TIME)
 
 
 class SupplierPatch(Input):
     name: str | None = Field(None, min_length=1, max_length=200)
     email: Email | None = None
     currency: CurrencyCode | None = None
-    lead_time_days: int | None = Field(None, ge=0, le=MAX_LEAD_TIME)
+    lead_time_days: JsonInt | None = Field(None, ge=0, le=MAX_LEAD_TIME)
 
 
 class SupplierProductIn(Input):
     sku: Sku
-    lead_time_days: int | None = Field(None, ge=0, le=MAX_LEAD_TIME)
-    moq: int = Field(1, ge=1, le=1_000_000)
-    case_pack: int = Field(1, ge=1, le=100_000)
+    lead_time_days: JsonInt | None = Field(None, ge=0, le=MAX_LEAD_TIME)
+    moq: JsonInt = Field(1, ge=1, le=1_000_000)
+    case_pack: JsonInt = Field(1, ge=1, le=100_000)
     unit_cost: MoneyString
-    preferred: bool = False
+    preferred: JsonBool = False
 
 
 class SupplierProductView(BaseModel):
@@ -81,7 +82,7 @@ class SupplierView(BaseModel):
 
 
 class SkuPolicyIn(Input):
-    service_level: float | None = Field(
+    service_level: JsonFloat | None = Field(
         ..., gt=0.5, lt=1.0, description="Target cycle service level, e.g. 0.98; null = default."
     )
 
