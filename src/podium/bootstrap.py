@@ -193,7 +193,9 @@ def bootstrap(
     emailer = Emailer(db, Mailer(settings), Renderer(settings.templates_dir), shopper)
     if emailer.mailer.enabled:
         registry.subscribe(
-            "customer-email", emailer.on_event, [*EMAIL_EVENTS, automation_events.AutomationEmail]
+            "customer-email",
+            emailer.on_event,
+            [*EMAIL_EVENTS, automation_events.AutomationEmail, automation_events.StockNotified],
         )
     webhooks = Deliverer(db, settings)
     registry.subscribe_batch("webhooks", enqueue_deliveries(db, webhooks.notify))

@@ -32,7 +32,8 @@ class AutomationNotified(OrderEvent, type="automation.notify"):
 @dataclass(frozen=True, kw_only=True)
 class StockNotified(Event, type="automation.stock_notify", aggregate="sku"):
     """A ``stock.low`` rule's ``notify``: ``sku`` fell to ``available`` units at
-    ``warehouse`` (at or below ``threshold``)."""
+    ``warehouse`` (at or below ``threshold``). With ``to``, the e-mailer also sends the
+    low-stock alert e-mail (template ``stock_low``) to that address."""
 
     sku: str
     warehouse: str
@@ -41,6 +42,7 @@ class StockNotified(Event, type="automation.stock_notify", aggregate="sku"):
     event: str
     rule: str
     version: int
+    to: str | None = None
 
     def aggregate_id(self) -> str:
         return self.sku

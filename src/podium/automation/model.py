@@ -217,7 +217,8 @@ def _action(raw: Any, path: str, trigger: str) -> Action:
 
 
 def _check_notify(args: Mapping[str, Any], path: str, trigger: str) -> None:
-    """A webhook event or an e-mail, not both; an e-mail says to whom."""
+    """A webhook event or an e-mail, not both; an e-mail says to whom. A stock.low event may
+    also go by e-mail (the low-stock alert) to the address in ``to``."""
     if ("event" in args) == ("email_template" in args):
         raise Invalid(f"{path}.event", "notify takes an event (webhook) or an email_template")
     if "email_template" in args:
@@ -226,7 +227,10 @@ def _check_notify(args: Mapping[str, Any], path: str, trigger: str) -> None:
         if "to" not in args:
             raise Invalid(f"{path}.to", 'an e-mail needs to: "customer" or an address')
     elif "to" in args:
-        raise Invalid(f"{path}.to", "to is for an e-mail (email_template)")
+        if trigger != "stock.low":
+            raise Invalid(f"{path}.to", "to is for an e-mail (email_template)")
+        if args["to"] == "customer":
+            raise Invalid(f"{path}.to", "stock.low has no customer: give an e-mail address")
 
 
 def _rule(raw: Any, path: str, seen: set[str]) -> Rule:

@@ -72,6 +72,7 @@ def on_stock_event(db: Database, envelope: Envelope, version: int, rules: RuleSe
                     event=action.args["event"],
                     rule=firing.rule,
                     version=version,
+                    to=action.args.get("to"),
                 )
                 for firing in fired
                 for action in firing.actions

@@ -14,13 +14,15 @@ from rich.table import Table
 
 from podium import planning
 from podium.cli.common import err, out, read_file, with_podium
+from podium.cli.planning_supply import policy, replenish, suppliers_app
 from podium.planning import ForecastRunIn, HistoryImportReport
 
 if TYPE_CHECKING:
     from podium.bootstrap import Podium
 
 planning_app = typer.Typer(
-    help="Demand planning: sales history and forecasts.", no_args_is_help=True
+    help="Demand planning: sales history, forecasts, suppliers and replenishment.",
+    no_args_is_help=True,
 )
 history_app = typer.Typer(
     help="Daily demand history: import, rebuild from orders, show.", no_args_is_help=True
@@ -211,3 +213,8 @@ def backtest(
             _num(s.get("naive_mase")),
         )
     out.print(table)
+
+
+planning_app.add_typer(suppliers_app, name="suppliers")
+planning_app.command("policy")(policy)
+planning_app.command("replenish")(replenish)

@@ -27,6 +27,7 @@ from podium.notify import _store as store
 from podium.notify.mailer import Mailer, MailFailed
 from podium.notify.model import EMAIL_TEMPLATES, EXCHANGE_SHIPPED
 from podium.notify.return_mail import label_attachments, return_context, should_send
+from podium.notify.stock_alerts import STOCK_ALERT, send_stock_alert
 from podium.notify.templates import Rendered, Renderer
 from podium.orders import OrderView
 from podium.shipments import ShipmentView
@@ -200,6 +201,9 @@ class Emailer:
 
     def on_event(self, envelope: Envelope) -> None:
         """Relay subscriber: send the customer the e-mail this event calls for, once."""
+        if envelope.type == STOCK_ALERT:
+            send_stock_alert(self, envelope)
+            return
         template = EMAIL_TEMPLATES.get(envelope.type)
         asked: object = None  # an automation rule's recipient: "customer" or an address
         if envelope.type == AUTOMATION_EMAIL:

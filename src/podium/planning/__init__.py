@@ -1,5 +1,6 @@
 """Demand planning: daily demand history (from orders and imported files, with stock-out days)
-and forecasts chosen per series by a rolling-origin backtest (issue 16)."""
+and forecasts chosen per series by a rolling-origin backtest; suppliers and replenishment
+suggestions (issue 16)."""
 
 from podium.planning.forecasting import (
     backtest,
@@ -26,6 +27,34 @@ from podium.planning.model import (
     ForecastRunView,
     ForecastView,
 )
+from podium.planning.replenish import (
+    ReplenishmentIn,
+    ReplenishmentPage,
+    Suggestion,
+    TransferSuggestion,
+    replenishment,
+)
+from podium.planning.supplier_file import (
+    OfferImportReport,
+    import_offers,
+)
+from podium.planning.suppliers import (
+    SkuPolicyIn,
+    SkuPolicyView,
+    SupplierIn,
+    SupplierPatch,
+    SupplierProductIn,
+    SupplierProductView,
+    SupplierView,
+    create_supplier,
+    delete_supplier,
+    get_supplier,
+    link_product,
+    list_suppliers,
+    set_sku_policy,
+    unlink_product,
+    update_supplier,
+)
 
 __all__ = [
     "BacktestView",
@@ -36,13 +65,35 @@ __all__ = [
     "ForecastView",
     "HistoryImportReport",
     "HistoryRebuild",
+    "OfferImportReport",
     "Reject",
+    "ReplenishmentIn",
+    "ReplenishmentPage",
+    "SkuPolicyIn",
+    "SkuPolicyView",
     "StockoutDay",
+    "Suggestion",
+    "SupplierIn",
+    "SupplierPatch",
+    "SupplierProductIn",
+    "SupplierProductView",
+    "SupplierView",
+    "TransferSuggestion",
     "backtest",
+    "create_supplier",
+    "delete_supplier",
     "demand_history",
     "forecast_for",
+    "get_supplier",
     "import_history",
+    "import_offers",
+    "link_product",
+    "list_suppliers",
     "rebuild_history",
+    "replenishment",
     "run_forecast",
+    "set_sku_policy",
     "stockouts",
+    "unlink_product",
+    "update_supplier",
 ]

@@ -14,6 +14,7 @@ from podium.access import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.api.errors import error_response
 from podium.api.routers.imports import _BODY, _csv_body
+from podium.api.routers.planning_supply import router as supply_router
 from podium.bootstrap import Podium
 from podium.errors import ValidationFailed
 from podium.planning import (
@@ -152,3 +153,6 @@ def read_backtest(
     """RMSSE and MASE of the latest run's rolling-origin backtest, overall and per SKU, beside
     seasonal naive."""
     return planning.backtest(podium.db, sku)
+
+
+router.include_router(supply_router)

@@ -51,7 +51,10 @@ from podium.db.tables.planning import (
     planning_demand,
     planning_forecast_runs,
     planning_forecasts,
+    planning_sku_policies,
     planning_stockouts,
+    planning_supplier_products,
+    planning_suppliers,
 )
 from podium.db.tables.return_labels import return_labels
 from podium.db.tables.returns import (
@@ -102,7 +105,10 @@ __all__ = [
     "planning_demand",
     "planning_forecast_runs",
     "planning_forecasts",
+    "planning_sku_policies",
     "planning_stockouts",
+    "planning_supplier_products",
+    "planning_suppliers",
     "products",
     "refund_lines",
     "refunds",

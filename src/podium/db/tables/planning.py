@@ -11,7 +11,10 @@ __all__ = [
     "planning_demand",
     "planning_forecast_runs",
     "planning_forecasts",
+    "planning_sku_policies",
     "planning_stockouts",
+    "planning_supplier_products",
+    "planning_suppliers",
 ]
 
 # One row per day × SKU × warehouse × channel × source. An empty warehouse or channel means the
@@ -68,4 +71,47 @@ planning_forecasts = sa.Table(
     sa.Column("quantity", sa.Float, nullable=False),
     sa.Column("lo", sa.Float, nullable=False),
     sa.Column("hi", sa.Float, nullable=False),
+)
+
+# Suppliers (issue 16 item 3): who sells what, how fast and in what lots.
+planning_suppliers = sa.Table(
+    "planning_suppliers",
+    metadata,
+    sa.Column("code", sa.String(64), primary_key=True),
+    sa.Column("name", sa.String(200), nullable=False),
+    sa.Column("email", sa.String(320), nullable=True),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("lead_time_days", sa.Integer, nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.CheckConstraint("lead_time_days >= 0", name="lead_time_not_negative"),
+)
+
+# A supplier's offer for one SKU: lead time override, minimum order, case pack, unit cost
+# (a decimal string in the supplier's currency) and whether it is the preferred source.
+planning_supplier_products = sa.Table(
+    "planning_supplier_products",
+    metadata,
+    sa.Column(
+        "supplier",
+        sa.String(64),
+        sa.ForeignKey("planning_suppliers.code", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("sku", sa.String(64), primary_key=True),
+    sa.Column("lead_time_days", sa.Integer, nullable=True),
+    sa.Column("moq", sa.Integer, nullable=False),
+    sa.Column("case_pack", sa.Integer, nullable=False),
+    sa.Column("unit_cost", sa.String(32), nullable=False),
+    sa.Column("preferred", sa.Boolean, nullable=False),
+    sa.CheckConstraint("moq >= 1", name="moq_positive"),
+    sa.CheckConstraint("case_pack >= 1", name="case_pack_positive"),
+    sa.Index("ix_planning_supplier_products_sku", "sku"),
+)
+
+# A SKU's own target service level, overriding the default of a replenishment request.
+planning_sku_policies = sa.Table(
+    "planning_sku_policies",
+    metadata,
+    sa.Column("sku", sa.String(64), primary_key=True),
+    sa.Column("service_level", sa.Float, nullable=False),
 )
