@@ -94,7 +94,7 @@ def test_a_french_channels_return_gets_french_return_emails(
     ]
     requested, _, labelled, received, refunded, _, rejected = inbox.messages[2:]
     link = f"https://shop.example.com/returns/status/{podium.shopper.return_token(rma['id'])}"
-    assert f"Voir votre retour: {link}" in parts(requested)["plain"]
+    assert f"Voir votre retour : {link}" in parts(requested)["plain"]
     assert "Votre étiquette de retour prépayée" in parts(labelled)["plain"]
     assert "sont arrivés dans notre entrepôt" in parts(received)["plain"]
     assert "Nous vous avons remboursé" in parts(refunded)["plain"]

@@ -13,6 +13,8 @@ from podium.notify.model import EMAIL_TEMPLATES, EXCHANGE_SHIPPED
 from podium.notify.templates import DEFAULT_TEMPLATES, Renderer
 
 TEMPLATES = sorted({*EMAIL_TEMPLATES.values(), EXCHANGE_SHIPPED, "test"})
+# Messages some languages write as English does (French and Spanish "Total").
+SAME_WORDS = {"Total", "Total: %(amount)s"}
 LOCALES = [code for code in shopper.LOCALES if code != shopper.DEFAULT_LOCALE]
 ORDER = {
     "number": "PD-100001",
@@ -95,7 +97,7 @@ def test_every_email_renders_in_each_locale_with_no_english_left(
                 ]
             )
             for msgid, translated in pairs:
-                assert translated != msgid or msgid in ("Total",), (locale, msgid)
+                assert translated != msgid or msgid in SAME_WORDS, (locale, msgid)
                 for words in _english_words(msgid):
                     if words not in translated:
                         assert words not in everything, (template, locale, words)
