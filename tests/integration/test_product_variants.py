@@ -1,0 +1,77 @@
+"""Product variants (issue 17): a product group and option values through the REST product
+endpoints, checked against the group's other variants."""
+
+from __future__ import annotations
+
+from support import Api
+
+
+def _tee(api: Api, sku: str, size: str, colour: str = "Blue") -> dict[str, object]:
+    body = {
+        "sku": sku,
+        "name": f"Tee {size}",
+        "group": "TEE",
+        "options": {"size": size, "colour": colour},
+    }
+    return dict(api.ok("post", "/products", body))
+
+
+def test_a_product_carries_its_group_and_options_in_order(api: Api) -> None:
+    made = _tee(api, "TEE-M", "M")
+    assert made["group"] == "TEE"
+    assert list(made["options"]) == ["size", "colour"]  # type: ignore[call-overload]
+    got = api.ok("get", "/products/TEE-M")
+    assert got["options"] == {"size": "M", "colour": "Blue"}
+    assert list(got["options"]) == ["size", "colour"]
+    plain = api.ok("post", "/products", {"sku": "MUG", "name": "Mug"})
+    assert plain["group"] is None and plain["options"] is None
+
+
+def test_the_variants_of_a_product_are_the_other_products_of_its_group(api: Api) -> None:
+    for size in ("S", "M", "L"):
+        _tee(api, f"TEE-{size}", size)
+    api.ok("post", "/products", {"sku": "MUG", "name": "Mug"})
+    variants = api.ok("get", "/products/TEE-M/variants")["items"]
+    assert [(v["sku"], v["options"]["size"]) for v in variants] == [("TEE-L", "L"), ("TEE-S", "S")]
+    assert api.ok("get", "/products/MUG/variants")["items"] == []
+    assert api.get("/products/NOPE/variants").status_code == 404
+
+
+def test_an_existing_product_joins_a_group_and_leaves_it(api: Api) -> None:
+    _tee(api, "TEE-S", "S")
+    api.ok("post", "/products", {"sku": "OLD-TEE-XL", "name": "Tee XL"})
+    joined = api.ok(
+        "patch",
+        "/products/OLD-TEE-XL",
+        {"group": "TEE", "options": {"size": "XL", "colour": "Blue"}},
+    )
+    assert joined["group"] == "TEE" and joined["options"]["size"] == "XL"
+    assert [v["sku"] for v in api.ok("get", "/products/TEE-S/variants")["items"]] == ["OLD-TEE-XL"]
+    left = api.ok("patch", "/products/OLD-TEE-XL", {"group": None, "options": None})
+    assert left["group"] is None and left["options"] is None
+    assert api.ok("get", "/products/TEE-S/variants")["items"] == []
+
+
+def test_bad_variants_are_refused_naming_the_field(api: Api) -> None:
+    _tee(api, "TEE-M", "M")
+
+    def refused(body: dict[str, object]) -> tuple[int, str, str]:
+        r = api.post("/products", body)
+        error = r.json()["error"]
+        return r.status_code, error["code"], str(error.get("details", {}).get("field", ""))
+
+    base = {"sku": "TEE-X", "name": "Tee"}
+    status, code, field = refused(
+        {**base, "group": "TEE", "options": {"colour": "Blue", "size": "S"}}
+    )
+    assert (status, code, field) == (422, "variant_options_mismatch", "options")
+    status, code, field = refused(
+        {**base, "group": "TEE", "options": {"size": "M", "colour": "Blue"}}
+    )
+    assert (status, code, field) == (409, "duplicate_variant", "options")
+    status, code, _ = refused({**base, "options": {"size": "S"}})
+    assert (status, code) == (422, "options_without_group")
+    r = api.post("/products", {**base, "group": "TEE", "options": {"Size!": "S"}})
+    assert r.status_code == 422
+    assert "options" in r.text
+    assert api.get("/products/TEE-X").status_code == 404  # nothing half-written
