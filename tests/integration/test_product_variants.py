@@ -3,6 +3,12 @@ endpoints, checked against the group's other variants."""
 
 from __future__ import annotations
 
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from podium.cli import app
 from support import Api
 
 
@@ -75,3 +81,32 @@ def test_bad_variants_are_refused_naming_the_field(api: Api) -> None:
     assert r.status_code == 422
     assert "options" in r.text
     assert api.get("/products/TEE-X").status_code == 404  # nothing half-written
+
+
+def test_the_cli_adds_variants_lists_them_and_refuses_a_mismatch(
+    api: Api, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PODIUM_DATABASE_URL", database_url)
+    runner = CliRunner()
+    made = runner.invoke(
+        app, ["products", "add", "TEE-M", "--name", "Tee M", "--group", "TEE", "--option", "size=M"]
+    )
+    assert made.exit_code == 0, made.output
+    assert "TEE-M  Tee M · group TEE · size M" in made.output
+    api.ok("post", "/products", {"sku": "TEE-L", "name": "Tee L"})
+    joined = runner.invoke(
+        app, ["products", "set-variant", "TEE-L", "--group", "TEE", "--option", "size=L", "--json"]
+    )
+    assert joined.exit_code == 0, joined.output
+    assert json.loads(joined.output)["options"] == {"size": "L"}
+    listed = runner.invoke(app, ["products", "variants", "TEE-M", "--json"])
+    assert [p["sku"] for p in json.loads(listed.output)["items"]] == ["TEE-L"]
+    refused = runner.invoke(
+        app,
+        ["products", "add", "TEE-S", "--name", "Tee S", "--group", "TEE", "--option", "colour=Red"],
+    )
+    assert refused.exit_code == 2
+    assert "variant_options_mismatch" in refused.output
+    bad = runner.invoke(app, ["products", "add", "TEE-S", "--name", "S", "--option", "size"])
+    assert bad.exit_code == 2 and "NAME=VALUE" in bad.output
+    assert api.get("/products/TEE-S").status_code == 404
