@@ -77,6 +77,10 @@ def test_a_shopper_exchanges_for_another_size_in_stock_and_staff_place_it(
     (rma,) = _returns(api, order)
     assert rma["exchange_for"] == {"TEE-M": "TEE-L"}
     assert "TEE-M × 1 → TEE-L" in rma["note"]
+    status = api.client.get(sent.headers["location"]).text
+    assert '<span id="exchange-swap">Product TEE-M for L / Blue</span>' in status
+    german = api.client.get(sent.headers["location"] + "?lang=de").text
+    assert "Product TEE-M gegen L / Blue" in german
 
     board = sign_in(api.client.app, podium, "operator")  # type: ignore[arg-type]
     page = board.get(f"/returns/{rma['id']}").text

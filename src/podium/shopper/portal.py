@@ -113,6 +113,7 @@ class ReturnPage:
     note: str | None
     exchange: bool
     label: returns.ReturnLabelView | None
+    swaps: list[tuple[str, str]]  # another size or colour asked for: item, replacement
     refunded: list[tuple[str, str]]  # amount, currency
 
 
@@ -275,5 +276,19 @@ def return_page(db: Database, return_id: str) -> tuple[ReturnPage, str] | None:
         or rma.exchange_order_id is not None,
         label=label if rma.status != "rejected" else None,
         refunded=[(f.amount, f.currency) for f in rma.refunds],
+        swaps=[
+            (names.get(sku, sku), _variant_words(db, swap))
+            for sku, swap in sorted((rma.exchange_for or {}).items())
+            if swap != sku
+        ],
     )
     return page, locale
+
+
+def _variant_words(db: Database, sku: str) -> str:
+    """A replacement in the shopper's words: its option values, else its name."""
+    try:
+        product = catalog.get_product(db, sku)
+    except NotFound:
+        return sku
+    return " / ".join((product.options or {}).values()) or product.name
