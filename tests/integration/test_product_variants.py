@@ -53,6 +53,12 @@ def test_an_existing_product_joins_a_group_and_leaves_it(api: Api) -> None:
     )
     assert joined["group"] == "TEE" and joined["options"]["size"] == "XL"
     assert [v["sku"] for v in api.ok("get", "/products/TEE-S/variants")["items"]] == ["OLD-TEE-XL"]
+    recoloured = api.ok(
+        "patch", "/products/OLD-TEE-XL", {"options": {"size": "XL", "colour": "Red"}}
+    )
+    assert recoloured["group"] == "TEE"  # left out: unchanged
+    refused = api.patch("/products/OLD-TEE-XL", {"group": None})  # options without a group
+    assert refused.status_code == 422 and refused.json()["error"]["details"]["field"] == "group"
     left = api.ok("patch", "/products/OLD-TEE-XL", {"group": None, "options": None})
     assert left["group"] is None and left["options"] is None
     assert api.ok("get", "/products/TEE-S/variants")["items"] == []

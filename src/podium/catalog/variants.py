@@ -18,7 +18,8 @@ __all__ = ["VariantPatch", "check_group", "product_variants", "set_variant"]
 
 
 class VariantPatch(Input):
-    """A product's group and option values; ``null`` (or ``{}``) takes it out of its group."""
+    """A product's group and option values; a field left out is unchanged, ``null`` clears it
+    (``{"group": null, "options": null}`` takes the product out of its group)."""
 
     group: Code | None = None
     options: dict[str, str] | None = None
@@ -65,8 +66,11 @@ def set_variant(db: Database, sku: str, patch: VariantPatch) -> Product:
         found = store.product(conn, sku)
         if found is None:
             raise NotFound(f"No product {sku}.", code="product_not_found")
-        check_group(conn, sku, patch.group, patch.options)
-        store.update_product(conn, sku, {"group": patch.group, "options": patch.options})
+        given = patch.model_fields_set
+        group = patch.group if "group" in given else found.group
+        options = patch.options if "options" in given else found.options
+        check_group(conn, sku, group, options)
+        store.update_product(conn, sku, {"group": group, "options": options})
         updated = store.product(conn, sku)
     if updated is None:
         raise RuntimeError(f"product {sku} not found after it was updated")

@@ -74,7 +74,7 @@ def set_variant(
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Put a product in a product group with its option values (or take it out)."""
-    patch = catalog.VariantPatch(group=group, options=_options(option))
+    patch = catalog.VariantPatch(group=group, options=_options(option))  # both replaced
     _show(catalog.set_variant(podium.db, sku, patch), as_json)
 
 
