@@ -53,12 +53,14 @@ from podium.catalog.service import (
 from podium.catalog.service import (
     list_warehouses as read_warehouses,
 )
+from podium.catalog.variants import VariantPatch, product_variants, set_variant
 
 __all__ = [
     "Channel",
     "Product",
     "ProductIn",
     "RateTable",
+    "VariantPatch",
     "Warehouse",
     "WarehouseAddress",
     "WarehouseIn",
@@ -79,12 +81,14 @@ __all__ = [
     "list_products",
     "list_warehouses",
     "product",
+    "product_variants",
     "products_by_sku",
     "read_channel_settings",
     "read_channels",
     "read_warehouses",
     "search_products",
     "set_channel_setting",
+    "set_variant",
     "update_warehouse",
     "warehouse",
     "warehouses",

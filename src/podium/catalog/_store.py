@@ -17,6 +17,7 @@ from podium.validation import Address
 __all__ = [
     "channel",
     "channel_settings",
+    "group_products",
     "insert_channel",
     "insert_product",
     "insert_warehouse",
@@ -27,6 +28,7 @@ __all__ = [
     "products_by_sku",
     "search_products",
     "set_channel_setting",
+    "update_product",
     "update_warehouse",
     "warehouse",
 ]
@@ -71,8 +73,25 @@ def _warehouse(row: sa.RowMapping) -> Warehouse:
     )
 
 
+_PLAIN = tuple(k for k in Product.model_fields if k not in ("group", "options"))
+
+
 def _product(row: sa.RowMapping) -> Product:
-    return Product(**{k: row[k] for k in Product.model_fields})
+    options = row["options"]
+    return Product(
+        **{k: row[k] for k in _PLAIN},
+        group=row["group_code"],
+        options={str(k): str(v) for k, v in options} if options else None,
+    )
+
+
+def product_columns(values: dict[str, Any]) -> dict[str, Any]:
+    """A product's input as columns: options kept as ordered ``[name, value]`` pairs."""
+    out = {k: v for k, v in values.items() if k not in ("group", "options")}
+    options = values.get("options")
+    out["group_code"] = values.get("group") or None
+    out["options"] = [[k, v] for k, v in options.items()] if options else None
+    return out
 
 
 def insert_channel(conn: Connection, values: dict[str, Any]) -> None:
@@ -137,7 +156,25 @@ def list_warehouses(conn: Connection) -> list[Warehouse]:
 
 def insert_product(conn: Connection, values: dict[str, Any]) -> None:
     now = utcnow()
-    conn.execute(products.insert().values(**values, active=True, created_at=now, updated_at=now))
+    conn.execute(
+        products.insert().values(
+            **product_columns(values), active=True, created_at=now, updated_at=now
+        )
+    )
+
+
+def update_product(conn: Connection, sku: str, values: dict[str, Any]) -> None:
+    conn.execute(
+        products.update()
+        .where(products.c.sku == sku)
+        .values(**product_columns(values), updated_at=utcnow())
+    )
+
+
+def group_products(conn: Connection, group: str) -> list[Product]:
+    """Every product of a product group (its variants), by SKU."""
+    stmt = sa.select(products).where(products.c.group_code == group).order_by(products.c.sku)
+    return [_product(r) for r in conn.execute(stmt).mappings()]
 
 
 def product(conn: Connection, sku: str) -> Product | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
@@ -17,6 +18,7 @@ __all__ = [
     "Warehouse",
     "WarehouseIn",
     "WarehousePatch",
+    "check_options",
 ]
 
 
@@ -112,6 +114,33 @@ class Warehouse(BaseModel):
     shipping_rates: dict[str, Any] | None = None
 
 
+MAX_OPTIONS = 3  # Shopify's limit, and enough for size × colour × material
+_OPTION_NAME = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+
+
+def check_options(options: dict[str, str] | None) -> dict[str, str] | None:
+    """Variant option values (issue 17), in their order: at most three, names are lower-case
+    words (``size``, ``colour``), values 1-100 characters. Empty means none."""
+    if not options:
+        return None
+    if len(options) > MAX_OPTIONS:
+        raise ValueError(f"a product has at most {MAX_OPTIONS} options")
+    out: dict[str, str] = {}
+    for name, value in options.items():
+        key = name.strip().lower()
+        if not _OPTION_NAME.match(key):
+            raise ValueError(
+                f"option name {name!r} must be a lower-case word (letters, digits, '_')"
+            )
+        text = value.strip() if isinstance(value, str) else ""
+        if not text or len(text) > 100:
+            raise ValueError(f"option {key} needs a value of 1-100 characters")
+        if key in out:
+            raise ValueError(f"option {key} is given twice")
+        out[key] = text
+    return out
+
+
 class ProductIn(Input):
     sku: Sku
     name: str = Field(min_length=1, max_length=300)
@@ -119,6 +148,18 @@ class ProductIn(Input):
     length_mm: JsonInt | None = Field(default=None, ge=0, le=100_000)
     width_mm: JsonInt | None = Field(default=None, ge=0, le=100_000)
     height_mm: JsonInt | None = Field(default=None, ge=0, le=100_000)
+    group: Code | None = Field(
+        default=None, description="Product group (the parent product's code) of a variant."
+    )
+    options: dict[str, str] | None = Field(
+        default=None,
+        description='Option values of a variant, in order, e.g. {"size": "M", "colour": "Blue"}.',
+    )
+
+    @field_validator("options")
+    @classmethod
+    def _options(cls, options: dict[str, str] | None) -> dict[str, str] | None:
+        return check_options(options)
 
 
 class Product(BaseModel):
@@ -129,3 +170,5 @@ class Product(BaseModel):
     width_mm: int | None
     height_mm: int | None
     active: bool
+    group: str | None = None
+    options: dict[str, str] | None = None

@@ -15,6 +15,7 @@ from podium.catalog.model import (
     WarehousePatch,
 )
 from podium.catalog.rates import RateTable
+from podium.catalog.variants import check_group
 from podium.db.database import Database
 from podium.errors import Conflict, NotFound, ValidationFailed
 from podium.paging import Page, decode_cursor
@@ -221,6 +222,7 @@ def create_product(db: Database, data: ProductIn) -> Product:
                 code="already_exists",
                 details={"field": "sku"},
             )
+        check_group(conn, data.sku, data.group, data.options)
         store.insert_product(conn, data.model_dump())
         created = store.product(conn, data.sku)
     if created is None:

@@ -87,6 +87,7 @@ ENTRIES: dict[str, tuple[str, str, str]] = {
         "planning_app",
         "Demand planning: sales history and forecasts.",
     ),
+    "products": ("podium.cli.products", "products_app", "Products and their variants."),
     "returns": ("podium.cli.returns", "returns_app", "Returns (RMAs) and refunds."),
     "orders": ("podium.cli.orders", "orders_app", "Find and read orders."),
     "export": ("podium.cli.payments", "export_app", "Exports."),

@@ -18,7 +18,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import BaseModel, Field, StrictInt
+from pydantic import BaseModel, Field, StrictInt, model_validator
 
 from podium.errors import InvalidTransition
 from podium.inventory import MAX_QUANTITY
@@ -142,6 +142,17 @@ class ReturnIn(Input):
     note: str | None = Field(default=None, max_length=1000)
     approve: JsonBool = Field(default=False, description="Approve at once (staff-created RMAs).")
     ignore_window: JsonBool = Field(default=False, description="Accept outside the return window.")
+    exchange_for: dict[Sku, Sku] | None = Field(
+        default=None,
+        description="The replacement asked for: returned SKU -> another variant's SKU.",
+    )
+
+    @model_validator(mode="after")
+    def _exchanged_lines(self) -> ReturnIn:
+        extra = sorted(set(self.exchange_for or {}) - {ln.sku for ln in self.lines})
+        if extra:
+            raise ValueError(f"exchange_for names SKUs not on the return: {', '.join(extra)}")
+        return self
 
 
 class ReceiveLineIn(Input):
@@ -213,6 +224,7 @@ class ReturnView(BaseModel):
     carrier: str | None
     tracking_number: str | None
     exchange_order_id: str | None
+    exchange_for: dict[str, str] | None = None  # replacement asked for, by returned SKU
     lines: list[ReturnLineView]
     refunds: list[RefundView]
     created_at: datetime

@@ -120,6 +120,7 @@ def open_return(
     status: ReturnStatus = ReturnStatus.REQUESTED,
     note: str | None = None,
     channel_refund_id: str | None = None,
+    exchange_for: Mapping[str, str] | None = None,
 ) -> str:
     """Write a return for these lines in the caller's transaction; returns its id."""
     returned = store.returned_units(conn, order["id"])
@@ -135,6 +136,7 @@ def open_return(
             "carrier": None,
             "tracking_number": None,
             "exchange_order_id": None,
+            "exchange_skus": dict(exchange_for) if exchange_for else None,
             "channel_refund_id": channel_refund_id,
             "created_by": actor,
         },
@@ -187,7 +189,9 @@ def create_return(db: Database, order_id: str, data: ReturnIn, actor: str) -> Re
                 code="return_window_closed",
                 details={"window_days": policy.window_days},
             )
-        return_id = open_return(conn, order, facts, data.lines, actor, note=data.note)
+        return_id = open_return(
+            conn, order, facts, data.lines, actor, note=data.note, exchange_for=data.exchange_for
+        )
         if data.approve:
             move(conn, order, return_id, ReturnStatus.REQUESTED, ReturnStatus.APPROVED, actor)
         return return_view(conn, return_id)

@@ -72,6 +72,7 @@ def return_views(conn: Connection, rows: Sequence[sa.RowMapping]) -> list[Return
             carrier=r["carrier"],
             tracking_number=r["tracking_number"],
             exchange_order_id=r["exchange_order_id"],
+            exchange_for=r["exchange_skus"] or None,
             lines=[
                 ReturnLineView(**{k: ln[k] for k in ReturnLineView.model_fields})
                 for ln in lines[r["id"]]

@@ -2,18 +2,19 @@
 (shipped minus already returned, minus the policy's non-returnable SKUs), the channel's
 policy shown before confirming, the request itself, and a return's status page.
 
-Exchanges: the catalogue has no product variants (a SKU is a product), so an exchange is for
-the same SKU — a fresh unit for a damaged or faulty one — with the channel's stock checked
-live; staff place the replacement from the return page (docs/shopper.md "Exchanges").
+Exchanges: for a fresh unit of the same SKU, or for another variant of the same product
+group (another size or colour, issue 17), with the channel's stock of the chosen SKU checked
+live; the return records the replacement asked for and staff place it from the return page
+(docs/shopper.md "Exchanges").
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Literal
 
-from podium import inventory, orders, returns
+from podium import catalog, inventory, orders, returns
 from podium.db.database import Database
 from podium.errors import Conflict, NotFound, ValidationFailed
 from podium.shopper.service import channel_look
@@ -22,6 +23,7 @@ __all__ = [
     "PortalForm",
     "PortalLine",
     "PortalRequest",
+    "PortalVariant",
     "ReturnPage",
     "portal_form",
     "return_page",
@@ -33,12 +35,34 @@ EXCHANGE_NOTE = "Shopper asks for an exchange: {items}."
 
 
 @dataclass(frozen=True, slots=True)
+class PortalVariant:
+    """Another variant of a returned product: what it differs by, and its stock now."""
+
+    sku: str
+    name: str
+    options: tuple[tuple[str, str], ...]
+    in_stock: int
+
+    @property
+    def label(self) -> str:
+        return " / ".join(value for _, value in self.options) or self.name
+
+
+@dataclass(frozen=True, slots=True)
 class PortalLine:
     sku: str
     name: str
     returnable: int  # units shipped and not yet on a return
     allowed: bool  # False: the policy does not take this SKU back
     in_stock: int  # units the channel could send as an exchange now
+    options: tuple[tuple[str, str], ...] = ()  # this variant's option values
+    variants: tuple[PortalVariant, ...] = ()  # the other variants of its product group
+
+    def in_stock_of(self, sku: str) -> int | None:
+        """Stock of ``sku`` for an exchange of this line; None: not this product."""
+        if sku == self.sku:
+            return self.in_stock
+        return next((v.in_stock for v in self.variants if v.sku == sku), None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +97,7 @@ class PortalRequest:
     reason: str
     comment: str = ""
     resolution: Resolution = "refund"
+    exchange_for: dict[str, str] = field(default_factory=dict)  # sku -> replacement SKU
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +113,7 @@ class ReturnPage:
     note: str | None
     exchange: bool
     label: returns.ReturnLabelView | None
+    swaps: list[tuple[str, str]]  # another size or colour asked for: item, replacement
     refunded: list[tuple[str, str]]  # amount, currency
 
 
@@ -107,12 +133,27 @@ def portal_form(db: Database, order_id: str) -> PortalForm | None:
     lines = []
     for sku, left in side.returnable.items():
         try:
-            stock = inventory.sku_availability(db, sku).channels
+            product = catalog.get_product(db, sku)
+            others = catalog.product_variants(db, sku)
         except NotFound:
-            stock = []
-        here = sum(c.available for c in stock if c.channel == order.channel)
+            product, others = None, []
+        variants = tuple(
+            PortalVariant(
+                p.sku, p.name, tuple((p.options or {}).items()), _in_stock(db, p.sku, order.channel)
+            )
+            for p in others
+            if p.active
+        )
         lines.append(
-            PortalLine(sku, names.get(sku, sku), left, sku not in policy.non_returnable, here)
+            PortalLine(
+                sku,
+                names.get(sku, sku),
+                left,
+                sku not in policy.non_returnable,
+                _in_stock(db, sku, order.channel),
+                tuple(((product.options if product else None) or {}).items()),
+                variants,
+            )
         )
     return PortalForm(
         order_id=order.id,
@@ -130,6 +171,15 @@ def portal_form(db: Database, order_id: str) -> PortalForm | None:
         auto_approve=policy.auto_approve,
         returns=[(r.id, r.status, r.created_at) for r in side.returns],
     )
+
+
+def _in_stock(db: Database, sku: str, channel: str) -> int:
+    """Units the channel could send now: its sellable stock across its warehouses."""
+    try:
+        stock = inventory.sku_availability(db, sku).channels
+    except NotFound:
+        return 0
+    return sum(c.available for c in stock if c.channel == channel)
 
 
 def _refuse(message: str, code: str, field: str) -> ValidationFailed:
@@ -158,19 +208,34 @@ def submit_return(db: Database, form: PortalForm, asked: PortalRequest) -> retur
             raise _refuse(
                 f"Choose between 0 and {line.returnable} of {sku}.", "invalid_quantity", field
             )
-        if asked.resolution == "exchange" and units > line.in_stock:
+        if asked.resolution != "exchange":
+            continue
+        target = asked.exchange_for.get(sku) or sku
+        stock = line.in_stock_of(target)
+        if stock is None:
+            raise _refuse(
+                f"{target} is not another size or colour of {sku}.",
+                "exchange_not_a_variant",
+                f"exchange_{sku}",
+            )
+        if units > stock:
             raise Conflict(
-                f"{sku} is out of stock for an exchange; choose a refund.",
+                f"{target} is out of stock for an exchange; choose another or a refund.",
                 code="exchange_out_of_stock",
-                details={"field": field, "sku": sku, "in_stock": line.in_stock},
+                details={"field": f"exchange_{sku}", "sku": target, "in_stock": stock},
             )
     if asked.reason not in form.reasons:
         raise _refuse("Choose a reason from the list.", "invalid_return_reason", "reason")
     if len(asked.comment) > 800:
         raise _refuse("The comment is too long (800 characters at most).", "too_long", "comment")
     notes = [asked.comment.strip()] if asked.comment.strip() else []
+    swaps: dict[str, str] = {}
     if asked.resolution == "exchange":
-        items = ", ".join(f"{sku} × {units}" for sku, units in sorted(wanted.items()))
+        swaps = {s: asked.exchange_for.get(s) or s for s in wanted}
+        items = ", ".join(
+            f"{sku} × {units}" + (f" → {swaps[sku]}" if swaps[sku] != sku else "")
+            for sku, units in sorted(wanted.items())
+        )
         notes.append(EXCHANGE_NOTE.format(items=items))
     data = returns.ReturnIn(
         lines=[
@@ -179,6 +244,7 @@ def submit_return(db: Database, form: PortalForm, asked: PortalRequest) -> retur
         ],
         note="\n".join(notes) or None,
         approve=form.auto_approve,
+        exchange_for=swaps or None,
     )
     return returns.create_return(db, form.order_id, data, f"customer:{form.email.lower()}")
 
@@ -210,5 +276,19 @@ def return_page(db: Database, return_id: str) -> tuple[ReturnPage, str] | None:
         or rma.exchange_order_id is not None,
         label=label if rma.status != "rejected" else None,
         refunded=[(f.amount, f.currency) for f in rma.refunds],
+        swaps=[
+            (names.get(sku, sku), _variant_words(db, swap))
+            for sku, swap in sorted((rma.exchange_for or {}).items())
+            if swap != sku
+        ],
     )
     return page, locale
+
+
+def _variant_words(db: Database, sku: str) -> str:
+    """A replacement in the shopper's words: its option values, else its name."""
+    try:
+        product = catalog.get_product(db, sku)
+    except NotFound:
+        return sku
+    return " / ".join((product.options or {}).values()) or product.name

@@ -9,7 +9,15 @@ from podium.access import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.api.paging import CURSOR_HELP, ListPage
 from podium.bootstrap import Podium
-from podium.catalog import Channel, Product, ProductIn, Warehouse, WarehouseIn, WarehousePatch
+from podium.catalog import (
+    Channel,
+    Product,
+    ProductIn,
+    VariantPatch,
+    Warehouse,
+    WarehouseIn,
+    WarehousePatch,
+)
 from podium.channels import ChannelIn
 
 router = APIRouter(tags=["catalogue"])
@@ -94,3 +102,19 @@ def list_products(
 @router.get("/products/{sku}", response_model=Product)
 def get_product(sku: str, _: Caller = READ, podium: Podium = Depends(get_podium)) -> Product:
     return catalog.get_product(podium.db, sku)
+
+
+@router.patch("/products/{sku}", response_model=Product)
+def set_product_variant(
+    sku: str, patch: VariantPatch, _: Caller = OPERATE, podium: Podium = Depends(get_podium)
+) -> Product:
+    """Put a product in a product group with its option values (variants, issue 17)."""
+    return catalog.set_variant(podium.db, sku, patch)
+
+
+@router.get("/products/{sku}/variants", response_model=dict[str, list[Product]])
+def list_product_variants(
+    sku: str, _: Caller = READ, podium: Podium = Depends(get_podium)
+) -> dict[str, list[Product]]:
+    """The other variants of the product's group (empty when it is in none)."""
+    return {"items": catalog.product_variants(podium.db, sku)}

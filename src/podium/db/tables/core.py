@@ -83,6 +83,11 @@ products = sa.Table(
     sa.Column("active", sa.Boolean, nullable=False),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("updated_at", Timestamp, nullable=False),
+    # Variants (issue 17): the product group (parent code) and the option values, in order.
+    # options: [[name, value], ...] pairs, so their order survives JSONB.
+    sa.Column("group_code", sa.String(64), nullable=True),
+    sa.Column("options", Json, nullable=True),
+    sa.Index("ix_products_group_code", "group_code", "sku"),
 )
 
 stock_levels = sa.Table(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from podium.db.secrets import SecretJson
-from podium.db.tables._base import Timestamp, metadata
+from podium.db.tables._base import Json, Timestamp, metadata
 
 __all__ = [
     "payment_gateway_events",
@@ -29,6 +29,8 @@ returns = sa.Table(
     sa.Column("carrier", sa.String(64), nullable=True),
     sa.Column("tracking_number", sa.String(100), nullable=True),
     sa.Column("exchange_order_id", sa.String(40), nullable=True),
+    # The replacement the shopper asked for (issue 17): {returned SKU: replacement SKU}.
+    sa.Column("exchange_skus", Json, nullable=True),
     sa.Column("channel_refund_id", sa.String(200), nullable=True),
     sa.Column("created_at", Timestamp, nullable=False),
     sa.Column("updated_at", Timestamp, nullable=False),

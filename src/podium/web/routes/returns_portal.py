@@ -124,14 +124,19 @@ async def start_lookup(request: Request) -> Response:
 
 def _asked(form: Any, portal: shopper.PortalForm) -> shopper.PortalRequest:
     quantities: dict[str, int] = {}
+    swaps: dict[str, str] = {}
     for line in portal.lines:
         raw = str(form.get(f"quantity_{line.sku}") or "0").strip()
         quantities[line.sku] = int(raw) if raw.isdigit() and len(raw) < 7 else -1
+        swap = str(form.get(f"exchange_{line.sku}") or "").strip()[:64]
+        if swap:
+            swaps[line.sku] = swap
     return shopper.PortalRequest(
         quantities=quantities,
         reason=str(form.get("reason") or ""),
         comment=str(form.get("comment") or "")[:2000],
         resolution="exchange" if form.get("resolution") == "exchange" else "refund",
+        exchange_for=swaps,
     )
 
 
@@ -202,6 +207,9 @@ _ERRORS = {
     "invalid_quantity": shopper.N_("Choose a quantity no larger than you can return."),
     "exchange_out_of_stock": shopper.N_(
         "We are out of stock for an exchange of one of these items; please choose a refund."
+    ),
+    "exchange_not_a_variant": shopper.N_(
+        "Choose a replacement from the sizes and colours offered for this item."
     ),
     "invalid_return_reason": shopper.N_("Choose a reason from the list."),
     "too_long": shopper.N_("The comment is too long (800 characters at most)."),
