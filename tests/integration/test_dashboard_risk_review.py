@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from dashboard_support import cheap_passwords, sign_in
 from fastapi import FastAPI
-from risk_support import risky_order_body as _fraudy
 
 from podium.bootstrap import Podium
+from risk_support import risky_order_body as _fraudy
 from support import Api, seed_store
 
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from risk_support import risky_order_body as _fraudy
 from typer.testing import CliRunner
 
 from podium.bootstrap import Podium
 from podium.cli import app as cli
+from risk_support import risky_order_body as _fraudy
 from support import Api, order_body, seed_store
 
 
