@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -39,7 +40,7 @@ _DOC = {
     "description": "The import report (201 when something was written, 200 otherwise).",
 }
 _REJECTED = {"description": "Rows rejected (`import_rejected`); nothing was written."}
-_BODY = {
+CSV_BODY = {  # a CSV upload, raw or as multipart `file` (the planning imports too)
     "requestBody": {
         "required": True,
         "content": {
@@ -77,7 +78,7 @@ def _charset(content_type: str) -> str | None:
     return None
 
 
-async def _csv_body(request: Request) -> tuple[bytes, str | None]:
+async def csv_body(request: Request) -> tuple[bytes, str | None]:
     """The file's bytes and name (multipart filename, or the ``X-Filename`` header)."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     filename = request.headers.get("x-filename")
@@ -106,25 +107,28 @@ async def _csv_body(request: Request) -> tuple[bytes, str | None]:
     return data, filename
 
 
-def _answer(report: ImportReport) -> Response:
-    if report.rejects and not report.partial:
-        first = report.rejects[0]
-        verb = "would be" if report.dry_run else "was"
+def import_answer(report: BaseModel) -> Response:
+    """An all-or-nothing import's answer: 422 ``import_rejected`` naming the first rejected
+    line and field (nothing written), else the report, 201 when something was written."""
+    rejects = list(getattr(report, "rejects", []))
+    if rejects and not getattr(report, "partial", False):
+        first = rejects[0]
+        verb = "would be" if getattr(report, "dry_run", False) else "was"
         return error_response(
             422,
             "import_rejected",
-            f"{len(report.rejects)} row(s) rejected (first on line {first.line}: "
+            f"{len(rejects)} row(s) rejected (first on line {first.line}: "
             f"{first.message}); nothing {verb} imported.",
             {
                 "field": first.field,
                 "line": first.line,
-                "rejects": [r.model_dump() for r in report.rejects],
+                "rejects": [r.model_dump() for r in rejects],
                 "report": report.model_dump(mode="json"),
             },
         )
     return Response(
         report.model_dump_json(),
-        status_code=201 if report.written else 200,
+        status_code=201 if getattr(report, "written", False) else 200,
         media_type="application/json",
     )
 
@@ -133,7 +137,7 @@ def _answer(report: ImportReport) -> Response:
     "/imports/orders",
     response_model=ImportReport,
     responses={200: _DOC, 201: _DOC, 422: _REJECTED},
-    openapi_extra=_BODY,
+    openapi_extra=CSV_BODY,
 )
 async def import_orders(
     request: Request,
@@ -145,7 +149,7 @@ async def import_orders(
     podium: Podium = Depends(get_podium),
 ) -> Response:
     """Orders from a CSV: one row per order line, rows grouped by order id."""
-    data, filename = await _csv_body(request)
+    data, filename = await csv_body(request)
     encoding = encoding or _charset(request.headers.get("content-type", ""))
     report = await run_in_threadpool(
         lambda: imports.import_orders(
@@ -160,14 +164,14 @@ async def import_orders(
             encoding=encoding,
         )
     )
-    return _answer(report)
+    return import_answer(report)
 
 
 @router.post(
     "/imports/inventory",
     response_model=ImportReport,
     responses={200: _DOC, 201: _DOC, 422: _REJECTED},
-    openapi_extra=_BODY,
+    openapi_extra=CSV_BODY,
 )
 async def import_inventory(
     request: Request,
@@ -182,7 +186,7 @@ async def import_inventory(
 
     The same file (by SHA-256) a second time → 409 `already_imported` unless `force=true`.
     """
-    data, filename = await _csv_body(request)
+    data, filename = await csv_body(request)
     encoding = encoding or _charset(request.headers.get("content-type", ""))
     report = await run_in_threadpool(
         lambda: imports.import_inventory(
@@ -196,7 +200,7 @@ async def import_inventory(
             encoding=encoding,
         )
     )
-    return _answer(report)
+    return import_answer(report)
 
 
 class ImportRunList(ListPage):

@@ -12,8 +12,7 @@ from starlette.concurrency import run_in_threadpool
 from podium import planning
 from podium.access import Permission
 from podium.api.deps import Caller, get_podium, require
-from podium.api.errors import error_response
-from podium.api.routers.imports import _BODY, _csv_body
+from podium.api.routers.imports import CSV_BODY, csv_body, import_answer
 from podium.api.routers.planning_supply import router as supply_router
 from podium.bootstrap import Podium
 from podium.errors import ValidationFailed
@@ -42,7 +41,7 @@ OPERATE = Depends(require(Permission.OPERATE))
         201: {"description": "Imported."},
         422: {"description": "Rows rejected (`import_rejected`); nothing was written."},
     },
-    openapi_extra=_BODY,
+    openapi_extra=CSV_BODY,
 )
 async def import_history(
     request: Request,
@@ -53,29 +52,11 @@ async def import_history(
     """Sales history from a CSV `date,sku,quantity[,warehouse][,channel][,stockout]`, all or
     nothing. A file replaces the imported days of each series it covers (re-importing it
     changes nothing)."""
-    data, _ = await _csv_body(request)
+    data, _ = await csv_body(request)
     report = await run_in_threadpool(
         lambda: planning.import_history(podium.db, data, dry_run=dry_run)
     )
-    if report.rejects:
-        first = report.rejects[0]
-        return error_response(
-            422,
-            "import_rejected",
-            f"{len(report.rejects)} row(s) rejected (first on line {first.line}: "
-            f"{first.message}); nothing was imported.",
-            {
-                "field": first.field,
-                "line": first.line,
-                "rejects": [r.model_dump() for r in report.rejects],
-                "report": report.model_dump(mode="json"),
-            },
-        )
-    return Response(
-        report.model_dump_json(),
-        status_code=201 if report.written else 200,
-        media_type="application/json",
-    )
+    return import_answer(report)
 
 
 @router.post("/planning/history/rebuild", response_model=HistoryRebuild)

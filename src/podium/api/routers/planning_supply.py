@@ -9,9 +9,8 @@ from starlette.concurrency import run_in_threadpool
 from podium import planning
 from podium.access import Permission
 from podium.api.deps import Caller, get_podium, require
-from podium.api.errors import error_response
 from podium.api.paging import CURSOR_HELP
-from podium.api.routers.imports import _BODY, _csv_body
+from podium.api.routers.imports import CSV_BODY, csv_body, import_answer
 from podium.bootstrap import Podium
 from podium.planning import (
     OfferImportReport,
@@ -93,7 +92,7 @@ def link_product(
         201: {"description": "Imported."},
         422: {"description": "Rows rejected (`import_rejected`); nothing was written."},
     },
-    openapi_extra=_BODY,
+    openapi_extra=CSV_BODY,
 )
 async def import_offers(
     request: Request,
@@ -103,28 +102,11 @@ async def import_offers(
 ) -> Response:
     """Supplier products from a CSV `supplier,sku,unit_cost[,moq][,case_pack]
     [,lead_time_days][,preferred]`, all or nothing (rows replace the same supplier × SKU)."""
-    data, _name = await _csv_body(request)
+    data, _name = await csv_body(request)
     report = await run_in_threadpool(
         lambda: planning.import_offers(podium.db, data, dry_run=dry_run)
     )
-    if report.rejects:
-        first = report.rejects[0]
-        return error_response(
-            422,
-            "import_rejected",
-            f"{len(report.rejects)} row(s) rejected (first on line {first.line}: "
-            f"{first.field}: {first.message}); nothing was imported.",
-            {
-                "field": first.field,
-                "line": first.line,
-                "rejects": [r.model_dump() for r in report.rejects],
-            },
-        )
-    return Response(
-        report.model_dump_json(),
-        status_code=201 if report.written else 200,
-        media_type="application/json",
-    )
+    return import_answer(report)
 
 
 @router.delete("/planning/suppliers/{code}/products/{sku}", status_code=204)
