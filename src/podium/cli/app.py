@@ -85,7 +85,7 @@ ENTRIES: dict[str, tuple[str, str, str]] = {
     "planning": (
         "podium.cli.planning",
         "planning_app",
-        "Demand planning: sales history and forecasts.",
+        "Demand planning: sales history, forecasts, suppliers and replenishment.",
     ),
     "products": ("podium.cli.products", "products_app", "Products and their variants."),
     "returns": ("podium.cli.returns", "returns_app", "Returns (RMAs) and refunds."),
