@@ -48,9 +48,32 @@ ENGINES = [
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
-    """Every test that touches a database runs on both engines."""
-    if "database_url" in metafunc.fixturenames:
+    """Every test that touches a database runs on both engines, but for a command-line smoke
+    test marked ``sqlite_only`` whose commands the integration tests cover on both. A browser
+    test that takes a ``device`` (phone 390×844, desktop) runs each device once: the phone on
+    SQLite and the desktop on PostgreSQL, or both on SQLite where no PostgreSQL server is set."""
+    if "database_url" not in metafunc.fixturenames:
+        return
+    if metafunc.definition.get_closest_marker("sqlite_only") is not None:
+        metafunc.parametrize("database_url", ["sqlite"], indirect=True)
+        return
+    if "device" not in metafunc.fixturenames:
         metafunc.parametrize("database_url", ENGINES, indirect=True)
+        return
+    pairs = (
+        [("sqlite", "phone"), ("postgres", "desktop")]
+        if PG_URL
+        else [
+            ("sqlite", "phone"),
+            ("sqlite", "desktop"),
+        ]
+    )
+    metafunc.parametrize(
+        ("database_url", "device"),
+        pairs,
+        indirect=["database_url"],
+        ids=["-".join(p) for p in pairs],
+    )
 
 
 def _admin_url(url: str) -> sa.URL:

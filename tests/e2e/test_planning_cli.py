@@ -10,6 +10,8 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
+
 from podium.catalog.model import ProductIn, WarehouseIn
 from podium.catalog.service import create_product, create_warehouse
 from podium.db.database import Database
@@ -38,6 +40,7 @@ def _store(database_url: str) -> None:
     db.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_history_import_then_forecast_then_show(database_url: str, tmp_path: Path) -> None:
     _store(database_url)
     end = date(2026, 5, 31)

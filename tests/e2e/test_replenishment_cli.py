@@ -7,9 +7,11 @@ import json
 from datetime import date, timedelta
 from pathlib import Path
 
+import pytest
 from test_planning_cli import _podium, _store
 
 
+@pytest.mark.sqlite_only
 def test_suppliers_then_replenish_suggests_whole_cases_from_the_supplier(
     database_url: str, tmp_path: Path
 ) -> None:

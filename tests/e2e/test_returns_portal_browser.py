@@ -74,7 +74,6 @@ def _photo(tmp_path: Path) -> Path:
     return path
 
 
-@pytest.mark.parametrize("device", ["phone", "desktop"])
 def test_a_shopper_returns_an_item_gets_the_label_and_sees_it_received_then_exchanges(
     server: Any, browser: Any, device: str, tmp_path: Path
 ) -> None:

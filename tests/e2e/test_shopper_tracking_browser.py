@@ -10,8 +10,6 @@ import json
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from browser_support import needs_chromium, screenshot
 from podium import fulfillment
 from podium.db.database import Database
@@ -98,7 +96,6 @@ def _look_up(page: Any, url: str, number: str, email: str) -> None:
     page.get_by_role("button", name="Find my order").click()
 
 
-@pytest.mark.parametrize("device", ["phone", "desktop"])
 def test_a_shopper_finds_their_order_and_sees_where_each_parcel_is(
     server: Any, browser: Any, device: str
 ) -> None:
