@@ -11,10 +11,8 @@ from typing import Any
 import pytest
 
 from document_checks import pdf_text
-from notify_fakes import Inbox, parts, smtp_server
-from podium.bootstrap import Podium, bootstrap
-from podium.config import Settings
-from podium.geo.geocoder import default_geocoder
+from notify_fakes import Inbox, drain, mailing_podium, parts, smtp_server
+from podium.bootstrap import Podium
 from support import Api, order_body, seed_store
 
 
@@ -26,23 +24,8 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 @pytest.fixture
 def podium(database_url: str, smtp: tuple[Inbox, int]) -> Iterator[Podium]:
-    settings = Settings(
-        database_url=database_url,
-        relay_poll_seconds=0.05,
-        smtp_host="127.0.0.1",
-        smtp_port=smtp[1],
-        public_url="https://shop.example.com/",
-    )
-    p = bootstrap(settings, geocoder=default_geocoder())
-    try:
-        yield p
-    finally:
-        p.close()
-
-
-def _drain(podium: Podium) -> None:
-    while podium.relay.run_once():
-        pass
+    with mailing_podium(database_url, smtp[1], public_url="https://shop.example.com/") as made:
+        yield made
 
 
 def _shipped_order(api: Api, external_id: str) -> Any:
@@ -73,17 +56,17 @@ def test_a_return_sends_requested_approved_label_received_and_refunded_once_each
     order = _shipped_order(api, "e1")
     body = {"lines": [{"sku": "TEE", "quantity": 1, "reason": "size_fit"}]}
     rma = api.ok("post", f"/orders/{order['id']}/returns", body)
-    _drain(podium)
+    drain(podium)
     api.ok("post", f"/returns/{rma['id']}/approve", {})
-    _drain(podium)
+    drain(podium)
     label = api.ok("post", f"/returns/{rma['id']}/label", {})
-    _drain(podium)
+    drain(podium)
     receive = {"lines": [{"sku": "TEE", "quantity": 1, "disposition": "restock"}]}
     api.ok("post", f"/returns/{rma['id']}/receive", receive)
-    _drain(podium)
+    drain(podium)
     api.ok("post", f"/returns/{rma['id']}/refund", {})
-    _drain(podium)
-    _drain(podium)  # nothing left to send: no e-mail twice
+    drain(podium)
+    drain(podium)  # nothing left to send: no e-mail twice
 
     subjects = [m["Subject"] for m in _about_returns(inbox)]
     number = order["number"]
@@ -122,7 +105,7 @@ def test_a_return_approved_with_its_label_already_bought_carries_the_label(
     body = {"lines": [{"sku": "TEE", "quantity": 2, "reason": "damaged"}], "approve": True}
     rma = api.ok("post", f"/orders/{order['id']}/returns", body)
     api.ok("post", f"/returns/{rma['id']}/label", {})
-    _drain(podium)
+    drain(podium)
     approved = next(m for m in inbox.messages if "is approved" in m["Subject"])
     ((name, pdf),) = _attachments(approved)
     assert name.endswith(".pdf") and pdf.startswith(b"%PDF")
@@ -134,7 +117,7 @@ def test_a_rejected_return_says_why(api: Api, podium: Podium, smtp: tuple[Inbox,
     body = {"lines": [{"sku": "TEE", "quantity": 1, "reason": "changed_mind"}]}
     rma = api.ok("post", f"/orders/{order['id']}/returns", body)
     api.ok("post", f"/returns/{rma['id']}/reject", {"note": "Worn items cannot come back."})
-    _drain(podium)
+    drain(podium)
     rejected = next(m for m in inbox.messages if "was not accepted" in m["Subject"])
     assert "Why: Worn items cannot come back." in parts(rejected)["plain"]
     assert "Worn items cannot come back." in parts(rejected)["html"]
@@ -154,8 +137,8 @@ def test_the_replacement_of_an_exchange_sends_exchange_shipped(
     replacement = api.ok("get", f"/orders/{made['order_id']}")
     for s in replacement["shipments"]:
         api.ok("post", f"/shipments/{s['id']}/ship", {"tracking_number": "1ZX", "carrier": "ups"})
-    _drain(podium)
-    _drain(podium)
+    drain(podium)
+    drain(podium)
     shipped = [m for m in inbox.messages if "exchange" in m["Subject"]]
     assert [m["Subject"] for m in shipped] == [
         f"Your exchange (order {replacement['number']}) is on its way"

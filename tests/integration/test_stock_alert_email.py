@@ -8,10 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from notify_fakes import Inbox, parts, smtp_server
-from podium.bootstrap import Podium, bootstrap
-from podium.config import Settings
-from podium.geo.geocoder import default_geocoder
+from notify_fakes import Inbox, mailing_podium, parts, smtp_server
+from podium.bootstrap import Podium
 from support import Api, order_body, seed_store
 
 
@@ -23,18 +21,8 @@ def smtp() -> Iterator[tuple[Inbox, int]]:
 
 @pytest.fixture
 def podium(database_url: str, smtp: tuple[Inbox, int]) -> Iterator[Podium]:
-    settings = Settings(
-        database_url=database_url,
-        relay_poll_seconds=0.05,
-        smtp_host="127.0.0.1",
-        smtp_port=smtp[1],
-        smtp_from="Acme Shop <shop@acme.example>",
-    )
-    p = bootstrap(settings, geocoder=default_geocoder())
-    try:
-        yield p
-    finally:
-        p.close()
+    with mailing_podium(database_url, smtp[1], smtp_from="Acme Shop <shop@acme.example>") as made:
+        yield made
 
 
 def _drain(podium: Podium) -> None:
