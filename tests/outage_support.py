@@ -54,6 +54,15 @@ class TcpProxy:
                 conn.shutdown(socket.SHUT_RDWR)
             conn.close()
 
+    @contextmanager
+    def cut(self) -> Iterator[None]:
+        """The database is away inside the block and back after it."""
+        self.down()
+        try:
+            yield
+        finally:
+            self.up()
+
     def _accept(self, listener: socket.socket) -> None:
         while self._listener is listener:
             try:

@@ -11,8 +11,8 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import httpx
@@ -43,17 +43,7 @@ def test_a_running_server_answers_503_while_the_database_is_away_and_recovers_al
         proxy = TcpProxy(*postgres_target(database_url))
         proxy.up()
         url = proxied_url(database_url, proxy)
-        running = proxy
-
-        @contextmanager
-        def cut() -> Iterator[None]:
-            running.down()
-            try:
-                yield
-            finally:
-                running.up()
-
-        outage = cut
+        outage = proxy.cut
     port = _free_port()
     env = {
         **os.environ,

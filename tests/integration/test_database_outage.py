@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import pytest
@@ -47,17 +47,7 @@ def setup(database_url: str) -> Iterator[Outage]:
         proxy = TcpProxy(*postgres_target(database_url))
         proxy.up()
         url = proxied_url(database_url, proxy)
-        running = proxy
-
-        @contextmanager
-        def cut() -> Iterator[None]:
-            running.down()
-            try:
-                yield
-            finally:
-                running.up()
-
-        outage = cut
+        outage = proxy.cut
     podium = bootstrap(
         Settings(database_url=url, relay_poll_seconds=0.05, db_busy_timeout_seconds=0.5),
         geocoder=default_geocoder(),
