@@ -26,17 +26,20 @@ __all__ = [
     "PAUSED",
     "PENDING",
     "SUCCEEDED",
-    "add_attempt",
+    "add_attempts",
     "any_due",
     "attempts_for",
     "claim",
+    "clear_failures",
     "delete_subscription",
     "deliveries",
     "delivery",
     "enqueue",
+    "existing_deliveries",
     "insert_subscription",
     "list_subscriptions",
     "lock_subscription",
+    "mark_delivered",
     "requeue",
     "subscription",
     "subscription_types",
@@ -165,8 +168,48 @@ def requeue(conn: Connection, sub_id: str, now: datetime) -> int:
     return int(result.rowcount or 0)
 
 
-def add_attempt(conn: Connection, values: Mapping[str, Any]) -> None:
-    conn.execute(webhook_attempts.insert().values(**values))
+def add_attempts(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    if rows:
+        conn.execute(webhook_attempts.insert(), [dict(r) for r in rows])
+
+
+def existing_deliveries(conn: Connection, delivery_ids: Sequence[str]) -> set[str]:
+    """Which of these deliveries still exist (a subscription deleted mid-send takes its own)."""
+    if not delivery_ids:
+        return set()
+    query = sa.select(_d.id).where(_d.id.in_(list(delivery_ids)))
+    return {row[0] for row in conn.execute(query)}
+
+
+_DELIVERED = (
+    webhook_deliveries.update()
+    .where(_d.id == sa.bindparam("b_id"))
+    .values(
+        status=SUCCEEDED,
+        delivered_at=sa.bindparam("b_at"),
+        attempts=sa.bindparam("b_attempts"),
+        last_status_code=sa.bindparam("b_code"),
+        locked_until=None,
+        last_error=None,
+    )
+)
+
+
+def mark_delivered(conn: Connection, rows: Sequence[Mapping[str, Any]]) -> None:
+    """Settle many successful deliveries in one statement (``b_id``, ``b_at``, ``b_attempts``,
+    ``b_code`` per row)."""
+    if rows:
+        conn.execute(_DELIVERED, [dict(r) for r in rows])
+
+
+def clear_failures(conn: Connection, sub_id: str) -> None:
+    """A success ends a failure streak; a subscription without one is not written (nor locked),
+    so the workers delivering to a healthy receiver never queue on its row."""
+    conn.execute(
+        webhook_subscriptions.update()
+        .where(_s.id == sub_id, _s.consecutive_failures != 0)
+        .values(consecutive_failures=0, failing_since=None)
+    )
 
 
 def attempts_for(conn: Connection, delivery_ids: Sequence[str]) -> list[sa.RowMapping]:

@@ -121,12 +121,10 @@ class Deliverer:
             if not wave:
                 continue
             results = list(self._pool.map(lambda rs: self._post(rs[1], rs[0]), wave))
-            for (row, _), result in zip(wave, results, strict=True):
-                attempted += 1
-                if not result.succeeded:
-                    failing.add(row["subscription_id"])
-                if self._settle(row, result):
-                    paused.add(row["subscription_id"])
+            settled = [(row, result) for (row, _), result in zip(wave, results, strict=True)]
+            attempted += len(settled)
+            failing |= {row["subscription_id"] for row, result in settled if not result.succeeded}
+            paused |= self._settle(settled)
         if untried:  # a paused subscription, or stopping: due again at once for any worker
             with self.db.write() as conn:
                 self.leases.release(conn, untried)
@@ -163,39 +161,66 @@ class Deliverer:
             False, code, _ms(started), f"HTTP {code}" + (f": {excerpt}" if excerpt else "")
         )
 
-    def _settle(self, row: Any, result: _Result) -> bool:
-        """Log the attempt and move the delivery on; True when the subscription got paused."""
+    def _settle(self, settled: list[tuple[Any, _Result]]) -> set[str]:
+        """Log a wave's attempts and move its deliveries on, in one transaction (one commit a
+        wave, not one a delivery: the queue drains at the receivers' pace, not the disk's).
+        Subscriptions are settled in id order, so two workers never deadlock on them; one whose
+        deliveries all succeeded is written only if it had a failure streak to end. Returns the
+        subscriptions this wave paused."""
         now = self.clock()
-        attempts = row["attempts"] + 1
-        sub_id = row["subscription_id"]
+        paused: set[str] = set()
+        by_sub: dict[str, list[tuple[Any, _Result]]] = {}
+        for row, result in settled:
+            by_sub.setdefault(row["subscription_id"], []).append((row, result))
         with self.db.write() as conn:
-            sub = store.lock_subscription(conn, sub_id)
-            if sub is None or store.delivery(conn, row["id"]) is None:
-                return False  # removed while we were sending
-            store.add_attempt(
-                conn,
-                {
-                    "delivery_id": row["id"],
-                    "attempted_at": now,
-                    "succeeded": result.succeeded,
-                    "status_code": result.status_code,
-                    "duration_ms": result.duration_ms,
-                    "error": result.error,
-                },
-            )
+            alive = store.existing_deliveries(conn, [row["id"] for row, _ in settled])
+            attempts: list[dict[str, Any]] = []
+            delivered: list[dict[str, Any]] = []
+            for sub_id in sorted(by_sub):
+                rows = [(r, res) for r, res in by_sub[sub_id] if r["id"] in alive]
+                if not rows:
+                    continue  # removed while we were sending
+                attempts += [_attempt(row, result, now) for row, result in rows]
+                delivered += [
+                    {
+                        "b_id": row["id"],
+                        "b_at": now,
+                        "b_attempts": row["attempts"] + 1,
+                        "b_code": result.status_code,
+                    }
+                    for row, result in rows
+                    if result.succeeded
+                ]
+                if all(result.succeeded for _, result in rows):
+                    store.clear_failures(conn, sub_id)
+                elif self._settle_failures(conn, sub_id, rows, now):
+                    paused.add(sub_id)
+            store.add_attempts(conn, attempts)
+            store.mark_delivered(conn, delivered)
+        return paused
+
+    def _settle_failures(
+        self, conn: Any, sub_id: str, rows: list[tuple[Any, _Result]], now: datetime
+    ) -> bool:
+        """A subscription with failures in the wave: retry or give up each failed delivery and
+        replay the wave's outcomes, in claim order, on its failure streak (under its row lock);
+        True when the streak pauses it."""
+        sub = store.lock_subscription(conn, sub_id)
+        if sub is None:
+            return False
+        failures, since = sub["consecutive_failures"], sub["failing_since"]
+        pause, last_error = False, None
+        for row, result in rows:
+            if result.succeeded:
+                failures, since = 0, None
+                continue
+            attempts = row["attempts"] + 1
             values: dict[str, Any] = {
                 "attempts": attempts,
                 "locked_until": None,
                 "last_status_code": result.status_code,
                 "last_error": result.error,
             }
-            if result.succeeded:
-                values |= {"status": store.SUCCEEDED, "delivered_at": now}
-                store.update_delivery(conn, row["id"], values)
-                store.update_subscription(
-                    conn, sub_id, {"consecutive_failures": 0, "failing_since": None}
-                )
-                return False
             if attempts >= self.settings.webhook_max_attempts:
                 values["status"] = store.FAILED
                 log.warning("webhook delivery %s given up after %s attempts", row["id"], attempts)
@@ -204,23 +229,25 @@ class Deliverer:
                     attempts, self.settings.webhook_backoff_seconds
                 )
             store.update_delivery(conn, row["id"], values)
-            failures = sub["consecutive_failures"] + 1
-            since = sub["failing_since"] or now
-            change: dict[str, Any] = {"consecutive_failures": failures, "failing_since": since}
-            pause = sub["status"] == store.ACTIVE and self.policy.should_pause(
-                failures, _aware(since, now), now
+            failures, since = failures + 1, since or now
+            pause = pause or (
+                sub["status"] == store.ACTIVE
+                and self.policy.should_pause(failures, _aware(since, now), now)
             )
-            if pause:
-                change |= {
-                    "status": store.PAUSED,
-                    "paused_at": now,
-                    "pause_reason": f"{failures} consecutive failed deliveries; last: "
-                    f"{result.error}"[:500],
-                    "updated_at": now,
-                }
-                log.warning("webhook subscription %s paused after %s failures", sub_id, failures)
-            store.update_subscription(conn, sub_id, change)
-            return pause
+            last_error = result.error
+        change: dict[str, Any] = {"consecutive_failures": failures, "failing_since": since}
+        if pause:
+            change |= {
+                "status": store.PAUSED,
+                "paused_at": now,
+                "pause_reason": f"{failures} consecutive failed deliveries; last: {last_error}"[
+                    :500
+                ],
+                "updated_at": now,
+            }
+            log.warning("webhook subscription %s paused after %s failures", sub_id, failures)
+        store.update_subscription(conn, sub_id, change)
+        return pause
 
     # --- the loop -------------------------------------------------------------------------
 
@@ -259,6 +286,17 @@ class Deliverer:
         self.stop()
         self._pool.shutdown(wait=True)
         self.client.close()
+
+
+def _attempt(row: Any, result: _Result, now: datetime) -> dict[str, Any]:
+    return {
+        "delivery_id": row["id"],
+        "attempted_at": now,
+        "succeeded": result.succeeded,
+        "status_code": result.status_code,
+        "duration_ms": result.duration_ms,
+        "error": result.error,
+    }
 
 
 def _previous_secret(sub: Any, now: datetime) -> list[str]:
