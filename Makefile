@@ -58,7 +58,7 @@ pytest: $(STAMP) chromium
 	if [ -z "$$PG" ] && [ -n "$$PODIUM_REQUIRE_POSTGRES" ]; then \
 		echo "error: no PostgreSQL server answers (PODIUM_REQUIRE_POSTGRES is set)" >&2; exit 1; fi; \
 	if [ -n "$$PG" ]; then echo "PostgreSQL tests: on"; else echo "PostgreSQL tests: off (no server)"; fi; \
-	PODIUM_TEST_POSTGRES_URL="$$PG" $(BIN)/pytest -q -n $(TEST_WORKERS)
+	PODIUM_TEST_POSTGRES_URL="$$PG" $(BIN)/pytest -q -n $(TEST_WORKERS) --durations=25
 
 # Known vulnerabilities in the installed dependencies (pip-audit; needs the package index's
 # JSON API: where it is out of reach this fails, or warns with PODIUM_AUDIT_UNREACHABLE=warn).
