@@ -5,9 +5,11 @@ from __future__ import annotations
 import ipaddress
 import math
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 __all__ = [
     "DEFAULT_DATABASE_URL",
@@ -15,6 +17,7 @@ __all__ = [
     "Settings",
     "browse_url",
     "database_url_for",
+    "schema_url",
 ]
 
 DEFAULT_DATABASE_URL = "sqlite:///./podium.db"
@@ -34,6 +37,33 @@ def database_url_for(value: str) -> str:
     if not value:
         raise ValueError("--database needs a path to an SQLite file or a database URL.")
     return value if "://" in value else f"sqlite:///{value}"
+
+
+_SCHEMA = re.compile(r"[a-z_][a-z0-9_]{0,62}")
+
+
+def schema_url(url: str, schema: str | None) -> str:
+    """The database URL whose connections work in ``schema`` (PODIUM_DATABASE_SCHEMA: one
+    brand per PostgreSQL schema, docs/multi-tenant.md): its ``search_path`` is set when each
+    connection opens, so every table, sequence and migration of this Podium lives there."""
+    if not schema:
+        return url
+    if not _SCHEMA.fullmatch(schema):
+        raise ValueError(
+            "PODIUM_DATABASE_SCHEMA must be a lower-case PostgreSQL name (letters, digits and "
+            f"_, not starting with a digit, at most 63), got {schema!r}"
+        )
+    if not url.startswith(("postgres://", "postgresql://", "postgresql+psycopg://")):
+        raise ValueError(
+            "PODIUM_DATABASE_SCHEMA needs a PostgreSQL PODIUM_DATABASE_URL; on SQLite give each "
+            "brand its own database file"
+        )
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)]
+    options = " ".join(v for k, v in query if k == "options")
+    query = [(k, v) for k, v in query if k != "options"]
+    query.append(("options", f"{options} -csearch_path={schema}".strip()))
+    return urlunsplit(parts._replace(query=urlencode(query)))
 
 
 def _int(env: Mapping[str, str], name: str, default: int) -> int:
@@ -235,7 +265,10 @@ class Settings:
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
         e = os.environ if env is None else env
         return cls(
-            database_url=e.get("PODIUM_DATABASE_URL") or DEFAULT_DATABASE_URL,
+            database_url=schema_url(
+                e.get("PODIUM_DATABASE_URL") or DEFAULT_DATABASE_URL,
+                (e.get("PODIUM_DATABASE_SCHEMA") or "").strip() or None,
+            ),
             host=e.get("PODIUM_HOST") or "127.0.0.1",
             port=_int(e, "PODIUM_PORT", 8000),
             relay_poll_seconds=_float(e, "PODIUM_RELAY_POLL_SECONDS", 0.2),

@@ -7,7 +7,13 @@ import sqlalchemy as sa
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from podium.config import DEFAULT_DATABASE_URL, Settings, browse_url, database_url_for
+from podium.config import (
+    DEFAULT_DATABASE_URL,
+    Settings,
+    browse_url,
+    database_url_for,
+    schema_url,
+)
 
 INT_VARS = [
     ("PODIUM_PORT", "port"),
@@ -188,3 +194,23 @@ def test_encryption_keys_are_read_newest_first_and_blanks_dropped() -> None:
     settings = Settings.from_env({"PODIUM_ENCRYPTION_KEYS": " new-key , old-key ,"})
     assert settings.encryption_keys == ("new-key", "old-key")
     assert Settings.from_env({}).encryption_keys == ()
+
+
+def test_a_database_schema_goes_into_the_postgres_url_as_the_search_path() -> None:
+    settings = Settings.from_env(
+        {
+            "PODIUM_DATABASE_URL": "postgresql://db/podium?options=-c%20lock_timeout%3D5000",
+            "PODIUM_DATABASE_SCHEMA": "brand_a",
+        }
+    )
+    assert settings.database_url == (
+        "postgresql://db/podium?options=-c+lock_timeout%3D5000+-csearch_path%3Dbrand_a"
+    )
+    assert schema_url("postgresql://db/podium", None) == "postgresql://db/podium"
+
+
+def test_a_database_schema_is_refused_by_name_when_unsafe_or_on_sqlite() -> None:
+    with pytest.raises(ValueError, match="PODIUM_DATABASE_SCHEMA must be a lower-case"):
+        schema_url("postgresql://db/podium", 'a"; DROP TABLE orders; --')
+    with pytest.raises(ValueError, match="on SQLite give each brand its own database file"):
+        Settings.from_env({"PODIUM_DATABASE_SCHEMA": "brand_a"})

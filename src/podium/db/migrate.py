@@ -10,7 +10,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 
 __all__ = ["Readiness", "current_revision", "downgrade", "head_revision", "readiness", "upgrade"]
 
@@ -34,6 +34,7 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
         postgres = conn.dialect.name == "postgresql"
         if postgres:
             conn.exec_driver_sql(f"SELECT pg_advisory_lock({_MIGRATION_LOCK})")
+            _create_schema(conn)
             conn.commit()
         try:
             cfg.attributes["connection"] = conn
@@ -43,6 +44,16 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             if postgres:
                 conn.exec_driver_sql(f"SELECT pg_advisory_unlock({_MIGRATION_LOCK})")
                 conn.commit()
+
+
+def _create_schema(conn: Connection) -> None:
+    """A brand's own schema (PODIUM_DATABASE_SCHEMA sets the connections' ``search_path``) is
+    created on its first migration; the default ``public`` always exists."""
+    if conn.exec_driver_sql("SELECT current_schema()").scalar() is not None:
+        return
+    wanted = str(conn.exec_driver_sql("SHOW search_path").scalar() or "").split(",")[0].strip()
+    if wanted and not wanted.startswith("$"):
+        conn.exec_driver_sql(f'CREATE SCHEMA IF NOT EXISTS "{wanted.strip(chr(34))}"')
 
 
 def downgrade(engine: Engine, revision: str = "base") -> None:
