@@ -19,7 +19,7 @@ from podium.bootstrap import Podium, bootstrap
 from podium.config import Settings
 from podium.db.secret_rotation import rotate_secrets
 from podium.db.secrets import KEYS_SETTING, PREFIX, new_key, use_keys
-from podium.db.tables import webhook_subscriptions
+from podium.db.tables import fulfilment_settings, webhook_subscriptions
 from podium.geo.geocoder import default_geocoder
 from support import Api, seed_store
 
@@ -179,3 +179,34 @@ def test_webhook_subscription_secrets_are_encrypted_and_survive_key_rotation(
             ).where(webhook_subscriptions.c.id == hook["id"])
         ).one()
     assert (row.secret, row.previous_secret) == (rotated["secret"], hook["secret"])
+
+
+def test_a_warehouse_handoff_secret_is_encrypted_and_survives_key_rotation(
+    keyed: tuple[Podium, Api],
+) -> None:
+    podium, api = keyed
+    seed_store(api, {})
+    secret = "wms-signing-secret-0123456789"
+    body = {
+        "handoff": "webhook",
+        "handoff_url": "https://wms.example.com/in",
+        "handoff_secret": secret,
+    }
+    r = api.client.put("/api/v1/warehouses/EAST/fulfillment", json=body, headers=api.headers())
+    assert r.status_code < 300, r.text
+    query = sa.text("SELECT handoff_secret FROM fulfilment_settings WHERE warehouse = 'EAST'")
+    with podium.db.engine.connect() as conn:
+        stored = conn.execute(query).scalar_one()
+    assert stored.startswith(PREFIX) and secret not in stored
+    assert secret not in r.text  # masked in answers
+
+    use_keys([NEW, OLD])
+    assert rotate_secrets(podium.db)["fulfilment_settings.handoff_secret"] == 1
+    use_keys([NEW])
+    with podium.db.engine.connect() as conn:
+        row = conn.execute(
+            sa.select(fulfilment_settings.c.handoff_secret).where(
+                fulfilment_settings.c.warehouse == "EAST"
+            )
+        ).one()
+    assert row.handoff_secret == secret

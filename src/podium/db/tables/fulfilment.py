@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from podium.db.secrets import SecretJson
+from podium.db.secrets import SecretJson, SecretString
 from podium.db.tables._base import Json, Timestamp, metadata
 
 __all__ = ["bin_locations", "carrier_accounts", "fulfilment_settings", "labels", "pick_lists"]
@@ -17,7 +17,8 @@ fulfilment_settings = sa.Table(
     sa.Column("release_mode", sa.String(16), nullable=False),
     sa.Column("handoff", sa.String(16), nullable=False),
     sa.Column("handoff_url", sa.String(500), nullable=True),
-    sa.Column("handoff_secret", sa.String(200), nullable=True),
+    # Encrypted at rest like every other secret (``enc:v1:`` + a Fernet token, migration 0025).
+    sa.Column("handoff_secret", SecretString(500), nullable=True),
     sa.Column("handoff_dir", sa.String(500), nullable=True),
     # What the warehouse's label printer takes: PDF, ZPL or PNG (asked of the carrier).
     sa.Column("label_format", sa.String(8), nullable=False, server_default="PDF"),
