@@ -1,0 +1,101 @@
+"""Publishing to NATS JetStream (nats-py): each message awaits its PubAck, so the relay
+counts an event delivered only once the stream has stored it. ``Nats-Msg-Id`` carries the
+event id: JetStream drops a re-published event within the stream's duplicate window."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+import nats
+from nats.aio.client import Client
+from nats.js import JetStreamContext
+from nats.js.errors import NotFoundError
+
+from podium.bus.model import Message, redact
+
+__all__ = ["NatsPublisher"]
+
+log = logging.getLogger("podium.bus")
+
+
+class NatsPublisher:
+    def __init__(self, url: str, *, stream: str, prefix: str, timeout: float) -> None:
+        self.url = url
+        self.stream = stream
+        self.prefix = prefix
+        self.timeout = timeout
+        self._nc: Client | None = None
+        self._js: JetStreamContext | None = None
+
+    @property
+    def connected(self) -> bool:
+        return self._nc is not None and self._nc.is_connected
+
+    async def connect(self) -> None:
+        """Connect (once: the client reconnects by itself after) and make the stream if
+        missing: ``<stream>`` over the subjects ``<prefix>.>``."""
+        if self._nc is not None and not self._nc.is_closed:
+            return
+        try:
+            nc = await self._connect()
+        except TimeoutError:
+            raise ConnectionError(
+                f"no NATS server answered at {redact(self.url)} within {self.timeout:g} s"
+            ) from None
+        js = nc.jetstream(timeout=self.timeout)
+        try:
+            try:
+                await js.stream_info(self.stream)
+            except NotFoundError:
+                await js.add_stream(name=self.stream, subjects=[f"{self.prefix}.>"])
+                log.info("made JetStream stream %s over %s.>", self.stream, self.prefix)
+        except Exception:
+            await nc.close()
+            raise
+        self._nc, self._js = nc, js
+
+    async def _connect(self) -> Client:
+        return await asyncio.wait_for(
+            nats.connect(
+                self.url,
+                name="podium",
+                connect_timeout=self.timeout,
+                reconnect_time_wait=0.5,
+                max_reconnect_attempts=-1,
+                allow_reconnect=True,
+                error_cb=_log_error,
+                disconnected_cb=_log_disconnected,
+                reconnected_cb=_log_reconnected,
+            ),
+            self.timeout,
+        )
+
+    async def send(self, m: Message) -> None:
+        if self._js is None:
+            raise RuntimeError("not connected")
+        headers = {**m.headers(), "Nats-Msg-Id": m.event_id, "Content-Type": "application/json"}
+        await self._js.publish(m.subject, m.body, timeout=self.timeout, headers=headers)
+
+    async def reset(self) -> None:
+        """After a failure: the client reconnects by itself unless it gave up."""
+        if self._nc is not None and self._nc.is_closed:
+            self._nc = self._js = None
+
+    async def close(self) -> None:
+        nc, self._nc, self._js = self._nc, None, None
+        if nc is not None and not nc.is_closed:
+            await nc.drain()
+
+
+async def _log_error(exc: Exception) -> None:
+    log.debug("NATS: %s", exc)
+
+
+async def _log_disconnected(*_: Any) -> None:
+    log.info("NATS: disconnected")
+
+
+async def _log_reconnected(*_: Any) -> None:
+    log.info("NATS: reconnected")
