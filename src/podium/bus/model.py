@@ -65,14 +65,15 @@ def kind_of(url: str) -> str:
 
 
 def redact(url: str) -> str:
-    """The URL as it may be shown: any password replaced by ``***``."""
+    """The URL as it may be shown: a password, or a NATS token (a user name alone), as ``***``."""
     parts = urlsplit(url)
-    if parts.password is None:
+    if parts.username is None:
         return url
     host = parts.hostname or ""
     if ":" in host:
         host = f"[{host}]"
-    netloc = f"{parts.username or ''}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    auth = "***" if parts.password is None else f"{parts.username}:***"
+    netloc = f"{auth}@{host}" + (f":{parts.port}" if parts.port else "")
     return urlunsplit(parts._replace(netloc=netloc))
 
 
