@@ -10,8 +10,9 @@ from typing import Any
 
 import nats
 from nats.aio.client import Client
+from nats.errors import MaxPayloadError
 from nats.js import JetStreamContext
-from nats.js.errors import NotFoundError
+from nats.js.errors import BadRequestError, NotFoundError
 
 from podium.bus.model import Message, redact
 
@@ -28,6 +29,7 @@ class NatsPublisher:
         self.timeout = timeout
         self._nc: Client | None = None
         self._js: JetStreamContext | None = None
+        self._stream_ok = False
 
     @property
     def connected(self) -> bool:
@@ -36,25 +38,22 @@ class NatsPublisher:
     async def connect(self) -> None:
         """Connect (once: the client reconnects by itself after) and make the stream if
         missing: ``<stream>`` over the subjects ``<prefix>.>``."""
-        if self._nc is not None and not self._nc.is_closed:
-            return
-        try:
-            nc = await self._connect()
-        except TimeoutError:
-            raise ConnectionError(
-                f"no NATS server answered at {redact(self.url)} within {self.timeout:g} s"
-            ) from None
-        js = nc.jetstream(timeout=self.timeout)
-        try:
+        if self._nc is None or self._nc.is_closed:
             try:
-                await js.stream_info(self.stream)
+                nc = await self._connect()
+            except TimeoutError:
+                raise ConnectionError(
+                    f"no NATS server answered at {redact(self.url)} within {self.timeout:g} s"
+                ) from None
+            self._nc, self._js = nc, nc.jetstream(timeout=self.timeout)
+            self._stream_ok = False
+        if not self._stream_ok and self._js is not None:
+            try:
+                await self._js.stream_info(self.stream)
             except NotFoundError:
-                await js.add_stream(name=self.stream, subjects=[f"{self.prefix}.>"])
+                await self._js.add_stream(name=self.stream, subjects=[f"{self.prefix}.>"])
                 log.info("made JetStream stream %s over %s.>", self.stream, self.prefix)
-        except Exception:
-            await nc.close()
-            raise
-        self._nc, self._js = nc, js
+            self._stream_ok = True
 
     async def _connect(self) -> Client:
         return await asyncio.wait_for(
@@ -79,9 +78,15 @@ class NatsPublisher:
         await self._js.publish(m.subject, m.body, timeout=self.timeout, headers=headers)
 
     async def reset(self) -> None:
-        """After a failure: the client reconnects by itself unless it gave up."""
+        """After a failure: the client reconnects by itself unless it gave up; the stream is
+        looked for again (made again if someone deleted it)."""
+        self._stream_ok = False
         if self._nc is not None and self._nc.is_closed:
             self._nc = self._js = None
+
+    def refused(self, exc: BaseException) -> bool:
+        """The server refused the message itself (too large, a bad request): not an outage."""
+        return isinstance(exc, MaxPayloadError | BadRequestError)
 
     async def close(self) -> None:
         nc, self._nc, self._js = self._nc, None, None

@@ -9,6 +9,7 @@ import logging
 
 import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractConnection, AbstractExchange
+from aio_pika.exceptions import DeliveryError, PublishError
 
 from podium.bus.model import Message
 
@@ -82,6 +83,10 @@ class AmqpPublisher:
                 await asyncio.wait_for(connection.close(), self.timeout)
             except Exception as exc:  # closing a broken connection may fail too
                 log.debug("closing the AMQP connection: %s", exc)
+
+    def refused(self, exc: BaseException) -> bool:
+        """The broker nacked the message (a full queue's reject-publish policy…): not an outage."""
+        return isinstance(exc, DeliveryError | PublishError)
 
     async def close(self) -> None:
         await self.reset()

@@ -26,7 +26,7 @@ from podium.bus.model import NATS, Message, by_aggregate, check_message, kind_of
 from podium.bus.rabbitmq import AmqpPublisher
 from podium.config import Settings
 from podium.db.database import utcnow
-from podium.events import Envelope
+from podium.events import Envelope, Unavailable
 
 __all__ = ["Bus", "BusState", "CheckResult"]
 
@@ -40,6 +40,7 @@ class Publisher(Protocol):
     async def send(self, m: Message) -> None: ...
     async def reset(self) -> None: ...
     async def close(self) -> None: ...
+    def refused(self, exc: BaseException) -> bool: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +132,12 @@ class Bus:
                     self._loop.run(self.publisher.reset(), self.timeout)
                 except Exception as reset_exc:  # the first failure is the one to report
                     log.debug("resetting the bus connection: %s", reset_exc)
-                raise
+                if self.publisher.refused(exc):
+                    raise  # the broker refused a message: the relay dead-letters it in time
+                # The broker is away (or slow): retried until it is back, never dead-lettered.
+                raise Unavailable(
+                    f"{self.kind} bus at {redact(self.url)}: {self._last_error}"
+                ) from exc
             self._published += len(messages)
             self._last_published_at = utcnow()
             self._last_error = None
