@@ -108,6 +108,8 @@ def test_a_broker_away_loses_nothing_and_gets_everything_in_order_once_back(
 ) -> None:
     proxy = TcpProxy(*target(sink.url))  # not listening yet: the broker is away
     with running(database_url, sink, via(sink.url, proxy.port)) as (podium, api):
+        assert podium.bus is not None
+        podium.bus.fail_fast_seconds = 0.05  # retry the broker almost at once (1 s normally)
         seed_store(api, {("TEE", "EAST"): 5})
         api.ok("post", "/orders", order_body([("TEE", 1)], external_id="a"))
         podium.relay.run_once()

@@ -36,8 +36,8 @@ class NatsPublisher:
         return self._nc is not None and self._nc.is_connected
 
     async def connect(self) -> None:
-        """Connect (once: the client reconnects by itself after) and make the stream if
-        missing: ``<stream>`` over the subjects ``<prefix>.>``."""
+        """Connect (unless connected) and make the stream if missing: ``<stream>`` over the
+        subjects ``<prefix>.>``."""
         if self._nc is None or self._nc.is_closed:
             try:
                 nc = await self._connect()
@@ -61,12 +61,11 @@ class NatsPublisher:
                 self.url,
                 name="podium",
                 connect_timeout=self.timeout,
-                reconnect_time_wait=0.5,
-                max_reconnect_attempts=-1,
-                allow_reconnect=True,
+                # A lost connection fails the pass (the relay retries its events) and the
+                # next pass connects again: nothing waits in the client's own buffer.
+                allow_reconnect=False,
                 error_cb=_log_error,
                 disconnected_cb=_log_disconnected,
-                reconnected_cb=_log_reconnected,
             ),
             self.timeout,
         )
@@ -78,7 +77,7 @@ class NatsPublisher:
         await self._js.publish(m.subject, m.body, timeout=self.timeout, headers=headers)
 
     async def reset(self) -> None:
-        """After a failure: the client reconnects by itself unless it gave up; the stream is
+        """After a failure: a closed connection is opened again next time, and the stream is
         looked for again (made again if someone deleted it)."""
         self._stream_ok = False
         if self._nc is not None and self._nc.is_closed:
@@ -100,7 +99,3 @@ async def _log_error(exc: Exception) -> None:
 
 async def _log_disconnected(*_: Any) -> None:
     log.info("NATS: disconnected")
-
-
-async def _log_reconnected(*_: Any) -> None:
-    log.info("NATS: reconnected")

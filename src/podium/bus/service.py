@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
+import time
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ from podium.events import Envelope, Unavailable
 __all__ = ["Bus", "BusState", "CheckResult"]
 
 log = logging.getLogger("podium.bus")
+
+FAIL_FAST_SECONDS = 5.0
 
 
 class Publisher(Protocol):
@@ -91,6 +94,10 @@ class Bus:
             if self.kind == NATS
             else f"topic exchange {prefix}"
         )
+        # After the broker failed to answer, passes fail at once for a moment instead of each
+        # waiting out a connect timeout while the relay's other subscribers wait behind it.
+        self.fail_fast_seconds = min(FAIL_FAST_SECONDS, timeout)
+        self._down_until = 0.0
         self._loop = LoopThread("podium-bus")
         self._lock = threading.Lock()  # one relay pass publishes at a time
         self._published = 0
@@ -120,6 +127,11 @@ class Bus:
 
     def publish(self, messages: list[Message]) -> None:
         with self._lock:
+            if not self.publisher.connected and time.monotonic() < self._down_until:
+                raise Unavailable(
+                    f"{self.kind} bus at {redact(self.url)}: {self._last_error} "
+                    f"(tried again {self.fail_fast_seconds:g} s after a failure)"
+                )
             try:
                 # Connecting, then every aggregate's messages: the wait is bounded per step
                 # by the clients' own timeouts, and the whole by this one.
@@ -134,6 +146,7 @@ class Bus:
                     log.debug("resetting the bus connection: %s", reset_exc)
                 if self.publisher.refused(exc):
                     raise  # the broker refused a message: the relay dead-letters it in time
+                self._down_until = time.monotonic() + self.fail_fast_seconds
                 # The broker is away (or slow): retried until it is back, never dead-lettered.
                 raise Unavailable(
                     f"{self.kind} bus at {redact(self.url)}: {self._last_error}"
