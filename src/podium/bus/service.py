@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from podium import metrics
 from podium.bus.jetstream import NatsPublisher
 from podium.bus.loop import LoopThread
 from podium.bus.model import NATS, Message, by_aggregate, check_message, kind_of, message, redact
@@ -130,7 +131,7 @@ class Bus:
             if not self.publisher.connected and time.monotonic() < self._down_until:
                 raise Unavailable(
                     f"{self.kind} bus at {redact(self.url)}: {self._last_error} "
-                    f"(tried again {self.fail_fast_seconds:g} s after a failure)"
+                    f"(not tried again within {self.fail_fast_seconds:g} s of a failure)"
                 )
             try:
                 # Connecting, then every aggregate's messages: the wait is bounded per step
@@ -138,6 +139,7 @@ class Bus:
                 budget = self.timeout * (2 + max(len(g) for g in by_aggregate(messages)))
                 self._loop.run(self._publish(messages), budget)
             except Exception as exc:
+                metrics.BUS_FAILURES.labels(self.kind).inc()
                 self._last_error = f"{type(exc).__name__}: {exc}" if str(exc) else repr(exc)
                 self._last_error_at = utcnow()
                 try:
@@ -151,6 +153,7 @@ class Bus:
                 raise Unavailable(
                     f"{self.kind} bus at {redact(self.url)}: {self._last_error}"
                 ) from exc
+            metrics.BUS_PUBLISHED.labels(self.kind).inc(len(messages))
             self._published += len(messages)
             self._last_published_at = utcnow()
             self._last_error = None
