@@ -60,7 +60,7 @@ pytest: $(STAMP) chromium
 	if [ -z "$$PG" ] && [ -n "$$PODIUM_REQUIRE_POSTGRES" ]; then \
 		echo "error: no PostgreSQL server answers (PODIUM_REQUIRE_POSTGRES is set)" >&2; exit 1; fi; \
 	if [ -n "$$PG" ]; then echo "PostgreSQL tests: on"; else echo "PostgreSQL tests: off (no server)"; fi; \
-	BUS="$$($(BIN)/python scripts/bus_urls.py)"; export $$BUS; \
+	BUS="$$($(BIN)/python scripts/bus_urls.py)"; if [ -n "$$BUS" ]; then export $$BUS; fi; \
 	for v in PODIUM_TEST_NATS_URL PODIUM_TEST_AMQP_URL; do \
 		if [ -z "$$(printenv $$v)" ] && [ -n "$$PODIUM_REQUIRE_BROKERS" ]; then \
 			echo "error: no broker answers for $$v (PODIUM_REQUIRE_BROKERS is set)" >&2; exit 1; fi; \
