@@ -242,6 +242,7 @@ def test_the_grafana_dashboard_queries_only_metrics_podium_exports(api: Api) -> 
 def test_the_bus_shows_as_off_without_a_url(api: Api) -> None:
     assert api.ok("get", "/bus") == {
         "enabled": False,
+        "status": None,
         "kind": None,
         "url": None,
         "target": None,

@@ -60,6 +60,14 @@ class BusState:
     last_error: str | None
     last_error_at: datetime | None
 
+    @property
+    def status(self) -> str:
+        """``up`` (connected), ``down`` (the last attempt failed) or ``idle`` (not connected
+        yet: it connects when the first event is due)."""
+        if self.connected:
+            return "up"
+        return "down" if self.last_error is not None else "idle"
+
 
 @dataclass(frozen=True, slots=True)
 class CheckResult:

@@ -26,15 +26,16 @@ ADMIN = Depends(require(Permission.ADMIN))
 @router.get("/health", tags=["system"])
 def health(podium: Podium = Depends(get_podium)) -> dict[str, str]:
     """Liveness: the process answers (it does not touch the database). With a message bus
-    configured, `bus` says whether its connection is `up` or `down` (from memory: no round
-    trip; `GET /api/v1/bus` tells more)."""
+    configured, `bus` says whether its connection is `up`, `down` (the last attempt failed) or
+    `idle` (nothing published yet), from memory: no round trip; `GET /api/v1/bus` tells more."""
     if podium.bus is None:
         return {"status": "ok"}
-    return {"status": "ok", "bus": "up" if podium.bus.state().connected else "down"}
+    return {"status": "ok", "bus": podium.bus.state().status}
 
 
 class BusView(BaseModel):
     enabled: bool = Field(description="Whether PODIUM_BUS_URL is set.")
+    status: str | None = Field(None, description="`up`, `down` or `idle` (nothing sent yet).")
     kind: str | None = Field(None, description="`nats` (JetStream) or `amqp` (RabbitMQ).")
     url: str | None = Field(None, description="The broker's URL, password hidden.")
     target: str | None = Field(None, description="The JetStream stream or RabbitMQ exchange.")
@@ -54,6 +55,7 @@ def bus_state(_: Caller = READ, podium: Podium = Depends(get_podium)) -> BusView
     state = podium.bus.state()
     return BusView(
         enabled=True,
+        status=state.status,
         kind=state.kind,
         url=state.url,
         target=state.target,
