@@ -51,8 +51,11 @@ class NatsPublisher:
             try:
                 await self._js.stream_info(self.stream)
             except NotFoundError:
-                await self._js.add_stream(name=self.stream, subjects=[f"{self.prefix}.>"])
-                log.info("made JetStream stream %s over %s.>", self.stream, self.prefix)
+                try:
+                    await self._js.add_stream(name=self.stream, subjects=[f"{self.prefix}.>"])
+                    log.info("made JetStream stream %s over %s.>", self.stream, self.prefix)
+                except BadRequestError:  # another process made it meanwhile?
+                    await self._js.stream_info(self.stream)
             self._stream_ok = True
 
     async def _connect(self) -> Client:
