@@ -46,7 +46,9 @@ typecheck: $(STAMP)
 
 # Tests run on SQLite always and on PostgreSQL when a server answers (scripts/postgres_url.py
 # finds one, or use PODIUM_TEST_POSTGRES_URL). PODIUM_REQUIRE_POSTGRES=1 (set by .ci/run)
-# makes a missing server an error instead of a skip.
+# makes a missing server an error instead of a skip. The message bus tests likewise run against
+# NATS (JetStream) and RabbitMQ when their ports answer (scripts/bus_urls.py, or
+# PODIUM_TEST_NATS_URL / PODIUM_TEST_AMQP_URL); PODIUM_REQUIRE_BROKERS=1 (.ci/run) requires both.
 # The browser tests drive Debian's chromium (Playwright is only the driver); CI runs as root.
 chromium:
 	@[ -x /usr/bin/chromium ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
@@ -58,6 +60,12 @@ pytest: $(STAMP) chromium
 	if [ -z "$$PG" ] && [ -n "$$PODIUM_REQUIRE_POSTGRES" ]; then \
 		echo "error: no PostgreSQL server answers (PODIUM_REQUIRE_POSTGRES is set)" >&2; exit 1; fi; \
 	if [ -n "$$PG" ]; then echo "PostgreSQL tests: on"; else echo "PostgreSQL tests: off (no server)"; fi; \
+	BUS="$$($(BIN)/python scripts/bus_urls.py)"; if [ -n "$$BUS" ]; then export $$BUS; fi; \
+	for v in PODIUM_TEST_NATS_URL PODIUM_TEST_AMQP_URL; do \
+		if [ -z "$$(printenv $$v)" ] && [ -n "$$PODIUM_REQUIRE_BROKERS" ]; then \
+			echo "error: no broker answers for $$v (PODIUM_REQUIRE_BROKERS is set)" >&2; exit 1; fi; \
+		if [ -n "$$(printenv $$v)" ]; then echo "$$v tests: on"; else echo "$$v tests: off (no server)"; fi; \
+	done; \
 	PODIUM_TEST_POSTGRES_URL="$$PG" $(BIN)/pytest -q -n $(TEST_WORKERS) --durations=25
 
 # Known vulnerabilities in the installed dependencies (pip-audit; needs the package index's

@@ -15,6 +15,7 @@ import httpx
 from podium.access import KeyCache
 from podium.automation import Automation
 from podium.automation import events as automation_events
+from podium.bus import Bus
 from podium.carriers import Carriers
 from podium.carriers import on_order_cancelled as void_labels
 from podium.channels import SUBSCRIBER as SYNC_SUBSCRIBER
@@ -35,7 +36,7 @@ from podium.db.database import Database
 from podium.db.engine import build_engine
 from podium.db.migrate import upgrade
 from podium.db.secrets import use_keys
-from podium.events import Envelope, Event, Registry, Relay
+from podium.events import Envelope, Event, Registry, Relay, webhook_types
 from podium.fulfillment import (
     RELEASE_TRIGGERS,
     ShipmentReleased,
@@ -48,7 +49,15 @@ from podium.fulfillment import events as fulfillment_events
 from podium.geo import Geocoder
 from podium.inventory import InventoryChanged
 from podium.inventory import events as inventory_events
-from podium.notify import EMAIL_EVENTS, Deliverer, Emailer, Mailer, Renderer, enqueue_deliveries
+from podium.notify import (
+    EMAIL_EVENTS,
+    PING,
+    Deliverer,
+    Emailer,
+    Mailer,
+    Renderer,
+    enqueue_deliveries,
+)
 from podium.notify import events as notify_events
 from podium.orders import OrderCancelled, OrderCreated, OrderEdited, OrderPartiallyCancelled
 from podium.orders import events as orders_events
@@ -84,9 +93,13 @@ class Podium:
     gateways: Gateways = field(default_factory=Gateways)
     # The shopper's way in (tracking tokens, the look-up by number and e-mail).
     shopper: Shopper = field(kw_only=True)
+    # The company's message bus (PODIUM_BUS_URL); None when unset.
+    bus: Bus | None = field(default=None, kw_only=True)
 
     def close(self) -> None:
         self.relay.stop()
+        if self.bus is not None:
+            self.bus.close()
         self.pushers.stop()
         self.webhooks.close()
         self.carriers.close()
@@ -209,6 +222,10 @@ def bootstrap(
     # Refunds and cancellations made in Podium, made on the platform that took the money.
     registry.subscribe("channel-refund-push", on_refund_issued(db, connectors), [RefundIssued])
     registry.subscribe("channel-cancel-push", push_cancellations(db, connectors), [OrderCancelled])
+    # The same events as webhooks, with the same bodies (ping is for one webhook only).
+    bus = Bus.from_settings(settings, webhook_types() - {PING})
+    if bus is not None:
+        registry.subscribe_batch("bus", bus.on_events)
     relay = Relay(db, registry, settings)
     db.on_commit(relay.notify)
     geocoder = geocoder or Geocoder()
@@ -228,4 +245,5 @@ def bootstrap(
         carriers=carriers,
         gateways=gateways,
         shopper=shopper,
+        bus=bus,
     )

@@ -105,6 +105,34 @@ def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
 
 DEFAULT_TRUSTED_PROXIES = ("127.0.0.1", "::1")
 
+BUS_SCHEMES = ("nats", "tls", "amqp", "amqps")
+
+
+def _bus_url(env: Mapping[str, str], name: str) -> str | None:
+    """The message bus: a NATS (``nats://``, ``tls://``) or AMQP (``amqp://``, ``amqps://``) URL."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return None
+    scheme = raw.split("://", 1)[0].lower() if "://" in raw else ""
+    if scheme not in BUS_SCHEMES:
+        raise ValueError(
+            f"{name} must be a nats://, tls://, amqp:// or amqps:// URL, got {raw.split('@')[-1]!r}"
+        )
+    return raw
+
+
+def _bus_name(env: Mapping[str, str], name: str, default: str, *, dots: bool = True) -> str:
+    """A subject prefix (words joined by dots) or a stream name (one word): letters, digits,
+    ``_`` and ``-`` in each word."""
+    raw = (env.get(name) or "").strip()
+    if not raw:
+        return default
+    pattern = r"[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*" if dots else r"[A-Za-z0-9_-]+"
+    if not re.fullmatch(pattern, raw):
+        allowed = "letters, digits, '_' and '-'" + (" in words joined by dots" if dots else "")
+        raise ValueError(f"{name} may hold {allowed}, got {raw!r}")
+    return raw
+
 
 def _public_url(env: Mapping[str, str], name: str) -> str | None:
     """Where shoppers reach this server (links in e-mails): an http(s) URL without a query."""
@@ -218,6 +246,14 @@ class Settings:
     webhook_pause_after_seconds: float = 3600.0
     webhook_lease_seconds: float = 5.0
     webhook_concurrency: int = 8
+    # The company's message bus (bus/, docs/operations.md "Events to your message bus"):
+    # nats://… (JetStream) or amqp://… (RabbitMQ); unset, nothing is published. Subjects (NATS)
+    # are <prefix>.<event type>; RabbitMQ's topic exchange is named <prefix> and routes by
+    # event type. bus_stream names the JetStream stream made if missing.
+    bus_url: str | None = None
+    bus_prefix: str = "podium.events"
+    bus_stream: str = "PODIUM_EVENTS"
+    bus_timeout_seconds: float = 10.0
     # CSV imports (POST /api/v1/imports/...) may be larger than other request bodies.
     max_import_bytes: int = 32 * 1024 * 1024
     # Signs dashboard session cookies; when unset, a key kept in the database is used.
@@ -298,6 +334,10 @@ class Settings:
             webhook_pause_after_seconds=_float(e, "PODIUM_WEBHOOK_PAUSE_AFTER_SECONDS", 3600.0),
             webhook_lease_seconds=_float(e, "PODIUM_WEBHOOK_LEASE_SECONDS", 5.0),
             webhook_concurrency=_int(e, "PODIUM_WEBHOOK_CONCURRENCY", 8),
+            bus_url=_bus_url(e, "PODIUM_BUS_URL"),
+            bus_prefix=_bus_name(e, "PODIUM_BUS_PREFIX", "podium.events"),
+            bus_stream=_bus_name(e, "PODIUM_BUS_STREAM", "PODIUM_EVENTS", dots=False),
+            bus_timeout_seconds=_float(e, "PODIUM_BUS_TIMEOUT_SECONDS", 10.0),
             max_import_bytes=_int(e, "PODIUM_MAX_IMPORT_BYTES", 32 * 1024 * 1024),
             secret_key=e.get("PODIUM_SECRET_KEY") or None,
             encryption_keys=tuple(

@@ -17,6 +17,8 @@ import os
 from prometheus_client import Counter, Gauge, Histogram
 
 __all__ = [
+    "BUS_FAILURES",
+    "BUS_PUBLISHED",
     "CHANNEL_PUSH_FAILURES",
     "CHANNEL_PUSH_SECONDS",
     "DB_POOL_IN_USE",
@@ -71,6 +73,16 @@ RELAY_LAG_SECONDS = Histogram(
 )
 DEAD_LETTERED = Counter(
     "podium_events_dead_lettered", "Events the relay gave up on (dead letters) since start."
+)
+BUS_PUBLISHED = Counter(
+    "podium_bus_published",
+    "Events the message bus confirmed (a retry's re-publishes count again), by broker kind.",
+    ["kind"],
+)
+BUS_FAILURES = Counter(
+    "podium_bus_failures",
+    "Relay passes whose publishing to the message bus failed, by broker kind.",
+    ["kind"],
 )
 DB_POOL_IN_USE = Gauge(
     "podium_db_pool_connections_in_use",

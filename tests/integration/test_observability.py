@@ -237,3 +237,20 @@ def test_the_grafana_dashboard_queries_only_metrics_podium_exports(api: Api) -> 
         n for n in used if n not in exported and re.sub(r"_(bucket|total)$", "", n) not in families
     }
     assert not missing, missing
+
+
+def test_the_bus_shows_as_off_without_a_url(api: Api) -> None:
+    assert api.ok("get", "/bus") == {
+        "enabled": False,
+        "status": None,
+        "kind": None,
+        "url": None,
+        "target": None,
+        "connected": False,
+        "published": 0,
+        "last_published_at": None,
+        "last_error": None,
+        "last_error_at": None,
+    }
+    assert api.get("/bus", role="readonly").status_code == 200
+    assert api.client.get("/api/v1/bus").status_code == 401

@@ -14,7 +14,7 @@ from podium.cli import app as cli
 from podium.db.database import utcnow
 from podium.events import _store as store
 from podium.events.catalogue import Event
-from podium.events.model import DomainEvent, Envelope
+from podium.events.model import DomainEvent, Envelope, Unavailable
 from podium.events.relay import Registry, Relay
 from podium.inventory.events import InventoryChanged
 from podium.orders.events import OrderCreated
@@ -278,6 +278,34 @@ def test_events_waiting_behind_a_failure_are_not_counted_as_attempts(podium: Pod
     _drain(relay)
     assert seen == ["1", "2", "3"]
     assert other == ["1", "2", "3"]  # not again
+
+
+def test_a_downstream_away_is_retried_past_the_attempt_limit_and_never_dead_lettered(
+    podium: Podium,
+) -> None:
+    clock = Clock()
+    away = {"on": True}
+    got: list[str] = []
+
+    def publish(events: list[Envelope]) -> None:
+        if away["on"]:
+            raise Unavailable("broker away")
+        got.extend(e.type for e in events)
+
+    registry = Registry()
+    registry.subscribe_batch("bus", publish)
+    registry.subscribe("fragile", lambda e: None)  # delivered at once: not tried again
+    relay = _relay(podium, registry, clock, relay_max_attempts=3)
+    _emit(podium, ("A", "1"), ("A", "2"))
+    for _ in range(6):
+        relay.run_once()
+        clock.advance(60)  # the backoff is capped at a minute while the downstream is away
+    with podium.db.read() as conn:
+        rows = [store.event(conn, i) for i in (1, 2)]
+    assert [(r["status"], r["attempts"]) for r in rows if r] == [("pending", 6), ("pending", 6)]
+    away["on"] = False
+    relay.run_once()
+    assert got == ["1", "2"]
 
 
 def test_a_dead_workers_claims_come_back_after_one_short_lease(podium: Podium) -> None:

@@ -214,3 +214,39 @@ def test_a_database_schema_is_refused_by_name_when_unsafe_or_on_sqlite() -> None
         schema_url("postgresql://db/podium", 'a"; DROP TABLE orders; --')
     with pytest.raises(ValueError, match="on SQLite give each brand its own database file"):
         Settings.from_env({"PODIUM_DATABASE_SCHEMA": "brand_a"})
+
+
+def test_the_message_bus_is_off_unless_a_nats_or_amqp_url_is_set() -> None:
+    assert Settings.from_env({}).bus_url is None
+    settings = Settings.from_env(
+        {
+            "PODIUM_BUS_URL": " nats://127.0.0.1:4222 ",
+            "PODIUM_BUS_PREFIX": "acme.podium",
+            "PODIUM_BUS_STREAM": "ACME_PODIUM",
+            "PODIUM_BUS_TIMEOUT_SECONDS": "3",
+        }
+    )
+    assert (settings.bus_url, settings.bus_prefix, settings.bus_stream) == (
+        "nats://127.0.0.1:4222",
+        "acme.podium",
+        "ACME_PODIUM",
+    )
+    assert settings.bus_timeout_seconds == 3.0
+    defaults = Settings.from_env({"PODIUM_BUS_URL": "amqp://guest:guest@rabbit/"})
+    assert (defaults.bus_prefix, defaults.bus_stream) == ("podium.events", "PODIUM_EVENTS")
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "message"),
+    [
+        ("PODIUM_BUS_URL", "http://user:s3cret@broker", "must be a nats://"),
+        ("PODIUM_BUS_URL", "127.0.0.1:4222", "must be a nats://"),
+        ("PODIUM_BUS_PREFIX", "podium.>", "PODIUM_BUS_PREFIX may hold"),
+        ("PODIUM_BUS_PREFIX", "podium..events", "PODIUM_BUS_PREFIX may hold"),
+        ("PODIUM_BUS_STREAM", "podium.events", "PODIUM_BUS_STREAM may hold"),
+    ],
+)
+def test_a_bad_bus_setting_is_refused_naming_it(name: str, value: str, message: str) -> None:
+    with pytest.raises(ValueError, match=message) as caught:
+        Settings.from_env({"PODIUM_BUS_URL": "nats://127.0.0.1:4222", name: value})
+    assert "s3cret" not in str(caught.value)

@@ -51,6 +51,11 @@ ENTRIES: dict[str, tuple[str, str, str]] = {
         "webhooks_app",
         "Outgoing webhooks: signed event deliveries.",
     ),
+    "bus": (
+        "podium.cli.bus",
+        "bus_app",
+        "Events to the company's message bus (NATS JetStream, RabbitMQ).",
+    ),
     "automation": (
         "podium.cli.automation",
         "automation_app",

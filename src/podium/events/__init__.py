@@ -18,6 +18,7 @@ from podium.events.lag import (
 )
 from podium.events.model import (
     Envelope,
+    Unavailable,
     backoff_delay,
 )
 from podium.events.relay import (
@@ -39,6 +40,7 @@ __all__ = [
     "EventView",
     "Registry",
     "Relay",
+    "Unavailable",
     "backoff_delay",
     "emit",
     "event_counts",

@@ -6,7 +6,22 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-__all__ = ["DomainEvent", "Envelope", "backoff_delay"]
+__all__ = [
+    "UNAVAILABLE_BACKOFF_CAP_SECONDS",
+    "DomainEvent",
+    "Envelope",
+    "Unavailable",
+    "backoff_delay",
+]
+
+# How long the relay waits at most between attempts while a subscriber's downstream is away.
+UNAVAILABLE_BACKOFF_CAP_SECONDS = 60.0
+
+
+class Unavailable(Exception):
+    """A subscriber's downstream (a message broker…) is away: the relay retries the events
+    with backoff capped at a minute and never dead-letters them for it, since nothing is wrong
+    with the events themselves."""
 
 
 @dataclass(frozen=True, slots=True)

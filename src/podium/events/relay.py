@@ -24,7 +24,12 @@ from podium.db.leases import Leases
 from podium.db.tables import outbox
 from podium.events import _store as store
 from podium.events.catalogue import Event, event_types
-from podium.events.model import Envelope, backoff_delay
+from podium.events.model import (
+    UNAVAILABLE_BACKOFF_CAP_SECONDS,
+    Envelope,
+    Unavailable,
+    backoff_delay,
+)
 
 __all__ = ["Registry", "Relay", "Subscription"]
 
@@ -91,6 +96,8 @@ class _Outcome:
     errors: list[str]
     held: bool  # waited for an earlier event of its aggregate that failed for a subscriber
     created_at: datetime  # committed then: its delivery measures the relay's lag
+    # Every failure was a downstream being away (``Unavailable``): retried, never dead.
+    unavailable: bool = False
 
 
 class Relay:
@@ -145,23 +152,32 @@ class Relay:
         ]
         done: dict[int, list[str]] = {r["id"]: list(r["delivered_to"]) for r in rows}
         errors: dict[int, list[str]] = {e.id: [] for e in envelopes}
+        away: dict[int, bool] = {}  # event id: every failure so far was Unavailable
         held: set[int] = set()
         for sub in self.registry.subscriptions:
             due = [e for e in envelopes if sub.wants(e.type) and sub.name not in done[e.id]]
             if not due:
                 continue
             if sub.batch_handler is not None:
-                self._call(sub, due, done, errors)
+                self._call(sub, due, done, errors, away)
                 continue
             failed: set[tuple[str, str]] = set()
             for e in due:
                 aggregate = (e.aggregate_type, e.aggregate_id)
                 if aggregate in failed:
                     held.add(e.id)
-                elif not self._call(sub, [e], done, errors):
+                elif not self._call(sub, [e], done, errors, away):
                     failed.add(aggregate)
         return [
-            _Outcome(e.id, e.attempt, done[e.id], errors[e.id], e.id in held, e.created_at)
+            _Outcome(
+                e.id,
+                e.attempt,
+                done[e.id],
+                errors[e.id],
+                e.id in held,
+                e.created_at,
+                away.get(e.id, False),
+            )
             for e in envelopes
         ]
 
@@ -171,6 +187,7 @@ class Relay:
         events: list[Envelope],
         done: dict[int, list[str]],
         errors: dict[int, list[str]],
+        away: dict[int, bool],
     ) -> bool:
         try:
             if sub.batch_handler is not None:
@@ -181,6 +198,7 @@ class Relay:
             log.warning("events %s to %s failed: %s", [e.id for e in events], sub.name, exc)
             for e in events:
                 errors[e.id].append(f"{sub.name}: {type(exc).__name__}: {exc}")
+                away[e.id] = away.get(e.id, True) and isinstance(exc, Unavailable)
             return False
         for e in events:
             done[e.id].append(sub.name)
@@ -202,14 +220,15 @@ class Relay:
                     if o.held:
                         store.mark_held(conn, o.event_id, o.done)
                     continue
-                dead = o.attempt >= self.settings.relay_max_attempts
+                dead = o.attempt >= self.settings.relay_max_attempts and not o.unavailable
+                cap = UNAVAILABLE_BACKOFF_CAP_SECONDS if o.unavailable else 3600.0
                 store.mark_failed(
                     conn,
                     o.event_id,
                     delivered_to=o.done,
                     error="; ".join(o.errors),
                     next_attempt_at=self.clock()
-                    + backoff_delay(o.attempt, self.settings.relay_backoff_seconds),
+                    + backoff_delay(o.attempt, self.settings.relay_backoff_seconds, cap),
                     dead=dead,
                 )
                 if dead:

@@ -19,6 +19,8 @@ from podium.notify.mailer import (
 from podium.notify.model import (
     EMAIL_EVENTS,
     PING,
+    delivery_body,
+    encode_body,
 )
 from podium.notify.templates import (
     Renderer,
@@ -56,6 +58,8 @@ __all__ = [
     "WebhookView",
     "create_subscription",
     "delete_subscription",
+    "delivery_body",
+    "encode_body",
     "enqueue_deliveries",
     "get_subscription",
     "list_deliveries",

@@ -24,9 +24,47 @@ ADMIN = Depends(require(Permission.ADMIN))
 
 
 @router.get("/health", tags=["system"])
-def health() -> dict[str, str]:
-    """Liveness: the process answers (it does not touch the database)."""
-    return {"status": "ok"}
+def health(podium: Podium = Depends(get_podium)) -> dict[str, str]:
+    """Liveness: the process answers (it does not touch the database). With a message bus
+    configured, `bus` says whether its connection is `up`, `down` (the last attempt failed) or
+    `idle` (nothing published yet), from memory: no round trip; `GET /api/v1/bus` tells more."""
+    if podium.bus is None:
+        return {"status": "ok"}
+    return {"status": "ok", "bus": podium.bus.state().status}
+
+
+class BusView(BaseModel):
+    enabled: bool = Field(description="Whether PODIUM_BUS_URL is set.")
+    status: str | None = Field(None, description="`up`, `down` or `idle` (nothing sent yet).")
+    kind: str | None = Field(None, description="`nats` (JetStream) or `amqp` (RabbitMQ).")
+    url: str | None = Field(None, description="The broker's URL, password hidden.")
+    target: str | None = Field(None, description="The JetStream stream or RabbitMQ exchange.")
+    connected: bool = False
+    published: int = Field(0, description="Events published by this process since it started.")
+    last_published_at: datetime | None = None
+    last_error: str | None = Field(None, description="The last failure, until a publish works.")
+    last_error_at: datetime | None = None
+
+
+@router.get("/bus", tags=["system"], response_model=BusView)
+def bus_state(_: Caller = READ, podium: Podium = Depends(get_podium)) -> BusView:
+    """The message bus this process publishes events to (docs/operations.md "Events to your
+    message bus"); the outbox (`GET /events`) shows what is still pending for it."""
+    if podium.bus is None:
+        return BusView(enabled=False)
+    state = podium.bus.state()
+    return BusView(
+        enabled=True,
+        status=state.status,
+        kind=state.kind,
+        url=state.url,
+        target=state.target,
+        connected=state.connected,
+        published=state.published,
+        last_published_at=state.last_published_at,
+        last_error=state.last_error,
+        last_error_at=state.last_error_at,
+    )
 
 
 class ReadyView(BaseModel):
