@@ -178,3 +178,7 @@ def forecast_rows(conn: Connection, sku: str, warehouse: str | None) -> list[sa.
     if warehouse is not None:
         query = query.where(_f.warehouse == warehouse)
     return list(conn.execute(query.order_by(_f.warehouse, _f.day)).mappings())
+
+
+def run_by_id(conn: Connection, run_id: str) -> sa.RowMapping | None:
+    return conn.execute(sa.select(planning_forecast_runs).where(_r.id == run_id)).mappings().first()

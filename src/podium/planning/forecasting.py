@@ -25,7 +25,7 @@ from podium.planning.model import (
     combine_forecasts,
 )
 
-__all__ = ["backtest", "forecast_for", "run_forecast"]
+__all__ = ["backtest", "forecast_for", "run_forecast", "run_view"]
 
 Progress = Callable[[int, int], None]
 _METRICS = ("rmsse", "mase", "naive_rmsse", "naive_mase")
@@ -38,6 +38,7 @@ def run_forecast(
     actor: str,
     rebuild: bool = True,
     progress: Progress | None = None,
+    run_id: str | None = None,
 ) -> ForecastRunView:
     """Forecast every SKU × warehouse with history ``horizon_days`` past the last day of
     history, replacing the previous run's forecasts. Rebuilds the history from orders first
@@ -61,8 +62,10 @@ def run_forecast(
             code="no_history",
             details={"field": "history"},
         )
+    if progress is not None:
+        progress(0, len(series))
     result = run_engine(series, request.horizon_days, request.level, progress=progress)
-    run_id = new_id("fcr")
+    run_id = run_id or new_id("fcr")
     summary = _summary(result.results)
     summary.update(
         windows=result.windows, backtest_horizon=result.backtest_horizon, level=request.level
@@ -94,6 +97,20 @@ def run_forecast(
         seconds=seconds,
         methods=summary["methods"],
         overall=summary["overall"],
+    )
+
+
+def run_view(row: Any) -> ForecastRunView:
+    """A stored run (a ``planning_forecast_runs`` row) as the API shows it."""
+    return ForecastRunView(
+        id=row["id"],
+        created_at=as_utc(row["created_at"]),
+        horizon_days=row["horizon_days"],
+        first_day=row["first_day"],
+        series=row["series"],
+        seconds=row["seconds"],
+        methods=row["backtest"]["methods"],
+        overall=row["backtest"]["overall"],
     )
 
 
