@@ -125,11 +125,13 @@ def test_a_forecast_run_is_stored_and_starts_the_day_after_the_last_day_of_histo
     assert set(backtest["overall"]) >= {"rmsse", "mase", "naive_rmsse", "naive_mase"}
 
 
-def test_a_forecast_run_answers_202_at_once_and_reports_its_progress_until_done(
+def test_a_forecast_run_answers_202_at_once_reports_progress_and_splits_by_channel(
     api: Api,
 ) -> None:
     seed_store(api, {("TEE", "WEST"): 1})
-    assert post_csv(api, history_csv(90, date(2026, 5, 31))).status_code == 201
+    end = date(2026, 5, 31)
+    no_channel = "".join(f"{end - timedelta(days=i)},TEE,5,WEST,\n" for i in range(28))
+    assert post_csv(api, history_csv(90, end) + no_channel).status_code == 201
     started = api.client.post(
         "/api/v1/planning/forecasts/run?rebuild=false",
         json={"horizon_days": 7},
@@ -147,6 +149,14 @@ def test_a_forecast_run_answers_202_at_once_and_reports_its_progress_until_done(
         time.sleep(0.02)
     assert status["status"] == "done" and status["done"] == 1 and status["error"] is None
     assert status["run"]["id"] == body["id"] == api.ok("get", "/planning/forecasts/TEE")["run_id"]
+    both = api.ok("get", "/planning/forecasts/TEE")
+    web = api.ok("get", "/planning/forecasts/TEE?channel=web")
+    assert both["channel_share"] is None and web["channel"] == "web"
+    assert 0.5 < web["channel_share"] < 1
+    for total, part in zip(both["daily"], web["daily"], strict=True):
+        assert abs(part["quantity"] - total["quantity"] * web["channel_share"]) < 0.01
+    none = api.get("/planning/forecasts/TEE?channel=phone")
+    assert none.status_code == 404 and none.json()["error"]["details"]["field"] == "channel"
     missing = api.get("/planning/forecasts/runs/fcr_nope")
     assert (
         missing.status_code == 404 and missing.json()["error"]["code"] == "forecast_run_not_found"

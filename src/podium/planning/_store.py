@@ -182,3 +182,11 @@ def forecast_rows(conn: Connection, sku: str, warehouse: str | None) -> list[sa.
 
 def run_by_id(conn: Connection, run_id: str) -> sa.RowMapping | None:
     return conn.execute(sa.select(planning_forecast_runs).where(_r.id == run_id)).mappings().first()
+
+
+def channel_units(conn: Connection, sku: str, warehouse: str | None, since: date) -> dict[str, int]:
+    """Units per channel ('' when none was given) of a SKU from ``since`` on."""
+    query = sa.select(_d.channel, sa.func.sum(_d.quantity)).where(_d.sku == sku, _d.day >= since)
+    if warehouse is not None:
+        query = query.where(_d.warehouse == warehouse)
+    return {r[0]: int(r[1]) for r in conn.execute(query.group_by(_d.channel))}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
+from datetime import timedelta
 from statistics import fmean
 from typing import Any
 
@@ -29,6 +30,7 @@ __all__ = ["backtest", "forecast_for", "run_forecast", "run_view"]
 
 Progress = Callable[[int, int], None]
 _METRICS = ("rmsse", "mase", "naive_rmsse", "naive_mase")
+SHARE_WINDOW = timedelta(days=56)  # a channel's share of a SKU is read over these days
 
 
 def run_forecast(
@@ -167,11 +169,20 @@ def _main_method(rs: list[SeriesResult]) -> str:
     return max(rs, key=lambda r: (sum(d[1] for d in r.daily), r.warehouse)).method
 
 
-def forecast_for(db: Database, sku: str, warehouse: str | None = None) -> ForecastView:
-    """The latest run's forecast for a SKU, summed over its warehouses (or one of them)."""
+def forecast_for(
+    db: Database, sku: str, warehouse: str | None = None, channel: str | None = None
+) -> ForecastView:
+    """The latest run's forecast for a SKU, summed over its warehouses (or one of them); for
+    one channel, scaled by the channel's recent share of the SKU's units (top-down: the series
+    per SKU × channel are too thin to forecast on their own)."""
     with db.read() as conn:
         run = store.latest_run(conn)
         rows = store.forecast_rows(conn, sku, warehouse) if run is not None else []
+        units = (
+            store.channel_units(conn, sku, warehouse, run["first_day"] - SHARE_WINDOW)
+            if run is not None and channel is not None
+            else {}
+        )
     if run is None:
         raise NotFound(
             "No forecast has been run yet (POST /api/v1/planning/forecasts/run).",
@@ -192,6 +203,16 @@ def forecast_for(db: Database, sku: str, warehouse: str | None = None) -> Foreca
         methods[r["warehouse"]] = r["method"]
     daily = combine_forecasts(list(series.values()))
     main = max(series, key=lambda w: (sum(d[1] for d in series[w]), w))
+    share = None
+    if channel is not None:
+        if not units.get(channel):
+            raise NotFound(
+                f"{sku} sold nothing through channel {channel} in the 8 weeks before the forecast.",
+                code="forecast_not_found",
+                details={"field": "channel", "sku": sku},
+            )
+        share = units[channel] / sum(units.values())
+        daily = [(d, q * share, lo * share, hi * share) for d, q, lo, hi in daily]
     return ForecastView(
         sku=sku,
         warehouse=warehouse,
@@ -199,6 +220,8 @@ def forecast_for(db: Database, sku: str, warehouse: str | None = None) -> Foreca
         methods=methods,
         level=int(run["backtest"].get("level", 90)),
         run_id=run["id"],
+        channel=channel,
+        channel_share=None if share is None else round(share, 4),
         daily=[
             DailyForecast(date=d, quantity=round(q, 3), lo=round(lo, 3), hi=round(hi, 3))
             for d, q, lo, hi in daily

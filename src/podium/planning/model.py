@@ -142,6 +142,12 @@ class ForecastView(BaseModel):
     )
     level: int
     run_id: str
+    channel: str | None = None
+    channel_share: float | None = Field(
+        None,
+        description="With `channel`: the channel's share of the SKU's units over the 8 weeks "
+        "before the forecast, which the forecast (and its interval) is scaled by.",
+    )
     daily: list[DailyForecast]
 
 

@@ -147,11 +147,18 @@ def read_forecast_run(
 def read_forecast(
     sku: Sku,
     warehouse: Code | None = Query(None, description="One warehouse instead of the sum."),
+    channel: str | None = Query(
+        None,
+        min_length=1,
+        max_length=64,
+        description="One sales channel: the forecast × the channel's share of recent units.",
+    ),
     _: Caller = READ,
     podium: Podium = Depends(get_podium),
 ) -> ForecastView:
-    """The latest run's daily forecast for the SKU with its prediction interval."""
-    return planning.forecast_for(podium.db, sku, warehouse)
+    """The latest run's daily forecast for the SKU with its prediction interval (for one
+    warehouse and/or one channel)."""
+    return planning.forecast_for(podium.db, sku, warehouse, channel)
 
 
 @router.get("/planning/backtest", response_model=BacktestView)
