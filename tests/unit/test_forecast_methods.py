@@ -3,10 +3,14 @@ forecast on a series whose answer is known."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 import numpy as np
 import pytest
 
 from podium.planning import methods as m
+from podium.planning.engine import COMBINATIONS, METHODS, run_engine
+from podium.planning.model import Series
 
 ORIGINS = [84, 112]
 
@@ -55,3 +59,20 @@ def test_intermittent_methods_forecast_the_rate_and_tsb_decays_when_sales_stop()
     np.testing.assert_allclose(fits["sba"].final[0], 2.0 * 0.95, rtol=0.02)
     assert 1.5 < fits["tsb"].final[0, 0] < 2.5  # the probability dips between sales
     assert fits["tsb"].final[1, 0] < 0.1 < fits["croston"].final[1, 0]
+
+
+def test_series_of_any_length_share_blocks_and_each_gets_its_own_forecast() -> None:
+    rng = np.random.default_rng(5)
+    last = date(2026, 3, 31)
+    lengths = {"ONE-WINDOW": 60, "SHORT": 100, "YEAR": 400, "LONG": 800, "LONG2": 799}
+    series = [
+        Series(sku, "EAST", last - timedelta(days=n - 1), [float(v) for v in rng.poisson(8, n)])
+        for sku, n in lengths.items()
+    ]
+    result = run_engine(series, 28)
+    assert {r.sku for r in result.results} == set(lengths)
+    for r in result.results:
+        assert r.method in {*METHODS, *COMBINATIONS}, r.sku
+        assert r.rmsse is not None and len(r.daily) == 28
+        assert r.daily[0][0] == last + timedelta(days=1)
+        assert all(4 < q < 12 for _, q, _, _ in r.daily), r.sku  # a level of 8 a day
