@@ -104,17 +104,19 @@ def replace_from_orders(
     insert_chunked(conn, planning_stockouts, stockouts)
 
 
-def demand_rows(conn: Connection) -> Iterator[tuple[str, str, date, int]]:
-    """(sku, warehouse, day, units) summed over channels and sources."""
-    query = sa.select(_d.sku, _d.warehouse, _d.day, sa.func.sum(_d.quantity)).group_by(
-        _d.sku, _d.warehouse, _d.day
+def demand_rows(conn: Connection, since: date) -> Iterator[tuple[str, str, date, int]]:
+    """(sku, warehouse, day, units) summed over channels and sources, from ``since`` on."""
+    query = (
+        sa.select(_d.sku, _d.warehouse, _d.day, sa.func.sum(_d.quantity))
+        .where(_d.day >= since)
+        .group_by(_d.sku, _d.warehouse, _d.day)
     )
     for row in conn.execute(query):
         yield row[0], row[1], row[2], int(row[3])
 
 
-def stockout_rows(conn: Connection) -> Iterator[tuple[str, str, date]]:
-    query = sa.select(_s.sku, _s.warehouse, _s.day).distinct()
+def stockout_rows(conn: Connection, since: date) -> Iterator[tuple[str, str, date]]:
+    query = sa.select(_s.sku, _s.warehouse, _s.day).where(_s.day >= since).distinct()
     for row in conn.execute(query):
         yield row[0], row[1], row[2]
 

@@ -22,12 +22,16 @@ if TYPE_CHECKING:
 
     from podium.planning.methods import Fit
 
-__all__ = ["METHODS", "EngineResult", "SeriesResult", "run_engine"]
+__all__ = ["HISTORY_DAYS", "METHODS", "EngineResult", "SeriesResult", "run_engine"]
 
 SEASON = 7
 BACKTEST_HORIZON = 28
 MIN_FIT = 28  # days a model is fitted on at the earliest origin
 FIT_DAYS = 364  # models are fitted on the last 52 weeks at most
+# The history a run reads: what the methods see at most (the fit and two backtest windows) and
+# the 8 weeks before it that filling a stock-out day looks back on. Older days change nothing
+# but the in-stock mean a stock-out day falls back on, so a run does not read them.
+HISTORY_DAYS = FIT_DAYS + 2 * BACKTEST_HORIZON + 56
 METHODS = ("seasonal_naive", "ets", "theta", "ses", "croston", "sba", "tsb")
 # Candidates made of others: the mean of their forecasts (a combination of two well-behaved
 # models is often more accurate than either, and it is chosen only where the backtest says so).

@@ -14,7 +14,7 @@ from podium.db.database import Database, as_utc, utcnow
 from podium.errors import NotFound, ValidationFailed
 from podium.ids import new_id
 from podium.planning import _store as store
-from podium.planning.engine import SeriesResult, run_engine
+from podium.planning.engine import HISTORY_DAYS, SeriesResult, run_engine
 from podium.planning.history import rebuild_history
 from podium.planning.model import (
     BacktestView,
@@ -57,7 +57,10 @@ def run_forecast(
                 code="no_history",
                 details={"field": "history"},
             )
-        series = build_series(store.demand_rows(conn), store.stockout_rows(conn), last)
+        since = last - timedelta(days=HISTORY_DAYS - 1)
+        series = build_series(
+            store.demand_rows(conn, since), store.stockout_rows(conn, since), last
+        )
     if not series:
         raise ValidationFailed(
             "The demand history has no day with a sale to forecast from.",
