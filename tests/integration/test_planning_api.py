@@ -3,6 +3,7 @@ history from orders net of cancellations, forecast runs kept and read back."""
 
 from __future__ import annotations
 
+import time
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -102,12 +103,14 @@ def test_a_forecast_run_is_stored_and_starts_the_day_after_the_last_day_of_histo
     )
     assert post_csv(api, data).status_code == 201
     run = api.client.post(
-        "/api/v1/planning/forecasts/run?rebuild=false",
+        "/api/v1/planning/forecasts/run?rebuild=false&wait=true",
         json={"horizon_days": 14},
         headers=api.headers("operator"),
     )
     assert run.status_code == 201, run.text
-    assert run.json()["series"] == 3 and run.json()["first_day"] == "2026-07-01"
+    summary = run.json()["run"]
+    assert run.json()["status"] == "done" and run.json()["done"] == run.json()["total"] == 3
+    assert summary["series"] == 3 and summary["first_day"] == "2026-07-01"
     both = api.ok("get", "/planning/forecasts/TEE")
     one = api.ok("get", "/planning/forecasts/TEE?warehouse=WEST")
     assert both["sku"] == "TEE" and both["method"] in both["methods"].values()
@@ -120,6 +123,44 @@ def test_a_forecast_run_is_stored_and_starts_the_day_after_the_last_day_of_histo
     assert {s["sku"] for s in backtest["skus"]} == {"TEE", "MUG"}
     assert backtest["overall"]["naive_rmsse"] is not None
     assert set(backtest["overall"]) >= {"rmsse", "mase", "naive_rmsse", "naive_mase"}
+
+
+def test_a_forecast_run_answers_202_at_once_reports_progress_and_splits_by_channel(
+    api: Api,
+) -> None:
+    seed_store(api, {("TEE", "WEST"): 1})
+    end = date(2026, 5, 31)
+    no_channel = "".join(f"{end - timedelta(days=i)},TEE,5,WEST,\n" for i in range(28))
+    assert post_csv(api, history_csv(90, end) + no_channel).status_code == 201
+    started = api.client.post(
+        "/api/v1/planning/forecasts/run?rebuild=false",
+        json={"horizon_days": 7},
+        headers=api.headers("operator"),
+    )
+    assert started.status_code == 202, started.text
+    body = started.json()
+    assert body["total"] == 1 and body["status"] in {"running", "done"}
+    assert started.headers["Location"] == f"/api/v1/planning/forecasts/runs/{body['id']}"
+    deadline = time.monotonic() + 20
+    while (status := api.ok("get", f"/planning/forecasts/runs/{body['id']}"))[
+        "status"
+    ] == "running":
+        assert time.monotonic() < deadline
+        time.sleep(0.02)
+    assert status["status"] == "done" and status["done"] == 1 and status["error"] is None
+    assert status["run"]["id"] == body["id"] == api.ok("get", "/planning/forecasts/TEE")["run_id"]
+    both = api.ok("get", "/planning/forecasts/TEE")
+    web = api.ok("get", "/planning/forecasts/TEE?channel=web")
+    assert both["channel_share"] is None and web["channel"] == "web"
+    assert 0.5 < web["channel_share"] < 1
+    for total, part in zip(both["daily"], web["daily"], strict=True):
+        assert abs(part["quantity"] - total["quantity"] * web["channel_share"]) < 0.01
+    none = api.get("/planning/forecasts/TEE?channel=phone")
+    assert none.status_code == 404 and none.json()["error"]["details"]["field"] == "channel"
+    missing = api.get("/planning/forecasts/runs/fcr_nope")
+    assert (
+        missing.status_code == 404 and missing.json()["error"]["code"] == "forecast_run_not_found"
+    )
 
 
 def test_bad_forecast_requests_name_the_field(api: Api) -> None:

@@ -35,7 +35,7 @@ def forecast(api: Api, per_day: dict[tuple[str, str], int]) -> None:
     )
     assert r.status_code == 201, r.text
     run = api.client.post(
-        "/api/v1/planning/forecasts/run?rebuild=false",
+        "/api/v1/planning/forecasts/run?rebuild=false&wait=true",
         json={"horizon_days": 28},
         headers=api.headers("operator"),
     )

@@ -177,15 +177,22 @@ def show(
     podium: Podium,
     sku: str = typer.Argument(..., help="The SKU."),
     warehouse: str = typer.Option(None, "--warehouse", help="One warehouse, not the sum."),
+    channel: str = typer.Option(
+        None, "--channel", help="One sales channel (the forecast × its share of recent units)."
+    ),
     as_json: bool = _JSON,
 ) -> None:
     """The latest forecast of a SKU, day by day with its interval."""
-    view = planning.forecast_for(podium.db, sku, warehouse)
+    view = planning.forecast_for(podium.db, sku, warehouse, channel)
     if as_json:
         sys.stdout.write(view.model_dump_json(indent=2) + "\n")
         return
     table = Table(
-        "date", "forecast", f"lo ({view.level}%)", "hi", title=f"{view.sku} — {view.method}"
+        "date",
+        "forecast",
+        f"lo ({view.level}%)",
+        "hi",
+        title=f"{view.sku}{f' ({channel})' if channel else ''} — {view.method}",
     )
     for d in view.daily:
         table.add_row(str(d.date), f"{d.quantity:.2f}", f"{d.lo:.2f}", f"{d.hi:.2f}")

@@ -34,6 +34,12 @@ from podium.planning.replenish import (
     TransferSuggestion,
     replenishment,
 )
+from podium.planning.runs import (
+    ForecastRunStatus,
+    forecast_run,
+    start_forecast,
+    wait_for,
+)
 from podium.planning.supplier_file import (
     OfferImportReport,
     import_offers,
@@ -61,6 +67,7 @@ __all__ = [
     "DailyForecast",
     "DemandDay",
     "ForecastRunIn",
+    "ForecastRunStatus",
     "ForecastRunView",
     "ForecastView",
     "HistoryImportReport",
@@ -84,6 +91,7 @@ __all__ = [
     "delete_supplier",
     "demand_history",
     "forecast_for",
+    "forecast_run",
     "get_supplier",
     "import_history",
     "import_offers",
@@ -93,7 +101,9 @@ __all__ = [
     "replenishment",
     "run_forecast",
     "set_sku_policy",
+    "start_forecast",
     "stockouts",
     "unlink_product",
     "update_supplier",
+    "wait_for",
 ]

@@ -104,17 +104,19 @@ def replace_from_orders(
     insert_chunked(conn, planning_stockouts, stockouts)
 
 
-def demand_rows(conn: Connection) -> Iterator[tuple[str, str, date, int]]:
-    """(sku, warehouse, day, units) summed over channels and sources."""
-    query = sa.select(_d.sku, _d.warehouse, _d.day, sa.func.sum(_d.quantity)).group_by(
-        _d.sku, _d.warehouse, _d.day
+def demand_rows(conn: Connection, since: date) -> Iterator[tuple[str, str, date, int]]:
+    """(sku, warehouse, day, units) summed over channels and sources, from ``since`` on."""
+    query = (
+        sa.select(_d.sku, _d.warehouse, _d.day, sa.func.sum(_d.quantity))
+        .where(_d.day >= since)
+        .group_by(_d.sku, _d.warehouse, _d.day)
     )
     for row in conn.execute(query):
         yield row[0], row[1], row[2], int(row[3])
 
 
-def stockout_rows(conn: Connection) -> Iterator[tuple[str, str, date]]:
-    query = sa.select(_s.sku, _s.warehouse, _s.day).distinct()
+def stockout_rows(conn: Connection, since: date) -> Iterator[tuple[str, str, date]]:
+    query = sa.select(_s.sku, _s.warehouse, _s.day).where(_s.day >= since).distinct()
     for row in conn.execute(query):
         yield row[0], row[1], row[2]
 
@@ -178,3 +180,15 @@ def forecast_rows(conn: Connection, sku: str, warehouse: str | None) -> list[sa.
     if warehouse is not None:
         query = query.where(_f.warehouse == warehouse)
     return list(conn.execute(query.order_by(_f.warehouse, _f.day)).mappings())
+
+
+def run_by_id(conn: Connection, run_id: str) -> sa.RowMapping | None:
+    return conn.execute(sa.select(planning_forecast_runs).where(_r.id == run_id)).mappings().first()
+
+
+def channel_units(conn: Connection, sku: str, warehouse: str | None, since: date) -> dict[str, int]:
+    """Units per channel ('' when none was given) of a SKU from ``since`` on."""
+    query = sa.select(_d.channel, sa.func.sum(_d.quantity)).where(_d.sku == sku, _d.day >= since)
+    if warehouse is not None:
+        query = query.where(_d.warehouse == warehouse)
+    return {r[0]: int(r[1]) for r in conn.execute(query.group_by(_d.channel))}

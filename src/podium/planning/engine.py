@@ -1,9 +1,11 @@
 """The forecasting engine: per series, a rolling-origin backtest picks one method among
-seasonal naive, ETS, Theta and the intermittent-demand family (Croston, SBA, TSB, ADIDA); the
-chosen method then forecasts the horizon with a conformal interval from its backtest errors.
+seasonal naive, ETS, Theta, their mean, simple exponential smoothing and the
+intermittent-demand family (Croston, SBA, TSB); the chosen method then forecasts the horizon
+with a conformal interval from its backtest errors.
 
-statsforecast, utilsforecast, pandas and numpy are imported inside the functions that need
-them, never when ``podium`` is imported (the CLI starts in a fraction of a second).
+Series are forecast in blocks of the same length, every method vectorised over the block
+(``methods.py``). numpy is imported inside the functions that need it, never when ``podium``
+is imported (the CLI starts in a fraction of a second).
 """
 
 from __future__ import annotations
@@ -11,17 +13,26 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from podium.planning.model import Series
 
-__all__ = ["METHODS", "EngineResult", "SeriesResult", "run_engine"]
+if TYPE_CHECKING:
+    import numpy as np
+
+    from podium.planning.methods import Fit
+
+__all__ = ["HISTORY_DAYS", "METHODS", "EngineResult", "SeriesResult", "run_engine"]
 
 SEASON = 7
 BACKTEST_HORIZON = 28
 MIN_FIT = 28  # days a model is fitted on at the earliest origin
 FIT_DAYS = 364  # models are fitted on the last 52 weeks at most
-METHODS = ("seasonal_naive", "ets", "theta", "croston", "sba", "tsb", "adida")
+# The history a run reads: what the methods see at most (the fit and two backtest windows) and
+# the 8 weeks before it that filling a stock-out day looks back on. Older days change nothing
+# but the in-stock mean a stock-out day falls back on, so a run does not read them.
+HISTORY_DAYS = FIT_DAYS + 2 * BACKTEST_HORIZON + 56
+METHODS = ("seasonal_naive", "ets", "theta", "ses", "croston", "sba", "tsb")
 # Candidates made of others: the mean of their forecasts (a combination of two well-behaved
 # models is often more accurate than either, and it is chosen only where the backtest says so).
 COMBINATIONS = {"ets+theta": ("ets", "theta")}
@@ -31,7 +42,7 @@ SHORT = "historic_average"  # too little history for a backtest
 # to mostly zeros, cost most of the time and are not what such series need).
 INTERMITTENT_ADI = 1.32
 SMOOTH_ONLY = ("ets", "theta")
-FORWARD = ("seasonal_naive", "ets", "theta")  # can forecast new data with the fitted parameters
+BLOCK = 28  # series are cut to a multiple of this many days to share a block
 
 Progress = Callable[[int, int], None]
 Day = tuple[date, float, float, float]
@@ -56,49 +67,6 @@ class EngineResult:
     backtest_horizon: int = 0
 
 
-def _model(name: str) -> Any:
-    from statsforecast import models as m
-
-    made: dict[str, Callable[[], Any]] = {
-        "seasonal_naive": lambda: m.SeasonalNaive(season_length=SEASON, alias="seasonal_naive"),
-        # ETS without a trend (error and weekly season additive or multiplicative, chosen by
-        # AICc) and the standard Theta method on multiplicatively deseasonalised data: the
-        # searches over every trend form cost several times as much per series and, over
-        # 28 days of daily demand, did not forecast better.
-        "ets": lambda: m.AutoETS(season_length=SEASON, model="ZNZ", alias="ets"),
-        "theta": lambda: m.Theta(season_length=SEASON, alias="theta"),
-        "croston": lambda: m.CrostonClassic(alias="croston"),
-        "sba": lambda: m.CrostonSBA(alias="sba"),
-        "tsb": lambda: m.TSB(alpha_d=0.1, alpha_p=0.1, alias="tsb"),
-        "adida": lambda: m.ADIDA(alias="adida"),
-        SHORT: lambda: m.HistoricAverage(alias=SHORT),
-    }
-    return made[name]()
-
-
-def _frame(series: Sequence[Series]) -> Any:
-    import numpy as np
-    import pandas as pd
-
-    ids = np.repeat([s.key for s in series], [len(s.values) for s in series])
-    days = np.concatenate(
-        [np.arange(np.datetime64(s.start), np.datetime64(s.start) + len(s.values)) for s in series]
-    )
-    values = np.concatenate([np.asarray(s.values, dtype=float) for s in series])
-    return pd.DataFrame({"unique_id": ids, "ds": pd.to_datetime(days), "y": values})
-
-
-def _engine(names: Sequence[str]) -> Any:
-    from statsforecast import StatsForecast
-
-    return StatsForecast(
-        models=[_model(n) for n in names],
-        freq="D",
-        n_jobs=1,
-        fallback_model=_model("seasonal_naive"),
-    )
-
-
 def run_engine(
     series: Sequence[Series],
     horizon: int,
@@ -107,7 +75,7 @@ def run_engine(
     windows: int = 2,
     methods: Sequence[str] = METHODS,
     progress: Progress | None = None,
-    chunk: int = 500,
+    chunk: int = 2000,
 ) -> EngineResult:
     """Forecast every series ``horizon`` days past its last day (all series end on the same
     day). ``progress`` is told (series done, total)."""
@@ -116,23 +84,37 @@ def run_engine(
     if "seasonal_naive" not in methods:
         methods = ("seasonal_naive", *methods)
     done = 0
-    groups: dict[tuple[int, bool], list[Series]] = {}
+    groups: dict[tuple[int, bool, int], list[Series]] = {}
     for s in series:
         fits = windows if len(s.values) >= h * windows + MIN_FIT else 1
         fits = fits if len(s.values) >= h + MIN_FIT else 0
-        groups.setdefault((fits, _intermittent(s.values)), []).append(s)
-    for (n_windows, sparse), members in sorted(groups.items()):
+        groups.setdefault(
+            (fits, _intermittent(s.values), _days(len(s.values), h, fits)), []
+        ).append(s)
+    for (n_windows, sparse, days), members in sorted(groups.items()):
         candidates = tuple(m for m in methods if not (sparse and m in SMOOTH_ONLY))
         for i in range(0, len(members), chunk):
             part = members[i : i + chunk]
             if n_windows == 0:
                 out.results.extend(_short(part, horizon, level))
             else:
-                out.results.extend(_backtested(part, horizon, h, n_windows, level, candidates))
+                out.results.extend(
+                    _backtested(part, days, horizon, h, n_windows, level, candidates)
+                )
             done += len(part)
             if progress is not None:
                 progress(done, len(series))
     return out
+
+
+def _days(length: int, h: int, fits: int) -> int:
+    """The days of a series the methods see: at most FIT_DAYS before the backtest, cut to a
+    multiple of BLOCK (so series of similar length share a block), never below what the
+    backtest needs."""
+    if fits == 0:
+        return length
+    need = h * fits + MIN_FIT
+    return max(need, min(length, FIT_DAYS + h * fits) // BLOCK * BLOCK)
 
 
 def _intermittent(values: Sequence[float]) -> bool:
@@ -142,8 +124,40 @@ def _intermittent(values: Sequence[float]) -> bool:
     return selling == 0 or len(recent) / selling > INTERMITTENT_ADI
 
 
+def _fits(
+    y: np.ndarray, origins: list[int], h: int, horizon: int, names: Sequence[str]
+) -> dict[str, Fit]:
+    import numpy as np
+
+    from podium.planning import methods as m
+
+    fits: dict[str, Fit] = {}
+    single = {"seasonal_naive": m.seasonal_naive, "ets": m.ets, "theta": m.theta, "ses": m.ses}
+    for name, method in single.items():
+        if name in names:
+            fits[name] = method(y, origins, h, horizon)
+    if any(n in names for n in ("croston", "sba", "tsb")):
+        fits.update((k, v) for k, v in m.intermittent(y, origins, h, horizon).items() if k in names)
+    for name, parts in COMBINATIONS.items():
+        if all(p in fits for p in parts):
+            fits[name] = m.Fit(
+                np.mean([fits[p].backtest for p in parts], axis=0),
+                np.mean([fits[p].final for p in parts], axis=0),
+            )
+    for fit in fits.values():
+        _clip(fit)
+    return fits
+
+
+def _clip(fit: Fit) -> None:
+    """Demand is never negative."""
+    fit.backtest.clip(0.0, None, out=fit.backtest)
+    fit.final.clip(0.0, None, out=fit.final)
+
+
 def _backtested(
     part: Sequence[Series],
+    days: int,
     horizon: int,
     h: int,
     n_windows: int,
@@ -151,100 +165,43 @@ def _backtested(
     methods: Sequence[str],
 ) -> list[SeriesResult]:
     import numpy as np
-    from utilsforecast.losses import mase, rmsse
 
-    df = _frame(part)
-    cv = _cross_validate(df, methods, h, n_windows)
-    y = cv["y"].to_numpy()
-    candidates = list(methods)
-    for name, parts in COMBINATIONS.items():
-        if all(p in methods for p in parts):
-            cv[name] = cv[list(parts)].mean(axis=1)
-            candidates.append(name)
-    errors = {m: (cv[m].to_numpy() - y) ** 2 for m in candidates}
-    ids = cv["unique_id"].to_numpy()
-    mse = {m: _group_mean(ids, e) for m, e in errors.items()}
-    chosen = {
-        key: min(candidates, key=lambda m: (mse[m][key], candidates.index(m)))
-        for key in mse[methods[0]]
-    }
-    cv["chosen"] = [cv.at[i, chosen[k]] for i, k in enumerate(ids)]
-    first_cutoff = cv.groupby("unique_id")["cutoff"].min()
-    train = df[df["ds"] <= df["unique_id"].map(first_cutoff)]
+    y = np.array([s.values[-days:] for s in part], dtype=float)
+    origins = [days - h * (n_windows - k) for k in range(n_windows)]
+    fits = _fits(y, origins, h, horizon, methods)
+    names = list(fits)
+    actual = np.stack([y[:, o : o + h] for o in origins], axis=1)  # (S, windows, h)
+    mse = np.stack([((fits[n].backtest - actual) ** 2).mean(axis=(1, 2)) for n in names])
+    choice = np.argmin(mse, axis=0)  # the first candidate on a tie
+    rows = np.arange(len(part))
+    chosen_bt = np.stack([fits[n].backtest for n in names])[choice, rows]
+    final = np.stack([fits[n].final for n in names])[choice, rows]
+    seen = y[:, : origins[0]]
+    diffs = seen[:, SEASON:] - seen[:, :-SEASON]
+    scale2, scale1 = (diffs**2).mean(axis=1), np.abs(diffs).mean(axis=1)
     scores = {}
-    for name, loss in (("rmsse", rmsse), ("mase", mase)):
-        table = loss(
-            cv[["unique_id", "ds", "cutoff", "y", "chosen", "seasonal_naive"]],
-            models=["chosen", "seasonal_naive"],
-            seasonality=SEASON,
-            train_df=train,
-        )
-        scores[name] = table.groupby("unique_id")[["chosen", "seasonal_naive"]].mean()
-    spread = {
-        k: float(np.quantile(np.abs(v), level / 100))
-        for k, v in _group_values(ids, cv["chosen"].to_numpy() - y).items()
-    }
-    means = _forecast_chosen(df, chosen, horizon)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for label, forecast in (("", chosen_bt), ("naive_", fits["seasonal_naive"].backtest)):
+            err = forecast - actual
+            scores[label + "rmsse"] = np.sqrt((err**2).mean(axis=2) / scale2[:, None]).mean(1)
+            scores[label + "mase"] = (np.abs(err).mean(axis=2) / scale1[:, None]).mean(1)
+    spread = np.quantile(np.abs(chosen_bt - actual).reshape(len(part), -1), level / 100, axis=1)
+    first_day = part[0].start + timedelta(days=len(part[0].values))
+    calendar = [first_day + timedelta(days=d) for d in range(horizon)]
     results = []
-    for s in part:
-        q = spread[s.key]
-        start = s.start + timedelta(days=len(s.values))
-        daily = [
-            (start + timedelta(days=d), f, max(0.0, f - q), f + q)
-            for d, f in enumerate(means[s.key])
-        ]
+    for i, s in enumerate(part):
+        q = float(spread[i])
+        means = final[i].tolist()
         results.append(
             SeriesResult(
                 s.sku,
                 s.warehouse,
-                chosen[s.key],
-                daily,
-                _finite(scores["rmsse"].at[s.key, "chosen"]),
-                _finite(scores["mase"].at[s.key, "chosen"]),
-                _finite(scores["rmsse"].at[s.key, "seasonal_naive"]),
-                _finite(scores["mase"].at[s.key, "seasonal_naive"]),
+                names[choice[i]],
+                [(day, f, max(0.0, f - q), f + q) for day, f in zip(calendar, means, strict=True)],
+                *(_finite(scores[k][i]) for k in ("rmsse", "mase", "naive_rmsse", "naive_mase")),
             )
         )
     return results
-
-
-def _cross_validate(df: Any, methods: Sequence[str], h: int, n_windows: int) -> Any:
-    """The backtest's forecasts, one column per method. Models that can be applied to new data
-    without refitting (seasonal naive, ETS, Theta) are fitted once, at the first origin, and
-    rolled forward; the intermittent methods (cheap) are refitted at each origin."""
-    frames = []
-    for group, refit in (
-        ([m for m in methods if m in FORWARD], False),
-        ([m for m in methods if m not in FORWARD], True),
-    ):
-        if not group:
-            continue
-        cv = _engine(group).cross_validation(
-            df=df, h=h, n_windows=n_windows, step_size=h, input_size=FIT_DAYS, refit=refit
-        )
-        cv = cv.reset_index(drop=True) if "unique_id" in cv.columns else cv.reset_index()
-        frames.append(cv)
-    merged = frames[0]
-    for more in frames[1:]:
-        merged = merged.merge(more.drop(columns="y"), on=["unique_id", "ds", "cutoff"])
-    return merged.sort_values(["unique_id", "cutoff", "ds"]).reset_index(drop=True)
-
-
-def _forecast_chosen(df: Any, chosen: dict[str, str], horizon: int) -> dict[str, list[float]]:
-    by_method: dict[str, list[str]] = {}
-    for key, method in chosen.items():
-        by_method.setdefault(method, []).append(key)
-    means: dict[str, list[float]] = {}
-    for method, keys in by_method.items():
-        parts = list(COMBINATIONS.get(method, (method,)))
-        recent = df[df["unique_id"].isin(keys)].groupby("unique_id", sort=False).tail(FIT_DAYS)
-        fc = _engine(parts).forecast(df=recent, h=horizon)
-        fc = fc.reset_index(drop=True) if "unique_id" in fc.columns else fc.reset_index()
-        fc = fc.sort_values(["unique_id", "ds"])
-        fc[method] = fc[parts].mean(axis=1)
-        for key, values in fc.groupby("unique_id")[method]:
-            means[str(key)] = [max(0.0, float(v)) for v in values]
-    return means
 
 
 def _short(part: Sequence[Series], horizon: int, level: int) -> list[SeriesResult]:
@@ -263,18 +220,6 @@ def _short(part: Sequence[Series], horizon: int, level: int) -> list[SeriesResul
         ]
         results.append(SeriesResult(s.sku, s.warehouse, SHORT, daily))
     return results
-
-
-def _group_values(ids: Any, values: Any) -> dict[str, Any]:
-    import numpy as np
-
-    order = np.argsort(ids, kind="stable")
-    keys, starts = np.unique(ids[order], return_index=True)
-    return {str(k): v for k, v in zip(keys, np.split(values[order], starts[1:]), strict=True)}
-
-
-def _group_mean(ids: Any, values: Any) -> dict[str, float]:
-    return {k: float(v.mean()) for k, v in _group_values(ids, values).items()}
 
 
 def _finite(value: Any) -> float | None:

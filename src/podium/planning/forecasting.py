@@ -6,6 +6,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
+from datetime import timedelta
 from statistics import fmean
 from typing import Any
 
@@ -13,7 +14,7 @@ from podium.db.database import Database, as_utc, utcnow
 from podium.errors import NotFound, ValidationFailed
 from podium.ids import new_id
 from podium.planning import _store as store
-from podium.planning.engine import SeriesResult, run_engine
+from podium.planning.engine import HISTORY_DAYS, SeriesResult, run_engine
 from podium.planning.history import rebuild_history
 from podium.planning.model import (
     BacktestView,
@@ -25,10 +26,11 @@ from podium.planning.model import (
     combine_forecasts,
 )
 
-__all__ = ["backtest", "forecast_for", "run_forecast"]
+__all__ = ["backtest", "forecast_for", "run_forecast", "run_view"]
 
 Progress = Callable[[int, int], None]
 _METRICS = ("rmsse", "mase", "naive_rmsse", "naive_mase")
+SHARE_WINDOW = timedelta(days=56)  # a channel's share of a SKU is read over these days
 
 
 def run_forecast(
@@ -38,6 +40,7 @@ def run_forecast(
     actor: str,
     rebuild: bool = True,
     progress: Progress | None = None,
+    run_id: str | None = None,
 ) -> ForecastRunView:
     """Forecast every SKU × warehouse with history ``horizon_days`` past the last day of
     history, replacing the previous run's forecasts. Rebuilds the history from orders first
@@ -54,15 +57,20 @@ def run_forecast(
                 code="no_history",
                 details={"field": "history"},
             )
-        series = build_series(store.demand_rows(conn), store.stockout_rows(conn), last)
+        since = last - timedelta(days=HISTORY_DAYS - 1)
+        series = build_series(
+            store.demand_rows(conn, since), store.stockout_rows(conn, since), last
+        )
     if not series:
         raise ValidationFailed(
             "The demand history has no day with a sale to forecast from.",
             code="no_history",
             details={"field": "history"},
         )
+    if progress is not None:
+        progress(0, len(series))
     result = run_engine(series, request.horizon_days, request.level, progress=progress)
-    run_id = new_id("fcr")
+    run_id = run_id or new_id("fcr")
     summary = _summary(result.results)
     summary.update(
         windows=result.windows, backtest_horizon=result.backtest_horizon, level=request.level
@@ -94,6 +102,20 @@ def run_forecast(
         seconds=seconds,
         methods=summary["methods"],
         overall=summary["overall"],
+    )
+
+
+def run_view(row: Any) -> ForecastRunView:
+    """A stored run (a ``planning_forecast_runs`` row) as the API shows it."""
+    return ForecastRunView(
+        id=row["id"],
+        created_at=as_utc(row["created_at"]),
+        horizon_days=row["horizon_days"],
+        first_day=row["first_day"],
+        series=row["series"],
+        seconds=row["seconds"],
+        methods=row["backtest"]["methods"],
+        overall=row["backtest"]["overall"],
     )
 
 
@@ -150,11 +172,20 @@ def _main_method(rs: list[SeriesResult]) -> str:
     return max(rs, key=lambda r: (sum(d[1] for d in r.daily), r.warehouse)).method
 
 
-def forecast_for(db: Database, sku: str, warehouse: str | None = None) -> ForecastView:
-    """The latest run's forecast for a SKU, summed over its warehouses (or one of them)."""
+def forecast_for(
+    db: Database, sku: str, warehouse: str | None = None, channel: str | None = None
+) -> ForecastView:
+    """The latest run's forecast for a SKU, summed over its warehouses (or one of them); for
+    one channel, scaled by the channel's recent share of the SKU's units (top-down: the series
+    per SKU × channel are too thin to forecast on their own)."""
     with db.read() as conn:
         run = store.latest_run(conn)
         rows = store.forecast_rows(conn, sku, warehouse) if run is not None else []
+        units = (
+            store.channel_units(conn, sku, warehouse, run["first_day"] - SHARE_WINDOW)
+            if run is not None and channel is not None
+            else {}
+        )
     if run is None:
         raise NotFound(
             "No forecast has been run yet (POST /api/v1/planning/forecasts/run).",
@@ -175,6 +206,16 @@ def forecast_for(db: Database, sku: str, warehouse: str | None = None) -> Foreca
         methods[r["warehouse"]] = r["method"]
     daily = combine_forecasts(list(series.values()))
     main = max(series, key=lambda w: (sum(d[1] for d in series[w]), w))
+    share = None
+    if channel is not None:
+        if not units.get(channel):
+            raise NotFound(
+                f"{sku} sold nothing through channel {channel} in the 8 weeks before the forecast.",
+                code="forecast_not_found",
+                details={"field": "channel", "sku": sku},
+            )
+        share = units[channel] / sum(units.values())
+        daily = [(d, q * share, lo * share, hi * share) for d, q, lo, hi in daily]
     return ForecastView(
         sku=sku,
         warehouse=warehouse,
@@ -182,6 +223,8 @@ def forecast_for(db: Database, sku: str, warehouse: str | None = None) -> Foreca
         methods=methods,
         level=int(run["backtest"].get("level", 90)),
         run_id=run["id"],
+        channel=channel,
+        channel_share=None if share is None else round(share, 4),
         daily=[
             DailyForecast(date=d, quantity=round(q, 3), lo=round(lo, 3), hi=round(hi, 3))
             for d, q, lo, hi in daily

@@ -85,24 +85,30 @@ def build_series(
 ) -> list[Series]:
     """Daily series per (sku, warehouse) from (sku, warehouse, day, units) rows (any order,
     summed), ending at ``last_day``; missing days are zero unless marked as stock-outs."""
-    totals: dict[tuple[str, str], dict[date, int]] = {}
+    end = last_day.toordinal()
+    totals: dict[tuple[str, str], dict[int, int]] = {}  # by day ordinal
     for sku, warehouse, day, units in demand:
-        if day <= last_day:
+        if (at := day.toordinal()) <= end:
             days = totals.setdefault((sku, warehouse), {})
-            days[day] = days.get(day, 0) + units
-    marked: dict[tuple[str, str], set[date]] = {}
+            days[at] = days.get(at, 0) + units
+    marked: dict[tuple[str, str], set[int]] = {}
     for sku, warehouse, day in stockouts:
-        marked.setdefault((sku, warehouse), set()).add(day)
+        marked.setdefault((sku, warehouse), set()).add(day.toordinal())
     out = []
     for (sku, warehouse), days in sorted(totals.items()):
-        if not any(days.values()):
+        sold = [at for at, units in days.items() if units > 0]
+        if not sold:
             continue
-        start = min(d for d, units in days.items() if units > 0)
-        length = (last_day - start).days + 1
-        values = [float(days.get(start + timedelta(days=i), 0)) for i in range(length)]
+        first = min(sold)
+        length = end - first + 1
+        values = [0.0] * length
+        for at, units in days.items():
+            if at >= first:
+                values[at - first] = float(units)
         lost = sorted(
-            i for d in marked.get((sku, warehouse), ()) if 0 <= (i := (d - start).days) < length
+            i for at in marked.get((sku, warehouse), ()) if 0 <= (i := at - first) < length
         )
+        start = date.fromordinal(first)
         out.append(Series(sku, warehouse, start, _fill_lost(values, lost), len(lost)))
     return out
 
@@ -142,6 +148,12 @@ class ForecastView(BaseModel):
     )
     level: int
     run_id: str
+    channel: str | None = None
+    channel_share: float | None = Field(
+        None,
+        description="With `channel`: the channel's share of the SKU's units over the 8 weeks "
+        "before the forecast, which the forecast (and its interval) is scaled by.",
+    )
     daily: list[DailyForecast]
 
 

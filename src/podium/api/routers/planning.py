@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from starlette.concurrency import run_in_threadpool
 
 from podium import planning
@@ -20,7 +20,7 @@ from podium.planning import (
     BacktestView,
     DemandDay,
     ForecastRunIn,
-    ForecastRunView,
+    ForecastRunStatus,
     ForecastView,
     HistoryImportReport,
     HistoryRebuild,
@@ -101,28 +101,64 @@ def read_stockouts(
     return planning.stockouts(podium.db, sku=sku)
 
 
-@router.post("/planning/forecasts/run", response_model=ForecastRunView, status_code=201)
+@router.post(
+    "/planning/forecasts/run",
+    response_model=ForecastRunStatus,
+    status_code=202,
+    responses={
+        201: {"description": "`wait=true`: the run is done (its status, `run` filled in)."},
+        202: {"description": "Started; follow it at `GET /planning/forecasts/runs/{id}`."},
+        422: {"description": "Bad body, or `no_history`: nothing to forecast."},
+    },
+)
 async def run_forecast(
     body: ForecastRunIn,
+    response: Response,
     rebuild: bool = Query(True, description="Rebuild the history from orders first."),
+    wait: bool = Query(False, description="Answer when the run is done (201), not at its start."),
     caller: Caller = OPERATE,
     podium: Podium = Depends(get_podium),
-) -> ForecastRunView:
-    """Forecast every SKU × warehouse `horizon_days` past the last day of history."""
-    return await run_in_threadpool(
-        lambda: planning.run_forecast(podium.db, body, actor=caller.actor, rebuild=rebuild)
+) -> ForecastRunStatus:
+    """Forecast every SKU × warehouse `horizon_days` past the last day of history, in the
+    background: 202 with the run's id and series count once the history is read."""
+    started = await run_in_threadpool(
+        lambda: planning.start_forecast(podium.db, body, actor=caller.actor, rebuild=rebuild)
     )
+    response.headers["Location"] = f"/api/v1/planning/forecasts/runs/{started.id}"
+    if not wait:
+        return started
+    done = await run_in_threadpool(lambda: planning.wait_for(started.id))
+    response.status_code = 201
+    return done
+
+
+@router.get("/planning/forecasts/runs/{run_id}", response_model=ForecastRunStatus)
+def read_forecast_run(
+    run_id: str = Path(max_length=40),
+    _: Caller = READ,
+    podium: Podium = Depends(get_podium),
+) -> ForecastRunStatus:
+    """A forecast run's status: `running` with `done`/`total` series, `done` with the run's
+    summary, or `failed` with `error`."""
+    return planning.forecast_run(podium.db, run_id)
 
 
 @router.get("/planning/forecasts/{sku}", response_model=ForecastView)
 def read_forecast(
     sku: Sku,
     warehouse: Code | None = Query(None, description="One warehouse instead of the sum."),
+    channel: str | None = Query(
+        None,
+        min_length=1,
+        max_length=64,
+        description="One sales channel: the forecast × the channel's share of recent units.",
+    ),
     _: Caller = READ,
     podium: Podium = Depends(get_podium),
 ) -> ForecastView:
-    """The latest run's daily forecast for the SKU with its prediction interval."""
-    return planning.forecast_for(podium.db, sku, warehouse)
+    """The latest run's daily forecast for the SKU with its prediction interval (for one
+    warehouse and/or one channel)."""
+    return planning.forecast_for(podium.db, sku, warehouse, channel)
 
 
 @router.get("/planning/backtest", response_model=BacktestView)
