@@ -4,6 +4,7 @@ suggestions (issue 16)."""
 
 from podium.planning.forecasting import (
     backtest,
+    forecast_days,
     forecast_for,
     run_forecast,
 )
@@ -83,6 +84,7 @@ __all__ = [
     "create_supplier",
     "delete_supplier",
     "demand_history",
+    "forecast_days",
     "forecast_for",
     "get_supplier",
     "import_history",

@@ -178,3 +178,16 @@ def forecast_rows(conn: Connection, sku: str, warehouse: str | None) -> list[sa.
     if warehouse is not None:
         query = query.where(_f.warehouse == warehouse)
     return list(conn.execute(query.order_by(_f.warehouse, _f.day)).mappings())
+
+
+def forecast_days(
+    conn: Connection, first: Any, last: Any, warehouse: str | None
+) -> list[tuple[str, str, Any, float]]:
+    """(sku, warehouse, day, quantity) of the latest run from ``first`` to ``last``."""
+    query = sa.select(_f.sku, _f.warehouse, _f.day, _f.quantity).where(
+        _f.day >= first, _f.day <= last
+    )
+    if warehouse is not None:
+        query = query.where(_f.warehouse == warehouse)
+    rows = conn.execute(query.order_by(_f.sku, _f.warehouse, _f.day))
+    return [(r[0], r[1], r[2], float(r[3])) for r in rows]
