@@ -75,7 +75,7 @@ def store(api: Api) -> Iterator[dict[str, Any]]:
     yield {"label": label}
 
 
-def test_sales_count_orders_units_and_revenue_net_of_cancellations_by_sku_channel_and_day(
+def test_sales_count_orders_units_and_revenue_net_of_cancellations_as_json_and_csv(
     api: Api, store: dict[str, Any]
 ) -> None:
     skus = report(api, "sales-by-sku")
@@ -102,9 +102,7 @@ def test_sales_count_orders_units_and_revenue_net_of_cancellations_by_sku_channe
     pos = report(api, "sales-by-sku", RANGE + "&channel=pos")["rows"]
     assert [(r["sku"], r["units"]) for r in pos] == [("TEE", 3)]
     assert report(api, "sales-by-sku", "from=2026-03-04&to=2026-03-09")["rows"] == []
-
-
-def test_a_report_comes_as_csv_by_format_or_accept_header(api: Api, store: dict[str, Any]) -> None:
+    # The same as CSV, by format or by the Accept header.
     with at(LATER):
         by_format = api.get(f"/reports/sales-by-channel?{RANGE}&format=csv", role="readonly")
         by_header = api.client.get(
