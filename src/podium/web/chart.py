@@ -3,6 +3,7 @@ home page, and labelled bars in one or two series for the reports."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import datetime
 from html import escape
@@ -76,7 +77,8 @@ def labelled_bars(
     step = plot_w / max(len(bars), 1)
     per = max(len(series), 1)
     bar_w = step * 0.7 / per
-    every = max(1, len(bars) // 12)  # at most ~12 axis labels
+    longest = max((min(len(label), 14) for label, _ in bars), default=1)
+    every = max(1, math.ceil((longest * 6.5 + 8) / step))  # labels never overlap
     title_id = f"{chart_id}-title"
     parts = [
         f'<svg class="chart" viewBox="0 0 {width} {height}" role="img" '

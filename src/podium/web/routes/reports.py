@@ -29,7 +29,7 @@ SECTIONS = (
     ("Fulfilment performance", ("fulfilment",)),
     ("Returns", ("returns-by-sku", "returns-by-reason")),
 )
-SHOWN = 50  # rows per table on the page; the CSV has them all
+SHOWN = 25  # rows per table on the page; the CSV has them all
 _PERCENT = {"return_rate", "share", "on_time_rate", "split_rate", "mape", "bias"}
 
 
@@ -77,10 +77,11 @@ def _view(report: Report) -> dict[str, Any]:
         "chart": labelled_bars(
             report.bars,
             report.series,
-            title=f"{report.title}: {', '.join(report.series)}"
-            + ("" if report.bars else " (nothing to show)"),
+            title=f"{report.title}: {', '.join(report.series)}",
             chart_id=f"chart-{report.name}",
-        ),
+        )
+        if any(value > 0 for _, values in report.bars for value in values)
+        else None,
     }
 
 
