@@ -25,6 +25,7 @@ CAPABILITIES = (
     "orders",
     "payments",
     "planning",
+    "reports",
     "returns",
     "routing",
     "shipments",

@@ -37,6 +37,7 @@ from podium.api.routers import customer_returns as customer_returns_router
 from podium.api.routers import order_edits as order_edits_router
 from podium.api.routers import payments as payments_router
 from podium.api.routers import planning as planning_router
+from podium.api.routers import reports as reports_router
 from podium.api.routers import return_labels as return_labels_router
 from podium.api.routers import returns as returns_router
 from podium.api.routers import risk as risk_router
@@ -115,6 +116,7 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
         automation_router,
         risk_router,
         planning_router,
+        reports_router,
     ):
         app.include_router(
             module.router, prefix=API_PREFIX, dependencies=[Depends(refuse_unknown_query)]

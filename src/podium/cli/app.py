@@ -92,6 +92,11 @@ ENTRIES: dict[str, tuple[str, str, str]] = {
         "planning_app",
         "Demand planning: sales history, forecasts, suppliers and replenishment.",
     ),
+    "reports": (
+        "podium.cli.reports",
+        "report",
+        "Reports: sales, forecast vs actual, stock-out risk, fulfilment, returns.",
+    ),
     "products": ("podium.cli.products", "products_app", "Products and their variants."),
     "returns": ("podium.cli.returns", "returns_app", "Returns (RMAs) and refunds."),
     "orders": ("podium.cli.orders", "orders_app", "Find and read orders."),

@@ -130,9 +130,11 @@ from podium.orders.records import (
     require_order,
 )
 from podium.orders.reports import (
+    SalesLine,
     demand_lines,
     order_channels,
     orders_placed,
+    sales_lines,
 )
 from podium.orders.risk_review import (
     approve_risk,
@@ -201,6 +203,7 @@ __all__ = [
     "QueueQuery",
     "RefundQuote",
     "RoutePlan",
+    "SalesLine",
     "TagsIn",
     "TimelineEntry",
     "TimelineRow",
@@ -264,6 +267,7 @@ __all__ = [
     "rename_line_sku",
     "require_order",
     "risk_review_queue",
+    "sales_lines",
     "search_orders",
     "set_payment_statuses",
     "set_priority",

@@ -4,6 +4,7 @@ suggestions (issue 16)."""
 
 from podium.planning.forecasting import (
     backtest,
+    forecast_days,
     forecast_for,
     run_forecast,
 )
@@ -90,6 +91,7 @@ __all__ = [
     "create_supplier",
     "delete_supplier",
     "demand_history",
+    "forecast_days",
     "forecast_for",
     "forecast_run",
     "get_supplier",

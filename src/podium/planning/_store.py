@@ -192,3 +192,16 @@ def channel_units(conn: Connection, sku: str, warehouse: str | None, since: date
     if warehouse is not None:
         query = query.where(_d.warehouse == warehouse)
     return {r[0]: int(r[1]) for r in conn.execute(query.group_by(_d.channel))}
+
+
+def forecast_days(
+    conn: Connection, first: Any, last: Any, warehouse: str | None
+) -> list[tuple[str, str, Any, float]]:
+    """(sku, warehouse, day, quantity) of the latest run from ``first`` to ``last``."""
+    query = sa.select(_f.sku, _f.warehouse, _f.day, _f.quantity).where(
+        _f.day >= first, _f.day <= last
+    )
+    if warehouse is not None:
+        query = query.where(_f.warehouse == warehouse)
+    rows = conn.execute(query.order_by(_f.sku, _f.warehouse, _f.day))
+    return [(r[0], r[1], r[2], float(r[3])) for r in rows]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from statistics import fmean
 from typing import Any
 
@@ -26,7 +26,7 @@ from podium.planning.model import (
     combine_forecasts,
 )
 
-__all__ = ["backtest", "forecast_for", "run_forecast", "run_view"]
+__all__ = ["backtest", "forecast_days", "forecast_for", "run_forecast", "run_view"]
 
 Progress = Callable[[int, int], None]
 _METRICS = ("rmsse", "mase", "naive_rmsse", "naive_mase")
@@ -259,3 +259,13 @@ def backtest(db: Database, sku: str | None = None) -> BacktestView:
         overall=summary["overall"],
         skus=skus,
     )
+
+
+def forecast_days(
+    db: Database, first: date, last: date, warehouse: str | None = None
+) -> list[tuple[str, str, date, float]]:
+    """The latest run's daily forecasts from ``first`` to ``last`` (of one warehouse when
+    given): (sku, warehouse, day, expected units), by SKU, warehouse and day; warehouse ``""``
+    is demand with none (imported rows without one, backorders)."""
+    with db.read() as conn:
+        return store.forecast_days(conn, first, last, warehouse)

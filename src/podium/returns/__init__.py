@@ -34,6 +34,7 @@ from podium.returns.exchanges import (
     ExchangeView,
     create_exchange,
 )
+from podium.returns.figures import ReturnedLine, returned_lines
 from podium.returns.label_purchase import (
     buy_return_label,
 )
@@ -135,6 +136,7 @@ __all__ = [
     "ReturnRejected",
     "ReturnStatus",
     "ReturnView",
+    "ReturnedLine",
     "ReturnsQuery",
     "ShipBackIn",
     "accounting_csv",
@@ -163,6 +165,7 @@ __all__ = [
     "reject_return",
     "request_return",
     "return_label_document",
+    "returned_lines",
     "search_returns",
     "set_payment_policy",
     "set_return_policy",

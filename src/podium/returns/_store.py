@@ -216,3 +216,25 @@ def link_channel_refund(conn: Connection, refund_id: str, channel_refund_id: str
 
 def refund_row(conn: Connection, refund_id: str) -> sa.RowMapping | None:
     return conn.execute(sa.select(refunds).where(refunds.c.id == refund_id)).mappings().first()
+
+
+def lines_returned_between(conn: Connection, start: Any, end: Any) -> list[sa.RowMapping]:
+    """(order id, created at, SKU, units, reason) of the lines of returns opened in
+    [start, end) that were not rejected."""
+    query = (
+        sa.select(
+            returns.c.order_id,
+            returns.c.created_at,
+            return_lines.c.sku,
+            return_lines.c.quantity,
+            return_lines.c.reason,
+        )
+        .join(return_lines, return_lines.c.return_id == returns.c.id)
+        .where(
+            returns.c.created_at >= start,
+            returns.c.created_at < end,
+            returns.c.status != "rejected",
+        )
+        .order_by(returns.c.created_at, returns.c.id, return_lines.c.line_no)
+    )
+    return list(conn.execute(query).mappings())
