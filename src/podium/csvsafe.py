@@ -36,9 +36,15 @@ class SafeWriter:
 
     def __init__(self, out: io.StringIO) -> None:
         self._writer = csv.writer(out, lineterminator="\n")
+        # With lines ending in \n, Python's csv leaves a cell holding a lone \r unquoted, and
+        # a reader then splits the row there: the text after the \r would start a new row
+        # (and could start with "="). A row with a \r anywhere is written fully quoted.
+        self._quoted = csv.writer(out, lineterminator="\n", quoting=csv.QUOTE_ALL)
 
     def writerow(self, row: Iterable[Any]) -> None:
-        self._writer.writerow([neutralise(cell) for cell in row])
+        cells = [neutralise(cell) for cell in row]
+        carriage = any(isinstance(cell, str) and "\r" in cell for cell in cells)
+        (self._quoted if carriage else self._writer).writerow(cells)
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         for row in rows:

@@ -34,3 +34,11 @@ def test_no_written_cell_starts_a_formula_unless_it_is_a_plain_number(
         for cell in row:
             if cell.startswith(FORMULA_STARTS):
                 assert cell.lstrip("+-").replace(".", "", 1).isdigit(), cell
+
+
+def test_a_carriage_return_inside_a_cell_does_not_split_the_row() -> None:
+    text = csv_text(["a", "b"], [["\r=HYPERLINK(1)", "x"]])
+    assert list(csv.reader(io.StringIO(text, newline=""))) == [
+        ["a", "b"],
+        ["'\r=HYPERLINK(1)", "x"],
+    ]
