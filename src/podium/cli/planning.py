@@ -14,6 +14,7 @@ from rich.table import Table
 
 from podium import planning
 from podium.cli.common import err, out, read_file, with_podium
+from podium.cli.planning_purchasing import incoming, po_app, transfer_app
 from podium.cli.planning_supply import policy, replenish, suppliers_app
 from podium.planning import ForecastRunIn, HistoryImportReport
 
@@ -218,3 +219,6 @@ def backtest(
 planning_app.add_typer(suppliers_app, name="suppliers")
 planning_app.command("policy")(policy)
 planning_app.command("replenish")(replenish)
+planning_app.add_typer(po_app, name="po")
+planning_app.add_typer(transfer_app, name="transfer")
+planning_app.command("incoming")(incoming)

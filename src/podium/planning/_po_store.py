@@ -10,12 +10,9 @@ from typing import Any
 
 import sqlalchemy as sa
 from sqlalchemy import Connection
-from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from podium.db.database import utcnow
 from podium.db.tables import (
-    counters,
     planning_po_lines,
     planning_purchase_orders,
     planning_receipts,
@@ -42,24 +39,24 @@ __all__ = [
 
 
 class Kind:
-    def __init__(self, head: sa.Table, body: sa.Table, counter: str, prefix: str) -> None:
-        self.head, self.body, self.counter, self.prefix = head, body, counter, prefix
+    def __init__(self, head: sa.Table, body: sa.Table, lock_id: int, prefix: str) -> None:
+        self.head, self.body, self.lock_id, self.prefix = head, body, lock_id, prefix
 
 
-PO = Kind(planning_purchase_orders, planning_po_lines, "purchase_order_number", "PO")
-TRANSFER = Kind(planning_transfers, planning_transfer_lines, "transfer_number", "TR")
+# The advisory lock ids are arbitrary constants, unique to these two counters.
+PO = Kind(planning_purchase_orders, planning_po_lines, 0x504F_0016, "PO")
+TRANSFER = Kind(planning_transfers, planning_transfer_lines, 0x5452_0016, "TR")
 
 
 def next_number(conn: Connection, kind: Kind) -> str:
-    """PO-000001, TR-000001…: from a counter row, created on first use."""
-    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    conn.execute(insert(counters).values(name=kind.counter, value=0).on_conflict_do_nothing())
-    value = conn.execute(
-        counters.update()
-        .where(counters.c.name == kind.counter)
-        .values(value=counters.c.value + 1)
-        .returning(counters.c.value)
-    ).scalar_one()
+    """PO-000001, TR-000001…: one past the highest so far. Creating is serialised: SQLite's
+    write transaction is exclusive, and on PostgreSQL a transaction-scoped advisory lock per
+    kind stands in (released at commit)."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.select(sa.func.pg_advisory_xact_lock(kind.lock_id)))
+    n = kind.head.c.number
+    highest = conn.execute(sa.select(sa.func.max(n))).scalar()
+    value = int(highest.rpartition("-")[2]) + 1 if highest else 1
     return f"{kind.prefix}-{value:06d}"
 
 

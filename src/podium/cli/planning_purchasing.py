@@ -1,0 +1,291 @@
+"""``podium planning po …``, ``podium planning transfer …`` and ``podium planning incoming``:
+purchase orders, transfers between warehouses and what is on its way."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from typing import TYPE_CHECKING
+
+import typer
+from pydantic import BaseModel
+from rich.table import Table
+
+from podium import planning
+from podium.cli.common import out, with_podium
+from podium.planning import (
+    PoFromSuggestionsIn,
+    PurchaseOrderIn,
+    PurchaseOrderView,
+    ReceiptIn,
+    TransferIn,
+    TransferView,
+)
+
+if TYPE_CHECKING:
+    from podium.bootstrap import Podium
+
+po_app = typer.Typer(
+    help="Purchase orders: create, send to the supplier, receive, cancel.", no_args_is_help=True
+)
+transfer_app = typer.Typer(
+    help="Transfers between warehouses: create, ship, receive, cancel.", no_args_is_help=True
+)
+ACTOR = "cli:planning"
+_JSON = typer.Option(False, "--json", help="Print the answer as JSON on stdout.")
+_LINES = typer.Option(..., "--line", help="SKU:QUANTITY (a PO line may add :UNIT_COST).")
+
+
+def _lines(given: list[str], with_cost: bool = False) -> list[dict[str, object]]:
+    lines: list[dict[str, object]] = []
+    for text in given:
+        parts = text.split(":")
+        if len(parts) not in ((2, 3) if with_cost else (2,)) or not parts[1].isdigit():
+            shape = "SKU:QUANTITY[:UNIT_COST]" if with_cost else "SKU:QUANTITY"
+            raise ValueError(f"--line must be {shape}, not {text!r}")
+        line: dict[str, object] = {"sku": parts[0], "quantity": int(parts[1])}
+        if len(parts) == 3:
+            line["unit_cost"] = parts[2]
+        lines.append(line)
+    return lines
+
+
+def _dump(views: list[BaseModel]) -> None:
+    sys.stdout.write("[" + ",".join(v.model_dump_json() for v in views) + "]\n")
+
+
+def _show_po(view: PurchaseOrderView, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(view.model_dump_json(indent=2) + "\n")
+        return
+    out.print(
+        f"{view.number} — {view.supplier} → {view.warehouse}, {view.status}, expected "
+        f"{view.expected_on}, total {view.total} {view.currency}",
+        highlight=False,
+    )
+    table = Table("sku", "ordered", "received", "open", "unit cost")
+    for ln in view.lines:
+        table.add_row(ln.sku, str(ln.quantity), str(ln.received), str(ln.open), ln.unit_cost)
+    out.print(table)
+
+
+def _show_transfer(view: TransferView, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(view.model_dump_json(indent=2) + "\n")
+        return
+    out.print(f"{view.number} — {view.source} → {view.target}, {view.status}", highlight=False)
+    table = Table("sku", "quantity", "received", "open")
+    for ln in view.lines:
+        table.add_row(ln.sku, str(ln.quantity), str(ln.received), str(ln.open))
+    out.print(table)
+
+
+def _receipt(lines: list[str], key: str | None, allow_over: bool = False) -> ReceiptIn:
+    return ReceiptIn.model_validate(
+        {"key": key, "lines": _lines(lines), "allow_over_receipt": allow_over}
+    )
+
+
+@po_app.command("create")
+@with_podium
+def po_create(
+    podium: Podium,
+    supplier: str = typer.Argument(..., help="Supplier code."),
+    warehouse: str = typer.Argument(..., help="Destination warehouse."),
+    lines: list[str] = _LINES,
+    expected: str = typer.Option(None, "--expected", help="YYYY-MM-DD; default from lead time."),
+    note: str = typer.Option(None, "--note"),
+    as_json: bool = _JSON,
+) -> None:
+    """A draft purchase order."""
+    body = PurchaseOrderIn.model_validate(
+        {
+            "supplier": supplier,
+            "warehouse": warehouse,
+            "lines": _lines(lines, with_cost=True),
+            "expected_on": date.fromisoformat(expected) if expected else None,
+            "note": note,
+        }
+    )
+    _show_po(planning.create_purchase_order(podium.db, body, ACTOR), as_json)
+
+
+@po_app.command("from-suggestions")
+@with_podium
+def po_from_suggestions(
+    podium: Podium,
+    warehouse: str = typer.Option(None, "--warehouse"),
+    supplier: str = typer.Option(None, "--supplier"),
+    as_json: bool = _JSON,
+) -> None:
+    """Draft POs for the due replenishment suggestions (one per supplier × warehouse)."""
+    body = PoFromSuggestionsIn.model_validate({"warehouse": warehouse, "supplier": supplier})
+    made = planning.purchase_orders_from_suggestions(podium.db, body, ACTOR)
+    if as_json:
+        _dump(list(made))
+        return
+    for view in made:
+        _show_po(view, False)
+    out.print(f"{len(made)} purchase order(s) created", highlight=False)
+
+
+@po_app.command("list")
+@with_podium
+def po_list(
+    podium: Podium, status: str = typer.Option(None, "--status"), as_json: bool = _JSON
+) -> None:
+    """Purchase orders by number."""
+    views = planning.list_purchase_orders(podium.db, status=status, limit=500)
+    if as_json:
+        _dump(list(views))
+        return
+    table = Table("number", "supplier", "warehouse", "status", "expected", "open units", "total")
+    for v in views:
+        table.add_row(
+            v.number,
+            v.supplier,
+            v.warehouse,
+            v.status,
+            str(v.expected_on),
+            str(sum(ln.open for ln in v.lines)),
+            f"{v.total} {v.currency}",
+        )
+    out.print(table)
+
+
+@po_app.command("show")
+@with_podium
+def po_show(podium: Podium, number: str = typer.Argument(...), as_json: bool = _JSON) -> None:
+    _show_po(planning.get_purchase_order(podium.db, number), as_json)
+
+
+@po_app.command("send")
+@with_podium
+def po_send(podium: Podium, number: str = typer.Argument(...)) -> None:
+    """E-mail the PO (PDF and CSV) to the supplier and mark it sent."""
+
+    def send(o: planning.Outgoing) -> str:
+        return podium.emailer.send_mail(o.to, o.subject, o.text, o.html, o.attachments)
+
+    _show_po(planning.send_purchase_order(podium.db, number, send), False)
+
+
+@po_app.command("receive")
+@with_podium
+def po_receive(
+    podium: Podium,
+    number: str = typer.Argument(...),
+    lines: list[str] = _LINES,
+    key: str = typer.Option(None, "--key", help="Idempotency key: a repeat books nothing."),
+    allow_over: bool = typer.Option(False, "--allow-over", help="Accept more than is open."),
+) -> None:
+    """Receive units (all or some); they go on hand at the PO's warehouse."""
+    body = _receipt(lines, key, allow_over)
+    _show_po(planning.receive_purchase_order(podium.db, number, body, ACTOR), False)
+
+
+@po_app.command("cancel")
+@with_podium
+def po_cancel(podium: Podium, number: str = typer.Argument(...)) -> None:
+    _show_po(planning.cancel_purchase_order(podium.db, number), False)
+
+
+@transfer_app.command("create")
+@with_podium
+def tr_create(
+    podium: Podium,
+    source: str = typer.Argument(...),
+    target: str = typer.Argument(...),
+    lines: list[str] = _LINES,
+    expected: str = typer.Option(None, "--expected", help="YYYY-MM-DD."),
+    as_json: bool = _JSON,
+) -> None:
+    """A draft transfer."""
+    body = TransferIn.model_validate(
+        {
+            "source": source,
+            "target": target,
+            "lines": _lines(lines),
+            "expected_on": date.fromisoformat(expected) if expected else None,
+        }
+    )
+    _show_transfer(planning.create_transfer(podium.db, body, ACTOR), as_json)
+
+
+@transfer_app.command("from-suggestions")
+@with_podium
+def tr_from_suggestions(
+    podium: Podium, warehouse: str = typer.Option(None, "--warehouse"), as_json: bool = _JSON
+) -> None:
+    """Draft transfers for the replenishment's suggested moves."""
+    made = planning.transfers_from_suggestions(podium.db, warehouse, None, ACTOR)
+    if as_json:
+        _dump(list(made))
+        return
+    for view in made:
+        _show_transfer(view, False)
+    out.print(f"{len(made)} transfer(s) created", highlight=False)
+
+
+@transfer_app.command("list")
+@with_podium
+def tr_list(
+    podium: Podium, status: str = typer.Option(None, "--status"), as_json: bool = _JSON
+) -> None:
+    views = planning.list_transfers(podium.db, status=status, limit=500)
+    if as_json:
+        _dump(list(views))
+        return
+    table = Table("number", "source", "target", "status", "open units")
+    for v in views:
+        open_units = str(sum(ln.open for ln in v.lines))
+        table.add_row(v.number, v.source, v.target, v.status, open_units)
+    out.print(table)
+
+
+@transfer_app.command("show")
+@with_podium
+def tr_show(podium: Podium, number: str = typer.Argument(...), as_json: bool = _JSON) -> None:
+    _show_transfer(planning.get_transfer(podium.db, number), as_json)
+
+
+@transfer_app.command("ship")
+@with_podium
+def tr_ship(podium: Podium, number: str = typer.Argument(...)) -> None:
+    """The units leave the source warehouse and are in transit."""
+    _show_transfer(planning.ship_transfer(podium.db, number, ACTOR), False)
+
+
+@transfer_app.command("receive")
+@with_podium
+def tr_receive(
+    podium: Podium,
+    number: str = typer.Argument(...),
+    lines: list[str] = _LINES,
+    key: str = typer.Option(None, "--key", help="Idempotency key: a repeat books nothing."),
+) -> None:
+    _show_transfer(planning.receive_transfer(podium.db, number, _receipt(lines, key), ACTOR), False)
+
+
+@transfer_app.command("cancel")
+@with_podium
+def tr_cancel(podium: Podium, number: str = typer.Argument(...)) -> None:
+    _show_transfer(planning.cancel_transfer(podium.db, number), False)
+
+
+@with_podium
+def incoming(
+    podium: Podium,
+    sku: str = typer.Option(None, "--sku"),
+    warehouse: str = typer.Option(None, "--warehouse"),
+    as_json: bool = _JSON,
+) -> None:
+    """Units on open purchase orders and transfers in transit, soonest first."""
+    rows = planning.incoming(podium.db, sku=sku, warehouse=warehouse)
+    if as_json:
+        _dump(list(rows))
+        return
+    table = Table("sku", "warehouse", "units", "expected", "document")
+    for r in rows:
+        table.add_row(r.sku, r.warehouse, str(r.quantity), str(r.expected_on or "—"), r.document)
+    out.print(table)
