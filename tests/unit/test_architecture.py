@@ -68,6 +68,7 @@ OWNERS = {
         "planning_transfers",
         "planning_transfer_lines",
         "planning_receipts",
+        "planning_preorder_caps",
     },
     "returns": {"returns", "return_lines", "refunds", "refund_lines", "return_labels"},
     "routing": {"routing_rule_sets"},

@@ -14,7 +14,7 @@ from rich.table import Table
 
 from podium import planning
 from podium.cli.common import err, out, read_file, with_podium
-from podium.cli.planning_purchasing import incoming, po_app, transfer_app
+from podium.cli.planning_purchasing import incoming, po_app, preorder_cap, transfer_app
 from podium.cli.planning_supply import policy, replenish, suppliers_app
 from podium.planning import ForecastRunIn, HistoryImportReport
 
@@ -222,3 +222,4 @@ planning_app.command("replenish")(replenish)
 planning_app.add_typer(po_app, name="po")
 planning_app.add_typer(transfer_app, name="transfer")
 planning_app.command("incoming")(incoming)
+planning_app.command("preorder-cap")(preorder_cap)

@@ -15,6 +15,7 @@ from podium import planning
 from podium.cli.common import out, with_podium
 from podium.planning import (
     PoFromSuggestionsIn,
+    PreorderCapIn,
     PurchaseOrderIn,
     PurchaseOrderView,
     ReceiptIn,
@@ -289,3 +290,18 @@ def incoming(
     for r in rows:
         table.add_row(r.sku, r.warehouse, str(r.quantity), str(r.expected_on or "—"), r.document)
     out.print(table)
+
+
+@with_podium
+def preorder_cap(
+    podium: Podium,
+    channel: str = typer.Argument(..., help="Channel code."),
+    cap: int = typer.Option(None, "--cap", help="Units of a SKU it may sell ahead."),
+    off: bool = typer.Option(False, "--off", help="No pre-orders on this channel."),
+) -> None:
+    """Let a channel sell ahead of incoming stock (sent POs) up to a cap per SKU."""
+    if (cap is None) == (not off):
+        raise ValueError("give --cap N or --off")
+    view = planning.set_preorder_cap(podium.db, channel, PreorderCapIn(cap=None if off else cap))
+    said = "no pre-orders" if view.cap is None else f"pre-orders up to {view.cap} per SKU"
+    out.print(f"{view.channel}: {said}", highlight=False)

@@ -47,6 +47,13 @@ from podium.planning.po_views import (
     TransferLineView,
     TransferView,
 )
+from podium.planning.preorders import (
+    PreorderBook,
+    PreorderCapIn,
+    PreorderCapView,
+    list_preorder_caps,
+    set_preorder_cap,
+)
 from podium.planning.purchase_model import (
     PoStatus,
     TransferStatus,
@@ -114,6 +121,9 @@ __all__ = [
     "PoLineIn",
     "PoLineView",
     "PoStatus",
+    "PreorderBook",
+    "PreorderCapIn",
+    "PreorderCapView",
     "PurchaseOrderIn",
     "PurchaseOrderView",
     "ReceiptIn",
@@ -152,6 +162,7 @@ __all__ = [
     "import_offers",
     "incoming",
     "link_product",
+    "list_preorder_caps",
     "list_purchase_orders",
     "list_suppliers",
     "list_transfers",
@@ -162,6 +173,7 @@ __all__ = [
     "replenishment",
     "run_forecast",
     "send_purchase_order",
+    "set_preorder_cap",
     "set_sku_policy",
     "ship_transfer",
     "stockouts",

@@ -15,6 +15,8 @@ from podium.planning import (
     IncomingView,
     Outgoing,
     PoFromSuggestionsIn,
+    PreorderCapIn,
+    PreorderCapView,
     PurchaseOrderIn,
     PurchaseOrderView,
     ReceiptIn,
@@ -205,3 +207,21 @@ def incoming(
 ) -> list[IncomingView]:
     """Units on open POs and transfers in transit, per SKU × warehouse, soonest first."""
     return planning.incoming(podium.db, sku=sku, warehouse=warehouse)
+
+
+@router.get("/planning/preorder-caps", response_model=list[PreorderCapView])
+def list_preorder_caps(
+    _: Caller = READ, podium: Podium = Depends(get_podium)
+) -> list[PreorderCapView]:
+    """The channels that may sell ahead of incoming stock, with their caps."""
+    return planning.list_preorder_caps(podium.db)
+
+
+@router.put("/planning/preorder-caps/{channel}", response_model=PreorderCapView)
+def set_preorder_cap(
+    channel: Code, body: PreorderCapIn, _: Caller = OPERATE, podium: Podium = Depends(get_podium)
+) -> PreorderCapView:
+    """How many units of a SKU the channel may have sold ahead of the stock on sent purchase
+    orders (null: none). An order short of stock within the cap is placed as a pre-order:
+    held for stock, promised for the PO's expected day, reserved when the PO is received."""
+    return planning.set_preorder_cap(podium.db, channel, body)

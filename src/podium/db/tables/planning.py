@@ -12,6 +12,7 @@ __all__ = [
     "planning_forecast_runs",
     "planning_forecasts",
     "planning_po_lines",
+    "planning_preorder_caps",
     "planning_purchase_orders",
     "planning_receipts",
     "planning_sku_policies",
@@ -205,4 +206,15 @@ planning_receipts = sa.Table(
     sa.Column("lines", Json, nullable=False),
     sa.Column("actor", sa.String(200), nullable=False),
     sa.Column("at", Timestamp, nullable=False),
+)
+
+# Pre-orders: per channel, how many units of a SKU may be sold ahead of incoming stock (on
+# sent purchase orders), waiting on backorder holds at once.
+planning_preorder_caps = sa.Table(
+    "planning_preorder_caps",
+    metadata,
+    sa.Column("channel", sa.String(64), primary_key=True),
+    sa.Column("cap", sa.Integer, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.CheckConstraint("cap >= 0", name="cap_not_negative"),
 )

@@ -4,6 +4,8 @@
   its expected day and status; per SKU the units ordered, received so far and the unit cost.
 - ``planning_transfers`` / ``planning_transfer_lines``: stock moving between warehouses.
 - ``planning_receipts``: each receipt by its idempotency key, with the lines it booked.
+- ``planning_preorder_caps``: per channel, the units of a SKU it may sell ahead of incoming
+  stock.
 
 Revision ID: 0025
 Revises: 0024
@@ -98,9 +100,18 @@ def upgrade() -> None:
         sa.Column("at", _TS, nullable=False),
         sa.PrimaryKeyConstraint("document", "key", name=op.f("pk_planning_receipts")),
     )
+    op.create_table(
+        "planning_preorder_caps",
+        sa.Column("channel", sa.String(64), nullable=False),
+        sa.Column("cap", sa.Integer, nullable=False),
+        sa.Column("updated_at", _TS, nullable=False),
+        sa.CheckConstraint("cap >= 0", name=op.f("ck_planning_preorder_caps_cap_not_negative")),
+        sa.PrimaryKeyConstraint("channel", name=op.f("pk_planning_preorder_caps")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("planning_preorder_caps")
     op.drop_table("planning_receipts")
     op.drop_index("ix_planning_transfer_lines_sku", table_name="planning_transfer_lines")
     op.drop_table("planning_transfer_lines")
