@@ -162,13 +162,17 @@ def po_show(podium: Podium, number: str = typer.Argument(...), as_json: bool = _
 
 @po_app.command("send")
 @with_podium
-def po_send(podium: Podium, number: str = typer.Argument(...)) -> None:
+def po_send(
+    podium: Podium,
+    number: str = typer.Argument(...),
+    no_email: bool = typer.Option(False, "--no-email", help="Only mark it sent."),
+) -> None:
     """E-mail the PO (PDF and CSV) to the supplier and mark it sent."""
 
     def send(o: planning.Outgoing) -> str:
         return podium.emailer.send_mail(o.to, o.subject, o.text, o.html, o.attachments)
 
-    _show_po(planning.send_purchase_order(podium.db, number, send), False)
+    _show_po(planning.send_purchase_order(podium.db, number, None if no_email else send), False)
 
 
 @po_app.command("receive")

@@ -215,15 +215,37 @@ def list_purchase_orders(
 
 
 def send_purchase_order(
-    db: Database, number: str, send: Callable[[Outgoing], str], sender_name: str = "Podium"
+    db: Database,
+    number: str,
+    send: Callable[[Outgoing], str] | None,
+    sender_name: str = "Podium",
 ) -> PurchaseOrderView:
     """E-mail the PO (PDF and CSV attached) to the supplier, then mark it sent. A draft or an
-    already sent PO may be sent (again); if the mail fails nothing changes."""
+    already sent PO may be sent (again); if the mail fails nothing changes. ``send`` None:
+    only mark it sent (ordered by phone or on the supplier's portal)."""
     with db.read() as conn:
         po = _read(conn, number)
         po_move(po.status, "send")
         supplier = supply.supplier(conn, po.supplier)
         warehouse = catalog.warehouse(conn, po.warehouse)
+    if send is not None:
+        _mail(po, supplier, warehouse, send, sender_name)
+    with db.write() as conn:
+        head = store.lock(conn, store.PO, number)
+        if head is None:
+            raise NotFound(f"No purchase order {number}.", code="po_not_found")
+        po_move(head["status"], "send")
+        store.set_status(conn, store.PO, number, PoStatus.SENT.value, sent_at=utcnow())
+        return _read(conn, number)
+
+
+def _mail(
+    po: PurchaseOrderView,
+    supplier: sa.RowMapping | None,
+    warehouse: catalog.Warehouse | None,
+    send: Callable[[Outgoing], str],
+    sender_name: str,
+) -> None:
     if supplier is None or not supplier["email"]:
         raise ValidationFailed(
             f"Supplier {po.supplier} has no e-mail address.",
@@ -232,13 +254,6 @@ def send_purchase_order(
         )
     ship_to = _address(po.warehouse, warehouse)
     send(po_mail(po, supplier["email"], supplier["name"], ship_to, sender_name))
-    with db.write() as conn:
-        head = store.lock(conn, store.PO, number)
-        if head is None:
-            raise NotFound(f"No purchase order {number}.", code="po_not_found")
-        po_move(head["status"], "send")
-        store.set_status(conn, store.PO, number, PoStatus.SENT.value, sent_at=utcnow())
-        return _read(conn, number)
 
 
 def _address(code: str, warehouse: catalog.Warehouse | None) -> list[str]:

@@ -95,12 +95,16 @@ def get_purchase_order(
 
 @router.post(PO + "/{number}/send", response_model=PurchaseOrderView)
 def send_purchase_order(
-    number: str, _: Caller = OPERATE, podium: Podium = Depends(get_podium)
+    number: str,
+    email: bool = Query(True, description="false: only mark it sent (ordered another way)."),
+    _: Caller = OPERATE,
+    podium: Podium = Depends(get_podium),
 ) -> PurchaseOrderView:
     """E-mail the PO as PDF and CSV to the supplier's address and mark it sent (a sent PO may
     be sent again). 422 `supplier_without_email`, 409 `email_disabled`, 503 `email_unavailable`
     (the PO stays as it was)."""
-    return planning.send_purchase_order(podium.db, number, mail_sender(podium))
+    sender = mail_sender(podium) if email else None
+    return planning.send_purchase_order(podium.db, number, sender)
 
 
 @router.post(PO + "/{number}/receipts", response_model=PurchaseOrderView)
