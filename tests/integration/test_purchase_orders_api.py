@@ -56,6 +56,11 @@ def test_a_po_is_received_in_part_then_in_full_through_the_ledger(api: Api, podi
         f"{PO}/{number}/receipts", {"key": "r1", "lines": [{"sku": "TEE", "quantity": 1}]}
     )
     assert reused.status_code == 409 and reused.json()["error"]["code"] == "idempotency_key_reused"
+    stock = api.ok("get", "/inventory/TEE")
+    assert [(i["warehouse"], i["quantity"], i["document"]) for i in stock["incoming"]] == [
+        ("WEST", 18, number)
+    ]
+    assert stock["incoming"][0]["expected_on"] == made["expected_on"]
     incoming = api.ok("get", "/planning/incoming?sku=TEE")
     assert [(i["warehouse"], i["quantity"], i["document"]) for i in incoming] == [
         ("WEST", 18, number)
