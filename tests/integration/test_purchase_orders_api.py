@@ -5,12 +5,14 @@ incoming stock counted by replenishment."""
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 from test_replenishment_api import forecast, put, supplier
 
-from podium import inventory
+from podium import inventory, planning
 from podium.bootstrap import Podium
+from podium.errors import ValidationFailed
 from support import Api, seed_store
 
 PO = "/planning/purchase-orders"
@@ -212,3 +214,23 @@ def test_a_transfer_cannot_ship_more_than_the_source_holds_and_nothing_moves(
     assert same.status_code == 422 and same.json()["error"]["details"]["field"] == "target"
     assert api.ok("post", f"/planning/transfers/{number}/cancel")["status"] == "cancelled"
     assert inventory.examine(podium.db).ok
+
+
+def test_concurrent_receipts_never_book_more_than_was_ordered(api: Api, podium: Podium) -> None:
+    seed_store(api, {("TEE", "WEST"): 0}, skus=["TEE"])
+    acme(api)
+    number = po(api, [{"sku": "TEE", "quantity": 10}])["number"]
+    body = planning.ReceiptIn.model_validate({"lines": [{"sku": "TEE", "quantity": 4}]})
+
+    def receive(_: int) -> bool:
+        try:
+            planning.receive_purchase_order(podium.db, number, body, "test")
+        except ValidationFailed:
+            return False
+        return True
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(receive, range(4)))
+    assert results.count(True) == 2
+    assert api.ok("get", f"{PO}/{number}")["lines"][0]["received"] == 8
+    assert on_hand(api, "TEE", "WEST") == 8 and inventory.examine(podium.db).ok
