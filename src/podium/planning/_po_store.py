@@ -114,13 +114,16 @@ def set_status(conn: Connection, kind: Kind, number: str, status: str, **values:
 
 
 def book(conn: Connection, kind: Kind, number: str, booked: Mapping[str, int]) -> None:
+    """Add received units to the lines (one executemany)."""
     b = kind.body.c
-    for sku, units in sorted(booked.items()):
-        conn.execute(
-            kind.body.update()
-            .where(b.number == number, b.sku == sku)
-            .values(received=b.received + units)
-        )
+    statement = (
+        kind.body.update()
+        .where(b.number == sa.bindparam("n"), b.sku == sa.bindparam("s"))
+        .values(received=b.received + sa.bindparam("u", type_=sa.Integer))
+    )
+    rows = [{"n": number, "s": sku, "u": units} for sku, units in sorted(booked.items())]
+    if rows:
+        conn.execute(statement, rows)
 
 
 def receipt(conn: Connection, number: str, key: str) -> sa.RowMapping | None:

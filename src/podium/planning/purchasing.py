@@ -104,8 +104,9 @@ def _insert(conn: Connection, body: PurchaseOrderIn, actor: str) -> str:
     lead = supplier["lead_time_days"]
     rows = []
     seen: set[str] = set()
+    known = set(catalog.products_by_sku(conn, [ln.sku for ln in body.lines]))
     for i, line in enumerate(body.lines):
-        rows.append(_line(conn, line, offers.get(line.sku), seen, i))
+        rows.append(_line(line, offers.get(line.sku), known, seen, i))
         if line.sku in offers:
             lead = max(lead, int(offers[line.sku]["lead_time_days"]))
     number = store.next_number(conn, store.PO)
@@ -128,7 +129,7 @@ def _insert(conn: Connection, body: PurchaseOrderIn, actor: str) -> str:
 
 
 def _line(
-    conn: Connection, line: PoLineIn, offer: sa.RowMapping | None, seen: set[str], i: int
+    line: PoLineIn, offer: sa.RowMapping | None, known: set[str], seen: set[str], i: int
 ) -> dict[str, object]:
     field = f"lines[{i}]"
     if line.sku in seen:
@@ -136,7 +137,7 @@ def _line(
             f"{line.sku} is on two lines.", code="duplicate_sku", details={"field": field}
         )
     seen.add(line.sku)
-    if catalog.product(conn, line.sku) is None:
+    if line.sku not in known:
         raise ValidationFailed(
             f"Unknown SKU {line.sku}.", code="unknown_sku", details={"field": f"{field}.sku"}
         )

@@ -82,6 +82,7 @@ def _insert(conn: Connection, body: TransferIn, actor: str) -> str:
             )
     seen: set[str] = set()
     rows = []
+    known = set(catalog.products_by_sku(conn, [ln.sku for ln in body.lines]))
     for i, line in enumerate(body.lines):
         if line.sku in seen:
             raise ValidationFailed(
@@ -90,7 +91,7 @@ def _insert(conn: Connection, body: TransferIn, actor: str) -> str:
                 details={"field": f"lines[{i}]"},
             )
         seen.add(line.sku)
-        if catalog.product(conn, line.sku) is None:
+        if line.sku not in known:
             raise ValidationFailed(
                 f"Unknown SKU {line.sku}.",
                 code="unknown_sku",
