@@ -8,6 +8,9 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
+from dashboard_support import cheap_passwords, sign_in
+from fastapi import FastAPI
 from test_replenishment_api import forecast, put, supplier
 
 from podium import inventory, planning
@@ -234,3 +237,15 @@ def test_concurrent_receipts_never_book_more_than_was_ordered(api: Api, podium: 
     assert results.count(True) == 2
     assert api.ok("get", f"{PO}/{number}")["lines"][0]["received"] == 8
     assert on_hand(api, "TEE", "WEST") == 8 and inventory.examine(podium.db).ok
+
+
+@pytest.mark.sqlite_only  # rendering does not depend on the engine
+def test_the_dashboards_sku_page_shows_what_is_on_its_way(api: Api, podium: Podium) -> None:
+    seed_store(api, {("TEE", "WEST"): 1})
+    acme(api)
+    number = po(api, [{"sku": "TEE", "quantity": 7}], expected_on="2027-02-01")["number"]
+    assert isinstance(api.client.app, FastAPI)
+    browser = sign_in(cheap_passwords(api.client.app), podium, "readonly")
+    page = browser.get("/inventory/TEE").text
+    incoming = page[page.index('id="incoming"') :]
+    assert number in incoming and "2027-02-01" in incoming and ">7<" in incoming
