@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 
 from podium.errors import InvalidTransition, ValidationFailed
-from podium.planning.purchase_model import LineState, after_receipt, po_move, receive, transfer_move
+from podium.planning.purchase_model import (
+    LineState,
+    after_receipt,
+    cover_day,
+    po_move,
+    receive,
+    transfer_move,
+)
 
 LINES = {"TEE": LineState("TEE", 10, 4), "MUG": LineState("MUG", 5, 0)}
 
@@ -80,3 +89,12 @@ def test_transfer_moves(status: str, action: str, allowed: bool) -> None:
     else:
         with pytest.raises(InvalidTransition):
             transfer_move(status, action)
+
+
+def test_a_preorder_is_promised_for_the_first_day_the_incoming_waves_cover_it() -> None:
+    waves = [(date(2027, 2, 1), 5), (date(2027, 1, 10), 3)]
+    assert cover_day(waves, 3) == date(2027, 1, 10)
+    assert cover_day(waves, 4) == date(2027, 2, 1)
+    assert cover_day(waves, 8) == date(2027, 2, 1)
+    assert cover_day(waves, 9) is None
+    assert cover_day([], 1) is None

@@ -1,6 +1,7 @@
 """Demand planning: daily demand history (from orders and imported files, with stock-out days)
 and forecasts chosen per series by a rolling-origin backtest; suppliers and replenishment
-suggestions (issue 16)."""
+suggestions; purchase orders, transfers, receipts, incoming stock and pre-order caps
+(issue 16)."""
 
 from podium.planning.forecasting import (
     backtest,

@@ -24,7 +24,7 @@ from podium.db.tables import planning_preorder_caps
 from podium.errors import NotFound
 from podium.numbers import JsonInt
 from podium.planning import _po_store as po_store
-from podium.planning.purchase_model import PoStatus
+from podium.planning.purchase_model import PoStatus, cover_day
 from podium.validation import Input
 
 __all__ = [
@@ -82,16 +82,6 @@ def list_preorder_caps(db: Database) -> list[PreorderCapView]:
         ]
 
 
-def _cover(waves: list[tuple[date, int]], units: int) -> date | None:
-    """The first expected day by which the waves (day, units) add up to ``units``."""
-    total = 0
-    for day, quantity in sorted(waves):
-        total += quantity
-        if total >= units:
-            return day
-    return None
-
-
 class PreorderBook:
     """Implements ``orders.Preorders`` from the caps and the sent purchase orders."""
 
@@ -119,7 +109,7 @@ class PreorderBook:
                 for s, w, q, day, _ in incoming
                 if s == sku and (feeds is None or w in feeds)
             ]
-            day = _cover(waves, ahead)
+            day = cover_day(waves, ahead)
             if day is None:
                 return None
             promised = day if promised is None else max(promised, day)

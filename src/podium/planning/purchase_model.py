@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import date
 from enum import StrEnum
 
 from podium.errors import InvalidTransition, ValidationFailed
@@ -16,6 +17,7 @@ __all__ = [
     "PoStatus",
     "TransferStatus",
     "after_receipt",
+    "cover_day",
     "po_move",
     "receive",
     "transfer_move",
@@ -119,3 +121,14 @@ def after_receipt(lines: Mapping[str, LineState], booked: Mapping[str, int]) -> 
     """The status once ``booked`` is received: received when every line is complete."""
     done = all(line.received + booked.get(sku, 0) >= line.quantity for sku, line in lines.items())
     return "received" if done else "partially_received"
+
+
+def cover_day(waves: list[tuple[date, int]], units: int) -> date | None:
+    """The first expected day by which incoming waves (day, units) add up to ``units``; None
+    when they never do (a pre-order's promised day)."""
+    total = 0
+    for day, quantity in sorted(waves):
+        total += quantity
+        if total >= units:
+            return day
+    return None
