@@ -1,6 +1,6 @@
 """`podium planning po|transfer|incoming` in-process (CliRunner) on SQLite: create a PO,
 receive part of it, see what is still incoming; ship a transfer; a bad line exits
-2 naming the shape."""
+2 naming the shape; a channel's pre-order cap is set."""
 
 from __future__ import annotations
 
@@ -49,3 +49,6 @@ def test_a_po_and_a_transfer_from_the_command_line(api: Api, run: Run) -> None:
     code, output = run("transfer", "ship", moved)
     assert code == 0 and "in_transit" in output, output
     assert api.ok("get", "/inventory/TEE")["on_hand"] == 11
+    code, output = run("preorder-cap", "web", "--cap", "5")
+    assert code == 0 and "up to 5" in output, output
+    assert api.ok("get", "/planning/preorder-caps")[0]["cap"] == 5

@@ -14,8 +14,9 @@ from rich.table import Table
 
 from podium import planning
 from podium.cli.common import err, out, read_file, with_podium
-from podium.cli.planning_purchasing import incoming, po_app, preorder_cap, transfer_app
+from podium.cli.planning_purchasing import po_app
 from podium.cli.planning_supply import policy, replenish, suppliers_app
+from podium.cli.planning_transfers import incoming, preorder_cap, transfer_app
 from podium.planning import ForecastRunIn, HistoryImportReport
 
 if TYPE_CHECKING:

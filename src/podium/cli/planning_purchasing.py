@@ -1,5 +1,4 @@
-"""``podium planning po …``, ``podium planning transfer …`` and ``podium planning incoming``:
-purchase orders, transfers between warehouses and what is on its way."""
+"""``podium planning po …``: purchase orders (create, send, receive, cancel)."""
 
 from __future__ import annotations
 
@@ -15,12 +14,9 @@ from podium import planning
 from podium.cli.common import out, with_podium
 from podium.planning import (
     PoFromSuggestionsIn,
-    PreorderCapIn,
     PurchaseOrderIn,
     PurchaseOrderView,
     ReceiptIn,
-    TransferIn,
-    TransferView,
 )
 
 if TYPE_CHECKING:
@@ -29,15 +25,12 @@ if TYPE_CHECKING:
 po_app = typer.Typer(
     help="Purchase orders: create, send to the supplier, receive, cancel.", no_args_is_help=True
 )
-transfer_app = typer.Typer(
-    help="Transfers between warehouses: create, ship, receive, cancel.", no_args_is_help=True
-)
 ACTOR = "cli:planning"
-_JSON = typer.Option(False, "--json", help="Print the answer as JSON on stdout.")
-_LINES = typer.Option(..., "--line", help="SKU:QUANTITY (a PO line may add :UNIT_COST).")
+JSON = typer.Option(False, "--json", help="Print the answer as JSON on stdout.")
+LINES = typer.Option(..., "--line", help="SKU:QUANTITY (a PO line may add :UNIT_COST).")
 
 
-def _lines(given: list[str], with_cost: bool = False) -> list[dict[str, object]]:
+def parse_lines(given: list[str], with_cost: bool = False) -> list[dict[str, object]]:
     lines: list[dict[str, object]] = []
     for text in given:
         parts = text.split(":")
@@ -51,7 +44,7 @@ def _lines(given: list[str], with_cost: bool = False) -> list[dict[str, object]]
     return lines
 
 
-def _dump(views: list[BaseModel]) -> None:
+def dump(views: list[BaseModel]) -> None:
     sys.stdout.write("[" + ",".join(v.model_dump_json() for v in views) + "]\n")
 
 
@@ -70,20 +63,9 @@ def _show_po(view: PurchaseOrderView, as_json: bool) -> None:
     out.print(table)
 
 
-def _show_transfer(view: TransferView, as_json: bool) -> None:
-    if as_json:
-        sys.stdout.write(view.model_dump_json(indent=2) + "\n")
-        return
-    out.print(f"{view.number} — {view.source} → {view.target}, {view.status}", highlight=False)
-    table = Table("sku", "quantity", "received", "open")
-    for ln in view.lines:
-        table.add_row(ln.sku, str(ln.quantity), str(ln.received), str(ln.open))
-    out.print(table)
-
-
-def _receipt(lines: list[str], key: str | None, allow_over: bool = False) -> ReceiptIn:
+def receipt_of(lines: list[str], key: str | None, allow_over: bool = False) -> ReceiptIn:
     return ReceiptIn.model_validate(
-        {"key": key, "lines": _lines(lines), "allow_over_receipt": allow_over}
+        {"key": key, "lines": parse_lines(lines), "allow_over_receipt": allow_over}
     )
 
 
@@ -93,17 +75,17 @@ def po_create(
     podium: Podium,
     supplier: str = typer.Argument(..., help="Supplier code."),
     warehouse: str = typer.Argument(..., help="Destination warehouse."),
-    lines: list[str] = _LINES,
+    lines: list[str] = LINES,
     expected: str = typer.Option(None, "--expected", help="YYYY-MM-DD; default from lead time."),
     note: str = typer.Option(None, "--note"),
-    as_json: bool = _JSON,
+    as_json: bool = JSON,
 ) -> None:
     """A draft purchase order."""
     body = PurchaseOrderIn.model_validate(
         {
             "supplier": supplier,
             "warehouse": warehouse,
-            "lines": _lines(lines, with_cost=True),
+            "lines": parse_lines(lines, with_cost=True),
             "expected_on": date.fromisoformat(expected) if expected else None,
             "note": note,
         }
@@ -117,13 +99,13 @@ def po_from_suggestions(
     podium: Podium,
     warehouse: str = typer.Option(None, "--warehouse"),
     supplier: str = typer.Option(None, "--supplier"),
-    as_json: bool = _JSON,
+    as_json: bool = JSON,
 ) -> None:
     """Draft POs for the due replenishment suggestions (one per supplier × warehouse)."""
     body = PoFromSuggestionsIn.model_validate({"warehouse": warehouse, "supplier": supplier})
     made = planning.purchase_orders_from_suggestions(podium.db, body, ACTOR)
     if as_json:
-        _dump(list(made))
+        dump(list(made))
         return
     for view in made:
         _show_po(view, False)
@@ -133,12 +115,12 @@ def po_from_suggestions(
 @po_app.command("list")
 @with_podium
 def po_list(
-    podium: Podium, status: str = typer.Option(None, "--status"), as_json: bool = _JSON
+    podium: Podium, status: str = typer.Option(None, "--status"), as_json: bool = JSON
 ) -> None:
     """Purchase orders by number."""
     views = planning.list_purchase_orders(podium.db, status=status, limit=500)
     if as_json:
-        _dump(list(views))
+        dump(list(views))
         return
     table = Table("number", "supplier", "warehouse", "status", "expected", "open units", "total")
     for v in views:
@@ -156,7 +138,7 @@ def po_list(
 
 @po_app.command("show")
 @with_podium
-def po_show(podium: Podium, number: str = typer.Argument(...), as_json: bool = _JSON) -> None:
+def po_show(podium: Podium, number: str = typer.Argument(...), as_json: bool = JSON) -> None:
     _show_po(planning.get_purchase_order(podium.db, number), as_json)
 
 
@@ -180,12 +162,12 @@ def po_send(
 def po_receive(
     podium: Podium,
     number: str = typer.Argument(...),
-    lines: list[str] = _LINES,
+    lines: list[str] = LINES,
     key: str = typer.Option(None, "--key", help="Idempotency key: a repeat books nothing."),
     allow_over: bool = typer.Option(False, "--allow-over", help="Accept more than is open."),
 ) -> None:
     """Receive units (all or some); they go on hand at the PO's warehouse."""
-    body = _receipt(lines, key, allow_over)
+    body = receipt_of(lines, key, allow_over)
     _show_po(planning.receive_purchase_order(podium.db, number, body, ACTOR), False)
 
 
@@ -193,119 +175,3 @@ def po_receive(
 @with_podium
 def po_cancel(podium: Podium, number: str = typer.Argument(...)) -> None:
     _show_po(planning.cancel_purchase_order(podium.db, number), False)
-
-
-@transfer_app.command("create")
-@with_podium
-def tr_create(
-    podium: Podium,
-    source: str = typer.Argument(...),
-    target: str = typer.Argument(...),
-    lines: list[str] = _LINES,
-    expected: str = typer.Option(None, "--expected", help="YYYY-MM-DD."),
-    as_json: bool = _JSON,
-) -> None:
-    """A draft transfer."""
-    body = TransferIn.model_validate(
-        {
-            "source": source,
-            "target": target,
-            "lines": _lines(lines),
-            "expected_on": date.fromisoformat(expected) if expected else None,
-        }
-    )
-    _show_transfer(planning.create_transfer(podium.db, body, ACTOR), as_json)
-
-
-@transfer_app.command("from-suggestions")
-@with_podium
-def tr_from_suggestions(
-    podium: Podium, warehouse: str = typer.Option(None, "--warehouse"), as_json: bool = _JSON
-) -> None:
-    """Draft transfers for the replenishment's suggested moves."""
-    made = planning.transfers_from_suggestions(podium.db, warehouse, None, ACTOR)
-    if as_json:
-        _dump(list(made))
-        return
-    for view in made:
-        _show_transfer(view, False)
-    out.print(f"{len(made)} transfer(s) created", highlight=False)
-
-
-@transfer_app.command("list")
-@with_podium
-def tr_list(
-    podium: Podium, status: str = typer.Option(None, "--status"), as_json: bool = _JSON
-) -> None:
-    views = planning.list_transfers(podium.db, status=status, limit=500)
-    if as_json:
-        _dump(list(views))
-        return
-    table = Table("number", "source", "target", "status", "open units")
-    for v in views:
-        open_units = str(sum(ln.open for ln in v.lines))
-        table.add_row(v.number, v.source, v.target, v.status, open_units)
-    out.print(table)
-
-
-@transfer_app.command("show")
-@with_podium
-def tr_show(podium: Podium, number: str = typer.Argument(...), as_json: bool = _JSON) -> None:
-    _show_transfer(planning.get_transfer(podium.db, number), as_json)
-
-
-@transfer_app.command("ship")
-@with_podium
-def tr_ship(podium: Podium, number: str = typer.Argument(...)) -> None:
-    """The units leave the source warehouse and are in transit."""
-    _show_transfer(planning.ship_transfer(podium.db, number, ACTOR), False)
-
-
-@transfer_app.command("receive")
-@with_podium
-def tr_receive(
-    podium: Podium,
-    number: str = typer.Argument(...),
-    lines: list[str] = _LINES,
-    key: str = typer.Option(None, "--key", help="Idempotency key: a repeat books nothing."),
-) -> None:
-    _show_transfer(planning.receive_transfer(podium.db, number, _receipt(lines, key), ACTOR), False)
-
-
-@transfer_app.command("cancel")
-@with_podium
-def tr_cancel(podium: Podium, number: str = typer.Argument(...)) -> None:
-    _show_transfer(planning.cancel_transfer(podium.db, number), False)
-
-
-@with_podium
-def incoming(
-    podium: Podium,
-    sku: str = typer.Option(None, "--sku"),
-    warehouse: str = typer.Option(None, "--warehouse"),
-    as_json: bool = _JSON,
-) -> None:
-    """Units on open purchase orders and transfers in transit, soonest first."""
-    rows = planning.incoming(podium.db, sku=sku, warehouse=warehouse)
-    if as_json:
-        _dump(list(rows))
-        return
-    table = Table("sku", "warehouse", "units", "expected", "document")
-    for r in rows:
-        table.add_row(r.sku, r.warehouse, str(r.quantity), str(r.expected_on or "—"), r.document)
-    out.print(table)
-
-
-@with_podium
-def preorder_cap(
-    podium: Podium,
-    channel: str = typer.Argument(..., help="Channel code."),
-    cap: int = typer.Option(None, "--cap", help="Units of a SKU it may sell ahead."),
-    off: bool = typer.Option(False, "--off", help="No pre-orders on this channel."),
-) -> None:
-    """Let a channel sell ahead of incoming stock (sent POs) up to a cap per SKU."""
-    if (cap is None) == (not off):
-        raise ValueError("give --cap N or --off")
-    view = planning.set_preorder_cap(podium.db, channel, PreorderCapIn(cap=None if off else cap))
-    said = "no pre-orders" if view.cap is None else f"pre-orders up to {view.cap} per SKU"
-    out.print(f"{view.channel}: {said}", highlight=False)
