@@ -63,6 +63,7 @@ from podium.orders import OrderCancelled, OrderCreated, OrderEdited, OrderPartia
 from podium.orders import events as orders_events
 from podium.payments import Gateways, build_stripe, on_order_events
 from podium.payments import events as payments_events
+from podium.planning import PreorderBook
 from podium.returns import RefundIssued, ReturnParcels, ReturnRejected, on_channel_refund
 from podium.returns import events as returns_events
 from podium.returns import on_return_rejected as void_return_labels
@@ -235,7 +236,7 @@ def bootstrap(
         registry,
         relay,
         geocoder,
-        RoutingAllocator(geocoder, risk_settings(settings)),
+        RoutingAllocator(geocoder, risk_settings(settings), PreorderBook()),
         KeyCache(db),
         emailer=emailer,
         webhooks=webhooks,

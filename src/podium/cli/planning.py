@@ -14,7 +14,9 @@ from rich.table import Table
 
 from podium import planning
 from podium.cli.common import err, out, read_file, with_podium
+from podium.cli.planning_purchasing import po_app
 from podium.cli.planning_supply import policy, replenish, suppliers_app
+from podium.cli.planning_transfers import incoming, preorder_cap, transfer_app
 from podium.planning import ForecastRunIn, HistoryImportReport
 
 if TYPE_CHECKING:
@@ -225,3 +227,7 @@ def backtest(
 planning_app.add_typer(suppliers_app, name="suppliers")
 planning_app.command("policy")(policy)
 planning_app.command("replenish")(replenish)
+planning_app.add_typer(po_app, name="po")
+planning_app.add_typer(transfer_app, name="transfer")
+planning_app.command("incoming")(incoming)
+planning_app.command("preorder-cap")(preorder_cap)

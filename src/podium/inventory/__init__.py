@@ -15,6 +15,7 @@ from podium.inventory.events import (
 from podium.inventory.model import (
     MAX_QUANTITY,
     AdjustmentIn,
+    IncomingStock,
     InventoryView,
     Level,
     LocationView,
@@ -51,6 +52,7 @@ __all__ = [
     "MAX_QUANTITY",
     "AdjustmentIn",
     "Availability",
+    "IncomingStock",
     "InventoryChanged",
     "InventoryView",
     "Level",

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -21,6 +21,7 @@ __all__ = [
     "MAX_QUANTITY",
     "AdjustmentIn",
     "ChannelAvailability",
+    "IncomingStock",
     "InventoryView",
     "Level",
     "LocationView",
@@ -129,6 +130,16 @@ class ChannelAvailability(BaseModel):
     published: int | None = None
 
 
+class IncomingStock(BaseModel):
+    """Units on their way to a warehouse (filled in by the API from planning's open purchase
+    orders and transfers in transit; inventory itself does not know them)."""
+
+    warehouse: str
+    quantity: int
+    expected_on: date | None
+    document: str
+
+
 class InventoryView(BaseModel):
     sku: str
     on_hand: int
@@ -136,6 +147,7 @@ class InventoryView(BaseModel):
     available: int
     locations: list[LocationView]
     channels: list[ChannelAvailability]
+    incoming: list[IncomingStock] = []
 
 
 class MovementView(BaseModel):

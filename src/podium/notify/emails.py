@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
@@ -184,6 +185,28 @@ class Emailer:
         rendered = self.renderer.render("test", {"brand": "Podium"})
         message = self.mailer.compose(
             to=to, subject=rendered.subject, text=rendered.text, html=rendered.html
+        )
+        try:
+            return self.mailer.send(message)
+        except (OSError, smtplib.SMTPException) as exc:
+            raise MailFailed(
+                f"The SMTP server {self.mailer.host}:{self.mailer.port} did not take the "
+                f"message: {exc}",
+                details={"to": to},
+            ) from exc
+
+    def send_mail(
+        self,
+        to: str,
+        subject: str,
+        text: str,
+        html: str,
+        attachments: Sequence[tuple[str, bytes, str]] = (),
+    ) -> str:
+        """Send one message now (a document such as a purchase order to a supplier); 503
+        ``email_unavailable`` when the SMTP server does not take it."""
+        message = self.mailer.compose(
+            to=to, subject=subject, text=text, html=html, attachments=attachments
         )
         try:
             return self.mailer.send(message)

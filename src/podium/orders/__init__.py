@@ -3,6 +3,7 @@
 from podium.orders.allocator import (
     Allocated,
     Allocator,
+    Preorders,
     RoutePlan,
     Want,
 )
@@ -10,6 +11,9 @@ from podium.orders.attributes import (
     SERVICE_LEVELS,
     set_priority,
     set_service_level,
+)
+from podium.orders.backordered import (
+    backordered_units,
 )
 from podium.orders.cancellation import (
     Cancellation,
@@ -200,6 +204,7 @@ __all__ = [
     "OrderReady",
     "OrderStatus",
     "OrderView",
+    "Preorders",
     "QueueQuery",
     "RefundQuote",
     "RoutePlan",
@@ -213,6 +218,7 @@ __all__ = [
     "add_timeline",
     "approve_risk",
     "awaiting_stock",
+    "backordered_units",
     "briefs",
     "by_external_ids",
     "cancel_in_transaction",

@@ -27,7 +27,7 @@ from podium.orders.timeline import TimelineRow
 from podium.risk import RiskSettings
 from podium.shipments import Shipment, ShipmentLine
 
-__all__ = ["Allocated", "Allocator", "RoutePlan", "Want"]
+__all__ = ["Allocated", "Allocator", "Preorders", "RoutePlan", "Want"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,8 +70,25 @@ class RoutePlan(Protocol):
         ...
 
 
+class Preorders(Protocol):
+    """Selling ahead of incoming stock (implemented by planning, which knows the purchase
+    orders): per channel a cap on the units sold beyond what is on hand."""
+
+    def promise(self, conn: Connection, channel: str, short: Mapping[str, int]) -> date | None:
+        """The day the ``short`` units (SKU → units) can be promised for, when the channel
+        may sell them ahead (within its cap and the stock on its way); None when not. Runs
+        in the placing transaction and serialises placements of the same SKUs, so caps hold
+        under concurrency."""
+        ...
+
+
 class Allocator(Protocol):
     """Plans, reserves and ships an order's units (implemented by routing)."""
+
+    @property
+    def preorders(self) -> Preorders | None:
+        """Who may accept units short of stock as pre-orders (None: nobody)."""
+        ...
 
     @property
     def geocoder(self) -> Geocoder:

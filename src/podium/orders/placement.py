@@ -190,7 +190,12 @@ def _place(
     hold_queue = plan.hold_queue if handed is None else None  # the goods are gone already
     # A channel-fulfilled sale takes no Podium stock: an unknown SKU is noted, not held.
     holds_unknown = bool(unknown) and (handed != "by_channel" or pinned is not None)
-    if plan.shortages and intake.on_shortage == "reject":
+    # Units short of stock a channel may sell ahead of incoming stock: a pre-order, promised
+    # for the day the stock is expected (planning's per-channel cap decides).
+    preorder = None
+    if plan.shortages and handed is None and allocator.preorders is not None:
+        preorder = allocator.preorders.promise(conn, channel.code, plan.shortages)
+    if plan.shortages and intake.on_shortage == "reject" and preorder is None:
         raise InsufficientStock(
             "Not enough stock to place this order.",
             details={
@@ -242,7 +247,9 @@ def _place(
         "placed_at": intake.placed_at or now,
         "created_at": now,
         "updated_at": now,
-        "promised_date": plan.promised,
+        "promised_date": max(plan.promised, preorder)
+        if plan.promised and preorder
+        else (preorder or plan.promised),
         "service_level": intake.service_level,
         "priority": intake.priority,
         "billing_address": intake.billing_address.model_dump(exclude_none=True)
@@ -323,8 +330,18 @@ def _place(
     order = {"id": order_id, "number": number, "status": status.value}
     holds = []
     if plan.shortages:
-        hold = put_on_backorder(conn, order, plan.shortages, actor=actor, batch=batch)
+        why = f"pre-ordered, promised for {preorder.isoformat()}" if preorder else "not in stock"
+        hold = put_on_backorder(conn, order, plan.shortages, actor=actor, batch=batch, why=why)
         holds.append(hold.row())
+        if preorder is not None:
+            timeline.append(
+                TimelineRow(
+                    "order.preordered",
+                    f"Pre-order: {sum(plan.shortages.values())} unit(s) sold ahead of incoming "
+                    f"stock, promised for {preorder.isoformat()}.",
+                    {"promised_date": preorder.isoformat(), "short": dict(plan.shortages)},
+                )
+            )
     if hold_queue:  # a routing rule holds it in a named queue
         holds.append(allocator.routing_hold(conn, order, plan, actor, batch).row())
     if unknown and not holds_unknown:

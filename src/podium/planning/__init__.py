@@ -1,6 +1,7 @@
 """Demand planning: daily demand history (from orders and imported files, with stock-out days)
 and forecasts chosen per series by a rolling-origin backtest; suppliers and replenishment
-suggestions (issue 16)."""
+suggestions; purchase orders, transfers, receipts, incoming stock and pre-order caps
+(issue 16)."""
 
 from podium.planning.forecasting import (
     backtest,
@@ -21,12 +22,52 @@ from podium.planning.history_file import (
     HistoryImportReport,
     Reject,
 )
+from podium.planning.incoming import (
+    incoming,
+)
 from podium.planning.model import (
     BacktestView,
     DailyForecast,
     ForecastRunIn,
     ForecastRunView,
     ForecastView,
+)
+from podium.planning.po_document import (
+    Outgoing,
+)
+from podium.planning.po_views import (
+    IncomingView,
+    PoFromSuggestionsIn,
+    PoLineIn,
+    PoLineView,
+    PurchaseOrderIn,
+    PurchaseOrderView,
+    ReceiptIn,
+    ReceiptLineIn,
+    TransferIn,
+    TransferLineIn,
+    TransferLineView,
+    TransferView,
+)
+from podium.planning.preorders import (
+    PreorderBook,
+    PreorderCapIn,
+    PreorderCapView,
+    list_preorder_caps,
+    set_preorder_cap,
+)
+from podium.planning.purchase_model import (
+    PoStatus,
+    TransferStatus,
+)
+from podium.planning.purchasing import (
+    cancel_purchase_order,
+    create_purchase_order,
+    get_purchase_order,
+    list_purchase_orders,
+    purchase_orders_from_suggestions,
+    receive_purchase_order,
+    send_purchase_order,
 )
 from podium.planning.replenish import (
     ReplenishmentIn,
@@ -62,6 +103,15 @@ from podium.planning.suppliers import (
     unlink_product,
     update_supplier,
 )
+from podium.planning.transfers import (
+    cancel_transfer,
+    create_transfer,
+    get_transfer,
+    list_transfers,
+    receive_transfer,
+    ship_transfer,
+    transfers_from_suggestions,
+)
 
 __all__ = [
     "BacktestView",
@@ -73,7 +123,20 @@ __all__ = [
     "ForecastView",
     "HistoryImportReport",
     "HistoryRebuild",
+    "IncomingView",
     "OfferImportReport",
+    "Outgoing",
+    "PoFromSuggestionsIn",
+    "PoLineIn",
+    "PoLineView",
+    "PoStatus",
+    "PreorderBook",
+    "PreorderCapIn",
+    "PreorderCapView",
+    "PurchaseOrderIn",
+    "PurchaseOrderView",
+    "ReceiptIn",
+    "ReceiptLineIn",
     "Reject",
     "ReplenishmentIn",
     "ReplenishmentPage",
@@ -86,25 +149,47 @@ __all__ = [
     "SupplierProductIn",
     "SupplierProductView",
     "SupplierView",
+    "TransferIn",
+    "TransferLineIn",
+    "TransferLineView",
+    "TransferStatus",
     "TransferSuggestion",
+    "TransferView",
     "backtest",
+    "cancel_purchase_order",
+    "cancel_transfer",
+    "create_purchase_order",
     "create_supplier",
+    "create_transfer",
     "delete_supplier",
     "demand_history",
     "forecast_days",
     "forecast_for",
     "forecast_run",
+    "get_purchase_order",
     "get_supplier",
+    "get_transfer",
     "import_history",
     "import_offers",
+    "incoming",
     "link_product",
+    "list_preorder_caps",
+    "list_purchase_orders",
     "list_suppliers",
+    "list_transfers",
+    "purchase_orders_from_suggestions",
     "rebuild_history",
+    "receive_purchase_order",
+    "receive_transfer",
     "replenishment",
     "run_forecast",
+    "send_purchase_order",
+    "set_preorder_cap",
     "set_sku_policy",
+    "ship_transfer",
     "start_forecast",
     "stockouts",
+    "transfers_from_suggestions",
     "unlink_product",
     "update_supplier",
     "wait_for",

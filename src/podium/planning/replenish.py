@@ -21,6 +21,7 @@ from podium.db.database import Database
 from podium.errors import NotFound, ValidationFailed
 from podium.planning import _store
 from podium.planning import _supply_store as store
+from podium.planning.incoming import incoming_by_key
 from podium.planning.replenish_model import (
     Day,
     Policy,
@@ -140,9 +141,9 @@ def _offers(conn: Connection, skus: list[str]) -> dict[str, list[_Offer]]:
 
 
 def incoming_units(conn: Connection, skus: list[str]) -> Mapping[tuple[str, str], int]:
-    """Units on open purchase orders and transfers per (sku, warehouse). There are no purchase
-    orders yet (issue 16 item 4): the hook they will fill."""
-    return {}
+    """Units on open purchase orders and transfers in transit per (sku, warehouse): what is
+    already on its way is not ordered again."""
+    return incoming_by_key(conn, skus) if skus else {}
 
 
 def backordered_units(conn: Connection, skus: list[str]) -> Mapping[tuple[str, str], int]:

@@ -15,7 +15,16 @@ from sqlalchemy import Connection
 
 from podium.catalog import Channel
 from podium.geo import Coordinates, Geocoder
-from podium.orders import Allocated, Batch, Hold, OrderIntake, RoutePlan, TimelineRow, Want
+from podium.orders import (
+    Allocated,
+    Batch,
+    Hold,
+    OrderIntake,
+    Preorders,
+    RoutePlan,
+    TimelineRow,
+    Want,
+)
 from podium.risk import RiskSettings
 from podium.routing.allocation import plan_for, reserve_and_ship, routing_entry
 from podium.routing.backorders import allocate_backorder
@@ -38,6 +47,7 @@ class RoutingAllocator:
 
     geocoder: Geocoder
     screening: RiskSettings = field(default_factory=RiskSettings)
+    preorders: Preorders | None = None
 
     def plan_intake(
         self,

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
 
-from podium import inventory
+from podium import inventory, planning
 from podium.access import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.api.paging import CURSOR_HELP, ListPage
 from podium.bootstrap import Podium
 from podium.inventory import (
     AdjustmentIn,
+    IncomingStock,
     InventoryView,
     LocationView,
     MovementView,
@@ -51,7 +52,14 @@ def set_safety_stock(
 
 @router.get("/inventory/{sku}", response_model=InventoryView)
 def availability(sku: str, _: Caller = READ, podium: Podium = Depends(get_podium)) -> InventoryView:
-    return inventory.sku_availability(podium.db, sku)
+    """On hand, reserved and available per warehouse and channel, and what is on its way
+    (`incoming`: open purchase orders and transfers in transit, with their expected days)."""
+    view = inventory.sku_availability(podium.db, sku)
+    view.incoming = [
+        IncomingStock.model_validate(i.model_dump(exclude={"sku"}))
+        for i in planning.incoming(podium.db, sku=sku)
+    ]
+    return view
 
 
 class MovementList(ListPage):

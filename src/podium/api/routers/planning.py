@@ -13,6 +13,7 @@ from podium import planning
 from podium.access import Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.api.routers.imports import CSV_BODY, csv_body, import_answer
+from podium.api.routers.planning_purchasing import router as purchasing_router
 from podium.api.routers.planning_supply import router as supply_router
 from podium.bootstrap import Podium
 from podium.errors import ValidationFailed
@@ -173,3 +174,4 @@ def read_backtest(
 
 
 router.include_router(supply_router)
+router.include_router(purchasing_router)

@@ -11,10 +11,16 @@ __all__ = [
     "planning_demand",
     "planning_forecast_runs",
     "planning_forecasts",
+    "planning_po_lines",
+    "planning_preorder_caps",
+    "planning_purchase_orders",
+    "planning_receipts",
     "planning_sku_policies",
     "planning_stockouts",
     "planning_supplier_products",
     "planning_suppliers",
+    "planning_transfer_lines",
+    "planning_transfers",
 ]
 
 # One row per day × SKU × warehouse × channel × source. An empty warehouse or channel means the
@@ -114,4 +120,101 @@ planning_sku_policies = sa.Table(
     metadata,
     sa.Column("sku", sa.String(64), primary_key=True),
     sa.Column("service_level", sa.Float, nullable=False),
+)
+
+# Purchase orders (issue 16 item 4): a supplier's order for one destination warehouse, with the
+# day the goods are expected (from the lead time) and its status (draft, sent,
+# partially_received, received, cancelled).
+planning_purchase_orders = sa.Table(
+    "planning_purchase_orders",
+    metadata,
+    sa.Column("number", sa.String(32), primary_key=True),
+    sa.Column("supplier", sa.String(64), sa.ForeignKey("planning_suppliers.code"), nullable=False),
+    sa.Column("warehouse", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(24), nullable=False),
+    sa.Column("currency", sa.String(3), nullable=False),
+    sa.Column("expected_on", sa.Date, nullable=False),
+    sa.Column("note", sa.String(500), nullable=True),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("sent_at", Timestamp, nullable=True),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.Index("ix_planning_purchase_orders_status", "status"),
+)
+
+# One SKU of a purchase order: units ordered and received so far, unit cost (decimal string).
+planning_po_lines = sa.Table(
+    "planning_po_lines",
+    metadata,
+    sa.Column(
+        "number",
+        sa.String(32),
+        sa.ForeignKey("planning_purchase_orders.number", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("sku", sa.String(64), primary_key=True),
+    sa.Column("quantity", sa.Integer, nullable=False),
+    sa.Column("received", sa.Integer, nullable=False),
+    sa.Column("unit_cost", sa.String(32), nullable=False),
+    sa.CheckConstraint("quantity >= 1", name="quantity_positive"),
+    sa.CheckConstraint("received >= 0", name="received_not_negative"),
+    sa.Index("ix_planning_po_lines_sku", "sku"),
+)
+
+# Transfers between warehouses: draft, in_transit (stock left the source), partially_received,
+# received, cancelled.
+planning_transfers = sa.Table(
+    "planning_transfers",
+    metadata,
+    sa.Column("number", sa.String(32), primary_key=True),
+    sa.Column("source", sa.String(64), nullable=False),
+    sa.Column("target", sa.String(64), nullable=False),
+    sa.Column("status", sa.String(24), nullable=False),
+    sa.Column("expected_on", sa.Date, nullable=True),
+    sa.Column("note", sa.String(500), nullable=True),
+    sa.Column("created_by", sa.String(200), nullable=False),
+    sa.Column("created_at", Timestamp, nullable=False),
+    sa.Column("shipped_at", Timestamp, nullable=True),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.Index("ix_planning_transfers_status", "status"),
+)
+
+planning_transfer_lines = sa.Table(
+    "planning_transfer_lines",
+    metadata,
+    sa.Column(
+        "number",
+        sa.String(32),
+        sa.ForeignKey("planning_transfers.number", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    sa.Column("sku", sa.String(64), primary_key=True),
+    sa.Column("quantity", sa.Integer, nullable=False),
+    sa.Column("received", sa.Integer, nullable=False),
+    sa.CheckConstraint("quantity >= 1", name="quantity_positive"),
+    sa.CheckConstraint("received >= 0", name="received_not_negative"),
+    sa.Index("ix_planning_transfer_lines_sku", "sku"),
+)
+
+# Each receipt against a purchase order or transfer (``document`` is its number), by the
+# caller's idempotency key: a repeat with the same lines answers the first one's result.
+planning_receipts = sa.Table(
+    "planning_receipts",
+    metadata,
+    sa.Column("document", sa.String(32), primary_key=True),
+    sa.Column("key", sa.String(100), primary_key=True),
+    sa.Column("lines", Json, nullable=False),
+    sa.Column("actor", sa.String(200), nullable=False),
+    sa.Column("at", Timestamp, nullable=False),
+)
+
+# Pre-orders: per channel, how many units of a SKU may be sold ahead of incoming stock (on
+# sent purchase orders), waiting on backorder holds at once.
+planning_preorder_caps = sa.Table(
+    "planning_preorder_caps",
+    metadata,
+    sa.Column("channel", sa.String(64), primary_key=True),
+    sa.Column("cap", sa.Integer, nullable=False),
+    sa.Column("updated_at", Timestamp, nullable=False),
+    sa.CheckConstraint("cap >= 0", name="cap_not_negative"),
 )

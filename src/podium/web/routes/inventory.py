@@ -6,6 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from podium import inventory as stock_service
+from podium import planning
 from podium.access import Permission
 from podium.catalog import get_product, read_warehouses
 from podium.errors import DomainError, NotFound
@@ -35,6 +36,7 @@ def sku_page(sku: str, request: Request, viewer: Viewer = page()) -> HTMLRespons
         product = get_product(db, sku)
         stock = stock_service.sku_availability(db, sku)
         history = stock_service.history(db, sku, limit=100).items
+        incoming = planning.incoming(db, sku=sku)
     except NotFound as exc:
         return render(request, "error.html", viewer, status=404, message=exc.message)
     return render(
@@ -44,6 +46,7 @@ def sku_page(sku: str, request: Request, viewer: Viewer = page()) -> HTMLRespons
         product=product,
         stock=stock,
         history=history,
+        incoming=incoming,
         warehouses=read_warehouses(db),
         reasons=REASONS,
     )
