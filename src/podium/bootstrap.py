@@ -12,6 +12,7 @@ from types import ModuleType
 
 import httpx
 
+from podium import traces
 from podium.access import KeyCache
 from podium.automation import Automation
 from podium.automation import events as automation_events
@@ -153,6 +154,7 @@ def bootstrap(
 ) -> Podium:
     settings = settings or Settings.from_env()
     use_keys(settings.encryption_keys)
+    traces.configure(settings.traces)
     db = Database(
         build_engine(
             settings.database_url,
@@ -160,6 +162,7 @@ def bootstrap(
             busy_timeout_seconds=settings.db_busy_timeout_seconds,
         )
     )
+    traces.instrument_engine(db.engine)
     if migrate:
         upgrade(db.engine)
     registry = Registry()

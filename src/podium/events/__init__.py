@@ -2,6 +2,7 @@
 
 from podium.events._store import (
     emit,
+    traceparents,
 )
 from podium.events.catalogue import (
     SPREAD,
@@ -49,5 +50,6 @@ __all__ = [
     "outbox_backlog",
     "outbox_lag",
     "retry_event",
+    "traceparents",
     "webhook_types",
 ]
