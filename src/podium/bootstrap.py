@@ -155,14 +155,18 @@ def bootstrap(
     settings = settings or Settings.from_env()
     use_keys(settings.encryption_keys)
     traces.configure(settings.traces)
-    db = Database(
+    engines = [
         build_engine(
-            settings.database_url,
+            url,
             pool_size=settings.db_pool_size,
             busy_timeout_seconds=settings.db_busy_timeout_seconds,
         )
-    )
-    traces.instrument_engine(db.engine)
+        for url in (settings.database_url, settings.database_read_url)
+        if url
+    ]
+    db = Database(*engines)
+    for engine in engines:
+        traces.instrument_engine(engine)
     if migrate:
         upgrade(db.engine)
     registry = Registry()
