@@ -4,7 +4,7 @@
 #   docker run -e PODIUM_DATABASE_URL=postgresql://… podium podium worker             # relay only
 #   docker run -e PODIUM_DATABASE_URL=postgresql://… podium podium db upgrade         # migrations
 
-# Build: a virtual environment with Podium and its dependencies (wheels only, no compiler).
+# Build: a virtual environment with Podium and its dependencies (wheels; no compiler needed).
 FROM python:3.11-slim AS build
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN python -m venv /opt/podium
@@ -12,7 +12,7 @@ WORKDIR /build
 COPY pyproject.toml README.md ./
 COPY src ./src
 # The otel extra: traces stay off until PODIUM_TRACES or OTEL_EXPORTER_OTLP_ENDPOINT is set.
-RUN /opt/podium/bin/pip install --only-binary=:all: ".[otel]" \
+RUN /opt/podium/bin/pip install --prefer-binary ".[otel]" \
     && find /opt/podium -name __pycache__ -prune -exec rm -rf {} + \
     && /opt/podium/bin/python -m compileall -q /opt/podium/lib
 
