@@ -6,7 +6,7 @@ case: seed over REST, then ``--orders`` orders through every entry point at once
 and Shopify webhooks spread over all API processes by ``--threads`` clients, every fifth sent
 twice to different processes, plus a CSV import through the CLI), wait for the outbox to
 drain, and check what tests/e2e/test_scale_out.py checks: no duplicate order, nothing
-oversold, every order.created webhook delivered once, ``podium doctor`` clean.
+oversold, every order.created webhook delivered once, the stock doctor clean.
 
     .venv/bin/python benchmarks/scale_out.py                    # 1,2,3 APIs, 240 orders each
     .venv/bin/python benchmarks/scale_out.py --apis 1,2 --orders 120
@@ -59,7 +59,7 @@ def run_case(apis: int, p: argparse.Namespace) -> dict[str, Any]:
         and proof.webhook_repeats == 0
         and proof.webhooks_received == proof.orders
         and proof.events.get("pending", 0) == 0
-        and proof.doctor_exit == 0
+        and proof.doctor_ok
     )
     return {
         "apis": apis,
