@@ -7,6 +7,7 @@ Used by tests/e2e/test_scale_out.py and benchmarks/scale_out.py."""
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 import threading
@@ -54,8 +55,6 @@ class Cluster:
 
 
 def _port() -> int:
-    import socket
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])

@@ -30,8 +30,8 @@ def test_compose_runs_postgres_a_migration_job_apis_workers_smtp_and_prometheus(
     assert services["migrate"]["command"] == ["podium", "db", "upgrade"]
     assert services["api"]["command"][:2] == ["podium", "serve"]
     assert services["worker"]["command"] == ["podium", "worker"]
+    assert "PODIUM_API_REPLICAS" in str(services["api"]["deploy"]["replicas"])
     for name in ("api", "worker"):
-        assert "PODIUM_API_REPLICAS" in str(services["api"]["deploy"]["replicas"])
         waits = services[name]["depends_on"]
         assert waits["migrate"]["condition"] == "service_completed_successfully"
         assert waits["postgres"]["condition"] == "service_healthy"
