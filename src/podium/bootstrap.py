@@ -12,6 +12,7 @@ from types import ModuleType
 
 import httpx
 
+from podium import traces
 from podium.access import KeyCache
 from podium.automation import Automation
 from podium.automation import events as automation_events
@@ -167,13 +168,19 @@ def bootstrap(
 ) -> Podium:
     settings = settings or Settings.from_env()
     use_keys(settings.encryption_keys)
-    db = Database(
+    traces.configure(settings.traces)
+    engines = [
         build_engine(
-            settings.database_url,
+            url,
             pool_size=settings.db_pool_size,
             busy_timeout_seconds=settings.db_busy_timeout_seconds,
         )
-    )
+        for url in (settings.database_url, settings.database_read_url)
+        if url
+    ]
+    db = Database(*engines)
+    for engine in engines:
+        traces.instrument_engine(engine)
     if migrate:
         upgrade(db.engine)
     registry = Registry()

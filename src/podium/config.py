@@ -296,6 +296,11 @@ class Settings:
     log_format: str = "auto"
     log_level: str = "INFO"
     access_log: bool = True
+    # Traces (docs/operations.md "Traces"): off, otlp (to OTEL_EXPORTER_OTLP_ENDPOINT) or
+    # console; otlp by default when an OTLP endpoint is set in the environment.
+    traces: str = "off"
+    # A read-only replica for the dashboard's and reports' heavy reads; None: the primary.
+    database_read_url: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
@@ -362,4 +367,16 @@ class Settings:
                 e, "PODIUM_LOG_LEVEL", ("debug", "info", "warning", "error"), "info"
             ).upper(),
             access_log=_bool(e, "PODIUM_ACCESS_LOG", True),
+            traces=_choice(e, "PODIUM_TRACES", ("off", "otlp", "console"), _traces_default(e)),
+            database_read_url=e.get("PODIUM_DATABASE_READ_URL") or None,
         )
+
+
+def _traces_default(env: Mapping[str, str]) -> str:
+    """OpenTelemetry's own switches: an OTLP endpoint turns traces on, OTEL_SDK_DISABLED off."""
+    if (env.get("OTEL_SDK_DISABLED") or "").strip().lower() == "true":
+        return "off"
+    endpoint = env.get("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT") or env.get(
+        "OTEL_EXPORTER_OTLP_ENDPOINT"
+    )
+    return "otlp" if (endpoint or "").strip() else "off"

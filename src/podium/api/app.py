@@ -11,7 +11,7 @@ import anyio
 from fastapi import Depends, FastAPI
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
-from podium import __version__, metrics
+from podium import __version__, metrics, traces
 from podium.api.docs import install_docs
 from podium.api.errors import install_error_handlers
 from podium.api.limits import BodySizeLimit
@@ -140,4 +140,5 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
     app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=list(podium.settings.trusted_proxies))
     # Outermost of all: it times the whole request and tags every log line with its id.
     app.add_middleware(Observe, access_log=podium.settings.access_log)
+    traces.instrument_app(app)  # when traces are on: the outermost span, around all of it
     return app

@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from typing import Any
 
-from podium import metrics
+from podium import metrics, traces
 from podium.channels import _push_store as marks
 from podium.channels import _store as store
 from podium.channels.connector import Connectors
@@ -40,6 +40,7 @@ from podium.db.database import Database, utcnow
 from podium.db.leases import Leases
 from podium.db.tables import channel_pushers
 from podium.errors import DomainError
+from podium.events import traceparents
 
 __all__ = ["ChannelPusher", "Pushers"]
 
@@ -130,7 +131,14 @@ class ChannelPusher:
             with self.db.write() as conn:
                 marks.clear_marks(conn, self.code, seqs, read_at)
             return len(rows)
-        with self.leases.holding([self.code]):
+        parents: list[str | None] = []
+        if traces.enabled():  # the pushed changes' events carry their orders' traces
+            with self.db.read() as conn:
+                parents = traceparents(conn, [seqs[p.sku] for p in pushes])
+        with (
+            self.leases.holding([self.code]),
+            traces.span(f"channel push {self.code}", parents, {"podium.skus": len(pushes)}),
+        ):
             self.pacer.spend()
             return self._call(connector, row, pushes, seqs, read_at)
 

@@ -94,8 +94,10 @@ def transaction_scratch(conn: Connection) -> dict[str, object] | None:
 
 
 class Database:
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, replica: Engine | None = None) -> None:
         self.engine = engine
+        # A read-only replica (PODIUM_DATABASE_READ_URL) for ``report()``; None: the primary.
+        self.replica = replica
         self.is_postgres = is_postgres(engine)
         self._after_commit: list[Callable[[], None]] = []
         self._lock = threading.Lock()
@@ -155,5 +157,21 @@ class Database:
             with conn.begin():
                 yield conn
 
+    @contextmanager
+    def report(self) -> Iterator[Connection]:
+        """A read for figures that may lag the primary by the replica's delay (the dashboard's
+        home figures, exports): on the read replica when one is configured. Never use it for
+        a read that must see a write just made (a page shown after its form was posted)."""
+        if self.replica is None:
+            with self.read() as conn:
+                yield conn
+            return
+        with self.replica.connect() as conn:
+            conn = conn.execution_options(**{READ_ONLY: True})
+            with conn.begin():
+                yield conn
+
     def dispose(self) -> None:
         self.engine.dispose()
+        if self.replica is not None:
+            self.replica.dispose()

@@ -2,6 +2,7 @@
 
 from podium.events._store import (
     emit,
+    traceparents,
 )
 from podium.events.catalogue import (
     SPREAD,
@@ -51,5 +52,6 @@ __all__ = [
     "outbox_backlog",
     "outbox_lag",
     "retry_event",
+    "traceparents",
     "webhook_types",
 ]

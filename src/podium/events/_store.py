@@ -15,6 +15,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
+from podium import traces
 from podium.db.database import (
     as_utc,
     before_commit,
@@ -44,6 +45,7 @@ __all__ = [
     "mark_held",
     "requeue",
     "status_counts",
+    "traceparents",
 ]
 
 PENDING = "pending"
@@ -96,6 +98,7 @@ def _insert(conn: Connection, events: Sequence[DomainEvent]) -> None:
     if not events:
         return
     now = utcnow()
+    parent = traces.traceparent()
     insert_many(
         conn,
         outbox,
@@ -110,6 +113,7 @@ def _insert(conn: Connection, events: Sequence[DomainEvent]) -> None:
                 "attempts": 0,
                 "next_attempt_at": now,
                 "delivered_to": [],
+                "traceparent": parent,
             }
             for e in events
         ],
@@ -292,3 +296,11 @@ def list_events(
 def status_counts(conn: Connection) -> dict[str, int]:
     query = sa.select(outbox.c.status, sa.func.count()).group_by(outbox.c.status)
     return {r[0]: int(r[1]) for r in conn.execute(query)}
+
+
+def traceparents(conn: Connection, event_ids: Sequence[int]) -> list[str | None]:
+    """The stored trace contexts of these events (for work that continues their traces)."""
+    if not event_ids:
+        return []
+    query = sa.select(_o.traceparent).where(_o.id.in_(sorted(set(event_ids))))
+    return [r[0] for r in conn.execute(query)]

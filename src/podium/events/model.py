@@ -45,6 +45,7 @@ class Envelope:
     payload: dict[str, Any]
     created_at: datetime
     attempt: int
+    traceparent: str | None = None  # W3C trace context of the request that wrote it
 
 
 def backoff_delay(attempts: int, base_seconds: float, cap_seconds: float = 3600.0) -> timedelta:

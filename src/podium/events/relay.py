@@ -17,7 +17,7 @@ from datetime import datetime
 
 from sqlalchemy import RowMapping
 
-from podium import metrics
+from podium import metrics, traces
 from podium.config import Settings
 from podium.db.database import Database, as_utc, utcnow
 from podium.db.leases import Leases
@@ -147,6 +147,7 @@ class Relay:
                 payload=dict(r["payload"]),
                 created_at=as_utc(r["created_at"]),
                 attempt=r["attempts"] + 1,
+                traceparent=r["traceparent"],
             )
             for r in rows
         ]
@@ -190,10 +191,16 @@ class Relay:
         away: dict[int, bool],
     ) -> bool:
         try:
-            if sub.batch_handler is not None:
-                sub.batch_handler(events)
-            elif sub.handler is not None:
-                sub.handler(events[0])
+            # Each delivery continues the trace of the request that wrote its event.
+            with traces.span(
+                f"relay {sub.name}",
+                [e.traceparent for e in events],
+                {"podium.event_type": events[0].type, "podium.events": len(events)},
+            ):
+                if sub.batch_handler is not None:
+                    sub.batch_handler(events)
+                elif sub.handler is not None:
+                    sub.handler(events[0])
         except Exception as exc:  # a subscriber's failure must not stop the relay
             log.warning("events %s to %s failed: %s", [e.id for e in events], sub.name, exc)
             for e in events:

@@ -237,6 +237,8 @@ outbox = sa.Table(
     sa.Column("delivered_to", Json, nullable=False),
     sa.Column("last_error", sa.String(2000), nullable=True),
     sa.Column("delivered_at", Timestamp, nullable=True),
+    # W3C trace context of the request that wrote it (podium.traces); null while traces are off.
+    sa.Column("traceparent", sa.String(55), nullable=True),
     sa.Index("ix_outbox_status_next", "status", "next_attempt_at"),
     sa.Index("ix_outbox_aggregate", "aggregate_type", "aggregate_id", "id"),
     # Delivered events pile up; the relay's claim only ever looks at pending ones.
