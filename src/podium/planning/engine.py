@@ -4,8 +4,8 @@ intermittent-demand family (Croston, SBA, TSB, ADIDA); the chosen method then fo
 with a conformal interval from its backtest errors.
 
 Series are forecast in blocks of the same length, every method vectorised over the block
-(``methods.py``, ``methods_intermittent.py``). numpy is imported inside the functions that need it, never when ``podium``
-is imported (the CLI starts in a fraction of a second).
+(``methods.py``, ``methods_intermittent.py``). numpy is imported inside the functions that
+need it, never when ``podium`` is imported (the CLI starts in a fraction of a second).
 """
 
 from __future__ import annotations
