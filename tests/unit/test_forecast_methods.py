@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from podium.planning import methods as m
+from podium.planning import methods_intermittent as mi
 from podium.planning.engine import COMBINATIONS, METHODS, run_engine
 from podium.planning.model import Series
 
@@ -25,7 +26,8 @@ def _every_method(y: np.ndarray, h: int = 28, horizon: int = 14) -> dict[str, m.
             ("ses", m.ses),
         )
     }
-    fits.update(m.intermittent(y, ORIGINS, h, horizon))
+    fits.update(mi.intermittent(y, ORIGINS, h, horizon))
+    fits["adida"] = mi.adida(y, ORIGINS, h, horizon)
     return fits
 
 

@@ -1,11 +1,11 @@
 """The forecasting engine: per series, a rolling-origin backtest picks one method among
 seasonal naive, ETS, Theta, their mean, simple exponential smoothing and the
-intermittent-demand family (Croston, SBA, TSB); the chosen method then forecasts the horizon
+intermittent-demand family (Croston, SBA, TSB, ADIDA); the chosen method then forecasts the horizon
 with a conformal interval from its backtest errors.
 
 Series are forecast in blocks of the same length, every method vectorised over the block
-(``methods.py``). numpy is imported inside the functions that need it, never when ``podium``
-is imported (the CLI starts in a fraction of a second).
+(``methods.py``, ``methods_intermittent.py``). numpy is imported inside the functions that
+need it, never when ``podium`` is imported (the CLI starts in a fraction of a second).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ FIT_DAYS = 364  # models are fitted on the last 52 weeks at most
 # the 8 weeks before it that filling a stock-out day looks back on. Older days change nothing
 # but the in-stock mean a stock-out day falls back on, so a run does not read them.
 HISTORY_DAYS = FIT_DAYS + 2 * BACKTEST_HORIZON + 56
-METHODS = ("seasonal_naive", "ets", "theta", "ses", "croston", "sba", "tsb")
+METHODS = ("seasonal_naive", "ets", "theta", "ses", "croston", "sba", "tsb", "adida")
 # Candidates made of others: the mean of their forecasts (a combination of two well-behaved
 # models is often more accurate than either, and it is chosen only where the backtest says so).
 COMBINATIONS = {"ets+theta": ("ets", "theta")}
@@ -42,6 +42,9 @@ SHORT = "historic_average"  # too little history for a backtest
 # to mostly zeros, cost most of the time and are not what such series need).
 INTERMITTENT_ADI = 1.32
 SMOOTH_ONLY = ("ets", "theta")
+# ADIDA buckets the days by the mean interval between sales: on a series selling most days it
+# is SES on the days, which ``ses`` already is.
+SPARSE_ONLY = ("adida",)
 BLOCK = 28  # series are cut to a multiple of this many days to share a block
 
 Progress = Callable[[int, int], None]
@@ -92,7 +95,8 @@ def run_engine(
             (fits, _intermittent(s.values), _days(len(s.values), h, fits)), []
         ).append(s)
     for (n_windows, sparse, days), members in sorted(groups.items()):
-        candidates = tuple(m for m in methods if not (sparse and m in SMOOTH_ONLY))
+        skip = SMOOTH_ONLY if sparse else SPARSE_ONLY
+        candidates = tuple(m for m in methods if m not in skip)
         for i in range(0, len(members), chunk):
             part = members[i : i + chunk]
             if n_windows == 0:
@@ -130,6 +134,7 @@ def _fits(
     import numpy as np
 
     from podium.planning import methods as m
+    from podium.planning import methods_intermittent as mi
 
     fits: dict[str, Fit] = {}
     single = {"seasonal_naive": m.seasonal_naive, "ets": m.ets, "theta": m.theta, "ses": m.ses}
@@ -137,7 +142,11 @@ def _fits(
         if name in names:
             fits[name] = method(y, origins, h, horizon)
     if any(n in names for n in ("croston", "sba", "tsb")):
-        fits.update((k, v) for k, v in m.intermittent(y, origins, h, horizon).items() if k in names)
+        fits.update(
+            (k, v) for k, v in mi.intermittent(y, origins, h, horizon).items() if k in names
+        )
+    if "adida" in names:
+        fits["adida"] = mi.adida(y, origins, h, horizon)
     for name, parts in COMBINATIONS.items():
         if all(p in fits for p in parts):
             fits[name] = m.Fit(

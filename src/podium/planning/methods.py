@@ -14,7 +14,9 @@ fits once and rolls forward over the windows, as statsforecast's ``refit=False``
 This replaces per-series statsforecast fits (AutoETS's optimiser took ~6 ms a fit): a grid
 step is a handful of numpy operations over all series × candidates, so 10,000 series take
 seconds. The forms are statsforecast's: ETS(A,N,A) and ETS(A,N,M) (Holt-Winters without a
-trend), the standard Theta method, Croston, SBA, TSB and simple exponential smoothing.
+trend), the standard Theta method and simple exponential smoothing; the intermittent-demand
+methods are in ``methods_intermittent.py``. ``tests/unit/test_forecast_conformance.py`` checks
+them against statsforecast's own implementations.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Fit", "ets", "intermittent", "seasonal_naive", "ses", "theta"]
+__all__ = ["Fit", "ets", "seasonal_naive", "ses", "theta"]
 
 SEASON = 7
 BURN = 2 * SEASON  # days whose one-step errors are not counted (the states are still settling)
@@ -32,7 +34,6 @@ EPS = 0.01
 ETS_ALPHAS = (0.02, 0.05, 0.1, 0.2, 0.35, 0.5)
 ETS_GAMMAS = (0.02, 0.1, 0.25)
 SES_ALPHAS = (0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.8)
-INTERMITTENT_ALPHA = 0.1  # statsforecast's CrostonClassic/SBA and our TSB setting
 
 
 @dataclass(slots=True)
@@ -132,11 +133,11 @@ def _holt_winters(
 
 
 def _ses(
-    z: np.ndarray, fit_end: int, snaps: Sequence[int]
+    z: np.ndarray, fit_end: int, snaps: Sequence[int], grid: Sequence[float] = SES_ALPHAS
 ) -> tuple[np.ndarray, np.ndarray, list[np.ndarray]]:
     """Simple exponential smoothing over a grid of alphas: the alpha chosen per series (on the
     days before ``fit_end``), its value, and the chosen level at each of ``snaps``."""
-    alphas = np.asarray(SES_ALPHAS)
+    alphas = np.asarray(grid)
     level = np.repeat(z[:, :SEASON].mean(axis=1, keepdims=True), alphas.size, axis=1)
     sse = np.zeros_like(level)
     kept: dict[int, np.ndarray] = {}
@@ -153,12 +154,19 @@ def _ses(
     return choice, alphas[choice], [kept[s][rows, choice] for s in snaps]
 
 
-def ses(y: np.ndarray, origins: Sequence[int], h: int, horizon: int) -> Fit:
-    """Simple exponential smoothing: a flat forecast at the smoothed level."""
+def ses(
+    y: np.ndarray,
+    origins: Sequence[int],
+    h: int,
+    horizon: int,
+    alphas: Sequence[float] = SES_ALPHAS,
+) -> Fit:
+    """Simple exponential smoothing: a flat forecast at the smoothed level (``alphas``: the
+    grid the smoothing parameter is chosen from; one value fixes it)."""
     n = y.shape[1]
-    _, _, levels = _ses(y, origins[0], [*origins])
+    _, _, levels = _ses(y, origins[0], [*origins], alphas)
     backtest = np.stack([np.repeat(lv[:, None], h, axis=1) for lv in levels], axis=1)
-    _, _, (last,) = _ses(y, n, [n])
+    _, _, (last,) = _ses(y, n, [n], alphas)
     return Fit(backtest, np.repeat(last[:, None], horizon, axis=1))
 
 
@@ -192,51 +200,3 @@ def _theta(y: np.ndarray, fit_end: int, origins: Sequence[int], days: int) -> li
         drift = steps[None, :] + 1 / alpha[:, None] - (1 - alpha[:, None]) ** o / alpha[:, None]
         out.append((level[:, None] + slope[:, None] / 2 * drift) * index[:, _slots(o, days)])
     return out
-
-
-def _intermittent_states(
-    y: np.ndarray, origins: Sequence[int]
-) -> tuple[list[np.ndarray], list[np.ndarray]]:
-    """Croston's states (smoothed size, smoothed interval) and TSB's (smoothed probability)
-    at each origin and at the end. Started from the days before the first origin."""
-    a = INTERMITTENT_ALPHA
-    seen = y[:, : origins[0]]
-    selling = (seen > 0).sum(axis=1)
-    size = np.where(selling > 0, seen.sum(axis=1) / np.maximum(selling, 1), 0.0)
-    interval = np.where(selling > 0, seen.shape[1] / np.maximum(selling, 1), float(seen.shape[1]))
-    prob = selling / seen.shape[1]
-    tsb_size = size.copy()
-    since = np.ones(y.shape[0])
-    snaps = set(origins)
-    out: tuple[list[np.ndarray], list[np.ndarray]] = ([], [])
-    for t in range(y.shape[1]):
-        if t in snaps:
-            out[0].append(size / interval)
-            out[1].append(prob * tsb_size)
-        yt = y[:, t]
-        sold = yt > 0
-        size = np.where(sold, size + a * (yt - size), size)
-        interval = np.where(sold, interval + a * (since - interval), interval)
-        since = np.where(sold, 1.0, since + 1)
-        prob = prob + a * (sold - prob)
-        tsb_size = np.where(sold, tsb_size + a * (yt - tsb_size), tsb_size)
-    out[0].append(size / interval)
-    out[1].append(prob * tsb_size)
-    return out
-
-
-def _flat(values: list[np.ndarray], h: int, horizon: int, factor: float = 1.0) -> Fit:
-    backtest = np.stack([np.repeat(v[:, None] * factor, h, axis=1) for v in values[:-1]], axis=1)
-    return Fit(backtest, np.repeat(values[-1][:, None] * factor, horizon, axis=1))
-
-
-def intermittent(y: np.ndarray, origins: Sequence[int], h: int, horizon: int) -> dict[str, Fit]:
-    """Croston's method (smoothed demand size over smoothed interval), SBA (Croston × (1 − α/2),
-    the Syntetos-Boylan correction) and TSB (Teunter-Syntetos-Babai: smoothed probability of a
-    sale × smoothed size, the probability updated every day so it decays when sales stop)."""
-    rates, tsb_rates = _intermittent_states(y, origins)
-    return {
-        "croston": _flat(rates, h, horizon),
-        "sba": _flat(rates, h, horizon, 1 - INTERMITTENT_ALPHA / 2),
-        "tsb": _flat(tsb_rates, h, horizon),
-    }
