@@ -3,6 +3,12 @@ and forecasts chosen per series by a rolling-origin backtest; suppliers and repl
 suggestions; purchase orders, transfers, receipts, incoming stock and pre-order caps
 (issue 16)."""
 
+from podium.planning.allowance import (
+    preorder_allowance,
+)
+from podium.planning.events import (
+    PreorderCapacityChanged,
+)
 from podium.planning.forecasting import (
     backtest,
     forecast_days,
@@ -133,6 +139,7 @@ __all__ = [
     "PreorderBook",
     "PreorderCapIn",
     "PreorderCapView",
+    "PreorderCapacityChanged",
     "PurchaseOrderIn",
     "PurchaseOrderView",
     "ReceiptIn",
@@ -177,6 +184,7 @@ __all__ = [
     "list_purchase_orders",
     "list_suppliers",
     "list_transfers",
+    "preorder_allowance",
     "purchase_orders_from_suggestions",
     "rebuild_history",
     "receive_purchase_order",

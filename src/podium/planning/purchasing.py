@@ -17,6 +17,7 @@ from podium.db.database import Database, as_utc, utcnow
 from podium.errors import NotFound, ValidationFailed
 from podium.planning import _po_store as store
 from podium.planning import _supply_store as supply
+from podium.planning.allowance import announce
 from podium.planning.po_document import Outgoing, po_mail
 from podium.planning.po_views import (
     PoFromSuggestionsIn,
@@ -237,7 +238,9 @@ def send_purchase_order(
             raise NotFound(f"No purchase order {number}.", code="po_not_found")
         po_move(head["status"], "send")
         store.set_status(conn, store.PO, number, PoStatus.SENT.value, sent_at=utcnow())
-        return _read(conn, number)
+        po = _read(conn, number)
+        announce(conn, [ln.sku for ln in po.lines])  # now it can be sold ahead
+        return po
 
 
 def _mail(
@@ -282,4 +285,6 @@ def cancel_purchase_order(db: Database, number: str) -> PurchaseOrderView:
             raise NotFound(f"No purchase order {number}.", code="po_not_found")
         po_move(head["status"], "cancel")
         store.set_status(conn, store.PO, number, PoStatus.CANCELLED.value)
-        return _read(conn, number)
+        po = _read(conn, number)
+        announce(conn, [ln.sku for ln in po.lines])  # no longer sold ahead
+        return po
