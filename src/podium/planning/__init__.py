@@ -38,6 +38,10 @@ from podium.planning.model import (
     ForecastRunView,
     ForecastView,
 )
+from podium.planning.po_changes import (
+    cancel_purchase_order,
+    change_purchase_order,
+)
 from podium.planning.po_document import (
     Outgoing,
 )
@@ -47,6 +51,7 @@ from podium.planning.po_views import (
     PoLineIn,
     PoLineView,
     PurchaseOrderIn,
+    PurchaseOrderPatch,
     PurchaseOrderView,
     ReceiptIn,
     ReceiptLineIn,
@@ -67,7 +72,6 @@ from podium.planning.purchase_model import (
     TransferStatus,
 )
 from podium.planning.purchasing import (
-    cancel_purchase_order,
     create_purchase_order,
     get_purchase_order,
     list_purchase_orders,
@@ -141,6 +145,7 @@ __all__ = [
     "PreorderCapView",
     "PreorderCapacityChanged",
     "PurchaseOrderIn",
+    "PurchaseOrderPatch",
     "PurchaseOrderView",
     "ReceiptIn",
     "ReceiptLineIn",
@@ -165,6 +170,7 @@ __all__ = [
     "backtest",
     "cancel_purchase_order",
     "cancel_transfer",
+    "change_purchase_order",
     "create_purchase_order",
     "create_supplier",
     "create_transfer",

@@ -32,7 +32,6 @@ from podium.planning.receiving import Booking, post_receipt
 from podium.planning.replenish import ReplenishmentIn, replenishment
 
 __all__ = [
-    "cancel_purchase_order",
     "create_purchase_order",
     "get_purchase_order",
     "list_purchase_orders",
@@ -276,15 +275,3 @@ def receive_purchase_order(
     with db.write() as conn:
         post_receipt(conn, _BOOKING, number, body, actor, lambda s: po_move(s, "receive"))
         return _read(conn, number)
-
-
-def cancel_purchase_order(db: Database, number: str) -> PurchaseOrderView:
-    with db.write() as conn:
-        head = store.lock(conn, store.PO, number)
-        if head is None:
-            raise NotFound(f"No purchase order {number}.", code="po_not_found")
-        po_move(head["status"], "cancel")
-        store.set_status(conn, store.PO, number, PoStatus.CANCELLED.value)
-        po = _read(conn, number)
-        announce(conn, [ln.sku for ln in po.lines])  # no longer sold ahead
-        return po
