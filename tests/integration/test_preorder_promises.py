@@ -85,3 +85,21 @@ def test_changing_a_purchase_order_refuses_bad_input_naming_the_field(api: Api) 
     r = _patch(api, number, {"expected_on": "2027-02-01"})
     assert r.status_code == 409 and r.json()["error"]["code"] == "invalid_transition"
     assert api.ok("get", f"{PO}/{number}")["expected_on"] == "2027-01-15"
+
+
+def test_an_edit_short_of_stock_becomes_a_pre_order_within_the_cap(api: Api) -> None:
+    seed_store(api, {("TEE", "WEST"): 2}, warehouses=("WEST",))
+    acme(api)
+    cap(api, "web", 3)
+    order = api.post("/orders", order_body([("TEE", 1)])).json()
+    edit = {"lines": [{"sku": "TEE", "quantity": 4}]}
+    refused = api.client.post(
+        f"/api/v1/orders/{order['id']}/edit", json=edit, headers=api.headers("operator")
+    )
+    assert refused.status_code == 409, refused.text  # nothing on its way yet
+    _sent(api, 5, "2027-01-15")
+    done = api.client.post(
+        f"/api/v1/orders/{order['id']}/edit", json=edit, headers=api.headers("operator")
+    )
+    assert done.status_code == 200, done.text
+    assert _promise(api, order["id"]) == ("on_hold", "2027-01-15")
