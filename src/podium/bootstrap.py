@@ -29,6 +29,7 @@ from podium.channels import (
     build_connectors,
     on_refund_issued,
     on_shipment_shipped,
+    use_allowance,
 )
 from podium.channels import events as channels_events
 from podium.channels import on_order_cancelled as push_cancellations
@@ -64,7 +65,7 @@ from podium.orders import OrderCancelled, OrderCreated, OrderEdited, OrderPartia
 from podium.orders import events as orders_events
 from podium.payments import Gateways, build_stripe, on_order_events
 from podium.payments import events as payments_events
-from podium.planning import PreorderBook
+from podium.planning import PreorderBook, PreorderCapacityChanged, preorder_allowance
 from podium.returns import RefundIssued, ReturnParcels, ReturnRejected, on_channel_refund
 from podium.returns import events as returns_events
 from podium.returns import on_return_rejected as void_return_labels
@@ -192,7 +193,11 @@ def bootstrap(
     # The relay only marks listings; each channel's pusher tells its platform, paced.
     pushers = Pushers(db, connectors, settings)
     channel_sync.on_marked = pushers.notify
-    registry.subscribe_batch(SYNC_SUBSCRIBER, channel_sync.on_events, SYNC_EVENTS)
+    # Channels publish their pre-order allowance on top of their stock, told again when it moves.
+    use_allowance(preorder_allowance)
+    registry.subscribe_batch(
+        SYNC_SUBSCRIBER, channel_sync.on_events, [*SYNC_EVENTS, PreorderCapacityChanged]
+    )
     registry.subscribe_batch("backorders", on_inventory_changed(db), [InventoryChanged])
     carriers = Carriers(httpx.Client(timeout=30))
     carriers.track_also(ReturnParcels())

@@ -1,6 +1,10 @@
 """Channel connectors: capture orders from Shopify, WooCommerce and Amazon, and push every
 channel the stock it may sell, within a second of each change."""
 
+from podium.channels.allowance import (
+    Allowance,
+    use_allowance,
+)
 from podium.channels.connector import (
     Connectors,
 )
@@ -62,6 +66,7 @@ from podium.channels.sync import (
 __all__ = [
     "SUBSCRIBER",
     "SYNC_EVENTS",
+    "Allowance",
     "ChannelIn",
     "ChannelRefundReceived",
     "ChannelSync",
@@ -92,5 +97,6 @@ __all__ = [
     "specs",
     "sync_lags",
     "update_settings",
+    "use_allowance",
     "worst_lag",
 ]

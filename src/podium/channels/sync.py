@@ -28,6 +28,7 @@ from podium import catalog, inventory, metrics
 from podium.catalog import Channel, Warehouse
 from podium.channels import _push_store as marks
 from podium.channels import _store as store
+from podium.channels.allowance import allowances
 from podium.channels.connector import Connectors, PlatformError
 from podium.channels.events import ListingChanged
 from podium.channels.model import LevelPush
@@ -80,19 +81,23 @@ class _Picture:
     levels: dict[str, list[Level]]
     warehouses: dict[str, Warehouse]
     channels: dict[str, Channel]
+    ahead: Mapping[tuple[str, str], int]  # (channel, sku) -> pre-order units left to sell
 
     def told(self, channel: str, sku: str) -> int:
+        """The channel's stock (buffer and cap applied) plus what it may still pre-order."""
         ch = self.channels[channel]
         available = inventory.channel_available(ch, self.warehouses, self.levels.get(sku, []))
-        return inventory.published_for(ch, available)
+        return inventory.published_for(ch, available) + self.ahead.get((channel, sku), 0)
 
 
 def _picture(conn: Connection, rows: Sequence[Mapping[Any, Any]]) -> _Picture:
+    skus = {r["sku"] for r in rows}
     return _Picture(
         rows,
-        inventory.channel_levels(conn, {r["sku"] for r in rows}),
+        inventory.channel_levels(conn, skus),
         {w.code: w for w in catalog.list_warehouses(conn)},
         {c.code: c for c in catalog.list_channels(conn)},
+        allowances(conn, skus),
     )
 
 

@@ -174,4 +174,16 @@ def po_receive(
 @po_app.command("cancel")
 @with_podium
 def po_cancel(podium: Podium, number: str = typer.Argument(...)) -> None:
-    _show_po(planning.cancel_purchase_order(podium.db, number), False)
+    _show_po(planning.cancel_purchase_order(podium.db, number, ACTOR), False)
+
+
+@po_app.command("reschedule")
+@with_podium
+def po_reschedule(
+    podium: Podium,
+    number: str = typer.Argument(...),
+    expected: str = typer.Option(..., "--expected", help="The new expected day (YYYY-MM-DD)."),
+) -> None:
+    """Move a PO's expected day; the pre-orders promised against it follow."""
+    body = planning.PurchaseOrderPatch.model_validate({"expected_on": expected})
+    _show_po(planning.change_purchase_order(podium.db, number, body, ACTOR), False)

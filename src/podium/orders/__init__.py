@@ -13,7 +13,9 @@ from podium.orders.attributes import (
     set_service_level,
 )
 from podium.orders.backordered import (
+    Waiting,
     backordered_units,
+    waiting_lines,
 )
 from podium.orders.cancellation import (
     Cancellation,
@@ -36,6 +38,7 @@ from podium.orders.events import (
     OrderEvent,
     OrderPartiallyCancelled,
     OrderPartiallyShipped,
+    OrderPromiseChanged,
     OrderReady,
 )
 from podium.orders.exceptions import (
@@ -113,6 +116,10 @@ from podium.orders.placement import (
     destination_of,
     place_order,
     place_within,
+)
+from podium.orders.promises import (
+    change_promise,
+    preordered,
 )
 from podium.orders.queue import (
     SORTS,
@@ -201,6 +208,7 @@ __all__ = [
     "OrderPartiallyCancelled",
     "OrderPartiallyShipped",
     "OrderPaymentIn",
+    "OrderPromiseChanged",
     "OrderReady",
     "OrderStatus",
     "OrderView",
@@ -212,6 +220,7 @@ __all__ = [
     "TagsIn",
     "TimelineEntry",
     "TimelineRow",
+    "Waiting",
     "Want",
     "add_entry",
     "add_note",
@@ -223,6 +232,7 @@ __all__ = [
     "by_external_ids",
     "cancel_in_transaction",
     "cancel_order",
+    "change_promise",
     "change_tags",
     "channel_orders",
     "customer_order_count",
@@ -261,6 +271,7 @@ __all__ = [
     "past_promise_ids",
     "place_order",
     "place_within",
+    "preordered",
     "price",
     "put_on_backorder",
     "put_on_hold",
@@ -282,4 +293,5 @@ __all__ = [
     "sync_status",
     "tag_order",
     "taxes_included_of",
+    "waiting_lines",
 ]

@@ -251,7 +251,21 @@ def edit_in_transaction(
         demand[ln["sku"]] += q
         wants.append(Want(ln["line_no"], ln["sku"], q))
     plan = allocator.plan(conn, channel, demand, destination)
-    if plan.shortages and data.on_shortage == "reject":
+    preorder = None  # an edit short of stock may become a pre-order within the cap
+    if plan.shortages and allocator.preorders is not None:
+        preorder = allocator.preorders.promise(conn, channel.code, plan.shortages)
+    if preorder is not None:
+        store.update_order(conn, order_id, {"promised_date": preorder})
+        journal.add_entry(
+            conn,
+            order_id,
+            "order.preordered",
+            f"Pre-order: {sum(plan.shortages.values())} unit(s) sold ahead of incoming stock, "
+            f"promised for {preorder.isoformat()}.",
+            {"promised_date": preorder.isoformat(), "short": dict(plan.shortages)},
+            actor,
+        )
+    if plan.shortages and data.on_shortage == "reject" and preorder is None:
         raise InsufficientStock(
             "Not enough stock for the edited order.",
             details={

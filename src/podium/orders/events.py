@@ -23,6 +23,7 @@ __all__ = [
     "OrderHeld",
     "OrderPartiallyCancelled",
     "OrderPartiallyShipped",
+    "OrderPromiseChanged",
     "OrderReady",
     "OrderShipped",
     "OrderStatusChanged",
@@ -118,6 +119,17 @@ class OrderShipped(OrderStatusChanged, type="order.shipped"):
 @dataclass(frozen=True, kw_only=True)
 class OrderDelivered(OrderStatusChanged, type="order.delivered"):
     """Every unit of an order was delivered."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class OrderPromiseChanged(OrderEvent, type="order.promise_changed"):
+    """A pre-order's promised day moved because the purchase order it waits for moved or was
+    cancelled: ``promised_date`` is the new day (null: nothing can be promised now; the order
+    still waits on its backorder hold), ``previous`` the old one, ``reason`` why."""
+
+    promised_date: str | None
+    previous: str | None
+    reason: str
 
 
 # The event each status that ``lifecycle.sync_status`` derives raises.

@@ -3,6 +3,12 @@ and forecasts chosen per series by a rolling-origin backtest; suppliers and repl
 suggestions; purchase orders, transfers, receipts, incoming stock and pre-order caps
 (issue 16)."""
 
+from podium.planning.allowance import (
+    preorder_allowance,
+)
+from podium.planning.events import (
+    PreorderCapacityChanged,
+)
 from podium.planning.forecasting import (
     backtest,
     forecast_days,
@@ -32,6 +38,10 @@ from podium.planning.model import (
     ForecastRunView,
     ForecastView,
 )
+from podium.planning.po_changes import (
+    cancel_purchase_order,
+    change_purchase_order,
+)
 from podium.planning.po_document import (
     Outgoing,
 )
@@ -41,6 +51,7 @@ from podium.planning.po_views import (
     PoLineIn,
     PoLineView,
     PurchaseOrderIn,
+    PurchaseOrderPatch,
     PurchaseOrderView,
     ReceiptIn,
     ReceiptLineIn,
@@ -61,7 +72,6 @@ from podium.planning.purchase_model import (
     TransferStatus,
 )
 from podium.planning.purchasing import (
-    cancel_purchase_order,
     create_purchase_order,
     get_purchase_order,
     list_purchase_orders,
@@ -133,7 +143,9 @@ __all__ = [
     "PreorderBook",
     "PreorderCapIn",
     "PreorderCapView",
+    "PreorderCapacityChanged",
     "PurchaseOrderIn",
+    "PurchaseOrderPatch",
     "PurchaseOrderView",
     "ReceiptIn",
     "ReceiptLineIn",
@@ -158,6 +170,7 @@ __all__ = [
     "backtest",
     "cancel_purchase_order",
     "cancel_transfer",
+    "change_purchase_order",
     "create_purchase_order",
     "create_supplier",
     "create_transfer",
@@ -177,6 +190,7 @@ __all__ = [
     "list_purchase_orders",
     "list_suppliers",
     "list_transfers",
+    "preorder_allowance",
     "purchase_orders_from_suggestions",
     "rebuild_history",
     "receive_purchase_order",

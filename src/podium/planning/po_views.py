@@ -16,6 +16,7 @@ __all__ = [
     "PoLineIn",
     "PoLineView",
     "PurchaseOrderIn",
+    "PurchaseOrderPatch",
     "PurchaseOrderView",
     "ReceiptIn",
     "ReceiptLineIn",
@@ -45,6 +46,13 @@ class PurchaseOrderIn(Input):
         None, description="Defaults to today + the longest lead time of its lines."
     )
     note: str | None = Field(None, max_length=500)
+
+
+class PurchaseOrderPatch(Input):
+    expected_on: date = Field(
+        description="The day the supplier now expects to deliver; the pre-orders promised "
+        "against the PO follow it."
+    )
 
 
 class PoFromSuggestionsIn(Input):

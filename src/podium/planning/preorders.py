@@ -24,7 +24,8 @@ from podium.db.tables import planning_preorder_caps
 from podium.errors import NotFound
 from podium.numbers import JsonInt
 from podium.planning import _po_store as po_store
-from podium.planning.purchase_model import PoStatus, cover_day
+from podium.planning.allowance import COMMITTED, announce, committed_skus
+from podium.planning.purchase_model import cover_day
 from podium.validation import Input
 
 __all__ = [
@@ -36,7 +37,6 @@ __all__ = [
 ]
 
 _LOCK_CLASS = 0x5052_4531  # advisory lock namespace: (this, hashtext(sku))
-_COMMITTED = [PoStatus.SENT.value, PoStatus.PARTIALLY_RECEIVED.value]
 _c = planning_preorder_caps.c
 
 
@@ -63,6 +63,7 @@ def set_preorder_cap(db: Database, channel: str, body: PreorderCapIn) -> Preorde
                 f"No channel {channel}.", code="channel_not_found", details={"field": "channel"}
             )
         conn.execute(planning_preorder_caps.delete().where(_c.channel == channel))
+        announce(conn, committed_skus(conn))  # the channels' counts follow the cap
         if body.cap is None:
             return PreorderCapView(channel=channel, cap=None)
         now = utcnow()
@@ -98,7 +99,7 @@ class PreorderBook:
         found = catalog.channel(conn, channel)
         feeds = set(found.warehouses) if found and found.warehouses is not None else None
         waiting = orders.backordered_units(conn, skus)
-        incoming = po_store.open_units(conn, po_store.PO, _COMMITTED, skus)
+        incoming = po_store.open_units(conn, po_store.PO, COMMITTED, skus)
         promised: date | None = None
         for sku in skus:
             if waiting.get((sku, channel), 0) + short[sku] > cap:
@@ -113,4 +114,5 @@ class PreorderBook:
             if day is None:
                 return None
             promised = day if promised is None else max(promised, day)
+        announce(conn, skus)  # less left to sell ahead, on every channel selling these
         return promised

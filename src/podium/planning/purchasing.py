@@ -17,6 +17,7 @@ from podium.db.database import Database, as_utc, utcnow
 from podium.errors import NotFound, ValidationFailed
 from podium.planning import _po_store as store
 from podium.planning import _supply_store as supply
+from podium.planning.allowance import announce
 from podium.planning.po_document import Outgoing, po_mail
 from podium.planning.po_views import (
     PoFromSuggestionsIn,
@@ -31,7 +32,6 @@ from podium.planning.receiving import Booking, post_receipt
 from podium.planning.replenish import ReplenishmentIn, replenishment
 
 __all__ = [
-    "cancel_purchase_order",
     "create_purchase_order",
     "get_purchase_order",
     "list_purchase_orders",
@@ -237,7 +237,9 @@ def send_purchase_order(
             raise NotFound(f"No purchase order {number}.", code="po_not_found")
         po_move(head["status"], "send")
         store.set_status(conn, store.PO, number, PoStatus.SENT.value, sent_at=utcnow())
-        return _read(conn, number)
+        po = _read(conn, number)
+        announce(conn, [ln.sku for ln in po.lines])  # now it can be sold ahead
+        return po
 
 
 def _mail(
@@ -272,14 +274,4 @@ def receive_purchase_order(
     """Book a receipt (full or partial) and post its units to the warehouse's stock."""
     with db.write() as conn:
         post_receipt(conn, _BOOKING, number, body, actor, lambda s: po_move(s, "receive"))
-        return _read(conn, number)
-
-
-def cancel_purchase_order(db: Database, number: str) -> PurchaseOrderView:
-    with db.write() as conn:
-        head = store.lock(conn, store.PO, number)
-        if head is None:
-            raise NotFound(f"No purchase order {number}.", code="po_not_found")
-        po_move(head["status"], "cancel")
-        store.set_status(conn, store.PO, number, PoStatus.CANCELLED.value)
         return _read(conn, number)

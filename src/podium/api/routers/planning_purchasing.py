@@ -18,6 +18,7 @@ from podium.planning import (
     PreorderCapIn,
     PreorderCapView,
     PurchaseOrderIn,
+    PurchaseOrderPatch,
     PurchaseOrderView,
     ReceiptIn,
     TransferIn,
@@ -125,10 +126,23 @@ def receive_purchase_order(
 
 @router.post(PO + "/{number}/cancel", response_model=PurchaseOrderView)
 def cancel_purchase_order(
-    number: str, _: Caller = OPERATE, podium: Podium = Depends(get_podium)
+    number: str, caller: Caller = OPERATE, podium: Podium = Depends(get_podium)
 ) -> PurchaseOrderView:
-    """A draft or sent PO with nothing received."""
-    return planning.cancel_purchase_order(podium.db, number)
+    """A draft or sent PO with nothing received. Its pre-orders keep their backorder hold;
+    their promise moves to another sent PO's day, or is cleared."""
+    return planning.cancel_purchase_order(podium.db, number, caller.actor)
+
+
+@router.patch(PO + "/{number}", response_model=PurchaseOrderView)
+def change_purchase_order(
+    number: str,
+    body: PurchaseOrderPatch,
+    caller: Caller = OPERATE,
+    podium: Podium = Depends(get_podium),
+) -> PurchaseOrderView:
+    """Move an open PO's expected day (``{"expected_on": "2027-01-20"}``); the pre-orders
+    promised against it follow, each with a timeline entry."""
+    return planning.change_purchase_order(podium.db, number, body, caller.actor)
 
 
 @router.post(TR, response_model=TransferView, status_code=201)
