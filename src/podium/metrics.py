@@ -25,6 +25,7 @@ __all__ = [
     "HTTP_REQUESTS",
     "HTTP_SECONDS",
     "ORDERS_PLACED",
+    "PRUNED_ROWS",
     "RELAY_LAG_SECONDS",
     "RESERVATIONS_REFUSED",
     "multiprocess_dir",
@@ -71,6 +72,11 @@ RELAY_LAG_SECONDS = Histogram(
 )
 DEAD_LETTERED = Counter(
     "podium_events_dead_lettered", "Events the relay gave up on (dead letters) since start."
+)
+PRUNED_ROWS = Counter(
+    "podium_pruned_rows",
+    "Settled rows the retention pass deleted (docs/operations.md \"Data lifecycle\"), by table.",
+    ["table"],
 )
 DB_POOL_IN_USE = Gauge(
     "podium_db_pool_connections_in_use",
