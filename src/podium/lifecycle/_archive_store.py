@@ -120,12 +120,15 @@ def archive_ledger_keys(conn: Connection, before: datetime, keys: Sequence[Key])
     top = {r[4] for r in sums}
     at_of = dict(conn.execute(sa.select(m.id, m.at).where(m.id.in_(top))).all())
     columns = [c.name for c in stock_movements_archive.c]
+    real = sa.and_(old, m.kind != CARRIED_FORWARD)
     moved = conn.execute(
+        sa.select(sa.func.count()).select_from(stock_movements).where(real)
+    ).scalar_one()
+    conn.execute(
         stock_movements_archive.insert().from_select(
-            columns,
-            sa.select(*(m[n] for n in columns)).where(old, m.kind != CARRIED_FORWARD),
+            columns, sa.select(*(m[n] for n in columns)).where(real)
         )
-    ).rowcount
+    )
     conn.execute(stock_movements.delete().where(old))
     conn.execute(
         stock_movements.insert(),
@@ -145,4 +148,4 @@ def archive_ledger_keys(conn: Connection, before: datetime, keys: Sequence[Key])
             for sku, warehouse, on_hand, reserved, last in sums
         ],
     )
-    return int(moved or 0), len(sums)
+    return int(moved), len(sums)
