@@ -75,7 +75,7 @@ DEAD_LETTERED = Counter(
 )
 PRUNED_ROWS = Counter(
     "podium_pruned_rows",
-    "Settled rows the retention pass deleted (docs/operations.md \"Data lifecycle\"), by table.",
+    'Settled rows the retention pass deleted (docs/operations.md "Data lifecycle"), by table.',
     ["table"],
 )
 DB_POOL_IN_USE = Gauge(

@@ -194,7 +194,9 @@ def test_archive_moves_old_months_and_doctor_and_timeline_hold(api: Api, podium:
     api.ok("post", f"/orders/{first['id']}/cancel", {})  # this month: stays live
     timeline = api.ok("get", f"/orders/{first['id']}/timeline")["items"]
     with podium.db.read() as conn:
-        live_before = conn.execute(sa.select(sa.func.count()).select_from(order_events)).scalar()
+        live_before = conn.execute(
+            sa.select(sa.func.count()).select_from(order_events)
+        ).scalar_one()
 
     counted = archive(podium.db, datetime(2026, 2, 1, tzinfo=UTC), dry_run=True)
     result = archive(podium.db, datetime(2026, 2, 1, tzinfo=UTC), batch_size=2)
@@ -207,11 +209,11 @@ def test_archive_moves_old_months_and_doctor_and_timeline_hold(api: Api, podium:
     with podium.db.read() as conn:
         archived = conn.execute(
             sa.select(sa.func.count()).select_from(order_events_archive)
-        ).scalar()
-        live = conn.execute(sa.select(sa.func.count()).select_from(order_events)).scalar()
+        ).scalar_one()
+        live = conn.execute(sa.select(sa.func.count()).select_from(order_events)).scalar_one()
         in_archive = conn.execute(
             sa.select(sa.func.count()).select_from(stock_movements_archive)
-        ).scalar()
+        ).scalar_one()
         carried = conn.execute(
             sa.select(stock_movements.c.sku, stock_movements.c.on_hand_delta)
             .where(stock_movements.c.kind == CARRIED_FORWARD)
@@ -253,3 +255,16 @@ def test_a_second_archive_folds_the_carried_forward_movement(api: Api, podium: P
     assert [tuple(r) for r in live] == [(CARRIED_FORWARD, 55)]
     assert archived == 55  # real movements only: the first carried-forward one is not kept
     assert api.ok("get", "/inventory/TEE")["on_hand"] == 55
+
+
+def test_ready_and_metrics_show_the_last_prune(api: Api, podium: Podium) -> None:
+    assert api.ok("get", "/ready")["last_prune"] is None
+    _seed_settled_and_unsettled(podium)
+    Pruner(podium.db, Retention(), interval=60, holder="node-1").run_once(now=NOW)
+
+    last = api.ok("get", "/ready")["last_prune"]
+    scraped = api.client.get("/metrics", headers=api.headers("readonly")).text
+
+    assert last["deleted"]["outbox"] == 3 and last["complete"] is True
+    assert 'podium_prune_last_deleted_rows{table="outbox"} 3.0' in scraped
+    assert "podium_prune_last_run_timestamp_seconds 0.0" not in scraped

@@ -42,8 +42,8 @@ from podium.api.routers import returns as returns_router
 from podium.api.routers import risk as risk_router
 from podium.api.routers import routing as routing_router
 from podium.automation import LateShipments
-from podium.lifecycle import Pruner
 from podium.bootstrap import Podium
+from podium.lifecycle import Pruner
 from podium.web.app import install_dashboard
 from podium.web.portal_photo import PHOTO_BODY_BYTES
 

@@ -38,8 +38,8 @@ __all__ = [
 
 # Literals, not parameters: PostgreSQL's generic plans cannot use a partial index on a bound
 # status (see events/_store.py), and these are the settled states only.
-_DELIVERED = sa.literal_column("'delivered'")
-_SUCCEEDED = sa.literal_column("'succeeded'")
+_DELIVERED: sa.ColumnClause[str] = sa.literal_column("'delivered'", sa.String)
+_SUCCEEDED: sa.ColumnClause[str] = sa.literal_column("'succeeded'", sa.String)
 
 
 def _ts(table: sa.Table, column: str, when: datetime) -> sa.BindParameter[datetime]:
@@ -143,9 +143,7 @@ def claim(conn: Connection, name: str, holder: str, now: datetime, until: dateti
 def release(conn: Connection, name: str, holder: str) -> None:
     m = maintenance.c
     conn.execute(
-        maintenance.update()
-        .where(m.name == name, m.holder == holder)
-        .values(locked_until=None)
+        maintenance.update().where(m.name == name, m.holder == holder).values(locked_until=None)
     )
 
 

@@ -68,7 +68,10 @@ def add_timeline(
 def _entries(order_id: str) -> sa.CompoundSelect[Any]:
     """The order's live entries and those ``podium db archive`` moved (same ids, same order)."""
     return sa.union_all(
-        *(sa.select(t).where(t.c.order_id == order_id) for t in (order_events, order_events_archive))
+        *(
+            sa.select(t).where(t.c.order_id == order_id)
+            for t in (order_events, order_events_archive)
+        )
     )
 
 

@@ -45,9 +45,7 @@ def upgrade() -> None:
         sa.Column("actor", sa.String(200), nullable=False),
         sa.PrimaryKeyConstraint("id", name="pk_order_events_archive"),
     )
-    op.create_index(
-        "ix_order_events_archive_order_id", "order_events_archive", ["order_id", "id"]
-    )
+    op.create_index("ix_order_events_archive_order_id", "order_events_archive", ["order_id", "id"])
     op.create_table(
         "stock_movements_archive",
         sa.Column("id", _ID, autoincrement=False, nullable=False),
@@ -70,9 +68,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    op.drop_index(
-        "ix_stock_movements_archive_sku_warehouse", table_name="stock_movements_archive"
-    )
+    op.drop_index("ix_stock_movements_archive_sku_warehouse", table_name="stock_movements_archive")
     op.drop_table("stock_movements_archive")
     op.drop_index("ix_order_events_archive_order_id", table_name="order_events_archive")
     op.drop_table("order_events_archive")
