@@ -46,18 +46,18 @@ class Cutoffs:
 class Retention:
     """How long settled rows are kept, and how many go per transaction (short locks)."""
 
-    delivered_events_days: int = 7
-    webhook_attempts_days: int = 30
+    delivered_events_days: float = 7
+    webhook_attempts_days: float = 30
     batch_size: int = 1000
     # Batches per pass: a pass ends in bounded time; what is left waits for the next pass.
     max_batches: int = 200
 
     def __post_init__(self) -> None:
-        for name in ("delivered_events_days", "webhook_attempts_days", "batch_size"):
-            if getattr(self, name) < 1:
-                raise ValueError(f"{name} must be at least 1")
-        if self.max_batches < 1:
-            raise ValueError("max_batches must be at least 1")
+        for name in ("delivered_events_days", "webhook_attempts_days"):
+            if not getattr(self, name) > 0:
+                raise ValueError(f"{name} must be positive")
+        if self.batch_size < 1 or self.max_batches < 1:
+            raise ValueError("batch_size and max_batches must be at least 1")
 
     def cutoffs(self, now: datetime) -> Cutoffs:
         return Cutoffs(
