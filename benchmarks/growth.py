@@ -86,8 +86,7 @@ def measure(client: Any, key: str, paths: dict[str, str], requests: int) -> dict
 def sizes(engine: sa.Engine) -> dict[str, Any]:
     with engine.connect() as conn:
         rows = {
-            t: int(conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one())
-            for t in TABLES
+            t: int(conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one()) for t in TABLES
         }
         if engine.dialect.name != "postgresql":
             return {"rows": rows}
