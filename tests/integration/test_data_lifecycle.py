@@ -25,8 +25,8 @@ from podium.db.tables import (
     webhook_deliveries,
     webhook_subscriptions,
 )
-from podium.inventory import examine
-from podium.lifecycle import CARRIED_FORWARD, Pruner, Retention, archive, last_prune, prune
+from podium.inventory import CARRIED_FORWARD, examine
+from podium.lifecycle import Pruner, Retention, archive, last_prune, prune
 from support import Api, order_body, seed_store
 
 NOW = datetime.now(UTC)

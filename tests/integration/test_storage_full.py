@@ -24,7 +24,6 @@ from podium.access import create_key
 from podium.api.app import create_app
 from podium.bootstrap import Podium, bootstrap
 from podium.config import Settings
-from podium.db.storage import storage_full
 from podium.geo.geocoder import default_geocoder
 from podium.inventory import examine
 from support import Api, order_body, seed_store
@@ -129,12 +128,3 @@ def test_a_page_limit_answers_storage_full_and_recovers_when_raised(database_url
         podium.db.engine.dispose()
 
     _check_full_then_recover(database_url, fill, free)
-
-
-def test_storage_full_is_told_from_other_database_errors() -> None:
-    full = sqlite3.OperationalError("database or disk is full")
-    assert storage_full(sa.exc.OperationalError("INSERT", {}, full))
-    assert not storage_full(
-        sa.exc.OperationalError("INSERT", {}, sqlite3.OperationalError("locked"))
-    )
-    assert storage_full(OSError(28, "No space left on device"))

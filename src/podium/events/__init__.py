@@ -24,6 +24,10 @@ from podium.events.relay import (
     Registry,
     Relay,
 )
+from podium.events.retention import (
+    count_delivered_events,
+    prune_delivered_events,
+)
 from podium.events.service import (
     EventView,
     event_counts,
@@ -40,6 +44,7 @@ __all__ = [
     "Registry",
     "Relay",
     "backoff_delay",
+    "count_delivered_events",
     "emit",
     "event_counts",
     "event_types",
@@ -48,6 +53,7 @@ __all__ = [
     "omit_none",
     "outbox_backlog",
     "outbox_lag",
+    "prune_delivered_events",
     "retry_event",
     "webhook_types",
 ]

@@ -2,7 +2,6 @@
 of the timeline and the stock ledger (docs/operations.md "Data lifecycle")."""
 
 from podium.lifecycle.model import (
-    CARRIED_FORWARD,
     ArchiveResult,
     PruneResult,
     Retention,
@@ -18,7 +17,6 @@ from podium.lifecycle.service import (
 )
 
 __all__ = [
-    "CARRIED_FORWARD",
     "ArchiveResult",
     "LastPrune",
     "PruneResult",

@@ -1,10 +1,4 @@
-"""SQL for pruning settled rows in bounded batches, and the maintenance lease.
-
-Every batch picks at most ``limit`` ids in id order (old rows have low ids, so the scan stops
-early) and deletes exactly those, in its own short transaction. The outbox's newest row is never
-deleted: SQLite (without AUTOINCREMENT) would hand its id out again, and ``notifications`` /
-``webhook_deliveries`` remember events by id.
-"""
+"""SQL for the maintenance lease (one node prunes at a time) and the last pass's record."""
 
 from __future__ import annotations
 
@@ -15,105 +9,13 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from podium.db.leases import due
-from podium.db.tables import (
-    maintenance,
-    outbox,
-    user_sessions,
-    webhook_attempts,
-    webhook_deliveries,
-)
+from podium.db.tables import maintenance
 
-__all__ = [
-    "claim",
-    "count_delivered_events",
-    "count_expired_sessions",
-    "count_settled_webhooks",
-    "delete_delivered_events",
-    "delete_expired_sessions",
-    "delete_settled_webhooks",
-    "last_run",
-    "record_run",
-    "release",
-]
-
-# Literals, not parameters: PostgreSQL's generic plans cannot use a partial index on a bound
-# status (see events/_store.py), and these are the settled states only.
-_DELIVERED: sa.ColumnClause[str] = sa.literal_column("'delivered'", sa.String)
-_SUCCEEDED: sa.ColumnClause[str] = sa.literal_column("'succeeded'", sa.String)
+__all__ = ["claim", "last_run", "record_run", "release"]
 
 
 def _ts(table: sa.Table, column: str, when: datetime) -> sa.BindParameter[datetime]:
     return sa.bindparam(None, when, type_=table.c[column].type)
-
-
-def _delivered_events(before: datetime) -> sa.Select[Any]:
-    o = outbox.c
-    newest = sa.select(sa.func.max(o.id)).scalar_subquery()
-    settled = sa.func.coalesce(o.delivered_at, o.created_at)
-    return sa.select(o.id).where(
-        o.status == _DELIVERED, settled < _ts(outbox, "created_at", before), o.id < newest
-    )
-
-
-def delete_delivered_events(conn: Connection, before: datetime, limit: int) -> int:
-    ids = list(conn.execute(_delivered_events(before).order_by(outbox.c.id).limit(limit)).scalars())
-    if ids:
-        conn.execute(outbox.delete().where(outbox.c.id.in_(ids)))
-    return len(ids)
-
-
-def count_delivered_events(conn: Connection, before: datetime) -> int:
-    query = sa.select(sa.func.count()).select_from(_delivered_events(before).subquery())
-    return int(conn.execute(query).scalar_one())
-
-
-def _settled_webhooks(before: datetime) -> sa.Select[Any]:
-    d = webhook_deliveries.c
-    settled = sa.func.coalesce(d.delivered_at, d.created_at)
-    return sa.select(d.id).where(
-        d.status == _SUCCEEDED, settled < _ts(webhook_deliveries, "created_at", before)
-    )
-
-
-def delete_settled_webhooks(conn: Connection, before: datetime, limit: int) -> tuple[int, int]:
-    """(attempts, deliveries) deleted: deliveries that succeeded before ``before``, with
-    their attempts."""
-    ids = list(conn.execute(_settled_webhooks(before).limit(limit)).scalars())
-    if not ids:
-        return 0, 0
-    attempts = conn.execute(
-        webhook_attempts.delete().where(webhook_attempts.c.delivery_id.in_(ids))
-    ).rowcount
-    conn.execute(webhook_deliveries.delete().where(webhook_deliveries.c.id.in_(ids)))
-    return int(attempts or 0), len(ids)
-
-
-def count_settled_webhooks(conn: Connection, before: datetime) -> tuple[int, int]:
-    settled = _settled_webhooks(before).subquery()
-    deliveries = conn.execute(sa.select(sa.func.count()).select_from(settled)).scalar_one()
-    attempts = conn.execute(
-        sa.select(sa.func.count())
-        .select_from(webhook_attempts)
-        .where(webhook_attempts.c.delivery_id.in_(sa.select(settled.c.id)))
-    ).scalar_one()
-    return int(attempts), int(deliveries)
-
-
-def _expired_sessions(now: datetime) -> sa.Select[Any]:
-    s = user_sessions.c
-    return sa.select(s.id).where(s.expires_at <= _ts(user_sessions, "expires_at", now))
-
-
-def delete_expired_sessions(conn: Connection, now: datetime, limit: int) -> int:
-    ids = list(conn.execute(_expired_sessions(now).limit(limit)).scalars())
-    if ids:
-        conn.execute(user_sessions.delete().where(user_sessions.c.id.in_(ids)))
-    return len(ids)
-
-
-def count_expired_sessions(conn: Connection, now: datetime) -> int:
-    query = sa.select(sa.func.count()).select_from(_expired_sessions(now).subquery())
-    return int(conn.execute(query).scalar_one())
 
 
 # --- the maintenance lease ----------------------------------------------------------------

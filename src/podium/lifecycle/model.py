@@ -16,7 +16,6 @@ from datetime import UTC, datetime, timedelta
 
 __all__ = [
     "ARCHIVED_KINDS",
-    "CARRIED_FORWARD",
     "PRUNED_TABLES",
     "ArchiveResult",
     "Cutoffs",
@@ -28,8 +27,6 @@ __all__ = [
 # The tables a prune pass deletes from, in the order it works.
 PRUNED_TABLES = ("outbox", "webhook_attempts", "webhook_deliveries", "user_sessions")
 
-# The ledger movement that stands for an archived stretch of one SKU × warehouse's ledger.
-CARRIED_FORWARD = "carried_forward"
 ARCHIVED_KINDS = ("order_events", "stock_movements")
 
 

@@ -13,10 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from podium import metrics
+from podium import events, inventory, metrics, notify, orders, users
 from podium.config import Settings
 from podium.db.database import Database, as_utc, utcnow
-from podium.lifecycle import _archive_store as archive_store
 from podium.lifecycle import _store as store
 from podium.lifecycle.model import ArchiveResult, PruneResult, Retention
 
@@ -51,11 +50,11 @@ def prune(
     result = PruneResult(dry_run=dry_run)
     if dry_run:
         with db.read() as conn:
-            result.deleted["outbox"] = store.count_delivered_events(conn, cut.delivered_events)
-            attempts, deliveries = store.count_settled_webhooks(conn, cut.webhook_deliveries)
+            result.deleted["outbox"] = events.count_delivered_events(conn, cut.delivered_events)
+            attempts, deliveries = notify.count_settled_webhooks(conn, cut.webhook_deliveries)
             result.deleted["webhook_attempts"] = attempts
             result.deleted["webhook_deliveries"] = deliveries
-            result.deleted["user_sessions"] = store.count_expired_sessions(conn, cut.sessions)
+            result.deleted["user_sessions"] = users.count_expired_sessions(conn, cut.sessions)
         return result
 
     def batches(table: str, step: Callable[[Any], int]) -> None:
@@ -68,15 +67,15 @@ def prune(
         result.complete = False
 
     limit = retention.batch_size
-    batches("outbox", lambda c: store.delete_delivered_events(c, cut.delivered_events, limit))
+    batches("outbox", lambda c: events.prune_delivered_events(c, cut.delivered_events, limit))
 
     def webhooks(conn: Any) -> int:
-        attempts, deliveries = store.delete_settled_webhooks(conn, cut.webhook_deliveries, limit)
+        attempts, deliveries = notify.prune_settled_webhooks(conn, cut.webhook_deliveries, limit)
         result.deleted["webhook_attempts"] += attempts
         return deliveries
 
     batches("webhook_deliveries", webhooks)
-    batches("user_sessions", lambda c: store.delete_expired_sessions(c, cut.sessions, limit))
+    batches("user_sessions", lambda c: users.prune_expired_sessions(c, cut.sessions, limit))
     for table, n in result.deleted.items():
         if n:
             metrics.PRUNED_ROWS.labels(table).inc(n)
@@ -114,23 +113,23 @@ def archive(
     result = ArchiveResult(before=before, dry_run=dry_run)
     if dry_run:
         with db.read() as conn:
-            result.moved["order_events"] = archive_store.count_timeline(conn, before)
-            result.moved["stock_movements"] = archive_store.count_ledger(conn, before)
+            result.moved["order_events"] = orders.count_timeline_to_archive(conn, before)
+            result.moved["stock_movements"] = inventory.count_ledger_to_archive(conn, before)
         return result
     while True:
         with db.write() as conn:
-            n = archive_store.archive_timeline_batch(conn, before, batch_size)
+            n = orders.archive_timeline(conn, before, batch_size)
         result.moved["order_events"] += n
         if progress is not None and n:
             progress("order_events", n)
         if n < batch_size:
             break
     with db.read() as conn:
-        keys = archive_store.ledger_keys(conn, before)
+        keys = inventory.ledger_keys_to_archive(conn, before)
     for i in range(0, len(keys), _KEYS_PER_BATCH):
         chunk = keys[i : i + _KEYS_PER_BATCH]
         with db.write() as conn:
-            moved, carried = archive_store.archive_ledger_keys(conn, before, chunk)
+            moved, carried = inventory.archive_ledger(conn, before, chunk)
         result.moved["stock_movements"] += moved
         result.carried_forward += carried
         if progress is not None:

@@ -20,6 +20,10 @@ from podium.notify.model import (
     EMAIL_EVENTS,
     PING,
 )
+from podium.notify.retention import (
+    count_settled_webhooks,
+    prune_settled_webhooks,
+)
 from podium.notify.templates import (
     Renderer,
 )
@@ -54,6 +58,7 @@ __all__ = [
     "WebhookIn",
     "WebhookPatch",
     "WebhookView",
+    "count_settled_webhooks",
     "create_subscription",
     "delete_subscription",
     "enqueue_deliveries",
@@ -62,6 +67,7 @@ __all__ = [
     "list_notifications",
     "list_subscriptions",
     "ping",
+    "prune_settled_webhooks",
     "replay_delivery",
     "resume_subscription",
     "rotate_secret",

@@ -6,6 +6,10 @@ from podium.orders.allocator import (
     RoutePlan,
     Want,
 )
+from podium.orders.archive import (
+    archive_timeline,
+    count_timeline_to_archive,
+)
 from podium.orders.attributes import (
     SERVICE_LEVELS,
     set_priority,
@@ -209,6 +213,7 @@ __all__ = [
     "add_note",
     "add_timeline",
     "approve_risk",
+    "archive_timeline",
     "awaiting_stock",
     "briefs",
     "by_external_ids",
@@ -216,6 +221,7 @@ __all__ = [
     "cancel_order",
     "change_tags",
     "channel_orders",
+    "count_timeline_to_archive",
     "customer_order_count",
     "demand_lines",
     "destination_of",

@@ -1,11 +1,10 @@
-"""SQL that moves old months of the timeline and the stock ledger to their archive tables.
+"""Old months of the stock ledger move to ``stock_movements_archive`` (``podium db archive``).
 
-Timeline entries move as they are, in id-ordered batches. Ledger movements move per
-SKU × warehouse, and in the same transaction one ``carried_forward`` movement takes the place
-of the newest one moved (its id and time, the sum of everything moved, earlier carried-forward
-movements included), so the live ledger still sums to every balance and replays in order.
-The archive keeps only real movements: a carried-forward movement is never archived, it is
-folded into the next one.
+Movements move per SKU × warehouse, and in the same transaction one ``carried_forward``
+movement takes the place of the newest one moved (its id and time, the sum of everything
+moved, earlier carried-forward movements included), so the live ledger still sums to every
+balance (``podium doctor``) and replays in order. The archive keeps only real movements: a
+carried-forward movement is never archived, it is folded into the next one.
 """
 
 from __future__ import annotations
@@ -17,22 +16,11 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from podium.db.tables import (
-    order_events,
-    order_events_archive,
-    stock_movements,
-    stock_movements_archive,
-)
-from podium.lifecycle.model import CARRIED_FORWARD
+from podium.db.tables import stock_movements, stock_movements_archive
 
-__all__ = [
-    "archive_ledger_keys",
-    "archive_timeline_batch",
-    "count_ledger",
-    "count_timeline",
-    "ledger_keys",
-]
+__all__ = ["CARRIED_FORWARD", "archive_ledger", "count_ledger_to_archive", "ledger_keys_to_archive"]
 
+CARRIED_FORWARD = "carried_forward"
 Key = tuple[str, str]
 
 _ACTOR = "podium db archive"
@@ -42,38 +30,12 @@ def _before(table: sa.Table, when: datetime) -> sa.BindParameter[datetime]:
     return sa.bindparam(None, when, type_=table.c.at.type)
 
 
-def _old_events(before: datetime) -> sa.Select[Any]:
-    e = order_events.c
-    newest = sa.select(sa.func.max(e.id)).scalar_subquery()  # SQLite would reuse its id
-    return sa.select(e.id).where(e.at < _before(order_events, before), e.id < newest)
-
-
-def count_timeline(conn: Connection, before: datetime) -> int:
-    query = sa.select(sa.func.count()).select_from(_old_events(before).subquery())
-    return int(conn.execute(query).scalar_one())
-
-
-def archive_timeline_batch(conn: Connection, before: datetime, limit: int) -> int:
-    ids = list(conn.execute(_old_events(before).order_by(order_events.c.id).limit(limit)).scalars())
-    if not ids:
-        return 0
-    columns = [c.name for c in order_events_archive.c]
-    conn.execute(
-        order_events_archive.insert().from_select(
-            columns,
-            sa.select(*(order_events.c[n] for n in columns)).where(order_events.c.id.in_(ids)),
-        )
-    )
-    conn.execute(order_events.delete().where(order_events.c.id.in_(ids)))
-    return len(ids)
-
-
 def _old_movements(before: datetime) -> Any:
     m = stock_movements.c
     return m.at < _before(stock_movements, before)
 
 
-def ledger_keys(conn: Connection, before: datetime) -> list[Key]:
+def ledger_keys_to_archive(conn: Connection, before: datetime) -> list[Key]:
     """SKU × warehouse pairs with a real (not carried-forward) movement to archive."""
     m = stock_movements.c
     query = (
@@ -85,7 +47,7 @@ def ledger_keys(conn: Connection, before: datetime) -> list[Key]:
     return [(r[0], r[1]) for r in conn.execute(query)]
 
 
-def count_ledger(conn: Connection, before: datetime) -> int:
+def count_ledger_to_archive(conn: Connection, before: datetime) -> int:
     m = stock_movements.c
     query = (
         sa.select(sa.func.count())
@@ -100,7 +62,7 @@ def _of_keys(keys: Sequence[Key]) -> Any:
     return sa.tuple_(m.sku, m.warehouse).in_([sa.tuple_(s, w) for s, w in keys])
 
 
-def archive_ledger_keys(conn: Connection, before: datetime, keys: Sequence[Key]) -> tuple[int, int]:
+def archive_ledger(conn: Connection, before: datetime, keys: Sequence[Key]) -> tuple[int, int]:
     """Archive these keys' movements before ``before``: (movements moved, carried written)."""
     m = stock_movements.c
     old = sa.and_(_old_movements(before), _of_keys(keys))
