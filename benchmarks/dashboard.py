@@ -171,7 +171,14 @@ def _seed_catalogue(engine: sa.Engine, skus: list[str], now: datetime) -> None:
         )
 
 
-def seed(engine: sa.Engine, orders: int, rng: random.Random, *, first: int = 0) -> dict[str, Any]:
+def seed(
+    engine: sa.Engine,
+    orders: int,
+    rng: random.Random,
+    *,
+    first: int = 0,
+    per_day: float | None = None,
+) -> dict[str, Any]:
     """The catalogue, stock and ``orders`` orders with their rows, in bulk. With ``first``,
     only orders ``first`` .. ``orders - 1`` are added to a store seeded before (growth.py)."""
     now = datetime.now(UTC)
@@ -180,6 +187,7 @@ def seed(engine: sa.Engine, orders: int, rng: random.Random, *, first: int = 0) 
         _seed_catalogue(engine, skus, now)
     statuses = ["ready"] * 30 + ["shipped"] * 50 + ["delivered"] * 15 + ["cancelled"] * 3
     statuses += ["on_hold"] * 2
+    closed = [s for s in statuses if s in ("shipped", "delivered", "cancelled")]
     sample: dict[str, Any] = {}
     batch = 20_000
     for start in range(first, orders, batch):
@@ -197,9 +205,14 @@ def seed(engine: sa.Engine, orders: int, rng: random.Random, *, first: int = 0) 
             )
         }
         for n in range(start, min(orders, start + batch)):
-            placed = now - timedelta(seconds=rng.randrange(30 * 86400 if n % 20 else 86400))
+            if per_day is None:  # 30 days, 5% of them in the last 24 hours
+                placed = now - timedelta(seconds=rng.randrange(30 * 86400 if n % 20 else 86400))
+            else:  # a steady store: order n is n / per_day days old
+                placed = now - timedelta(days=n / per_day, seconds=rng.randrange(60))
             oid = f"ord_{n:026d}"
-            status = rng.choice(statuses)
+            # In a steady store only the last two days' orders are still open.
+            old = per_day is not None and now - placed > timedelta(days=2)
+            status = rng.choice(closed if old else statuses)
             first, last = rng.choice(NAMES), rng.choice(SURNAMES)
             lines = [
                 (rng.choice(skus), rng.randint(1, 3), rng.randint(500, 9000))

@@ -2,9 +2,15 @@
 orders as with ten thousand?
 
 One fresh database (PostgreSQL by default) grows step by step, bulk-seeded with SQL as
-``benchmarks/dashboard.py`` seeds it (orders over the last 30 days with lines, shipments,
-timeline events, holds and returns; never through the API): 10,000 orders, measured; grown to
-100,000, measured; to 1,000,000, measured. At each step, after ``ANALYZE``, each page or call
+``benchmarks/dashboard.py`` seeds it (orders with lines, shipments, timeline events, holds and
+returns; never through the API): 10,000 orders, measured; grown to 100,000, measured; to
+1,000,000, measured. The store is a steady one: ``--per-day`` orders a day (3,333 by default,
+dashboard.py's 100,000 in 30 days), so each step adds older history, and only the last two
+days' orders are still open; today's volume and the open backlog stay the same while the
+history grows, which is the question. ``--dense`` instead puts every step's orders in the last
+30 days (dashboard.py's shape: the day's volume and the open backlog grow with the step).
+
+At each step, after ``ANALYZE``, each page or call
 is requested ``--requests`` times in-process (the first not counted) and the table sizes are
 recorded. Prints the growth curve (p50/p95 per page and step) and writes
 ``benchmarks/results/growth.json``.
@@ -12,7 +18,7 @@ recorded. Prints the growth curve (p50/p95 per page and step) and writes
     .venv/bin/python benchmarks/growth.py                                  # 10k, 100k, 1M
     .venv/bin/python benchmarks/growth.py --steps 10000,100000 --engine sqlite
 
-Seeding a million orders takes minutes (most of the run); 10M needs ~30 GB and an hour, so it
+Seeding a million orders took 16 minutes here (most of the run); 10M needs ~20 GB and hours, so it
 is for a dedicated machine: ``--steps 10000,100000,1000000,10000000``.
 """
 
@@ -101,6 +107,8 @@ def main() -> int:
     parser.add_argument("--engine", default="postgres", choices=("postgres", "sqlite"))
     parser.add_argument("--steps", default="10000,100000,1000000")
     parser.add_argument("--requests", type=int, default=10)
+    parser.add_argument("--per-day", type=float, default=3333.0)
+    parser.add_argument("--dense", action="store_true", help="Every step within 30 days.")
     parser.add_argument("--pg-admin-url", default=DEFAULT_PG_ADMIN_URL)
     parser.add_argument("--output", type=Path, default=DEFAULT_OUTPUT)
     args = parser.parse_args()
@@ -111,6 +119,7 @@ def main() -> int:
         "benchmark": "growth",
         "date": datetime.now(UTC).isoformat(timespec="seconds"),
         "engine": args.engine,
+        "shape": "dense: all orders within 30 days" if args.dense else f"{args.per_day:g}/day",
         "requests_per_page": args.requests,
         "machine": {
             "python": platform.python_version(),
@@ -135,7 +144,8 @@ def main() -> int:
             done = 0
             for target in steps:
                 began = time.perf_counter()
-                sample = seed(podium.db.engine, target, rng, first=done)
+                per_day = None if args.dense else args.per_day
+                sample = seed(podium.db.engine, target, rng, first=done, per_day=per_day)
                 seeded = time.perf_counter() - began
                 done = target
                 console.print(f"{target:,} orders ({seeded:.0f} s to add {target:,} - previous)")
