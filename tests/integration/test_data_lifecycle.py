@@ -9,10 +9,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 from dashboard_support import add_user
+from typer.testing import CliRunner
 
 from podium.bootstrap import Podium
+from podium.cli import app
 from podium.db.tables import (
     order_events,
     order_events_archive,
@@ -268,3 +271,22 @@ def test_ready_and_metrics_show_the_last_prune(api: Api, podium: Podium) -> None
     assert last["deleted"]["outbox"] == 3 and last["complete"] is True
     assert 'podium_prune_last_deleted_rows{table="outbox"} 3.0' in scraped
     assert "podium_prune_last_run_timestamp_seconds 0.0" not in scraped
+
+
+def test_an_operator_prunes_and_archives_from_the_command_line(
+    podium: Podium, database_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("PODIUM_DATABASE_URL", database_url)
+    _seed_settled_and_unsettled(podium)
+    runner = CliRunner()
+
+    counted = runner.invoke(app, ["db", "prune", "--dry-run"])
+    pruned = runner.invoke(app, ["db", "prune"])
+    archived = runner.invoke(app, ["db", "archive", "--before", "2026-01", "--dry-run"])
+    refused = runner.invoke(app, ["db", "archive", "--before", "2026-13"])
+
+    assert counted.exit_code == 0 and "would delete" in counted.output, counted.output
+    assert pruned.exit_code == 0 and "deleted" in pruned.output, pruned.output
+    assert _ids(podium, outbox.c.id) == [4, 5, 6, 7]
+    assert archived.exit_code == 0 and "would move" in archived.output, archived.output
+    assert refused.exit_code == 2 and "such as 2026-01" in refused.output
