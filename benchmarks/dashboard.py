@@ -176,21 +176,21 @@ def seed(
     orders: int,
     rng: random.Random,
     *,
-    first: int = 0,
+    first_order: int = 0,
     per_day: float | None = None,
 ) -> dict[str, Any]:
-    """The catalogue, stock and ``orders`` orders with their rows, in bulk. With ``first``,
-    only orders ``first`` .. ``orders - 1`` are added to a store seeded before (growth.py)."""
+    """The catalogue, stock and ``orders`` orders with their rows, in bulk. With ``first_order``,
+    only orders ``first_order`` .. ``orders - 1`` are added to a store seeded before (growth.py)."""
     now = datetime.now(UTC)
     skus = [f"SKU-{i:04d}" for i in range(1, 501)]
-    if not first:
+    if not first_order:
         _seed_catalogue(engine, skus, now)
     statuses = ["ready"] * 30 + ["shipped"] * 50 + ["delivered"] * 15 + ["cancelled"] * 3
     statuses += ["on_hold"] * 2
     closed = [s for s in statuses if s in ("shipped", "delivered", "cancelled")]
     sample: dict[str, Any] = {}
     batch = 20_000
-    for start in range(first, orders, batch):
+    for start in range(first_order, orders, batch):
         rows: dict[str, list[dict[str, Any]]] = {
             k: []
             for k in (

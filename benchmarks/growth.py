@@ -145,7 +145,7 @@ def main() -> int:
             for target in steps:
                 began = time.perf_counter()
                 per_day = None if args.dense else args.per_day
-                sample = seed(podium.db.engine, target, rng, first=done, per_day=per_day)
+                sample = seed(podium.db.engine, target, rng, first_order=done, per_day=per_day)
                 seeded = time.perf_counter() - began
                 done = target
                 console.print(f"{target:,} orders ({seeded:.0f} s to add {target:,} - previous)")
