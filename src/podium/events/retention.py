@@ -1,9 +1,9 @@
 """Retention of delivered events (``podium db prune``, docs/operations.md "Data lifecycle").
 
-A batch picks at most ``limit`` ids in id order (old rows have low ids, so the scan stops early)
-and deletes exactly those. The newest row is never deleted: SQLite (without AUTOINCREMENT)
-would hand its id out again, and ``notifications`` / ``webhook_deliveries`` remember events by
-id. Pending, held and dead-lettered events are never touched.
+A batch picks at most ``limit`` ids, oldest first along ``ix_outbox_status_next`` (status,
+next_attempt_at), and deletes exactly those. The newest row is never deleted: SQLite (without
+AUTOINCREMENT) would hand its id out again, and ``notifications`` / ``webhook_deliveries``
+remember events by id. Pending, held and dead-lettered events are never touched.
 """
 
 from __future__ import annotations
@@ -27,16 +27,21 @@ def _ts(table: sa.Table, column: str, when: datetime) -> sa.BindParameter[dateti
 
 
 def _delivered_events(before: datetime) -> sa.Select[Any]:
+    """Delivered before ``before``. An event is delivered only once due, so its
+    ``next_attempt_at`` is earlier still: that redundant bound lets ``ix_outbox_status_next``
+    range-scan just the candidates instead of every event kept."""
     o = outbox.c
     newest = sa.select(sa.func.max(o.id)).scalar_subquery()
     settled = sa.func.coalesce(o.delivered_at, o.created_at)
+    cutoff = _ts(outbox, "created_at", before)
     return sa.select(o.id).where(
-        o.status == _DELIVERED, settled < _ts(outbox, "created_at", before), o.id < newest
+        o.status == _DELIVERED, o.next_attempt_at < cutoff, settled < cutoff, o.id < newest
     )
 
 
 def prune_delivered_events(conn: Connection, before: datetime, limit: int) -> int:
-    ids = list(conn.execute(_delivered_events(before).order_by(outbox.c.id).limit(limit)).scalars())
+    oldest_first = _delivered_events(before).order_by(outbox.c.next_attempt_at).limit(limit)
+    ids = list(conn.execute(oldest_first).scalars())
     if ids:
         conn.execute(outbox.delete().where(outbox.c.id.in_(ids)))
     return len(ids)

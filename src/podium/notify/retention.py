@@ -23,17 +23,21 @@ def _ts(table: sa.Table, column: str, when: datetime) -> sa.BindParameter[dateti
 
 
 def _settled_webhooks(before: datetime) -> sa.Select[Any]:
+    """Succeeded before ``before``; the redundant ``next_attempt_at`` bound (a delivery is
+    sent only once due) lets ``ix_webhook_deliveries_status_next`` find just the candidates."""
     d = webhook_deliveries.c
     settled = sa.func.coalesce(d.delivered_at, d.created_at)
+    cutoff = _ts(webhook_deliveries, "created_at", before)
     return sa.select(d.id).where(
-        d.status == _SUCCEEDED, settled < _ts(webhook_deliveries, "created_at", before)
+        d.status == _SUCCEEDED, d.next_attempt_at < cutoff, settled < cutoff
     )
 
 
 def prune_settled_webhooks(conn: Connection, before: datetime, limit: int) -> tuple[int, int]:
     """(attempts, deliveries) deleted: deliveries that succeeded before ``before``, with
     their attempts."""
-    ids = list(conn.execute(_settled_webhooks(before).limit(limit)).scalars())
+    oldest_first = _settled_webhooks(before).order_by(webhook_deliveries.c.next_attempt_at)
+    ids = list(conn.execute(oldest_first.limit(limit)).scalars())
     if not ids:
         return 0, 0
     attempts = conn.execute(
