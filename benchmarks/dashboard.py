@@ -85,10 +85,7 @@ def _insert(conn: sa.Connection, table: sa.Table, rows: list[dict[str, Any]]) ->
         conn.execute(table.insert(), rows[i : i + CHUNK])
 
 
-def seed(engine: sa.Engine, orders: int, rng: random.Random) -> dict[str, Any]:
-    """The catalogue, stock and ``orders`` orders with their rows, in bulk."""
-    now = datetime.now(UTC)
-    skus = [f"SKU-{i:04d}" for i in range(1, 501)]
+def _seed_catalogue(engine: sa.Engine, skus: list[str], now: datetime) -> None:
     with engine.begin() as conn:
         _insert(
             conn,
@@ -172,11 +169,28 @@ def seed(engine: sa.Engine, orders: int, rng: random.Random) -> dict[str, Any]:
                 for w in WAREHOUSES
             ],
         )
+
+
+def seed(
+    engine: sa.Engine,
+    orders: int,
+    rng: random.Random,
+    *,
+    first_order: int = 0,
+    per_day: float | None = None,
+) -> dict[str, Any]:
+    """The catalogue, stock and ``orders`` orders with their rows, in bulk. With ``first_order``,
+    only orders ``first_order`` .. ``orders - 1`` are added to a store seeded before (growth.py)."""
+    now = datetime.now(UTC)
+    skus = [f"SKU-{i:04d}" for i in range(1, 501)]
+    if not first_order:
+        _seed_catalogue(engine, skus, now)
     statuses = ["ready"] * 30 + ["shipped"] * 50 + ["delivered"] * 15 + ["cancelled"] * 3
     statuses += ["on_hold"] * 2
+    closed = [s for s in statuses if s in ("shipped", "delivered", "cancelled")]
     sample: dict[str, Any] = {}
     batch = 20_000
-    for start in range(0, orders, batch):
+    for start in range(first_order, orders, batch):
         rows: dict[str, list[dict[str, Any]]] = {
             k: []
             for k in (
@@ -191,9 +205,14 @@ def seed(engine: sa.Engine, orders: int, rng: random.Random) -> dict[str, Any]:
             )
         }
         for n in range(start, min(orders, start + batch)):
-            placed = now - timedelta(seconds=rng.randrange(30 * 86400 if n % 20 else 86400))
+            if per_day is None:  # 30 days, 5% of them in the last 24 hours
+                placed = now - timedelta(seconds=rng.randrange(30 * 86400 if n % 20 else 86400))
+            else:  # a steady store: order n is n / per_day days old
+                placed = now - timedelta(days=n / per_day, seconds=rng.randrange(60))
             oid = f"ord_{n:026d}"
-            status = rng.choice(statuses)
+            # In a steady store only the last two days' orders are still open.
+            old = per_day is not None and now - placed > timedelta(days=2)
+            status = rng.choice(closed if old else statuses)
             first, last = rng.choice(NAMES), rng.choice(SURNAMES)
             lines = [
                 (rng.choice(skus), rng.randint(1, 3), rng.randint(500, 9000))
@@ -376,6 +395,24 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def signed_in(podium: Any) -> TestClient:
+    """The app in-process, with an admin signed in to the dashboard."""
+    create_user(podium.db, "bench@example.com", "admin", PASSWORD, hasher=CHEAP)
+    app = create_app(podium, run_relay=False)
+    app.state.dashboard.hasher = CHEAP
+    client = TestClient(app)
+    login = client.get("/login")
+    token = re.search(r'name="csrf_token" value="([^"]+)"', login.text)
+    assert token
+    done = client.post(
+        "/login",
+        data={"email": "bench@example.com", "password": PASSWORD, "csrf_token": token.group(1)},
+        follow_redirects=False,
+    )
+    assert done.status_code == 303, done.text
+    return client
+
+
 def run_engine(engine: str, args: argparse.Namespace, console: Console) -> dict[str, Any]:
     rng = random.Random(7)
     with fresh_database(engine, args.pg_admin_url) as url:
@@ -385,23 +422,7 @@ def run_engine(engine: str, args: argparse.Namespace, console: Console) -> dict[
             sample = seed(podium.db.engine, args.orders, rng)
             seeded = time.perf_counter() - began
             console.print(f"{engine}: seeded {args.orders:,} orders in {seeded:.1f} s")
-            create_user(podium.db, "bench@example.com", "admin", PASSWORD, hasher=CHEAP)
-            app = create_app(podium, run_relay=False)
-            app.state.dashboard.hasher = CHEAP
-            client = TestClient(app)
-            login = client.get("/login")
-            token = re.search(r'name="csrf_token" value="([^"]+)"', login.text)
-            assert token
-            done = client.post(
-                "/login",
-                data={
-                    "email": "bench@example.com",
-                    "password": PASSWORD,
-                    "csrf_token": token.group(1),
-                },
-                follow_redirects=False,
-            )
-            assert done.status_code == 303, done.text
+            client = signed_in(podium)
             first = client.get("/orders").text
             cursor = re.search(r'href="/orders\?cursor=([^"]+)" rel="next"', first)
             listed = client.get("/returns").text

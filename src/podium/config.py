@@ -291,6 +291,14 @@ class Settings:
     def shopper_url(self) -> str:
         return self.public_url or browse_url(self.host, self.port).rstrip("/")
 
+    # Data lifecycle (docs/operations.md "Data lifecycle"): how long delivered outbox events
+    # and succeeded webhook deliveries (with their attempts) are kept, how often a node prunes
+    # (one node at a time, under a lease), and how many rows go per transaction.
+    retain_delivered_events_days: float = 7.0
+    retain_webhook_attempts_days: float = 30.0
+    prune_interval_seconds: float = 300.0
+    prune_batch_size: int = 1000
+
     # Logs (docs/operations.md "Logs"): json, text, or auto (text on a terminal, JSON
     # elsewhere); the level; one line per HTTP request (the access log).
     log_format: str = "auto"
@@ -362,6 +370,10 @@ class Settings:
             ),
             risk_forwarders=_words(e, "PODIUM_RISK_FORWARDERS", ()),
             public_url=_public_url(e, "PODIUM_PUBLIC_URL"),
+            retain_delivered_events_days=_float(e, "PODIUM_RETAIN_DELIVERED_EVENTS_DAYS", 7.0),
+            retain_webhook_attempts_days=_float(e, "PODIUM_RETAIN_WEBHOOK_ATTEMPTS_DAYS", 30.0),
+            prune_interval_seconds=_float(e, "PODIUM_PRUNE_INTERVAL_SECONDS", 300.0),
+            prune_batch_size=_int(e, "PODIUM_PRUNE_BATCH_SIZE", 1000),
             log_format=_choice(e, "PODIUM_LOG_FORMAT", ("auto", "json", "text"), "auto"),
             log_level=_choice(
                 e, "PODIUM_LOG_LEVEL", ("debug", "info", "warning", "error"), "info"

@@ -27,6 +27,7 @@ __all__ = [
     "HTTP_REQUESTS",
     "HTTP_SECONDS",
     "ORDERS_PLACED",
+    "PRUNED_ROWS",
     "RELAY_LAG_SECONDS",
     "RESERVATIONS_REFUSED",
     "multiprocess_dir",
@@ -83,6 +84,11 @@ BUS_FAILURES = Counter(
     "podium_bus_failures",
     "Relay passes whose publishing to the message bus failed, by broker kind.",
     ["kind"],
+)
+PRUNED_ROWS = Counter(
+    "podium_pruned_rows",
+    'Settled rows the retention pass deleted (docs/operations.md "Data lifecycle"), by table.',
+    ["table"],
 )
 DB_POOL_IN_USE = Gauge(
     "podium_db_pool_connections_in_use",

@@ -19,7 +19,7 @@ from podium import logs
 from podium.api.app import create_app
 from podium.bootstrap import Podium, bootstrap
 from podium.config import Settings
-from podium.db.migrate import downgrade
+from podium.db.migrate import downgrade, upgrade
 from podium.events import Envelope, Registry, Relay
 from podium.orders.events import OrderCreated
 from support import Api, order_body, seed_store
@@ -196,12 +196,17 @@ def test_ready_when_the_database_is_at_this_versions_head(api: Api) -> None:
 
 def test_not_ready_while_a_migration_is_pending(podium: Podium, api: Api) -> None:
     downgrade(podium.db.engine, "-1")
-    response = api.client.get("/api/v1/ready")
-    assert response.status_code == 503
-    error = response.json()["error"]
-    assert error["code"] == "migrations_pending"
-    assert error["details"]["head"] != error["details"]["revision"]
-    assert api.client.get("/api/v1/health").status_code == 200  # alive, just not ready
+    try:
+        response = api.client.get("/api/v1/ready")
+        assert response.status_code == 503
+        error = response.json()["error"]
+        assert error["code"] == "migrations_pending"
+        assert error["details"]["head"] != error["details"]["revision"]
+        assert api.client.get("/api/v1/health").status_code == 200  # alive, just not ready
+    finally:
+        # The PostgreSQL database is shared by the run: a head migration that adds tables
+        # must be back before the next test empties them all.
+        upgrade(podium.db.engine)
 
 
 def test_not_ready_when_the_database_is_unreachable(tmp_path: Path) -> None:

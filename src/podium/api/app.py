@@ -44,6 +44,7 @@ from podium.api.routers import risk as risk_router
 from podium.api.routers import routing as routing_router
 from podium.automation import LateShipments
 from podium.bootstrap import Podium
+from podium.lifecycle import Pruner
 from podium.web.app import install_dashboard
 from podium.web.portal_photo import PHOTO_BODY_BYTES
 
@@ -65,15 +66,18 @@ def create_app(podium: Podium, *, run_relay: bool = True) -> FastAPI:
             target=podium.geocoder.preload, name="geocoder-preload", daemon=True
         ).start()
         late = LateShipments(podium.db)
+        pruner = Pruner.of(podium.db, podium.settings)
         if run_relay:
             podium.relay.start()
             podium.webhooks.start()
             late.start()
             podium.pushers.start()
+            pruner.start()
         try:
             yield
         finally:
             if run_relay:
+                pruner.stop()
                 late.stop()
                 podium.relay.stop()
                 podium.webhooks.stop()

@@ -13,6 +13,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException
 
 from podium.api.allow import allowed_methods
+from podium.db.storage import storage_full
 from podium.errors import DomainError, TooManyRequests
 
 __all__ = [
@@ -21,6 +22,7 @@ __all__ = [
     "database_unavailable",
     "error_response",
     "install_error_handlers",
+    "storage_full_response",
 ]
 
 log = logging.getLogger("podium.api")
@@ -158,7 +160,25 @@ def database_unavailable() -> JSONResponse:
     )
 
 
+STORAGE_RETRY_AFTER = 60
+
+
+def storage_full_response() -> JSONResponse:
+    return error_response(
+        507,
+        "storage_full",
+        "The database's disk is full; nothing was written. Free space (or raise the "
+        f"database's size limit) and retry; reads still work. Retry in {STORAGE_RETRY_AFTER} "
+        "seconds.",
+        {"retry_after": STORAGE_RETRY_AFTER},
+        {"Retry-After": str(STORAGE_RETRY_AFTER)},
+    )
+
+
 async def _database(request: Request, exc: Exception) -> JSONResponse:
+    if storage_full(exc):
+        log.error("database disk full on %s %s: %s", request.method, request.url.path, exc)
+        return storage_full_response()
     log.warning("database unavailable on %s %s: %s", request.method, request.url.path, exc)
     return database_unavailable()
 

@@ -20,7 +20,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 from sqlalchemy import Engine, event
 
-from podium import events, metrics, orders
+from podium import events, lifecycle, metrics, orders
 from podium.access import Permission
 from podium.api.deps import Caller, require
 from podium.bootstrap import Podium
@@ -48,6 +48,7 @@ class DatabaseCollector(Collector):
         try:
             backlog = events.outbox_backlog(self.podium.db)
             holds = orders.open_hold_counts(self.podium.db)
+            pruned = lifecycle.last_prune(self.podium.db)
         except Exception as exc:  # a scrape must answer even when the database does not
             log.warning("metrics could not read the database: %s", exc)
             up.add_metric([], 0)
@@ -84,6 +85,25 @@ class DatabaseCollector(Collector):
         for reason, n in holds.items():
             held.add_metric([reason], n)
         yield held
+        yield from _last_prune(pruned)
+
+
+def _last_prune(pruned: lifecycle.LastPrune | None) -> Iterator[Metric]:
+    """When any node last pruned, and what it deleted (docs/operations.md "Data lifecycle")."""
+    at = GaugeMetricFamily(
+        "podium_prune_last_run_timestamp_seconds",
+        "When the last retention pass finished (Unix time; 0 before the first).",
+    )
+    at.add_metric([], pruned.at.timestamp() if pruned else 0.0)
+    yield at
+    deleted = GaugeMetricFamily(
+        "podium_prune_last_deleted_rows",
+        "Rows the last retention pass deleted, by table.",
+        labels=["table"],
+    )
+    for table, n in (pruned.deleted if pruned else {}).items():
+        deleted.add_metric([table], n)
+    yield deleted
 
 
 def scrape(podium: Podium) -> bytes:

@@ -11,13 +11,14 @@ from rich.table import Table
 
 from podium.access import create_key, list_keys, revoke_key
 from podium.cli.common import err, friendly, out, settings_for, with_podium
-from podium.db.database import Database
+from podium.db.database import Database, utcnow
 from podium.db.engine import build_engine
 from podium.db.migrate import current_revision, upgrade
 from podium.db.secret_rotation import rotate_secrets
 from podium.db.secrets import new_key, use_keys
 from podium.events import event_counts, list_events, retry_event
 from podium.inventory import examine
+from podium.lifecycle import archive, archive_month, prune, retention_of
 
 if TYPE_CHECKING:
     from podium.bootstrap import Podium
@@ -37,6 +38,50 @@ def db_upgrade(revision: str = typer.Argument("head")) -> None:
     upgrade(db.engine, revision)
     out.print(f"Database at revision {current_revision(db.engine)}.")
     db.dispose()
+
+
+@db_app.command("prune")
+@with_podium
+def db_prune(
+    podium: Podium,
+    dry_run: bool = typer.Option(False, "--dry-run", help="Count what would go; delete nothing."),
+) -> None:
+    """Delete settled rows past their retention: delivered outbox events, succeeded webhook
+    deliveries with their attempts, expired sessions (PODIUM_RETAIN_*; never a pending row)."""
+    result = prune(podium.db, retention_of(podium.settings), dry_run=dry_run)
+    table = Table("table", "would delete" if dry_run else "deleted")
+    for name, n in result.deleted.items():
+        table.add_row(name, str(n))
+    out.print(table)
+    if not result.complete:
+        out.print("More rows are due; the next pass (or another run) takes them.")
+
+
+@db_app.command("archive")
+@with_podium
+def db_archive(
+    podium: Podium,
+    before: str = typer.Option(..., "--before", help="Archive months before this one: YYYY-MM."),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Count what would move; move nothing."),
+) -> None:
+    """Move timeline entries and ledger movements of months before --before to the archive
+    tables; each SKU × warehouse keeps one carried-forward movement, so `podium doctor` holds."""
+    try:
+        start = archive_month(before, utcnow())
+    except ValueError as exc:
+        err.print(f"error: {exc}", highlight=False, markup=False)
+        raise typer.Exit(2) from exc
+    result = archive(podium.db, start, dry_run=dry_run)
+    verb = "would move" if dry_run else "moved"
+    table = Table("table", verb)
+    for name, n in result.moved.items():
+        table.add_row(name, str(n))
+    out.print(table)
+    if not dry_run:
+        out.print(
+            f"Archived everything before {start:%Y-%m-%d}; "
+            f"{result.carried_forward} carried-forward ledger movement(s) written."
+        )
 
 
 @db_app.command("new-key")

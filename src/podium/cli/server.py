@@ -28,6 +28,7 @@ from podium.cli.common import (
 )
 from podium.config import browse_url
 from podium.db.engine import normalise_url
+from podium.lifecycle import Pruner
 from podium.users import create_user, list_users
 
 
@@ -146,9 +147,12 @@ def worker() -> None:
         podium.webhooks.start()
         late = LateShipments(podium.db)
         late.start()
+        pruner = Pruner.of(podium.db, podium.settings)
+        pruner.start()
         podium.pushers.start()
         with suppress(KeyboardInterrupt):
             podium.relay.run_forever()
+        pruner.stop()
         late.stop()
     if metrics.multiprocess_dir() is not None:  # an API process on this machine sums its files
         from prometheus_client import multiprocess

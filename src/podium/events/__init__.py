@@ -26,6 +26,10 @@ from podium.events.relay import (
     Registry,
     Relay,
 )
+from podium.events.retention import (
+    count_delivered_events,
+    prune_delivered_events,
+)
 from podium.events.service import (
     EventView,
     event_counts,
@@ -43,6 +47,7 @@ __all__ = [
     "Relay",
     "Unavailable",
     "backoff_delay",
+    "count_delivered_events",
     "emit",
     "event_counts",
     "event_types",
@@ -51,6 +56,7 @@ __all__ = [
     "omit_none",
     "outbox_backlog",
     "outbox_lag",
+    "prune_delivered_events",
     "retry_event",
     "traceparents",
     "webhook_types",

@@ -3,6 +3,12 @@
 from podium.inventory._store import (
     ledger_deltas,
 )
+from podium.inventory.archive import (
+    CARRIED_FORWARD,
+    archive_ledger,
+    count_ledger_to_archive,
+    ledger_keys_to_archive,
+)
 from podium.inventory.availability import (
     Availability,
 )
@@ -49,6 +55,7 @@ from podium.inventory.summary import (
 )
 
 __all__ = [
+    "CARRIED_FORWARD",
     "MAX_QUANTITY",
     "AdjustmentIn",
     "Availability",
@@ -64,12 +71,15 @@ __all__ = [
     "TransferIn",
     "adjust",
     "apply",
+    "archive_ledger",
     "channel_available",
     "channel_levels",
+    "count_ledger_to_archive",
     "examine",
     "history",
     "kind_for_reason",
     "ledger_deltas",
+    "ledger_keys_to_archive",
     "levels",
     "lock_levels",
     "published_for",

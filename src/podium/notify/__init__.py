@@ -22,6 +22,10 @@ from podium.notify.model import (
     delivery_body,
     encode_body,
 )
+from podium.notify.retention import (
+    count_settled_webhooks,
+    prune_settled_webhooks,
+)
 from podium.notify.templates import (
     Renderer,
 )
@@ -56,6 +60,7 @@ __all__ = [
     "WebhookIn",
     "WebhookPatch",
     "WebhookView",
+    "count_settled_webhooks",
     "create_subscription",
     "delete_subscription",
     "delivery_body",
@@ -66,6 +71,7 @@ __all__ = [
     "list_notifications",
     "list_subscriptions",
     "ping",
+    "prune_settled_webhooks",
     "replay_delivery",
     "resume_subscription",
     "rotate_secret",

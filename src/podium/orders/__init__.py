@@ -7,6 +7,10 @@ from podium.orders.allocator import (
     RoutePlan,
     Want,
 )
+from podium.orders.archive import (
+    archive_timeline,
+    count_timeline_to_archive,
+)
 from podium.orders.attributes import (
     SERVICE_LEVELS,
     set_priority,
@@ -226,6 +230,7 @@ __all__ = [
     "add_note",
     "add_timeline",
     "approve_risk",
+    "archive_timeline",
     "awaiting_stock",
     "backordered_units",
     "briefs",
@@ -235,6 +240,7 @@ __all__ = [
     "change_promise",
     "change_tags",
     "channel_orders",
+    "count_timeline_to_archive",
     "customer_order_count",
     "demand_lines",
     "destination_of",

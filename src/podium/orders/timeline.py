@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy import Connection
 
 from podium.db.database import insert_many, utcnow
-from podium.db.tables import order_events
+from podium.db.tables import order_events, order_events_archive
 
 __all__ = ["TimelineRecord", "TimelineRow", "add_timeline", "has_entry", "timeline_rows"]
 
@@ -65,13 +65,20 @@ def add_timeline(
     )
 
 
-def timeline_rows(conn: Connection, order_id: str) -> list[TimelineRecord]:
-    """The order's entries, oldest first."""
-    query = (
-        sa.select(order_events)
-        .where(order_events.c.order_id == order_id)
-        .order_by(order_events.c.id)
+def _entries(order_id: str) -> sa.CompoundSelect[Any]:
+    """The order's live entries and those ``podium db archive`` moved (same ids, same order)."""
+    return sa.union_all(
+        *(
+            sa.select(t).where(t.c.order_id == order_id)
+            for t in (order_events, order_events_archive)
+        )
     )
+
+
+def timeline_rows(conn: Connection, order_id: str) -> list[TimelineRecord]:
+    """The order's entries, oldest first (archived months included)."""
+    entries = _entries(order_id).subquery()
+    query = sa.select(entries).order_by(entries.c.id)
     return [
         TimelineRecord(r["at"], r["type"], r["message"], r["data"], r["actor"])
         for r in conn.execute(query).mappings()
@@ -81,7 +88,6 @@ def timeline_rows(conn: Connection, order_id: str) -> list[TimelineRecord]:
 def has_entry(conn: Connection, order_id: str, kind: str, key: str, value: Any) -> bool:
     """Whether the order's timeline has a ``kind`` entry whose data has ``key`` = ``value``
     (a mark another capability left once, such as a late shipment's)."""
-    query = sa.select(order_events.c.data).where(
-        order_events.c.order_id == order_id, order_events.c.type == kind
-    )
+    entries = _entries(order_id).subquery()
+    query = sa.select(entries.c.data).where(entries.c.type == kind)
     return any((d or {}).get(key) == value for d in conn.execute(query).scalars())

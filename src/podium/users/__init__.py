@@ -3,6 +3,10 @@
 from podium.users.model import (
     User,
 )
+from podium.users.retention import (
+    count_expired_sessions,
+    prune_expired_sessions,
+)
 from podium.users.service import (
     DEFAULT_HASHER,
     change_password,
@@ -29,11 +33,13 @@ __all__ = [
     "User",
     "change_password",
     "check_session",
+    "count_expired_sessions",
     "create_user",
     "disable_user",
     "end_session",
     "list_sessions",
     "list_users",
+    "prune_expired_sessions",
     "revoke_session",
     "revoke_sessions",
     "session_id",

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from podium import access, events
+from podium import access, events, lifecycle
 from podium.access import DEFAULT_ROLE, Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.api.paging import CURSOR_HELP, ListPage
@@ -67,9 +67,18 @@ def bus_state(_: Caller = READ, podium: Podium = Depends(get_podium)) -> BusView
     )
 
 
+class LastPruneView(BaseModel):
+    at: datetime = Field(description="When the last retention pass (any node) finished.")
+    deleted: dict[str, int] = Field(description="Rows it deleted, by table.")
+    complete: bool = Field(description="False when it stopped with more rows due.")
+
+
 class ReadyView(BaseModel):
     status: str = Field(description="`ready`.")
     revision: str | None = Field(description="The database's migration revision.")
+    last_prune: LastPruneView | None = Field(
+        None, description="The last retention pass (docs/operations.md, Data lifecycle)."
+    )
 
 
 @router.get(
@@ -83,7 +92,13 @@ def ready(podium: Podium = Depends(get_podium)) -> JSONResponse:
     with `database_unreachable` or `migrations_pending` (no key needed, like `/health`)."""
     state = readiness(podium.db.engine)
     if state.problem is None:
-        return JSONResponse({"status": "ready", "revision": state.revision})
+        pruned = lifecycle.last_prune(podium.db)
+        last = (
+            {"at": pruned.at.isoformat(), "deleted": pruned.deleted, "complete": pruned.complete}
+            if pruned
+            else None
+        )
+        return JSONResponse({"status": "ready", "revision": state.revision, "last_prune": last})
     details = {"revision": state.revision, "head": state.head} if state.head else {}
     return JSONResponse(
         {"error": {"code": state.problem, "message": state.message, "details": details}},

@@ -41,6 +41,11 @@ from podium.db.tables.fulfilment import (
     pick_lists,
 )
 from podium.db.tables.imports import import_runs
+from podium.db.tables.lifecycle import (
+    maintenance,
+    order_events_archive,
+    stock_movements_archive,
+)
 from podium.db.tables.notify import (
     notifications,
     webhook_attempts,
@@ -96,9 +101,11 @@ __all__ = [
     "fulfilment_settings",
     "import_runs",
     "labels",
+    "maintenance",
     "metadata",
     "notifications",
     "order_events",
+    "order_events_archive",
     "order_holds",
     "order_lines",
     "order_number_seq",
@@ -133,6 +140,7 @@ __all__ = [
     "shipments",
     "stock_levels",
     "stock_movements",
+    "stock_movements_archive",
     "store_credits",
     "throttle_counters",
     "user_sessions",
