@@ -42,6 +42,7 @@ class Proc:
         self._log: IO[str] | None = None
 
     def spawn(self) -> None:
+        self.close()
         self._log = tempfile.TemporaryFile("w+")  # noqa: SIM115 - lives as long as the process
         self.spawned_at = time.monotonic()
         self.proc = subprocess.Popen(
@@ -96,18 +97,7 @@ class Proc:
         self.proc.wait(10)
         _gone(self.proc.pid)
 
-    def stop(self) -> None:
-        proc = self.proc
-        if proc is None:
-            return
-        if proc.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGINT)
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(15)
-        _gone(proc.pid)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(5)
+    def close(self) -> None:
         if self._log is not None:
             self._log.close()
             self._log = None
@@ -172,8 +162,10 @@ class Topology:
         return time.monotonic() - began
 
     def stop(self) -> None:
+        """The end of a run: ``kill -9`` too (what a clean stop does is not under test)."""
         for p in self.all():
-            p.stop()
+            p.kill()
+            p.close()
 
 
 def topology(database_url: str, world: Outside, workers: int = 1) -> Topology:
