@@ -71,9 +71,11 @@ class Result:
         return not self.problems
 
 
-def _cycle_counts(journal: list[Entry], lost: set[int], dup: set[int]) -> list[dict[str, Any]]:
+def _cycle_counts(
+    journal: list[Entry], lost: set[int], dup: set[int], cycles: int
+) -> list[dict[str, Any]]:
     out = []
-    for cycle in sorted({e.cycle for e in journal}):
+    for cycle in sorted({e.cycle for e in journal} | set(range(1, cycles + 1))):
         mine = [(i, e) for i, e in enumerate(journal) if e.cycle == cycle]
         out.append(
             {
@@ -90,8 +92,14 @@ def _cycle_counts(journal: list[Entry], lost: set[int], dup: set[int]) -> list[d
 
 
 def check(
-    journal: list[Entry], client: httpx.Client, engine: sa.Engine, world: Outside, skus: list[str]
+    journal: list[Entry],
+    client: httpx.Client,
+    engine: sa.Engine,
+    world: Outside,
+    skus: list[str],
+    cycles: int,
 ) -> Result:
+    """The properties over the journal (``cycles`` kills), the database and the fakes."""
     problems: list[str] = []
     with engine.connect() as conn:
         orders = conn.execute(
@@ -101,6 +109,7 @@ def check(
             sa.text("SELECT id, aggregate_id, event_type, status FROM outbox")
         ).all()
         notes = conn.execute(sa.text("SELECT event_id, message_id FROM notifications")).all()
+        hooks = conn.execute(sa.text("SELECT event_id, status FROM webhook_deliveries")).all()
         returns = conn.execute(sa.text("SELECT id, order_id FROM returns")).all()
         shipped = {
             r[0] for r in conn.execute(sa.text("SELECT id FROM shipments WHERE status = 'shipped'"))
@@ -153,10 +162,10 @@ def check(
         "orders": len(orders),
         "committed_unacknowledged": _committed_unanswered(journal, by_key, by_ext),
     }
-    totals |= _outbox(events, notes, world, problems)
+    totals |= _outbox(events, notes, hooks, world, problems)
     totals |= _stock(client, world, skus, dict(lines), problems)
     totals["shipments_shipped"] = len(shipped)
-    return Result(_cycle_counts(journal, lost, dup), totals, problems)
+    return Result(_cycle_counts(journal, lost, dup, cycles), totals, problems)
 
 
 def _committed_unanswered(
@@ -176,7 +185,11 @@ def _committed_unanswered(
 
 
 def _outbox(
-    events: Sequence[Any], notes: Sequence[Any], world: Outside, problems: list[str]
+    events: Sequence[Any],
+    notes: Sequence[Any],
+    hooks: Sequence[Any],
+    world: Outside,
+    problems: list[str],
 ) -> dict[str, int]:
     status = Counter(e.status for e in events)
     for s in ("pending", "dead"):
@@ -185,10 +198,15 @@ def _outbox(
     heard: Counter[str] = Counter(
         r.headers.get("Podium-Event-Id", "") for r in world.receiver.requests
     )
-    hooked = [e for e in events if e.event_type.startswith(HOOKED)]
-    unheard = [e for e in hooked if heard[str(e.id)] == 0]
+    # Each event the subscription matched is a delivery row (made by the relay's fan-out).
+    hooked = list(hooks)
+    unheard = [h for h in hooked if h.status != "succeeded" or heard[str(h.event_id)] == 0]
     if unheard:
-        problems.append(f"{len(unheard)} webhook events never delivered, e.g. {unheard[0]}")
+        problems.append(f"{len(unheard)} webhook deliveries never made, e.g. {unheard[0]}")
+    if not {str(e.id) for e in events if e.event_type.startswith(HOOKED)} <= {
+        str(h.event_id) for h in hooked
+    }:
+        problems.append("order or shipment events the webhook subscription never got")
     noted = defaultdict(list)
     for n in notes:
         noted[str(n.event_id)].append(n.message_id)
@@ -214,7 +232,7 @@ def _outbox(
         "webhook_events": len(hooked),
         "webhook_deliveries": sum(heard.values()),
         "webhooks_lost": len(unheard),
-        "webhook_redeliveries": sum(max(0, heard[str(e.id)] - 1) for e in hooked),
+        "webhook_redeliveries": sum(max(0, heard[str(h.event_id)] - 1) for h in hooked),
         "emails": len(world.inbox.messages),
         "emails_lost": len(unmailed) + missing,
         "emails_duplicated": unrecorded,

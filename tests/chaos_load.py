@@ -51,6 +51,7 @@ class Entry:
     order_id: str | None = None
     made_id: str | None = None  # the shipment shipped or the return created
     error: str | None = None
+    answered: float = 0.0  # time.monotonic() of the last answer
 
     @property
     def acknowledged(self) -> bool:
@@ -183,6 +184,23 @@ class Load:
         for t in self._running:
             t.join(wait)
 
+    def flowing(self, since: float, count: int, timeout: float) -> bool:
+        """Wait until ``count`` requests were acknowledged after ``since`` (monotonic)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self._lock:
+                done = sum(e.acknowledged and e.answered > since for e in self.journal)
+            if done >= count:
+                return True
+            time.sleep(0.05)
+        return False
+
+    def first_answer(self, since: float) -> float | None:
+        """Seconds from ``since`` to the first acknowledgement after it."""
+        with self._lock:
+            times = [e.answered for e in self.journal if e.acknowledged and e.answered > since]
+        return min(times) - since if times else None
+
     def _next(self) -> int:
         with self._lock:
             self._count += 1
@@ -200,6 +218,7 @@ class Load:
                 kind = rng.choices(kinds, weights)[0]
                 entry = self._one(client, rng, kind)
                 if entry is not None:
+                    entry.answered = time.monotonic()
                     with self._lock:
                         self.journal.append(entry)
                 if self.pause:

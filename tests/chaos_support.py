@@ -29,6 +29,9 @@ class Plan:
     cycles: int = 2
     seconds: float = 3.0  # of load before a kill, at most (at least 30 % of it)
     after: float = 1.5  # of load after the restart, before the next cycle or the end
+    # Before each kill, and after each restart, wait until this many requests were answered
+    # 2xx (up to a minute): a kill hits a load that flows, whatever the machine's speed.
+    flowing: int = 5
     skus: int = 6
     threads: int = 4
     workers: int = 1  # `podium worker` processes beside `podium serve`
@@ -63,14 +66,15 @@ class Report:
 def table(report: Report) -> str:
     """The per-cycle counts, one line each, then the totals."""
     head = f"{'cycle':>5} {'killed':>8} {'requests':>8} {'acked':>6} {'lost':>5} {'dup':>4}"
-    rows = [head + f" {'retried':>7} {'back after s':>12}"]
+    rows = [head + f" {'retried':>7} {'back after s':>12} {'first 2xx s':>11}"]
     for i, c in enumerate(report.result.cycles):
         k = report.kills[i] if i < len(report.kills) else {}
-        back = k.get("recovery_seconds")
+        back, first = k.get("recovery_seconds"), k.get("first_ack_after_restart_seconds")
         rows.append(
             f"{c['cycle']:>5} {k.get('victim', '-'):>8} {c['requests']:>8} "
             f"{c['acknowledged']:>6} {c['lost']:>5} {c['duplicated']:>4} {c['retried']:>7} "
-            f"{'-' if back is None else f'{back:.2f}':>12}"
+            f"{'-' if back is None else f'{back:.2f}':>12} "
+            f"{'-' if first is None else f'{first:.2f}':>11}"
         )
     t = report.result.totals
     rows.append(
@@ -123,6 +127,7 @@ def _cycles(
     try:
         for cycle in range(1, plan.cycles + 1):
             load.cycle = cycle
+            load.flowing(time.monotonic(), plan.flowing, 60)
             time.sleep(rng.uniform(0.3, 1.0) * plan.seconds)
             victim = rng.choice(plan.victims)
             chosen: list[Proc] = {
@@ -131,15 +136,24 @@ def _cycles(
                 "both": procs.all(),
             }[victim]
             chosen = chosen or [procs.serve]
+            killed = time.monotonic()
             for p in chosen:
                 p.kill()
             back = procs.start(chosen)
-            kills.append({"victim": victim, "recovery_seconds": round(back, 2)})
-            say(f"cycle {cycle}: killed {victim}; back in {back:.2f} s")
             time.sleep(plan.after)
+            load.flowing(killed, plan.flowing, 60)
+            first = load.first_answer(max(p.ready_at for p in chosen))
+            kills.append(
+                {
+                    "victim": victim,
+                    "recovery_seconds": round(back, 2),
+                    "first_ack_after_restart_seconds": None if first is None else round(first, 2),
+                }
+            )
+            say(f"cycle {cycle}: killed {victim}; back in {back:.2f} s, first 2xx {first} s later")
     finally:
         load.stop()
     settled = settle(engine, plan.settle_timeout)
     say(f"load stopped; settled in {settled} s")
-    result = check(load.journal, client, engine, world, skus)
+    result = check(load.journal, client, engine, world, skus, plan.cycles)
     return Report(result, kills, settled)
