@@ -184,10 +184,6 @@ def topology(database_url: str, world: Outside, workers: int = 1) -> Topology:
         "PODIUM_WEBHOOK_BACKOFF_SECONDS": "0.2",
         "PODIUM_RELAY_POLL_SECONDS": "0.05",
         "PODIUM_RELAY_BACKOFF_SECONDS": "0.2",
-        # A killed holder's leases lapse soon, so the survivors take its work over quickly.
-        "PODIUM_RELAY_LEASE_SECONDS": "2",
-        "PODIUM_WEBHOOK_LEASE_SECONDS": "2",
-        "PODIUM_PUSH_LEASE_SECONDS": "1",
         "COLUMNS": "240",
         "NO_COLOR": "1",
     }
