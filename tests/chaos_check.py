@@ -20,8 +20,9 @@ from typing import Any
 import httpx
 import sqlalchemy as sa
 
-from chaos_load import SHOP_LOCATION, STOCK, Entry, shop_remote, woo_remote
+from chaos_load import Entry
 from chaos_procs import Outside
+from chaos_shop import SHOP_LOCATION, STOCK, shop_remote, woo_remote
 
 # Outbox events that send the customer an e-mail here (notify.model.EMAIL_TEMPLATES).
 MAILED = {"order.created", "shipment.shipped", "order.cancelled"}

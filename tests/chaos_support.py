@@ -17,8 +17,9 @@ import httpx
 import sqlalchemy as sa
 
 from chaos_check import Result, check, settle
-from chaos_load import Load, seed
+from chaos_load import Load
 from chaos_procs import Outside, Proc, outside, topology
+from chaos_shop import seed
 from podium.db.engine import normalise_url
 
 VICTIMS = ("server", "workers", "both")
