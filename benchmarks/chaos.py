@@ -69,6 +69,7 @@ def main(argv: list[str] | None = None) -> int:
             threads=p.threads,
             workers=p.workers,
             seed=p.seed,
+            cli_doctor=True,
         )
         began = time.monotonic()
         print(f"== {engine}: {p.cycles} cycles")

@@ -8,6 +8,7 @@ The kills and the load are drawn from ``seed``, so a failing run can be repeated
 from __future__ import annotations
 
 import random
+import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ import sqlalchemy as sa
 
 from chaos_check import Result, check, settle
 from chaos_load import Load
-from chaos_procs import Outside, Proc, outside, topology
+from chaos_procs import PODIUM, Outside, Proc, outside, topology
 from chaos_shop import seed
 from podium.db.engine import normalise_url
 
@@ -39,6 +40,7 @@ class Plan:
     seed: int = 1
     settle_timeout: float = 60.0
     victims: tuple[str, ...] = VICTIMS
+    cli_doctor: bool = False  # run `podium doctor` too (GET /doctor is always checked)
 
 
 @dataclass
@@ -157,4 +159,16 @@ def _cycles(
     settled = settle(engine, plan.settle_timeout)
     say(f"load stopped; settled in {settled} s")
     result = check(load.journal, client, engine, world, skus, plan.cycles)
+    if plan.cli_doctor:
+        doctor = subprocess.run(
+            [str(PODIUM), "doctor"],
+            env=procs.serve.env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        result.totals["cli_doctor_exit"] = doctor.returncode
+        if doctor.returncode != 0:
+            result.problems.append(f"podium doctor: {doctor.stdout[-500:]}{doctor.stderr[-500:]}")
     return Report(result, kills, settled)
