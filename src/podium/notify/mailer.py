@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import ssl
 import time
@@ -63,8 +64,9 @@ class Mailer:
     ) -> EmailMessage:
         """A multipart/alternative message: the text part first, the HTML part preferred;
         then any ``attachments`` (file name, bytes, MIME type), making it multipart/mixed.
-        ``message_key`` (unique, ``[A-Za-z0-9._-]``) makes the Message-ID stable: the same
-        e-mail sent again after a crash carries the same one, so mail systems show it once."""
+        ``message_key`` (unique; characters other than ``[A-Za-z0-9._-]`` become ``-``) makes
+        the Message-ID stable: the same e-mail sent again after a crash carries the same one,
+        so mail systems show it once."""
         message = EmailMessage()
         message["From"] = sender or self.sender
         message["To"] = to
@@ -73,7 +75,9 @@ class Mailer:
             message["Reply-To"] = reply_to
         domain = parseaddr(message["From"])[1].rpartition("@")[2] or "podium.local"
         message["Message-ID"] = (
-            f"<{message_key}@{domain}>" if message_key else make_msgid(domain=domain)
+            f"<{re.sub(r'[^A-Za-z0-9._-]', '-', message_key)}@{domain}>"
+            if message_key
+            else make_msgid(domain=domain)
         )
         message.set_content(text)
         message.add_alternative(html, subtype="html")
