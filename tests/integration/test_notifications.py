@@ -113,6 +113,26 @@ def test_a_relay_redelivery_sends_nothing_twice(
     assert sum(e["type"] == "notification.sent" for e in timeline) == 1
 
 
+def test_an_email_sent_again_after_a_crash_before_its_record_keeps_its_message_id(
+    api: Api, podium: Podium, smtp: tuple[Inbox, int]
+) -> None:
+    """kill -9 between the SMTP hand-off and the record (found by tests/chaos): the relay
+    sends the e-mail again, with the same Message-ID, so the customer's mail shows it once."""
+    inbox, _ = smtp
+    order = _order(api)
+    drain(podium)
+    with podium.db.write() as conn:  # the crash: sent, but neither recorded nor acknowledged
+        conn.exec_driver_sql("DELETE FROM notifications")
+        conn.exec_driver_sql("UPDATE outbox SET status = 'pending', delivered_to = '[]'")
+    drain(podium)
+
+    first, again = inbox.messages
+    assert first["Message-ID"] == again["Message-ID"]
+    assert order["id"] in first["Message-ID"] and first["Message-ID"].endswith("@acme.example>")
+    sent = api.ok("get", f"/orders/{order['id']}/notifications")["items"]
+    assert [n["message_id"] for n in sent] == [first["Message-ID"]]
+
+
 def test_a_cancellation_email_escapes_what_the_customer_typed(
     api: Api, podium: Podium, smtp: tuple[Inbox, int]
 ) -> None:

@@ -106,15 +106,26 @@ def receive_webhook(
     try:
         with db.write() as conn:
             seen = store.delivery(conn, code, delivery.delivery_id)
-            if seen is not None:
+            # A delivery stored but never finished ("received") was cut off between storing
+            # and applying (a crash, a kill -9): the platform's retry applies it, as the
+            # first attempt was never acknowledged. Applying is idempotent on the external id.
+            if seen is not None and seen["status"] != "received":
                 return WebhookResult(
                     status="duplicate",
                     topic=delivery.topic,
                     delivery_id=delivery.delivery_id,
                     order_id=seen["order_id"],
                 )
-            pk = store.insert_delivery(
-                conn, code, delivery.delivery_id, delivery.topic, body.decode("utf-8", "replace")
+            pk = (
+                int(seen["id"])
+                if seen is not None
+                else store.insert_delivery(
+                    conn,
+                    code,
+                    delivery.delivery_id,
+                    delivery.topic,
+                    body.decode("utf-8", "replace"),
+                )
             )
     except IntegrityError:  # the same delivery, concurrently
         return WebhookResult(

@@ -4,7 +4,8 @@ Also sends the e-mail an automation rule's ``notify`` asks for (``automation.ema
 template, to the customer or a given address). Sent at most once per (event, template): the
 ``notifications`` table is checked before sending and written after, with a
 ``notification.sent`` entry on the order's timeline in the same transaction. (The relay is
-at-least-once; only a crash between the SMTP hand-off and that commit can repeat an e-mail.)
+at-least-once; only a crash between the SMTP hand-off and that commit can repeat an e-mail, and
+then with the same Message-ID, made of the order, the event and the template.)
 """
 
 from __future__ import annotations
@@ -269,6 +270,9 @@ class Emailer:
                 sender=settings.get("from"),
                 reply_to=settings.get("reply_to"),
                 attachments=label_attachments(self.db, template, envelope.payload),
+                # Sent again only after a crash between the SMTP hand-off and the record:
+                # with the same Message-ID, which mail systems show once.
+                message_key=f"{order_id}.{envelope.id}.{template}",
             )
         except (ValidationFailed, ValueError, TypeError) as exc:
             # A broken template or sender in the channel's settings: retrying cannot help.

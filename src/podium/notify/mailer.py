@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import ssl
 import time
@@ -59,9 +60,13 @@ class Mailer:
         sender: str | None = None,
         reply_to: str | None = None,
         attachments: Sequence[tuple[str, bytes, str]] = (),
+        message_key: str | None = None,
     ) -> EmailMessage:
         """A multipart/alternative message: the text part first, the HTML part preferred;
-        then any ``attachments`` (file name, bytes, MIME type), making it multipart/mixed."""
+        then any ``attachments`` (file name, bytes, MIME type), making it multipart/mixed.
+        ``message_key`` (unique; characters other than ``[A-Za-z0-9._-]`` become ``-``) makes
+        the Message-ID stable: the same e-mail sent again after a crash carries the same one,
+        so mail systems show it once."""
         message = EmailMessage()
         message["From"] = sender or self.sender
         message["To"] = to
@@ -69,7 +74,11 @@ class Mailer:
         if reply_to:
             message["Reply-To"] = reply_to
         domain = parseaddr(message["From"])[1].rpartition("@")[2] or "podium.local"
-        message["Message-ID"] = make_msgid(domain=domain)
+        message["Message-ID"] = (
+            f"<{re.sub(r'[^A-Za-z0-9._-]', '-', message_key)}@{domain}>"
+            if message_key
+            else make_msgid(domain=domain)
+        )
         message.set_content(text)
         message.add_alternative(html, subtype="html")
         for filename, data, mime in attachments:

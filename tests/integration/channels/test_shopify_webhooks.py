@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -57,6 +58,33 @@ def test_duplicate_delivery_makes_one_order(store: Api) -> None:
     assert len(orders) == 1
     assert orders[0]["external_id"] == str(2**60)
     assert orders[0]["total"] == "25.00"
+
+
+def test_a_delivery_stored_but_cut_off_before_it_was_applied_is_applied_by_the_retry(
+    store: Api, podium: Podium
+) -> None:
+    """kill -9 between storing a delivery and applying it (found by tests/chaos): the
+    platform's retry used to be answered ``duplicate`` and the order was never made."""
+    from podium.db.tables import channel_deliveries
+
+    payload = shopify_order(2**59, [("TEE-M", 1, "10.00")])
+    with podium.db.write() as conn:  # what the killed request left: stored, never finished
+        conn.execute(
+            channel_deliveries.insert().values(
+                channel="shop",
+                delivery_id="w-cut",
+                topic="orders/create",
+                body="{}",
+                received_at=datetime.now(UTC),
+                status="received",
+            )
+        )
+    retried = post_webhook(store, "shop", "orders/create", payload, delivery_id="w-cut")
+    assert retried.status_code == 200 and retried.json()["status"] == "created"
+    again = post_webhook(store, "shop", "orders/create", payload, delivery_id="w-cut")
+    assert again.json()["status"] == "duplicate"
+    assert again.json()["order_id"] == retried.json()["order_id"]
+    assert [o["external_id"] for o in _orders(store)] == [str(2**59)]
 
 
 def test_channel_order_short_of_stock_is_captured_on_backorder(store: Api) -> None:
