@@ -40,6 +40,10 @@ from podium.inventory.service import (
 from podium.inventory.service import (
     availability as sku_availability,
 )
+from podium.inventory.sold_out import (
+    SoldOut,
+    sold_out,
+)
 from podium.inventory.stock import (
     levels,
 )
@@ -59,6 +63,7 @@ __all__ = [
     "MovementKind",
     "MovementView",
     "SafetyStockIn",
+    "SoldOut",
     "TransferIn",
     "adjust",
     "apply",
@@ -74,6 +79,7 @@ __all__ = [
     "restock",
     "set_safety_stock",
     "sku_availability",
+    "sold_out",
     "stock_by_sku",
     "transfer",
 ]
