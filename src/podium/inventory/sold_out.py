@@ -22,6 +22,7 @@ two databases in one process (tests) never share them.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 import weakref
@@ -47,6 +48,8 @@ class SoldOut:
         self._marks: dict[tuple[str, str], float] = {}
         self._lifts: dict[str, int] = {}
         self.refused = 0  # orders refused from memory (for benchmarks and tests)
+        # PODIUM_WAITING_ROOM=off: every order takes the normal path (benchmarks compare).
+        self.enabled = os.environ.get("PODIUM_WAITING_ROOM", "on") != "off"
 
     def generations(self, skus: Iterable[str]) -> dict[str, int]:
         """The lift generation of each SKU: read before a placement's transaction begins."""
@@ -56,7 +59,7 @@ class SoldOut:
     def refusal(self, channel: str, demand: Mapping[str, int]) -> InsufficientStock | None:
         """The 409 the normal path would answer, when every SKU of ``demand`` is marked sold
         out on ``channel``; None otherwise (then the normal path decides)."""
-        if not demand or not self._marks:
+        if not demand or not self._marks or not self.enabled:
             return None
         now = self._clock()
         marks = self._marks
