@@ -36,7 +36,7 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from intake import (  # noqa: E402  (benchmarks/intake.py, beside this file)
+from intake import (  # benchmarks/intake.py, beside this file
     API,
     DEFAULT_PG_ADMIN_URL,
     ROOT,
@@ -234,13 +234,15 @@ def pgbench_run(a: argparse.Namespace) -> dict[str, Any]:
     """The same row-locked reservation SQL, bare, from pgbench: the database's own limit."""
     print("--- pgbench of the reservation SQL on one row", flush=True)
     with fresh_database("postgres", a.pg_admin_url) as url:
-        server, _ = _prepare(url, 1, 1, 10_000_000)
+        server, _ = _prepare(url, 1, 1, 1_000_000)
         server.stop()
         with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as f:
             f.write(PGBENCH_SQL.replace("\n ", " ").replace(",\n", ", "))
         out = subprocess.run(
-            ["pgbench", "-n", "-M", "prepared", "-c", str(a.pgbench_clients), "-j", "2"]
-            + ["-T", str(a.pgbench_seconds), "-f", f.name, url],
+            [
+                *("pgbench", "-n", "-M", "prepared", "-c", str(a.pgbench_clients), "-j", "2"),
+                *("-T", str(a.pgbench_seconds), "-f", f.name, url),
+            ],
             capture_output=True,
             text=True,
             check=False,

@@ -30,11 +30,14 @@ def place_flash(
     intake: OrderIntake,
     idempotency_key: str | None,
     repeat: Callable[[Connection], OrderView | None],
+    ready: Callable[[], None],
     work: Callable[[Connection], tuple[OrderView, bool]],
     alone: Callable[[], tuple[OrderView, bool]],
 ) -> tuple[OrderView, bool]:
     """Place ``intake``: ``work`` in a (shared) write transaction, ``alone`` in its own;
-    ``repeat`` finds the order this intake repeats. Returns the order and whether it is new."""
+    ``repeat`` finds the order this intake repeats; ``ready`` does what placement needs done
+    before its transaction (skipped by a refusal from memory). Returns the order and whether
+    it is new."""
     demand: dict[str, int] = defaultdict(int)
     for ln in intake.lines:
         demand[ln.sku] += ln.quantity
@@ -49,6 +52,7 @@ def place_flash(
                 return found, False
             raise refused  # counted by the caller, like the normal path's
     seen = room.generations(demand)
+    ready()
     try:
         if len(demand) == 1 and intake.handed_over is None:  # may be a hot SKU's rush
             identities: set[tuple[str, ...]] = set()

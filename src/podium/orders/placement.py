@@ -79,10 +79,15 @@ def place_order(
     only elsewhere is 409 ``idempotency_key_reused``."""
     priced = price(intake)
     fingerprint = intake.fingerprint()
-    # Outside the transaction: the geocoder may be slow once.
-    destination = destination_of(intake, allocator.geocoder)
-    prepared = prepare(intake, allocator.screening, allocator.geocoder)
     logs.bind(channel=intake.channel)
+    destination: Coordinates | None = None
+    prepared: Prepared | None = None
+
+    def ready() -> None:  # after the waiting room: a refusal from memory needs neither
+        nonlocal destination, prepared
+        # Outside the transaction: the geocoder may be slow once.
+        destination = destination_of(intake, allocator.geocoder)
+        prepared = prepare(intake, allocator.screening, allocator.geocoder)
 
     def repeat(conn: Connection) -> OrderView | None:
         return existing_order(conn, intake, priced, idempotency_key, fingerprint, refuse_changes)
@@ -111,7 +116,7 @@ def place_order(
             return work(conn)
 
     try:
-        placed = Placed(*place_flash(db, intake, idempotency_key, repeat, work, alone))
+        placed = Placed(*place_flash(db, intake, idempotency_key, repeat, ready, work, alone))
         logs.bind(order_id=placed.order.id)
         if placed.created:
             metrics.ORDERS_PLACED.labels(intake.channel).inc()
