@@ -86,6 +86,7 @@ class Load:
     other: dict[str, int] = field(default_factory=dict)
     created_lat: list[float] = field(default_factory=list)
     refused_lat: list[float] = field(default_factory=list)
+    refused_at: list[float] = field(default_factory=list)
     last_created_at: float = 0.0
     started: float = 0.0
     ended: float = 0.0
@@ -93,6 +94,11 @@ class Load:
     def summary(self) -> dict[str, Any]:
         sold_in = max(self.last_created_at - self.started, 1e-9)
         after = max(self.ended - self.last_created_at, 1e-9)
+        late = [
+            lat
+            for at, lat in zip(self.refused_at, self.refused_lat, strict=True)
+            if at > self.last_created_at
+        ]
         return {
             "sent": self.sent,
             "created": self.created,
@@ -100,9 +106,10 @@ class Load:
             "other": self.other,
             "seconds": round(self.ended - self.started, 2),
             "orders_per_s": round(self.created / sold_in, 1),
-            "refusals_per_s_after_sold_out": round(
-                sum(1 for _ in self.refused_lat) / max(after, sold_in), 1
-            ),
+            "refused_after_sold_out": len(late),
+            "refusals_per_s_after_sold_out": round(len(late) / after, 1),
+            "refused_after_sold_out_p50_ms": round(_pct(late, 50), 2),
+            "refused_after_sold_out_p99_ms": round(_pct(late, 99), 2),
             "created_p50_ms": round(_pct(self.created_lat, 50), 1),
             "created_p99_ms": round(_pct(self.created_lat, 99), 1),
             "refused_p50_ms": round(_pct(self.refused_lat, 50), 2),
@@ -133,6 +140,7 @@ async def _drive(
                 elif r.status_code == 409:
                     load.refused += 1
                     load.refused_lat.append(dt)
+                    load.refused_at.append(t0)
                 else:
                     code = f"{r.status_code} {r.text[:120]}"
                     load.other[code] = load.other.get(code, 0) + 1
