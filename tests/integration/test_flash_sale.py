@@ -30,7 +30,7 @@ def test_a_rush_on_one_sku_sells_exactly_the_stock_each_buyer_getting_their_own_
 ) -> None:
     seed_store(api, {("TEE", "EAST"): 5}, skus=["TEE"])
     bodies = [order_body([("TEE", 1)], external_id=f"rush-{i}") for i in range(14)]
-    with ThreadPoolExecutor(8) as pool:
+    with ThreadPoolExecutor(4) as pool:
         first = list(pool.map(lambda b: _place(podium, b), bodies))
     sold = [r for r in first if isinstance(r, tuple)]
     assert len(sold) == 5 and all(created for _, created in sold)
@@ -44,7 +44,7 @@ def test_a_rush_on_one_sku_sells_exactly_the_stock_each_buyer_getting_their_own_
     )
     assert api.ok("get", "/doctor")["ok"] is True
     # Retries (a client that timed out) get their own order back, or the same refusal.
-    with ThreadPoolExecutor(8) as pool:
+    with ThreadPoolExecutor(4) as pool:
         again = list(pool.map(lambda b: _place(podium, b), bodies))
     assert again == [(r[0], False) if isinstance(r, tuple) else r for r in first]
 
