@@ -81,6 +81,8 @@ class Load:
     """What one stream of requests saw."""
 
     sent: int = 0
+    resent: int = 0
+    replayed: int = 0
     created: int = 0
     refused: int = 0
     other: dict[str, int] = field(default_factory=dict)
@@ -101,6 +103,8 @@ class Load:
         ]
         return {
             "sent": self.sent,
+            "resent_after_transport_error": self.resent,
+            "replayed_200": self.replayed,
             "created": self.created,
             "refused_409": self.refused,
             "other": self.other,
@@ -130,10 +134,19 @@ async def _drive(
         async def buyer() -> None:
             for body in queue:
                 t0 = time.monotonic()
-                r = await c.post("/orders", json=body)
+                for attempt in range(5):  # a keep-alive connection closed under us: resend
+                    try:
+                        r = await c.post("/orders", json=body)
+                        break
+                    except httpx.TransportError:
+                        if attempt == 4:
+                            raise
+                        load.resent += 1
                 dt = time.monotonic() - t0
                 load.sent += 1
-                if r.status_code == 201:
+                if r.status_code == 200:  # a resent order placed the first time (idempotent)
+                    load.replayed += 1
+                if r.status_code in (200, 201):
                     load.created += 1
                     load.created_lat.append(dt)
                     load.last_created_at = time.monotonic()

@@ -5,8 +5,11 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import sqlalchemy as sa
+
 from podium import inventory
 from podium.bootstrap import Podium
+from podium.db.tables import outbox
 from podium.errors import InsufficientStock
 from podium.orders.group_commit import group_commit
 from podium.orders.model import OrderIntake
@@ -43,6 +46,11 @@ def test_a_rush_on_one_sku_sells_exactly_the_stock_each_buyer_getting_their_own_
         api.ok("get", f"/orders/{order_id}")["number"] for order_id, _ in sold
     )
     assert api.ok("get", "/doctor")["ok"] is True
+    with podium.db.read() as conn:  # a refused member of a group left no event behind
+        created = conn.execute(
+            sa.select(sa.func.count()).where(outbox.c.event_type == "order.created")
+        ).scalar_one()
+    assert created == 5
     # Retries (a client that timed out) get their own order back, or the same refusal.
     with ThreadPoolExecutor(4) as pool:
         again = list(pool.map(lambda b: _place(podium, b), bodies))

@@ -83,11 +83,11 @@ class GroupCommit:
                 return alone()
             job: _Job[T] = _Job(work, identities)
             self._join(db, sku, job)
-            if job.alone:
-                return alone()
             if job.error is not None:
                 raise job.error
-            return job.result  # type: ignore[return-value]
+            if job.alone or job.result is None:  # the group failed, or was cut short
+                return alone()
+            return job.result
         finally:
             with self._lock:
                 left = self._in_flight[sku] - 1
