@@ -178,7 +178,7 @@ def _stock(base: str, key: str) -> dict[str, Any]:
 def _prepare(url: str, workers: int, skus: int, units: int) -> tuple[Server, str]:
     server = Server(url, workers)
     key = server.start()
-    seed(server.base, key, SimpleNamespace(skus=skus, warehouses=1))
+    seed(server.base, key, SimpleNamespace(skus=skus, warehouses=1))  # type: ignore[arg-type]
     h = {"Authorization": f"Bearer {key}"}
     for path, body in (
         ("/products", {"sku": FLASH, "name": "The launch", "weight_grams": 300}),
