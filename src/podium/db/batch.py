@@ -82,6 +82,19 @@ class BatchedInserts:
         if rows:
             self._rows.setdefault((table, tuple(rows[0])), []).extend(rows)
 
+    def mark(self) -> dict[tuple[Table, tuple[str, ...]], int]:
+        """Where each gathered list ends now, for :meth:`rewind` (a savepoint rolled back)."""
+        return {key: len(rows) for key, rows in self._rows.items()}
+
+    def rewind(self, mark: dict[tuple[Table, tuple[str, ...]], int]) -> None:
+        """Drop the rows gathered since ``mark``."""
+        for key in list(self._rows):
+            kept = mark.get(key, 0)
+            if kept:
+                del self._rows[key][kept:]
+            else:
+                del self._rows[key]
+
     def flush(self, conn: Connection) -> None:
         if not self._rows:
             return

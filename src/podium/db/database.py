@@ -21,15 +21,18 @@ from podium.db.engine import READ_ONLY, is_postgres
 
 __all__ = [
     "Database",
+    "after_commit",
     "as_utc",
     "before_commit",
     "insert_many",
     "notify_after_commit",
+    "savepoint",
     "transaction_scratch",
     "utcnow",
 ]
 
 _HOOKS = "podium.before_commit"
+_AFTER = "podium.after_commit"
 _BATCH = "podium.batch_inserts"
 _SCRATCH = "podium.scratch"
 
@@ -77,6 +80,17 @@ def before_commit(conn: Connection, hook: Callable[[], None]) -> bool:
     return True
 
 
+def after_commit(conn: Connection, hook: Callable[[], None]) -> bool:
+    """Run ``hook`` once this write transaction has committed (not if it rolls back).
+
+    Returns False when the connection is not in a ``Database.write()`` transaction."""
+    hooks: list[Callable[[], None]] | None = conn.info.get(_AFTER)
+    if hooks is None:
+        return False
+    hooks.append(hook)
+    return True
+
+
 _NOTIFY = "podium.notify"
 
 
@@ -91,6 +105,37 @@ def transaction_scratch(conn: Connection) -> dict[str, object] | None:
     """A dict that lives as long as the current ``Database.write()`` transaction."""
     scratch: dict[str, object] | None = conn.info.get(_SCRATCH)
     return scratch
+
+
+@contextmanager
+def savepoint(conn: Connection) -> Iterator[None]:
+    """A savepoint inside a ``Database.write()`` transaction that also forgets, when its block
+    raises, what the block gathered for the commit: batched rows, before-commit hooks and
+    outbox events. Group commit (``orders.hot``) runs several placements in one transaction
+    this way, each undone alone if it fails."""
+    batch: BatchedInserts | None = conn.info.get(_BATCH)
+    marked = batch.mark() if batch is not None else None
+    hooks: list[Callable[[], None]] | None = conn.info.get(_HOOKS)
+    hooks_len = len(hooks) if hooks is not None else 0
+    scratch: dict[str, object] | None = conn.info.get(_SCRATCH)
+    kept = dict(scratch) if scratch is not None else {}
+    lengths = {k: len(v) for k, v in kept.items() if isinstance(v, list)}
+    try:
+        with conn.begin_nested():
+            yield
+    except BaseException:
+        if batch is not None and marked is not None:
+            batch.rewind(marked)
+        if hooks is not None:
+            del hooks[hooks_len:]
+        if scratch is not None:
+            scratch.clear()
+            scratch.update(kept)
+            for key, n in lengths.items():
+                value = scratch[key]
+                if isinstance(value, list):
+                    del value[n:]
+        raise
 
 
 class Database:
@@ -130,7 +175,9 @@ class Database:
         notify = False
         with self.engine.connect() as conn:
             hooks: list[Callable[[], None]] = []
+            after: list[Callable[[], None]] = []
             conn.info[_HOOKS] = hooks
+            conn.info[_AFTER] = after
             conn.info[_SCRATCH] = {}
             batch = conn.info[_BATCH] = BatchedInserts() if batch_inserts else None
             try:
@@ -144,8 +191,11 @@ class Database:
             finally:
                 # info belongs to the pooled DBAPI connection: leave nothing behind.
                 conn.info.pop(_HOOKS, None)
+                conn.info.pop(_AFTER, None)
                 conn.info.pop(_SCRATCH, None)
                 conn.info.pop(_BATCH, None)
+        for hook in after:
+            hook()
         if notify:
             for listener in tuple(self._after_commit):
                 listener()

@@ -47,6 +47,10 @@ from podium.inventory.service import (
 from podium.inventory.service import (
     availability as sku_availability,
 )
+from podium.inventory.sold_out import (
+    SoldOut,
+    sold_out,
+)
 from podium.inventory.stock import (
     levels,
 )
@@ -68,6 +72,7 @@ __all__ = [
     "MovementKind",
     "MovementView",
     "SafetyStockIn",
+    "SoldOut",
     "TransferIn",
     "adjust",
     "apply",
@@ -86,6 +91,7 @@ __all__ = [
     "restock",
     "set_safety_stock",
     "sku_availability",
+    "sold_out",
     "stock_by_sku",
     "transfer",
 ]

@@ -29,6 +29,7 @@ from podium.inventory.model import (
     TransferIn,
     kind_for_reason,
 )
+from podium.inventory.sold_out import lift_after_commit
 from podium.paging import Page, decode_cursor
 
 __all__ = [
@@ -105,6 +106,8 @@ def apply(
             raise _refused(missing[0])
     store.insert_movements(conn, moves, actor)
     events.emit(conn, [_changed(level, kinds[key], *deltas[key]) for key, level in after.items()])
+    # More available (a receipt, a release...): the waiting room lets orders through again.
+    lift_after_commit(conn, (m.sku for m in moves if m.on_hand_delta > 0 or m.reserved_delta < 0))
     return after
 
 
@@ -224,6 +227,8 @@ def set_safety_stock(db: Database, sku: str, warehouse: str, safety: int) -> Loc
             raise RuntimeError(f"no stock level for {sku} at {warehouse}")
         change = level.safety_stock - was.safety_stock
         events.emit(conn, [_changed(level, ["safety_stock"], safety=change)])
+        if change < 0:
+            lift_after_commit(conn, [sku])
     return _location(level)
 
 

@@ -27,6 +27,7 @@ from podium.orders.events import OrderCreated, OrderEvent
 from podium.orders.existing import existing_order
 from podium.orders.handover import HANDED_OVER_TAGS, hand_over_shipments, pinned_warehouse
 from podium.orders.holds import put_on_backorder, put_on_hold
+from podium.orders.hot import place_flash
 from podium.orders.model import OrderIntake, OrderView, Priced, money, price
 from podium.orders.screening import Prepared, hold_for, prepare, screen
 from podium.orders.status import HoldReason, OrderStatus, check_transition
@@ -78,35 +79,49 @@ def place_order(
     only elsewhere is 409 ``idempotency_key_reused``."""
     priced = price(intake)
     fingerprint = intake.fingerprint()
-    # Outside the transaction: the geocoder may be slow once.
-    destination = destination_of(intake, allocator.geocoder)
-    prepared = prepare(intake, allocator.screening, allocator.geocoder)
     logs.bind(channel=intake.channel)
-    try:
+    destination: Coordinates | None = None
+    prepared: Prepared | None = None
+
+    def ready() -> None:  # after the waiting room: a refusal from memory needs neither
+        nonlocal destination, prepared
+        # Outside the transaction: the geocoder may be slow once.
+        destination = destination_of(intake, allocator.geocoder)
+        prepared = prepare(intake, allocator.screening, allocator.geocoder)
+
+    def repeat(conn: Connection) -> OrderView | None:
+        return existing_order(conn, intake, priced, idempotency_key, fingerprint, refuse_changes)
+
+    def work(conn: Connection) -> tuple[OrderView, bool]:
+        found = repeat(conn)
+        if found is not None:
+            return found, False
+        view = _place(
+            conn,
+            intake,
+            priced,
+            fingerprint,
+            idempotency_key,
+            destination,
+            actor,
+            allocator,
+            hold_unknown_skus,
+            prepared,
+        )
+        return view, True
+
+    def alone() -> tuple[OrderView, bool]:
         # A handed-over sale updates the shipments it creates: those inserts cannot wait.
         with db.write(batch_inserts=intake.handed_over is None) as conn:
-            found = existing_order(
-                conn, intake, priced, idempotency_key, fingerprint, refuse_changes
-            )
-            if found is not None:
-                logs.bind(order_id=found.id)
-                return Placed(found, created=False)
-            view = _place(
-                conn,
-                intake,
-                priced,
-                fingerprint,
-                idempotency_key,
-                destination,
-                actor,
-                allocator,
-                hold_unknown_skus,
-                prepared,
-            )
-        metrics.ORDERS_PLACED.labels(intake.channel).inc()
-        logs.bind(order_id=view.id)
-        log.info("order %s placed: %s", view.number, view.status)
-        return Placed(view, created=True)
+            return work(conn)
+
+    try:
+        placed = Placed(*place_flash(db, intake, idempotency_key, repeat, ready, work, alone))
+        logs.bind(order_id=placed.order.id)
+        if placed.created:
+            metrics.ORDERS_PLACED.labels(intake.channel).inc()
+            log.info("order %s placed: %s", placed.order.number, placed.order.status)
+        return placed
     except InsufficientStock:
         metrics.RESERVATIONS_REFUSED.labels(intake.channel).inc()
         raise
