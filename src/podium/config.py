@@ -188,6 +188,16 @@ class Settings:
     webhook_pause_after_seconds: float = 3600.0
     webhook_lease_seconds: float = 5.0
     webhook_concurrency: int = 8
+    # Platform outages (podium/resilience.py; docs/operations.md "When a platform is down"):
+    # the connect bound of every outgoing HTTP call, the total bound of a carrier call made
+    # within a request (rates, labels: a hanging carrier is a 504, not a hung request), and the
+    # circuit breaker per destination (open after N consecutive failures within the window;
+    # one probe after the cool-down).
+    outbound_connect_seconds: float = 5.0
+    carrier_timeout_seconds: float = 20.0
+    circuit_failures: int = 5
+    circuit_window_seconds: float = 60.0
+    circuit_cooldown_seconds: float = 30.0
     # CSV imports (POST /api/v1/imports/...) may be larger than other request bodies.
     max_import_bytes: int = 32 * 1024 * 1024
     # Signs dashboard session cookies; when unset, a key kept in the database is used.
@@ -265,6 +275,11 @@ class Settings:
             webhook_pause_after_seconds=_float(e, "PODIUM_WEBHOOK_PAUSE_AFTER_SECONDS", 3600.0),
             webhook_lease_seconds=_float(e, "PODIUM_WEBHOOK_LEASE_SECONDS", 5.0),
             webhook_concurrency=_int(e, "PODIUM_WEBHOOK_CONCURRENCY", 8),
+            outbound_connect_seconds=_float(e, "PODIUM_OUTBOUND_CONNECT_SECONDS", 5.0),
+            carrier_timeout_seconds=_float(e, "PODIUM_CARRIER_TIMEOUT_SECONDS", 20.0),
+            circuit_failures=max(1, _int(e, "PODIUM_CIRCUIT_FAILURES", 5)),
+            circuit_window_seconds=_float(e, "PODIUM_CIRCUIT_WINDOW_SECONDS", 60.0),
+            circuit_cooldown_seconds=_float(e, "PODIUM_CIRCUIT_COOLDOWN_SECONDS", 30.0),
             max_import_bytes=_int(e, "PODIUM_MAX_IMPORT_BYTES", 32 * 1024 * 1024),
             secret_key=e.get("PODIUM_SECRET_KEY") or None,
             encryption_keys=tuple(
