@@ -52,7 +52,8 @@ def _drain(podium: Podium) -> None:
 
 
 def _deliverer(podium: Podium, clock: Clock, **settings: Any) -> Deliverer:
-    return Deliverer(podium.db, replace(podium.settings, **settings), clock=clock)
+    # rng 1.0: the back-off's jitter at its ceiling (5 s, 10 s, 20 s…), so the test can step it.
+    return Deliverer(podium.db, replace(podium.settings, **settings), clock=clock, rng=lambda: 1.0)
 
 
 def _subscribe(api: Api, url: str, *types: str) -> Any:
