@@ -4,6 +4,7 @@ paused when failing, resumed, replayed; and the API's refusals."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -17,7 +18,7 @@ from podium.cli import app as cli
 from podium.config import Settings
 from podium.geo.geocoder import default_geocoder
 from podium.notify import _webhook_store as store
-from podium.notify.delivery import Deliverer
+from podium.notify.delivery import Deliverer, destination
 from podium.notify.model import verify
 from support import Api, order_body, seed_store
 
@@ -488,3 +489,40 @@ def test_one_at_a_time_when_concurrency_is_one(
 
     assert _deliverer(podium, Clock(), webhook_concurrency=1).run_once() == 3
     assert receiver.most_in_flight == 1
+
+
+def test_a_hanging_receiver_opens_its_circuit_and_does_not_delay_the_healthy_one(
+    api: Api, podium: Podium, receiver: Receiver
+) -> None:
+    seed_store(api, {("TEE", "EAST"): 10})
+    with webhook_receiver() as hanging:
+        hanging.pause_seconds = 2.0  # far longer than the timeout
+        dead = _subscribe(api, hanging.url, "order.created")
+        healthy = _subscribe(api, receiver.url, "order.created")
+        for n in range(6):
+            _place(api, external_id=f"hang-{n}")
+        _drain(podium)
+        clock = Clock()
+        deliverer = _deliverer(
+            podium, clock, webhook_timeout_seconds=0.3, webhook_concurrency=4, circuit_failures=2
+        )
+
+        started = time.monotonic()
+        assert deliverer.run_once() == 8  # 6 healthy; 2 to the hanging one, then its circuit
+        assert time.monotonic() - started < 1.5  # one timeout (0.3 s), not a hang
+        assert len(receiver.requests) == 6
+        assert len(hanging.requests) == 2
+        assert deliverer.breakers.states()[destination(hanging.url)] == "open"
+        assert deliverer.run_once() == 0  # the rest wait for the probe, nothing is lost
+        items = api.ok("get", f"/webhooks/{dead['id']}/deliveries")["items"]
+        assert [d["status"] for d in items] == ["pending"] * 6
+        assert sorted(d["attempts"] for d in items) == [0, 0, 0, 0, 1, 1]
+        healthy_items = api.ok("get", f"/webhooks/{healthy['id']}/deliveries")["items"]
+        assert [d["status"] for d in healthy_items] == ["succeeded"] * 6
+
+        hanging.pause_seconds = 0.0  # it is back
+        clock.advance(podium.settings.circuit_cooldown_seconds + 20)
+        assert deliverer.run_once() == 6  # the probe closes the circuit, the rest follow
+        assert len(hanging.requests) == 8
+        items = api.ok("get", f"/webhooks/{dead['id']}/deliveries")["items"]
+        assert [d["status"] for d in items] == ["succeeded"] * 6
