@@ -54,6 +54,7 @@ from podium.orders import OrderCancelled, OrderCreated, OrderEdited, OrderPartia
 from podium.orders import events as orders_events
 from podium.payments import Gateways, build_stripe, on_order_events
 from podium.payments import events as payments_events
+from podium.resilience import BreakerPolicy, Breakers, Timeouts
 from podium.returns import RefundIssued, ReturnParcels, ReturnRejected, on_channel_refund
 from podium.returns import events as returns_events
 from podium.returns import on_return_rejected as void_return_labels
@@ -173,7 +174,15 @@ def bootstrap(
     channel_sync.on_marked = pushers.notify
     registry.subscribe_batch(SYNC_SUBSCRIBER, channel_sync.on_events, SYNC_EVENTS)
     registry.subscribe_batch("backorders", on_inventory_changed(db), [InventoryChanged])
-    carriers = Carriers(httpx.Client(timeout=30))
+    carriers = Carriers(
+        httpx.Client(timeout=30),
+        Timeouts(
+            settings.outbound_connect_seconds,
+            settings.carrier_timeout_seconds,
+            settings.carrier_timeout_seconds,
+        ),
+        Breakers("carrier", BreakerPolicy.of(settings)),
+    )
     carriers.track_also(ReturnParcels())
     gateways = Gateways()
     gateways.add_type("stripe", build_stripe)  # accounts configured in payment_gateways
