@@ -15,6 +15,7 @@ from podium.notify.fanout import (
 )
 from podium.notify.mailer import (
     Mailer,
+    MailServerDown,
 )
 from podium.notify.model import (
     EMAIL_EVENTS,
@@ -47,6 +48,7 @@ __all__ = [
     "Deliverer",
     "DeliveryView",
     "Emailer",
+    "MailServerDown",
     "Mailer",
     "NotificationView",
     "Renderer",
