@@ -166,6 +166,11 @@ def test_dead_letters_are_visible_in_the_api_and_cli_and_can_be_retried(
     assert "doomed" in listed.output
 
     event_id = dead["items"][0]["id"]
+    letters = api.ok("get", "/dead-letters")
+    assert letters["events"] == 1
+    assert [(d["kind"], d["id"], d["type"]) for d in letters["items"]] == [
+        ("event", event_id, "doomed")
+    ]
     assert api.post(f"/events/{event_id}/retry", role="readonly").status_code == 403
     assert api.ok("post", f"/events/{event_id}/retry")["status"] == "pending"
     broken["on"] = False

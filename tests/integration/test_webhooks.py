@@ -526,3 +526,44 @@ def test_a_hanging_receiver_opens_its_circuit_and_does_not_delay_the_healthy_one
         assert len(hanging.requests) == 8
         items = api.ok("get", f"/webhooks/{dead['id']}/deliveries")["items"]
         assert [d["status"] for d in items] == ["succeeded"] * 6
+
+
+def test_given_up_deliveries_are_dead_letters_listed_and_retried_through_api_and_cli(
+    api: Api,
+    podium: Podium,
+    receiver: Receiver,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seed_store(api, {("TEE", "EAST"): 5})
+    hook = _subscribe(api, receiver.url, "order.created")
+    receiver.statuses[:] = [500, 500]
+    _place(api, external_id="dl-1")
+    _place(api, external_id="dl-2")
+    _drain(podium)
+    clock = Clock()
+    assert _deliverer(podium, clock, webhook_max_attempts=1).run_once() == 2
+
+    found = api.ok("get", "/dead-letters")
+    assert (found["events"], found["webhook_deliveries"]) == (0, 2)
+    assert {d["kind"] for d in found["items"]} == {"webhook_delivery"}
+    assert all(d["destination"] == hook["id"] for d in found["items"])
+    assert all(d["last_error"].startswith("HTTP 500") for d in found["items"])
+    first, second = (d["id"] for d in found["items"])
+    assert api.post(f"/dead-letters/{first}/retry", role="readonly").status_code == 403
+    assert api.post("/dead-letters/dlv_unknown/retry").status_code == 404
+    assert api.post("/dead-letters/12345678/retry").status_code == 404
+    assert api.ok("post", f"/dead-letters/{first}/retry")["kind"] == "webhook_delivery"
+    assert api.ok("get", "/dead-letters")["webhook_deliveries"] == 1
+
+    monkeypatch.setenv("PODIUM_DATABASE_URL", database_url)
+    listed = CliRunner().invoke(cli, ["events", "dead-letters"], env={"COLUMNS": "250"})
+    assert listed.exit_code == 0, listed.output
+    assert second in listed.output and "given-up webhook deliveries: 1" in listed.output
+    retried = CliRunner().invoke(cli, ["events", "dead-letters", "--retry-all"])
+    assert retried.exit_code == 0, retried.output
+    assert "1 webhook delivery" in retried.output
+    assert api.ok("get", "/dead-letters")["items"] == []
+    assert _deliverer(podium, clock).run_once() == 2  # the receiver is back: both go out
+    statuses = [d["status"] for d in api.ok("get", f"/webhooks/{hook['id']}/deliveries")["items"]]
+    assert statuses == ["succeeded", "succeeded"]

@@ -28,6 +28,7 @@ from podium.events.service import (
     EventView,
     event_counts,
     list_events,
+    retry_dead_events,
     retry_event,
 )
 
@@ -48,6 +49,7 @@ __all__ = [
     "omit_none",
     "outbox_backlog",
     "outbox_lag",
+    "retry_dead_events",
     "retry_event",
     "webhook_types",
 ]

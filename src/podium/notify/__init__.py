@@ -2,6 +2,13 @@
 signed outgoing webhooks with retries, pausing and replay. Both hear about events from the
 outbox relay."""
 
+from podium.notify.dead_letters import (
+    DeadLetter,
+    DeadLetters,
+    dead_letters,
+    retry_all,
+    retry_dead_letter,
+)
 from podium.notify.delivery import (
     Deliverer,
 )
@@ -45,6 +52,8 @@ from podium.notify.webhooks import (
 __all__ = [
     "EMAIL_EVENTS",
     "PING",
+    "DeadLetter",
+    "DeadLetters",
     "Deliverer",
     "DeliveryView",
     "Emailer",
@@ -57,6 +66,7 @@ __all__ = [
     "WebhookPatch",
     "WebhookView",
     "create_subscription",
+    "dead_letters",
     "delete_subscription",
     "enqueue_deliveries",
     "get_subscription",
@@ -66,6 +76,8 @@ __all__ = [
     "ping",
     "replay_delivery",
     "resume_subscription",
+    "retry_all",
+    "retry_dead_letter",
     "rotate_secret",
     "update_subscription",
 ]
