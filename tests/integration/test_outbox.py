@@ -57,7 +57,8 @@ def _relay(
     podium: Podium, registry: Registry, clock: Clock | None = None, **settings: float
 ) -> Relay:
     s = replace(podium.settings, relay_backoff_seconds=1.0, **settings)  # type: ignore[arg-type]
-    return Relay(podium.db, registry, s, clock=clock or utcnow)
+    # rng 1.0: the back-off's jitter at its ceiling (1 s, 2 s, 4 s…), so the test can step it.
+    return Relay(podium.db, registry, s, clock=clock or utcnow, rng=lambda: 1.0)
 
 
 def _drain(relay: Relay) -> None:
