@@ -190,11 +190,16 @@ def bootstrap(
     # is given the order (subscribers run in this order within a relay pass).
     registry.subscribe("automation", Automation(db, gateways).on_event, AUTOMATION_EVENTS)
     registry.subscribe_batch("fulfilment-release", on_order_ready(db), RELEASE_TRIGGERS)
+    handoffs = Breakers("handoff", BreakerPolicy.of(settings))  # one circuit per 3PL host
     registry.subscribe_batch(
-        "warehouse-handoff", on_released(db, carriers.http, settings), [ShipmentReleased]
+        "warehouse-handoff",
+        on_released(db, carriers.http, settings, handoffs),
+        [ShipmentReleased],
     )
     registry.subscribe(
-        "warehouse-cancel", on_order_cancelled(db, carriers.http, settings), CANCELLED_EVENTS
+        "warehouse-cancel",
+        on_order_cancelled(db, carriers.http, settings, handoffs),
+        CANCELLED_EVENTS,
     )
     registry.subscribe("label-void", void_labels(db, carriers), CANCELLED_EVENTS)
     registry.subscribe("return-label-void", void_return_labels(db, carriers), [ReturnRejected])
