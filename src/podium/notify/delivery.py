@@ -92,6 +92,10 @@ class Deliverer:
         self.stopping = threading.Event()
         self._thread: threading.Thread | None = None
 
+    def circuit(self, url: str) -> str:
+        """The state of the circuit of ``url``'s host in this process."""
+        return self.breakers(destination(url)).state
+
     # --- one pass -------------------------------------------------------------------------
 
     def run_once(self) -> int:
