@@ -11,6 +11,7 @@ import base64
 import copy
 import io
 import json
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -71,6 +72,8 @@ class FakeEasyPost:
     # A carrier that makes its labels as PNG whatever is asked: only a conversion gives PDF/ZPL.
     png_only: bool = False
     base: str = ""
+    # An outage: every API call waits this long before it is answered (a hanging carrier).
+    hang_seconds: float = 0.0
 
     def postage_label(self, shipment_id: str, formats: set[str]) -> dict[str, Any]:
         """EasyPost's PostageLabel: ``label_url`` (PNG) always, ``label_pdf_url`` or
@@ -153,8 +156,16 @@ class Receiver:
     attempts: int = 0
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client that hung up (Podium timed out on a hanging fake) is no error."""
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
 def _serve(handler_cls: type[BaseHTTPRequestHandler]) -> tuple[ThreadingHTTPServer, str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler_cls)
+    server = _QuietServer(("127.0.0.1", 0), handler_cls)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, f"http://127.0.0.1:{server.server_address[1]}"
 
@@ -186,6 +197,7 @@ def fake_easypost(api_key: str = "EZTK_test_key") -> Iterator[FakeEasyPost]:
             if method == "GET" and self.path.startswith("/files/"):
                 self._file()
                 return
+            threading.Event().wait(fake.hang_seconds)
             expected = "Basic " + base64.b64encode(f"{fake.api_key}:".encode()).decode()
             length = int(self.headers.get("Content-Length") or 0)
             raw = self.rfile.read(length) if length else b""

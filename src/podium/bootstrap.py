@@ -66,6 +66,7 @@ from podium.orders import events as orders_events
 from podium.payments import Gateways, build_stripe, on_order_events
 from podium.payments import events as payments_events
 from podium.planning import PreorderBook, PreorderCapacityChanged, preorder_allowance
+from podium.resilience import BreakerPolicy, Breakers, Timeouts
 from podium.returns import RefundIssued, ReturnParcels, ReturnRejected, on_channel_refund
 from podium.returns import events as returns_events
 from podium.returns import on_return_rejected as void_return_labels
@@ -199,7 +200,15 @@ def bootstrap(
         SYNC_SUBSCRIBER, channel_sync.on_events, [*SYNC_EVENTS, PreorderCapacityChanged]
     )
     registry.subscribe_batch("backorders", on_inventory_changed(db), [InventoryChanged])
-    carriers = Carriers(httpx.Client(timeout=30))
+    carriers = Carriers(
+        httpx.Client(timeout=30),
+        Timeouts(
+            settings.outbound_connect_seconds,
+            settings.carrier_timeout_seconds,
+            settings.carrier_timeout_seconds,
+        ),
+        Breakers("carrier", BreakerPolicy.of(settings)),
+    )
     carriers.track_also(ReturnParcels())
     gateways = Gateways()
     gateways.add_type("stripe", build_stripe)  # accounts configured in payment_gateways
@@ -207,11 +216,16 @@ def bootstrap(
     # is given the order (subscribers run in this order within a relay pass).
     registry.subscribe("automation", Automation(db, gateways).on_event, AUTOMATION_EVENTS)
     registry.subscribe_batch("fulfilment-release", on_order_ready(db), RELEASE_TRIGGERS)
+    handoffs = Breakers("handoff", BreakerPolicy.of(settings))  # one circuit per 3PL host
     registry.subscribe_batch(
-        "warehouse-handoff", on_released(db, carriers.http, settings), [ShipmentReleased]
+        "warehouse-handoff",
+        on_released(db, carriers.http, settings, handoffs),
+        [ShipmentReleased],
     )
     registry.subscribe(
-        "warehouse-cancel", on_order_cancelled(db, carriers.http, settings), CANCELLED_EVENTS
+        "warehouse-cancel",
+        on_order_cancelled(db, carriers.http, settings, handoffs),
+        CANCELLED_EVENTS,
     )
     registry.subscribe("label-void", void_labels(db, carriers), CANCELLED_EVENTS)
     registry.subscribe("return-label-void", void_return_labels(db, carriers), [ReturnRejected])

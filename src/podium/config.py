@@ -254,6 +254,16 @@ class Settings:
     bus_prefix: str = "podium.events"
     bus_stream: str = "PODIUM_EVENTS"
     bus_timeout_seconds: float = 10.0
+    # Platform outages (podium/resilience.py; docs/operations.md "When a platform is down"):
+    # the connect bound of every outgoing HTTP call, the total bound of a carrier call made
+    # within a request (rates, labels: a hanging carrier is a 504, not a hung request), and the
+    # circuit breaker per destination (open after N consecutive failures within the window;
+    # one probe after the cool-down).
+    outbound_connect_seconds: float = 5.0
+    carrier_timeout_seconds: float = 20.0
+    circuit_failures: int = 5
+    circuit_window_seconds: float = 60.0
+    circuit_cooldown_seconds: float = 30.0
     # CSV imports (POST /api/v1/imports/...) may be larger than other request bodies.
     max_import_bytes: int = 32 * 1024 * 1024
     # Signs dashboard session cookies; when unset, a key kept in the database is used.
@@ -351,6 +361,11 @@ class Settings:
             bus_prefix=_bus_name(e, "PODIUM_BUS_PREFIX", "podium.events"),
             bus_stream=_bus_name(e, "PODIUM_BUS_STREAM", "PODIUM_EVENTS", dots=False),
             bus_timeout_seconds=_float(e, "PODIUM_BUS_TIMEOUT_SECONDS", 10.0),
+            outbound_connect_seconds=_float(e, "PODIUM_OUTBOUND_CONNECT_SECONDS", 5.0),
+            carrier_timeout_seconds=_float(e, "PODIUM_CARRIER_TIMEOUT_SECONDS", 20.0),
+            circuit_failures=max(1, _int(e, "PODIUM_CIRCUIT_FAILURES", 5)),
+            circuit_window_seconds=_float(e, "PODIUM_CIRCUIT_WINDOW_SECONDS", 60.0),
+            circuit_cooldown_seconds=_float(e, "PODIUM_CIRCUIT_COOLDOWN_SECONDS", 30.0),
             max_import_bytes=_int(e, "PODIUM_MAX_IMPORT_BYTES", 32 * 1024 * 1024),
             secret_key=e.get("PODIUM_SECRET_KEY") or None,
             encryption_keys=tuple(

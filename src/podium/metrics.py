@@ -21,6 +21,7 @@ __all__ = [
     "BUS_PUBLISHED",
     "CHANNEL_PUSH_FAILURES",
     "CHANNEL_PUSH_SECONDS",
+    "CIRCUIT_STATE",
     "DB_POOL_IN_USE",
     "DB_POOL_SIZE",
     "DEAD_LETTERED",
@@ -100,6 +101,13 @@ DB_POOL_SIZE = Gauge(
     "Connections the pools keep (PODIUM_DB_POOL_SIZE each, summed over live processes; "
     "overflow comes on top).",
     multiprocess_mode="livesum",
+)
+CIRCUIT_STATE = Gauge(
+    "podium_circuit_state",
+    "Circuit breaker per outgoing destination (podium.resilience): 0 closed, 1 half-open "
+    "(probing), 2 open (calls fail fast). Worst state over live processes.",
+    ["kind", "destination"],
+    multiprocess_mode="livemax",
 )
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import socket
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -13,6 +15,7 @@ from podium.bootstrap import Podium, bootstrap
 from podium.cli import app as cli
 from podium.config import Settings
 from podium.events import service as events
+from podium.notify import Mailer, MailServerDown
 from support import Api, order_body, seed_store
 
 
@@ -374,3 +377,19 @@ def test_a_partly_shipped_order_cancelled_gets_a_partial_cancellation_email(
     assert f"Order {order['number']} was cancelled" not in subjects
     partial = next(m for m in inbox.messages if m["Subject"].startswith("Part of"))
     assert "1 × " in parts(partial)["plain"]
+
+
+def test_a_mail_server_that_hangs_costs_one_timeout_then_sends_fail_fast_until_the_probe() -> None:
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts, never greets
+        port = silent.getsockname()[1]
+        mailer = Mailer(Settings(smtp_host="127.0.0.1", smtp_port=port, smtp_timeout_seconds=0.2))
+        message = mailer.compose(to="a@b.example", subject="s", text="t", html="<p>t</p>")
+        started = time.monotonic()
+        with pytest.raises(OSError):
+            mailer.send(message)
+        assert time.monotonic() - started < 1.0
+        started = time.monotonic()
+        with pytest.raises(MailServerDown):  # its circuit is open: not called
+            mailer.send(message)
+        assert time.monotonic() - started < 0.05
+        assert mailer.breakers.states() == {f"127.0.0.1:{port}": "open"}

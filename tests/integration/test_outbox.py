@@ -57,7 +57,8 @@ def _relay(
     podium: Podium, registry: Registry, clock: Clock | None = None, **settings: float
 ) -> Relay:
     s = replace(podium.settings, relay_backoff_seconds=1.0, **settings)  # type: ignore[arg-type]
-    return Relay(podium.db, registry, s, clock=clock or utcnow)
+    # rng 1.0: the back-off's jitter at its ceiling (1 s, 2 s, 4 s…), so the test can step it.
+    return Relay(podium.db, registry, s, clock=clock or utcnow, rng=lambda: 1.0)
 
 
 def _drain(relay: Relay) -> None:
@@ -166,6 +167,11 @@ def test_dead_letters_are_visible_in_the_api_and_cli_and_can_be_retried(
     assert "doomed" in listed.output
 
     event_id = dead["items"][0]["id"]
+    letters = api.ok("get", "/dead-letters")
+    assert letters["events"] == 1
+    assert [(d["kind"], d["id"], d["type"]) for d in letters["items"]] == [
+        ("event", event_id, "doomed")
+    ]
     assert api.post(f"/events/{event_id}/retry", role="readonly").status_code == 403
     assert api.ok("post", f"/events/{event_id}/retry")["status"] == "pending"
     broken["on"] = False

@@ -275,3 +275,35 @@ def test_a_hand_off_host_that_resolves_inward_is_refused_when_called(
             assert len(failed) == 1 and resolved in failed[0]["last_error"]
     finally:
         strict.close()
+
+
+def test_a_3pl_that_keeps_failing_opens_its_circuit_and_the_rest_of_the_batch_waits(
+    api: Api, database_url: str, tmp_path: Path
+) -> None:
+    settings = Settings(
+        database_url=database_url,
+        webhooks_allow_private=True,
+        handoff_root=str(tmp_path),
+        circuit_failures=2,
+    )
+    p = bootstrap(settings, geocoder=default_geocoder())
+    try:
+        seed_store(api, {("TEE", "EAST"): 5})
+        with receiver(fail_first=100) as wms:
+            _configure(
+                api, {"handoff": "webhook", "handoff_url": wms.url, "handoff_secret": SECRET}
+            )
+            for n in range(4):
+                api.ok("post", "/orders", order_body([("TEE", 1)], external_id=f"cb-{n}"))
+            while p.relay.run_once():  # released, then handed off: one batch of 4
+                pass
+            assert wms.attempts == 2  # then its circuit opened: not called for the others
+        pending = [
+            e
+            for e in api.ok("get", "/events?status=pending")["items"]
+            if e["type"] == "shipment.released"
+        ]
+        assert len(pending) == 4  # nothing lost: the relay retries them all
+        assert "circuit open" in pending[0]["last_error"]
+    finally:
+        p.close()

@@ -4,6 +4,7 @@ paused when failing, resumed, replayed; and the API's refusals."""
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
@@ -17,7 +18,7 @@ from podium.cli import app as cli
 from podium.config import Settings
 from podium.geo.geocoder import default_geocoder
 from podium.notify import _webhook_store as store
-from podium.notify.delivery import Deliverer
+from podium.notify.delivery import Deliverer, destination
 from podium.notify.model import verify
 from support import Api, order_body, seed_store
 
@@ -52,7 +53,8 @@ def _drain(podium: Podium) -> None:
 
 
 def _deliverer(podium: Podium, clock: Clock, **settings: Any) -> Deliverer:
-    return Deliverer(podium.db, replace(podium.settings, **settings), clock=clock)
+    # rng 1.0: the back-off's jitter at its ceiling (5 s, 10 s, 20 s…), so the test can step it.
+    return Deliverer(podium.db, replace(podium.settings, **settings), clock=clock, rng=lambda: 1.0)
 
 
 def _subscribe(api: Api, url: str, *types: str) -> Any:
@@ -487,3 +489,81 @@ def test_one_at_a_time_when_concurrency_is_one(
 
     assert _deliverer(podium, Clock(), webhook_concurrency=1).run_once() == 3
     assert receiver.most_in_flight == 1
+
+
+def test_a_hanging_receiver_opens_its_circuit_and_does_not_delay_the_healthy_one(
+    api: Api, podium: Podium, receiver: Receiver
+) -> None:
+    seed_store(api, {("TEE", "EAST"): 10})
+    with webhook_receiver() as hanging:
+        hanging.pause_seconds = 2.0  # far longer than the timeout
+        dead = _subscribe(api, hanging.url, "order.created")
+        healthy = _subscribe(api, receiver.url, "order.created")
+        for n in range(6):
+            _place(api, external_id=f"hang-{n}")
+        _drain(podium)
+        clock = Clock()
+        deliverer = _deliverer(
+            podium, clock, webhook_timeout_seconds=0.3, webhook_concurrency=4, circuit_failures=2
+        )
+
+        started = time.monotonic()
+        assert deliverer.run_once() == 8  # 6 healthy; 2 to the hanging one, then its circuit
+        assert time.monotonic() - started < 1.5  # one timeout (0.3 s), not a hang
+        assert len(receiver.requests) == 6
+        assert len(hanging.requests) == 2
+        assert deliverer.breakers.states()[destination(hanging.url)] == "open"
+        assert deliverer.run_once() == 0  # the rest wait for the probe, nothing is lost
+        items = api.ok("get", f"/webhooks/{dead['id']}/deliveries")["items"]
+        assert [d["status"] for d in items] == ["pending"] * 6
+        assert sorted(d["attempts"] for d in items) == [0, 0, 0, 0, 1, 1]
+        healthy_items = api.ok("get", f"/webhooks/{healthy['id']}/deliveries")["items"]
+        assert [d["status"] for d in healthy_items] == ["succeeded"] * 6
+
+        hanging.pause_seconds = 0.0  # it is back
+        clock.advance(podium.settings.circuit_cooldown_seconds + 20)
+        assert deliverer.run_once() == 6  # the probe closes the circuit, the rest follow
+        assert len(hanging.requests) == 8
+        items = api.ok("get", f"/webhooks/{dead['id']}/deliveries")["items"]
+        assert [d["status"] for d in items] == ["succeeded"] * 6
+
+
+def test_given_up_deliveries_are_dead_letters_listed_and_retried_through_api_and_cli(
+    api: Api,
+    podium: Podium,
+    receiver: Receiver,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    seed_store(api, {("TEE", "EAST"): 5})
+    hook = _subscribe(api, receiver.url, "order.created")
+    receiver.statuses[:] = [500, 500]
+    _place(api, external_id="dl-1")
+    _place(api, external_id="dl-2")
+    _drain(podium)
+    clock = Clock()
+    assert _deliverer(podium, clock, webhook_max_attempts=1).run_once() == 2
+
+    found = api.ok("get", "/dead-letters")
+    assert (found["events"], found["webhook_deliveries"]) == (0, 2)
+    assert {d["kind"] for d in found["items"]} == {"webhook_delivery"}
+    assert all(d["destination"] == hook["id"] for d in found["items"])
+    assert all(d["last_error"].startswith("HTTP 500") for d in found["items"])
+    first, second = (d["id"] for d in found["items"])
+    assert api.post(f"/dead-letters/{first}/retry", role="readonly").status_code == 403
+    assert api.post("/dead-letters/dlv_unknown/retry").status_code == 404
+    assert api.post("/dead-letters/12345678/retry").status_code == 404
+    assert api.ok("post", f"/dead-letters/{first}/retry")["kind"] == "webhook_delivery"
+    assert api.ok("get", "/dead-letters")["webhook_deliveries"] == 1
+
+    monkeypatch.setenv("PODIUM_DATABASE_URL", database_url)
+    listed = CliRunner().invoke(cli, ["events", "dead-letters"], env={"COLUMNS": "250"})
+    assert listed.exit_code == 0, listed.output
+    assert second in listed.output and "given-up webhook deliveries: 1" in listed.output
+    retried = CliRunner().invoke(cli, ["events", "dead-letters", "--retry-all"])
+    assert retried.exit_code == 0, retried.output
+    assert "1 webhook delivery" in retried.output
+    assert api.ok("get", "/dead-letters")["items"] == []
+    assert _deliverer(podium, clock).run_once() == 2  # the receiver is back: both go out
+    statuses = [d["status"] for d in api.ok("get", f"/webhooks/{hook['id']}/deliveries")["items"]]
+    assert statuses == ["succeeded", "succeeded"]

@@ -22,6 +22,7 @@ INT_VARS = [
     ("PODIUM_MAX_BODY_BYTES", "max_body_bytes"),
     ("PODIUM_DB_POOL_SIZE", "db_pool_size"),
     ("PODIUM_WEBHOOK_CONCURRENCY", "webhook_concurrency"),
+    ("PODIUM_CIRCUIT_FAILURES", "circuit_failures"),
 ]
 FLOAT_VARS = [
     ("PODIUM_RELAY_POLL_SECONDS", "relay_poll_seconds"),
@@ -29,6 +30,10 @@ FLOAT_VARS = [
     ("PODIUM_RELAY_LEASE_SECONDS", "relay_lease_seconds"),
     ("PODIUM_WEBHOOK_LEASE_SECONDS", "webhook_lease_seconds"),
     ("PODIUM_DB_BUSY_TIMEOUT_SECONDS", "db_busy_timeout_seconds"),
+    ("PODIUM_OUTBOUND_CONNECT_SECONDS", "outbound_connect_seconds"),
+    ("PODIUM_CARRIER_TIMEOUT_SECONDS", "carrier_timeout_seconds"),
+    ("PODIUM_CIRCUIT_WINDOW_SECONDS", "circuit_window_seconds"),
+    ("PODIUM_CIRCUIT_COOLDOWN_SECONDS", "circuit_cooldown_seconds"),
 ]
 
 

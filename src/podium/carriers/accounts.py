@@ -3,17 +3,21 @@ and the factory that turns an account into a carrier client."""
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlsplit
+
 import httpx
 import sqlalchemy as sa
 
 from podium.carriers import _store as store
 from podium.carriers.easypost import DEFAULT_BASE_URL, EasyPostCarrier
-from podium.carriers.model import AccountIn, AccountView, Carrier
+from podium.carriers.model import AccountIn, AccountView, Carrier, CarrierError
 from podium.carriers.parcels import ParcelTracker
 from podium.carriers.tablerate import BUILTIN_CODE, TableRateCarrier
 from podium.db.database import Database
 from podium.errors import Conflict, DomainError, ValidationFailed
 from podium.fulfillment import mask
+from podium.resilience import Breakers, Timeouts
 
 __all__ = ["BUILTIN", "CarrierUnavailable", "Carriers", "create_account", "list_accounts"]
 
@@ -22,14 +26,29 @@ class CarrierUnavailable(DomainError):
     status = 502
     code = "carrier_error"
 
+    @classmethod
+    def of(cls, exc: CarrierError, details: dict[str, Any] | None = None) -> CarrierUnavailable:
+        """The API's answer to a carrier failure: 502 ``carrier_error``, 504
+        ``carrier_timeout`` or 503 ``carrier_unavailable`` (its circuit is open)."""
+        error = cls(str(exc), code=exc.code, details=details)
+        error.status = exc.status
+        return error
+
 
 class Carriers:
     """Builds carrier clients from accounts; one shared HTTP client (made in bootstrap).
     Also carries the other capabilities' parcel trackers (return labels), registered in
     bootstrap, that tracking serves next to shipment labels."""
 
-    def __init__(self, http: httpx.Client | None = None) -> None:
+    def __init__(
+        self,
+        http: httpx.Client | None = None,
+        timeouts: Timeouts | None = None,
+        breakers: Breakers | None = None,
+    ) -> None:
         self.http = http or httpx.Client(timeout=30)
+        self.timeouts = timeouts or Timeouts(5.0, 30.0, 30.0)
+        self.breakers = breakers or Breakers("carrier")
         self.trackers: list[ParcelTracker] = []
 
     def track_also(self, tracker: ParcelTracker) -> None:
@@ -40,8 +59,14 @@ class Carriers:
             return TableRateCarrier()
         if row["type"] == "easypost":
             s = row["settings"]
+            base_url = s.get("base_url") or DEFAULT_BASE_URL
             return EasyPostCarrier(
-                row["code"], s.get("api_key", ""), self.http, s.get("base_url") or DEFAULT_BASE_URL
+                row["code"],
+                s.get("api_key", ""),
+                self.http,
+                base_url,
+                self.timeouts,
+                self.breakers(urlsplit(base_url).netloc or base_url),
             )
         return TableRateCarrier(row["code"], row["name"])
 

@@ -9,7 +9,9 @@ import httpx
 
 from podium.carriers.model import (
     EASYPOST_STATUS,
+    CarrierDown,
     CarrierError,
+    CarrierTimeout,
     Purchase,
     Rate,
     RateRequest,
@@ -17,6 +19,7 @@ from podium.carriers.model import (
     ounces,
 )
 from podium.money import InvalidMoney, normalise_currency, parse_amount
+from podium.resilience import CircuitBreaker, Timeouts
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -102,19 +105,54 @@ def parse_tracker(tracker: dict[str, Any]) -> Tracking:
 
 
 class EasyPostCarrier:
-    def __init__(self, code: str, api_key: str, client: httpx.Client, base_url: str) -> None:
+    def __init__(
+        self,
+        code: str,
+        api_key: str,
+        client: httpx.Client,
+        base_url: str,
+        timeouts: Timeouts | None = None,
+        breaker: CircuitBreaker | None = None,
+    ) -> None:
         self.code = code
         self._key = api_key
         self._client = client
         self._base = base_url.rstrip("/")
+        self._timeouts = timeouts or Timeouts(5.0, 30.0, 30.0)
+        self._breaker = breaker
+
+    def _request(self, method: str, url: str, what: str, **kw: Any) -> httpx.Response:
+        """One bounded call: refused at once while the carrier's circuit is open; a timeout
+        is a ``CarrierTimeout``; 5xx, 429 and no answer count against the circuit."""
+        if self._breaker is not None and not self._breaker.allow():
+            raise CarrierDown(
+                f"{what} is failing; not called again for "
+                f"{self._breaker.retry_in():.0f} s (circuit open)."
+            )
+        try:
+            r = self._client.request(method, url, timeout=self._timeouts.httpx_timeout(), **kw)
+        except httpx.TimeoutException as exc:
+            self._failed()
+            raise CarrierTimeout(
+                f"{what} did not answer within {self._timeouts.total:g} s."
+            ) from exc
+        except httpx.HTTPError as exc:
+            self._failed()
+            raise CarrierError(f"{what} is unreachable: {exc}") from exc
+        if r.status_code >= 500 or r.status_code == 429:
+            self._failed()
+        elif self._breaker is not None:
+            self._breaker.succeeded()
+        return r
+
+    def _failed(self) -> None:
+        if self._breaker is not None:
+            self._breaker.failed()
 
     def _call(self, method: str, path: str, body: dict[str, Any] | None = None) -> Any:
-        try:
-            r = self._client.request(
-                method, f"{self._base}{path}", json=body, auth=(self._key, ""), timeout=30
-            )
-        except httpx.HTTPError as exc:
-            raise CarrierError(f"EasyPost is unreachable: {exc}") from exc
+        r = self._request(
+            method, f"{self._base}{path}", "EasyPost", json=body, auth=(self._key, "")
+        )
         if r.status_code >= 400:
             try:
                 message = r.json().get("error", {}).get("message", r.text)
@@ -176,10 +214,7 @@ class EasyPostCarrier:
 
     def _download(self, url: str, fmt: str) -> bytes:
         """The label file itself (EasyPost's URLs are public; no key is sent to them)."""
-        try:
-            r = self._client.get(url, timeout=30, follow_redirects=True)
-        except httpx.HTTPError as exc:
-            raise CarrierError(f"The {fmt} label could not be fetched: {exc}") from exc
+        r = self._request("GET", url, f"The {fmt} label's host", follow_redirects=True)
         if r.status_code >= 400:
             raise CarrierError(f"The {fmt} label could not be fetched ({r.status_code}).")
         body = r.content

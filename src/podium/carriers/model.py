@@ -21,7 +21,9 @@ __all__ = [
     "AccountIn",
     "AccountView",
     "Carrier",
+    "CarrierDown",
     "CarrierError",
+    "CarrierTimeout",
     "LabelIn",
     "Purchase",
     "Rate",
@@ -38,7 +40,25 @@ __all__ = [
 
 
 class CarrierError(Exception):
-    """The carrier refused or could not be reached (the API answers 502)."""
+    """The carrier refused or could not be reached (the API answers 502 ``carrier_error``)."""
+
+    status = 502
+    code = "carrier_error"
+
+
+class CarrierTimeout(CarrierError):
+    """The carrier did not answer within ``PODIUM_CARRIER_TIMEOUT_SECONDS`` (504)."""
+
+    status = 504
+    code = "carrier_timeout"
+
+
+class CarrierDown(CarrierError):
+    """The carrier's circuit is open after repeated failures: not called (503, a probe is
+    let through after the cool-down)."""
+
+    status = 503
+    code = "carrier_unavailable"
 
 
 @dataclass(frozen=True, slots=True)

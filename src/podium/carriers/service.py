@@ -140,7 +140,7 @@ def buy_label(
         try:
             purchase = carrier.buy(job.request, rate)
         except CarrierError as exc:
-            raise CarrierUnavailable(str(exc), details={"carrier": rate.carrier}) from exc
+            raise CarrierUnavailable.of(exc, {"carrier": rate.carrier}) from exc
         label_id = new_id("lbl")
         try:
             with db.write() as conn:
@@ -234,7 +234,7 @@ def void_label(db: Database, carriers: Carriers, shipment_id: str, actor: str) -
     try:
         carriers.build(account).void(row["tracking_number"], row["external_id"])
     except CarrierError as exc:
-        raise CarrierUnavailable(str(exc)) from exc
+        raise CarrierUnavailable.of(exc) from exc
     with db.write() as conn:
         store.void_label(conn, row["id"])
         fulfillment.attach_label(

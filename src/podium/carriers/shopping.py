@@ -48,6 +48,7 @@ def shop(
     rates: list[Rate] = []
     by_code: dict[str, Carrier] = {}
     failures: list[str] = []
+    errors: list[CarrierError] = []
     for carrier in _carriers_to_ask(db, carriers, code):
         by_code[carrier.code] = carrier
         try:
@@ -55,6 +56,7 @@ def shop(
         except CarrierError as exc:
             log.warning("rates from %s failed: %s", carrier.code, exc)
             failures.append(f"{carrier.code}: {exc}")
+            errors.append(exc)
     if service is not None:
         rates = [r for r in rates if r.service.lower() == service.lower()]
         if not rates and not failures:
@@ -66,9 +68,10 @@ def shop(
     today = datetime.now(UTC).date()
     rate = choose_rate(rates, today, deliver_by)
     if rate is None:
-        raise CarrierUnavailable(
-            "No carrier offered a rate: " + "; ".join(failures), details={"failures": failures}
-        )
+        why = CarrierError("No carrier offered a rate: " + "; ".join(failures))
+        if errors and all(type(e) is type(errors[0]) for e in errors):
+            why.status, why.code = errors[0].status, errors[0].code  # all timed out, say
+        raise CarrierUnavailable.of(why, {"failures": failures})
     return rate, by_code[rate.carrier]
 
 

@@ -76,6 +76,14 @@ class Health(BaseModel):
     throttled: int = 0  # times the platform throttled Podium (429, Shopify THROTTLED)
     last_throttled_at: datetime | None = None
     dead_sync_events: int = 0  # stock changes the relay gave up telling the channel
+    circuit: str = Field(
+        default="closed",
+        description="The platform's circuit breaker in the serving process: closed, open "
+        "(stock pushes wait, the platform is not called) or half_open (one probe is due).",
+    )
+    circuit_retry_in_seconds: float = Field(
+        default=0.0, description="Seconds until the probe while the circuit is open."
+    )
     notes: list[str] = Field(
         default_factory=list,
         description="What to know about the channel's settings (e.g. an API version no "

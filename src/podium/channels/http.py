@@ -10,6 +10,7 @@ from typing import Any
 import httpx
 
 from podium.channels.connector import PlatformError
+from podium.resilience import parse_retry_after
 
 __all__ = ["Bucket", "Caller", "retry_after_seconds"]
 
@@ -53,11 +54,9 @@ class Bucket:
 
 
 def retry_after_seconds(response: httpx.Response, default: float) -> float:
-    raw = response.headers.get("Retry-After")
-    try:
-        return max(0.0, float(raw)) if raw is not None else default
-    except ValueError:
-        return default
+    """The response's ``Retry-After`` (seconds or an HTTP date), or ``default``."""
+    found = parse_retry_after(response.headers.get("Retry-After"), default)
+    return default if found is None else found
 
 
 class Caller:
@@ -97,6 +96,7 @@ class Caller:
     ) -> httpx.Response:
         waited = 0.0
         last = ""
+        retry_after: float | None = None
         for attempt in range(self.attempts):
             try:
                 response = self.client.request(method, url, **kw)
@@ -106,9 +106,10 @@ class Caller:
             else:
                 if response.status_code == 429:
                     self.note_throttled(channel)
-                    delay = retry_after_seconds(response, 1.0)
+                    delay = retry_after = retry_after_seconds(response, 1.0)
                     last = f"429 from {url}"
                 elif response.status_code >= 500:
+                    retry_after = None
                     delay = 0.1 * 2**attempt
                     last = f"{response.status_code} from {url}"
                 elif response.status_code >= 400:
@@ -122,4 +123,8 @@ class Caller:
                 break
             waited += delay
             self.sleep(delay)
-        raise PlatformError(f"{method} {url} failed: {last}", details={"url": url})
+        # A 429 whose Retry-After outlasts our wait: the caller (the pusher) waits it out.
+        details: dict[str, Any] = {"url": url}
+        if retry_after is not None and last.startswith("429"):
+            details["retry_after"] = retry_after
+        raise PlatformError(f"{method} {url} failed: {last}", details=details)

@@ -10,9 +10,12 @@ that throttles anyway (``slow_down``) empties the pacer's bucket, so the next ca
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+
+from podium.resilience import full_jitter
 
 __all__ = ["DEFAULT_BUDGET", "Backoff", "Pacer", "PushBudget"]
 
@@ -79,17 +82,25 @@ class Pacer:
 
 
 class Backoff:
-    """After failures, wait 1, 2, 4 … up to ``ceiling`` seconds before trying again."""
+    """After failures, wait ``first`` seconds, then a full-jitter delay of up to 2, 4 … up to
+    ``ceiling`` seconds (never less than ``first``) before trying again: channels that failed
+    together do not all come back in the same second."""
 
-    def __init__(self, first: float = 1.0, ceiling: float = 30.0) -> None:
+    def __init__(
+        self,
+        first: float = 1.0,
+        ceiling: float = 30.0,
+        rng: Callable[[], float] = random.random,
+    ) -> None:
         self.first = first
         self.ceiling = ceiling
+        self.rng = rng
         self.failures = 0
 
     def failed(self) -> float:
         """Record a failure; returns the delay before the next try."""
         self.failures += 1
-        return float(min(self.ceiling, self.first * 2 ** (self.failures - 1)))
+        return max(self.first, full_jitter(self.failures, self.first, self.ceiling, self.rng))
 
     def succeeded(self) -> None:
         self.failures = 0

@@ -11,8 +11,12 @@ works, taken over by another process within one lease after a ``kill -9``):
    (compare-and-set at the platform as before),
 4. clears each mark it pushed, unless a newer change marked the listing meanwhile.
 
-A whole call that fails backs the channel off (1 s, 2 s, … 30 s) and keeps the marks; items
-the platform refuses keep theirs with the reason, and are tried again after the backoff.
+A whole call that fails backs the channel off (1 s, then full jitter up to 2 s, 4 s, … 30 s;
+a 429's Retry-After when longer) and keeps the marks; items the platform refuses keep theirs
+with the reason, and are tried again after the backoff. The channel's circuit breaker
+(``podium.resilience``) opens after ``PODIUM_CIRCUIT_FAILURES`` failed calls and lets one probe
+through after the cool-down; what the probe pushes is what the listing may sell *then*, so the
+latest stock value wins when the platform returns (the marks, not the values, wait).
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ from podium.db.leases import Leases
 from podium.db.tables import channel_pushers
 from podium.errors import DomainError
 from podium.events import traceparents
+from podium.resilience import BreakerPolicy, Breakers, CircuitBreaker
 
 __all__ = ["ChannelPusher", "Pushers"]
 
@@ -60,6 +65,7 @@ class ChannelPusher:
         holder: str,
         leases: Leases,
         clock: Callable[[], float] = time.monotonic,
+        breaker: CircuitBreaker | None = None,
     ) -> None:
         self.db = db
         self.connectors = connectors
@@ -70,6 +76,7 @@ class ChannelPusher:
         self.clock = clock
         self.pacer: Pacer | None = None
         self.backoff = Backoff()
+        self.breaker = breaker or CircuitBreaker(code, BreakerPolicy.of(settings), clock)
         self.retry_at = 0.0  # monotonic: no call before (after a failure)
         self._held_until = 0.0  # monotonic: our lease runs at least until then
 
@@ -131,6 +138,9 @@ class ChannelPusher:
             with self.db.write() as conn:
                 marks.clear_marks(conn, self.code, seqs, read_at)
             return len(rows)
+        if not self.breaker.allow():  # the platform is down: wait for the probe
+            self.retry_at = self.clock() + max(0.05, self.breaker.retry_in())
+            return 0
         parents: list[str | None] = []
         if traces.enabled():  # the pushed changes' events carry their orders' traces
             with self.db.read() as conn:
@@ -159,7 +169,13 @@ class ChannelPusher:
             message = (
                 exc.message if isinstance(exc, DomainError) else f"{type(exc).__name__}: {exc}"
             )
+            self.breaker.failed()
             delay = self.backoff.failed()
+            if isinstance(exc, DomainError) and "retry_after" in exc.details:
+                delay = max(delay, float(exc.details["retry_after"]))  # 429: as it asks
+                if self.pacer is not None:
+                    self.pacer.slow_down()
+            delay = max(delay, self.breaker.retry_in())
             self.retry_at = self.clock() + delay
             log.warning("stock push to %s failed (retry in %.0f s): %s", self.code, delay, message)
             with self.db.write() as conn:
@@ -174,6 +190,7 @@ class ChannelPusher:
                 )
             return 0
         metrics.CHANNEL_PUSH_SECONDS.labels(self.code).observe(time.perf_counter() - started)
+        self.breaker.succeeded()  # it answered: items it refused are not an outage
         accepted = set(result.accepted)
         failed = {sku: why for sku, why in result.failed.items() if sku not in accepted}
         pushed = {p.sku: p for p in pushes}
@@ -220,6 +237,7 @@ class Pushers:
         self.settings = settings
         self.holder = f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self.leases = Leases(db, channel_pushers, settings.push_lease_seconds)
+        self.breakers = Breakers("channel", BreakerPolicy.of(settings))
         self._pushers: dict[str, ChannelPusher] = {}
         self._threads: dict[str, threading.Thread] = {}
         self._wakes: dict[str, threading.Event] = {}
@@ -232,9 +250,21 @@ class Pushers:
             found = self._pushers.get(code)
             if found is None:
                 found = self._pushers[code] = ChannelPusher(
-                    self.db, self.connectors, self.settings, code, self.holder, self.leases
+                    self.db,
+                    self.connectors,
+                    self.settings,
+                    code,
+                    self.holder,
+                    self.leases,
+                    breaker=self.breakers(code),
                 )
             return found
+
+    def circuit(self, code: str) -> tuple[str, float]:
+        """The channel's circuit in this process (closed, open, half_open) and the seconds
+        until its probe (0 unless open)."""
+        breaker = self.breakers(code)
+        return breaker.state, round(breaker.retry_in(), 1)
 
     def active_channels(self) -> list[str]:
         with self.db.read() as conn:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
+from podium import notify
 from podium.access import create_key, list_keys, revoke_key
 from podium.cli.common import err, friendly, out, settings_for, with_podium
 from podium.db.database import Database, utcnow
@@ -193,3 +194,41 @@ def events_retry(podium: Podium, event_id: str) -> None:
     """Put a dead-lettered event back in line."""
     retry_event(podium.db, event_id)
     out.print(f"Event {event_id} will be delivered again.")
+
+
+@events_app.command("dead-letters")
+@with_podium
+def events_dead_letters(
+    podium: Podium,
+    retry: str = typer.Option(None, help="Put this dead letter (event or dlv_… id) back in line."),
+    retry_all: bool = typer.Option(False, "--retry-all", help="Put every dead letter back."),
+    limit: int = typer.Option(20, min=1, max=200),
+) -> None:
+    """Dead-lettered events and given-up webhook deliveries; retry one or all of them."""
+    if retry_all:
+        counts = notify.retry_all(podium.db)
+        out.print(
+            f"{counts['events']} event(s) and {counts['webhook_deliveries']} webhook "
+            "delivery(ies) will be tried again."
+        )
+        return
+    if retry:
+        letter = notify.retry_dead_letter(podium.db, retry)
+        out.print(f"{letter.kind} {letter.id} will be tried again.")
+        return
+    found = notify.dead_letters(podium.db, limit)
+    table = Table("kind", "id", "type", "destination", "attempts", "last error", "since")
+    for d in found.items:
+        table.add_row(
+            d.kind,
+            d.id,
+            d.type,
+            d.destination[:40],
+            str(d.attempts),
+            (d.last_error or "")[:60],
+            d.created_at.isoformat(timespec="seconds"),
+        )
+    out.print(table)
+    out.print(
+        f"dead events: {found.events}, given-up webhook deliveries: {found.webhook_deliveries}"
+    )

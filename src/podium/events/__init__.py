@@ -34,6 +34,7 @@ from podium.events.service import (
     EventView,
     event_counts,
     list_events,
+    retry_dead_events,
     retry_event,
 )
 
@@ -57,6 +58,7 @@ __all__ = [
     "outbox_backlog",
     "outbox_lag",
     "prune_delivered_events",
+    "retry_dead_events",
     "retry_event",
     "traceparents",
     "webhook_types",

@@ -276,6 +276,16 @@ def requeue(conn: Connection, event_id: int) -> bool:
     return result.rowcount == 1
 
 
+def requeue_dead(conn: Connection) -> int:
+    """Every dead event back in line for an immediate attempt (after an outage is over)."""
+    result = conn.execute(
+        outbox.update()
+        .where(outbox.c.status == DEAD)
+        .values(status=PENDING, next_attempt_at=utcnow(), locked_until=None, attempts=0)
+    )
+    return int(result.rowcount or 0)
+
+
 def event(conn: Connection, event_id: int) -> sa.RowMapping | None:
     return conn.execute(sa.select(outbox).where(outbox.c.id == event_id)).mappings().first()
 

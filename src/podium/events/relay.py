@@ -10,10 +10,11 @@ SKIP LOCKED`` on PostgreSQL; a dead worker's claims come back within one lease.
 from __future__ import annotations
 
 import logging
+import random
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import RowMapping
 
@@ -30,6 +31,7 @@ from podium.events.model import (
     Unavailable,
     backoff_delay,
 )
+from podium.resilience import full_jitter
 
 __all__ = ["Registry", "Relay", "Subscription"]
 
@@ -107,15 +109,25 @@ class Relay:
         registry: Registry,
         settings: Settings,
         clock: Callable[[], datetime] = utcnow,
+        rng: Callable[[], float] = random.random,
     ) -> None:
         self.db = db
         self.registry = registry
         self.settings = settings
         self.clock = clock
+        self.rng = rng  # the back-off's jitter (1.0: its ceiling, for stepping tests)
         self.leases = Leases(db, outbox, settings.relay_lease_seconds, clock)
         self.wake = threading.Event()
         self.stopping = threading.Event()
         self._thread: threading.Thread | None = None
+
+    def _backoff(self, attempt: int, cap: float = 3600.0) -> timedelta:
+        """The base delay after a first failure, then full jitter up to the exponential
+        ceiling (``podium.resilience``): events failing together against a platform that is
+        down do not all come back at the same instant when it returns."""
+        base = self.settings.relay_backoff_seconds
+        ceiling = backoff_delay(attempt, base, cap).total_seconds()
+        return timedelta(seconds=max(min(base, cap), full_jitter(1, ceiling, ceiling, self.rng)))
 
     def run_once(self) -> int:
         """Deliver one batch; returns how many events were attempted."""
@@ -234,8 +246,7 @@ class Relay:
                     o.event_id,
                     delivered_to=o.done,
                     error="; ".join(o.errors),
-                    next_attempt_at=self.clock()
-                    + backoff_delay(o.attempt, self.settings.relay_backoff_seconds, cap),
+                    next_attempt_at=self.clock() + self._backoff(o.attempt, cap),
                     dead=dead,
                 )
                 if dead:

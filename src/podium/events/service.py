@@ -13,7 +13,7 @@ from podium.events import _store as store
 from podium.numbers import parse_db_int
 from podium.paging import Page, decode_cursor
 
-__all__ = ["EventView", "event_counts", "list_events", "retry_event"]
+__all__ = ["EventView", "event_counts", "list_events", "retry_dead_events", "retry_event"]
 
 STATUSES = (store.PENDING, store.DELIVERED, store.DEAD)
 
@@ -81,6 +81,12 @@ def retry_event(db: Database, event_id: str) -> EventView:
             raise Conflict("Only pending or dead events can be retried.", code="not_retryable")
         row = store.event(conn, eid)
     return _view(row)
+
+
+def retry_dead_events(db: Database) -> int:
+    """Put every dead-lettered event back in line; returns how many."""
+    with db.write() as conn:
+        return store.requeue_dead(conn)
 
 
 def event_counts(db: Database) -> dict[str, int]:

@@ -13,6 +13,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -26,6 +27,7 @@ from podium.fulfillment import _store as wstore
 from podium.fulfillment.handoff_targets import confine_dir, refused_url
 from podium.fulfillment.model import Handoff
 from podium.orders import order_lines, require_order
+from podium.resilience import BreakerPolicy, Breakers, Timeouts
 
 __all__ = [
     "CSV_COLUMNS",
@@ -120,10 +122,17 @@ def _post(
     event_id: str,
     doc: dict[str, Any],
     config: Settings,
+    breakers: Breakers,
 ) -> None:
     refused = refused_url(settings["handoff_url"], allow_private=config.webhooks_allow_private)
     if refused:
         raise HandoffFailed(f"{code} hand-off {refused}")
+    parts = urlsplit(settings["handoff_url"])
+    breaker = breakers(f"{parts.scheme}://{parts.netloc}")
+    if not breaker.allow():  # it kept failing: the relay retries later, others go on
+        raise HandoffFailed(
+            f"{code} hand-off is failing; next try in {breaker.retry_in():.0f} s (circuit open)"
+        )
     body = json.dumps(
         {"id": event_id, "type": kind, "shipment": doc}, separators=(",", ":")
     ).encode()
@@ -138,20 +147,32 @@ def _post(
                 SIGNATURE_HEADER: sign(settings["handoff_secret"], ts, body),
                 "X-Podium-Event-Id": event_id,
             },
-            timeout=10,
+            timeout=Timeouts(
+                config.outbound_connect_seconds,
+                config.webhook_timeout_seconds,
+                config.webhook_timeout_seconds,
+            ).httpx_timeout(),
         )
     except httpx.HTTPError as exc:
+        breaker.failed()
         raise HandoffFailed(f"{code} hand-off unreachable: {exc}") from exc
+    if r.status_code >= 500 or r.status_code == 429:
+        breaker.failed()
+    else:
+        breaker.succeeded()
     if r.status_code >= 300:
         raise HandoffFailed(f"{code} hand-off answered {r.status_code}")
 
 
 def on_released(
-    db: Database, http: httpx.Client, config: Settings
+    db: Database, http: httpx.Client, config: Settings, breakers: Breakers | None = None
 ) -> Callable[[list[Envelope]], None]:
     """The relay's batch subscriber: one read of the settings for a whole batch (most
     warehouses hand nothing off), then each hand-off. If one fails the batch is retried, and
-    receivers dedupe the others on the event id."""
+    receivers dedupe the others on the event id. A receiver's circuit (``breakers``, per
+    host) opens after repeated failures, so a hanging 3PL costs a batch a few timeouts, not
+    one per shipment."""
+    breakers = breakers or Breakers("handoff", BreakerPolicy.of(config))
 
     def handle(events: list[Envelope]) -> None:
         codes = sorted({str(e.payload.get("warehouse", "")) for e in events})
@@ -164,7 +185,7 @@ def on_released(
             if row is None or row["handoff"] == Handoff.NONE:
                 continue
             try:
-                _hand_off(db, http, row, code, event, config)
+                _hand_off(db, http, row, code, event, config, breakers)
             except (HandoffFailed, OSError) as exc:
                 failures.append(str(exc))
         if failures:
@@ -174,7 +195,13 @@ def on_released(
 
 
 def _hand_off(
-    db: Database, http: httpx.Client, row: Any, code: str, event: Envelope, config: Settings
+    db: Database,
+    http: httpx.Client,
+    row: Any,
+    code: str,
+    event: Envelope,
+    config: Settings,
+    breakers: Breakers,
 ) -> None:
     doc = document(db, str(event.payload["shipment_id"]))
     if doc is None:
@@ -182,14 +209,15 @@ def _hand_off(
     if row["handoff"] == Handoff.CSV_DROP:
         _drop(row["handoff_dir"], config.handoff_root, f"{code}-{doc['id']}.csv", _csv(doc))
         return
-    _post(http, row, code, "shipment.released", f"evt_{event.id}", doc, config)
+    _post(http, row, code, "shipment.released", f"evt_{event.id}", doc, config, breakers)
 
 
 def on_order_cancelled(
-    db: Database, http: httpx.Client, config: Settings
+    db: Database, http: httpx.Client, config: Settings, breakers: Breakers | None = None
 ) -> Callable[[Envelope], None]:
     """An order was cancelled: every external warehouse that had been given one of its
     shipments is told to stop (``shipment.cancelled`` webhook, or a ``.cancel.csv`` file)."""
+    breakers = breakers or Breakers("handoff", BreakerPolicy.of(config))
 
     def handle(event: Envelope) -> None:
         with db.read() as conn:
@@ -215,6 +243,6 @@ def on_order_cancelled(
                 _drop(row["handoff_dir"], config.handoff_root, name, text)
             else:
                 event_id = f"evt_{event.id}_{s.id}"  # one id per shipment told
-                _post(http, row, s.warehouse, "shipment.cancelled", event_id, doc, config)
+                _post(http, row, s.warehouse, "shipment.cancelled", event_id, doc, config, breakers)
 
     return handle

@@ -2,6 +2,13 @@
 signed outgoing webhooks with retries, pausing and replay. Both hear about events from the
 outbox relay."""
 
+from podium.notify.dead_letters import (
+    DeadLetter,
+    DeadLetters,
+    dead_letters,
+    retry_all,
+    retry_dead_letter,
+)
 from podium.notify.delivery import (
     Deliverer,
 )
@@ -15,6 +22,7 @@ from podium.notify.fanout import (
 )
 from podium.notify.mailer import (
     Mailer,
+    MailServerDown,
 )
 from podium.notify.model import (
     EMAIL_EVENTS,
@@ -50,9 +58,12 @@ from podium.notify.webhooks import (
 __all__ = [
     "EMAIL_EVENTS",
     "PING",
+    "DeadLetter",
+    "DeadLetters",
     "Deliverer",
     "DeliveryView",
     "Emailer",
+    "MailServerDown",
     "Mailer",
     "NotificationView",
     "Renderer",
@@ -62,6 +73,7 @@ __all__ = [
     "WebhookView",
     "count_settled_webhooks",
     "create_subscription",
+    "dead_letters",
     "delete_subscription",
     "delivery_body",
     "encode_body",
@@ -74,6 +86,8 @@ __all__ = [
     "prune_settled_webhooks",
     "replay_delivery",
     "resume_subscription",
+    "retry_all",
+    "retry_dead_letter",
     "rotate_secret",
     "update_subscription",
 ]

@@ -154,6 +154,27 @@ def deliveries(
     return keyset_page(conn, query, newest, position, limit, lambda r: (r["id"],))
 
 
+def given_up(conn: Connection, limit: int) -> tuple[int, list[sa.RowMapping]]:
+    """Deliveries given up after their last attempt (every subscription): how many, and the
+    newest ``limit`` of them."""
+    count = conn.execute(
+        sa.select(sa.func.count()).select_from(webhook_deliveries).where(_d.status == FAILED)
+    ).scalar_one()
+    query = sa.select(webhook_deliveries).where(_d.status == FAILED).order_by(_d.id.desc())
+    return int(count), list(conn.execute(query.limit(limit)).mappings())
+
+
+def retry_given_up(conn: Connection, now: datetime) -> int:
+    """Every given-up delivery of an active subscription becomes pending, due now."""
+    active = sa.select(webhook_subscriptions.c.id).where(webhook_subscriptions.c.status == ACTIVE)
+    result = conn.execute(
+        webhook_deliveries.update()
+        .where(_d.status == FAILED, _d.subscription_id.in_(active))
+        .values(status=PENDING, attempts=0, next_attempt_at=now, locked_until=None)
+    )
+    return int(result.rowcount or 0)
+
+
 def update_delivery(conn: Connection, delivery_id: str, values: Mapping[str, Any]) -> None:
     conn.execute(webhook_deliveries.update().where(_d.id == delivery_id).values(**values))
 

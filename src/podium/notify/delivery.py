@@ -1,6 +1,8 @@
 """The webhook delivery worker: POSTs queued deliveries, signed, with timeouts; logs every
-attempt; retries with exponential backoff (``events.model.backoff_delay``); gives a delivery up
-after ``webhook_max_attempts``; pauses a subscription that keeps failing.
+attempt; retries with full-jitter exponential back-off; gives a delivery up after
+``webhook_max_attempts``; pauses a subscription that keeps failing. Each receiver (host) has a
+circuit breaker (``podium.resilience``): one that is down or hangs is not called again until
+its probe, and holds at most half the concurrent slots, so it does not slow the others.
 
 ``podium serve`` runs it in its own thread next to the relay, and so does ``podium worker``;
 several may share one database (deliveries are leased like outbox events, ``db/leases.py``:
@@ -10,13 +12,15 @@ short leases renewed while a delivery is under way, ``SKIP LOCKED`` on PostgreSQ
 from __future__ import annotations
 
 import logging
+import random
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 
@@ -25,7 +29,6 @@ from podium.config import Settings
 from podium.db.database import Database, utcnow
 from podium.db.leases import Leases
 from podium.db.tables import webhook_deliveries
-from podium.events import backoff_delay
 from podium.notify import _webhook_store as store
 from podium.notify.model import (
     SIGNATURE_HEADER,
@@ -34,8 +37,9 @@ from podium.notify.model import (
     signature_header,
 )
 from podium.outbound import private_target
+from podium.resilience import BreakerPolicy, Breakers, Deadline, Timeouts, full_jitter
 
-__all__ = ["Deliverer"]
+__all__ = ["Deliverer", "destination"]
 
 log = logging.getLogger("podium.webhooks")
 
@@ -57,6 +61,7 @@ class Deliverer:
         settings: Settings,
         clock: Callable[[], datetime] = utcnow,
         transport: httpx.BaseTransport | None = None,
+        rng: Callable[[], float] = random.random,
     ) -> None:
         self.db = db
         self.settings = settings
@@ -64,8 +69,17 @@ class Deliverer:
         self.policy = PausePolicy(
             settings.webhook_pause_after_failures, settings.webhook_pause_after_seconds
         )
+        self.rng = rng
+        self.timeouts = Timeouts(
+            settings.outbound_connect_seconds,
+            settings.webhook_timeout_seconds,
+            settings.webhook_timeout_seconds,
+        )
+        self.breakers = Breakers(
+            "webhook", BreakerPolicy.of(settings), lambda: self.clock().timestamp()
+        )
         self.client = httpx.Client(
-            timeout=settings.webhook_timeout_seconds,
+            timeout=self.timeouts.httpx_timeout(),
             follow_redirects=False,
             transport=transport,
             headers={"User-Agent": f"Podium-Webhooks/{__version__}"},
@@ -77,6 +91,10 @@ class Deliverer:
         self.wake = threading.Event()
         self.stopping = threading.Event()
         self._thread: threading.Thread | None = None
+
+    def circuit(self, url: str) -> str:
+        """The state of the circuit of ``url``'s host in this process."""
+        return self.breakers(destination(url)).state
 
     # --- one pass -------------------------------------------------------------------------
 
@@ -95,39 +113,62 @@ class Deliverer:
             return self._deliver(rows, subs)
 
     def _deliver(self, rows: list[Any], subs: dict[str, Any]) -> int:
-        """POST the claimed deliveries ``webhook_concurrency`` at a time (a slow receiver
-        holds one slot, not the queue), settling each wave in claim order. A subscription that
-        is failing gets one delivery at a time, so a receiver that is down is probed, not
-        hammered, and is paused as soon as its streak says so."""
+        """POST the claimed deliveries, ``webhook_concurrency`` at a time, settling each as it
+        completes and starting the next at once (a slow receiver holds its slots, not the
+        queue). One receiver (host) holds at most half the slots, and one that is failing a
+        single slot, so a receiver that is down is probed, not hammered, and others keep
+        theirs. A receiver whose circuit is open is not called: its deliveries wait for the
+        probe (``podium.resilience``), no attempt counted."""
         paused: set[str] = set()
         failing = {sid for sid, sub in subs.items() if sub and sub["consecutive_failures"]}
+        share = max(1, (self.settings.webhook_concurrency + 1) // 2)
+        busy: dict[str, int] = {}  # in flight per receiver
         attempted = 0
         untried: list[str] = []
+        deferred: dict[str, float] = {}  # delivery id -> seconds until its receiver's probe
         pending = list(rows)
-        while pending:
-            wave: list[tuple[Any, Any]] = []
+        running: dict[Future[_Result], tuple[Any, str]] = {}
+        while pending or running:
             later: list[Any] = []
             for row in pending:
                 sid, sub = row["subscription_id"], subs[row["subscription_id"]]
                 if sub is None or sid in paused or self.stopping.is_set():
                     untried.append(row["id"])
-                elif len(wave) >= self.settings.webhook_concurrency or (
-                    sid in failing and any(r["subscription_id"] == sid for r, _ in wave)
-                ):
+                    continue
+                dest = destination(sub["url"])
+                in_flight = busy.get(dest, 0)
+                limit = 1 if sid in failing else share
+                if len(running) >= self.settings.webhook_concurrency or in_flight >= limit:
                     later.append(row)
+                elif not self.breakers(dest).allow():
+                    deferred[row["id"]] = self.breakers(dest).retry_in()
                 else:
-                    wave.append((row, sub))
+                    busy[dest] = in_flight + 1
+                    running[self._pool.submit(self._post, sub, row)] = (row, dest)
             pending = later
-            if not wave:
+            if not running:
                 continue
-            results = list(self._pool.map(lambda rs: self._post(rs[1], rs[0]), wave))
-            settled = [(row, result) for (row, _), result in zip(wave, results, strict=True)]
+            done, _ = wait(running, return_when=FIRST_COMPLETED)
+            settled: list[tuple[Any, _Result]] = []
+            for future in done:
+                row, dest = running.pop(future)
+                busy[dest] -= 1
+                settled.append((row, future.result()))
             attempted += len(settled)
             failing |= {row["subscription_id"] for row, result in settled if not result.succeeded}
+            # What finished together is settled in one transaction (one commit, not one a
+            # delivery); the next deliveries start as soon as this returns.
             paused |= self._settle(settled)
-        if untried:  # a paused subscription, or stopping: due again at once for any worker
+        if untried or deferred:  # paused or stopping: due again at once; circuit open: later
+            now = self.clock()
             with self.db.write() as conn:
                 self.leases.release(conn, untried)
+                for delivery_id, seconds in deferred.items():
+                    store.update_delivery(
+                        conn,
+                        delivery_id,
+                        {"locked_until": None, "next_attempt_at": now + timedelta(seconds=seconds)},
+                    )
         return attempted
 
     def _post(self, sub: Any, row: Any) -> _Result:
@@ -145,18 +186,38 @@ class Deliverer:
         started = time.perf_counter()
         refused = None if self.settings.webhooks_allow_private else private_target(sub["url"])
         if refused:
+            self.breakers(destination(sub["url"])).succeeded()  # not the receiver's fault
             return _Result(False, None, 0, refused)
+        result = self._send(sub["url"], body, headers, started)
+        breaker = self.breakers(destination(sub["url"]))
+        code = result.status_code
+        # A receiver that answers 4xx is up (it refused this one); 5xx, 429 and no answer
+        # count against its circuit.
+        if result.succeeded or (code is not None and 400 <= code < 500 and code != 429):
+            breaker.succeeded()
+        else:
+            breaker.failed()
+        return result
+
+    def _send(self, url: str, body: bytes, headers: dict[str, str], started: float) -> _Result:
+        total = self.timeouts.total
+        deadline = Deadline(total)
         try:
-            response = self.client.post(sub["url"], content=body, headers=headers)
+            with self.client.stream("POST", url, content=body, headers=headers) as response:
+                code = response.status_code
+                text = b""
+                if not 200 <= code < 300:
+                    for chunk in response.iter_bytes():  # bounded: 300 bytes, the deadline
+                        text += chunk
+                        if len(text) >= 300 or deadline.passed():
+                            break
         except httpx.TimeoutException:
-            error = f"timed out after {self.settings.webhook_timeout_seconds:g}s"
-            return _Result(False, None, _ms(started), error)
+            return _Result(False, None, _ms(started), f"timed out after {total:g}s")
         except httpx.HTTPError as exc:
             return _Result(False, None, _ms(started), f"{type(exc).__name__}: {exc}"[:2000])
-        code = response.status_code
         if 200 <= code < 300:
             return _Result(True, code, _ms(started), None)
-        excerpt = " ".join(response.text[:300].split())
+        excerpt = " ".join(text[:300].decode("utf-8", "replace").split())
         return _Result(
             False, code, _ms(started), f"HTTP {code}" + (f": {excerpt}" if excerpt else "")
         )
@@ -225,9 +286,10 @@ class Deliverer:
                 values["status"] = store.FAILED
                 log.warning("webhook delivery %s given up after %s attempts", row["id"], attempts)
             else:
-                values["next_attempt_at"] = now + backoff_delay(
-                    attempts, self.settings.webhook_backoff_seconds
+                delay = full_jitter(
+                    attempts, self.settings.webhook_backoff_seconds, 3600.0, self.rng
                 )
+                values["next_attempt_at"] = now + timedelta(seconds=delay)
             store.update_delivery(conn, row["id"], values)
             failures, since = failures + 1, since or now
             pause = pause or (
@@ -297,6 +359,12 @@ def _attempt(row: Any, result: _Result, now: datetime) -> dict[str, Any]:
         "duration_ms": result.duration_ms,
         "error": result.error,
     }
+
+
+def destination(url: str) -> str:
+    """A receiver's circuit key: its scheme, host and port (every path on it shares one)."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.hostname or ''}" + (f":{parts.port}" if parts.port else "")
 
 
 def _previous_secret(sub: Any, now: datetime) -> list[str]:

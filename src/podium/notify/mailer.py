@@ -6,21 +6,24 @@ import logging
 import re
 import smtplib
 import ssl
-import time
 from collections.abc import Sequence
+from dataclasses import replace
 from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
 
 from podium.config import Settings
 from podium.errors import Conflict, DomainError
+from podium.resilience import BreakerPolicy, Breakers
 
 __all__ = ["MailFailed", "MailServerDown", "Mailer"]
 
 log = logging.getLogger("podium.notify")
 
-# After the server fails to answer, fail fast for this long instead of making every queued
-# event wait out a connection timeout in the relay (the relay retries them with backoff).
-_RESTING_SECONDS = 30.0
+# After the server fails to answer, its circuit opens (``podium.resilience``; one failure is
+# enough, as each one held the relay a whole timeout): sends fail fast for the cool-down
+# (PODIUM_CIRCUIT_COOLDOWN_SECONDS) instead of making every queued event wait out a
+# connection timeout (the relay retries them with back-off), then one probe goes through.
+_FAILURES_TO_OPEN = 1
 
 
 class MailServerDown(ConnectionError):
@@ -43,8 +46,18 @@ class Mailer:
         self.starttls = settings.smtp_starttls
         self.sender = settings.smtp_from
         self.timeout = settings.smtp_timeout_seconds
-        self.rest_seconds = _RESTING_SECONDS
-        self._down_until = 0.0
+        self.breakers = Breakers(
+            "smtp", BreakerPolicy(_FAILURES_TO_OPEN, 60.0, settings.circuit_cooldown_seconds)
+        )
+
+    @property
+    def rest_seconds(self) -> float:
+        """How long sends fail fast after the server failed to answer."""
+        return self.breakers.policy.cooldown
+
+    @rest_seconds.setter
+    def rest_seconds(self, seconds: float) -> None:
+        self.breakers = Breakers("smtp", replace(self.breakers.policy, cooldown=seconds))
 
     @property
     def enabled(self) -> bool:
@@ -90,8 +103,12 @@ class Mailer:
         """Hand the message to the SMTP server; returns its Message-ID."""
         if not self.host:
             raise Conflict("E-mail is not configured: set PODIUM_SMTP_HOST.", code="email_disabled")
-        if time.monotonic() < self._down_until:
-            raise MailServerDown(f"SMTP server {self.host}:{self.port} did not answer recently")
+        breaker = self.breakers(f"{self.host}:{self.port}")
+        if not breaker.allow():
+            raise MailServerDown(
+                f"SMTP server {self.host}:{self.port} did not answer recently "
+                f"(next try in {breaker.retry_in():.0f} s)"
+            )
         smtp_class = smtplib.SMTP_SSL if self.port == 465 else smtplib.SMTP
         try:
             with smtp_class(self.host, self.port, timeout=self.timeout) as smtp:
@@ -100,8 +117,15 @@ class Mailer:
                 if self.username:
                     smtp.login(self.username, self.password or "")
                 smtp.send_message(message)
-        except (OSError, smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError) as exc:
-            self._down_until = time.monotonic() + self.rest_seconds
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException) as exc:
+            if isinstance(exc, smtplib.SMTPConnectError):  # 421 at the greeting: busy
+                breaker.failed()
+            else:
+                breaker.succeeded()  # it answered (refused a recipient, say): it is up
+            raise
+        except OSError as exc:  # no answer, a dropped connection, a timeout
+            breaker.failed()
             log.warning("SMTP server %s:%s is unavailable: %s", self.host, self.port, exc)
             raise
+        breaker.succeeded()
         return str(message["Message-ID"])

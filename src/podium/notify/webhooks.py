@@ -69,6 +69,11 @@ class WebhookView(BaseModel):
     secret: str | None = Field(
         default=None, description="Only in the answer to the creating request."
     )
+    circuit: str = Field(
+        default="closed",
+        description="The receiver host's circuit in the serving process: closed, open "
+        "(deliveries wait for the probe, no attempt counted) or half_open (a probe is due).",
+    )
 
 
 class AttemptView(BaseModel):

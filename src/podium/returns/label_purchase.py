@@ -127,7 +127,7 @@ def buy_return_label(
         try:
             purchase = carrier.buy(request, rate)
         except CarrierError as exc:
-            raise CarrierUnavailable(str(exc), details={"carrier": rate.carrier}) from exc
+            raise CarrierUnavailable.of(exc, {"carrier": rate.carrier}) from exc
         try:
             with db.write() as conn:
                 order, _row = locked_return(conn, return_id)

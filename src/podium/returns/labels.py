@@ -123,7 +123,7 @@ def void_return_label(db: Database, carriers: Carriers, return_id: str, actor: s
     try:
         carrier_for(db, carriers, row["carrier"]).void(row["tracking_number"], row["external_id"])
     except CarrierError as exc:
-        raise CarrierUnavailable(str(exc)) from exc
+        raise CarrierUnavailable.of(exc) from exc
     with db.write() as conn:
         order, ret = locked_return(conn, return_id)
         label_store.update_label(conn, row["id"], {"voided_at": utcnow()})

@@ -60,6 +60,7 @@ class FakeServer:
         self.throttled = 0
         self.force_429 = 0  # answer the next N requests with 429 + Retry-After
         self.retry_after = "0.05"
+        self.down: int | None = None  # an outage: answer every request with this status
         self.received: list[Received] = []
         outer = self
 
@@ -77,7 +78,9 @@ class FakeServer:
                     if forced:
                         outer.force_429 -= 1
                         outer.throttled += 1
-                if forced:
+                if outer.down is not None:
+                    reply = Reply(outer.down, {"errors": "Service Unavailable"})
+                elif forced:
                     reply = Reply(429, {"errors": "Throttled"}, {"Retry-After": outer.retry_after})
                 else:
                     reply = outer.route(

@@ -74,7 +74,17 @@ def test_a_new_budget_from_the_platform_applies_from_now() -> None:
 
 
 def test_failures_back_off_doubling_up_to_a_ceiling_and_reset_on_success() -> None:
-    backoff = Backoff(first=1.0, ceiling=5.0)
+    backoff = Backoff(first=1.0, ceiling=5.0, rng=lambda: 1.0)  # the jitter at its ceiling
     assert [backoff.failed() for _ in range(5)] == [1.0, 2.0, 4.0, 5.0, 5.0]
     backoff.succeeded()
     assert backoff.failed() == 1.0
+
+
+def test_the_back_off_is_jittered_but_never_shorter_than_the_first_delay() -> None:
+    backoff = Backoff(first=1.0, ceiling=30.0, rng=lambda: 0.0)
+    assert [backoff.failed() for _ in range(3)] == [1.0, 1.0, 1.0]
+    delays = set()
+    for _ in range(20):
+        spread = Backoff(first=1.0, ceiling=30.0)
+        delays.add([spread.failed() for _ in range(6)][-1])  # up to 30 s, jittered
+    assert len(delays) > 5 and all(1.0 <= d <= 30.0 for d in delays)

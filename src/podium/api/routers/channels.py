@@ -126,7 +126,9 @@ def patch_settings(
 
 @router.get("/channels/{code}/health", response_model=Health)
 def health(code: str, _: Caller = READ, podium: Podium = Depends(get_podium)) -> Health:
-    return channel_health(podium.db, code)
+    found = channel_health(podium.db, code)
+    circuit, retry_in = podium.pushers.circuit(code)
+    return found.model_copy(update={"circuit": circuit, "circuit_retry_in_seconds": retry_in})
 
 
 @router.post("/channels/{code}/sync", response_model=dict[str, int])

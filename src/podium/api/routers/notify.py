@@ -98,14 +98,18 @@ def create_webhook(
 
 @router.get("/webhooks", tags=["webhooks"], response_model=WebhookList)
 def list_webhooks(_: Caller = ADMIN, podium: Podium = Depends(get_podium)) -> WebhookList:
-    return WebhookList(items=notify.list_subscriptions(podium.db))
+    return WebhookList(items=[_circuit(v, podium) for v in notify.list_subscriptions(podium.db)])
+
+
+def _circuit(view: WebhookView, podium: Podium) -> WebhookView:
+    return view.model_copy(update={"circuit": podium.webhooks.circuit(view.url)})
 
 
 @router.get("/webhooks/{webhook_id}", tags=["webhooks"], response_model=WebhookView)
 def get_webhook(
     webhook_id: str, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
 ) -> WebhookView:
-    return notify.get_subscription(podium.db, webhook_id)
+    return _circuit(notify.get_subscription(podium.db, webhook_id), podium)
 
 
 @router.patch("/webhooks/{webhook_id}", tags=["webhooks"], response_model=WebhookView)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
-from podium import access, events, lifecycle
+from podium import access, events, lifecycle, notify
 from podium.access import DEFAULT_ROLE, Permission
 from podium.api.deps import Caller, get_podium, require
 from podium.api.paging import CURSOR_HELP, ListPage
@@ -130,6 +130,38 @@ def retry_event(
     view = events.retry_event(podium.db, event_id)
     podium.relay.notify()
     return view
+
+
+@router.get("/dead-letters", tags=["events"], response_model=notify.DeadLetters)
+def dead_letters(
+    limit: int = Query(50, ge=1, le=200),
+    _: Caller = READ,
+    podium: Podium = Depends(get_podium),
+) -> notify.DeadLetters:
+    """Dead-lettered events and given-up webhook deliveries together, newest first (up to
+    ``limit`` of each kind), with the count of each."""
+    return notify.dead_letters(podium.db, limit)
+
+
+@router.post("/dead-letters/retry", tags=["events"], response_model=dict[str, int])
+def retry_dead_letters(_: Caller = ADMIN, podium: Podium = Depends(get_podium)) -> dict[str, int]:
+    """Every dead letter back in line at once (the platform is back); deliveries of paused
+    webhooks wait for their resume."""
+    counts = notify.retry_all(podium.db)
+    podium.relay.notify()
+    podium.webhooks.notify()
+    return counts
+
+
+@router.post("/dead-letters/{letter_id}/retry", tags=["events"], response_model=notify.DeadLetter)
+def retry_dead_letter(
+    letter_id: str, _: Caller = ADMIN, podium: Podium = Depends(get_podium)
+) -> notify.DeadLetter:
+    """One dead letter back in line: an event id or a webhook delivery id (``dlv_…``)."""
+    letter = notify.retry_dead_letter(podium.db, letter_id)
+    podium.relay.notify()
+    podium.webhooks.notify()
+    return letter
 
 
 class KeyIn(Input):
