@@ -66,6 +66,7 @@ from podium.orders import events as orders_events
 from podium.payments import Gateways, build_stripe, on_order_events
 from podium.payments import events as payments_events
 from podium.planning import PreorderBook, PreorderCapacityChanged, preorder_allowance
+from podium.planning import events as planning_events
 from podium.resilience import BreakerPolicy, Breakers, Timeouts
 from podium.returns import RefundIssued, ReturnParcels, ReturnRejected, on_channel_refund
 from podium.returns import events as returns_events
@@ -150,6 +151,7 @@ EVENT_MODULES: tuple[ModuleType, ...] = (
     notify_events,
     orders_events,
     payments_events,
+    planning_events,
     returns_events,
     routing_events,
 )

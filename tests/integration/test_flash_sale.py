@@ -5,6 +5,7 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+import pytest
 import sqlalchemy as sa
 
 from podium import inventory
@@ -15,6 +16,13 @@ from podium.orders.group_commit import group_commit
 from podium.orders.model import OrderIntake
 from podium.orders.placement import place_order
 from support import Api, order_body, seed_store
+
+
+@pytest.fixture(autouse=True)
+def _hot_path_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Both are opt-in until they honour pre-order caps (docs/operations.md)."""
+    monkeypatch.setenv("PODIUM_GROUP_COMMIT", "on")
+    monkeypatch.setenv("PODIUM_WAITING_ROOM", "on")
 
 
 def _place(podium: Podium, body: dict[str, Any]) -> tuple[str, bool] | str:

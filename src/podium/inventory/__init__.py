@@ -49,6 +49,7 @@ from podium.inventory.service import (
 )
 from podium.inventory.sold_out import (
     SoldOut,
+    lift_after_commit,
     sold_out,
 )
 from podium.inventory.stock import (
@@ -86,6 +87,7 @@ __all__ = [
     "ledger_deltas",
     "ledger_keys_to_archive",
     "levels",
+    "lift_after_commit",
     "lock_levels",
     "published_for",
     "restock",

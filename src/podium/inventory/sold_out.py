@@ -49,7 +49,7 @@ class SoldOut:
         self._lifts: dict[str, int] = {}
         self.refused = 0  # orders refused from memory (for benchmarks and tests)
         # PODIUM_WAITING_ROOM=off: every order takes the normal path (benchmarks compare).
-        self.enabled = os.environ.get("PODIUM_WAITING_ROOM", "on") != "off"
+        self.enabled = os.environ.get("PODIUM_WAITING_ROOM", "off") == "on"
 
     def generations(self, skus: Iterable[str]) -> dict[str, int]:
         """The lift generation of each SKU: read before a placement's transaction begins."""

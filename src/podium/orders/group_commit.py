@@ -59,7 +59,7 @@ class GroupCommit:
     def __init__(self, *, threshold: int = THRESHOLD, max_batch: int = MAX_BATCH) -> None:
         self.threshold = threshold
         self.max_batch = max_batch
-        self.enabled = os.environ.get("PODIUM_GROUP_COMMIT", "on") != "off"
+        self.enabled = os.environ.get("PODIUM_GROUP_COMMIT", "off") == "on"
         self._lock = threading.Lock()
         self._in_flight: dict[str, int] = {}
         self._queues: dict[str, list[_Job[object]]] = {}

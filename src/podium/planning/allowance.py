@@ -13,7 +13,7 @@ from collections.abc import Collection, Iterable
 import sqlalchemy as sa
 from sqlalchemy import Connection
 
-from podium import catalog, events, orders
+from podium import catalog, events, inventory, orders
 from podium.db.tables import planning_preorder_caps
 from podium.planning import _po_store as po_store
 from podium.planning.events import PreorderCapacityChanged
@@ -62,5 +62,7 @@ def committed_skus(conn: Connection) -> list[str]:
 
 def announce(conn: Connection, skus: Iterable[str]) -> None:
     """Tell the channel sync (in this transaction's outbox) that these SKUs' pre-order
-    allowance may have changed."""
-    events.emit(conn, [PreorderCapacityChanged(sku=s) for s in sorted(set(skus))])
+    allowance may have changed; a SKU the waiting room holds sold out may be pre-ordered again."""
+    wanted = sorted(set(skus))
+    events.emit(conn, [PreorderCapacityChanged(sku=s) for s in wanted])
+    inventory.lift_after_commit(conn, wanted)

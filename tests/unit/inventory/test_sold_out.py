@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from podium.inventory import SoldOut
 
 
@@ -11,6 +13,11 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
+
+
+@pytest.fixture(autouse=True)
+def _waiting_room_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PODIUM_WAITING_ROOM", "on")  # opt-in (docs/operations.md)
 
 
 def test_a_marked_sku_is_refused_with_the_normal_paths_details_until_its_mark_ages() -> None:
