@@ -31,7 +31,6 @@ from podium.returns import (
 __all__ = [
     "EMAIL_EVENTS",
     "EMAIL_TEMPLATES",
-    "EVENT_TYPES",
     "EXCHANGE_SHIPPED",
     "PING",
     "SIGNATURE_HEADER",
@@ -67,14 +66,9 @@ EXCHANGE_SHIPPED = "exchange_shipped"
 # The same by wire type (what a stored event or an e-mail row names).
 EMAIL_TEMPLATES: dict[str, str] = {cls.TYPE: t for cls, t in EMAIL_EVENTS.items()}
 
-# What a webhook may subscribe to: these names, ``<family>.*``, or ``*``. Generated from the
-# event catalogue (the classes that say ``webhook=True``, the default): importing the events
-# modules of the capabilities below notify registers them. tests/unit/events checks that
-# nothing webhook-visible is left out once every capability's events are loaded.
-# Read when a subscription is checked, not at import: a capability's events module imported
-# after this one (the composition root's order) still counts.
-EVENT_TYPES: frozenset[str] = webhook_types()
-
+# What a webhook may subscribe to: the event catalogue's webhook-visible names (the classes that
+# say ``webhook=True``), ``<family>.*``, or ``*``. Read when a subscription is checked, not at
+# import: a capability's events module imported after this one still counts (check_event_types).
 SIGNATURE_HEADER = "Podium-Signature"
 PING = WebhookPing.TYPE  # sent on request to one subscription, whatever its event types
 TOLERANCE_SECONDS = 300
